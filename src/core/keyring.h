@@ -1,0 +1,19 @@
+// Everything keyed by the server key, derived once per backend and kept for
+// its life: keyed OpenSSL contexts are expensive to make and cheap to reuse.
+#pragma once
+
+#include "sealed_email.h"
+#include "secret.h"
+
+namespace listguard {
+
+class Keyring {
+public:
+    explicit Keyring(const Secret& server_key) : email_(server_key) {}
+    EmailSealer& email() noexcept { return email_; }
+
+private:
+    EmailSealer email_;
+};
+
+} // namespace listguard
