@@ -99,7 +99,7 @@ std::size_t parse_local(std::string_view s, char* out, std::size_t& out_len)
     if (s[0] == '"') {
         for (i = 1;; i++) {
             if (i >= s.size())
-                reject("quoted local part is not terminated");
+                reject("Quoted local part is not terminated.");
             unsigned char c = static_cast<unsigned char>(s[i]);
             if (c == '"') {
                 i++;
@@ -107,50 +107,50 @@ std::size_t parse_local(std::string_view s, char* out, std::size_t& out_len)
             }
             if (c == '\\') {
                 if (++i >= s.size())
-                    reject("quoted local part is not terminated");
+                    reject("Quoted local part is not terminated.");
                 c = static_cast<unsigned char>(s[i]);
             }
             if (c >= 128)
-                reject("local part contains a non-ASCII character");
+                reject("Local part contains a non-ASCII character.");
             if (is_control(c))
-                reject("local part contains a control character");
+                reject("Local part contains a control character.");
             if (content_len < sizeof content)
                 content[content_len++] = static_cast<char>(c);
         }
         if (i > kMaxLocalOctets)
-            reject("local part is longer than 64 octets");
+            reject("Local part is longer than 64 octets.");
         if (i >= s.size())
-            reject("address has no @");
+            reject("Address has no @.");
         if (s[i] != '@')
-            reject("quoted local part is followed by something other than @");
+            reject("Quoted local part is followed by something other than @.");
         if (content_len == 0)
-            reject("local part is empty");
+            reject("Local part is empty.");
     } else {
         for (; i < s.size() && s[i] != '@'; i++) {
             unsigned char c = static_cast<unsigned char>(s[i]);
             if (c == '.' || is_atext(c))
                 continue;
             if (c >= 128)
-                reject("local part contains a non-ASCII character");
+                reject("Local part contains a non-ASCII character.");
             if (is_control(c))
-                reject("local part contains a control character");
+                reject("Local part contains a control character.");
             if (c == ' ')
-                reject("local part contains a space, which is only allowed in a quoted local part");
-            reject("local part contains a character that is only allowed in a quoted local part");
+                reject("Local part contains a space, which is only allowed in a quoted local part.");
+            reject("Local part contains a character that is only allowed in a quoted local part.");
         }
         if (i == s.size())
-            reject("address has no @");
+            reject("Address has no @.");
         if (i == 0)
-            reject("local part is empty");
+            reject("Local part is empty.");
         if (i > kMaxLocalOctets)
-            reject("local part is longer than 64 octets");
+            reject("Local part is longer than 64 octets.");
         std::string_view local = s.substr(0, i);
         if (local.front() == '.')
-            reject("local part begins with a dot");
+            reject("Local part begins with a dot.");
         if (local.back() == '.')
-            reject("local part ends with a dot");
+            reject("Local part ends with a dot.");
         if (local.find("..") != std::string_view::npos)
-            reject("local part contains two dots in a row");
+            reject("Local part contains two dots in a row.");
         std::memcpy(content, local.data(), local.size());
         content_len = local.size();
     }
@@ -178,28 +178,28 @@ std::size_t parse_local(std::string_view s, char* out, std::size_t& out_len)
 std::size_t canonical_domain(std::string_view domain, char* out, std::size_t capacity)
 {
     if (domain.empty())
-        reject("domain is empty");
+        reject("Domain is empty.");
     if (domain.front() == '[')
-        reject("domain is an address literal, which is not accepted");
+        reject("Domain is an address literal, which is not accepted.");
 
     bool ascii = true;
     bool has_a_label = false;
     for (unsigned char c : domain) {
         if (c == '@')
-            reject("address contains more than one @ outside quotes");
+            reject("Address contains more than one @ outside quotes.");
         if (is_control(c))
-            reject("domain contains a control character");
+            reject("Domain contains a control character.");
         if (c == ' ')
-            reject("domain contains a space");
+            reject("Domain contains a space.");
         if (c >= 128)
             ascii = false;
     }
     if (domain.size() > kMaxDomainOctets)
-        reject("domain is longer than 255 octets");
+        reject("Domain is longer than 255 octets.");
     if (domain.front() == '.')
-        reject("domain begins with a dot");
+        reject("Domain begins with a dot.");
     if (domain.back() == '.')
-        reject("domain ends with a dot");
+        reject("Domain ends with a dot.");
 
     std::size_t start = 0;
     while (start <= domain.size()) {
@@ -208,17 +208,17 @@ std::size_t canonical_domain(std::string_view domain, char* out, std::size_t cap
             end = domain.size();
         std::string_view label = domain.substr(start, end - start);
         if (label.empty())
-            reject("domain contains an empty label (two dots in a row)");
+            reject("Domain contains an empty label (two dots in a row).");
         if (ascii) {
             for (unsigned char c : label)
                 if (!is_ldh(c))
-                    reject("domain contains a character other than letters, digits, hyphens and dots");
+                    reject("Domain contains a character other than letters, digits, hyphens and dots.");
             if (label.front() == '-')
-                reject("domain label begins with a hyphen");
+                reject("Domain label begins with a hyphen.");
             if (label.back() == '-')
-                reject("domain label ends with a hyphen");
+                reject("Domain label ends with a hyphen.");
             if (label.size() > kMaxLabelOctets)
-                reject("domain label is longer than 63 octets");
+                reject("Domain label is longer than 63 octets.");
             if (label.size() >= 4 && to_lower_ascii(label[0]) == 'x' && to_lower_ascii(label[1]) == 'n' &&
                 label[2] == '-' && label[3] == '-')
                 has_a_label = true;
@@ -232,16 +232,16 @@ std::size_t canonical_domain(std::string_view domain, char* out, std::size_t cap
         return domain.size();
     }
     if (!ascii && !is_valid_utf8(domain))
-        reject("domain is not valid UTF-8");
+        reject("Domain is not valid UTF-8.");
     std::size_t len = domain_to_ascii(domain, out, capacity);
     if (len > kMaxDomainOctets)
-        reject("domain is longer than 255 octets");
+        reject("Domain is longer than 255 octets.");
     for (std::size_t s = 0; s <= len;) {
         std::size_t e = s;
         while (e < len && out[e] != '.')
             e++;
         if (e - s > kMaxLabelOctets)
-            reject("domain label is longer than 63 octets");
+            reject("Domain label is longer than 63 octets.");
         s = e + 1;
     }
     return len;
@@ -256,7 +256,7 @@ Address parse_address(std::string_view text)
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
         text.remove_suffix(1);
     if (text.empty())
-        reject("address is empty");
+        reject("Address is empty.");
 
     // Local part (<= 64, as quoted form can only shrink) + "@" + domain
     // (<= 255, or ICU reports an overflow).
@@ -269,7 +269,7 @@ Address parse_address(std::string_view text)
     std::size_t canonical_len = local_len + 1 + domain_len;
 
     if (text.size() > kMaxAddressOctets || canonical_len > kMaxAddressOctets)
-        reject("address is longer than 254 octets");
+        reject("Address is longer than 254 octets.");
 
     Address address;
     std::memcpy(address.display_, text.data(), text.size());

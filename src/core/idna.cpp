@@ -28,28 +28,28 @@ const UIDNA* uts46()
 const char* describe(uint32_t errors)
 {
     if (errors & (UIDNA_ERROR_LABEL_TOO_LONG))
-        return "domain label is longer than 63 octets";
+        return "Domain label is longer than 63 octets.";
     if (errors & UIDNA_ERROR_DOMAIN_NAME_TOO_LONG)
-        return "domain is longer than 255 octets";
+        return "Domain is longer than 255 octets.";
     if (errors & UIDNA_ERROR_EMPTY_LABEL)
-        return "domain contains an empty label (two dots in a row)";
+        return "Domain contains an empty label (two dots in a row).";
     if (errors & UIDNA_ERROR_LEADING_HYPHEN)
-        return "domain label begins with a hyphen";
+        return "Domain label begins with a hyphen.";
     if (errors & UIDNA_ERROR_TRAILING_HYPHEN)
-        return "domain label ends with a hyphen";
+        return "Domain label ends with a hyphen.";
     if (errors & UIDNA_ERROR_HYPHEN_3_4)
-        return "domain label has hyphens in its third and fourth positions but is not a valid A-label";
+        return "Domain label has hyphens in its third and fourth positions but is not a valid A-label.";
     if (errors & (UIDNA_ERROR_PUNYCODE | UIDNA_ERROR_INVALID_ACE_LABEL))
-        return "domain has an xn-- label that is not valid Punycode";
+        return "Domain has an xn-- label that is not valid Punycode.";
     if (errors & UIDNA_ERROR_BIDI)
-        return "internationalized domain breaks the rules for right-to-left text";
+        return "Internationalized domain breaks the rules for right-to-left text.";
     if (errors & (UIDNA_ERROR_CONTEXTJ | UIDNA_ERROR_CONTEXTO_DIGITS | UIDNA_ERROR_CONTEXTO_PUNCTUATION))
-        return "internationalized domain uses a joiner or punctuation character out of context";
+        return "Internationalized domain uses a joiner or punctuation character out of context.";
     if (errors & UIDNA_ERROR_LEADING_COMBINING_MARK)
-        return "domain label begins with a combining mark";
+        return "Domain label begins with a combining mark.";
     if (errors & UIDNA_ERROR_DISALLOWED)
-        return "domain contains a character that is not allowed in domain names";
-    return "domain is not a valid internationalized domain name";
+        return "Domain contains a character that is not allowed in domain names.";
+    return "Domain is not a valid internationalized domain name.";
 }
 
 template <typename Convert>
@@ -60,10 +60,10 @@ std::size_t convert(Convert fn, std::string_view domain, char* out, std::size_t 
     int32_t len = fn(uts46(), domain.data(), static_cast<int32_t>(domain.size()), out,
                      static_cast<int32_t>(capacity), &info, &status);
     if (status == U_BUFFER_OVERFLOW_ERROR || status == U_STRING_NOT_TERMINATED_WARNING)
-        throw Error(ErrorKind::InvalidText, "invalid email address", "domain is longer than 255 octets");
+        throw Error(ErrorKind::InvalidText, "invalid email address", "Domain is longer than 255 octets.");
     if (U_FAILURE(status))
         throw Error(ErrorKind::InvalidText, "invalid email address",
-                    "domain is not a valid internationalized domain name");
+                    "Domain is not a valid internationalized domain name.");
     if (info.errors != 0)
         throw Error(ErrorKind::InvalidText, "invalid email address", describe(info.errors));
     return static_cast<std::size_t>(len);

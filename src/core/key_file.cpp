@@ -32,7 +32,7 @@ struct Fd {
 
 const char* kCreateHint = "Create a key with: openssl rand 32 > FILE && chmod 600 FILE";
 
-std::string errno_text(const char* what, int err) { return std::string(what) + ": " + std::strerror(err); }
+std::string errno_text(const char* what, int err) { return std::string(what) + ": " + std::strerror(err) + "."; }
 
 bool write_all(int fd, const std::uint8_t* p, std::size_t n)
 {
@@ -66,22 +66,22 @@ bool create_key_file(const std::string& path)
     unlink(temp.c_str());
     Secret key(kServerKeySize);
     if (RAND_priv_bytes(key.data(), static_cast<int>(key.size())) != 1)
-        fail(path, "the random number generator failed");
+        fail(path, "The random number generator failed.");
     {
         Fd fd{open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR)};
         if (fd.fd < 0)
-            fail(path, errno_text("could not create it", errno));
+            fail(path, errno_text("Could not create it", errno));
         if (!write_all(fd.fd, key.data(), key.size()) || fsync(fd.fd) != 0) {
             int err = errno;
             unlink(temp.c_str());
-            fail(path, errno_text("could not write it", err));
+            fail(path, errno_text("Could not write it", err));
         }
     }
     bool created = link(temp.c_str(), path.c_str()) == 0;
     int err = errno;
     unlink(temp.c_str());
     if (!created && err != EEXIST)
-        fail(path, errno_text("could not create it", err));
+        fail(path, errno_text("Could not create it", err));
     if (created)
         fsync_parent_directory(path);
     return created;
@@ -92,7 +92,7 @@ bool create_key_file(const std::string& path)
 LoadedKey load_or_create_key(const std::string& path)
 {
     if (path.empty())
-        fail(path, "listguard.key_file is empty", "Set listguard.key_file to the path of the server key.");
+        fail(path, "The setting listguard.key_file is empty.", "Set listguard.key_file to the path of the server key.");
 
     LoadedKey result;
     Fd fd{open(path.c_str(), O_RDONLY | O_CLOEXEC)};
@@ -101,17 +101,17 @@ LoadedKey load_or_create_key(const std::string& path)
         fd.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     }
     if (fd.fd < 0)
-        fail(path, errno_text("could not open it", errno), kCreateHint);
+        fail(path, errno_text("Could not open it", errno), kCreateHint);
 
     struct stat st;
     if (fstat(fd.fd, &st) != 0)
-        fail(path, errno_text("could not stat it", errno));
+        fail(path, errno_text("Could not stat it", errno));
     if (!S_ISREG(st.st_mode))
-        fail(path, "it is not a regular file", kCreateHint);
+        fail(path, "It is not a regular file.", kCreateHint);
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-        fail(path, "it is accessible by group or others", "Run: chmod 600 FILE");
+        fail(path, "It is accessible by group or others.", "Run: chmod 600 FILE");
     if (st.st_size != static_cast<off_t>(kServerKeySize))
-        fail(path, "it holds " + std::to_string(st.st_size) + " octets; a key file holds exactly 32", kCreateHint);
+        fail(path, "It holds " + std::to_string(st.st_size) + " octets; a key file holds exactly 32.", kCreateHint);
 
     result.key = Secret(kServerKeySize);
     std::size_t got = 0;
@@ -120,7 +120,7 @@ LoadedKey load_or_create_key(const std::string& path)
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
-            fail(path, r < 0 ? errno_text("could not read it", errno) : std::string("it is shorter than 32 octets"));
+            fail(path, r < 0 ? errno_text("Could not read it", errno) : std::string("It is shorter than 32 octets."));
         got += static_cast<std::size_t>(r);
     }
     return result;

@@ -27,4 +27,10 @@ std::size_t mask_address(std::string_view display, char* out) noexcept
     return n + parts.domain.size();
 }
 
+bool has_mask_shape(std::string_view display) noexcept
+{
+    std::string_view local = split_address(display).local;
+    return local.size() == 4 && local.substr(1) == "***";
+}
+
 } // namespace listguard

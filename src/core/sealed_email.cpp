@@ -18,7 +18,7 @@ std::size_t padded_size(std::size_t address_len)
     for (std::size_t bucket : kBuckets)
         if (address_len + 1 <= bucket)
             return bucket;
-    throw Error(ErrorKind::InvalidText, "invalid email address", "address is longer than 254 octets");
+    throw Error(ErrorKind::InvalidText, "invalid email address", "Address is longer than 254 octets.");
 }
 
 bool is_bucket(std::size_t n) noexcept

@@ -42,8 +42,8 @@ TEST(Address, CanonicalFormIsCaseInsensitiveAndDisplayKeepsSpelling)
 TEST(Address, TrimsSurroundingBlanksOnly)
 {
     EXPECT_EQ(display("  jane@example.com\t"), "jane@example.com");
-    EXPECT_EQ(detail("   "), "address is empty");
-    EXPECT_EQ(detail(""), "address is empty");
+    EXPECT_EQ(detail("   "), "Address is empty.");
+    EXPECT_EQ(detail(""), "Address is empty.");
 }
 
 TEST(Address, QuotedLocalParts)
@@ -56,14 +56,14 @@ TEST(Address, QuotedLocalParts)
     EXPECT_EQ(canonical("\"a\\\"b\"@example.com"), "\"a\\\"b\"@example.com");
     EXPECT_EQ(canonical("\"a..b\"@example.com"), "\"a..b\"@example.com");
     EXPECT_EQ(display("\"John Doe\"@example.com"), "\"John Doe\"@example.com");
-    EXPECT_EQ(detail("\"unterminated@example.com"), "quoted local part is not terminated");
-    EXPECT_EQ(detail("\"ends with backslash\\"), "quoted local part is not terminated");
-    EXPECT_EQ(detail("\"\"@example.com"), "local part is empty");
-    EXPECT_EQ(detail("\"a\"b@example.com"), "quoted local part is followed by something other than @");
-    EXPECT_EQ(detail("\"a\"") , "address has no @");
-    EXPECT_EQ(detail("\"a\x01\"@example.com"), "local part contains a control character");
-    EXPECT_EQ(detail("\"a\\\x7f\"@example.com"), "local part contains a control character");
-    EXPECT_EQ(detail("\"caf\xc3\xa9\"@example.com"), "local part contains a non-ASCII character");
+    EXPECT_EQ(detail("\"unterminated@example.com"), "Quoted local part is not terminated.");
+    EXPECT_EQ(detail("\"ends with backslash\\"), "Quoted local part is not terminated.");
+    EXPECT_EQ(detail("\"\"@example.com"), "Local part is empty.");
+    EXPECT_EQ(detail("\"a\"b@example.com"), "Quoted local part is followed by something other than @.");
+    EXPECT_EQ(detail("\"a\""), "Address has no @.");
+    EXPECT_EQ(detail("\"a\x01\"@example.com"), "Local part contains a control character.");
+    EXPECT_EQ(detail("\"a\\\x7f\"@example.com"), "Local part contains a control character.");
+    EXPECT_EQ(detail("\"caf\xc3\xa9\"@example.com"), "Local part contains a non-ASCII character.");
 }
 
 TEST(Address, LocalPartBoundaries)
@@ -71,45 +71,45 @@ TEST(Address, LocalPartBoundaries)
     std::string local64(64, 'a');
     std::string local65(65, 'a');
     EXPECT_NO_THROW(parse_address(local64 + "@example.com"));
-    EXPECT_EQ(detail(local65 + "@example.com"), "local part is longer than 64 octets");
+    EXPECT_EQ(detail(local65 + "@example.com"), "Local part is longer than 64 octets.");
     // Quotes count: the quoted form as written is what is limited.
     EXPECT_NO_THROW(parse_address("\"" + std::string(62, 'a') + "\"@example.com"));
-    EXPECT_EQ(detail("\"" + std::string(63, 'a') + "\"@example.com"), "local part is longer than 64 octets");
+    EXPECT_EQ(detail("\"" + std::string(63, 'a') + "\"@example.com"), "Local part is longer than 64 octets.");
 }
 
 TEST(Address, LocalPartDots)
 {
-    EXPECT_EQ(detail(".jane@example.com"), "local part begins with a dot");
-    EXPECT_EQ(detail("jane.@example.com"), "local part ends with a dot");
-    EXPECT_EQ(detail("ja..ne@example.com"), "local part contains two dots in a row");
-    EXPECT_EQ(detail("@example.com"), "local part is empty");
+    EXPECT_EQ(detail(".jane@example.com"), "Local part begins with a dot.");
+    EXPECT_EQ(detail("jane.@example.com"), "Local part ends with a dot.");
+    EXPECT_EQ(detail("ja..ne@example.com"), "Local part contains two dots in a row.");
+    EXPECT_EQ(detail("@example.com"), "Local part is empty.");
 }
 
 TEST(Address, LocalPartCharacters)
 {
-    EXPECT_EQ(detail("ja ne@example.com"), "local part contains a space, which is only allowed in a quoted local part");
-    EXPECT_EQ(detail("ja(ne@example.com"), "local part contains a character that is only allowed in a quoted local part");
-    EXPECT_EQ(detail("ja,ne@example.com"), "local part contains a character that is only allowed in a quoted local part");
-    EXPECT_EQ(detail(std::string("ja\0ne@example.com", 17)), "local part contains a control character");
-    EXPECT_EQ(detail("ja\nne@example.com"), "local part contains a control character");
-    EXPECT_EQ(detail("ja\x7fne@example.com"), "local part contains a control character");
-    EXPECT_EQ(detail("j\xc3\xa9@example.com"), "local part contains a non-ASCII character");
-    EXPECT_EQ(detail("jane.example.com"), "address has no @");
+    EXPECT_EQ(detail("ja ne@example.com"), "Local part contains a space, which is only allowed in a quoted local part.");
+    EXPECT_EQ(detail("ja(ne@example.com"), "Local part contains a character that is only allowed in a quoted local part.");
+    EXPECT_EQ(detail("ja,ne@example.com"), "Local part contains a character that is only allowed in a quoted local part.");
+    EXPECT_EQ(detail(std::string("ja\0ne@example.com", 17)), "Local part contains a control character.");
+    EXPECT_EQ(detail("ja\nne@example.com"), "Local part contains a control character.");
+    EXPECT_EQ(detail("ja\x7fne@example.com"), "Local part contains a control character.");
+    EXPECT_EQ(detail("j\xc3\xa9@example.com"), "Local part contains a non-ASCII character.");
+    EXPECT_EQ(detail("jane.example.com"), "Address has no @.");
 }
 
 TEST(Address, DomainStructure)
 {
-    EXPECT_EQ(detail("jane@"), "domain is empty");
-    EXPECT_EQ(detail("jane@example.com."), "domain ends with a dot");
-    EXPECT_EQ(detail("jane@.example.com"), "domain begins with a dot");
-    EXPECT_EQ(detail("jane@example..com"), "domain contains an empty label (two dots in a row)");
-    EXPECT_EQ(detail("jane@-example.com"), "domain label begins with a hyphen");
-    EXPECT_EQ(detail("jane@example-.com"), "domain label ends with a hyphen");
-    EXPECT_EQ(detail("jane@exa_mple.com"), "domain contains a character other than letters, digits, hyphens and dots");
-    EXPECT_EQ(detail("jane@exa mple.com"), "domain contains a space");
-    EXPECT_EQ(detail("jane@exa\tmple.com"), "domain contains a control character");
-    EXPECT_EQ(detail("jane@[192.0.2.1]"), "domain is an address literal, which is not accepted");
-    EXPECT_EQ(detail("jane@example@com"), "address contains more than one @ outside quotes");
+    EXPECT_EQ(detail("jane@"), "Domain is empty.");
+    EXPECT_EQ(detail("jane@example.com."), "Domain ends with a dot.");
+    EXPECT_EQ(detail("jane@.example.com"), "Domain begins with a dot.");
+    EXPECT_EQ(detail("jane@example..com"), "Domain contains an empty label (two dots in a row).");
+    EXPECT_EQ(detail("jane@-example.com"), "Domain label begins with a hyphen.");
+    EXPECT_EQ(detail("jane@example-.com"), "Domain label ends with a hyphen.");
+    EXPECT_EQ(detail("jane@exa_mple.com"), "Domain contains a character other than letters, digits, hyphens and dots.");
+    EXPECT_EQ(detail("jane@exa mple.com"), "Domain contains a space.");
+    EXPECT_EQ(detail("jane@exa\tmple.com"), "Domain contains a control character.");
+    EXPECT_EQ(detail("jane@[192.0.2.1]"), "Domain is an address literal, which is not accepted.");
+    EXPECT_EQ(detail("jane@example@com"), "Address contains more than one @ outside quotes.");
 }
 
 TEST(Address, DomainLengths)
@@ -117,14 +117,14 @@ TEST(Address, DomainLengths)
     std::string label63(63, 'a');
     std::string label64(64, 'a');
     EXPECT_NO_THROW(parse_address("j@" + label63 + ".com"));
-    EXPECT_EQ(detail("j@" + label64 + ".com"), "domain label is longer than 63 octets");
+    EXPECT_EQ(detail("j@" + label64 + ".com"), "Domain label is longer than 63 octets.");
 
     // 4 labels of 63 + 3 dots = 255 octets: a legal domain, but the address
     // would exceed 254 octets.
     std::string domain255 = label63 + "." + label63 + "." + label63 + "." + label63;
     ASSERT_EQ(domain255.size(), 255u);
-    EXPECT_EQ(detail("j@" + domain255), "address is longer than 254 octets");
-    EXPECT_EQ(detail("j@" + domain255 + "a"), "domain is longer than 255 octets");
+    EXPECT_EQ(detail("j@" + domain255), "Address is longer than 254 octets.");
+    EXPECT_EQ(detail("j@" + domain255 + "a"), "Domain is longer than 255 octets.");
 }
 
 TEST(Address, WholeAddressBoundary)
@@ -135,7 +135,7 @@ TEST(Address, WholeAddressBoundary)
     ASSERT_EQ(domain189.size(), 189u);
     std::string local64(64, 'x');
     EXPECT_NO_THROW(parse_address(local64 + "@" + domain189));
-    EXPECT_EQ(detail(local64 + "@" + domain189 + "c"), "address is longer than 254 octets");
+    EXPECT_EQ(detail(local64 + "@" + domain189 + "c"), "Address is longer than 254 octets.");
 }
 
 TEST(Address, InternationalizedDomains)
@@ -151,14 +151,14 @@ TEST(Address, InternationalizedDomains)
 
 TEST(Address, RejectsBadInternationalizedDomains)
 {
-    EXPECT_EQ(detail("jane@b\xc3\xbc" "cher.example\xff"), "domain is not valid UTF-8");
-    EXPECT_EQ(detail("jane@\xc0\xaf.example"), "domain is not valid UTF-8");           // overlong
-    EXPECT_EQ(detail("jane@\xed\xa0\x80.example"), "domain is not valid UTF-8");       // surrogate
-    EXPECT_EQ(detail("jane@xn--zzzzzzzzz-.example"), "domain label ends with a hyphen");
-    EXPECT_EQ(detail("jane@xn--a.example"), "domain has an xn-- label that is not valid Punycode");
+    EXPECT_EQ(detail("jane@b\xc3\xbc" "cher.example\xff"), "Domain is not valid UTF-8.");
+    EXPECT_EQ(detail("jane@\xc0\xaf.example"), "Domain is not valid UTF-8.");           // overlong
+    EXPECT_EQ(detail("jane@\xed\xa0\x80.example"), "Domain is not valid UTF-8.");       // surrogate
+    EXPECT_EQ(detail("jane@xn--zzzzzzzzz-.example"), "Domain label ends with a hyphen.");
+    EXPECT_EQ(detail("jane@xn--a.example"), "Domain has an xn-- label that is not valid Punycode.");
     // An underscore next to a Unicode letter: IDNA (STD3 rules) disallows it.
     EXPECT_EQ(detail("jane@b\xc3\xbc_cher.example"),
-              "domain contains a character that is not allowed in domain names");
+              "Domain contains a character that is not allowed in domain names.");
 }
 
 TEST(Address, SplitUsesTheLastAt)

@@ -100,33 +100,33 @@ TEST_F(KeyFile, WrongSizeIsAClearError)
 {
     write_file(path("short.key"), std::string(31, 'k'), 0600);
     EXPECT_EQ(error_detail([&] { load_or_create_key(path("short.key")); }, ErrorKind::ConfigFile),
-              "it holds 31 octets; a key file holds exactly 32");
+              "It holds 31 octets; a key file holds exactly 32.");
     write_file(path("long.key"), std::string(64, 'k'), 0600);
     EXPECT_EQ(error_detail([&] { load_or_create_key(path("long.key")); }, ErrorKind::ConfigFile),
-              "it holds 64 octets; a key file holds exactly 32");
+              "It holds 64 octets; a key file holds exactly 32.");
 }
 
 TEST_F(KeyFile, GroupOrWorldAccessIsRefused)
 {
     write_file(path("open.key"), std::string(32, 'k'), 0644);
     EXPECT_EQ(error_detail([&] { load_or_create_key(path("open.key")); }, ErrorKind::ConfigFile),
-              "it is accessible by group or others");
+              "It is accessible by group or others.");
     write_file(path("group.key"), std::string(32, 'k'), 0640);
     EXPECT_EQ(error_detail([&] { load_or_create_key(path("group.key")); }, ErrorKind::ConfigFile),
-              "it is accessible by group or others");
+              "It is accessible by group or others.");
 }
 
 TEST_F(KeyFile, DirectoryIsNotAKey)
 {
     mkdir(path("adir").c_str(), 0700);
     EXPECT_EQ(error_detail([&] { load_or_create_key(path("adir")); }, ErrorKind::ConfigFile),
-              "it is not a regular file");
+              "It is not a regular file.");
 }
 
 TEST_F(KeyFile, MissingDirectoryIsAClearError)
 {
     std::string detail = error_detail([&] { load_or_create_key(path("no/such/dir/key")); }, ErrorKind::ConfigFile);
-    EXPECT_EQ(detail.rfind("could not create it: ", 0), 0u) << detail;
+    EXPECT_EQ(detail.rfind("Could not create it: ", 0), 0u) << detail;
 }
 
 TEST_F(KeyFile, MessageNamesTheFileNeverTheKey)

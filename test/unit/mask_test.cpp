@@ -36,3 +36,12 @@ TEST(Mask, InternationalizedDomainAsWritten)
 {
     EXPECT_EQ(mask("jane@b\xc3\xbc" "cher.example"), "j***@b\xc3\xbc" "cher.example");
 }
+
+TEST(Mask, MaskShapeIsRecognised)
+{
+    EXPECT_TRUE(listguard::has_mask_shape("j***@example.com"));
+    EXPECT_TRUE(listguard::has_mask_shape(mask("jane.doe@example.com")));
+    EXPECT_FALSE(listguard::has_mask_shape("jj***@example.com"));
+    EXPECT_FALSE(listguard::has_mask_shape("j**@example.com"));
+    EXPECT_FALSE(listguard::has_mask_shape("jane@example.com"));
+}

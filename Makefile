@@ -1,0 +1,41 @@
+# PGXS build of the listguard extension (C++17).
+EXTENSION = listguard
+MODULE_big = listguard
+DATA = $(wildcard sql/listguard--*.sql)
+
+CORE_SRCS = $(wildcard src/core/*.cpp)
+PG_SRCS = $(wildcard src/pg/*.cpp)
+OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
+
+# pg_regress inputs are sql/<test>.sql (the install scripts share sql/), in
+# this order: setup first, key_file before anything else needs the key. They
+# expect a fresh cluster, as scripts/test provides.
+REGRESS = setup key_file input equality output tokens storage dump
+REGRESS_OPTS = --inputdir=. --load-extension=listguard --encoding=UTF8 --no-locale
+
+PG_CONFIG ?= pg_config
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
+PG_CPPFLAGS = -Isrc/core
+SHLIB_LINK += -lstdc++ -lcrypto -licuuc
+
+# Debian's PostgreSQL is built with LLVM; without this PGXS would also try to
+# make JIT bitcode for every file with clang. (Before the include: PGXS
+# decides its targets while it is read.)
+override with_llvm = no
+
+# Rebuild objects when a header they include changes.
+autodepend = yes
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# src/core must not see PostgreSQL: its objects are compiled with only their
+# own directory on the include path, so a core file that included postgres.h
+# would fail to build.
+$(CORE_SRCS:.cpp=.o): override CPPFLAGS := -Isrc/core -D_GNU_SOURCE
+
+.PHONY: unit
+unit:
+	cmake -S . -B build/unit -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build/unit -j2
+	cd build/unit && ctest --output-on-failure

@@ -1,0 +1,32 @@
+-- Helpers shared by the regression tests (run first).
+CREATE SCHEMA lgtest;
+GRANT USAGE ON SCHEMA lgtest TO PUBLIC;
+
+-- Runs a statement and returns 'ok' or "SQLSTATE message | detail | hint: hint".
+CREATE FUNCTION lgtest.try(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    state text; msg text; detail text; hint text;
+BEGIN
+    EXECUTE query;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                            detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+    RETURN state || ' ' || msg
+        || CASE WHEN detail <> '' THEN ' | ' || detail ELSE '' END
+        || CASE WHEN hint <> '' THEN ' | hint: ' || hint ELSE '' END;
+END
+$$;
+
+-- What the current role sees of an input, or the error it raises.
+CREATE FUNCTION lgtest.shown(input text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    state text; msg text; detail text;
+BEGIN
+    RETURN input::listguard.email::text;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+    RETURN state || ' ' || msg || CASE WHEN detail <> '' THEN ' | ' || detail ELSE '' END;
+END
+$$;
+SELECT lgtest.try('SELECT 1'), lgtest.try('SELECT 1/0');

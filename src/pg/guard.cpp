@@ -1,0 +1,68 @@
+#include "guard.h"
+
+#include <cstring>
+
+namespace listguard::pg {
+
+namespace {
+
+void copy_text(char* dst, std::size_t size, const char* src) noexcept
+{
+    std::strncpy(dst, src, size - 1);
+    dst[size - 1] = '\0';
+}
+
+} // namespace
+
+int sqlstate_of(ErrorKind kind) noexcept
+{
+    switch (kind) {
+    case ErrorKind::InvalidText:
+        return ERRCODE_INVALID_TEXT_REPRESENTATION;
+    case ErrorKind::InvalidParameter:
+        return ERRCODE_INVALID_PARAMETER_VALUE;
+    case ErrorKind::InsufficientPrivilege:
+        return ERRCODE_INSUFFICIENT_PRIVILEGE;
+    case ErrorKind::ConfigFile:
+        return ERRCODE_CONFIG_FILE_ERROR;
+    case ErrorKind::DataCorrupted:
+        return ERRCODE_DATA_CORRUPTED;
+    case ErrorKind::Internal:
+        break;
+    }
+    return ERRCODE_INTERNAL_ERROR;
+}
+
+void PendingError::capture(const Error& e) noexcept
+{
+    sqlstate = sqlstate_of(e.kind());
+    copy_text(message, sizeof message, e.what());
+    copy_text(detail, sizeof detail, e.detail().c_str());
+    copy_text(hint, sizeof hint, e.hint().c_str());
+}
+
+void PendingError::capture_out_of_memory() noexcept
+{
+    sqlstate = ERRCODE_OUT_OF_MEMORY;
+    copy_text(message, sizeof message, "out of memory");
+    detail[0] = hint[0] = '\0';
+}
+
+void PendingError::capture_internal(const char* what) noexcept
+{
+    sqlstate = ERRCODE_INTERNAL_ERROR;
+    copy_text(message, sizeof message, "listguard internal error");
+    copy_text(detail, sizeof detail, what);
+    hint[0] = '\0';
+}
+
+void PendingError::raise() const
+{
+    if (pg_error != nullptr)
+        ReThrowError(pg_error);
+    ereport(ERROR, (errcode(sqlstate), errmsg_internal("%s", message),
+                    detail[0] ? errdetail_internal("%s", detail) : 0, hint[0] ? errhint("%s", hint) : 0));
+    pg_unreachable();
+}
+
+} // namespace listguard::pg

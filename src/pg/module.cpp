@@ -1,0 +1,64 @@
+#include "module.h"
+
+#include "keys.h"
+
+extern "C" {
+#include "utils/guc.h"
+
+PG_MODULE_MAGIC;
+
+void _PG_init(void);
+}
+
+namespace listguard::pg {
+
+char* key_file_setting = nullptr;
+bool sealed_output_setting = false;
+
+namespace {
+
+bool preloaded = false;
+
+[[noreturn]] void report_not_preloaded()
+{
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("listguard must be loaded via shared_preload_libraries"),
+                    errhint("Add listguard to shared_preload_libraries in postgresql.conf and restart the server.")));
+    pg_unreachable();
+}
+
+void assign_key_file(const char*, void*) { forget_keyring(); }
+
+} // namespace
+
+void require_preload()
+{
+    if (unlikely(!preloaded))
+        report_not_preloaded();
+}
+
+} // namespace listguard::pg
+
+// Only settings here: no threads, no key loading in the postmaster. Keys are
+// loaded lazily by the first backend function that needs them.
+void _PG_init(void)
+{
+    using namespace listguard::pg;
+
+    if (!process_shared_preload_libraries_in_progress)
+        report_not_preloaded();
+
+    DefineCustomStringVariable(
+        "listguard.key_file", "Path of the server key that seals listguard.email values.",
+        "32 random octets, mode 0600. Relative paths are relative to the data directory. "
+        "Created on first use if missing.",
+        &key_file_setting, "listguard.key", PGC_SUSET, 0, nullptr, assign_key_file, nullptr);
+
+    DefineCustomBoolVariable("listguard.sealed_output",
+                             "Show listguard.email values as sealed tokens to superusers.",
+                             "For backups: sealed tokens can be read back by the input function.",
+                             &sealed_output_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+    MarkGUCPrefixReserved("listguard");
+    preloaded = true;
+}

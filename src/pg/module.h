@@ -1,0 +1,15 @@
+// Module state: settings and the check that listguard was preloaded.
+#pragma once
+
+#include "postgres_c.h"
+
+namespace listguard::pg {
+
+extern char* key_file_setting;
+extern bool sealed_output_setting;
+
+// Every entry point calls this first: a library loaded outside
+// shared_preload_libraries (its _PG_init refused) must not run at all.
+void require_preload();
+
+} // namespace listguard::pg

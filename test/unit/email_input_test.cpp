@@ -1,0 +1,45 @@
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "email_input.h"
+#include "sealed_email.h"
+#include "test_util.h"
+#include "token.h"
+
+using namespace listguard;
+using listguard::test::error_detail;
+using listguard::test::fixed_server_key;
+
+TEST(EmailInput, AddressesAreSealedUnstamped)
+{
+    EmailSealer s(fixed_server_key());
+    std::uint8_t v[sealed::kMaxSize];
+    std::size_t n = seal_input(s, "Jane@example.com", v);
+    char out[kMaxAddressOctets];
+    EXPECT_EQ(std::string(out, s.open(v, n, out)), "Jane@example.com");
+    EXPECT_EQ(sealed::stamp_of(v), (Stamp{0, 0}));
+}
+
+TEST(EmailInput, TokensKeepTheirStamp)
+{
+    EmailSealer s(fixed_server_key());
+    std::uint8_t v[sealed::kMaxSize];
+    std::size_t n = s.seal(parse_address("jane@example.com"), {9, 3}, v);
+    char token[kMaxTokenOctets];
+    std::size_t token_len = encode_token(v, n, token);
+
+    std::uint8_t back[sealed::kMaxSize];
+    std::size_t m = seal_input(s, std::string_view(token, token_len), back);
+    EXPECT_EQ(std::string(v, v + n), std::string(back, back + m));
+    EXPECT_EQ(sealed::stamp_of(back), (Stamp{9, 3}));
+}
+
+TEST(EmailInput, MasksAreRefused)
+{
+    EmailSealer s(fixed_server_key());
+    std::uint8_t v[sealed::kMaxSize];
+    EXPECT_EQ(error_detail([&] { seal_input(s, "j***@example.com", v); }),
+              "It has the shape of a listguard mask (one character, then ***), not of an address.");
+    EXPECT_NO_THROW(seal_input(s, "j**@example.com", v));
+}
