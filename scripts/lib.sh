@@ -1,0 +1,32 @@
+# Shared by scripts/test, scripts/demo and bench/: dependencies and build.
+# Works as root or as a user with sudo, on Debian 12 (PostgreSQL 15).
+
+PGVER="${PGVER:-15}"
+export PATH="/usr/lib/postgresql/$PGVER/bin:$PATH"
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+
+DEPS="postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-$PGVER-pgtap \
+libtap-parser-sourcehandler-pgtap-perl postgresql-common libssl-dev libicu-dev \
+g++ make cmake libgtest-dev"
+
+log() { printf '\n==> %s\n' "$*"; }
+
+install_deps() {
+    local missing=""
+    for pkg in $DEPS $*; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+    done
+    if [ -n "$missing" ]; then
+        log "installing:$missing"
+        $SUDO apt-get update -q
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+    fi
+}
+
+build_and_install() {
+    log "building listguard"
+    make -j"$(nproc)" PG_CONFIG="/usr/lib/postgresql/$PGVER/bin/pg_config"
+    log "installing listguard"
+    $SUDO make install PG_CONFIG="/usr/lib/postgresql/$PGVER/bin/pg_config"
+}
