@@ -14,7 +14,9 @@ REGRESS = setup key_file input equality output tokens storage dump
 REGRESS_OPTS = --inputdir=. --load-extension=listguard --encoding=UTF8 --no-locale
 
 PG_CONFIG ?= pg_config
-PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
+# -MMD -MP: each object records the headers it includes (in a .d file
+# beside it), so changing a header rebuilds what uses it.
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror -MMD -MP
 PG_CPPFLAGS = -Isrc/core
 SHLIB_LINK += -lstdc++ -lcrypto -licuuc
 
@@ -23,8 +25,6 @@ SHLIB_LINK += -lstdc++ -lcrypto -licuuc
 # decides its targets while it is read.)
 override with_llvm = no
 
-# Rebuild objects when a header they include changes.
-autodepend = yes
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -33,6 +33,9 @@ include $(PGXS)
 # own directory on the include path, so a core file that included postgres.h
 # would fail to build.
 $(CORE_SRCS:.cpp=.o): override CPPFLAGS := -Isrc/core -D_GNU_SOURCE
+
+-include $(OBJS:.o=.d)
+EXTRA_CLEAN = $(OBJS:.o=.d) build
 
 .PHONY: unit
 unit:

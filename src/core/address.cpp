@@ -14,17 +14,25 @@ namespace {
     throw Error(ErrorKind::InvalidText, "invalid email address", detail);
 }
 
-bool is_atext(unsigned char c) noexcept
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return c != '\0' && std::strchr("!#$%&'*+-/=?^_`{|}~", c) != nullptr;
-}
+// Character classes as lookup tables: parsing runs once per value loaded.
+struct CharClasses {
+    bool atext[256] = {};
+    bool ldh[256] = {};
+    constexpr CharClasses()
+    {
+        for (int c = 0; c < 256; c++) {
+            bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            ldh[c] = alnum || c == '-';
+            atext[c] = alnum;
+        }
+        for (const char* p = "!#$%&'*+-/=?^_`{|}~"; *p; p++)
+            atext[static_cast<unsigned char>(*p)] = true;
+    }
+};
+constexpr CharClasses kClasses;
 
-bool is_ldh(unsigned char c) noexcept
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-}
+bool is_atext(unsigned char c) noexcept { return kClasses.atext[c]; }
+bool is_ldh(unsigned char c) noexcept { return kClasses.ldh[c]; }
 
 bool is_control(unsigned char c) noexcept { return c < 32 || c == 127; }
 

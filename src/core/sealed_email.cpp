@@ -95,10 +95,11 @@ std::size_t EmailSealer::seal(const Address& address, Stamp stamp, std::uint8_t*
     put_be64(out + sealed::kListOffset, stamp.list);
     digest(address.canonical(), out + sealed::kDigestOffset);
 
-    std::uint8_t plain[256] = {};
-    Scrub scrub{plain, sizeof plain};
+    std::uint8_t plain[256];
+    Scrub scrub{plain, padded};
     plain[0] = static_cast<std::uint8_t>(display.size());
     std::memcpy(plain + 1, display.data(), display.size());
+    std::memset(plain + 1 + display.size(), 0, padded - 1 - display.size());
     ByteSpan header{out, sealed::kTagOffset};
     siv_.encrypt(&header, 1, plain, padded, out + sealed::kTagOffset, out + sealed::kHeaderSize);
     return sealed::kHeaderSize + padded;
@@ -110,7 +111,7 @@ std::size_t EmailSealer::restamp(const std::uint8_t* value, std::size_t size, St
     check_key(value);
     std::size_t padded = size - sealed::kHeaderSize;
     std::uint8_t plain[256];
-    Scrub scrub{plain, sizeof plain};
+    Scrub scrub{plain, padded};
     siv_.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
 
     std::memcpy(out, value, sealed::kTagOffset);
@@ -129,14 +130,19 @@ void EmailSealer::check_key(const std::uint8_t* value) const
                     "Point listguard.key_file at the key the data was sealed with.");
 }
 
-std::size_t EmailSealer::unpad(const std::uint8_t* plain, std::size_t padded, char* out) const
+EmailSealer::Wipe::~Wipe() { OPENSSL_cleanse(data, size); }
+
+std::string_view EmailSealer::decrypt_for_display(const std::uint8_t* value, std::size_t size, std::uint8_t* plain)
 {
+    sealed::check_layout(value, size);
+    check_key(value);
+    std::size_t padded = size - sealed::kHeaderSize;
+    siv_.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
     std::size_t len = plain[0];
-    if (len == 0 || len + 1 > padded || len > kMaxAddressOctets)
+    if (len == 0 || len + 1 > padded)
         throw Error(ErrorKind::DataCorrupted, "stored listguard.email value is corrupted",
                     "Its decrypted length is out of range.");
-    std::memcpy(out, plain + 1, len);
-    return len;
+    return {reinterpret_cast<const char*>(plain + 1), len};
 }
 
 std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char* out)
@@ -149,7 +155,7 @@ std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char*
                     "Sealed tokens can only be read back by a server using the same listguard.key_file.");
     std::size_t padded = size - sealed::kHeaderSize;
     std::uint8_t plain[256];
-    Scrub scrub{plain, sizeof plain};
+    Scrub scrub{plain, padded};
     ByteSpan header{value, sealed::kTagOffset};
     if (!siv_.decrypt(&header, 1, value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain))
         throw Error(ErrorKind::InvalidText, bad, "It failed authentication: it was altered or is not a listguard token.");
@@ -165,13 +171,10 @@ std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char*
 
 std::size_t EmailSealer::show(const std::uint8_t* value, std::size_t size, char* out)
 {
-    sealed::check_layout(value, size);
-    check_key(value);
-    std::size_t padded = size - sealed::kHeaderSize;
-    std::uint8_t plain[256];
-    Scrub scrub{plain, padded};
-    siv_.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
-    return unpad(plain, padded, out);
+    return with_address(value, size, [out](std::string_view address) {
+        std::memcpy(out, address.data(), address.size());
+        return address.size();
+    });
 }
 
 } // namespace listguard

@@ -64,16 +64,33 @@ public:
     // octet was changed or another key sealed it.
     std::size_t open(const std::uint8_t* value, std::size_t size, char* out);
 
-    // Decrypts a stored value for display. Values are authenticated when they
+    // Decrypts a stored value for display and passes its address to use();
+    // the plaintext is wiped afterwards. Values are authenticated when they
     // enter the database, so only the CTR half of SIV runs here.
+    template <typename Use>
+    auto with_address(const std::uint8_t* value, std::size_t size, Use&& use)
+    {
+        std::uint8_t plain[256];
+        Wipe wipe{plain, 0};
+        std::string_view address = decrypt_for_display(value, size, plain);
+        wipe.size = size - sealed::kHeaderSize; // checked by decrypt_for_display
+        return use(address);
+    }
+
+    // The address of a stored value, into out (kMaxAddressOctets).
     std::size_t show(const std::uint8_t* value, std::size_t size, char* out);
 
     // The keyed digest of a canonical address (what equality compares).
     void digest(std::string_view canonical, std::uint8_t* out);
 
 private:
+    struct Wipe {
+        std::uint8_t* data;
+        std::size_t size;
+        ~Wipe();
+    };
     void check_key(const std::uint8_t* value) const;
-    std::size_t unpad(const std::uint8_t* plain, std::size_t padded, char* out) const;
+    std::string_view decrypt_for_display(const std::uint8_t* value, std::size_t size, std::uint8_t* plain);
 
     AesSiv siv_;
     KeyedDigest digest_;

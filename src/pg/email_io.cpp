@@ -81,13 +81,8 @@ std::size_t render(Reveal reveal, EmailBytes v, char* out)
         return encode_token(v.data, v.size, out);
     case Reveal::Clear:
         return sealer.show(v.data, v.size, out);
-    case Reveal::Masked: {
-        char address[kMaxAddressOctets];
-        std::size_t len = sealer.show(v.data, v.size, address);
-        std::size_t masked = mask_address({address, len}, out);
-        OPENSSL_cleanse(address, len);
-        return masked;
-    }
+    case Reveal::Masked:
+        return sealer.with_address(v.data, v.size, [out](std::string_view address) { return mask_address(address, out); });
     case Reveal::Pseudonym:
         break;
     }

@@ -26,8 +26,9 @@ void openssl_siv(const Secret& key, const std::vector<Bytes>& ad, const Bytes& p
     EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
     ASSERT_EQ(EVP_EncryptInit_ex2(ctx, cipher, key.data(), nullptr, nullptr), 1);
     int len = 0;
+    static const std::uint8_t empty[1] = {0};
     for (const auto& a : ad)
-        ASSERT_EQ(EVP_EncryptUpdate(ctx, nullptr, &len, a.data(), static_cast<int>(a.size())), 1);
+        ASSERT_EQ(EVP_EncryptUpdate(ctx, nullptr, &len, a.empty() ? empty : a.data(), static_cast<int>(a.size())), 1);
     // A non-null output buffer even for an empty plaintext (null means AAD).
     ct.assign(pt.size() + 1, 0);
     ASSERT_EQ(EVP_EncryptUpdate(ctx, ct.data(), &len, pt.data(), static_cast<int>(pt.size())), 1);
@@ -115,6 +116,40 @@ TEST(AesSiv, MatchesOpenSslAes256SivAcrossReuse)
         siv.decrypt_unauthenticated(tag.data(), ct.data(), len, shown.data());
         EXPECT_EQ(shown, pt);
     }
+}
+
+// CMAC's block handling: associated data of every length around the block
+// size, including none, and several associated data strings.
+TEST(AesSiv, MatchesOpenSslForAssociatedDataLengths)
+{
+    Secret key(64);
+    ASSERT_EQ(RAND_bytes(key.data(), 64), 1);
+    AesSiv siv(key);
+    for (std::size_t ad_len : {0, 1, 15, 16, 17, 31, 32, 33, 37, 64, 100}) {
+        for (std::size_t count : {1, 2, 3}) {
+            std::vector<Bytes> ad(count, Bytes(ad_len));
+            for (auto& a : ad)
+                if (!a.empty())
+                    RAND_bytes(a.data(), static_cast<int>(a.size()));
+            Bytes pt(48);
+            RAND_bytes(pt.data(), 48);
+            Bytes ref_tag, ref_ct;
+            openssl_siv(key, ad, pt, ref_tag, ref_ct);
+            auto s = spans(ad);
+            Bytes tag(16), ct(48);
+            siv.encrypt(s.data(), s.size(), pt.data(), pt.size(), tag.data(), ct.data());
+            EXPECT_EQ(tag, ref_tag) << "ad length " << ad_len << " x" << count;
+            EXPECT_EQ(ct, ref_ct) << "ad length " << ad_len << " x" << count;
+        }
+    }
+}
+
+TEST(AesSiv, LongPlaintextsAreRefused)
+{
+    Secret key(64);
+    AesSiv siv(key);
+    Bytes pt(AesSiv::kMaxPlaintext + 1), tag(16), ct(pt.size());
+    EXPECT_THROW(siv.encrypt(nullptr, 0, pt.data(), pt.size(), tag.data(), ct.data()), listguard::Error);
 }
 
 TEST(AesSiv, DetectsAnyChangedBit)

@@ -174,3 +174,14 @@ TEST(SealedEmail, EqualAddressesUnderEqualStampsSealEqually)
     EXPECT_EQ(seal(s, "jane@example.com", {1, 2}), seal(s, "jane@example.com", {1, 2}));
     EXPECT_NE(seal(s, "jane@example.com", {1, 2}), seal(s, "jane@example.com", {1, 3}));
 }
+
+TEST(SealedEmail, ShortValuesAreRefusedBeforeAnyDecryption)
+{
+    EmailSealer s(fixed_server_key());
+    Bytes tiny(10, 1);
+    tiny[0] = sealed::kVersion;
+    EXPECT_NE(error_detail([&] { show(s, tiny); }, ErrorKind::DataCorrupted), "no error");
+    EXPECT_NE(error_detail([&] { s.with_address(tiny.data(), tiny.size(), [](std::string_view) { return 0; }); },
+                           ErrorKind::DataCorrupted),
+              "no error");
+}
