@@ -5,6 +5,7 @@
 #include "address.h"
 #include "error.h"
 #include "mask.h"
+#include "pseudonym.h"
 #include "token.h"
 
 namespace listguard {
@@ -23,6 +24,10 @@ std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::uint8_t*
         throw Error(ErrorKind::InvalidText, "invalid email address",
                     "It has the shape of a listguard mask (one character, then ***), not of an address.",
                     "Load addresses or sealed tokens; a masked export cannot be loaded back.");
+    if (has_pseudonym_shape(address.display()))
+        throw Error(ErrorKind::InvalidText, "invalid email address",
+                    "It has the shape of a listguard pseudonym (p. and 12 letters or digits), not of an address.",
+                    "Load addresses or sealed tokens; a pseudonymous export cannot be loaded back.");
     return sealer.seal(address, Stamp{}, out);
 }
 

@@ -2,6 +2,7 @@
 // its life: keyed OpenSSL contexts are expensive to make and cheap to reuse.
 #pragma once
 
+#include "pseudonym.h"
 #include "sealed_email.h"
 #include "secret.h"
 
@@ -9,11 +10,13 @@ namespace listguard {
 
 class Keyring {
 public:
-    explicit Keyring(const Secret& server_key) : email_(server_key) {}
+    explicit Keyring(const Secret& server_key) : email_(server_key), pseudonyms_(server_key) {}
     EmailSealer& email() noexcept { return email_; }
+    Pseudonymizer& pseudonyms() noexcept { return pseudonyms_; }
 
 private:
     EmailSealer email_;
+    Pseudonymizer pseudonyms_;
 };
 
 } // namespace listguard

@@ -1,0 +1,40 @@
+#include "access.h"
+
+#include <algorithm>
+
+namespace listguard {
+
+bool covers(const Grant& grant, Stamp scope) noexcept
+{
+    return (!grant.account || *grant.account == scope.account) && (!grant.list || *grant.list == scope.list);
+}
+
+Access decide(const std::vector<Grant>& grants, Stamp scope, Micros now)
+{
+    Access access;
+    const Grant* chosen = nullptr;
+    for (const Grant& grant : grants) {
+        if (!covers(grant, scope))
+            continue;
+        access.can_read = true;
+        bool expired = grant.valid_until && *grant.valid_until <= now;
+        if (grant.valid_until && !expired)
+            access.valid_until = std::min(access.valid_until, *grant.valid_until);
+        if (expired || !grant.network_allowed)
+            continue;
+        access.can_write = access.can_write || grant.can_write;
+        if (grant.reveal == RevealLevel::Masked)
+            continue;
+        bool better = chosen == nullptr || grant.reveal > chosen->reveal ||
+                      (grant.reveal == chosen->reveal && chosen->has_quota && !grant.has_quota);
+        if (better)
+            chosen = &grant;
+    }
+    if (chosen != nullptr) {
+        access.reveal = chosen->reveal;
+        access.grant_id = chosen->id;
+    }
+    return access;
+}
+
+} // namespace listguard

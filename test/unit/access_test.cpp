@@ -1,0 +1,124 @@
+#include <gtest/gtest.h>
+
+#include "access.h"
+
+using namespace listguard;
+
+namespace {
+
+Grant grant(std::int64_t id, std::optional<std::int64_t> account, std::optional<std::int64_t> list,
+            RevealLevel reveal, bool can_write = false)
+{
+    Grant g;
+    g.id = id;
+    g.account = account;
+    g.list = list;
+    g.reveal = reveal;
+    g.can_write = can_write;
+    return g;
+}
+
+} // namespace
+
+TEST(Access, NoGrantNoAccess)
+{
+    Access a = decide({}, {1, 1}, 0);
+    EXPECT_FALSE(a.can_read);
+    EXPECT_FALSE(a.can_write);
+    EXPECT_EQ(a.reveal, RevealLevel::Masked);
+}
+
+TEST(Access, ScopesAccountsAndLists)
+{
+    std::vector<Grant> grants = {grant(1, 10, 11, RevealLevel::Clear)};
+    EXPECT_TRUE(decide(grants, {10, 11}, 0).can_read);
+    EXPECT_FALSE(decide(grants, {10, 12}, 0).can_read);
+    EXPECT_FALSE(decide(grants, {9, 11}, 0).can_read);
+
+    grants = {grant(2, 10, std::nullopt, RevealLevel::Pseudonym)};
+    EXPECT_TRUE(decide(grants, {10, 11}, 0).can_read);
+    EXPECT_TRUE(decide(grants, {10, 0}, 0).can_read) << "account-wide grants reach values with no list";
+    EXPECT_FALSE(decide(grants, {11, 1}, 0).can_read);
+
+    grants = {grant(3, std::nullopt, std::nullopt, RevealLevel::Masked)};
+    EXPECT_TRUE(decide(grants, {99, 5}, 0).can_read);
+    EXPECT_TRUE(decide(grants, {0, 0}, 0).can_read);
+}
+
+TEST(Access, ListGrantsDoNotReachValuesWithoutAList)
+{
+    std::vector<Grant> grants = {grant(1, 10, 11, RevealLevel::Clear)};
+    EXPECT_FALSE(decide(grants, {10, 0}, 0).can_read);
+}
+
+TEST(Access, MostRevealingGrantApplies)
+{
+    std::vector<Grant> grants = {grant(1, std::nullopt, std::nullopt, RevealLevel::Masked),
+                                 grant(2, 10, std::nullopt, RevealLevel::Sealed),
+                                 grant(3, 10, 11, RevealLevel::Pseudonym),
+                                 grant(4, 10, 12, RevealLevel::Clear)};
+    EXPECT_EQ(decide(grants, {10, 11}, 0).reveal, RevealLevel::Sealed);
+    EXPECT_EQ(decide(grants, {10, 11}, 0).grant_id, 2);
+    EXPECT_EQ(decide(grants, {10, 12}, 0).reveal, RevealLevel::Clear);
+    EXPECT_EQ(decide(grants, {10, 12}, 0).grant_id, 4);
+    EXPECT_EQ(decide(grants, {20, 1}, 0).reveal, RevealLevel::Masked);
+    EXPECT_EQ(decide(grants, {20, 1}, 0).grant_id, 0);
+    EXPECT_TRUE(RevealLevel::Clear > RevealLevel::Sealed && RevealLevel::Sealed > RevealLevel::Pseudonym &&
+                RevealLevel::Pseudonym > RevealLevel::Masked);
+}
+
+TEST(Access, WriteComesFromAnyActiveGrant)
+{
+    std::vector<Grant> grants = {grant(1, 10, std::nullopt, RevealLevel::Masked, true),
+                                 grant(2, 10, 11, RevealLevel::Clear, false)};
+    Access a = decide(grants, {10, 11}, 0);
+    EXPECT_TRUE(a.can_write);
+    EXPECT_EQ(a.reveal, RevealLevel::Clear);
+}
+
+TEST(Access, ExpiredGrantGivesMaskedReadOnly)
+{
+    Grant g = grant(1, 10, std::nullopt, RevealLevel::Clear, true);
+    g.valid_until = 1000;
+    Access before = decide({g}, {10, 1}, 999);
+    EXPECT_EQ(before.reveal, RevealLevel::Clear);
+    EXPECT_TRUE(before.can_write);
+    EXPECT_EQ(before.valid_until, 1000);
+
+    Access after = decide({g}, {10, 1}, 1000);
+    EXPECT_TRUE(after.can_read);
+    EXPECT_FALSE(after.can_write);
+    EXPECT_EQ(after.reveal, RevealLevel::Masked);
+    EXPECT_EQ(after.valid_until, kNever);
+}
+
+TEST(Access, OutsideTheNetworksGivesMaskedReadOnly)
+{
+    Grant g = grant(1, std::nullopt, std::nullopt, RevealLevel::Clear, true);
+    g.network_allowed = false;
+    Access a = decide({g}, {10, 1}, 0);
+    EXPECT_TRUE(a.can_read);
+    EXPECT_FALSE(a.can_write);
+    EXPECT_EQ(a.reveal, RevealLevel::Masked);
+}
+
+TEST(Access, PrefersAGrantWithoutQuotaAmongEquals)
+{
+    Grant limited = grant(1, 10, std::nullopt, RevealLevel::Clear);
+    limited.has_quota = true;
+    Grant unlimited = grant(2, std::nullopt, std::nullopt, RevealLevel::Clear);
+    EXPECT_EQ(decide({limited, unlimited}, {10, 1}, 0).grant_id, 2);
+    EXPECT_EQ(decide({unlimited, limited}, {10, 1}, 0).grant_id, 2);
+}
+
+TEST(Access, DecisionHoldsUntilTheNextExpiry)
+{
+    Grant a = grant(1, 10, std::nullopt, RevealLevel::Pseudonym);
+    a.valid_until = 500;
+    Grant b = grant(2, 10, std::nullopt, RevealLevel::Clear);
+    b.valid_until = 300;
+    EXPECT_EQ(decide({a, b}, {10, 1}, 100).valid_until, 300);
+    EXPECT_EQ(decide({a, b}, {10, 1}, 100).reveal, RevealLevel::Clear);
+    EXPECT_EQ(decide({a, b}, {10, 1}, 300).reveal, RevealLevel::Pseudonym);
+    EXPECT_EQ(decide({a, b}, {10, 1}, 300).valid_until, 500);
+}
