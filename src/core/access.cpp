@@ -9,11 +9,12 @@ bool covers(const Grant& grant, Stamp scope) noexcept
     return (!grant.account || *grant.account == scope.account) && (!grant.list || *grant.list == scope.list);
 }
 
-Access decide(const std::vector<Grant>& grants, Stamp scope, Micros now)
+Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now)
 {
     Access access;
     const Grant* chosen = nullptr;
-    for (const Grant& grant : grants) {
+    for (std::size_t i = 0; i < count; i++) {
+        const Grant& grant = grants[i];
         if (!covers(grant, scope))
             continue;
         access.can_read = true;

@@ -2,6 +2,7 @@
 // read and write rows there, and how much of an address it sees.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -42,6 +43,10 @@ bool covers(const Grant& grant, Stamp scope) noexcept;
 
 // An expired grant, or one whose from_networks excludes the client, still
 // lets the role read rows in its scope, masked, and nothing more.
-Access decide(const std::vector<Grant>& grants, Stamp scope, Micros now);
+Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now);
+inline Access decide(const std::vector<Grant>& grants, Stamp scope, Micros now)
+{
+    return decide(grants.data(), grants.size(), scope, now);
+}
 
 } // namespace listguard

@@ -13,7 +13,9 @@
 
 #include "address.h"
 #include "email_input.h"
+#include "keyring.h"
 #include "mask.h"
+#include "pseudonym.h"
 #include "token.h"
 
 extern "C" {
@@ -70,23 +72,27 @@ Datum email_from_text_bytes(const char* s, std::size_t len)
 }
 
 constexpr std::size_t kMaxRenderOctets = kMaxTokenOctets;
-static_assert(kMaxTokenOctets >= kMaxMaskedOctets && kMaxTokenOctets >= kMaxAddressOctets);
+static_assert(kMaxTokenOctets >= kMaxMaskedOctets && kMaxTokenOctets >= kMaxAddressOctets &&
+              kMaxTokenOctets >= kMaxPseudonymOctets);
 
-std::size_t render(Reveal reveal, EmailBytes v, char* out)
+std::size_t render(RevealLevel reveal, Stamp stamp, EmailBytes v, char* out)
 {
-    EmailSealer& sealer = keyring().email();
+    Keyring& keys = keyring();
     switch (reveal) {
-    case Reveal::Sealed:
+    case RevealLevel::Sealed:
         sealed::check_layout(v.data, v.size);
         return encode_token(v.data, v.size, out);
-    case Reveal::Clear:
-        return sealer.show(v.data, v.size, out);
-    case Reveal::Masked:
-        return sealer.with_address(v.data, v.size, [out](std::string_view address) { return mask_address(address, out); });
-    case Reveal::Pseudonym:
+    case RevealLevel::Clear:
+        return keys.email().show(v.data, v.size, out);
+    case RevealLevel::Pseudonym:
+        return keys.email().with_address(v.data, v.size, [&](std::string_view address) {
+            return keys.pseudonyms().pseudonym(stamp.account, sealed::digest_of(v.data), sealed::kDigestSize,
+                                               address, out);
+        });
+    case RevealLevel::Masked:
         break;
     }
-    throw Error(ErrorKind::Internal, "pseudonyms are not available");
+    return keys.email().with_address(v.data, v.size, [out](std::string_view address) { return mask_address(address, out); });
 }
 
 // What the current role may see of a value, in the database encoding.
@@ -94,9 +100,10 @@ std::string_view shown_text(struct varlena* value, char* buffer)
 {
     require_preload();
     EmailBytes v = email_bytes(value);
-    Reveal reveal = reveal_for(sealed::stamp_of(v.data));
+    Stamp stamp = sealed::stamp_of(v.data);
+    RevealDecision reveal = reveal_for(stamp);
     ensure_keyring();
-    std::size_t len = guarded([&] { return render(reveal, v, buffer); });
+    std::size_t len = guarded([&] { return render(reveal.level, stamp, v, buffer); });
     return from_utf8(buffer, len);
 }
 

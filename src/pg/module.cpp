@@ -1,5 +1,7 @@
 #include "module.h"
 
+#include "access_cache.h"
+#include "ddl_guard.h"
 #include "keys.h"
 
 extern "C" {
@@ -39,8 +41,9 @@ void require_preload()
 
 } // namespace listguard::pg
 
-// Only settings here: no threads, no key loading in the postmaster. Keys are
-// loaded lazily by the first backend function that needs them.
+// Only settings, hooks and callbacks here: no threads, no key loading in the
+// postmaster. Keys are loaded lazily by the first backend function that needs
+// them.
 void _PG_init(void)
 {
     using namespace listguard::pg;
@@ -60,5 +63,8 @@ void _PG_init(void)
                              &sealed_output_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 
     MarkGUCPrefixReserved("listguard");
+
+    register_access_cache_callbacks();
+    install_ddl_guard();
     preloaded = true;
 }

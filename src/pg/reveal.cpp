@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "access_cache.h"
 #include "module.h"
 
 extern "C" {
@@ -21,25 +22,34 @@ bool in_dump_session()
 {
     if (!row_security)
         return true;
-    return application_name != nullptr &&
+    return application_name != nullptr && application_name[0] == 'p' &&
            (std::strcmp(application_name, "pg_dump") == 0 || std::strcmp(application_name, "pg_dumpall") == 0);
 }
 
 } // namespace
 
-Reveal reveal_for(Stamp)
+RevealDecision reveal_for(Stamp stamp)
 {
-    bool dumping = in_dump_session();
-    if (superuser() && (dumping || sealed_output_setting))
-        return Reveal::Sealed;
-    if (dumping)
+    Oid role = GetUserId();
+    Access access = access_for(role, stamp);
+    RevealDecision decision{access.reveal, access.grant_id};
+
+    if (in_dump_session()) {
+        if (superuser_arg(role))
+            return {RevealLevel::Sealed, 0};
+        if (decision.level == RevealLevel::Sealed || decision.level == RevealLevel::Clear)
+            return decision;
         ereport(ERROR,
                 (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                 errmsg("role \"%s\" cannot dump listguard.email values", GetUserNameFromId(GetUserId(), false)),
+                 errmsg("role \"%s\" cannot dump listguard.email values", GetUserNameFromId(role, false)),
                  errdetail("The session is a dump (application_name is pg_dump, or row_security is off), and a "
                            "dump would hold masked addresses in place of the real ones."),
-                 errhint("Run pg_dump as a superuser, whose dumps hold sealed tokens.")));
-    return Reveal::Masked;
+                 errhint("Run pg_dump as a superuser, or as a role granted sealed access, whose dumps hold "
+                         "sealed tokens.")));
+    }
+    if (sealed_output_setting && superuser_arg(role))
+        return {RevealLevel::Sealed, 0};
+    return decision;
 }
 
 } // namespace listguard::pg

@@ -1,0 +1,41 @@
+#include "catalog.h"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "utils/acl.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+}
+
+namespace listguard::pg {
+
+namespace {
+
+ListguardObjects objects;
+bool objects_valid = false;
+
+} // namespace
+
+const ListguardObjects& listguard_objects()
+{
+    if (objects_valid)
+        return objects;
+    ListguardObjects found;
+    found.schema = get_namespace_oid("listguard", true);
+    if (OidIsValid(found.schema)) {
+        found.email_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("email"),
+                                           ObjectIdGetDatum(found.schema));
+        found.grants = get_relname_relid("grants", found.schema);
+        found.protected_tables = get_relname_relid("protected_tables", found.schema);
+    }
+    objects = found;
+    objects_valid = true;
+    return objects;
+}
+
+void forget_listguard_objects() noexcept { objects_valid = false; }
+
+Oid admin_role() { return get_role_oid("listguard_admin", true); }
+
+} // namespace listguard::pg

@@ -1,0 +1,22 @@
+// The OIDs of listguard's own objects in the current database, looked up
+// once and forgotten when the relcache says they may have changed.
+#pragma once
+
+#include "postgres_c.h"
+
+namespace listguard::pg {
+
+struct ListguardObjects {
+    Oid schema = InvalidOid;          // listguard (InvalidOid: extension not installed here)
+    Oid email_type = InvalidOid;      // listguard.email
+    Oid grants = InvalidOid;          // listguard.grants
+    Oid protected_tables = InvalidOid; // listguard.protected_tables
+};
+
+const ListguardObjects& listguard_objects();
+void forget_listguard_objects() noexcept;
+
+// The role listguard_admin, or InvalidOid if it was dropped.
+Oid admin_role();
+
+} // namespace listguard::pg
