@@ -10,6 +10,10 @@ BEGIN
 END
 $$;
 
+-- Everyone may use the type and the policy functions; what is sensitive
+-- (the grants, the implementations of admin functions) is revoked below.
+GRANT USAGE ON SCHEMA listguard TO PUBLIC;
+
 CREATE TYPE email;
 
 -- Input is immutable (the server key does not change under a running
@@ -133,6 +137,7 @@ CREATE TABLE grants (
     CHECK ((quota IS NULL) = (quota_limit IS NULL) AND (quota IS NULL) = (quota_window IS NULL))
 );
 REVOKE ALL ON grants FROM PUBLIC;
+GRANT SELECT ON grants TO listguard_admin;
 SELECT pg_catalog.pg_extension_config_dump('listguard.grants', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.grants_id_seq', '');
 
@@ -148,6 +153,7 @@ CREATE TABLE protected_tables (
     protected_at   timestamptz NOT NULL DEFAULT now()
 );
 REVOKE ALL ON protected_tables FROM PUBLIC;
+GRANT SELECT ON protected_tables TO listguard_admin;
 SELECT pg_catalog.pg_extension_config_dump('listguard.protected_tables', '');
 
 -- Every backend drops its cached decisions when either table changes.
@@ -237,7 +243,8 @@ BEGIN
         SELECT p.quota_limit, p.window_seconds INTO q_limit, q_window FROM listguard.quota_parts(quota) p;
     END IF;
     IF valid_until IS NOT NULL AND valid_until <= now() THEN
-        PERFORM listguard._invalid('valid_until is in the past', format('It is %s; now is %s.', valid_until, now()));
+        PERFORM listguard._invalid('valid_until is in the past', 'A grant must be valid for some time after it is made.',
+            'Use NULL for a grant that does not expire.');
     END IF;
     IF from_networks IS NOT NULL AND (cardinality(from_networks) = 0 OR array_position(from_networks, NULL) IS NOT NULL) THEN
         PERFORM listguard._invalid('from_networks must list networks',

@@ -30,3 +30,20 @@ EXCEPTION WHEN OTHERS THEN
 END
 $$;
 SELECT lgtest.try('SELECT 1'), lgtest.try('SELECT 1/0');
+
+-- Runs a query as another role and returns its single text result (rows
+-- joined with ' | '), or the error it raises.
+CREATE FUNCTION lgtest.as_role(role name, query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    result text;
+    state text; msg text;
+BEGIN
+    PERFORM set_config('role', role, true);
+    EXECUTE format('SELECT string_agg(x::text, '' | '') FROM (%s) q(x)', query) INTO result;
+    PERFORM set_config('role', 'none', true);
+    RETURN coalesce(result, '(no rows)');
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+    RETURN state || ' ' || msg;
+END
+$$;

@@ -233,9 +233,9 @@ void check_drop_role(DropRoleStmt* stmt)
                             errmsg("role \"%s\" cannot be dropped because it has listguard grants",
                                    spec->rolename),
                             errdetail("%d grant(s) in listguard.grants of this database.", count),
-                            errhint("Revoke them first: SELECT listguard.revoke_access(id) FROM "
-                                    "listguard.explain_access('%s');",
-                                    spec->rolename)));
+                            errhint("Revoke them first: SELECT listguard.revoke_access(grant_id) FROM "
+                                    "listguard.explain_access('%s') WHERE via_role = '%s'::regrole;",
+                                    spec->rolename, spec->rolename)));
     }
 }
 
