@@ -54,7 +54,7 @@ SELECT lgtest.try($$SELECT listguard.revoke_access(999999)$$);
 SELECT count(*) AS grants_after FROM listguard.grants;
 
 -- Group grants reach members, as privileges do; NOINHERIT stops them.
-SELECT r.role, lgtest.as_role(r.role, 'SELECT email FROM acc_subscribers ORDER BY id') AS sees
+SELECT r.role, lgtest.shape(lgtest.as_role(r.role, 'SELECT email FROM acc_subscribers ORDER BY id')) AS sees
 FROM (VALUES ('acc_group'), ('acc_member'), ('acc_noinherit'), ('acc_plain'), ('acc_admin')) r(role);
 
 -- The entitlement review: every grant a role can use, and where it comes from.
@@ -72,7 +72,7 @@ SELECT listguard.grant_access('acc_plain', 1, reveal => 'sealed') AS plain_seale
 SELECT lgtest.as_role('acc_plain', $$SELECT left(email::text, 4) FROM acc_subscribers WHERE id = 1$$) AS list10,
        lgtest.as_role('acc_plain', $$SELECT left(email::text, 4) FROM acc_subscribers WHERE id = 2$$) AS list11;
 SELECT listguard.revoke_access(:plain_sealed);
-SELECT lgtest.as_role('acc_plain', $$SELECT email FROM acc_subscribers ORDER BY id$$) AS after_revoke;
+SELECT lgtest.shape(lgtest.as_role('acc_plain', $$SELECT email FROM acc_subscribers ORDER BY id$$)) AS after_revoke;
 
 -- A grant that expires: clear until valid_until, masked after it.
 SELECT listguard.grant_access('acc_plain', 2, reveal => 'clear', valid_until => clock_timestamp() + interval '1 second')
