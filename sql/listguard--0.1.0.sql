@@ -387,3 +387,16 @@ $$;
 REVOKE ALL ON FUNCTION _invalid(text, text, text), _grant_access(regrole, bigint, bigint, text, boolean, text,
     timestamptz, cidr[], text), _revoke_access(bigint), _explain_access(regrole),
     _protect(regclass, name, name, text), _drop_protection(regclass), _unprotect(regclass) FROM PUBLIC;
+
+-- A dropped table is no longer protected (and its OID may be reused).
+CREATE FUNCTION _forget_dropped_tables() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM listguard.protected_tables p
+    USING pg_catalog.pg_event_trigger_dropped_objects() d
+    WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 AND p.relid = d.objid;
+END
+$$;
+REVOKE ALL ON FUNCTION _forget_dropped_tables() FROM PUBLIC;
+CREATE EVENT TRIGGER listguard_forget_dropped_tables ON sql_drop
+    EXECUTE FUNCTION _forget_dropped_tables();
