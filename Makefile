@@ -13,6 +13,10 @@ OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 REGRESS = setup key_file input equality output tokens storage dump access reveal_paths laundering protection
 REGRESS_OPTS = --inputdir=. --load-extension=listguard --encoding=UTF8 --no-locale
 
+# Concurrency specs: test/isolation/specs/<name>.spec.
+ISOLATION = grant_changes
+ISOLATION_OPTS = --inputdir=test/isolation --load-extension=listguard
+
 PG_CONFIG ?= pg_config
 # -Wno-register: PostgreSQL 15 headers (atomics) use "register", which C++17
 # removed. -MMD -MP: each object records the headers it includes (in a .d file
