@@ -1,44 +1,115 @@
--- listguard walkthrough: what the type stores and what it shows.
+-- listguard walkthrough: an email service provider's subscriber database,
+-- and what each role sees of it.
 \pset footer off
 \set ON_ERROR_STOP 0
-\echo '\n== 1. A subscriber table with a listguard.email column'
+\set QUIET on
 CREATE EXTENSION listguard;
+
+\echo '\n== 1. The sample ESP: three customer accounts, their lists, 100,000 subscribers'
+CREATE TABLE accounts (id bigint PRIMARY KEY, name text);
+INSERT INTO accounts VALUES (1, 'Acme Outdoor'), (2, 'Globex Travel'), (3, 'Initech Software');
+CREATE TABLE lists (account_id bigint REFERENCES accounts, id bigint, name text, PRIMARY KEY (account_id, id));
+INSERT INTO lists VALUES (1, 10, 'Acme newsletter'), (1, 11, 'Acme promotions'),
+                         (2, 20, 'Globex deals'), (3, 30, 'Initech release notes');
 CREATE TABLE subscribers (
     id         bigserial PRIMARY KEY,
     account_id bigint NOT NULL,
+    list_id    bigint NOT NULL,
     email      listguard.email NOT NULL,
-    UNIQUE (account_id, email)
+    subscribed date NOT NULL DEFAULT current_date,
+    UNIQUE (account_id, list_id, email)
 );
-INSERT INTO subscribers (account_id, email) VALUES
-    (1, 'Jane.Doe@Example.com'),
-    (1, 'john.smith@mail.example.net'),
-    (1, '"Ana Maria"@example.org'),
-    (2, 'jane.doe@example.com'),
-    (2, 'kai@bücher.example');
+CREATE INDEX ON subscribers (email);
+-- Each account's lists, then listguard takes over: row policies, stamping,
+-- and the per-value reveal decision.
+SELECT listguard.protect('subscribers', 'account_id', 'list_id');
+INSERT INTO subscribers (account_id, list_id, email)
+SELECT l.account_id, l.id,
+       (ARRAY['jane', 'john', 'maria', 'li', 'ahmed', 'sofia', 'kai', 'noor'])[g % 8 + 1] || '.' ||
+       (ARRAY['smith', 'garcia', 'chen', 'okafor', 'novak', 'rossi'])[g % 6 + 1] || g || '@' ||
+       (ARRAY['gmail.com', 'yahoo.co.uk', 'example.org', 'mail.example.net', 'bücher.example'])[g % 5 + 1]
+FROM generate_series(1, 25000) g, lists l;
+SELECT a.name AS account, l.name AS list, count(*) AS subscribers
+FROM subscribers s JOIN lists l ON (l.account_id, l.id) = (s.account_id, s.list_id) JOIN accounts a ON a.id = l.account_id
+GROUP BY 1, 2 ORDER BY 1, 2;
 
-\echo '\n== 2. Everyone sees masks by default, superusers included'
-SELECT id, account_id, email FROM subscribers ORDER BY id;
+\echo '\n== 2. Roles and their grants'
+CREATE ROLE support;        -- finds subscribers for any customer, never reads the list
+CREATE ROLE acme_marketer;  -- Acme's own marketer: clear addresses of Acme's lists, may write
+CREATE ROLE acme_analyst;   -- Acme's analyst: stable pseudonyms, for counting and joining
+CREATE ROLE mta;            -- the sending engine: everything in clear, from the sending host only
+CREATE ROLE backup;         -- backups: sealed tokens
+GRANT SELECT ON subscribers TO support, acme_marketer, acme_analyst, mta, backup;
+GRANT INSERT, UPDATE ON subscribers TO acme_marketer;
+GRANT USAGE ON SEQUENCE subscribers_id_seq TO acme_marketer;
+SELECT listguard.grant_access('support', NULL, reveal => 'masked', reason => 'helpdesk lookups');
+SELECT listguard.grant_access('acme_marketer', 1, reveal => 'clear', can_write => true, quota => '5000/day',
+                              reason => 'Acme campaign team');
+SELECT listguard.grant_access('acme_analyst', 1, reveal => 'pseudonym', reason => 'Acme reporting');
+SELECT listguard.grant_access('mta', NULL, reveal => 'clear', from_networks => '{127.0.0.1/32}', reason => 'sending hosts');
+SELECT listguard.grant_access('backup', NULL, reveal => 'sealed', reason => 'nightly backups');
+\echo '\nThe entitlement review for acme_marketer:'
+SELECT account, list, reveal, can_write, quota, via_role FROM listguard.explain_access('acme_marketer');
 
-\echo '\n== 3. Equality works whatever the spelling (lookups, unsubscribes, suppression lists)'
-SELECT id, account_id FROM subscribers WHERE email = 'JANE.DOE@EXAMPLE.COM' ORDER BY id;
-INSERT INTO subscribers (account_id, email) VALUES (1, 'jane.doe@EXAMPLE.com');
+\echo '\n== 3. The same query, side by side: SELECT id, email FROM subscribers WHERE id IN (...)'
+CREATE TABLE demo_views (role name, id bigint, shown text);
+GRANT INSERT ON demo_views TO PUBLIC;
+\set sample '(1, 2, 3, 25003, 50004, 75005)'
+SET ROLE support;       INSERT INTO demo_views SELECT current_user, id, email::text FROM subscribers WHERE id IN :sample; RESET ROLE;
+SET ROLE acme_marketer; INSERT INTO demo_views SELECT current_user, id, email::text FROM subscribers WHERE id IN :sample; RESET ROLE;
+SET ROLE acme_analyst;  INSERT INTO demo_views SELECT current_user, id, email::text FROM subscribers WHERE id IN :sample; RESET ROLE;
+SET ROLE mta;           INSERT INTO demo_views SELECT current_user, id, email::text FROM subscribers WHERE id IN :sample; RESET ROLE;
+SET ROLE backup;        INSERT INTO demo_views SELECT current_user, id, left(email::text, 24) || '...' FROM subscribers WHERE id IN :sample; RESET ROLE;
+SELECT s.id, a.name AS account,
+       max(shown) FILTER (WHERE role = 'support') AS support,
+       coalesce(max(shown) FILTER (WHERE role = 'acme_marketer'), '(no row)') AS acme_marketer,
+       coalesce(max(shown) FILTER (WHERE role = 'acme_analyst'), '(no row)') AS acme_analyst,
+       max(shown) FILTER (WHERE role = 'mta') AS mta,
+       max(shown) FILTER (WHERE role = 'backup') AS backup
+FROM demo_views v JOIN subscribers s USING (id) JOIN accounts a ON a.id = s.account_id
+GROUP BY s.id, a.name ORDER BY s.id;
+\echo 'The superuser running this demo has no grant, so it sees masks too:'
+SELECT id, email FROM subscribers WHERE id IN :sample ORDER BY id;
 
-\echo '\n== 4. Bad input is refused with a reason, never echoing the address'
+\echo '\n== 4. Lookups still work for everyone who may see the row, whatever the spelling'
+SET ROLE support;
+SELECT id, account_id, email FROM subscribers WHERE email = 'JANE.CHEN8@MAIL.EXAMPLE.NET' ORDER BY id;
+EXPLAIN (COSTS OFF) SELECT id FROM subscribers WHERE email = 'Jane.Chen8@mail.example.net';
+RESET ROLE;
+
+\echo '\n== 5. Copies keep the protection: a table made from the list shows the same to each role'
+SET ROLE acme_marketer;
+CREATE TEMP TABLE my_export AS SELECT id, email FROM subscribers WHERE list_id = 10 AND id <= 3;
+SELECT id, email FROM my_export ORDER BY id;
+RESET ROLE;
+
+\echo '\n== 6. What is refused'
+\echo 'Laundering: a role masked on one list cannot copy its addresses into a list where it sees clear.'
+CREATE ROLE intern;
+GRANT SELECT, INSERT ON subscribers TO intern;
+GRANT USAGE ON SEQUENCE subscribers_id_seq TO intern;
+SELECT listguard.grant_access('intern', 1, 11, reveal => 'masked');
+SELECT listguard.grant_access('intern', 1, 10, reveal => 'clear', can_write => true);
+SET ROLE intern;
+INSERT INTO subscribers (account_id, list_id, email) SELECT 1, 10, email FROM subscribers WHERE list_id = 11 LIMIT 5;
+RESET ROLE;
+\echo 'Switching protection off is for admins only, and no one can turn addresses into text:'
+ALTER TABLE subscribers OWNER TO acme_marketer;
+SET ROLE acme_marketer;
+ALTER TABLE subscribers DISABLE ROW LEVEL SECURITY;
+RESET ROLE;
+ALTER TABLE subscribers ALTER COLUMN email TYPE text;
+\echo 'Managing grants is for admins only:'
+SET ROLE support;
+SELECT listguard.grant_access('support', NULL, reveal => 'clear');
+RESET ROLE;
+\echo 'Bad input says what is wrong, never repeating the address:'
 SELECT 'jane..doe@example.com'::listguard.email;
-SELECT 'jane@example.com.'::listguard.email;
 
-\echo '\n== 5. What is stored: a sealed value, padded so its size says little'
-SELECT id, pg_column_size(email) AS stored_bytes FROM subscribers ORDER BY id;
+\echo '\n== 7. What is stored: sealed, padded values; the address is nowhere on disk'
+SELECT pg_size_pretty(pg_relation_size('subscribers')) AS table_size,
+       min(pg_column_size(email)) AS min_value_bytes, max(pg_column_size(email)) AS max_value_bytes
+FROM subscribers;
 CHECKPOINT;
-SELECT position(convert_to('Jane.Doe', 'UTF8') IN pg_read_binary_file(pg_relation_filepath('subscribers'))) = 0
+SELECT position(convert_to('jane.chen8', 'UTF8') IN pg_read_binary_file(pg_relation_filepath('subscribers'))) = 0
        AS table_file_has_no_address;
-
-\echo '\n== 6. Backups: a superuser can ask for sealed tokens (pg_dump gets them automatically)'
-SET listguard.sealed_output = on;
-SELECT id, left(email::text, 40) || '...' AS sealed_token FROM subscribers ORDER BY id LIMIT 2;
-SELECT email::text AS token FROM subscribers WHERE id = 1 \gset
-RESET listguard.sealed_output;
-SELECT :'token'::listguard.email = 'jane.doe@example.com' AS token_reads_back;
-
-\echo '\n== 7. A changed token is refused, never read as garbage'
-SELECT overlay(:'token' placing 'X' from 20 for 1)::listguard.email;

@@ -30,7 +30,9 @@ const ListguardObjects& listguard_objects()
         found.protected_tables = get_relname_relid("protected_tables", found.schema);
     }
     objects = found;
-    objects_valid = true;
+    // Only a complete set is remembered: the extension may be created (or
+    // be half-way through its script) later in this session.
+    objects_valid = OidIsValid(found.email_type) && OidIsValid(found.grants) && OidIsValid(found.protected_tables);
     return objects;
 }
 
