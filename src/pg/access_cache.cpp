@@ -200,10 +200,11 @@ const RoleEntry* grants_of(Oid role)
     return entry;
 }
 
+// Invalidation callbacks must not read catalogs (they also run in the
+// launchers, which have no database): they only drop what is remembered.
 void on_relcache(Datum, Oid relid)
 {
-    const ListguardObjects& o = listguard_objects();
-    if (relid == InvalidOid || relid == o.grants || relid == o.protected_tables) {
+    if (relid == InvalidOid || is_remembered_listguard_table(relid)) {
         forget_listguard_objects();
         reset_access_cache();
     }

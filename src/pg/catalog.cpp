@@ -38,6 +38,11 @@ const ListguardObjects& listguard_objects()
 
 void forget_listguard_objects() noexcept { objects_valid = false; }
 
+bool is_remembered_listguard_table(Oid relid) noexcept
+{
+    return objects_valid && OidIsValid(relid) && (relid == objects.grants || relid == objects.protected_tables);
+}
+
 Oid admin_role() { return get_role_oid("listguard_admin", true); }
 
 } // namespace listguard::pg

@@ -16,6 +16,11 @@ struct ListguardObjects {
 const ListguardObjects& listguard_objects();
 void forget_listguard_objects() noexcept;
 
+// True if relid is one of listguard's tables as last looked up. Reads no
+// catalog: safe in invalidation callbacks, which also run in processes that
+// have no database.
+bool is_remembered_listguard_table(Oid relid) noexcept;
+
 // The role listguard_admin, or InvalidOid if it was dropped.
 Oid admin_role();
 
