@@ -289,10 +289,11 @@ Address parse_address(std::string_view text)
 
 AddressParts split_address(std::string_view display) noexcept
 {
-    std::size_t at = display.rfind('@');
-    if (at == std::string_view::npos)
+    const void* at = memrchr(display.data(), '@', display.size());
+    if (at == nullptr)
         return {display, {}};
-    return {display.substr(0, at), display.substr(at + 1)};
+    std::size_t pos = static_cast<std::size_t>(static_cast<const char*>(at) - display.data());
+    return {display.substr(0, pos), display.substr(pos + 1)};
 }
 
 } // namespace listguard

@@ -169,7 +169,15 @@ void AesSiv::ctr(const std::uint8_t* tag, const std::uint8_t* in, std::size_t le
     }
     if (blocks > 0)
         encrypt_blocks(ctr_ecb_, stream, 16 * blocks, stream);
-    for (std::size_t i = 0; i < length; i++)
+    std::size_t i = 0;
+    for (; i + 8 <= length; i += 8) {
+        std::uint64_t a, b;
+        std::memcpy(&a, in + i, 8);
+        std::memcpy(&b, stream + i, 8);
+        a ^= b;
+        std::memcpy(out + i, &a, 8);
+    }
+    for (; i < length; i++)
         out[i] = in[i] ^ stream[i];
     if (stream == spare)
         OPENSSL_cleanse(spare, 16 * blocks);

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include <endian.h>
+
 #include <openssl/crypto.h>
 
 #include "error.h"
@@ -40,10 +42,9 @@ void put_be64(std::uint8_t* p, std::int64_t v) noexcept
 
 std::int64_t get_be64(const std::uint8_t* p) noexcept
 {
-    std::uint64_t u = 0;
-    for (int i = 0; i < 8; i++)
-        u = (u << 8) | p[i];
-    return static_cast<std::int64_t>(u);
+    std::uint64_t u;
+    std::memcpy(&u, p, sizeof u);
+    return static_cast<std::int64_t>(be64toh(u));
 }
 
 // Scrubs a plaintext buffer on every way out of a scope.

@@ -57,7 +57,25 @@ struct RoleEntry {
 MemoryContext cache_context = nullptr;
 HTAB* scopes = nullptr;
 HTAB* roles = nullptr;
-ScopeEntry* last = nullptr;
+
+// The most recently used decisions, checked before the hash table: rows of
+// a few interleaved lists then cost a few comparisons each.
+constexpr int kRecent = 8;
+ScopeEntry* recent[kRecent] = {};
+int recent_next = 0;
+ScopeEntry* last_hit = nullptr; // a row's policy check and its output ask the same
+
+bool matches(const ScopeEntry* e, Oid role, Stamp scope)
+{
+    return e != nullptr && e->key.role == role && e->key.account == scope.account && e->key.list == scope.list;
+}
+
+void remember(ScopeEntry* e)
+{
+    last_hit = e;
+    recent[recent_next] = e;
+    recent_next = (recent_next + 1) % kRecent;
+}
 
 // The session's client address: numeric, or empty for a Unix socket
 // (inet_client_addr() is null there).
@@ -216,7 +234,9 @@ void on_syscache(Datum, int, uint32) { reset_access_cache(); }
 
 void reset_access_cache() noexcept
 {
-    last = nullptr;
+    for (ScopeEntry*& e : recent)
+        e = nullptr;
+    last_hit = nullptr;
     scopes = nullptr;
     roles = nullptr;
     if (cache_context != nullptr)
@@ -225,10 +245,18 @@ void reset_access_cache() noexcept
 
 Access access_for(Oid role, Stamp scope)
 {
+    // The hot path: a few comparisons; the clock is read only for decisions
+    // that can expire.
+    if (matches(last_hit, role, scope) &&
+        (last_hit->access.valid_until == kNever || GetCurrentStatementStartTimestamp() < last_hit->access.valid_until))
+        return last_hit->access;
+    for (ScopeEntry* e : recent)
+        if (matches(e, role, scope) &&
+            (e->access.valid_until == kNever || GetCurrentStatementStartTimestamp() < e->access.valid_until)) {
+            last_hit = e;
+            return e->access;
+        }
     TimestampTz now = GetCurrentStatementStartTimestamp();
-    if (last != nullptr && last->key.role == role && last->key.account == scope.account &&
-        last->key.list == scope.list && now < last->access.valid_until)
-        return last->access;
 
     ScopeKey key;
     memset(&key, 0, sizeof key);
@@ -238,7 +266,7 @@ Access access_for(Oid role, Stamp scope)
     if (scopes != nullptr) {
         auto* entry = static_cast<ScopeEntry*>(hash_search(scopes, &key, HASH_FIND, nullptr));
         if (entry != nullptr && now < entry->access.valid_until) {
-            last = entry;
+            remember(entry);
             return entry->access;
         }
     }
@@ -248,7 +276,7 @@ Access access_for(Oid role, Stamp scope)
     ensure_tables();
     auto* entry = static_cast<ScopeEntry*>(hash_search(scopes, &key, HASH_ENTER, nullptr));
     entry->access = access;
-    last = entry;
+    remember(entry);
     return access;
 }
 

@@ -44,10 +44,19 @@ bool is_ascii(const char* s, std::size_t len)
     return true;
 }
 
+// The database encoding cannot change under a backend.
+bool database_is_utf8()
+{
+    static int encoding = -1;
+    if (encoding < 0)
+        encoding = GetDatabaseEncoding();
+    return encoding == PG_UTF8;
+}
+
 // Addresses are UTF-8 inside the type whatever the database encoding.
 std::string_view to_utf8(const char* s, std::size_t len)
 {
-    if (GetDatabaseEncoding() == PG_UTF8 || is_ascii(s, len))
+    if (database_is_utf8() || is_ascii(s, len))
         return {s, len};
     char* converted = pg_server_to_any(s, static_cast<int>(len), PG_UTF8);
     return {converted, std::strlen(converted)};
@@ -55,7 +64,7 @@ std::string_view to_utf8(const char* s, std::size_t len)
 
 std::string_view from_utf8(const char* s, std::size_t len)
 {
-    if (GetDatabaseEncoding() == PG_UTF8 || is_ascii(s, len))
+    if (database_is_utf8() || is_ascii(s, len))
         return {s, len};
     char* converted = pg_any_to_server(s, static_cast<int>(len), PG_UTF8);
     return {converted, std::strlen(converted)};

@@ -22,8 +22,9 @@ bool in_dump_session()
 {
     if (!row_security)
         return true;
-    return application_name != nullptr && application_name[0] == 'p' &&
-           (std::strcmp(application_name, "pg_dump") == 0 || std::strcmp(application_name, "pg_dumpall") == 0);
+    const char* name = application_name;
+    return name != nullptr && name[0] == 'p' && name[1] == 'g' && name[2] == '_' &&
+           (std::strcmp(name, "pg_dump") == 0 || std::strcmp(name, "pg_dumpall") == 0);
 }
 
 } // namespace
