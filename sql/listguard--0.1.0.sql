@@ -128,6 +128,7 @@ CREATE TABLE grants (
     quota         text,
     quota_limit   bigint,
     quota_window  bigint,
+    on_exceed     text NOT NULL DEFAULT 'error' CHECK (on_exceed IN ('error', 'mask')),
     valid_until   timestamptz,
     from_networks cidr[],
     reason        text,
@@ -187,7 +188,7 @@ CREATE FUNCTION calling_role() RETURNS regrole
 CREATE FUNCTION grant_access(
     grantee regrole, account bigint, list bigint DEFAULT NULL, reveal text DEFAULT 'masked',
     can_write boolean DEFAULT false, quota text DEFAULT NULL, valid_until timestamptz DEFAULT NULL,
-    from_networks cidr[] DEFAULT NULL, reason text DEFAULT NULL) RETURNS bigint
+    from_networks cidr[] DEFAULT NULL, reason text DEFAULT NULL, on_exceed text DEFAULT 'error') RETURNS bigint
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 CREATE FUNCTION revoke_access(grant_id bigint) RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
@@ -211,7 +212,7 @@ $$;
 
 CREATE FUNCTION _grant_access(
     grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
-    valid_until timestamptz, from_networks cidr[], reason text) RETURNS bigint
+    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     q_limit bigint;
@@ -236,6 +237,13 @@ BEGIN
     IF list IS NOT NULL AND account IS NULL THEN
         PERFORM listguard._invalid('a list grant needs an account', 'List ids are only unique within an account.');
     END IF;
+    IF on_exceed IS NULL OR on_exceed NOT IN ('error', 'mask') THEN
+        PERFORM listguard._invalid(format('invalid on_exceed %L', on_exceed),
+            'What happens when the quota is used up: error (the statement fails) or mask (values are shown masked).');
+    END IF;
+    IF on_exceed = 'mask' AND quota IS NULL THEN
+        PERFORM listguard._invalid('on_exceed needs a quota', 'Without a quota there is nothing to exceed.');
+    END IF;
     IF can_write IS NULL THEN
         PERFORM listguard._invalid('can_write must not be null', 'Say true or false.');
     END IF;
@@ -251,9 +259,9 @@ BEGIN
             'It is empty or holds a null, which no connection could match.', 'Use NULL for any network.');
     END IF;
     INSERT INTO listguard.grants (grantee, account, list, reveal, can_write, quota, quota_limit, quota_window,
-                                  valid_until, from_networks, reason, granted_by)
+                                  on_exceed, valid_until, from_networks, reason, granted_by)
     VALUES (grantee, account, list, reveal, can_write, quota, q_limit, q_window,
-            valid_until, from_networks, reason, listguard.calling_role())
+            on_exceed, valid_until, from_networks, reason, listguard.calling_role())
     RETURNING id INTO new_id;
     RETURN new_id;
 END
@@ -385,7 +393,7 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION _invalid(text, text, text), _grant_access(regrole, bigint, bigint, text, boolean, text,
-    timestamptz, cidr[], text), _revoke_access(bigint), _explain_access(regrole),
+    timestamptz, cidr[], text, text), _revoke_access(bigint), _explain_access(regrole),
     _protect(regclass, name, name, text), _drop_protection(regclass), _unprotect(regclass) FROM PUBLIC;
 
 -- A dropped table is no longer protected (and its OID may be reused).
@@ -400,3 +408,26 @@ $$;
 REVOKE ALL ON FUNCTION _forget_dropped_tables() FROM PUBLIC;
 CREATE EVENT TRIGGER listguard_forget_dropped_tables ON sql_drop
     EXECUTE FUNCTION _forget_dropped_tables();
+
+-- ---------------------------------------------------------------------------
+-- Export quotas.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION _quota_state(OUT grant_id bigint, OUT window_start timestamptz, OUT used bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'lg_quota_state' LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION current_role_is_admin() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_current_role_is_admin' LANGUAGE C STABLE PARALLEL SAFE;
+
+-- Every quota the caller may see (admins: all) and where it stands. "used"
+-- counts what backends have reserved and not yet given back too.
+CREATE VIEW quota_usage WITH (security_barrier) AS
+SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
+       coalesce(s.used, 0) AS used,
+       greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
+       s.window_start + make_interval(secs => g.quota_window) AS window_resets_at
+FROM listguard.grants g
+LEFT JOIN listguard._quota_state() s
+       ON s.grant_id = g.id AND s.window_start + make_interval(secs => g.quota_window) > now()
+WHERE g.quota IS NOT NULL
+  AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
+GRANT SELECT ON quota_usage TO PUBLIC;

@@ -27,13 +27,13 @@ Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now)
         if (grant.reveal == RevealLevel::Masked)
             continue;
         bool better = chosen == nullptr || grant.reveal > chosen->reveal ||
-                      (grant.reveal == chosen->reveal && chosen->has_quota && !grant.has_quota);
+                      (grant.reveal == chosen->reveal && chosen->has_quota() && !grant.has_quota());
         if (better)
             chosen = &grant;
     }
     if (chosen != nullptr) {
         access.reveal = chosen->reveal;
-        access.grant_id = chosen->id;
+        access.grant = *chosen;
     }
     return access;
 }

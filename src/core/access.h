@@ -17,12 +17,16 @@ using Micros = std::int64_t;
 constexpr Micros kNever = INT64_MAX;
 
 struct Grant {
+    bool has_quota() const noexcept { return quota_limit > 0; }
+
     std::int64_t id = 0;
     std::optional<std::int64_t> account; // empty: every account
     std::optional<std::int64_t> list;    // empty: every list of the account
     RevealLevel reveal = RevealLevel::Masked;
     bool can_write = false;
-    bool has_quota = false;
+    std::int64_t quota_limit = 0;   // 0: no quota
+    std::int64_t quota_window = 0;  // seconds
+    bool mask_on_exceed = false;    // on_exceed = 'mask' (else 'error')
     std::optional<Micros> valid_until;
     bool network_allowed = true; // the session's client address is in from_networks
 };
@@ -31,9 +35,9 @@ struct Access {
     bool can_read = false;
     bool can_write = false;
     RevealLevel reveal = RevealLevel::Masked;
-    // The grant that authorises `reveal` (0 when nothing above masked is
+    // The grant that authorises `reveal` (id 0 when nothing above masked is
     // granted). Among several, one without a quota is preferred.
-    std::int64_t grant_id = 0;
+    Grant grant;
     // The decision holds until this time (the next expiry among the grants
     // that shaped it).
     Micros valid_until = kNever;

@@ -140,7 +140,8 @@ Grant* load_grants(Oid role, int* count)
     TupleDesc desc = RelationGetDescr(rel);
     int a_id = attnum(rel, "id"), a_grantee = attnum(rel, "grantee"), a_account = attnum(rel, "account"),
         a_list = attnum(rel, "list"), a_reveal = attnum(rel, "reveal"), a_write = attnum(rel, "can_write"),
-        a_quota = attnum(rel, "quota"), a_until = attnum(rel, "valid_until"),
+        a_limit = attnum(rel, "quota_limit"), a_window = attnum(rel, "quota_window"),
+        a_exceed = attnum(rel, "on_exceed"), a_until = attnum(rel, "valid_until"),
         a_networks = attnum(rel, "from_networks");
 
     int capacity = 16;
@@ -169,8 +170,12 @@ Grant* load_grants(Oid role, int* count)
         g.reveal = parse_reveal(reveal).value_or(RevealLevel::Masked);
         d = heap_getattr(tuple, a_write, desc, &isnull);
         g.can_write = !isnull && DatumGetBool(d);
-        heap_getattr(tuple, a_quota, desc, &isnull);
-        g.has_quota = !isnull;
+        d = heap_getattr(tuple, a_limit, desc, &isnull);
+        g.quota_limit = isnull ? 0 : DatumGetInt64(d);
+        d = heap_getattr(tuple, a_window, desc, &isnull);
+        g.quota_window = isnull ? 0 : DatumGetInt64(d);
+        d = heap_getattr(tuple, a_exceed, desc, &isnull);
+        g.mask_on_exceed = !isnull && strcmp(TextDatumGetCString(d), "mask") == 0;
         d = heap_getattr(tuple, a_until, desc, &isnull);
         if (!isnull)
             g.valid_until = DatumGetTimestampTz(d);
@@ -278,6 +283,15 @@ Access access_for(Oid role, Stamp scope)
     entry->access = access;
     remember(entry);
     return access;
+}
+
+bool role_has_grant(Oid role, int64 grant_id)
+{
+    const RoleEntry* grants = grants_of(role);
+    for (int i = 0; i < grants->count; i++)
+        if (grants->grants[i].id == grant_id)
+            return true;
+    return false;
 }
 
 void register_access_cache_callbacks()

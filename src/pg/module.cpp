@@ -1,6 +1,9 @@
 #include "module.h"
 
 #include "access_cache.h"
+#include "quota_charge.h"
+#include "quota_store.h"
+#include "quota_worker.h"
 #include "ddl_guard.h"
 #include "keys.h"
 
@@ -62,7 +65,22 @@ void _PG_init(void)
                              "For backups: sealed tokens can be read back by the input function.",
                              &sealed_output_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 
+    DefineCustomIntVariable("listguard.max_quota_slots",
+                            "Export quotas that can have an open window at once (shared memory slots).",
+                            nullptr, &max_quota_slots_setting, 1024, 16, 1000000, PGC_POSTMASTER, 0, nullptr,
+                            nullptr, nullptr);
+    DefineCustomIntVariable("listguard.quota_save_interval",
+                            "How often export-quota counters are saved to disk.",
+                            "After a crash, the charges of at most this interval are lost. 0 saves them only at a "
+                            "clean shutdown.",
+                            &quota_save_interval_setting, 1000, 0, 3600000, PGC_SIGHUP, GUC_UNIT_MS, nullptr,
+                            nullptr, nullptr);
+
     MarkGUCPrefixReserved("listguard");
+
+    install_quota_store();
+    install_quota_charging();
+    register_quota_worker();
 
     register_access_cache_callbacks();
     install_ddl_guard();

@@ -33,11 +33,11 @@ RevealDecision reveal_for(Stamp stamp)
 {
     Oid role = GetUserId();
     Access access = access_for(role, stamp);
-    RevealDecision decision{access.reveal, access.grant_id};
+    RevealDecision decision{access.reveal, access.grant};
 
     if (in_dump_session()) {
         if (superuser_arg(role))
-            return {RevealLevel::Sealed, 0};
+            return {RevealLevel::Sealed, Grant{}};
         if (decision.level == RevealLevel::Sealed || decision.level == RevealLevel::Clear)
             return decision;
         ereport(ERROR,
@@ -49,7 +49,7 @@ RevealDecision reveal_for(Stamp stamp)
                          "sealed tokens.")));
     }
     if (sealed_output_setting && superuser_arg(role))
-        return {RevealLevel::Sealed, 0};
+        return {RevealLevel::Sealed, Grant{}};
     return decision;
 }
 

@@ -6,6 +6,7 @@
 
 #include "postgres_c.h"
 
+#include "access.h"
 #include "reveal_level.h"
 #include "sealed_email.h"
 
@@ -13,7 +14,7 @@ namespace listguard::pg {
 
 struct RevealDecision {
     RevealLevel level = RevealLevel::Masked;
-    int64 grant_id = 0; // the grant that authorises a clear reveal
+    Grant grant; // the grant that authorises it (id 0: none)
 };
 
 // May ereport (a dump that would hold masks or pseudonyms is refused). Call

@@ -58,11 +58,11 @@ TEST(Access, MostRevealingGrantApplies)
                                  grant(3, 10, 11, RevealLevel::Pseudonym),
                                  grant(4, 10, 12, RevealLevel::Clear)};
     EXPECT_EQ(decide(grants, {10, 11}, 0).reveal, RevealLevel::Sealed);
-    EXPECT_EQ(decide(grants, {10, 11}, 0).grant_id, 2);
+    EXPECT_EQ(decide(grants, {10, 11}, 0).grant.id, 2);
     EXPECT_EQ(decide(grants, {10, 12}, 0).reveal, RevealLevel::Clear);
-    EXPECT_EQ(decide(grants, {10, 12}, 0).grant_id, 4);
+    EXPECT_EQ(decide(grants, {10, 12}, 0).grant.id, 4);
     EXPECT_EQ(decide(grants, {20, 1}, 0).reveal, RevealLevel::Masked);
-    EXPECT_EQ(decide(grants, {20, 1}, 0).grant_id, 0);
+    EXPECT_EQ(decide(grants, {20, 1}, 0).grant.id, 0);
     EXPECT_TRUE(RevealLevel::Clear > RevealLevel::Sealed && RevealLevel::Sealed > RevealLevel::Pseudonym &&
                 RevealLevel::Pseudonym > RevealLevel::Masked);
 }
@@ -105,10 +105,11 @@ TEST(Access, OutsideTheNetworksGivesMaskedReadOnly)
 TEST(Access, PrefersAGrantWithoutQuotaAmongEquals)
 {
     Grant limited = grant(1, 10, std::nullopt, RevealLevel::Clear);
-    limited.has_quota = true;
+    limited.quota_limit = 100;
+    limited.quota_window = 86400;
     Grant unlimited = grant(2, std::nullopt, std::nullopt, RevealLevel::Clear);
-    EXPECT_EQ(decide({limited, unlimited}, {10, 1}, 0).grant_id, 2);
-    EXPECT_EQ(decide({unlimited, limited}, {10, 1}, 0).grant_id, 2);
+    EXPECT_EQ(decide({limited, unlimited}, {10, 1}, 0).grant.id, 2);
+    EXPECT_EQ(decide({unlimited, limited}, {10, 1}, 0).grant.id, 2);
 }
 
 TEST(Access, DecisionHoldsUntilTheNextExpiry)
