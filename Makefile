@@ -14,7 +14,7 @@ REGRESS = setup key_file input equality output tokens storage dump access reveal
 REGRESS_OPTS = --inputdir=. --load-extension=listguard --encoding=UTF8 --no-locale
 
 # Concurrency specs: test/isolation/specs/<name>.spec.
-ISOLATION = grant_changes
+ISOLATION = grant_changes quota_concurrency
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=listguard
 
 PG_CONFIG ?= pg_config
