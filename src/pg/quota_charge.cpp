@@ -23,6 +23,7 @@ struct Held {
     int64 window_start;
     int64 window_seconds;
     int64 remaining;
+    bool exhausted; // the shared count was used up in this window
 };
 constexpr int kHeld = 16;
 Held held[kHeld];
@@ -64,7 +65,7 @@ Held* held_for(int64 grant_id)
         held[0] = held[--held_count];
     }
     Held* h = &held[held_count++];
-    *h = Held{grant_id, 0, 0, 0};
+    *h = Held{grant_id, 0, 0, 0, false};
     return h;
 }
 
@@ -96,6 +97,13 @@ char* scope_text(const Grant& grant)
 
 void report_exceeded(const Grant& grant, int64 window_start)
 {
+    // With on_exceed = 'mask' every further value of the statement is masked:
+    // one event and one warning per statement are enough.
+    TimestampTz statement = GetCurrentStatementStartTimestamp();
+    if (grant.mask_on_exceed && statement == warned_statement)
+        return;
+    warned_statement = statement;
+
     const char* role = GetUserNameFromId(GetUserId(), false);
     char* scope = scope_text(grant);
     TimestampTz resets = time_t_to_timestamptz(static_cast<pg_time_t>(window_start + grant.quota_window));
@@ -110,6 +118,7 @@ void report_exceeded(const Grant& grant, int64 window_start)
                      static_cast<long long>(grant.quota_limit), unit_name(grant.quota_window),
                      grant.mask_on_exceed ? "mask" : "error");
     record_event(EventKind::QuotaExceeded, json.data);
+
     if (!grant.mask_on_exceed)
         ereport(ERROR, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
                         errmsg("export quota exceeded for role \"%s\"", role),
@@ -117,17 +126,11 @@ void report_exceeded(const Grant& grant, int64 window_start)
                                   static_cast<long long>(grant.id), static_cast<long long>(grant.quota_limit),
                                   unit_name(grant.quota_window), scope, resets_text),
                         errhint("Wait for the window to reset, or ask an administrator for a larger quota.")));
-
-    // Masking instead: one warning per statement is enough.
-    TimestampTz statement = GetCurrentStatementStartTimestamp();
-    if (statement != warned_statement) {
-        warned_statement = statement;
-        ereport(WARNING, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
-                          errmsg("export quota exceeded for role \"%s\"; showing masked addresses", role),
-                          errdetail("Grant %lld allows %lld clear addresses per %s on %s; the window resets at %s.",
-                                    static_cast<long long>(grant.id), static_cast<long long>(grant.quota_limit),
-                                    unit_name(grant.quota_window), scope, resets_text)));
-    }
+    ereport(WARNING, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
+                      errmsg("export quota exceeded for role \"%s\"; showing masked addresses", role),
+                      errdetail("Grant %lld allows %lld clear addresses per %s on %s; the window resets at %s.",
+                                static_cast<long long>(grant.id), static_cast<long long>(grant.quota_limit),
+                                unit_name(grant.quota_window), scope, resets_text)));
 }
 
 } // namespace
@@ -140,9 +143,15 @@ bool charge_clear_reveal(const Grant& grant)
     int64 now = static_cast<int64>(timestamptz_to_time_t(GetCurrentStatementStartTimestamp()));
     // Reveals held from a window that has since ended are not used: they
     // counted in that window.
-    if (h->remaining > 0 && now < h->window_start + h->window_seconds) {
+    bool window_open = now < h->window_start + h->window_seconds;
+    if (h->remaining > 0 && window_open) {
         h->remaining--;
         return true;
+    }
+    // Used up in this window already: no need to ask shared memory again.
+    if (h->exhausted && window_open) {
+        report_exceeded(grant, h->window_start);
+        return false;
     }
     if (!exit_hook_installed) {
         before_shmem_exit(on_exit, 0);
@@ -155,6 +164,7 @@ bool charge_clear_reveal(const Grant& grant)
                                   reservation_size(grant.quota_limit));
     h->window_start = r.window_start;
     h->window_seconds = grant.quota_window;
+    h->exhausted = r.granted == 0;
     if (r.granted > 0) {
         h->remaining = r.granted - 1;
         return true;
