@@ -1,13 +1,22 @@
 -- The server key: created on first use, checked on every load.
--- (Runs on a fresh cluster: no value has been sealed yet.)
-SELECT pg_stat_file('listguard.key', true) IS NULL AS no_key_yet;
-
--- The first backend that needs the key creates it, with a warning.
+-- The default key file exists once anything has sealed a value or written an
+-- audit event (the audit writer may have made it already, hence no warning
+-- shown here); it is private and holds 32 octets.
+SET client_min_messages = error;
 SELECT 'first.use@example.com'::listguard.email;
+RESET client_min_messages;
 SELECT size FROM pg_stat_file('listguard.key');
 SELECT current_setting('data_directory') AS datadir \gset
 \setenv LG_DATADIR :datadir
 \! stat -c 'mode %a, %s octets' "$LG_DATADIR/listguard.key"
+
+-- A key file that does not exist is created by the first backend that
+-- needs it, with a warning.
+SELECT pg_stat_file('created_on_use.key', true) IS NULL AS no_key_yet;
+SET listguard.key_file = 'created_on_use.key';
+SELECT 'created.key.user@example.com'::listguard.email;
+\! stat -c 'mode %a, %s octets' "$LG_DATADIR/created_on_use.key"
+RESET listguard.key_file;
 
 -- Later sessions load it silently.
 \c

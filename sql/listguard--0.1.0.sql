@@ -173,6 +173,8 @@ CREATE FUNCTION can_write(account bigint, list bigint) RETURNS boolean
 
 CREATE FUNCTION stamp_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_stamp_trigger' LANGUAGE C;
+CREATE FUNCTION audit_statement_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_statement_trigger' LANGUAGE C;
 
 CREATE FUNCTION quota_parts(quota text, OUT quota_limit bigint, OUT window_seconds bigint)
     AS 'MODULE_PATHNAME', 'lg_quota_parts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -352,8 +354,17 @@ BEGIN
                    'WITH CHECK (listguard.can_write(%s))', tbl, scope, scope);
     EXECUTE format('CREATE POLICY listguard_delete ON %s AS RESTRICTIVE FOR DELETE USING (listguard.can_write(%s))',
                    tbl, scope);
-    EXECUTE format('CREATE TRIGGER listguard_stamp BEFORE INSERT OR UPDATE ON %s FOR EACH ROW '
-                   'EXECUTE FUNCTION listguard.stamp_trigger(%L, %L)', tbl, account_column, coalesce(list_column, ''));
+    EXECUTE format('CREATE TRIGGER listguard_stamp BEFORE INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+                   'EXECUTE FUNCTION listguard.stamp_trigger(%L, %L, %L)', tbl, account_column,
+                   coalesce(list_column, ''), audit);
+    IF audit = 'statement' THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
+    END IF;
+    IF audit <> 'off' THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
+    END IF;
     INSERT INTO listguard.protected_tables (relid, account_column, list_column, audit, rls_was_enabled,
                                             rls_was_forced, protected_by)
     VALUES (tbl, account_column, list_column, audit, was_enabled, was_forced, listguard.calling_role());
@@ -370,6 +381,8 @@ BEGIN
         EXECUTE format('DROP POLICY IF EXISTS %I ON %s', policy, tbl);
     END LOOP;
     EXECUTE format('DROP TRIGGER IF EXISTS listguard_stamp ON %s', tbl);
+    EXECUTE format('DROP TRIGGER IF EXISTS listguard_audit ON %s', tbl);
+    EXECUTE format('DROP TRIGGER IF EXISTS listguard_audit_truncate ON %s', tbl);
     DELETE FROM listguard.protected_tables WHERE relid = tbl;
 END
 $$;
@@ -431,3 +444,61 @@ LEFT JOIN listguard._quota_state() s
 WHERE g.quota IS NOT NULL
   AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
 GRANT SELECT ON quota_usage TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- The audit trail.
+-- ---------------------------------------------------------------------------
+
+-- Appended to by the audit writer only; each event linked to the previous
+-- one by an HMAC chain (prev_link, link). Nobody may change it through SQL:
+-- privileges stop everyone but superusers, whose changes are recorded.
+CREATE TABLE audit_log (
+    id                bigint PRIMARY KEY,
+    logged_at         timestamptz NOT NULL,
+    kind              text NOT NULL,
+    session_user_name text NOT NULL,
+    current_user_name text NOT NULL,
+    client_addr       inet,
+    application_name  text,
+    backend_pid       integer NOT NULL,
+    xid               bigint,
+    account           bigint,
+    list              bigint,
+    relation          text,
+    email_digests     bytea[],
+    counts            jsonb,
+    detail            jsonb NOT NULL,
+    prev_link         bytea NOT NULL,
+    link              bytea NOT NULL
+);
+REVOKE ALL ON audit_log FROM PUBLIC;
+GRANT SELECT ON audit_log TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.audit_log', '');
+CREATE INDEX audit_log_email_digests ON audit_log USING gin (email_digests);
+
+CREATE FUNCTION audit_log_modified() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_log_modified' LANGUAGE C;
+CREATE TRIGGER audit_log_modified BEFORE INSERT OR UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_modified();
+CREATE TRIGGER audit_log_truncated BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
+CREATE TRIGGER audit_log_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+
+CREATE FUNCTION verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION _verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
+    AS 'MODULE_PATHNAME', 'lg_verify_audit' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION audit_for(address text) RETURNS SETOF audit_log
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION _email_digest(address text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_email_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION _audit_for(address text) RETURNS SETOF audit_log
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT * FROM listguard.audit_log
+    WHERE email_digests @> ARRAY[listguard._email_digest(address)]
+    ORDER BY id
+$$;
+
+REVOKE ALL ON FUNCTION _verify_audit(), _email_digest(text), _audit_for(text) FROM PUBLIC;

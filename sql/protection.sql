@@ -26,7 +26,7 @@ SELECT listguard.protect('pr_contacts', 'account_id', 'list_id');
 SELECT listguard.protect('pr_contacts', 'account_id', 'list_id');
 SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = 'pr_contacts'::regclass;
 SELECT polname, polpermissive, polcmd FROM pg_policy WHERE polrelid = 'pr_contacts'::regclass ORDER BY polname;
-SELECT tgname FROM pg_trigger WHERE tgrelid = 'pr_contacts'::regclass;
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'pr_contacts'::regclass ORDER BY tgname;
 -- (Tables of earlier tests were dropped, and forgotten with them.)
 SELECT relid, account_column, list_column, audit FROM listguard.protected_tables;
 UPDATE pr_contacts SET note = note || '!';

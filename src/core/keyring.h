@@ -2,6 +2,8 @@
 // its life: keyed OpenSSL contexts are expensive to make and cheap to reuse.
 #pragma once
 
+#include "hkdf.h"
+#include "keyed_digest.h"
 #include "pseudonym.h"
 #include "sealed_email.h"
 #include "secret.h"
@@ -10,13 +12,18 @@ namespace listguard {
 
 class Keyring {
 public:
-    explicit Keyring(const Secret& server_key) : email_(server_key), pseudonyms_(server_key) {}
+    explicit Keyring(const Secret& server_key)
+        : email_(server_key), pseudonyms_(server_key), audit_(derive_key(server_key, "listguard audit v1", 32))
+    {
+    }
     EmailSealer& email() noexcept { return email_; }
     Pseudonymizer& pseudonyms() noexcept { return pseudonyms_; }
+    KeyedDigest& audit() noexcept { return audit_; }
 
 private:
     EmailSealer email_;
     Pseudonymizer pseudonyms_;
+    KeyedDigest audit_;
 };
 
 } // namespace listguard

@@ -8,6 +8,7 @@
 #include "catalog.h"
 #include "guard.h"
 #include "roles.h"
+#include "session_info.h"
 
 #include "network.h"
 #include "reveal_level.h"
@@ -75,25 +76,6 @@ void remember(ScopeEntry* e)
     last_hit = e;
     recent[recent_next] = e;
     recent_next = (recent_next + 1) % kRecent;
-}
-
-// The session's client address: numeric, or empty for a Unix socket
-// (inet_client_addr() is null there).
-const char* client_address()
-{
-    static char* address = nullptr;
-    if (address != nullptr)
-        return address;
-    LOCAL_FCINFO(call, 0);
-    InitFunctionCallInfoData(*call, nullptr, 0, InvalidOid, nullptr, nullptr);
-    Datum inet = inet_client_addr(call);
-    char* text = call->isnull ? pstrdup("") : DatumGetCString(DirectFunctionCall1(inet_out, inet));
-    // inet_out writes a host address without its /32 or /128
-    char* slash = strchr(text, '/');
-    if (slash != nullptr)
-        *slash = '\0';
-    address = MemoryContextStrdup(TopMemoryContext, text);
-    return address;
 }
 
 bool network_allowed(Datum networks)

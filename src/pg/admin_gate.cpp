@@ -1,5 +1,6 @@
 #include "admin_gate.h"
 
+#include "events.h"
 #include "module.h"
 #include "roles.h"
 
@@ -7,6 +8,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -31,6 +33,67 @@ int gate_depth = 0;
 Oid calling_role() { return gate_depth > 0 ? current_caller : GetUserId(); }
 
 bool in_admin_function() { return gate_depth > 0; }
+
+namespace {
+
+// Grants, revocations and protection changes go to the audit trail, with
+// the call's arguments (none of which is ever an address).
+void record_admin_call(Oid fn, const char* name, int nargs, const Oid* argtypes, FunctionCallInfo fcinfo,
+                       const Datum* result, Oid rettype)
+{
+    EventKind kind;
+    if (strcmp(name, "grant_access") == 0)
+        kind = EventKind::Grant;
+    else if (strcmp(name, "revoke_access") == 0)
+        kind = EventKind::Revoke;
+    else if (strcmp(name, "protect") == 0)
+        kind = EventKind::Protect;
+    else if (strcmp(name, "unprotect") == 0)
+        kind = EventKind::Unprotect;
+    else
+        return;
+
+    HeapTuple proc = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+    char** names = nullptr;
+    char* modes = nullptr;
+    Oid* types = nullptr;
+    int count = HeapTupleIsValid(proc) ? get_func_arg_info(proc, &types, &names, &modes) : 0;
+    StringInfoData json;
+    initStringInfo(&json);
+    appendStringInfoString(&json, "{\"arguments\": {");
+    EventScope scope;
+    for (int i = 0; i < nargs && i < count; i++) {
+        const char* arg = names && names[i] ? names[i] : psprintf("$%d", i + 1);
+        appendStringInfo(&json, "%s%s: ", i > 0 ? ", " : "", json_string(arg));
+        if (PG_ARGISNULL(i)) {
+            appendStringInfoString(&json, "null");
+            continue;
+        }
+        Oid out;
+        bool varlena;
+        getTypeOutputInfo(argtypes[i], &out, &varlena);
+        appendStringInfoString(&json, json_string(OidOutputFunctionCall(out, PG_GETARG_DATUM(i))));
+        if (strcmp(arg, "account") == 0)
+            scope.account = PG_GETARG_INT64(i);
+        else if (strcmp(arg, "list") == 0)
+            scope.list = PG_GETARG_INT64(i);
+        else if (strcmp(arg, "tbl") == 0)
+            scope.relation = PG_GETARG_OID(i);
+    }
+    appendStringInfoChar(&json, '}');
+    if (result != nullptr && rettype != VOIDOID) {
+        Oid out;
+        bool varlena;
+        getTypeOutputInfo(rettype, &out, &varlena);
+        appendStringInfo(&json, ", \"result\": %s", json_string(OidOutputFunctionCall(out, *result)));
+    }
+    appendStringInfoChar(&json, '}');
+    if (HeapTupleIsValid(proc))
+        ReleaseSysCache(proc);
+    record_event(kind, json.data, scope);
+}
+
+} // namespace
 
 } // namespace listguard::pg
 
@@ -111,6 +174,8 @@ extern "C" Datum admin_gate(PG_FUNCTION_ARGS)
         current_caller = saved_caller;
     }
     PG_END_TRY();
+
+    record_admin_call(fn, name, nargs, argtypes, fcinfo, result_null ? nullptr : &result, rettype);
 
     if (returns_set)
         return (Datum)0;

@@ -11,9 +11,13 @@ struct ListguardObjects {
     Oid email_type = InvalidOid;      // listguard.email
     Oid grants = InvalidOid;          // listguard.grants
     Oid protected_tables = InvalidOid; // listguard.protected_tables
+    Oid audit_log = InvalidOid;       // listguard.audit_log
 };
 
 const ListguardObjects& listguard_objects();
+
+// What is remembered, without reading the catalogs (for abort paths).
+const ListguardObjects& remembered_listguard_objects() noexcept;
 void forget_listguard_objects() noexcept;
 
 // True if relid is one of listguard's tables as last looked up. Reads no

@@ -2,7 +2,10 @@
 
 #include <cstring>
 
+#include "admin_gate.h"
+#include "audit_stats.h"
 #include "catalog.h"
+#include "events.h"
 #include "roles.h"
 
 extern "C" {
@@ -71,6 +74,10 @@ bool is_listguard_name(const char* name) { return name != nullptr && strncmp(nam
 
 [[noreturn]] void refuse(Oid relid, const char* what)
 {
+    EventScope scope;
+    scope.relation = relid;
+    record_event(EventKind::Denied, psprintf("{\"reason\": \"protected table\", \"action\": %s}", json_string(what)),
+                 scope);
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                     errmsg("permission denied to %s of protected table %s", what, get_rel_name(relid)),
                     errdetail("The table is protected by listguard; only superusers and members of "
@@ -80,6 +87,23 @@ bool is_listguard_name(const char* name) { return name != nullptr && strncmp(nam
 }
 
 Oid relid_of(RangeVar* rv) { return rv ? RangeVarGetRelid(rv, NoLock, true) : InvalidOid; }
+
+// An admin weakening a protected table is allowed, and recorded.
+void weaken(Oid relid, const char* what)
+{
+    EventScope scope;
+    scope.relation = relid;
+    record_event(EventKind::ProtectionChanged, psprintf("{\"action\": %s}", json_string(what)), scope);
+}
+
+// Refused for others, recorded for admins.
+void weakening(bool admin, Oid relid, const char* what)
+{
+    if (!admin)
+        refuse(relid, what);
+    if (!in_admin_function())
+        weaken(relid, what);
+}
 
 void check_alter_table(AlterTableStmt* stmt)
 {
@@ -108,7 +132,12 @@ void check_alter_table(AlterTableStmt* stmt)
                 break;
             auto* def = castNode(ColumnDef, cmd->def);
             Oid target = LookupTypeNameOid(nullptr, def->typeName, true);
-            if (target != email_type)
+            if (target != email_type) {
+                EventScope scope;
+                scope.relation = relid;
+                record_event(EventKind::Denied,
+                             "{\"reason\": \"email column to another type\", \"action\": \"alter column type\"}",
+                             scope);
                 ereport(ERROR,
                         (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                          errmsg("cannot change the type of listguard.email column \"%s\"", cmd->name),
@@ -117,29 +146,30 @@ void check_alter_table(AlterTableStmt* stmt)
                          errhint("To export addresses on purpose, grant a role clear access and have it copy "
                                  "email::text into a new table; backups should use pg_dump, which keeps sealed "
                                  "values.")));
+            }
             break;
         }
         case AT_DisableRowSecurity:
-            if (!admin && prot().is_protected)
-                refuse(relid, "disable row-level security");
+            if (prot().is_protected)
+                weakening(admin, relid, "disable row-level security");
             break;
         case AT_NoForceRowSecurity:
-            if (!admin && prot().is_protected)
-                refuse(relid, "stop forcing row-level security");
+            if (prot().is_protected)
+                weakening(admin, relid, "stop forcing row-level security");
             break;
         case AT_DisableTrigAll:
         case AT_DisableTrigUser:
-            if (!admin && prot().is_protected)
-                refuse(relid, "disable the triggers");
+            if (prot().is_protected)
+                weakening(admin, relid, "disable the triggers");
             break;
         case AT_DisableTrig:
         case AT_EnableReplicaTrig:
-            if (!admin && is_listguard_name(cmd->name) && prot().is_protected)
-                refuse(relid, "disable the listguard trigger");
+            if (is_listguard_name(cmd->name) && prot().is_protected)
+                weakening(admin, relid, "disable the listguard trigger");
             break;
         case AT_DropColumn:
-            if (!admin && prot().is_protected && is_scope_column(prot(), cmd->name))
-                refuse(relid, "drop the account or list column");
+            if (prot().is_protected && is_scope_column(prot(), cmd->name))
+                weakening(admin, relid, "drop the account or list column");
             break;
         default:
             break;
@@ -149,22 +179,21 @@ void check_alter_table(AlterTableStmt* stmt)
 
 void check_rename(RenameStmt* stmt)
 {
-    if (is_admin(GetUserId()))
-        return;
+    bool admin = is_admin(GetUserId());
     switch (stmt->renameType) {
     case OBJECT_COLUMN: {
         Oid relid = relid_of(stmt->relation);
         Protection p = protection_of(relid);
         if (p.is_protected && is_scope_column(p, stmt->subname))
-            refuse(relid, "rename the account or list column");
+            weakening(admin, relid, "rename the account or list column");
         break;
     }
     case OBJECT_TRIGGER:
     case OBJECT_POLICY: {
         Oid relid = relid_of(stmt->relation);
         if (is_listguard_name(stmt->subname) && protection_of(relid).is_protected)
-            refuse(relid, stmt->renameType == OBJECT_TRIGGER ? "rename the listguard trigger"
-                                                              : "rename a listguard policy");
+            weakening(admin, relid,
+                      stmt->renameType == OBJECT_TRIGGER ? "rename the listguard trigger" : "rename a listguard policy");
         break;
     }
     default:
@@ -176,8 +205,7 @@ void check_drop(DropStmt* stmt)
 {
     if (stmt->removeType != OBJECT_POLICY && stmt->removeType != OBJECT_TRIGGER)
         return;
-    if (is_admin(GetUserId()))
-        return;
+    bool admin = is_admin(GetUserId());
     ListCell* lc;
     foreach (lc, stmt->objects) {
         List* names = static_cast<List*>(lfirst(lc));
@@ -187,18 +215,46 @@ void check_drop(DropStmt* stmt)
         List* table = list_copy_head(names, list_length(names) - 1);
         Oid relid = relid_of(makeRangeVarFromNameList(table));
         if (protection_of(relid).is_protected)
-            refuse(relid, stmt->removeType == OBJECT_POLICY ? "drop a listguard policy"
-                                                             : "drop the listguard trigger");
+            weakening(admin, relid,
+                      stmt->removeType == OBJECT_POLICY ? "drop a listguard policy" : "drop the listguard trigger");
     }
 }
 
 void check_alter_policy(AlterPolicyStmt* stmt)
 {
-    if (!is_listguard_name(stmt->policy_name) || is_admin(GetUserId()))
+    if (!is_listguard_name(stmt->policy_name))
         return;
     Oid relid = relid_of(stmt->table);
     if (protection_of(relid).is_protected)
-        refuse(relid, "alter a listguard policy");
+        weakening(is_admin(GetUserId()), relid, "alter a listguard policy");
+}
+
+// CREATE, ALTER and DROP EXTENSION listguard, recorded after they succeed
+// (a dropped extension's event goes to the server log: its table is gone).
+void record_extension_change(Node* stmt)
+{
+    switch (nodeTag(stmt)) {
+    case T_CreateExtensionStmt:
+        if (strcmp(castNode(CreateExtensionStmt, stmt)->extname, "listguard") == 0)
+            record_event(EventKind::Extension, "{\"action\": \"create\"}");
+        break;
+    case T_AlterExtensionStmt:
+        if (strcmp(castNode(AlterExtensionStmt, stmt)->extname, "listguard") == 0)
+            record_event(EventKind::Extension, "{\"action\": \"alter\"}");
+        break;
+    case T_DropStmt: {
+        auto* drop = castNode(DropStmt, stmt);
+        if (drop->removeType == OBJECT_EXTENSION) {
+            ListCell* lc;
+            foreach (lc, drop->objects)
+                if (strcmp(strVal(lfirst(lc)), "listguard") == 0)
+                    record_event(EventKind::Extension, "{\"action\": \"drop\"}");
+        }
+        break;
+    }
+    default:
+        break;
+    }
 }
 
 // A role with listguard grants cannot be dropped, as PostgreSQL refuses to
@@ -271,6 +327,8 @@ void process_utility(PlannedStmt* pstmt, const char* query, bool read_only_tree,
         previous_hook(pstmt, query, read_only_tree, context, params, env, dest, qc);
     else
         standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
+    record_extension_change(pstmt->utilityStmt);
+    report_clear_reveals(); // COPY TO and FETCH run no executor end of their own
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #include "guard.h"
 #include "keys.h"
 #include "module.h"
+#include "audit_stats.h"
 #include "quota_charge.h"
 #include "reveal.h"
 
@@ -112,8 +113,12 @@ std::string_view shown_text(struct varlena* value, char* buffer)
     EmailBytes v = email_bytes(value);
     Stamp stamp = sealed::stamp_of(v.data);
     RevealDecision reveal = reveal_for(stamp);
-    if (reveal.level == RevealLevel::Clear && !charge_clear_reveal(reveal.grant))
-        reveal.level = RevealLevel::Masked;
+    if (reveal.level == RevealLevel::Clear) {
+        if (charge_clear_reveal(reveal.grant))
+            count_clear_reveal(reveal.grant, stamp);
+        else
+            reveal.level = RevealLevel::Masked;
+    }
     ensure_keyring();
     std::size_t len = guarded([&] { return render(reveal.level, stamp, v, buffer); });
     return from_utf8(buffer, len);

@@ -1,6 +1,9 @@
 #include "module.h"
 
 #include "access_cache.h"
+#include "audit_queue.h"
+#include "audit_stats.h"
+#include "events.h"
 #include "quota_charge.h"
 #include "quota_store.h"
 #include "quota_worker.h"
@@ -76,8 +79,26 @@ void _PG_init(void)
                             &quota_save_interval_setting, 1000, 0, 3600000, PGC_SIGHUP, GUC_UNIT_MS, nullptr,
                             nullptr, nullptr);
 
+    DefineCustomBoolVariable("listguard.log_events", "Write every audit event to the server log as a JSON line.",
+                             "For SIEM pipelines; the audit log table keeps them either way.", &log_events_setting,
+                             false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("listguard.audit_reveals", "Record clear reveals in the audit trail.",
+                             "One event per statement, role, grant, account and list, with the count.",
+                             &audit_reveals_setting, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("listguard.audit_queue_size",
+                            "Audit events that can wait in shared memory for their writer.",
+                            "When the queue is full, events go to the server log and the gap is recorded.",
+                            &audit_queue_size_setting, 2048, 64, 1000000, PGC_POSTMASTER, 0, nullptr, nullptr,
+                            nullptr);
+    DefineCustomIntVariable("listguard.audit_anchor_log_interval",
+                            "How often the audit writer logs the chain head (the anchor).", nullptr,
+                            &audit_anchor_log_interval_setting, 60, 0, 86400, PGC_SIGHUP, GUC_UNIT_S, nullptr,
+                            nullptr, nullptr);
+
     MarkGUCPrefixReserved("listguard");
 
+    install_audit_queue();
+    install_audit_stats();
     install_quota_store();
     install_quota_charging();
     register_quota_worker();

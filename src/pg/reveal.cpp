@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "access_cache.h"
+#include "events.h"
 #include "module.h"
 
 extern "C" {
@@ -40,6 +41,10 @@ RevealDecision reveal_for(Stamp stamp)
             return {RevealLevel::Sealed, Grant{}};
         if (decision.level == RevealLevel::Sealed || decision.level == RevealLevel::Clear)
             return decision;
+        EventScope scope;
+        scope.account = stamp.account;
+        scope.list = stamp.list;
+        record_event(EventKind::Denied, "{\"reason\": \"dump with masks\"}", scope);
         ereport(ERROR,
                 (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                  errmsg("role \"%s\" cannot dump listguard.email values", GetUserNameFromId(role, false)),

@@ -1,6 +1,7 @@
 #include "roles.h"
 
 #include "catalog.h"
+#include "events.h"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -66,6 +67,8 @@ void require_admin(const char* action)
 {
     if (is_admin(GetUserId()))
         return;
+    record_event(EventKind::Denied,
+                 psprintf("{\"reason\": \"not an admin\", \"action\": %s}", json_string(action)));
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to %s", action),
                     errdetail("Only superusers and members of listguard_admin may manage listguard."),
                     errhint("An administrator can run: GRANT listguard_admin TO %s;",

@@ -1,11 +1,14 @@
-// The BEFORE INSERT OR UPDATE row trigger that listguard.protect() installs:
-// it stamps every listguard.email value of the row with the row's account
-// and list, and refuses to move a value that already belongs to another
-// scope unless the current role may see it in clear where it came from
-// (otherwise masked access to one list and clear access to another would
-// launder addresses from the first into the second).
+// The BEFORE INSERT OR UPDATE OR DELETE row trigger that listguard.protect()
+// installs: it stamps every listguard.email value of the row with the row's
+// account and list, and refuses to move a value that already belongs to
+// another scope unless the current role may see it in clear where it came
+// from (otherwise masked access to one list and clear access to another
+// would launder addresses from the first into the second). It also counts
+// the row for the audit trail, or records it on its own (audit => 'row').
 #include "access_cache.h"
+#include "audit_stats.h"
 #include "catalog.h"
+#include "events.h"
 #include "email_value.h"
 #include "guard.h"
 #include "keys.h"
@@ -13,14 +16,19 @@
 
 extern "C" {
 #include "access/htup_details.h"
+#include "access/genam.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
+#include "lib/stringinfo.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
 
 PG_FUNCTION_INFO_V1(lg_stamp_trigger);
+PG_FUNCTION_INFO_V1(lg_audit_statement_trigger);
 }
 
 using namespace listguard;
@@ -62,33 +70,34 @@ int64 scope_id(HeapTuple tuple, TupleDesc desc, const char* column, const char* 
 
 } // namespace
 
-extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
+namespace {
+
+// The row's primary key as a JSON object of text values (null without one).
+char* row_key_json(Relation rel, HeapTuple tuple, TupleDesc desc)
 {
-    require_preload();
-    if (!CALLED_AS_TRIGGER(fcinfo))
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("listguard.stamp_trigger() must be called as a trigger")));
-    auto* data = reinterpret_cast<TriggerData*>(fcinfo->context);
-    if (!TRIGGER_FIRED_BEFORE(data->tg_event) || !TRIGGER_FIRED_FOR_ROW(data->tg_event) ||
-        TRIGGER_FIRED_BY_DELETE(data->tg_event) || data->tg_trigger->tgnargs != 2)
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("listguard.stamp_trigger() must fire BEFORE INSERT OR UPDATE FOR EACH ROW "
-                               "with two arguments")));
+    Oid pk = RelationGetPrimaryKeyIndex(rel);
+    if (!OidIsValid(pk))
+        return pstrdup("null");
+    Relation index = index_open(pk, AccessShareLock);
+    StringInfoData buf;
+    initStringInfo(&buf);
+    appendStringInfoChar(&buf, '{');
+    for (int i = 0; i < index->rd_index->indnkeyatts; i++) {
+        int attnum = index->rd_index->indkey.values[i];
+        char* value = SPI_getvalue(tuple, desc, attnum);
+        appendStringInfo(&buf, "%s%s: %s", i > 0 ? ", " : "", json_string(SPI_fname(desc, attnum)),
+                         value ? json_string(value) : "null");
+    }
+    appendStringInfoChar(&buf, '}');
+    index_close(index, AccessShareLock);
+    return buf.data;
+}
 
-    Relation rel = data->tg_relation;
-    TupleDesc desc = RelationGetDescr(rel);
-    HeapTuple tuple = TRIGGER_FIRED_BY_UPDATE(data->tg_event) ? data->tg_newtuple : data->tg_trigtuple;
-    const char* account_column = data->tg_trigger->tgargs[0];
-    const char* list_column = data->tg_trigger->tgargs[1];
-    Stamp target{scope_id(tuple, desc, account_column, "account", rel),
-                 list_column[0] ? scope_id(tuple, desc, list_column, "list", rel) : 0};
-
-    Oid email_type = listguard_objects().email_type;
-    int natts = desc->natts;
-    Datum* values = nullptr;
-    bool* nulls = nullptr;
-    bool* replace = nullptr;
-    for (int i = 0; i < natts; i++) {
+void record_row(Relation rel, HeapTuple tuple, TupleDesc desc, char op, Stamp scope, Oid email_type)
+{
+    uint8 digests[4 * 16];
+    int count = 0;
+    for (int i = 0; i < desc->natts && count < 4; i++) {
         Form_pg_attribute att = TupleDescAttr(desc, i);
         if (att->attisdropped || att->atttypid != email_type)
             continue;
@@ -97,33 +106,125 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
         if (isnull)
             continue;
         EmailBytes v = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(d)));
-        Stamp source = sealed::stamp_of(v.data);
-        if (source == target)
-            continue;
-        if (source != Stamp{} && access_for(GetUserId(), source).reveal != RevealLevel::Clear)
-            ereport(ERROR,
-                    (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                     errmsg("permission denied to move a listguard.email value from account %lld list %lld to "
-                            "account %lld list %lld",
-                            static_cast<long long>(source.account), static_cast<long long>(source.list),
-                            static_cast<long long>(target.account), static_cast<long long>(target.list)),
-                     errdetail("Role \"%s\" may not see the address in clear where it comes from, so it may not "
-                               "copy it into another account or list.",
-                               GetUserNameFromId(GetUserId(), false)),
-                     errhint("Insert the address itself, or have a role with clear access to the source copy "
-                             "it.")));
-        ensure_keyring();
-        std::uint8_t restamped[sealed::kMaxSize];
-        std::size_t size = guarded([&] { return keyring().email().restamp(v.data, v.size, target, restamped); });
-        if (values == nullptr) {
-            values = static_cast<Datum*>(palloc0(sizeof(Datum) * natts));
-            nulls = static_cast<bool*>(palloc0(sizeof(bool) * natts));
-            replace = static_cast<bool*>(palloc0(sizeof(bool) * natts));
-        }
-        values[i] = email_datum(restamped, size);
-        replace[i] = true;
+        memcpy(digests + 16 * count++, sealed::digest_of(v.data), 16);
     }
-    if (values != nullptr)
-        tuple = heap_modify_tuple(tuple, desc, values, nulls, replace);
+    EventScope event_scope;
+    event_scope.account = scope.account;
+    event_scope.list = scope.list;
+    event_scope.relation = RelationGetRelid(rel);
+    event_scope.digests = digests;
+    event_scope.digest_count = count;
+    record_event(EventKind::RowChanged,
+                 psprintf("{\"operation\": \"%s\", \"key\": %s}", op == 'i' ? "insert" : op == 'u' ? "update" : "delete",
+                          row_key_json(rel, tuple, desc)),
+                 event_scope);
+}
+
+} // namespace
+
+extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    if (!CALLED_AS_TRIGGER(fcinfo))
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("listguard.stamp_trigger() must be called as a trigger")));
+    auto* data = reinterpret_cast<TriggerData*>(fcinfo->context);
+    if (!TRIGGER_FIRED_BEFORE(data->tg_event) || !TRIGGER_FIRED_FOR_ROW(data->tg_event) ||
+        data->tg_trigger->tgnargs < 2)
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("listguard.stamp_trigger() must fire BEFORE INSERT, UPDATE or DELETE FOR EACH ROW "
+                               "with the account and list columns as arguments")));
+
+    Relation rel = data->tg_relation;
+    TupleDesc desc = RelationGetDescr(rel);
+    char op = TRIGGER_FIRED_BY_INSERT(data->tg_event) ? 'i' : TRIGGER_FIRED_BY_UPDATE(data->tg_event) ? 'u' : 'd';
+    HeapTuple tuple = op == 'u' ? data->tg_newtuple : data->tg_trigtuple;
+    const char* account_column = data->tg_trigger->tgargs[0];
+    const char* list_column = data->tg_trigger->tgargs[1];
+    const char* audit = data->tg_trigger->tgnargs >= 3 ? data->tg_trigger->tgargs[2] : "statement";
+    Stamp target{scope_id(tuple, desc, account_column, "account", rel),
+                 list_column[0] ? scope_id(tuple, desc, list_column, "list", rel) : 0};
+    Oid email_type = listguard_objects().email_type;
+
+    if (op != 'd') {
+        int natts = desc->natts;
+        Datum* values = nullptr;
+        bool* nulls = nullptr;
+        bool* replace = nullptr;
+        for (int i = 0; i < natts; i++) {
+            Form_pg_attribute att = TupleDescAttr(desc, i);
+            if (att->attisdropped || att->atttypid != email_type)
+                continue;
+            bool isnull;
+            Datum d = heap_getattr(tuple, i + 1, desc, &isnull);
+            if (isnull)
+                continue;
+            EmailBytes v = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(d)));
+            Stamp source = sealed::stamp_of(v.data);
+            if (source == target)
+                continue;
+            if (source != Stamp{} && access_for(GetUserId(), source).reveal != RevealLevel::Clear) {
+                EventScope scope;
+                scope.account = target.account;
+                scope.list = target.list;
+                scope.relation = RelationGetRelid(rel);
+                scope.digests = sealed::digest_of(v.data);
+                scope.digest_count = 1;
+                record_event(EventKind::Denied,
+                             psprintf("{\"reason\": \"laundering\", \"from_account\": %lld, \"from_list\": %lld}",
+                                      static_cast<long long>(source.account), static_cast<long long>(source.list)),
+                             scope);
+                ereport(ERROR,
+                        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                         errmsg("permission denied to move a listguard.email value from account %lld list %lld to "
+                                "account %lld list %lld",
+                                static_cast<long long>(source.account), static_cast<long long>(source.list),
+                                static_cast<long long>(target.account), static_cast<long long>(target.list)),
+                         errdetail("Role \"%s\" may not see the address in clear where it comes from, so it may not "
+                                   "copy it into another account or list.",
+                                   GetUserNameFromId(GetUserId(), false)),
+                         errhint("Insert the address itself, or have a role with clear access to the source copy "
+                                 "it.")));
+            }
+            ensure_keyring();
+            std::uint8_t restamped[sealed::kMaxSize];
+            std::size_t size =
+                guarded([&] { return keyring().email().restamp(v.data, v.size, target, restamped); });
+            if (values == nullptr) {
+                values = static_cast<Datum*>(palloc0(sizeof(Datum) * natts));
+                nulls = static_cast<bool*>(palloc0(sizeof(bool) * natts));
+                replace = static_cast<bool*>(palloc0(sizeof(bool) * natts));
+            }
+            values[i] = email_datum(restamped, size);
+            replace[i] = true;
+        }
+        if (values != nullptr)
+            tuple = heap_modify_tuple(tuple, desc, values, nulls, replace);
+    }
+
+    if (strcmp(audit, "row") == 0)
+        record_row(rel, tuple, desc, op, target, email_type);
+    else if (strcmp(audit, "statement") == 0)
+        count_row_change(RelationGetRelid(rel), op, target);
     return PointerGetDatum(tuple);
+}
+
+// The AFTER statement trigger: one event with the statement's counts.
+extern "C" Datum lg_audit_statement_trigger(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    if (!CALLED_AS_TRIGGER(fcinfo))
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("listguard.audit_statement_trigger() must be called as a trigger")));
+    auto* data = reinterpret_cast<TriggerData*>(fcinfo->context);
+    Oid relid = RelationGetRelid(data->tg_relation);
+    if (TRIGGER_FIRED_BY_TRUNCATE(data->tg_event)) {
+        EventScope scope;
+        scope.relation = relid;
+        record_event(EventKind::RowsChanged, "{\"operation\": \"truncate\"}", scope);
+    } else {
+        char op = TRIGGER_FIRED_BY_INSERT(data->tg_event) ? 'i' : TRIGGER_FIRED_BY_UPDATE(data->tg_event) ? 'u' : 'd';
+        report_row_changes(relid, op);
+    }
+    return PointerGetDatum(nullptr);
 }

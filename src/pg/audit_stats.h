@@ -1,0 +1,23 @@
+// Per-statement audit counts: clear reveals (per role, grant, account and
+// list) and row changes of protected tables (per operation, account and
+// list), counted as they happen and recorded as one event each at the end of
+// the statement (or when the transaction ends, failed statements included).
+#pragma once
+
+#include "postgres_c.h"
+
+#include "access.h"
+
+namespace listguard::pg {
+
+void count_clear_reveal(const Grant& grant, Stamp scope);
+void report_clear_reveals();
+
+// op: 'i', 'u' or 'd'.
+void count_row_change(Oid relid, char op, Stamp scope);
+void report_row_changes(Oid relid, char op);
+
+// ExecutorEnd hook and transaction callback; called from _PG_init.
+void install_audit_stats();
+
+} // namespace listguard::pg
