@@ -502,3 +502,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 REVOKE ALL ON FUNCTION _verify_audit(), _email_digest(text), _audit_for(text) FROM PUBLIC;
+
+-- Events not yet in the audit log: queued, or being written.
+CREATE FUNCTION audit_pending() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_audit_pending' LANGUAGE C VOLATILE;

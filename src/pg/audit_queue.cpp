@@ -26,6 +26,7 @@ struct Writer {
     int procno; // -1 while starting
     TimestampTz launched;
     int64 overflowed;
+    int64 in_flight; // taken from the queue, not yet committed
 };
 
 struct Queue {
@@ -82,7 +83,7 @@ void startup_shmem()
             filled[i] = false;
         }
         for (Writer& w : queue->writers)
-            w = Writer{InvalidOid, -1, 0, 0};
+            w = Writer{InvalidOid, -1, 0, 0, 0};
     }
     LWLockRelease(AddinShmemInitLock);
 }
@@ -204,10 +205,38 @@ int audit_dequeue(Oid database, AuditEvent* out, int max, int64* overflowed)
     if (w != nullptr) {
         *overflowed = w->overflowed;
         w->overflowed = 0;
+        w->in_flight = count;
     }
     LWLockRelease(queue->lock);
     pfree(mine);
     return count;
+}
+
+void audit_batch_done(Oid database)
+{
+    if (queue == nullptr)
+        return;
+    LWLockAcquire(queue->lock, LW_EXCLUSIVE);
+    Writer* w = writer_of(database);
+    if (w != nullptr)
+        w->in_flight = 0;
+    LWLockRelease(queue->lock);
+}
+
+int64 audit_pending(Oid database)
+{
+    if (queue == nullptr)
+        return 0;
+    int64 pending = 0;
+    LWLockAcquire(queue->lock, LW_SHARED);
+    for (int i = 0; i < audit_queue_size_setting; i++)
+        if (filled[i] && slots[i].database == database)
+            pending++;
+    Writer* w = writer_of(database);
+    if (w != nullptr)
+        pending += w->in_flight;
+    LWLockRelease(queue->lock);
+    return pending;
 }
 
 bool audit_register_writer(Oid database)

@@ -53,6 +53,12 @@ void audit_note_overflow(Oid database);
 // many of its events went to the server log since the last call.
 int audit_dequeue(Oid database, AuditEvent* out, int max, int64* overflowed);
 
+// The writer has committed (or logged) what it last took.
+void audit_batch_done(Oid database);
+
+// Events of a database not yet in its audit log (queued or being written).
+int64 audit_pending(Oid database);
+
 // Registers the calling process as its database's writer; false if another
 // one is already registered.
 bool audit_register_writer(Oid database);

@@ -1,6 +1,7 @@
 // SQL functions of the audit trail: verify_audit()'s implementation, the
 // digest of an address (for audit_for()), and the trigger that records any
 // change to listguard.audit_log made outside its writer.
+#include "audit_queue.h"
 #include "audit_record.h"
 #include "email_value.h"
 #include "events.h"
@@ -22,6 +23,7 @@ extern "C" {
 PG_FUNCTION_INFO_V1(lg_verify_audit);
 PG_FUNCTION_INFO_V1(lg_email_digest);
 PG_FUNCTION_INFO_V1(lg_audit_log_modified);
+PG_FUNCTION_INFO_V1(lg_audit_pending);
 }
 
 namespace listguard::pg {
@@ -237,4 +239,12 @@ extern "C" Datum lg_audit_log_modified(PG_FUNCTION_ARGS)
     if (TRIGGER_FIRED_BY_UPDATE(data->tg_event))
         return PointerGetDatum(data->tg_newtuple);
     return PointerGetDatum(data->tg_trigtuple);
+}
+
+// listguard.audit_pending(): events of this database not yet in its audit
+// log (queued, or being written).
+extern "C" Datum lg_audit_pending(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    PG_RETURN_INT64(audit_pending(MyDatabaseId));
 }

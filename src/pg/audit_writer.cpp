@@ -257,6 +257,7 @@ void listguard_audit_writer_main(Datum arg)
             last_event = GetCurrentTimestamp();
             MemoryContext old = MemoryContextSwitchTo(batch_context);
             write_batch(events, count, overflowed);
+            audit_batch_done(my_database);
             MemoryContextSwitchTo(old);
             MemoryContextReset(batch_context);
             continue; // drain before sleeping

@@ -117,7 +117,10 @@ void report_exceeded(const Grant& grant, int64 window_start)
     appendStringInfo(&json, ", \"quota\": \"%lld/%s\", \"on_exceed\": \"%s\"}",
                      static_cast<long long>(grant.quota_limit), unit_name(grant.quota_window),
                      grant.mask_on_exceed ? "mask" : "error");
-    record_event(EventKind::QuotaExceeded, json.data);
+    EventScope event_scope;
+    event_scope.account = grant.account;
+    event_scope.list = grant.list;
+    record_event(EventKind::QuotaExceeded, json.data, event_scope);
 
     if (!grant.mask_on_exceed)
         ereport(ERROR, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
