@@ -54,3 +54,16 @@ CREATE FUNCTION lgtest.shape(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
     SELECT regexp_replace(regexp_replace(t, 'lg1:[A-Za-z0-9_-]{135}', 'lg1:<token>', 'g'),
                           'p\.[a-z2-7]{12}@', 'p.<pseudonym>@', 'g')
 $$;
+
+-- Waits until every audit event of this database is in its audit log.
+CREATE FUNCTION lgtest.audit_settle() RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    FOR i IN 1..200 LOOP
+        IF listguard.audit_pending() = 0 THEN
+            RETURN true;
+        END IF;
+        PERFORM pg_sleep(0.05);
+    END LOOP;
+    RETURN false;
+END
+$$;
