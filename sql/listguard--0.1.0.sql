@@ -474,7 +474,7 @@ CREATE TABLE audit_log (
 REVOKE ALL ON audit_log FROM PUBLIC;
 GRANT SELECT ON audit_log TO listguard_admin;
 SELECT pg_catalog.pg_extension_config_dump('listguard.audit_log', '');
-CREATE INDEX audit_log_email_digests ON audit_log USING gin (email_digests);
+CREATE INDEX audit_log_email_digests ON audit_log USING gin (email_digests) WHERE email_digests IS NOT NULL;
 
 CREATE FUNCTION audit_log_modified() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_audit_log_modified' LANGUAGE C;
@@ -497,7 +497,7 @@ CREATE FUNCTION _email_digest(address text) RETURNS bytea
 CREATE FUNCTION _audit_for(address text) RETURNS SETOF audit_log
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT * FROM listguard.audit_log
-    WHERE email_digests @> ARRAY[listguard._email_digest(address)]
+    WHERE email_digests IS NOT NULL AND email_digests @> ARRAY[listguard._email_digest(address)]
     ORDER BY id
 $$;
 

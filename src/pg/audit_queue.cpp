@@ -205,7 +205,8 @@ int audit_dequeue(Oid database, AuditEvent* out, int max, int64* overflowed)
     if (w != nullptr) {
         *overflowed = w->overflowed;
         w->overflowed = 0;
-        w->in_flight = count;
+        if (count > 0 || *overflowed > 0)
+            w->in_flight += count + (*overflowed > 0 ? 1 : 0); // until their anchor is written
     }
     LWLockRelease(queue->lock);
     pfree(mine);

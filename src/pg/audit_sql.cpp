@@ -47,7 +47,8 @@ Anchor read_anchor()
         return anchor;
     long long id = 0;
     char hex[2 * kLinkSize + 1] = "";
-    if (fscanf(f, "%lld %64s", &id, hex) == 2 && strlen(hex) == 2 * kLinkSize) {
+    // A torn record (a crash while it was rewritten) reads as no anchor.
+    if (fscanf(f, "%lld %64s", &id, hex) == 2 && strlen(hex) == 2 * kLinkSize && id > 0) {
         anchor.present = true;
         anchor.id = id;
         for (size_t i = 0; i < kLinkSize; i++) {

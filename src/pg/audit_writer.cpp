@@ -20,11 +20,16 @@ extern "C" {
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "postmaster/interrupt.h"
+#include "storage/fd.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
+#include "access/htup_details.h"
 #include "utils/builtins.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -42,6 +47,8 @@ namespace {
 
 constexpr int kBatch = 256;
 constexpr int kIdleExitMs = 2000;
+constexpr int kAnchorEveryMs = 50;
+constexpr long kGatherUs = 5000;    // after a wake-up, let a few more events arrive
 
 struct ChainHead {
     bool known = false;
@@ -73,16 +80,18 @@ void load_head()
     head.known = true;
 }
 
+// One INSERT per batch: the rows go in as one array of the table's row
+// type, so the executor starts once per batch, not once per event.
+Oid row_type = InvalidOid;
+
 void prepare_insert()
 {
     if (insert_plan != nullptr)
         return;
-    Oid types[kAuditColumns];
-    for (int i = 0; i < kAuditColumns; i++)
-        types[i] = kAuditColumnTypes[i];
-    SPIPlanPtr plan = SPI_prepare("INSERT INTO listguard.audit_log VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-                                  "$11, $12, $13, $14, $15, $16, $17)",
-                                  kAuditColumns, types);
+    row_type = get_rel_type_id(listguard_objects().audit_log);
+    Oid array_type = get_array_type(row_type);
+    SPIPlanPtr plan =
+        SPI_prepare("INSERT INTO listguard.audit_log SELECT * FROM unnest($1)", 1, &array_type);
     if (plan == nullptr)
         elog(ERROR, "could not prepare the audit insert: %s", SPI_result_code_string(SPI_result));
     SPI_keepplan(plan);
@@ -102,23 +111,37 @@ char* hex(const uint8* data, size_t size)
 }
 
 // The anchor: the chain head, outside the table, so that a removed tail
-// shows. Written beside the server key (atomically), and to the log now and
-// then.
-void write_anchor()
+// shows. One fixed-size record, rewritten in place in a file beside the
+// server key (kept open; flushed to disk at most once a second and when the
+// writer stops), and logged now and then.
+int anchor_fd = -1;
+TimestampTz anchor_synced = 0;
+
+void write_anchor(bool sync)
 {
     if (!head.known || head.id == 0)
         return;
-    char* path = psprintf("%s.audit-anchor.%u", key_file_setting ? key_file_setting : "listguard.key", my_database);
-    char* temp = psprintf("%s.tmp", path);
-    char* line = psprintf("%lld %s\n", static_cast<long long>(head.id), hex(head.link, kLinkSize));
-    FILE* f = AllocateFile(temp, "w");
-    bool ok = f != nullptr && fputs(line, f) >= 0;
-    if (f != nullptr)
-        ok = FreeFile(f) == 0 && ok;
-    if (!ok || durable_rename(temp, path, LOG) != 0)
-        ereport(LOG, (errcode_for_file_access(), errmsg("could not write listguard audit anchor \"%s\": %m", path)));
-
+    if (anchor_fd < 0) {
+        char* path =
+            psprintf("%s.audit-anchor.%u", key_file_setting ? key_file_setting : "listguard.key", my_database);
+        anchor_fd = OpenTransientFile(path, O_RDWR | O_CREAT | PG_BINARY);
+        if (anchor_fd < 0) {
+            ereport(LOG, (errcode_for_file_access(), errmsg("could not open listguard audit anchor \"%s\": %m", path)));
+            return;
+        }
+    }
+    char record[128];
+    memset(record, ' ', sizeof record);
+    int n = snprintf(record, sizeof record, "%lld %s", static_cast<long long>(head.id), hex(head.link, kLinkSize));
+    record[n] = ' ';
+    record[sizeof record - 1] = '\n';
+    if (pg_pwrite(anchor_fd, record, sizeof record, 0) != static_cast<ssize_t>(sizeof record))
+        ereport(LOG, (errcode_for_file_access(), errmsg("could not write listguard audit anchor: %m")));
     TimestampTz now = GetCurrentTimestamp();
+    if (sync || TimestampDifferenceExceeds(anchor_synced, now, 1000)) {
+        pg_fdatasync(anchor_fd);
+        anchor_synced = now;
+    }
     if (audit_anchor_log_interval_setting > 0 &&
         TimestampDifferenceExceeds(last_anchor_log, now, audit_anchor_log_interval_setting * 1000)) {
         last_anchor_log = now;
@@ -178,12 +201,14 @@ void append_batch(const AuditEvent* events, int count)
             if (!head.known)
                 load_head();
             prepare_insert();
+            TupleDesc desc = lookup_rowtype_tupdesc(row_type, -1);
+            Datum* rows = static_cast<Datum*>(palloc(sizeof(Datum) * count));
             Datum values[kAuditColumns];
             bool nulls[kAuditColumns];
-            char spi_nulls[kAuditColumns];
+            ChainHead next = head;
             for (int i = 0; i < count; i++) {
-                int64 id = head.id + 1;
-                audit_row_from_event(events[i], id, head.link, values, nulls);
+                int64 id = next.id + 1;
+                audit_row_from_event(events[i], id, next.link, values, nulls);
                 uint8 link[kLinkSize];
                 audit_row_link(values, nulls, link);
                 bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + kLinkSize));
@@ -191,18 +216,19 @@ void append_batch(const AuditEvent* events, int count)
                 memcpy(VARDATA(b), link, kLinkSize);
                 values[kLink] = PointerGetDatum(b);
                 nulls[kLink] = false;
-                for (int c = 0; c < kAuditColumns; c++)
-                    spi_nulls[c] = nulls[c] ? 'n' : ' ';
-                if (SPI_execute_plan(insert_plan, values, spi_nulls, false, 0) != SPI_OK_INSERT)
-                    elog(ERROR, "could not append to listguard.audit_log");
-                head.id = id;
-                memcpy(head.link, link, kLinkSize);
+                rows[i] = heap_copy_tuple_as_datum(heap_form_tuple(desc, values, nulls), desc);
+                next.id = id;
+                memcpy(next.link, link, kLinkSize);
             }
+            ReleaseTupleDesc(desc);
+            Datum array = PointerGetDatum(construct_array(rows, count, row_type, -1, false, TYPALIGN_DOUBLE));
+            if (SPI_execute_plan(insert_plan, &array, nullptr, false, 0) != SPI_OK_INSERT)
+                elog(ERROR, "could not append to listguard.audit_log");
+            head = next; // only once the rows are in
         }
         PopActiveSnapshot();
         SPI_finish();
         CommitTransactionCommand();
-        write_anchor();
     }
     PG_CATCH();
     {
@@ -234,6 +260,9 @@ void listguard_audit_writer_main(Datum arg)
     BackgroundWorkerUnblockSignals();
     BackgroundWorkerInitializeConnectionByOid(my_database, InvalidOid, 0);
     pgstat_report_appname("listguard audit writer");
+    // The events are already asynchronous to the sessions that raised them,
+    // and a crash loses what is queued anyway: no flush per batch.
+    SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 
     if (!audit_register_writer(my_database))
         proc_exit(0); // another writer serves this database
@@ -243,7 +272,9 @@ void listguard_audit_writer_main(Datum arg)
         AllocSetContextCreate(TopMemoryContext, "listguard audit batch", ALLOCSET_DEFAULT_SIZES);
     AuditEvent* events = static_cast<AuditEvent*>(MemoryContextAlloc(TopMemoryContext, sizeof(AuditEvent) * kBatch));
     bool stopping = false;
+    bool anchor_due = false;
     TimestampTz last_event = GetCurrentTimestamp();
+    TimestampTz last_anchor = 0;
     for (;;) {
         CHECK_FOR_INTERRUPTS();
         if (ConfigReloadPending) {
@@ -257,20 +288,34 @@ void listguard_audit_writer_main(Datum arg)
             last_event = GetCurrentTimestamp();
             MemoryContext old = MemoryContextSwitchTo(batch_context);
             write_batch(events, count, overflowed);
-            audit_batch_done(my_database);
             MemoryContextSwitchTo(old);
             MemoryContextReset(batch_context);
-            continue; // drain before sleeping
+            anchor_due = true;
+            if (count == kBatch)
+                continue; // more waiting: drain before anything else
+        }
+        // The anchor follows the head within kAnchorEveryMs; a batch counts
+        // as pending (audit_pending()) until its anchor is written.
+        TimestampTz now = GetCurrentTimestamp();
+        if (anchor_due && (stopping || TimestampDifferenceExceeds(last_anchor, now, kAnchorEveryMs))) {
+            write_anchor(stopping);
+            anchor_due = false;
+            last_anchor = now;
+            audit_batch_done(my_database);
         }
         // An idle writer leaves, so that it does not hold its database open:
         // DROP DATABASE waits 5 s for other sessions to go. The next event
         // starts a new one.
-        if (stopping || TimestampDifferenceExceeds(last_event, GetCurrentTimestamp(), kIdleExitMs))
+        if (!anchor_due && (stopping || TimestampDifferenceExceeds(last_event, now, kIdleExitMs)))
             break;
-        (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 500, PG_WAIT_EXTENSION);
+        int rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, anchor_due ? kAnchorEveryMs : 500,
+                           PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
+        if (rc & WL_LATCH_SET)
+            pg_usleep(kGatherUs); // write events in batches, not one transaction each
         if (ShutdownRequestPending)
             stopping = true; // one more pass: write what is queued, then stop
     }
+    write_anchor(true);
     proc_exit(0);
 }
