@@ -106,7 +106,24 @@ RESET ROLE;
 \echo 'Bad input says what is wrong, never repeating the address:'
 SELECT 'jane..doe@example.com'::listguard.email;
 
-\echo '\n== 7. What is stored: sealed, padded values; the address is nowhere on disk'
+\echo '\n== 7. Export quotas: a clear reader gets a bounded number of addresses per window'
+CREATE ROLE support_lead;
+GRANT SELECT ON subscribers TO support_lead;
+SELECT listguard.grant_access('support_lead', 2, reveal => 'clear', quota => '3/day', on_exceed => 'mask',
+                              reason => 'escalations') AS lead_grant;
+SET ROLE support_lead;
+SELECT id, email FROM subscribers WHERE account_id = 2 ORDER BY id LIMIT 5;
+RESET ROLE;
+SELECT role, quota, on_exceed, used, remaining FROM listguard.quota_usage;
+
+\echo '\n== 8. The audit trail: every grant, reveal, change and refusal, chained and verifiable'
+SELECT pg_sleep(0.5);
+SELECT id, kind, current_user_name AS by, account, list, coalesce(counts::text, '') AS counts,
+       left(detail::text, 60) AS detail
+FROM listguard.audit_log ORDER BY id DESC LIMIT 12;
+SELECT * FROM listguard.verify_audit();
+
+\echo '\n== 9. What is stored: sealed, padded values; the address is nowhere on disk'
 SELECT pg_size_pretty(pg_relation_size('subscribers')) AS table_size,
        min(pg_column_size(email)) AS min_value_bytes, max(pg_column_size(email)) AS max_value_bytes
 FROM subscribers;

@@ -8,7 +8,7 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 DEPS="postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-$PGVER-pgtap \
 libtap-parser-sourcehandler-pgtap-perl postgresql-common libssl-dev libicu-dev \
-g++ make cmake libgtest-dev"
+g++ make cmake libgtest-dev python3"
 
 log() { printf '\n==> %s\n' "$*"; }
 
