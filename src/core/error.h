@@ -18,7 +18,7 @@ enum class ErrorKind {
 
 class Error : public std::runtime_error {
 public:
-    Error(ErrorKind kind, std::string message, std::string detail = {}, std::string hint = {})
+    Error(ErrorKind kind, const std::string& message, std::string detail = {}, std::string hint = {})
         : std::runtime_error(message), kind_(kind), detail_(std::move(detail)), hint_(std::move(hint))
     {
     }
