@@ -326,8 +326,10 @@ BEGIN
                 DETAIL = 'Account and list columns must be smallint, integer or bigint.';
         END IF;
     END LOOP;
-    IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
-                   AND a.atttypid = 'listguard.email'::regtype) THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                   WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+                     AND (a.atttypid = 'listguard.email'::regtype OR
+                          (t.typtype = 'd' AND t.typbasetype = 'listguard.email'::regtype))) THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_table_definition',
             MESSAGE = format('table %s has no listguard.email column', tbl),
             DETAIL = 'protect() stamps and polices listguard.email values; this table has none.';

@@ -104,6 +104,18 @@ SELECT lgtest.as_role('pr_reader', 'SELECT p.email::text FROM pr_people p ORDER 
        lgtest.as_role('pr_list10', 'SELECT p.email::text FROM pr_people p ORDER BY id') AS list_grant_sees_people,
        lgtest.as_role('pr_list10', 'SELECT m.person_id || '':'' || m.list_id FROM pr_memberships m') AS list_grant_sees_memberships;
 
+-- A column of a domain over listguard.email is an email column too: it is
+-- stamped, guarded against laundering, and cannot be turned into text.
+CREATE DOMAIN pr_work_email AS listguard.email;
+CREATE TABLE pr_staff (id int PRIMARY KEY, account_id bigint NOT NULL, work pr_work_email);
+SELECT listguard.protect('pr_staff', 'account_id');
+INSERT INTO pr_staff VALUES (1, 1, 'staff.one@example.com'), (2, 2, 'staff.two@example.com');
+GRANT SELECT ON pr_staff TO pr_reader;
+SELECT lgtest.as_role('pr_reader', 'SELECT work::text FROM pr_staff ORDER BY id') AS domain_values_stamped;
+ALTER TABLE pr_staff ALTER COLUMN work TYPE text;
+DROP TABLE pr_staff;
+DROP DOMAIN pr_work_email;
+
 SELECT listguard.revoke_access(g) FROM unnest(ARRAY[:g1, :g2]::bigint[]) g;
 DROP TABLE pr_memberships, pr_people, pr_contacts;
 SELECT count(*) AS still_protected FROM listguard.protected_tables;

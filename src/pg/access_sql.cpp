@@ -64,10 +64,7 @@ extern "C" Datum lg_quota_parts(PG_FUNCTION_ARGS)
 extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
 {
     require_preload();
-    if (!CALLED_AS_TRIGGER(fcinfo))
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("listguard.grants_changed() must be called as a trigger")));
-    auto* data = reinterpret_cast<TriggerData*>(fcinfo->context);
+    TriggerData* data = trigger_call(fcinfo, "listguard.grants_changed()");
     CacheInvalidateRelcacheByRelid(RelationGetRelid(data->tg_relation));
     reset_access_cache();
     return PointerGetDatum(nullptr);

@@ -41,8 +41,6 @@ Queue* queue = nullptr;
 int* free_stack = nullptr;
 bool* filled = nullptr;
 AuditEvent* slots = nullptr;
-shmem_request_hook_type previous_request_hook = nullptr;
-shmem_startup_hook_type previous_startup_hook = nullptr;
 
 Size queue_size()
 {
@@ -52,19 +50,12 @@ Size queue_size()
     return add_size(size, mul_size(sizeof(AuditEvent), audit_queue_size_setting));
 }
 
-void request_shmem()
-{
-    if (previous_request_hook)
-        previous_request_hook();
-    RequestAddinShmemSpace(queue_size());
-    RequestNamedLWLockTranche("listguard audit", 1);
-}
+} // namespace
 
-void startup_shmem()
+Size audit_queue_shared_size() { return queue_size(); }
+
+void attach_audit_queue_shared()
 {
-    if (previous_startup_hook)
-        previous_startup_hook();
-    LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
     bool found;
     char* base = static_cast<char*>(ShmemInitStruct("listguard audit queue", queue_size(), &found));
     queue = reinterpret_cast<Queue*>(base);
@@ -85,8 +76,9 @@ void startup_shmem()
         for (Writer& w : queue->writers)
             w = Writer{InvalidOid, -1, 0, 0, 0};
     }
-    LWLockRelease(AddinShmemInitLock);
 }
+
+namespace {
 
 Writer* writer_of(Oid database)
 {
@@ -134,14 +126,6 @@ void launch_writer_locked(Oid database)
 }
 
 } // namespace
-
-void install_audit_queue()
-{
-    previous_request_hook = shmem_request_hook;
-    shmem_request_hook = request_shmem;
-    previous_startup_hook = shmem_startup_hook;
-    shmem_startup_hook = startup_shmem;
-}
 
 bool audit_enqueue(AuditEvent& event)
 {

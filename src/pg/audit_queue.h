@@ -39,8 +39,10 @@ struct AuditEvent {
 
 extern int audit_queue_size_setting;
 
-// Called from _PG_init.
-void install_audit_queue();
+// Shared memory (see shared_memory.h): its size, and attaching (with
+// AddinShmemInitLock held).
+Size audit_queue_shared_size();
+void attach_audit_queue_shared();
 
 // Puts an event in the queue and wakes (or starts) its database's writer.
 // Returns false when the queue is full: the caller logs the event.

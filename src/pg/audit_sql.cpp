@@ -218,10 +218,7 @@ extern "C" Datum lg_email_digest(PG_FUNCTION_ARGS)
 extern "C" Datum lg_audit_log_modified(PG_FUNCTION_ARGS)
 {
     require_preload();
-    if (!CALLED_AS_TRIGGER(fcinfo))
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("listguard.audit_log_modified() must be called as a trigger")));
-    auto* data = reinterpret_cast<TriggerData*>(fcinfo->context);
+    TriggerData* data = trigger_call(fcinfo, "listguard.audit_log_modified()");
     if (in_audit_writer)
         return PointerGetDatum(data->tg_trigtuple);
     const char* op = TRIGGER_FIRED_BY_INSERT(data->tg_event)   ? "INSERT"

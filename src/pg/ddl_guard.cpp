@@ -128,11 +128,12 @@ void check_alter_table(AlterTableStmt* stmt)
         switch (cmd->subtype) {
         case AT_AlterColumnType: {
             AttrNumber att = get_attnum(relid, cmd->name);
-            if (att == InvalidAttrNumber || get_atttype(relid, att) != email_type || !OidIsValid(email_type))
+            if (att == InvalidAttrNumber || !OidIsValid(email_type) ||
+                getBaseType(get_atttype(relid, att)) != email_type)
                 break;
             auto* def = castNode(ColumnDef, cmd->def);
             Oid target = LookupTypeNameOid(nullptr, def->typeName, true);
-            if (target != email_type) {
+            if (!OidIsValid(target) || getBaseType(target) != email_type) {
                 EventScope scope;
                 scope.relation = relid;
                 record_event(EventKind::Denied,

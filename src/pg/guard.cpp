@@ -1,5 +1,9 @@
 #include "guard.h"
 
+extern "C" {
+#include "commands/trigger.h"
+}
+
 #include <cstring>
 
 namespace listguard::pg {
@@ -63,6 +67,14 @@ void PendingError::raise() const
     ereport(ERROR, (errcode(sqlstate), errmsg_internal("%s", message),
                     detail[0] ? errdetail_internal("%s", detail) : 0, hint[0] ? errhint("%s", hint) : 0));
     pg_unreachable();
+}
+
+::TriggerData* trigger_call(FunctionCallInfo fcinfo, const char* function_name)
+{
+    if (!CALLED_AS_TRIGGER(fcinfo))
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("%s must be called as a trigger", function_name)));
+    return reinterpret_cast<::TriggerData*>(fcinfo->context);
 }
 
 } // namespace listguard::pg

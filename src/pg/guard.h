@@ -27,6 +27,8 @@
 
 #include "error.h"
 
+struct TriggerData;
+
 namespace listguard::pg {
 
 // A PostgreSQL error caught while C++ frames were live.
@@ -75,23 +77,14 @@ template <typename Fn>
 auto pg_call(Fn&& fn) -> decltype(fn())
 {
     using Result = decltype(fn());
-    MemoryContext caller_context = CurrentMemoryContext;
-    ErrorData* volatile error = nullptr;
     if constexpr (std::is_void_v<Result>) {
-        PG_TRY();
-        {
+        pg_call([&] {
             fn();
-        }
-        PG_CATCH();
-        {
-            MemoryContextSwitchTo(caller_context);
-            error = CopyErrorData();
-            FlushErrorState();
-        }
-        PG_END_TRY();
-        if (error != nullptr)
-            throw PgError{error};
+            return 0;
+        });
     } else {
+        MemoryContext caller_context = CurrentMemoryContext;
+        ErrorData* volatile error = nullptr;
         Result result{};
         PG_TRY();
         {
@@ -109,5 +102,9 @@ auto pg_call(Fn&& fn) -> decltype(fn())
         return result;
     }
 }
+
+// The TriggerData of a trigger function, or an error naming the function if
+// it was not called as the trigger it must be.
+::TriggerData* trigger_call(FunctionCallInfo fcinfo, const char* function_name);
 
 } // namespace listguard::pg

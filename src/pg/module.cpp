@@ -7,6 +7,7 @@
 #include "quota_charge.h"
 #include "quota_store.h"
 #include "quota_worker.h"
+#include "shared_memory.h"
 #include "ddl_guard.h"
 #include "keys.h"
 
@@ -97,9 +98,8 @@ void _PG_init(void)
 
     MarkGUCPrefixReserved("listguard");
 
-    install_audit_queue();
+    install_shared_memory();
     install_audit_stats();
-    install_quota_store();
     install_quota_charging();
     register_quota_worker();
 

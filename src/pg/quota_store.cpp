@@ -52,8 +52,6 @@ struct FileEntry {
 
 Shared* shared = nullptr;
 HTAB* slots = nullptr;
-shmem_request_hook_type previous_request_hook = nullptr;
-shmem_startup_hook_type previous_startup_hook = nullptr;
 
 SlotKey key_of(Oid database, int64 grant_id)
 {
@@ -66,18 +64,6 @@ SlotKey key_of(Oid database, int64 grant_id)
 
 int64 now_seconds() { return static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp())); }
 
-Size shared_size()
-{
-    return add_size(MAXALIGN(sizeof(Shared)), hash_estimate_size(max_quota_slots_setting, sizeof(Slot)));
-}
-
-void request_shmem()
-{
-    if (previous_request_hook)
-        previous_request_hook();
-    RequestAddinShmemSpace(shared_size());
-    RequestNamedLWLockTranche("listguard", 1);
-}
 
 // Loads saved counters into fresh shared memory (postmaster, startup or
 // crash restart). A missing or unreadable file means starting from zero,
@@ -172,31 +158,6 @@ void save_at_shutdown(int code, Datum)
         save_state();
 }
 
-void startup_shmem()
-{
-    if (previous_startup_hook)
-        previous_startup_hook();
-    LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
-    bool found;
-    shared = static_cast<Shared*>(ShmemInitStruct("listguard quota", sizeof(Shared), &found));
-    if (!found) {
-        shared->lock = &(GetNamedLWLockTranche("listguard"))->lock;
-        pg_atomic_init_u32(&shared->dirty, 0);
-    }
-    HASHCTL info;
-    info.keysize = sizeof(SlotKey);
-    info.entrysize = sizeof(Slot);
-    slots = ShmemInitHash("listguard quota slots", max_quota_slots_setting, max_quota_slots_setting, &info,
-                          HASH_ELEM | HASH_BLOBS | HASH_FIXED_SIZE);
-    LWLockRelease(AddinShmemInitLock);
-
-    if (!IsUnderPostmaster) {
-        on_shmem_exit(save_at_shutdown, 0);
-        if (!found)
-            load_state();
-    }
-}
-
 // Finds a grant's slot, creating it (and, when the table is full, reusing
 // slots whose window is over) if needed.
 Slot* slot_for(Oid database, int64 grant_id, int64 window_seconds, int64 now)
@@ -246,12 +207,32 @@ void require_shared()
 
 } // namespace
 
-void install_quota_store()
+Size quota_shared_size()
 {
-    previous_request_hook = shmem_request_hook;
-    shmem_request_hook = request_shmem;
-    previous_startup_hook = shmem_startup_hook;
-    shmem_startup_hook = startup_shmem;
+    return add_size(MAXALIGN(sizeof(Shared)), hash_estimate_size(max_quota_slots_setting, sizeof(Slot)));
+}
+
+bool attach_quota_shared()
+{
+    bool found;
+    shared = static_cast<Shared*>(ShmemInitStruct("listguard quota", sizeof(Shared), &found));
+    if (!found) {
+        shared->lock = &(GetNamedLWLockTranche("listguard"))->lock;
+        pg_atomic_init_u32(&shared->dirty, 0);
+    }
+    HASHCTL info;
+    info.keysize = sizeof(SlotKey);
+    info.entrysize = sizeof(Slot);
+    slots = ShmemInitHash("listguard quota slots", max_quota_slots_setting, max_quota_slots_setting, &info,
+                          HASH_ELEM | HASH_BLOBS | HASH_FIXED_SIZE);
+    return !found;
+}
+
+void quota_postmaster_startup(bool fresh)
+{
+    on_shmem_exit(save_at_shutdown, 0);
+    if (fresh)
+        load_state();
 }
 
 Reservation reserve_quota(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted)

@@ -14,8 +14,12 @@ namespace listguard::pg {
 extern int max_quota_slots_setting;
 extern int quota_save_interval_setting; // milliseconds; 0: only at shutdown
 
-// Called from _PG_init.
-void install_quota_store();
+// Shared memory (see shared_memory.h): its size; attaching (with
+// AddinShmemInitLock held), true if it was just created; and, in the
+// postmaster, loading saved counters and saving them at shutdown.
+Size quota_shared_size();
+bool attach_quota_shared();
+void quota_postmaster_startup(bool fresh);
 
 // Takes up to `wanted` reveals of a grant's quota for the current database.
 // Reports an error if every slot is in use by a live window.

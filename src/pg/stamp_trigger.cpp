@@ -72,6 +72,35 @@ int64 scope_id(HeapTuple tuple, TupleDesc desc, const char* column, const char* 
 
 namespace {
 
+// The attribute numbers of a table's listguard.email columns (domains over
+// the type included), remembered for the table and tuple descriptor last
+// asked about: a COPY asks once per row.
+struct EmailColumns {
+    Oid relid = InvalidOid;
+    TupleDesc desc = nullptr;
+    int count = 0;
+    int attnums[MaxHeapAttributeNumber];
+};
+EmailColumns remembered_columns;
+
+const EmailColumns& email_columns(Relation rel)
+{
+    TupleDesc desc = RelationGetDescr(rel);
+    EmailColumns& cols = remembered_columns;
+    if (cols.relid == RelationGetRelid(rel) && cols.desc == desc)
+        return cols;
+    Oid email_type = listguard_objects().email_type;
+    cols.count = 0;
+    for (int i = 0; i < desc->natts; i++) {
+        Form_pg_attribute att = TupleDescAttr(desc, i);
+        if (!att->attisdropped && OidIsValid(email_type) && getBaseType(att->atttypid) == email_type)
+            cols.attnums[cols.count++] = i + 1;
+    }
+    cols.relid = RelationGetRelid(rel);
+    cols.desc = desc;
+    return cols;
+}
+
 // The row's primary key as a JSON object of text values (null without one).
 char* row_key_json(Relation rel, HeapTuple tuple, TupleDesc desc)
 {
@@ -93,16 +122,14 @@ char* row_key_json(Relation rel, HeapTuple tuple, TupleDesc desc)
     return buf.data;
 }
 
-void record_row(Relation rel, HeapTuple tuple, TupleDesc desc, char op, Stamp scope, Oid email_type)
+void record_row(Relation rel, HeapTuple tuple, TupleDesc desc, char op, Stamp scope)
 {
     uint8 digests[4 * 16];
     int count = 0;
-    for (int i = 0; i < desc->natts && count < 4; i++) {
-        Form_pg_attribute att = TupleDescAttr(desc, i);
-        if (att->attisdropped || att->atttypid != email_type)
-            continue;
+    const EmailColumns& cols = email_columns(rel);
+    for (int c = 0; c < cols.count && count < 4; c++) {
         bool isnull;
-        Datum d = heap_getattr(tuple, i + 1, desc, &isnull);
+        Datum d = heap_getattr(tuple, cols.attnums[c], desc, &isnull);
         if (isnull)
             continue;
         EmailBytes v = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(d)));
@@ -125,10 +152,7 @@ void record_row(Relation rel, HeapTuple tuple, TupleDesc desc, char op, Stamp sc
 extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
 {
     require_preload();
-    if (!CALLED_AS_TRIGGER(fcinfo))
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("listguard.stamp_trigger() must be called as a trigger")));
-    auto* data = reinterpret_cast<TriggerData*>(fcinfo->context);
+    TriggerData* data = trigger_call(fcinfo, "listguard.stamp_trigger()");
     if (!TRIGGER_FIRED_BEFORE(data->tg_event) || !TRIGGER_FIRED_FOR_ROW(data->tg_event) ||
         data->tg_trigger->tgnargs < 2)
         ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
@@ -144,17 +168,14 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
     const char* audit = data->tg_trigger->tgnargs >= 3 ? data->tg_trigger->tgargs[2] : "statement";
     Stamp target{scope_id(tuple, desc, account_column, "account", rel),
                  list_column[0] ? scope_id(tuple, desc, list_column, "list", rel) : 0};
-    Oid email_type = listguard_objects().email_type;
-
     if (op != 'd') {
         int natts = desc->natts;
         Datum* values = nullptr;
         bool* nulls = nullptr;
         bool* replace = nullptr;
-        for (int i = 0; i < natts; i++) {
-            Form_pg_attribute att = TupleDescAttr(desc, i);
-            if (att->attisdropped || att->atttypid != email_type)
-                continue;
+        const EmailColumns& cols = email_columns(rel);
+        for (int c = 0; c < cols.count; c++) {
+            int i = cols.attnums[c] - 1;
             bool isnull;
             Datum d = heap_getattr(tuple, i + 1, desc, &isnull);
             if (isnull)
@@ -203,7 +224,7 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
     }
 
     if (strcmp(audit, "row") == 0)
-        record_row(rel, tuple, desc, op, target, email_type);
+        record_row(rel, tuple, desc, op, target);
     else if (strcmp(audit, "statement") == 0)
         count_row_change(RelationGetRelid(rel), op, target);
     return PointerGetDatum(tuple);
@@ -213,10 +234,7 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
 extern "C" Datum lg_audit_statement_trigger(PG_FUNCTION_ARGS)
 {
     require_preload();
-    if (!CALLED_AS_TRIGGER(fcinfo))
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("listguard.audit_statement_trigger() must be called as a trigger")));
-    auto* data = reinterpret_cast<TriggerData*>(fcinfo->context);
+    TriggerData* data = trigger_call(fcinfo, "listguard.audit_statement_trigger()");
     Oid relid = RelationGetRelid(data->tg_relation);
     if (TRIGGER_FIRED_BY_TRUNCATE(data->tg_event)) {
         EventScope scope;
