@@ -4,12 +4,17 @@
 
 namespace listguard {
 
+bool window_over(const QuotaWindow& window, std::int64_t window_seconds, std::int64_t now) noexcept
+{
+    return window.start == 0 || now >= window.start + window_seconds;
+}
+
 Reservation reserve(QuotaWindow& window, std::int64_t limit, std::int64_t window_seconds, std::int64_t now,
                     std::int64_t wanted) noexcept
 {
     // A clock that steps back keeps the current window: it never opens a
     // fresh one early.
-    if (window.start == 0 || now >= window.start + window_seconds) {
+    if (window_over(window, window_seconds, now)) {
         window.start = now;
         window.used = 0;
     }

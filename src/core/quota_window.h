@@ -25,6 +25,10 @@ struct Reservation {
     std::int64_t window_start = 0; // the window they count in
 };
 
+// Whether no window is open at time `now`: none was ever opened, or the
+// last one has ended.
+bool window_over(const QuotaWindow& window, std::int64_t window_seconds, std::int64_t now) noexcept;
+
 // Takes up to `wanted` reveals (at least 1 is asked for) at time `now`,
 // opening a new window if the current one has ended.
 Reservation reserve(QuotaWindow& window, std::int64_t limit, std::int64_t window_seconds, std::int64_t now,

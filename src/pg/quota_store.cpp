@@ -88,7 +88,7 @@ void load_state()
             ok = false;
             break;
         }
-        if (e.window.start == 0 || now >= e.window.start + e.window_seconds)
+        if (window_over(e.window, e.window_seconds, now))
             continue; // that window is over: nothing to keep
         bool found;
         auto* slot = static_cast<Slot*>(hash_search(slots, &e.key, HASH_ENTER_NULL, &found));
@@ -179,7 +179,7 @@ Slot* slot_for(Oid database, int64 grant_id, int64 window_seconds, int64 now)
         hash_seq_init(&status, slots);
         Slot* s;
         while ((s = static_cast<Slot*>(hash_seq_search(&status))) != nullptr)
-            if (s->window.start == 0 || now >= s->window.start + s->window_seconds)
+            if (window_over(s->window, s->window_seconds, now))
                 hash_search(slots, &s->key, HASH_REMOVE, nullptr);
         slot = static_cast<Slot*>(hash_search(slots, &key, HASH_ENTER_NULL, &found));
     }

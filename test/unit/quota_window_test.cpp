@@ -66,3 +66,13 @@ TEST(QuotaWindow, ClockGoingBackwardsGivesNothingMore)
     EXPECT_EQ(r.window_start, 1000);
     EXPECT_EQ(r.granted, 0);
 }
+
+TEST(QuotaWindow, OverWhenNeverOpenedOrEnded)
+{
+    QuotaWindow w;
+    EXPECT_TRUE(window_over(w, 60, 1000)) << "no window was ever opened";
+    reserve(w, 10, 60, 1000, 1);
+    EXPECT_FALSE(window_over(w, 60, 1000));
+    EXPECT_FALSE(window_over(w, 60, 1059));
+    EXPECT_TRUE(window_over(w, 60, 1060)) << "a window lasts exactly window_seconds";
+}
