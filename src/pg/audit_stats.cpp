@@ -5,6 +5,7 @@
 
 extern "C" {
 #include "access/xact.h"
+#include "commands/trigger.h"
 #include "executor/executor.h"
 #include "lib/stringinfo.h"
 }
@@ -16,8 +17,7 @@ namespace {
 struct RevealCount {
     Oid role;
     int64 grant_id;
-    int64 account;
-    int64 list;
+    Stamp scope;
     int64 count;
 };
 
@@ -28,8 +28,7 @@ int reveal_count = 0;
 struct RowCount {
     Oid relid;
     char op;
-    int64 account;
-    int64 list;
+    Stamp scope;
     int64 count;
 };
 
@@ -66,26 +65,24 @@ void on_xact(XactEvent event, void*)
     }
 }
 
-const char* op_name(char op) { return op == 'i' ? "insert" : op == 'u' ? "update" : "delete"; }
-
 } // namespace
+
+char row_op(uint32 trigger_event)
+{
+    return TRIGGER_FIRED_BY_INSERT(trigger_event) ? 'i' : TRIGGER_FIRED_BY_UPDATE(trigger_event) ? 'u' : 'd';
+}
+
+const char* row_op_name(char op) { return op == 'i' ? "insert" : op == 'u' ? "update" : "delete"; }
 
 void count_clear_reveal(const Grant& grant, Stamp scope)
 {
     if (!audit_reveals_setting)
         return;
     Oid role = GetUserId();
-    if (reveal_count > 0) {
-        RevealCount& last = reveals[reveal_count - 1];
-        if (last.role == role && last.grant_id == grant.id && last.account == scope.account &&
-            last.list == scope.list) {
-            last.count++;
-            return;
-        }
-    }
-    for (int i = 0; i < reveal_count; i++) {
+    // Newest first: consecutive values mostly share their scope.
+    for (int i = reveal_count - 1; i >= 0; i--) {
         RevealCount& r = reveals[i];
-        if (r.role == role && r.grant_id == grant.id && r.account == scope.account && r.list == scope.list) {
+        if (r.role == role && r.grant_id == grant.id && r.scope == scope) {
             r.count++;
             return;
         }
@@ -93,7 +90,7 @@ void count_clear_reveal(const Grant& grant, Stamp scope)
     if (reveal_count == kReveals)
         report_clear_reveals();
     (void) session_info(); // remember the names while the catalogs can be read
-    reveals[reveal_count++] = RevealCount{role, grant.id, scope.account, scope.list, 1};
+    reveals[reveal_count++] = RevealCount{role, grant.id, scope, 1};
 }
 
 void report_clear_reveals()
@@ -107,9 +104,7 @@ void report_clear_reveals()
         char* detail = psprintf("{\"role\": %s, \"grant\": %lld}", json_string(info.current_user),
                                 static_cast<long long>(r.grant_id));
         char* counts = psprintf("{\"clear\": %lld}", static_cast<long long>(r.count));
-        EventScope scope;
-        scope.account = r.account;
-        scope.list = r.list;
+        EventScope scope = scope_of(r.scope);
         scope.counts_json = counts;
         record_event(EventKind::ClearReveal, detail, scope);
     }
@@ -119,7 +114,7 @@ void count_row_change(Oid relid, char op, Stamp scope)
 {
     for (int i = row_count - 1; i >= 0; i--) {
         RowCount& r = rows[i];
-        if (r.relid == relid && r.op == op && r.account == scope.account && r.list == scope.list) {
+        if (r.relid == relid && r.op == op && r.scope == scope) {
             r.count++;
             return;
         }
@@ -128,7 +123,7 @@ void count_row_change(Oid relid, char op, Stamp scope)
         report_row_changes(relid, op);
     if (row_count == kRows)
         report_row_changes(rows[0].relid, rows[0].op);
-    rows[row_count++] = RowCount{relid, op, scope.account, scope.list, 1};
+    rows[row_count++] = RowCount{relid, op, scope, 1};
 }
 
 // One event per statement and table operation, with counts per account and
@@ -145,11 +140,10 @@ void report_row_changes(Oid relid, char op)
         if (total == 0)
             return;
         char* counts_json =
-            psprintf("{\"%s\": {%s}, \"rows\": %lld}", op_name(op), counts.data, static_cast<long long>(total));
-        EventScope scope;
-        scope.relation = relid;
+            psprintf("{\"%s\": {%s}, \"rows\": %lld}", row_op_name(op), counts.data, static_cast<long long>(total));
+        EventScope scope = table_scope(relid);
         scope.counts_json = counts_json;
-        record_event(EventKind::RowsChanged, psprintf("{\"operation\": \"%s\"}", op_name(op)), scope);
+        record_event(EventKind::RowsChanged, psprintf("{\"operation\": \"%s\"}", row_op_name(op)), scope);
         resetStringInfo(&counts);
         total = 0;
     };
@@ -165,7 +159,7 @@ void report_row_changes(Oid relid, char op)
         if (counts.len > kCountsRoom)
             emit();
         appendStringInfo(&counts, "%s\"%lld/%lld\": %lld", total == 0 ? "" : ", ",
-                         static_cast<long long>(mine[i].account), static_cast<long long>(mine[i].list),
+                         static_cast<long long>(mine[i].scope.account), static_cast<long long>(mine[i].scope.list),
                          static_cast<long long>(mine[i].count));
         total += mine[i].count;
     }

@@ -13,7 +13,11 @@ namespace listguard::pg {
 void count_clear_reveal(const Grant& grant, Stamp scope);
 void report_clear_reveals();
 
-// op: 'i', 'u' or 'd'.
+// A row operation as a trigger event names it: 'i', 'u' or 'd'; and the
+// operation's name in events.
+char row_op(uint32 trigger_event);
+const char* row_op_name(char op);
+
 void count_row_change(Oid relid, char op, Stamp scope);
 void report_row_changes(Oid relid, char op);
 

@@ -74,10 +74,8 @@ bool is_listguard_name(const char* name) { return name != nullptr && strncmp(nam
 
 [[noreturn]] void refuse(Oid relid, const char* what)
 {
-    EventScope scope;
-    scope.relation = relid;
     record_event(EventKind::Denied, psprintf("{\"reason\": \"protected table\", \"action\": %s}", json_string(what)),
-                 scope);
+                 table_scope(relid));
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                     errmsg("permission denied to %s of protected table %s", what, get_rel_name(relid)),
                     errdetail("The table is protected by listguard; only superusers and members of "
@@ -91,9 +89,7 @@ Oid relid_of(RangeVar* rv) { return rv ? RangeVarGetRelid(rv, NoLock, true) : In
 // An admin weakening a protected table is allowed, and recorded.
 void weaken(Oid relid, const char* what)
 {
-    EventScope scope;
-    scope.relation = relid;
-    record_event(EventKind::ProtectionChanged, psprintf("{\"action\": %s}", json_string(what)), scope);
+    record_event(EventKind::ProtectionChanged, psprintf("{\"action\": %s}", json_string(what)), table_scope(relid));
 }
 
 // Refused for others, recorded for admins.
@@ -134,11 +130,9 @@ void check_alter_table(AlterTableStmt* stmt)
             auto* def = castNode(ColumnDef, cmd->def);
             Oid target = LookupTypeNameOid(nullptr, def->typeName, true);
             if (!OidIsValid(target) || getBaseType(target) != email_type) {
-                EventScope scope;
-                scope.relation = relid;
                 record_event(EventKind::Denied,
                              "{\"reason\": \"email column to another type\", \"action\": \"alter column type\"}",
-                             scope);
+                             table_scope(relid));
                 ereport(ERROR,
                         (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                          errmsg("cannot change the type of listguard.email column \"%s\"", cmd->name),

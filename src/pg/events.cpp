@@ -52,6 +52,22 @@ const char* event_kind_name(EventKind kind) noexcept
     return "unknown";
 }
 
+EventScope scope_of(Stamp stamp, Oid relation)
+{
+    EventScope scope;
+    scope.account = stamp.account;
+    scope.list = stamp.list;
+    scope.relation = relation;
+    return scope;
+}
+
+EventScope table_scope(Oid relation)
+{
+    EventScope scope;
+    scope.relation = relation;
+    return scope;
+}
+
 char* json_string(const char* value)
 {
     StringInfoData buf;

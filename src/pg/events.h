@@ -11,6 +11,8 @@
 
 #include "postgres_c.h"
 
+#include "sealed_email.h"
+
 namespace listguard::pg {
 
 enum class EventKind {
@@ -38,6 +40,11 @@ struct EventScope {
     int digest_count = 0;
     const char* counts_json = nullptr;
 };
+
+// The scope of an event about a value's account and list (in a table, if
+// given), and of an event about a table.
+EventScope scope_of(Stamp stamp, Oid relation = InvalidOid);
+EventScope table_scope(Oid relation);
 
 extern bool log_events_setting;
 extern bool audit_reveals_setting;

@@ -41,10 +41,7 @@ RevealDecision reveal_for(Stamp stamp)
             return {RevealLevel::Sealed, Grant{}};
         if (decision.level == RevealLevel::Sealed || decision.level == RevealLevel::Clear)
             return decision;
-        EventScope scope;
-        scope.account = stamp.account;
-        scope.list = stamp.list;
-        record_event(EventKind::Denied, "{\"reason\": \"dump with masks\"}", scope);
+        record_event(EventKind::Denied, "{\"reason\": \"dump with masks\"}", scope_of(stamp));
         ereport(ERROR,
                 (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                  errmsg("role \"%s\" cannot dump listguard.email values", GetUserNameFromId(role, false)),

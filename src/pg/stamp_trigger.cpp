@@ -68,10 +68,6 @@ int64 scope_id(HeapTuple tuple, TupleDesc desc, const char* column, const char* 
     return id;
 }
 
-} // namespace
-
-namespace {
-
 // The attribute numbers of a table's listguard.email columns (domains over
 // the type included), remembered for the table and tuple descriptor last
 // asked about: a COPY asks once per row.
@@ -124,7 +120,7 @@ char* row_key_json(Relation rel, HeapTuple tuple, TupleDesc desc)
 
 void record_row(Relation rel, HeapTuple tuple, TupleDesc desc, char op, Stamp scope)
 {
-    uint8 digests[4 * 16];
+    uint8 digests[4 * sealed::kDigestSize];
     int count = 0;
     const EmailColumns& cols = email_columns(rel);
     for (int c = 0; c < cols.count && count < 4; c++) {
@@ -133,17 +129,13 @@ void record_row(Relation rel, HeapTuple tuple, TupleDesc desc, char op, Stamp sc
         if (isnull)
             continue;
         EmailBytes v = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(d)));
-        memcpy(digests + 16 * count++, sealed::digest_of(v.data), 16);
+        memcpy(digests + sealed::kDigestSize * count++, sealed::digest_of(v.data), sealed::kDigestSize);
     }
-    EventScope event_scope;
-    event_scope.account = scope.account;
-    event_scope.list = scope.list;
-    event_scope.relation = RelationGetRelid(rel);
+    EventScope event_scope = scope_of(scope, RelationGetRelid(rel));
     event_scope.digests = digests;
     event_scope.digest_count = count;
     record_event(EventKind::RowChanged,
-                 psprintf("{\"operation\": \"%s\", \"key\": %s}", op == 'i' ? "insert" : op == 'u' ? "update" : "delete",
-                          row_key_json(rel, tuple, desc)),
+                 psprintf("{\"operation\": \"%s\", \"key\": %s}", row_op_name(op), row_key_json(rel, tuple, desc)),
                  event_scope);
 }
 
@@ -161,7 +153,7 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
 
     Relation rel = data->tg_relation;
     TupleDesc desc = RelationGetDescr(rel);
-    char op = TRIGGER_FIRED_BY_INSERT(data->tg_event) ? 'i' : TRIGGER_FIRED_BY_UPDATE(data->tg_event) ? 'u' : 'd';
+    char op = row_op(data->tg_event);
     HeapTuple tuple = op == 'u' ? data->tg_newtuple : data->tg_trigtuple;
     const char* account_column = data->tg_trigger->tgargs[0];
     const char* list_column = data->tg_trigger->tgargs[1];
@@ -185,10 +177,7 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
             if (source == target)
                 continue;
             if (source != Stamp{} && access_for(GetUserId(), source).reveal != RevealLevel::Clear) {
-                EventScope scope;
-                scope.account = target.account;
-                scope.list = target.list;
-                scope.relation = RelationGetRelid(rel);
+                EventScope scope = scope_of(target, RelationGetRelid(rel));
                 scope.digests = sealed::digest_of(v.data);
                 scope.digest_count = 1;
                 record_event(EventKind::Denied,
@@ -237,12 +226,9 @@ extern "C" Datum lg_audit_statement_trigger(PG_FUNCTION_ARGS)
     TriggerData* data = trigger_call(fcinfo, "listguard.audit_statement_trigger()");
     Oid relid = RelationGetRelid(data->tg_relation);
     if (TRIGGER_FIRED_BY_TRUNCATE(data->tg_event)) {
-        EventScope scope;
-        scope.relation = relid;
-        record_event(EventKind::RowsChanged, "{\"operation\": \"truncate\"}", scope);
+        record_event(EventKind::RowsChanged, "{\"operation\": \"truncate\"}", table_scope(relid));
     } else {
-        char op = TRIGGER_FIRED_BY_INSERT(data->tg_event) ? 'i' : TRIGGER_FIRED_BY_UPDATE(data->tg_event) ? 'u' : 'd';
-        report_row_changes(relid, op);
+        report_row_changes(relid, row_op(data->tg_event));
     }
     return PointerGetDatum(nullptr);
 }
