@@ -71,6 +71,25 @@ SELECT restore();
 -- Put back: ok again.
 SELECT ok, problem FROM listguard.verify_audit();
 
+-- A torn anchor (here: digits that are not hex, as a crash mid-rewrite
+-- could leave) reads as no anchor, never as a link made of garbage.
+CREATE TABLE anchor_file AS
+SELECT path, pg_read_file(path) AS saved
+FROM (SELECT CASE WHEN k LIKE '/%' THEN k ELSE current_setting('data_directory') || '/' || k END
+             || '.audit-anchor.' || d.oid AS path
+      FROM current_setting('listguard.key_file') k, pg_database d WHERE d.datname = current_database()) f;
+DO $$
+BEGIN
+    EXECUTE format('COPY (SELECT %L) TO %L',
+                   (SELECT max(id) FROM listguard.audit_log) || ' ' || repeat('zz', 32), (SELECT path FROM anchor_file));
+END $$;
+SELECT ok, problem FROM listguard.verify_audit();
+DO $$
+BEGIN
+    EXECUTE format('COPY (SELECT %L) TO %L', (SELECT rtrim(saved, E'\n') FROM anchor_file), (SELECT path FROM anchor_file));
+END $$;
+SELECT ok, problem FROM listguard.verify_audit();
+
 -- With triggers on, a superuser's change is itself recorded (and still
 -- breaks the chain).
 RESET session_replication_role;

@@ -3,6 +3,8 @@
 #include "guard.h"
 #include "keys.h"
 
+#include "sealed_email.h"
+
 extern "C" {
 #include "catalog/pg_type.h"
 #include "utils/array.h"
@@ -19,8 +21,6 @@ const Oid kAuditColumnTypes[kAuditColumns] = {INT8OID,  TIMESTAMPTZOID, TEXTOID,
                                               TEXTOID,  INT4OID,        INT8OID, INT8OID,        INT8OID,  TEXTOID,
                                               BYTEAARRAYOID, JSONBOID, JSONBOID, BYTEAOID, BYTEAOID};
 
-namespace {
-
 Datum bytea_datum(const uint8* data, size_t size)
 {
     bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + size));
@@ -28,6 +28,8 @@ Datum bytea_datum(const uint8* data, size_t size)
     memcpy(VARDATA(b), data, size);
     return PointerGetDatum(b);
 }
+
+namespace {
 
 Datum text_or_null(const char* s, bool* isnull)
 {
@@ -70,7 +72,7 @@ void audit_row_from_event(const AuditEvent& e, int64 id, const uint8* prev_link,
     if (e.digest_count > 0) {
         Datum digests[kAuditMaxDigests];
         for (int i = 0; i < e.digest_count; i++)
-            digests[i] = bytea_datum(e.digests[i], 16);
+            digests[i] = bytea_datum(e.digests[i], sealed::kDigestSize);
         values[kEmailDigests] =
             PointerGetDatum(construct_array(digests, e.digest_count, BYTEAOID, -1, false, TYPALIGN_INT));
     }

@@ -39,6 +39,9 @@ extern const Oid kAuditColumnTypes[kAuditColumns];
 // previous link.
 void audit_row_from_event(const AuditEvent& event, int64 id, const uint8* prev_link, Datum* values, bool* nulls);
 
+// A new bytea holding a copy of the given octets.
+Datum bytea_datum(const uint8* data, size_t size);
+
 // The chain link of a row, from its values (kLink ignored).
 void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out);
 

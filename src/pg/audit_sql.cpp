@@ -1,6 +1,7 @@
 // SQL functions of the audit trail: verify_audit()'s implementation, the
 // digest of an address (for audit_for()), and the trigger that records any
 // change to listguard.audit_log made outside its writer.
+#include "audit_anchor.h"
 #include "audit_queue.h"
 #include "audit_record.h"
 #include "email_value.h"
@@ -15,7 +16,6 @@ extern "C" {
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "funcapi.h"
-#include "storage/fd.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
@@ -32,35 +32,6 @@ bool in_audit_writer = false;
 
 namespace {
 
-struct Anchor {
-    bool present = false;
-    int64 id = 0;
-    uint8 link[kLinkSize] = {};
-};
-
-Anchor read_anchor()
-{
-    Anchor anchor;
-    char* path = psprintf("%s.audit-anchor.%u", key_file_setting ? key_file_setting : "listguard.key", MyDatabaseId);
-    FILE* f = AllocateFile(path, "r");
-    if (f == nullptr)
-        return anchor;
-    long long id = 0;
-    char hex[2 * kLinkSize + 1] = "";
-    // A torn record (a crash while it was rewritten) reads as no anchor.
-    if (fscanf(f, "%lld %64s", &id, hex) == 2 && strlen(hex) == 2 * kLinkSize && id > 0) {
-        anchor.present = true;
-        anchor.id = id;
-        for (size_t i = 0; i < kLinkSize; i++) {
-            unsigned int byte;
-            sscanf(hex + 2 * i, "%2x", &byte);
-            anchor.link[i] = static_cast<uint8>(byte);
-        }
-    }
-    FreeFile(f);
-    return anchor;
-}
-
 bool bytea_equals(Datum d, const uint8* expected)
 {
     bytea* b = DatumGetByteaPP(d);
@@ -72,10 +43,7 @@ bool bytea_equals(Datum d, const uint8* expected)
 int64 event_with_link(const uint8* link)
 {
     Oid type = BYTEAOID;
-    bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + kLinkSize));
-    SET_VARSIZE(b, VARHDRSZ + kLinkSize);
-    memcpy(VARDATA(b), link, kLinkSize);
-    Datum arg = PointerGetDatum(b);
+    Datum arg = bytea_datum(link, kLinkSize);
     if (SPI_execute_with_args("SELECT id FROM listguard.audit_log WHERE link = $1 LIMIT 1", 1, &type, &arg, nullptr,
                               true, 1) != SPI_OK_SELECT ||
         SPI_processed == 0)
@@ -101,7 +69,7 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     MemoryContext caller = CurrentMemoryContext;
     // The anchor first: whatever it names is committed, so the scan sees it.
-    Anchor anchor = read_anchor();
+    AuditAnchor anchor = read_audit_anchor(MyDatabaseId);
 
     int64 checked = 0;
     int64 first_broken = 0;
@@ -151,7 +119,7 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
                 audit_row_link(values, nulls, link);
                 if (nulls[kLink] || !bytea_equals(values[kLink], link)) {
                     first_broken = id;
-                    problem = (anchor.present && id > anchor.id)
+                    problem = (anchor.present() && id > anchor.id)
                                   ? psprintf("event %lld was inserted: it is not part of the chain",
                                              static_cast<long long>(id))
                                   : psprintf("event %lld was modified: its content does not match its link",
@@ -159,7 +127,7 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
                 } else {
                     memcpy(previous, link, kLinkSize);
                     previous_id = id;
-                    if (anchor.present && id == anchor.id) {
+                    if (anchor.present() && id == anchor.id) {
                         anchor_seen = true;
                         anchor_matches = memcmp(link, anchor.link, kLinkSize) == 0;
                     }
@@ -172,7 +140,7 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
     SPI_cursor_close(portal);
     SPI_finish();
 
-    if (problem == nullptr && anchor.present) {
+    if (problem == nullptr && anchor.present()) {
         if (previous_id < anchor.id) {
             first_broken = previous_id + 1;
             problem = psprintf("the last %lld events are missing: the anchor records event %lld, the log ends at "
@@ -200,15 +168,12 @@ extern "C" Datum lg_email_digest(PG_FUNCTION_ARGS)
     require_preload();
     char* address = text_to_cstring(PG_GETARG_TEXT_PP(0));
     ensure_keyring();
-    uint8 digest[16];
+    uint8 digest[sealed::kDigestSize];
     guarded([&] {
         keyring().email().digest(parse_address(address).canonical(), digest);
         return 0;
     });
-    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + 16));
-    SET_VARSIZE(out, VARHDRSZ + 16);
-    memcpy(VARDATA(out), digest, 16);
-    PG_RETURN_BYTEA_P(out);
+    PG_RETURN_DATUM(bytea_datum(digest, sizeof digest));
 }
 
 // BEFORE INSERT, UPDATE, DELETE or TRUNCATE on listguard.audit_log: only

@@ -4,14 +4,13 @@
 // appends them to listguard.audit_log in its own transactions, then writes
 // the chain's head (the anchor) to a file beside the server key. It is the
 // only writer of the chain.
+#include "audit_anchor.h"
 #include "audit_queue.h"
 #include "audit_record.h"
 #include "catalog.h"
 #include "guard.h"
 #include "keys.h"
-#include "module.h"
 
-#include "key_file.h"
 
 extern "C" {
 #include "access/xact.h"
@@ -98,22 +97,9 @@ void prepare_insert()
     insert_plan = plan;
 }
 
-char* hex(const uint8* data, size_t size)
-{
-    static const char digits[] = "0123456789abcdef";
-    char* out = static_cast<char*>(palloc(size * 2 + 1));
-    for (size_t i = 0; i < size; i++) {
-        out[2 * i] = digits[data[i] >> 4];
-        out[2 * i + 1] = digits[data[i] & 15];
-    }
-    out[size * 2] = '\0';
-    return out;
-}
-
-// The anchor: the chain head, outside the table, so that a removed tail
-// shows. One fixed-size record, rewritten in place in a file beside the
-// server key (kept open; flushed to disk at most once a second and when the
-// writer stops), and logged now and then.
+// The anchor (audit_anchor.h) follows the chain head: its file is kept
+// open, rewritten in place, flushed to disk at most once a second and when
+// the writer stops, and the head is logged now and then.
 int anchor_fd = -1;
 TimestampTz anchor_synced = 0;
 
@@ -122,19 +108,15 @@ void write_anchor(bool sync)
     if (!head.known || head.id == 0)
         return;
     if (anchor_fd < 0) {
-        char* path =
-            psprintf("%s.audit-anchor.%u", key_file_setting ? key_file_setting : "listguard.key", my_database);
+        char* path = audit_anchor_path(my_database);
         anchor_fd = OpenTransientFile(path, O_RDWR | O_CREAT | PG_BINARY);
         if (anchor_fd < 0) {
             ereport(LOG, (errcode_for_file_access(), errmsg("could not open listguard audit anchor \"%s\": %m", path)));
             return;
         }
     }
-    char record[128];
-    memset(record, ' ', sizeof record);
-    int n = snprintf(record, sizeof record, "%lld %s", static_cast<long long>(head.id), hex(head.link, kLinkSize));
-    record[n] = ' ';
-    record[sizeof record - 1] = '\n';
+    char record[kAnchorRecordSize];
+    format_audit_anchor(head.id, head.link, record);
     if (pg_pwrite(anchor_fd, record, sizeof record, 0) != static_cast<ssize_t>(sizeof record))
         ereport(LOG, (errcode_for_file_access(), errmsg("could not write listguard audit anchor: %m")));
     TimestampTz now = GetCurrentTimestamp();
@@ -146,7 +128,7 @@ void write_anchor(bool sync)
         TimestampDifferenceExceeds(last_anchor_log, now, audit_anchor_log_interval_setting * 1000)) {
         last_anchor_log = now;
         ereport(LOG, (errmsg("listguard audit anchor: database %u, event %lld, link %s", my_database,
-                             static_cast<long long>(head.id), hex(head.link, kLinkSize))));
+                             static_cast<long long>(head.id), audit_link_hex(head.link))));
     }
 }
 
@@ -211,10 +193,7 @@ void append_batch(const AuditEvent* events, int count)
                 audit_row_from_event(events[i], id, next.link, values, nulls);
                 uint8 link[kLinkSize];
                 audit_row_link(values, nulls, link);
-                bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + kLinkSize));
-                SET_VARSIZE(b, VARHDRSZ + kLinkSize);
-                memcpy(VARDATA(b), link, kLinkSize);
-                values[kLink] = PointerGetDatum(b);
+                values[kLink] = bytea_datum(link, kLinkSize);
                 nulls[kLink] = false;
                 rows[i] = heap_copy_tuple_as_datum(heap_form_tuple(desc, values, nulls), desc);
                 next.id = id;
