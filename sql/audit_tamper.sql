@@ -98,6 +98,15 @@ SELECT settle() AS settled;
 SELECT kind, detail FROM listguard.audit_log WHERE kind = 'audit_log_modified';
 SELECT ok, first_broken, problem FROM listguard.verify_audit();
 
+-- The anchor follows the head through every batch a writer appends, not
+-- only its first (its file stays open across the writer's transactions).
+SELECT listguard.grant_access('tamper_target', 100) AS late_grant \gset
+SELECT settle() AS settled;
+SELECT listguard.revoke_access(:late_grant);
+SELECT settle() AS settled;
+SELECT split_part(pg_read_file(path), ' ', 1)::bigint = (SELECT max(id) FROM listguard.audit_log) AS anchor_follows_head
+FROM anchor_file;
+
 \c :regress_db
 SELECT pg_sleep(2.5);
 DROP DATABASE lg_tamper;

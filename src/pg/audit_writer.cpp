@@ -99,29 +99,32 @@ void prepare_insert()
 
 // The anchor (audit_anchor.h) follows the chain head: its file is kept
 // open, rewritten in place, flushed to disk at most once a second and when
-// the writer stops, and the head is logged now and then.
-int anchor_fd = -1;
+// the writer stops, and the head is logged now and then. A virtual file
+// descriptor, not a transient one: fd.c closes transient files at the end of
+// every transaction, and the writer runs one per batch.
+File anchor_file = -1;
 TimestampTz anchor_synced = 0;
 
 void write_anchor(bool sync)
 {
     if (!head.known || head.id == 0)
         return;
-    if (anchor_fd < 0) {
+    if (anchor_file < 0) {
         char* path = audit_anchor_path(my_database);
-        anchor_fd = OpenTransientFile(path, O_RDWR | O_CREAT | PG_BINARY);
-        if (anchor_fd < 0) {
+        anchor_file = PathNameOpenFile(path, O_RDWR | O_CREAT | PG_BINARY);
+        if (anchor_file < 0) {
             ereport(LOG, (errcode_for_file_access(), errmsg("could not open listguard audit anchor \"%s\": %m", path)));
             return;
         }
     }
     char record[kAnchorRecordSize];
     format_audit_anchor(head.id, head.link, record);
-    if (pg_pwrite(anchor_fd, record, sizeof record, 0) != static_cast<ssize_t>(sizeof record))
+    if (FileWrite(anchor_file, record, sizeof record, 0, PG_WAIT_EXTENSION) != static_cast<int>(sizeof record))
         ereport(LOG, (errcode_for_file_access(), errmsg("could not write listguard audit anchor: %m")));
     TimestampTz now = GetCurrentTimestamp();
     if (sync || TimestampDifferenceExceeds(anchor_synced, now, 1000)) {
-        pg_fdatasync(anchor_fd);
+        if (FileSync(anchor_file, PG_WAIT_EXTENSION) != 0)
+            ereport(LOG, (errcode_for_file_access(), errmsg("could not flush listguard audit anchor: %m")));
         anchor_synced = now;
     }
     if (audit_anchor_log_interval_setting > 0 &&
