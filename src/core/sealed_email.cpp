@@ -33,11 +33,8 @@ bool is_bucket(std::size_t n) noexcept
 
 void put_be64(std::uint8_t* p, std::int64_t v) noexcept
 {
-    auto u = static_cast<std::uint64_t>(v);
-    for (int i = 7; i >= 0; i--) {
-        p[i] = static_cast<std::uint8_t>(u & 0xff);
-        u >>= 8;
-    }
+    std::uint64_t u = htobe64(static_cast<std::uint64_t>(v));
+    std::memcpy(p, &u, sizeof u);
 }
 
 std::int64_t get_be64(const std::uint8_t* p) noexcept

@@ -66,9 +66,12 @@ ScopeEntry* recent[kRecent] = {};
 int recent_next = 0;
 ScopeEntry* last_hit = nullptr; // a row's policy check and its output ask the same
 
-bool matches(const ScopeEntry* e, Oid role, Stamp scope)
+// A remembered decision for role and scope that has not expired; the clock
+// is read only for decisions that can expire.
+bool usable(const ScopeEntry* e, Oid role, Stamp scope)
 {
-    return e != nullptr && e->key.role == role && e->key.account == scope.account && e->key.list == scope.list;
+    return e != nullptr && e->key.role == role && e->key.account == scope.account && e->key.list == scope.list &&
+           (e->access.valid_until == kNever || GetCurrentStatementStartTimestamp() < e->access.valid_until);
 }
 
 void remember(ScopeEntry* e)
@@ -232,14 +235,11 @@ void reset_access_cache() noexcept
 
 Access access_for(Oid role, Stamp scope)
 {
-    // The hot path: a few comparisons; the clock is read only for decisions
-    // that can expire.
-    if (matches(last_hit, role, scope) &&
-        (last_hit->access.valid_until == kNever || GetCurrentStatementStartTimestamp() < last_hit->access.valid_until))
+    // The hot path: a few comparisons.
+    if (usable(last_hit, role, scope))
         return last_hit->access;
     for (ScopeEntry* e : recent)
-        if (matches(e, role, scope) &&
-            (e->access.valid_until == kNever || GetCurrentStatementStartTimestamp() < e->access.valid_until)) {
+        if (usable(e, role, scope)) {
             last_hit = e;
             return e->access;
         }

@@ -36,6 +36,15 @@ bool in_admin_function() { return gate_depth > 0; }
 
 namespace {
 
+// A value as a JSON string, through its type's output function.
+const char* json_of(Oid type, Datum value)
+{
+    Oid out;
+    bool varlena;
+    getTypeOutputInfo(type, &out, &varlena);
+    return json_string(OidOutputFunctionCall(out, value));
+}
+
 // Grants, revocations and protection changes go to the audit trail, with
 // the call's arguments (none of which is ever an address).
 void record_admin_call(Oid fn, const char* name, int nargs, const Oid* argtypes, FunctionCallInfo fcinfo,
@@ -69,10 +78,7 @@ void record_admin_call(Oid fn, const char* name, int nargs, const Oid* argtypes,
             appendStringInfoString(&json, "null");
             continue;
         }
-        Oid out;
-        bool varlena;
-        getTypeOutputInfo(argtypes[i], &out, &varlena);
-        appendStringInfoString(&json, json_string(OidOutputFunctionCall(out, PG_GETARG_DATUM(i))));
+        appendStringInfoString(&json, json_of(argtypes[i], PG_GETARG_DATUM(i)));
         if (strcmp(arg, "account") == 0)
             scope.account = PG_GETARG_INT64(i);
         else if (strcmp(arg, "list") == 0)
@@ -81,12 +87,8 @@ void record_admin_call(Oid fn, const char* name, int nargs, const Oid* argtypes,
             scope.relation = PG_GETARG_OID(i);
     }
     appendStringInfoChar(&json, '}');
-    if (result != nullptr && rettype != VOIDOID) {
-        Oid out;
-        bool varlena;
-        getTypeOutputInfo(rettype, &out, &varlena);
-        appendStringInfo(&json, ", \"result\": %s", json_string(OidOutputFunctionCall(out, *result)));
-    }
+    if (result != nullptr && rettype != VOIDOID)
+        appendStringInfo(&json, ", \"result\": %s", json_of(rettype, *result));
     appendStringInfoChar(&json, '}');
     if (HeapTupleIsValid(proc))
         ReleaseSysCache(proc);

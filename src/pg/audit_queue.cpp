@@ -88,6 +88,21 @@ Writer* writer_of(Oid database)
     return nullptr;
 }
 
+// The database's writer entry, or a free one claimed for it; null when
+// every entry is in use. Caller holds the lock.
+Writer* writer_entry_for(Oid database)
+{
+    if (Writer* w = writer_of(database))
+        return w;
+    for (Writer& candidate : queue->writers)
+        if (candidate.database == InvalidOid) {
+            candidate.database = database;
+            candidate.overflowed = 0;
+            return &candidate;
+        }
+    return nullptr;
+}
+
 // Starts a writer for the database unless one runs or is starting (a start
 // that has not registered within 10 s is tried again). Caller holds the lock.
 void launch_writer_locked(Oid database)
@@ -96,17 +111,9 @@ void launch_writer_locked(Oid database)
     TimestampTz now = GetCurrentTimestamp();
     if (w != nullptr && (w->procno >= 0 || !TimestampDifferenceExceeds(w->launched, now, 10000)))
         return;
-    if (w == nullptr) {
-        for (Writer& candidate : queue->writers)
-            if (candidate.database == InvalidOid) {
-                w = &candidate;
-                break;
-            }
-        if (w == nullptr)
-            return; // every writer entry in use: events wait in the queue
-        w->database = database;
-        w->overflowed = 0;
-    }
+    w = writer_entry_for(database);
+    if (w == nullptr)
+        return; // every writer entry in use: events wait in the queue
     w->procno = -1;
     w->launched = now;
 
@@ -229,17 +236,8 @@ bool audit_register_writer(Oid database)
     if (queue == nullptr)
         return false;
     LWLockAcquire(queue->lock, LW_EXCLUSIVE);
-    Writer* w = writer_of(database);
+    Writer* w = writer_entry_for(database);
     bool ok = false;
-    if (w == nullptr) {
-        for (Writer& candidate : queue->writers)
-            if (candidate.database == InvalidOid) {
-                w = &candidate;
-                w->database = database;
-                w->overflowed = 0;
-                break;
-            }
-    }
     if (w != nullptr && w->procno < 0) {
         w->procno = MyProc->pgprocno;
         ok = true;

@@ -3,8 +3,6 @@
 #include <cstring>
 #include <string_view>
 
-#include <openssl/crypto.h>
-
 #include "email_value.h"
 #include "guard.h"
 #include "keys.h"
@@ -154,10 +152,7 @@ extern "C" Datum email_out(PG_FUNCTION_ARGS)
 {
     char buffer[kMaxRenderOctets];
     std::string_view shown = shown_text(PG_GETARG_VARLENA_PP(0), buffer);
-    char* result = static_cast<char*>(palloc(shown.size() + 1));
-    std::memcpy(result, shown.data(), shown.size());
-    result[shown.size()] = '\0';
-    PG_RETURN_CSTRING(result);
+    PG_RETURN_CSTRING(pnstrdup(shown.data(), shown.size()));
 }
 
 extern "C" Datum email_to_text(PG_FUNCTION_ARGS)

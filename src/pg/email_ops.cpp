@@ -32,23 +32,29 @@ const std::uint8_t* digest_arg(FunctionCallInfo fcinfo, int n)
     return sealed::digest_of(email_bytes(PG_GETARG_VARLENA_PP(n)).data);
 }
 
+// -1, 0 or 1.
+int compare_digests(const std::uint8_t* a, const std::uint8_t* b)
+{
+    int c = std::memcmp(a, b, sealed::kDigestSize);
+    return (c > 0) - (c < 0);
+}
+
 int compare_args(FunctionCallInfo fcinfo)
 {
     require_preload();
-    return std::memcmp(digest_arg(fcinfo, 0), digest_arg(fcinfo, 1), sealed::kDigestSize);
+    return compare_digests(digest_arg(fcinfo, 0), digest_arg(fcinfo, 1));
 }
 
 int compare_datums(Datum a, Datum b, SortSupport)
 {
     auto* va = reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(a));
     auto* vb = reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(b));
-    int c = std::memcmp(sealed::digest_of(email_bytes(va).data), sealed::digest_of(email_bytes(vb).data),
-                        sealed::kDigestSize);
+    int c = compare_digests(sealed::digest_of(email_bytes(va).data), sealed::digest_of(email_bytes(vb).data));
     if (reinterpret_cast<Pointer>(va) != DatumGetPointer(a))
         pfree(va);
     if (reinterpret_cast<Pointer>(vb) != DatumGetPointer(b))
         pfree(vb);
-    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    return c;
 }
 
 } // namespace
@@ -60,11 +66,7 @@ extern "C" Datum email_le(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare_args(fcinfo
 extern "C" Datum email_gt(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare_args(fcinfo) > 0); }
 extern "C" Datum email_ge(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare_args(fcinfo) >= 0); }
 
-extern "C" Datum email_cmp(PG_FUNCTION_ARGS)
-{
-    int c = compare_args(fcinfo);
-    PG_RETURN_INT32(c < 0 ? -1 : (c > 0 ? 1 : 0));
-}
+extern "C" Datum email_cmp(PG_FUNCTION_ARGS) { PG_RETURN_INT32(compare_args(fcinfo)); }
 
 extern "C" Datum email_sortsupport(PG_FUNCTION_ARGS)
 {

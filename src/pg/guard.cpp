@@ -4,19 +4,7 @@ extern "C" {
 #include "commands/trigger.h"
 }
 
-#include <cstring>
-
 namespace listguard::pg {
-
-namespace {
-
-void copy_text(char* dst, std::size_t size, const char* src) noexcept
-{
-    std::strncpy(dst, src, size - 1);
-    dst[size - 1] = '\0';
-}
-
-} // namespace
 
 int sqlstate_of(ErrorKind kind) noexcept
 {
@@ -40,23 +28,23 @@ int sqlstate_of(ErrorKind kind) noexcept
 void PendingError::capture(const Error& e) noexcept
 {
     sqlstate = sqlstate_of(e.kind());
-    copy_text(message, sizeof message, e.what());
-    copy_text(detail, sizeof detail, e.detail().c_str());
-    copy_text(hint, sizeof hint, e.hint().c_str());
+    strlcpy(message, e.what(), sizeof message);
+    strlcpy(detail, e.detail().c_str(), sizeof detail);
+    strlcpy(hint, e.hint().c_str(), sizeof hint);
 }
 
 void PendingError::capture_out_of_memory() noexcept
 {
     sqlstate = ERRCODE_OUT_OF_MEMORY;
-    copy_text(message, sizeof message, "out of memory");
+    strlcpy(message, "out of memory", sizeof message);
     detail[0] = hint[0] = '\0';
 }
 
 void PendingError::capture_internal(const char* what) noexcept
 {
     sqlstate = ERRCODE_INTERNAL_ERROR;
-    copy_text(message, sizeof message, "listguard internal error");
-    copy_text(detail, sizeof detail, what);
+    strlcpy(message, "listguard internal error", sizeof message);
+    strlcpy(detail, what, sizeof detail);
     hint[0] = '\0';
 }
 

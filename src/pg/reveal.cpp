@@ -24,8 +24,7 @@ bool in_dump_session()
     if (!row_security)
         return true;
     const char* name = application_name;
-    return name != nullptr && name[0] == 'p' && name[1] == 'g' && name[2] == '_' &&
-           (std::strcmp(name, "pg_dump") == 0 || std::strcmp(name, "pg_dumpall") == 0);
+    return name != nullptr && (std::strcmp(name, "pg_dump") == 0 || std::strcmp(name, "pg_dumpall") == 0);
 }
 
 } // namespace
