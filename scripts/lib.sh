@@ -26,7 +26,7 @@ install_deps() {
 
 build_and_install() {
     log "building listguard"
-    make -j"$(nproc)" PG_CONFIG="/usr/lib/postgresql/$PGVER/bin/pg_config"
+    make -j"$(nproc)" WERROR=${WERROR:-} PG_CONFIG="/usr/lib/postgresql/$PGVER/bin/pg_config"
     log "installing listguard"
     $SUDO make install PG_CONFIG="/usr/lib/postgresql/$PGVER/bin/pg_config"
 }

@@ -4,11 +4,11 @@
 
 #include <cstring>
 
-#include "address.h"
-#include "email_input.h"
-#include "mask.h"
-#include "sealed_email.h"
-#include "token.h"
+#include "core/email/address.h"
+#include "core/email/input.h"
+#include "core/email/mask.h"
+#include "core/email/sealed_email.h"
+#include "core/email/token.h"
 
 using namespace listguard;
 

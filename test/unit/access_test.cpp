@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "access.h"
+#include "core/access/decision.h"
 
 using namespace listguard;
 

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "address.h"
+#include "core/email/address.h"
 #include "test_util.h"
 
 using listguard::parse_address;

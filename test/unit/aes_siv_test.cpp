@@ -5,7 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "aes_siv.h"
+#include "core/crypto/aes_siv.h"
 #include "test_util.h"
 
 using listguard::AesSiv;

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "audit_chain.h"
-#include "hkdf.h"
+#include "core/audit/chain.h"
+#include "core/crypto/hkdf.h"
 #include "test_util.h"
 
 using namespace listguard;

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "email_input.h"
-#include "sealed_email.h"
+#include "core/email/input.h"
+#include "core/email/sealed_email.h"
 #include "test_util.h"
-#include "token.h"
+#include "core/email/token.h"
 
 using namespace listguard;
 using listguard::test::error_detail;

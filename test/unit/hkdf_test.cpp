@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "hkdf.h"
+#include "core/crypto/hkdf.h"
 #include "test_util.h"
 
 using listguard::derive_key;

@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include "key_file.h"
+#include "core/crypto/key_file.h"
 #include "test_util.h"
 
 using listguard::ErrorKind;

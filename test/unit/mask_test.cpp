@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "mask.h"
+#include "core/email/mask.h"
 
 namespace {
 std::string mask(const std::string& display)

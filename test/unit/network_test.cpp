@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "network.h"
+#include "core/access/network.h"
 
 using listguard::client_in_networks;
 

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "address.h"
-#include "email_input.h"
-#include "pseudonym.h"
-#include "sealed_email.h"
+#include "core/email/address.h"
+#include "core/email/input.h"
+#include "core/email/pseudonym.h"
+#include "core/email/sealed_email.h"
 #include "test_util.h"
 
 using namespace listguard;

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "quota.h"
+#include "core/quota/quota.h"
 #include "test_util.h"
 
 using listguard::ErrorKind;

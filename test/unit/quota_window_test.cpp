@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "quota_window.h"
+#include "core/quota/window.h"
 
 using namespace listguard;
 

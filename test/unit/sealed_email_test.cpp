@@ -5,10 +5,10 @@
 
 #include <gtest/gtest.h>
 
-#include "address.h"
-#include "sealed_email.h"
+#include "core/email/address.h"
+#include "core/email/sealed_email.h"
 #include "test_util.h"
-#include "token.h"
+#include "core/email/token.h"
 
 using listguard::EmailSealer;
 using listguard::ErrorKind;

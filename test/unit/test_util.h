@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "error.h"
-#include "secret.h"
+#include "core/error.h"
+#include "core/crypto/secret.h"
 
 namespace listguard::test {
 

@@ -1,0 +1,41 @@
+#include "core/access/decision.h"
+
+#include <algorithm>
+
+namespace listguard {
+
+bool covers(const Grant& grant, Stamp scope) noexcept
+{
+    return (!grant.account || *grant.account == scope.account) && (!grant.list || *grant.list == scope.list);
+}
+
+Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now)
+{
+    Access access;
+    const Grant* chosen = nullptr;
+    for (std::size_t i = 0; i < count; i++) {
+        const Grant& grant = grants[i];
+        if (!covers(grant, scope))
+            continue;
+        access.can_read = true;
+        bool expired = grant.valid_until && *grant.valid_until <= now;
+        if (grant.valid_until && !expired)
+            access.valid_until = std::min(access.valid_until, *grant.valid_until);
+        if (expired || !grant.network_allowed)
+            continue;
+        access.can_write = access.can_write || grant.can_write;
+        if (grant.reveal == RevealLevel::Masked)
+            continue;
+        bool better = chosen == nullptr || grant.reveal > chosen->reveal ||
+                      (grant.reveal == chosen->reveal && chosen->has_quota() && !grant.has_quota());
+        if (better)
+            chosen = &grant;
+    }
+    if (chosen != nullptr) {
+        access.reveal = chosen->reveal;
+        access.grant = *chosen;
+    }
+    return access;
+}
+
+} // namespace listguard

@@ -1,0 +1,56 @@
+// What a role's grants give it for one scope (account, list): whether it may
+// read and write rows there, and how much of an address it sees.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/access/reveal_level.h"
+#include "core/email/sealed_email.h"
+
+namespace listguard {
+
+// Times are microseconds on any fixed epoch (the adapter uses PostgreSQL's).
+using Micros = std::int64_t;
+constexpr Micros kNever = INT64_MAX;
+
+struct Grant {
+    bool has_quota() const noexcept { return quota_limit > 0; }
+
+    std::int64_t id = 0;
+    std::optional<std::int64_t> account; // empty: every account
+    std::optional<std::int64_t> list;    // empty: every list of the account
+    RevealLevel reveal = RevealLevel::Masked;
+    bool can_write = false;
+    std::int64_t quota_limit = 0;   // 0: no quota
+    std::int64_t quota_window = 0;  // seconds
+    bool mask_on_exceed = false;    // on_exceed = 'mask' (else 'error')
+    std::optional<Micros> valid_until;
+    bool network_allowed = true; // the session's client address is in from_networks
+};
+
+struct Access {
+    bool can_read = false;
+    bool can_write = false;
+    RevealLevel reveal = RevealLevel::Masked;
+    // The grant that authorises `reveal` (id 0 when nothing above masked is
+    // granted). Among several, one without a quota is preferred.
+    Grant grant;
+    // The decision holds until this time (the next expiry among the grants
+    // that shaped it).
+    Micros valid_until = kNever;
+};
+
+bool covers(const Grant& grant, Stamp scope) noexcept;
+
+// An expired grant, or one whose from_networks excludes the client, still
+// lets the role read rows in its scope, masked, and nothing more.
+Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now);
+inline Access decide(const std::vector<Grant>& grants, Stamp scope, Micros now)
+{
+    return decide(grants.data(), grants.size(), scope, now);
+}
+
+} // namespace listguard

@@ -1,0 +1,34 @@
+#include "core/audit/chain.h"
+
+namespace listguard {
+
+void CanonicalEvent::add_length(std::uint32_t length)
+{
+    for (int shift = 24; shift >= 0; shift -= 8)
+        bytes_.push_back(static_cast<char>((length >> shift) & 0xff));
+}
+
+void CanonicalEvent::add_text(std::string_view value)
+{
+    add_length(static_cast<std::uint32_t>(value.size()));
+    bytes_.append(value);
+}
+
+void CanonicalEvent::add_int64(std::int64_t value)
+{
+    add_length(8);
+    auto u = static_cast<std::uint64_t>(value);
+    for (int shift = 56; shift >= 0; shift -= 8)
+        bytes_.push_back(static_cast<char>((u >> shift) & 0xff));
+}
+
+void CanonicalEvent::add_null() { add_length(0xFFFFFFFFu); }
+
+void chain_link(KeyedDigest& audit_key, const std::uint8_t* previous, const CanonicalEvent& event,
+                std::uint8_t* out)
+{
+    audit_key.compute(std::string_view(reinterpret_cast<const char*>(previous), kLinkSize), event.bytes(), out,
+                      kLinkSize);
+}
+
+} // namespace listguard

@@ -1,0 +1,34 @@
+#include "core/email/input.h"
+
+#include <openssl/crypto.h>
+
+#include "core/email/address.h"
+#include "core/error.h"
+#include "core/email/mask.h"
+#include "core/email/pseudonym.h"
+#include "core/email/token.h"
+
+namespace listguard {
+
+std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::uint8_t* out)
+{
+    if (looks_like_token(text)) {
+        std::size_t size = decode_token(text, out);
+        char address[kMaxAddressOctets];
+        sealer.open(out, size, address);
+        OPENSSL_cleanse(address, sizeof address);
+        return size;
+    }
+    Address address = parse_address(text);
+    if (has_mask_shape(address.display()))
+        throw Error(ErrorKind::InvalidText, "invalid email address",
+                    "It has the shape of a listguard mask (one character, then ***), not of an address.",
+                    "Load addresses or sealed tokens; a masked export cannot be loaded back.");
+    if (has_pseudonym_shape(address.display()))
+        throw Error(ErrorKind::InvalidText, "invalid email address",
+                    "It has the shape of a listguard pseudonym (p. and 12 letters or digits), not of an address.",
+                    "Load addresses or sealed tokens; a pseudonymous export cannot be loaded back.");
+    return sealer.seal(address, Stamp{}, out);
+}
+
+} // namespace listguard

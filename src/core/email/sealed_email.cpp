@@ -1,0 +1,178 @@
+#include "core/email/sealed_email.h"
+
+#include <cstring>
+
+#include <endian.h>
+
+#include <openssl/crypto.h>
+
+#include "core/error.h"
+#include "core/crypto/hkdf.h"
+
+namespace listguard {
+
+namespace {
+
+constexpr std::size_t kBuckets[] = {48, 96, 256};
+
+std::size_t padded_size(std::size_t address_len)
+{
+    for (std::size_t bucket : kBuckets)
+        if (address_len + 1 <= bucket)
+            return bucket;
+    throw Error(ErrorKind::InvalidText, "invalid email address", "Address is longer than 254 octets.");
+}
+
+bool is_bucket(std::size_t n) noexcept
+{
+    for (std::size_t bucket : kBuckets)
+        if (n == bucket)
+            return true;
+    return false;
+}
+
+void put_be64(std::uint8_t* p, std::int64_t v) noexcept
+{
+    std::uint64_t u = htobe64(static_cast<std::uint64_t>(v));
+    std::memcpy(p, &u, sizeof u);
+}
+
+std::int64_t get_be64(const std::uint8_t* p) noexcept
+{
+    std::uint64_t u;
+    std::memcpy(&u, p, sizeof u);
+    return static_cast<std::int64_t>(be64toh(u));
+}
+
+// Scrubs a plaintext buffer on every way out of a scope.
+struct Scrub {
+    std::uint8_t* p;
+    std::size_t n;
+    ~Scrub() { OPENSSL_cleanse(p, n); }
+};
+
+} // namespace
+
+namespace sealed {
+
+void check_layout(const std::uint8_t* value, std::size_t size)
+{
+    if (size < kHeaderSize || !is_bucket(size - kHeaderSize) || value[0] != kVersion)
+        throw Error(ErrorKind::DataCorrupted, "stored listguard.email value is corrupted",
+                    "Its size or format version does not match any listguard format.");
+}
+
+Stamp stamp_of(const std::uint8_t* value) noexcept
+{
+    return {get_be64(value + kAccountOffset), get_be64(value + kListOffset)};
+}
+
+} // namespace sealed
+
+EmailSealer::EmailSealer(const Secret& server_key)
+    : siv_(derive_key(server_key, "listguard email seal v1", 64)),
+      digest_(derive_key(server_key, "listguard email digest v1", 32))
+{
+    Secret id = derive_key(server_key, "listguard key id v1", sealed::kKeyIdSize);
+    std::memcpy(key_id_, id.data(), sizeof key_id_);
+}
+
+void EmailSealer::digest(std::string_view canonical, std::uint8_t* out)
+{
+    digest_.compute(canonical, out, sealed::kDigestSize);
+}
+
+std::size_t EmailSealer::seal(const Address& address, Stamp stamp, std::uint8_t* out)
+{
+    std::string_view display = address.display();
+    std::size_t padded = padded_size(display.size());
+
+    out[0] = sealed::kVersion;
+    std::memcpy(out + sealed::kKeyIdOffset, key_id_, sizeof key_id_);
+    put_be64(out + sealed::kAccountOffset, stamp.account);
+    put_be64(out + sealed::kListOffset, stamp.list);
+    digest(address.canonical(), out + sealed::kDigestOffset);
+
+    std::uint8_t plain[256];
+    Scrub scrub{plain, padded};
+    plain[0] = static_cast<std::uint8_t>(display.size());
+    std::memcpy(plain + 1, display.data(), display.size());
+    std::memset(plain + 1 + display.size(), 0, padded - 1 - display.size());
+    ByteSpan header{out, sealed::kTagOffset};
+    siv_.encrypt(&header, 1, plain, padded, out + sealed::kTagOffset, out + sealed::kHeaderSize);
+    return sealed::kHeaderSize + padded;
+}
+
+std::size_t EmailSealer::restamp(const std::uint8_t* value, std::size_t size, Stamp stamp, std::uint8_t* out)
+{
+    sealed::check_layout(value, size);
+    check_key(value);
+    std::size_t padded = size - sealed::kHeaderSize;
+    std::uint8_t plain[256];
+    Scrub scrub{plain, padded};
+    siv_.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
+
+    std::memcpy(out, value, sealed::kTagOffset);
+    put_be64(out + sealed::kAccountOffset, stamp.account);
+    put_be64(out + sealed::kListOffset, stamp.list);
+    ByteSpan header{out, sealed::kTagOffset};
+    siv_.encrypt(&header, 1, plain, padded, out + sealed::kTagOffset, out + sealed::kHeaderSize);
+    return size;
+}
+
+void EmailSealer::check_key(const std::uint8_t* value) const
+{
+    if (CRYPTO_memcmp(value + sealed::kKeyIdOffset, key_id_, sizeof key_id_) != 0)
+        throw Error(ErrorKind::ConfigFile, "listguard.email value was sealed under a different server key",
+                    "The value's key id does not match the key in listguard.key_file.",
+                    "Point listguard.key_file at the key the data was sealed with.");
+}
+
+EmailSealer::Wipe::~Wipe() { OPENSSL_cleanse(data, size); }
+
+std::string_view EmailSealer::decrypt_for_display(const std::uint8_t* value, std::size_t size, std::uint8_t* plain)
+{
+    sealed::check_layout(value, size);
+    check_key(value);
+    std::size_t padded = size - sealed::kHeaderSize;
+    siv_.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
+    std::size_t len = plain[0];
+    if (len == 0 || len + 1 > padded)
+        throw Error(ErrorKind::DataCorrupted, "stored listguard.email value is corrupted",
+                    "Its decrypted length is out of range.");
+    return {reinterpret_cast<const char*>(plain + 1), len};
+}
+
+std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char* out)
+{
+    const char* bad = "sealed token is not valid";
+    if (size < sealed::kHeaderSize || !is_bucket(size - sealed::kHeaderSize) || value[0] != sealed::kVersion)
+        throw Error(ErrorKind::InvalidText, bad, "Its length or format version is wrong.");
+    if (CRYPTO_memcmp(value + sealed::kKeyIdOffset, key_id_, sizeof key_id_) != 0)
+        throw Error(ErrorKind::InvalidText, bad, "It was sealed under a different server key.",
+                    "Sealed tokens can only be read back by a server using the same listguard.key_file.");
+    std::size_t padded = size - sealed::kHeaderSize;
+    std::uint8_t plain[256];
+    Scrub scrub{plain, padded};
+    ByteSpan header{value, sealed::kTagOffset};
+    if (!siv_.decrypt(&header, 1, value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain))
+        throw Error(ErrorKind::InvalidText, bad, "It failed authentication: it was altered or is not a listguard token.");
+    std::size_t len = plain[0];
+    if (len == 0 || len + 1 > padded)
+        throw Error(ErrorKind::InvalidText, bad, "Its decrypted length is out of range.");
+    for (std::size_t i = len + 1; i < padded; i++)
+        if (plain[i] != 0)
+            throw Error(ErrorKind::InvalidText, bad, "Its padding is not zero.");
+    std::memcpy(out, plain + 1, len);
+    return len;
+}
+
+std::size_t EmailSealer::show(const std::uint8_t* value, std::size_t size, char* out)
+{
+    return with_address(value, size, [out](std::string_view address) {
+        std::memcpy(out, address.data(), address.size());
+        return address.size();
+    });
+}
+
+} // namespace listguard

@@ -1,0 +1,100 @@
+// The stored form of a listguard.email value and the keys that make it.
+//
+//   offset  size  field
+//        0     1  format version (1)
+//        1     4  key id: which server key sealed it
+//        5     8  account (big-endian)      | authenticated data
+//       13     8  list (big-endian)         | of the encryption
+//       21    16  keyed digest of the canonical address
+//       37    16  AES-SIV tag
+//       53     n  ciphertext of [length octet][address][zero padding],
+//                 n = 48, 96 or 256 so the size says little of the length
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/email/address.h"
+#include "core/crypto/aes_siv.h"
+#include "core/crypto/keyed_digest.h"
+#include "core/crypto/secret.h"
+
+namespace listguard {
+
+// The account and list that own a value. (0, 0) means not yet stamped.
+struct Stamp {
+    std::int64_t account = 0;
+    std::int64_t list = 0;
+    bool operator==(const Stamp& o) const noexcept { return account == o.account && list == o.list; }
+    bool operator!=(const Stamp& o) const noexcept { return !(*this == o); }
+};
+
+namespace sealed {
+constexpr std::uint8_t kVersion = 1;
+constexpr std::size_t kKeyIdOffset = 1;
+constexpr std::size_t kKeyIdSize = 4;
+constexpr std::size_t kAccountOffset = 5;
+constexpr std::size_t kListOffset = 13;
+constexpr std::size_t kDigestOffset = 21;
+constexpr std::size_t kDigestSize = 16;
+constexpr std::size_t kTagOffset = 37;
+constexpr std::size_t kHeaderSize = 53;
+constexpr std::size_t kMaxSize = kHeaderSize + 256;
+
+// Throws Error(DataCorrupted) unless size and version fit the layout.
+void check_layout(const std::uint8_t* value, std::size_t size);
+Stamp stamp_of(const std::uint8_t* value) noexcept;
+inline const std::uint8_t* digest_of(const std::uint8_t* value) noexcept { return value + kDigestOffset; }
+} // namespace sealed
+
+class EmailSealer {
+public:
+    // Derives the sealing and digest keys from the server key.
+    explicit EmailSealer(const Secret& server_key);
+
+    // Writes the sealed form into out (kMaxSize octets) and returns its size.
+    std::size_t seal(const Address& address, Stamp stamp, std::uint8_t* out);
+
+    // Re-seals a value under another stamp, keeping its address and digest.
+    std::size_t restamp(const std::uint8_t* value, std::size_t size, Stamp stamp, std::uint8_t* out);
+
+    // Authenticates a value from outside (a sealed token) and writes its
+    // address into out (kMaxAddressOctets); throws Error(InvalidText) if any
+    // octet was changed or another key sealed it.
+    std::size_t open(const std::uint8_t* value, std::size_t size, char* out);
+
+    // Decrypts a stored value for display and passes its address to use();
+    // the plaintext is wiped afterwards. Values are authenticated when they
+    // enter the database, so only the CTR half of SIV runs here.
+    template <typename Use>
+    auto with_address(const std::uint8_t* value, std::size_t size, Use&& use)
+    {
+        std::uint8_t plain[256];
+        Wipe wipe{plain, 0};
+        std::string_view address = decrypt_for_display(value, size, plain);
+        wipe.size = size - sealed::kHeaderSize; // checked by decrypt_for_display
+        return use(address);
+    }
+
+    // The address of a stored value, into out (kMaxAddressOctets).
+    std::size_t show(const std::uint8_t* value, std::size_t size, char* out);
+
+    // The keyed digest of a canonical address (what equality compares).
+    void digest(std::string_view canonical, std::uint8_t* out);
+
+private:
+    struct Wipe {
+        std::uint8_t* data;
+        std::size_t size;
+        ~Wipe();
+    };
+    void check_key(const std::uint8_t* value) const;
+    std::string_view decrypt_for_display(const std::uint8_t* value, std::size_t size, std::uint8_t* plain);
+
+    AesSiv siv_;
+    KeyedDigest digest_;
+    std::uint8_t key_id_[sealed::kKeyIdSize];
+};
+
+} // namespace listguard

@@ -1,0 +1,187 @@
+#include "pg/access/admin_gate.h"
+
+#include "pg/audit/events.h"
+#include "pg/base/module.h"
+#include "pg/access/roles.h"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/tuplestore.h"
+
+PG_FUNCTION_INFO_V1(admin_gate);
+}
+
+namespace listguard::pg {
+
+namespace {
+
+Oid current_caller = InvalidOid;
+int gate_depth = 0;
+
+} // namespace
+
+Oid calling_role() { return gate_depth > 0 ? current_caller : GetUserId(); }
+
+bool in_admin_function() { return gate_depth > 0; }
+
+namespace {
+
+// A value as a JSON string, through its type's output function.
+const char* json_of(Oid type, Datum value)
+{
+    Oid out;
+    bool varlena;
+    getTypeOutputInfo(type, &out, &varlena);
+    return json_string(OidOutputFunctionCall(out, value));
+}
+
+// Grants, revocations and protection changes go to the audit trail, with
+// the call's arguments (none of which is ever an address).
+void record_admin_call(Oid fn, const char* name, int nargs, const Oid* argtypes, FunctionCallInfo fcinfo,
+                       const Datum* result, Oid rettype)
+{
+    EventKind kind;
+    if (strcmp(name, "grant_access") == 0)
+        kind = EventKind::Grant;
+    else if (strcmp(name, "revoke_access") == 0)
+        kind = EventKind::Revoke;
+    else if (strcmp(name, "protect") == 0)
+        kind = EventKind::Protect;
+    else if (strcmp(name, "unprotect") == 0)
+        kind = EventKind::Unprotect;
+    else
+        return;
+
+    HeapTuple proc = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+    char** names = nullptr;
+    char* modes = nullptr;
+    Oid* types = nullptr;
+    int count = HeapTupleIsValid(proc) ? get_func_arg_info(proc, &types, &names, &modes) : 0;
+    StringInfoData json;
+    initStringInfo(&json);
+    appendStringInfoString(&json, "{\"arguments\": {");
+    EventScope scope;
+    for (int i = 0; i < nargs && i < count; i++) {
+        const char* arg = names && names[i] ? names[i] : psprintf("$%d", i + 1);
+        appendStringInfo(&json, "%s%s: ", i > 0 ? ", " : "", json_string(arg));
+        if (PG_ARGISNULL(i)) {
+            appendStringInfoString(&json, "null");
+            continue;
+        }
+        appendStringInfoString(&json, json_of(argtypes[i], PG_GETARG_DATUM(i)));
+        if (strcmp(arg, "account") == 0)
+            scope.account = PG_GETARG_INT64(i);
+        else if (strcmp(arg, "list") == 0)
+            scope.list = PG_GETARG_INT64(i);
+        else if (strcmp(arg, "tbl") == 0)
+            scope.relation = PG_GETARG_OID(i);
+    }
+    appendStringInfoChar(&json, '}');
+    if (result != nullptr && rettype != VOIDOID)
+        appendStringInfo(&json, ", \"result\": %s", json_of(rettype, *result));
+    appendStringInfoChar(&json, '}');
+    if (HeapTupleIsValid(proc))
+        ReleaseSysCache(proc);
+    record_event(kind, json.data, scope);
+}
+
+} // namespace
+
+} // namespace listguard::pg
+
+using namespace listguard::pg;
+
+extern "C" Datum admin_gate(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    Oid fn = fcinfo->flinfo->fn_oid;
+    char* name = get_func_name(fn);
+    StringInfoData action;
+    initStringInfo(&action);
+    appendStringInfo(&action, "call listguard.%s", name);
+    require_admin(action.data);
+
+    Oid* argtypes;
+    int nargs;
+    Oid rettype = get_func_signature(fn, &argtypes, &nargs);
+    bool returns_set = get_func_retset(fn);
+
+    StringInfoData sql;
+    initStringInfo(&sql);
+    appendStringInfo(&sql, returns_set ? "SELECT * FROM listguard.%s(" : "SELECT listguard.%s(",
+                     quote_identifier(psprintf("_%s", name)));
+    Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * Max(nargs, 1)));
+    char* nulls = static_cast<char*>(palloc(Max(nargs, 1)));
+    for (int i = 0; i < nargs; i++) {
+        appendStringInfo(&sql, "%s$%d", i > 0 ? ", " : "", i + 1);
+        values[i] = PG_ARGISNULL(i) ? 0 : PG_GETARG_DATUM(i);
+        nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
+    }
+    appendStringInfoChar(&sql, ')');
+
+    ReturnSetInfo* rsinfo = returns_set ? reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo) : nullptr;
+    if (returns_set)
+        InitMaterializedSRF(fcinfo, 0);
+
+    Oid saved_user;
+    int saved_context;
+    GetUserIdAndSecContext(&saved_user, &saved_context);
+    Oid saved_caller = current_caller;
+    MemoryContext caller_context = CurrentMemoryContext;
+    Datum result = 0;
+    bool result_null = true;
+
+    current_caller = saved_user;
+    gate_depth++;
+    PG_TRY();
+    {
+        SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID, saved_context | SECURITY_LOCAL_USERID_CHANGE);
+        if (SPI_connect() != SPI_OK_CONNECT)
+            elog(ERROR, "SPI_connect failed");
+        int rc = SPI_execute_with_args(sql.data, nargs, argtypes, values, nulls, false, 0);
+        if (rc != SPI_OK_SELECT)
+            elog(ERROR, "listguard.%s failed: SPI code %d", name, rc);
+        if (returns_set) {
+            for (uint64 i = 0; i < SPI_processed; i++)
+                tuplestore_puttuple(rsinfo->setResult, SPI_tuptable->vals[i]);
+        } else if (SPI_processed == 1) {
+            bool isnull;
+            Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+            if (!isnull) {
+                int16 typlen;
+                bool typbyval;
+                get_typlenbyval(rettype, &typlen, &typbyval);
+                MemoryContext spi_context = MemoryContextSwitchTo(caller_context);
+                result = datumCopy(d, typbyval, typlen);
+                MemoryContextSwitchTo(spi_context);
+                result_null = false;
+            }
+        }
+        SPI_finish();
+    }
+    PG_FINALLY();
+    {
+        SetUserIdAndSecContext(saved_user, saved_context);
+        gate_depth--;
+        current_caller = saved_caller;
+    }
+    PG_END_TRY();
+
+    record_admin_call(fn, name, nargs, argtypes, fcinfo, result_null ? nullptr : &result, rettype);
+
+    if (returns_set)
+        return (Datum)0;
+    if (result_null)
+        PG_RETURN_NULL();
+    return result;
+}

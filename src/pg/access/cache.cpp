@@ -1,0 +1,286 @@
+#include "pg/access/cache.h"
+
+#include <new>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "pg/base/catalog.h"
+#include "pg/base/guard.h"
+#include "pg/access/roles.h"
+#include "pg/base/session_info.h"
+
+#include "core/access/network.h"
+#include "core/access/reveal_level.h"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+}
+
+namespace listguard::pg {
+
+namespace {
+
+// Grants and decisions live in palloc'd memory that is reset wholesale.
+static_assert(std::is_trivially_copyable_v<Grant> && std::is_trivially_destructible_v<Grant>);
+static_assert(std::is_trivially_copyable_v<Access> && std::is_trivially_destructible_v<Access>);
+
+struct ScopeKey {
+    Oid role;
+    Oid padding; // zeroed: HASH_BLOBS hashes every byte
+    int64 account;
+    int64 list;
+};
+
+struct ScopeEntry {
+    ScopeKey key;
+    Access access;
+};
+
+struct RoleEntry {
+    Oid role;
+    int count;
+    Grant* grants;
+};
+
+MemoryContext cache_context = nullptr;
+HTAB* scopes = nullptr;
+HTAB* roles = nullptr;
+
+// The most recently used decisions, checked before the hash table: rows of
+// a few interleaved lists then cost a few comparisons each.
+constexpr int kRecent = 8;
+ScopeEntry* recent[kRecent] = {};
+int recent_next = 0;
+ScopeEntry* last_hit = nullptr; // a row's policy check and its output ask the same
+
+// A remembered decision for role and scope that has not expired; the clock
+// is read only for decisions that can expire.
+bool usable(const ScopeEntry* e, Oid role, Stamp scope)
+{
+    return e != nullptr && e->key.role == role && e->key.account == scope.account && e->key.list == scope.list &&
+           (e->access.valid_until == kNever || GetCurrentStatementStartTimestamp() < e->access.valid_until);
+}
+
+void remember(ScopeEntry* e)
+{
+    last_hit = e;
+    recent[recent_next] = e;
+    recent_next = (recent_next + 1) % kRecent;
+}
+
+bool network_allowed(Datum networks)
+{
+    ArrayType* array = DatumGetArrayTypeP(networks);
+    Datum* elems;
+    bool* nulls;
+    int n;
+    deconstruct_array(array, CIDROID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+    Oid out_fn;
+    bool varlena;
+    getTypeOutputInfo(CIDROID, &out_fn, &varlena);
+    char** blocks = static_cast<char**>(palloc(sizeof(char*) * (n + 1)));
+    for (int i = 0; i < n; i++)
+        blocks[i] = nulls[i] ? pstrdup("") : OidOutputFunctionCall(out_fn, elems[i]);
+    const char* client = client_address();
+    return guarded([&] {
+        std::vector<std::string> list(blocks, blocks + n);
+        return client_in_networks(client, list);
+    });
+}
+
+int attnum(Relation rel, const char* name)
+{
+    AttrNumber n = get_attnum(RelationGetRelid(rel), name);
+    if (n == InvalidAttrNumber)
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                        errmsg("listguard.grants has no column \"%s\"", name),
+                        errhint("Reinstall or update the listguard extension.")));
+    return n;
+}
+
+// Reads the grants that apply to role into a palloc'd array (in the current
+// memory context: invalidations may reset the cache while the table is
+// being opened).
+Grant* load_grants(Oid role, int* count)
+{
+    *count = 0;
+    Oid grants_oid = listguard_objects().grants;
+    if (!OidIsValid(grants_oid))
+        return nullptr;
+
+    Relation rel = table_open(grants_oid, AccessShareLock);
+    TupleDesc desc = RelationGetDescr(rel);
+    int a_id = attnum(rel, "id"), a_grantee = attnum(rel, "grantee"), a_account = attnum(rel, "account"),
+        a_list = attnum(rel, "list"), a_reveal = attnum(rel, "reveal"), a_write = attnum(rel, "can_write"),
+        a_limit = attnum(rel, "quota_limit"), a_window = attnum(rel, "quota_window"),
+        a_exceed = attnum(rel, "on_exceed"), a_until = attnum(rel, "valid_until"),
+        a_networks = attnum(rel, "from_networks");
+
+    int capacity = 16;
+    Grant* result = static_cast<Grant*>(palloc(sizeof(Grant) * capacity));
+    SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
+    HeapTuple tuple;
+    while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        bool isnull;
+        Oid grantee = DatumGetObjectId(heap_getattr(tuple, a_grantee, desc, &isnull));
+        if (isnull || !role_receives_grants_of(role, grantee))
+            continue;
+        if (*count == capacity) {
+            capacity *= 2;
+            result = static_cast<Grant*>(repalloc(result, sizeof(Grant) * capacity));
+        }
+        Grant g;
+        g.id = DatumGetInt64(heap_getattr(tuple, a_id, desc, &isnull));
+        Datum d = heap_getattr(tuple, a_account, desc, &isnull);
+        if (!isnull)
+            g.account = DatumGetInt64(d);
+        d = heap_getattr(tuple, a_list, desc, &isnull);
+        if (!isnull)
+            g.list = DatumGetInt64(d);
+        d = heap_getattr(tuple, a_reveal, desc, &isnull);
+        char* reveal = isnull ? pstrdup("masked") : TextDatumGetCString(d);
+        g.reveal = parse_reveal(reveal).value_or(RevealLevel::Masked);
+        d = heap_getattr(tuple, a_write, desc, &isnull);
+        g.can_write = !isnull && DatumGetBool(d);
+        d = heap_getattr(tuple, a_limit, desc, &isnull);
+        g.quota_limit = isnull ? 0 : DatumGetInt64(d);
+        d = heap_getattr(tuple, a_window, desc, &isnull);
+        g.quota_window = isnull ? 0 : DatumGetInt64(d);
+        d = heap_getattr(tuple, a_exceed, desc, &isnull);
+        g.mask_on_exceed = !isnull && strcmp(TextDatumGetCString(d), "mask") == 0;
+        d = heap_getattr(tuple, a_until, desc, &isnull);
+        if (!isnull)
+            g.valid_until = DatumGetTimestampTz(d);
+        d = heap_getattr(tuple, a_networks, desc, &isnull);
+        g.network_allowed = isnull || network_allowed(d);
+        new (&result[(*count)++]) Grant(g);
+    }
+    systable_endscan(scan);
+    table_close(rel, AccessShareLock);
+    return result;
+}
+
+void ensure_tables()
+{
+    if (cache_context == nullptr)
+        cache_context = AllocSetContextCreate(TopMemoryContext, "listguard access cache", ALLOCSET_DEFAULT_SIZES);
+    if (scopes == nullptr) {
+        HASHCTL ctl;
+        ctl.keysize = sizeof(ScopeKey);
+        ctl.entrysize = sizeof(ScopeEntry);
+        ctl.hcxt = cache_context;
+        scopes = hash_create("listguard access decisions", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+        ctl.keysize = sizeof(Oid);
+        ctl.entrysize = sizeof(RoleEntry);
+        roles = hash_create("listguard role grants", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    }
+}
+
+const RoleEntry* grants_of(Oid role)
+{
+    if (roles != nullptr) {
+        auto* found = static_cast<RoleEntry*>(hash_search(roles, &role, HASH_FIND, nullptr));
+        if (found != nullptr)
+            return found;
+    }
+    int count = 0;
+    Grant* loaded = load_grants(role, &count);
+    ensure_tables();
+    bool found_flag;
+    auto* entry = static_cast<RoleEntry*>(hash_search(roles, &role, HASH_ENTER, &found_flag));
+    entry->count = count;
+    entry->grants = static_cast<Grant*>(MemoryContextAlloc(cache_context, sizeof(Grant) * Max(count, 1)));
+    for (int i = 0; i < count; i++)
+        new (&entry->grants[i]) Grant(loaded[i]);
+    return entry;
+}
+
+// Invalidation callbacks must not read catalogs (they also run in the
+// launchers, which have no database): they only drop what is remembered.
+void on_relcache(Datum, Oid relid)
+{
+    if (relid == InvalidOid || is_remembered_listguard_table(relid)) {
+        forget_listguard_objects();
+        reset_access_cache();
+    }
+}
+
+void on_syscache(Datum, int, uint32) { reset_access_cache(); }
+
+} // namespace
+
+void reset_access_cache() noexcept
+{
+    for (ScopeEntry*& e : recent)
+        e = nullptr;
+    last_hit = nullptr;
+    scopes = nullptr;
+    roles = nullptr;
+    if (cache_context != nullptr)
+        MemoryContextReset(cache_context);
+}
+
+Access access_for(Oid role, Stamp scope)
+{
+    // The hot path: a few comparisons.
+    if (usable(last_hit, role, scope))
+        return last_hit->access;
+    for (ScopeEntry* e : recent)
+        if (usable(e, role, scope)) {
+            last_hit = e;
+            return e->access;
+        }
+    TimestampTz now = GetCurrentStatementStartTimestamp();
+
+    ScopeKey key;
+    memset(&key, 0, sizeof key);
+    key.role = role;
+    key.account = scope.account;
+    key.list = scope.list;
+    if (scopes != nullptr) {
+        auto* entry = static_cast<ScopeEntry*>(hash_search(scopes, &key, HASH_FIND, nullptr));
+        if (entry != nullptr && now < entry->access.valid_until) {
+            remember(entry);
+            return entry->access;
+        }
+    }
+
+    const RoleEntry* grants = grants_of(role);
+    Access access = guarded([&] { return decide(grants->grants, grants->count, scope, now); });
+    ensure_tables();
+    auto* entry = static_cast<ScopeEntry*>(hash_search(scopes, &key, HASH_ENTER, nullptr));
+    entry->access = access;
+    remember(entry);
+    return access;
+}
+
+bool role_has_grant(Oid role, int64 grant_id)
+{
+    const RoleEntry* grants = grants_of(role);
+    for (int i = 0; i < grants->count; i++)
+        if (grants->grants[i].id == grant_id)
+            return true;
+    return false;
+}
+
+void register_access_cache_callbacks()
+{
+    CacheRegisterRelcacheCallback(on_relcache, 0);
+    CacheRegisterSyscacheCallback(AUTHMEMMEMROLE, on_syscache, 0);
+    CacheRegisterSyscacheCallback(AUTHOID, on_syscache, 0);
+}
+
+} // namespace listguard::pg

@@ -1,0 +1,29 @@
+// The per-backend cache of access decisions, keyed by (role, account, list).
+//
+// A decision is computed from the role's grants (read from listguard.grants,
+// including grants to roles it inherits from) on first use and kept until
+// the grants change in any session (a trigger on listguard.grants sends a
+// relcache invalidation), role memberships change, or the earliest expiry
+// among the grants that shaped it passes (checked against the statement's
+// start time). A one-entry memo makes runs of values from one list cost a
+// comparison.
+#pragma once
+
+#include "pg/base/postgres_c.h"
+
+#include "core/access/decision.h"
+
+namespace listguard::pg {
+
+Access access_for(Oid role, Stamp scope);
+
+// True if grant_id is one of the grants that apply to role.
+bool role_has_grant(Oid role, int64 grant_id);
+
+// Registers the invalidation callbacks; called once from _PG_init.
+void register_access_cache_callbacks();
+
+// Forgets every cached decision (for tests and invalidation).
+void reset_access_cache() noexcept;
+
+} // namespace listguard::pg

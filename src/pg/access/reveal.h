@@ -1,0 +1,24 @@
+// How much of an address the current role sees. Decided per value, for the
+// current role (current_user: SECURITY DEFINER functions act with their
+// owner's rights) and the value's own stamp, in every function that lets an
+// address out of the type (output, send, the cast to text).
+#pragma once
+
+#include "pg/base/postgres_c.h"
+
+#include "core/access/decision.h"
+#include "core/access/reveal_level.h"
+#include "core/email/sealed_email.h"
+
+namespace listguard::pg {
+
+struct RevealDecision {
+    RevealLevel level = RevealLevel::Masked;
+    Grant grant; // the grant that authorises it (id 0: none)
+};
+
+// May ereport (a dump that would hold masks or pseudonyms is refused). Call
+// outside guarded().
+RevealDecision reveal_for(Stamp stamp);
+
+} // namespace listguard::pg

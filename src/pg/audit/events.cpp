@@ -1,0 +1,181 @@
+#include "pg/audit/events.h"
+
+#include "pg/audit/queue.h"
+#include "pg/base/catalog.h"
+#include "pg/base/session_info.h"
+
+extern "C" {
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "commands/dbcommands.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/json.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+}
+
+namespace listguard::pg {
+
+bool log_events_setting = false;
+bool audit_reveals_setting = true;
+
+const char* event_kind_name(EventKind kind) noexcept
+{
+    switch (kind) {
+    case EventKind::QuotaExceeded:
+        return "quota_exceeded";
+    case EventKind::Denied:
+        return "denied";
+    case EventKind::ClearReveal:
+        return "clear_reveal";
+    case EventKind::RowsChanged:
+        return "rows_changed";
+    case EventKind::RowChanged:
+        return "row_changed";
+    case EventKind::Grant:
+        return "grant";
+    case EventKind::Revoke:
+        return "revoke";
+    case EventKind::Protect:
+        return "protect";
+    case EventKind::Unprotect:
+        return "unprotect";
+    case EventKind::ProtectionChanged:
+        return "protection_changed";
+    case EventKind::Extension:
+        return "extension";
+    case EventKind::AuditLogModified:
+        return "audit_log_modified";
+    }
+    return "unknown";
+}
+
+EventScope scope_of(Stamp stamp, Oid relation)
+{
+    EventScope scope;
+    scope.account = stamp.account;
+    scope.list = stamp.list;
+    scope.relation = relation;
+    return scope;
+}
+
+EventScope table_scope(Oid relation)
+{
+    EventScope scope;
+    scope.relation = relation;
+    return scope;
+}
+
+char* json_string(const char* value)
+{
+    StringInfoData buf;
+    initStringInfo(&buf);
+    escape_json(&buf, value ? value : "");
+    return buf.data;
+}
+
+namespace {
+
+void copy_text(char* dst, size_t size, const char* src)
+{
+    strlcpy(dst, src ? src : "", size);
+}
+
+// The whole event as one JSON line, for the server log.
+char* event_json(const AuditEvent& e)
+{
+    StringInfoData buf;
+    initStringInfo(&buf);
+    appendStringInfo(&buf, "{\"kind\": \"%s\", \"time\": ", e.kind);
+    escape_json(&buf, timestamptz_to_str(e.time));
+    appendStringInfoString(&buf, ", \"database\": ");
+    escape_json(&buf, get_database_name(e.database) ? get_database_name(e.database) : "");
+    appendStringInfoString(&buf, ", \"session_user\": ");
+    escape_json(&buf, e.session_user);
+    appendStringInfoString(&buf, ", \"current_user\": ");
+    escape_json(&buf, e.current_user);
+    appendStringInfoString(&buf, ", \"client_addr\": ");
+    escape_json(&buf, e.client_addr);
+    appendStringInfoString(&buf, ", \"application_name\": ");
+    escape_json(&buf, e.application_name);
+    appendStringInfo(&buf, ", \"pid\": %d, \"xid\": %llu", e.pid, static_cast<unsigned long long>(e.xid));
+    if (e.has_account)
+        appendStringInfo(&buf, ", \"account\": %lld", static_cast<long long>(e.account));
+    if (e.has_list)
+        appendStringInfo(&buf, ", \"list\": %lld", static_cast<long long>(e.list));
+    if (e.relation[0]) {
+        appendStringInfoString(&buf, ", \"table\": ");
+        escape_json(&buf, e.relation);
+    }
+    if (e.counts_length > 0)
+        appendStringInfo(&buf, ", \"counts\": %s", e.counts);
+    appendStringInfo(&buf, ", \"detail\": %s}", e.detail);
+    return buf.data;
+}
+
+void log_event(const AuditEvent& e, const char* why)
+{
+    ereport(LOG, (errmsg("listguard event%s: %s", why, event_json(e)), errhidestmt(true), errhidecontext(true)));
+}
+
+} // namespace
+
+void record_event(EventKind kind, const char* detail_json, const EventScope& scope)
+{
+    // Built in palloc'd memory and copied into the queue: this must not fail
+    // part-way through the error path that calls it.
+    AuditEvent* e = static_cast<AuditEvent*>(palloc0(sizeof(AuditEvent)));
+    e->database = MyDatabaseId;
+    e->time = GetCurrentTimestamp();
+    copy_text(e->kind, sizeof e->kind, event_kind_name(kind));
+    SessionInfo info = session_info();
+    copy_text(e->session_user, sizeof e->session_user, info.session_user);
+    copy_text(e->current_user, sizeof e->current_user, info.current_user);
+    copy_text(e->client_addr, sizeof e->client_addr, info.client_addr);
+    copy_text(e->application_name, sizeof e->application_name, info.application_name);
+    e->pid = MyProcPid;
+    e->xid = IsTransactionState() ? U64FromFullTransactionId(GetTopFullTransactionIdIfAny()) : 0;
+    e->has_account = scope.account.has_value();
+    e->account = scope.account.value_or(0);
+    e->has_list = scope.list.has_value();
+    e->list = scope.list.value_or(0);
+    if (OidIsValid(scope.relation) && IsTransactionState()) {
+        char* name = get_rel_name(scope.relation);
+        char* nsp = get_namespace_name(get_rel_namespace(scope.relation));
+        if (name != nullptr)
+            copy_text(e->relation, sizeof e->relation,
+                      quote_qualified_identifier(nsp ? nsp : "", name));
+    }
+    e->digest_count = Min(scope.digest_count, kAuditMaxDigests);
+    for (int i = 0; i < e->digest_count; i++)
+        memcpy(e->digests[i], scope.digests + 16 * i, 16);
+    if (scope.counts_json && strlen(scope.counts_json) < sizeof e->counts) {
+        copy_text(e->counts, sizeof e->counts, scope.counts_json);
+        e->counts_length = strlen(e->counts);
+    }
+    const char* detail = detail_json ? detail_json : "{}";
+    if (strlen(detail) >= sizeof e->detail)
+        detail = "{\"truncated\": true}";
+    copy_text(e->detail, sizeof e->detail, detail);
+    e->detail_length = strlen(e->detail);
+
+    bool standby = RecoveryInProgress();
+    // While a transaction aborts the catalogs cannot be read: rely on what
+    // is remembered.
+    bool installed = IsTransactionState() ? OidIsValid(listguard_objects().audit_log)
+                                          : OidIsValid(remembered_listguard_objects().audit_log);
+    if (standby)
+        log_event(*e, " (standby)");
+    else if (!installed)
+        log_event(*e, "");
+    else if (!audit_enqueue(*e)) {
+        audit_note_overflow(MyDatabaseId);
+        log_event(*e, " (audit queue full)");
+    } else if (log_events_setting)
+        log_event(*e, "");
+    pfree(e);
+}
+
+} // namespace listguard::pg

@@ -1,0 +1,59 @@
+// Events for the audit trail: denials, quota exhaustion, clear reveals, row
+// changes on protected tables, grants and protection changes. An event is
+// recorded at once, outside the transaction that raised it (it survives a
+// rollback), through the audit queue to listguard.audit_log; on a hot standby,
+// when the queue is full or when listguard.log_events is on, it also goes to
+// the server log as one JSON line. No event ever holds an address: where an
+// event concerns one, it holds its keyed digest.
+#pragma once
+
+#include <optional>
+
+#include "pg/base/postgres_c.h"
+
+#include "core/email/sealed_email.h"
+
+namespace listguard::pg {
+
+enum class EventKind {
+    QuotaExceeded,
+    Denied,
+    ClearReveal,
+    RowsChanged,
+    RowChanged,
+    Grant,
+    Revoke,
+    Protect,
+    Unprotect,
+    ProtectionChanged,
+    Extension,
+    AuditLogModified,
+};
+
+const char* event_kind_name(EventKind kind) noexcept;
+
+struct EventScope {
+    std::optional<int64> account;
+    std::optional<int64> list;
+    Oid relation = InvalidOid;
+    const uint8* digests = nullptr; // 16 octets each
+    int digest_count = 0;
+    const char* counts_json = nullptr;
+};
+
+// The scope of an event about a value's account and list (in a table, if
+// given), and of an event about a table.
+EventScope scope_of(Stamp stamp, Oid relation = InvalidOid);
+EventScope table_scope(Oid relation);
+
+extern bool log_events_setting;
+extern bool audit_reveals_setting;
+
+// detail_json: a JSON object. Never errors out (an event that cannot be
+// queued is logged), so it is safe just before ereport(ERROR).
+void record_event(EventKind kind, const char* detail_json, const EventScope& scope = {});
+
+// A JSON string literal for a value (escaped, quoted), palloc'd.
+char* json_string(const char* value);
+
+} // namespace listguard::pg

@@ -1,0 +1,69 @@
+// The audit event queue: shared memory between the sessions that raise
+// events and the per-database background workers that write them to
+// listguard.audit_log in their own transactions, so that an event survives
+// the rollback of the transaction that raised it. The queue is bounded:
+// when it is full the event goes to the server log instead, and the gap is
+// recorded in the audit log.
+#pragma once
+
+#include "pg/base/postgres_c.h"
+
+namespace listguard::pg {
+
+constexpr int kAuditDetailMax = 1536;
+constexpr int kAuditMaxDigests = 4;
+
+struct AuditEvent {
+    Oid database;
+    int64 sequence; // order of acceptance, across the server
+    TimestampTz time;
+    char kind[32];
+    char session_user[NAMEDATALEN];
+    char current_user[NAMEDATALEN];
+    char client_addr[64]; // empty: Unix socket or no client
+    char application_name[NAMEDATALEN];
+    int32 pid;
+    uint64 xid; // 0: the transaction had no id
+    bool has_account;
+    bool has_list;
+    int64 account;
+    int64 list;
+    char relation[2 * NAMEDATALEN + 2];
+    int32 digest_count;
+    uint8 digests[kAuditMaxDigests][16];
+    int32 counts_length; // 0: no counts
+    char counts[512];    // a JSON object
+    int32 detail_length;
+    char detail[kAuditDetailMax]; // a JSON object
+};
+
+extern int audit_queue_size_setting;
+
+// Shared memory (see shared_memory.h): its size, and attaching (with
+// AddinShmemInitLock held).
+Size audit_queue_shared_size();
+void attach_audit_queue_shared();
+
+// Puts an event in the queue and wakes (or starts) its database's writer.
+// Returns false when the queue is full: the caller logs the event.
+bool audit_enqueue(AuditEvent& event);
+
+// Counts an event that went to the server log for want of room.
+void audit_note_overflow(Oid database);
+
+// Writer side: takes up to `max` events of `database`, oldest first, and how
+// many of its events went to the server log since the last call.
+int audit_dequeue(Oid database, AuditEvent* out, int max, int64* overflowed);
+
+// The writer has committed (or logged) what it last took.
+void audit_batch_done(Oid database);
+
+// Events of a database not yet in its audit log (queued or being written).
+int64 audit_pending(Oid database);
+
+// Registers the calling process as its database's writer; false if another
+// one is already registered.
+bool audit_register_writer(Oid database);
+void audit_unregister_writer(Oid database);
+
+} // namespace listguard::pg

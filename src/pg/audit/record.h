@@ -1,0 +1,48 @@
+// A row of listguard.audit_log: its columns, how an event becomes one, and
+// its canonical bytes, which the writer chains and verify_audit() checks.
+// Both compute them from the row's typed values, so a row read back gives
+// exactly the bytes it was written with.
+#pragma once
+
+#include "pg/base/postgres_c.h"
+
+#include "core/audit/chain.h"
+#include "pg/audit/queue.h"
+
+namespace listguard::pg {
+
+// Columns of listguard.audit_log, in table order.
+enum AuditColumn {
+    kId,
+    kLoggedAt,
+    kKind,
+    kSessionUser,
+    kCurrentUser,
+    kClientAddr,
+    kApplicationName,
+    kBackendPid,
+    kXid,
+    kAccount,
+    kList,
+    kRelation,
+    kEmailDigests,
+    kCounts,
+    kDetail,
+    kPrevLink,
+    kLink,
+    kAuditColumns
+};
+
+extern const Oid kAuditColumnTypes[kAuditColumns];
+
+// The row for an event (all columns but kLink), with the given id and
+// previous link.
+void audit_row_from_event(const AuditEvent& event, int64 id, const uint8* prev_link, Datum* values, bool* nulls);
+
+// A new bytea holding a copy of the given octets.
+Datum bytea_datum(const uint8* data, size_t size);
+
+// The chain link of a row, from its values (kLink ignored).
+void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out);
+
+} // namespace listguard::pg

@@ -1,0 +1,57 @@
+#include "pg/base/catalog.h"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "utils/acl.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+}
+
+namespace listguard::pg {
+
+namespace {
+
+ListguardObjects objects;
+bool objects_valid = false;
+
+} // namespace
+
+const ListguardObjects& listguard_objects()
+{
+    if (objects_valid)
+        return objects;
+    ListguardObjects found;
+    found.schema = get_namespace_oid("listguard", true);
+    if (OidIsValid(found.schema)) {
+        found.email_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("email"),
+                                           ObjectIdGetDatum(found.schema));
+        found.grants = get_relname_relid("grants", found.schema);
+        found.protected_tables = get_relname_relid("protected_tables", found.schema);
+        found.audit_log = get_relname_relid("audit_log", found.schema);
+    }
+    objects = found;
+    // Only a complete set is remembered: the extension may be created (or
+    // be half-way through its script) later in this session.
+    objects_valid = OidIsValid(found.email_type) && OidIsValid(found.grants) && OidIsValid(found.protected_tables) &&
+                    OidIsValid(found.audit_log);
+    return objects;
+}
+
+void forget_listguard_objects() noexcept { objects_valid = false; }
+
+const ListguardObjects& remembered_listguard_objects() noexcept
+{
+    static const ListguardObjects none;
+    return objects_valid ? objects : none;
+}
+
+bool is_remembered_listguard_table(Oid relid) noexcept
+{
+    return objects_valid && OidIsValid(relid) &&
+           (relid == objects.grants || relid == objects.protected_tables || relid == objects.audit_log);
+}
+
+Oid admin_role() { return get_role_oid("listguard_admin", true); }
+
+} // namespace listguard::pg

@@ -1,0 +1,31 @@
+// The OIDs of listguard's own objects in the current database, looked up
+// once and forgotten when the relcache says they may have changed.
+#pragma once
+
+#include "pg/base/postgres_c.h"
+
+namespace listguard::pg {
+
+struct ListguardObjects {
+    Oid schema = InvalidOid;          // listguard (InvalidOid: extension not installed here)
+    Oid email_type = InvalidOid;      // listguard.email
+    Oid grants = InvalidOid;          // listguard.grants
+    Oid protected_tables = InvalidOid; // listguard.protected_tables
+    Oid audit_log = InvalidOid;       // listguard.audit_log
+};
+
+const ListguardObjects& listguard_objects();
+
+// What is remembered, without reading the catalogs (for abort paths).
+const ListguardObjects& remembered_listguard_objects() noexcept;
+void forget_listguard_objects() noexcept;
+
+// True if relid is one of listguard's tables as last looked up. Reads no
+// catalog: safe in invalidation callbacks, which also run in processes that
+// have no database.
+bool is_remembered_listguard_table(Oid relid) noexcept;
+
+// The role listguard_admin, or InvalidOid if it was dropped.
+Oid admin_role();
+
+} // namespace listguard::pg

@@ -1,0 +1,16 @@
+// Module state: settings and the check that listguard was preloaded.
+#pragma once
+
+#include "pg/base/postgres_c.h"
+
+namespace listguard::pg {
+
+extern char* key_file_setting;
+extern bool sealed_output_setting;
+extern int audit_anchor_log_interval_setting;
+
+// Every entry point calls this first: a library loaded outside
+// shared_preload_libraries (its _PG_init refused) must not run at all.
+void require_preload();
+
+} // namespace listguard::pg

@@ -1,0 +1,66 @@
+#include "pg/base/session_info.h"
+
+extern "C" {
+#include "access/xact.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/inet.h"
+}
+
+namespace listguard::pg {
+
+const char* client_address()
+{
+    static char* address = nullptr;
+    if (address != nullptr)
+        return address;
+    // inet_client_addr() is null for a Unix socket and for processes
+    // without a client.
+    LOCAL_FCINFO(call, 0);
+    InitFunctionCallInfoData(*call, nullptr, 0, InvalidOid, nullptr, nullptr);
+    Datum inet = inet_client_addr(call);
+    char* text = call->isnull ? pstrdup("") : DatumGetCString(DirectFunctionCall1(inet_out, inet));
+    char* slash = strchr(text, '/'); // inet_out writes no /32 for a host, but be sure
+    if (slash != nullptr)
+        *slash = '\0';
+    address = MemoryContextStrdup(TopMemoryContext, text);
+    return address;
+}
+
+namespace {
+
+// Role names, remembered by OID so that events can be recorded where the
+// catalogs cannot be read (while a transaction aborts).
+struct NameCache {
+    Oid role = InvalidOid;
+    char name[NAMEDATALEN] = "";
+};
+
+const char* role_name(NameCache& cache, Oid role)
+{
+    if (cache.role != role) {
+        if (!IsTransactionState())
+            return "";
+        const char* name = GetUserNameFromId(role, true);
+        strlcpy(cache.name, name ? name : "", sizeof cache.name);
+        cache.role = role;
+    }
+    return cache.name;
+}
+
+NameCache session_cache;
+NameCache current_cache;
+
+} // namespace
+
+SessionInfo session_info()
+{
+    SessionInfo info;
+    info.session_user = role_name(session_cache, GetSessionUserId());
+    info.current_user = role_name(current_cache, GetUserId());
+    info.client_addr = client_address();
+    info.application_name = application_name ? application_name : "";
+    return info;
+}
+
+} // namespace listguard::pg

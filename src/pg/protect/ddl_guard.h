@@ -1,0 +1,12 @@
+// The ProcessUtility hook: DDL that would switch off a protected table's
+// protection is for admins only, and no one may turn a listguard.email
+// column into text (it would replace addresses with masks).
+#pragma once
+
+#include "pg/base/postgres_c.h"
+
+namespace listguard::pg {
+
+void install_ddl_guard();
+
+} // namespace listguard::pg

@@ -1,0 +1,181 @@
+#include "pg/quota/charge.h"
+
+#include "pg/audit/events.h"
+#include "pg/quota/store.h"
+
+extern "C" {
+#include "access/xact.h"
+#include "storage/ipc.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/timestamp.h"
+}
+
+namespace listguard::pg {
+
+namespace {
+
+// What this backend has reserved and not yet used, per grant. A handful of
+// grants per session at most; a small array is enough.
+struct Held {
+    int64 grant_id;
+    int64 window_start;
+    int64 window_seconds;
+    int64 remaining;
+    bool exhausted; // the shared count was used up in this window
+};
+constexpr int kHeld = 16;
+Held held[kHeld];
+int held_count = 0;
+bool exit_hook_installed = false;
+TimestampTz warned_statement = 0;
+
+void give_back_all()
+{
+    for (int i = 0; i < held_count; i++)
+        give_back_quota(held[i].grant_id, held[i].window_start, held[i].remaining);
+    held_count = 0;
+}
+
+void on_xact(XactEvent event, void*)
+{
+    switch (event) {
+    case XACT_EVENT_COMMIT:
+    case XACT_EVENT_ABORT:
+    case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_PARALLEL_ABORT:
+    case XACT_EVENT_PREPARE:
+        give_back_all();
+        break;
+    default:
+        break;
+    }
+}
+
+void on_exit(int, Datum) { give_back_all(); }
+
+Held* held_for(int64 grant_id)
+{
+    for (int i = 0; i < held_count; i++)
+        if (held[i].grant_id == grant_id)
+            return &held[i];
+    if (held_count == kHeld) {
+        give_back_quota(held[0].grant_id, held[0].window_start, held[0].remaining);
+        held[0] = held[--held_count];
+    }
+    Held* h = &held[held_count++];
+    *h = Held{grant_id, 0, 0, 0, false};
+    return h;
+}
+
+const char* unit_name(int64 seconds)
+{
+    switch (seconds) {
+    case 1:
+        return "second";
+    case 60:
+        return "minute";
+    case 3600:
+        return "hour";
+    case 86400:
+        return "day";
+    default:
+        return "week";
+    }
+}
+
+char* scope_text(const Grant& grant)
+{
+    if (!grant.account)
+        return pstrdup("every account");
+    if (!grant.list)
+        return psprintf("account %lld (every list)", static_cast<long long>(*grant.account));
+    return psprintf("account %lld, list %lld", static_cast<long long>(*grant.account),
+                    static_cast<long long>(*grant.list));
+}
+
+void report_exceeded(const Grant& grant, int64 window_start)
+{
+    // With on_exceed = 'mask' every further value of the statement is masked:
+    // one event and one warning per statement are enough.
+    TimestampTz statement = GetCurrentStatementStartTimestamp();
+    if (grant.mask_on_exceed && statement == warned_statement)
+        return;
+    warned_statement = statement;
+
+    const char* role = GetUserNameFromId(GetUserId(), false);
+    char* scope = scope_text(grant);
+    TimestampTz resets = time_t_to_timestamptz(static_cast<pg_time_t>(window_start + grant.quota_window));
+    const char* resets_text = timestamptz_to_str(resets);
+    StringInfoData json;
+    initStringInfo(&json);
+    appendStringInfo(&json, "{\"grant\": %lld, \"role\": ", static_cast<long long>(grant.id));
+    escape_json(&json, role);
+    appendStringInfoString(&json, ", \"scope\": ");
+    escape_json(&json, scope);
+    appendStringInfo(&json, ", \"quota\": \"%lld/%s\", \"on_exceed\": \"%s\"}",
+                     static_cast<long long>(grant.quota_limit), unit_name(grant.quota_window),
+                     grant.mask_on_exceed ? "mask" : "error");
+    EventScope event_scope;
+    event_scope.account = grant.account;
+    event_scope.list = grant.list;
+    record_event(EventKind::QuotaExceeded, json.data, event_scope);
+
+    if (!grant.mask_on_exceed)
+        ereport(ERROR, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
+                        errmsg("export quota exceeded for role \"%s\"", role),
+                        errdetail("Grant %lld allows %lld clear addresses per %s on %s; the window resets at %s.",
+                                  static_cast<long long>(grant.id), static_cast<long long>(grant.quota_limit),
+                                  unit_name(grant.quota_window), scope, resets_text),
+                        errhint("Wait for the window to reset, or ask an administrator for a larger quota.")));
+    ereport(WARNING, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
+                      errmsg("export quota exceeded for role \"%s\"; showing masked addresses", role),
+                      errdetail("Grant %lld allows %lld clear addresses per %s on %s; the window resets at %s.",
+                                static_cast<long long>(grant.id), static_cast<long long>(grant.quota_limit),
+                                unit_name(grant.quota_window), scope, resets_text)));
+}
+
+} // namespace
+
+bool charge_clear_reveal(const Grant& grant)
+{
+    if (!grant.has_quota())
+        return true;
+    Held* h = held_for(grant.id);
+    int64 now = static_cast<int64>(timestamptz_to_time_t(GetCurrentStatementStartTimestamp()));
+    // Reveals held from a window that has since ended are not used: they
+    // counted in that window.
+    bool window_open = now < h->window_start + h->window_seconds;
+    if (h->remaining > 0 && window_open) {
+        h->remaining--;
+        return true;
+    }
+    // Used up in this window already: no need to ask shared memory again.
+    if (h->exhausted && window_open) {
+        report_exceeded(grant, h->window_start);
+        return false;
+    }
+    if (!exit_hook_installed) {
+        before_shmem_exit(on_exit, 0);
+        exit_hook_installed = true;
+    }
+    give_back_quota(h->grant_id, h->window_start, h->remaining);
+    h->remaining = 0;
+    int64 clock = static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp()));
+    Reservation r = reserve_quota(grant.id, grant.quota_limit, grant.quota_window, clock,
+                                  reservation_size(grant.quota_limit));
+    h->window_start = r.window_start;
+    h->window_seconds = grant.quota_window;
+    h->exhausted = r.granted == 0;
+    if (r.granted > 0) {
+        h->remaining = r.granted - 1;
+        return true;
+    }
+    report_exceeded(grant, r.window_start);
+    return false;
+}
+
+void install_quota_charging() { RegisterXactCallback(on_xact, nullptr); }
+
+} // namespace listguard::pg

@@ -1,0 +1,60 @@
+// The background worker that saves export-quota counters every
+// listguard.quota_save_interval, so that a crash loses at most one interval's
+// charges. (A clean shutdown saves them in the postmaster.) It needs shared
+// memory only, no database, so it runs on standbys too.
+#include "pg/quota/saver.h"
+
+#include "pg/quota/store.h"
+
+extern "C" {
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "utils/guc.h"
+
+PGDLLEXPORT void listguard_quota_saver_main(Datum);
+}
+
+namespace listguard::pg {
+
+void register_quota_worker()
+{
+    BackgroundWorker worker;
+    memset(&worker, 0, sizeof worker);
+    worker.bgw_flags = BGWORKER_SHMEM_ACCESS;
+    worker.bgw_start_time = BgWorkerStart_PostmasterStart;
+    worker.bgw_restart_time = 5;
+    snprintf(worker.bgw_library_name, BGW_MAXLEN, "listguard");
+    snprintf(worker.bgw_function_name, BGW_MAXLEN, "listguard_quota_saver_main");
+    snprintf(worker.bgw_name, BGW_MAXLEN, "listguard quota saver");
+    snprintf(worker.bgw_type, BGW_MAXLEN, "listguard quota saver");
+    RegisterBackgroundWorker(&worker);
+}
+
+} // namespace listguard::pg
+
+void listguard_quota_saver_main(Datum)
+{
+    using namespace listguard::pg;
+    pqsignal(SIGTERM, SignalHandlerForShutdownRequest);
+    pqsignal(SIGHUP, SignalHandlerForConfigReload);
+    BackgroundWorkerUnblockSignals();
+
+    while (!ShutdownRequestPending) {
+        int interval = quota_save_interval_setting > 0 ? quota_save_interval_setting : 60000;
+        (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, interval, PG_WAIT_EXTENSION);
+        ResetLatch(MyLatch);
+        CHECK_FOR_INTERRUPTS();
+        if (ConfigReloadPending) {
+            ConfigReloadPending = false;
+            ProcessConfigFile(PGC_SIGHUP);
+        }
+        if (quota_save_interval_setting > 0)
+            save_quota_state_if_dirty();
+    }
+    save_quota_state_if_dirty();
+    proc_exit(0);
+}

@@ -1,0 +1,322 @@
+#include "pg/quota/store.h"
+
+#include <cstdio>
+
+extern "C" {
+#include "common/hashfn.h"
+#include "port/atomics.h"
+#include "storage/fd.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "storage/spin.h"
+#include "utils/hsearch.h"
+#include "utils/timestamp.h"
+}
+
+namespace listguard::pg {
+
+int max_quota_slots_setting = 1024;
+int quota_save_interval_setting = 1000;
+
+namespace {
+
+constexpr const char* kDirectory = "pg_listguard";
+constexpr const char* kFile = "pg_listguard/quota.state";
+constexpr const char* kTempFile = "pg_listguard/quota.state.tmp";
+constexpr uint32 kFileMagic = 0x4c475131; // "LGQ1"
+
+struct SlotKey {
+    Oid database;
+    Oid padding; // zeroed: HASH_BLOBS hashes every byte
+    int64 grant_id;
+};
+
+struct Slot {
+    SlotKey key;
+    slock_t lock; // protects window
+    QuotaWindow window;
+    int64 window_seconds;
+};
+
+struct Shared {
+    LWLock* lock; // protects the slot table's membership (not the counters)
+    pg_atomic_uint32 dirty;
+};
+
+struct FileEntry {
+    SlotKey key;
+    QuotaWindow window;
+    int64 window_seconds;
+};
+
+Shared* shared = nullptr;
+HTAB* slots = nullptr;
+
+SlotKey key_of(Oid database, int64 grant_id)
+{
+    SlotKey key;
+    memset(&key, 0, sizeof key);
+    key.database = database;
+    key.grant_id = grant_id;
+    return key;
+}
+
+int64 now_seconds() { return static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp())); }
+
+
+// Loads saved counters into fresh shared memory (postmaster, startup or
+// crash restart). A missing or unreadable file means starting from zero,
+// which a LOG line says.
+void load_state()
+{
+    FILE* file = AllocateFile(kFile, PG_BINARY_R);
+    if (file == nullptr) {
+        if (errno != ENOENT)
+            ereport(LOG, (errcode_for_file_access(), errmsg("could not read listguard quota state \"%s\": %m", kFile)));
+        return;
+    }
+    uint32 magic = 0;
+    int32 count = 0;
+    bool ok = fread(&magic, sizeof magic, 1, file) == 1 && magic == kFileMagic &&
+              fread(&count, sizeof count, 1, file) == 1 && count >= 0;
+    int loaded = 0;
+    int64 now = now_seconds();
+    for (int i = 0; ok && i < count; i++) {
+        FileEntry e;
+        if (fread(&e, sizeof e, 1, file) != 1) {
+            ok = false;
+            break;
+        }
+        if (window_over(e.window, e.window_seconds, now))
+            continue; // that window is over: nothing to keep
+        bool found;
+        auto* slot = static_cast<Slot*>(hash_search(slots, &e.key, HASH_ENTER_NULL, &found));
+        if (slot == nullptr)
+            break;
+        SpinLockInit(&slot->lock);
+        slot->window = e.window;
+        slot->window_seconds = e.window_seconds;
+        loaded++;
+    }
+    FreeFile(file);
+    if (!ok)
+        ereport(LOG, (errmsg("listguard quota state \"%s\" is damaged; quotas start from the counts read so far",
+                             kFile)));
+    else if (loaded > 0)
+        ereport(LOG, (errmsg("listguard restored %d export-quota counters", loaded)));
+}
+
+void save_state()
+{
+    if (shared == nullptr)
+        return;
+    pg_atomic_write_u32(&shared->dirty, 0);
+    int capacity = max_quota_slots_setting;
+    auto* entries = static_cast<FileEntry*>(palloc(sizeof(FileEntry) * Max(capacity, 1)));
+    int count = 0;
+    LWLockAcquire(shared->lock, LW_SHARED);
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, slots);
+    Slot* slot;
+    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
+        if (count == capacity) {
+            hash_seq_term(&status);
+            break;
+        }
+        FileEntry& e = entries[count++];
+        e.key = slot->key;
+        SpinLockAcquire(&slot->lock);
+        e.window = slot->window;
+        SpinLockRelease(&slot->lock);
+        e.window_seconds = slot->window_seconds;
+    }
+    LWLockRelease(shared->lock);
+
+    (void) MakePGDirectory(kDirectory);
+    FILE* file = AllocateFile(kTempFile, PG_BINARY_W);
+    bool ok = file != nullptr;
+    if (ok) {
+        int32 n = count;
+        ok = fwrite(&kFileMagic, sizeof kFileMagic, 1, file) == 1 && fwrite(&n, sizeof n, 1, file) == 1 &&
+             (count == 0 || fwrite(entries, sizeof(FileEntry), count, file) == static_cast<size_t>(count)) &&
+             fflush(file) == 0 && pg_fsync(fileno(file)) == 0;
+        ok = FreeFile(file) == 0 && ok;
+    }
+    pfree(entries);
+    if (!ok || durable_rename(kTempFile, kFile, LOG) != 0) {
+        ereport(LOG, (errcode_for_file_access(), errmsg("could not save listguard quota state \"%s\": %m", kFile)));
+        pg_atomic_write_u32(&shared->dirty, 1);
+    }
+}
+
+// At a clean shutdown the postmaster saves the final counts. After a crash
+// shared memory is not trusted: the last periodic save is what counts.
+void save_at_shutdown(int code, Datum)
+{
+    if (code == 0)
+        save_state();
+}
+
+// Finds a grant's slot, creating it (and, when the table is full, reusing
+// slots whose window is over) if needed.
+Slot* slot_for(Oid database, int64 grant_id, int64 window_seconds, int64 now)
+{
+    SlotKey key = key_of(database, grant_id);
+    LWLockAcquire(shared->lock, LW_SHARED);
+    auto* slot = static_cast<Slot*>(hash_search(slots, &key, HASH_FIND, nullptr));
+    LWLockRelease(shared->lock);
+    if (slot != nullptr)
+        return slot;
+
+    LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+    bool found;
+    slot = static_cast<Slot*>(hash_search(slots, &key, HASH_ENTER_NULL, &found));
+    if (slot == nullptr) {
+        // Full: forget slots whose window has ended (their count no longer
+        // matters), then try again.
+        HASH_SEQ_STATUS status;
+        hash_seq_init(&status, slots);
+        Slot* s;
+        while ((s = static_cast<Slot*>(hash_seq_search(&status))) != nullptr)
+            if (window_over(s->window, s->window_seconds, now))
+                hash_search(slots, &s->key, HASH_REMOVE, nullptr);
+        slot = static_cast<Slot*>(hash_search(slots, &key, HASH_ENTER_NULL, &found));
+    }
+    if (slot != nullptr && !found) {
+        SpinLockInit(&slot->lock);
+        slot->window = QuotaWindow{};
+        slot->window_seconds = window_seconds;
+    }
+    LWLockRelease(shared->lock);
+    if (slot == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+                        errmsg("too many export quotas in use at once"),
+                        errdetail("All %d quota slots hold a window that has not ended.", max_quota_slots_setting),
+                        errhint("Raise listguard.max_quota_slots (needs a restart).")));
+    return slot;
+}
+
+void require_shared()
+{
+    if (shared == nullptr)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("listguard quota memory is not initialised"),
+                        errhint("listguard must be loaded via shared_preload_libraries.")));
+}
+
+} // namespace
+
+Size quota_shared_size()
+{
+    return add_size(MAXALIGN(sizeof(Shared)), hash_estimate_size(max_quota_slots_setting, sizeof(Slot)));
+}
+
+bool attach_quota_shared()
+{
+    bool found;
+    shared = static_cast<Shared*>(ShmemInitStruct("listguard quota", sizeof(Shared), &found));
+    if (!found) {
+        shared->lock = &(GetNamedLWLockTranche("listguard"))->lock;
+        pg_atomic_init_u32(&shared->dirty, 0);
+    }
+    HASHCTL info;
+    info.keysize = sizeof(SlotKey);
+    info.entrysize = sizeof(Slot);
+    slots = ShmemInitHash("listguard quota slots", max_quota_slots_setting, max_quota_slots_setting, &info,
+                          HASH_ELEM | HASH_BLOBS | HASH_FIXED_SIZE);
+    return !found;
+}
+
+void quota_postmaster_startup(bool fresh)
+{
+    on_shmem_exit(save_at_shutdown, 0);
+    if (fresh)
+        load_state();
+}
+
+Reservation reserve_quota(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted)
+{
+    require_shared();
+    Slot* slot = slot_for(MyDatabaseId, grant_id, window_seconds, now);
+    SlotKey key = key_of(MyDatabaseId, grant_id);
+    // Slots are only removed under the exclusive lock; holding it shared
+    // keeps this one ours while its counters change.
+    LWLockAcquire(shared->lock, LW_SHARED);
+    Reservation r{0, 0};
+    if (memcmp(&slot->key, &key, sizeof key) == 0) {
+        SpinLockAcquire(&slot->lock);
+        slot->window_seconds = window_seconds;
+        r = reserve(slot->window, limit, window_seconds, now, wanted);
+        SpinLockRelease(&slot->lock);
+    }
+    LWLockRelease(shared->lock);
+    if (r.window_start == 0) // the slot was reused meanwhile: take a fresh one
+        return reserve_quota(grant_id, limit, window_seconds, now, wanted);
+    pg_atomic_write_u32(&shared->dirty, 1);
+    return r;
+}
+
+void give_back_quota(int64 grant_id, int64 window_start, int64 unused)
+{
+    if (shared == nullptr || unused <= 0)
+        return;
+    SlotKey key = key_of(MyDatabaseId, grant_id);
+    LWLockAcquire(shared->lock, LW_SHARED);
+    auto* slot = static_cast<Slot*>(hash_search(slots, &key, HASH_FIND, nullptr));
+    if (slot != nullptr) {
+        SpinLockAcquire(&slot->lock);
+        give_back(slot->window, window_start, unused);
+        SpinLockRelease(&slot->lock);
+    }
+    LWLockRelease(shared->lock);
+    pg_atomic_write_u32(&shared->dirty, 1);
+}
+
+QuotaWindow quota_window_of(Oid database, int64 grant_id)
+{
+    QuotaWindow w;
+    if (shared == nullptr)
+        return w;
+    SlotKey key = key_of(database, grant_id);
+    LWLockAcquire(shared->lock, LW_SHARED);
+    auto* slot = static_cast<Slot*>(hash_search(slots, &key, HASH_FIND, nullptr));
+    if (slot != nullptr) {
+        SpinLockAcquire(&slot->lock);
+        w = slot->window;
+        SpinLockRelease(&slot->lock);
+    }
+    LWLockRelease(shared->lock);
+    return w;
+}
+
+QuotaSnapshot* quota_snapshot(Oid database, int* count)
+{
+    *count = 0;
+    if (shared == nullptr)
+        return nullptr;
+    auto* result = static_cast<QuotaSnapshot*>(palloc(sizeof(QuotaSnapshot) * Max(max_quota_slots_setting, 1)));
+    LWLockAcquire(shared->lock, LW_SHARED);
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, slots);
+    Slot* slot;
+    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
+        if (slot->key.database != database || *count >= max_quota_slots_setting)
+            continue;
+        QuotaSnapshot& s = result[(*count)++];
+        s.grant_id = slot->key.grant_id;
+        SpinLockAcquire(&slot->lock);
+        s.window = slot->window;
+        SpinLockRelease(&slot->lock);
+    }
+    LWLockRelease(shared->lock);
+    return result;
+}
+
+void save_quota_state_if_dirty()
+{
+    if (shared != nullptr && pg_atomic_read_u32(&shared->dirty) != 0)
+        save_state();
+}
+
+} // namespace listguard::pg

@@ -1,0 +1,24 @@
+#include "pg/type/value.h"
+
+#include <cstring>
+
+namespace listguard::pg {
+
+EmailBytes email_bytes(struct varlena* value)
+{
+    EmailBytes bytes{reinterpret_cast<const std::uint8_t*>(VARDATA_ANY(value)), VARSIZE_ANY_EXHDR(value)};
+    if (unlikely(bytes.size < sealed::kHeaderSize))
+        ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("stored listguard.email value is corrupted"),
+                        errdetail("It is %zu octets long, shorter than any listguard format.", bytes.size)));
+    return bytes;
+}
+
+Datum email_datum(const std::uint8_t* data, std::size_t size)
+{
+    auto* result = static_cast<struct varlena*>(palloc(VARHDRSZ + size));
+    SET_VARSIZE(result, VARHDRSZ + size);
+    std::memcpy(VARDATA(result), data, size);
+    return PointerGetDatum(result);
+}
+
+} // namespace listguard::pg

@@ -1,0 +1,25 @@
+// Access to the stored bytes of a listguard.email datum.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "pg/base/postgres_c.h"
+
+#include "core/email/sealed_email.h"
+
+namespace listguard::pg {
+
+struct EmailBytes {
+    const std::uint8_t* data;
+    std::size_t size;
+};
+
+// The value's stored bytes (no copy for inline values). Reports corrupted
+// data if the value is too short to hold a header.
+EmailBytes email_bytes(struct varlena* value);
+
+// A new datum holding a copy of the given stored bytes.
+Datum email_datum(const std::uint8_t* data, std::size_t size);
+
+} // namespace listguard::pg
