@@ -5,6 +5,7 @@
 
 using listguard::ErrorKind;
 using listguard::parse_quota;
+using listguard::quota_unit_name;
 using listguard::test::error_detail;
 
 TEST(Quota, ParsesEveryUnit)
@@ -30,4 +31,16 @@ TEST(Quota, RejectsWhatDoesNotParse)
     EXPECT_EQ(detail("5/days"), "The unit must be second, minute, hour, day or week.");
     EXPECT_EQ(detail("5/fortnight"), "The unit must be second, minute, hour, day or week.");
     EXPECT_EQ(detail("5/"), "The unit must be second, minute, hour, day or week.");
+}
+
+TEST(Quota, UnitNamesComeFromTheSameTableAsParsing)
+{
+    for (const char* unit : {"second", "minute", "hour", "day", "week"})
+        EXPECT_EQ(quota_unit_name(parse_quota(std::string("1/") + unit).window_seconds), unit);
+}
+
+TEST(Quota, OtherWindowsHaveNoUnitName)
+{
+    EXPECT_EQ(quota_unit_name(7200), "");
+    EXPECT_EQ(quota_unit_name(2 * 604800), "");
 }

@@ -4,9 +4,9 @@
 
 #include "core/crypto/hkdf.h"
 #include "core/crypto/keyed_digest.h"
+#include "core/crypto/secret.h"
 #include "core/email/pseudonym.h"
 #include "core/email/sealed_email.h"
-#include "core/crypto/secret.h"
 
 namespace listguard {
 

@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "core/error.h"
 #include "core/email/idna.h"
+#include "core/error.h"
 
 namespace listguard {
 
@@ -181,6 +181,18 @@ std::size_t parse_local(std::string_view s, char* out, std::size_t& out_len)
     }
     return i;
 }
+
+} // namespace
+
+bool is_ascii(std::string_view text) noexcept
+{
+    for (unsigned char c : text)
+        if (c >= 0x80)
+            return false;
+    return true;
+}
+
+namespace {
 
 // Validates the domain and writes its canonical (lower-case ASCII) form.
 std::size_t canonical_domain(std::string_view domain, char* out, std::size_t capacity)

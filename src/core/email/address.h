@@ -41,4 +41,8 @@ struct AddressParts {
 };
 AddressParts split_address(std::string_view display) noexcept;
 
+// True if every octet is 7-bit ASCII (such text is the same in UTF-8 and in
+// every server encoding).
+bool is_ascii(std::string_view text) noexcept;
+
 } // namespace listguard

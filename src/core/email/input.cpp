@@ -3,10 +3,10 @@
 #include <openssl/crypto.h>
 
 #include "core/email/address.h"
-#include "core/error.h"
 #include "core/email/mask.h"
 #include "core/email/pseudonym.h"
 #include "core/email/token.h"
+#include "core/error.h"
 
 namespace listguard {
 

@@ -3,8 +3,8 @@
 #include <cstring>
 #include <string>
 
-#include "core/email/address.h"
 #include "core/crypto/hkdf.h"
+#include "core/email/address.h"
 #include "core/email/idna.h"
 
 namespace listguard {
@@ -13,14 +13,6 @@ namespace {
 
 constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567"; // RFC 4648 base32, lower case
 constexpr std::size_t kMaxCachedAccounts = 4096;
-
-bool is_ascii(std::string_view s)
-{
-    for (unsigned char c : s)
-        if (c >= 0x80)
-            return false;
-    return true;
-}
 
 } // namespace
 

@@ -6,8 +6,8 @@
 
 #include <openssl/crypto.h>
 
-#include "core/error.h"
 #include "core/crypto/hkdf.h"
+#include "core/error.h"
 
 namespace listguard {
 

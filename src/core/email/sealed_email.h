@@ -15,10 +15,10 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/email/address.h"
 #include "core/crypto/aes_siv.h"
 #include "core/crypto/keyed_digest.h"
 #include "core/crypto/secret.h"
+#include "core/email/address.h"
 
 namespace listguard {
 

@@ -26,6 +26,12 @@ std::string_view trim(std::string_view s)
     return s;
 }
 
+struct Unit {
+    std::string_view name;
+    std::int64_t seconds;
+};
+constexpr Unit kUnits[] = {{"second", 1}, {"minute", 60}, {"hour", 3600}, {"day", 86400}, {"week", 604800}};
+
 bool equals_ignoring_case(std::string_view a, std::string_view b)
 {
     if (a.size() != b.size())
@@ -58,14 +64,18 @@ Quota parse_quota(std::string_view text)
     if (limit == 0)
         reject("The count must be at least 1.");
 
-    static constexpr struct {
-        std::string_view name;
-        std::int64_t seconds;
-    } kUnits[] = {{"second", 1}, {"minute", 60}, {"hour", 3600}, {"day", 86400}, {"week", 604800}};
-    for (const auto& u : kUnits)
+    for (const Unit& u : kUnits)
         if (equals_ignoring_case(unit, u.name))
             return Quota{limit, u.seconds};
     reject("The unit must be second, minute, hour, day or week.");
+}
+
+std::string_view quota_unit_name(std::int64_t window_seconds) noexcept
+{
+    for (const Unit& u : kUnits)
+        if (u.seconds == window_seconds)
+            return u.name;
+    return {};
 }
 
 } // namespace listguard

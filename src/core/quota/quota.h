@@ -16,4 +16,8 @@ struct Quota {
 // Error(InvalidParameter) with a detail saying what is wrong.
 Quota parse_quota(std::string_view text);
 
+// The unit of a window ("day"), or empty for a window that is not one of
+// the units (a grant table edited by hand).
+std::string_view quota_unit_name(std::int64_t window_seconds) noexcept;
+
 } // namespace listguard

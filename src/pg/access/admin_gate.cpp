@@ -1,8 +1,8 @@
 #include "pg/access/admin_gate.h"
 
+#include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/module.h"
-#include "pg/access/roles.h"
 
 extern "C" {
 #include "access/htup_details.h"

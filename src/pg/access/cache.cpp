@@ -5,9 +5,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "pg/access/roles.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
-#include "pg/access/roles.h"
 #include "pg/base/session_info.h"
 
 #include "core/access/network.h"
@@ -101,16 +101,6 @@ bool network_allowed(Datum networks)
     });
 }
 
-int attnum(Relation rel, const char* name)
-{
-    AttrNumber n = get_attnum(RelationGetRelid(rel), name);
-    if (n == InvalidAttrNumber)
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
-                        errmsg("listguard.grants has no column \"%s\"", name),
-                        errhint("Reinstall or update the listguard extension.")));
-    return n;
-}
-
 // Reads the grants that apply to role into a palloc'd array (in the current
 // memory context: invalidations may reset the cache while the table is
 // being opened).
@@ -121,23 +111,19 @@ Grant* load_grants(Oid role, int* count)
     if (!OidIsValid(grants_oid))
         return nullptr;
 
-    Relation rel = table_open(grants_oid, AccessShareLock);
-    TupleDesc desc = RelationGetDescr(rel);
-    int a_id = attnum(rel, "id"), a_grantee = attnum(rel, "grantee"), a_account = attnum(rel, "account"),
-        a_list = attnum(rel, "list"), a_reveal = attnum(rel, "reveal"), a_write = attnum(rel, "can_write"),
-        a_limit = attnum(rel, "quota_limit"), a_window = attnum(rel, "quota_window"),
-        a_exceed = attnum(rel, "on_exceed"), a_until = attnum(rel, "valid_until"),
-        a_networks = attnum(rel, "from_networks");
+    auto column = [grants_oid](const char* name) { return listguard_column(grants_oid, name); };
+    AttrNumber a_id = column("id"), a_grantee = column("grantee"), a_account = column("account"),
+               a_list = column("list"), a_reveal = column("reveal"), a_write = column("can_write"),
+               a_limit = column("quota_limit"), a_window = column("quota_window"), a_exceed = column("on_exceed"),
+               a_until = column("valid_until"), a_networks = column("from_networks");
 
     int capacity = 16;
     Grant* result = static_cast<Grant*>(palloc(sizeof(Grant) * capacity));
-    SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
-    HeapTuple tuple;
-    while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
+    scan_listguard_table(grants_oid, [&](HeapTuple tuple, TupleDesc desc) {
         bool isnull;
         Oid grantee = DatumGetObjectId(heap_getattr(tuple, a_grantee, desc, &isnull));
         if (isnull || !role_receives_grants_of(role, grantee))
-            continue;
+            return true;
         if (*count == capacity) {
             capacity *= 2;
             result = static_cast<Grant*>(repalloc(result, sizeof(Grant) * capacity));
@@ -167,9 +153,8 @@ Grant* load_grants(Oid role, int* count)
         d = heap_getattr(tuple, a_networks, desc, &isnull);
         g.network_allowed = isnull || network_allowed(d);
         new (&result[(*count)++]) Grant(g);
-    }
-    systable_endscan(scan);
-    table_close(rel, AccessShareLock);
+        return true;
+    });
     return result;
 }
 
@@ -207,18 +192,6 @@ const RoleEntry* grants_of(Oid role)
         new (&entry->grants[i]) Grant(loaded[i]);
     return entry;
 }
-
-// Invalidation callbacks must not read catalogs (they also run in the
-// launchers, which have no database): they only drop what is remembered.
-void on_relcache(Datum, Oid relid)
-{
-    if (relid == InvalidOid || is_remembered_listguard_table(relid)) {
-        forget_listguard_objects();
-        reset_access_cache();
-    }
-}
-
-void on_syscache(Datum, int, uint32) { reset_access_cache(); }
 
 } // namespace
 
@@ -274,13 +247,6 @@ bool role_has_grant(Oid role, int64 grant_id)
         if (grants->grants[i].id == grant_id)
             return true;
     return false;
-}
-
-void register_access_cache_callbacks()
-{
-    CacheRegisterRelcacheCallback(on_relcache, 0);
-    CacheRegisterSyscacheCallback(AUTHMEMMEMROLE, on_syscache, 0);
-    CacheRegisterSyscacheCallback(AUTHOID, on_syscache, 0);
 }
 
 } // namespace listguard::pg

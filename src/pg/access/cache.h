@@ -20,9 +20,6 @@ Access access_for(Oid role, Stamp scope);
 // True if grant_id is one of the grants that apply to role.
 bool role_has_grant(Oid role, int64 grant_id);
 
-// Registers the invalidation callbacks; called once from _PG_init.
-void register_access_cache_callbacks();
-
 // Forgets every cached decision (for tests and invalidation).
 void reset_access_cache() noexcept;
 

@@ -1,11 +1,11 @@
 // SQL functions over the access model: the row-policy functions, the
 // helpers of the admin functions, and the trigger that tells every session
 // that grants changed.
-#include "pg/access/cache.h"
 #include "pg/access/admin_gate.h"
+#include "pg/access/cache.h"
+#include "pg/access/roles.h"
 #include "pg/base/guard.h"
 #include "pg/base/module.h"
-#include "pg/access/roles.h"
 
 #include "core/quota/quota.h"
 

@@ -1,10 +1,11 @@
 #include "pg/access/reveal.h"
 
-#include <cstring>
-
 #include "pg/access/cache.h"
 #include "pg/audit/events.h"
 #include "pg/base/module.h"
+#include "pg/base/settings.h"
+
+#include "core/access/dump_session.h"
 
 extern "C" {
 #include "utils/guc.h"
@@ -13,29 +14,13 @@ extern "C" {
 
 namespace listguard::pg {
 
-namespace {
-
-// pg_dump names itself in application_name unless PGAPPNAME overrides it,
-// and always turns row_security off (unless --enable-row-security): a
-// session asking for "every row or an error" gets every value or an error,
-// never silent masks either.
-bool in_dump_session()
-{
-    if (!row_security)
-        return true;
-    const char* name = application_name;
-    return name != nullptr && (std::strcmp(name, "pg_dump") == 0 || std::strcmp(name, "pg_dumpall") == 0);
-}
-
-} // namespace
-
 RevealDecision reveal_for(Stamp stamp)
 {
     Oid role = GetUserId();
     Access access = access_for(role, stamp);
     RevealDecision decision{access.reveal, access.grant};
 
-    if (in_dump_session()) {
+    if (is_dump_session(row_security, application_name ? application_name : "")) {
         if (superuser_arg(role))
             return {RevealLevel::Sealed, Grant{}};
         if (decision.level == RevealLevel::Sealed || decision.level == RevealLevel::Clear)

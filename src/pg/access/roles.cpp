@@ -1,7 +1,7 @@
 #include "pg/access/roles.h"
 
-#include "pg/base/catalog.h"
 #include "pg/audit/events.h"
+#include "pg/base/catalog.h"
 
 extern "C" {
 #include "access/htup_details.h"

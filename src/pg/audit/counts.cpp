@@ -2,6 +2,7 @@
 
 #include "pg/audit/events.h"
 #include "pg/base/session_info.h"
+#include "pg/base/settings.h"
 
 extern "C" {
 #include "access/xact.h"
@@ -36,34 +37,7 @@ constexpr int kRows = 256;
 RowCount rows[kRows];
 int row_count = 0;
 
-ExecutorEnd_hook_type previous_executor_end = nullptr;
-
-void executor_end(QueryDesc* query)
-{
-    if (previous_executor_end)
-        previous_executor_end(query);
-    else
-        standard_ExecutorEnd(query);
-    report_clear_reveals();
-}
-
-void on_xact(XactEvent event, void*)
-{
-    switch (event) {
-    case XACT_EVENT_PRE_COMMIT:
-    case XACT_EVENT_PARALLEL_PRE_COMMIT:
-    case XACT_EVENT_PRE_PREPARE:
-    case XACT_EVENT_ABORT:
-    case XACT_EVENT_PARALLEL_ABORT:
-        report_clear_reveals();
-        for (int i = 0; i < row_count; i++)
-            report_row_changes(rows[i].relid, rows[i].op);
-        row_count = 0;
-        break;
-    default:
-        break;
-    }
-}
+void report_clear_reveals();
 
 } // namespace
 
@@ -93,6 +67,18 @@ void count_clear_reveal(const Grant& grant, Stamp scope)
     reveals[reveal_count++] = RevealCount{role, grant.id, scope, 1};
 }
 
+void audit_counts_at_statement_end() { report_clear_reveals(); }
+
+void audit_counts_at_transaction_end()
+{
+    report_clear_reveals();
+    for (int i = 0; i < row_count; i++)
+        report_row_changes(rows[i].relid, rows[i].op);
+    row_count = 0;
+}
+
+namespace {
+
 void report_clear_reveals()
 {
     // Taken out first: recording may fail, and must not record twice.
@@ -109,6 +95,8 @@ void report_clear_reveals()
         record_event(EventKind::ClearReveal, detail, scope);
     }
 }
+
+} // namespace
 
 void count_row_change(Oid relid, char op, Stamp scope)
 {
@@ -164,13 +152,6 @@ void report_row_changes(Oid relid, char op)
         total += mine[i].count;
     }
     emit();
-}
-
-void install_audit_stats()
-{
-    previous_executor_end = ExecutorEnd_hook;
-    ExecutorEnd_hook = executor_end;
-    RegisterXactCallback(on_xact, nullptr);
 }
 
 } // namespace listguard::pg

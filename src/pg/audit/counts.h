@@ -11,7 +11,12 @@
 namespace listguard::pg {
 
 void count_clear_reveal(const Grant& grant, Stamp scope);
-void report_clear_reveals();
+
+// The end of a statement (executor end, utility statement) records its
+// reveal counts; the end of a transaction, committed or not, records
+// whatever is still counted.
+void audit_counts_at_statement_end();
+void audit_counts_at_transaction_end();
 
 // A row operation as a trigger event names it: 'i', 'u' or 'd'; and the
 // operation's name in events.
@@ -20,8 +25,5 @@ const char* row_op_name(char op);
 
 void count_row_change(Oid relid, char op, Stamp scope);
 void report_row_changes(Oid relid, char op);
-
-// ExecutorEnd hook and transaction callback; called from _PG_init.
-void install_audit_stats();
 
 } // namespace listguard::pg

@@ -3,6 +3,7 @@
 #include "pg/audit/queue.h"
 #include "pg/base/catalog.h"
 #include "pg/base/session_info.h"
+#include "pg/base/settings.h"
 
 extern "C" {
 #include "access/xact.h"
@@ -17,9 +18,6 @@ extern "C" {
 }
 
 namespace listguard::pg {
-
-bool log_events_setting = false;
-bool audit_reveals_setting = true;
 
 const char* event_kind_name(EventKind kind) noexcept
 {
@@ -91,7 +89,7 @@ char* event_json(const AuditEvent& e)
     appendStringInfo(&buf, "{\"kind\": \"%s\", \"time\": ", e.kind);
     escape_json(&buf, timestamptz_to_str(e.time));
     appendStringInfoString(&buf, ", \"database\": ");
-    escape_json(&buf, get_database_name(e.database) ? get_database_name(e.database) : "");
+    escape_json(&buf, e.database_name);
     appendStringInfoString(&buf, ", \"session_user\": ");
     escape_json(&buf, e.session_user);
     appendStringInfoString(&buf, ", \"current_user\": ");
@@ -115,22 +113,23 @@ char* event_json(const AuditEvent& e)
     return buf.data;
 }
 
+} // namespace
+
 void log_event(const AuditEvent& e, const char* why)
 {
     ereport(LOG, (errmsg("listguard event%s: %s", why, event_json(e)), errhidestmt(true), errhidecontext(true)));
 }
-
-} // namespace
 
 void record_event(EventKind kind, const char* detail_json, const EventScope& scope)
 {
     // Built in palloc'd memory and copied into the queue: this must not fail
     // part-way through the error path that calls it.
     AuditEvent* e = static_cast<AuditEvent*>(palloc0(sizeof(AuditEvent)));
+    SessionInfo info = session_info();
     e->database = MyDatabaseId;
+    copy_text(e->database_name, sizeof e->database_name, info.database);
     e->time = GetCurrentTimestamp();
     copy_text(e->kind, sizeof e->kind, event_kind_name(kind));
-    SessionInfo info = session_info();
     copy_text(e->session_user, sizeof e->session_user, info.session_user);
     copy_text(e->current_user, sizeof e->current_user, info.current_user);
     copy_text(e->client_addr, sizeof e->client_addr, info.client_addr);

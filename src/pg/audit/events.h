@@ -46,14 +46,17 @@ struct EventScope {
 EventScope scope_of(Stamp stamp, Oid relation = InvalidOid);
 EventScope table_scope(Oid relation);
 
-extern bool log_events_setting;
-extern bool audit_reveals_setting;
-
 // detail_json: a JSON object. Never errors out (an event that cannot be
 // queued is logged), so it is safe just before ereport(ERROR).
 void record_event(EventKind kind, const char* detail_json, const EventScope& scope = {});
 
 // A JSON string literal for a value (escaped, quoted), palloc'd.
 char* json_string(const char* value);
+
+struct AuditEvent;
+
+// The event as one JSON line in the server log; `why` says why it is there
+// ("", " (standby)", " (audit queue full)", ...). Reads no catalog.
+void log_event(const AuditEvent& event, const char* why);
 
 } // namespace listguard::pg

@@ -2,13 +2,13 @@
 // digest of an address (for audit_for()), and the trigger that records any
 // change to listguard.audit_log made outside its writer.
 #include "pg/audit/anchor.h"
+#include "pg/audit/events.h"
 #include "pg/audit/queue.h"
 #include "pg/audit/record.h"
-#include "pg/type/value.h"
-#include "pg/audit/events.h"
 #include "pg/base/guard.h"
 #include "pg/base/keys.h"
 #include "pg/base/module.h"
+#include "pg/type/value.h"
 
 #include "core/email/address.h"
 
@@ -69,7 +69,7 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     MemoryContext caller = CurrentMemoryContext;
     // The anchor first: whatever it names is committed, so the scan sees it.
-    AuditAnchor anchor = read_audit_anchor(MyDatabaseId);
+    Anchor anchor = read_audit_anchor(MyDatabaseId);
 
     int64 checked = 0;
     int64 first_broken = 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pg/base/settings.h"
+
 extern "C" {
 #include "miscadmin.h"
 #include "postmaster/bgworker.h"
@@ -14,8 +16,6 @@ extern "C" {
 }
 
 namespace listguard::pg {
-
-int audit_queue_size_setting = 2048;
 
 namespace {
 

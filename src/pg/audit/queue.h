@@ -15,6 +15,7 @@ constexpr int kAuditMaxDigests = 4;
 
 struct AuditEvent {
     Oid database;
+    char database_name[NAMEDATALEN]; // for the server log, where no catalog can be read
     int64 sequence; // order of acceptance, across the server
     TimestampTz time;
     char kind[32];
@@ -36,8 +37,6 @@ struct AuditEvent {
     int32 detail_length;
     char detail[kAuditDetailMax]; // a JSON object
 };
-
-extern int audit_queue_size_setting;
 
 // Shared memory (see shared_memory.h): its size, and attaching (with
 // AddinShmemInitLock held).

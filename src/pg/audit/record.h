@@ -6,8 +6,9 @@
 
 #include "pg/base/postgres_c.h"
 
-#include "core/audit/chain.h"
 #include "pg/audit/queue.h"
+
+#include "core/audit/chain.h"
 
 namespace listguard::pg {
 

@@ -5,12 +5,13 @@
 // the chain's head (the anchor) to a file beside the server key. It is the
 // only writer of the chain.
 #include "pg/audit/anchor.h"
+#include "pg/audit/events.h"
 #include "pg/audit/queue.h"
 #include "pg/audit/record.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/base/keys.h"
-
+#include "pg/base/settings.h"
 
 extern "C" {
 #include "access/xact.h"
@@ -39,7 +40,6 @@ PGDLLEXPORT void listguard_audit_writer_main(Datum);
 
 namespace listguard::pg {
 
-int audit_anchor_log_interval_setting = 60; // seconds
 extern bool in_audit_writer;
 
 namespace {
@@ -118,7 +118,10 @@ void write_anchor(bool sync)
         }
     }
     char record[kAnchorRecordSize];
-    format_audit_anchor(head.id, head.link, record);
+    Anchor anchor;
+    anchor.id = head.id;
+    memcpy(anchor.link, head.link, kLinkSize);
+    format_anchor(anchor, record);
     if (FileWrite(anchor_file, record, sizeof record, 0, PG_WAIT_EXTENSION) != static_cast<int>(sizeof record))
         ereport(LOG, (errcode_for_file_access(), errmsg("could not write listguard audit anchor: %m")));
     TimestampTz now = GetCurrentTimestamp();
@@ -130,16 +133,17 @@ void write_anchor(bool sync)
     if (audit_anchor_log_interval_setting > 0 &&
         TimestampDifferenceExceeds(last_anchor_log, now, audit_anchor_log_interval_setting * 1000)) {
         last_anchor_log = now;
+        char hex[kLinkHexSize + 1];
+        link_to_hex(head.link, hex);
         ereport(LOG, (errmsg("listguard audit anchor: database %u, event %lld, link %s", my_database,
-                             static_cast<long long>(head.id), audit_link_hex(head.link))));
+                             static_cast<long long>(head.id), hex)));
     }
 }
 
-void log_events_json(const AuditEvent* events, int count, const char* why)
+void log_events(const AuditEvent* events, int count, const char* why)
 {
     for (int i = 0; i < count; i++)
-        ereport(LOG, (errmsg("listguard event (%s): {\"kind\": \"%s\", \"sequence\": %lld, \"detail\": %s}", why,
-                             events[i].kind, static_cast<long long>(events[i].sequence), events[i].detail)));
+        log_event(events[i], why);
 }
 
 void append_batch(const AuditEvent* events, int count);
@@ -181,7 +185,7 @@ void append_batch(const AuditEvent* events, int count)
         PushActiveSnapshot(GetTransactionSnapshot());
         if (!OidIsValid(listguard_objects().audit_log)) {
             // The extension is gone from this database: the log keeps them.
-            log_events_json(events, count, "no audit log in this database");
+            log_events(events, count, " (no audit log in this database)");
         } else {
             if (!head.known)
                 load_head();
@@ -223,7 +227,7 @@ void append_batch(const AuditEvent* events, int count)
         head.known = false;
         insert_plan = nullptr;
         ereport(LOG, (errmsg("listguard audit writer could not append %d events: %s", count, error->message)));
-        log_events_json(events, count, "not appended");
+        log_events(events, count, " (not appended)");
     }
     PG_END_TRY();
 }

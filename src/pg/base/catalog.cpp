@@ -54,4 +54,14 @@ bool is_remembered_listguard_table(Oid relid) noexcept
 
 Oid admin_role() { return get_role_oid("listguard_admin", true); }
 
+AttrNumber listguard_column(Oid relid, const char* name)
+{
+    AttrNumber n = get_attnum(relid, name);
+    if (n == InvalidAttrNumber)
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                        errmsg("listguard table %s has no column \"%s\"", get_rel_name(relid), name),
+                        errhint("Update the listguard extension: ALTER EXTENSION listguard UPDATE.")));
+    return n;
+}
+
 } // namespace listguard::pg

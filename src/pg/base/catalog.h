@@ -4,6 +4,13 @@
 
 #include "pg/base/postgres_c.h"
 
+extern "C" {
+#include "access/genam.h"
+#include "access/table.h"
+#include "storage/lockdefs.h"
+#include "utils/rel.h"
+}
+
 namespace listguard::pg {
 
 struct ListguardObjects {
@@ -27,5 +34,24 @@ bool is_remembered_listguard_table(Oid relid) noexcept;
 
 // The role listguard_admin, or InvalidOid if it was dropped.
 Oid admin_role();
+
+// The number of a column of one of listguard's tables; an error that says
+// to update the extension if the column is not there.
+AttrNumber listguard_column(Oid relid, const char* name);
+
+// Calls row(tuple, desc) for each row of one of listguard's own (small)
+// tables, under the current snapshot, until it returns false.
+template <typename Row>
+void scan_listguard_table(Oid relid, Row&& row)
+{
+    Relation rel = table_open(relid, AccessShareLock);
+    SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
+    HeapTuple tuple;
+    while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+        if (!row(tuple, RelationGetDescr(rel)))
+            break;
+    systable_endscan(scan);
+    table_close(rel, AccessShareLock);
+}
 
 } // namespace listguard::pg

@@ -50,8 +50,6 @@ void PendingError::capture_internal(const char* what) noexcept
 
 void PendingError::raise() const
 {
-    if (pg_error != nullptr)
-        ReThrowError(pg_error);
     ereport(ERROR, (errcode(sqlstate), errmsg_internal("%s", message),
                     detail[0] ? errdetail_internal("%s", detail) : 0, hint[0] ? errhint("%s", hint) : 0));
     pg_unreachable();

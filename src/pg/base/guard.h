@@ -9,19 +9,15 @@
 //    only after the catch block ends, and with no C++ object of fn's frames
 //    still alive, is it raised with ereport(ERROR). Nothing is ereported
 //    inside a catch block (the exception object would never be freed).
-//  * pg_call(fn) wraps PostgreSQL calls made from inside C++ code: a
-//    PostgreSQL error is caught with PG_TRY, copied, and rethrown as a C++
-//    PgError, so C++ frames unwind normally; guarded() re-raises it
-//    unchanged.
 //
-// Entry points keep PostgreSQL calls (palloc, argument access) outside
-// guarded() where they can, and exchange plain data with the C++ part.
+// Hence code inside guarded() calls no PostgreSQL function that can report an
+// error: entry points do their PostgreSQL calls (palloc, argument access,
+// catalog reads) outside guarded() and exchange plain data with the C++
+// part, which only computes.
 #pragma once
 
 #include <exception>
 #include <new>
-#include <type_traits>
-#include <utility>
 
 #include "pg/base/postgres_c.h"
 
@@ -31,14 +27,8 @@ struct TriggerData;
 
 namespace listguard::pg {
 
-// A PostgreSQL error caught while C++ frames were live.
-struct PgError {
-    ErrorData* data;
-};
-
 // Everything needed to report an error, in plain storage.
 struct PendingError {
-    ErrorData* pg_error;
     int sqlstate;
     char message[512];
     char detail[512];
@@ -56,11 +46,8 @@ template <typename Fn>
 auto guarded(Fn&& fn) -> decltype(fn())
 {
     PendingError pending;
-    pending.pg_error = nullptr;
     try {
         return fn();
-    } catch (const PgError& e) {
-        pending.pg_error = e.data;
     } catch (const Error& e) {
         pending.capture(e);
     } catch (const std::bad_alloc&) {
@@ -71,36 +58,6 @@ auto guarded(Fn&& fn) -> decltype(fn())
         pending.capture_internal("unknown C++ exception");
     }
     pending.raise();
-}
-
-template <typename Fn>
-auto pg_call(Fn&& fn) -> decltype(fn())
-{
-    using Result = decltype(fn());
-    if constexpr (std::is_void_v<Result>) {
-        pg_call([&] {
-            fn();
-            return 0;
-        });
-    } else {
-        MemoryContext caller_context = CurrentMemoryContext;
-        ErrorData* volatile error = nullptr;
-        Result result{};
-        PG_TRY();
-        {
-            result = fn();
-        }
-        PG_CATCH();
-        {
-            MemoryContextSwitchTo(caller_context);
-            error = CopyErrorData();
-            FlushErrorState();
-        }
-        PG_END_TRY();
-        if (error != nullptr)
-            throw PgError{error};
-        return result;
-    }
 }
 
 // The TriggerData of a trigger function, or an error naming the function if

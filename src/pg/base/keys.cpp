@@ -3,8 +3,10 @@
 #include <string>
 
 #include "pg/base/guard.h"
-#include "core/crypto/key_file.h"
 #include "pg/base/module.h"
+#include "pg/base/settings.h"
+
+#include "core/crypto/key_file.h"
 
 extern "C" {
 #include "storage/ipc.h"

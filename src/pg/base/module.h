@@ -1,13 +1,9 @@
-// Module state: settings and the check that listguard was preloaded.
+// The module: _PG_init, and the check that listguard was preloaded.
 #pragma once
 
 #include "pg/base/postgres_c.h"
 
 namespace listguard::pg {
-
-extern char* key_file_setting;
-extern bool sealed_output_setting;
-extern int audit_anchor_log_interval_setting;
 
 // Every entry point calls this first: a library loaded outside
 // shared_preload_libraries (its _PG_init refused) must not run at all.

@@ -5,6 +5,7 @@ extern "C" {
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/inet.h"
+#include "commands/dbcommands.h"
 }
 
 namespace listguard::pg {
@@ -50,12 +51,25 @@ const char* role_name(NameCache& cache, Oid role)
 
 NameCache session_cache;
 NameCache current_cache;
+char database_name[NAMEDATALEN] = "";
+
+// The database of a backend does not change; its name is read once, while
+// the catalogs can be read.
+const char* database()
+{
+    if (database_name[0] == '\0' && OidIsValid(MyDatabaseId) && IsTransactionState()) {
+        const char* name = get_database_name(MyDatabaseId);
+        strlcpy(database_name, name ? name : "", sizeof database_name);
+    }
+    return database_name;
+}
 
 } // namespace
 
 SessionInfo session_info()
 {
     SessionInfo info;
+    info.database = database();
     info.session_user = role_name(session_cache, GetSessionUserId());
     info.current_user = role_name(current_cache, GetUserId());
     info.client_addr = client_address();

@@ -1,11 +1,15 @@
 // listguard's shared memory: the export-quota counters and the audit event
-// queue, requested and attached through one pair of hooks (chained to the
-// previous ones, for pg_stat_statements and friends).
+// queue. The shmem hooks (hooks.cpp) call these.
 #pragma once
 
 namespace listguard::pg {
 
-// Called from _PG_init.
-void install_shared_memory();
+// shmem_request_hook: the space and locks every part needs.
+void request_shared_memory();
+
+// shmem_startup_hook: runs in the postmaster at startup and after every
+// crash restart (when shared memory is created anew), and in each backend on
+// EXEC_BACKEND platforms.
+void attach_shared_memory();
 
 } // namespace listguard::pg

@@ -3,10 +3,10 @@
 #include <cstring>
 
 #include "pg/access/admin_gate.h"
-#include "pg/audit/counts.h"
-#include "pg/base/catalog.h"
-#include "pg/audit/events.h"
 #include "pg/access/roles.h"
+#include "pg/audit/events.h"
+#include "pg/base/catalog.h"
+#include "pg/protect/protection.h"
 
 extern "C" {
 #include "access/genam.h"
@@ -27,48 +27,6 @@ extern "C" {
 namespace listguard::pg {
 
 namespace {
-
-ProcessUtility_hook_type previous_hook = nullptr;
-
-struct Protection {
-    bool is_protected = false;
-    char* account_column = nullptr;
-    char* list_column = nullptr;
-};
-
-Protection protection_of(Oid relid)
-{
-    Protection p;
-    Oid config = listguard_objects().protected_tables;
-    if (!OidIsValid(config) || !OidIsValid(relid))
-        return p;
-    Relation rel = table_open(config, AccessShareLock);
-    TupleDesc desc = RelationGetDescr(rel);
-    AttrNumber a_relid = get_attnum(RelationGetRelid(rel), "relid");
-    AttrNumber a_account = get_attnum(RelationGetRelid(rel), "account_column");
-    AttrNumber a_list = get_attnum(RelationGetRelid(rel), "list_column");
-    SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
-    HeapTuple tuple;
-    while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
-        bool isnull;
-        if (DatumGetObjectId(heap_getattr(tuple, a_relid, desc, &isnull)) != relid)
-            continue;
-        p.is_protected = true;
-        p.account_column = pstrdup(NameStr(*DatumGetName(heap_getattr(tuple, a_account, desc, &isnull))));
-        Datum list = heap_getattr(tuple, a_list, desc, &isnull);
-        p.list_column = isnull ? nullptr : pstrdup(NameStr(*DatumGetName(list)));
-        break;
-    }
-    systable_endscan(scan);
-    table_close(rel, AccessShareLock);
-    return p;
-}
-
-bool is_scope_column(const Protection& p, const char* column)
-{
-    return column != nullptr && ((p.account_column && strcmp(column, p.account_column) == 0) ||
-                                 (p.list_column && strcmp(column, p.list_column) == 0));
-}
 
 bool is_listguard_name(const char* name) { return name != nullptr && strncmp(name, "listguard_", 10) == 0; }
 
@@ -224,34 +182,6 @@ void check_alter_policy(AlterPolicyStmt* stmt)
         weakening(is_admin(GetUserId()), relid, "alter a listguard policy");
 }
 
-// CREATE, ALTER and DROP EXTENSION listguard, recorded after they succeed
-// (a dropped extension's event goes to the server log: its table is gone).
-void record_extension_change(Node* stmt)
-{
-    switch (nodeTag(stmt)) {
-    case T_CreateExtensionStmt:
-        if (strcmp(castNode(CreateExtensionStmt, stmt)->extname, "listguard") == 0)
-            record_event(EventKind::Extension, "{\"action\": \"create\"}");
-        break;
-    case T_AlterExtensionStmt:
-        if (strcmp(castNode(AlterExtensionStmt, stmt)->extname, "listguard") == 0)
-            record_event(EventKind::Extension, "{\"action\": \"alter\"}");
-        break;
-    case T_DropStmt: {
-        auto* drop = castNode(DropStmt, stmt);
-        if (drop->removeType == OBJECT_EXTENSION) {
-            ListCell* lc;
-            foreach (lc, drop->objects)
-                if (strcmp(strVal(lfirst(lc)), "listguard") == 0)
-                    record_event(EventKind::Extension, "{\"action\": \"drop\"}");
-        }
-        break;
-    }
-    default:
-        break;
-    }
-}
-
 // A role with listguard grants cannot be dropped, as PostgreSQL refuses to
 // drop a role that still holds privileges: revoke its grants first.
 void check_drop_role(DropRoleStmt* stmt)
@@ -259,6 +189,7 @@ void check_drop_role(DropRoleStmt* stmt)
     Oid grants = listguard_objects().grants;
     if (!OidIsValid(grants))
         return;
+    AttrNumber a_grantee = listguard_column(grants, "grantee");
     ListCell* lc;
     foreach (lc, stmt->roles) {
         auto* spec = static_cast<RoleSpec*>(lfirst(lc));
@@ -267,18 +198,13 @@ void check_drop_role(DropRoleStmt* stmt)
         Oid role = get_role_oid(spec->rolename, true);
         if (!OidIsValid(role))
             continue;
-        Relation rel = table_open(grants, AccessShareLock);
-        AttrNumber a_grantee = get_attnum(grants, "grantee");
-        SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
-        HeapTuple tuple;
         int count = 0;
-        while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        scan_listguard_table(grants, [&](HeapTuple tuple, TupleDesc desc) {
             bool isnull;
-            if (DatumGetObjectId(heap_getattr(tuple, a_grantee, RelationGetDescr(rel), &isnull)) == role)
+            if (DatumGetObjectId(heap_getattr(tuple, a_grantee, desc, &isnull)) == role)
                 count++;
-        }
-        systable_endscan(scan);
-        table_close(rel, AccessShareLock);
+            return true;
+        });
         if (count > 0)
             ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
                             errmsg("role \"%s\" cannot be dropped because it has listguard grants",
@@ -313,25 +239,12 @@ void guard(Node* stmt)
     }
 }
 
-void process_utility(PlannedStmt* pstmt, const char* query, bool read_only_tree, ProcessUtilityContext context,
-                     ParamListInfo params, QueryEnvironment* env, DestReceiver* dest, QueryCompletion* qc)
-{
-    if (IsTransactionState() && OidIsValid(listguard_objects().schema))
-        guard(pstmt->utilityStmt);
-    if (previous_hook)
-        previous_hook(pstmt, query, read_only_tree, context, params, env, dest, qc);
-    else
-        standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
-    record_extension_change(pstmt->utilityStmt);
-    report_clear_reveals(); // COPY TO and FETCH run no executor end of their own
-}
-
 } // namespace
 
-void install_ddl_guard()
+void check_utility(Node* stmt)
 {
-    previous_hook = ProcessUtility_hook;
-    ProcessUtility_hook = process_utility;
+    if (IsTransactionState() && OidIsValid(listguard_objects().schema))
+        guard(stmt);
 }
 
 } // namespace listguard::pg

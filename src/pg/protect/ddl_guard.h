@@ -7,6 +7,7 @@
 
 namespace listguard::pg {
 
-void install_ddl_guard();
+// Called before every utility statement (ProcessUtility).
+void check_utility(Node* stmt);
 
 } // namespace listguard::pg

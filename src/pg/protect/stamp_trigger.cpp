@@ -7,12 +7,12 @@
 // the row for the audit trail, or records it on its own (audit => 'row').
 #include "pg/access/cache.h"
 #include "pg/audit/counts.h"
-#include "pg/base/catalog.h"
 #include "pg/audit/events.h"
-#include "pg/type/value.h"
+#include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/base/keys.h"
 #include "pg/base/module.h"
+#include "pg/type/value.h"
 
 extern "C" {
 #include "access/htup_details.h"

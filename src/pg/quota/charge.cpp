@@ -3,6 +3,8 @@
 #include "pg/audit/events.h"
 #include "pg/quota/store.h"
 
+#include "core/quota/quota.h"
+
 extern "C" {
 #include "access/xact.h"
 #include "storage/ipc.h"
@@ -38,21 +40,6 @@ void give_back_all()
     held_count = 0;
 }
 
-void on_xact(XactEvent event, void*)
-{
-    switch (event) {
-    case XACT_EVENT_COMMIT:
-    case XACT_EVENT_ABORT:
-    case XACT_EVENT_PARALLEL_COMMIT:
-    case XACT_EVENT_PARALLEL_ABORT:
-    case XACT_EVENT_PREPARE:
-        give_back_all();
-        break;
-    default:
-        break;
-    }
-}
-
 void on_exit(int, Datum) { give_back_all(); }
 
 Held* held_for(int64 grant_id)
@@ -69,20 +56,12 @@ Held* held_for(int64 grant_id)
     return h;
 }
 
+// "day", or "7200 seconds" for a window that is no unit.
 const char* unit_name(int64 seconds)
 {
-    switch (seconds) {
-    case 1:
-        return "second";
-    case 60:
-        return "minute";
-    case 3600:
-        return "hour";
-    case 86400:
-        return "day";
-    default:
-        return "week";
-    }
+    std::string_view unit = quota_unit_name(seconds);
+    return unit.empty() ? psprintf("%lld seconds", static_cast<long long>(seconds))
+                        : pnstrdup(unit.data(), unit.size());
 }
 
 char* scope_text(const Grant& grant)
@@ -176,6 +155,6 @@ bool charge_clear_reveal(const Grant& grant)
     return false;
 }
 
-void install_quota_charging() { RegisterXactCallback(on_xact, nullptr); }
+void quota_at_transaction_end() { give_back_all(); }
 
 } // namespace listguard::pg

@@ -16,7 +16,7 @@ namespace listguard::pg {
 // it says to fail. Either way the event is recorded.
 bool charge_clear_reveal(const Grant& grant);
 
-// Called from _PG_init.
-void install_quota_charging();
+// The transaction ended (either way): unused reservations go back.
+void quota_at_transaction_end();
 
 } // namespace listguard::pg

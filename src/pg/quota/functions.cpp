@@ -1,8 +1,8 @@
 // SQL access to export-quota counters, for the listguard.quota_usage view.
 #include "pg/access/cache.h"
+#include "pg/access/roles.h"
 #include "pg/base/module.h"
 #include "pg/quota/store.h"
-#include "pg/access/roles.h"
 
 extern "C" {
 #include "funcapi.h"

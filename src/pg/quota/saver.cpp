@@ -4,6 +4,7 @@
 // memory only, no database, so it runs on standbys too.
 #include "pg/quota/saver.h"
 
+#include "pg/base/settings.h"
 #include "pg/quota/store.h"
 
 extern "C" {
@@ -20,7 +21,7 @@ PGDLLEXPORT void listguard_quota_saver_main(Datum);
 
 namespace listguard::pg {
 
-void register_quota_worker()
+void register_quota_saver()
 {
     BackgroundWorker worker;
     memset(&worker, 0, sizeof worker);

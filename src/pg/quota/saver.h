@@ -2,7 +2,8 @@
 
 namespace listguard::pg {
 
-// Registers the quota saver; called from _PG_init.
-void register_quota_worker();
+// The background worker that saves export-quota counters; called from
+// _PG_init.
+void register_quota_saver();
 
 } // namespace listguard::pg

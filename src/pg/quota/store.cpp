@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "pg/base/settings.h"
+
 extern "C" {
 #include "common/hashfn.h"
 #include "port/atomics.h"
@@ -15,9 +17,6 @@ extern "C" {
 }
 
 namespace listguard::pg {
-
-int max_quota_slots_setting = 1024;
-int quota_save_interval_setting = 1000;
 
 namespace {
 

@@ -11,9 +11,6 @@
 
 namespace listguard::pg {
 
-extern int max_quota_slots_setting;
-extern int quota_save_interval_setting; // milliseconds; 0: only at shutdown
-
 // Shared memory (see shared_memory.h): its size; attaching (with
 // AddinShmemInitLock held), true if it was just created; and, in the
 // postmaster, loading saved counters and saving them at shutdown.

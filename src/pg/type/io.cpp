@@ -3,17 +3,17 @@
 #include <cstring>
 #include <string_view>
 
-#include "pg/type/value.h"
+#include "pg/access/reveal.h"
+#include "pg/audit/counts.h"
 #include "pg/base/guard.h"
 #include "pg/base/keys.h"
 #include "pg/base/module.h"
-#include "pg/audit/counts.h"
 #include "pg/quota/charge.h"
-#include "pg/access/reveal.h"
+#include "pg/type/value.h"
 
+#include "core/crypto/keyring.h"
 #include "core/email/address.h"
 #include "core/email/input.h"
-#include "core/crypto/keyring.h"
 #include "core/email/mask.h"
 #include "core/email/pseudonym.h"
 #include "core/email/token.h"
@@ -36,14 +36,6 @@ namespace listguard::pg {
 
 namespace {
 
-bool is_ascii(const char* s, std::size_t len)
-{
-    for (std::size_t i = 0; i < len; i++)
-        if (static_cast<unsigned char>(s[i]) >= 0x80)
-            return false;
-    return true;
-}
-
 // The database encoding cannot change under a backend.
 bool database_is_utf8()
 {
@@ -56,7 +48,7 @@ bool database_is_utf8()
 // Addresses are UTF-8 inside the type whatever the database encoding.
 std::string_view to_utf8(const char* s, std::size_t len)
 {
-    if (database_is_utf8() || is_ascii(s, len))
+    if (database_is_utf8() || is_ascii({s, len}))
         return {s, len};
     char* converted = pg_server_to_any(s, static_cast<int>(len), PG_UTF8);
     return {converted, std::strlen(converted)};
@@ -64,7 +56,7 @@ std::string_view to_utf8(const char* s, std::size_t len)
 
 std::string_view from_utf8(const char* s, std::size_t len)
 {
-    if (database_is_utf8() || is_ascii(s, len))
+    if (database_is_utf8() || is_ascii({s, len}))
         return {s, len};
     char* converted = pg_any_to_server(s, static_cast<int>(len), PG_UTF8);
     return {converted, std::strlen(converted)};

@@ -3,8 +3,8 @@
 // nothing else, so they need no key and are leakproof.
 #include <cstring>
 
-#include "pg/type/value.h"
 #include "pg/base/module.h"
+#include "pg/type/value.h"
 
 extern "C" {
 #include "common/hashfn.h"

@@ -2,14 +2,14 @@
 
 #include <cstring>
 
+#include "pg/base/guard.h"
+
 namespace listguard::pg {
 
 EmailBytes email_bytes(struct varlena* value)
 {
     EmailBytes bytes{reinterpret_cast<const std::uint8_t*>(VARDATA_ANY(value)), VARSIZE_ANY_EXHDR(value)};
-    if (unlikely(bytes.size < sealed::kHeaderSize))
-        ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("stored listguard.email value is corrupted"),
-                        errdetail("It is %zu octets long, shorter than any listguard format.", bytes.size)));
+    guarded([&] { sealed::check_layout(bytes.data, bytes.size); });
     return bytes;
 }
 

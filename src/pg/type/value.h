@@ -16,7 +16,7 @@ struct EmailBytes {
 };
 
 // The value's stored bytes (no copy for inline values). Reports corrupted
-// data if the value is too short to hold a header.
+// data unless they have the size and version of a listguard value.
 EmailBytes email_bytes(struct varlena* value);
 
 // A new datum holding a copy of the given stored bytes.

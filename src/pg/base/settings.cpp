@@ -1,0 +1,78 @@
+#include "pg/base/settings.h"
+
+#include "pg/base/postgres_c.h"
+
+#include "pg/base/keys.h"
+
+extern "C" {
+#include "utils/guc.h"
+}
+
+namespace listguard::pg {
+
+char* key_file_setting = nullptr;
+bool sealed_output_setting = false;
+int max_quota_slots_setting = 1024;
+int quota_save_interval_setting = 1000;
+bool audit_reveals_setting = true;
+bool log_events_setting = false;
+int audit_queue_size_setting = 2048;
+int audit_anchor_log_interval_setting = 60;
+
+namespace {
+
+// A backend that changes key files must not keep keys derived from the old one.
+void assign_key_file(const char*, void*) { forget_keyring(); }
+
+} // namespace
+
+void define_settings()
+{
+    // The server key. Superuser-only, and per session so that tests can point
+    // at another file; changing it drops the backend's keys.
+    DefineCustomStringVariable(
+        "listguard.key_file", "Path of the server key that seals listguard.email values.",
+        "32 random octets, mode 0600. Relative paths are relative to the data directory. "
+        "Created on first use if missing.",
+        &key_file_setting, "listguard.key", PGC_SUSET, 0, nullptr, assign_key_file, nullptr);
+
+    // For backups by hand: superusers see sealed tokens instead of masks.
+    DefineCustomBoolVariable("listguard.sealed_output",
+                             "Show listguard.email values as sealed tokens to superusers.",
+                             "For backups: sealed tokens can be read back by the input function.",
+                             &sealed_output_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+    // Export quotas: shared-memory slots (fixed at start) and how often the
+    // counters reach the disk (what a crash can lose).
+    DefineCustomIntVariable("listguard.max_quota_slots",
+                            "Export quotas that can have an open window at once (shared memory slots).",
+                            nullptr, &max_quota_slots_setting, 1024, 16, 1000000, PGC_POSTMASTER, 0, nullptr,
+                            nullptr, nullptr);
+    DefineCustomIntVariable("listguard.quota_save_interval",
+                            "How often export-quota counters are saved to disk.",
+                            "After a crash, the charges of at most this interval are lost. 0 saves them only at a "
+                            "clean shutdown.",
+                            &quota_save_interval_setting, 1000, 0, 3600000, PGC_SIGHUP, GUC_UNIT_MS, nullptr,
+                            nullptr, nullptr);
+
+    // The audit trail.
+    DefineCustomBoolVariable("listguard.audit_reveals", "Record clear reveals in the audit trail.",
+                             "One event per statement, role, grant, account and list, with the count.",
+                             &audit_reveals_setting, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("listguard.log_events", "Write every audit event to the server log as a JSON line.",
+                             "For SIEM pipelines; the audit log table keeps them either way.", &log_events_setting,
+                             false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("listguard.audit_queue_size",
+                            "Audit events that can wait in shared memory for their writer.",
+                            "When the queue is full, events go to the server log and the gap is recorded.",
+                            &audit_queue_size_setting, 2048, 64, 1000000, PGC_POSTMASTER, 0, nullptr, nullptr,
+                            nullptr);
+    DefineCustomIntVariable("listguard.audit_anchor_log_interval",
+                            "How often the audit writer logs the chain head (the anchor).", nullptr,
+                            &audit_anchor_log_interval_setting, 60, 0, 86400, PGC_SIGHUP, GUC_UNIT_S, nullptr,
+                            nullptr, nullptr);
+
+    MarkGUCPrefixReserved("listguard");
+}
+
+} // namespace listguard::pg

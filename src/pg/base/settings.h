@@ -1,0 +1,19 @@
+// Every listguard.* setting, defined in one place (settings.cpp) in the
+// order the README lists them.
+#pragma once
+
+namespace listguard::pg {
+
+extern char* key_file_setting;             // listguard.key_file
+extern bool sealed_output_setting;         // listguard.sealed_output
+extern int max_quota_slots_setting;        // listguard.max_quota_slots
+extern int quota_save_interval_setting;    // listguard.quota_save_interval, ms; 0: only at shutdown
+extern bool audit_reveals_setting;         // listguard.audit_reveals
+extern bool log_events_setting;            // listguard.log_events
+extern int audit_queue_size_setting;       // listguard.audit_queue_size
+extern int audit_anchor_log_interval_setting; // listguard.audit_anchor_log_interval, s
+
+// Called once from _PG_init.
+void define_settings();
+
+} // namespace listguard::pg
