@@ -1,7 +1,11 @@
 # PGXS build of the listguard extension (C++17).
 EXTENSION = listguard
+EXTVERSION = $(shell grep default_version $(EXTENSION).control | sed -e "s/default_version[[:space:]]*=[[:space:]]*'\([^']*\)'/\1/")
 MODULE_big = listguard
-DATA = $(wildcard sql/listguard--*.sql)
+# sql/listguard.sql is the current install script; it is installed as
+# listguard--$(EXTVERSION).sql beside the released ones and the upgrades.
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA = $(filter-out $(DATA_built),$(wildcard sql/listguard--*.sql))
 
 CORE_SRCS = $(wildcard src/core/*/*.cpp)
 PG_SRCS = $(wildcard src/pg/*/*.cpp)
@@ -43,6 +47,9 @@ include $(PGXS)
 # that included postgres.h (or anything under pg/) would fail to build.
 CORE_INCLUDES := $(shell pkg-config --cflags-only-I openssl icu-uc 2>/dev/null)
 $(CORE_SRCS:.cpp=.o): override CPPFLAGS := -Isrc $(CORE_INCLUDES) -D_GNU_SOURCE
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
+	cp $< $@
 
 -include $(OBJS:.o=.d)
 EXTRA_CLEAN = $(OBJS:.o=.d) build

@@ -2,6 +2,7 @@
 
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
+#include "pg/base/elevated.h"
 #include "pg/base/module.h"
 
 extern "C" {
@@ -26,13 +27,10 @@ namespace listguard::pg {
 namespace {
 
 Oid current_caller = InvalidOid;
-int gate_depth = 0;
 
 } // namespace
 
-Oid calling_role() { return gate_depth > 0 ? current_caller : GetUserId(); }
-
-bool in_admin_function() { return gate_depth > 0; }
+Oid calling_role() { return OidIsValid(current_caller) ? current_caller : GetUserId(); }
 
 namespace {
 
@@ -133,46 +131,38 @@ extern "C" Datum admin_gate(PG_FUNCTION_ARGS)
     if (returns_set)
         InitMaterializedSRF(fcinfo, 0);
 
-    Oid saved_user;
-    int saved_context;
-    GetUserIdAndSecContext(&saved_user, &saved_context);
     Oid saved_caller = current_caller;
     MemoryContext caller_context = CurrentMemoryContext;
     Datum result = 0;
     bool result_null = true;
 
-    current_caller = saved_user;
-    gate_depth++;
+    current_caller = GetUserId();
     PG_TRY();
     {
-        SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID, saved_context | SECURITY_LOCAL_USERID_CHANGE);
-        if (SPI_connect() != SPI_OK_CONNECT)
-            elog(ERROR, "SPI_connect failed");
-        int rc = SPI_execute_with_args(sql.data, nargs, argtypes, values, nulls, false, 0);
-        if (rc != SPI_OK_SELECT)
-            elog(ERROR, "listguard.%s failed: SPI code %d", name, rc);
-        if (returns_set) {
-            for (uint64 i = 0; i < SPI_processed; i++)
-                tuplestore_puttuple(rsinfo->setResult, SPI_tuptable->vals[i]);
-        } else if (SPI_processed == 1) {
-            bool isnull;
-            Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-            if (!isnull) {
-                int16 typlen;
-                bool typbyval;
-                get_typlenbyval(rettype, &typlen, &typbyval);
-                MemoryContext spi_context = MemoryContextSwitchTo(caller_context);
-                result = datumCopy(d, typbyval, typlen);
-                MemoryContextSwitchTo(spi_context);
-                result_null = false;
+        elevated([&] {
+            int rc = SPI_execute_with_args(sql.data, nargs, argtypes, values, nulls, false, 0);
+            if (rc != SPI_OK_SELECT)
+                elog(ERROR, "listguard.%s failed: SPI code %d", name, rc);
+            if (returns_set) {
+                for (uint64 i = 0; i < SPI_processed; i++)
+                    tuplestore_puttuple(rsinfo->setResult, SPI_tuptable->vals[i]);
+            } else if (SPI_processed == 1) {
+                bool isnull;
+                Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+                if (!isnull) {
+                    int16 typlen;
+                    bool typbyval;
+                    get_typlenbyval(rettype, &typlen, &typbyval);
+                    MemoryContext spi_context = MemoryContextSwitchTo(caller_context);
+                    result = datumCopy(d, typbyval, typlen);
+                    MemoryContextSwitchTo(spi_context);
+                    result_null = false;
+                }
             }
-        }
-        SPI_finish();
+        });
     }
     PG_FINALLY();
     {
-        SetUserIdAndSecContext(saved_user, saved_context);
-        gate_depth--;
         current_caller = saved_caller;
     }
     PG_END_TRY();

@@ -4,6 +4,10 @@
 #include "pg/access/admin_gate.h"
 #include "pg/access/cache.h"
 #include "pg/access/roles.h"
+#include "pg/audit/events.h"
+#include "pg/base/catalog.h"
+#include "pg/base/elevated.h"
+#include "pg/protect/protection.h"
 #include "pg/base/guard.h"
 #include "pg/base/module.h"
 
@@ -15,6 +19,7 @@ extern "C" {
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 
 PG_FUNCTION_INFO_V1(lg_can_read);
@@ -61,11 +66,41 @@ extern "C" Datum lg_quota_parts(PG_FUNCTION_ARGS)
 // Statement trigger on listguard.grants and listguard.protected_tables: a
 // relcache invalidation reaches every backend at its next statement, and
 // their callbacks drop the cached decisions.
+//
+// Before a statement on listguard.grants or listguard.protected_tables it
+// also guards them: they change through listguard's admin functions only. A
+// superuser may change them directly (a restore does), and is recorded; any
+// other role (pg_write_all_data, say) is refused.
 extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
 {
     require_preload();
     TriggerData* data = trigger_call(fcinfo, "listguard.grants_changed()");
-    CacheInvalidateRelcacheByRelid(RelationGetRelid(data->tg_relation));
+    Oid relid = RelationGetRelid(data->tg_relation);
+    const ListguardObjects& objects = listguard_objects();
+    if (relid != objects.grants && relid != objects.protected_tables && relid != objects.audit_log)
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("listguard.grants_changed() may only run as a trigger on listguard's own tables")));
+    if (TRIGGER_FIRED_BEFORE(data->tg_event)) {
+        if (!running_elevated() && relid != objects.audit_log) {
+            const char* op = TRIGGER_FIRED_BY_INSERT(data->tg_event)   ? "INSERT"
+                             : TRIGGER_FIRED_BY_UPDATE(data->tg_event) ? "UPDATE"
+                             : TRIGGER_FIRED_BY_DELETE(data->tg_event) ? "DELETE"
+                                                                       : "TRUNCATE";
+            char* detail = psprintf("{\"operation\": \"%s\"}", op);
+            EventScope scope = table_scope(relid);
+            if (!superuser()) {
+                record_event(EventKind::Denied, detail, scope);
+                ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                                errmsg("permission denied to change %s", get_rel_name(relid)),
+                                errdetail("listguard's grants and protections change through its admin functions "
+                                          "only.")));
+            }
+            record_event(EventKind::CatalogModified, detail, scope);
+        }
+        return PointerGetDatum(nullptr);
+    }
+    CacheInvalidateRelcacheByRelid(relid);
+    forget_protections();
     reset_access_cache();
     return PointerGetDatum(nullptr);
 }

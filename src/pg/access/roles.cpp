@@ -1,5 +1,6 @@
 #include "pg/access/roles.h"
 
+#include "pg/access/role_labels.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
 
@@ -54,6 +55,38 @@ bool role_receives_grants_of(Oid member, Oid grantee)
     list_free(seen);
     return found;
 }
+
+Oid listguard_power_of(Oid role)
+{
+    static const char* const kPowerful[] = {kAdminRole,           kOwnerRole,           kApproverRole,
+                                            "pg_write_all_data",  "pg_read_server_files", "pg_write_server_files",
+                                            "pg_execute_server_program"};
+    Oid powerful[lengthof(kPowerful)];
+    for (size_t i = 0; i < lengthof(kPowerful); i++)
+        powerful[i] = get_role_oid(kPowerful[i], true);
+
+    // Breadth-first through every role that role belongs to.
+    List* seen = list_make1_oid(role);
+    Oid found = InvalidOid;
+    for (int i = 0; i < list_length(seen) && !OidIsValid(found); i++) {
+        Oid r = list_nth_oid(seen, i);
+        for (Oid p : powerful)
+            if (OidIsValid(p) && r == p)
+                found = r;
+        if (!OidIsValid(found) && role_label(r) != nullptr)
+            found = r;
+        CatCList* memberships = SearchSysCacheList1(AUTHMEMMEMROLE, ObjectIdGetDatum(r));
+        for (int j = 0; j < memberships->n_members; j++) {
+            HeapTuple tuple = &memberships->members[j]->tuple;
+            seen = list_append_unique_oid(seen, reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(tuple))->roleid);
+        }
+        ReleaseSysCacheList(memberships);
+    }
+    list_free(seen);
+    return found;
+}
+
+Oid owner_role() { return get_role_oid(kOwnerRole, true); }
 
 bool is_admin(Oid role)
 {

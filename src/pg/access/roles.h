@@ -16,4 +16,23 @@ bool is_admin(Oid role);
 // Reports 42501 unless the current user is an admin.
 void require_admin(const char* action);
 
+// The roles listguard creates (cluster-wide, marked with a security label;
+// see role_labels.h): administrators, the owner of protected tables, and
+// approvers of access requests.
+constexpr const char* kAdminRole = "listguard_admin";
+constexpr const char* kOwnerRole = "listguard_owner";
+constexpr const char* kApproverRole = "listguard_approver";
+
+// The role listguard_owner, or InvalidOid.
+Oid owner_role();
+
+// Whether being `role`, or being able to become it, gives listguard power:
+// the role or any role it belongs to (directly or through groups, inheriting
+// or not: a member may SET ROLE) is one of listguard's roles, holds or held
+// listguard grants in any database, or is one of PostgreSQL's predefined
+// roles that reach around listguard (writing every table, reading or writing
+// server files, running server programs). Returns the role that makes it so,
+// or InvalidOid.
+Oid listguard_power_of(Oid role);
+
 } // namespace listguard::pg

@@ -46,6 +46,10 @@ const char* event_kind_name(EventKind kind) noexcept
         return "extension";
     case EventKind::AuditLogModified:
         return "audit_log_modified";
+    case EventKind::RoleChanged:
+        return "role_changed";
+    case EventKind::CatalogModified:
+        return "catalog_modified";
     }
     return "unknown";
 }
@@ -140,7 +144,9 @@ void record_event(EventKind kind, const char* detail_json, const EventScope& sco
     e->account = scope.account.value_or(0);
     e->has_list = scope.list.has_value();
     e->list = scope.list.value_or(0);
-    if (OidIsValid(scope.relation) && IsTransactionState()) {
+    if (scope.relation_name != nullptr)
+        copy_text(e->relation, sizeof e->relation, scope.relation_name);
+    else if (OidIsValid(scope.relation) && IsTransactionState()) {
         char* name = get_rel_name(scope.relation);
         char* nsp = get_namespace_name(get_rel_namespace(scope.relation));
         if (name != nullptr)

@@ -28,6 +28,8 @@ enum class EventKind {
     ProtectionChanged,
     Extension,
     AuditLogModified,
+    RoleChanged,
+    CatalogModified,
 };
 
 const char* event_kind_name(EventKind kind) noexcept;
@@ -36,6 +38,7 @@ struct EventScope {
     std::optional<int64> account;
     std::optional<int64> list;
     Oid relation = InvalidOid;
+    const char* relation_name = nullptr; // when relation is gone (a drop)
     const uint8* digests = nullptr; // 16 octets each
     int digest_count = 0;
     const char* counts_json = nullptr;

@@ -7,6 +7,7 @@
 #include "pg/audit/record.h"
 #include "pg/base/guard.h"
 #include "pg/base/keys.h"
+#include "pg/base/catalog.h"
 #include "pg/base/module.h"
 #include "pg/type/value.h"
 
@@ -184,6 +185,9 @@ extern "C" Datum lg_audit_log_modified(PG_FUNCTION_ARGS)
 {
     require_preload();
     TriggerData* data = trigger_call(fcinfo, "listguard.audit_log_modified()");
+    if (RelationGetRelid(data->tg_relation) != listguard_objects().audit_log)
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("listguard.audit_log_modified() may only run as a trigger on listguard.audit_log")));
     if (in_audit_writer)
         return PointerGetDatum(data->tg_trigtuple);
     const char* op = TRIGGER_FIRED_BY_INSERT(data->tg_event)   ? "INSERT"
@@ -199,6 +203,12 @@ extern "C" Datum lg_audit_log_modified(PG_FUNCTION_ARGS)
         detail = psprintf("{\"operation\": \"%s\"}", op);
     }
     record_event(EventKind::AuditLogModified, detail);
+    // Privileges stop everyone else; a role given pg_write_all_data (which
+    // listguard refuses to hand out) is stopped here.
+    if (!superuser())
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                        errmsg("permission denied to change listguard.audit_log"),
+                        errdetail("The audit log is appended to by listguard's audit writer only.")));
     if (TRIGGER_FIRED_BY_UPDATE(data->tg_event))
         return PointerGetDatum(data->tg_newtuple);
     return PointerGetDatum(data->tg_trigtuple);

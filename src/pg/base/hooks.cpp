@@ -3,11 +3,14 @@
 #include "pg/base/postgres_c.h"
 
 #include "pg/access/cache.h"
+#include "pg/access/role_guard.h"
+#include "pg/access/role_labels.h"
 #include "pg/audit/counts.h"
 #include "pg/audit/ddl_events.h"
 #include "pg/base/catalog.h"
 #include "pg/base/shared_memory.h"
 #include "pg/protect/ddl_guard.h"
+#include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
 
 extern "C" {
@@ -42,19 +45,23 @@ void listguard_shmem_startup()
     attach_shared_memory();
 }
 
-// Utility statements: DDL on protected tables is checked before it runs;
-// extension changes are recorded after it ran; COPY TO and FETCH run no
+// Utility statements: role and table DDL is checked before it runs (and a
+// table's protection renewed after an admin's change); extension changes are
+// recorded after it ran; COPY TO and FETCH run no
 // executor end of their own, so the statement's reveal counts end here.
 void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_only_tree,
                               ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
                               DestReceiver* dest, QueryCompletion* qc)
 {
-    check_utility(pstmt->utilityStmt);
+    Node* stmt = pstmt->utilityStmt;
+    check_role_statement(stmt);
+    TableStatement tables = check_table_statement(stmt);
     if (next_ProcessUtility_hook)
         next_ProcessUtility_hook(pstmt, query, read_only_tree, context, params, env, dest, qc);
     else
         standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
-    record_utility_events(pstmt->utilityStmt);
+    after_table_statement(stmt, tables);
+    record_utility_events(stmt);
     audit_counts_at_statement_end();
 }
 
@@ -98,6 +105,7 @@ void listguard_relcache_callback(Datum, Oid relid)
 {
     if (relid == InvalidOid || is_remembered_listguard_table(relid)) {
         forget_listguard_objects();
+        forget_protections();
         reset_access_cache();
     }
 }
@@ -118,6 +126,7 @@ void install_hooks()
     ExecutorEnd_hook = listguard_ExecutorEnd;
 
     RegisterXactCallback(listguard_xact_callback, nullptr);
+    register_role_labels();
     CacheRegisterRelcacheCallback(listguard_relcache_callback, 0);
     CacheRegisterSyscacheCallback(AUTHMEMMEMROLE, listguard_role_callback, 0);
     CacheRegisterSyscacheCallback(AUTHOID, listguard_role_callback, 0);

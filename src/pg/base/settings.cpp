@@ -12,6 +12,7 @@ namespace listguard::pg {
 
 char* key_file_setting = nullptr;
 bool sealed_output_setting = false;
+bool adopt_existing_roles_setting = false;
 int max_quota_slots_setting = 1024;
 int quota_save_interval_setting = 1000;
 bool audit_reveals_setting = true;
@@ -41,6 +42,13 @@ void define_settings()
                              "Show listguard.email values as sealed tokens to superusers.",
                              "For backups: sealed tokens can be read back by the input function.",
                              &sealed_output_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+    // CREATE EXTENSION refuses a listguard_admin (or _owner, _approver) it did
+    // not create, unless told to adopt it.
+    DefineCustomBoolVariable("listguard.adopt_existing_roles",
+                             "Let CREATE EXTENSION adopt listguard roles that already exist.",
+                             "A role someone else created may already have members; check them first.",
+                             &adopt_existing_roles_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 
     // Export quotas: shared-memory slots (fixed at start) and how often the
     // counters reach the disk (what a crash can lose).

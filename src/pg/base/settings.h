@@ -6,6 +6,7 @@ namespace listguard::pg {
 
 extern char* key_file_setting;             // listguard.key_file
 extern bool sealed_output_setting;         // listguard.sealed_output
+extern bool adopt_existing_roles_setting;  // listguard.adopt_existing_roles
 extern int max_quota_slots_setting;        // listguard.max_quota_slots
 extern int quota_save_interval_setting;    // listguard.quota_save_interval, ms; 0: only at shutdown
 extern bool audit_reveals_setting;         // listguard.audit_reveals

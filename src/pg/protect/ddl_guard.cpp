@@ -6,6 +6,7 @@
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
+#include "pg/base/elevated.h"
 #include "pg/protect/protection.h"
 
 extern "C" {
@@ -13,13 +14,19 @@ extern "C" {
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/index.h"
+#include "catalog/indexing.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_type.h"
-#include "tcop/utility.h"
-#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 }
@@ -28,101 +35,156 @@ namespace listguard::pg {
 
 namespace {
 
-bool is_listguard_name(const char* name) { return name != nullptr && strncmp(name, "listguard_", 10) == 0; }
-
-[[noreturn]] void refuse(Oid relid, const char* what)
+// The table an index belongs to; any other relation is itself.
+Oid table_of(Oid relid)
 {
-    record_event(EventKind::Denied, psprintf("{\"reason\": \"protected table\", \"action\": %s}", json_string(what)),
+    char kind = get_rel_relkind(relid);
+    if (kind == RELKIND_INDEX || kind == RELKIND_PARTITIONED_INDEX)
+        return IndexGetRelation(relid, true);
+    return relid;
+}
+
+Oid relid_of(const RangeVar* rv)
+{
+    return rv ? table_of(RangeVarGetRelid(const_cast<RangeVar*>(rv), NoLock, true)) : InvalidOid;
+}
+
+Oid relid_of_names(List* names) { return relid_of(makeRangeVarFromNameList(names)); }
+
+[[noreturn]] void refuse(Oid relid, const char* action)
+{
+    record_event(EventKind::Denied,
+                 psprintf("{\"reason\": \"protected table\", \"action\": %s}", json_string(action)),
                  table_scope(relid));
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied to %s of protected table %s", what, get_rel_name(relid)),
-                    errdetail("The table is protected by listguard; only superusers and members of "
-                              "listguard_admin may weaken its protection."),
-                    errhint("An administrator can run listguard.unprotect() first if the protection must go.")));
+                    errmsg("permission denied to %s protected table %s", action, get_rel_name(relid)),
+                    errdetail("Only superusers and members of listguard_admin may change what runs around a "
+                              "protected table: its triggers, rules, policies, constraints, defaults, indexes, "
+                              "columns, inheritance and partitions."),
+                    errhint("Ask a listguard administrator to make the change; it is recorded in the audit "
+                            "trail.")));
     pg_unreachable();
 }
 
-Oid relid_of(RangeVar* rv) { return rv ? RangeVarGetRelid(rv, NoLock, true) : InvalidOid; }
-
-// An admin weakening a protected table is allowed, and recorded.
-void weaken(Oid relid, const char* what)
+// Rows of a child are read through its parents under the parents' policies
+// only: a protected table under an unprotected parent would be open.
+[[noreturn]] void refuse_unprotected_parent(Oid child, Oid parent)
 {
-    record_event(EventKind::ProtectionChanged, psprintf("{\"action\": %s}", json_string(what)), table_scope(relid));
+    record_event(EventKind::Denied,
+                 "{\"reason\": \"protected table\", \"action\": \"place under an unprotected parent\"}",
+                 table_scope(child));
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    errmsg("cannot place protected table %s under unprotected table %s", get_rel_name(child),
+                           get_rel_name(parent)),
+                    errdetail("Rows of a table are read through its parents under the parents' policies only."),
+                    errhint("Protect the parent instead: protecting a table protects every table below it.")));
+    pg_unreachable();
 }
 
-// Refused for others, recorded for admins.
-void weakening(bool admin, Oid relid, const char* what)
+void touch(TableStatement& s, Oid relid, const char* action)
 {
-    if (!admin)
-        refuse(relid, what);
-    if (!in_admin_function())
-        weaken(relid, what);
+    if (!OidIsValid(relid) || !protection_of(relid).is_protected)
+        return;
+    if (!s.admin)
+        refuse(relid, action);
+    if (!list_member_oid(s.touched, relid)) {
+        s.touched = lappend_oid(s.touched, relid);
+        s.actions = lappend(s.actions, const_cast<char*>(action));
+    }
 }
 
-void check_alter_table(AlterTableStmt* stmt)
+void touch_foreign_keys(TableStatement& s, List* constraints)
 {
-    Oid relid = relid_of(stmt->relation);
+    ListCell* lc;
+    foreach (lc, constraints) {
+        auto* c = static_cast<Node*>(lfirst(lc));
+        if (IsA(c, Constraint) && castNode(Constraint, c)->contype == CONSTR_FOREIGN)
+            touch(s, relid_of(castNode(Constraint, c)->pktable), "reference");
+    }
+}
+
+// An email column may not become another type, on any table: it would
+// replace every address with what the converting role may see of it.
+void refuse_email_type_change(Oid relid, AlterTableCmd* cmd)
+{
+    Oid email_type = listguard_objects().email_type;
+    AttrNumber att = get_attnum(relid, cmd->name);
+    if (att == InvalidAttrNumber || !OidIsValid(email_type) || getBaseType(get_atttype(relid, att)) != email_type)
+        return;
+    Oid target = LookupTypeNameOid(nullptr, castNode(ColumnDef, cmd->def)->typeName, true);
+    if (OidIsValid(target) && getBaseType(target) == email_type)
+        return;
+    record_event(EventKind::Denied,
+                 "{\"reason\": \"email column to another type\", \"action\": \"alter column type\"}",
+                 table_scope(relid));
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("cannot change the type of listguard.email column \"%s\"", cmd->name),
+                    errdetail("Converting would replace every address with what the converting role may see of "
+                              "it: masks, for most roles."),
+                    errhint("To export addresses on purpose, grant a role clear access and have it copy "
+                            "email::text into a new table; backups should use pg_dump, which keeps sealed "
+                            "values.")));
+}
+
+void check_alter_table(TableStatement& s, AlterTableStmt* stmt)
+{
+    Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
     if (!OidIsValid(relid))
         return;
-    Oid email_type = listguard_objects().email_type;
-    Protection p;
-    bool looked_up = false;
-    auto prot = [&]() -> const Protection& {
-        if (!looked_up) {
-            p = protection_of(relid);
-            looked_up = true;
-        }
-        return p;
-    };
-    bool admin = is_admin(GetUserId());
-
+    Oid table = table_of(relid);
+    bool is_index = table != relid;
+    touch(s, table, is_index ? "alter an index of" : "alter");
     ListCell* lc;
     foreach (lc, stmt->cmds) {
         auto* cmd = static_cast<AlterTableCmd*>(lfirst(lc));
         switch (cmd->subtype) {
-        case AT_AlterColumnType: {
-            AttrNumber att = get_attnum(relid, cmd->name);
-            if (att == InvalidAttrNumber || !OidIsValid(email_type) ||
-                getBaseType(get_atttype(relid, att)) != email_type)
-                break;
-            auto* def = castNode(ColumnDef, cmd->def);
-            Oid target = LookupTypeNameOid(nullptr, def->typeName, true);
-            if (!OidIsValid(target) || getBaseType(target) != email_type) {
-                record_event(EventKind::Denied,
-                             "{\"reason\": \"email column to another type\", \"action\": \"alter column type\"}",
-                             table_scope(relid));
-                ereport(ERROR,
-                        (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                         errmsg("cannot change the type of listguard.email column \"%s\"", cmd->name),
-                         errdetail("Converting would replace every address with what the converting role may "
-                                   "see of it: masks, for most roles."),
-                         errhint("To export addresses on purpose, grant a role clear access and have it copy "
-                                 "email::text into a new table; backups should use pg_dump, which keeps sealed "
-                                 "values.")));
+        case AT_AlterColumnType:
+            if (!is_index)
+                refuse_email_type_change(relid, cmd);
+            break;
+        case AT_AddInherit: {
+            Oid parent = relid_of(castNode(RangeVar, cmd->def));
+            touch(s, parent, "inherit from");
+            if (protection_of(table).is_protected && !protection_of(parent).is_protected)
+                refuse_unprotected_parent(table, parent);
+            if (protection_of(parent).is_protected) {
+                s.adopt = lappend_oid(s.adopt, table);
+                s.adopt_parents = lappend_oid(s.adopt_parents, parent);
             }
             break;
         }
-        case AT_DisableRowSecurity:
-            if (prot().is_protected)
-                weakening(admin, relid, "disable row-level security");
+        case AT_DropInherit:
+            touch(s, relid_of(castNode(RangeVar, cmd->def)), "stop inheriting from");
+            if (protection_of(table).is_protected)
+                s.detached = lappend_oid(s.detached, table);
             break;
-        case AT_NoForceRowSecurity:
-            if (prot().is_protected)
-                weakening(admin, relid, "stop forcing row-level security");
+        case AT_AttachPartition: {
+            Oid part = relid_of(castNode(PartitionCmd, cmd->def)->name);
+            touch(s, part, "attach");
+            if (protection_of(table).is_protected) {
+                s.adopt = lappend_oid(s.adopt, part);
+                s.adopt_parents = lappend_oid(s.adopt_parents, table);
+            }
+            else if (protection_of(part).is_protected)
+                refuse_unprotected_parent(part, table);
             break;
-        case AT_DisableTrigAll:
-        case AT_DisableTrigUser:
-            if (prot().is_protected)
-                weakening(admin, relid, "disable the triggers");
+        }
+        case AT_DetachPartition:
+        case AT_DetachPartitionFinalize: {
+            Oid part = relid_of(castNode(PartitionCmd, cmd->def)->name);
+            touch(s, part, "detach");
+            if (protection_of(part).is_protected)
+                s.detached = lappend_oid(s.detached, part);
             break;
-        case AT_DisableTrig:
-        case AT_EnableReplicaTrig:
-            if (is_listguard_name(cmd->name) && prot().is_protected)
-                weakening(admin, relid, "disable the listguard trigger");
+        }
+        case AT_AddConstraint:
+        case AT_AddConstraintRecurse:
+            touch_foreign_keys(s, list_make1(cmd->def));
             break;
-        case AT_DropColumn:
-            if (prot().is_protected && is_scope_column(prot(), cmd->name))
-                weakening(admin, relid, "drop the account or list column");
+        case AT_AddColumn:
+        case AT_AddColumnRecurse:
+            if (cmd->def && IsA(cmd->def, ColumnDef))
+                touch_foreign_keys(s, castNode(ColumnDef, cmd->def)->constraints);
             break;
         default:
             break;
@@ -130,121 +192,220 @@ void check_alter_table(AlterTableStmt* stmt)
     }
 }
 
-void check_rename(RenameStmt* stmt)
+void check_create_table(TableStatement& s, CreateStmt* stmt)
 {
-    bool admin = is_admin(GetUserId());
-    switch (stmt->renameType) {
-    case OBJECT_COLUMN: {
-        Oid relid = relid_of(stmt->relation);
-        Protection p = protection_of(relid);
-        if (p.is_protected && is_scope_column(p, stmt->subname))
-            weakening(admin, relid, "rename the account or list column");
-        break;
+    ListCell* lc;
+    foreach (lc, stmt->inhRelations) {
+        Oid parent = relid_of(castNode(RangeVar, lfirst(lc)));
+        touch(s, parent, stmt->partbound ? "create a partition of" : "inherit from");
+        if (protection_of(parent).is_protected) {
+            s.created_child = stmt->relation;
+            s.created_parent = parent;
+        }
     }
-    case OBJECT_TRIGGER:
-    case OBJECT_POLICY: {
-        Oid relid = relid_of(stmt->relation);
-        if (is_listguard_name(stmt->subname) && protection_of(relid).is_protected)
-            weakening(admin, relid,
-                      stmt->renameType == OBJECT_TRIGGER ? "rename the listguard trigger" : "rename a listguard policy");
-        break;
-    }
-    default:
-        break;
+    touch_foreign_keys(s, stmt->constraints);
+    foreach (lc, stmt->tableElts) {
+        auto* elt = static_cast<Node*>(lfirst(lc));
+        if (IsA(elt, ColumnDef))
+            touch_foreign_keys(s, castNode(ColumnDef, elt)->constraints);
+        else
+            touch_foreign_keys(s, list_make1(elt));
     }
 }
 
-void check_drop(DropStmt* stmt)
+const char* rename_action(ObjectType type)
 {
-    if (stmt->removeType != OBJECT_POLICY && stmt->removeType != OBJECT_TRIGGER)
+    switch (type) {
+    case OBJECT_TABLE:
+        return "rename";
+    case OBJECT_COLUMN:
+        return "rename a column of";
+    case OBJECT_TRIGGER:
+        return "rename a trigger of";
+    case OBJECT_POLICY:
+        return "rename a policy of";
+    case OBJECT_RULE:
+        return "rename a rule of";
+    case OBJECT_INDEX:
+        return "rename an index of";
+    case OBJECT_TABCONSTRAINT:
+        return "rename a constraint of";
+    default:
+        return nullptr;
+    }
+}
+
+void check_drop(TableStatement& s, DropStmt* stmt)
+{
+    const char* action = nullptr;
+    bool names_a_table = false; // else the last name is the object's, the rest its table
+    switch (stmt->removeType) {
+    case OBJECT_TABLE:
+        action = "drop";
+        names_a_table = true;
+        break;
+    case OBJECT_INDEX:
+        action = "drop an index of";
+        names_a_table = true;
+        break;
+    case OBJECT_TRIGGER:
+        action = "drop a trigger of";
+        break;
+    case OBJECT_POLICY:
+        action = "drop a policy of";
+        break;
+    case OBJECT_RULE:
+        action = "drop a rule of";
+        break;
+    default:
         return;
-    bool admin = is_admin(GetUserId());
+    }
     ListCell* lc;
     foreach (lc, stmt->objects) {
         List* names = static_cast<List*>(lfirst(lc));
-        const char* name = strVal(llast(names));
-        if (!is_listguard_name(name))
-            continue;
-        List* table = list_copy_head(names, list_length(names) - 1);
-        Oid relid = relid_of(makeRangeVarFromNameList(table));
-        if (protection_of(relid).is_protected)
-            weakening(admin, relid,
-                      stmt->removeType == OBJECT_POLICY ? "drop a listguard policy" : "drop the listguard trigger");
+        Oid relid = names_a_table ? relid_of_names(names)
+                                  : relid_of_names(list_copy_head(names, list_length(names) - 1));
+        touch(s, relid, action);
     }
 }
 
-void check_alter_policy(AlterPolicyStmt* stmt)
+// Protected tables with a column of this domain (or of a domain over it).
+void check_alter_domain(TableStatement& s, AlterDomainStmt* stmt)
 {
-    if (!is_listguard_name(stmt->policy_name))
-        return;
-    Oid relid = relid_of(stmt->table);
-    if (protection_of(relid).is_protected)
-        weakening(is_admin(GetUserId()), relid, "alter a listguard policy");
-}
-
-// A role with listguard grants cannot be dropped, as PostgreSQL refuses to
-// drop a role that still holds privileges: revoke its grants first.
-void check_drop_role(DropRoleStmt* stmt)
-{
-    Oid grants = listguard_objects().grants;
-    if (!OidIsValid(grants))
-        return;
-    AttrNumber a_grantee = listguard_column(grants, "grantee");
+    Oid domain = typenameTypeId(nullptr, makeTypeNameFromNameList(stmt->typeName));
+    Relation depend = table_open(DependRelationId, AccessShareLock);
+    ScanKeyData keys[2];
+    ScanKeyInit(&keys[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(TypeRelationId));
+    ScanKeyInit(&keys[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(domain));
+    SysScanDesc scan = systable_beginscan(depend, DependReferenceIndexId, true, nullptr, 2, keys);
+    HeapTuple tuple;
+    List* tables = nullptr;
+    while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        auto* dep = reinterpret_cast<Form_pg_depend>(GETSTRUCT(tuple));
+        if (dep->classid == RelationRelationId && dep->objsubid > 0)
+            tables = lappend_oid(tables, dep->objid);
+    }
+    systable_endscan(scan);
+    table_close(depend, AccessShareLock);
     ListCell* lc;
-    foreach (lc, stmt->roles) {
-        auto* spec = static_cast<RoleSpec*>(lfirst(lc));
-        if (spec->roletype != ROLESPEC_CSTRING)
-            continue;
-        Oid role = get_role_oid(spec->rolename, true);
-        if (!OidIsValid(role))
-            continue;
-        int count = 0;
-        scan_listguard_table(grants, [&](HeapTuple tuple, TupleDesc desc) {
-            bool isnull;
-            if (DatumGetObjectId(heap_getattr(tuple, a_grantee, desc, &isnull)) == role)
-                count++;
-            return true;
-        });
-        if (count > 0)
-            ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-                            errmsg("role \"%s\" cannot be dropped because it has listguard grants",
-                                   spec->rolename),
-                            errdetail("%d grant(s) in listguard.grants of this database.", count),
-                            errhint("Revoke them first: SELECT listguard.revoke_access(grant_id) FROM "
-                                    "listguard.explain_access('%s') WHERE via_role = '%s'::regrole;",
-                                    spec->rolename, spec->rolename)));
-    }
+    foreach (lc, tables)
+        touch(s, lfirst_oid(lc), "change a domain used by");
 }
 
-void guard(Node* stmt)
+void collect(TableStatement& s, Node* stmt)
 {
     switch (nodeTag(stmt)) {
     case T_AlterTableStmt:
-        check_alter_table(castNode(AlterTableStmt, stmt));
+        check_alter_table(s, castNode(AlterTableStmt, stmt));
         break;
-    case T_RenameStmt:
-        check_rename(castNode(RenameStmt, stmt));
+    case T_CreateStmt:
+        check_create_table(s, castNode(CreateStmt, stmt));
         break;
-    case T_DropStmt:
-        check_drop(castNode(DropStmt, stmt));
+    case T_CreateTrigStmt: {
+        auto* trig = castNode(CreateTrigStmt, stmt);
+        touch(s, relid_of(trig->relation), "create a trigger on");
+        touch(s, relid_of(trig->constrrel), "create a trigger on");
+        break;
+    }
+    case T_RuleStmt:
+        touch(s, relid_of(castNode(RuleStmt, stmt)->relation), "create a rule on");
+        break;
+    case T_CreatePolicyStmt:
+        touch(s, relid_of(castNode(CreatePolicyStmt, stmt)->table), "create a policy on");
         break;
     case T_AlterPolicyStmt:
-        check_alter_policy(castNode(AlterPolicyStmt, stmt));
+        touch(s, relid_of(castNode(AlterPolicyStmt, stmt)->table), "alter a policy of");
         break;
-    case T_DropRoleStmt:
-        check_drop_role(castNode(DropRoleStmt, stmt));
+    case T_IndexStmt:
+        touch(s, relid_of(castNode(IndexStmt, stmt)->relation), "create an index on");
+        break;
+    case T_CreateStatsStmt: {
+        ListCell* lc;
+        foreach (lc, castNode(CreateStatsStmt, stmt)->relations)
+            if (IsA(lfirst(lc), RangeVar))
+                touch(s, relid_of(castNode(RangeVar, lfirst(lc))), "create statistics on");
+        break;
+    }
+    case T_RenameStmt: {
+        auto* rename = castNode(RenameStmt, stmt);
+        const char* action = rename_action(rename->renameType);
+        if (action != nullptr)
+            touch(s, relid_of(rename->relation), action);
+        break;
+    }
+    case T_DropStmt:
+        check_drop(s, castNode(DropStmt, stmt));
+        break;
+    case T_AlterObjectSchemaStmt: {
+        auto* move = castNode(AlterObjectSchemaStmt, stmt);
+        if (move->objectType == OBJECT_TABLE)
+            touch(s, relid_of(move->relation), "move");
+        break;
+    }
+    case T_TruncateStmt: {
+        ListCell* lc;
+        foreach (lc, castNode(TruncateStmt, stmt)->relations)
+            touch(s, relid_of(castNode(RangeVar, lfirst(lc))), "truncate");
+        break;
+    }
+    case T_AlterDomainStmt:
+        check_alter_domain(s, castNode(AlterDomainStmt, stmt));
         break;
     default:
         break;
     }
+}
+
+// Runs listguard.<function>(relid[, relid]) elevated.
+void call_elevated(const char* function, Oid first, Oid second = InvalidOid)
+{
+    char* sql = psprintf(OidIsValid(second) ? "SELECT listguard.%s($1, $2)" : "SELECT listguard.%s($1)", function);
+    Oid types[2] = {REGCLASSOID, REGCLASSOID};
+    Datum values[2] = {ObjectIdGetDatum(first), ObjectIdGetDatum(second)};
+    elevated([&] {
+        if (SPI_execute_with_args(sql, OidIsValid(second) ? 2 : 1, types, values, nullptr, false, 0) != SPI_OK_SELECT)
+            elog(ERROR, "listguard.%s failed", function);
+    });
 }
 
 } // namespace
 
-void check_utility(Node* stmt)
+TableStatement check_table_statement(Node* stmt)
 {
-    if (IsTransactionState() && OidIsValid(listguard_objects().schema))
-        guard(stmt);
+    TableStatement s;
+    if (!IsTransactionState() || !OidIsValid(listguard_objects().schema))
+        return s;
+    s.admin = is_admin(GetUserId());
+    collect(s, stmt);
+    return s;
+}
+
+void after_table_statement(Node* stmt, const TableStatement& s)
+{
+    if (running_elevated() || !OidIsValid(listguard_objects().schema))
+        return;
+    ListCell* lc;
+    ListCell* p;
+    forboth (lc, s.adopt, p, s.adopt_parents)
+        call_elevated("_protect_child", lfirst_oid(lc), lfirst_oid(p));
+    if (s.created_child != nullptr) {
+        Oid child = RangeVarGetRelid(s.created_child, NoLock, true);
+        if (OidIsValid(child))
+            call_elevated("_protect_child", child, s.created_parent);
+    }
+    foreach (lc, s.detached)
+        call_elevated("_protect_detached", lfirst_oid(lc));
+    ListCell* t;
+    ListCell* a;
+    forboth (t, s.touched, a, s.actions) {
+        Oid relid = lfirst_oid(t);
+        if (!OidIsValid(get_rel_namespace(relid)))
+            continue; // dropped: the sql_drop event trigger recorded it
+        record_event(EventKind::ProtectionChanged,
+                     psprintf("{\"action\": %s}", json_string(static_cast<char*>(lfirst(a)))), table_scope(relid));
+        call_elevated("_check_protected", relid);
+    }
 }
 
 } // namespace listguard::pg

@@ -5,36 +5,91 @@
 extern "C" {
 #include "access/htup_details.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 }
 
 namespace listguard::pg {
 
-Protection protection_of(Oid relid)
+namespace {
+
+struct Entry {
+    Oid relid;
+    Protection protection;
+};
+
+MemoryContext cache_context = nullptr;
+HTAB* protections = nullptr; // every protected table of the database, when loaded
+
+void load()
 {
-    Protection p;
     Oid config = listguard_objects().protected_tables;
-    if (!OidIsValid(config) || !OidIsValid(relid))
-        return p;
+    if (!OidIsValid(config))
+        return;
     AttrNumber a_relid = listguard_column(config, "relid");
     AttrNumber a_account = listguard_column(config, "account_column");
     AttrNumber a_list = listguard_column(config, "list_column");
+    AttrNumber a_audit = listguard_column(config, "audit");
+    AttrNumber a_root = listguard_column(config, "root");
+    // Read into a local table first: an invalidation while the table is
+    // read may forget the cache.
+    List* rows = nullptr;
     scan_listguard_table(config, [&](HeapTuple tuple, TupleDesc desc) {
         bool isnull;
-        if (DatumGetObjectId(heap_getattr(tuple, a_relid, desc, &isnull)) != relid)
-            return true;
-        p.is_protected = true;
-        p.account_column = pstrdup(NameStr(*DatumGetName(heap_getattr(tuple, a_account, desc, &isnull))));
+        auto* e = static_cast<Entry*>(palloc0(sizeof(Entry)));
+        e->relid = DatumGetObjectId(heap_getattr(tuple, a_relid, desc, &isnull));
+        e->protection.is_protected = true;
+        namestrcpy(&e->protection.account_column,
+                   NameStr(*DatumGetName(heap_getattr(tuple, a_account, desc, &isnull))));
         Datum list = heap_getattr(tuple, a_list, desc, &isnull);
-        p.list_column = isnull ? nullptr : pstrdup(NameStr(*DatumGetName(list)));
-        return false;
+        namestrcpy(&e->protection.list_column, isnull ? "" : NameStr(*DatumGetName(list)));
+        char* audit = TextDatumGetCString(heap_getattr(tuple, a_audit, desc, &isnull));
+        e->protection.audit = audit[0];
+        Datum root = heap_getattr(tuple, a_root, desc, &isnull);
+        e->protection.root = isnull ? e->relid : DatumGetObjectId(root);
+        rows = lappend(rows, e);
+        return true;
     });
-    return p;
+    if (cache_context == nullptr)
+        cache_context = AllocSetContextCreate(TopMemoryContext, "listguard protections", ALLOCSET_SMALL_SIZES);
+    HASHCTL ctl;
+    ctl.keysize = sizeof(Oid);
+    ctl.entrysize = sizeof(Entry);
+    ctl.hcxt = cache_context;
+    HTAB* table = hash_create("listguard protections", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    ListCell* lc;
+    foreach (lc, rows) {
+        auto* row = static_cast<Entry*>(lfirst(lc));
+        auto* e = static_cast<Entry*>(hash_search(table, &row->relid, HASH_ENTER, nullptr));
+        e->protection = row->protection;
+    }
+    protections = table;
+}
+
+} // namespace
+
+Protection protection_of(Oid relid)
+{
+    if (!OidIsValid(relid))
+        return {};
+    if (protections == nullptr)
+        load();
+    if (protections == nullptr)
+        return {};
+    auto* e = static_cast<Entry*>(hash_search(protections, &relid, HASH_FIND, nullptr));
+    return e ? e->protection : Protection{};
 }
 
 bool is_scope_column(const Protection& p, const char* column)
 {
-    return column != nullptr && ((p.account_column && strcmp(column, p.account_column) == 0) ||
-                                 (p.list_column && strcmp(column, p.list_column) == 0));
+    return column != nullptr && p.is_protected &&
+           (strcmp(column, NameStr(p.account_column)) == 0 || strcmp(column, NameStr(p.list_column)) == 0);
+}
+
+void forget_protections() noexcept
+{
+    protections = nullptr;
+    if (cache_context != nullptr)
+        MemoryContextReset(cache_context);
 }
 
 } // namespace listguard::pg

@@ -1,5 +1,6 @@
-// Whether a table is under listguard.protect(), and with which account and
-// list columns (listguard.protected_tables).
+// Whether a table is under listguard.protect(), and how
+// (listguard.protected_tables). Remembered per backend: the stamping trigger
+// asks for every row. Forgotten when the table of protections changes.
 #pragma once
 
 #include "pg/base/postgres_c.h"
@@ -8,13 +9,18 @@ namespace listguard::pg {
 
 struct Protection {
     bool is_protected = false;
-    char* account_column = nullptr; // palloc'd
-    char* list_column = nullptr;    // palloc'd; null without a list column
+    NameData account_column;
+    NameData list_column; // empty: the table has no list column
+    char audit = 'o';     // 's'tatement, 'r'ow or 'o'ff
+    Oid root = InvalidOid; // the table whose protect() covers this one (itself for a root)
 };
 
 Protection protection_of(Oid relid);
 
 // True if column is the protected table's account or list column.
 bool is_scope_column(const Protection& p, const char* column);
+
+// Drops what is remembered (relcache invalidation of listguard's tables).
+void forget_protections() noexcept;
 
 } // namespace listguard::pg

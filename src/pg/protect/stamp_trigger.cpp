@@ -12,6 +12,7 @@
 #include "pg/base/guard.h"
 #include "pg/base/keys.h"
 #include "pg/base/module.h"
+#include "pg/protect/protection.h"
 #include "pg/type/value.h"
 
 extern "C" {
@@ -55,9 +56,14 @@ int64 scope_id(HeapTuple tuple, TupleDesc desc, const char* column, const char* 
         case INT4OID:
             id = DatumGetInt32(d);
             break;
-        default:
+        case INT8OID:
             id = DatumGetInt64(d);
             break;
+        default:
+            ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                            errmsg("%s column \"%s\" of protected table %s is not an integer column", what, column,
+                                   RelationGetRelationName(rel)),
+                            errhint("Account and list columns must be smallint, integer or bigint.")));
         }
     }
     if (isnull || id <= 0)
@@ -145,19 +151,23 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
 {
     require_preload();
     TriggerData* data = trigger_call(fcinfo, "listguard.stamp_trigger()");
-    if (!TRIGGER_FIRED_BEFORE(data->tg_event) || !TRIGGER_FIRED_FOR_ROW(data->tg_event) ||
-        data->tg_trigger->tgnargs < 2)
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("listguard.stamp_trigger() must fire BEFORE INSERT, UPDATE or DELETE FOR EACH ROW "
-                               "with the account and list columns as arguments")));
-
     Relation rel = data->tg_relation;
+    // Only as the trigger protect() installs, on a protected table: its
+    // columns and audit level come from listguard.protected_tables, never
+    // from the trigger's arguments.
+    Protection protection = protection_of(RelationGetRelid(rel));
+    if (!TRIGGER_FIRED_BEFORE(data->tg_event) || !TRIGGER_FIRED_FOR_ROW(data->tg_event) ||
+        strcmp(data->tg_trigger->tgname, "listguard_stamp") != 0 || !protection.is_protected)
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("listguard.stamp_trigger() may only run as the trigger listguard.protect() installs"),
+                        errdetail("It fired as trigger \"%s\" on table %s.", data->tg_trigger->tgname,
+                                  RelationGetRelationName(rel))));
+
     TupleDesc desc = RelationGetDescr(rel);
     char op = row_op(data->tg_event);
     HeapTuple tuple = op == 'u' ? data->tg_newtuple : data->tg_trigtuple;
-    const char* account_column = data->tg_trigger->tgargs[0];
-    const char* list_column = data->tg_trigger->tgargs[1];
-    const char* audit = data->tg_trigger->tgnargs >= 3 ? data->tg_trigger->tgargs[2] : "statement";
+    const char* account_column = NameStr(protection.account_column);
+    const char* list_column = NameStr(protection.list_column);
     Stamp target{scope_id(tuple, desc, account_column, "account", rel),
                  list_column[0] ? scope_id(tuple, desc, list_column, "list", rel) : 0};
     if (op != 'd') {
@@ -212,9 +222,9 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
             tuple = heap_modify_tuple(tuple, desc, values, nulls, replace);
     }
 
-    if (strcmp(audit, "row") == 0)
+    if (protection.audit == 'r')
         record_row(rel, tuple, desc, op, target);
-    else if (strcmp(audit, "statement") == 0)
+    else if (protection.audit == 's')
         count_row_change(RelationGetRelid(rel), op, target);
     return PointerGetDatum(tuple);
 }
@@ -225,6 +235,14 @@ extern "C" Datum lg_audit_statement_trigger(PG_FUNCTION_ARGS)
     require_preload();
     TriggerData* data = trigger_call(fcinfo, "listguard.audit_statement_trigger()");
     Oid relid = RelationGetRelid(data->tg_relation);
+    const char* name = data->tg_trigger->tgname;
+    if (!TRIGGER_FIRED_FOR_STATEMENT(data->tg_event) || !protection_of(relid).is_protected ||
+        (strcmp(name, "listguard_audit") != 0 && strcmp(name, "listguard_audit_truncate") != 0))
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("listguard.audit_statement_trigger() may only run as a trigger listguard.protect() "
+                               "installs"),
+                        errdetail("It fired as trigger \"%s\" on table %s.", name,
+                                  RelationGetRelationName(data->tg_relation))));
     if (TRIGGER_FIRED_BY_TRUNCATE(data->tg_event)) {
         record_event(EventKind::RowsChanged, "{\"operation\": \"truncate\"}", table_scope(relid));
     } else {

@@ -1,0 +1,763 @@
+-- listguard: sealed email addresses, grants, protected tables, export quotas
+-- and the audit trail. (The Makefile installs this file as
+-- listguard--<version>.sql; upgrades are listguard--<from>--<to>.sql.)
+\echo Use "CREATE EXTENSION listguard" to load this file. \quit
+
+-- listguard's roles, shared by every database of the cluster: listguard_admin
+-- (administration), listguard_owner (owns protected tables; admins belong to
+-- it) and listguard_approver (approves access requests). A role of one of
+-- these names that listguard did not create is refused unless
+-- listguard.adopt_existing_roles is on.
+CREATE FUNCTION _setup_roles(adopt boolean) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_setup_roles' LANGUAGE C VOLATILE STRICT;
+SELECT _setup_roles(false);
+REVOKE ALL ON FUNCTION _setup_roles(boolean) FROM PUBLIC;
+
+-- Everyone may use the type and the policy functions; what is sensitive
+-- (the grants, the implementations of admin functions) is revoked below.
+GRANT USAGE ON SCHEMA listguard TO PUBLIC;
+
+CREATE TYPE email;
+
+-- Input is immutable (the server key does not change under a running
+-- server); output depends on the current role and settings, so it is stable.
+CREATE FUNCTION email_in(cstring) RETURNS email
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION email_out(email) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION email_recv(internal) RETURNS email
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION email_send(email) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE email (
+    INPUT = email_in,
+    OUTPUT = email_out,
+    RECEIVE = email_recv,
+    SEND = email_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = main
+);
+COMMENT ON TYPE email IS 'an email address, stored sealed (AES-SIV) and shown as the current role may see it';
+
+-- Casts: text in, and out as the output function shows it.
+CREATE FUNCTION email(text) RETURNS email
+    AS 'MODULE_PATHNAME', 'email_from_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION text(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'email_to_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE CAST (text AS email) WITH FUNCTION email(text) AS ASSIGNMENT;
+CREATE CAST (varchar AS email) WITH FUNCTION email(text) AS ASSIGNMENT;
+CREATE CAST (email AS text) WITH FUNCTION text(email) AS ASSIGNMENT;
+
+-- Operators live in pg_catalog so that "email = 'x'" works whatever the
+-- search_path (operators are resolved through it; the type is in listguard).
+-- Comparison on the keyed digest only: equality is exact, order is
+-- arbitrary and says nothing about the address. None of these can fail on a
+-- valid value or reveal anything but equality, hence LEAKPROOF (so that row
+-- security does not stop them from using an index).
+CREATE FUNCTION email_eq(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_ne(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_lt(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_le(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_gt(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_ge(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_cmp(email, email) RETURNS int4
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_sortsupport(internal) RETURNS void
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION email_hash(email) RETURNS int4
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_hash_extended(email, int8) RETURNS int8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+
+CREATE OPERATOR pg_catalog.= (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_eq,
+    COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+CREATE OPERATOR pg_catalog.<> (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_ne,
+    COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR pg_catalog.< (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_lt,
+    COMMUTATOR = OPERATOR(pg_catalog.>), NEGATOR = OPERATOR(pg_catalog.>=), RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR pg_catalog.<= (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_le,
+    COMMUTATOR = OPERATOR(pg_catalog.>=), NEGATOR = OPERATOR(pg_catalog.>), RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR pg_catalog.> (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_gt,
+    COMMUTATOR = OPERATOR(pg_catalog.<), NEGATOR = OPERATOR(pg_catalog.<=), RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR pg_catalog.>= (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_ge,
+    COMMUTATOR = OPERATOR(pg_catalog.<=), NEGATOR = OPERATOR(pg_catalog.<), RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+
+CREATE OPERATOR CLASS email_btree_ops DEFAULT FOR TYPE email USING btree AS
+    OPERATOR 1 pg_catalog.<,
+    OPERATOR 2 pg_catalog.<=,
+    OPERATOR 3 pg_catalog.=,
+    OPERATOR 4 pg_catalog.>=,
+    OPERATOR 5 pg_catalog.>,
+    FUNCTION 1 email_cmp(email, email),
+    FUNCTION 2 email_sortsupport(internal);
+
+CREATE OPERATOR CLASS email_hash_ops DEFAULT FOR TYPE email USING hash AS
+    OPERATOR 1 pg_catalog.=,
+    FUNCTION 1 email_hash(email),
+    FUNCTION 2 email_hash_extended(email, int8);
+
+-- ---------------------------------------------------------------------------
+-- Access: grants, row policies, scope stamping.
+-- ---------------------------------------------------------------------------
+
+-- Who may see what. Changed only through grant_access() and revoke_access().
+CREATE TABLE grants (
+    id            bigserial PRIMARY KEY,
+    grantee       regrole NOT NULL,
+    account       bigint CHECK (account > 0),
+    list          bigint CHECK (list > 0),
+    reveal        text NOT NULL CHECK (reveal IN ('masked', 'pseudonym', 'sealed', 'clear')),
+    can_write     boolean NOT NULL DEFAULT false,
+    quota         text,
+    quota_limit   bigint,
+    quota_window  bigint,
+    on_exceed     text NOT NULL DEFAULT 'error' CHECK (on_exceed IN ('error', 'mask')),
+    valid_until   timestamptz,
+    from_networks cidr[],
+    reason        text,
+    granted_by    regrole NOT NULL,
+    granted_at    timestamptz NOT NULL DEFAULT now(),
+    CHECK (list IS NULL OR account IS NOT NULL),
+    CHECK ((quota IS NULL) = (quota_limit IS NULL) AND (quota IS NULL) = (quota_window IS NULL))
+);
+REVOKE ALL ON grants FROM PUBLIC;
+GRANT SELECT ON grants TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.grants', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.grants_id_seq', '');
+
+-- Tables under listguard.protect(), and the row-security state they had.
+CREATE TABLE protected_tables (
+    relid          regclass PRIMARY KEY,
+    account_column name NOT NULL,
+    list_column    name,
+    audit          text NOT NULL CHECK (audit IN ('statement', 'row', 'off')),
+    rls_was_enabled boolean NOT NULL,
+    rls_was_forced  boolean NOT NULL,
+    protected_by   regrole NOT NULL,
+    protected_at   timestamptz NOT NULL DEFAULT now(),
+    owner_was      regrole,           -- the owner before protect(); given back by unprotect()
+    root           regclass NOT NULL  -- the table whose protect() covers this one
+);
+REVOKE ALL ON protected_tables FROM PUBLIC;
+GRANT SELECT ON protected_tables TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.protected_tables', '');
+
+-- Both tables change through the admin functions only (a superuser's direct
+-- change, a restore's say, is recorded); every backend drops its cached
+-- decisions when either changes.
+CREATE FUNCTION grants_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_grants_changed' LANGUAGE C;
+REVOKE ALL ON FUNCTION grants_changed() FROM PUBLIC;
+CREATE TRIGGER grants_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER protected_tables_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER protected_tables_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+
+-- What the built-in policies use; DBAs may use them in their own policies.
+CREATE FUNCTION can_read(account bigint, list bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_read' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION can_write(account bigint, list bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_write' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- The triggers protect() installs; they check that they run as those
+-- triggers, and nobody else may use them.
+CREATE FUNCTION stamp_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_stamp_trigger' LANGUAGE C;
+CREATE FUNCTION audit_statement_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_statement_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION stamp_trigger(), audit_statement_trigger() FROM PUBLIC;
+
+CREATE FUNCTION quota_parts(quota text, OUT quota_limit bigint, OUT window_seconds bigint)
+    AS 'MODULE_PATHNAME', 'lg_quota_parts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION role_receives_grants_of(member regrole, grantee regrole) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_role_receives_grants_of' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION calling_role() RETURNS regrole
+    AS 'MODULE_PATHNAME', 'lg_calling_role' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Administration: C gates that check the caller is an admin, then run
+-- listguard._<name> (below) as the extension's owner, with search_path set to
+-- pg_catalog, pg_temp.
+CREATE FUNCTION grant_access(
+    grantee regrole, account bigint, list bigint DEFAULT NULL, reveal text DEFAULT 'masked',
+    can_write boolean DEFAULT false, quota text DEFAULT NULL, valid_until timestamptz DEFAULT NULL,
+    from_networks cidr[] DEFAULT NULL, reason text DEFAULT NULL, on_exceed text DEFAULT 'error') RETURNS bigint
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION revoke_access(grant_id bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION protect(tbl regclass, account_column name, list_column name DEFAULT NULL,
+                        audit text DEFAULT 'statement') RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION unprotect(tbl regclass) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION explain_access(role regrole)
+    RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
+                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+
+CREATE FUNCTION _invalid(message text, detail text, hint text DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = message, DETAIL = detail,
+                          HINT = coalesce(hint, '');
+END
+$$;
+
+CREATE FUNCTION _grant_access(
+    grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
+    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    q_limit bigint;
+    q_window bigint;
+    new_id bigint;
+BEGIN
+    IF grantee IS NULL THEN
+        PERFORM listguard._invalid('grantee must not be null', 'grant_access() needs the role that receives the grant.');
+    END IF;
+    IF reveal IS NULL OR reveal NOT IN ('masked', 'pseudonym', 'sealed', 'clear') THEN
+        PERFORM listguard._invalid(format('invalid reveal level %L', reveal),
+            'The reveal level must be one of masked, pseudonym, sealed and clear.');
+    END IF;
+    IF account IS NOT NULL AND account <= 0 THEN
+        PERFORM listguard._invalid(format('invalid account id %s', account), 'Account ids are positive numbers.',
+            'Use NULL for every account.');
+    END IF;
+    IF list IS NOT NULL AND list <= 0 THEN
+        PERFORM listguard._invalid(format('invalid list id %s', list), 'List ids are positive numbers.',
+            'Use NULL for every list of the account.');
+    END IF;
+    IF list IS NOT NULL AND account IS NULL THEN
+        PERFORM listguard._invalid('a list grant needs an account', 'List ids are only unique within an account.');
+    END IF;
+    IF on_exceed IS NULL OR on_exceed NOT IN ('error', 'mask') THEN
+        PERFORM listguard._invalid(format('invalid on_exceed %L', on_exceed),
+            'What happens when the quota is used up: error (the statement fails) or mask (values are shown masked).');
+    END IF;
+    IF on_exceed = 'mask' AND quota IS NULL THEN
+        PERFORM listguard._invalid('on_exceed needs a quota', 'Without a quota there is nothing to exceed.');
+    END IF;
+    IF can_write IS NULL THEN
+        PERFORM listguard._invalid('can_write must not be null', 'Say true or false.');
+    END IF;
+    IF quota IS NOT NULL THEN
+        SELECT p.quota_limit, p.window_seconds INTO q_limit, q_window FROM listguard.quota_parts(quota) p;
+    END IF;
+    IF valid_until IS NOT NULL AND valid_until <= now() THEN
+        PERFORM listguard._invalid('valid_until is in the past', 'A grant must be valid for some time after it is made.',
+            'Use NULL for a grant that does not expire.');
+    END IF;
+    IF from_networks IS NOT NULL AND (cardinality(from_networks) = 0 OR array_position(from_networks, NULL) IS NOT NULL) THEN
+        PERFORM listguard._invalid('from_networks must list networks',
+            'It is empty or holds a null, which no connection could match.', 'Use NULL for any network.');
+    END IF;
+    -- Every database must know that this role now carries listguard power.
+    PERFORM listguard._mark_grantee(grantee);
+    INSERT INTO listguard.grants (grantee, account, list, reveal, can_write, quota, quota_limit, quota_window,
+                                  on_exceed, valid_until, from_networks, reason, granted_by)
+    VALUES (grantee, account, list, reveal, can_write, quota, q_limit, q_window,
+            on_exceed, valid_until, from_networks, reason, listguard.calling_role())
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+
+CREATE FUNCTION _revoke_access(grant_id bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM listguard.grants WHERE id = grant_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = format('grant %s does not exist', grant_id),
+            HINT = 'listguard.explain_access(role) lists the grants of a role.';
+    END IF;
+END
+$$;
+
+CREATE FUNCTION _explain_access(role regrole)
+    RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
+                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT g.account, g.list, g.reveal, g.can_write, g.quota, g.valid_until, g.from_networks, g.id, g.grantee
+    FROM listguard.grants g
+    WHERE listguard.role_receives_grants_of(role, g.grantee)
+    ORDER BY g.account NULLS FIRST, g.list NULLS FIRST, g.id
+$$;
+
+CREATE FUNCTION _mark_grantee(role regrole) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_mark_grantee' LANGUAGE C VOLATILE STRICT;
+CREATE FUNCTION _is_trusted_owner(role oid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_is_trusted_owner' LANGUAGE C STABLE STRICT;
+
+-- What would run around a table, or could be changed, by someone who is not
+-- an admin: the reasons protect() refuses a table, one row each. Code that
+-- runs as the reading or writing role (triggers, rules, policies, check
+-- constraints, defaults, generated columns, index expressions, domain
+-- checks) must belong to a superuser or an admin: its owner could replace it
+-- with code that copies every address the role can see.
+CREATE FUNCTION _untrusted_code(tbl regclass) RETURNS TABLE (object text, problem text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE
+    domains(typ) AS (
+        SELECT a.atttypid FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND t.typtype = 'd'
+        UNION
+        SELECT t.typbasetype FROM domains d JOIN pg_type t ON t.oid = d.typ
+        WHERE t.typtype = 'd' AND (SELECT b.typtype FROM pg_type b WHERE b.oid = t.typbasetype) = 'd'
+    ),
+    objects(classid, objid) AS (
+        SELECT 'pg_class'::regclass::oid, tbl::oid
+        UNION ALL SELECT 'pg_trigger'::regclass, t.oid FROM pg_trigger t WHERE t.tgrelid = tbl
+        UNION ALL SELECT 'pg_policy'::regclass, p.oid FROM pg_policy p WHERE p.polrelid = tbl
+        UNION ALL SELECT 'pg_constraint'::regclass, c.oid FROM pg_constraint c WHERE c.conrelid = tbl
+        UNION ALL SELECT 'pg_attrdef'::regclass, d.oid FROM pg_attrdef d WHERE d.adrelid = tbl
+        UNION ALL SELECT 'pg_class'::regclass, i.indexrelid FROM pg_index i WHERE i.indrelid = tbl
+        UNION ALL SELECT 'pg_statistic_ext'::regclass, s.oid FROM pg_statistic_ext s WHERE s.stxrelid = tbl
+        UNION ALL SELECT 'pg_constraint'::regclass, c.oid FROM pg_constraint c JOIN domains d ON c.contypid = d.typ
+    ),
+    uses AS (
+        SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid,
+               CASE d.refclassid
+                   WHEN 'pg_proc'::regclass THEN (SELECT p.proowner FROM pg_proc p WHERE p.oid = d.refobjid)
+                   WHEN 'pg_operator'::regclass THEN
+                       (SELECT p.proowner FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode WHERE o.oid = d.refobjid)
+                   WHEN 'pg_type'::regclass THEN
+                       (SELECT t.typowner FROM pg_type t WHERE t.oid = d.refobjid AND t.typtype = 'd')
+               END AS owner
+        FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
+        WHERE d.deptype IN ('n', 'a')
+    )
+    SELECT pg_describe_object(u.classid, u.objid, u.objsubid),
+           format('it uses %s, owned by %s, who is not a superuser or listguard administrator',
+                  pg_describe_object(u.refclassid, u.refobjid, 0), u.owner::regrole)
+    FROM uses u
+    WHERE u.owner IS NOT NULL AND NOT listguard._is_trusted_owner(u.owner)
+    UNION ALL
+    SELECT format('rule %I on %s', r.rulename, tbl),
+           'rules run with the table owner''s rights in the statements of the reading and writing roles'
+    FROM pg_rewrite r WHERE r.ev_class = tbl
+    UNION ALL
+    SELECT format('generated column %I of %s', a.attname, tbl),
+           'it is computed from an email column: it would store what the writing role sees of the address'
+    FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attgenerated <> '' AND NOT a.attisdropped
+      AND EXISTS (SELECT 1 FROM pg_attrdef ad
+                  JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                  JOIN pg_attribute e ON e.attrelid = tbl AND e.attnum = d.refobjsubid
+                  JOIN pg_type et ON et.oid = e.atttypid
+                  WHERE ad.adrelid = tbl AND ad.adnum = a.attnum
+                    AND d.refclassid = 'pg_class'::regclass AND d.refobjid = tbl
+                    AND (e.atttypid = 'listguard.email'::regtype OR et.typbasetype = 'listguard.email'::regtype))
+$$;
+
+-- Refuses a table that runs or could run code of a non-admin, or whose
+-- account and list columns are not what protect() was given.
+CREATE FUNCTION _check_protected(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    scope name;
+    column_type regtype;
+BEGIN
+    PERFORM listguard._refuse_untrusted(tbl);
+    FOR scope IN SELECT unnest(ARRAY[p.account_column, p.list_column]) FROM listguard.protected_tables p
+                 WHERE p.relid = tbl LOOP
+        CONTINUE WHEN scope IS NULL;
+        SELECT a.atttypid::regtype INTO column_type FROM pg_attribute a
+        WHERE a.attrelid = tbl AND a.attname = scope AND a.attnum > 0 AND NOT a.attisdropped;
+        IF column_type IS NULL OR column_type NOT IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+            RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                MESSAGE = format('protected table %s needs integer column %I', tbl, scope),
+                DETAIL = 'Account and list columns must be smallint, integer or bigint.';
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- The tables below tbl (partitions and inheritance children, at any depth).
+CREATE FUNCTION _descendants(tbl regclass) RETURNS SETOF regclass
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE below(relid) AS (
+        SELECT i.inhrelid FROM pg_inherits i WHERE i.inhparent = tbl
+        UNION
+        SELECT i.inhrelid FROM pg_inherits i JOIN below b ON i.inhparent = b.relid
+    )
+    SELECT relid::regclass FROM below
+$$;
+
+-- Protects one table (root: the table whose protect() covers it): row
+-- security with listguard's policies, the stamping and audit triggers, and
+-- ownership by listguard_owner. Its former owner keeps reading and writing
+-- (as its grants allow) but may no longer change the table.
+CREATE FUNCTION _protect_one(tbl regclass, root regclass, account_column name, list_column name, audit text)
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    was_enabled boolean;
+    was_forced boolean;
+    owner_was regrole;
+    scope text;
+    privilege record;
+    seq regclass;
+BEGIN
+    -- Protecting again keeps what the table was like before it was first
+    -- protected.
+    SELECT c.relrowsecurity, c.relforcerowsecurity, c.relowner::regrole INTO was_enabled, was_forced, owner_was
+    FROM pg_class c WHERE c.oid = tbl;
+    SELECT p.rls_was_enabled, p.rls_was_forced, p.owner_was INTO was_enabled, was_forced, owner_was
+    FROM listguard.protected_tables p WHERE p.relid = tbl
+    UNION ALL SELECT was_enabled, was_forced, owner_was LIMIT 1;
+    PERFORM listguard._drop_protection(tbl);
+
+    scope := format('%I, %s', account_column, coalesce(quote_ident(list_column), '0'));
+    EXECUTE format('ALTER TABLE ONLY %s ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', tbl);
+    -- One permissive policy lets rows through; the restrictive ones decide.
+    -- Other permissive policies cannot widen access; restrictive ones can
+    -- narrow it further.
+    EXECUTE format('CREATE POLICY listguard_base ON %s AS PERMISSIVE FOR ALL USING (true) WITH CHECK (true)', tbl);
+    EXECUTE format('CREATE POLICY listguard_read ON %s AS RESTRICTIVE FOR SELECT USING (listguard.can_read(%s))',
+                   tbl, scope);
+    EXECUTE format('CREATE POLICY listguard_insert ON %s AS RESTRICTIVE FOR INSERT WITH CHECK (listguard.can_write(%s))',
+                   tbl, scope);
+    EXECUTE format('CREATE POLICY listguard_update ON %s AS RESTRICTIVE FOR UPDATE USING (listguard.can_write(%s)) '
+                   'WITH CHECK (listguard.can_write(%s))', tbl, scope, scope);
+    EXECUTE format('CREATE POLICY listguard_delete ON %s AS RESTRICTIVE FOR DELETE USING (listguard.can_write(%s))',
+                   tbl, scope);
+    -- A partition has the stamping trigger already if its parent is
+    -- partitioned: row triggers of a partitioned table are cloned.
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'listguard_stamp') THEN
+        EXECUTE format('CREATE TRIGGER listguard_stamp BEFORE INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+                       'EXECUTE FUNCTION listguard.stamp_trigger()', tbl);
+    END IF;
+    IF audit = 'statement' THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
+    END IF;
+    IF audit <> 'off' THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
+    END IF;
+
+    -- listguard_owner owns the table (and its indexes and owned sequences).
+    EXECUTE format('ALTER TABLE %s OWNER TO listguard_owner', tbl);
+    -- Nobody but the owner may add triggers (TRIGGER), check rows through a
+    -- foreign key, which ignores row security (REFERENCES), or empty every
+    -- account at once (TRUNCATE).
+    FOR privilege IN
+        SELECT DISTINCT a.grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = tbl AND a.privilege_type IN ('TRIGGER', 'REFERENCES', 'TRUNCATE')
+          AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
+                       CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
+    END LOOP;
+    -- The former owner keeps using the table as its grants allow.
+    IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
+       AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %I', tbl, owner_was::text);
+        FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+                   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                     AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
+            EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', seq, owner_was::text);
+        END LOOP;
+    END IF;
+
+    INSERT INTO listguard.protected_tables (relid, account_column, list_column, audit, rls_was_enabled,
+                                            rls_was_forced, protected_by, owner_was, root)
+    VALUES (tbl, account_column, list_column, audit, was_enabled, was_forced, listguard.calling_role(),
+            owner_was, root);
+END
+$$;
+
+CREATE FUNCTION _protect(tbl regclass, account_column name, list_column name, audit text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    kind "char";
+    persistence "char";
+    parent regclass;
+    t regclass;
+    column_type regtype;
+    scope name;
+BEGIN
+    IF tbl IS NULL OR account_column IS NULL THEN
+        PERFORM listguard._invalid('table and account column must not be null', 'protect() needs both.');
+    END IF;
+    IF audit IS NULL OR audit NOT IN ('statement', 'row', 'off') THEN
+        PERFORM listguard._invalid(format('invalid audit level %L', audit),
+            'The audit level must be statement, row or off.');
+    END IF;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence FROM pg_class c WHERE c.oid = tbl;
+    IF kind NOT IN ('r', 'p') OR persistence = 't'
+       OR (SELECT c.relnamespace FROM pg_class c WHERE c.oid = tbl) IN ('pg_catalog'::regnamespace,
+                                                                       'listguard'::regnamespace) THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type', MESSAGE = format('%s is not a table that can be protected', tbl),
+            DETAIL = 'Only ordinary and partitioned tables outside pg_catalog and listguard, and not temporary, can be protected.';
+    END IF;
+    -- Rows of a table are read through its parents under the parents'
+    -- policies only: protection starts at the top.
+    SELECT i.inhparent::regclass INTO parent FROM pg_inherits i WHERE i.inhrelid = tbl LIMIT 1;
+    IF parent IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('%s is a partition or child of %s', tbl, parent),
+            DETAIL = 'Its rows can be read through its parent, which protecting this table alone would leave open.',
+            HINT = format('Protect %s instead: protecting a table protects every table below it.', parent);
+    END IF;
+    -- Nobody changes the tables while they are checked and protected.
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        FOREACH scope IN ARRAY ARRAY[account_column, list_column] LOOP
+            CONTINUE WHEN scope IS NULL;
+            SELECT a.atttypid::regtype INTO column_type FROM pg_attribute a
+            WHERE a.attrelid = t AND a.attname = scope AND a.attnum > 0 AND NOT a.attisdropped;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+                    MESSAGE = format('column %I of table %s does not exist', scope, t);
+            END IF;
+            IF column_type NOT IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+                RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                    MESSAGE = format('column %I of table %s is of type %s', scope, t, column_type),
+                    DETAIL = 'Account and list columns must be smallint, integer or bigint.';
+            END IF;
+        END LOOP;
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+                   WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+                     AND (a.atttypid = 'listguard.email'::regtype OR
+                          (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype))) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_table_definition',
+            MESSAGE = format('table %s has no listguard.email column', tbl),
+            DETAIL = 'protect() stamps and polices listguard.email values; this table has none.';
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._refuse_untrusted(t);
+    END LOOP;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_one(t, tbl, account_column, list_column, audit);
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION _refuse_untrusted(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    found text;
+    how_many bigint;
+BEGIN
+    SELECT string_agg(format('%s: %s', u.object, u.problem), E'\n' ORDER BY u.object), count(*)
+    INTO found, how_many FROM listguard._untrusted_code(tbl) u;
+    IF how_many > 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('table %s runs code that a non-administrator could change', tbl),
+            DETAIL = found,
+            HINT = 'Drop these objects, or have a superuser or listguard administrator own the functions and '
+                   'domains they use (ALTER FUNCTION ... OWNER TO ...), then try again.';
+    END IF;
+END
+$$;
+
+-- A table that became a partition or child of a protected table (by an
+-- admin: nobody else may) is protected like its parent.
+CREATE FUNCTION _protect_child(child regclass, parent regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+    t regclass;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = parent;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._refuse_untrusted(t);
+        PERFORM listguard._protect_one(t, p.root, p.account_column, p.list_column, p.audit);
+    END LOOP;
+END
+$$;
+
+-- A protected table that left its parent stays protected, on its own: it
+-- becomes the root of what is below it, and gets back the stamping trigger
+-- that a partition loses when it is detached.
+CREATE FUNCTION _protect_detached(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+    t regclass;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = tbl;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_one(t, tbl, p.account_column, p.list_column, p.audit);
+    END LOOP;
+END
+$$;
+
+-- Removes listguard's policies and triggers from a table (not the triggers a
+-- partition has cloned from its parent: they go with the parent's).
+CREATE FUNCTION _drop_protection(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
+DECLARE
+    policy text;
+    trigger_name name;
+BEGIN
+    FOREACH policy IN ARRAY ARRAY['listguard_base', 'listguard_read', 'listguard_insert', 'listguard_update',
+                                  'listguard_delete'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %s', policy, tbl);
+    END LOOP;
+    FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
+                        WHERE t.tgrelid = tbl AND t.tgparentid = 0
+                          AND t.tgname IN ('listguard_stamp', 'listguard_audit', 'listguard_audit_truncate') LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, tbl);
+    END LOOP;
+    DELETE FROM listguard.protected_tables WHERE relid = tbl;
+END
+$$;
+
+CREATE FUNCTION _unprotect(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = tbl;
+    IF NOT FOUND THEN
+        RETURN; -- not protected: nothing to do
+    END IF;
+    IF p.root <> tbl THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('%s is protected as part of %s', tbl, p.root),
+            HINT = format('Unprotect %s: it covers every table below it.', p.root);
+    END IF;
+    -- Children first: their cloned triggers go with the root's.
+    FOR p IN SELECT * FROM listguard.protected_tables WHERE root = tbl ORDER BY relid = tbl LOOP
+        PERFORM listguard._drop_protection(p.relid);
+        EXECUTE format('ALTER TABLE ONLY %s %s ROW LEVEL SECURITY, %s ROW LEVEL SECURITY', p.relid,
+                       CASE WHEN p.rls_was_enabled THEN 'ENABLE' ELSE 'DISABLE' END,
+                       CASE WHEN p.rls_was_forced THEN 'FORCE' ELSE 'NO FORCE' END);
+        IF p.owner_was IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = p.owner_was) THEN
+            EXECUTE format('ALTER TABLE %s OWNER TO %I', p.relid, p.owner_was::text);
+        END IF;
+    END LOOP;
+END
+$$;
+
+REVOKE ALL ON FUNCTION _invalid(text, text, text), _grant_access(regrole, bigint, bigint, text, boolean, text,
+    timestamptz, cidr[], text, text), _revoke_access(bigint), _explain_access(regrole),
+    _protect(regclass, name, name, text), _drop_protection(regclass), _unprotect(regclass),
+    _mark_grantee(regrole), _is_trusted_owner(oid), _untrusted_code(regclass), _check_protected(regclass),
+    _refuse_untrusted(regclass), _descendants(regclass), _protect_one(regclass, regclass, name, name, text),
+    _protect_child(regclass, regclass), _protect_detached(regclass) FROM PUBLIC;
+
+-- Every drop, cascades included: what belongs to a protected table is
+-- dropped by admins only, and a dropped protected table is forgotten.
+CREATE FUNCTION _on_sql_drop() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'lg_on_sql_drop' LANGUAGE C;
+REVOKE ALL ON FUNCTION _on_sql_drop() FROM PUBLIC;
+CREATE EVENT TRIGGER listguard_sql_drop ON sql_drop EXECUTE FUNCTION _on_sql_drop();
+
+-- ---------------------------------------------------------------------------
+-- Export quotas.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION _quota_state(OUT grant_id bigint, OUT window_start timestamptz, OUT used bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'lg_quota_state' LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION current_role_is_admin() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_current_role_is_admin' LANGUAGE C STABLE PARALLEL SAFE;
+
+-- Every quota the caller may see (admins: all) and where it stands. "used"
+-- counts what backends have reserved and not yet given back too.
+CREATE VIEW quota_usage WITH (security_barrier) AS
+SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
+       coalesce(s.used, 0) AS used,
+       greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
+       s.window_start + make_interval(secs => g.quota_window) AS window_resets_at
+FROM listguard.grants g
+LEFT JOIN listguard._quota_state() s
+       ON s.grant_id = g.id AND s.window_start + make_interval(secs => g.quota_window) > now()
+WHERE g.quota IS NOT NULL
+  AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
+GRANT SELECT ON quota_usage TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- The audit trail.
+-- ---------------------------------------------------------------------------
+
+-- Appended to by the audit writer only; each event linked to the previous
+-- one by an HMAC chain (prev_link, link). Nobody may change it through SQL:
+-- privileges stop everyone but superusers, whose changes are recorded.
+CREATE TABLE audit_log (
+    id                bigint PRIMARY KEY,
+    logged_at         timestamptz NOT NULL,
+    kind              text NOT NULL,
+    session_user_name text NOT NULL,
+    current_user_name text NOT NULL,
+    client_addr       inet,
+    application_name  text,
+    backend_pid       integer NOT NULL,
+    xid               bigint,
+    account           bigint,
+    list              bigint,
+    relation          text,
+    email_digests     bytea[],
+    counts            jsonb,
+    detail            jsonb NOT NULL,
+    prev_link         bytea NOT NULL,
+    link              bytea NOT NULL
+);
+REVOKE ALL ON audit_log FROM PUBLIC;
+GRANT SELECT ON audit_log TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.audit_log', '');
+CREATE INDEX audit_log_email_digests ON audit_log USING gin (email_digests) WHERE email_digests IS NOT NULL;
+
+CREATE FUNCTION audit_log_modified() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_log_modified' LANGUAGE C;
+CREATE TRIGGER audit_log_modified BEFORE INSERT OR UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_modified();
+CREATE TRIGGER audit_log_truncated BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
+CREATE TRIGGER audit_log_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+
+CREATE FUNCTION verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION _verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
+    AS 'MODULE_PATHNAME', 'lg_verify_audit' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION audit_for(address text) RETURNS SETOF audit_log
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION _email_digest(address text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_email_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION _audit_for(address text) RETURNS SETOF audit_log
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT * FROM listguard.audit_log
+    WHERE email_digests IS NOT NULL AND email_digests @> ARRAY[listguard._email_digest(address)]
+    ORDER BY id
+$$;
+
+REVOKE ALL ON FUNCTION _verify_audit(), _email_digest(text), _audit_for(text) FROM PUBLIC;
+
+-- Events not yet in the audit log: queued, or being written.
+CREATE FUNCTION audit_pending() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_audit_pending' LANGUAGE C VOLATILE;
