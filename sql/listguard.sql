@@ -349,7 +349,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                        (SELECT t.typowner FROM pg_type t WHERE t.oid = d.refobjid AND t.typtype = 'd')
                END AS owner
         FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
-        WHERE d.deptype IN ('n', 'a')
+        WHERE d.deptype = 'n'
     )
     SELECT pg_describe_object(u.classid, u.objid, u.objsubid),
            format('it uses %s, owned by %s, who is not a superuser or listguard administrator',
@@ -733,9 +733,12 @@ CREATE INDEX audit_log_email_digests ON audit_log USING gin (email_digests) WHER
 
 CREATE FUNCTION audit_log_modified() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_audit_log_modified' LANGUAGE C;
+REVOKE ALL ON FUNCTION audit_log_modified() FROM PUBLIC;
 CREATE TRIGGER audit_log_modified BEFORE INSERT OR UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_modified();
 CREATE TRIGGER audit_log_truncated BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
+CREATE TRIGGER audit_log_inserted AFTER INSERT ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
 CREATE TRIGGER audit_log_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
@@ -743,7 +746,7 @@ CREATE TRIGGER audit_log_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON
 CREATE FUNCTION verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 CREATE FUNCTION _verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
-    AS 'MODULE_PATHNAME', 'lg_verify_audit' LANGUAGE C VOLATILE;
+    AS 'MODULE_PATHNAME', 'lg_verify_audit' LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
 
 CREATE FUNCTION audit_for(address text) RETURNS SETOF audit_log
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;

@@ -35,7 +35,13 @@ GRANT SELECT ON pr_contacts TO pr_reader;
 SELECT lgtest.as_role('pr_reader', 'SELECT email::text || '' / '' || coalesce(backup_email::text, ''-'') FROM pr_contacts ORDER BY id')
        AS reader_sees;
 
--- The owner cannot switch protection off ...
+-- protect() gives the table to listguard_owner. Its former owner keeps
+-- reading and writing as its grants allow, and nothing more.
+SELECT relowner::regrole AS owner FROM pg_class WHERE oid = 'pr_contacts'::regclass;
+SELECT string_agg(privilege_type, ', ' ORDER BY privilege_type) AS former_owner_may
+FROM information_schema.table_privileges WHERE table_name = 'pr_contacts' AND grantee = 'pr_app';
+
+-- The former owner cannot switch protection off ...
 SET ROLE pr_app;
 ALTER TABLE pr_contacts DISABLE ROW LEVEL SECURITY;
 ALTER TABLE pr_contacts NO FORCE ROW LEVEL SECURITY;
@@ -50,15 +56,21 @@ DROP TRIGGER listguard_stamp ON pr_contacts;
 ALTER TRIGGER listguard_stamp ON pr_contacts RENAME TO something_else;
 ALTER TABLE pr_contacts RENAME COLUMN account_id TO acct;
 ALTER TABLE pr_contacts DROP COLUMN list_id;
--- ... nor widen it with a policy of its own: listguard's policies are
--- restrictive, so another permissive policy adds nothing.
+-- ... nor add a policy of its own ...
 CREATE POLICY pr_everything ON pr_contacts USING (true);
 SELECT count(*) AS owner_sees FROM pr_contacts;
-DROP POLICY pr_everything ON pr_contacts;
--- Ordinary changes are still the owner's to make.
+-- ... nor make any other change: what runs around a protected table is an
+-- administrator's to change.
 ALTER TABLE pr_contacts ADD COLUMN source text;
 ALTER TABLE pr_contacts RENAME COLUMN note TO remark;
 RESET ROLE;
+-- An admin may (and is recorded doing it); listguard's own policies are
+-- restrictive, so another permissive policy widens nothing.
+CREATE POLICY pr_everything ON pr_contacts USING (true);
+SELECT lgtest.as_role('pr_app', 'SELECT count(*) FROM pr_contacts') AS owner_sees;
+DROP POLICY pr_everything ON pr_contacts;
+ALTER TABLE pr_contacts ADD COLUMN source text;
+ALTER TABLE pr_contacts RENAME COLUMN note TO remark;
 
 -- Nobody, superusers included, may turn an email column into text: it
 -- would replace addresses with masks.
@@ -77,7 +89,7 @@ ALTER TABLE pr_contacts DISABLE ROW LEVEL SECURITY;
 SELECT listguard.protect('pr_contacts', 'account_id', 'list_id');
 SELECT listguard.unprotect('pr_contacts');
 SELECT listguard.unprotect('pr_contacts');
-SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = 'pr_contacts'::regclass;
+SELECT relrowsecurity, relforcerowsecurity, relowner::regrole AS owner FROM pg_class WHERE oid = 'pr_contacts'::regclass;
 SELECT count(*) AS policies FROM pg_policy WHERE polrelid = 'pr_contacts'::regclass;
 SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'pr_contacts'::regclass;
 SELECT count(*) AS protected FROM listguard.protected_tables;

@@ -19,7 +19,7 @@ SELECT table_privs_are('listguard', 'protected_tables', 'listguard_admin', ARRAY
 SELECT ok(NOT has_function_privilege('tap_someone', p.oid, 'EXECUTE'), format('%s is not for PUBLIC', p.oid::regprocedure))
 FROM pg_proc p
 WHERE p.pronamespace = 'listguard'::regnamespace AND p.proname IN ('_grant_access', '_revoke_access', '_protect', '_unprotect',
-                                                                   '_drop_protection', '_explain_access', '_forget_dropped_tables')
+                                                                   '_drop_protection', '_explain_access', '_on_sql_drop')
 ORDER BY p.proname;
 
 -- The gates and the policy functions are callable (the gates check the caller).

@@ -45,8 +45,10 @@ void claim(const char* name, bool adopt)
             ereport(ERROR,
                     (errcode(ERRCODE_DUPLICATE_OBJECT),
                      errmsg("role \"%s\" already exists and was not created by listguard", name),
-                     errdetail("Its members would become listguard %s without anyone having said so.",
-                               strcmp(name, kAdminRole) == 0 ? "administrators" : "roles"),
+                     errdetail("Its members would become %s without anyone having said so.",
+                               strcmp(name, kAdminRole) == 0   ? "listguard administrators"
+                               : strcmp(name, kOwnerRole) == 0 ? "owners of every protected table"
+                                                               : "approvers of access requests"),
                      errhint("Check who belongs to it (\\du %s). To adopt it, SET listguard.adopt_existing_roles = "
                              "on and create the extension again; or drop or rename the role first.",
                              name)));

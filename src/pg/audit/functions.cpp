@@ -5,6 +5,7 @@
 #include "pg/audit/events.h"
 #include "pg/audit/queue.h"
 #include "pg/audit/record.h"
+#include "pg/audit/restore.h"
 #include "pg/base/guard.h"
 #include "pg/base/keys.h"
 #include "pg/base/catalog.h"
@@ -14,7 +15,9 @@
 #include "core/email/address.h"
 
 extern "C" {
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "storage/lmgr.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
@@ -45,7 +48,7 @@ int64 event_with_link(const uint8* link)
 {
     Oid type = BYTEAOID;
     Datum arg = bytea_datum(link, kLinkSize);
-    if (SPI_execute_with_args("SELECT id FROM listguard.audit_log WHERE link = $1 LIMIT 1", 1, &type, &arg, nullptr,
+    if (SPI_execute_with_args("SELECT id FROM listguard.audit_log WHERE link OPERATOR(pg_catalog.=) $1 LIMIT 1", 1, &type, &arg, nullptr,
                               true, 1) != SPI_OK_SELECT ||
         SPI_processed == 0)
         return 0;
@@ -177,10 +180,13 @@ extern "C" Datum lg_email_digest(PG_FUNCTION_ARGS)
     PG_RETURN_DATUM(bytea_datum(digest, sizeof digest));
 }
 
-// BEFORE INSERT, UPDATE, DELETE or TRUNCATE on listguard.audit_log: only
-// superusers can get this far (privileges stop everyone else), and they are
-// recorded; the change itself is allowed (listguard cannot stop a superuser)
-// and verify_audit() will show it.
+// Triggers on listguard.audit_log, which only its writer appends to.
+// Privileges stop every role but superusers, and a role given
+// pg_write_all_data (which listguard refuses to hand out) is stopped here.
+// A superuser's change is allowed (listguard cannot stop a superuser),
+// recorded, and shown by verify_audit(): BEFORE ROW for each changed or
+// deleted event, AFTER STATEMENT for inserted rows (a restore inserts many)
+// and BEFORE TRUNCATE.
 extern "C" Datum lg_audit_log_modified(PG_FUNCTION_ARGS)
 {
     require_preload();
@@ -188,30 +194,42 @@ extern "C" Datum lg_audit_log_modified(PG_FUNCTION_ARGS)
     if (RelationGetRelid(data->tg_relation) != listguard_objects().audit_log)
         ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
                         errmsg("listguard.audit_log_modified() may only run as a trigger on listguard.audit_log")));
-    if (in_audit_writer)
-        return PointerGetDatum(data->tg_trigtuple);
+    HeapTuple result = TRIGGER_FIRED_BY_UPDATE(data->tg_event) ? data->tg_newtuple : data->tg_trigtuple;
+    if (in_audit_writer || audit_restore_moving())
+        return PointerGetDatum(result);
     const char* op = TRIGGER_FIRED_BY_INSERT(data->tg_event)   ? "INSERT"
                      : TRIGGER_FIRED_BY_UPDATE(data->tg_event) ? "UPDATE"
                      : TRIGGER_FIRED_BY_DELETE(data->tg_event) ? "DELETE"
                                                                : "TRUNCATE";
-    char* detail;
-    if (TRIGGER_FIRED_FOR_ROW(data->tg_event) && data->tg_trigtuple != nullptr) {
+    bool row = TRIGGER_FIRED_FOR_ROW(data->tg_event);
+    if (!superuser()) {
+        record_event(EventKind::AuditLogModified, psprintf("{\"operation\": \"%s\", \"refused\": true}", op));
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                        errmsg("permission denied to change listguard.audit_log"),
+                        errdetail("The audit log is appended to by listguard's audit writer only.")));
+    }
+    if (row && TRIGGER_FIRED_BY_INSERT(data->tg_event)) {
         bool isnull;
         Datum id = heap_getattr(data->tg_trigtuple, kId + 1, RelationGetDescr(data->tg_relation), &isnull);
-        detail = psprintf("{\"operation\": \"%s\", \"id\": %lld}", op, isnull ? 0LL : static_cast<long long>(DatumGetInt64(id)));
+        if (!isnull)
+            audit_restored_row(DatumGetInt64(id));
+        return PointerGetDatum(result);
+    }
+    char* detail;
+    if (row) {
+        bool isnull;
+        Datum id = heap_getattr(data->tg_trigtuple, kId + 1, RelationGetDescr(data->tg_relation), &isnull);
+        detail = psprintf("{\"operation\": \"%s\", \"id\": %lld}", op,
+                          isnull ? 0LL : static_cast<long long>(DatumGetInt64(id)));
+    } else if (TRIGGER_FIRED_BY_INSERT(data->tg_event)) {
+        detail = audit_restored_rows_json();
+        if (detail == nullptr)
+            return PointerGetDatum(nullptr);
     } else {
         detail = psprintf("{\"operation\": \"%s\"}", op);
     }
     record_event(EventKind::AuditLogModified, detail);
-    // Privileges stop everyone else; a role given pg_write_all_data (which
-    // listguard refuses to hand out) is stopped here.
-    if (!superuser())
-        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                        errmsg("permission denied to change listguard.audit_log"),
-                        errdetail("The audit log is appended to by listguard's audit writer only.")));
-    if (TRIGGER_FIRED_BY_UPDATE(data->tg_event))
-        return PointerGetDatum(data->tg_newtuple);
-    return PointerGetDatum(data->tg_trigtuple);
+    return PointerGetDatum(result);
 }
 
 // listguard.audit_pending(): events of this database not yet in its audit

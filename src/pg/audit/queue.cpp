@@ -32,6 +32,7 @@ struct Writer {
 struct Queue {
     LWLock* lock;
     int64 next_sequence;
+    int64 front_sequence; // requeued events go before every other: 0, -1, -2, ...
     int free_top;
     Writer writers[kMaxWriters];
     // followed by: int free_stack[size]; bool filled[size]; AuditEvent slots[size]
@@ -68,6 +69,7 @@ void attach_audit_queue_shared()
     if (!found) {
         queue->lock = &(GetNamedLWLockTranche("listguard audit"))->lock;
         queue->next_sequence = 1;
+        queue->front_sequence = 0;
         queue->free_top = audit_queue_size_setting;
         for (int i = 0; i < audit_queue_size_setting; i++) {
             free_stack[i] = i;
@@ -157,6 +159,30 @@ bool audit_enqueue(AuditEvent& event)
     if (latch != nullptr)
         SetLatch(latch);
     return accepted;
+}
+
+int audit_requeue(Oid database, const AuditEvent* events, int count)
+{
+    if (queue == nullptr)
+        return 0;
+    int placed = 0;
+    LWLockAcquire(queue->lock, LW_EXCLUSIVE);
+    // The last first, each before the one placed before it.
+    for (int i = count - 1; i >= 0 && queue->free_top > 0; i--) {
+        int slot = free_stack[--queue->free_top];
+        slots[slot] = events[i];
+        slots[slot].sequence = queue->front_sequence--;
+        filled[slot] = true;
+        placed++;
+    }
+    Writer* w = writer_of(database);
+    Latch* latch = (w != nullptr && w->procno >= 0) ? &ProcGlobal->allProcs[w->procno].procLatch : nullptr;
+    if (latch == nullptr)
+        launch_writer_locked(database);
+    LWLockRelease(queue->lock);
+    if (latch != nullptr)
+        SetLatch(latch);
+    return placed;
 }
 
 void audit_note_overflow(Oid database)

@@ -47,6 +47,11 @@ void attach_audit_queue_shared();
 // Returns false when the queue is full: the caller logs the event.
 bool audit_enqueue(AuditEvent& event);
 
+// Puts events the writer took back at the front of the queue, in their
+// order, to be written again (the writer could not append them, or a
+// restore moved them). Returns how many found room; the caller logs the rest.
+int audit_requeue(Oid database, const AuditEvent* events, int count);
+
 // Counts an event that went to the server log for want of room.
 void audit_note_overflow(Oid database);
 

@@ -8,6 +8,7 @@
 extern "C" {
 #include "catalog/pg_type.h"
 #include "utils/array.h"
+#include "commands/dbcommands.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/inet.h"
@@ -82,6 +83,60 @@ void audit_row_from_event(const AuditEvent& e, int64 id, const uint8* prev_link,
     values[kPrevLink] = bytea_datum(prev_link, kLinkSize);
     nulls[kLink] = true;
     values[kLink] = 0;
+}
+
+namespace {
+
+void copy_text_datum(Datum value, bool isnull, char* out, size_t size)
+{
+    out[0] = '\0';
+    if (!isnull)
+        strlcpy(out, TextDatumGetCString(value), size);
+}
+
+} // namespace
+
+void audit_event_from_row(const Datum* values, const bool* nulls, AuditEvent* e)
+{
+    memset(e, 0, sizeof *e);
+    e->database = MyDatabaseId;
+    const char* database = get_database_name(MyDatabaseId);
+    strlcpy(e->database_name, database ? database : "", sizeof e->database_name);
+    e->time = DatumGetTimestampTz(values[kLoggedAt]);
+    copy_text_datum(values[kKind], nulls[kKind], e->kind, sizeof e->kind);
+    copy_text_datum(values[kSessionUser], nulls[kSessionUser], e->session_user, sizeof e->session_user);
+    copy_text_datum(values[kCurrentUser], nulls[kCurrentUser], e->current_user, sizeof e->current_user);
+    if (!nulls[kClientAddr])
+        strlcpy(e->client_addr, DatumGetCString(DirectFunctionCall1(inet_out, values[kClientAddr])),
+                sizeof e->client_addr);
+    copy_text_datum(values[kApplicationName], nulls[kApplicationName], e->application_name,
+                    sizeof e->application_name);
+    e->pid = DatumGetInt32(values[kBackendPid]);
+    e->xid = nulls[kXid] ? 0 : static_cast<uint64>(DatumGetInt64(values[kXid]));
+    e->has_account = !nulls[kAccount];
+    e->account = e->has_account ? DatumGetInt64(values[kAccount]) : 0;
+    e->has_list = !nulls[kList];
+    e->list = e->has_list ? DatumGetInt64(values[kList]) : 0;
+    copy_text_datum(values[kRelation], nulls[kRelation], e->relation, sizeof e->relation);
+    if (!nulls[kEmailDigests]) {
+        Datum* elems;
+        bool* elem_nulls;
+        int n;
+        deconstruct_array(DatumGetArrayTypeP(values[kEmailDigests]), BYTEAOID, -1, false, TYPALIGN_INT, &elems,
+                          &elem_nulls, &n);
+        for (int i = 0; i < n && e->digest_count < kAuditMaxDigests; i++) {
+            bytea* b = elem_nulls[i] ? nullptr : DatumGetByteaPP(elems[i]);
+            if (b != nullptr && VARSIZE_ANY_EXHDR(b) == sealed::kDigestSize)
+                memcpy(e->digests[e->digest_count++], VARDATA_ANY(b), sealed::kDigestSize);
+        }
+    }
+    if (!nulls[kCounts]) {
+        strlcpy(e->counts, DatumGetCString(DirectFunctionCall1(jsonb_out, values[kCounts])), sizeof e->counts);
+        e->counts_length = strlen(e->counts);
+    }
+    strlcpy(e->detail, nulls[kDetail] ? "{}" : DatumGetCString(DirectFunctionCall1(jsonb_out, values[kDetail])),
+            sizeof e->detail);
+    e->detail_length = strlen(e->detail);
 }
 
 void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out)

@@ -40,6 +40,10 @@ extern const Oid kAuditColumnTypes[kAuditColumns];
 // previous link.
 void audit_row_from_event(const AuditEvent& event, int64 id, const uint8* prev_link, Datum* values, bool* nulls);
 
+// The event a row holds (its id and links aside): how events the writer
+// already appended are taken back and appended again after a restore.
+void audit_event_from_row(const Datum* values, const bool* nulls, AuditEvent* event);
+
 // A new bytea holding a copy of the given octets.
 Datum bytea_datum(const uint8* data, size_t size);
 

@@ -14,7 +14,10 @@
 #include "pg/base/settings.h"
 
 extern "C" {
+#include "access/transam.h"
 #include "access/xact.h"
+#include "access/xlog.h"
+#include "storage/procarray.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -50,9 +53,9 @@ constexpr int kAnchorEveryMs = 50;
 constexpr long kGatherUs = 5000;    // after a wake-up, let a few more events arrive
 
 struct ChainHead {
-    bool known = false;
     int64 id = 0;
     uint8 link[kLinkSize] = {};
+    XLogRecPtr commit_end = InvalidXLogRecPtr; // the commit that put it in the table
 };
 
 ChainHead head;
@@ -62,10 +65,13 @@ Oid my_database = InvalidOid;
 
 void forget_writer(int, Datum) { audit_unregister_writer(my_database); }
 
-// Reads the chain's head from the table (the last event).
+// Reads the chain's head from the table (the last event). Read afresh for
+// every batch: a restore may have filled the table meanwhile.
 void load_head()
 {
+    XLogRecPtr commit_end = head.commit_end;
     head = ChainHead{};
+    head.commit_end = commit_end;
     int rc = SPI_execute("SELECT id, link FROM listguard.audit_log ORDER BY id DESC LIMIT 1", true, 1);
     if (rc != SPI_OK_SELECT)
         elog(ERROR, "could not read the audit chain head");
@@ -76,7 +82,6 @@ void load_head()
         if (!isnull && VARSIZE_ANY_EXHDR(link) == kLinkSize)
             memcpy(head.link, VARDATA_ANY(link), kLinkSize);
     }
-    head.known = true;
 }
 
 // One INSERT per batch: the rows go in as one array of the table's row
@@ -90,7 +95,7 @@ void prepare_insert()
     row_type = get_rel_type_id(listguard_objects().audit_log);
     Oid array_type = get_array_type(row_type);
     SPIPlanPtr plan =
-        SPI_prepare("INSERT INTO listguard.audit_log SELECT * FROM unnest($1)", 1, &array_type);
+        SPI_prepare("INSERT INTO listguard.audit_log SELECT * FROM pg_catalog.unnest($1)", 1, &array_type);
     if (plan == nullptr)
         elog(ERROR, "could not prepare the audit insert: %s", SPI_result_code_string(SPI_result));
     SPI_keepplan(plan);
@@ -107,8 +112,12 @@ TimestampTz anchor_synced = 0;
 
 void write_anchor(bool sync)
 {
-    if (!head.known || head.id == 0)
+    if (head.id == 0)
         return;
+    // The anchor must never name an event the table could lose in a crash:
+    // the writer commits asynchronously, so its commit reaches the disk first.
+    if (!XLogRecPtrIsInvalid(head.commit_end))
+        XLogFlush(head.commit_end);
     if (anchor_file < 0) {
         char* path = audit_anchor_path(my_database);
         anchor_file = PathNameOpenFile(path, O_RDWR | O_CREAT | PG_BINARY);
@@ -146,49 +155,67 @@ void log_events(const AuditEvent* events, int count, const char* why)
         log_event(events[i], why);
 }
 
-void append_batch(const AuditEvent* events, int count);
-
-// Appends a batch in one transaction. An event that went to the log for
-// want of room is noted by a gap event first.
-void write_batch(AuditEvent* events, int count, int64 overflowed)
+// A gap event, made by the writer in its own name: events went to the
+// server log instead of the table.
+AuditEvent gap_event(int64 lost, const char* why)
 {
-    if (overflowed > 0) {
-        // A gap event, made here, in the writer's own name.
-        AuditEvent* gap = static_cast<AuditEvent*>(palloc0(sizeof(AuditEvent)));
-        gap->database = my_database;
-        gap->time = GetCurrentTimestamp();
-        strlcpy(gap->kind, "audit_gap", sizeof gap->kind);
-        strlcpy(gap->session_user, "listguard audit writer", sizeof gap->session_user);
-        strlcpy(gap->current_user, "listguard audit writer", sizeof gap->current_user);
-        gap->pid = MyProcPid;
-        snprintf(gap->detail, sizeof gap->detail,
-                 "{\"events_in_server_log\": %lld, \"why\": \"the audit queue was full\"}",
-                 static_cast<long long>(overflowed));
-        gap->detail_length = strlen(gap->detail);
-        AuditEvent* all = static_cast<AuditEvent*>(palloc(sizeof(AuditEvent) * (count + 1)));
-        all[0] = *gap;
-        memcpy(all + 1, events, sizeof(AuditEvent) * count);
-        events = all;
-        count++;
-    }
-    append_batch(events, count);
+    AuditEvent gap;
+    memset(&gap, 0, sizeof gap);
+    gap.database = my_database;
+    gap.time = GetCurrentTimestamp();
+    strlcpy(gap.kind, "audit_gap", sizeof gap.kind);
+    strlcpy(gap.session_user, "listguard audit writer", sizeof gap.session_user);
+    strlcpy(gap.current_user, "listguard audit writer", sizeof gap.current_user);
+    gap.pid = MyProcPid;
+    snprintf(gap.detail, sizeof gap.detail, "{\"events_in_server_log\": %lld, \"why\": \"%s\"}",
+             static_cast<long long>(lost), why);
+    gap.detail_length = strlen(gap.detail);
+    return gap;
 }
 
-void append_batch(const AuditEvent* events, int count)
+enum class BatchResult {
+    Written,  // in the table
+    Wait,     // not yet: the extension is being created by a transaction still open
+    Failed,   // the transaction failed; try again
+    Logged,   // the extension is not installed here: the server log has them
+};
+
+// Whether any event comes from a transaction still in progress (the one
+// creating the extension, say, whose table the writer cannot see yet).
+bool from_open_transaction(const AuditEvent* events, int count)
+{
+    for (int i = 0; i < count; i++) {
+        TransactionId xid = XidFromFullTransactionId(FullTransactionIdFromU64(events[i].xid));
+        if (TransactionIdIsValid(xid) && TransactionIdIsInProgress(xid))
+            return true;
+    }
+    return false;
+}
+
+// Appends a batch in one transaction. The table is locked against a restore
+// filling it meanwhile (which locks it too, see functions.cpp), and the
+// chain head read under that lock.
+BatchResult append_batch(const AuditEvent* events, int count)
 {
     MemoryContext batch_context = CurrentMemoryContext;
+    volatile BatchResult result = BatchResult::Written;
     PG_TRY();
     {
         SetCurrentStatementStartTimestamp();
         StartTransactionCommand();
         SPI_connect();
         PushActiveSnapshot(GetTransactionSnapshot());
-        if (!OidIsValid(listguard_objects().audit_log)) {
-            // The extension is gone from this database: the log keeps them.
-            log_events(events, count, " (no audit log in this database)");
+        Oid audit_log = listguard_objects().audit_log;
+        if (!OidIsValid(audit_log)) {
+            if (from_open_transaction(events, count)) {
+                result = BatchResult::Wait;
+            } else {
+                log_events(events, count, " (no audit log in this database)");
+                result = BatchResult::Logged;
+            }
         } else {
-            if (!head.known)
-                load_head();
+            LockRelationOid(audit_log, ShareRowExclusiveLock);
+            load_head();
             prepare_insert();
             TupleDesc desc = lookup_rowtype_tupdesc(row_type, -1);
             Datum* rows = static_cast<Datum*>(palloc(sizeof(Datum) * count));
@@ -210,26 +237,77 @@ void append_batch(const AuditEvent* events, int count)
             Datum array = PointerGetDatum(construct_array(rows, count, row_type, -1, false, TYPALIGN_DOUBLE));
             if (SPI_execute_plan(insert_plan, &array, nullptr, false, 0) != SPI_OK_INSERT)
                 elog(ERROR, "could not append to listguard.audit_log");
-            head = next; // only once the rows are in
+            head = next;
         }
         PopActiveSnapshot();
         SPI_finish();
         CommitTransactionCommand();
+        if (result == BatchResult::Written)
+            head.commit_end = XactLastCommitEnd;
+        pgstat_report_stat(false);
     }
     PG_CATCH();
     {
-        // Nothing is lost: the events go to the server log, and the chain
-        // head is read again from the table next time.
         MemoryContextSwitchTo(batch_context);
         ErrorData* error = CopyErrorData();
         FlushErrorState();
         AbortCurrentTransaction();
-        head.known = false;
         insert_plan = nullptr;
-        ereport(LOG, (errmsg("listguard audit writer could not append %d events: %s", count, error->message)));
-        log_events(events, count, " (not appended)");
+        ereport(LOG, (errmsg("listguard audit writer could not append %d events, will try again: %s", count,
+                             error->message)));
+        result = BatchResult::Failed;
     }
     PG_END_TRY();
+    return result;
+}
+
+// Events that cannot go in now go back to the front of the queue; those
+// that find no room there go to the server log, and a gap event says so.
+void put_back(const AuditEvent* events, int count, const char* why)
+{
+    int placed = audit_requeue(my_database, events, count);
+    if (placed < count) {
+        log_events(events, count - placed, why);
+        for (int i = placed; i < count; i++)
+            audit_note_overflow(my_database);
+    }
+}
+
+// Writes what was taken from the queue; a gap event first if events went to
+// the server log for want of room. Returns how long to wait before the next
+// attempt (0: go on).
+constexpr int kMaxFailures = 8; // about 25 s of trying, then the server log keeps them
+int failures = 0;
+
+long write_batch(AuditEvent* events, int count, int64 overflowed)
+{
+    if (overflowed > 0) {
+        AuditEvent* all = static_cast<AuditEvent*>(palloc(sizeof(AuditEvent) * (count + 1)));
+        all[0] = gap_event(overflowed, "the audit queue was full or the table could not be written");
+        memcpy(all + 1, events, sizeof(AuditEvent) * count);
+        events = all;
+        count++;
+    }
+    switch (append_batch(events, count)) {
+    case BatchResult::Written:
+    case BatchResult::Logged:
+        failures = 0;
+        return 0;
+    case BatchResult::Wait:
+        put_back(events, count, " (audit queue full)");
+        return 200;
+    case BatchResult::Failed:
+        break;
+    }
+    if (++failures >= kMaxFailures) {
+        failures = 0;
+        log_events(events, count, " (not appended)");
+        for (int i = 0; i < count; i++)
+            audit_note_overflow(my_database);
+        return 1000;
+    }
+    put_back(events, count, " (audit queue full)");
+    return Min(100L << failures, 5000L);
 }
 
 } // namespace
@@ -246,9 +324,25 @@ void listguard_audit_writer_main(Datum arg)
     BackgroundWorkerUnblockSignals();
     BackgroundWorkerInitializeConnectionByOid(my_database, InvalidOid, 0);
     pgstat_report_appname("listguard audit writer");
-    // The events are already asynchronous to the sessions that raised them,
-    // and a crash loses what is queued anyway: no flush per batch.
-    SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
+    // The writer runs as a superuser in a database whose owner may have set
+    // defaults for it (ALTER DATABASE ... SET): none of them may reach it.
+    // search_path above all: with public first, a look-alike of anything the
+    // writer calls would run as superuser.
+    static const char* const kFixed[][2] = {
+        {"search_path", "pg_catalog, pg_temp"},
+        {"default_transaction_read_only", "off"},
+        {"default_transaction_isolation", "read committed"},
+        {"statement_timeout", "0"},
+        {"lock_timeout", "0"},
+        {"idle_in_transaction_session_timeout", "0"},
+        {"session_replication_role", "origin"},
+        {"row_security", "on"},
+        // The events are already asynchronous to the sessions that raised
+        // them, and a crash loses what is queued anyway: no flush per batch.
+        {"synchronous_commit", "off"},
+    };
+    for (const auto& setting : kFixed)
+        SetConfigOption(setting[0], setting[1], PGC_SUSET, PGC_S_OVERRIDE);
 
     if (!audit_register_writer(my_database))
         proc_exit(0); // another writer serves this database
@@ -270,15 +364,23 @@ void listguard_audit_writer_main(Datum arg)
         }
         int64 overflowed = 0;
         int count = audit_dequeue(my_database, events, kBatch, &overflowed);
+        long pause = 0;
         if (count > 0 || overflowed > 0) {
             last_event = GetCurrentTimestamp();
             MemoryContext old = MemoryContextSwitchTo(batch_context);
-            write_batch(events, count, overflowed);
+            pause = write_batch(events, count, overflowed);
             MemoryContextSwitchTo(old);
             MemoryContextReset(batch_context);
             anchor_due = true;
-            if (count == kBatch)
+            if (pause == 0 && count == kBatch)
                 continue; // more waiting: drain before anything else
+        }
+        if (pause > 0) {
+            (void) WaitLatch(MyLatch, WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, pause, PG_WAIT_EXTENSION);
+            if (ShutdownRequestPending)
+                stopping = true;
+            if (!stopping)
+                continue;
         }
         // The anchor follows the head within kAnchorEveryMs; a batch counts
         // as pending (audit_pending()) until its anchor is written.

@@ -7,6 +7,7 @@
 #include "pg/access/role_labels.h"
 #include "pg/audit/counts.h"
 #include "pg/audit/ddl_events.h"
+#include "pg/audit/restore.h"
 #include "pg/base/catalog.h"
 #include "pg/base/shared_memory.h"
 #include "pg/protect/ddl_guard.h"
@@ -88,11 +89,13 @@ void listguard_xact_callback(XactEvent event, void*)
     case XACT_EVENT_PARALLEL_ABORT:
         audit_counts_at_transaction_end();
         quota_at_transaction_end();
+        audit_restore_at_transaction_end(false);
         break;
     case XACT_EVENT_COMMIT:
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PREPARE:
         quota_at_transaction_end();
+        audit_restore_at_transaction_end(event == XACT_EVENT_COMMIT);
         break;
     default:
         break;

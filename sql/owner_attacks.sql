@@ -1,0 +1,150 @@
+-- The owner of a protected table, who is not a listguard admin, attacks it
+-- the ways that worked against listguard 0.1: code planted to run as the
+-- roles that read and write the table (triggers, rules, policies, check
+-- constraints, defaults, generated columns, index expressions, domain
+-- checks, column type changes), inheritance and partitions around it, and
+-- drops. Every attempt fails, before and after protect(), and the signup
+-- service's clear grant reveals nothing to the owner.
+CREATE ROLE oa_owner;     -- owns the table and its schema, as application roles often do
+CREATE ROLE oa_signup;    -- the signup service: writes list 10 and reads it in clear
+CREATE SCHEMA oa AUTHORIZATION oa_owner;
+GRANT USAGE ON SCHEMA oa TO PUBLIC;
+SET ROLE oa_owner;
+CREATE TABLE oa.subs (id bigserial PRIMARY KEY, account_id bigint NOT NULL, list_id bigint NOT NULL,
+                      email listguard.email NOT NULL, tag text);
+GRANT SELECT, INSERT ON oa.subs TO oa_signup;
+GRANT USAGE ON SEQUENCE oa.subs_id_seq TO oa_signup;
+-- Where stolen addresses would go, writable by anyone.
+CREATE TABLE oa.loot (what text);
+GRANT INSERT ON oa.loot TO PUBLIC;
+CREATE FUNCTION oa.spy() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO oa.loot VALUES (NEW.email::text);
+    RETURN NEW;
+END $$;
+CREATE FUNCTION oa.keep(t text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO oa.loot VALUES (t);
+    RETURN true;
+END $$;
+CREATE FUNCTION oa.copy_all() RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO oa.loot SELECT email::text FROM oa.subs;
+    RETURN 'x';
+END $$;
+-- Declared immutable, so that an index or a generated column may use it.
+CREATE FUNCTION oa.as_text(e listguard.email) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    PERFORM oa.keep(e::text);
+    RETURN 'x';
+END $$;
+CREATE DOMAIN oa.tag_text AS text CHECK (oa.keep(VALUE));
+INSERT INTO oa.subs (account_id, list_id, email) VALUES (1, 10, 'already.there@example.com');
+RESET ROLE;
+SELECT listguard.grant_access('oa_signup', 1, 10, reveal => 'clear', can_write => true) AS g_signup \gset
+
+-- Planted before protect(): protect() refuses the table and names what
+-- must go. Each is planted, refused, and removed again.
+CREATE FUNCTION lgtest.planted(plant text, unplant text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    refused text;
+BEGIN
+    PERFORM set_config('role', 'oa_owner', true);
+    EXECUTE plant;
+    PERFORM set_config('role', 'none', true);
+    refused := lgtest.try($q$SELECT listguard.protect('oa.subs', 'account_id', 'list_id')$q$);
+    PERFORM set_config('role', 'oa_owner', true);
+    EXECUTE unplant;
+    PERFORM set_config('role', 'none', true);
+    RETURN refused;
+END $$;
+SELECT lgtest.planted('CREATE TRIGGER aaa_spy BEFORE INSERT ON oa.subs FOR EACH ROW EXECUTE FUNCTION oa.spy()',
+                      'DROP TRIGGER aaa_spy ON oa.subs') AS trigger;
+SELECT lgtest.planted('CREATE RULE spy AS ON INSERT TO oa.subs DO ALSO INSERT INTO oa.loot VALUES (NEW.email::text)',
+                      'DROP RULE spy ON oa.subs') AS rule;
+SELECT lgtest.planted('ALTER TABLE oa.subs ENABLE ROW LEVEL SECURITY; CREATE POLICY spy ON oa.subs AS RESTRICTIVE USING (oa.keep(email::text))',
+                      'DROP POLICY spy ON oa.subs; ALTER TABLE oa.subs DISABLE ROW LEVEL SECURITY') AS policy;
+SELECT lgtest.planted('ALTER TABLE oa.subs ADD CONSTRAINT spy CHECK (oa.keep(email::text)) NOT VALID',
+                      'ALTER TABLE oa.subs DROP CONSTRAINT spy') AS check_constraint;
+SELECT lgtest.planted('ALTER TABLE oa.subs ALTER COLUMN tag SET DEFAULT oa.copy_all()',
+                      'ALTER TABLE oa.subs ALTER COLUMN tag DROP DEFAULT') AS column_default;
+SELECT lgtest.planted('ALTER TABLE oa.subs ADD COLUMN leak text GENERATED ALWAYS AS (oa.as_text(email)) STORED',
+                      'ALTER TABLE oa.subs DROP COLUMN leak') AS generated_column;
+SELECT lgtest.planted('CREATE INDEX spy ON oa.subs (oa.as_text(email))', 'DROP INDEX oa.spy') AS index_expression;
+SELECT lgtest.planted('ALTER TABLE oa.subs ADD COLUMN tag2 oa.tag_text', 'ALTER TABLE oa.subs DROP COLUMN tag2') AS domain_check;
+SELECT count(*) AS loot_so_far FROM oa.loot;
+TRUNCATE oa.loot;
+
+-- A superuser-owned trigger function is trusted: with its owner changed,
+-- the same trigger no longer stops protect().
+CREATE FUNCTION lgtest.touch_tag() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+BEGIN
+    NEW.tag := coalesce(NEW.tag, 'new');
+    RETURN NEW;
+END $$;
+CREATE TRIGGER touch_tag BEFORE INSERT ON oa.subs FOR EACH ROW EXECUTE FUNCTION lgtest.touch_tag();
+SELECT listguard.protect('oa.subs', 'account_id', 'list_id');
+
+-- After protect(): the owner planting anything is refused, and recorded.
+SET ROLE oa_owner;
+CREATE TRIGGER aaa_spy BEFORE INSERT ON oa.subs FOR EACH ROW EXECUTE FUNCTION oa.spy();
+CREATE RULE spy AS ON INSERT TO oa.subs DO ALSO INSERT INTO oa.loot VALUES (NEW.email::text);
+CREATE POLICY spy ON oa.subs AS RESTRICTIVE USING (oa.keep(email::text));
+ALTER TABLE oa.subs ADD CONSTRAINT spy CHECK (oa.keep(email::text)) NOT VALID;
+ALTER TABLE oa.subs ALTER COLUMN tag SET DEFAULT oa.copy_all();
+ALTER TABLE oa.subs ADD COLUMN leak text GENERATED ALWAYS AS (oa.as_text(email)) STORED;
+CREATE INDEX spy ON oa.subs (oa.as_text(email));
+ALTER TABLE oa.subs ALTER COLUMN tag TYPE oa.tag_text;
+ALTER TABLE oa.subs ALTER COLUMN tag TYPE text USING oa.as_text(email);
+CREATE STATISTICS spy ON oa.as_text(email) FROM oa.subs;
+ALTER TABLE oa.subs OWNER TO oa_owner;
+ALTER TABLE oa.subs SET SCHEMA public;
+-- Inheritance and partitions: a parent of its own would read and delete
+-- every account's rows without the table's policies.
+CREATE TABLE oa.open_parent (id bigint, account_id bigint, list_id bigint, email listguard.email, tag text);
+ALTER TABLE oa.subs INHERIT oa.open_parent;
+CREATE TABLE oa.part_parent (id bigint, account_id bigint, list_id bigint, email listguard.email, tag text)
+    PARTITION BY LIST (account_id);
+ALTER TABLE oa.part_parent ATTACH PARTITION oa.subs FOR VALUES IN (1);
+CREATE TABLE oa.child () INHERITS (oa.subs);
+-- A foreign key checks rows without row security: it would tell the
+-- owner which ids exist in every account.
+CREATE TABLE oa.probe (sub_id bigint REFERENCES oa.subs (id));
+-- Emptying or dropping the table, directly or through the schema it owns.
+TRUNCATE oa.subs;
+DROP TABLE oa.subs;
+DROP SCHEMA oa CASCADE;
+RESET ROLE;
+-- The functions it still owns may change: none of them runs around the table.
+SELECT count(*) AS owner_code_in_use FROM listguard._untrusted_code('oa.subs');
+
+-- The signup service writes and reads in clear; the owner gets nothing.
+SET ROLE oa_signup;
+INSERT INTO oa.subs (account_id, list_id, email) VALUES (1, 10, 'new.signup@example.com'),
+                                                         (1, 10, 'another.signup@example.com');
+SELECT email::text, tag FROM oa.subs ORDER BY id;
+RESET ROLE;
+SELECT count(*) AS loot FROM oa.loot;
+
+-- What the owner tried is in the audit trail.
+SELECT lgtest.audit_settle() AS settled;
+SELECT detail ->> 'action' AS refused, count(*)
+FROM listguard.audit_log WHERE kind = 'denied' AND current_user_name = 'oa_owner'
+GROUP BY 1 ORDER BY 1;
+
+-- An admin may change the table; the change is recorded, and code a
+-- non-admin owns is refused even then.
+CREATE INDEX subs_tag ON oa.subs (tag);
+CREATE TRIGGER aaa_spy BEFORE INSERT ON oa.subs FOR EACH ROW EXECUTE FUNCTION oa.spy();
+SELECT lgtest.audit_settle() AS settled;
+SELECT detail ->> 'action' AS admin_changed FROM listguard.audit_log
+WHERE kind = 'protection_changed' AND relation = 'oa.subs' ORDER BY id DESC LIMIT 1;
+
+-- unprotect() gives the table back to its owner.
+SELECT listguard.unprotect('oa.subs');
+SELECT relowner::regrole AS owner FROM pg_class WHERE oid = 'oa.subs'::regclass;
+
+SELECT listguard.revoke_access(:g_signup);
+DROP SCHEMA oa CASCADE;
+DROP FUNCTION lgtest.planted(text, text), lgtest.touch_tag();
+DROP ROLE oa_owner, oa_signup;

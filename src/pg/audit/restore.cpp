@@ -1,0 +1,132 @@
+#include "pg/audit/restore.h"
+
+#include "pg/audit/events.h"
+#include "pg/audit/queue.h"
+#include "pg/audit/record.h"
+#include "pg/base/catalog.h"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "storage/lmgr.h"
+#include "utils/memutils.h"
+}
+
+namespace listguard::pg {
+
+namespace {
+
+// A restore (pg_restore, or psql running a plain dump) fills listguard's
+// tables after CREATE EXTENSION, and the writer may have appended the
+// events of the restore itself by then: the restored history collides with
+// them at id 1. The restored rows win; the writer's rows from that id on
+// are taken out and appended again, after the restored history, once the
+// restoring transaction commits.
+struct Restore {
+    AuditEvent* moved = nullptr; // in TopTransactionContext
+    int moved_count = 0;
+    int64 rows = 0; // rows the current statement inserted
+    int64 first_id = 0;
+    int64 last_id = 0;
+};
+Restore restore;
+bool moving = false; // our own DELETE of the rows being moved
+
+// Reads with a new snapshot (read_only = false): the writer's rows were
+// committed after the restoring statement began, while it waited for the
+// lock.
+bool id_exists(int64 id)
+{
+    Oid type = INT8OID;
+    Datum value = Int64GetDatum(id);
+    return SPI_execute_with_args("SELECT 1 FROM listguard.audit_log WHERE id OPERATOR(pg_catalog.=) $1", 1, &type,
+                                 &value, nullptr, false, 1) == SPI_OK_SELECT &&
+           SPI_processed > 0;
+}
+
+// Takes out the writer's rows from `from` on, keeping their events.
+void move_rows_from(int64 from)
+{
+    Oid type = INT8OID;
+    Datum value = Int64GetDatum(from);
+    if (SPI_execute_with_args("SELECT * FROM listguard.audit_log WHERE id OPERATOR(pg_catalog.>=) $1 ORDER BY id", 1,
+                              &type, &value, nullptr, false, 0) != SPI_OK_SELECT)
+        elog(ERROR, "could not read the audit events a restore replaces");
+    int n = static_cast<int>(SPI_processed);
+    MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+    AuditEvent* events = static_cast<AuditEvent*>(palloc(sizeof(AuditEvent) * (restore.moved_count + n + 1)));
+    if (restore.moved_count > 0)
+        memcpy(events, restore.moved, sizeof(AuditEvent) * restore.moved_count);
+    MemoryContextSwitchTo(old);
+    for (int i = 0; i < n; i++) {
+        Datum values[kAuditColumns];
+        bool nulls[kAuditColumns];
+        heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, nulls);
+        audit_event_from_row(values, nulls, &events[restore.moved_count + i]);
+    }
+    restore.moved = events;
+    restore.moved_count += n;
+    moving = true;
+    PG_TRY();
+    {
+        if (SPI_execute_with_args("DELETE FROM listguard.audit_log WHERE id OPERATOR(pg_catalog.>=) $1", 1, &type,
+                                  &value, nullptr, false, 0) != SPI_OK_DELETE)
+            elog(ERROR, "could not take out the audit events a restore replaces");
+    }
+    PG_FINALLY();
+    {
+        moving = false;
+    }
+    PG_END_TRY();
+}
+
+// A superuser's row inserted into the log: the restore case above.
+void restored_row(int64 id)
+{
+    Oid audit_log = listguard_objects().audit_log;
+    // The writer appends under a lock that this one conflicts with: it
+    // waits until the restored rows are committed, then reads the new head.
+    LockRelationOid(audit_log, ExclusiveLock);
+    if (SPI_connect() != SPI_OK_CONNECT)
+        elog(ERROR, "SPI_connect failed");
+    if (id_exists(id))
+        move_rows_from(id);
+    SPI_finish();
+    if (restore.rows++ == 0)
+        restore.first_id = id;
+    restore.last_id = id;
+}
+
+} // namespace
+
+bool audit_restore_moving() { return moving; }
+
+void audit_restored_row(int64 id) { restored_row(id); }
+
+char* audit_restored_rows_json()
+{
+    if (restore.rows == 0)
+        return nullptr;
+    char* json = psprintf("{\"operation\": \"INSERT\", \"rows\": %lld, \"first_id\": %lld, \"last_id\": %lld, "
+                          "\"moved\": %d}",
+                          static_cast<long long>(restore.rows), static_cast<long long>(restore.first_id),
+                          static_cast<long long>(restore.last_id), restore.moved_count);
+    restore.rows = 0;
+    return json;
+}
+
+void audit_restore_at_transaction_end(bool committed)
+{
+    if (committed && restore.moved_count > 0) {
+        int placed = audit_requeue(MyDatabaseId, restore.moved, restore.moved_count);
+        for (int i = 0; i < restore.moved_count - placed; i++) {
+            log_event(restore.moved[i], " (audit queue full)");
+            audit_note_overflow(MyDatabaseId);
+        }
+    }
+    restore = Restore{};
+}
+
+} // namespace listguard::pg

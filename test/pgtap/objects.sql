@@ -1,0 +1,82 @@
+-- Every object listguard creates, with its owner and who may use it: a
+-- function, table or role left open to PUBLIC, or owned by someone else,
+-- fails here.
+BEGIN;
+SELECT plan(9);
+
+-- Functions of schema listguard that PUBLIC may execute. Everything else
+-- (the implementations of admin functions, trigger and event trigger
+-- functions, helpers) is revoked.
+SELECT results_eq(
+    $$SELECT p.oid::regprocedure::text FROM pg_proc p
+      WHERE p.pronamespace = 'listguard'::regnamespace
+        AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a
+                                          WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'))
+      ORDER BY 1$$,
+    $$VALUES ('listguard._quota_state()'), ('listguard.audit_for(text)'), ('listguard.audit_pending()'),
+             ('listguard.calling_role()'), ('listguard.can_read(bigint,bigint)'), ('listguard.can_write(bigint,bigint)'),
+             ('listguard.current_role_is_admin()'), ('listguard.email(text)'), ('listguard.email_cmp(listguard.email,listguard.email)'),
+             ('listguard.email_eq(listguard.email,listguard.email)'), ('listguard.email_ge(listguard.email,listguard.email)'),
+             ('listguard.email_gt(listguard.email,listguard.email)'), ('listguard.email_hash(listguard.email)'),
+             ('listguard.email_hash_extended(listguard.email,bigint)'), ('listguard.email_in(cstring)'),
+             ('listguard.email_le(listguard.email,listguard.email)'), ('listguard.email_lt(listguard.email,listguard.email)'),
+             ('listguard.email_ne(listguard.email,listguard.email)'), ('listguard.email_out(listguard.email)'),
+             ('listguard.email_recv(internal)'), ('listguard.email_send(listguard.email)'),
+             ('listguard.email_sortsupport(internal)'),
+             ('listguard.explain_access(regrole)'),
+             ('listguard.grant_access(regrole,bigint,bigint,text,boolean,text,timestamp with time zone,cidr[],text,text)'),
+             ('listguard.protect(regclass,name,name,text)'), ('listguard.quota_parts(text)'),
+             ('listguard.revoke_access(bigint)'), ('listguard.role_receives_grants_of(regrole,regrole)'),
+             ('listguard.text(listguard.email)'), ('listguard.unprotect(regclass)'), ('listguard.verify_audit()')$$,
+    'only the type, the policy functions, the admin gates and harmless helpers are open to PUBLIC');
+
+-- Nobody but the extension's owner owns anything of listguard.
+SELECT is((SELECT count(*) FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+           WHERE e.extname = 'listguard' AND d.deptype = 'e' AND d.classid = 'pg_proc'::regclass
+             AND (SELECT p.proowner FROM pg_proc p WHERE p.oid = d.objid) <> e.extowner), 0::bigint,
+          'every function belongs to the extension owner');
+SELECT is((SELECT count(*) FROM pg_class c JOIN pg_extension e ON e.extname = 'listguard'
+           WHERE c.relnamespace = 'listguard'::regnamespace AND c.relowner <> e.extowner), 0::bigint,
+          'every table, view, index and sequence belongs to the extension owner');
+
+-- Tables, views and sequences: who may do what (the owner aside).
+SELECT results_eq(
+    $$SELECT format('%s: %s %s', c.relname, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
+                    a.privilege_type) COLLATE "default"
+      FROM pg_class c, aclexplode(c.relacl) a
+      WHERE c.relnamespace = 'listguard'::regnamespace AND a.grantee <> c.relowner
+      ORDER BY 1$$,
+    $$VALUES ('audit_log: listguard_admin SELECT'), ('grants: listguard_admin SELECT'),
+             ('protected_tables: listguard_admin SELECT'), ('quota_usage: PUBLIC SELECT')$$,
+    'only admins read the grants, the protections and the audit log; everyone reads their quotas');
+-- The schema: everyone may use what is in it, nobody may create there.
+SELECT results_eq(
+    $$SELECT format('%s %s', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
+                    a.privilege_type) COLLATE "default"
+      FROM pg_namespace n, aclexplode(n.nspacl) a
+      WHERE n.nspname = 'listguard' AND a.grantee <> n.nspowner ORDER BY 1$$,
+    $$VALUES ('PUBLIC USAGE')$$, 'schema listguard: usage for everyone, create for nobody');
+
+-- listguard's roles: none can log in or is a superuser, each carries
+-- listguard's mark, and admins are owners of protected tables.
+SELECT results_eq(
+    $$SELECT r.rolname::text COLLATE "default", r.rolcanlogin, r.rolsuper, r.rolcreaterole, r.rolbypassrls,
+             l.label COLLATE "default"
+      FROM pg_roles r LEFT JOIN pg_shseclabel l ON l.objoid = r.oid AND l.provider = 'listguard'
+      WHERE r.rolname IN ('listguard_admin', 'listguard_owner', 'listguard_approver') ORDER BY 1$$,
+    $$VALUES ('listguard_admin', false, false, false, false, 'role'),
+             ('listguard_approver', false, false, false, false, 'role'),
+             ('listguard_owner', false, false, false, false, 'role')$$,
+    'listguard''s roles are NOLOGIN, not superusers, and marked');
+SELECT ok(pg_has_role('listguard_admin', 'listguard_owner', 'MEMBER'), 'admins are owners of protected tables');
+SELECT is((SELECT count(*) FROM pg_auth_members m WHERE m.member = 'listguard_owner'::regrole), 0::bigint,
+          'listguard_owner belongs to no other role');
+
+-- The event trigger that guards drops fires on every drop.
+SELECT results_eq(
+    $$SELECT evtname::text COLLATE "default", evtevent::text COLLATE "default", evtenabled::text FROM pg_event_trigger
+      WHERE evtfoid = 'listguard._on_sql_drop()'::regprocedure$$,
+    $$VALUES ('listguard_sql_drop', 'sql_drop', 'O')$$, 'the drop guard is installed and enabled');
+
+SELECT * FROM finish();
+ROLLBACK;
