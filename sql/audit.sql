@@ -12,6 +12,7 @@ GRANT SELECT, INSERT, UPDATE ON au_subs TO au_reader, au_mixed;
 CREATE VIEW lgtest.events AS
 SELECT id, kind, current_user_name AS by_role, account, list, relation, counts, detail
 FROM listguard.audit_log;
+SELECT lgtest.audit_settle() AS settled;
 SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
 
 -- Protection, row changes (per statement: counts per operation, account
