@@ -6,7 +6,7 @@ export PATH="/usr/lib/postgresql/$PGVER/bin:$PATH"
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
-DEPS="postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-$PGVER-pgtap \
+DEPS="postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-$PGVER-pgtap postgresql-$PGVER-pgaudit \
 libtap-parser-sourcehandler-pgtap-perl postgresql-common libssl-dev libicu-dev \
 g++ make cmake libgtest-dev python3"
 

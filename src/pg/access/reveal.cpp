@@ -1,6 +1,7 @@
 #include "pg/access/reveal.h"
 
 #include "pg/access/cache.h"
+#include "pg/access/reveal_context.h"
 #include "pg/audit/events.h"
 #include "pg/base/module.h"
 #include "pg/base/settings.h"
@@ -36,6 +37,9 @@ RevealDecision reveal_for(Stamp stamp)
     }
     if (sealed_output_setting && superuser_arg(role))
         return {RevealLevel::Sealed, Grant{}};
+    // A value printed for a log (a plan, a parameter) is never clear.
+    if (decision.level == RevealLevel::Clear && !clear_reveal_allowed())
+        return {RevealLevel::Masked, Grant{}};
     return decision;
 }
 

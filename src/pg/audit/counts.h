@@ -1,7 +1,16 @@
 // Per-statement audit counts: clear reveals (per role, grant, account and
 // list) and row changes of protected tables (per operation, account and
-// list), counted as they happen and recorded as one event each at the end of
-// the statement (or when the transaction ends, failed statements included).
+// list), counted as they happen and recorded as one event each.
+//
+// Reveals are recorded at the end of each statement and of each
+// transaction, failed ones included: the values have left.
+//
+// Row changes are counted by the BEFORE ROW stamping trigger and recorded by
+// the AFTER STATEMENT audit trigger of the table the statement named, with
+// the rows of every partition and child below it; so only rows of
+// statements that completed are recorded. A failed statement's counts go
+// with its (sub)transaction; a completed statement whose transaction later
+// aborts is recorded with its transaction id (txid_status tells).
 #pragma once
 
 #include "pg/base/postgres_c.h"
@@ -12,18 +21,23 @@ namespace listguard::pg {
 
 void count_clear_reveal(const Grant& grant, Stamp scope);
 
-// The end of a statement (executor end, utility statement) records its
-// reveal counts; the end of a transaction, committed or not, records
-// whatever is still counted.
-void audit_counts_at_statement_end();
-void audit_counts_at_transaction_end();
-
 // A row operation as a trigger event names it: 'i', 'u' or 'd'; and the
 // operation's name in events.
 char row_op(uint32 trigger_event);
 const char* row_op_name(char op);
 
 void count_row_change(Oid relid, char op, Stamp scope);
+
+// The AFTER STATEMENT trigger of `relid`: records the statement's `op` rows
+// of relid and every table below it.
 void report_row_changes(Oid relid, char op);
+
+// Statement end (executor end, utility statement): reveals.
+void audit_counts_at_statement_end();
+// Transaction end: reveals; row counts no statement trigger took are
+// recorded if it commits (a safety net) and dropped if it aborts.
+void audit_counts_at_transaction_end(bool committing);
+// Subtransaction end: a rolled-back statement's row counts are dropped.
+void audit_counts_at_subtransaction_end(bool committed);
 
 } // namespace listguard::pg

@@ -3,10 +3,12 @@
 #include "pg/base/postgres_c.h"
 
 #include "pg/access/cache.h"
+#include "pg/access/reveal_context.h"
 #include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
 #include "pg/audit/counts.h"
 #include "pg/audit/ddl_events.h"
+#include "pg/audit/log_redaction.h"
 #include "pg/audit/restore.h"
 #include "pg/base/catalog.h"
 #include "pg/base/shared_memory.h"
@@ -17,6 +19,7 @@
 extern "C" {
 #include "access/xact.h"
 #include "executor/executor.h"
+#include "parser/analyze.h"
 #include "storage/ipc.h"
 #include "tcop/utility.h"
 #include "utils/inval.h"
@@ -30,13 +33,26 @@ namespace {
 shmem_request_hook_type next_shmem_request_hook = nullptr;
 shmem_startup_hook_type next_shmem_startup_hook = nullptr;
 ProcessUtility_hook_type next_ProcessUtility_hook = nullptr;
+post_parse_analyze_hook_type next_post_parse_analyze_hook = nullptr;
+ExecutorStart_hook_type next_ExecutorStart_hook = nullptr;
+ExecutorRun_hook_type next_ExecutorRun_hook = nullptr;
+ExecutorFinish_hook_type next_ExecutorFinish_hook = nullptr;
 ExecutorEnd_hook_type next_ExecutorEnd_hook = nullptr;
+ExecutorStart_hook_type outer_next_ExecutorStart_hook = nullptr;
+ExecutorEnd_hook_type outer_next_ExecutorEnd_hook = nullptr;
+emit_log_hook_type next_emit_log_hook = nullptr;
 
+void install_executor_start_end();
+
+// Runs in the postmaster after every preloaded library's _PG_init: the
+// moment to put the ExecutorStart and ExecutorEnd hooks outside everyone
+// else's (see reveal_context.h).
 void listguard_shmem_request()
 {
     if (next_shmem_request_hook)
         next_shmem_request_hook();
     request_shared_memory();
+    install_executor_start_end();
 }
 
 void listguard_shmem_startup()
@@ -57,22 +73,158 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     Node* stmt = pstmt->utilityStmt;
     check_role_statement(stmt);
     TableStatement tables = check_table_statement(stmt);
-    if (next_ProcessUtility_hook)
-        next_ProcessUtility_hook(pstmt, query, read_only_tree, context, params, env, dest, qc);
-    else
-        standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
+    RevealPhase phase;
+    bool has_phase = utility_reveal_phase(stmt, &phase);
+    if (has_phase)
+        enter_reveal_phase(phase);
+    PG_TRY();
+    {
+        if (next_ProcessUtility_hook)
+            next_ProcessUtility_hook(pstmt, query, read_only_tree, context, params, env, dest, qc);
+        else
+            standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
+    }
+    PG_FINALLY();
+    {
+        if (has_phase)
+            leave_reveal_phase();
+    }
+    PG_END_TRY();
     after_table_statement(stmt, tables);
     record_utility_events(stmt);
     audit_counts_at_statement_end();
 }
 
+// The executor: results are produced in Run and Finish (triggers); Start
+// and End, with every hook around them, are where loggers print.
+void listguard_ExecutorStart(QueryDesc* query, int eflags)
+{
+    enter_reveal_phase(RevealPhase::Preparing);
+    PG_TRY();
+    {
+        if (next_ExecutorStart_hook)
+            next_ExecutorStart_hook(query, eflags);
+        else
+            standard_ExecutorStart(query, eflags);
+    }
+    PG_FINALLY();
+    {
+        leave_reveal_phase();
+    }
+    PG_END_TRY();
+}
+
+void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 count, bool execute_once)
+{
+    enter_reveal_phase(RevealPhase::Executing);
+    PG_TRY();
+    {
+        if (next_ExecutorRun_hook)
+            next_ExecutorRun_hook(query, direction, count, execute_once);
+        else
+            standard_ExecutorRun(query, direction, count, execute_once);
+    }
+    PG_FINALLY();
+    {
+        leave_reveal_phase();
+    }
+    PG_END_TRY();
+}
+
+void listguard_ExecutorFinish(QueryDesc* query)
+{
+    enter_reveal_phase(RevealPhase::Executing);
+    PG_TRY();
+    {
+        if (next_ExecutorFinish_hook)
+            next_ExecutorFinish_hook(query);
+        else
+            standard_ExecutorFinish(query);
+    }
+    PG_FINALLY();
+    {
+        leave_reveal_phase();
+    }
+    PG_END_TRY();
+}
+
 void listguard_ExecutorEnd(QueryDesc* query)
 {
-    if (next_ExecutorEnd_hook)
-        next_ExecutorEnd_hook(query);
-    else
-        standard_ExecutorEnd(query);
+    enter_reveal_phase(RevealPhase::Preparing);
+    PG_TRY();
+    {
+        if (next_ExecutorEnd_hook)
+            next_ExecutorEnd_hook(query);
+        else
+            standard_ExecutorEnd(query);
+    }
+    PG_FINALLY();
+    {
+        leave_reveal_phase();
+    }
+    PG_END_TRY();
     audit_counts_at_statement_end();
+}
+
+// A library loaded after the postmaster started (LOAD, session preload) may
+// have put its executor hooks outside listguard's: once, listguard puts a
+// wrapper outside it again.
+void listguard_ExecutorStart_outer(QueryDesc* query, int eflags)
+{
+    enter_reveal_phase(RevealPhase::Preparing);
+    PG_TRY();
+    {
+        outer_next_ExecutorStart_hook(query, eflags);
+    }
+    PG_FINALLY();
+    {
+        leave_reveal_phase();
+    }
+    PG_END_TRY();
+}
+
+void listguard_ExecutorEnd_outer(QueryDesc* query)
+{
+    enter_reveal_phase(RevealPhase::Preparing);
+    PG_TRY();
+    {
+        outer_next_ExecutorEnd_hook(query);
+    }
+    PG_FINALLY();
+    {
+        leave_reveal_phase();
+    }
+    PG_END_TRY();
+}
+
+void listguard_post_parse_analyze(ParseState* pstate, Query* query, JumbleState* jstate)
+{
+    if (next_post_parse_analyze_hook)
+        next_post_parse_analyze_hook(pstate, query, jstate);
+    if (outer_next_ExecutorStart_hook == nullptr && ExecutorStart_hook != listguard_ExecutorStart) {
+        outer_next_ExecutorStart_hook = ExecutorStart_hook;
+        ExecutorStart_hook = listguard_ExecutorStart_outer;
+    }
+    if (outer_next_ExecutorEnd_hook == nullptr && ExecutorEnd_hook != listguard_ExecutorEnd) {
+        outer_next_ExecutorEnd_hook = ExecutorEnd_hook;
+        ExecutorEnd_hook = listguard_ExecutorEnd_outer;
+    }
+}
+
+void install_executor_start_end()
+{
+    next_ExecutorStart_hook = ExecutorStart_hook;
+    ExecutorStart_hook = listguard_ExecutorStart;
+    next_ExecutorEnd_hook = ExecutorEnd_hook;
+    ExecutorEnd_hook = listguard_ExecutorEnd;
+}
+
+// Addresses are masked before anything else sees the report.
+void listguard_emit_log(ErrorData* edata)
+{
+    redact_log_entry(edata);
+    if (next_emit_log_hook)
+        next_emit_log_hook(edata);
 }
 
 // Counts are recorded before the transaction ends (failed ones included);
@@ -83,11 +235,11 @@ void listguard_xact_callback(XactEvent event, void*)
     case XACT_EVENT_PRE_COMMIT:
     case XACT_EVENT_PARALLEL_PRE_COMMIT:
     case XACT_EVENT_PRE_PREPARE:
-        audit_counts_at_transaction_end();
+        audit_counts_at_transaction_end(true);
         break;
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:
-        audit_counts_at_transaction_end();
+        audit_counts_at_transaction_end(false);
         quota_at_transaction_end();
         audit_restore_at_transaction_end(false);
         break;
@@ -100,6 +252,14 @@ void listguard_xact_callback(XactEvent event, void*)
     default:
         break;
     }
+}
+
+void listguard_subxact_callback(SubXactEvent event, SubTransactionId, SubTransactionId, void*)
+{
+    if (event == SUBXACT_EVENT_COMMIT_SUB)
+        audit_counts_at_subtransaction_end(true);
+    else if (event == SUBXACT_EVENT_ABORT_SUB)
+        audit_counts_at_subtransaction_end(false);
 }
 
 // Invalidation callbacks must not read catalogs (they also run in the
@@ -125,10 +285,19 @@ void install_hooks()
     shmem_startup_hook = listguard_shmem_startup;
     next_ProcessUtility_hook = ProcessUtility_hook;
     ProcessUtility_hook = listguard_ProcessUtility;
-    next_ExecutorEnd_hook = ExecutorEnd_hook;
-    ExecutorEnd_hook = listguard_ExecutorEnd;
+    next_post_parse_analyze_hook = post_parse_analyze_hook;
+    post_parse_analyze_hook = listguard_post_parse_analyze;
+    next_ExecutorRun_hook = ExecutorRun_hook;
+    ExecutorRun_hook = listguard_ExecutorRun;
+    next_ExecutorFinish_hook = ExecutorFinish_hook;
+    ExecutorFinish_hook = listguard_ExecutorFinish;
+    // ExecutorStart and ExecutorEnd: from the shmem request hook, after every
+    // other preloaded library.
+    next_emit_log_hook = emit_log_hook;
+    emit_log_hook = listguard_emit_log;
 
     RegisterXactCallback(listguard_xact_callback, nullptr);
+    RegisterSubXactCallback(listguard_subxact_callback, nullptr);
     register_role_labels();
     CacheRegisterRelcacheCallback(listguard_relcache_callback, 0);
     CacheRegisterSyscacheCallback(AUTHMEMMEMROLE, listguard_role_callback, 0);

@@ -19,6 +19,7 @@ bool audit_reveals_setting = true;
 bool log_events_setting = false;
 int audit_queue_size_setting = 2048;
 int audit_anchor_log_interval_setting = 60;
+bool redact_server_log_setting = true;
 
 namespace {
 
@@ -79,6 +80,13 @@ void define_settings()
                             "How often the audit writer logs the chain head (the anchor).", nullptr,
                             &audit_anchor_log_interval_setting, 60, 0, 86400, PGC_SIGHUP, GUC_UNIT_S, nullptr,
                             nullptr, nullptr);
+
+    // Addresses out of the server log (and out of every message).
+    DefineCustomBoolVariable("listguard.redact_server_log",
+                             "Mask addresses in every message, detail, context and statement that is logged.",
+                             "Error details, CONTEXT and STATEMENT lines and loggers such as auto_explain would "
+                             "otherwise write addresses into the server log.",
+                             &redact_server_log_setting, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 
     MarkGUCPrefixReserved("listguard");
 }

@@ -13,6 +13,7 @@ extern bool audit_reveals_setting;         // listguard.audit_reveals
 extern bool log_events_setting;            // listguard.log_events
 extern int audit_queue_size_setting;       // listguard.audit_queue_size
 extern int audit_anchor_log_interval_setting; // listguard.audit_anchor_log_interval, s
+extern bool redact_server_log_setting;     // listguard.redact_server_log
 
 // Called once from _PG_init.
 void define_settings();
