@@ -11,6 +11,10 @@ CREATE EXTENSION listguard;
 CREATE ROLE tamper_target;
 SELECT count(listguard.grant_access('tamper_target', a)) AS grants FROM generate_series(1, 8) a;
 SELECT count(listguard.revoke_access(id)) AS revokes FROM listguard.grants;
+-- A row recorded with the digest of its address.
+CREATE TABLE digested (id int PRIMARY KEY, account_id bigint, email listguard.email);
+SELECT listguard.protect('digested', 'account_id', audit => 'row');
+INSERT INTO digested VALUES (1, 1, 'split.me@example.com');
 CREATE FUNCTION settle() RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
     FOR i IN 1..200 LOOP
@@ -62,8 +66,20 @@ SELECT settle() AS settled;
 SELECT ok, first_broken, problem FROM listguard.verify_audit();
 SELECT restore();
 
--- The last three events deleted: the anchor beside the key still knows the
--- head.
+-- A digest split into two 8-octet elements with a null between them: the
+-- same octets in the same order, so audit_for() no longer finds the event,
+-- but not the same event.
+SELECT count(*) AS found_before FROM listguard.audit_for('split.me@example.com');
+UPDATE listguard.audit_log
+SET email_digests = ARRAY[substring(email_digests[1] FROM 1 FOR 8), NULL, substring(email_digests[1] FROM 9)]
+WHERE kind = 'row_changed';
+SELECT count(*) AS found_after FROM listguard.audit_for('split.me@example.com');
+SELECT ok, first_broken = (SELECT id FROM listguard.audit_log WHERE kind = 'row_changed') AS names_it, problem
+FROM listguard.verify_audit();
+SELECT restore();
+
+-- The last three events deleted: the anchor (outside the table) still
+-- knows the head.
 DELETE FROM listguard.audit_log WHERE id > (SELECT max(id) - 3 FROM listguard.audit_log);
 SELECT ok, first_broken, problem FROM listguard.verify_audit();
 SELECT restore();
@@ -72,16 +88,20 @@ SELECT restore();
 SELECT ok, problem FROM listguard.verify_audit();
 
 -- A torn anchor (here: digits that are not hex, as a crash mid-rewrite
--- could leave) reads as no anchor, never as a link made of garbage.
+-- could leave) is never read as a link made of garbage, and verify_audit()
+-- says the tail cannot be checked.
 CREATE TABLE anchor_file AS
 SELECT path, pg_read_file(path) AS saved
-FROM (SELECT CASE WHEN k LIKE '/%' THEN k ELSE current_setting('data_directory') || '/' || k END
-             || '.audit-anchor.' || d.oid AS path
-      FROM current_setting('listguard.key_file') k, pg_database d WHERE d.datname = current_database()) f;
+FROM (SELECT CASE WHEN a LIKE '/%' THEN a ELSE current_setting('data_directory') || '/' || a END
+             || '/audit-anchor.' || d.oid AS path
+      FROM current_setting('listguard.audit_anchor_directory') a, pg_database d
+      WHERE d.datname = current_database()) f;
+SELECT left(saved, 12) AS anchor_version FROM anchor_file;
 DO $$
 BEGIN
     EXECUTE format('COPY (SELECT %L) TO %L',
-                   (SELECT max(id) FROM listguard.audit_log) || ' ' || repeat('zz', 32), (SELECT path FROM anchor_file));
+                   'lg-anchor 2 ' || (SELECT max(id) FROM listguard.audit_log) || ' ' || repeat('zz', 32),
+                   (SELECT path FROM anchor_file));
 END $$;
 SELECT ok, problem FROM listguard.verify_audit();
 DO $$
@@ -104,7 +124,7 @@ SELECT listguard.grant_access('tamper_target', 100) AS late_grant \gset
 SELECT settle() AS settled;
 SELECT listguard.revoke_access(:late_grant);
 SELECT settle() AS settled;
-SELECT split_part(pg_read_file(path), ' ', 1)::bigint = (SELECT max(id) FROM listguard.audit_log) AS anchor_follows_head
+SELECT split_part(pg_read_file(path), ' ', 3)::bigint = (SELECT max(id) FROM listguard.audit_log) AS anchor_follows_head
 FROM anchor_file;
 
 \c :regress_db

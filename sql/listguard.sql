@@ -189,7 +189,9 @@ CREATE FUNCTION stamp_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_stamp_trigger' LANGUAGE C;
 CREATE FUNCTION audit_statement_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_audit_statement_trigger' LANGUAGE C;
-REVOKE ALL ON FUNCTION stamp_trigger(), audit_statement_trigger() FROM PUBLIC;
+CREATE FUNCTION audit_row_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_row_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION stamp_trigger(), audit_statement_trigger(), audit_row_trigger() FROM PUBLIC;
 
 CREATE FUNCTION quota_parts(quota text, OUT quota_limit bigint, OUT window_seconds bigint)
     AS 'MODULE_PATHNAME', 'lg_quota_parts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -455,6 +457,11 @@ BEGIN
         EXECUTE format('CREATE TRIGGER listguard_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH STATEMENT '
                        'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
     END IF;
+    -- Row triggers of a partitioned table are cloned to its partitions.
+    IF audit = 'row' AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'listguard_audit_row') THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit_row AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+                       'EXECUTE FUNCTION listguard.audit_row_trigger()', tbl);
+    END IF;
     IF audit <> 'off' THEN
         EXECUTE format('CREATE TRIGGER listguard_audit_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
                        'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
@@ -629,7 +636,8 @@ BEGIN
     END LOOP;
     FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
                         WHERE t.tgrelid = tbl AND t.tgparentid = 0
-                          AND t.tgname IN ('listguard_stamp', 'listguard_audit', 'listguard_audit_truncate') LOOP
+                          AND t.tgname IN ('listguard_stamp', 'listguard_audit', 'listguard_audit_row',
+                                           'listguard_audit_truncate') LOOP
         EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, tbl);
     END LOOP;
     DELETE FROM listguard.protected_tables WHERE relid = tbl;
@@ -724,7 +732,9 @@ CREATE TABLE audit_log (
     counts            jsonb,
     detail            jsonb NOT NULL,
     prev_link         bytea NOT NULL,
-    link              bytea NOT NULL
+    link              bytea NOT NULL,
+    origin            text,                         -- the server that raised it (a standby); null: this one
+    format            smallint NOT NULL DEFAULT 1   -- the canonical encoding of its link (1: listguard 0.1)
 );
 REVOKE ALL ON audit_log FROM PUBLIC;
 GRANT SELECT ON audit_log TO listguard_admin;

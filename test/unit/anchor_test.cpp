@@ -27,15 +27,25 @@ std::string record_of(const Anchor& a)
 
 } // namespace
 
-TEST(Anchor, RecordIsFixedSizeLowerCaseHexEndedByANewline)
+TEST(Anchor, RecordIsVersionedFixedSizeLowerCaseHexEndedByANewline)
 {
     std::string r = record_of(sample(1742));
     ASSERT_EQ(r.size(), kAnchorRecordSize);
-    EXPECT_EQ(r.substr(0, 5), "1742 ");
-    EXPECT_EQ(r.substr(5, 4), "0b30");
+    EXPECT_EQ(r.substr(0, 17), "lg-anchor 2 1742 ");
+    EXPECT_EQ(r.substr(17, 4), "0b30");
     EXPECT_EQ(r.find_first_of("ABCDEF"), std::string::npos);
     EXPECT_EQ(r.back(), '\n');
-    EXPECT_EQ(r.find_first_not_of(' ', 5 + kLinkHexSize), r.size() - 1);
+    EXPECT_EQ(r.find_first_not_of(' ', 17 + kLinkHexSize), r.size() - 1);
+}
+
+TEST(Anchor, Version1RecordsAreStillRead)
+{
+    std::string v2 = record_of(sample(7));
+    std::string v1 = v2.substr(12); // what listguard 0.1 wrote: "<id> <link>"
+    Anchor a = parse_anchor(v1);
+    EXPECT_EQ(a.id, 7);
+    EXPECT_EQ(std::memcmp(a.link, sample(7).link, kLinkSize), 0);
+    EXPECT_FALSE(parse_anchor("lg-anchor 3 7 " + v1.substr(2)).present()); // a later version: not guessed at
 }
 
 TEST(Anchor, RoundTrips)
@@ -51,9 +61,9 @@ TEST(Anchor, RoundTrips)
 TEST(Anchor, UpperCaseHexIsAccepted)
 {
     std::string r = record_of(sample(7));
-    for (char& c : r)
-        if (c >= 'a' && c <= 'f')
-            c = static_cast<char>(c - 'a' + 'A');
+    for (std::size_t i = 12; i < r.size(); i++) // the link, not the version tag
+        if (r[i] >= 'a' && r[i] <= 'f')
+            r[i] = static_cast<char>(r[i] - 'a' + 'A');
     EXPECT_EQ(parse_anchor(r).id, 7);
 }
 
@@ -61,14 +71,15 @@ TEST(Anchor, TornOrMalformedRecordsReadAsNoAnchor)
 {
     std::string good = record_of(sample(42));
     EXPECT_FALSE(parse_anchor("").present());
-    EXPECT_FALSE(parse_anchor(good.substr(0, 20)).present());        // torn in the link
-    EXPECT_FALSE(parse_anchor("42").present());                        // no link
-    EXPECT_FALSE(parse_anchor("0 " + good.substr(3)).present());       // id 0
-    EXPECT_FALSE(parse_anchor("-4 " + good.substr(3)).present());      // negative id
-    EXPECT_FALSE(parse_anchor("4x2 " + good.substr(3)).present());     // not a number
+    std::string link = good.substr(15); // after "lg-anchor 2 42 "
+    EXPECT_FALSE(parse_anchor(good.substr(0, 30)).present());           // torn in the link
+    EXPECT_FALSE(parse_anchor("lg-anchor 2 42").present());             // no link
+    EXPECT_FALSE(parse_anchor("lg-anchor 2 0 " + link).present());      // id 0
+    EXPECT_FALSE(parse_anchor("lg-anchor 2 -4 " + link).present());     // negative id
+    EXPECT_FALSE(parse_anchor("lg-anchor 2 4x2 " + link).present());    // not a number
     std::string not_hex = good;
-    not_hex[10] = 'g';
+    not_hex[20] = 'g';
     EXPECT_FALSE(parse_anchor(not_hex).present());
-    std::string longer = good.substr(0, 3 + kLinkHexSize) + "ab\n";
+    std::string longer = good.substr(0, 15 + kLinkHexSize) + "ab\n";
     EXPECT_FALSE(parse_anchor(longer).present());
 }

@@ -67,3 +67,60 @@ TEST(AuditChain, KeyedByTheServerKey)
     chain_link(other, zero, event(1, "grant", nullptr), b);
     EXPECT_NE(0, std::memcmp(a, b, kLinkSize));
 }
+
+TEST(AuditChain, Version1KeepsItsBytes)
+{
+    // Events linked by listguard 0.1 must verify as they were written.
+    CanonicalEvent e(ChainEncoding::V1);
+    e.add_int64(1);
+    e.add_text("ab");
+    e.add_null();
+    std::string expected("\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x02"
+                         "ab\xff\xff\xff\xff",
+                         22);
+    EXPECT_EQ(e.bytes(), expected);
+}
+
+TEST(AuditChain, Version2ArraysAreUnambiguous)
+{
+    // One 16-octet digest, two 8-octet halves, and the same with a null
+    // element: three different encodings (in version 1 all the same).
+    std::string whole(16, 'x');
+    CanonicalEvent one, two, with_null;
+    one.begin_array(1);
+    one.add_text(whole);
+    two.begin_array(2);
+    two.add_text(whole.substr(0, 8));
+    two.add_text(whole.substr(8));
+    with_null.begin_array(3);
+    with_null.add_text(whole.substr(0, 8));
+    with_null.add_null();
+    with_null.add_text(whole.substr(8));
+    EXPECT_NE(one.bytes(), two.bytes());
+    EXPECT_NE(two.bytes(), with_null.bytes());
+    EXPECT_NE(one.bytes(), with_null.bytes());
+}
+
+TEST(AuditChain, Version2TypesAreUnambiguous)
+{
+    // An integer and the 8 octets of its text are different fields.
+    CanonicalEvent number, text;
+    number.add_int64(0x4142434445464748);
+    text.add_text("ABCDEFGH");
+    EXPECT_NE(number.bytes(), text.bytes());
+    // The version octet comes first: a version 2 event never reads as a
+    // version 1 one.
+    CanonicalEvent v1(ChainEncoding::V1), v2(ChainEncoding::V2);
+    v1.add_text("x");
+    v2.add_text("x");
+    EXPECT_NE(v1.bytes(), v2.bytes());
+    EXPECT_EQ(v2.bytes()[0], 2);
+}
+
+TEST(AuditChain, LinksCompareInConstantTime)
+{
+    std::uint8_t a[kLinkSize] = {}, b[kLinkSize] = {};
+    EXPECT_TRUE(links_equal(a, b));
+    b[kLinkSize - 1] = 1;
+    EXPECT_FALSE(links_equal(a, b));
+}

@@ -18,12 +18,19 @@ void link_to_hex(const std::uint8_t* link, char (&out)[kLinkHexSize + 1]) noexce
             c = static_cast<char>(c - 'A' + 'a');
 }
 
+namespace {
+
+constexpr std::string_view kVersion2 = "lg-anchor 2 ";
+
+} // namespace
+
 void format_anchor(const Anchor& anchor, char (&record)[kAnchorRecordSize]) noexcept
 {
     char hex[kLinkHexSize + 1];
     link_to_hex(anchor.link, hex);
     std::memset(record, ' ', sizeof record);
-    char* end = std::to_chars(record, record + 24, anchor.id).ptr;
+    std::memcpy(record, kVersion2.data(), kVersion2.size());
+    char* end = std::to_chars(record + kVersion2.size(), record + kVersion2.size() + 24, anchor.id).ptr;
     *end++ = ' ';
     std::memcpy(end, hex, kLinkHexSize);
     record[sizeof record - 1] = '\n';
@@ -32,6 +39,10 @@ void format_anchor(const Anchor& anchor, char (&record)[kAnchorRecordSize]) noex
 Anchor parse_anchor(std::string_view record) noexcept
 {
     Anchor anchor;
+    if (record.substr(0, kVersion2.size()) == kVersion2)
+        record.remove_prefix(kVersion2.size());
+    else if (record.substr(0, 3) == "lg-")
+        return {}; // a version this listguard does not know
     std::size_t space = record.find(' ');
     if (space == std::string_view::npos)
         return {};

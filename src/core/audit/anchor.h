@@ -1,7 +1,10 @@
 // The audit anchor record: the chain's head (the last event's id and link),
 // kept outside the table so that a removed tail shows. One fixed-size text
-// record, "<id> <link in hex>" padded with spaces and ended by a newline, so
-// that a rewrite in place never leaves a longer tail behind.
+// record padded with spaces and ended by a newline, so that a rewrite in
+// place never leaves a longer tail behind:
+//
+//   version 2: "lg-anchor 2 <id> <link in hex>"
+//   version 1: "<id> <link in hex>" (listguard 0.1; still read)
 #pragma once
 
 #include <cstddef>

@@ -16,18 +16,40 @@ namespace listguard {
 
 constexpr std::size_t kLinkSize = 32;
 
-// The canonical bytes of an event: each field as a 4-octet big-endian length
-// and its octets; a null field as length 0xFFFFFFFF. Fields are added in a
-// fixed order, so the same event always gives the same bytes.
+// The canonical encodings, recorded per event (audit_log.format) so that
+// an event is always checked with the encoding it was linked with.
+//
+// Version 1 (listguard 0.1): each field as a 4-octet big-endian length and
+// its octets, a null field as length 0xFFFFFFFF; an array of digests as the
+// concatenation of its elements. Ambiguous for arrays (two 8-octet elements
+// encode like one 16-octet element; null elements vanish).
+//
+// Version 2: a version octet, then each field as a type octet and its
+// encoding: 'N' null; 'T' text or octets (4-octet length, octets); 'I' a
+// 64-bit integer (8 octets, big-endian); 'A' an array (4-octet element
+// count, then each element as a field). Every field of every type has
+// exactly one encoding, and the fields are all the table's columns but the
+// link, in table order.
+enum class ChainEncoding : std::uint8_t { V1 = 1, V2 = 2 };
+constexpr ChainEncoding kCurrentChainEncoding = ChainEncoding::V2;
+
 class CanonicalEvent {
 public:
+    explicit CanonicalEvent(ChainEncoding encoding = kCurrentChainEncoding);
+
     void add_text(std::string_view value);
     void add_int64(std::int64_t value);
     void add_null();
+    // An array of `count` elements; the next `count` fields added are its
+    // elements. In version 1, add the concatenation of the elements instead.
+    void begin_array(std::uint32_t count);
+
+    ChainEncoding encoding() const noexcept { return encoding_; }
     const std::string& bytes() const noexcept { return bytes_; }
 
 private:
     void add_length(std::uint32_t length);
+    ChainEncoding encoding_;
     std::string bytes_;
 };
 
@@ -35,5 +57,8 @@ private:
 // of a chain has an all-zero previous link.
 void chain_link(KeyedDigest& audit_key, const std::uint8_t* previous, const CanonicalEvent& event,
                 std::uint8_t* out);
+
+// Compares two links in constant time.
+bool links_equal(const std::uint8_t* a, const std::uint8_t* b) noexcept;
 
 } // namespace listguard

@@ -1,6 +1,6 @@
 // The audit anchor file of a database (the record format is in
 // core/audit/anchor.h): where it is and reading it. The writer rewrites it in
-// place; verify_audit() reads it.
+// place; verify_audit() reads it, and reports a log without one.
 #pragma once
 
 #include "pg/base/postgres_c.h"
@@ -12,7 +12,9 @@ namespace listguard::pg {
 // The anchor file of a database.
 char* audit_anchor_path(Oid database);
 
-// The database's anchor; a missing file or a torn record reads as no anchor.
-Anchor read_audit_anchor(Oid database);
+// The database's anchor (in listguard.audit_anchor_directory, or where
+// listguard 0.1 kept it, beside the key file). A torn record reads as no
+// anchor; file_exists says whether there was a file at all.
+Anchor read_audit_anchor(Oid database, bool* file_exists);
 
 } // namespace listguard::pg

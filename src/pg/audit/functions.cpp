@@ -39,7 +39,7 @@ namespace {
 bool bytea_equals(Datum d, const uint8* expected)
 {
     bytea* b = DatumGetByteaPP(d);
-    return VARSIZE_ANY_EXHDR(b) == kLinkSize && memcmp(VARDATA_ANY(b), expected, kLinkSize) == 0;
+    return VARSIZE_ANY_EXHDR(b) == kLinkSize && links_equal(reinterpret_cast<const uint8*>(VARDATA_ANY(b)), expected);
 }
 
 // Which event has this link (reordering shows as an event whose previous
@@ -71,9 +71,9 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
     require_preload();
     InitMaterializedSRF(fcinfo, 0);
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    MemoryContext caller = CurrentMemoryContext;
     // The anchor first: whatever it names is committed, so the scan sees it.
-    Anchor anchor = read_audit_anchor(MyDatabaseId);
+    bool anchor_file = false;
+    Anchor anchor = read_audit_anchor(MyDatabaseId, &anchor_file);
 
     int64 checked = 0;
     int64 first_broken = 0;
@@ -83,6 +83,10 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
     bool anchor_seen = false;
     bool anchor_matches = true;
 
+    // Per-row work (detoasting, output functions, the canonical bytes) is
+    // freed row by row: a log of millions of events fits in a few kilobytes.
+    MemoryContext row_context =
+        AllocSetContextCreate(CurrentMemoryContext, "listguard verify_audit row", ALLOCSET_DEFAULT_SIZES);
     SPI_connect();
     Portal portal = SPI_cursor_open_with_args("listguard_verify", "SELECT * FROM listguard.audit_log ORDER BY id", 0,
                                               nullptr, nullptr, nullptr, true, CURSOR_OPT_NO_SCROLL);
@@ -99,7 +103,8 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
             heap_deform_tuple(table->vals[r], table->tupdesc, values, nulls);
             int64 id = DatumGetInt64(values[kId]);
             checked++;
-            MemoryContext old = MemoryContextSwitchTo(caller);
+            MemoryContextReset(row_context);
+            MemoryContext old = MemoryContextSwitchTo(row_context);
             if (id != previous_id + 1) {
                 first_broken = previous_id + 1;
                 problem = id - 1 == previous_id + 1
@@ -133,7 +138,7 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
                     previous_id = id;
                     if (anchor.present() && id == anchor.id) {
                         anchor_seen = true;
-                        anchor_matches = memcmp(link, anchor.link, kLinkSize) == 0;
+                        anchor_matches = links_equal(link, anchor.link);
                     }
                 }
             }
@@ -144,7 +149,12 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
     SPI_cursor_close(portal);
     SPI_finish();
 
-    if (problem == nullptr && anchor.present()) {
+    if (problem == nullptr && checked > 0 && !anchor.present()) {
+        problem = anchor_file ? pstrdup("the audit anchor is unreadable: a removed tail of the log would go unseen")
+                              : psprintf("there is no audit anchor (\"%s\"): a removed tail of the log would go "
+                                         "unseen",
+                                         audit_anchor_path(MyDatabaseId));
+    } else if (problem == nullptr && anchor.present()) {
         if (previous_id < anchor.id) {
             first_broken = previous_id + 1;
             problem = psprintf("the last %lld events are missing: the anchor records event %lld, the log ends at "
@@ -153,7 +163,7 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
                                static_cast<long long>(previous_id));
         } else if (anchor_seen && !anchor_matches) {
             first_broken = anchor.id;
-            problem = psprintf("event %lld differs from the anchor kept beside the server key",
+            problem = psprintf("event %lld differs from the audit anchor",
                                static_cast<long long>(anchor.id));
         }
     }

@@ -105,20 +105,28 @@ Writer* writer_entry_for(Oid database)
     return nullptr;
 }
 
-// Starts a writer for the database unless one runs or is starting (a start
-// that has not registered within 10 s is tried again). Caller holds the lock.
-void launch_writer_locked(Oid database)
+// Whether a writer must be started for the database: none runs or is
+// starting (a start that has not registered within 10 s is tried again).
+// Claims the entry as starting. Caller holds the lock.
+bool claim_writer_start_locked(Oid database)
 {
     Writer* w = writer_of(database);
     TimestampTz now = GetCurrentTimestamp();
     if (w != nullptr && (w->procno >= 0 || !TimestampDifferenceExceeds(w->launched, now, 10000)))
-        return;
+        return false;
     w = writer_entry_for(database);
     if (w == nullptr)
-        return; // every writer entry in use: events wait in the queue
+        return false; // every writer entry in use: events wait in the queue
     w->procno = -1;
     w->launched = now;
+    return true;
+}
 
+// Registers the writer's background worker; called without the lock (the
+// postmaster is signalled, which takes its time). If no worker slot is
+// free, the next event tries again after 10 s.
+void start_writer(Oid database)
+{
     BackgroundWorker worker;
     memset(&worker, 0, sizeof worker);
     worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
@@ -130,8 +138,27 @@ void launch_writer_locked(Oid database)
     snprintf(worker.bgw_type, BGW_MAXLEN, "listguard audit writer");
     worker.bgw_main_arg = ObjectIdGetDatum(database);
     worker.bgw_notify_pid = 0;
-    if (!RegisterDynamicBackgroundWorker(&worker, nullptr))
-        w->launched = now; // no worker slot free: try again in 10 s
+    (void) RegisterDynamicBackgroundWorker(&worker, nullptr);
+}
+
+// The latch of the database's writer, or null; whether one must be started.
+Latch* writer_latch_locked(Oid database, bool* start)
+{
+    Writer* w = writer_of(database);
+    if (w != nullptr && w->procno >= 0) {
+        *start = false;
+        return &ProcGlobal->allProcs[w->procno].procLatch;
+    }
+    *start = claim_writer_start_locked(database);
+    return nullptr;
+}
+
+void wake_writer(Latch* latch, bool start, Oid database)
+{
+    if (latch != nullptr)
+        SetLatch(latch);
+    if (start)
+        start_writer(database);
 }
 
 } // namespace
@@ -150,14 +177,10 @@ bool audit_enqueue(AuditEvent& event)
         filled[slot] = true;
         accepted = true;
     }
-    Writer* w = writer_of(event.database);
-    if (w != nullptr && w->procno >= 0)
-        latch = &ProcGlobal->allProcs[w->procno].procLatch;
-    else
-        launch_writer_locked(event.database);
+    bool start = false;
+    latch = writer_latch_locked(event.database, &start);
     LWLockRelease(queue->lock);
-    if (latch != nullptr)
-        SetLatch(latch);
+    wake_writer(latch, start, event.database);
     return accepted;
 }
 
@@ -175,13 +198,10 @@ int audit_requeue(Oid database, const AuditEvent* events, int count)
         filled[slot] = true;
         placed++;
     }
-    Writer* w = writer_of(database);
-    Latch* latch = (w != nullptr && w->procno >= 0) ? &ProcGlobal->allProcs[w->procno].procLatch : nullptr;
-    if (latch == nullptr)
-        launch_writer_locked(database);
+    bool start = false;
+    Latch* latch = writer_latch_locked(database, &start);
     LWLockRelease(queue->lock);
-    if (latch != nullptr)
-        SetLatch(latch);
+    wake_writer(latch, start, database);
     return placed;
 }
 
@@ -190,13 +210,13 @@ void audit_note_overflow(Oid database)
     if (queue == nullptr)
         return;
     LWLockAcquire(queue->lock, LW_EXCLUSIVE);
+    bool start = writer_of(database) == nullptr && claim_writer_start_locked(database);
     Writer* w = writer_of(database);
-    if (w == nullptr)
-        launch_writer_locked(database);
-    w = writer_of(database);
     if (w != nullptr)
         w->overflowed++;
     LWLockRelease(queue->lock);
+    if (start)
+        start_writer(database);
 }
 
 int audit_dequeue(Oid database, AuditEvent* out, int max, int64* overflowed)
@@ -204,19 +224,29 @@ int audit_dequeue(Oid database, AuditEvent* out, int max, int64* overflowed)
     *overflowed = 0;
     if (queue == nullptr)
         return 0;
-    // Collect this database's slots, oldest first.
-    int* mine = static_cast<int*>(palloc(sizeof(int) * audit_queue_size_setting));
+    // Find this database's events under a shared lock and order them
+    // without any lock: only this writer takes them out, and senders only
+    // fill free slots, so they stay put until they are freed below.
+    struct Mine {
+        int64 sequence;
+        int slot;
+    };
+    Mine* mine = static_cast<Mine*>(palloc(sizeof(Mine) * audit_queue_size_setting));
     int count = 0;
-    LWLockAcquire(queue->lock, LW_EXCLUSIVE);
+    LWLockAcquire(queue->lock, LW_SHARED);
     for (int i = 0; i < audit_queue_size_setting; i++)
         if (filled[i] && slots[i].database == database)
-            mine[count++] = i;
-    std::sort(mine, mine + count, [](int a, int b) { return slots[a].sequence < slots[b].sequence; });
+            mine[count++] = Mine{slots[i].sequence, i};
+    LWLockRelease(queue->lock);
+    std::sort(mine, mine + count, [](const Mine& a, const Mine& b) { return a.sequence < b.sequence; });
     count = std::min(count, max);
+    for (int i = 0; i < count; i++)
+        out[i] = slots[mine[i].slot];
+
+    LWLockAcquire(queue->lock, LW_EXCLUSIVE);
     for (int i = 0; i < count; i++) {
-        out[i] = slots[mine[i]];
-        filled[mine[i]] = false;
-        free_stack[queue->free_top++] = mine[i];
+        filled[mine[i].slot] = false;
+        free_stack[queue->free_top++] = mine[i].slot;
     }
     Writer* w = writer_of(database);
     if (w != nullptr) {
@@ -276,21 +306,24 @@ void audit_unregister_writer(Oid database)
 {
     if (queue == nullptr)
         return;
+    bool start = false;
     LWLockAcquire(queue->lock, LW_EXCLUSIVE);
     Writer* w = writer_of(database);
     if (w != nullptr && w->procno == MyProc->pgprocno) {
-        // Keep the entry (and its overflow count) but mark it idle, so the
-        // next event starts a new writer; events that arrived while this one
-        // was leaving start it now.
         w->procno = -1;
         w->launched = 0;
-        for (int i = 0; i < audit_queue_size_setting; i++)
-            if (filled[i] && slots[i].database == database) {
-                launch_writer_locked(database);
-                break;
-            }
+        w->in_flight = 0;
+        bool pending = false;
+        for (int i = 0; i < audit_queue_size_setting && !pending; i++)
+            pending = filled[i] && slots[i].database == database;
+        if (pending)
+            start = claim_writer_start_locked(database); // events arrived while this one was leaving
+        else if (w->overflowed == 0)
+            w->database = InvalidOid; // the entry is free for any database
     }
     LWLockRelease(queue->lock);
+    if (start)
+        start_writer(database);
 }
 
 } // namespace listguard::pg

@@ -30,6 +30,7 @@ struct AuditEvent {
     int64 account;
     int64 list;
     char relation[2 * NAMEDATALEN + 2];
+    char origin[NAMEDATALEN]; // empty: this server
     int32 digest_count;
     uint8 digests[kAuditMaxDigests][16];
     int32 counts_length; // 0: no counts

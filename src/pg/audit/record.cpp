@@ -18,9 +18,10 @@ extern "C" {
 
 namespace listguard::pg {
 
-const Oid kAuditColumnTypes[kAuditColumns] = {INT8OID,  TIMESTAMPTZOID, TEXTOID, TEXTOID,        TEXTOID,  INETOID,
-                                              TEXTOID,  INT4OID,        INT8OID, INT8OID,        INT8OID,  TEXTOID,
-                                              BYTEAARRAYOID, JSONBOID, JSONBOID, BYTEAOID, BYTEAOID};
+const Oid kAuditColumnTypes[kAuditColumns] = {INT8OID,  TIMESTAMPTZOID, TEXTOID,       TEXTOID,  TEXTOID,
+                                              INETOID,  TEXTOID,        INT4OID,       INT8OID,  INT8OID,
+                                              INT8OID,  TEXTOID,        BYTEAARRAYOID, JSONBOID, JSONBOID,
+                                              BYTEAOID, BYTEAOID,       TEXTOID,       INT2OID};
 
 Datum bytea_datum(const uint8* data, size_t size)
 {
@@ -38,13 +39,13 @@ Datum text_or_null(const char* s, bool* isnull)
     return *isnull ? 0 : CStringGetTextDatum(s);
 }
 
-// One field's canonical piece: raw octets, or null.
+// One field's canonical piece, gathered from PostgreSQL data before the
+// core encodes it.
 struct Piece {
+    enum Kind : uint8 { Null, Number, Text, Array } kind;
     const char* data;
     size_t size;
-    bool null;
-    int64 number;
-    bool is_number;
+    int64 number; // Number: the value; Array: the element count
 };
 
 } // namespace
@@ -83,6 +84,8 @@ void audit_row_from_event(const AuditEvent& e, int64 id, const uint8* prev_link,
     values[kPrevLink] = bytea_datum(prev_link, kLinkSize);
     nulls[kLink] = true;
     values[kLink] = 0;
+    values[kOrigin] = text_or_null(e.origin, &nulls[kOrigin]);
+    values[kFormat] = Int16GetDatum(static_cast<int16>(kCurrentChainEncoding));
 }
 
 namespace {
@@ -134,72 +137,111 @@ void audit_event_from_row(const Datum* values, const bool* nulls, AuditEvent* e)
         strlcpy(e->counts, DatumGetCString(DirectFunctionCall1(jsonb_out, values[kCounts])), sizeof e->counts);
         e->counts_length = strlen(e->counts);
     }
+    copy_text_datum(values[kOrigin], nulls[kOrigin], e->origin, sizeof e->origin);
     strlcpy(e->detail, nulls[kDetail] ? "{}" : DatumGetCString(DirectFunctionCall1(jsonb_out, values[kDetail])),
             sizeof e->detail);
     e->detail_length = strlen(e->detail);
 }
 
+namespace {
+
+// The encoding an event was linked with: its format column (version 1 for
+// events of listguard 0.1, which has none).
+ChainEncoding encoding_of(const Datum* values, const bool* nulls)
+{
+    if (nulls[kFormat] || DatumGetInt16(values[kFormat]) == 1)
+        return ChainEncoding::V1;
+    if (DatumGetInt16(values[kFormat]) != 2)
+        ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                        errmsg("audit event has unknown format %d", DatumGetInt16(values[kFormat])),
+                        errhint("A newer listguard wrote it; update the extension.")));
+    return ChainEncoding::V2;
+}
+
+Piece text_piece(const char* data, size_t size) { return Piece{Piece::Text, data, size, 0}; }
+
+} // namespace
+
 void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out)
 {
-    // PostgreSQL side: every field as raw octets (numbers as numbers; inet
-    // and jsonb through their output functions, which do not depend on any
-    // setting; arrays of digests as their concatenated octets).
-    Piece pieces[kAuditColumns];
-    for (int i = 0; i < kLink; i++) {
-        Piece& p = pieces[i];
-        p = Piece{nullptr, 0, nulls[i], 0, false};
-        if (nulls[i])
+    ChainEncoding encoding = encoding_of(values, nulls);
+    // Version 1 covers the columns of listguard 0.1 (up to prev_link);
+    // version 2 every column but the link.
+    int columns = encoding == ChainEncoding::V1 ? kLink : kAuditColumns;
+    int capacity = columns + 16;
+    int n = 0;
+    Piece* pieces = static_cast<Piece*>(palloc(sizeof(Piece) * capacity));
+    auto add = [&](Piece p) {
+        if (n == capacity) {
+            capacity *= 2;
+            pieces = static_cast<Piece*>(repalloc(pieces, sizeof(Piece) * capacity));
+        }
+        pieces[n++] = p;
+    };
+    // Numbers as numbers; inet and jsonb through their output functions,
+    // which depend on no setting; text and bytea as their octets.
+    for (int i = 0; i < columns; i++) {
+        if (i == kLink)
             continue;
+        if (nulls[i]) {
+            add(Piece{Piece::Null, nullptr, 0, 0});
+            continue;
+        }
         switch (i) {
         case kId:
         case kXid:
         case kAccount:
         case kList:
-            p.is_number = true;
-            p.number = DatumGetInt64(values[i]);
+            add(Piece{Piece::Number, nullptr, 0, DatumGetInt64(values[i])});
             break;
         case kLoggedAt:
-            p.is_number = true;
-            p.number = DatumGetTimestampTz(values[i]);
+            add(Piece{Piece::Number, nullptr, 0, DatumGetTimestampTz(values[i])});
             break;
         case kBackendPid:
-            p.is_number = true;
-            p.number = DatumGetInt32(values[i]);
+            add(Piece{Piece::Number, nullptr, 0, DatumGetInt32(values[i])});
             break;
-        case kClientAddr: {
-            char* s = DatumGetCString(DirectFunctionCall1(inet_out, values[i]));
-            p.data = s;
-            p.size = strlen(s);
+        case kFormat:
+            add(Piece{Piece::Number, nullptr, 0, DatumGetInt16(values[i])});
             break;
-        }
+        case kClientAddr:
         case kCounts:
         case kDetail: {
-            char* s = DatumGetCString(DirectFunctionCall1(jsonb_out, values[i]));
-            p.data = s;
-            p.size = strlen(s);
+            char* text = DatumGetCString(
+                DirectFunctionCall1(i == kClientAddr ? inet_out : jsonb_out, values[i]));
+            add(text_piece(text, strlen(text)));
             break;
         }
         case kEmailDigests: {
-            ArrayType* array = DatumGetArrayTypeP(values[i]);
             Datum* elems;
             bool* elem_nulls;
-            int n;
-            deconstruct_array(array, BYTEAOID, -1, false, TYPALIGN_INT, &elems, &elem_nulls, &n);
-            StringInfoData buf;
-            initStringInfo(&buf);
-            for (int j = 0; j < n; j++)
-                if (!elem_nulls[j]) {
+            int count;
+            deconstruct_array(DatumGetArrayTypeP(values[i]), BYTEAOID, -1, false, TYPALIGN_INT, &elems,
+                              &elem_nulls, &count);
+            if (encoding == ChainEncoding::V1) { // the elements' octets, concatenated
+                StringInfoData buf;
+                initStringInfo(&buf);
+                for (int j = 0; j < count; j++)
+                    if (!elem_nulls[j]) {
+                        bytea* b = DatumGetByteaPP(elems[j]);
+                        appendBinaryStringInfo(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+                    }
+                add(text_piece(buf.data, buf.len));
+                break;
+            }
+            add(Piece{Piece::Array, nullptr, 0, count});
+            for (int j = 0; j < count; j++) {
+                if (elem_nulls[j]) {
+                    add(Piece{Piece::Null, nullptr, 0, 0});
+                } else {
                     bytea* b = DatumGetByteaPP(elems[j]);
-                    appendBinaryStringInfo(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+                    add(text_piece(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b)));
                 }
-            p.data = buf.data;
-            p.size = buf.len;
+            }
             break;
         }
         default: { // text and bytea
             struct varlena* v = PG_DETOAST_DATUM_PACKED(values[i]);
-            p.data = VARDATA_ANY(v);
-            p.size = VARSIZE_ANY_EXHDR(v);
+            add(text_piece(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v)));
             break;
         }
         }
@@ -212,18 +254,25 @@ void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out)
 
     ensure_keyring();
     guarded([&] {
-        CanonicalEvent event;
-        for (int i = 0; i < kLink; i++) {
+        CanonicalEvent event(encoding);
+        for (int i = 0; i < n; i++) {
             const Piece& p = pieces[i];
-            if (p.null)
+            switch (p.kind) {
+            case Piece::Null:
                 event.add_null();
-            else if (p.is_number)
+                break;
+            case Piece::Number:
                 event.add_int64(p.number);
-            else
+                break;
+            case Piece::Text:
                 event.add_text(std::string_view(p.data, p.size));
+                break;
+            case Piece::Array:
+                event.begin_array(static_cast<uint32_t>(p.number));
+                break;
+            }
         }
         chain_link(keyring().audit(), previous, event, link_out);
-        return 0;
     });
 }
 

@@ -31,6 +31,8 @@ enum AuditColumn {
     kDetail,
     kPrevLink,
     kLink,
+    kOrigin, // the server that raised the event (a standby's name); null for this one
+    kFormat, // the canonical encoding the link was made with (core/audit/chain.h)
     kAuditColumns
 };
 

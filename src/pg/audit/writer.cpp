@@ -120,9 +120,16 @@ void write_anchor(bool sync)
         XLogFlush(head.commit_end);
     if (anchor_file < 0) {
         char* path = audit_anchor_path(my_database);
+        char* directory = pstrdup(path);
+        *strrchr(directory, '/') = '\0';
+        (void) MakePGDirectory(directory);
         anchor_file = PathNameOpenFile(path, O_RDWR | O_CREAT | PG_BINARY);
         if (anchor_file < 0) {
-            ereport(LOG, (errcode_for_file_access(), errmsg("could not open listguard audit anchor \"%s\": %m", path)));
+            // Loud: without an anchor a removed tail of the log goes unseen
+            // (verify_audit() says so too).
+            ereport(WARNING, (errcode_for_file_access(),
+                              errmsg("could not open listguard audit anchor \"%s\": %m", path),
+                              errhint("Make listguard.audit_anchor_directory writable by the server.")));
             return;
         }
     }
@@ -132,11 +139,11 @@ void write_anchor(bool sync)
     memcpy(anchor.link, head.link, kLinkSize);
     format_anchor(anchor, record);
     if (FileWrite(anchor_file, record, sizeof record, 0, PG_WAIT_EXTENSION) != static_cast<int>(sizeof record))
-        ereport(LOG, (errcode_for_file_access(), errmsg("could not write listguard audit anchor: %m")));
+        ereport(WARNING, (errcode_for_file_access(), errmsg("could not write listguard audit anchor: %m")));
     TimestampTz now = GetCurrentTimestamp();
     if (sync || TimestampDifferenceExceeds(anchor_synced, now, 1000)) {
         if (FileSync(anchor_file, PG_WAIT_EXTENSION) != 0)
-            ereport(LOG, (errcode_for_file_access(), errmsg("could not flush listguard audit anchor: %m")));
+            ereport(WARNING, (errcode_for_file_access(), errmsg("could not flush listguard audit anchor: %m")));
         anchor_synced = now;
     }
     if (audit_anchor_log_interval_setting > 0 &&

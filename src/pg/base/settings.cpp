@@ -18,6 +18,7 @@ int quota_save_interval_setting = 1000;
 bool audit_reveals_setting = true;
 bool log_events_setting = false;
 int audit_queue_size_setting = 2048;
+char* audit_anchor_directory_setting = nullptr;
 int audit_anchor_log_interval_setting = 60;
 bool redact_server_log_setting = true;
 
@@ -76,6 +77,13 @@ void define_settings()
                             "When the queue is full, events go to the server log and the gap is recorded.",
                             &audit_queue_size_setting, 2048, 64, 1000000, PGC_POSTMASTER, 0, nullptr, nullptr,
                             nullptr);
+    DefineCustomStringVariable("listguard.audit_anchor_directory",
+                               "Directory of the audit anchors (the chain head of each database's audit log).",
+                               "Relative paths are relative to the data directory. It must be writable by the "
+                               "server; best on another volume than the database, where a restored backup cannot "
+                               "bring an old anchor back.",
+                               &audit_anchor_directory_setting, "pg_listguard", PGC_SIGHUP, 0, nullptr, nullptr,
+                               nullptr);
     DefineCustomIntVariable("listguard.audit_anchor_log_interval",
                             "How often the audit writer logs the chain head (the anchor).", nullptr,
                             &audit_anchor_log_interval_setting, 60, 0, 86400, PGC_SIGHUP, GUC_UNIT_S, nullptr,

@@ -12,6 +12,7 @@ extern int quota_save_interval_setting;    // listguard.quota_save_interval, ms;
 extern bool audit_reveals_setting;         // listguard.audit_reveals
 extern bool log_events_setting;            // listguard.log_events
 extern int audit_queue_size_setting;       // listguard.audit_queue_size
+extern char* audit_anchor_directory_setting;  // listguard.audit_anchor_directory
 extern int audit_anchor_log_interval_setting; // listguard.audit_anchor_log_interval, s
 extern bool redact_server_log_setting;     // listguard.redact_server_log
 
