@@ -48,12 +48,32 @@ SET ROLE ld_mixed;
 SELECT list_id, email FROM ld_subs ORDER BY list_id, email::text;
 RESET ROLE;
 
+-- A copy reveals the value where it comes from, so it is charged to that
+-- grant's quota; once the quota is used up the copy is refused, even where
+-- on_exceed would mask (a copy cannot be masked). Otherwise a role could
+-- copy a whole quota-limited list into one without a quota and read it there.
+CREATE ROLE ld_quota;   -- clear on list 11 with a quota of 2/day (masks beyond), clear without quota on list 12
+GRANT SELECT, INSERT ON ld_subs TO ld_quota;
+GRANT USAGE ON SEQUENCE ld_subs_id_seq TO ld_quota;
+SELECT listguard.grant_access('ld_quota', 1, 11, reveal => 'clear', quota => '2/day', on_exceed => 'mask') AS g5,
+       listguard.grant_access('ld_quota', 1, 12, reveal => 'clear', can_write => true) AS g6 \gset
+INSERT INTO ld_subs (account_id, list_id, email) VALUES (1, 11, 'quota.one@example.com'), (1, 11, 'quota.two@example.com'),
+                                                        (1, 11, 'quota.three@example.com');
+SET ROLE ld_quota;
+SET client_min_messages = error;  -- the quota warnings name the time the window resets
+SELECT count(*) AS clear_on_11 FROM ld_subs WHERE list_id = 11 AND email::text NOT LIKE '%***%';
+INSERT INTO ld_subs (account_id, list_id, email) SELECT 1, 12, email FROM ld_subs WHERE list_id = 11;
+SELECT count(*) AS copied_to_12 FROM ld_subs WHERE list_id = 12;
+RESET client_min_messages;
+RESET ROLE;
+SELECT used FROM listguard.quota_usage WHERE grant_id = :g5;
+
 -- Rows must name a positive account and list.
 INSERT INTO ld_subs (account_id, list_id, email) VALUES (NULL, 10, 'a@example.com');
 INSERT INTO ld_subs (account_id, list_id, email) VALUES (0, 10, 'a@example.com');
 INSERT INTO ld_subs (account_id, list_id, email) VALUES (1, -3, 'a@example.com');
 
-SELECT listguard.revoke_access(g) FROM unnest(ARRAY[:g1, :g2, :g3, :g4]::bigint[]) g;
+SELECT listguard.revoke_access(g) FROM unnest(ARRAY[:g1, :g2, :g3, :g4, :g5, :g6]::bigint[]) g;
 DROP TABLE ld_subs;
 DROP TABLE ld_stash;
-DROP ROLE ld_mixed, ld_clear;
+DROP ROLE ld_mixed, ld_clear, ld_quota;

@@ -238,6 +238,7 @@ DECLARE
     q_limit bigint;
     q_window bigint;
     new_id bigint;
+    untrusted text;
 BEGIN
     IF grantee IS NULL THEN
         PERFORM listguard._invalid('grantee must not be null', 'grant_access() needs the role that receives the grant.');
@@ -278,6 +279,18 @@ BEGIN
         PERFORM listguard._invalid('from_networks must list networks',
             'It is empty or holds a null, which no connection could match.', 'Use NULL for any network.');
     END IF;
+    -- Whoever already belongs to the grantee receives the grant too: a
+    -- membership a non-administrator (a CREATEROLE role) arranged before the
+    -- grant existed must not carry it.
+    SELECT string_agg(format('%s belongs to %s by grant of %s', m.member, m.via, m.grantor), E'\n' ORDER BY m.member::text)
+    INTO untrusted FROM listguard._untrusted_members(grantee) m;
+    IF untrusted IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('role %s has members that no administrator let in', grantee),
+            DETAIL = untrusted,
+            HINT = 'An administrator can revoke and grant these memberships again (they would receive the grant), '
+                   'or grant to another role.';
+    END IF;
     -- Every database must know that this role now carries listguard power.
     PERFORM listguard._mark_grantee(grantee);
     INSERT INTO listguard.grants (grantee, account, list, reveal, can_write, quota, quota_limit, quota_window,
@@ -315,22 +328,47 @@ CREATE FUNCTION _mark_grantee(role regrole) RETURNS void
 CREATE FUNCTION _is_trusted_owner(role oid) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_is_trusted_owner' LANGUAGE C STABLE STRICT;
 
--- What would run around a table, or could be changed, by someone who is not
--- an admin: the reasons protect() refuses a table, one row each. Code that
--- runs as the reading or writing role (triggers, rules, policies, check
--- constraints, defaults, generated columns, index expressions, domain
--- checks) must belong to a superuser or an admin: its owner could replace it
--- with code that copies every address the role can see.
+-- Memberships below a role (at any depth) that a non-administrator granted.
+CREATE FUNCTION _untrusted_members(role regrole) RETURNS TABLE (member regrole, via regrole, grantor regrole)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE below(member, via, grantor) AS (
+        SELECT m.member, m.roleid, m.grantor FROM pg_auth_members m WHERE m.roleid = role
+        UNION
+        SELECT m.member, m.roleid, m.grantor FROM pg_auth_members m JOIN below b ON m.roleid = b.member
+    )
+    SELECT b.member::regrole, b.via::regrole, b.grantor::regrole FROM below b
+    WHERE NOT listguard._is_trusted_owner(b.grantor)
+$$;
+
+-- What would run around a table, or could be changed or dropped, by someone
+-- who is not an admin: the reasons protect() refuses a table, one row each.
+-- Code that runs as the reading or writing role (triggers, rules, policies,
+-- check constraints, defaults, generated columns, index expressions, domain
+-- checks, and what that code calls) must belong to a superuser or an admin,
+-- in a schema of one, with its search_path pinned: its owner could replace
+-- it with code that copies every address the role can see. So must the
+-- types, collations, operator classes and sequences it uses (dropping one
+-- with CASCADE would take part of the table), and the tables at the other
+-- end of its foreign keys (which bypass row security).
 CREATE FUNCTION _untrusted_code(tbl regclass) RETURNS TABLE (object text, problem text)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WITH RECURSIVE
-    domains(typ) AS (
-        SELECT a.atttypid FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-        WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND t.typtype = 'd'
+    -- Every type a column's value is made of: domains and their base types,
+    -- array elements, composite attributes, range subtypes.
+    types(typ) AS (
+        SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
         UNION
-        SELECT t.typbasetype FROM domains d JOIN pg_type t ON t.oid = d.typ
-        WHERE t.typtype = 'd' AND (SELECT b.typtype FROM pg_type b WHERE b.oid = t.typbasetype) = 'd'
+        SELECT inner_type FROM types x JOIN pg_type t ON t.oid = x.typ
+        CROSS JOIN LATERAL (
+            SELECT t.typbasetype WHERE t.typtype = 'd'
+            UNION ALL SELECT t.typelem WHERE t.typelem <> 0 AND t.typsubscript <> 0
+            UNION ALL SELECT a.atttypid FROM pg_attribute a
+                      WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+            UNION ALL SELECT r.rngsubtype FROM pg_range r WHERE r.rngtypid = t.oid
+            UNION ALL SELECT r.rngtypid FROM pg_range r WHERE r.rngmultitypid = t.oid
+        ) step(inner_type)
     ),
+    -- What belongs to the table, and the constraints of the domains it uses.
     objects(classid, objid) AS (
         SELECT 'pg_class'::regclass::oid, tbl::oid
         UNION ALL SELECT 'pg_trigger'::regclass, t.oid FROM pg_trigger t WHERE t.tgrelid = tbl
@@ -339,30 +377,84 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
         UNION ALL SELECT 'pg_attrdef'::regclass, d.oid FROM pg_attrdef d WHERE d.adrelid = tbl
         UNION ALL SELECT 'pg_class'::regclass, i.indexrelid FROM pg_index i WHERE i.indrelid = tbl
         UNION ALL SELECT 'pg_statistic_ext'::regclass, s.oid FROM pg_statistic_ext s WHERE s.stxrelid = tbl
-        UNION ALL SELECT 'pg_constraint'::regclass, c.oid FROM pg_constraint c JOIN domains d ON c.contypid = d.typ
+        UNION ALL SELECT 'pg_rewrite'::regclass, r.oid FROM pg_rewrite r WHERE r.ev_class = tbl
+        UNION ALL SELECT 'pg_constraint'::regclass, c.oid FROM pg_constraint c JOIN types x ON c.contypid = x.typ
     ),
+    -- What those objects use, and who could change or drop it (dropping it
+    -- with CASCADE would take part of the table with it). A sequence the
+    -- table owns goes to listguard_owner with the table.
     uses AS (
         SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid,
                CASE d.refclassid
                    WHEN 'pg_proc'::regclass THEN (SELECT p.proowner FROM pg_proc p WHERE p.oid = d.refobjid)
-                   WHEN 'pg_operator'::regclass THEN
-                       (SELECT p.proowner FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode WHERE o.oid = d.refobjid)
-                   WHEN 'pg_type'::regclass THEN
-                       (SELECT t.typowner FROM pg_type t WHERE t.oid = d.refobjid AND t.typtype = 'd')
+                   WHEN 'pg_operator'::regclass THEN (SELECT o.oprowner FROM pg_operator o WHERE o.oid = d.refobjid)
+                   WHEN 'pg_type'::regclass THEN (SELECT t.typowner FROM pg_type t WHERE t.oid = d.refobjid)
+                   WHEN 'pg_collation'::regclass THEN (SELECT c.collowner FROM pg_collation c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_opclass'::regclass THEN (SELECT c.opcowner FROM pg_opclass c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_opfamily'::regclass THEN (SELECT f.opfowner FROM pg_opfamily f WHERE f.oid = d.refobjid)
+                   WHEN 'pg_ts_config'::regclass THEN (SELECT c.cfgowner FROM pg_ts_config c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_ts_dict'::regclass THEN (SELECT c.dictowner FROM pg_ts_dict c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_class'::regclass THEN
+                       (SELECT c.relowner FROM pg_class c WHERE c.oid = d.refobjid
+                          AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass
+                                            AND o.objid = c.oid AND o.refobjid = tbl AND o.deptype IN ('a', 'i')))
                END AS owner
         FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
-        WHERE d.deptype = 'n'
+        WHERE d.deptype = 'n' AND d.refobjid <> tbl
+        UNION ALL
+        -- The types a value is made of, at any depth.
+        SELECT 'pg_class'::regclass, tbl, 0, 'pg_type'::regclass, t.oid, t.typowner
+        FROM types x JOIN pg_type t ON t.oid = x.typ
+    ),
+    -- Functions the table's code calls, and those they name in their bodies
+    -- (SQL and PL/pgSQL bodies record no dependencies), at any depth.
+    functions(fn) AS (
+        SELECT u.refobjid FROM uses u WHERE u.refclassid = 'pg_proc'::regclass
+        UNION
+        SELECT o.oprcode FROM uses u JOIN pg_operator o ON o.oid = u.refobjid WHERE u.refclassid = 'pg_operator'::regclass
+        UNION
+        SELECT callee.oid FROM functions f
+        JOIN pg_proc caller ON caller.oid = f.fn
+        JOIN pg_language l ON l.oid = caller.prolang AND l.lanname IN ('sql', 'plpgsql')
+        JOIN pg_proc callee ON callee.pronamespace <> 'pg_catalog'::regnamespace
+                           AND caller.prosrc ~* ('\m' || regexp_replace(callee.proname, '([^[:alnum:]_])', '\\\1', 'g') || '\M')
     )
     SELECT pg_describe_object(u.classid, u.objid, u.objsubid),
            format('it uses %s, owned by %s, who is not a superuser or listguard administrator',
                   pg_describe_object(u.refclassid, u.refobjid, 0), u.owner::regrole)
     FROM uses u
     WHERE u.owner IS NOT NULL AND NOT listguard._is_trusted_owner(u.owner)
-    UNION ALL
+    UNION
+    SELECT format('%s (called by code that runs around %s)', f.fn::regprocedure, tbl),
+           CASE WHEN NOT listguard._is_trusted_owner(p.proowner)
+                THEN format('it is owned by %s, who is not a superuser or listguard administrator', p.proowner::regrole)
+                WHEN NOT listguard._is_trusted_owner(n.nspowner)
+                THEN format('its schema %I is owned by %s, who could replace it', n.nspname, n.nspowner::regrole)
+                ELSE 'it does not pin its search_path (ALTER FUNCTION ... SET search_path): names it calls would resolve in the search_path of whoever writes'
+           END
+    FROM functions f JOIN pg_proc p ON p.oid = f.fn JOIN pg_namespace n ON n.oid = p.pronamespace
+    JOIN pg_language l ON l.oid = p.prolang
+    WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'listguard'::regnamespace)
+      AND NOT (NOT listguard._is_trusted_owner(p.proowner)   -- already named where it is used
+               AND f.fn IN (SELECT u.refobjid FROM uses u WHERE u.refclassid = 'pg_proc'::regclass))
+      AND (NOT listguard._is_trusted_owner(p.proowner) OR NOT listguard._is_trusted_owner(n.nspowner)
+           OR (l.lanname NOT IN ('c', 'internal')
+               AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')))
+    UNION
+    -- A foreign key checks and changes rows without row security: a table
+    -- at its other end must be an administrator's too.
+    SELECT pg_describe_object('pg_constraint'::regclass, c.oid, 0),
+           format('%s at its other end is owned by %s, who could learn which rows exist in every account, or delete them',
+                  other.oid::regclass, other.relowner::regrole)
+    FROM pg_constraint c
+    JOIN pg_class other ON other.oid = CASE WHEN c.conrelid = tbl THEN c.confrelid ELSE c.conrelid END
+    WHERE c.contype = 'f' AND (c.conrelid = tbl OR c.confrelid = tbl) AND other.oid <> tbl
+      AND NOT listguard._is_trusted_owner(other.relowner)
+    UNION
     SELECT format('rule %I on %s', r.rulename, tbl),
            'rules run with the table owner''s rights in the statements of the reading and writing roles'
     FROM pg_rewrite r WHERE r.ev_class = tbl
-    UNION ALL
+    UNION
     SELECT format('generated column %I of %s', a.attname, tbl),
            'it is computed from an email column: it would store what the writing role sees of the address'
     FROM pg_attribute a
@@ -578,8 +670,9 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
             MESSAGE = format('table %s runs code that a non-administrator could change', tbl),
             DETAIL = found,
-            HINT = 'Drop these objects, or have a superuser or listguard administrator own the functions and '
-                   'domains they use (ALTER FUNCTION ... OWNER TO ...), then try again.';
+            HINT = 'Drop these objects, or have a superuser or listguard administrator own what they use (functions, '
+                   'types, collations, their schemas, the tables at the other end of foreign keys), pin the search_path '
+                   'of SQL and PL/pgSQL functions, then try again.';
     END IF;
 END
 $$;
@@ -674,7 +767,7 @@ $$;
 REVOKE ALL ON FUNCTION _invalid(text, text, text), _grant_access(regrole, bigint, bigint, text, boolean, text,
     timestamptz, cidr[], text, text), _revoke_access(bigint), _explain_access(regrole),
     _protect(regclass, name, name, text), _drop_protection(regclass), _unprotect(regclass),
-    _mark_grantee(regrole), _is_trusted_owner(oid), _untrusted_code(regclass), _check_protected(regclass),
+    _mark_grantee(regrole), _untrusted_members(regrole), _is_trusted_owner(oid), _untrusted_code(regclass), _check_protected(regclass),
     _refuse_untrusted(regclass), _descendants(regclass), _protect_one(regclass, regclass, name, name, text),
     _protect_child(regclass, regclass), _protect_detached(regclass) FROM PUBLIC;
 

@@ -6,6 +6,7 @@
 -- drops. Every attempt fails, before and after protect(), and the signup
 -- service's clear grant reveals nothing to the owner.
 CREATE ROLE oa_owner;     -- owns the table and its schema, as application roles often do
+GRANT CREATE ON DATABASE :"DBNAME" TO oa_owner;  -- it may create (and rename) schemas
 CREATE ROLE oa_signup;    -- the signup service: writes list 10 and reads it in clear
 CREATE SCHEMA oa AUTHORIZATION oa_owner;
 GRANT USAGE ON SCHEMA oa TO PUBLIC;
@@ -72,6 +73,35 @@ SELECT lgtest.planted('ALTER TABLE oa.subs ADD COLUMN leak text GENERATED ALWAYS
                       'ALTER TABLE oa.subs DROP COLUMN leak') AS generated_column;
 SELECT lgtest.planted('CREATE INDEX spy ON oa.subs (oa.as_text(email))', 'DROP INDEX oa.spy') AS index_expression;
 SELECT lgtest.planted('ALTER TABLE oa.subs ADD COLUMN tag2 oa.tag_text', 'ALTER TABLE oa.subs DROP COLUMN tag2') AS domain_check;
+-- The same domain inside an array or a composite type: its check runs as
+-- the writer just the same.
+SELECT lgtest.planted('ALTER TABLE oa.subs ADD COLUMN tags oa.tag_text[]', 'ALTER TABLE oa.subs DROP COLUMN tags') AS domain_in_array;
+SELECT lgtest.planted('CREATE TYPE oa.meta AS (source oa.tag_text); ALTER TABLE oa.subs ADD COLUMN info oa.meta',
+                      'ALTER TABLE oa.subs DROP COLUMN info; DROP TYPE oa.meta') AS domain_in_composite;
+-- A collation the owner could drop with CASCADE, taking a unique index.
+SELECT lgtest.planted('CREATE COLLATION oa.c1 FROM "C"; CREATE UNIQUE INDEX subs_tag_key ON oa.subs (tag COLLATE oa.c1)',
+                      'DROP COLLATION oa.c1 CASCADE') AS collation;
+-- Foreign keys ignore row security: a table of the owner's referring to
+-- this one would tell it which ids exist in every account; one this table
+-- refers to would let it delete rows of every account by cascade.
+SELECT lgtest.planted('CREATE TABLE oa.probe (sub_id bigint REFERENCES oa.subs (id))', 'DROP TABLE oa.probe') AS fk_probe;
+SELECT lgtest.planted('CREATE TABLE oa.lists (id bigint PRIMARY KEY); INSERT INTO oa.lists VALUES (10);
+                       ALTER TABLE oa.subs ADD FOREIGN KEY (list_id) REFERENCES oa.lists ON DELETE CASCADE',
+                      'DROP TABLE oa.lists CASCADE') AS fk_cascade;
+-- A trusted (superuser-owned) trigger function is not enough: what it
+-- calls must be trusted too, and it must pin its search_path.
+CREATE FUNCTION lgtest.calls_helper() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+BEGIN
+    NEW.tag := oa.helper(NEW.tag);
+    RETURN NEW;
+END $$;
+CREATE FUNCTION lgtest.unpinned() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+SELECT lgtest.planted('CREATE FUNCTION oa.helper(t text) RETURNS text LANGUAGE sql AS $f$ SELECT t $f$;
+                       CREATE TRIGGER calls_helper BEFORE INSERT ON oa.subs FOR EACH ROW EXECUTE FUNCTION lgtest.calls_helper()',
+                      'DROP TRIGGER calls_helper ON oa.subs; DROP FUNCTION oa.helper(text)') AS callee;
+SELECT lgtest.planted('CREATE TRIGGER unpinned BEFORE INSERT ON oa.subs FOR EACH ROW EXECUTE FUNCTION lgtest.unpinned()',
+                      'DROP TRIGGER unpinned ON oa.subs') AS search_path_not_pinned;
+DROP FUNCTION lgtest.calls_helper(), lgtest.unpinned();
 SELECT count(*) AS loot_so_far FROM oa.loot;
 TRUNCATE oa.loot;
 
@@ -114,6 +144,9 @@ CREATE TABLE oa.probe (sub_id bigint REFERENCES oa.subs (id));
 TRUNCATE oa.subs;
 DROP TABLE oa.subs;
 DROP SCHEMA oa CASCADE;
+-- Renaming its schema would let a new schema of the old name stand in for
+-- it in code that names oa.something.
+ALTER SCHEMA oa RENAME TO oa_real;
 RESET ROLE;
 -- The functions it still owns may change: none of them runs around the table.
 SELECT count(*) AS owner_code_in_use FROM listguard._untrusted_code('oa.subs');
@@ -147,4 +180,5 @@ SELECT relowner::regrole AS owner FROM pg_class WHERE oid = 'oa.subs'::regclass;
 SELECT listguard.revoke_access(:g_signup);
 DROP SCHEMA oa CASCADE;
 DROP FUNCTION lgtest.planted(text, text), lgtest.touch_tag();
+REVOKE CREATE ON DATABASE :"DBNAME" FROM oa_owner;
 DROP ROLE oa_owner, oa_signup;

@@ -54,6 +54,38 @@ RESET ROLE;
 DROP DATABASE ra_elsewhere;
 SELECT pg_has_role('ra_creator', 'ra_exporter', 'MEMBER') AS creator_is_exporter;
 
+-- A membership planted before a grant exists: the CREATEROLE role puts
+-- itself into a fresh role, then waits for an admin to grant that role
+-- clear access. grant_access() refuses: it would hand the grant to a member
+-- no administrator let in.
+SET ROLE ra_creator;
+CREATE ROLE ra_newhire;
+GRANT ra_newhire TO ra_creator;
+RESET ROLE;
+SELECT lgtest.try($$SELECT listguard.grant_access('ra_newhire', 1, reveal => 'clear')$$);
+-- An admin who lets the member in again (as itself) may then grant.
+REVOKE ra_newhire FROM ra_creator;
+GRANT ra_newhire TO ra_creator;
+SELECT listguard.grant_access('ra_newhire', 1, reveal => 'masked') AS g_newhire \gset
+SELECT listguard.revoke_access(:g_newhire);
+REVOKE ra_newhire FROM ra_creator;
+
+-- Dropping a database where listguard keeps an audit trail (its owner may
+-- otherwise drop it) erases the trail: for admins only.
+CREATE ROLE ra_dbowner CREATEDB;
+CREATE DATABASE ra_trail OWNER ra_dbowner;
+\c ra_trail
+CREATE EXTENSION listguard;
+SELECT listguard.grant_access('ra_exporter', 1) AS g_trail \gset
+SELECT pg_sleep(2.5);  -- the writer leaves the database when idle
+\c contrib_regression
+SET ROLE ra_dbowner;
+DROP DATABASE ra_trail;
+RESET ROLE;
+SELECT count(*) AS trail_still_there FROM pg_database WHERE datname = 'ra_trail';
+DROP DATABASE ra_trail;
+DROP ROLE ra_dbowner;
+
 -- A role with a grant may still change its own password.
 SET ROLE ra_exporter;
 ALTER ROLE ra_exporter PASSWORD 'my-own';
@@ -113,4 +145,4 @@ SELECT label FROM pg_shseclabel WHERE objoid = 'listguard_approver'::regrole AND
 DROP DATABASE ra_fresh;
 
 SELECT listguard.revoke_access(:g_exporter);
-DROP ROLE ra_team, ra_exporter, ra_creator;
+DROP ROLE ra_team, ra_exporter, ra_creator, ra_newhire;

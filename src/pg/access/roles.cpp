@@ -58,8 +58,15 @@ bool role_receives_grants_of(Oid member, Oid grantee)
 
 Oid listguard_power_of(Oid role)
 {
-    static const char* const kPowerful[] = {kAdminRole,           kOwnerRole,           kApproverRole,
-                                            "pg_write_all_data",  "pg_read_server_files", "pg_write_server_files",
+    static const char* const kPowerful[] = {kAdminRole,
+                                            kOwnerRole,
+                                            kApproverRole,
+                                            "pg_write_all_data",   // listguard's tables around its functions
+                                            "pg_read_all_data",    // the grants and the audit log
+                                            "pg_read_all_stats",   // others' running statements, literals included
+                                            "pg_monitor",          // holds pg_read_all_stats
+                                            "pg_read_server_files", // the key file
+                                            "pg_write_server_files",
                                             "pg_execute_server_program"};
     Oid powerful[lengthof(kPowerful)];
     for (size_t i = 0; i < lengthof(kPowerful); i++)

@@ -30,8 +30,9 @@ Oid owner_role();
 // the role or any role it belongs to (directly or through groups, inheriting
 // or not: a member may SET ROLE) is one of listguard's roles, holds or held
 // listguard grants in any database, or is one of PostgreSQL's predefined
-// roles that reach around listguard (writing every table, reading or writing
-// server files, running server programs). Returns the role that makes it so,
+// roles that reach around listguard (reading or writing every table, seeing
+// others' statements, reading or writing server files, running server
+// programs). Returns the role that makes it so,
 // or InvalidOid.
 Oid listguard_power_of(Oid role);
 

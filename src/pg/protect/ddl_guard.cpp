@@ -329,6 +329,15 @@ void collect(TableStatement& s, Node* stmt)
     }
     case T_RenameStmt: {
         auto* rename = castNode(RenameStmt, stmt);
+        if (rename->renameType == OBJECT_SCHEMA) {
+            // Code that names schema.function would find a new schema of
+            // that name: renaming a protected table's schema is for admins.
+            Oid schema = get_namespace_oid(rename->subname, true);
+            ListCell* lc;
+            foreach (lc, protected_tables_in(schema))
+                touch(s, lfirst_oid(lc), "rename the schema of");
+            break;
+        }
         const char* action = rename_action(rename->renameType);
         if (action != nullptr)
             touch(s, relid_of(rename->relation), action);

@@ -6,6 +6,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
 }
 
 namespace listguard::pg {
@@ -77,6 +78,27 @@ Protection protection_of(Oid relid)
         return {};
     auto* e = static_cast<Entry*>(hash_search(protections, &relid, HASH_FIND, nullptr));
     return e ? e->protection : Protection{};
+}
+
+List* protected_tables_in(Oid schema)
+{
+    if (protections == nullptr)
+        load();
+    List* all = nullptr;
+    if (protections == nullptr || !OidIsValid(schema))
+        return all;
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, protections);
+    Entry* e;
+    while ((e = static_cast<Entry*>(hash_seq_search(&status))) != nullptr)
+        all = lappend_oid(all, e->relid);
+    // Catalog lookups may forget the cache: only after the scan.
+    List* tables = nullptr;
+    ListCell* lc;
+    foreach (lc, all)
+        if (get_rel_namespace(lfirst_oid(lc)) == schema)
+            tables = lappend_oid(tables, lfirst_oid(lc));
+    return tables;
 }
 
 bool is_scope_column(const Protection& p, const char* column)

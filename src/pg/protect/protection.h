@@ -5,6 +5,10 @@
 
 #include "pg/base/postgres_c.h"
 
+extern "C" {
+#include "nodes/pg_list.h"
+}
+
 namespace listguard::pg {
 
 struct Protection {
@@ -19,6 +23,9 @@ Protection protection_of(Oid relid);
 
 // True if column is the protected table's account or list column.
 bool is_scope_column(const Protection& p, const char* column);
+
+// The protected tables of a schema (Oid list).
+List* protected_tables_in(Oid schema);
 
 // Drops what is remembered (relcache invalidation of listguard's tables).
 void forget_protections() noexcept;

@@ -14,6 +14,7 @@
 #include "pg/base/module.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/rows.h"
+#include "pg/quota/charge.h"
 #include "pg/type/value.h"
 
 extern "C" {
@@ -34,6 +35,47 @@ PG_FUNCTION_INFO_V1(lg_stamp_trigger);
 
 using namespace listguard;
 using namespace listguard::pg;
+
+namespace {
+
+// Moving a value from the scope it belongs to into another reveals it there:
+// the role must see it in clear at its source, and the move is charged to
+// that grant's export quota like any other clear reveal (a used-up quota
+// refuses the move, whatever on_exceed says: a move cannot be masked).
+void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp target)
+{
+    Access from = access_for(GetUserId(), source);
+    bool quota_left = true;
+    if (from.reveal == RevealLevel::Clear) {
+        quota_left = charge_clear_reveal(from.grant);
+        if (quota_left) {
+            count_clear_reveal(from.grant, source);
+            return;
+        }
+    }
+    EventScope scope = scope_of(target, RelationGetRelid(rel));
+    scope.digests = sealed::digest_of(v.data);
+    scope.digest_count = 1;
+    record_event(EventKind::Denied,
+                 psprintf("{\"reason\": \"laundering\", \"from_account\": %lld, \"from_list\": %lld}",
+                          static_cast<long long>(source.account), static_cast<long long>(source.list)),
+                 scope);
+    ereport(ERROR,
+            (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+             errmsg("permission denied to move a listguard.email value from account %lld list %lld to account %lld "
+                    "list %lld",
+                    static_cast<long long>(source.account), static_cast<long long>(source.list),
+                    static_cast<long long>(target.account), static_cast<long long>(target.list)),
+             quota_left ? errdetail("Role \"%s\" may not see the address in clear where it comes from, so it may not "
+                                    "copy it into another account or list.",
+                                    GetUserNameFromId(GetUserId(), false))
+                        : errdetail("Role \"%s\" has used up its export quota where the address comes from, so it may "
+                                    "not copy it into another account or list.",
+                                    GetUserNameFromId(GetUserId(), false)),
+             errhint("Insert the address itself, or have a role with clear access to the source copy it.")));
+}
+
+} // namespace
 
 extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
 {
@@ -71,26 +113,8 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
             Stamp source = sealed::stamp_of(v.data);
             if (source == target)
                 continue;
-            if (source != Stamp{} && access_for(GetUserId(), source).reveal != RevealLevel::Clear) {
-                EventScope scope = scope_of(target, RelationGetRelid(rel));
-                scope.digests = sealed::digest_of(v.data);
-                scope.digest_count = 1;
-                record_event(EventKind::Denied,
-                             psprintf("{\"reason\": \"laundering\", \"from_account\": %lld, \"from_list\": %lld}",
-                                      static_cast<long long>(source.account), static_cast<long long>(source.list)),
-                             scope);
-                ereport(ERROR,
-                        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                         errmsg("permission denied to move a listguard.email value from account %lld list %lld to "
-                                "account %lld list %lld",
-                                static_cast<long long>(source.account), static_cast<long long>(source.list),
-                                static_cast<long long>(target.account), static_cast<long long>(target.list)),
-                         errdetail("Role \"%s\" may not see the address in clear where it comes from, so it may not "
-                                   "copy it into another account or list.",
-                                   GetUserNameFromId(GetUserId(), false)),
-                         errhint("Insert the address itself, or have a role with clear access to the source copy "
-                                 "it.")));
-            }
+            if (source != Stamp{})
+                require_clear_at_source(rel, v, source, target);
             ensure_keyring();
             std::uint8_t restamped[sealed::kMaxSize];
             std::size_t size =
