@@ -5,9 +5,12 @@
 # the table are the ones produced, less at most what the documented bound
 # allows (the queue's content at the moment of the crash). With
 # listguard.log_events on, events also reach the server log as JSON lines,
-# and neither the table nor the log ever holds an address.
+# and neither the table nor the log ever holds an address. Then 16 sessions
+# write through a partitioned root and an inheritance parent, committing
+# some transactions and rolling others back: the row counts the log holds
+# for committed transactions are exactly the rows those wrote.
 set -u
-echo "1..6"
+echo "1..8"
 out=$(pg_virtualenv -o shared_preload_libraries=listguard -o max_connections=60 -o listguard.log_events=on bash -c '
 set -e
 psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
@@ -45,6 +48,45 @@ echo "address_in_table=$(psql -X -A -t -c "SELECT count(*) FROM listguard.audit_
 log=$(ls ${LOGDIR:-/var/log/postgresql}/postgresql-*-regress.log 2>/dev/null | head -1)
 echo "json_lines=$(grep -c "listguard event: {\"kind\": \"clear_reveal\"" "$log" || true)"
 echo "address_in_log=$(grep -c "loadtest[0-9]*@" "$log" || true)"
+# Writes through a partitioned root and an inheritance parent.
+psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
+CREATE TABLE parts (id serial, account_id bigint, list_id bigint, email listguard.email, tag int DEFAULT 0)
+    PARTITION BY LIST (account_id);
+CREATE TABLE parts_1 PARTITION OF parts FOR VALUES IN (1);
+CREATE TABLE parts_2 PARTITION OF parts FOR VALUES IN (2);
+CREATE TABLE parts_3 PARTITION OF parts FOR VALUES IN (3);
+CREATE TABLE family (id serial, account_id bigint, list_id bigint, email listguard.email, tag int DEFAULT 0);
+CREATE TABLE family_a () INHERITS (family);
+CREATE TABLE family_b () INHERITS (family);
+SELECT listguard.protect(\$\$parts\$\$, \$\$account_id\$\$, \$\$list_id\$\$);
+SELECT listguard.protect(\$\$family\$\$, \$\$account_id\$\$, \$\$list_id\$\$);
+CREATE TABLE tally (tbl text, op text, n bigint);
+SQL
+cat > /tmp/listguard-audit-parts-$$.sql <<PGB
+\\set a random(1, 3)
+\\set r random(1, 5)
+\\set k random(0, 9)
+BEGIN;
+WITH i AS (INSERT INTO parts (account_id, list_id, email) VALUES (:a, 10, \$\$p\$\$ || :k || \$\$@example.com\$\$), (1 + :a % 3, 10, \$\$q\$\$ || :k || \$\$@example.com\$\$) RETURNING 1)
+INSERT INTO tally SELECT \$\$parts\$\$, \$\$insert\$\$, count(*) FROM i;
+WITH u AS (UPDATE parts SET tag = tag + 1 WHERE id % 10 = :k RETURNING 1) INSERT INTO tally SELECT \$\$parts\$\$, \$\$update\$\$, count(*) FROM u;
+WITH d AS (DELETE FROM parts WHERE id % 7 = :k RETURNING 1) INSERT INTO tally SELECT \$\$parts\$\$, \$\$delete\$\$, count(*) FROM d;
+WITH i AS (INSERT INTO family_a (account_id, list_id, email) VALUES (:a, 10, \$\$f\$\$ || :k || \$\$@example.com\$\$) RETURNING 1)
+INSERT INTO tally SELECT \$\$family\$\$, \$\$insert\$\$, count(*) FROM i;
+WITH u AS (UPDATE family SET tag = tag + 1 WHERE id % 5 = :k RETURNING 1) INSERT INTO tally SELECT \$\$family\$\$, \$\$update\$\$, count(*) FROM u;
+WITH d AS (DELETE FROM family WHERE id % 11 = :k RETURNING 1) INSERT INTO tally SELECT \$\$family\$\$, \$\$delete\$\$, count(*) FROM d;
+\\if :r = 1
+ROLLBACK;
+\\else
+COMMIT;
+\\endif
+PGB
+pgbench -n -c 16 -j 2 -t 30 -f /tmp/listguard-audit-parts-$$.sql >/dev/null 2>&1 || true
+rm -f /tmp/listguard-audit-parts-$$.sql
+settle
+echo "committed_rows=$(psql -X -A -t -c "SELECT string_agg(tbl || \$\$ \$\$ || op || \$\$ \$\$ || n, \$\$, \$\$ ORDER BY tbl, op) FROM (SELECT tbl, op, sum(n) AS n FROM tally GROUP BY 1, 2) t")"
+echo "logged_rows=$(psql -X -A -t -c "SELECT string_agg(tbl || \$\$ \$\$ || op || \$\$ \$\$ || n, \$\$, \$\$ ORDER BY tbl, op) FROM (SELECT split_part(relation, \$\$.\$\$, 2) AS tbl, detail ->> \$\$operation\$\$ AS op, sum((counts ->> \$\$rows\$\$)::bigint) AS n FROM listguard.audit_log WHERE kind = \$\$rows_changed\$\$ AND relation IN (\$\$public.parts\$\$, \$\$public.family\$\$, \$\$public.family_a\$\$) AND txid_status(xid) = \$\$committed\$\$ GROUP BY 1, 2) t")"
+echo "family_a_as_family=$(psql -X -A -t -c "SELECT count(*) FROM listguard.audit_log WHERE relation = \$\$public.family_a\$\$")"
 ' 2>/dev/null)
 
 line() { printf '%s\n' "$out" | grep "^$1=" | head -1 | cut -d= -f2-; }
@@ -56,3 +98,10 @@ case "$(line verify)" in "true "*) echo "ok 2 - the chain verifies after a crash
 j=$(line json_lines)
 if [ -n "$j" ] && [ "$j" -ge 1280 ] 2>/dev/null; then echo "ok 5 - events are logged as JSON lines with log_events on ($j)"; else echo "not ok 5 - events are logged as JSON lines with log_events on (got '$j')"; fi
 [ "$(line address_in_log)" = 0 ] && echo "ok 6 - no address in the server log" || echo "not ok 6 - no address in the server log ($(line address_in_log))"
+sorted() { tr ',' '\n' | sed 's/^ *//' | sort | paste -sd, -; }
+committed=$(line committed_rows | sorted)
+logged=$(line logged_rows | sed 's/family_a /family /g' | sorted)
+[ -n "$committed" ] && [ "$committed" = "$logged" ] && echo "ok 7 - rows written through a partitioned root and an inheritance parent are all counted ($committed)" ||
+    echo "not ok 7 - rows written through a partitioned root and an inheritance parent are all counted (committed '$committed', logged '$logged')"
+[ -n "$(line family_a_as_family)" ] && echo "ok 8 - statements on a child are recorded under the child ($(line family_a_as_family) events)" ||
+    echo "not ok 8 - statements on a child are recorded under the child"
