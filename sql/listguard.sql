@@ -19,14 +19,16 @@ GRANT USAGE ON SCHEMA listguard TO PUBLIC;
 
 CREATE TYPE email;
 
--- Input is immutable (the server key does not change under a running
--- server); output depends on the current role and settings, so it is stable.
+-- Input is stable, not immutable: an address is sealed with the nonce of
+-- the transaction that read it (it is fresh there, and only there), which a
+-- parallel worker would not share. Output depends on the current role and
+-- settings, so it is stable.
 CREATE FUNCTION email_in(cstring) RETURNS email
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 CREATE FUNCTION email_out(email) RETURNS cstring
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION email_recv(internal) RETURNS email
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 CREATE FUNCTION email_send(email) RETURNS bytea
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
@@ -41,13 +43,16 @@ CREATE TYPE email (
 );
 COMMENT ON TYPE email IS 'an email address, stored sealed (AES-SIV) and shown as the current role may see it';
 
--- Casts: text in, and out as the output function shows it.
+-- Casts: text in, and out as the output function shows it. Text and
+-- varchar convert implicitly, so that a lookup by a parameter typed text or
+-- varchar (JDBC's setString, psycopg's binary parameters, node-postgres's
+-- $1::text) compares as an email, by its digest, and uses the index.
 CREATE FUNCTION email(text) RETURNS email
-    AS 'MODULE_PATHNAME', 'email_from_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'email_from_text' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 CREATE FUNCTION text(email) RETURNS text
     AS 'MODULE_PATHNAME', 'email_to_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
-CREATE CAST (text AS email) WITH FUNCTION email(text) AS ASSIGNMENT;
-CREATE CAST (varchar AS email) WITH FUNCTION email(text) AS ASSIGNMENT;
+CREATE CAST (text AS email) WITH FUNCTION email(text) AS IMPLICIT;
+CREATE CAST (varchar AS email) WITH FUNCTION email(text) AS IMPLICIT;
 CREATE CAST (email AS text) WITH FUNCTION text(email) AS ASSIGNMENT;
 
 -- Operators live in pg_catalog so that "email = 'x'" works whatever the
@@ -213,8 +218,14 @@ CREATE FUNCTION grant_access(
 CREATE FUNCTION revoke_access(grant_id bigint) RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 CREATE FUNCTION protect(tbl regclass, account_column name, list_column name DEFAULT NULL,
-                        audit text DEFAULT 'statement') RETURNS void
+                        audit text DEFAULT 'statement', stamp text DEFAULT 'now') RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+-- Stamping rows that existed before protect(), in batches of blocks of one
+-- table (stamp_existing() below drives it).
+CREATE FUNCTION stamp_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
 CREATE FUNCTION unprotect(tbl regclass) RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 CREATE FUNCTION explain_access(role regrole)
@@ -590,7 +601,25 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION _protect(tbl regclass, account_column name, list_column name, audit text) RETURNS void
+CREATE FUNCTION _unstamped(email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_unstamped' LANGUAGE C STABLE STRICT;
+CREATE FUNCTION _stamped(email, bigint, bigint) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_stamped' LANGUAGE C STABLE STRICT;
+CREATE FUNCTION _stamp_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_stamp_batch' LANGUAGE C VOLATILE STRICT;
+
+-- The tables below tbl's protection root that hold rows, and their size in
+-- blocks.
+CREATE FUNCTION _stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT p.relid, pg_relation_size(p.relid) / current_setting('block_size')::bigint
+    FROM listguard.protected_tables p JOIN pg_class c ON c.oid = p.relid
+    WHERE p.root = (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl) AND c.relkind = 'r'
+    ORDER BY p.relid::text
+$$;
+
+CREATE FUNCTION _protect(tbl regclass, account_column name, list_column name, audit text, stamp text)
+RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     kind "char";
@@ -606,6 +635,11 @@ BEGIN
     IF audit IS NULL OR audit NOT IN ('statement', 'row', 'off') THEN
         PERFORM listguard._invalid(format('invalid audit level %L', audit),
             'The audit level must be statement, row or off.');
+    END IF;
+    IF stamp IS NULL OR stamp NOT IN ('now', 'later') THEN
+        PERFORM listguard._invalid(format('invalid stamp %L', stamp),
+            'now stamps the rows the table already holds before protect() returns; later leaves that to '
+            'CALL listguard.stamp_existing(), in committed batches.');
     END IF;
     SELECT c.relkind, c.relpersistence INTO kind, persistence FROM pg_class c WHERE c.oid = tbl;
     IF kind NOT IN ('r', 'p') OR persistence = 't'
@@ -655,6 +689,11 @@ BEGIN
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_one(t, tbl, account_column, list_column, audit);
     END LOOP;
+    -- The rows already there take their stamps, so that grants scoped to an
+    -- account or list read them as they read new ones.
+    IF stamp = 'now' THEN
+        PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    END IF;
 END
 $$;
 
@@ -766,10 +805,41 @@ $$;
 
 REVOKE ALL ON FUNCTION _invalid(text, text, text), _grant_access(regrole, bigint, bigint, text, boolean, text,
     timestamptz, cidr[], text, text), _revoke_access(bigint), _explain_access(regrole),
-    _protect(regclass, name, name, text), _drop_protection(regclass), _unprotect(regclass),
+    _protect(regclass, name, name, text, text), _drop_protection(regclass), _unprotect(regclass),
+    _unstamped(email), _stamped(email, bigint, bigint), _stamp_batch(regclass, bigint, bigint), _stamp_plan(regclass),
     _mark_grantee(regrole), _untrusted_members(regrole), _is_trusted_owner(oid), _untrusted_code(regclass), _check_protected(regclass),
     _refuse_untrusted(regclass), _descendants(regclass), _protect_one(regclass, regclass, name, name, text),
     _protect_child(regclass, regclass), _protect_detached(regclass) FROM PUBLIC;
+
+-- Stamps the rows a protected table held before protect(..., stamp =>
+-- 'later'), in committed batches of `batch_blocks` blocks: each batch locks
+-- only the rows it stamps, and a NOTICE tells the progress. Interrupted, it
+-- can simply be called again (stamped rows are skipped). Until a value is
+-- stamped it belongs to no account: only roles with every account see it.
+-- A procedure, to commit between batches; so no SET search_path either:
+-- every name is qualified.
+CREATE PROCEDURE stamp_existing(tbl regclass, batch_blocks integer DEFAULT 1024)
+LANGUAGE plpgsql AS $$
+DECLARE
+    target record;
+    stamped bigint;
+    total bigint := 0;
+BEGIN
+    IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'batch_blocks must be at least 1',
+            DETAIL = 'It is the number of table blocks stamped per committed batch.';
+    END IF;
+    FOR target IN SELECT p.relid, p.blocks FROM listguard.stamp_plan(tbl) p LOOP
+        FOR from_block IN 0..target.blocks BY batch_blocks LOOP
+            stamped := listguard.stamp_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
+            total := total OPERATOR(pg_catalog.+) stamped;
+            COMMIT;
+            RAISE NOTICE 'listguard: %: % of % blocks, % rows stamped so far', target.relid,
+                pg_catalog.least(from_block OPERATOR(pg_catalog.+) batch_blocks, target.blocks), target.blocks, total;
+        END LOOP;
+    END LOOP;
+END
+$$;
 
 -- Every drop, cascades included: what belongs to a protected table is
 -- dropped by admins only, and a dropped protected table is forgotten.

@@ -25,8 +25,10 @@ SELECT results_eq(
              ('listguard.email_sortsupport(internal)'),
              ('listguard.explain_access(regrole)'),
              ('listguard.grant_access(regrole,bigint,bigint,text,boolean,text,timestamp with time zone,cidr[],text,text)'),
-             ('listguard.protect(regclass,name,name,text)'), ('listguard.quota_parts(text)'),
+             ('listguard.protect(regclass,name,name,text,text)'), ('listguard.quota_parts(text)'),
              ('listguard.revoke_access(bigint)'), ('listguard.role_receives_grants_of(regrole,regrole)'),
+             ('listguard.stamp_batch(regclass,bigint,bigint)'), ('listguard.stamp_existing(regclass,integer)'),
+             ('listguard.stamp_plan(regclass)'),
              ('listguard.text(listguard.email)'), ('listguard.unprotect(regclass)'), ('listguard.verify_audit()')$$,
     'only the type, the policy functions, the admin gates and harmless helpers are open to PUBLIC');
 

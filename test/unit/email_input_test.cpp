@@ -15,7 +15,7 @@ TEST(EmailInput, AddressesAreSealedUnstamped)
 {
     EmailSealer s(fixed_server_key());
     std::uint8_t v[sealed::kMaxSize];
-    std::size_t n = seal_input(s, "Jane@example.com", v);
+    std::size_t n = seal_input(s, "Jane@example.com", 0, v);
     char out[kMaxAddressOctets];
     EXPECT_EQ(std::string(out, s.open(v, n, out)), "Jane@example.com");
     EXPECT_EQ(sealed::stamp_of(v), (Stamp{0, 0}));
@@ -30,7 +30,7 @@ TEST(EmailInput, TokensKeepTheirStamp)
     std::size_t token_len = encode_token(v, n, token);
 
     std::uint8_t back[sealed::kMaxSize];
-    std::size_t m = seal_input(s, std::string_view(token, token_len), back);
+    std::size_t m = seal_input(s, std::string_view(token, token_len), 0, back);
     EXPECT_EQ(std::string(v, v + n), std::string(back, back + m));
     EXPECT_EQ(sealed::stamp_of(back), (Stamp{9, 3}));
 }
@@ -39,7 +39,25 @@ TEST(EmailInput, MasksAreRefused)
 {
     EmailSealer s(fixed_server_key());
     std::uint8_t v[sealed::kMaxSize];
-    EXPECT_EQ(error_detail([&] { seal_input(s, "j***@example.com", v); }),
+    EXPECT_EQ(error_detail([&] { seal_input(s, "j***@example.com", 0, v); }),
               "It has the shape of a listguard mask (one character, then ***), not of an address.");
-    EXPECT_NO_THROW(seal_input(s, "j**@example.com", v));
+    EXPECT_NO_THROW(seal_input(s, "j**@example.com", 0, v));
+}
+
+TEST(EmailInput, AddressesCarryTheirTransactionsNonce)
+{
+    // Fresh in the transaction that made it, no account anywhere: the nonce
+    // is authenticated with the header, so it cannot be changed or forged.
+    EmailSealer s(fixed_server_key());
+    std::uint8_t v[sealed::kMaxSize];
+    std::size_t n = seal_input(s, "jane@example.com", 0x1234567890abcdef, v);
+    EXPECT_EQ(sealed::stamp_of(v), (Stamp{0, 0}));
+    EXPECT_EQ(sealed::fresh_nonce_of(v), 0x1234567890abcdef);
+    char out[kMaxAddressOctets];
+    v[sealed::kListOffset + 7] ^= 1; // another nonce
+    EXPECT_THROW(s.open(v, n, out), Error);
+    // A stamped value has no nonce.
+    std::size_t m = s.seal(parse_address("jane@example.com"), {9, 3}, v);
+    (void) m;
+    EXPECT_EQ(sealed::fresh_nonce_of(v), 0);
 }

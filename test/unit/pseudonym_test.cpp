@@ -64,6 +64,6 @@ TEST(Pseudonym, PseudonymsAreNotAcceptedAsAddresses)
     EXPECT_TRUE(has_pseudonym_shape(a));
     EXPECT_FALSE(has_pseudonym_shape("p.jane@example.com"));
     std::uint8_t v[sealed::kMaxSize];
-    EXPECT_EQ(error_detail([&] { seal_input(s, a, v); }),
+    EXPECT_EQ(error_detail([&] { seal_input(s, a, 0, v); }),
               "It has the shape of a listguard pseudonym (p. and 12 letters or digits), not of an address.");
 }

@@ -10,7 +10,7 @@
 
 namespace listguard {
 
-std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::uint8_t* out)
+std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t fresh_nonce, std::uint8_t* out)
 {
     if (looks_like_token(text)) {
         std::size_t size = decode_token(text, out);
@@ -28,7 +28,7 @@ std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::uint8_t*
         throw Error(ErrorKind::InvalidText, "invalid email address",
                     "It has the shape of a listguard pseudonym (p. and 12 letters or digits), not of an address.",
                     "Load addresses or sealed tokens; a pseudonymous export cannot be loaded back.");
-    return sealer.seal(address, Stamp{}, out);
+    return sealer.seal(address, Stamp{0, fresh_nonce}, out);
 }
 
 } // namespace listguard

@@ -64,7 +64,13 @@ void check_layout(const std::uint8_t* value, std::size_t size)
 
 Stamp stamp_of(const std::uint8_t* value) noexcept
 {
-    return {get_be64(value + kAccountOffset), get_be64(value + kListOffset)};
+    std::int64_t account = get_be64(value + kAccountOffset);
+    return account == 0 ? Stamp{} : Stamp{account, get_be64(value + kListOffset)};
+}
+
+std::int64_t fresh_nonce_of(const std::uint8_t* value) noexcept
+{
+    return get_be64(value + kAccountOffset) == 0 ? get_be64(value + kListOffset) : 0;
 }
 
 } // namespace sealed

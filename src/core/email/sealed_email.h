@@ -22,7 +22,9 @@
 
 namespace listguard {
 
-// The account and list that own a value. (0, 0) means not yet stamped.
+// The account and list that own a value. (0, 0) means not yet stamped: the
+// value belongs to no account, and only a role with clear access to every
+// account may move it into one, unless it is fresh (see below).
 struct Stamp {
     std::int64_t account = 0;
     std::int64_t list = 0;
@@ -44,7 +46,15 @@ constexpr std::size_t kMaxSize = kHeaderSize + 256;
 
 // Throws Error(DataCorrupted) unless size and version fit the layout.
 void check_layout(const std::uint8_t* value, std::size_t size);
+
+// The value's stamp; (0, 0) for any value of account 0.
 Stamp stamp_of(const std::uint8_t* value) noexcept;
+
+// An unstamped value made by the input function carries, in its list
+// field, the nonce of the transaction that made it (authenticated with the
+// rest of the header): within that transaction it is fresh, an address the
+// role supplied itself, free to take any stamp. 0 for a stamped value.
+std::int64_t fresh_nonce_of(const std::uint8_t* value) noexcept;
 inline const std::uint8_t* digest_of(const std::uint8_t* value) noexcept { return value + kDigestOffset; }
 } // namespace sealed
 

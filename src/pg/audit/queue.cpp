@@ -271,6 +271,30 @@ void audit_batch_done(Oid database)
     LWLockRelease(queue->lock);
 }
 
+void audit_start_waiting_writers()
+{
+    if (queue == nullptr)
+        return;
+    // A few at a time: the postmaster starts them one by one anyway.
+    constexpr int kAtOnce = 8;
+    Oid start[kAtOnce];
+    int n = 0;
+    LWLockAcquire(queue->lock, LW_EXCLUSIVE);
+    for (int i = 0; i < audit_queue_size_setting && n < kAtOnce; i++) {
+        if (!filled[i])
+            continue;
+        Oid database = slots[i].database;
+        bool listed = false;
+        for (int j = 0; j < n; j++)
+            listed = listed || start[j] == database;
+        if (!listed && claim_writer_start_locked(database))
+            start[n++] = database;
+    }
+    LWLockRelease(queue->lock);
+    for (int j = 0; j < n; j++)
+        start_writer(start[j]);
+}
+
 int64 audit_pending(Oid database)
 {
     if (queue == nullptr)
@@ -316,10 +340,18 @@ void audit_unregister_writer(Oid database)
         bool pending = false;
         for (int i = 0; i < audit_queue_size_setting && !pending; i++)
             pending = filled[i] && slots[i].database == database;
-        if (pending)
+        if (pending) {
             start = claim_writer_start_locked(database); // events arrived while this one was leaving
-        else if (w->overflowed == 0)
+        } else if (w->overflowed == 0) {
             w->database = InvalidOid; // the entry is free for any database
+            // ... and a database whose events wait for a free entry gets it.
+            for (int i = 0; i < audit_queue_size_setting; i++)
+                if (filled[i] && writer_of(slots[i].database) == nullptr) {
+                    database = slots[i].database;
+                    start = claim_writer_start_locked(database);
+                    break;
+                }
+        }
     }
     LWLockRelease(queue->lock);
     if (start)

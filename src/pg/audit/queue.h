@@ -63,6 +63,10 @@ int audit_dequeue(Oid database, AuditEvent* out, int max, int64* overflowed);
 // The writer has committed (or logged) what it last took.
 void audit_batch_done(Oid database);
 
+// Starts a writer for each database whose events wait without one (its
+// start failed, or no writer entry was free); the housekeeper calls this.
+void audit_start_waiting_writers();
+
 // Events of a database not yet in its audit log (queued or being written).
 int64 audit_pending(Oid database);
 

@@ -16,6 +16,7 @@
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
+#include "pg/type/fresh.h"
 
 extern "C" {
 #include "access/xact.h"
@@ -244,12 +245,14 @@ void listguard_xact_callback(XactEvent event, void*)
         audit_counts_at_transaction_end(false);
         quota_at_transaction_end();
         audit_restore_at_transaction_end(false);
+        forget_fresh_nonce();
         break;
     case XACT_EVENT_COMMIT:
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PREPARE:
         quota_at_transaction_end();
         audit_restore_at_transaction_end(event == XACT_EVENT_COMMIT);
+        forget_fresh_nonce();
         break;
     default:
         break;

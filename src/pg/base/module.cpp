@@ -1,8 +1,8 @@
 #include "pg/base/module.h"
 
 #include "pg/base/hooks.h"
+#include "pg/base/housekeeper.h"
 #include "pg/base/settings.h"
-#include "pg/quota/saver.h"
 
 extern "C" {
 PG_MODULE_MAGIC;
@@ -34,7 +34,7 @@ void require_preload()
 
 } // namespace listguard::pg
 
-// Settings, hooks and the quota saver only: no threads, no key loading in
+// Settings, hooks and the housekeeper only: no threads, no key loading in
 // the postmaster. Keys are loaded lazily by the first backend function that
 // needs them.
 void _PG_init(void)
@@ -46,6 +46,6 @@ void _PG_init(void)
 
     define_settings();
     install_hooks();
-    register_quota_saver();
+    register_housekeeper();
     preloaded = true;
 }

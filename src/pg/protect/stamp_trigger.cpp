@@ -15,6 +15,7 @@
 #include "pg/protect/protection.h"
 #include "pg/protect/rows.h"
 #include "pg/quota/charge.h"
+#include "pg/type/fresh.h"
 #include "pg/type/value.h"
 
 extern "C" {
@@ -60,6 +61,16 @@ void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp tar
                  psprintf("{\"reason\": \"laundering\", \"from_account\": %lld, \"from_list\": %lld}",
                           static_cast<long long>(source.account), static_cast<long long>(source.list)),
                  scope);
+    if (source == Stamp{})
+        ereport(ERROR,
+                (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                 errmsg("permission denied to move an unstamped listguard.email value into account %lld list %lld",
+                        static_cast<long long>(target.account), static_cast<long long>(target.list)),
+                 errdetail("The value belongs to no account: it was stored before its table was protected, or in a "
+                           "table that is not protected. Only a role with clear access to every account may move "
+                           "it."),
+                 errhint("Insert the address itself (typed, a parameter, or text cast in the same transaction), or "
+                         "have an administrator protect the table it is in.")));
     ereport(ERROR,
             (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
              errmsg("permission denied to move a listguard.email value from account %lld list %lld to account %lld "
@@ -113,7 +124,10 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
             Stamp source = sealed::stamp_of(v.data);
             if (source == target)
                 continue;
-            if (source != Stamp{})
+            // A fresh address (typed, loaded, cast from text in this
+            // transaction) goes anywhere; any other value only where its
+            // role could see it in clear (an unstamped one: every account).
+            if (!is_fresh(sealed::fresh_nonce_of(v.data)))
                 require_clear_at_source(rel, v, source, target);
             ensure_keyring();
             std::uint8_t restamped[sealed::kMaxSize];

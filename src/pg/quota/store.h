@@ -1,7 +1,7 @@
 // Export-quota counters in shared memory: one slot per (database, grant),
 // shared by every session and parallel worker of the server. Saved to
 // pg_listguard/quota.state at shutdown and, for crash safety, by the
-// listguard quota saver background worker every listguard.quota_save_interval;
+// listguard housekeeper background worker every listguard.quota_save_interval;
 // loaded back whenever shared memory is (re)initialised.
 #pragma once
 

@@ -9,6 +9,7 @@
 #include "pg/base/keys.h"
 #include "pg/base/module.h"
 #include "pg/quota/charge.h"
+#include "pg/type/fresh.h"
 #include "pg/type/value.h"
 
 #include "core/crypto/keyring.h"
@@ -67,8 +68,9 @@ Datum email_from_text_bytes(const char* s, std::size_t len)
     require_preload();
     std::string_view text = to_utf8(s, len);
     ensure_keyring();
+    int64 nonce = fresh_nonce();
     std::uint8_t sealed_value[sealed::kMaxSize];
-    std::size_t size = guarded([&] { return seal_input(keyring().email(), text, sealed_value); });
+    std::size_t size = guarded([&] { return seal_input(keyring().email(), text, nonce, sealed_value); });
     return email_datum(sealed_value, size);
 }
 

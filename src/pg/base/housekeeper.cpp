@@ -1,9 +1,6 @@
-// The background worker that saves export-quota counters every
-// listguard.quota_save_interval, so that a crash loses at most one interval's
-// charges. (A clean shutdown saves them in the postmaster.) It needs shared
-// memory only, no database, so it runs on standbys too.
-#include "pg/quota/saver.h"
+#include "pg/base/housekeeper.h"
 
+#include "pg/audit/queue.h"
 #include "pg/base/settings.h"
 #include "pg/quota/store.h"
 
@@ -16,12 +13,12 @@ extern "C" {
 #include "storage/latch.h"
 #include "utils/guc.h"
 
-PGDLLEXPORT void listguard_quota_saver_main(Datum);
+PGDLLEXPORT void listguard_housekeeper_main(Datum);
 }
 
 namespace listguard::pg {
 
-void register_quota_saver()
+void register_housekeeper()
 {
     BackgroundWorker worker;
     memset(&worker, 0, sizeof worker);
@@ -29,15 +26,15 @@ void register_quota_saver()
     worker.bgw_start_time = BgWorkerStart_PostmasterStart;
     worker.bgw_restart_time = 5;
     snprintf(worker.bgw_library_name, BGW_MAXLEN, "listguard");
-    snprintf(worker.bgw_function_name, BGW_MAXLEN, "listguard_quota_saver_main");
-    snprintf(worker.bgw_name, BGW_MAXLEN, "listguard quota saver");
-    snprintf(worker.bgw_type, BGW_MAXLEN, "listguard quota saver");
+    snprintf(worker.bgw_function_name, BGW_MAXLEN, "listguard_housekeeper_main");
+    snprintf(worker.bgw_name, BGW_MAXLEN, "listguard housekeeper");
+    snprintf(worker.bgw_type, BGW_MAXLEN, "listguard housekeeper");
     RegisterBackgroundWorker(&worker);
 }
 
 } // namespace listguard::pg
 
-void listguard_quota_saver_main(Datum)
+void listguard_housekeeper_main(Datum)
 {
     using namespace listguard::pg;
     pqsignal(SIGTERM, SignalHandlerForShutdownRequest);
@@ -45,7 +42,8 @@ void listguard_quota_saver_main(Datum)
     BackgroundWorkerUnblockSignals();
 
     while (!ShutdownRequestPending) {
-        int interval = quota_save_interval_setting > 0 ? quota_save_interval_setting : 60000;
+        // At least once a second: audit events must not wait long for a writer.
+        int interval = quota_save_interval_setting > 0 ? Min(quota_save_interval_setting, 1000) : 1000;
         (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, interval, PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
         CHECK_FOR_INTERRUPTS();
@@ -55,6 +53,7 @@ void listguard_quota_saver_main(Datum)
         }
         if (quota_save_interval_setting > 0)
             save_quota_state_if_dirty();
+        audit_start_waiting_writers();
     }
     save_quota_state_if_dirty();
     proc_exit(0);

@@ -1,0 +1,118 @@
+// Stamping the rows a table held before protect(): every unstamped value
+// takes its row's account and list, in batches of blocks, without the
+// table's triggers (none must see it as a change made by the admin).
+// Values already stamped (copied from elsewhere) keep their stamp: stamping
+// them here would launder them.
+#include "pg/audit/events.h"
+#include "pg/base/catalog.h"
+#include "pg/base/guard.h"
+#include "pg/base/keys.h"
+#include "pg/base/module.h"
+#include "pg/protect/protection.h"
+#include "pg/protect/rows.h"
+#include "pg/type/value.h"
+
+extern "C" {
+#include "access/table.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+PG_FUNCTION_INFO_V1(lg_unstamped);
+PG_FUNCTION_INFO_V1(lg_stamped);
+PG_FUNCTION_INFO_V1(lg_stamp_batch);
+}
+
+using namespace listguard;
+using namespace listguard::pg;
+
+// listguard._unstamped(email) -> boolean
+extern "C" Datum lg_unstamped(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
+    PG_RETURN_BOOL(sealed::stamp_of(v.data) == Stamp{});
+}
+
+// listguard._stamped(email, account, list) -> email: an unstamped value
+// with the given stamp; any other value as it is.
+extern "C" Datum lg_stamped(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    struct varlena* value = PG_GETARG_VARLENA_PP(0);
+    EmailBytes v = email_bytes(value);
+    Stamp target{PG_GETARG_INT64(1), PG_GETARG_INT64(2)};
+    if (sealed::stamp_of(v.data) != Stamp{} || target.account <= 0 || target.list < 0)
+        PG_RETURN_POINTER(value);
+    ensure_keyring();
+    std::uint8_t restamped[sealed::kMaxSize];
+    std::size_t size = guarded([&] { return keyring().email().restamp(v.data, v.size, target, restamped); });
+    return email_datum(restamped, size);
+}
+
+// listguard._stamp_batch(tbl, from_block, to_block) -> bigint: stamps the
+// unstamped values of the rows in blocks [from_block, to_block) of one
+// protected table (not the tables below it), and records how many rows.
+// Runs elevated (the admin gate); the table's triggers do not fire.
+extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    Oid relid = PG_GETARG_OID(0);
+    int64 from = PG_GETARG_INT64(1);
+    int64 to = PG_GETARG_INT64(2);
+    Protection p = protection_of(relid);
+    if (!p.is_protected)
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("table %s is not protected", get_rel_name(relid)),
+                        errhint("Protect it first: listguard.protect() stamps its rows.")));
+    if (get_rel_relkind(relid) != RELKIND_RELATION)
+        PG_RETURN_INT64(0); // a partitioned table holds no rows of its own
+
+    Relation rel = table_open(relid, AccessShareLock);
+    const EmailColumns& cols = email_columns(rel);
+    TupleDesc desc = RelationGetDescr(rel);
+    StringInfoData sets, unstamped;
+    initStringInfo(&sets);
+    initStringInfo(&unstamped);
+    const char* list = NameStr(p.list_column)[0] ? quote_identifier(NameStr(p.list_column)) : nullptr;
+    for (int c = 0; c < cols.count; c++) {
+        const char* column = quote_identifier(NameStr(TupleDescAttr(desc, cols.attnums[c] - 1)->attname));
+        appendStringInfo(&sets, "%s%s = listguard._stamped(%s, %s::pg_catalog.int8, %s::pg_catalog.int8)",
+                         c > 0 ? ", " : "", column, column, quote_identifier(NameStr(p.account_column)),
+                         list ? list : "0");
+        appendStringInfo(&unstamped, "%slistguard._unstamped(%s)", c > 0 ? " OR " : "", column);
+    }
+    char* table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+                                             RelationGetRelationName(rel));
+    table_close(rel, AccessShareLock);
+    if (cols.count == 0)
+        PG_RETURN_INT64(0);
+
+    // Block ranges make a TID range scan: one batch reads only its blocks.
+    char* sql = psprintf("UPDATE ONLY %s SET %s WHERE ctid OPERATOR(pg_catalog.>=) '(%lld,0)'::pg_catalog.tid "
+                         "AND ctid OPERATOR(pg_catalog.<) '(%lld,0)'::pg_catalog.tid AND (%s)",
+                         table, sets.data, static_cast<long long>(from), static_cast<long long>(to),
+                         unstamped.data);
+    int nest_level = NewGUCNestLevel();
+    (void) set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
+                             0, false);
+    if (SPI_connect() != SPI_OK_CONNECT)
+        elog(ERROR, "SPI_connect failed");
+    if (SPI_execute(sql, false, 0) != SPI_OK_UPDATE)
+        elog(ERROR, "could not stamp the rows of %s", table);
+    int64 stamped = static_cast<int64>(SPI_processed);
+    SPI_finish();
+    AtEOXact_GUC(true, nest_level);
+    if (stamped > 0) {
+        EventScope scope = table_scope(relid);
+        scope.counts_json = psprintf("{\"stamped\": %lld}", static_cast<long long>(stamped));
+        record_event(EventKind::ProtectionChanged,
+                     psprintf("{\"action\": \"stamp existing rows\", \"blocks\": [%lld, %lld]}",
+                              static_cast<long long>(from), static_cast<long long>(to)),
+                     scope);
+    }
+    PG_RETURN_INT64(stamped);
+}
