@@ -53,6 +53,13 @@ CREATE FUNCTION text(email) RETURNS text
     AS 'MODULE_PATHNAME', 'email_to_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE CAST (text AS email) WITH FUNCTION email(text) AS IMPLICIT;
 CREATE CAST (varchar AS email) WITH FUNCTION email(text) AS IMPLICIT;
+
+-- Migrating a text column: the rows the type would refuse (read as the
+-- caller), and a cast whose error names the row instead of the address.
+CREATE FUNCTION invalid_addresses(tbl regclass, col name) RETURNS TABLE (ctid tid, reason text)
+    AS 'MODULE_PATHNAME', 'lg_invalid_addresses' LANGUAGE C VOLATILE STRICT;
+CREATE FUNCTION to_email(address text, row_key text) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_to_email' LANGUAGE C STABLE PARALLEL RESTRICTED;
 CREATE CAST (email AS text) WITH FUNCTION text(email) AS ASSIGNMENT;
 
 -- Operators live in pg_catalog so that "email = 'x'" works whatever the
@@ -835,7 +842,7 @@ BEGIN
             total := total OPERATOR(pg_catalog.+) stamped;
             COMMIT;
             RAISE NOTICE 'listguard: %: % of % blocks, % rows stamped so far', target.relid,
-                pg_catalog.least(from_block OPERATOR(pg_catalog.+) batch_blocks, target.blocks), target.blocks, total;
+                LEAST((from_block OPERATOR(pg_catalog.+) batch_blocks)::bigint, target.blocks), target.blocks, total;
         END LOOP;
     END LOOP;
 END

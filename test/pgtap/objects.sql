@@ -23,13 +23,14 @@ SELECT results_eq(
              ('listguard.email_ne(listguard.email,listguard.email)'), ('listguard.email_out(listguard.email)'),
              ('listguard.email_recv(internal)'), ('listguard.email_send(listguard.email)'),
              ('listguard.email_sortsupport(internal)'),
-             ('listguard.explain_access(regrole)'),
+             ('listguard.explain_access(regrole)'), ('listguard.invalid_addresses(regclass,name)'),
              ('listguard.grant_access(regrole,bigint,bigint,text,boolean,text,timestamp with time zone,cidr[],text,text)'),
              ('listguard.protect(regclass,name,name,text,text)'), ('listguard.quota_parts(text)'),
              ('listguard.revoke_access(bigint)'), ('listguard.role_receives_grants_of(regrole,regrole)'),
              ('listguard.stamp_batch(regclass,bigint,bigint)'), ('listguard.stamp_existing(regclass,integer)'),
              ('listguard.stamp_plan(regclass)'),
-             ('listguard.text(listguard.email)'), ('listguard.unprotect(regclass)'), ('listguard.verify_audit()')$$,
+             ('listguard.text(listguard.email)'), ('listguard.to_email(text,text)'), ('listguard.unprotect(regclass)'),
+             ('listguard.verify_audit()')$$,
     'only the type, the policy functions, the admin gates and harmless helpers are open to PUBLIC');
 
 -- Nobody but the extension's owner owns anything of listguard.

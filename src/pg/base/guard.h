@@ -18,6 +18,7 @@
 
 #include <exception>
 #include <new>
+#include <type_traits>
 
 #include "pg/base/postgres_c.h"
 
@@ -42,20 +43,38 @@ struct PendingError {
 
 int sqlstate_of(ErrorKind kind) noexcept;
 
+// Runs fn; true if it returned, else false with what it threw in `error`
+// (reported by the caller, after adding what it knows: error.raise()).
+template <typename Fn>
+bool try_guarded(Fn&& fn, PendingError& error)
+{
+    try {
+        fn();
+        return true;
+    } catch (const Error& e) {
+        error.capture(e);
+    } catch (const std::bad_alloc&) {
+        error.capture_out_of_memory();
+    } catch (const std::exception& e) {
+        error.capture_internal(e.what());
+    } catch (...) {
+        error.capture_internal("unknown C++ exception");
+    }
+    return false;
+}
+
 template <typename Fn>
 auto guarded(Fn&& fn) -> decltype(fn())
 {
+    using Result = decltype(fn());
     PendingError pending;
-    try {
-        return fn();
-    } catch (const Error& e) {
-        pending.capture(e);
-    } catch (const std::bad_alloc&) {
-        pending.capture_out_of_memory();
-    } catch (const std::exception& e) {
-        pending.capture_internal(e.what());
-    } catch (...) {
-        pending.capture_internal("unknown C++ exception");
+    if constexpr (std::is_void_v<Result>) {
+        if (try_guarded(fn, pending))
+            return;
+    } else {
+        Result result{};
+        if (try_guarded([&] { result = fn(); }, pending))
+            return result;
     }
     pending.raise();
 }

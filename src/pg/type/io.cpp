@@ -10,6 +10,7 @@
 #include "pg/base/module.h"
 #include "pg/quota/charge.h"
 #include "pg/type/fresh.h"
+#include "pg/type/io.h"
 #include "pg/type/value.h"
 
 #include "core/crypto/keyring.h"
@@ -63,15 +64,31 @@ std::string_view from_utf8(const char* s, std::size_t len)
     return {converted, std::strlen(converted)};
 }
 
-Datum email_from_text_bytes(const char* s, std::size_t len)
+} // namespace
+
+bool seal_text(const char* s, std::size_t len, Datum* result, PendingError& error)
 {
     require_preload();
     std::string_view text = to_utf8(s, len);
     ensure_keyring();
     int64 nonce = fresh_nonce();
     std::uint8_t sealed_value[sealed::kMaxSize];
-    std::size_t size = guarded([&] { return seal_input(keyring().email(), text, nonce, sealed_value); });
-    return email_datum(sealed_value, size);
+    std::size_t size = 0;
+    if (!try_guarded([&] { size = seal_input(keyring().email(), text, nonce, sealed_value); }, error))
+        return false;
+    *result = email_datum(sealed_value, size);
+    return true;
+}
+
+namespace {
+
+Datum email_from_text_bytes(const char* s, std::size_t len)
+{
+    Datum result;
+    PendingError error;
+    if (!seal_text(s, len, &result, error))
+        error.raise();
+    return result;
 }
 
 constexpr std::size_t kMaxRenderOctets = kMaxTokenOctets;
