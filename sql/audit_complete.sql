@@ -50,6 +50,30 @@ FROM listguard.audit_log WHERE id > :mark AND kind = 'rows_changed' ORDER BY id;
 SELECT count(*) AS rows_there FROM ac_parts WHERE id >= 6;
 SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
 
+-- One statement over many lists, one account spread over two partitions
+-- and inside a function's committed subtransaction: every row is counted
+-- once, per list, split over several events when the lists are too many
+-- for one.
+CREATE FUNCTION ac_insert_caught(n int) RETURNS int LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+BEGIN
+    BEGIN
+        INSERT INTO ac_parts VALUES (n, 2, 20, 'inner' || n || '@example.com');
+    EXCEPTION WHEN others THEN NULL;
+    END;
+    RETURN n;
+END $$;
+SET ROLE ac_writer;
+INSERT INTO ac_parts SELECT 100 + g, 1 + g % 3, 1 + g % 300, 'many' || g || '@example.com' FROM generate_series(1, 900) g;
+INSERT INTO ac_parts SELECT ac_insert_caught(2000 + g), 2, 20, 'outer' || g || '@example.com' FROM generate_series(1, 3) g;
+RESET ROLE;
+SELECT lgtest.audit_settle() AS settled;
+SELECT count(*) > 2 AS split, sum((counts ->> 'rows')::int) AS rows_counted,
+       sum((counts -> 'insert' ->> '2/20')::int) AS list_2_20,
+       (SELECT count(DISTINCT k) FROM listguard.audit_log a, jsonb_object_keys(a.counts -> 'insert') k
+        WHERE a.id > :mark AND a.kind = 'rows_changed') AS lists
+FROM listguard.audit_log WHERE id > :mark AND kind = 'rows_changed';
+SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
+
 -- Per-row audit on a table whose primary key holds the address: the key
 -- is recorded as its digest, never as the address, and recording it
 -- charges no quota.
@@ -87,4 +111,5 @@ DROP DATABASE ac_slow;
 
 SELECT listguard.revoke_access(g) FROM unnest(ARRAY[:g_writer, :g_quota]::bigint[]) g;
 DROP TABLE ac_parts, ac_keyed;
+DROP FUNCTION ac_insert_caught(int);
 DROP ROLE ac_writer, ac_quota;

@@ -521,9 +521,9 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 -- Protects one table (root: the table whose protect() covers it): row
--- security with listguard's policies, the stamping and audit triggers, and
--- ownership by listguard_owner. Its former owner keeps reading and writing
--- (as its grants allow) but may no longer change the table.
+-- security with listguard's policies and ownership by listguard_owner (the
+-- triggers come from _protect_triggers()). Its former owner keeps reading
+-- and writing (as its grants allow) but may no longer change the table.
 CREATE FUNCTION _protect_one(tbl regclass, root regclass, account_column name, list_column name, audit text)
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -557,26 +557,6 @@ BEGIN
                    'WITH CHECK (listguard.can_write(%s))', tbl, scope, scope);
     EXECUTE format('CREATE POLICY listguard_delete ON %s AS RESTRICTIVE FOR DELETE USING (listguard.can_write(%s))',
                    tbl, scope);
-    -- A partition has the stamping trigger already if its parent is
-    -- partitioned: row triggers of a partitioned table are cloned.
-    IF NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'listguard_stamp') THEN
-        EXECUTE format('CREATE TRIGGER listguard_stamp BEFORE INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
-                       'EXECUTE FUNCTION listguard.stamp_trigger()', tbl);
-    END IF;
-    IF audit = 'statement' THEN
-        EXECUTE format('CREATE TRIGGER listguard_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH STATEMENT '
-                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
-    END IF;
-    -- Row triggers of a partitioned table are cloned to its partitions.
-    IF audit = 'row' AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'listguard_audit_row') THEN
-        EXECUTE format('CREATE TRIGGER listguard_audit_row AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
-                       'EXECUTE FUNCTION listguard.audit_row_trigger()', tbl);
-    END IF;
-    IF audit <> 'off' THEN
-        EXECUTE format('CREATE TRIGGER listguard_audit_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
-                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
-    END IF;
-
     -- listguard_owner owns the table (and its indexes and owned sequences).
     EXECUTE format('ALTER TABLE %s OWNER TO listguard_owner', tbl);
     -- Nobody but the owner may add triggers (TRIGGER), check rows through a
@@ -623,6 +603,34 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     FROM listguard.protected_tables p JOIN pg_class c ON c.oid = p.relid
     WHERE p.root = (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl) AND c.relkind = 'r'
     ORDER BY p.relid::text
+$$;
+
+-- The stamping and audit triggers of one protected table. protect() adds
+-- them after it has stamped the rows already there: a BEFORE ROW trigger,
+-- even one that does not fire, makes every updated row be locked first.
+CREATE FUNCTION _protect_triggers(tbl regclass, audit text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- A partition has the stamping trigger already if its parent is
+    -- partitioned: row triggers of a partitioned table are cloned.
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'listguard_stamp') THEN
+        EXECUTE format('CREATE TRIGGER listguard_stamp BEFORE INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+                       'EXECUTE FUNCTION listguard.stamp_trigger()', tbl);
+    END IF;
+    IF audit = 'statement' THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
+    END IF;
+    -- Row triggers of a partitioned table are cloned to its partitions.
+    IF audit = 'row' AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'listguard_audit_row') THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit_row AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+                       'EXECUTE FUNCTION listguard.audit_row_trigger()', tbl);
+    END IF;
+    IF audit <> 'off' THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
+    END IF;
+END
 $$;
 
 CREATE FUNCTION _protect(tbl regclass, account_column name, list_column name, audit text, stamp text)
@@ -697,10 +705,14 @@ BEGIN
         PERFORM listguard._protect_one(t, tbl, account_column, list_column, audit);
     END LOOP;
     -- The rows already there take their stamps, so that grants scoped to an
-    -- account or list read them as they read new ones.
+    -- account or list read them as they read new ones. Nothing else sees the
+    -- tables until this transaction ends: they are locked.
     IF stamp = 'now' THEN
         PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
     END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_triggers(t, audit);
+    END LOOP;
 END
 $$;
 
@@ -739,6 +751,9 @@ BEGIN
         PERFORM listguard._refuse_untrusted(t);
         PERFORM listguard._protect_one(t, p.root, p.account_column, p.list_column, p.audit);
     END LOOP;
+    FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._protect_triggers(t, p.audit);
+    END LOOP;
 END
 $$;
 
@@ -757,6 +772,9 @@ BEGIN
     END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_one(t, tbl, p.account_column, p.list_column, p.audit);
+    END LOOP;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_triggers(t, p.audit);
     END LOOP;
 END
 $$;
@@ -815,7 +833,7 @@ REVOKE ALL ON FUNCTION _invalid(text, text, text), _grant_access(regrole, bigint
     _protect(regclass, name, name, text, text), _drop_protection(regclass), _unprotect(regclass),
     _unstamped(email), _stamped(email, bigint, bigint), _stamp_batch(regclass, bigint, bigint), _stamp_plan(regclass),
     _mark_grantee(regrole), _untrusted_members(regrole), _is_trusted_owner(oid), _untrusted_code(regclass), _check_protected(regclass),
-    _refuse_untrusted(regclass), _descendants(regclass), _protect_one(regclass, regclass, name, name, text),
+    _refuse_untrusted(regclass), _descendants(regclass), _protect_one(regclass, regclass, name, name, text), _protect_triggers(regclass, text),
     _protect_child(regclass, regclass), _protect_detached(regclass) FROM PUBLIC;
 
 -- Stamps the rows a protected table held before protect(..., stamp =>

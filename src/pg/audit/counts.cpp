@@ -9,6 +9,7 @@ extern "C" {
 #include "catalog/pg_inherits.h"
 #include "commands/trigger.h"
 #include "lib/stringinfo.h"
+#include "utils/hsearch.h"
 #include "utils/memutils.h"
 }
 
@@ -45,19 +46,54 @@ void report_clear_reveals()
 }
 
 // Row counts, per table (the leaf the row is in), operation, scope and
-// subtransaction level, in memory that grows with the number of distinct
-// scopes a statement touches.
-struct RowCount {
+// subtransaction level: kept in order of first change in `rows`, and found
+// by key through `row_index`, so that a statement touching many lists costs
+// the same per row as one touching a single list.
+struct RowKey {
     Oid relid;
     char op;
     int nest_level;
     Stamp scope;
+};
+
+struct RowCount {
+    RowKey key;
     int64 count;
+};
+
+struct RowSlot {
+    RowKey key; // hashed as bytes: always built zeroed, padding included
+    int index;  // into rows
 };
 
 RowCount* rows = nullptr;
 int row_count = 0;
 int row_capacity = 0;
+HTAB* row_index = nullptr;
+
+RowKey row_key(Oid relid, char op, int nest_level, Stamp scope)
+{
+    RowKey key;
+    memset(static_cast<void*>(&key), 0, sizeof key); // padding too: the key is hashed as bytes
+    key.relid = relid;
+    key.op = op;
+    key.nest_level = nest_level;
+    key.scope = scope;
+    return key;
+}
+
+RowSlot* find_row(const RowKey& key, bool* found)
+{
+    if (row_index == nullptr) {
+        HASHCTL ctl;
+        memset(&ctl, 0, sizeof ctl);
+        ctl.keysize = sizeof(RowKey);
+        ctl.entrysize = sizeof(RowSlot);
+        ctl.hcxt = TopMemoryContext;
+        row_index = hash_create("listguard row counts", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    }
+    return static_cast<RowSlot*>(hash_search(row_index, &key, HASH_ENTER, found));
+}
 
 void add_row_count(const RowCount& r)
 {
@@ -72,6 +108,29 @@ void add_row_count(const RowCount& r)
         row_capacity = capacity;
     }
     rows[row_count++] = r;
+}
+
+// After rows changed in place: indexes them again, merging counts whose
+// keys became equal (a committed subtransaction's into its parent's).
+void reindex_rows()
+{
+    if (row_index != nullptr) {
+        hash_destroy(row_index);
+        row_index = nullptr;
+    }
+    int kept = 0;
+    for (int i = 0; i < row_count; i++) {
+        const RowKey& k = rows[i].key;
+        bool found;
+        RowSlot* slot = find_row(row_key(k.relid, k.op, k.nest_level, k.scope), &found);
+        if (found) {
+            rows[slot->index].count += rows[i].count;
+            continue;
+        }
+        slot->index = kept;
+        rows[kept++] = rows[i];
+    }
+    row_count = kept;
 }
 
 // Records taken counts as events: one per table and operation, several if
@@ -97,35 +156,49 @@ void record_row_counts(Oid relid, char op, const RowCount* taken, int n)
         if (counts.len > kCountsRoom)
             emit();
         appendStringInfo(&counts, "%s\"%lld/%lld\": %lld", total == 0 ? "" : ", ",
-                         static_cast<long long>(taken[i].scope.account), static_cast<long long>(taken[i].scope.list),
-                         static_cast<long long>(taken[i].count));
+                         static_cast<long long>(taken[i].key.scope.account),
+                         static_cast<long long>(taken[i].key.scope.list), static_cast<long long>(taken[i].count));
         total += taken[i].count;
     }
     emit();
 }
 
+int compare_scopes(const void* a, const void* b)
+{
+    const Stamp& x = static_cast<const RowCount*>(a)->key.scope;
+    const Stamp& y = static_cast<const RowCount*>(b)->key.scope;
+    if (x.account != y.account)
+        return x.account < y.account ? -1 : 1;
+    if (x.list != y.list)
+        return x.list < y.list ? -1 : 1;
+    return 0;
+}
+
 // Takes out the counts that match, merging those of several tables or
-// subtransaction levels that share an operation and scope.
+// subtransaction levels that share an operation and scope; in order of
+// account and list.
 template <typename Match>
 RowCount* take_rows(Match&& match, int* n)
 {
     auto* taken = static_cast<RowCount*>(palloc(sizeof(RowCount) * Max(row_count, 1)));
-    *n = 0;
+    int matched = 0;
     int kept = 0;
     for (int i = 0; i < row_count; i++) {
-        if (!match(rows[i])) {
-            rows[kept++] = rows[i];
-            continue;
-        }
-        int j = 0;
-        while (j < *n && !(taken[j].scope == rows[i].scope))
-            j++;
-        if (j == *n)
-            taken[(*n)++] = rows[i];
+        if (match(rows[i]))
+            taken[matched++] = rows[i];
         else
-            taken[j].count += rows[i].count;
+            rows[kept++] = rows[i];
     }
     row_count = kept;
+    reindex_rows();
+    qsort(taken, matched, sizeof(RowCount), compare_scopes);
+    *n = 0;
+    for (int i = 0; i < matched; i++) {
+        if (*n > 0 && compare_scopes(&taken[*n - 1], &taken[i]) == 0)
+            taken[*n - 1].count += taken[i].count;
+        else
+            taken[(*n)++] = taken[i];
+    }
     return taken;
 }
 
@@ -159,16 +232,25 @@ void count_clear_reveal(const Grant& grant, Stamp scope)
 
 void count_row_change(Oid relid, char op, Stamp scope)
 {
-    int level = GetCurrentTransactionNestLevel();
-    // Newest first: consecutive rows mostly share their table and scope.
-    for (int i = row_count - 1; i >= 0; i--) {
-        RowCount& r = rows[i];
-        if (r.relid == relid && r.op == op && r.scope == scope && r.nest_level == level) {
-            r.count++;
-            return;
-        }
+    RowKey key = row_key(relid, op, GetCurrentTransactionNestLevel(), scope);
+    bool found;
+    RowSlot* slot = find_row(key, &found);
+    if (found) {
+        rows[slot->index].count++;
+        return;
     }
-    add_row_count(RowCount{relid, op, level, scope, 1});
+    // The slot is new: it is filled before anything can fail, or removed.
+    PG_TRY();
+    {
+        add_row_count(RowCount{key, 1});
+    }
+    PG_CATCH();
+    {
+        hash_search(row_index, &key, HASH_REMOVE, nullptr);
+        PG_RE_THROW();
+    }
+    PG_END_TRY();
+    slot->index = row_count - 1;
 }
 
 void report_row_changes(Oid relid, char op)
@@ -177,7 +259,7 @@ void report_row_changes(Oid relid, char op)
         return;
     List* family = find_all_inheritors(relid, NoLock, nullptr); // relid and every table below it
     int n = 0;
-    RowCount* taken = take_rows([&](const RowCount& r) { return r.op == op && list_member_oid(family, r.relid); }, &n);
+    RowCount* taken = take_rows([&](const RowCount& r) { return r.key.op == op && list_member_oid(family, r.key.relid); }, &n);
     record_row_counts(relid, op, taken, n);
 }
 
@@ -188,13 +270,14 @@ void audit_counts_at_transaction_end(bool committing)
     report_clear_reveals();
     if (!committing) {
         row_count = 0;
+        reindex_rows();
         return;
     }
     while (row_count > 0) {
-        Oid relid = rows[0].relid;
-        char op = rows[0].op;
+        Oid relid = rows[0].key.relid;
+        char op = rows[0].key.op;
         int n = 0;
-        RowCount* taken = take_rows([&](const RowCount& r) { return r.relid == relid && r.op == op; }, &n);
+        RowCount* taken = take_rows([&](const RowCount& r) { return r.key.relid == relid && r.key.op == op; }, &n);
         record_row_counts(relid, op, taken, n);
     }
 }
@@ -204,12 +287,17 @@ void audit_counts_at_subtransaction_end(bool committed)
     int level = GetCurrentTransactionNestLevel();
     int kept = 0;
     for (int i = 0; i < row_count; i++) {
-        if (rows[i].nest_level < level)
+        if (rows[i].key.nest_level < level) {
             rows[kept++] = rows[i];
-        else if (committed)
-            rows[kept++] = RowCount{rows[i].relid, rows[i].op, level - 1, rows[i].scope, rows[i].count};
+        } else if (committed) {
+            rows[kept] = rows[i];
+            rows[kept++].key.nest_level = level - 1;
+        }
     }
+    if (kept == row_count && !committed)
+        return;
     row_count = kept;
+    reindex_rows();
 }
 
 } // namespace listguard::pg
