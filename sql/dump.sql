@@ -29,8 +29,16 @@ INSERT INTO subscribers VALUES (3, 'unmistakable.dumped@EXAMPLE.com');
 -- dump full of masks.
 \! env -u PGAPPNAME PGUSER=dump_plain PGPASSWORD=dump_plain_pw pg_dump -d lg_dump_src -t subscribers 2>&1 >/dev/null | grep -o 'role "dump_plain" cannot dump listguard.email values'
 
+-- A clear role whose quota says mask once it is used up: its dump fails
+-- with LG001 when the quota runs out, rather than holding masks.
+\c lg_dump_src
+CREATE ROLE dump_quota LOGIN PASSWORD 'dump_quota_pw';
+GRANT SELECT ON subscribers TO dump_quota;
+SELECT listguard.grant_access('dump_quota', NULL, reveal => 'clear', quota => '1/day', on_exceed => 'mask') > 0 AS granted;
+\! env -u PGAPPNAME PGUSER=dump_quota PGPASSWORD=dump_quota_pw pg_dump -d lg_dump_src -t subscribers 2>&1 >/dev/null | grep -o -e 'export quota exceeded for role "dump_quota"' -e 'This session is a dump[^:]*'
+SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'dump_quota'::regrole;
 \c contrib_regression
 DROP DATABASE lg_dump_src;
 DROP DATABASE lg_dump_dst;
-DROP ROLE dump_plain;
+DROP ROLE dump_plain, dump_quota;
 \! rm -f "$LG_DUMP_FILE"

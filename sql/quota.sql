@@ -26,6 +26,12 @@ SELECT regexp_replace(regexp_replace(lgtest.try($$SET ROLE qt_reader; SELECT ema
                                      'Grant [0-9]+', 'Grant <id>'), 'resets at [^.]*\.', 'resets at <time>.')
        AS plain_select;
 SELECT used, remaining FROM listguard.quota_usage;
+-- The reset time in the DETAIL is the window's end, also when the event is
+-- written to the server log as well (which once overwrote it with now).
+SET listguard.log_events = on;
+SELECT substring(lgtest.try($$SET ROLE qt_reader; SELECT email::text FROM qt_subs$$) FROM 'resets at ([^.]*)\.')::timestamptz
+       = (SELECT window_resets_at FROM listguard.quota_usage) AS reset_time_is_window_end;
+RESET listguard.log_events;
 -- (From here on errors are shown without their detail, which holds times.)
 \set VERBOSITY terse
 

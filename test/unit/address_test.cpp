@@ -149,6 +149,19 @@ TEST(Address, InternationalizedDomains)
     EXPECT_EQ(canonical("a@\xe4\xbe\x8b\xe5\xad\x90.\xe6\xb5\x8b\xe8\xaf\x95"), "a@xn--fsqu00a.xn--0zwm56d");
 }
 
+TEST(Address, RejectsDomainsThatMappingMakesTooLong)
+{
+    // U+3300 maps to four katakana: twelve per label make a short input and
+    // A-label form, but a Unicode form (what pseudonyms show) of 144 octets
+    // per label.
+    std::string apaato;
+    for (int i = 0; i < 12; i++)
+        apaato += "\xe3\x8c\x80";
+    EXPECT_NO_THROW(parse_address("j@" + apaato + ".example"));
+    EXPECT_EQ(detail("j@" + apaato + "." + apaato + ".example"),
+              "Domain is longer than 255 octets in its Unicode form.");
+}
+
 TEST(Address, RejectsBadInternationalizedDomains)
 {
     EXPECT_EQ(detail("jane@b\xc3\xbc" "cher.example\xff"), "Domain is not valid UTF-8.");

@@ -42,6 +42,21 @@ TEST(EmailInput, MasksAreRefused)
     EXPECT_EQ(error_detail([&] { seal_input(s, "j***@example.com", 0, v); }),
               "It has the shape of a listguard mask (one character, then ***), not of an address.");
     EXPECT_NO_THROW(seal_input(s, "j**@example.com", 0, v));
+    // Other spellings of the same mask: quoted, upper case.
+    EXPECT_EQ(error_detail([&] { seal_input(s, "\"j***\"@example.com", 0, v); }),
+              "It has the shape of a listguard mask (one character, then ***), not of an address.");
+    EXPECT_EQ(error_detail([&] { seal_input(s, "J***@EXAMPLE.com", 0, v); }),
+              "It has the shape of a listguard mask (one character, then ***), not of an address.");
+}
+
+TEST(EmailInput, PseudonymsAreRefusedInAnySpelling)
+{
+    EmailSealer s(fixed_server_key());
+    std::uint8_t v[sealed::kMaxSize];
+    const char* detail = "It has the shape of a listguard pseudonym (p. and 12 letters or digits), not of an address.";
+    EXPECT_EQ(error_detail([&] { seal_input(s, "p.abcdefgh2345@example.com", 0, v); }), detail);
+    EXPECT_EQ(error_detail([&] { seal_input(s, "\"p.abcdefgh2345\"@example.com", 0, v); }), detail);
+    EXPECT_EQ(error_detail([&] { seal_input(s, "P.ABCDEFGH2345@example.com", 0, v); }), detail);
 }
 
 TEST(EmailInput, AddressesCarryTheirTransactionsNonce)

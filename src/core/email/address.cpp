@@ -256,6 +256,15 @@ std::size_t canonical_domain(std::string_view domain, char* out, std::size_t cap
     std::size_t len = domain_to_ascii(domain, out, capacity);
     if (len > kMaxDomainOctets)
         reject("Domain is longer than 255 octets.");
+    // Pseudonyms show the domain in Unicode, and mapping can make that form
+    // much longer than the input (U+3300 becomes four characters): it must
+    // fit in the same 255 octets, or every pseudonym read of the row fails.
+    char shown[kMaxDomainOctets];
+    try {
+        (void) domain_to_unicode(domain, shown, sizeof shown);
+    } catch (const Error&) {
+        reject("Domain is longer than 255 octets in its Unicode form.");
+    }
     for (std::size_t s = 0; s <= len;) {
         std::size_t e = s;
         while (e < len && out[e] != '.')

@@ -20,11 +20,12 @@ std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t 
         return size;
     }
     Address address = parse_address(text);
-    if (has_mask_shape(address.display()))
+    // Judged on the canonical form: "j***"@example.com is j***@example.com.
+    if (has_mask_shape(address.canonical()))
         throw Error(ErrorKind::InvalidText, "invalid email address",
                     "It has the shape of a listguard mask (one character, then ***), not of an address.",
                     "Load addresses or sealed tokens; a masked export cannot be loaded back.");
-    if (has_pseudonym_shape(address.display()))
+    if (has_pseudonym_shape(address.canonical()))
         throw Error(ErrorKind::InvalidText, "invalid email address",
                     "It has the shape of a listguard pseudonym (p. and 12 letters or digits), not of an address.",
                     "Load addresses or sealed tokens; a pseudonymous export cannot be loaded back.");

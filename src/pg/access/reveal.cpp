@@ -15,13 +15,15 @@ extern "C" {
 
 namespace listguard::pg {
 
+bool in_dump_session() { return is_dump_session(row_security, application_name ? application_name : ""); }
+
 RevealDecision reveal_for(Stamp stamp)
 {
     Oid role = GetUserId();
     Access access = access_for(role, stamp);
     RevealDecision decision{access.reveal, access.grant};
 
-    if (is_dump_session(row_security, application_name ? application_name : "")) {
+    if (in_dump_session()) {
         if (superuser_arg(role))
             return {RevealLevel::Sealed, Grant{}};
         if (decision.level == RevealLevel::Sealed || decision.level == RevealLevel::Clear)

@@ -21,4 +21,8 @@ struct RevealDecision {
 // outside guarded().
 RevealDecision reveal_for(Stamp stamp);
 
+// Is this session a dump (core/access/dump_session.h)? A dump gets every
+// value or an error, never a mask.
+bool in_dump_session();
+
 } // namespace listguard::pg

@@ -1,5 +1,6 @@
 #include "pg/quota/charge.h"
 
+#include "pg/access/reveal.h"
 #include "pg/audit/events.h"
 #include "pg/quota/store.h"
 
@@ -76,17 +77,21 @@ char* scope_text(const Grant& grant)
 
 void report_exceeded(const Grant& grant, int64 window_start)
 {
+    // A dump must hold every address or fail: it is never masked.
+    bool mask = grant.mask_on_exceed && !in_dump_session();
     // With on_exceed = 'mask' every further value of the statement is masked:
     // one event and one warning per statement are enough.
     TimestampTz statement = GetCurrentStatementStartTimestamp();
-    if (grant.mask_on_exceed && statement == warned_statement)
+    if (mask && statement == warned_statement)
         return;
     warned_statement = statement;
 
     const char* role = GetUserNameFromId(GetUserId(), false);
     char* scope = scope_text(grant);
     TimestampTz resets = time_t_to_timestamptz(static_cast<pg_time_t>(window_start + grant.quota_window));
-    const char* resets_text = timestamptz_to_str(resets);
+    // Copied at once: timestamptz_to_str() returns a static buffer, which
+    // recording the event below may overwrite.
+    const char* resets_text = pstrdup(timestamptz_to_str(resets));
     StringInfoData json;
     initStringInfo(&json);
     appendStringInfo(&json, "{\"grant\": %lld, \"role\": ", static_cast<long long>(grant.id));
@@ -101,18 +106,19 @@ void report_exceeded(const Grant& grant, int64 window_start)
     event_scope.list = grant.list;
     record_event(EventKind::QuotaExceeded, json.data, event_scope);
 
-    if (!grant.mask_on_exceed)
+    char* detail = psprintf("Grant %lld allows %lld clear addresses per %s on %s; the window resets at %s.",
+                            static_cast<long long>(grant.id), static_cast<long long>(grant.quota_limit),
+                            unit_name(grant.quota_window), scope, resets_text);
+    if (!mask)
         ereport(ERROR, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
-                        errmsg("export quota exceeded for role \"%s\"", role),
-                        errdetail("Grant %lld allows %lld clear addresses per %s on %s; the window resets at %s.",
-                                  static_cast<long long>(grant.id), static_cast<long long>(grant.quota_limit),
-                                  unit_name(grant.quota_window), scope, resets_text),
-                        errhint("Wait for the window to reset, or ask an administrator for a larger quota.")));
+                        errmsg("export quota exceeded for role \"%s\"", role), errdetail_internal("%s", detail),
+                        grant.mask_on_exceed
+                            ? errhint("This session is a dump, which would hold masks in place of addresses: wait "
+                                      "for the window to reset, or dump as a role granted sealed access.")
+                            : errhint("Wait for the window to reset, or ask an administrator for a larger quota.")));
     ereport(WARNING, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
                       errmsg("export quota exceeded for role \"%s\"; showing masked addresses", role),
-                      errdetail("Grant %lld allows %lld clear addresses per %s on %s; the window resets at %s.",
-                                static_cast<long long>(grant.id), static_cast<long long>(grant.quota_limit),
-                                unit_name(grant.quota_window), scope, resets_text)));
+                      errdetail_internal("%s", detail)));
 }
 
 } // namespace
