@@ -12,9 +12,9 @@ PG_SRCS = $(wildcard src/pg/*/*.cpp)
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
 # pg_regress inputs are sql/<test>.sql (the install scripts share sql/), in
-# this order: setup first, key_file before anything else needs the key. They
+# this order: setup first, keys before anything else needs the key. They
 # expect a fresh cluster, as scripts/test provides.
-REGRESS = setup key_file input equality output tokens storage dump access reveal_paths laundering protection owner_attacks partitions adoption role_attacks search_path quota audit audit_complete audit_tamper reinstall
+REGRESS = setup keys input equality output tokens storage dump access reveal_paths laundering protection owner_attacks partitions adoption role_attacks search_path quota audit audit_complete audit_tamper key_rotation reinstall
 REGRESS_OPTS = --inputdir=. --load-extension=listguard --encoding=UTF8 --no-locale
 
 # Concurrency specs: test/isolation/specs/<name>.spec.

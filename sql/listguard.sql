@@ -13,6 +13,13 @@ CREATE FUNCTION _setup_roles(adopt boolean) RETURNS void
 SELECT _setup_roles(false);
 REVOKE ALL ON FUNCTION _setup_roles(boolean) FROM PUBLIC;
 
+-- The keyring: made here if the cluster never had one (never because a key
+-- file went missing), and this database registered for key retirement.
+CREATE FUNCTION _init_keyring() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_init_keyring' LANGUAGE C VOLATILE;
+SELECT _init_keyring();
+REVOKE ALL ON FUNCTION _init_keyring() FROM PUBLIC;
+
 -- Everyone may use the type and the policy functions; what is sensitive
 -- (the grants, the implementations of admin functions) is revoked below.
 GRANT USAGE ON SCHEMA listguard TO PUBLIC;
@@ -469,6 +476,65 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WHERE c.contype = 'f' AND (c.conrelid = tbl OR c.confrelid = tbl) AND other.oid <> tbl
       AND NOT listguard._is_trusted_owner(other.relowner)
     UNION
+    -- Expressions attached to the table were written by whoever owned it,
+    -- and run in every reader's and writer's statement (and as the
+    -- administrator who protects it, when its rows are stamped): they may
+    -- call only functions without side effects. A default sees no row and
+    -- may also draw numbers (sequences, random values).
+    SELECT e.what,
+           format('it calls %s, which is volatile: code on a protected table may only call functions that cannot '
+                  'send anything anywhere (immutable or stable)', p.oid::regprocedure)
+    FROM (
+        SELECT pg_describe_object('pg_constraint'::regclass, c.oid, 0) AS what, c.conbin::text AS tree, false AS is_default
+        FROM pg_constraint c WHERE c.conrelid = tbl AND c.conbin IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_attrdef'::regclass, ad.oid, 0), ad.adbin::text, a.attgenerated = ''
+        FROM pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum WHERE ad.adrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_class'::regclass, i.indexrelid, 0),
+               coalesce(i.indexprs::text, '') || coalesce(i.indpred::text, ''), false
+        FROM pg_index i WHERE i.indrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_policy'::regclass, pol.oid, 0),
+               coalesce(pol.polqual::text, '') || coalesce(pol.polwithcheck::text, ''), false
+        FROM pg_policy pol WHERE pol.polrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_trigger'::regclass, t.oid, 0), t.tgqual::text, false
+        FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgqual IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_statistic_ext'::regclass, st.oid, 0), st.stxexprs::text, false
+        FROM pg_statistic_ext st WHERE st.stxrelid = tbl AND st.stxexprs IS NOT NULL
+    ) e
+    CROSS JOIN LATERAL (
+        SELECT m[1]::oid AS fn FROM regexp_matches(e.tree, ':(?:funcid|opfuncid|aggfnoid|winfnoid) ([0-9]+)', 'g') m
+        UNION
+        SELECT o.oprcode::oid FROM regexp_matches(e.tree, ':opno ([0-9]+)', 'g') m JOIN pg_operator o ON o.oid = m[1]::oid
+    ) called
+    JOIN pg_proc p ON p.oid = called.fn
+    WHERE p.provolatile = 'v' AND listguard._is_trusted_owner(p.proowner) -- the others are named above
+      AND NOT (e.is_default AND (p.oid IN ('pg_catalog.nextval(regclass)'::regprocedure, 'pg_catalog.random()'::regprocedure,
+                                           'pg_catalog.gen_random_uuid()'::regprocedure,
+                                           'pg_catalog.clock_timestamp()'::regprocedure)
+                                 OR (p.pronamespace <> 'pg_catalog'::regnamespace
+                                     AND listguard._is_trusted_owner(p.proowner))))
+    UNION
+    -- A trigger runs its function with the row in hand: only functions an
+    -- administrator wrote. Built-in trigger functions other than
+    -- suppress_redundant_updates_trigger copy values elsewhere, and an
+    -- extension's are vetted by whoever installed the extension.
+    SELECT pg_describe_object('pg_trigger'::regclass, t.oid, 0),
+           CASE WHEN x.oid IS NOT NULL
+                THEN format('its function %s belongs to extension %I, installed by %s, who is not a superuser or '
+                            'listguard administrator', t.tgfoid::regprocedure, x.extname, x.extowner::regrole)
+                ELSE format('its function %s is built in and copies or sends row values', t.tgfoid::regprocedure)
+           END
+    FROM pg_trigger t
+    LEFT JOIN pg_depend xd ON xd.classid = 'pg_proc'::regclass AND xd.objid = t.tgfoid AND xd.deptype = 'e'
+    LEFT JOIN pg_extension x ON x.oid = xd.refobjid AND xd.refclassid = 'pg_extension'::regclass
+    WHERE t.tgrelid = tbl AND NOT t.tgisinternal
+      AND ((x.oid IS NOT NULL AND x.extname <> 'listguard' AND NOT listguard._is_trusted_owner(x.extowner))
+           OR (t.tgfoid < 16384 AND t.tgfoid <> 'pg_catalog.suppress_redundant_updates_trigger()'::regprocedure))
+    UNION
     SELECT format('rule %I on %s', r.rulename, tbl),
            'rules run with the table owner''s rights in the statements of the reading and writing roles'
     FROM pg_rewrite r WHERE r.ev_class = tbl
@@ -855,7 +921,7 @@ BEGIN
             DETAIL = 'It is the number of table blocks stamped per committed batch.';
     END IF;
     FOR target IN SELECT p.relid, p.blocks FROM listguard.stamp_plan(tbl) p LOOP
-        FOR from_block IN 0..target.blocks BY batch_blocks LOOP
+        FOR from_block IN 0..(target.blocks OPERATOR(pg_catalog.-) 1) BY batch_blocks LOOP
             stamped := listguard.stamp_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
             total := total OPERATOR(pg_catalog.+) stamped;
             COMMIT;
@@ -962,3 +1028,186 @@ REVOKE ALL ON FUNCTION _verify_audit(), _email_digest(text), _audit_for(text) FR
 -- Events not yet in the audit log: queued, or being written.
 CREATE FUNCTION audit_pending() RETURNS bigint
     AS 'MODULE_PATHNAME', 'lg_audit_pending' LANGUAGE C VOLATILE;
+
+-- Keys: the keyring, rotation of seal keys, re-sealing stored values and
+-- retiring old keys. The index key (digests, pseudonyms, audit chain)
+-- never changes; seal keys only encrypt.
+CREATE FUNCTION keys() RETURNS TABLE (key_id text, kind text, current boolean, retired_here boolean)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION add_key(make_current boolean DEFAULT true) RETURNS text
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION use_key(key_id text) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION reload_keyring() RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION reseal_plan() RETURNS TABLE (relid regclass, blocks bigint)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION reseal_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION key_usage() RETURNS TABLE (relation regclass, column_name name, key_id text, "values" bigint)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION retire_key(key_id text) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION _keys() RETURNS TABLE (key_id text, kind text, current boolean, retired_here boolean)
+    AS 'MODULE_PATHNAME', 'lg_keys' LANGUAGE C STABLE;
+CREATE FUNCTION _add_key(make_current boolean) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_add_key' LANGUAGE C VOLATILE;
+CREATE FUNCTION _use_key(key_id text) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_use_key' LANGUAGE C VOLATILE STRICT;
+CREATE FUNCTION _reload_keyring() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_reload_keyring' LANGUAGE C VOLATILE;
+CREATE FUNCTION _key_id(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_key_id' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- These two are public: re-sealing keeps a value's stamp, digest and
+-- address, so it gives nobody anything, and a table's owner runs them when
+-- its table is re-sealed.
+CREATE FUNCTION _under_current_key(email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_under_current_key' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION _resealed(email) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_resealed' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION _reseal_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_reseal_batch' LANGUAGE C VOLATILE STRICT;
+CREATE FUNCTION _wait_for_older_transactions() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_wait_for_older_transactions' LANGUAGE C VOLATILE;
+CREATE FUNCTION _retire_key_material(key_id text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'lg_retire_key_material' LANGUAGE C VOLATILE STRICT;
+
+-- Every column of a stored table (not temporary) that holds
+-- listguard.email values: plain (the type or a domain over it), in an
+-- array of those, or nested deeper (composites, ranges, arrays of those),
+-- where listguard cannot re-seal or check them.
+CREATE FUNCTION _email_columns() RETURNS TABLE (relid regclass, relkind "char", column_name name, shape text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE plain(oid) AS (
+        SELECT 'listguard.email'::regtype::oid
+        UNION
+        SELECT t.oid FROM pg_type t JOIN plain p ON t.typtype = 'd' AND t.typbasetype = p.oid
+    ), holding(oid) AS (
+        SELECT oid FROM plain
+        UNION
+        SELECT t.oid FROM pg_type t, holding h
+        WHERE (t.typelem = h.oid AND t.typcategory = 'A') OR (t.typtype = 'd' AND t.typbasetype = h.oid)
+           OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.typrelid
+                                           AND a.atttypid = h.oid AND a.attnum > 0 AND NOT a.attisdropped))
+           OR (t.typtype = 'r' AND EXISTS (SELECT 1 FROM pg_range r WHERE r.rngtypid = t.oid AND r.rngsubtype = h.oid))
+    )
+    SELECT c.oid::regclass, c.relkind, a.attname,
+           CASE WHEN a.atttypid IN (SELECT oid FROM plain) THEN 'plain'
+                WHEN EXISTS (SELECT 1 FROM pg_type t WHERE t.oid = a.atttypid AND t.typcategory = 'A'
+                             AND t.typelem IN (SELECT oid FROM plain)) THEN 'array'
+                ELSE 'nested' END
+    FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't'
+      AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace,
+                                 'listguard'::regnamespace)
+      AND a.atttypid IN (SELECT oid FROM holding)
+    ORDER BY c.oid::regclass::text, a.attnum
+$$;
+
+-- The tables reseal_existing() goes through, and their size in blocks.
+CREATE FUNCTION _reseal_plan() RETURNS TABLE (relid regclass, blocks bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT DISTINCT e.relid, pg_relation_size(e.relid) / current_setting('block_size')::bigint
+    FROM listguard._email_columns() e WHERE e.relkind = 'r' AND e.shape = 'plain'
+    ORDER BY 1
+$$;
+
+-- How many values each seal key seals, per column of this database; a
+-- column whose values listguard cannot reach (nested) shows a null key.
+CREATE FUNCTION _key_usage() RETURNS TABLE (relation regclass, column_name name, key_id text, "values" bigint)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    col record;
+BEGIN
+    FOR col IN SELECT * FROM listguard._email_columns() LOOP
+        IF col.shape = 'nested' THEN
+            RETURN QUERY SELECT col.relid, col.column_name, NULL::text, NULL::bigint;
+        ELSIF col.shape = 'plain' THEN
+            RETURN QUERY EXECUTE format('SELECT %L::regclass, %L::name, listguard._key_id(%I), count(*) FROM %s %s '
+                                        'WHERE %I IS NOT NULL GROUP BY 3 ORDER BY 3',
+                                        col.relid, col.column_name, col.column_name,
+                                        CASE WHEN col.relkind = 'r' THEN 'ONLY' ELSE '' END, col.relid, col.column_name);
+        ELSE
+            RETURN QUERY EXECUTE format('SELECT %L::regclass, %L::name, listguard._key_id(x), count(*) FROM %s %s t, '
+                                        'unnest(t.%I) x WHERE x IS NOT NULL GROUP BY 3 ORDER BY 3',
+                                        col.relid, col.column_name,
+                                        CASE WHEN col.relkind = 'r' THEN 'ONLY' ELSE '' END, col.relid, col.column_name);
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- Retires a seal key in this database: refused while it is the current key
+-- or any value here may still need it; then recorded, and the key leaves
+-- the key file once no database of the cluster needs it.
+CREATE FUNCTION _retire_key(key_id text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    k record;
+    still text;
+    pending text[];
+BEGIN
+    SELECT * INTO k FROM listguard._keys() x WHERE x.key_id = _retire_key.key_id AND x.kind = 'seal';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+            MESSAGE = format('seal key %s is not in the keyring', key_id), HINT = 'listguard.keys() lists the keyring.';
+    END IF;
+    IF k.current THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = format('seal key %s is the current key', key_id),
+            HINT = 'Make another key current first: listguard.add_key() or listguard.use_key().';
+    END IF;
+    -- Values written by transactions that began before the key stopped being
+    -- current are seen by the check below.
+    PERFORM listguard._wait_for_older_transactions();
+    SELECT string_agg(CASE WHEN u.key_id IS NULL
+                           THEN format('%s.%I: values inside composite or range values, which listguard cannot check',
+                                       u.relation, u.column_name)
+                           ELSE format('%s.%I: %s values', u.relation, u.column_name, u."values") END, E'\n')
+    INTO still FROM listguard._key_usage() u WHERE u.key_id = _retire_key.key_id OR u.key_id IS NULL;
+    IF still IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_in_use',
+            MESSAGE = format('seal key %s still seals values in this database', key_id), DETAIL = still,
+            HINT = 'CALL listguard.reseal_existing() re-seals them under the current key; values in arrays need '
+                   'UPDATE ... SET col = ARRAY(SELECT listguard._resealed(x) FROM unnest(col) x).';
+    END IF;
+    pending := listguard._retire_key_material(key_id);
+    IF cardinality(pending) > 0 THEN
+        RAISE NOTICE USING MESSAGE = format('seal key %s is retired in this database', key_id),
+            DETAIL = format('It stays in the keyring until these databases retire it too: %s.',
+                            array_to_string(pending, ', '));
+    END IF;
+END
+$$;
+
+REVOKE ALL ON FUNCTION _keys(), _add_key(boolean), _use_key(text), _reload_keyring(), _key_id(email),
+    _reseal_batch(regclass, bigint, bigint), _wait_for_older_transactions(), _retire_key_material(text),
+    _email_columns(), _reseal_plan(), _key_usage(), _retire_key(text) FROM PUBLIC;
+
+-- Re-seals every stored value under the current seal key, table by table,
+-- in committed batches of `batch_blocks` blocks, with a NOTICE per batch.
+-- Interrupted, it can simply be called again: values already under the
+-- current key are skipped. A procedure, so no SET search_path: every name
+-- is qualified.
+CREATE PROCEDURE reseal_existing(batch_blocks integer DEFAULT 1024)
+LANGUAGE plpgsql AS $$
+DECLARE
+    target record;
+    done bigint;
+    total bigint := 0;
+BEGIN
+    IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'batch_blocks must be at least 1',
+            DETAIL = 'It is the number of table blocks re-sealed per committed batch.';
+    END IF;
+    FOR target IN SELECT p.relid, p.blocks FROM listguard.reseal_plan() p LOOP
+        FOR from_block IN 0..(target.blocks OPERATOR(pg_catalog.-) 1) BY batch_blocks LOOP
+            done := listguard.reseal_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
+            total := total OPERATOR(pg_catalog.+) done;
+            COMMIT;
+            RAISE NOTICE 'listguard: %: % of % blocks, % rows re-sealed so far', target.relid,
+                LEAST((from_block OPERATOR(pg_catalog.+) batch_blocks)::bigint, target.blocks), target.blocks, total;
+        END LOOP;
+    END LOOP;
+END
+$$;

@@ -101,6 +101,35 @@ SELECT lgtest.planted('CREATE FUNCTION oa.helper(t text) RETURNS text LANGUAGE s
                       'DROP TRIGGER calls_helper ON oa.subs; DROP FUNCTION oa.helper(text)') AS callee;
 SELECT lgtest.planted('CREATE TRIGGER unpinned BEFORE INSERT ON oa.subs FOR EACH ROW EXECUTE FUNCTION lgtest.unpinned()',
                       'DROP TRIGGER unpinned ON oa.subs') AS search_path_not_pinned;
+-- Built-in functions are a superuser's, but the expressions that call
+-- them are the owner's: one that sends values out (pg_notify) or reads
+-- files runs as every reader and writer, and as the administrator whose
+-- protect() stamps the rows. Only functions without side effects may be
+-- called; a default (which sees no row) may also draw numbers.
+SELECT lgtest.planted($p$ALTER TABLE oa.subs ADD CONSTRAINT notify CHECK (pg_notify('k', email::text) IS NULL) NOT VALID$p$,
+                      'ALTER TABLE oa.subs DROP CONSTRAINT notify') AS builtin_notify_check;
+SELECT lgtest.planted($p$ALTER TABLE oa.subs ADD CONSTRAINT key CHECK (pg_notify('k', encode(pg_read_binary_file(current_setting('listguard.key_file')), 'hex')) IS NULL) NOT VALID$p$,
+                      'ALTER TABLE oa.subs DROP CONSTRAINT key') AS key_file_check;
+SELECT lgtest.planted($p$ALTER TABLE oa.subs ENABLE ROW LEVEL SECURITY; CREATE POLICY notify ON oa.subs AS RESTRICTIVE USING (pg_notify('k', email::text) IS NULL)$p$,
+                      'DROP POLICY notify ON oa.subs; ALTER TABLE oa.subs DISABLE ROW LEVEL SECURITY') AS builtin_notify_policy;
+SELECT lgtest.planted($p$ALTER TABLE oa.subs ALTER COLUMN tag SET DEFAULT encode(pg_read_binary_file(current_setting('listguard.key_file')), 'hex')$p$,
+                      'ALTER TABLE oa.subs ALTER COLUMN tag DROP DEFAULT') AS builtin_file_default;
+SELECT lgtest.planted($p$CREATE TRIGGER tsv BEFORE INSERT ON oa.subs FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(tag, 'pg_catalog.simple', email)$p$,
+                      'DROP TRIGGER tsv ON oa.subs') AS builtin_trigger;
+-- These are fine: stable and immutable built-ins, a sequence default, and
+-- the built-in trigger that only skips updates that change nothing.
+SET ROLE oa_owner;
+ALTER TABLE oa.subs ADD CONSTRAINT fine CHECK (length(tag) < 100 AND now() > '2000-01-01');
+ALTER TABLE oa.subs ALTER COLUMN tag SET DEFAULT 'n' || nextval('oa.subs_id_seq');
+CREATE TRIGGER same BEFORE UPDATE ON oa.subs FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
+RESET ROLE;
+SELECT lgtest.try($$SELECT listguard.protect('oa.subs', 'account_id', 'list_id')$$) AS harmless_builtins;
+SELECT listguard.unprotect('oa.subs');
+SET ROLE oa_owner;
+ALTER TABLE oa.subs DROP CONSTRAINT fine;
+ALTER TABLE oa.subs ALTER COLUMN tag DROP DEFAULT;
+DROP TRIGGER same ON oa.subs;
+RESET ROLE;
 DROP FUNCTION lgtest.calls_helper(), lgtest.unpinned();
 SELECT count(*) AS loot_so_far FROM oa.loot;
 TRUNCATE oa.loot;

@@ -86,6 +86,32 @@ SELECT count(*) AS trail_still_there FROM pg_database WHERE datname = 'ra_trail'
 DROP DATABASE ra_trail;
 DROP ROLE ra_dbowner;
 
+-- A database owner who is not an admin, in its own database: it may not
+-- turn row security off for everyone, take over lookups with an operator
+-- of its own, or get a trusted extension's trigger (tcn sends row values
+-- to listeners) past protect().
+CREATE ROLE ra_dbo;
+CREATE DATABASE ra_owned OWNER ra_dbo;
+\c ra_owned
+CREATE EXTENSION listguard;
+CREATE TABLE public.contacts (id int PRIMARY KEY, account_id bigint NOT NULL, email listguard.email);
+ALTER TABLE public.contacts OWNER TO ra_dbo;
+SET ROLE ra_dbo;
+\set VERBOSITY terse
+ALTER DATABASE ra_owned SET row_security = off;
+CREATE FUNCTION public.peek(listguard.email, text) RETURNS boolean LANGUAGE sql AS 'SELECT false';
+CREATE OPERATOR public.= (LEFTARG = listguard.email, RIGHTARG = text, FUNCTION = public.peek);
+CREATE FUNCTION public.peek_any(anyelement, text) RETURNS boolean LANGUAGE sql AS 'SELECT false';
+CREATE OPERATOR public.= (LEFTARG = anyelement, RIGHTARG = text, FUNCTION = public.peek_any);
+CREATE EXTENSION tcn;
+CREATE TRIGGER contacts_tcn AFTER INSERT ON public.contacts FOR EACH ROW EXECUTE FUNCTION triggered_change_notification();
+\set VERBOSITY default
+RESET ROLE;
+SELECT listguard.protect('public.contacts', 'account_id');
+\c contrib_regression
+DROP DATABASE ra_owned;
+DROP ROLE ra_dbo;
+
 -- A role with a grant may still change its own password.
 SET ROLE ra_exporter;
 ALTER ROLE ra_exporter PASSWORD 'my-own';

@@ -19,7 +19,9 @@ RESET listguard.sealed_output;
 -- Tampering: change one character anywhere, drop one, or add one.
 SELECT token AS tok FROM exported WHERE id = 1 \gset
 SELECT count(*) AS positions,
-       count(*) FILTER (WHERE lgtest.try(format('SELECT %L::listguard.email', bad)) LIKE '22P02 sealed token is not valid%') AS rejected
+       count(*) FILTER (WHERE lgtest.try(format('SELECT %L::listguard.email', bad)) LIKE '22P02 sealed token is not valid%') AS rejected,
+       -- a changed key id names a key the keyring does not hold: F0000
+       count(*) FILTER (WHERE lgtest.try(format('SELECT %L::listguard.email', bad)) LIKE 'F0000 listguard.email value was sealed under a key that is not in the keyring%') AS unknown_key
 FROM (SELECT overlay(:'tok' placing CASE WHEN substr(:'tok', p, 1) = 'A' THEN 'B' ELSE 'A' END from p for 1) AS bad
       FROM generate_series(5, length(:'tok')) p) s;
 -- (Which check catches a dropped or added character depends on the token.)

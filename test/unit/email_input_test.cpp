@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/crypto/keyring.h"
 #include "core/email/input.h"
 #include "core/email/sealed_email.h"
 #include "test_util.h"
@@ -33,6 +34,24 @@ TEST(EmailInput, TokensKeepTheirStamp)
     std::size_t m = seal_input(s, std::string_view(token, token_len), 0, back);
     EXPECT_EQ(std::string(v, v + n), std::string(back, back + m));
     EXPECT_EQ(sealed::stamp_of(back), (Stamp{9, 3}));
+}
+
+TEST(EmailInput, TokensOfAnOlderKeyComeBackUnderTheCurrentOne)
+{
+    KeyringSpec before = parse_keyring("test", "index " + std::string(64, 'a') + "\nseal " + std::string(64, 'b'));
+    KeyringSpec after = parse_keyring("test", "index " + std::string(64, 'a') + "\nseal " + std::string(64, 'b') +
+                                                  "\nseal " + std::string(64, 'c'));
+    Keyring old_ring(before), new_ring(after);
+    std::uint8_t v[sealed::kMaxSize];
+    std::size_t n = old_ring.email().seal(parse_address("jane@example.com"), {9, 3}, v);
+    char token[kMaxTokenOctets];
+    std::size_t token_len = encode_token(v, n, token);
+    std::uint8_t back[sealed::kMaxSize];
+    std::size_t m = seal_input(new_ring.email(), std::string_view(token, token_len), 0, back);
+    EXPECT_TRUE(new_ring.email().under_current_key(back));
+    EXPECT_EQ(sealed::stamp_of(back), (Stamp{9, 3}));
+    char out[kMaxAddressOctets];
+    EXPECT_EQ(std::string(out, new_ring.email().open(back, m, out)), "jane@example.com");
 }
 
 TEST(EmailInput, MasksAreRefused)

@@ -1,3 +1,4 @@
+#include <cctype>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -36,10 +37,50 @@ TEST(Redact, MasksAddressesWhereLogLinesHoldThem)
 
 TEST(Redact, LeavesTextWithoutAddressesAlone)
 {
-    for (const char* text : {"", "no address here", "user@localhost", "@example.com", "a@", "a@.com",
-                             "SELECT 1", "ERROR:  relation \"t@x\" does not exist"}) {
+    for (const char* text : {"", "no address here", "@example.com", "a@", "a@.com", "a@-x", "\"\"@x.com",
+                             "SELECT 1", "ERROR:  relation \"t @ x\" does not exist"}) {
         EXPECT_EQ(redact(text), text);
         EXPECT_FALSE(has_address(text)) << text;
+    }
+}
+
+TEST(Redact, DotlessDomainsAreMaskedToo)
+{
+    // The type accepts them, so a log line may hold them.
+    EXPECT_EQ(redact("invalid input syntax for type integer: \"ceo@intranet\""),
+              "invalid input syntax for type integer: \"c***@intranet\"");
+    EXPECT_EQ(redact("SELECT 'boss@mailhost'::listguard.email"), "SELECT 'b***@mailhost'::listguard.email");
+}
+
+TEST(Redact, QuotedLocalPartsWithEscapesAndAtSigns)
+{
+    EXPECT_EQ(redact("\"secret\\\"x\"@example.com"), "s***@example.com");
+    EXPECT_EQ(redact("\"x@y.z\"@example.com"), "x***@example.com");
+    // A quoted address inside a quoted message, then more addresses: every
+    // one is masked, nothing before a masked token is repeated.
+    EXPECT_EQ(redact("syntax: \"\"x@y.z\"@example.com, jane.doe@example.com, john.smith@example.org\""),
+              "syntax: \"x***@example.com, j***@example.com, j***@example.org\"");
+    EXPECT_EQ(redact("\"\\\"lead\"@example.com"), "****@example.com");
+    // A chain of @: every part that could be a local part is hidden.
+    EXPECT_EQ(redact("a@b@c.example"), "a***@c.example");
+}
+
+TEST(Redact, OutputNeverHoldsALocalPart)
+{
+    // Every token shape the type accepts, repeated and mixed with quotes.
+    const char* pieces[] = {"\"", "\\", "@", "a", "secret", ".", "example.com", " ", "'", "x@y.z"};
+    std::string text;
+    unsigned seed = 7;
+    for (int i = 0; i < 2000; i++) {
+        seed = seed * 1103515245 + 12345;
+        text += pieces[(seed >> 16) % 10];
+    }
+    std::string out = redact(text);
+    EXPECT_LE(out.size(), redacted_capacity(text.size()));
+    // "secret" right before "@" and a domain would be a local part shown.
+    for (std::size_t p = out.find("secret@"); p != std::string::npos; p = out.find("secret@", p + 1)) {
+        char next = p + 7 < out.size() ? out[p + 7] : ' ';
+        EXPECT_FALSE(std::isalnum(static_cast<unsigned char>(next))) << out.substr(p, 20);
     }
 }
 

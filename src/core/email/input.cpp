@@ -1,5 +1,7 @@
 #include "core/email/input.h"
 
+#include <cstring>
+
 #include <openssl/crypto.h>
 
 #include "core/email/address.h"
@@ -17,6 +19,13 @@ std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t 
         char address[kMaxAddressOctets];
         sealer.open(out, size, address);
         OPENSSL_cleanse(address, sizeof address);
+        // A token from before a key rotation comes back under the current
+        // key, so that no write brings an old key's values back.
+        if (!sealer.under_current_key(out)) {
+            std::uint8_t token_value[sealed::kMaxSize];
+            std::memcpy(token_value, out, size);
+            size = sealer.reseal(token_value, size, out);
+        }
         return size;
     }
     Address address = parse_address(text);

@@ -20,55 +20,115 @@ bool is_domain_char(unsigned char c) noexcept
            c >= 0x80;
 }
 
-struct Token {
-    std::size_t start = 0; // first octet of the local part (or its opening quote)
-    std::size_t at = 0;
-    std::size_t end = 0; // one past the domain
-    bool found = false;
-};
+constexpr std::size_t kMaxQuotedLocal = 2 * 64 + 2; // quotes and escapes included
 
-// The address-like token around the "@" at position at, if there is one.
-Token token_at(std::string_view s, std::size_t at) noexcept
+// The length of the domain-like run at text[from], without a trailing full
+// stop or hyphen; 0 if there is none. Domains without a dot count: the type
+// accepts them (jane@intranet).
+std::size_t domain_length(std::string_view s, std::size_t from) noexcept
 {
-    Token t;
-    std::size_t start = at;
-    if (at > 0 && s[at - 1] == '"') {
-        // A quoted local part: back to its opening quote.
-        std::size_t open = s.rfind('"', at >= 2 ? at - 2 : 0);
-        if (open == std::string_view::npos || open + 1 >= at - 1)
-            return t;
-        start = open;
-    } else {
-        while (start > 0 && is_local_char(static_cast<unsigned char>(s[start - 1])))
-            start--;
-        // An apostrophe before it opens a SQL literal ('jane@x'), not the
-        // address (o'brien@x keeps its own).
-        while (start < at && s[start] == '\'')
-            start++;
-    }
-    std::size_t end = at + 1;
+    std::size_t end = from;
     while (end < s.size() && is_domain_char(static_cast<unsigned char>(s[end])))
         end++;
-    while (end > at + 1 && (s[end - 1] == '.' || s[end - 1] == '-'))
+    while (end > from && (s[end - 1] == '.' || s[end - 1] == '-'))
         end--; // a sentence's full stop is not part of the domain
-    std::string_view domain = s.substr(at + 1, end - at - 1);
-    if (start == at || domain.empty() || domain.find('.') == std::string_view::npos || domain.front() == '.')
-        return t;
-    t.start = start;
-    t.at = at;
-    t.end = end;
-    t.found = true;
-    return t;
+    if (end == from || s[from] == '.' || s[from] == '-')
+        return 0;
+    return end - from;
+}
+
+// One past the closing quote of the quoted string opening at s[open], with
+// backslash escapes; npos if it does not close soon enough to be a local part.
+std::size_t quoted_end(std::string_view s, std::size_t open) noexcept
+{
+    std::size_t limit = open + kMaxQuotedLocal < s.size() ? open + kMaxQuotedLocal : s.size();
+    for (std::size_t i = open + 1; i < limit; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return std::string_view::npos;
+}
+
+// A token's domain followed by another "@" and domain could itself be the
+// local part of an address (a@b@c.com holds b@c.com): the token runs to the
+// last domain of the chain, whose "@" is returned in at.
+std::size_t chain_end(std::string_view s, std::size_t& at, std::size_t end) noexcept
+{
+    while (end < s.size() && s[end] == '@') {
+        std::size_t more = domain_length(s, end + 1);
+        if (more == 0)
+            break;
+        at = end;
+        end = end + 1 + more;
+    }
+    return end;
+}
+
+// Scans text left to right and calls found(start, at, end) for each
+// address-like token (local part from start, "@" at at, domain up to end),
+// in order and without overlap; found returns false to stop.
+template <typename Found>
+void scan(std::string_view s, Found&& found) noexcept
+{
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (s[i] == '"') {
+            std::size_t close = quoted_end(s, i);
+            if (close != std::string_view::npos && close > i + 2 && close < s.size() && s[close] == '@') {
+                std::size_t domain = domain_length(s, close + 1);
+                if (domain > 0) {
+                    std::size_t at = close;
+                    std::size_t end = chain_end(s, at, close + 1 + domain);
+                    if (!found(i, at, end))
+                        return;
+                    i = end;
+                    continue;
+                }
+            }
+            i++; // an ordinary quote
+            continue;
+        }
+        if (!is_local_char(static_cast<unsigned char>(s[i]))) {
+            i++;
+            continue;
+        }
+        std::size_t run = i;
+        while (run < s.size() && is_local_char(static_cast<unsigned char>(s[run])))
+            run++;
+        // An apostrophe before it opens a SQL literal ('jane@x'), not the
+        // address (o'brien@x keeps its own).
+        std::size_t start = i;
+        while (start < run && s[start] == '\'')
+            start++;
+        if (run < s.size() && s[run] == '@' && start < run) {
+            std::size_t domain = domain_length(s, run + 1);
+            if (domain > 0) {
+                std::size_t at = run;
+                std::size_t end = chain_end(s, at, run + 1 + domain);
+                if (!found(start, at, end))
+                    return;
+                i = end;
+                continue;
+            }
+        }
+        i = run;
+    }
 }
 
 } // namespace
 
 bool has_address(std::string_view text) noexcept
 {
-    for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1))
-        if (token_at(text, at).found)
-            return true;
-    return false;
+    if (text.find('@') == std::string_view::npos)
+        return false;
+    bool any = false;
+    scan(text, [&](std::size_t, std::size_t, std::size_t) {
+        any = true;
+        return false;
+    });
+    return any;
 }
 
 std::size_t redact_addresses(std::string_view text, char* out, std::size_t capacity) noexcept
@@ -79,21 +139,25 @@ std::size_t redact_addresses(std::string_view text, char* out, std::size_t capac
         std::memcpy(out + n, piece.data(), take);
         n += take;
     };
-    std::size_t copied = 0; // text before this position is in out
-    for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
-        if (at < copied)
-            continue;
-        Token t = token_at(text, at);
-        if (!t.found)
-            continue;
-        put(text.substr(copied, t.start - copied));
-        char first = text[t.start] == '"' ? text[t.start + 1] : text[t.start];
+    std::size_t copied = 0; // text before this position is in out; tokens never start before it
+    scan(text, [&](std::size_t start, std::size_t at, std::size_t end) {
+        put(text.substr(copied, start - copied));
+        // The first character of the local part; inside quotes, the first
+        // one after the quote (an escaped or invisible one shows as *).
+        char first = text[start];
+        if (first == '"') {
+            first = text[start + 1];
+            if (first == '\\' || first == '"')
+                first = '*';
+        }
+        if (static_cast<unsigned char>(first) < '!' || static_cast<unsigned char>(first) > '~')
+            first = '*';
         put(std::string_view(&first, 1));
         put("***@");
-        put(text.substr(t.at + 1, t.end - t.at - 1));
-        copied = t.end;
-        at = t.end - 1;
-    }
+        put(text.substr(at + 1, end - at - 1));
+        copied = end;
+        return true;
+    });
     put(text.substr(copied));
     return n;
 }

@@ -75,17 +75,101 @@ std::int64_t fresh_nonce_of(const std::uint8_t* value) noexcept
 
 } // namespace sealed
 
-EmailSealer::EmailSealer(const Secret& server_key)
-    : siv_(derive_key(server_key, "listguard email seal v1", 64)),
-      digest_(derive_key(server_key, "listguard email digest v1", 32))
+bool KeyId::operator==(const KeyId& o) const noexcept { return std::memcmp(bytes, o.bytes, sizeof bytes) == 0; }
+
+std::string KeyId::hex() const
 {
-    Secret id = derive_key(server_key, "listguard key id v1", sealed::kKeyIdSize);
-    std::memcpy(key_id_, id.data(), sizeof key_id_);
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (std::uint8_t b : bytes) {
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+KeyId seal_key_id(const Secret& seal_key)
+{
+    Secret id = derive_key(seal_key, "listguard key id v1", sealed::kKeyIdSize);
+    KeyId out;
+    std::memcpy(out.bytes, id.data(), sizeof out.bytes);
+    return out;
+}
+
+KeyId key_id_of(const std::uint8_t* value) noexcept
+{
+    KeyId out;
+    std::memcpy(out.bytes, value + sealed::kKeyIdOffset, sizeof out.bytes);
+    return out;
+}
+
+struct EmailSealer::SealKey {
+    explicit SealKey(const Secret& key) : id(seal_key_id(key)), siv(derive_key(key, "listguard email seal v1", 64)) {}
+    KeyId id;
+    AesSiv siv;
+};
+
+EmailSealer::EmailSealer(const Secret& server_key)
+    : current_(0), digest_(derive_key(server_key, "listguard email digest v1", 32))
+{
+    keys_.push_back(std::make_unique<SealKey>(server_key));
+}
+
+EmailSealer::EmailSealer(const Secret& index_key, const std::vector<Secret>& seal_keys, std::size_t current)
+    : current_(current), digest_(derive_key(index_key, "listguard email digest v1", 32))
+{
+    if (seal_keys.empty() || current >= seal_keys.size())
+        throw Error(ErrorKind::Internal, "a keyring needs a current seal key");
+    for (const Secret& key : seal_keys) {
+        keys_.push_back(std::make_unique<SealKey>(key));
+        for (std::size_t i = 0; i + 1 < keys_.size(); i++)
+            if (keys_[i]->id == keys_.back()->id)
+                throw Error(ErrorKind::ConfigFile, "two seal keys of the listguard keyring have the same id",
+                            "Key id " + keys_.back()->id.hex() + " is listed twice.",
+                            "Remove one of them; a new key is made with: openssl rand -hex 32");
+    }
+}
+
+EmailSealer::~EmailSealer() = default;
+
+std::vector<KeyId> EmailSealer::key_ids() const
+{
+    std::vector<KeyId> ids;
+    for (const auto& key : keys_)
+        ids.push_back(key->id);
+    return ids;
+}
+
+bool EmailSealer::under_current_key(const std::uint8_t* value) const noexcept
+{
+    return key_id_of(value) == keys_[current_]->id;
+}
+
+EmailSealer::SealKey& EmailSealer::key_for(const std::uint8_t* value) const
+{
+    KeyId id = key_id_of(value);
+    // The current key first: after a rotation most values use it.
+    if (keys_[current_]->id == id)
+        return *keys_[current_];
+    for (const auto& key : keys_)
+        if (key->id == id)
+            return *key;
+    throw Error(ErrorKind::ConfigFile, "listguard.email value was sealed under a key that is not in the keyring",
+                "Its key id is " + id.hex() + ".",
+                "Add that seal key to the keyring (listguard.key_file or listguard.key_command).");
 }
 
 void EmailSealer::digest(std::string_view canonical, std::uint8_t* out)
 {
     digest_.compute(canonical, out, sealed::kDigestSize);
+}
+
+void EmailSealer::encrypt_under_current(std::uint8_t* out, const std::uint8_t* plain, std::size_t padded)
+{
+    SealKey& key = *keys_[current_];
+    std::memcpy(out + sealed::kKeyIdOffset, key.id.bytes, sizeof key.id.bytes);
+    ByteSpan header{out, sealed::kTagOffset};
+    key.siv.encrypt(&header, 1, plain, padded, out + sealed::kTagOffset, out + sealed::kHeaderSize);
 }
 
 std::size_t EmailSealer::seal(const Address& address, Stamp stamp, std::uint8_t* out)
@@ -94,7 +178,6 @@ std::size_t EmailSealer::seal(const Address& address, Stamp stamp, std::uint8_t*
     std::size_t padded = padded_size(display.size());
 
     out[0] = sealed::kVersion;
-    std::memcpy(out + sealed::kKeyIdOffset, key_id_, sizeof key_id_);
     put_be64(out + sealed::kAccountOffset, stamp.account);
     put_be64(out + sealed::kListOffset, stamp.list);
     digest(address.canonical(), out + sealed::kDigestOffset);
@@ -104,34 +187,37 @@ std::size_t EmailSealer::seal(const Address& address, Stamp stamp, std::uint8_t*
     plain[0] = static_cast<std::uint8_t>(display.size());
     std::memcpy(plain + 1, display.data(), display.size());
     std::memset(plain + 1 + display.size(), 0, padded - 1 - display.size());
-    ByteSpan header{out, sealed::kTagOffset};
-    siv_.encrypt(&header, 1, plain, padded, out + sealed::kTagOffset, out + sealed::kHeaderSize);
+    encrypt_under_current(out, plain, padded);
     return sealed::kHeaderSize + padded;
 }
 
 std::size_t EmailSealer::restamp(const std::uint8_t* value, std::size_t size, Stamp stamp, std::uint8_t* out)
 {
     sealed::check_layout(value, size);
-    check_key(value);
+    SealKey& key = key_for(value);
     std::size_t padded = size - sealed::kHeaderSize;
     std::uint8_t plain[256];
     Scrub scrub{plain, padded};
-    siv_.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
+    key.siv.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
 
     std::memcpy(out, value, sealed::kTagOffset);
     put_be64(out + sealed::kAccountOffset, stamp.account);
     put_be64(out + sealed::kListOffset, stamp.list);
-    ByteSpan header{out, sealed::kTagOffset};
-    siv_.encrypt(&header, 1, plain, padded, out + sealed::kTagOffset, out + sealed::kHeaderSize);
+    encrypt_under_current(out, plain, padded);
     return size;
 }
 
-void EmailSealer::check_key(const std::uint8_t* value) const
+std::size_t EmailSealer::reseal(const std::uint8_t* value, std::size_t size, std::uint8_t* out)
 {
-    if (CRYPTO_memcmp(value + sealed::kKeyIdOffset, key_id_, sizeof key_id_) != 0)
-        throw Error(ErrorKind::ConfigFile, "listguard.email value was sealed under a different server key",
-                    "The value's key id does not match the key in listguard.key_file.",
-                    "Point listguard.key_file at the key the data was sealed with.");
+    sealed::check_layout(value, size);
+    SealKey& key = key_for(value);
+    std::size_t padded = size - sealed::kHeaderSize;
+    std::uint8_t plain[256];
+    Scrub scrub{plain, padded};
+    key.siv.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
+    std::memcpy(out, value, sealed::kTagOffset);
+    encrypt_under_current(out, plain, padded);
+    return size;
 }
 
 EmailSealer::Wipe::~Wipe() { OPENSSL_cleanse(data, size); }
@@ -139,9 +225,9 @@ EmailSealer::Wipe::~Wipe() { OPENSSL_cleanse(data, size); }
 std::string_view EmailSealer::decrypt_for_display(const std::uint8_t* value, std::size_t size, std::uint8_t* plain)
 {
     sealed::check_layout(value, size);
-    check_key(value);
+    SealKey& key = key_for(value);
     std::size_t padded = size - sealed::kHeaderSize;
-    siv_.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
+    key.siv.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
     std::size_t len = plain[0];
     if (len == 0 || len + 1 > padded)
         throw Error(ErrorKind::DataCorrupted, "stored listguard.email value is corrupted",
@@ -154,14 +240,12 @@ std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char*
     const char* bad = "sealed token is not valid";
     if (size < sealed::kHeaderSize || !is_bucket(size - sealed::kHeaderSize) || value[0] != sealed::kVersion)
         throw Error(ErrorKind::InvalidText, bad, "Its length or format version is wrong.");
-    if (CRYPTO_memcmp(value + sealed::kKeyIdOffset, key_id_, sizeof key_id_) != 0)
-        throw Error(ErrorKind::InvalidText, bad, "It was sealed under a different server key.",
-                    "Sealed tokens can only be read back by a server using the same listguard.key_file.");
+    SealKey& key = key_for(value);
     std::size_t padded = size - sealed::kHeaderSize;
     std::uint8_t plain[256];
     Scrub scrub{plain, padded};
     ByteSpan header{value, sealed::kTagOffset};
-    if (!siv_.decrypt(&header, 1, value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain))
+    if (!key.siv.decrypt(&header, 1, value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain))
         throw Error(ErrorKind::InvalidText, bad, "It failed authentication: it was altered or is not a listguard token.");
     std::size_t len = plain[0];
     if (len == 0 || len + 1 > padded)

@@ -13,7 +13,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/crypto/aes_siv.h"
 #include "core/crypto/keyed_digest.h"
@@ -58,20 +61,42 @@ std::int64_t fresh_nonce_of(const std::uint8_t* value) noexcept;
 inline const std::uint8_t* digest_of(const std::uint8_t* value) noexcept { return value + kDigestOffset; }
 } // namespace sealed
 
+// A seal key's id: the first octets of a digest of the key, stored in every
+// value it seals; shown to administrators as 8 hex digits.
+struct KeyId {
+    std::uint8_t bytes[sealed::kKeyIdSize];
+    bool operator==(const KeyId& o) const noexcept;
+    std::string hex() const;
+};
+
+KeyId seal_key_id(const Secret& seal_key);
+KeyId key_id_of(const std::uint8_t* value) noexcept;
+
 class EmailSealer {
 public:
-    // Derives the sealing and digest keys from the server key.
+    // One key for everything (a listguard 0.1 key file).
     explicit EmailSealer(const Secret& server_key);
+    // The index key makes the digests; values are sealed under
+    // seal_keys[current] and opened under whichever sealed them.
+    EmailSealer(const Secret& index_key, const std::vector<Secret>& seal_keys, std::size_t current);
+    ~EmailSealer();
+    EmailSealer(const EmailSealer&) = delete;
+    EmailSealer& operator=(const EmailSealer&) = delete;
 
     // Writes the sealed form into out (kMaxSize octets) and returns its size.
     std::size_t seal(const Address& address, Stamp stamp, std::uint8_t* out);
 
-    // Re-seals a value under another stamp, keeping its address and digest.
+    // Re-seals a value under another stamp (and the current key), keeping
+    // its address and digest.
     std::size_t restamp(const std::uint8_t* value, std::size_t size, Stamp stamp, std::uint8_t* out);
+
+    // The same value (header, address, digest) under the current key.
+    std::size_t reseal(const std::uint8_t* value, std::size_t size, std::uint8_t* out);
+    bool under_current_key(const std::uint8_t* value) const noexcept;
 
     // Authenticates a value from outside (a sealed token) and writes its
     // address into out (kMaxAddressOctets); throws Error(InvalidText) if any
-    // octet was changed or another key sealed it.
+    // octet was changed, Error(ConfigFile) if no key of the keyring sealed it.
     std::size_t open(const std::uint8_t* value, std::size_t size, char* out);
 
     // Decrypts a stored value for display and passes its address to use();
@@ -93,18 +118,27 @@ public:
     // The keyed digest of a canonical address (what equality compares).
     void digest(std::string_view canonical, std::uint8_t* out);
 
+    // The seal keys' ids, in keyring order, and which one is current.
+    std::vector<KeyId> key_ids() const;
+    std::size_t current() const noexcept { return current_; }
+
 private:
+    struct SealKey;
     struct Wipe {
         std::uint8_t* data;
         std::size_t size;
         ~Wipe();
     };
-    void check_key(const std::uint8_t* value) const;
+    // The key that sealed a stored value; throws Error(ConfigFile) if none.
+    SealKey& key_for(const std::uint8_t* value) const;
     std::string_view decrypt_for_display(const std::uint8_t* value, std::size_t size, std::uint8_t* plain);
+    // Encrypts plain under the current key into out, whose header (stamp
+    // included) is filled in already except for the key id.
+    void encrypt_under_current(std::uint8_t* out, const std::uint8_t* plain, std::size_t padded);
 
-    AesSiv siv_;
+    std::vector<std::unique_ptr<SealKey>> keys_;
+    std::size_t current_ = 0;
     KeyedDigest digest_;
-    std::uint8_t key_id_[sealed::kKeyIdSize];
 };
 
 } // namespace listguard

@@ -190,19 +190,24 @@ void check_drop_roles(DropRoleStmt* stmt, bool admin)
     }
 }
 
-// The database's default search_path reaches every session that does not
-// set its own, including those of roles with clear grants.
+// A database's defaults reach every session that does not set its own,
+// including those of roles with clear grants: its search_path (which
+// functions and operators their statements find) and row_security (off
+// makes every read of a protected table fail).
 void check_alter_database_set(AlterDatabaseSetStmt* stmt, bool admin)
 {
     VariableSetStmt* set = stmt->setstmt;
-    if (admin || set == nullptr || set->name == nullptr || strcmp(set->name, "search_path") != 0)
+    if (admin || set == nullptr || set->name == nullptr ||
+        (strcmp(set->name, "search_path") != 0 && strcmp(set->name, "row_security") != 0))
         return;
-    record_event(EventKind::Denied, "{\"reason\": \"listguard role\", \"action\": \"set a database search_path\"}");
+    record_event(EventKind::Denied,
+                 psprintf("{\"reason\": \"listguard role\", \"action\": \"set a database %s\"}", set->name));
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied to set the search_path of database \"%s\"", stmt->dbname),
-                    errdetail("A database's search_path reaches the sessions of roles that may read addresses; "
-                              "with listguard loaded, only superusers and members of listguard_admin may set it."),
-                    errhint("Set search_path per role or per session instead.")));
+                    errmsg("permission denied to set the %s of database \"%s\"", set->name, stmt->dbname),
+                    errdetail("A database's settings reach the sessions of roles that may read addresses; with "
+                              "listguard loaded, only superusers and members of listguard_admin may set %s there.",
+                              set->name),
+                    errhint("Set it per role or per session instead.")));
 }
 
 } // namespace

@@ -50,6 +50,8 @@ const char* event_kind_name(EventKind kind) noexcept
         return "role_changed";
     case EventKind::CatalogModified:
         return "catalog_modified";
+    case EventKind::Key:
+        return "key";
     }
     return "unknown";
 }

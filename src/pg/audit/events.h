@@ -30,6 +30,7 @@ enum class EventKind {
     AuditLogModified,
     RoleChanged,
     CatalogModified,
+    Key,
 };
 
 const char* event_kind_name(EventKind kind) noexcept;

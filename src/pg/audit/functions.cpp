@@ -7,7 +7,7 @@
 #include "pg/audit/record.h"
 #include "pg/audit/restore.h"
 #include "pg/base/guard.h"
-#include "pg/base/keys.h"
+#include "pg/keys/keyring.h"
 #include "pg/base/catalog.h"
 #include "pg/base/module.h"
 #include "pg/type/value.h"

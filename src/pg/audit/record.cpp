@@ -1,7 +1,7 @@
 #include "pg/audit/record.h"
 
 #include "pg/base/guard.h"
-#include "pg/base/keys.h"
+#include "pg/keys/keyring.h"
 
 #include "core/email/sealed_email.h"
 

@@ -10,7 +10,7 @@
 #include "pg/audit/record.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
-#include "pg/base/keys.h"
+#include "pg/keys/keyring.h"
 #include "pg/base/settings.h"
 
 extern "C" {

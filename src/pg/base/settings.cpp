@@ -2,7 +2,7 @@
 
 #include "pg/base/postgres_c.h"
 
-#include "pg/base/keys.h"
+#include "pg/keys/keyring.h"
 
 extern "C" {
 #include "utils/guc.h"
@@ -11,6 +11,7 @@ extern "C" {
 namespace listguard::pg {
 
 char* key_file_setting = nullptr;
+char* key_command_setting = nullptr;
 bool sealed_output_setting = false;
 bool adopt_existing_roles_setting = false;
 int max_quota_slots_setting = 1024;
@@ -24,20 +25,26 @@ bool redact_server_log_setting = true;
 
 namespace {
 
-// A backend that changes key files must not keep keys derived from the old one.
-void assign_key_file(const char*, void*) { forget_keyring(); }
+// A backend whose key source changes must not keep keys from the old one.
+void assign_key_source(const char*, void*) { forget_keyring(); }
 
 } // namespace
 
 void define_settings()
 {
-    // The server key. Superuser-only, and per session so that tests can point
+    // The keyring. Superuser-only, and per session so that tests can point
     // at another file; changing it drops the backend's keys.
     DefineCustomStringVariable(
-        "listguard.key_file", "Path of the server key that seals listguard.email values.",
-        "32 random octets, mode 0600. Relative paths are relative to the data directory. "
-        "Created on first use if missing.",
-        &key_file_setting, "listguard.key", PGC_SUSET, 0, nullptr, assign_key_file, nullptr);
+        "listguard.key_file", "Path of the keyring that seals listguard.email values.",
+        "Mode 0600. Relative paths are relative to the data directory. Made by CREATE EXTENSION in a cluster "
+        "that never had one, never because it went missing.",
+        &key_file_setting, "listguard.key", PGC_SUSET, 0, nullptr, assign_key_source, nullptr);
+    // Like ssl_passphrase_command: the keyring from a secrets manager. Only
+    // in the server's configuration (it runs a program as the server).
+    DefineCustomStringVariable(
+        "listguard.key_command", "Command that prints the keyring; overrides listguard.key_file when set.",
+        "Run by each backend that first needs a key, with the server's environment; must exit 0.",
+        &key_command_setting, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, assign_key_source, nullptr);
 
     // For backups by hand: superusers see sealed tokens instead of masks.
     DefineCustomBoolVariable("listguard.sealed_output",

@@ -5,6 +5,7 @@
 namespace listguard::pg {
 
 extern char* key_file_setting;             // listguard.key_file
+extern char* key_command_setting;          // listguard.key_command
 extern bool sealed_output_setting;         // listguard.sealed_output
 extern bool adopt_existing_roles_setting;  // listguard.adopt_existing_roles
 extern int max_quota_slots_setting;        // listguard.max_quota_slots

@@ -3,6 +3,7 @@
 #include "pg/base/postgres_c.h"
 
 #include "pg/audit/queue.h"
+#include "pg/keys/keyring.h"
 #include "pg/quota/store.h"
 
 extern "C" {
@@ -17,8 +18,10 @@ void request_shared_memory()
 {
     RequestAddinShmemSpace(quota_shared_size());
     RequestAddinShmemSpace(audit_queue_shared_size());
+    RequestAddinShmemSpace(keys_shared_size());
     RequestNamedLWLockTranche("listguard", 1);
     RequestNamedLWLockTranche("listguard audit", 1);
+    RequestNamedLWLockTranche("listguard keys", 1);
 }
 
 void attach_shared_memory()
@@ -26,6 +29,7 @@ void attach_shared_memory()
     LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
     bool fresh_quota = attach_quota_shared();
     attach_audit_queue_shared();
+    attach_keys_shared();
     LWLockRelease(AddinShmemInitLock);
     if (!IsUnderPostmaster)
         quota_postmaster_startup(fresh_quota);

@@ -1,5 +1,5 @@
-// listguard's shared memory: the export-quota counters and the audit event
-// queue. The shmem hooks (hooks.cpp) call these.
+// listguard's shared memory: the export-quota counters, the audit event
+// queue and the keyring generation. The shmem hooks (hooks.cpp) call these.
 #pragma once
 
 namespace listguard::pg {

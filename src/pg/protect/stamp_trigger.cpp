@@ -10,7 +10,7 @@
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
-#include "pg/base/keys.h"
+#include "pg/keys/keyring.h"
 #include "pg/base/module.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/rows.h"
@@ -109,6 +109,7 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
     HeapTuple tuple = op == 'u' ? data->tg_newtuple : data->tg_trigtuple;
     Stamp target = row_scope(rel, tuple, protection);
     if (op != 'd') {
+        ensure_keyring();
         int natts = desc->natts;
         Datum* values = nullptr;
         bool* nulls = nullptr;
@@ -121,15 +122,31 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
             if (isnull)
                 continue;
             EmailBytes v = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(d)));
-            Stamp source = sealed::stamp_of(v.data);
-            if (source == target)
+            Stamp stored = sealed::stamp_of(v.data);
+            bool current_key = keyring().email().under_current_key(v.data);
+            if (stored == target && current_key)
                 continue;
+            bool fresh = is_fresh(sealed::fresh_nonce_of(v.data));
+            // An unstamped value the update leaves as it was is one that
+            // protect(..., stamp => 'later') has not reached yet: it belongs
+            // to the row it is in, as stamp_existing() would say.
+            Stamp source = stored;
+            if (stored == Stamp{} && !fresh && op == 'u') {
+                bool old_null;
+                Datum old = heap_getattr(data->tg_trigtuple, i + 1, desc, &old_null);
+                if (!old_null) {
+                    EmailBytes was = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(old)));
+                    if (was.size == v.size && memcmp(was.data, v.data, v.size) == 0)
+                        source = row_scope(rel, data->tg_trigtuple, protection);
+                }
+            }
             // A fresh address (typed, loaded, cast from text in this
             // transaction) goes anywhere; any other value only where its
             // role could see it in clear (an unstamped one: every account).
-            if (!is_fresh(sealed::fresh_nonce_of(v.data)))
+            if (source != target && !fresh)
                 require_clear_at_source(rel, v, source, target);
-            ensure_keyring();
+            // Written under the current key too: after a key rotation,
+            // every write leaves the old key behind.
             std::uint8_t restamped[sealed::kMaxSize];
             std::size_t size =
                 guarded([&] { return keyring().email().restamp(v.data, v.size, target, restamped); });

@@ -6,7 +6,7 @@
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
-#include "pg/base/keys.h"
+#include "pg/keys/keyring.h"
 #include "pg/base/module.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/rows.h"

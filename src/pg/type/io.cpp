@@ -6,7 +6,7 @@
 #include "pg/access/reveal.h"
 #include "pg/audit/counts.h"
 #include "pg/base/guard.h"
-#include "pg/base/keys.h"
+#include "pg/keys/keyring.h"
 #include "pg/base/module.h"
 #include "pg/quota/charge.h"
 #include "pg/type/fresh.h"

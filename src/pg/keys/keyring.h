@@ -1,0 +1,51 @@
+// The backend's keyring: read from listguard.key_command or
+// listguard.key_file when first needed, kept for the life of the backend,
+// wiped at exit, and read again when a setting changes or an administrator
+// changes the keyring (a generation counter in shared memory says so).
+//
+// Every operation that needs a key fails with SQLSTATE F0000 when the
+// keyring is missing, unreadable, or not the one this cluster's data was
+// made with: the cluster records its index key's id (pg_listguard/keyring)
+// when the keyring is made, and a keyring with another index key would
+// answer lookups and unique checks wrongly instead of failing.
+#pragma once
+
+#include <functional>
+
+#include "pg/base/postgres_c.h"
+
+#include "core/crypto/keyring.h"
+
+namespace listguard::pg {
+
+// Loads the keyring if needed (may ereport). Call outside guarded().
+void ensure_keyring();
+
+// The loaded keyring; only valid after ensure_keyring().
+Keyring& keyring() noexcept;
+
+// Drops (and wipes) the keyring; the next ensure_keyring() reloads it.
+void forget_keyring() noexcept;
+
+// CREATE EXTENSION: makes a keyring if the cluster never had one (key file
+// missing and no index key recorded); otherwise loads the existing one.
+void create_keyring_if_none();
+
+// Whether the keyring comes from listguard.key_file (listguard may write it)
+// rather than listguard.key_command.
+bool keyring_from_file();
+
+// Reads the key file's keyring under the keyring lock, lets `change` edit
+// it, writes it back whole, and makes every backend read it again. `change`
+// runs inside guarded(): it may throw listguard::Error (nothing is written
+// then), never ereport.
+void edit_key_file(const std::function<void(KeyringSpec&)>& change);
+
+// Makes every backend read the keyring again (after the key source changed).
+void reload_keyring_everywhere();
+
+// Shared memory: the generation counter and the lock for key file edits.
+Size keys_shared_size();
+void attach_keys_shared();
+
+} // namespace listguard::pg
