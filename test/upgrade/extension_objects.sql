@@ -10,7 +10,7 @@ SELECT line FROM (
            || CASE WHEN p.prokind = 'a' THEN '' ELSE pg_get_functiondef(p.oid) END AS line
     FROM members m JOIN pg_proc p ON m.classid = 'pg_proc'::regclass AND p.oid = m.objid
     UNION ALL
-    SELECT 'relation ' || c.oid::regclass || ' kind=' || c.relkind || ' acl=' || coalesce(c.relacl::text, '-')
+    SELECT 'relation ' || c.oid::regclass || ' kind=' || c.relkind::text || ' acl=' || coalesce(c.relacl::text, '-')
            || ' rls=' || c.relrowsecurity || '/' || c.relforcerowsecurity
            || coalesce((SELECT string_agg(format(' %s %s%s%s', a.attname, format_type(a.atttypid, a.atttypmod),
                                                   CASE WHEN a.attnotnull THEN ' not null' ELSE '' END,
@@ -27,13 +27,13 @@ SELECT line FROM (
            || coalesce(' view: ' || pg_get_viewdef(c.oid), '')
     FROM members m JOIN pg_class c ON m.classid = 'pg_class'::regclass AND c.oid = m.objid
     UNION ALL
-    SELECT 'type ' || t.oid::regtype || ' ' || t.typtype || ' in=' || t.typinput || ' out=' || t.typoutput
-           || ' recv=' || t.typreceive || ' send=' || t.typsend || ' len=' || t.typlen || ' align=' || t.typalign
-           || ' storage=' || t.typstorage || ' category=' || t.typcategory
+    SELECT 'type ' || t.oid::regtype || ' ' || t.typtype::text || ' in=' || t.typinput || ' out=' || t.typoutput
+           || ' recv=' || t.typreceive || ' send=' || t.typsend || ' len=' || t.typlen || ' align=' || t.typalign::text
+           || ' storage=' || t.typstorage::text || ' category=' || t.typcategory::text
     FROM members m JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
     UNION ALL
     SELECT 'cast ' || format_type(c.castsource, NULL) || ' -> ' || format_type(c.casttarget, NULL) || ' '
-           || c.castcontext || ' ' || c.castfunc::regprocedure
+           || c.castcontext::text || ' ' || c.castfunc::regprocedure
     FROM members m JOIN pg_cast c ON m.classid = 'pg_cast'::regclass AND c.oid = m.objid
     UNION ALL
     SELECT 'operator ' || o.oid::regoperator || ' ' || o.oprcode::regproc || ' commutator=' || o.oprcom::regoperator
@@ -52,7 +52,7 @@ SELECT line FROM (
     FROM members m JOIN pg_opfamily f ON m.classid = 'pg_opfamily'::regclass AND f.oid = m.objid
     JOIN pg_am a ON a.oid = f.opfmethod
     UNION ALL
-    SELECT 'event trigger ' || e.evtname || ' ' || e.evtevent || ' ' || e.evtfoid::regproc || ' ' || e.evtenabled
+    SELECT 'event trigger ' || e.evtname || ' ' || e.evtevent || ' ' || e.evtfoid::regproc || ' ' || e.evtenabled::text
            || ' ' || coalesce(e.evttags::text, '-')
     FROM members m JOIN pg_event_trigger e ON m.classid = 'pg_event_trigger'::regclass AND e.oid = m.objid
     UNION ALL

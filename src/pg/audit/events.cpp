@@ -141,7 +141,17 @@ void record_event(EventKind kind, const char* detail_json, const EventScope& sco
     copy_text(e->client_addr, sizeof e->client_addr, info.client_addr);
     copy_text(e->application_name, sizeof e->application_name, info.application_name);
     e->pid = MyProcPid;
-    e->xid = IsTransactionState() ? U64FromFullTransactionId(GetTopFullTransactionIdIfAny()) : 0;
+    // The subtransaction's own id when it has one: a statement whose
+    // savepoint is rolled back later is recorded with an id that
+    // txid_status() then calls aborted, though its transaction commits.
+    if (IsTransactionState()) {
+        FullTransactionId xid = GetCurrentFullTransactionIdIfAny();
+        if (!FullTransactionIdIsValid(xid))
+            xid = GetTopFullTransactionIdIfAny();
+        e->xid = U64FromFullTransactionId(xid);
+    } else {
+        e->xid = 0;
+    }
     e->has_account = scope.account.has_value();
     e->account = scope.account.value_or(0);
     e->has_list = scope.list.has_value();

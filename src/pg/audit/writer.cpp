@@ -31,6 +31,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "utils/builtins.h"
 #include "utils/array.h"
+#include "access/relation.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 #include "utils/guc.h"
@@ -187,6 +188,14 @@ enum class BatchResult {
     Logged,   // the extension is not installed here: the server log has them
 };
 
+int audit_log_columns(Oid audit_log)
+{
+    Relation rel = relation_open(audit_log, AccessShareLock);
+    int columns = RelationGetNumberOfAttributes(rel);
+    relation_close(rel, AccessShareLock);
+    return columns;
+}
+
 // Whether any event comes from a transaction still in progress (the one
 // creating the extension, say, whose table the writer cannot see yet).
 bool from_open_transaction(const AuditEvent* events, int count)
@@ -220,6 +229,11 @@ BatchResult append_batch(const AuditEvent* events, int count)
                 log_events(events, count, " (no audit log in this database)");
                 result = BatchResult::Logged;
             }
+        } else if (audit_log_columns(audit_log) != kAuditColumns) {
+            // The library is newer than the extension's tables (between
+            // installing a new listguard and ALTER EXTENSION listguard
+            // UPDATE): the events wait for the update.
+            result = BatchResult::Wait;
         } else {
             LockRelationOid(audit_log, ShareRowExclusiveLock);
             load_head();

@@ -30,7 +30,9 @@ void load()
     AttrNumber a_account = listguard_column(config, "account_column");
     AttrNumber a_list = listguard_column(config, "list_column");
     AttrNumber a_audit = listguard_column(config, "audit");
-    AttrNumber a_root = listguard_column(config, "root");
+    // 0.1's table has no root column (every table was its own root): the
+    // library reads it until ALTER EXTENSION listguard UPDATE adds it.
+    AttrNumber a_root = get_attnum(config, "root");
     // Read into a local table first: an invalidation while the table is
     // read may forget the cache.
     List* rows = nullptr;
@@ -45,7 +47,7 @@ void load()
         namestrcpy(&e->protection.list_column, isnull ? "" : NameStr(*DatumGetName(list)));
         char* audit = TextDatumGetCString(heap_getattr(tuple, a_audit, desc, &isnull));
         e->protection.audit = audit[0];
-        Datum root = heap_getattr(tuple, a_root, desc, &isnull);
+        Datum root = a_root != InvalidAttrNumber ? heap_getattr(tuple, a_root, desc, &isnull) : (isnull = true, 0);
         e->protection.root = isnull ? e->relid : DatumGetObjectId(root);
         rows = lappend(rows, e);
         return true;

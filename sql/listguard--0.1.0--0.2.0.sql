@@ -1,0 +1,1063 @@
+-- listguard 0.1.0 -> 0.2.0. Run by ALTER EXTENSION listguard UPDATE, in
+-- each database, after the 0.2.0 library is installed and the server
+-- restarted.
+\echo Use "ALTER EXTENSION listguard UPDATE TO '0.2.0'" to load this file. \quit
+
+-- The library reads these columns from the first statement on: first.
+-- protected_tables: the owner before protect() (given back by unprotect())
+-- and the table whose protect() covers each one (0.1 protected tables one
+-- by one: each is its own root). Filled below, when the tables are
+-- protected again.
+ALTER TABLE protected_tables ADD COLUMN owner_was regrole, ADD COLUMN root regclass;
+UPDATE protected_tables SET root = relid;
+ALTER TABLE protected_tables ALTER COLUMN root SET NOT NULL;
+
+-- audit_log: the events 0.1 wrote keep chain encoding 1 (format); new
+-- ones are written with encoding 2 and their origin.
+ALTER TABLE audit_log ADD COLUMN origin text, ADD COLUMN format smallint NOT NULL DEFAULT 1;
+
+-- listguard_admin was made by 0.1 without a mark: it is listguard's own.
+-- listguard_owner and listguard_approver are new; a role of those names
+-- made by someone else is refused, as at CREATE EXTENSION.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'listguard_admin')
+       AND NOT EXISTS (SELECT 1 FROM pg_shseclabel l WHERE l.provider = 'listguard' AND l.label = 'role'
+                         AND l.classoid = 'pg_authid'::regclass AND l.objoid = 'listguard_admin'::regrole) THEN
+        SECURITY LABEL FOR listguard ON ROLE listguard_admin IS 'role';
+    END IF;
+END
+$$;
+
+-- listguard's roles, shared by every database of the cluster: listguard_admin
+-- (administration), listguard_owner (owns protected tables; admins belong to
+-- it) and listguard_approver (approves access requests). A role of one of
+-- these names that listguard did not create is refused unless
+-- listguard.adopt_existing_roles is on.
+CREATE FUNCTION _setup_roles(adopt boolean) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_setup_roles' LANGUAGE C VOLATILE STRICT;
+
+SELECT _setup_roles(false);
+
+REVOKE ALL ON FUNCTION _setup_roles(boolean) FROM PUBLIC;
+
+-- The keyring: made here if the cluster never had one (never because a key
+-- file went missing), and this database registered for key retirement.
+CREATE FUNCTION _init_keyring() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_init_keyring' LANGUAGE C VOLATILE;
+
+SELECT _init_keyring();
+
+REVOKE ALL ON FUNCTION _init_keyring() FROM PUBLIC;
+
+-- Input is stable, not immutable: an address is sealed with the nonce of
+-- the transaction that read it (it is fresh there, and only there), which a
+-- parallel worker would not share. Output depends on the current role and
+-- settings, so it is stable.
+CREATE OR REPLACE FUNCTION email_in(cstring) RETURNS email
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+
+CREATE OR REPLACE FUNCTION email_recv(internal) RETURNS email
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+
+-- Casts: text in, and out as the output function shows it. Text and
+-- varchar convert implicitly, so that a lookup by a parameter typed text or
+-- varchar (JDBC's setString, psycopg's binary parameters, node-postgres's
+-- $1::text) compares as an email, by its digest, and uses the index.
+CREATE OR REPLACE FUNCTION email(text) RETURNS email
+    AS 'MODULE_PATHNAME', 'email_from_text' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+
+DROP CAST (text AS email);
+CREATE CAST (text AS email) WITH FUNCTION email(text) AS IMPLICIT;
+
+DROP CAST (varchar AS email);
+CREATE CAST (varchar AS email) WITH FUNCTION email(text) AS IMPLICIT;
+
+-- Migrating a text column: the rows the type would refuse (read as the
+-- caller), and a cast whose error names the row instead of the address.
+CREATE FUNCTION invalid_addresses(tbl regclass, col name) RETURNS TABLE (ctid tid, reason text)
+    AS 'MODULE_PATHNAME', 'lg_invalid_addresses' LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION to_email(address text, row_key text) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_to_email' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+REVOKE ALL ON grants FROM PUBLIC;
+
+GRANT SELECT ON grants TO listguard_admin;
+
+
+REVOKE ALL ON protected_tables FROM PUBLIC;
+
+GRANT SELECT ON protected_tables TO listguard_admin;
+
+REVOKE ALL ON FUNCTION grants_changed() FROM PUBLIC;
+
+
+
+CREATE FUNCTION audit_row_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_row_trigger' LANGUAGE C;
+
+REVOKE ALL ON FUNCTION stamp_trigger(), audit_statement_trigger(), audit_row_trigger() FROM PUBLIC;
+
+DROP FUNCTION protect(regclass, name, name, text);
+DROP FUNCTION _protect(regclass, name, name, text);
+CREATE FUNCTION protect(tbl regclass, account_column name, list_column name DEFAULT NULL,
+                        audit text DEFAULT 'statement', stamp text DEFAULT 'now') RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+
+-- Stamping rows that existed before protect(), in batches of blocks of one
+-- table (stamp_existing() below drives it).
+CREATE FUNCTION stamp_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+
+CREATE OR REPLACE FUNCTION _grant_access(
+    grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
+    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    q_limit bigint;
+    q_window bigint;
+    new_id bigint;
+    untrusted text;
+BEGIN
+    IF grantee IS NULL THEN
+        PERFORM listguard._invalid('grantee must not be null', 'grant_access() needs the role that receives the grant.');
+    END IF;
+    IF reveal IS NULL OR reveal NOT IN ('masked', 'pseudonym', 'sealed', 'clear') THEN
+        PERFORM listguard._invalid(format('invalid reveal level %L', reveal),
+            'The reveal level must be one of masked, pseudonym, sealed and clear.');
+    END IF;
+    IF account IS NOT NULL AND account <= 0 THEN
+        PERFORM listguard._invalid(format('invalid account id %s', account), 'Account ids are positive numbers.',
+            'Use NULL for every account.');
+    END IF;
+    IF list IS NOT NULL AND list <= 0 THEN
+        PERFORM listguard._invalid(format('invalid list id %s', list), 'List ids are positive numbers.',
+            'Use NULL for every list of the account.');
+    END IF;
+    IF list IS NOT NULL AND account IS NULL THEN
+        PERFORM listguard._invalid('a list grant needs an account', 'List ids are only unique within an account.');
+    END IF;
+    IF on_exceed IS NULL OR on_exceed NOT IN ('error', 'mask') THEN
+        PERFORM listguard._invalid(format('invalid on_exceed %L', on_exceed),
+            'What happens when the quota is used up: error (the statement fails) or mask (values are shown masked).');
+    END IF;
+    IF on_exceed = 'mask' AND quota IS NULL THEN
+        PERFORM listguard._invalid('on_exceed needs a quota', 'Without a quota there is nothing to exceed.');
+    END IF;
+    IF can_write IS NULL THEN
+        PERFORM listguard._invalid('can_write must not be null', 'Say true or false.');
+    END IF;
+    IF quota IS NOT NULL THEN
+        SELECT p.quota_limit, p.window_seconds INTO q_limit, q_window FROM listguard.quota_parts(quota) p;
+    END IF;
+    IF valid_until IS NOT NULL AND valid_until <= now() THEN
+        PERFORM listguard._invalid('valid_until is in the past', 'A grant must be valid for some time after it is made.',
+            'Use NULL for a grant that does not expire.');
+    END IF;
+    IF from_networks IS NOT NULL AND (cardinality(from_networks) = 0 OR array_position(from_networks, NULL) IS NOT NULL) THEN
+        PERFORM listguard._invalid('from_networks must list networks',
+            'It is empty or holds a null, which no connection could match.', 'Use NULL for any network.');
+    END IF;
+    -- Whoever already belongs to the grantee receives the grant too: a
+    -- membership a non-administrator (a CREATEROLE role) arranged before the
+    -- grant existed must not carry it.
+    SELECT string_agg(format('%s belongs to %s by grant of %s', m.member, m.via, m.grantor), E'\n' ORDER BY m.member::text)
+    INTO untrusted FROM listguard._untrusted_members(grantee) m;
+    IF untrusted IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('role %s has members that no administrator let in', grantee),
+            DETAIL = untrusted,
+            HINT = 'An administrator can revoke and grant these memberships again (they would receive the grant), '
+                   'or grant to another role.';
+    END IF;
+    -- Every database must know that this role now carries listguard power.
+    PERFORM listguard._mark_grantee(grantee);
+    INSERT INTO listguard.grants (grantee, account, list, reveal, can_write, quota, quota_limit, quota_window,
+                                  on_exceed, valid_until, from_networks, reason, granted_by)
+    VALUES (grantee, account, list, reveal, can_write, quota, q_limit, q_window,
+            on_exceed, valid_until, from_networks, reason, listguard.calling_role())
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+
+CREATE FUNCTION _mark_grantee(role regrole) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_mark_grantee' LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION _is_trusted_owner(role oid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_is_trusted_owner' LANGUAGE C STABLE STRICT;
+
+-- Memberships below a role (at any depth) that a non-administrator granted.
+CREATE FUNCTION _untrusted_members(role regrole) RETURNS TABLE (member regrole, via regrole, grantor regrole)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE below(member, via, grantor) AS (
+        SELECT m.member, m.roleid, m.grantor FROM pg_auth_members m WHERE m.roleid = role
+        UNION
+        SELECT m.member, m.roleid, m.grantor FROM pg_auth_members m JOIN below b ON m.roleid = b.member
+    )
+    SELECT b.member::regrole, b.via::regrole, b.grantor::regrole FROM below b
+    WHERE NOT listguard._is_trusted_owner(b.grantor)
+$$;
+
+-- What would run around a table, or could be changed or dropped, by someone
+-- who is not an admin: the reasons protect() refuses a table, one row each.
+-- Code that runs as the reading or writing role (triggers, rules, policies,
+-- check constraints, defaults, generated columns, index expressions, domain
+-- checks, and what that code calls) must belong to a superuser or an admin,
+-- in a schema of one, with its search_path pinned: its owner could replace
+-- it with code that copies every address the role can see. So must the
+-- types, collations, operator classes and sequences it uses (dropping one
+-- with CASCADE would take part of the table), and the tables at the other
+-- end of its foreign keys (which bypass row security).
+CREATE FUNCTION _untrusted_code(tbl regclass) RETURNS TABLE (object text, problem text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE
+    -- Every type a column's value is made of: domains and their base types,
+    -- array elements, composite attributes, range subtypes.
+    types(typ) AS (
+        SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+        UNION
+        SELECT inner_type FROM types x JOIN pg_type t ON t.oid = x.typ
+        CROSS JOIN LATERAL (
+            SELECT t.typbasetype WHERE t.typtype = 'd'
+            UNION ALL SELECT t.typelem WHERE t.typelem <> 0 AND t.typsubscript <> 0
+            UNION ALL SELECT a.atttypid FROM pg_attribute a
+                      WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+            UNION ALL SELECT r.rngsubtype FROM pg_range r WHERE r.rngtypid = t.oid
+            UNION ALL SELECT r.rngtypid FROM pg_range r WHERE r.rngmultitypid = t.oid
+        ) step(inner_type)
+    ),
+    -- What belongs to the table, and the constraints of the domains it uses.
+    objects(classid, objid) AS (
+        SELECT 'pg_class'::regclass::oid, tbl::oid
+        UNION ALL SELECT 'pg_trigger'::regclass, t.oid FROM pg_trigger t WHERE t.tgrelid = tbl
+        UNION ALL SELECT 'pg_policy'::regclass, p.oid FROM pg_policy p WHERE p.polrelid = tbl
+        UNION ALL SELECT 'pg_constraint'::regclass, c.oid FROM pg_constraint c WHERE c.conrelid = tbl
+        UNION ALL SELECT 'pg_attrdef'::regclass, d.oid FROM pg_attrdef d WHERE d.adrelid = tbl
+        UNION ALL SELECT 'pg_class'::regclass, i.indexrelid FROM pg_index i WHERE i.indrelid = tbl
+        UNION ALL SELECT 'pg_statistic_ext'::regclass, s.oid FROM pg_statistic_ext s WHERE s.stxrelid = tbl
+        UNION ALL SELECT 'pg_rewrite'::regclass, r.oid FROM pg_rewrite r WHERE r.ev_class = tbl
+        UNION ALL SELECT 'pg_constraint'::regclass, c.oid FROM pg_constraint c JOIN types x ON c.contypid = x.typ
+    ),
+    -- What those objects use, and who could change or drop it (dropping it
+    -- with CASCADE would take part of the table with it). A sequence the
+    -- table owns goes to listguard_owner with the table.
+    uses AS (
+        SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid,
+               CASE d.refclassid
+                   WHEN 'pg_proc'::regclass THEN (SELECT p.proowner FROM pg_proc p WHERE p.oid = d.refobjid)
+                   WHEN 'pg_operator'::regclass THEN (SELECT o.oprowner FROM pg_operator o WHERE o.oid = d.refobjid)
+                   WHEN 'pg_type'::regclass THEN (SELECT t.typowner FROM pg_type t WHERE t.oid = d.refobjid)
+                   WHEN 'pg_collation'::regclass THEN (SELECT c.collowner FROM pg_collation c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_opclass'::regclass THEN (SELECT c.opcowner FROM pg_opclass c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_opfamily'::regclass THEN (SELECT f.opfowner FROM pg_opfamily f WHERE f.oid = d.refobjid)
+                   WHEN 'pg_ts_config'::regclass THEN (SELECT c.cfgowner FROM pg_ts_config c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_ts_dict'::regclass THEN (SELECT c.dictowner FROM pg_ts_dict c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_class'::regclass THEN
+                       (SELECT c.relowner FROM pg_class c WHERE c.oid = d.refobjid
+                          AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass
+                                            AND o.objid = c.oid AND o.refobjid = tbl AND o.deptype IN ('a', 'i')))
+               END AS owner
+        FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
+        WHERE d.deptype = 'n' AND d.refobjid <> tbl
+        UNION ALL
+        -- The types a value is made of, at any depth.
+        SELECT 'pg_class'::regclass, tbl, 0, 'pg_type'::regclass, t.oid, t.typowner
+        FROM types x JOIN pg_type t ON t.oid = x.typ
+    ),
+    -- Functions the table's code calls, and those they name in their bodies
+    -- (SQL and PL/pgSQL bodies record no dependencies), at any depth.
+    functions(fn) AS (
+        SELECT u.refobjid FROM uses u WHERE u.refclassid = 'pg_proc'::regclass
+        UNION
+        SELECT o.oprcode FROM uses u JOIN pg_operator o ON o.oid = u.refobjid WHERE u.refclassid = 'pg_operator'::regclass
+        UNION
+        SELECT callee.oid FROM functions f
+        JOIN pg_proc caller ON caller.oid = f.fn
+        JOIN pg_language l ON l.oid = caller.prolang AND l.lanname IN ('sql', 'plpgsql')
+        JOIN pg_proc callee ON callee.pronamespace <> 'pg_catalog'::regnamespace
+                           AND caller.prosrc ~* ('\m' || regexp_replace(callee.proname, '([^[:alnum:]_])', '\\\1', 'g') || '\M')
+    )
+    SELECT pg_describe_object(u.classid, u.objid, u.objsubid),
+           format('it uses %s, owned by %s, who is not a superuser or listguard administrator',
+                  pg_describe_object(u.refclassid, u.refobjid, 0), u.owner::regrole)
+    FROM uses u
+    WHERE u.owner IS NOT NULL AND NOT listguard._is_trusted_owner(u.owner)
+    UNION
+    SELECT format('%s (called by code that runs around %s)', f.fn::regprocedure, tbl),
+           CASE WHEN NOT listguard._is_trusted_owner(p.proowner)
+                THEN format('it is owned by %s, who is not a superuser or listguard administrator', p.proowner::regrole)
+                WHEN NOT listguard._is_trusted_owner(n.nspowner)
+                THEN format('its schema %I is owned by %s, who could replace it', n.nspname, n.nspowner::regrole)
+                ELSE 'it does not pin its search_path (ALTER FUNCTION ... SET search_path): names it calls would resolve in the search_path of whoever writes'
+           END
+    FROM functions f JOIN pg_proc p ON p.oid = f.fn JOIN pg_namespace n ON n.oid = p.pronamespace
+    JOIN pg_language l ON l.oid = p.prolang
+    WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'listguard'::regnamespace)
+      AND NOT (NOT listguard._is_trusted_owner(p.proowner)   -- already named where it is used
+               AND f.fn IN (SELECT u.refobjid FROM uses u WHERE u.refclassid = 'pg_proc'::regclass))
+      AND (NOT listguard._is_trusted_owner(p.proowner) OR NOT listguard._is_trusted_owner(n.nspowner)
+           OR (l.lanname NOT IN ('c', 'internal')
+               AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')))
+    UNION
+    -- A foreign key checks and changes rows without row security: a table
+    -- at its other end must be an administrator's too.
+    SELECT pg_describe_object('pg_constraint'::regclass, c.oid, 0),
+           format('%s at its other end is owned by %s, who could learn which rows exist in every account, or delete them',
+                  other.oid::regclass, other.relowner::regrole)
+    FROM pg_constraint c
+    JOIN pg_class other ON other.oid = CASE WHEN c.conrelid = tbl THEN c.confrelid ELSE c.conrelid END
+    WHERE c.contype = 'f' AND (c.conrelid = tbl OR c.confrelid = tbl) AND other.oid <> tbl
+      AND NOT listguard._is_trusted_owner(other.relowner)
+    UNION
+    -- Expressions attached to the table were written by whoever owned it,
+    -- and run in every reader's and writer's statement (and as the
+    -- administrator who protects it, when its rows are stamped): they may
+    -- call only functions without side effects. A default sees no row and
+    -- may also draw numbers (sequences, random values).
+    SELECT e.what,
+           format('it calls %s, which is volatile: code on a protected table may only call functions that cannot '
+                  'send anything anywhere (immutable or stable)', p.oid::regprocedure)
+    FROM (
+        SELECT pg_describe_object('pg_constraint'::regclass, c.oid, 0) AS what, c.conbin::text AS tree, false AS is_default
+        FROM pg_constraint c WHERE c.conrelid = tbl AND c.conbin IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_attrdef'::regclass, ad.oid, 0), ad.adbin::text, a.attgenerated = ''
+        FROM pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum WHERE ad.adrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_class'::regclass, i.indexrelid, 0),
+               coalesce(i.indexprs::text, '') || coalesce(i.indpred::text, ''), false
+        FROM pg_index i WHERE i.indrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_policy'::regclass, pol.oid, 0),
+               coalesce(pol.polqual::text, '') || coalesce(pol.polwithcheck::text, ''), false
+        FROM pg_policy pol WHERE pol.polrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_trigger'::regclass, t.oid, 0), t.tgqual::text, false
+        FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgqual IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_statistic_ext'::regclass, st.oid, 0), st.stxexprs::text, false
+        FROM pg_statistic_ext st WHERE st.stxrelid = tbl AND st.stxexprs IS NOT NULL
+    ) e
+    CROSS JOIN LATERAL (
+        SELECT m[1]::oid AS fn FROM regexp_matches(e.tree, ':(?:funcid|opfuncid|aggfnoid|winfnoid) ([0-9]+)', 'g') m
+        UNION
+        SELECT o.oprcode::oid FROM regexp_matches(e.tree, ':opno ([0-9]+)', 'g') m JOIN pg_operator o ON o.oid = m[1]::oid
+    ) called
+    JOIN pg_proc p ON p.oid = called.fn
+    WHERE p.provolatile = 'v' AND listguard._is_trusted_owner(p.proowner) -- the others are named above
+      AND NOT (e.is_default AND (p.oid IN ('pg_catalog.nextval(regclass)'::regprocedure, 'pg_catalog.random()'::regprocedure,
+                                           'pg_catalog.gen_random_uuid()'::regprocedure,
+                                           'pg_catalog.clock_timestamp()'::regprocedure)
+                                 OR (p.pronamespace <> 'pg_catalog'::regnamespace
+                                     AND listguard._is_trusted_owner(p.proowner))))
+    UNION
+    -- A trigger runs its function with the row in hand: only functions an
+    -- administrator wrote. Built-in trigger functions other than
+    -- suppress_redundant_updates_trigger copy values elsewhere, and an
+    -- extension's are vetted by whoever installed the extension.
+    SELECT pg_describe_object('pg_trigger'::regclass, t.oid, 0),
+           CASE WHEN x.oid IS NOT NULL
+                THEN format('its function %s belongs to extension %I, installed by %s, who is not a superuser or '
+                            'listguard administrator', t.tgfoid::regprocedure, x.extname, x.extowner::regrole)
+                ELSE format('its function %s is built in and copies or sends row values', t.tgfoid::regprocedure)
+           END
+    FROM pg_trigger t
+    LEFT JOIN pg_depend xd ON xd.classid = 'pg_proc'::regclass AND xd.objid = t.tgfoid AND xd.deptype = 'e'
+    LEFT JOIN pg_extension x ON x.oid = xd.refobjid AND xd.refclassid = 'pg_extension'::regclass
+    WHERE t.tgrelid = tbl AND NOT t.tgisinternal
+      AND ((x.oid IS NOT NULL AND x.extname <> 'listguard' AND NOT listguard._is_trusted_owner(x.extowner))
+           OR (t.tgfoid < 16384 AND t.tgfoid <> 'pg_catalog.suppress_redundant_updates_trigger()'::regprocedure))
+    UNION
+    SELECT format('rule %I on %s', r.rulename, tbl),
+           'rules run with the table owner''s rights in the statements of the reading and writing roles'
+    FROM pg_rewrite r WHERE r.ev_class = tbl
+    UNION
+    SELECT format('generated column %I of %s', a.attname, tbl),
+           'it is computed from an email column: it would store what the writing role sees of the address'
+    FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attgenerated <> '' AND NOT a.attisdropped
+      AND EXISTS (SELECT 1 FROM pg_attrdef ad
+                  JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                  JOIN pg_attribute e ON e.attrelid = tbl AND e.attnum = d.refobjsubid
+                  JOIN pg_type et ON et.oid = e.atttypid
+                  WHERE ad.adrelid = tbl AND ad.adnum = a.attnum
+                    AND d.refclassid = 'pg_class'::regclass AND d.refobjid = tbl
+                    AND (e.atttypid = 'listguard.email'::regtype OR et.typbasetype = 'listguard.email'::regtype))
+$$;
+
+-- Refuses a table that runs or could run code of a non-admin, or whose
+-- account and list columns are not what protect() was given.
+CREATE FUNCTION _check_protected(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    scope name;
+    column_type regtype;
+BEGIN
+    PERFORM listguard._refuse_untrusted(tbl);
+    FOR scope IN SELECT unnest(ARRAY[p.account_column, p.list_column]) FROM listguard.protected_tables p
+                 WHERE p.relid = tbl LOOP
+        CONTINUE WHEN scope IS NULL;
+        SELECT a.atttypid::regtype INTO column_type FROM pg_attribute a
+        WHERE a.attrelid = tbl AND a.attname = scope AND a.attnum > 0 AND NOT a.attisdropped;
+        IF column_type IS NULL OR column_type NOT IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+            RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                MESSAGE = format('protected table %s needs integer column %I', tbl, scope),
+                DETAIL = 'Account and list columns must be smallint, integer or bigint.';
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- The tables below tbl (partitions and inheritance children, at any depth).
+CREATE FUNCTION _descendants(tbl regclass) RETURNS SETOF regclass
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE below(relid) AS (
+        SELECT i.inhrelid FROM pg_inherits i WHERE i.inhparent = tbl
+        UNION
+        SELECT i.inhrelid FROM pg_inherits i JOIN below b ON i.inhparent = b.relid
+    )
+    SELECT relid::regclass FROM below
+$$;
+
+-- Protects one table (root: the table whose protect() covers it): row
+-- security with listguard's policies and ownership by listguard_owner (the
+-- triggers come from _protect_triggers()). Its former owner keeps reading
+-- and writing (as its grants allow) but may no longer change the table.
+CREATE FUNCTION _protect_one(tbl regclass, root regclass, account_column name, list_column name, audit text)
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    was_enabled boolean;
+    was_forced boolean;
+    owner_was regrole;
+    scope text;
+    privilege record;
+    seq regclass;
+BEGIN
+    -- Protecting again keeps what the table was like before it was first
+    -- protected.
+    SELECT c.relrowsecurity, c.relforcerowsecurity, c.relowner::regrole INTO was_enabled, was_forced, owner_was
+    FROM pg_class c WHERE c.oid = tbl;
+    SELECT p.rls_was_enabled, p.rls_was_forced, p.owner_was INTO was_enabled, was_forced, owner_was
+    FROM listguard.protected_tables p WHERE p.relid = tbl
+    UNION ALL SELECT was_enabled, was_forced, owner_was LIMIT 1;
+    PERFORM listguard._drop_protection(tbl);
+
+    scope := format('%I, %s', account_column, coalesce(quote_ident(list_column), '0'));
+    EXECUTE format('ALTER TABLE ONLY %s ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', tbl);
+    -- One permissive policy lets rows through; the restrictive ones decide.
+    -- Other permissive policies cannot widen access; restrictive ones can
+    -- narrow it further.
+    EXECUTE format('CREATE POLICY listguard_base ON %s AS PERMISSIVE FOR ALL USING (true) WITH CHECK (true)', tbl);
+    EXECUTE format('CREATE POLICY listguard_read ON %s AS RESTRICTIVE FOR SELECT USING (listguard.can_read(%s))',
+                   tbl, scope);
+    EXECUTE format('CREATE POLICY listguard_insert ON %s AS RESTRICTIVE FOR INSERT WITH CHECK (listguard.can_write(%s))',
+                   tbl, scope);
+    EXECUTE format('CREATE POLICY listguard_update ON %s AS RESTRICTIVE FOR UPDATE USING (listguard.can_write(%s)) '
+                   'WITH CHECK (listguard.can_write(%s))', tbl, scope, scope);
+    EXECUTE format('CREATE POLICY listguard_delete ON %s AS RESTRICTIVE FOR DELETE USING (listguard.can_write(%s))',
+                   tbl, scope);
+    -- listguard_owner owns the table (and its indexes and owned sequences).
+    EXECUTE format('ALTER TABLE %s OWNER TO listguard_owner', tbl);
+    -- Nobody but the owner may add triggers (TRIGGER), check rows through a
+    -- foreign key, which ignores row security (REFERENCES), or empty every
+    -- account at once (TRUNCATE).
+    FOR privilege IN
+        SELECT DISTINCT a.grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = tbl AND a.privilege_type IN ('TRIGGER', 'REFERENCES', 'TRUNCATE')
+          AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
+                       CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
+    END LOOP;
+    -- The former owner keeps using the table as its grants allow.
+    IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
+       AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %I', tbl, owner_was::text);
+        FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+                   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                     AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
+            EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', seq, owner_was::text);
+        END LOOP;
+    END IF;
+
+    INSERT INTO listguard.protected_tables (relid, account_column, list_column, audit, rls_was_enabled,
+                                            rls_was_forced, protected_by, owner_was, root)
+    VALUES (tbl, account_column, list_column, audit, was_enabled, was_forced, listguard.calling_role(),
+            owner_was, root);
+END
+$$;
+
+CREATE FUNCTION _unstamped(email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_unstamped' LANGUAGE C STABLE STRICT;
+
+CREATE FUNCTION _stamped(email, bigint, bigint) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_stamped' LANGUAGE C STABLE STRICT;
+
+CREATE FUNCTION _stamp_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_stamp_batch' LANGUAGE C VOLATILE STRICT;
+
+-- The tables below tbl's protection root that hold rows, and their size in
+-- blocks.
+CREATE FUNCTION _stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT p.relid, pg_relation_size(p.relid) / current_setting('block_size')::bigint
+    FROM listguard.protected_tables p JOIN pg_class c ON c.oid = p.relid
+    WHERE p.root = (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl) AND c.relkind = 'r'
+    ORDER BY p.relid::text
+$$;
+
+-- The stamping and audit triggers of one protected table. protect() adds
+-- them after it has stamped the rows already there: a BEFORE ROW trigger,
+-- even one that does not fire, makes every updated row be locked first.
+CREATE FUNCTION _protect_triggers(tbl regclass, audit text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- A partition has the stamping trigger already if its parent is
+    -- partitioned: row triggers of a partitioned table are cloned.
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'listguard_stamp') THEN
+        EXECUTE format('CREATE TRIGGER listguard_stamp BEFORE INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+                       'EXECUTE FUNCTION listguard.stamp_trigger()', tbl);
+    END IF;
+    IF audit = 'statement' THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
+    END IF;
+    -- Row triggers of a partitioned table are cloned to its partitions.
+    IF audit = 'row' AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'listguard_audit_row') THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit_row AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+                       'EXECUTE FUNCTION listguard.audit_row_trigger()', tbl);
+    END IF;
+    IF audit <> 'off' THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
+    END IF;
+END
+$$;
+
+CREATE FUNCTION _protect(tbl regclass, account_column name, list_column name, audit text, stamp text)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    kind "char";
+    persistence "char";
+    parent regclass;
+    t regclass;
+    column_type regtype;
+    scope name;
+BEGIN
+    IF tbl IS NULL OR account_column IS NULL THEN
+        PERFORM listguard._invalid('table and account column must not be null', 'protect() needs both.');
+    END IF;
+    IF audit IS NULL OR audit NOT IN ('statement', 'row', 'off') THEN
+        PERFORM listguard._invalid(format('invalid audit level %L', audit),
+            'The audit level must be statement, row or off.');
+    END IF;
+    IF stamp IS NULL OR stamp NOT IN ('now', 'later') THEN
+        PERFORM listguard._invalid(format('invalid stamp %L', stamp),
+            'now stamps the rows the table already holds before protect() returns; later leaves that to '
+            'CALL listguard.stamp_existing(), in committed batches.');
+    END IF;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence FROM pg_class c WHERE c.oid = tbl;
+    IF kind NOT IN ('r', 'p') OR persistence = 't'
+       OR (SELECT c.relnamespace FROM pg_class c WHERE c.oid = tbl) IN ('pg_catalog'::regnamespace,
+                                                                       'listguard'::regnamespace) THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type', MESSAGE = format('%s is not a table that can be protected', tbl),
+            DETAIL = 'Only ordinary and partitioned tables outside pg_catalog and listguard, and not temporary, can be protected.';
+    END IF;
+    -- Rows of a table are read through its parents under the parents'
+    -- policies only: protection starts at the top.
+    SELECT i.inhparent::regclass INTO parent FROM pg_inherits i WHERE i.inhrelid = tbl LIMIT 1;
+    IF parent IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('%s is a partition or child of %s', tbl, parent),
+            DETAIL = 'Its rows can be read through its parent, which protecting this table alone would leave open.',
+            HINT = format('Protect %s instead: protecting a table protects every table below it.', parent);
+    END IF;
+    -- Nobody changes the tables while they are checked and protected.
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        FOREACH scope IN ARRAY ARRAY[account_column, list_column] LOOP
+            CONTINUE WHEN scope IS NULL;
+            SELECT a.atttypid::regtype INTO column_type FROM pg_attribute a
+            WHERE a.attrelid = t AND a.attname = scope AND a.attnum > 0 AND NOT a.attisdropped;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+                    MESSAGE = format('column %I of table %s does not exist', scope, t);
+            END IF;
+            IF column_type NOT IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+                RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                    MESSAGE = format('column %I of table %s is of type %s', scope, t, column_type),
+                    DETAIL = 'Account and list columns must be smallint, integer or bigint.';
+            END IF;
+        END LOOP;
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+                   WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+                     AND (a.atttypid = 'listguard.email'::regtype OR
+                          (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype))) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_table_definition',
+            MESSAGE = format('table %s has no listguard.email column', tbl),
+            DETAIL = 'protect() stamps and polices listguard.email values; this table has none.';
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._refuse_untrusted(t);
+    END LOOP;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_one(t, tbl, account_column, list_column, audit);
+    END LOOP;
+    -- The rows already there take their stamps, so that grants scoped to an
+    -- account or list read them as they read new ones. Nothing else sees the
+    -- tables until this transaction ends: they are locked.
+    IF stamp = 'now' THEN
+        PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_triggers(t, audit);
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION _refuse_untrusted(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    found text;
+    how_many bigint;
+BEGIN
+    SELECT string_agg(format('%s: %s', u.object, u.problem), E'\n' ORDER BY u.object), count(*)
+    INTO found, how_many FROM listguard._untrusted_code(tbl) u;
+    IF how_many > 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('table %s runs code that a non-administrator could change', tbl),
+            DETAIL = found,
+            HINT = 'Drop these objects, or have a superuser or listguard administrator own what they use (functions, '
+                   'types, collations, their schemas, the tables at the other end of foreign keys), pin the search_path '
+                   'of SQL and PL/pgSQL functions, then try again.';
+    END IF;
+END
+$$;
+
+-- A table that became a partition or child of a protected table (by an
+-- admin: nobody else may) is protected like its parent.
+CREATE FUNCTION _protect_child(child regclass, parent regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+    t regclass;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = parent;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._refuse_untrusted(t);
+        PERFORM listguard._protect_one(t, p.root, p.account_column, p.list_column, p.audit);
+    END LOOP;
+    FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._protect_triggers(t, p.audit);
+    END LOOP;
+END
+$$;
+
+-- A protected table that left its parent stays protected, on its own: it
+-- becomes the root of what is below it, and gets back the stamping trigger
+-- that a partition loses when it is detached.
+CREATE FUNCTION _protect_detached(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+    t regclass;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = tbl;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_one(t, tbl, p.account_column, p.list_column, p.audit);
+    END LOOP;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_triggers(t, p.audit);
+    END LOOP;
+END
+$$;
+
+-- Removes listguard's policies and triggers from a table (not the triggers a
+-- partition has cloned from its parent: they go with the parent's).
+CREATE OR REPLACE FUNCTION _drop_protection(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
+DECLARE
+    policy text;
+    trigger_name name;
+BEGIN
+    FOREACH policy IN ARRAY ARRAY['listguard_base', 'listguard_read', 'listguard_insert', 'listguard_update',
+                                  'listguard_delete'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %s', policy, tbl);
+    END LOOP;
+    FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
+                        WHERE t.tgrelid = tbl AND t.tgparentid = 0
+                          AND t.tgname IN ('listguard_stamp', 'listguard_audit', 'listguard_audit_row',
+                                           'listguard_audit_truncate') LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, tbl);
+    END LOOP;
+    DELETE FROM listguard.protected_tables WHERE relid = tbl;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION _unprotect(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = tbl;
+    IF NOT FOUND THEN
+        RETURN; -- not protected: nothing to do
+    END IF;
+    IF p.root <> tbl THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('%s is protected as part of %s', tbl, p.root),
+            HINT = format('Unprotect %s: it covers every table below it.', p.root);
+    END IF;
+    -- Children first: their cloned triggers go with the root's.
+    FOR p IN SELECT * FROM listguard.protected_tables WHERE root = tbl ORDER BY relid = tbl LOOP
+        PERFORM listguard._drop_protection(p.relid);
+        EXECUTE format('ALTER TABLE ONLY %s %s ROW LEVEL SECURITY, %s ROW LEVEL SECURITY', p.relid,
+                       CASE WHEN p.rls_was_enabled THEN 'ENABLE' ELSE 'DISABLE' END,
+                       CASE WHEN p.rls_was_forced THEN 'FORCE' ELSE 'NO FORCE' END);
+        IF p.owner_was IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = p.owner_was) THEN
+            EXECUTE format('ALTER TABLE %s OWNER TO %I', p.relid, p.owner_was::text);
+        END IF;
+    END LOOP;
+END
+$$;
+
+REVOKE ALL ON FUNCTION _invalid(text, text, text), _grant_access(regrole, bigint, bigint, text, boolean, text,
+    timestamptz, cidr[], text, text), _revoke_access(bigint), _explain_access(regrole),
+    _protect(regclass, name, name, text, text), _drop_protection(regclass), _unprotect(regclass),
+    _unstamped(email), _stamped(email, bigint, bigint), _stamp_batch(regclass, bigint, bigint), _stamp_plan(regclass),
+    _mark_grantee(regrole), _untrusted_members(regrole), _is_trusted_owner(oid), _untrusted_code(regclass), _check_protected(regclass),
+    _refuse_untrusted(regclass), _descendants(regclass), _protect_one(regclass, regclass, name, name, text), _protect_triggers(regclass, text),
+    _protect_child(regclass, regclass), _protect_detached(regclass) FROM PUBLIC;
+
+-- Stamps the rows a protected table held before protect(..., stamp =>
+-- 'later'), in committed batches of `batch_blocks` blocks: each batch locks
+-- only the rows it stamps, and a NOTICE tells the progress. Interrupted, it
+-- can simply be called again (stamped rows are skipped). Until a value is
+-- stamped it belongs to no account: only roles with every account see it.
+-- A procedure, to commit between batches; so no SET search_path either:
+-- every name is qualified.
+CREATE PROCEDURE stamp_existing(tbl regclass, batch_blocks integer DEFAULT 1024)
+LANGUAGE plpgsql AS $$
+DECLARE
+    target record;
+    stamped bigint;
+    total bigint := 0;
+BEGIN
+    IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'batch_blocks must be at least 1',
+            DETAIL = 'It is the number of table blocks stamped per committed batch.';
+    END IF;
+    FOR target IN SELECT p.relid, p.blocks FROM listguard.stamp_plan(tbl) p LOOP
+        FOR from_block IN 0..(target.blocks OPERATOR(pg_catalog.-) 1) BY batch_blocks LOOP
+            stamped := listguard.stamp_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
+            total := total OPERATOR(pg_catalog.+) stamped;
+            COMMIT;
+            RAISE NOTICE 'listguard: %: % of % blocks, % rows stamped so far', target.relid,
+                LEAST((from_block OPERATOR(pg_catalog.+) batch_blocks)::bigint, target.blocks), target.blocks, total;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+-- Every drop, cascades included: what belongs to a protected table is
+-- dropped by admins only, and a dropped protected table is forgotten.
+DROP EVENT TRIGGER listguard_forget_dropped_tables;
+DROP FUNCTION _forget_dropped_tables();
+CREATE FUNCTION _on_sql_drop() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'lg_on_sql_drop' LANGUAGE C;
+
+REVOKE ALL ON FUNCTION _on_sql_drop() FROM PUBLIC;
+
+CREATE EVENT TRIGGER listguard_sql_drop ON sql_drop EXECUTE FUNCTION _on_sql_drop();
+
+GRANT SELECT ON quota_usage TO PUBLIC;
+
+
+REVOKE ALL ON audit_log FROM PUBLIC;
+
+GRANT SELECT ON audit_log TO listguard_admin;
+
+REVOKE ALL ON FUNCTION audit_log_modified() FROM PUBLIC;
+
+
+CREATE OR REPLACE FUNCTION _verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
+    AS 'MODULE_PATHNAME', 'lg_verify_audit' LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
+
+REVOKE ALL ON FUNCTION _verify_audit(), _email_digest(text), _audit_for(text) FROM PUBLIC;
+
+-- Keys: the keyring, rotation of seal keys, re-sealing stored values and
+-- retiring old keys. The index key (digests, pseudonyms, audit chain)
+-- never changes; seal keys only encrypt.
+CREATE FUNCTION keys() RETURNS TABLE (key_id text, kind text, current boolean, retired_here boolean)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+
+CREATE FUNCTION add_key(make_current boolean DEFAULT true) RETURNS text
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION use_key(key_id text) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION reload_keyring() RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION reseal_plan() RETURNS TABLE (relid regclass, blocks bigint)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+
+CREATE FUNCTION reseal_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION key_usage() RETURNS TABLE (relation regclass, column_name name, key_id text, "values" bigint)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+
+CREATE FUNCTION retire_key(key_id text) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION _keys() RETURNS TABLE (key_id text, kind text, current boolean, retired_here boolean)
+    AS 'MODULE_PATHNAME', 'lg_keys' LANGUAGE C STABLE;
+
+CREATE FUNCTION _add_key(make_current boolean) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_add_key' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION _use_key(key_id text) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_use_key' LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION _reload_keyring() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_reload_keyring' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION _key_id(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_key_id' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- These two are public: re-sealing keeps a value's stamp, digest and
+-- address, so it gives nobody anything, and a table's owner runs them when
+-- its table is re-sealed.
+CREATE FUNCTION _under_current_key(email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_under_current_key' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION _resealed(email) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_resealed' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION _reseal_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_reseal_batch' LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION _wait_for_older_transactions() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_wait_for_older_transactions' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION _retire_key_material(key_id text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'lg_retire_key_material' LANGUAGE C VOLATILE STRICT;
+
+-- Every column of a stored table (not temporary) that holds
+-- listguard.email values: plain (the type or a domain over it), in an
+-- array of those, or nested deeper (composites, ranges, arrays of those),
+-- where listguard cannot re-seal or check them.
+CREATE FUNCTION _email_columns() RETURNS TABLE (relid regclass, relkind "char", column_name name, shape text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE plain(oid) AS (
+        SELECT 'listguard.email'::regtype::oid
+        UNION
+        SELECT t.oid FROM pg_type t JOIN plain p ON t.typtype = 'd' AND t.typbasetype = p.oid
+    ), holding(oid) AS (
+        SELECT oid FROM plain
+        UNION
+        SELECT t.oid FROM pg_type t, holding h
+        WHERE (t.typelem = h.oid AND t.typcategory = 'A') OR (t.typtype = 'd' AND t.typbasetype = h.oid)
+           OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.typrelid
+                                           AND a.atttypid = h.oid AND a.attnum > 0 AND NOT a.attisdropped))
+           OR (t.typtype = 'r' AND EXISTS (SELECT 1 FROM pg_range r WHERE r.rngtypid = t.oid AND r.rngsubtype = h.oid))
+    )
+    SELECT c.oid::regclass, c.relkind, a.attname,
+           CASE WHEN a.atttypid IN (SELECT oid FROM plain) THEN 'plain'
+                WHEN EXISTS (SELECT 1 FROM pg_type t WHERE t.oid = a.atttypid AND t.typcategory = 'A'
+                             AND t.typelem IN (SELECT oid FROM plain)) THEN 'array'
+                ELSE 'nested' END
+    FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't'
+      AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace,
+                                 'listguard'::regnamespace)
+      AND a.atttypid IN (SELECT oid FROM holding)
+    ORDER BY c.oid::regclass::text, a.attnum
+$$;
+
+-- The tables reseal_existing() goes through, and their size in blocks.
+CREATE FUNCTION _reseal_plan() RETURNS TABLE (relid regclass, blocks bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT DISTINCT e.relid, pg_relation_size(e.relid) / current_setting('block_size')::bigint
+    FROM listguard._email_columns() e WHERE e.relkind = 'r' AND e.shape = 'plain'
+    ORDER BY 1
+$$;
+
+-- How many values each seal key seals, per column of this database; a
+-- column whose values listguard cannot reach (nested) shows a null key.
+CREATE FUNCTION _key_usage() RETURNS TABLE (relation regclass, column_name name, key_id text, "values" bigint)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    col record;
+BEGIN
+    FOR col IN SELECT * FROM listguard._email_columns() LOOP
+        IF col.shape = 'nested' THEN
+            RETURN QUERY SELECT col.relid, col.column_name, NULL::text, NULL::bigint;
+        ELSIF col.shape = 'plain' THEN
+            RETURN QUERY EXECUTE format('SELECT %L::regclass, %L::name, listguard._key_id(%I), count(*) FROM %s %s '
+                                        'WHERE %I IS NOT NULL GROUP BY 3 ORDER BY 3',
+                                        col.relid, col.column_name, col.column_name,
+                                        CASE WHEN col.relkind = 'r' THEN 'ONLY' ELSE '' END, col.relid, col.column_name);
+        ELSE
+            RETURN QUERY EXECUTE format('SELECT %L::regclass, %L::name, listguard._key_id(x), count(*) FROM %s %s t, '
+                                        'unnest(t.%I) x WHERE x IS NOT NULL GROUP BY 3 ORDER BY 3',
+                                        col.relid, col.column_name,
+                                        CASE WHEN col.relkind = 'r' THEN 'ONLY' ELSE '' END, col.relid, col.column_name);
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- Retires a seal key in this database: refused while it is the current key
+-- or any value here may still need it; then recorded, and the key leaves
+-- the key file once no database of the cluster needs it.
+CREATE FUNCTION _retire_key(key_id text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    k record;
+    still text;
+    pending text[];
+BEGIN
+    SELECT * INTO k FROM listguard._keys() x WHERE x.key_id = _retire_key.key_id AND x.kind = 'seal';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+            MESSAGE = format('seal key %s is not in the keyring', key_id), HINT = 'listguard.keys() lists the keyring.';
+    END IF;
+    IF k.current THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = format('seal key %s is the current key', key_id),
+            HINT = 'Make another key current first: listguard.add_key() or listguard.use_key().';
+    END IF;
+    -- Values written by transactions that began before the key stopped being
+    -- current are seen by the check below.
+    PERFORM listguard._wait_for_older_transactions();
+    SELECT string_agg(CASE WHEN u.key_id IS NULL
+                           THEN format('%s.%I: values inside composite or range values, which listguard cannot check',
+                                       u.relation, u.column_name)
+                           ELSE format('%s.%I: %s values', u.relation, u.column_name, u."values") END, E'\n')
+    INTO still FROM listguard._key_usage() u WHERE u.key_id = _retire_key.key_id OR u.key_id IS NULL;
+    IF still IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_in_use',
+            MESSAGE = format('seal key %s still seals values in this database', key_id), DETAIL = still,
+            HINT = 'CALL listguard.reseal_existing() re-seals them under the current key; values in arrays need '
+                   'UPDATE ... SET col = ARRAY(SELECT listguard._resealed(x) FROM unnest(col) x).';
+    END IF;
+    pending := listguard._retire_key_material(key_id);
+    IF cardinality(pending) > 0 THEN
+        RAISE NOTICE USING MESSAGE = format('seal key %s is retired in this database', key_id),
+            DETAIL = format('It stays in the keyring until these databases retire it too: %s.',
+                            array_to_string(pending, ', '));
+    END IF;
+END
+$$;
+
+REVOKE ALL ON FUNCTION _keys(), _add_key(boolean), _use_key(text), _reload_keyring(), _key_id(email),
+    _reseal_batch(regclass, bigint, bigint), _wait_for_older_transactions(), _retire_key_material(text),
+    _email_columns(), _reseal_plan(), _key_usage(), _retire_key(text) FROM PUBLIC;
+
+-- Re-seals every stored value under the current seal key, table by table,
+-- in committed batches of `batch_blocks` blocks, with a NOTICE per batch.
+-- Interrupted, it can simply be called again: values already under the
+-- current key are skipped. A procedure, so no SET search_path: every name
+-- is qualified.
+CREATE PROCEDURE reseal_existing(batch_blocks integer DEFAULT 1024)
+LANGUAGE plpgsql AS $$
+DECLARE
+    target record;
+    done bigint;
+    total bigint := 0;
+BEGIN
+    IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'batch_blocks must be at least 1',
+            DETAIL = 'It is the number of table blocks re-sealed per committed batch.';
+    END IF;
+    FOR target IN SELECT p.relid, p.blocks FROM listguard.reseal_plan() p LOOP
+        FOR from_block IN 0..(target.blocks OPERATOR(pg_catalog.-) 1) BY batch_blocks LOOP
+            done := listguard.reseal_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
+            total := total OPERATOR(pg_catalog.+) done;
+            COMMIT;
+            RAISE NOTICE 'listguard: %: % of % blocks, % rows re-sealed so far', target.relid,
+                LEAST((from_block OPERATOR(pg_catalog.+) batch_blocks)::bigint, target.blocks), target.blocks, total;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+-- Roles that hold grants are marked, as grant_access() marks them now.
+SELECT _mark_grantee(g.grantee) FROM (SELECT DISTINCT grantee FROM grants) g;
+
+-- Every protected table is protected again the 0.2 way: owned by
+-- listguard_owner (its owner keeps its DML), the code around it vetted (the
+-- update fails, naming what to fix, if a table runs code a non-admin could
+-- change), stamping and audit triggers renewed. Rows stored before 0.1's
+-- protect() are still unstamped; a WARNING names the tables where
+-- CALL listguard.stamp_existing() will stamp them.
+DO $$
+DECLARE
+    tables listguard.protected_tables[];
+    p record;
+    col name;
+    waiting boolean;
+BEGIN
+    -- Taken first: dropping a table's old protection forgets its row.
+    tables := ARRAY(SELECT t FROM listguard.protected_tables t);
+    FOR p IN SELECT * FROM unnest(tables) LOOP
+        PERFORM listguard._drop_protection(p.relid);
+    END LOOP;
+    -- Parents first (their row triggers are cloned to their partitions);
+    -- each table's root is its topmost protected ancestor.
+    FOR p IN
+        WITH RECURSIVE t AS (SELECT * FROM unnest(tables)),
+        up(relid, ancestor, depth) AS (
+            SELECT t.relid, t.relid, 0 FROM t
+            UNION ALL
+            SELECT up.relid, i.inhparent::regclass, up.depth + 1 FROM up JOIN pg_inherits i ON i.inhrelid = up.ancestor
+        )
+        SELECT t.*, (SELECT u.ancestor FROM up u WHERE u.relid = t.relid AND u.ancestor IN (SELECT relid FROM t)
+                     ORDER BY u.depth DESC LIMIT 1) AS top,
+               (SELECT max(u.depth) FROM up u WHERE u.relid = t.relid) AS depth
+        FROM t ORDER BY depth, t.relid::text
+    LOOP
+        PERFORM listguard._refuse_untrusted(p.relid);
+        PERFORM listguard._protect_one(p.relid, p.top, p.account_column, p.list_column, p.audit);
+        -- What 0.1 recorded about the table before its protection.
+        UPDATE listguard.protected_tables
+        SET rls_was_enabled = p.rls_was_enabled, rls_was_forced = p.rls_was_forced,
+            protected_by = p.protected_by, protected_at = p.protected_at
+        WHERE relid = p.relid;
+        PERFORM listguard._protect_triggers(p.relid, p.audit);
+        FOR col IN SELECT a.attname FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+                   WHERE a.attrelid = p.relid AND a.attnum > 0 AND NOT a.attisdropped
+                     AND (a.atttypid = 'listguard.email'::regtype OR ty.typbasetype = 'listguard.email'::regtype) LOOP
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %s WHERE listguard._unstamped(%I))', p.relid, col)
+            INTO waiting;
+            IF waiting THEN
+                RAISE WARNING 'listguard: % holds rows stored before it was protected; CALL listguard.stamp_existing(%L) stamps them',
+                    p.relid, p.relid::text;
+                EXIT;
+            END IF;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+CREATE TRIGGER grants_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER protected_tables_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER audit_log_inserted AFTER INSERT ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
