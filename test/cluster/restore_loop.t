@@ -20,7 +20,7 @@ settle() {
     return 1
 }
 createdb src
-psql -X -q -v ON_ERROR_STOP=1 -d src >/dev/null <<SQL
+psql -X -q -v ON_ERROR_STOP=1 -d src >/dev/null <<"SQL"
 CREATE EXTENSION listguard;
 CREATE ROLE rl_reader;
 CREATE TABLE subs (id int PRIMARY KEY, account_id bigint NOT NULL, list_id bigint NOT NULL, email listguard.email NOT NULL);
