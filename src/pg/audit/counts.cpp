@@ -70,6 +70,7 @@ RowCount* rows = nullptr;
 int row_count = 0;
 int row_capacity = 0;
 HTAB* row_index = nullptr;
+int last_row = -1; // the count the previous row went to: consecutive rows mostly share it
 
 RowKey row_key(Oid relid, char op, int nest_level, Stamp scope)
 {
@@ -114,6 +115,7 @@ void add_row_count(const RowCount& r)
 // keys became equal (a committed subtransaction's into its parent's).
 void reindex_rows()
 {
+    last_row = -1;
     if (row_index != nullptr) {
         hash_destroy(row_index);
         row_index = nullptr;
@@ -232,11 +234,20 @@ void count_clear_reveal(const Grant& grant, Stamp scope)
 
 void count_row_change(Oid relid, char op, Stamp scope)
 {
-    RowKey key = row_key(relid, op, GetCurrentTransactionNestLevel(), scope);
+    int level = GetCurrentTransactionNestLevel();
+    if (last_row >= 0 && last_row < row_count) {
+        RowKey& last = rows[last_row].key;
+        if (last.relid == relid && last.op == op && last.nest_level == level && last.scope == scope) {
+            rows[last_row].count++;
+            return;
+        }
+    }
+    RowKey key = row_key(relid, op, level, scope);
     bool found;
     RowSlot* slot = find_row(key, &found);
     if (found) {
         rows[slot->index].count++;
+        last_row = slot->index;
         return;
     }
     // The slot is new: it is filled before anything can fail, or removed.
@@ -251,6 +262,7 @@ void count_row_change(Oid relid, char op, Stamp scope)
     }
     PG_END_TRY();
     slot->index = row_count - 1;
+    last_row = slot->index;
 }
 
 void report_row_changes(Oid relid, char op)
