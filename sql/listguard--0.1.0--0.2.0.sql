@@ -113,9 +113,12 @@ CREATE FUNCTION stamp_batch(tbl regclass, from_block bigint, to_block bigint) RE
 CREATE FUNCTION stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
 
-CREATE OR REPLACE FUNCTION _grant_access(
+-- Checks a grant and, unless check_only, makes it (granted_by: who made it;
+-- request_id: the access request whose approval made it).
+CREATE FUNCTION _make_grant(
     grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
-    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text) RETURNS bigint
+    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text,
+    granted_by regrole, request_id bigint, check_only boolean) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     q_limit bigint;
@@ -174,14 +177,47 @@ BEGIN
             HINT = 'An administrator can revoke and grant these memberships again (they would receive the grant), '
                    'or grant to another role.';
     END IF;
+    IF check_only THEN
+        RETURN NULL;
+    END IF;
     -- Every database must know that this role now carries listguard power.
     PERFORM listguard._mark_grantee(grantee);
     INSERT INTO listguard.grants (grantee, account, list, reveal, can_write, quota, quota_limit, quota_window,
-                                  on_exceed, valid_until, from_networks, reason, granted_by)
+                                  on_exceed, valid_until, from_networks, reason, granted_by, request_id)
     VALUES (grantee, account, list, reveal, can_write, quota, q_limit, q_window,
-            on_exceed, valid_until, from_networks, reason, listguard.calling_role())
+            on_exceed, valid_until, from_networks, reason, granted_by, request_id)
     RETURNING id INTO new_id;
     RETURN new_id;
+END
+$$;
+
+-- grant_access(): under listguard.two_person_rule, a grant of clear or
+-- sealed access or of writing waits, as a request, for a second person.
+CREATE OR REPLACE FUNCTION _grant_access(
+    grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
+    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    request bigint;
+BEGIN
+    IF NOT current_setting('listguard.two_person_rule')::boolean
+       OR (reveal NOT IN ('clear', 'sealed') AND can_write IS NOT TRUE) THEN
+        RETURN listguard._make_grant(grantee, account, list, reveal, can_write, quota, valid_until, from_networks,
+                                     reason, on_exceed, listguard.calling_role(), NULL, false);
+    END IF;
+    PERFORM listguard._make_grant(grantee, account, list, reveal, can_write, quota, valid_until, from_networks,
+                                  reason, on_exceed, listguard.calling_role(), NULL, true);
+    INSERT INTO listguard.requests (requester, grantee, kind, account, list, reveal, can_write, quota, on_exceed,
+                                    valid_until, from_networks, reason, expires_at)
+    VALUES (listguard.calling_role(), grantee, 'grant', account, list, reveal, can_write, quota, on_exceed,
+            valid_until, from_networks, coalesce(reason, ''),
+            now() + current_setting('listguard.request_ttl')::interval)
+    RETURNING id INTO request;
+    PERFORM listguard._request_opened(request);
+    PERFORM listguard._mark_pending_grant();
+    RAISE NOTICE 'listguard: under the two-person rule this grant waits for approval as request %', request
+        USING HINT = format('Another administrator or an approver runs: SELECT listguard.approve(%s);', request);
+    RETURN request;
 END
 $$;
 
@@ -996,6 +1032,332 @@ BEGIN
     END LOOP;
 END
 $$;
+
+
+-- 0.2: break-glass access. Grants made by an approval name their request.
+ALTER TABLE grants ADD COLUMN request_id bigint;
+DROP FUNCTION explain_access(regrole);
+DROP FUNCTION _explain_access(regrole);
+CREATE FUNCTION explain_access(role regrole)
+    RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
+                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION _explain_access(role regrole)
+    RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
+                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT g.account, g.list, g.reveal, g.can_write, g.quota, g.valid_until, g.from_networks, g.id, g.grantee, g.request_id
+    FROM listguard.grants g
+    WHERE listguard.role_receives_grants_of(role, g.grantee)
+    ORDER BY g.account NULLS FIRST, g.list NULLS FIRST, g.id
+$$;
+REVOKE ALL ON FUNCTION _explain_access(regrole) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Break-glass access: a role asks for temporary access, a second person
+-- approves; under the two-person rule an admin's grant of clear or sealed
+-- access or of writing waits for a second person too.
+-- ---------------------------------------------------------------------------
+CREATE TABLE requests (
+    id            bigserial PRIMARY KEY,
+    requester     regrole NOT NULL,     -- who asked (for a pending grant: the admin who called grant_access)
+    grantee       regrole NOT NULL,     -- who receives the grant
+    kind          text NOT NULL CHECK (kind IN ('access', 'grant')),
+    account       bigint,
+    list          bigint,
+    reveal        text NOT NULL,
+    can_write     boolean NOT NULL DEFAULT false,
+    quota         text,
+    on_exceed     text NOT NULL DEFAULT 'error',
+    duration      interval,             -- an access request's
+    valid_until   timestamptz,          -- a pending grant's
+    from_networks cidr[],
+    reason        text NOT NULL,
+    state         text NOT NULL DEFAULT 'pending'
+                  CHECK (state IN ('pending', 'approved', 'denied', 'cancelled', 'expired')),
+    requested_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at    timestamptz NOT NULL,
+    decided_by    regrole,
+    decided_at    timestamptz,
+    comment       text,
+    grant_id      bigint
+);
+CREATE TABLE request_approvals (
+    request_id       bigint NOT NULL REFERENCES requests ON DELETE CASCADE,
+    approver         regrole NOT NULL,  -- the approving role (current_user)
+    approver_session regrole NOT NULL,  -- its session user
+    approved_at      timestamptz NOT NULL DEFAULT now(),
+    comment          text,
+    PRIMARY KEY (request_id, approver)
+);
+REVOKE ALL ON requests, request_approvals FROM PUBLIC;
+GRANT SELECT ON requests, request_approvals TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.requests', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.requests_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.request_approvals', '');
+CREATE TRIGGER requests_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON requests
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER request_approvals_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON request_approvals
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+
+CREATE FUNCTION request_access(account bigint, list bigint DEFAULT NULL, reveal text DEFAULT 'clear',
+                               duration interval DEFAULT '1 hour', reason text DEFAULT NULL) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'request_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION approve(request_id bigint, comment text DEFAULT NULL) RETURNS void
+    AS 'MODULE_PATHNAME', 'request_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION deny(request_id bigint, comment text DEFAULT NULL) RETURNS void
+    AS 'MODULE_PATHNAME', 'request_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION cancel(request_id bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'request_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION _calling_session_role() RETURNS regrole
+    AS 'MODULE_PATHNAME', 'lg_calling_session_role' LANGUAGE C STABLE;
+CREATE FUNCTION _calling_outer_role() RETURNS regrole
+    AS 'MODULE_PATHNAME', 'lg_calling_outer_role' LANGUAGE C STABLE;
+CREATE FUNCTION _is_member_of(member regrole, role regrole) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_is_member_of' LANGUAGE C STABLE STRICT;
+CREATE FUNCTION _is_admin(role regrole) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_is_admin' LANGUAGE C STABLE STRICT;
+CREATE FUNCTION _mark_pending_grant() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_mark_pending_grant' LANGUAGE C VOLATILE;
+CREATE FUNCTION _record_request_event(action text, request_id bigint, account bigint, list bigint, detail jsonb)
+    RETURNS void AS 'MODULE_PATHNAME', 'lg_record_request_event' LANGUAGE C VOLATILE;
+
+-- Tells listeners (a chat bot, a pager) that a request changed: ids only.
+CREATE FUNCTION _notify_request(request_id bigint, event text) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_notify('listguard_requests', json_build_object('request', request_id, 'event', event)::text)
+$$;
+
+-- A new request (of either kind): recorded and announced.
+CREATE FUNCTION _request_opened(request_id bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r listguard.requests;
+BEGIN
+    SELECT * INTO r FROM listguard.requests WHERE id = request_id;
+    PERFORM listguard._record_request_event('request', r.id, r.account, r.list,
+        jsonb_build_object('kind', r.kind, 'requester', r.requester::text, 'grantee', r.grantee::text,
+                           'reveal', r.reveal, 'can_write', r.can_write, 'duration', r.duration::text,
+                           'expires_at', r.expires_at));
+    PERFORM listguard._notify_request(r.id, 'new');
+END
+$$;
+
+-- Pending requests past their time to live become expired (recorded and
+-- announced) whenever requests are used.
+CREATE FUNCTION _expire_requests() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN UPDATE listguard.requests SET state = 'expired', decided_at = now()
+             WHERE state = 'pending' AND expires_at <= now() RETURNING id, account, list LOOP
+        PERFORM listguard._record_request_event('expire', r.id, r.account, r.list, NULL);
+        PERFORM listguard._notify_request(r.id, 'expired');
+    END LOOP;
+END
+$$;
+
+-- A refusal: recorded, then raised.
+CREATE FUNCTION _refuse_request(request_id bigint, action text, sqlstate text, message text, detail text,
+                                hint text DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM listguard._record_request_event(action || ' refused', request_id, NULL, NULL,
+        jsonb_build_object('role', listguard.calling_role()::text, 'session_user', listguard._calling_session_role()::text,
+                           'reason', message));
+    RAISE EXCEPTION USING ERRCODE = sqlstate, MESSAGE = message, DETAIL = coalesce(detail, ''), HINT = coalesce(hint, '');
+END
+$$;
+
+CREATE FUNCTION _request_access(account bigint, list bigint, reveal text, duration interval, reason text)
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    requester regrole := listguard.calling_role();
+    request bigint;
+BEGIN
+    PERFORM listguard._expire_requests();
+    IF reason IS NULL OR btrim(reason) = '' THEN
+        PERFORM listguard._invalid('an access request needs a reason',
+            'Approvers decide from it: say what the access is for (a ticket, an incident).');
+    END IF;
+    IF duration IS NULL OR duration <= interval '0' THEN
+        PERFORM listguard._invalid('the duration of an access request must be positive', 'It is how long the grant lasts.');
+    END IF;
+    IF duration > current_setting('listguard.max_request_duration')::interval THEN
+        PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
+            format('It asks for %s (listguard.max_request_duration).', duration));
+    END IF;
+    -- The same checks a grant gets, now rather than at approval.
+    PERFORM listguard._make_grant(requester, account, list, reveal, false, current_setting('listguard.request_quota'),
+                                  NULL, NULL, reason, 'error', requester, NULL, true);
+    INSERT INTO listguard.requests (requester, grantee, kind, account, list, reveal, quota, duration, reason, expires_at)
+    VALUES (requester, requester, 'access', account, list, reveal, current_setting('listguard.request_quota'),
+            duration, reason, now() + current_setting('listguard.request_ttl')::interval)
+    RETURNING id INTO request;
+    PERFORM listguard._request_opened(request);
+    RETURN request;
+END
+$$;
+
+-- May the calling roles decide request r? They must be an approver (a
+-- member of listguard_approver, or an admin), and none of them (the current
+-- user, the role SET ROLE chose, the session user) may be the requester or
+-- the grantee, or a member of either, or have either as a member: nobody
+-- decides their own request, in any disguise (SET ROLE, a shared group, a
+-- NOINHERIT membership, a SECURITY DEFINER function of the requester's).
+CREATE FUNCTION _check_decider(r listguard.requests, action text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    me regrole := listguard.calling_role();
+    who regrole;
+    whom regrole;
+BEGIN
+    IF r.state <> 'pending' THEN
+        PERFORM listguard._refuse_request(r.id, action, 'object_not_in_prerequisite_state',
+            format('access request %s is %s', r.id, r.state), 'Only a pending request can be decided.');
+    END IF;
+    IF NOT (listguard._is_member_of(me, 'listguard_approver') OR listguard._is_admin(me)) THEN
+        PERFORM listguard._refuse_request(r.id, action, 'insufficient_privilege',
+            format('role %s may not decide access requests', me),
+            'Approvers are members of listguard_approver, and listguard administrators.',
+            format('An administrator can run: GRANT listguard_approver TO %s;', me));
+    END IF;
+    FOREACH who IN ARRAY ARRAY[me, listguard._calling_outer_role(), listguard._calling_session_role()] LOOP
+        FOREACH whom IN ARRAY ARRAY[r.requester, r.grantee] LOOP
+            IF who = whom OR listguard._is_member_of(who, whom) OR listguard._is_member_of(whom, who) THEN
+                PERFORM listguard._refuse_request(r.id, action, 'insufficient_privilege',
+                    format('role %s may not decide access request %s', me, r.id),
+                    format('%s is %s, or a member of it, or has it as a member: nobody decides their own request.',
+                           who, whom));
+            END IF;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION _approve(request_id bigint, comment text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r listguard.requests;
+    me regrole := listguard.calling_role();
+    session regrole := listguard._calling_session_role();
+    approvals integer;
+    new_grant bigint;
+BEGIN
+    PERFORM listguard._expire_requests();
+    -- Locked: a concurrent approval or denial of the same request waits.
+    SELECT * INTO r FROM listguard.requests q WHERE q.id = _approve.request_id FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM listguard._refuse_request(request_id, 'approve', 'undefined_object',
+            format('access request %s does not exist', request_id), NULL);
+    END IF;
+    PERFORM listguard._check_decider(r, 'approve');
+    -- N distinct approvers: not the same role, session or group twice.
+    IF EXISTS (SELECT 1 FROM listguard.request_approvals a
+               WHERE a.request_id = r.id
+                 AND (a.approver IN (me, session) OR a.approver_session IN (me, session)
+                      OR listguard._is_member_of(a.approver, me) OR listguard._is_member_of(me, a.approver))) THEN
+        PERFORM listguard._refuse_request(r.id, 'approve', 'insufficient_privilege',
+            format('role %s has approved access request %s already', me, r.id),
+            format('It needs %s distinct approvers (listguard.required_approvals).',
+                   current_setting('listguard.required_approvals')));
+    END IF;
+    INSERT INTO listguard.request_approvals (request_id, approver, approver_session, comment)
+    VALUES (r.id, me, session, comment);
+    SELECT count(*) INTO approvals FROM listguard.request_approvals a WHERE a.request_id = r.id;
+    PERFORM listguard._record_request_event('approve', r.id, r.account, r.list,
+        jsonb_build_object('approver', me::text, 'session_user', session::text, 'approvals', approvals,
+                           'required', current_setting('listguard.required_approvals')::integer));
+    IF approvals < current_setting('listguard.required_approvals')::integer THEN
+        RETURN;
+    END IF;
+    IF r.kind = 'access' THEN
+        new_grant := listguard._make_grant(r.grantee, r.account, r.list, r.reveal, false, r.quota,
+                                           now() + r.duration, NULL, format('access request %s: %s', r.id, r.reason),
+                                           'error', me, r.id, false);
+    ELSE
+        new_grant := listguard._make_grant(r.grantee, r.account, r.list, r.reveal, r.can_write, r.quota,
+                                           r.valid_until, r.from_networks, nullif(r.reason, ''), r.on_exceed,
+                                           r.requester, r.id, false);
+    END IF;
+    UPDATE listguard.requests q SET state = 'approved', decided_by = me, decided_at = now(), grant_id = new_grant,
+                                    comment = coalesce(_approve.comment, q.comment)
+    WHERE q.id = r.id;
+    PERFORM listguard._record_request_event('approved', r.id, r.account, r.list,
+        jsonb_build_object('grant', new_grant, 'grantee', r.grantee::text));
+    PERFORM listguard._notify_request(r.id, 'approved');
+END
+$$;
+
+CREATE FUNCTION _deny(request_id bigint, comment text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r listguard.requests;
+BEGIN
+    PERFORM listguard._expire_requests();
+    SELECT * INTO r FROM listguard.requests q WHERE q.id = _deny.request_id FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM listguard._refuse_request(request_id, 'deny', 'undefined_object',
+            format('access request %s does not exist', request_id), NULL);
+    END IF;
+    PERFORM listguard._check_decider(r, 'deny');
+    UPDATE listguard.requests q SET state = 'denied', decided_by = listguard.calling_role(), decided_at = now(),
+                                    comment = _deny.comment
+    WHERE q.id = r.id;
+    PERFORM listguard._record_request_event('deny', r.id, r.account, r.list,
+        jsonb_build_object('approver', listguard.calling_role()::text));
+    PERFORM listguard._notify_request(r.id, 'denied');
+END
+$$;
+
+CREATE FUNCTION _cancel(request_id bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r listguard.requests;
+BEGIN
+    PERFORM listguard._expire_requests();
+    SELECT * INTO r FROM listguard.requests q WHERE q.id = _cancel.request_id FOR UPDATE;
+    IF NOT FOUND OR r.requester <> listguard.calling_role() THEN
+        PERFORM listguard._refuse_request(request_id, 'cancel', 'insufficient_privilege',
+            format('role %s may not cancel access request %s', listguard.calling_role(), request_id),
+            'Only the role that made a request may cancel it.');
+    END IF;
+    IF r.state <> 'pending' THEN
+        PERFORM listguard._refuse_request(r.id, 'cancel', 'object_not_in_prerequisite_state',
+            format('access request %s is %s', r.id, r.state), 'Only a pending request can be cancelled.');
+    END IF;
+    UPDATE listguard.requests q SET state = 'cancelled', decided_by = listguard.calling_role(), decided_at = now()
+    WHERE q.id = r.id;
+    PERFORM listguard._record_request_event('cancel', r.id, r.account, r.list, NULL);
+END
+$$;
+
+-- (_is_member_of stays public: the view below calls it as the reader, and
+-- memberships are public in pg_auth_members anyway.)
+REVOKE ALL ON FUNCTION _calling_session_role(), _calling_outer_role(), _is_admin(regrole),
+    _mark_pending_grant(), _record_request_event(text, bigint, bigint, bigint, jsonb), _notify_request(bigint, text),
+    _request_opened(bigint), _expire_requests(), _refuse_request(bigint, text, text, text, text, text),
+    _request_access(bigint, bigint, text, interval, text), _check_decider(listguard.requests, text),
+    _approve(bigint, text), _deny(bigint, text), _cancel(bigint),
+    _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean)
+    FROM PUBLIC;
+
+-- Requests as their requester (its own), approvers and admins (all) see
+-- them. A pending request past its time to live shows as expired.
+CREATE VIEW access_requests WITH (security_barrier) AS
+SELECT r.id AS request_id, r.requester, r.grantee, r.kind, r.account, r.list, r.reveal, r.can_write, r.duration,
+       r.valid_until, r.reason,
+       CASE WHEN r.state = 'pending' AND r.expires_at <= now() THEN 'expired' ELSE r.state END AS state,
+       r.requested_at, r.expires_at,
+       (SELECT count(*) FROM listguard.request_approvals a WHERE a.request_id = r.id) AS approvals,
+       r.decided_by, r.decided_at, r.comment, r.grant_id
+FROM listguard.requests r
+WHERE r.requester = current_user::regrole OR r.grantee = current_user::regrole
+   OR listguard._is_member_of(current_user::regrole, 'listguard_approver') OR listguard.current_role_is_admin();
+GRANT SELECT ON access_requests TO PUBLIC;
 
 -- Roles that hold grants are marked, as grant_access() marks them now.
 SELECT _mark_grantee(g.grantee) FROM (SELECT DISTINCT grantee FROM grants) g;

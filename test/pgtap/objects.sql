@@ -36,7 +36,11 @@ SELECT set_eq(
              ('listguard.reload_keyring()'), ('listguard.reseal_batch(regclass,bigint,bigint)'),
              ('listguard.reseal_existing(integer)'), ('listguard.reseal_plan()'), ('listguard.retire_key(text)'),
              ('listguard.use_key(text)'), ('listguard._resealed(listguard.email)'),
-             ('listguard._under_current_key(listguard.email)')$$,
+             ('listguard._under_current_key(listguard.email)'),
+             -- access requests: open to every role, each deciding who may do what
+             ('listguard.request_access(bigint,bigint,text,interval,text)'), ('listguard.approve(bigint,text)'),
+             ('listguard.deny(bigint,text)'), ('listguard.cancel(bigint)'),
+             ('listguard._is_member_of(regrole,regrole)')$$,
     'only the type, the policy functions, the admin gates and harmless helpers are open to PUBLIC');
 
 -- Nobody but the extension's owner owns anything of listguard.
@@ -49,15 +53,16 @@ SELECT is((SELECT count(*) FROM pg_class c JOIN pg_extension e ON e.extname = 'l
           'every table, view, index and sequence belongs to the extension owner');
 
 -- Tables, views and sequences: who may do what (the owner aside).
-SELECT results_eq(
+SELECT set_eq(
     $$SELECT format('%s: %s %s', c.relname, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
                     a.privilege_type) COLLATE "default"
       FROM pg_class c, aclexplode(c.relacl) a
-      WHERE c.relnamespace = 'listguard'::regnamespace AND a.grantee <> c.relowner
-      ORDER BY 1$$,
+      WHERE c.relnamespace = 'listguard'::regnamespace AND a.grantee <> c.relowner$$,
     $$VALUES ('audit_log: listguard_admin SELECT'), ('grants: listguard_admin SELECT'),
-             ('protected_tables: listguard_admin SELECT'), ('quota_usage: PUBLIC SELECT')$$,
-    'only admins read the grants, the protections and the audit log; everyone reads their quotas');
+             ('protected_tables: listguard_admin SELECT'), ('quota_usage: PUBLIC SELECT'),
+             ('requests: listguard_admin SELECT'), ('request_approvals: listguard_admin SELECT'),
+             ('access_requests: PUBLIC SELECT')$$,
+    'only admins read the grants, protections, requests and audit log; everyone reads their quotas and requests');
 -- The schema: everyone may use what is in it, nobody may create there.
 SELECT results_eq(
     $$SELECT format('%s %s', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,

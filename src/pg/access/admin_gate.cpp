@@ -1,5 +1,6 @@
 #include "pg/access/admin_gate.h"
 
+#include "pg/access/requests.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/elevated.h"
@@ -20,17 +21,26 @@ extern "C" {
 #include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(admin_gate);
+PG_FUNCTION_INFO_V1(request_gate);
+PG_FUNCTION_INFO_V1(lg_calling_session_role);
+PG_FUNCTION_INFO_V1(lg_calling_outer_role);
 }
 
 namespace listguard::pg {
 
 namespace {
 
+// Who called the gate: its current user (a SECURITY DEFINER function's
+// owner inside one), the role SET ROLE chose, and the session user.
 Oid current_caller = InvalidOid;
+Oid outer_caller = InvalidOid;
+Oid session_caller = InvalidOid;
 
 } // namespace
 
 Oid calling_role() { return OidIsValid(current_caller) ? current_caller : GetUserId(); }
+Oid calling_outer_role() { return OidIsValid(outer_caller) ? outer_caller : GetOuterUserId(); }
+Oid calling_session_role() { return OidIsValid(session_caller) ? session_caller : GetSessionUserId(); }
 
 namespace {
 
@@ -49,6 +59,8 @@ void record_admin_call(Oid fn, const char* name, int nargs, const Oid* argtypes,
                        const Datum* result, Oid rettype)
 {
     EventKind kind;
+    if (strcmp(name, "grant_access") == 0 && take_pending_grant())
+        return; // a pending request, recorded as one
     if (strcmp(name, "grant_access") == 0)
         kind = EventKind::Grant;
     else if (strcmp(name, "revoke_access") == 0)
@@ -99,15 +111,20 @@ void record_admin_call(Oid fn, const char* name, int nargs, const Oid* argtypes,
 
 using namespace listguard::pg;
 
-extern "C" Datum admin_gate(PG_FUNCTION_ARGS)
+namespace {
+
+// Runs listguard._<name>(args) elevated for the caller of listguard.<name>.
+Datum run_gate(FunctionCallInfo fcinfo, bool admins_only)
 {
     require_preload();
     Oid fn = fcinfo->flinfo->fn_oid;
     char* name = get_func_name(fn);
-    StringInfoData action;
-    initStringInfo(&action);
-    appendStringInfo(&action, "call listguard.%s", name);
-    require_admin(action.data);
+    if (admins_only) {
+        StringInfoData action;
+        initStringInfo(&action);
+        appendStringInfo(&action, "call listguard.%s", name);
+        require_admin(action.data);
+    }
 
     Oid* argtypes;
     int nargs;
@@ -131,12 +148,17 @@ extern "C" Datum admin_gate(PG_FUNCTION_ARGS)
     if (returns_set)
         InitMaterializedSRF(fcinfo, 0);
 
+    (void) take_pending_grant(); // only what this call marks counts
     Oid saved_caller = current_caller;
+    Oid saved_outer = outer_caller;
+    Oid saved_session = session_caller;
     MemoryContext caller_context = CurrentMemoryContext;
     Datum result = 0;
     bool result_null = true;
 
     current_caller = GetUserId();
+    outer_caller = GetOuterUserId();
+    session_caller = GetSessionUserId();
     PG_TRY();
     {
         elevated([&] {
@@ -164,6 +186,8 @@ extern "C" Datum admin_gate(PG_FUNCTION_ARGS)
     PG_FINALLY();
     {
         current_caller = saved_caller;
+        outer_caller = saved_outer;
+        session_caller = saved_session;
     }
     PG_END_TRY();
 
@@ -175,3 +199,17 @@ extern "C" Datum admin_gate(PG_FUNCTION_ARGS)
         PG_RETURN_NULL();
     return result;
 }
+
+} // namespace
+
+// Administration functions: for superusers and members of listguard_admin.
+extern "C" Datum admin_gate(PG_FUNCTION_ARGS) { return run_gate(fcinfo, true); }
+
+// Access requests: open to every role; listguard._<name> decides who may
+// do what from the calling roles (request_access for oneself, approve for
+// approvers who are not the requester, cancel for the requester).
+extern "C" Datum request_gate(PG_FUNCTION_ARGS) { return run_gate(fcinfo, false); }
+
+extern "C" Datum lg_calling_session_role(PG_FUNCTION_ARGS) { PG_RETURN_OID(calling_session_role()); }
+
+extern "C" Datum lg_calling_outer_role(PG_FUNCTION_ARGS) { PG_RETURN_OID(calling_outer_role()); }

@@ -9,8 +9,11 @@
 
 namespace listguard::pg {
 
-// The role that called the admin function being run (the current user
-// outside of one).
+// The role that called the admin or request function being run (the
+// current user outside of one); the role SET ROLE had chosen then (outer);
+// and the session user.
 Oid calling_role();
+Oid calling_outer_role();
+Oid calling_session_role();
 
 } // namespace listguard::pg

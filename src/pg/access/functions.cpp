@@ -63,7 +63,8 @@ extern "C" Datum lg_quota_parts(PG_FUNCTION_ARGS)
     PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 
-// Statement trigger on listguard.grants and listguard.protected_tables: a
+// Statement trigger on listguard's tables (grants, protected_tables, the
+// access requests; audit_log's writes are guarded by its own trigger): a
 // relcache invalidation reaches every backend at its next statement, and
 // their callbacks drop the cached decisions.
 //
@@ -77,7 +78,8 @@ extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
     TriggerData* data = trigger_call(fcinfo, "listguard.grants_changed()");
     Oid relid = RelationGetRelid(data->tg_relation);
     const ListguardObjects& objects = listguard_objects();
-    if (relid != objects.grants && relid != objects.protected_tables && relid != objects.audit_log)
+    const char* schema = get_namespace_name(get_rel_namespace(relid));
+    if (schema == nullptr || strcmp(schema, "listguard") != 0)
         ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
                         errmsg("listguard.grants_changed() may only run as a trigger on listguard's own tables")));
     if (TRIGGER_FIRED_BEFORE(data->tg_event)) {
@@ -99,6 +101,8 @@ extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
         }
         return PointerGetDatum(nullptr);
     }
+    if (relid != objects.grants && relid != objects.protected_tables && relid != objects.audit_log)
+        return PointerGetDatum(nullptr);
     CacheInvalidateRelcacheByRelid(relid);
     forget_protections();
     reset_access_cache();

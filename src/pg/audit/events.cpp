@@ -52,6 +52,8 @@ const char* event_kind_name(EventKind kind) noexcept
         return "catalog_modified";
     case EventKind::Key:
         return "key";
+    case EventKind::AccessRequest:
+        return "access_request";
     }
     return "unknown";
 }

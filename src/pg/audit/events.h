@@ -31,6 +31,7 @@ enum class EventKind {
     RoleChanged,
     CatalogModified,
     Key,
+    AccessRequest,
 };
 
 const char* event_kind_name(EventKind kind) noexcept;

@@ -4,6 +4,9 @@
 
 #include "pg/keys/keyring.h"
 
+#include "core/error.h"
+#include "core/quota/quota.h"
+
 extern "C" {
 #include "utils/guc.h"
 }
@@ -22,11 +25,28 @@ int audit_queue_size_setting = 2048;
 char* audit_anchor_directory_setting = nullptr;
 int audit_anchor_log_interval_setting = 60;
 bool redact_server_log_setting = true;
+int max_request_duration_setting = 8 * 3600;
+int request_ttl_setting = 3600;
+int required_approvals_setting = 1;
+char* request_quota_setting = nullptr;
+bool two_person_rule_setting = false;
 
 namespace {
 
 // A backend whose key source changes must not keep keys from the old one.
 void assign_key_source(const char*, void*) { forget_keyring(); }
+
+// The quota of approved requests must parse, or every approval would fail.
+bool check_request_quota(char** value, void**, GucSource)
+{
+    try {
+        (void) parse_quota(*value ? *value : "");
+        return true;
+    } catch (const Error& e) {
+        GUC_check_errdetail("%s", e.detail().empty() ? e.what() : e.detail().c_str());
+        return false;
+    }
+}
 
 } // namespace
 
@@ -102,6 +122,26 @@ void define_settings()
                              "Error details, CONTEXT and STATEMENT lines and loggers such as auto_explain would "
                              "otherwise write addresses into the server log.",
                              &redact_server_log_setting, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+    // Break-glass access: requests and approvals (listguard.sql).
+    DefineCustomIntVariable("listguard.max_request_duration", "Longest duration an access request may ask for.",
+                            nullptr, &max_request_duration_setting, 8 * 3600, 1, 30 * 86400, PGC_SUSET, GUC_UNIT_S,
+                            nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("listguard.request_ttl", "How long an access request waits for approval before it expires.",
+                            nullptr, &request_ttl_setting, 3600, 1, 7 * 86400, PGC_SUSET, GUC_UNIT_S, nullptr,
+                            nullptr, nullptr);
+    DefineCustomIntVariable("listguard.required_approvals",
+                            "Distinct approvers an access request (or a pending grant) needs.", nullptr,
+                            &required_approvals_setting, 1, 1, 10, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomStringVariable("listguard.request_quota", "Export quota of the grant an approved request makes.",
+                               "As in grant_access(): N/second, N/minute, N/hour, N/day or N/week.",
+                               &request_quota_setting, "1000/day", PGC_SUSET, 0, check_request_quota, nullptr,
+                               nullptr);
+    DefineCustomBoolVariable("listguard.two_person_rule",
+                             "A grant of clear or sealed access, or of writing, waits for a second person.",
+                             "grant_access() then returns the id of a pending request that another administrator "
+                             "or an approver must approve.",
+                             &two_person_rule_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 
     MarkGUCPrefixReserved("listguard");
 }

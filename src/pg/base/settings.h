@@ -16,6 +16,11 @@ extern int audit_queue_size_setting;       // listguard.audit_queue_size
 extern char* audit_anchor_directory_setting;  // listguard.audit_anchor_directory
 extern int audit_anchor_log_interval_setting; // listguard.audit_anchor_log_interval, s
 extern bool redact_server_log_setting;     // listguard.redact_server_log
+extern int max_request_duration_setting;   // listguard.max_request_duration, s
+extern int request_ttl_setting;            // listguard.request_ttl, s
+extern int required_approvals_setting;     // listguard.required_approvals
+extern char* request_quota_setting;        // listguard.request_quota
+extern bool two_person_rule_setting;       // listguard.two_person_rule
 
 // Called once from _PG_init.
 void define_settings();
