@@ -136,14 +136,36 @@ SELECT id, email FROM subscribers WHERE account_id = 2 ORDER BY id LIMIT 5;
 RESET ROLE;
 SELECT role, quota, on_exceed, used, remaining FROM listguard.quota_usage;
 
-\echo '\n== 9. The audit trail: every grant, reveal, change and refusal, chained and verifiable'
+\echo '\n== 9. Break-glass access: the support engineer asks, a lead approves in another session'
+CREATE ROLE support_lead2 IN ROLE listguard_approver;
+SET ROLE support;
+SELECT listguard.request_access(1, reveal => 'clear', duration => '30 minutes',
+                                reason => 'ticket 4711: subscriber says they never signed up') AS request_id \gset
+\echo 'Before approval, support sees masks:'
+SELECT id, email FROM subscribers WHERE account_id = 1 ORDER BY id LIMIT 2;
+\echo 'Approving its own request is refused, however it is dressed up:'
+SELECT listguard.approve(:request_id);
+RESET ROLE;
+\echo 'The lead sees the request and approves it:'
+SET ROLE support_lead2;
+SELECT request_id, requester, account, reveal, duration, reason, state FROM listguard.access_requests;
+SELECT listguard.approve(:request_id, 'checked ticket 4711');
+RESET ROLE;
+\echo 'For 30 minutes, within the request quota, support reads account 1 in clear:'
+SET ROLE support;
+SELECT id, email FROM subscribers WHERE account_id = 1 ORDER BY id LIMIT 2;
+RESET ROLE;
+SELECT account, reveal, quota, valid_until > now() AS still_valid, request_id FROM listguard.explain_access('support')
+WHERE request_id IS NOT NULL;
+
+\echo '\n== 10. The audit trail: every grant, reveal, change and refusal, chained and verifiable'
 SELECT pg_sleep(0.5);
 SELECT id, kind, current_user_name AS by, account, list, coalesce(counts::text, '') AS counts,
        left(detail::text, 60) AS detail
-FROM listguard.audit_log ORDER BY id DESC LIMIT 12;
+FROM listguard.audit_log ORDER BY id DESC LIMIT 14;
 SELECT * FROM listguard.verify_audit();
 
-\echo '\n== 10. What is stored: sealed, padded values; the address is nowhere on disk'
+\echo '\n== 11. What is stored: sealed, padded values; the address is nowhere on disk'
 SELECT pg_size_pretty(pg_relation_size('subscribers')) AS table_size,
        min(pg_column_size(email)) AS min_value_bytes, max(pg_column_size(email)) AS max_value_bytes
 FROM subscribers;

@@ -103,6 +103,20 @@ CREATE FUNCTION public.peek(listguard.email, text) RETURNS boolean LANGUAGE sql 
 CREATE OPERATOR public.= (LEFTARG = listguard.email, RIGHTARG = text, FUNCTION = public.peek);
 CREATE FUNCTION public.peek_any(anyelement, text) RETURNS boolean LANGUAGE sql AS 'SELECT false';
 CREATE OPERATOR public.= (LEFTARG = anyelement, RIGHTARG = text, FUNCTION = public.peek_any);
+-- Written as a string, the type name is still seen.
+SET search_path = public, listguard;
+CREATE OPERATOR public.= (LEFTARG = 'email', RIGHTARG = text, FUNCTION = public.peek);
+CREATE OPERATOR public.= (LEFTARG = 'anyelement', RIGHTARG = text, FUNCTION = public.peek_any);
+RESET search_path;
+-- Functions, aggregates and casts over the type would be chosen over
+-- PostgreSQL's own for count(email), format('%s', email), ...
+CREATE FUNCTION public.count(listguard.email) RETURNS bigint LANGUAGE sql AS 'SELECT 0::bigint';
+CREATE FUNCTION public.format(text, listguard.email) RETURNS text LANGUAGE sql AS 'SELECT $1';
+CREATE FUNCTION public.keep(bigint, listguard.email[]) RETURNS bigint LANGUAGE sql AS 'SELECT $1';
+CREATE AGGREGATE public.gather(listguard.email) (SFUNC = array_append, STYPE = listguard.email[]);
+CREATE TYPE public.mine AS (v text);
+CREATE FUNCTION public.to_mine(text) RETURNS public.mine LANGUAGE sql AS 'SELECT ROW($1)::public.mine';
+CREATE CAST (listguard.email AS public.mine) WITH INOUT AS IMPLICIT;
 CREATE EXTENSION tcn;
 CREATE TRIGGER contacts_tcn AFTER INSERT ON public.contacts FOR EACH ROW EXECUTE FUNCTION triggered_change_notification();
 \set VERBOSITY default

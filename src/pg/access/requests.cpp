@@ -26,7 +26,7 @@ bool pending_grant = false;
 
 } // namespace
 
-bool take_pending_grant() noexcept
+bool listguard::pg::take_pending_grant() noexcept
 {
     bool was = pending_grant;
     pending_grant = false;

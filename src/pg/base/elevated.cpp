@@ -70,7 +70,9 @@ void run_elevated(void (*fn)(void*), void* arg)
             elog(ERROR, "SPI_connect failed");
         fn(arg);
         SPI_finish();
-        AtEOXact_GUC(true, nest_level);
+        // false: whatever the code run here set (set_config() included) is
+        // undone, as PostgreSQL does after running index functions.
+        AtEOXact_GUC(false, nest_level);
     }
     PG_FINALLY();
     {

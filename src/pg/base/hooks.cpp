@@ -13,7 +13,7 @@
 #include "pg/base/catalog.h"
 #include "pg/base/shared_memory.h"
 #include "pg/protect/database_guard.h"
-#include "pg/type/operator_guard.h"
+#include "pg/type/lookalike_guard.h"
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
@@ -76,7 +76,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     Node* stmt = pstmt->utilityStmt;
     check_role_statement(stmt);
     check_database_statement(stmt);
-    check_operator_statement(stmt);
+    check_lookalike_statement(stmt);
     TableStatement tables = check_table_statement(stmt);
     RevealPhase phase;
     bool has_phase = utility_reveal_phase(stmt, &phase);
@@ -96,6 +96,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     }
     PG_END_TRY();
     after_table_statement(stmt, tables);
+    after_database_statement(stmt);
     record_utility_events(stmt);
     audit_counts_at_statement_end();
 }

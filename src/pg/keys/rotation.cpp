@@ -18,6 +18,7 @@
 #include "pg/base/guard.h"
 #include "pg/base/module.h"
 #include "pg/keys/keyring.h"
+#include "pg/keys/rotation.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/rows.h"
 #include "pg/type/value.h"
@@ -133,6 +134,14 @@ void record_key_event(const char* action, const char* key_id)
 }
 
 } // namespace
+
+void listguard::pg::copy_key_registry(Oid from, Oid to)
+{
+    bool registered;
+    List* keys = retired_keys(from, &registered);
+    if (registered)
+        write_registry(to, keys);
+}
 
 // listguard._init_keyring(): CREATE EXTENSION makes a keyring if the
 // cluster never had one, and registers this database.
@@ -304,11 +313,12 @@ extern "C" Datum lg_reseal_batch(PG_FUNCTION_ARGS)
     int nest_level = NewGUCNestLevel();
     (void) set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
                              0, false);
-    if (as_owner) {
-        (void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-                                 true, 0, false);
+    (void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+                             true, 0, false);
+    if (as_owner)
         SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
-    }
+    else
+        SetUserIdAndSecContext(saved_user, saved_context | SECURITY_RESTRICTED_OPERATION);
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "SPI_connect failed");
     if (SPI_execute(sql, false, 0) != SPI_OK_UPDATE)
@@ -316,7 +326,7 @@ extern "C" Datum lg_reseal_batch(PG_FUNCTION_ARGS)
     int64 resealed = static_cast<int64>(SPI_processed);
     SPI_finish();
     SetUserIdAndSecContext(saved_user, saved_context);
-    AtEOXact_GUC(true, nest_level);
+    AtEOXact_GUC(false, nest_level); // undo whatever the table's code set
     if (resealed > 0) {
         EventScope scope = table_scope(relid);
         scope.counts_json = psprintf("{\"resealed\": %lld}", static_cast<long long>(resealed));

@@ -11,4 +11,8 @@ namespace listguard::pg {
 // Called before every utility statement (ProcessUtility), in any database.
 void check_database_statement(Node* stmt);
 
+// Called after one: a database created from a template that has listguard
+// is registered for key retirement like it (pg/keys/rotation.h).
+void after_database_statement(Node* stmt);
+
 } // namespace listguard::pg

@@ -14,6 +14,7 @@
 
 extern "C" {
 #include "access/table.h"
+#include "miscadmin.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
@@ -96,16 +97,24 @@ extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
                          "AND ctid OPERATOR(pg_catalog.<) '(%lld,0)'::pg_catalog.tid AND (%s)",
                          table, sets.data, static_cast<long long>(from), static_cast<long long>(to),
                          unstamped.data);
+    // The table's constraints and index expressions run in this UPDATE:
+    // protect() vetted them, and they run in a security-restricted
+    // operation, whose settings are undone afterwards.
+    Oid saved_user;
+    int saved_context;
+    GetUserIdAndSecContext(&saved_user, &saved_context);
     int nest_level = NewGUCNestLevel();
     (void) set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
                              0, false);
+    SetUserIdAndSecContext(saved_user, saved_context | SECURITY_RESTRICTED_OPERATION);
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "SPI_connect failed");
     if (SPI_execute(sql, false, 0) != SPI_OK_UPDATE)
         elog(ERROR, "could not stamp the rows of %s", table);
     int64 stamped = static_cast<int64>(SPI_processed);
     SPI_finish();
-    AtEOXact_GUC(true, nest_level);
+    SetUserIdAndSecContext(saved_user, saved_context);
+    AtEOXact_GUC(false, nest_level); // undo whatever the table's code set
     if (stamped > 0) {
         EventScope scope = table_scope(relid);
         scope.counts_json = psprintf("{\"stamped\": %lld}", static_cast<long long>(stamped));
