@@ -3,6 +3,7 @@
 \pset footer off
 \set ON_ERROR_STOP 0
 \set QUIET on
+\set SHOW_CONTEXT never
 CREATE EXTENSION listguard;
 
 \echo '\n== 1. The sample ESP as it is today: three accounts, their lists, 100,000 subscribers in a text column'
