@@ -157,6 +157,7 @@ CREATE TABLE grants (
     granted_by    regrole NOT NULL,
     granted_at    timestamptz NOT NULL DEFAULT now(),
     request_id    bigint,           -- the access request whose approval made it
+    sends         boolean NOT NULL DEFAULT false, -- a sender (the MTA): sees every canary in its scope
     CHECK (list IS NULL OR account IS NOT NULL),
     CHECK ((quota IS NULL) = (quota_limit IS NULL) AND (quota IS NULL) = (quota_window IS NULL))
 );
@@ -228,7 +229,8 @@ CREATE FUNCTION calling_role() RETURNS regrole
 CREATE FUNCTION grant_access(
     grantee regrole, account bigint, list bigint DEFAULT NULL, reveal text DEFAULT 'masked',
     can_write boolean DEFAULT false, quota text DEFAULT NULL, valid_until timestamptz DEFAULT NULL,
-    from_networks cidr[] DEFAULT NULL, reason text DEFAULT NULL, on_exceed text DEFAULT 'error') RETURNS bigint
+    from_networks cidr[] DEFAULT NULL, reason text DEFAULT NULL, on_exceed text DEFAULT 'error',
+    sends boolean DEFAULT false) RETURNS bigint
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 CREATE FUNCTION revoke_access(grant_id bigint) RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
@@ -245,7 +247,8 @@ CREATE FUNCTION unprotect(tbl regclass) RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 CREATE FUNCTION explain_access(role regrole)
     RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
-                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint)
+                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint,
+                   sends boolean)
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
 
 CREATE FUNCTION _invalid(message text, detail text, hint text DEFAULT NULL) RETURNS void
@@ -261,7 +264,7 @@ $$;
 CREATE FUNCTION _make_grant(
     grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
     valid_until timestamptz, from_networks cidr[], reason text, on_exceed text,
-    granted_by regrole, request_id bigint, check_only boolean) RETURNS bigint
+    granted_by regrole, request_id bigint, check_only boolean, sends boolean DEFAULT false) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     q_limit bigint;
@@ -297,6 +300,10 @@ BEGIN
     IF can_write IS NULL THEN
         PERFORM listguard._invalid('can_write must not be null', 'Say true or false.');
     END IF;
+    IF sends IS NULL THEN
+        PERFORM listguard._invalid('sends must not be null', 'Say true for the role that sends campaigns (it sees '
+                                   'every canary of its lists), false for any other.');
+    END IF;
     IF quota IS NOT NULL THEN
         SELECT p.quota_limit, p.window_seconds INTO q_limit, q_window FROM listguard.quota_parts(quota) p;
     END IF;
@@ -326,9 +333,9 @@ BEGIN
     -- Every database must know that this role now carries listguard power.
     PERFORM listguard._mark_grantee(grantee);
     INSERT INTO listguard.grants (grantee, account, list, reveal, can_write, quota, quota_limit, quota_window,
-                                  on_exceed, valid_until, from_networks, reason, granted_by, request_id)
+                                  on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends)
     VALUES (grantee, account, list, reveal, can_write, quota, q_limit, q_window,
-            on_exceed, valid_until, from_networks, reason, granted_by, request_id)
+            on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends)
     RETURNING id INTO new_id;
     RETURN new_id;
 END
@@ -338,7 +345,7 @@ $$;
 -- sealed access or of writing waits, as a request, for a second person.
 CREATE FUNCTION _grant_access(
     grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
-    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text) RETURNS bigint
+    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text, sends boolean) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     request bigint;
@@ -346,15 +353,15 @@ BEGIN
     IF NOT current_setting('listguard.two_person_rule')::boolean
        OR (reveal NOT IN ('clear', 'sealed') AND can_write IS NOT TRUE) THEN
         RETURN listguard._make_grant(grantee, account, list, reveal, can_write, quota, valid_until, from_networks,
-                                     reason, on_exceed, listguard.calling_role(), NULL, false);
+                                     reason, on_exceed, listguard.calling_role(), NULL, false, sends);
     END IF;
     PERFORM listguard._make_grant(grantee, account, list, reveal, can_write, quota, valid_until, from_networks,
-                                  reason, on_exceed, listguard.calling_role(), NULL, true);
+                                  reason, on_exceed, listguard.calling_role(), NULL, true, sends);
     INSERT INTO listguard.requests (requester, grantee, kind, account, list, reveal, can_write, quota, on_exceed,
-                                    valid_until, from_networks, reason, expires_at)
+                                    valid_until, from_networks, reason, expires_at, sends)
     VALUES (listguard.calling_role(), grantee, 'grant', account, list, reveal, can_write, quota, on_exceed,
             valid_until, from_networks, coalesce(reason, ''),
-            now() + current_setting('listguard.request_ttl')::interval)
+            now() + current_setting('listguard.request_ttl')::interval, sends)
     RETURNING id INTO request;
     PERFORM listguard._request_opened(request);
     PERFORM listguard._mark_pending_grant();
@@ -377,9 +384,11 @@ $$;
 
 CREATE FUNCTION _explain_access(role regrole)
     RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
-                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint)
+                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint,
+                   sends boolean)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT g.account, g.list, g.reveal, g.can_write, g.quota, g.valid_until, g.from_networks, g.id, g.grantee, g.request_id
+    SELECT g.account, g.list, g.reveal, g.can_write, g.quota, g.valid_until, g.from_networks, g.id, g.grantee, g.request_id,
+           g.sends
     FROM listguard.grants g
     WHERE listguard.role_receives_grants_of(role, g.grantee)
     ORDER BY g.account NULLS FIRST, g.list NULLS FIRST, g.id
@@ -667,6 +676,10 @@ BEGIN
                    'WITH CHECK (listguard.can_write(%s))', tbl, scope, scope);
     EXECUTE format('CREATE POLICY listguard_delete ON %s AS RESTRICTIVE FOR DELETE USING (listguard.can_write(%s))',
                    tbl, scope);
+    -- Canaries planted under its root, or held in its rows, stay hidden.
+    IF listguard._holds_canaries(tbl, root) THEN
+        PERFORM listguard._canary_policy(tbl, account_column, list_column);
+    END IF;
     -- listguard_owner owns the table (and its indexes and owned sequences).
     EXECUTE format('ALTER TABLE %s OWNER TO listguard_owner', tbl);
     -- Nobody but the owner may add triggers (TRIGGER), check rows through a
@@ -898,7 +911,7 @@ DECLARE
     trigger_name name;
 BEGIN
     FOREACH policy IN ARRAY ARRAY['listguard_base', 'listguard_read', 'listguard_insert', 'listguard_update',
-                                  'listguard_delete'] LOOP
+                                  'listguard_delete', 'listguard_canary'] LOOP
         EXECUTE format('DROP POLICY IF EXISTS %I ON %s', policy, tbl);
     END LOOP;
     FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
@@ -939,7 +952,7 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION _invalid(text, text, text), _grant_access(regrole, bigint, bigint, text, boolean, text,
-    timestamptz, cidr[], text, text), _revoke_access(bigint), _explain_access(regrole),
+    timestamptz, cidr[], text, text, boolean), _revoke_access(bigint), _explain_access(regrole),
     _protect(regclass, name, name, text, text), _drop_protection(regclass), _unprotect(regclass),
     _unstamped(email), _stamped(email, bigint, bigint), _stamp_batch(regclass, bigint, bigint), _stamp_plan(regclass),
     _mark_grantee(regrole), _untrusted_members(regrole), _is_trusted_owner(oid), _untrusted_code(regclass), _check_protected(regclass),
@@ -1144,8 +1157,9 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                 ELSE 'nested' END
     FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't'
-      AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace,
-                                 'listguard'::regnamespace)
+      AND (c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace,
+                                  'listguard'::regnamespace)
+           OR (c.relnamespace = 'listguard'::regnamespace AND c.relname = 'canaries'))
       AND a.atttypid IN (SELECT oid FROM holding)
     ORDER BY c.oid::regclass::text, a.attnum
 $$;
@@ -1352,7 +1366,8 @@ CREATE TABLE requests (
     decided_by    regrole,
     decided_at    timestamptz,
     comment       text,
-    grant_id      bigint
+    grant_id      bigint,
+    sends         boolean NOT NULL DEFAULT false -- a pending grant's
 );
 CREATE TABLE request_approvals (
     request_id       bigint NOT NULL REFERENCES requests ON DELETE CASCADE,
@@ -1553,7 +1568,7 @@ BEGIN
     ELSE
         new_grant := listguard._make_grant(r.grantee, r.account, r.list, r.reveal, r.can_write, r.quota,
                                            r.valid_until, r.from_networks, nullif(r.reason, ''), r.on_exceed,
-                                           r.requester, r.id, false);
+                                           r.requester, r.id, false, r.sends);
     END IF;
     UPDATE listguard.requests q SET state = 'approved', decided_by = me, decided_at = now(), grant_id = new_grant,
                                     comment = coalesce(_approve.comment, q.comment)
@@ -1619,7 +1634,8 @@ REVOKE ALL ON FUNCTION _calling_session_role(), _calling_outer_role(), _is_admin
     _request_opened(bigint), _expire_requests(), _refuse_request(bigint, text, text, text, text, text),
     _request_access(bigint, bigint, text, interval, text), _check_decider(listguard.requests, text),
     _approve(bigint, text), _deny(bigint, text), _cancel(bigint),
-    _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean)
+    _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean,
+                boolean)
     FROM PUBLIC;
 
 -- Requests as their requester (its own), approvers and admins (all) see
@@ -1636,3 +1652,487 @@ WHERE r.requester = current_user::regrole OR r.grantee = current_user::regrole
    OR listguard._is_member_of(current_user::regrole, to_regrole('listguard_approver'))
    OR listguard.current_role_is_admin();
 GRANT SELECT ON access_requests TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Canaries: addresses one role alone ever sees, to trace a leak to it.
+-- ---------------------------------------------------------------------------
+
+-- Canary addresses. One in the pool (role null) waits to be planted; a
+-- planted one names the role it was planted for, the protection root of the
+-- table that holds its row, and its account and list. A removed canary is
+-- kept (removed_at) so that an older leak can still be traced.
+CREATE TABLE canaries (
+    id          bigserial PRIMARY KEY,
+    address     email NOT NULL,
+    origin      text NOT NULL CHECK (origin IN ('added', 'generated')),
+    added_by    regrole NOT NULL,
+    added_at    timestamptz NOT NULL DEFAULT now(),
+    role        regrole,
+    relid       regclass,
+    column_name name,
+    account     bigint,
+    list        bigint,
+    planted_by  regrole,
+    planted_at  timestamptz,
+    removed_by  regrole,
+    removed_at  timestamptz,
+    CHECK ((role IS NULL) = (planted_at IS NULL))
+);
+CREATE UNIQUE INDEX canaries_address ON canaries (address);
+REVOKE ALL ON canaries FROM PUBLIC;
+GRANT SELECT ON canaries TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.canaries', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.canaries_id_seq', '');
+CREATE TRIGGER canaries_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER canaries_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+
+-- The row policy of tables that hold canaries (see _canary_policy()).
+CREATE FUNCTION canary_visible(account bigint, list bigint, address email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_canary_visible' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION add_canary_addresses(addresses text[]) RETURNS integer
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION plant_canaries(tbl regclass, account bigint, list bigint, roles regrole[] DEFAULT NULL,
+                               per_role integer DEFAULT 3) RETURNS integer
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION remove_canaries(tbl regclass, account bigint DEFAULT NULL, list bigint DEFAULT NULL,
+                                roles regrole[] DEFAULT NULL) RETURNS integer
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION trace(address text)
+    RETURNS TABLE (canary boolean, role regrole, account bigint, list bigint, planted_at timestamptz,
+                   clear_reveals bigint, first_revealed timestamptz, last_revealed timestamptz)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION trace_leak(addresses text[])
+    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION report_canary_hit(address text, seen_at timestamptz DEFAULT now(), source text DEFAULT NULL)
+    RETURNS void AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION _local_part_style(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_local_part_style' LANGUAGE C STABLE STRICT;
+CREATE FUNCTION _local_part_in_style(style text) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_local_part_in_style' LANGUAGE C VOLATILE STRICT;
+CREATE FUNCTION _value_digest(email) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_value_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION _digest_or_null(address text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_digest_or_null' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION _record_canary_event(action text, canary_id bigint, account bigint, list bigint, detail jsonb,
+                                     address email) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_record_canary_event' LANGUAGE C VOLATILE;
+
+-- The first listguard.email column of a table: the one canaries go in.
+CREATE FUNCTION _canary_column(tbl regclass) RETURNS name
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT a.attname FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.atttypid = 'listguard.email'::regtype AND a.attnum > 0 AND NOT a.attisdropped
+    ORDER BY a.attnum LIMIT 1
+$$;
+
+-- Hides canary rows of one protected table from everyone but their role
+-- and senders: a restrictive policy for every command. New rows are not
+-- checked (WITH CHECK true): a row a writer adds is never one it cannot add.
+CREATE FUNCTION _canary_policy(tbl regclass, account_column name, list_column name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
+DECLARE
+    email_column name := listguard._canary_column(tbl);
+BEGIN
+    IF email_column IS NULL THEN
+        RETURN;
+    END IF;
+    EXECUTE format('DROP POLICY IF EXISTS listguard_canary ON %s', tbl);
+    EXECUTE format('CREATE POLICY listguard_canary ON %s AS RESTRICTIVE FOR ALL '
+                   'USING (listguard.canary_visible(%I, %s, %I)) WITH CHECK (true)',
+                   tbl, account_column, coalesce(quote_ident(list_column), '0'), email_column);
+END
+$$;
+
+-- Does a table that protect() is covering need the canary policy: canaries
+-- were planted under its protection root, or its rows hold one?
+CREATE FUNCTION _holds_canaries(tbl regclass, root regclass) RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    email_column name := listguard._canary_column(tbl);
+    found boolean;
+BEGIN
+    IF email_column IS NULL OR NOT EXISTS (SELECT 1 FROM listguard.canaries c
+                                           WHERE c.role IS NOT NULL AND c.removed_at IS NULL) THEN
+        RETURN false;
+    END IF;
+    IF EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.role IS NOT NULL AND c.removed_at IS NULL
+               AND c.relid IN (tbl, root)) THEN
+        RETURN true;
+    END IF;
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %s t JOIN listguard.canaries c ON c.address = t.%I '
+                   'WHERE c.role IS NOT NULL AND c.removed_at IS NULL)', tbl, email_column) INTO found;
+    RETURN found;
+END
+$$;
+
+-- Every table under a protection root gets the canary policy.
+CREATE FUNCTION _canary_policies(root regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+BEGIN
+    FOR p IN SELECT * FROM listguard.protected_tables q WHERE q.root = _canary_policies.root LOOP
+        PERFORM listguard._canary_policy(p.relid, p.account_column, p.list_column);
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION _add_canary_addresses(addresses text[]) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    added integer;
+BEGIN
+    IF addresses IS NULL OR cardinality(addresses) = 0 THEN
+        PERFORM listguard._invalid('no canary addresses given', 'add_canary_addresses() needs an array of addresses.');
+    END IF;
+    IF array_position(addresses, NULL) IS NOT NULL THEN
+        PERFORM listguard._invalid('canary addresses must not be null', 'The array holds a null.');
+    END IF;
+    -- Input seals each address (an invalid one fails with 22P02, never
+    -- echoed); one already known, in any spelling, is skipped.
+    WITH given AS (
+        SELECT DISTINCT ON (listguard._value_digest(a.e)) a.e
+        FROM (SELECT listguard.email(x) AS e FROM unnest(addresses) x) a
+    )
+    INSERT INTO listguard.canaries (address, origin, added_by)
+    SELECT g.e, 'added', listguard.calling_role() FROM given g
+    ON CONFLICT (address) DO NOTHING;
+    GET DIAGNOSTICS added = ROW_COUNT;
+    PERFORM listguard._record_canary_event('add', NULL, NULL, NULL,
+        jsonb_build_object('given', cardinality(addresses), 'added', added), NULL);
+    RETURN added;
+END
+$$;
+
+-- A canary address for one list: from the pool if it has one not already
+-- on the list, else made at one of listguard.canary_domains in one of the
+-- given local-part styles. Returns the id of its canaries row (taken out of
+-- the pool), or raises 55000 when there is none to be had.
+CREATE FUNCTION _take_canary_address(tbl regclass, email_column name, scope_filter text, styles text[])
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    candidate listguard.canaries;
+    domains text[];
+    made text;
+    taken bigint;
+    on_list boolean;
+BEGIN
+    FOR candidate IN SELECT * FROM listguard.canaries c WHERE c.role IS NULL AND c.removed_at IS NULL
+                     ORDER BY random() FOR UPDATE SKIP LOCKED LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s t WHERE %s AND t.%I = $1)', tbl, scope_filter, email_column)
+            INTO on_list USING candidate.address;
+        IF NOT on_list THEN
+            RETURN candidate.id;
+        END IF;
+    END LOOP;
+    domains := array_remove(regexp_split_to_array(current_setting('listguard.canary_domains'), '\s*,\s*'), '');
+    IF cardinality(domains) > 0 THEN
+        IF styles IS NULL OR cardinality(styles) = 0 THEN
+            styles := ARRAY['w.w', 'w.w99', 'iw99', 'W'];
+        END IF;
+        FOR attempt IN 1..20 LOOP
+            made := listguard._local_part_in_style(styles[1 + floor(random() * cardinality(styles))::int])
+                    || '@' || domains[1 + floor(random() * cardinality(domains))::int];
+            INSERT INTO listguard.canaries (address, origin, added_by)
+            VALUES (listguard.email(made), 'generated', listguard.calling_role())
+            ON CONFLICT (address) DO NOTHING
+            RETURNING id INTO taken;
+            IF taken IS NOT NULL THEN
+                RETURN taken;
+            END IF;
+        END LOOP;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+        MESSAGE = 'no canary address is left to plant',
+        DETAIL = 'Every address added with add_canary_addresses() is planted already, and listguard.canary_domains '
+                 'is empty or gave no new address.',
+        HINT = 'Add mailboxes with listguard.add_canary_addresses(), or set listguard.canary_domains to domains '
+               'whose mail you receive.';
+END
+$$;
+
+CREATE FUNCTION _plant_canaries(tbl regclass, account bigint, list bigint, roles regrole[], per_role integer)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+    email_column name;
+    scope_filter text;
+    copied text;
+    styles text[];
+    not_canary text;
+    template_tables oid[];
+    template_rows tid[];
+    template_count integer;
+    target regrole;
+    canary_id bigint;
+    stamped listguard.email;
+    planted integer := 0;
+    inserted boolean;
+    next_template integer := 0;
+BEGIN
+    IF tbl IS NULL OR account IS NULL THEN
+        PERFORM listguard._invalid('table and account must not be null', 'plant_canaries() plants into one list of one table.');
+    END IF;
+    IF account <= 0 OR list <= 0 THEN
+        PERFORM listguard._invalid('invalid account or list id', 'Account and list ids are positive numbers.');
+    END IF;
+    IF per_role IS NULL OR per_role < 1 OR per_role > 100 THEN
+        PERFORM listguard._invalid(format('invalid per_role %s', coalesce(per_role::text, 'null')),
+            'Each role gets between 1 and 100 canaries in a list.');
+    END IF;
+    SELECT * INTO p FROM listguard.protected_tables q WHERE q.relid = tbl;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+            MESSAGE = format('table %s is not protected', tbl),
+            HINT = 'Canaries are hidden by listguard''s row policies: protect the table first.';
+    END IF;
+    IF (p.list_column IS NULL) <> (list IS NULL) THEN
+        PERFORM listguard._invalid(CASE WHEN list IS NULL THEN format('table %s has lists: say which one', tbl)
+                                        ELSE format('table %s has no list column', tbl) END,
+            'plant_canaries() plants into one list (or, in a table without lists, one account).');
+    END IF;
+    email_column := listguard._canary_column(tbl);
+    IF email_column IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('table %s has no listguard.email column', tbl);
+    END IF;
+    IF roles IS NOT NULL AND array_position(roles, NULL) IS NOT NULL THEN
+        PERFORM listguard._invalid('roles must not hold a null', 'Name each role, or pass NULL for every clear reader.');
+    END IF;
+    -- By default: every role with a clear grant on the list.
+    roles := coalesce(roles, ARRAY(
+        SELECT DISTINCT g.grantee FROM listguard.grants g
+        WHERE g.reveal = 'clear' AND (g.account IS NULL OR g.account = _plant_canaries.account)
+          AND (g.list IS NULL OR g.list = _plant_canaries.list) AND (g.valid_until IS NULL OR g.valid_until > now())
+        ORDER BY 1));
+    IF cardinality(roles) = 0 THEN
+        RAISE NOTICE 'listguard: no role reads this list in clear; no canary planted';
+        RETURN 0;
+    END IF;
+
+    scope_filter := format('t.%I = %s', p.account_column, account)
+                    || CASE WHEN list IS NULL THEN '' ELSE format(' AND t.%I = %s', p.list_column, list) END;
+    not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
+    -- The local-part styles of the list's real addresses.
+    EXECUTE format('SELECT array_agg(s) FROM (SELECT listguard._local_part_style(t.%I) s FROM %s t '
+                   'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 500) x WHERE s IS NOT NULL',
+                   email_column, tbl, scope_filter, not_canary, email_column) INTO styles;
+    -- A canary row copies every column of a real row of the list but its
+    -- address, and columns that draw their value (serials, identities,
+    -- timestamps of insertion) take their defaults.
+    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO copied
+    FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' AND a.attidentity = ''
+      AND a.attname <> email_column
+      AND (d.oid IS NULL OR d.adbin::text LIKE '{CONST %' OR a.attname IN (p.account_column, p.list_column));
+    EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
+                   'WHERE %s AND %s ORDER BY random() LIMIT $1) x', tbl, scope_filter, not_canary)
+        INTO template_tables, template_rows USING cardinality(roles) * per_role * 2 + 10;
+    template_count := coalesce(cardinality(template_rows), 0);
+    IF template_count = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+            MESSAGE = 'the list has no rows to model canaries on',
+            DETAIL = 'A canary row copies the columns of a real row of its list, so that nothing sets it apart.';
+    END IF;
+
+    PERFORM listguard._canary_policies(p.root);
+    FOREACH target IN ARRAY roles LOOP
+        FOR i IN 1..per_role LOOP
+            canary_id := listguard._take_canary_address(tbl, email_column, scope_filter, styles);
+            SELECT listguard._stamped(c.address, _plant_canaries.account, coalesce(_plant_canaries.list, 0)) INTO stamped
+            FROM listguard.canaries c WHERE c.id = canary_id;
+            -- Each canary row in a transaction of its own (a subtransaction),
+            -- so its xmin is not shared with the others. A template whose
+            -- copy breaks a unique constraint is passed over.
+            inserted := false;
+            FOR attempt IN 1..5 LOOP
+                next_template := next_template % template_count + 1;
+                BEGIN
+                    EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 FROM %1$s t '
+                                   'WHERE t.tableoid = $2 AND t.ctid = $3', tbl, copied, email_column)
+                        USING stamped, template_tables[next_template], template_rows[next_template];
+                    inserted := true;
+                EXCEPTION WHEN unique_violation OR exclusion_violation THEN
+                    NULL;
+                END;
+                EXIT WHEN inserted;
+            END LOOP;
+            IF NOT inserted THEN
+                RAISE EXCEPTION USING ERRCODE = 'unique_violation',
+                    MESSAGE = format('could not plant a canary in %s: copies of its rows break a unique constraint', tbl),
+                    HINT = 'Give the unique columns a default (a sequence, gen_random_uuid()), so canary rows draw '
+                           'their own values.';
+            END IF;
+            UPDATE listguard.canaries c SET address = stamped, role = target, relid = p.root, column_name = email_column,
+                account = _plant_canaries.account, list = _plant_canaries.list,
+                planted_by = listguard.calling_role(), planted_at = now()
+            WHERE c.id = canary_id;
+            planted := planted + 1;
+        END LOOP;
+    END LOOP;
+    PERFORM listguard._record_canary_event('plant', NULL, account, list,
+        jsonb_build_object('table', tbl::text, 'roles', roles::text[], 'per_role', per_role, 'planted', planted), NULL);
+    RETURN planted;
+END
+$$;
+
+CREATE FUNCTION _remove_canaries(tbl regclass, account bigint, list bigint, roles regrole[]) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    c listguard.canaries;
+    root regclass;
+    removed integer := 0;
+BEGIN
+    IF tbl IS NULL THEN
+        PERFORM listguard._invalid('table must not be null', 'remove_canaries() removes the canaries of one table.');
+    END IF;
+    root := coalesce((SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl), tbl);
+    FOR c IN SELECT * FROM listguard.canaries k
+             WHERE k.relid = root AND k.role IS NOT NULL AND k.removed_at IS NULL
+               AND (_remove_canaries.account IS NULL OR k.account = _remove_canaries.account)
+               AND (_remove_canaries.list IS NULL OR k.list = _remove_canaries.list)
+               AND (roles IS NULL OR k.role = ANY (roles))
+             FOR UPDATE LOOP
+        -- The address is the canary's alone: it finds the row.
+        EXECUTE format('DELETE FROM %s t WHERE t.%I = $1', root, c.column_name) USING c.address;
+        UPDATE listguard.canaries k SET removed_at = now(), removed_by = listguard.calling_role() WHERE k.id = c.id;
+        removed := removed + 1;
+    END LOOP;
+    PERFORM listguard._record_canary_event('remove', NULL, account, list,
+        jsonb_build_object('table', tbl::text, 'roles', roles::text[], 'removed', removed), NULL);
+    RETURN removed;
+END
+$$;
+
+-- What the audit trail says of a planted canary: its role's clear reveals of
+-- the canary's list since planting (clear_reveal events, kept while
+-- listguard.audit_reveals is on), and when the role read this canary in
+-- clear (canary reveal events, always kept).
+CREATE FUNCTION _canary_reveals(c listguard.canaries, OUT clear_reveals bigint, OUT first_revealed timestamptz,
+                                OUT last_revealed timestamptz)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT (SELECT coalesce(sum((a.counts->>'clear')::bigint), 0) FROM listguard.audit_log a
+            WHERE a.kind = 'clear_reveal' AND a.logged_at >= c.planted_at AND a.account = c.account
+              AND a.list IS NOT DISTINCT FROM coalesce(c.list, 0)
+              AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = a.detail->>'role'
+                          AND (r.oid = c.role OR listguard.role_receives_grants_of(r.oid::regrole, c.role)))),
+           min(a.logged_at), max(a.logged_at)
+    FROM listguard.audit_log a
+    WHERE a.kind = 'canary' AND a.detail->>'action' = 'reveal' AND (a.detail->>'canary')::bigint = c.id
+      AND (a.detail->>'own')::boolean
+$$;
+
+CREATE FUNCTION _trace(address text)
+    RETURNS TABLE (canary boolean, role regrole, account bigint, list bigint, planted_at timestamptz,
+                   clear_reveals bigint, first_revealed timestamptz, last_revealed timestamptz)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    digest bytea := listguard._digest_or_null(address);
+BEGIN
+    IF digest IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_text_representation',
+            MESSAGE = 'invalid input syntax for type listguard.email',
+            DETAIL = 'trace() needs an address.';
+    END IF;
+    RETURN QUERY
+        SELECT true, c.role, c.account, c.list, c.planted_at, r.clear_reveals, r.first_revealed, r.last_revealed
+        FROM listguard.canaries c, LATERAL listguard._canary_reveals(c) r
+        WHERE c.role IS NOT NULL AND listguard._value_digest(c.address) = digest
+        ORDER BY c.planted_at;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT false, NULL::regrole, NULL::bigint, NULL::bigint, NULL::timestamptz, NULL::bigint,
+                            NULL::timestamptz, NULL::timestamptz;
+    END IF;
+END
+$$;
+
+-- Who could have leaked a file of addresses. A role could have seen a
+-- canary if it was planted for the role or a role whose grants it receives,
+-- or if the role sends for the canary's list. Among the roles that could
+-- have seen every canary in the file, the likely source is the one with the
+-- most of its canaries in the file (a sender sees everyone's canaries, so a
+-- file holding one role's canaries only points at that role, not at the
+-- MTA). If no role could have seen them all (several sources), each role
+-- whose own canaries are in the file is likely.
+CREATE FUNCTION _trace_leak(addresses text[])
+    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH leaked AS (
+        SELECT DISTINCT listguard._digest_or_null(a) AS digest FROM unnest(addresses) a
+    ), planted AS (
+        SELECT c.id, c.role, c.account, coalesce(c.list, 0) AS list, listguard._value_digest(c.address) AS digest
+        FROM listguard.canaries c WHERE c.role IS NOT NULL
+    ), found AS (
+        SELECT p.* FROM planted p JOIN leaked l ON l.digest = p.digest
+    ), candidates AS (
+        SELECT DISTINCT x.role FROM (
+            SELECT f.role FROM found f
+            UNION SELECT g.grantee FROM listguard.grants g WHERE g.sends
+        ) x
+    ), could_see AS (
+        SELECT r.role, p.id, p.digest
+        FROM candidates r JOIN planted p
+          ON p.role = r.role OR listguard.role_receives_grants_of(r.role, p.role)
+             OR EXISTS (SELECT 1 FROM listguard.grants g
+                        WHERE g.sends AND listguard.role_receives_grants_of(r.role, g.grantee)
+                          AND (g.account IS NULL OR g.account = p.account) AND (g.list IS NULL OR g.list = p.list))
+    ), scored AS (
+        SELECT s.role, count(*) FILTER (WHERE s.digest IN (SELECT f.digest FROM found f))::integer AS found,
+               count(*)::integer AS planted
+        FROM could_see s GROUP BY s.role
+    ), explaining AS (
+        SELECT s.*, s.found = (SELECT count(*) FROM found) AS explains_all FROM scored s WHERE s.found > 0
+    )
+    SELECT e.role, e.found, e.planted,
+           CASE WHEN EXISTS (SELECT 1 FROM explaining x WHERE x.explains_all)
+                THEN e.explains_all AND e.found::numeric / e.planted
+                     = (SELECT max(x.found::numeric / x.planted) FROM explaining x WHERE x.explains_all)
+                ELSE EXISTS (SELECT 1 FROM found f WHERE f.role = e.role) END AS likely
+    FROM explaining e
+    ORDER BY 4 DESC, e.found::numeric / e.planted DESC, e.found DESC, e.role::text
+$$;
+
+-- A spam trap hit: mail arrived at an address. An event (and a NOTIFY on
+-- listguard_canary, ids only) when it is a canary; marked a probable guess
+-- when its role never read it in clear.
+CREATE FUNCTION _report_canary_hit(address text, seen_at timestamptz, source text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    digest bytea := listguard._digest_or_null(address);
+    c listguard.canaries;
+    revealed timestamptz;
+BEGIN
+    IF digest IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_text_representation',
+            MESSAGE = 'invalid input syntax for type listguard.email',
+            DETAIL = 'report_canary_hit() needs the address the mail was sent to.';
+    END IF;
+    SELECT * INTO c FROM listguard.canaries k
+    WHERE k.role IS NOT NULL AND listguard._value_digest(k.address) = digest;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    SELECT r.first_revealed INTO revealed FROM listguard._canary_reveals(c) r;
+    PERFORM listguard._record_canary_event('hit', c.id, c.account, c.list,
+        jsonb_build_object('role', c.role::text, 'seen_at', seen_at, 'source', source,
+                           'revealed', revealed IS NOT NULL,
+                           'verdict', CASE WHEN revealed IS NOT NULL AND (seen_at IS NULL OR seen_at >= revealed)
+                                           THEN 'leak' ELSE 'probable guessing' END),
+        c.address);
+    PERFORM pg_notify('listguard_canary', json_build_object('canary', c.id, 'event', 'hit')::text);
+END
+$$;
+
+REVOKE ALL ON FUNCTION _local_part_style(email), _local_part_in_style(text), _record_canary_event(text, bigint, bigint,
+    bigint, jsonb, email), _canary_column(regclass), _canary_policy(regclass, name, name), _holds_canaries(regclass, regclass),
+    _canary_policies(regclass), _add_canary_addresses(text[]), _take_canary_address(regclass, name, text, text[]),
+    _plant_canaries(regclass, bigint, bigint, regrole[], integer), _remove_canaries(regclass, bigint, bigint, regrole[]),
+    _canary_reveals(listguard.canaries), _trace(text), _trace_leak(text[]), _report_canary_hit(text, timestamptz, text),
+    _digest_or_null(text), _value_digest(email) FROM PUBLIC;

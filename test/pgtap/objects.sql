@@ -23,7 +23,7 @@ SELECT set_eq(
              ('listguard.email_recv(internal)'), ('listguard.email_send(listguard.email)'),
              ('listguard.email_sortsupport(internal)'),
              ('listguard.explain_access(regrole)'), ('listguard.invalid_addresses(regclass,name)'),
-             ('listguard.grant_access(regrole,bigint,bigint,text,boolean,text,timestamp with time zone,cidr[],text,text)'),
+             ('listguard.grant_access(regrole,bigint,bigint,text,boolean,text,timestamp with time zone,cidr[],text,text,boolean)'),
              ('listguard.protect(regclass,name,name,text,text)'), ('listguard.quota_parts(text)'),
              ('listguard.revoke_access(bigint)'), ('listguard.role_receives_grants_of(regrole,regrole)'),
              ('listguard.stamp_batch(regclass,bigint,bigint)'), ('listguard.stamp_existing(regclass,integer)'),
@@ -40,7 +40,13 @@ SELECT set_eq(
              -- access requests: open to every role, each deciding who may do what
              ('listguard.request_access(bigint,bigint,text,interval,text)'), ('listguard.approve(bigint,text)'),
              ('listguard.deny(bigint,text)'), ('listguard.cancel(bigint)'),
-             ('listguard._is_member_of(regrole,regrole)')$$,
+             ('listguard._is_member_of(regrole,regrole)'),
+             -- canaries: the admin gates, and the row policy of tables that hold them
+             ('listguard.add_canary_addresses(text[])'),
+             ('listguard.plant_canaries(regclass,bigint,bigint,regrole[],integer)'),
+             ('listguard.remove_canaries(regclass,bigint,bigint,regrole[])'), ('listguard.trace(text)'),
+             ('listguard.trace_leak(text[])'), ('listguard.report_canary_hit(text,timestamp with time zone,text)'),
+             ('listguard.canary_visible(bigint,bigint,listguard.email)')$$,
     'only the type, the policy functions, the admin gates and harmless helpers are open to PUBLIC');
 
 -- Nobody but the extension's owner owns anything of listguard.
@@ -61,8 +67,8 @@ SELECT set_eq(
     $$VALUES ('audit_log: listguard_admin SELECT'), ('grants: listguard_admin SELECT'),
              ('protected_tables: listguard_admin SELECT'), ('quota_usage: PUBLIC SELECT'),
              ('requests: listguard_admin SELECT'), ('request_approvals: listguard_admin SELECT'),
-             ('access_requests: PUBLIC SELECT')$$,
-    'only admins read the grants, protections, requests and audit log; everyone reads their quotas and requests');
+             ('access_requests: PUBLIC SELECT'), ('canaries: listguard_admin SELECT')$$,
+    'only admins read the grants, protections, requests, canaries and audit log; everyone reads their quotas and requests');
 -- The schema: everyone may use what is in it, nobody may create there.
 SELECT results_eq(
     $$SELECT format('%s %s', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,

@@ -123,3 +123,20 @@ TEST(Access, DecisionHoldsUntilTheNextExpiry)
     EXPECT_EQ(decide({a, b}, {10, 1}, 300).reveal, RevealLevel::Pseudonym);
     EXPECT_EQ(decide({a, b}, {10, 1}, 300).valid_until, 500);
 }
+
+TEST(Access, SendingComesFromAnActiveCoveringGrant)
+{
+    Grant mta = grant(1, 10, std::nullopt, RevealLevel::Clear);
+    mta.sends = true;
+    std::vector<Grant> grants = {grant(2, 10, 11, RevealLevel::Clear), mta};
+    EXPECT_TRUE(decide(grants, {10, 11}, 0).sends);
+    EXPECT_FALSE(decide(grants, {11, 11}, 0).sends) << "another account";
+    EXPECT_FALSE(decide({grant(2, 10, 11, RevealLevel::Clear)}, {10, 11}, 0).sends);
+
+    grants[1].valid_until = 100;
+    EXPECT_TRUE(decide(grants, {10, 11}, 50).sends);
+    EXPECT_FALSE(decide(grants, {10, 11}, 100).sends) << "an expired sender grant sends nothing";
+    grants[1].valid_until.reset();
+    grants[1].network_allowed = false;
+    EXPECT_FALSE(decide(grants, {10, 11}, 0).sends) << "nor one used from outside its networks";
+}

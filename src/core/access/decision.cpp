@@ -24,6 +24,7 @@ Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now)
         if (expired || !grant.network_allowed)
             continue;
         access.can_write = access.can_write || grant.can_write;
+        access.sends = access.sends || grant.sends;
         if (grant.reveal == RevealLevel::Masked)
             continue;
         bool better = chosen == nullptr || grant.reveal > chosen->reveal ||

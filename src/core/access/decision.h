@@ -29,11 +29,13 @@ struct Grant {
     bool mask_on_exceed = false;    // on_exceed = 'mask' (else 'error')
     std::optional<Micros> valid_until;
     bool network_allowed = true; // the session's client address is in from_networks
+    bool sends = false;          // a sender (the MTA): sees every canary in its scope
 };
 
 struct Access {
     bool can_read = false;
     bool can_write = false;
+    bool sends = false; // a valid sender grant covers the scope: its canaries are seen
     RevealLevel reveal = RevealLevel::Masked;
     // The grant that authorises `reveal` (id 0 when nothing above masked is
     // granted). Among several, one without a quota is preferred.

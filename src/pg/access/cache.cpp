@@ -115,7 +115,8 @@ Grant* load_grants(Oid role, int* count)
     AttrNumber a_id = column("id"), a_grantee = column("grantee"), a_account = column("account"),
                a_list = column("list"), a_reveal = column("reveal"), a_write = column("can_write"),
                a_limit = column("quota_limit"), a_window = column("quota_window"), a_exceed = column("on_exceed"),
-               a_until = column("valid_until"), a_networks = column("from_networks");
+               a_until = column("valid_until"), a_networks = column("from_networks"),
+               a_sends = column("sends");
 
     int capacity = 16;
     Grant* result = static_cast<Grant*>(palloc(sizeof(Grant) * capacity));
@@ -152,6 +153,8 @@ Grant* load_grants(Oid role, int* count)
             g.valid_until = DatumGetTimestampTz(d);
         d = heap_getattr(tuple, a_networks, desc, &isnull);
         g.network_allowed = isnull || network_allowed(d);
+        d = heap_getattr(tuple, a_sends, desc, &isnull);
+        g.sends = !isnull && DatumGetBool(d);
         new (&result[(*count)++]) Grant(g);
         return true;
     });

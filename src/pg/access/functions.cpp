@@ -6,6 +6,7 @@
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
+#include "pg/canary/registry.h"
 #include "pg/base/elevated.h"
 #include "pg/protect/protection.h"
 #include "pg/base/guard.h"
@@ -101,11 +102,13 @@ extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
         }
         return PointerGetDatum(nullptr);
     }
-    if (relid != objects.grants && relid != objects.protected_tables && relid != objects.audit_log)
+    if (relid != objects.grants && relid != objects.protected_tables && relid != objects.audit_log &&
+        relid != objects.canaries)
         return PointerGetDatum(nullptr);
     CacheInvalidateRelcacheByRelid(relid);
     forget_protections();
     reset_access_cache();
+    forget_canaries();
     return PointerGetDatum(nullptr);
 }
 

@@ -54,6 +54,8 @@ const char* event_kind_name(EventKind kind) noexcept
         return "key";
     case EventKind::AccessRequest:
         return "access_request";
+    case EventKind::Canary:
+        return "canary";
     }
     return "unknown";
 }

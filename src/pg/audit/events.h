@@ -32,6 +32,7 @@ enum class EventKind {
     CatalogModified,
     Key,
     AccessRequest,
+    Canary,
 };
 
 const char* event_kind_name(EventKind kind) noexcept;

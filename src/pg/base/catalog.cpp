@@ -29,6 +29,7 @@ const ListguardObjects& listguard_objects()
         found.grants = get_relname_relid("grants", found.schema);
         found.protected_tables = get_relname_relid("protected_tables", found.schema);
         found.audit_log = get_relname_relid("audit_log", found.schema);
+        found.canaries = get_relname_relid("canaries", found.schema);
     }
     objects = found;
     // Only a complete set is remembered: the extension may be created (or
@@ -49,7 +50,8 @@ const ListguardObjects& remembered_listguard_objects() noexcept
 bool is_remembered_listguard_table(Oid relid) noexcept
 {
     return objects_valid && OidIsValid(relid) &&
-           (relid == objects.grants || relid == objects.protected_tables || relid == objects.audit_log);
+           (relid == objects.grants || relid == objects.protected_tables || relid == objects.audit_log ||
+            relid == objects.canaries);
 }
 
 Oid admin_role() { return get_role_oid("listguard_admin", true); }

@@ -19,6 +19,7 @@ struct ListguardObjects {
     Oid grants = InvalidOid;          // listguard.grants
     Oid protected_tables = InvalidOid; // listguard.protected_tables
     Oid audit_log = InvalidOid;       // listguard.audit_log
+    Oid canaries = InvalidOid;        // listguard.canaries (InvalidOid before ALTER EXTENSION UPDATE)
 };
 
 const ListguardObjects& listguard_objects();

@@ -4,8 +4,11 @@
 
 #include "pg/keys/keyring.h"
 
+#include "core/email/address.h"
 #include "core/error.h"
 #include "core/quota/quota.h"
+
+#include <string>
 
 extern "C" {
 #include "utils/guc.h"
@@ -30,6 +33,7 @@ int request_ttl_setting = 3600;
 int required_approvals_setting = 1;
 char* request_quota_setting = nullptr;
 bool two_person_rule_setting = false;
+char* canary_domains_setting = nullptr;
 
 namespace {
 
@@ -46,6 +50,32 @@ bool check_request_quota(char** value, void**, GucSource)
         GUC_check_errdetail("%s", e.detail().empty() ? e.what() : e.detail().c_str());
         return false;
     }
+}
+
+// Canary domains: a comma-separated list of domains an address could have.
+bool check_canary_domains(char** value, void**, GucSource)
+{
+    std::string list = *value ? *value : "";
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        std::size_t comma = list.find(',', start);
+        std::string domain = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::size_t first = domain.find_first_not_of(" \t");
+        std::size_t last = domain.find_last_not_of(" \t");
+        domain = first == std::string::npos ? "" : domain.substr(first, last - first + 1);
+        if (!domain.empty()) {
+            try {
+                (void) parse_address("canary@" + domain);
+            } catch (const Error& e) {
+                GUC_check_errdetail("\"%s\" is not a domain an address can have.", domain.c_str());
+                return false;
+            }
+        }
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    return true;
 }
 
 } // namespace
@@ -142,6 +172,12 @@ void define_settings()
                              "grant_access() then returns the id of a pending request that another administrator "
                              "or an approver must approve.",
                              &two_person_rule_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+    // Canaries (listguard.sql).
+    DefineCustomStringVariable("listguard.canary_domains",
+                               "Domains whose mail the ESP receives, where plant_canaries() makes canary addresses.",
+                               "Comma-separated. Used when no address added with add_canary_addresses() is left.",
+                               &canary_domains_setting, "", PGC_SUSET, 0, check_canary_domains, nullptr, nullptr);
 
     MarkGUCPrefixReserved("listguard");
 }

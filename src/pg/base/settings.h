@@ -21,6 +21,7 @@ extern int request_ttl_setting;            // listguard.request_ttl, s
 extern int required_approvals_setting;     // listguard.required_approvals
 extern char* request_quota_setting;        // listguard.request_quota
 extern bool two_person_rule_setting;       // listguard.two_person_rule
+extern char* canary_domains_setting;       // listguard.canary_domains
 
 // Called once from _PG_init.
 void define_settings();

@@ -130,6 +130,14 @@ extern "C" Datum lg_on_sql_drop(PG_FUNCTION_ARGS)
                                           "OPERATOR(pg_catalog.=) $1",
                                           1, &type, &value, nullptr, false, 0) != SPI_OK_DELETE)
                     elog(ERROR, "could not forget a dropped protected table");
+                // Its canaries went with it; they stay known (removed) for
+                // tracing older leaks.
+                if (OidIsValid(listguard_objects().canaries) &&
+                    SPI_execute_with_args("UPDATE listguard.canaries SET relid = NULL, removed_at = "
+                                          "COALESCE(removed_at, pg_catalog.now()) "
+                                          "WHERE relid::pg_catalog.oid OPERATOR(pg_catalog.=) $1",
+                                          1, &type, &value, nullptr, false, 0) != SPI_OK_UPDATE)
+                    elog(ERROR, "could not forget the canaries of a dropped protected table");
             });
         }
     }

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "pg/access/reveal.h"
+#include "pg/canary/reveals.h"
 #include "pg/audit/counts.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
@@ -123,9 +124,10 @@ std::string_view shown_text(struct varlena* value, char* buffer)
     Stamp stamp = sealed::stamp_of(v.data);
     RevealDecision reveal = reveal_for(stamp);
     if (reveal.level == RevealLevel::Clear) {
-        if (charge_clear_reveal(reveal.grant))
+        if (charge_clear_reveal(reveal.grant)) {
             count_clear_reveal(reveal.grant, stamp);
-        else
+            note_clear_reveal(v.data, reveal.grant.id);
+        } else
             reveal.level = RevealLevel::Masked;
     }
     ensure_keyring();

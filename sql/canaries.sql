@@ -1,0 +1,216 @@
+-- Canaries: each clear reader of a list sees a few addresses nobody else
+-- sees; a leaked file names its source. Written as the insiders would try
+-- to find them: counts, lookups, ids, other columns, xmin.
+CREATE ROLE cn_alice;   -- clear reader of list 10
+CREATE ROLE cn_bob;     -- clear reader and writer of list 10
+CREATE ROLE cn_carol;   -- masked reader
+CREATE ROLE cn_mta;     -- sends campaigns: sees every canary
+CREATE ROLE cn_dave;    -- clear reader who never reads
+CREATE ROLE cn_helper IN ROLE listguard_approver; -- not an admin
+CREATE TABLE cn_subs (
+    id         serial PRIMARY KEY,
+    account_id bigint NOT NULL,
+    list_id    bigint NOT NULL,
+    email      listguard.email NOT NULL,
+    status     text NOT NULL DEFAULT 'active',
+    source     text NOT NULL,
+    score      integer NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (account_id, email)
+);
+INSERT INTO cn_subs (account_id, list_id, email, status, source, score)
+SELECT 1, 10 + (g > 200)::int,
+       (ARRAY['james','mary','john','linda','paul','emma','ryan','anna'])[1 + g % 8] || '.'
+       || (ARRAY['smith','jones','brown','davis','clark','hall','young','king','scott'])[1 + g % 9]
+       || (10 + g % 89) || '@' || (ARRAY['gmail.example','yahoo.example','outlook.example'])[1 + g % 3],
+       (ARRAY['active','active','active','bounced'])[1 + g % 4], (ARRAY['web','import'])[1 + g % 2], g % 5
+FROM generate_series(1, 240) g;
+SELECT listguard.protect('cn_subs', 'account_id', 'list_id');
+GRANT SELECT, INSERT, UPDATE, DELETE ON cn_subs TO cn_alice, cn_bob, cn_carol, cn_mta, cn_dave;
+GRANT USAGE ON SEQUENCE cn_subs_id_seq TO cn_bob;
+SELECT listguard.grant_access('cn_alice', 1, 10, reveal => 'clear') IS NOT NULL AS alice;
+SELECT listguard.grant_access('cn_bob', 1, 10, reveal => 'clear', can_write => true) IS NOT NULL AS bob;
+SELECT listguard.grant_access('cn_carol', 1, 10, reveal => 'masked') IS NOT NULL AS carol;
+SELECT listguard.grant_access('cn_mta', 1, reveal => 'clear', sends => true) IS NOT NULL AS mta;
+SELECT listguard.grant_access('cn_dave', 1, 10, reveal => 'clear') IS NOT NULL AS dave;
+SELECT account, list, reveal, sends FROM listguard.explain_access('cn_mta');
+SELECT lgtest.try($$SELECT listguard.grant_access('cn_carol', 1, sends => NULL)$$) AS null_sends;
+
+-- Only admins manage canaries.
+SET ROLE cn_helper;
+SELECT lgtest.try($$SELECT listguard.add_canary_addresses(ARRAY['x.y@gmail.example'])$$) AS add_by_helper;
+SELECT lgtest.try($$SELECT listguard.plant_canaries('cn_subs', 1, 10)$$) AS plant_by_helper;
+SELECT lgtest.try($$SELECT * FROM listguard.trace('x.y@gmail.example')$$) AS trace_by_helper;
+SELECT lgtest.try($$SELECT count(*) FROM listguard.canaries$$) AS registry_by_helper;
+RESET ROLE;
+
+-- Canary mailboxes at ordinary providers; the same mailbox in another
+-- spelling is not added twice; a bad address is refused without echo.
+SELECT listguard.add_canary_addresses(ARRAY['maria.lopez77@gmail.example', 'kevin.hall31@yahoo.example',
+    'Sarah.Nguyen52@outlook.example', 'tom.king18@gmail.example', 'MARIA.LOPEZ77@GMAIL.EXAMPLE']) AS added;
+SELECT listguard.add_canary_addresses(ARRAY['kevin.hall31@yahoo.example']) AS added_again;
+SELECT lgtest.try($$SELECT listguard.add_canary_addresses(ARRAY['secret..name@gmail.example'])$$) AS bad;
+SELECT lgtest.try($$SELECT listguard.add_canary_addresses(ARRAY[]::text[])$$) AS empty;
+SELECT count(*) AS pool, bool_and(role IS NULL) AS unplanted FROM listguard.canaries;
+
+-- Planting: bad arguments first.
+SELECT lgtest.try($$SELECT listguard.plant_canaries('cn_subs', 1, NULL)$$) AS no_list;
+SELECT lgtest.try($$SELECT listguard.plant_canaries('cn_subs', 1, 10, per_role => 0)$$) AS zero;
+SELECT lgtest.try($$SELECT listguard.plant_canaries('cn_subs', 1, 99)$$) AS empty_list;
+CREATE TABLE cn_plain (account_id bigint, list_id bigint, email listguard.email);
+SELECT lgtest.try($$SELECT listguard.plant_canaries('cn_plain', 1, 10)$$) AS unprotected;
+SET listguard.canary_domains = 'not a domain';
+SET listguard.canary_domains = 'canaries.example, traps.example';
+-- Four mailboxes in the pool, twelve canaries: the rest are made at the
+-- canary domains in the styles of the list's addresses. Default roles:
+-- every clear reader of the list (alice, bob, dave, the MTA).
+SELECT listguard.plant_canaries('cn_subs', 1, 10) AS planted;
+SELECT role, count(*), count(DISTINCT relid), min(account), min(list), count(*) FILTER (WHERE origin = 'added') <= 4 AS pooled
+FROM listguard.canaries WHERE role IS NOT NULL GROUP BY role ORDER BY role::text;
+SELECT count(*) AS left_in_pool FROM listguard.canaries WHERE role IS NULL;
+-- With the pool empty and no canary domain, planting fails whole.
+SET listguard.canary_domains = '';
+SELECT lgtest.try($$SELECT listguard.plant_canaries('cn_subs', 1, 10, roles => ARRAY['cn_alice']::regrole[])$$) AS none_left;
+SELECT count(*) AS still_planted FROM listguard.canaries WHERE role IS NOT NULL;
+RESET listguard.canary_domains;
+-- Some real signups after the planting, as in life.
+INSERT INTO cn_subs (account_id, list_id, email, source, score)
+SELECT 1, 10, 'late.signup' || g || '@gmail.example', 'web', g % 5 FROM generate_series(1, 5) g;
+
+-- Each role sees the real rows and its own canaries; the masked reader and
+-- the writer see no canary but their own; the sender sees them all.
+SELECT lgtest.as_role('cn_alice', 'SELECT count(*) FROM cn_subs WHERE list_id = 10') AS alice_count,
+       lgtest.as_role('cn_bob', 'SELECT count(*) FROM cn_subs WHERE list_id = 10') AS bob_count,
+       lgtest.as_role('cn_carol', 'SELECT count(*) FROM cn_subs WHERE list_id = 10') AS carol_count,
+       lgtest.as_role('cn_mta', 'SELECT count(*) FROM cn_subs WHERE list_id = 10') AS mta_count;
+-- A campaign query reaches every canary.
+SELECT lgtest.as_role('cn_mta', $$SELECT count(*) FROM cn_subs WHERE list_id = 10 AND email::text LIKE '%@%'$$) AS campaign;
+
+-- What alice alone sees: her canaries (the rows bob does not see).
+CREATE TEMP TABLE cn_seen (who text, id int, email text, status text, source text, score int, xid text);
+GRANT ALL ON cn_seen TO PUBLIC;
+CREATE FUNCTION lgtest.take_view(who name) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('role', who, true);
+    INSERT INTO cn_seen SELECT who, s.id, s.email::text, s.status, s.source, s.score, s.xmin::text
+    FROM cn_subs s WHERE s.list_id = 10;
+    PERFORM set_config('role', 'none', true);
+END
+$$;
+SELECT lgtest.take_view(r) FROM unnest(ARRAY['cn_alice', 'cn_bob', 'cn_carol', 'cn_mta']) r;
+CREATE TEMP VIEW cn_own AS
+SELECT s.who, s.id, s.email, s.status, s.source, s.score, s.xid FROM cn_seen s
+WHERE s.who IN ('cn_alice', 'cn_bob') AND NOT EXISTS (
+    SELECT 1 FROM cn_seen o WHERE o.id = s.id AND o.who = CASE s.who WHEN 'cn_alice' THEN 'cn_bob' ELSE 'cn_alice' END);
+SELECT who, count(*) AS own_canaries, count(DISTINCT xid) AS distinct_xmin FROM cn_own GROUP BY who ORDER BY who;
+-- Their values read in clear, like the real ones; each role's are its own.
+SELECT count(*) FILTER (WHERE email LIKE '%***%') AS masked, count(DISTINCT email) AS distinct_addresses FROM cn_own;
+SELECT count(*) AS carol_sees_a_canary FROM cn_seen c JOIN cn_own o USING (id) WHERE c.who = 'cn_carol';
+SELECT count(*) AS mta_sees FROM cn_seen m JOIN cn_own o USING (id) WHERE m.who = 'cn_mta';
+
+-- No WHERE on the columns a reader sees sets them apart: every canary
+-- row's other columns are those of a real row of the list, and the local
+-- parts have the shapes the list's addresses have.
+SELECT bool_and(EXISTS (SELECT 1 FROM cn_seen r WHERE r.who = 'cn_carol' AND (r.status, r.source, r.score) = (o.status, o.source, o.score)))
+    AS columns_copied FROM cn_own o;
+SELECT bool_and(listguard._local_part_style(email::listguard.email) IN
+                (SELECT listguard._local_part_style(s.email) FROM cn_subs s WHERE s.id <= 200))
+    AS styles_copied
+FROM cn_own WHERE email NOT LIKE '%@gmail.example' AND email NOT LIKE '%@yahoo.example' AND email NOT LIKE '%@outlook.example';
+
+-- Lookups by address and by id find nothing of another role's canaries;
+-- updates and deletes do not reach them.
+SELECT string_agg(email, ',') AS alice_list, string_agg(id::text, ',') AS alice_ids FROM cn_own WHERE who = 'cn_alice' \gset
+SELECT lgtest.as_role('cn_bob', format($$SELECT count(*) FROM cn_subs WHERE email = ANY (%L::listguard.email[])$$,
+                                       '{' || :'alice_list' || '}')) AS bob_finds_by_address;
+SELECT lgtest.as_role('cn_bob', format($$SELECT count(*) FROM cn_subs WHERE id IN (%s)$$, :'alice_ids')) AS bob_finds_by_id;
+SET ROLE cn_bob;
+WITH u AS (UPDATE cn_subs SET score = score WHERE id = ANY (string_to_array(:'alice_ids', ',')::int[]) RETURNING 1)
+SELECT count(*) AS bob_updates FROM u;
+WITH d AS (DELETE FROM cn_subs WHERE id = ANY (string_to_array(:'alice_ids', ',')::int[]) RETURNING 1)
+SELECT count(*) AS bob_deletes FROM d;
+WITH u AS (UPDATE cn_subs SET score = score WHERE list_id = 10 RETURNING 1) SELECT count(*) AS bob_updates_list FROM u;
+RESET ROLE;
+SELECT lgtest.as_role('cn_alice', format($$SELECT count(*) FROM cn_subs WHERE email = ANY (%L::listguard.email[])$$,
+                                         '{' || upper(:'alice_list') || '}')) AS alice_finds_hers;
+-- The same address in another list is no canary there (bob may write it).
+SELECT lgtest.as_role('cn_bob', format($$SELECT listguard.canary_visible(1, 11, %L::listguard.email)$$,
+                                       split_part(:'alice_list', ',', 1))) AS other_list;
+
+-- Alice exports her list (clear reveals, her canaries among them); bob
+-- never reads his canaries in clear.
+SELECT lgtest.as_role('cn_alice', 'SELECT count(email::text) FROM cn_subs WHERE list_id = 10') AS alice_export;
+SELECT lgtest.audit_settle();
+SELECT c.canary, c.role, c.account, c.list, c.planted_at IS NOT NULL AS planted, c.clear_reveals >= 208 AS reveals_counted,
+       c.first_revealed IS NOT NULL AS read_in_clear, c.first_revealed <= c.last_revealed AS ordered
+FROM listguard.trace(upper(split_part(:'alice_list', ',', 2))) c;
+-- Dave never read his list: the MTA's view holds his canaries.
+SELECT m.email AS dave_canary FROM cn_seen m JOIN listguard.canaries c ON c.address = m.email::listguard.email
+WHERE m.who = 'cn_mta' AND c.role = 'cn_dave'::regrole LIMIT 1 \gset
+SELECT canary, role, clear_reveals, first_revealed IS NULL AS never_read FROM listguard.trace(:'dave_canary');
+SELECT * FROM listguard.trace('james.smith45@gmail.example');
+SELECT lgtest.try($$SELECT * FROM listguard.trace('not an address')$$) AS trace_bad;
+
+-- The leak: alice's export, shuffled, lower-cased, deduplicated, cut to
+-- half (the rows with even ids: one of her canaries), mixed with another
+-- list's addresses and lines that are no address.
+CREATE TEMP TABLE cn_leak AS
+SELECT lower(email) AS line FROM cn_seen WHERE who = 'cn_alice' AND id % 2 = 0
+UNION SELECT lower(email::text) FROM (SELECT 'other' || g || '@yahoo.example' AS email FROM generate_series(1, 20) g) o
+UNION SELECT 'name,email,status' UNION SELECT '' ;
+SELECT count(*) FILTER (WHERE line IN (SELECT lower(email) FROM cn_own WHERE who = 'cn_alice')) AS canaries_in_leak FROM cn_leak;
+SELECT role, canaries_found, canaries_planted, likely
+FROM listguard.trace_leak(ARRAY(SELECT line FROM cn_leak ORDER BY md5(line)));
+-- The MTA's export (everyone's canaries), cut to half: the MTA.
+SELECT role, canaries_found > 0 AS found, likely
+FROM listguard.trace_leak(ARRAY(SELECT upper(email) FROM cn_seen WHERE who = 'cn_mta' AND id % 2 = 1))
+WHERE likely;
+-- A file with no canary names nobody.
+SELECT count(*) AS nobody FROM listguard.trace_leak(ARRAY['james.smith45@gmail.example', 'x']);
+
+-- Spam at a canary: a leak if its role read it in clear, else a probable
+-- guess; an address that is no canary records nothing.
+SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
+SELECT listguard.report_canary_hit(split_part(:'alice_list', ',', 3), now(), 'spamtrap feed');
+SELECT listguard.report_canary_hit(upper(:'dave_canary'), now(), 'spamtrap feed');
+SELECT listguard.report_canary_hit('james.smith45@gmail.example', now(), 'spamtrap feed');
+SELECT lgtest.try($$SELECT listguard.report_canary_hit('nope', now(), 'x')$$) AS hit_bad;
+SELECT lgtest.audit_settle();
+SELECT kind, detail->>'action' AS action, detail->'detail'->>'role' AS role, detail->'detail'->>'verdict' AS verdict,
+       cardinality(email_digests) AS digests, account, list
+FROM listguard.audit_log WHERE id > :mark ORDER BY id;
+
+-- No event of canaries holds an address.
+SELECT count(*) > 0 AS canary_events, count(*) FILTER (WHERE detail::text LIKE '%@%' OR counts::text LIKE '%@%') AS with_address
+FROM listguard.audit_log WHERE kind = 'canary';
+SELECT DISTINCT detail->>'action' AS actions FROM listguard.audit_log WHERE kind = 'canary' ORDER BY 1;
+
+-- unprotect and protect again: the canaries stay hidden.
+SELECT listguard.unprotect('cn_subs');
+SELECT listguard.protect('cn_subs', 'account_id', 'list_id');
+SELECT lgtest.as_role('cn_bob', format($$SELECT count(*) FROM cn_subs WHERE id IN (%s)$$, :'alice_ids')) AS bob_after_reprotect,
+       lgtest.as_role('cn_alice', format($$SELECT count(*) FROM cn_subs WHERE id IN (%s)$$, :'alice_ids')) AS alice_after_reprotect;
+
+-- Removing is an admin's act, recorded; the rows go, the record stays for
+-- tracing.
+SET ROLE cn_helper;
+SELECT lgtest.try($$SELECT listguard.remove_canaries('cn_subs')$$) AS remove_by_helper;
+RESET ROLE;
+SELECT listguard.remove_canaries('cn_subs', 1, 10, ARRAY['cn_alice']::regrole[]) AS removed;
+SELECT lgtest.as_role('cn_alice', 'SELECT count(*) FROM cn_subs WHERE list_id = 10') AS alice_after_removal;
+SELECT canary, role FROM listguard.trace(split_part(:'alice_list', ',', 1));
+SELECT count(*) AS live_alice FROM listguard.canaries WHERE role = 'cn_alice'::regrole AND removed_at IS NULL;
+
+-- The registry changes through these functions only.
+SET ROLE cn_helper;
+SELECT lgtest.try($$UPDATE listguard.canaries SET role = NULL$$) AS helper_update;
+RESET ROLE;
+
+-- A dropped table's canaries are kept, removed, for tracing.
+DROP TABLE cn_subs, cn_plain;
+SELECT count(*) AS kept, count(*) FILTER (WHERE removed_at IS NULL) AS live, count(relid) AS with_table
+FROM listguard.canaries WHERE role IS NOT NULL;
+SELECT listguard.revoke_access(id) FROM listguard.grants
+WHERE grantee IN ('cn_alice'::regrole, 'cn_bob'::regrole, 'cn_carol'::regrole, 'cn_mta'::regrole, 'cn_dave'::regrole);
+DROP FUNCTION lgtest.take_view(name);
+DROP ROLE cn_alice, cn_bob, cn_carol, cn_mta, cn_dave, cn_helper;

@@ -1,0 +1,151 @@
+// SQL functions of canaries: the row-policy check, the local-part styles
+// plant_canaries() copies, address digests for tracing, and their events.
+#include "pg/audit/events.h"
+#include "pg/audit/record.h"
+#include "pg/base/guard.h"
+#include "pg/base/module.h"
+#include "pg/canary/registry.h"
+#include "pg/keys/keyring.h"
+#include "pg/type/value.h"
+
+#include "core/canary/local_part.h"
+#include "core/email/address.h"
+#include "core/error.h"
+
+extern "C" {
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+PG_FUNCTION_INFO_V1(lg_canary_visible);
+PG_FUNCTION_INFO_V1(lg_local_part_style);
+PG_FUNCTION_INFO_V1(lg_local_part_in_style);
+PG_FUNCTION_INFO_V1(lg_value_digest);
+PG_FUNCTION_INFO_V1(lg_digest_or_null);
+PG_FUNCTION_INFO_V1(lg_record_canary_event);
+}
+
+using namespace listguard;
+using namespace listguard::pg;
+
+// listguard.canary_visible(account, list, address): the row policy of a
+// table that holds canaries. A row whose address is a canary is seen by the
+// role it was planted for (and its members) and by senders only; any other
+// row, and a row without an address, by everyone the other policies let in.
+// The same address in another list is no canary there.
+extern "C" Datum lg_canary_visible(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    if (PG_ARGISNULL(2))
+        PG_RETURN_BOOL(true);
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(2));
+    Canary canary;
+    if (!find_canary(sealed::digest_of(v.data), &canary))
+        PG_RETURN_BOOL(true);
+    int64 account = PG_ARGISNULL(0) ? 0 : PG_GETARG_INT64(0);
+    int64 list = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT64(1);
+    // A canary is one only in the list it was planted in.
+    if (canary.account != account || canary.list != list)
+        PG_RETURN_BOOL(true);
+    PG_RETURN_BOOL(canary_visible_to(GetUserId(), canary, account, list));
+}
+
+// listguard._local_part_style(email) -> text: the shape of the value's
+// local part (core/canary/local_part.h), never the address. For
+// plant_canaries() only (elevated).
+extern "C" Datum lg_local_part_style(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
+    ensure_keyring();
+    std::string style = guarded([&] {
+        return keyring().email().with_address(v.data, v.size, [](std::string_view address) {
+            std::size_t at = address.rfind('@');
+            return local_part_style(address.substr(0, at == std::string_view::npos ? 0 : at));
+        });
+    });
+    if (style.empty())
+        PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(cstring_to_text_with_len(style.data(), static_cast<int>(style.size())));
+}
+
+// listguard._local_part_in_style(style) -> text: a new local part in that
+// style, from a strong random source.
+extern "C" Datum lg_local_part_in_style(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    char* style = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    std::string made = guarded([&] {
+        return local_part_in_style(style, [](std::uint32_t bound) {
+            std::uint32_t r;
+            if (!pg_strong_random(&r, sizeof r))
+                throw Error(ErrorKind::Internal, "could not generate random bytes");
+            return r % bound;
+        });
+    });
+    if (made.empty())
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid local part style \"%s\"", style)));
+    PG_RETURN_TEXT_P(cstring_to_text_with_len(made.data(), static_cast<int>(made.size())));
+}
+
+// listguard._value_digest(email) -> bytea: the keyed digest equality uses.
+extern "C" Datum lg_value_digest(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
+    PG_RETURN_DATUM(bytea_datum(sealed::digest_of(v.data), sealed::kDigestSize));
+}
+
+// listguard._digest_or_null(text) -> bytea: the keyed digest of an address
+// as written anywhere (any case, any spelling the type accepts), or null if
+// the text is no address: a leaked file holds all sorts of lines.
+extern "C" Datum lg_digest_or_null(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    text* input = PG_GETARG_TEXT_PP(0);
+    std::string_view address(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input));
+    ensure_keyring();
+    uint8 digest[sealed::kDigestSize];
+    bool ok = guarded([&] {
+        std::string trimmed(address);
+        while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\r' || trimmed.back() == '\t'))
+            trimmed.pop_back();
+        std::size_t start = trimmed.find_first_not_of(" \t");
+        try {
+            keyring().email().digest(parse_address(start == std::string::npos ? "" : trimmed.substr(start)).canonical(),
+                                     digest);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::InvalidText)
+                throw;
+            return false;
+        }
+        return true;
+    });
+    if (!ok)
+        PG_RETURN_NULL();
+    PG_RETURN_DATUM(bytea_datum(digest, sizeof digest));
+}
+
+// listguard._record_canary_event(action, canary_id, account, list, detail,
+// address): a "canary" event; the address only as its digest.
+extern "C" Datum lg_record_canary_event(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    const char* action = PG_ARGISNULL(0) ? "?" : text_to_cstring(PG_GETARG_TEXT_PP(0));
+    EventScope scope;
+    if (!PG_ARGISNULL(2))
+        scope.account = PG_GETARG_INT64(2);
+    if (!PG_ARGISNULL(3))
+        scope.list = PG_GETARG_INT64(3);
+    if (!PG_ARGISNULL(5)) {
+        EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(5));
+        scope.digests = sealed::digest_of(v.data);
+        scope.digest_count = 1;
+    }
+    const char* extra = PG_ARGISNULL(4) ? "{}" : JsonbToCString(nullptr, &PG_GETARG_JSONB_P(4)->root, 64);
+    char* detail = PG_ARGISNULL(1)
+                       ? psprintf("{\"action\": %s, \"detail\": %s}", json_string(action), extra)
+                       : psprintf("{\"action\": %s, \"canary\": %lld, \"detail\": %s}", json_string(action),
+                                  static_cast<long long>(PG_GETARG_INT64(1)), extra);
+    record_event(EventKind::Canary, detail, scope);
+    PG_RETURN_VOID();
+}

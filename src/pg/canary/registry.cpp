@@ -1,0 +1,124 @@
+#include "pg/canary/registry.h"
+
+#include "pg/access/cache.h"
+#include "pg/access/roles.h"
+#include "pg/base/catalog.h"
+#include "pg/type/value.h"
+
+#include "core/email/sealed_email.h"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+}
+
+namespace listguard::pg {
+
+namespace {
+
+struct CanaryEntry {
+    uint8 digest[sealed::kDigestSize]; // the key
+    Canary canary;
+};
+
+MemoryContext canary_context = nullptr;
+HTAB* canaries = nullptr; // nullptr: not loaded
+long canary_count = 0;
+uint64 generation = 0; // counts invalidations
+
+// Digests are HMAC output: their first octets are already a good hash.
+uint32 digest_hash(const void* key, Size)
+{
+    uint32 h;
+    memcpy(&h, key, sizeof h);
+    return h;
+}
+
+// Loads the table; returns it (and its size) even when an invalidation
+// arrived while it was being read, but then does not keep it.
+HTAB* load_canaries(long* loaded)
+{
+    if (canary_context == nullptr)
+        canary_context = AllocSetContextCreate(TopMemoryContext, "listguard canaries", ALLOCSET_SMALL_SIZES);
+    Oid relid = listguard_objects().canaries;
+    // Built in a fresh table, set only when complete: an invalidation that
+    // arrives while listguard.canaries is being read leaves nothing half-made.
+    MemoryContextReset(canary_context);
+    canaries = nullptr;
+    uint64 started = generation;
+    HASHCTL ctl;
+    ctl.keysize = sealed::kDigestSize;
+    ctl.entrysize = sizeof(CanaryEntry);
+    ctl.hash = digest_hash;
+    ctl.hcxt = canary_context;
+    HTAB* table = hash_create("listguard canaries", 64, &ctl, HASH_ELEM | HASH_FUNCTION | HASH_CONTEXT);
+    long count = 0;
+    if (OidIsValid(relid)) {
+        auto column = [relid](const char* name) { return listguard_column(relid, name); };
+        AttrNumber a_id = column("id"), a_address = column("address"), a_role = column("role"),
+                   a_account = column("account"), a_list = column("list"), a_removed = column("removed_at");
+        scan_listguard_table(relid, [&](HeapTuple tuple, TupleDesc desc) {
+            bool role_null, removed_null, address_null, isnull;
+            Datum role = heap_getattr(tuple, a_role, desc, &role_null);
+            (void) heap_getattr(tuple, a_removed, desc, &removed_null);
+            Datum address = heap_getattr(tuple, a_address, desc, &address_null);
+            if (role_null || !removed_null || address_null)
+                return true; // in the pool, or removed
+            EmailBytes v = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(address)));
+            bool found;
+            auto* entry = static_cast<CanaryEntry*>(hash_search(table, sealed::digest_of(v.data), HASH_ENTER, &found));
+            entry->canary.id = DatumGetInt64(heap_getattr(tuple, a_id, desc, &isnull));
+            entry->canary.role = DatumGetObjectId(role);
+            Datum d = heap_getattr(tuple, a_account, desc, &isnull);
+            entry->canary.account = isnull ? 0 : DatumGetInt64(d);
+            d = heap_getattr(tuple, a_list, desc, &isnull);
+            entry->canary.list = isnull ? 0 : DatumGetInt64(d);
+            count++;
+            return true;
+        });
+    }
+    *loaded = count;
+    if (generation == started) {
+        canaries = table;
+        canary_count = count;
+    }
+    return table;
+}
+
+} // namespace
+
+void forget_canaries() noexcept
+{
+    // The memory goes at the next load (a callback must not free what a
+    // caller up the stack may still hold).
+    canaries = nullptr;
+    canary_count = 0;
+    generation++;
+}
+
+bool find_canary(const uint8* digest, Canary* canary)
+{
+    HTAB* table = canaries;
+    long count = canary_count;
+    if (table == nullptr)
+        table = load_canaries(&count);
+    if (count == 0)
+        return false;
+    auto* entry = static_cast<CanaryEntry*>(hash_search(table, digest, HASH_FIND, nullptr));
+    if (entry == nullptr)
+        return false;
+    *canary = entry->canary;
+    return true;
+}
+
+bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list)
+{
+    if (role == canary.role)
+        return true;
+    if (access_for(role, Stamp{account, list}).sends)
+        return true;
+    return role_receives_grants_of(role, canary.role);
+}
+
+} // namespace listguard::pg
