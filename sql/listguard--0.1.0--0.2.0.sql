@@ -1466,71 +1466,6 @@ WHERE r.requester = current_user::regrole OR r.grantee = current_user::regrole
    OR listguard.current_role_is_admin();
 GRANT SELECT ON access_requests TO PUBLIC;
 
--- Roles that hold grants are marked, as grant_access() marks them now.
-SELECT _mark_grantee(g.grantee) FROM (SELECT DISTINCT grantee FROM grants) g;
-
--- Every protected table is protected again the 0.2 way: owned by
--- listguard_owner (its owner keeps its DML), the code around it vetted (the
--- update fails, naming what to fix, if a table runs code a non-admin could
--- change), stamping and audit triggers renewed. Rows stored before 0.1's
--- protect() are still unstamped; a WARNING names the tables where
--- CALL listguard.stamp_existing() will stamp them.
-DO $$
-DECLARE
-    tables listguard.protected_tables[];
-    p record;
-    col name;
-    waiting boolean;
-BEGIN
-    -- Taken first: dropping a table's old protection forgets its row.
-    tables := ARRAY(SELECT t FROM listguard.protected_tables t);
-    FOR p IN SELECT * FROM unnest(tables) LOOP
-        PERFORM listguard._drop_protection(p.relid);
-    END LOOP;
-    -- Parents first (their row triggers are cloned to their partitions);
-    -- each table's root is its topmost protected ancestor.
-    FOR p IN
-        WITH RECURSIVE t AS (SELECT * FROM unnest(tables)),
-        up(relid, ancestor, depth) AS (
-            SELECT t.relid, t.relid, 0 FROM t
-            UNION ALL
-            SELECT up.relid, i.inhparent::regclass, up.depth + 1 FROM up JOIN pg_inherits i ON i.inhrelid = up.ancestor
-        )
-        SELECT t.*, (SELECT u.ancestor FROM up u WHERE u.relid = t.relid AND u.ancestor IN (SELECT relid FROM t)
-                     ORDER BY u.depth DESC LIMIT 1) AS top,
-               (SELECT max(u.depth) FROM up u WHERE u.relid = t.relid) AS depth
-        FROM t ORDER BY depth, t.relid::text
-    LOOP
-        PERFORM listguard._refuse_untrusted(p.relid);
-        PERFORM listguard._protect_one(p.relid, p.top, p.account_column, p.list_column, p.audit);
-        -- What 0.1 recorded about the table before its protection.
-        UPDATE listguard.protected_tables
-        SET rls_was_enabled = p.rls_was_enabled, rls_was_forced = p.rls_was_forced,
-            protected_by = p.protected_by, protected_at = p.protected_at
-        WHERE relid = p.relid;
-        PERFORM listguard._protect_triggers(p.relid, p.audit);
-        FOR col IN SELECT a.attname FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
-                   WHERE a.attrelid = p.relid AND a.attnum > 0 AND NOT a.attisdropped
-                     AND (a.atttypid = 'listguard.email'::regtype OR ty.typbasetype = 'listguard.email'::regtype) LOOP
-            EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %s WHERE listguard._unstamped(%I))', p.relid, col)
-            INTO waiting;
-            IF waiting THEN
-                RAISE WARNING 'listguard: % holds rows stored before it was protected; CALL listguard.stamp_existing(%L) stamps them',
-                    p.relid, p.relid::text;
-                EXIT;
-            END IF;
-        END LOOP;
-    END LOOP;
-END
-$$;
-
-CREATE TRIGGER grants_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
-    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
-CREATE TRIGGER protected_tables_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
-    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
-CREATE TRIGGER audit_log_inserted AFTER INSERT ON audit_log
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
-
 -- ---------------------------------------------------------------------------
 -- Canaries: addresses one role alone ever sees, to trace a leak to it.
 -- ---------------------------------------------------------------------------
@@ -2014,3 +1949,68 @@ REVOKE ALL ON FUNCTION _local_part_style(email), _local_part_in_style(text), _re
     _plant_canaries(regclass, bigint, bigint, regrole[], integer), _remove_canaries(regclass, bigint, bigint, regrole[]),
     _canary_reveals(listguard.canaries), _trace(text), _trace_leak(text[]), _report_canary_hit(text, timestamptz, text),
     _digest_or_null(text), _value_digest(email) FROM PUBLIC;
+
+-- Roles that hold grants are marked, as grant_access() marks them now.
+SELECT _mark_grantee(g.grantee) FROM (SELECT DISTINCT grantee FROM grants) g;
+
+-- Every protected table is protected again the 0.2 way: owned by
+-- listguard_owner (its owner keeps its DML), the code around it vetted (the
+-- update fails, naming what to fix, if a table runs code a non-admin could
+-- change), stamping and audit triggers renewed. Rows stored before 0.1's
+-- protect() are still unstamped; a WARNING names the tables where
+-- CALL listguard.stamp_existing() will stamp them.
+DO $$
+DECLARE
+    tables listguard.protected_tables[];
+    p record;
+    col name;
+    waiting boolean;
+BEGIN
+    -- Taken first: dropping a table's old protection forgets its row.
+    tables := ARRAY(SELECT t FROM listguard.protected_tables t);
+    FOR p IN SELECT * FROM unnest(tables) LOOP
+        PERFORM listguard._drop_protection(p.relid);
+    END LOOP;
+    -- Parents first (their row triggers are cloned to their partitions);
+    -- each table's root is its topmost protected ancestor.
+    FOR p IN
+        WITH RECURSIVE t AS (SELECT * FROM unnest(tables)),
+        up(relid, ancestor, depth) AS (
+            SELECT t.relid, t.relid, 0 FROM t
+            UNION ALL
+            SELECT up.relid, i.inhparent::regclass, up.depth + 1 FROM up JOIN pg_inherits i ON i.inhrelid = up.ancestor
+        )
+        SELECT t.*, (SELECT u.ancestor FROM up u WHERE u.relid = t.relid AND u.ancestor IN (SELECT relid FROM t)
+                     ORDER BY u.depth DESC LIMIT 1) AS top,
+               (SELECT max(u.depth) FROM up u WHERE u.relid = t.relid) AS depth
+        FROM t ORDER BY depth, t.relid::text
+    LOOP
+        PERFORM listguard._refuse_untrusted(p.relid);
+        PERFORM listguard._protect_one(p.relid, p.top, p.account_column, p.list_column, p.audit);
+        -- What 0.1 recorded about the table before its protection.
+        UPDATE listguard.protected_tables
+        SET rls_was_enabled = p.rls_was_enabled, rls_was_forced = p.rls_was_forced,
+            protected_by = p.protected_by, protected_at = p.protected_at
+        WHERE relid = p.relid;
+        PERFORM listguard._protect_triggers(p.relid, p.audit);
+        FOR col IN SELECT a.attname FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+                   WHERE a.attrelid = p.relid AND a.attnum > 0 AND NOT a.attisdropped
+                     AND (a.atttypid = 'listguard.email'::regtype OR ty.typbasetype = 'listguard.email'::regtype) LOOP
+            EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %s WHERE listguard._unstamped(%I))', p.relid, col)
+            INTO waiting;
+            IF waiting THEN
+                RAISE WARNING 'listguard: % holds rows stored before it was protected; CALL listguard.stamp_existing(%L) stamps them',
+                    p.relid, p.relid::text;
+                EXIT;
+            END IF;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+CREATE TRIGGER grants_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER protected_tables_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER audit_log_inserted AFTER INSERT ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();

@@ -115,8 +115,9 @@ Grant* load_grants(Oid role, int* count)
     AttrNumber a_id = column("id"), a_grantee = column("grantee"), a_account = column("account"),
                a_list = column("list"), a_reveal = column("reveal"), a_write = column("can_write"),
                a_limit = column("quota_limit"), a_window = column("quota_window"), a_exceed = column("on_exceed"),
-               a_until = column("valid_until"), a_networks = column("from_networks"),
-               a_sends = column("sends");
+               a_until = column("valid_until"), a_networks = column("from_networks");
+    // New in 0.2: a 0.1 catalog (before ALTER EXTENSION UPDATE) has no senders.
+    AttrNumber a_sends = get_attnum(grants_oid, "sends");
 
     int capacity = 16;
     Grant* result = static_cast<Grant*>(palloc(sizeof(Grant) * capacity));
@@ -153,8 +154,10 @@ Grant* load_grants(Oid role, int* count)
             g.valid_until = DatumGetTimestampTz(d);
         d = heap_getattr(tuple, a_networks, desc, &isnull);
         g.network_allowed = isnull || network_allowed(d);
-        d = heap_getattr(tuple, a_sends, desc, &isnull);
-        g.sends = !isnull && DatumGetBool(d);
+        if (a_sends != InvalidAttrNumber) {
+            d = heap_getattr(tuple, a_sends, desc, &isnull);
+            g.sends = !isnull && DatumGetBool(d);
+        }
         new (&result[(*count)++]) Grant(g);
         return true;
     });
