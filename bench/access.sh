@@ -7,13 +7,7 @@ set -euo pipefail
 
 psqlq <<SQL >/dev/null
 CREATE EXTENSION IF NOT EXISTS listguard;
-CREATE TABLE bench_src AS
-SELECT g AS id, 1 + g % 3 AS account_id, 10 * (1 + g % 3) + g % 2 AS list_id,
-       (ARRAY['jane', 'john', 'maria', 'li', 'ahmed', 'sofia'])[g % 6 + 1] || '.' ||
-       substr(md5(g::text), 1, 4 + g % 9) || g || '@' ||
-       (ARRAY['gmail.com', 'yahoo.co.uk', 'example.org', 'mail.example.net'])[g % 4 + 1] AS email
-FROM generate_series(1, $ROWS) g;
-CREATE UNIQUE INDEX ON bench_src (id);
+$(bench_source_sql)
 CREATE TABLE t_text AS SELECT id, account_id, list_id, email FROM bench_src;
 CREATE TABLE t_plain (id int, account_id bigint, list_id bigint, email listguard.email);
 CREATE TABLE t_protected (id int, account_id bigint, list_id bigint, email listguard.email);

@@ -7,6 +7,20 @@ REPEAT="${REPEAT:-3}"
 
 psqlq() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
+# The SQL that makes bench_src: ROWS generated addresses (id, account_id
+# 1-3, list_id two per account: 10/11, 20/21, 30/31, email as text).
+bench_source_sql() {
+    cat <<SQL
+CREATE TABLE bench_src AS
+SELECT g AS id, 1 + g % 3 AS account_id, 10 * (1 + g % 3) + g % 2 AS list_id,
+       (ARRAY['jane', 'john', 'maria', 'li', 'ahmed', 'sofia'])[g % 6 + 1] || '.' ||
+       substr(md5(g::text), 1, 4 + g % 9) || g || '@' ||
+       (ARRAY['gmail.com', 'yahoo.co.uk', 'example.org', 'mail.example.net'])[g % 4 + 1] AS email
+FROM generate_series(1, $ROWS) g;
+CREATE UNIQUE INDEX ON bench_src (id);
+SQL
+}
+
 now_ns() { date +%s%N; }
 
 # best_of SECONDS_VAR command...: runs the command REPEAT times and stores

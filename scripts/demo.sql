@@ -159,14 +159,48 @@ RESET ROLE;
 SELECT account, reveal, quota, valid_until > now() AS still_valid, request_id FROM listguard.explain_access('support')
 WHERE request_id IS NOT NULL;
 
-\echo '\n== 10. The audit trail: every grant, reveal, change and refusal, chained and verifiable'
+\echo '\n== 10. Tracing a leak: canaries only one role ever sees'
+CREATE ROLE acme_intern;    -- reads Acme's newsletter list in clear for a campaign
+GRANT SELECT ON subscribers TO acme_intern;
+SELECT listguard.grant_access('acme_intern', 1, 10, reveal => 'clear', reason => 'summer campaign') IS NOT NULL AS granted;
+SELECT listguard.add_canary_addresses(ARRAY['marta.kowalski71@gmail.com', 'dev.patel.1988@yahoo.co.uk',
+                                            'lena.berg@example.org']) AS mailboxes_added;
+SET listguard.canary_domains = 'inbox-ops.example';
+\echo 'Three canaries for each role that reads list 10 in clear (marketer, intern, mta, support):'
+SELECT listguard.plant_canaries('subscribers', 1, 10) AS planted;
+SELECT role, count(*) AS canaries FROM listguard.canaries WHERE role IS NOT NULL GROUP BY role ORDER BY 1;
+\echo 'Each role counts the list and sees the real rows plus its own three; the superuser (no grant) is not shown any:'
+SET ROLE acme_intern;
+SELECT count(*) AS intern_sees FROM subscribers WHERE list_id = 10;
+RESET ROLE;
+SET ROLE acme_analyst;
+SELECT count(*) AS analyst_sees FROM subscribers WHERE list_id = 10;
+RESET ROLE;
+\echo 'The intern exports the list, and a file turns up on a spam forum: half of it, shuffled, lower-cased:'
+SET ROLE acme_intern;
+CREATE TEMP TABLE intern_export AS SELECT id, email::text AS email FROM subscribers WHERE list_id = 10;
+RESET ROLE;
+SELECT count(*) AS leaked_lines FROM (SELECT lower(email) FROM intern_export WHERE id % 2 = 0) x;
+SELECT * FROM listguard.trace_leak(ARRAY(SELECT lower(email) FROM intern_export WHERE id % 2 = 0 ORDER BY md5(email)));
+\echo 'Spam arrives at one of the intern''s canaries; the mail pipeline reports it:'
+SELECT listguard.report_canary_hit((SELECT e.email FROM intern_export e JOIN listguard.canaries c
+                                    ON c.address = e.email::listguard.email ORDER BY e.id LIMIT 1), now(), 'spamtrap');
+SELECT pg_sleep(0.5);
+SELECT canary, role, account, list, clear_reveals, first_revealed IS NOT NULL AS read_in_clear
+FROM listguard.trace((SELECT upper(e.email) FROM intern_export e JOIN listguard.canaries c
+                      ON c.address = e.email::listguard.email ORDER BY e.id LIMIT 1));
+SELECT kind, detail ->> 'action' AS action, detail -> 'detail' ->> 'role' AS role,
+       detail -> 'detail' ->> 'verdict' AS verdict
+FROM listguard.audit_log WHERE kind = 'canary' AND detail ->> 'action' = 'hit';
+
+\echo '\n== 11. The audit trail: every grant, reveal, change and refusal, chained and verifiable'
 SELECT pg_sleep(0.5);
 SELECT id, kind, current_user_name AS by, account, list, coalesce(counts::text, '') AS counts,
        left(detail::text, 60) AS detail
 FROM listguard.audit_log ORDER BY id DESC LIMIT 14;
 SELECT * FROM listguard.verify_audit();
 
-\echo '\n== 11. What is stored: sealed, padded values; the address is nowhere on disk'
+\echo '\n== 12. What is stored: sealed, padded values; the address is nowhere on disk'
 SELECT pg_size_pretty(pg_relation_size('subscribers')) AS table_size,
        min(pg_column_size(email)) AS min_value_bytes, max(pg_column_size(email)) AS max_value_bytes
 FROM subscribers;

@@ -351,7 +351,7 @@ DECLARE
     request bigint;
 BEGIN
     IF NOT current_setting('listguard.two_person_rule')::boolean
-       OR (reveal NOT IN ('clear', 'sealed') AND can_write IS NOT TRUE) THEN
+       OR (reveal NOT IN ('clear', 'sealed') AND can_write IS NOT TRUE AND sends IS NOT TRUE) THEN
         RETURN listguard._make_grant(grantee, account, list, reveal, can_write, quota, valid_until, from_networks,
                                      reason, on_exceed, listguard.calling_role(), NULL, false, sends);
     END IF;
@@ -911,7 +911,7 @@ DECLARE
     trigger_name name;
 BEGIN
     FOREACH policy IN ARRAY ARRAY['listguard_base', 'listguard_read', 'listguard_insert', 'listguard_update',
-                                  'listguard_delete', 'listguard_canary'] LOOP
+                                  'listguard_delete'] LOOP
         EXECUTE format('DROP POLICY IF EXISTS %I ON %s', policy, tbl);
     END LOOP;
     FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
@@ -1688,9 +1688,12 @@ CREATE TRIGGER canaries_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON c
 CREATE TRIGGER canaries_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 
--- The row policy of tables that hold canaries (see _canary_policy()).
-CREATE FUNCTION canary_visible(account bigint, list bigint, address email) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'lg_canary_visible' LANGUAGE C STABLE PARALLEL SAFE;
+-- The row policies of tables that hold canaries (see _canary_policy()): as
+-- the two-argument forms, and another role's canary is not there.
+CREATE FUNCTION can_read(account bigint, list bigint, address email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_read_row' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION can_write(account bigint, list bigint, address email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_write_row' LANGUAGE C STABLE PARALLEL SAFE;
 
 CREATE FUNCTION add_canary_addresses(addresses text[]) RETURNS integer
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
@@ -1731,20 +1734,21 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 
 -- Hides canary rows of one protected table from everyone but their role
--- and senders: a restrictive policy for every command. New rows are not
--- checked (WITH CHECK true): a row a writer adds is never one it cannot add.
+-- and senders: the policies that decide which rows are read, updated and
+-- deleted look at the address too (one call per row, as before). What a
+-- writer adds is checked as before: a row it adds is never one it cannot add.
 CREATE FUNCTION _canary_policy(tbl regclass, account_column name, list_column name) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     email_column name := listguard._canary_column(tbl);
+    scope text := format('%I, %s', account_column, coalesce(quote_ident(list_column), '0'));
 BEGIN
     IF email_column IS NULL THEN
         RETURN;
     END IF;
-    EXECUTE format('DROP POLICY IF EXISTS listguard_canary ON %s', tbl);
-    EXECUTE format('CREATE POLICY listguard_canary ON %s AS RESTRICTIVE FOR ALL '
-                   'USING (listguard.canary_visible(%I, %s, %I)) WITH CHECK (true)',
-                   tbl, account_column, coalesce(quote_ident(list_column), '0'), email_column);
+    EXECUTE format('ALTER POLICY listguard_read ON %s USING (listguard.can_read(%s, %I))', tbl, scope, email_column);
+    EXECUTE format('ALTER POLICY listguard_update ON %s USING (listguard.can_write(%s, %I))', tbl, scope, email_column);
+    EXECUTE format('ALTER POLICY listguard_delete ON %s USING (listguard.can_write(%s, %I))', tbl, scope, email_column);
 END
 $$;
 
@@ -1987,21 +1991,31 @@ CREATE FUNCTION _remove_canaries(tbl regclass, account bigint, list bigint, role
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     c listguard.canaries;
+    p listguard.protected_tables;
     root regclass;
     removed integer := 0;
 BEGIN
     IF tbl IS NULL THEN
         PERFORM listguard._invalid('table must not be null', 'remove_canaries() removes the canaries of one table.');
     END IF;
-    root := coalesce((SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl), tbl);
+    root := (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl);
+    IF root IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+            MESSAGE = format('table %s is not protected', tbl),
+            HINT = 'Its canaries are removed with it when it is dropped; protect it again to remove them one by one.';
+    END IF;
     FOR c IN SELECT * FROM listguard.canaries k
              WHERE k.relid = root AND k.role IS NOT NULL AND k.removed_at IS NULL
                AND (_remove_canaries.account IS NULL OR k.account = _remove_canaries.account)
                AND (_remove_canaries.list IS NULL OR k.list = _remove_canaries.list)
                AND (roles IS NULL OR k.role = ANY (roles))
              FOR UPDATE LOOP
-        -- The address is the canary's alone: it finds the row.
-        EXECUTE format('DELETE FROM %s t WHERE t.%I = $1', root, c.column_name) USING c.address;
+        -- Its address in its list: the same mailbox may be a real
+        -- subscriber elsewhere.
+        SELECT * INTO p FROM listguard.protected_tables q WHERE q.relid = root;
+        EXECUTE format('DELETE FROM %s t WHERE t.%I = $1 AND t.%I = $2 AND %s', root, c.column_name,
+                       p.account_column, CASE WHEN p.list_column IS NULL THEN 'true' ELSE format('t.%I = $3', p.list_column) END)
+            USING c.address, c.account, c.list;
         UPDATE listguard.canaries k SET removed_at = now(), removed_by = listguard.calling_role() WHERE k.id = c.id;
         removed := removed + 1;
     END LOOP;

@@ -46,7 +46,7 @@ SELECT set_eq(
              ('listguard.plant_canaries(regclass,bigint,bigint,regrole[],integer)'),
              ('listguard.remove_canaries(regclass,bigint,bigint,regrole[])'), ('listguard.trace(text)'),
              ('listguard.trace_leak(text[])'), ('listguard.report_canary_hit(text,timestamp with time zone,text)'),
-             ('listguard.canary_visible(bigint,bigint,listguard.email)')$$,
+             ('listguard.can_read(bigint,bigint,listguard.email)'), ('listguard.can_write(bigint,bigint,listguard.email)')$$,
     'only the type, the policy functions, the admin gates and harmless helpers are open to PUBLIC');
 
 -- Nobody but the extension's owner owns anything of listguard.

@@ -63,11 +63,8 @@ extern "C" Datum lg_record_request_event(PG_FUNCTION_ARGS)
     if (!PG_ARGISNULL(3))
         scope.list = PG_GETARG_INT64(3);
     const char* extra = PG_ARGISNULL(4) ? "{}" : JsonbToCString(nullptr, &PG_GETARG_JSONB_P(4)->root, 64);
-    char* detail = PG_ARGISNULL(1)
-                       ? psprintf("{\"action\": %s, \"detail\": %s}", json_string(action), extra)
-                       : psprintf("{\"action\": %s, \"request\": %lld, \"detail\": %s}", json_string(action),
-                                  static_cast<long long>(PG_GETARG_INT64(1)), extra);
-    record_event(EventKind::AccessRequest, detail, scope);
+    record_action_event(EventKind::AccessRequest, action, "request",
+                        PG_ARGISNULL(1) ? std::nullopt : std::optional<int64>(PG_GETARG_INT64(1)), extra, scope);
     PG_RETURN_VOID();
 }
 

@@ -199,4 +199,13 @@ void record_event(EventKind kind, const char* detail_json, const EventScope& sco
     pfree(e);
 }
 
+void record_action_event(EventKind kind, const char* action, const char* id_name, std::optional<int64> id,
+                         const char* detail_json, const EventScope& scope)
+{
+    char* detail = id ? psprintf("{\"action\": %s, \"%s\": %lld, \"detail\": %s}", json_string(action), id_name,
+                                 static_cast<long long>(*id), detail_json)
+                      : psprintf("{\"action\": %s, \"detail\": %s}", json_string(action), detail_json);
+    record_event(kind, detail, scope);
+}
+
 } // namespace listguard::pg

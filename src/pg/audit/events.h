@@ -56,6 +56,11 @@ EventScope table_scope(Oid relation);
 // queued is logged), so it is safe just before ereport(ERROR).
 void record_event(EventKind kind, const char* detail_json, const EventScope& scope = {});
 
+// An event about one of listguard's records (an access request, a canary):
+// detail {"action": action, "<id_name>": id (if any), "detail": detail_json}.
+void record_action_event(EventKind kind, const char* action, const char* id_name, std::optional<int64> id,
+                         const char* detail_json, const EventScope& scope);
+
 // A JSON string literal for a value (escaped, quoted), palloc'd.
 char* json_string(const char* value);
 

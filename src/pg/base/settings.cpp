@@ -168,7 +168,7 @@ void define_settings()
                                &request_quota_setting, "1000/day", PGC_SUSET, 0, check_request_quota, nullptr,
                                nullptr);
     DefineCustomBoolVariable("listguard.two_person_rule",
-                             "A grant of clear or sealed access, or of writing, waits for a second person.",
+                             "A grant of clear or sealed access, of writing or of sending waits for a second person.",
                              "grant_access() then returns the id of a pending request that another administrator "
                              "or an approver must approve.",
                              &two_person_rule_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);

@@ -1,5 +1,6 @@
-// SQL functions of canaries: the row-policy check, the local-part styles
+// SQL functions of canaries: the row policies that hide them, the local-part styles
 // plant_canaries() copies, address digests for tracing, and their events.
+#include "pg/access/cache.h"
 #include "pg/audit/events.h"
 #include "pg/audit/record.h"
 #include "pg/base/guard.h"
@@ -16,7 +17,8 @@ extern "C" {
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
-PG_FUNCTION_INFO_V1(lg_canary_visible);
+PG_FUNCTION_INFO_V1(lg_can_read_row);
+PG_FUNCTION_INFO_V1(lg_can_write_row);
 PG_FUNCTION_INFO_V1(lg_local_part_style);
 PG_FUNCTION_INFO_V1(lg_local_part_in_style);
 PG_FUNCTION_INFO_V1(lg_value_digest);
@@ -27,27 +29,30 @@ PG_FUNCTION_INFO_V1(lg_record_canary_event);
 using namespace listguard;
 using namespace listguard::pg;
 
-// listguard.canary_visible(account, list, address): the row policy of a
-// table that holds canaries. A row whose address is a canary is seen by the
-// role it was planted for (and its members) and by senders only; any other
-// row, and a row without an address, by everyone the other policies let in.
-// The same address in another list is no canary there.
-extern "C" Datum lg_canary_visible(PG_FUNCTION_ARGS)
+// listguard.can_read(account, list, address) and can_write(account, list,
+// address): the row policies of a table that holds canaries. As the
+// two-argument forms, and a row whose address is, in its list, a canary of
+// another role is seen by that role (and its members) and senders only. A
+// row without an address is decided by its scope alone.
+namespace {
+
+Datum row_access(FunctionCallInfo fcinfo, bool write)
 {
     require_preload();
-    if (PG_ARGISNULL(2))
-        PG_RETURN_BOOL(true);
-    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(2));
-    Canary canary;
-    if (!find_canary(sealed::digest_of(v.data), &canary))
-        PG_RETURN_BOOL(true);
-    int64 account = PG_ARGISNULL(0) ? 0 : PG_GETARG_INT64(0);
-    int64 list = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT64(1);
-    // A canary is one only in the list it was planted in.
-    if (canary.account != account || canary.list != list)
-        PG_RETURN_BOOL(true);
-    PG_RETURN_BOOL(canary_visible_to(GetUserId(), canary, account, list));
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+        PG_RETURN_BOOL(false);
+    Stamp scope{PG_GETARG_INT64(0), PG_GETARG_INT64(1)};
+    Oid role = GetUserId();
+    Access access = access_for(role, scope);
+    if (!(write ? access.can_write : access.can_read))
+        PG_RETURN_BOOL(false);
+    PG_RETURN_BOOL(PG_ARGISNULL(2) || row_visible(role, scope, PG_GETARG_VARLENA_PP(2)));
 }
+
+} // namespace
+
+extern "C" Datum lg_can_read_row(PG_FUNCTION_ARGS) { return row_access(fcinfo, false); }
+extern "C" Datum lg_can_write_row(PG_FUNCTION_ARGS) { return row_access(fcinfo, true); }
 
 // listguard._local_part_style(email) -> text: the shape of the value's
 // local part (core/canary/local_part.h), never the address. For
@@ -142,10 +147,7 @@ extern "C" Datum lg_record_canary_event(PG_FUNCTION_ARGS)
         scope.digest_count = 1;
     }
     const char* extra = PG_ARGISNULL(4) ? "{}" : JsonbToCString(nullptr, &PG_GETARG_JSONB_P(4)->root, 64);
-    char* detail = PG_ARGISNULL(1)
-                       ? psprintf("{\"action\": %s, \"detail\": %s}", json_string(action), extra)
-                       : psprintf("{\"action\": %s, \"canary\": %lld, \"detail\": %s}", json_string(action),
-                                  static_cast<long long>(PG_GETARG_INT64(1)), extra);
-    record_event(EventKind::Canary, detail, scope);
+    record_action_event(EventKind::Canary, action, "canary",
+                        PG_ARGISNULL(1) ? std::nullopt : std::optional<int64>(PG_GETARG_INT64(1)), extra, scope);
     PG_RETURN_VOID();
 }

@@ -25,6 +25,14 @@ struct CanaryEntry {
 MemoryContext canary_context = nullptr;
 HTAB* canaries = nullptr; // nullptr: not loaded
 long canary_count = 0;
+
+// One bit per value of two digest octets: set for each canary's. A row's
+// address whose bit is clear is no canary (all but ~n/65536 of them), found
+// without a hash lookup.
+constexpr int kFilterBits = 1 << 16;
+uint64 filter[kFilterBits / 64];
+
+int filter_bit(const uint8* digest) { return (digest[4] << 8) | digest[5]; }
 uint64 generation = 0; // counts invalidations
 
 // Digests are HMAC output: their first octets are already a good hash.
@@ -54,6 +62,7 @@ HTAB* load_canaries(long* loaded)
     ctl.hcxt = canary_context;
     HTAB* table = hash_create("listguard canaries", 64, &ctl, HASH_ELEM | HASH_FUNCTION | HASH_CONTEXT);
     long count = 0;
+    uint64 new_filter[kFilterBits / 64] = {};
     if (OidIsValid(relid)) {
         auto column = [relid](const char* name) { return listguard_column(relid, name); };
         AttrNumber a_id = column("id"), a_address = column("address"), a_role = column("role"),
@@ -74,11 +83,16 @@ HTAB* load_canaries(long* loaded)
             entry->canary.account = isnull ? 0 : DatumGetInt64(d);
             d = heap_getattr(tuple, a_list, desc, &isnull);
             entry->canary.list = isnull ? 0 : DatumGetInt64(d);
+            int bit = filter_bit(sealed::digest_of(v.data));
+            new_filter[bit / 64] |= uint64{1} << (bit % 64);
             count++;
             return true;
         });
     }
     *loaded = count;
+    // The filter is set from the same rows as the table, even when they
+    // are not kept (the lookup below uses both).
+    memcpy(filter, new_filter, sizeof filter);
     if (generation == started) {
         canaries = table;
         canary_count = count;
@@ -105,6 +119,9 @@ bool find_canary(const uint8* digest, Canary* canary)
         table = load_canaries(&count);
     if (count == 0)
         return false;
+    int bit = filter_bit(digest);
+    if ((filter[bit / 64] & (uint64{1} << (bit % 64))) == 0)
+        return false;
     auto* entry = static_cast<CanaryEntry*>(hash_search(table, digest, HASH_FIND, nullptr));
     if (entry == nullptr)
         return false;
@@ -119,6 +136,18 @@ bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list
     if (access_for(role, Stamp{account, list}).sends)
         return true;
     return role_receives_grants_of(role, canary.role);
+}
+
+bool row_visible(Oid role, Stamp scope, struct varlena* address)
+{
+    EmailBytes v = email_bytes(address);
+    Canary canary;
+    if (!find_canary(sealed::digest_of(v.data), &canary))
+        return true;
+    // The same address in another list is no canary there.
+    if (canary.account != scope.account || canary.list != scope.list)
+        return true;
+    return canary_visible_to(role, canary, scope.account, scope.list);
 }
 
 } // namespace listguard::pg

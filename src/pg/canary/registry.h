@@ -6,6 +6,8 @@
 
 #include "pg/base/postgres_c.h"
 
+#include "core/email/sealed_email.h"
+
 namespace listguard::pg {
 
 struct Canary {
@@ -24,6 +26,12 @@ bool find_canary(const uint8* digest, Canary* canary);
 // are the row's)? Its own role and members that receive its grants may, and
 // senders (grant_access(..., sends => true)) covering the row's scope.
 bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list);
+
+// May role see a row of this scope holding this address (a stored
+// listguard.email)? Yes unless the address is, in this very list, a canary
+// of another role. The row policy of tables that hold canaries asks it for
+// every row: a row whose address is no canary costs a bit test.
+bool row_visible(Oid role, Stamp scope, struct varlena* address);
 
 void forget_canaries() noexcept;
 
