@@ -18,7 +18,7 @@ REGRESS = setup keys input equality output tokens storage dump access reveal_pat
 REGRESS_OPTS = --inputdir=. --load-extension=listguard --encoding=UTF8 --no-locale
 
 # Concurrency specs: test/isolation/specs/<name>.spec.
-ISOLATION = grant_changes quota_concurrency access_requests
+ISOLATION = grant_changes quota_concurrency access_requests canary_snapshots
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=listguard
 
 PG_CONFIG ?= pg_config

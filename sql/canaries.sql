@@ -16,7 +16,7 @@ CREATE TABLE cn_subs (
     source     text NOT NULL,
     score      integer NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (account_id, email)
+    UNIQUE (account_id, list_id, email)
 );
 INSERT INTO cn_subs (account_id, list_id, email, status, source, score)
 SELECT 1, 10 + (g > 200)::int,
@@ -30,7 +30,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON cn_subs TO cn_alice, cn_bob, cn_carol, c
 GRANT USAGE ON SEQUENCE cn_subs_id_seq TO cn_bob;
 SELECT listguard.grant_access('cn_alice', 1, 10, reveal => 'clear') IS NOT NULL AS alice;
 SELECT listguard.grant_access('cn_bob', 1, 10, reveal => 'clear', can_write => true) IS NOT NULL AS bob;
-SELECT listguard.grant_access('cn_bob', 1, 11, reveal => 'masked') IS NOT NULL AS bob_11;
+SELECT listguard.grant_access('cn_bob', 1, 11, reveal => 'masked', can_write => true) IS NOT NULL AS bob_11;
 SELECT listguard.grant_access('cn_carol', 1, 10, reveal => 'masked') IS NOT NULL AS carol;
 SELECT listguard.grant_access('cn_mta', 1, reveal => 'clear', sends => true) IS NOT NULL AS mta;
 SELECT listguard.grant_access('cn_dave', 1, 10, reveal => 'clear') IS NOT NULL AS dave;
@@ -143,11 +143,33 @@ WITH u AS (UPDATE cn_subs SET score = score WHERE list_id = 10 RETURNING 1) SELE
 RESET ROLE;
 SELECT lgtest.as_role('cn_alice', format($$SELECT count(*) FROM cn_subs WHERE email = ANY (%L::listguard.email[])$$,
                                          '{' || upper(:'alice_list') || '}')) AS alice_finds_hers;
--- The same address in another list is no canary there; the row policy
--- says so (bob also reads list 11).
-SELECT lgtest.as_role('cn_bob', format($$SELECT listguard.can_read(1, 11, %1$L::listguard.email)
-                                          || ' ' || listguard.can_read(1, 10, %1$L::listguard.email)$$,
-                                       split_part(:'alice_list', ',', 1))) AS list_11_and_10;
+-- The row policy cannot be asked about an address typed in: only values
+-- plant_canaries() marked are canaries, so bob learns nothing by calling it
+-- on guesses (here: alice's canary address itself, in lists 10 and 11).
+SELECT lgtest.as_role('cn_bob', format($$SELECT listguard.can_read(1, 10, %1$L::listguard.email)
+                                          || ' ' || listguard.can_read(1, 11, %1$L::listguard.email)$$,
+                                       split_part(:'alice_list', ',', 1))) AS typed_guess_10_and_11;
+-- Nor does inserting a guess into the list hide it: bob's row is bob's.
+SET ROLE cn_bob;
+INSERT INTO cn_subs (account_id, list_id, email, source, score) VALUES (1, 11, split_part(:'alice_list', ',', 1), 'web', 1);
+SELECT count(*) AS bob_sees_his_copy FROM cn_subs WHERE list_id = 11 AND email = split_part(:'alice_list', ',', 1);
+RESET ROLE;
+-- A login keeps seeing its canaries whatever role it sets (a group it
+-- belongs to with a grant of its own): comparing its two views finds
+-- nothing. Another login's canaries stay hidden from it either way.
+CREATE ROLE cn_team;
+GRANT cn_team TO cn_alice;
+GRANT SELECT ON cn_subs TO cn_team;
+SELECT listguard.grant_access('cn_team', 1, 10, reveal => 'masked') IS NOT NULL AS team;
+SET SESSION AUTHORIZATION cn_alice;
+SELECT count(*) AS as_alice, count(*) FILTER (WHERE id = ANY (string_to_array(:'alice_ids', ',')::int[])) AS her_canaries
+FROM cn_subs WHERE list_id = 10;
+SET ROLE cn_team;
+SELECT count(*) AS as_team, count(*) FILTER (WHERE id = ANY (string_to_array(:'alice_ids', ',')::int[])) AS her_canaries
+FROM cn_subs WHERE list_id = 10;
+RESET ROLE;
+RESET SESSION AUTHORIZATION;
+SELECT lgtest.as_role('cn_team', 'SELECT count(*) FROM cn_subs WHERE list_id = 10') AS team_from_another_login;
 
 -- Alice exports her list (clear reveals, her canaries among them); bob
 -- never reads his canaries in clear.
@@ -164,18 +186,22 @@ SELECT * FROM listguard.trace('james.smith45@gmail.example');
 SELECT lgtest.try($$SELECT * FROM listguard.trace('not an address')$$) AS trace_bad;
 
 -- The leak: alice's export, shuffled, lower-cased, deduplicated, cut to
--- half (the rows with even ids: one of her canaries), mixed with another
--- list's addresses and lines that are no address.
+-- half (the real rows with even ids and two of her three canaries), mixed
+-- with another list's addresses and lines that are no address.
+SELECT string_agg(id::text, ',') AS alice_two FROM (SELECT id FROM cn_own WHERE who = 'cn_alice' ORDER BY id LIMIT 2) x \gset
 CREATE TEMP TABLE cn_leak AS
-SELECT lower(email) AS line FROM cn_seen WHERE who = 'cn_alice' AND id % 2 = 0
+SELECT lower(email) AS line FROM cn_seen
+WHERE who = 'cn_alice' AND ((id % 2 = 0 AND id NOT IN (SELECT id FROM cn_own)) OR id IN (:alice_two))
 UNION SELECT lower(email::text) FROM (SELECT 'other' || g || '@yahoo.example' AS email FROM generate_series(1, 20) g) o
 UNION SELECT 'name,email,status' UNION SELECT '' ;
 SELECT count(*) FILTER (WHERE line IN (SELECT lower(email) FROM cn_own WHERE who = 'cn_alice')) AS canaries_in_leak FROM cn_leak;
 SELECT role, canaries_found, canaries_planted, likely
 FROM listguard.trace_leak(ARRAY(SELECT line FROM cn_leak ORDER BY md5(line)));
--- The MTA's export (everyone's canaries), cut to half: the MTA.
+-- The MTA's export (everyone's canaries), cut to half, holding at least
+-- one canary each of alice and bob: the MTA.
 SELECT role, canaries_found > 0 AS found, likely
-FROM listguard.trace_leak(ARRAY(SELECT upper(email) FROM cn_seen WHERE who = 'cn_mta' AND id % 2 = 1))
+FROM listguard.trace_leak(ARRAY(SELECT upper(email) FROM cn_seen WHERE who = 'cn_mta'
+                                AND (id % 2 = 1 OR id IN (SELECT min(id) FROM cn_own GROUP BY who))))
 WHERE likely;
 -- A file with no canary names nobody.
 SELECT count(*) AS nobody FROM listguard.trace_leak(ARRAY['james.smith45@gmail.example', 'x']);
@@ -224,6 +250,7 @@ DROP TABLE cn_subs, cn_plain;
 SELECT count(*) AS kept, count(*) FILTER (WHERE removed_at IS NULL) AS live, count(relid) AS with_table
 FROM listguard.canaries WHERE role IS NOT NULL;
 SELECT listguard.revoke_access(id) FROM listguard.grants
-WHERE grantee IN ('cn_alice'::regrole, 'cn_bob'::regrole, 'cn_carol'::regrole, 'cn_mta'::regrole, 'cn_dave'::regrole);
+WHERE grantee IN ('cn_alice'::regrole, 'cn_bob'::regrole, 'cn_carol'::regrole, 'cn_mta'::regrole, 'cn_dave'::regrole,
+                  'cn_team'::regrole);
 DROP FUNCTION lgtest.take_view(name);
-DROP ROLE cn_alice, cn_bob, cn_carol, cn_mta, cn_dave, cn_helper;
+DROP ROLE cn_alice, cn_bob, cn_carol, cn_mta, cn_dave, cn_helper, cn_team;

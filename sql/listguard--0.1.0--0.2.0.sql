@@ -1530,6 +1530,8 @@ CREATE FUNCTION _local_part_style(email) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_local_part_style' LANGUAGE C STABLE STRICT;
 CREATE FUNCTION _local_part_in_style(style text) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_local_part_in_style' LANGUAGE C VOLATILE STRICT;
+CREATE FUNCTION _as_canary(email) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_as_canary' LANGUAGE C VOLATILE STRICT;
 CREATE FUNCTION _value_digest(email) RETURNS bytea
     AS 'MODULE_PATHNAME', 'lg_value_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION _digest_or_null(address text) RETURNS bytea
@@ -1760,39 +1762,41 @@ BEGIN
     END IF;
 
     PERFORM listguard._canary_policies(p.root);
-    FOREACH target IN ARRAY roles LOOP
-        FOR i IN 1..per_role LOOP
-            canary_id := listguard._take_canary_address(tbl, email_column, scope_filter, styles);
-            SELECT listguard._stamped(c.address, _plant_canaries.account, coalesce(_plant_canaries.list, 0)) INTO stamped
-            FROM listguard.canaries c WHERE c.id = canary_id;
-            -- Each canary row in a transaction of its own (a subtransaction),
-            -- so its xmin is not shared with the others. A template whose
-            -- copy breaks a unique constraint is passed over.
-            inserted := false;
-            FOR attempt IN 1..5 LOOP
-                next_template := next_template % template_count + 1;
-                BEGIN
-                    EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 FROM %1$s t '
-                                   'WHERE t.tableoid = $2 AND t.ctid = $3', tbl, copied, email_column)
-                        USING stamped, template_tables[next_template], template_rows[next_template];
-                    inserted := true;
-                EXCEPTION WHEN unique_violation OR exclusion_violation THEN
-                    NULL;
-                END;
-                EXIT WHEN inserted;
-            END LOOP;
-            IF NOT inserted THEN
-                RAISE EXCEPTION USING ERRCODE = 'unique_violation',
-                    MESSAGE = format('could not plant a canary in %s: copies of its rows break a unique constraint', tbl),
-                    HINT = 'Give the unique columns a default (a sequence, gen_random_uuid()), so canary rows draw '
-                           'their own values.';
-            END IF;
-            UPDATE listguard.canaries c SET address = stamped, role = target, relid = p.root, column_name = email_column,
-                account = _plant_canaries.account, list = _plant_canaries.list,
-                planted_by = listguard.calling_role(), planted_at = now()
-            WHERE c.id = canary_id;
-            planted := planted + 1;
+    -- The roles' canaries in a random order, not one role's after another's.
+    FOR target IN SELECT r FROM unnest(roles) r, generate_series(1, per_role) ORDER BY random() LOOP
+        canary_id := listguard._take_canary_address(tbl, email_column, scope_filter, styles);
+        -- Stamped for its list and marked as a canary (a mark no role can
+        -- make: an address a role types in is never taken for one).
+        SELECT listguard._as_canary(listguard._stamped(c.address, _plant_canaries.account,
+                                                       coalesce(_plant_canaries.list, 0))) INTO stamped
+        FROM listguard.canaries c WHERE c.id = canary_id;
+        -- Each canary row in a transaction of its own (a subtransaction),
+        -- so its xmin is not shared with the others. A template whose
+        -- copy breaks a unique constraint is passed over.
+        inserted := false;
+        FOR attempt IN 1..5 LOOP
+            next_template := next_template % template_count + 1;
+            BEGIN
+                EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 FROM %1$s t '
+                               'WHERE t.tableoid = $2 AND t.ctid = $3', tbl, copied, email_column)
+                    USING stamped, template_tables[next_template], template_rows[next_template];
+                inserted := true;
+            EXCEPTION WHEN unique_violation OR exclusion_violation THEN
+                NULL;
+            END;
+            EXIT WHEN inserted;
         END LOOP;
+        IF NOT inserted THEN
+            RAISE EXCEPTION USING ERRCODE = 'unique_violation',
+                MESSAGE = format('could not plant a canary in %s: copies of its rows break a unique constraint', tbl),
+                HINT = 'Give the unique columns a default (a sequence, gen_random_uuid()), so canary rows draw '
+                       'their own values.';
+        END IF;
+        UPDATE listguard.canaries c SET address = stamped, role = target, relid = p.root, column_name = email_column,
+            account = _plant_canaries.account, list = _plant_canaries.list,
+            planted_by = listguard.calling_role(), planted_at = now()
+        WHERE c.id = canary_id;
+        planted := planted + 1;
     END LOOP;
     PERFORM listguard._record_canary_event('plant', NULL, account, list,
         jsonb_build_object('table', tbl::text, 'roles', roles::text[], 'per_role', per_role, 'planted', planted), NULL);
@@ -1805,28 +1809,28 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     c listguard.canaries;
     p listguard.protected_tables;
-    root regclass;
+    root_table regclass;
     removed integer := 0;
 BEGIN
     IF tbl IS NULL THEN
         PERFORM listguard._invalid('table must not be null', 'remove_canaries() removes the canaries of one table.');
     END IF;
-    root := (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl);
-    IF root IS NULL THEN
+    root_table := (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl);
+    IF root_table IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
             MESSAGE = format('table %s is not protected', tbl),
             HINT = 'Its canaries are removed with it when it is dropped; protect it again to remove them one by one.';
     END IF;
     FOR c IN SELECT * FROM listguard.canaries k
-             WHERE k.relid = root AND k.role IS NOT NULL AND k.removed_at IS NULL
+             WHERE k.relid = root_table AND k.role IS NOT NULL AND k.removed_at IS NULL
                AND (_remove_canaries.account IS NULL OR k.account = _remove_canaries.account)
                AND (_remove_canaries.list IS NULL OR k.list = _remove_canaries.list)
                AND (roles IS NULL OR k.role = ANY (roles))
              FOR UPDATE LOOP
         -- Its address in its list: the same mailbox may be a real
         -- subscriber elsewhere.
-        SELECT * INTO p FROM listguard.protected_tables q WHERE q.relid = root;
-        EXECUTE format('DELETE FROM %s t WHERE t.%I = $1 AND t.%I = $2 AND %s', root, c.column_name,
+        SELECT * INTO p FROM listguard.protected_tables q WHERE q.relid = root_table;
+        EXECUTE format('DELETE FROM %s t WHERE t.%I = $1 AND t.%I = $2 AND %s', root_table, c.column_name,
                        p.account_column, CASE WHEN p.list_column IS NULL THEN 'true' ELSE format('t.%I = $3', p.list_column) END)
             USING c.address, c.account, c.list;
         UPDATE listguard.canaries k SET removed_at = now(), removed_by = listguard.calling_role() WHERE k.id = c.id;
@@ -1935,6 +1939,7 @@ DECLARE
     digest bytea := listguard._digest_or_null(address);
     c listguard.canaries;
     revealed timestamptz;
+    gap boolean;
 BEGIN
     IF digest IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_text_representation',
@@ -1947,11 +1952,16 @@ BEGIN
         RETURN;
     END IF;
     SELECT r.first_revealed INTO revealed FROM listguard._canary_reveals(c) r;
+    -- Events the audit log could not take since the planting (a flood, say)
+    -- may have been its reveal: then nobody can say it was a guess.
+    SELECT count(*) > 0 INTO gap FROM listguard.audit_log a WHERE a.kind = 'audit_gap' AND a.logged_at >= c.planted_at;
     PERFORM listguard._record_canary_event('hit', c.id, c.account, c.list,
         jsonb_build_object('role', c.role::text, 'seen_at', seen_at, 'source', source,
                            'revealed', revealed IS NOT NULL,
                            'verdict', CASE WHEN revealed IS NOT NULL AND (seen_at IS NULL OR seen_at >= revealed)
-                                           THEN 'leak' ELSE 'probable guessing' END),
+                                           THEN 'leak'
+                                           WHEN gap THEN 'unknown: the audit trail has a gap since planting'
+                                           ELSE 'probable guessing' END),
         c.address);
     PERFORM pg_notify('listguard_canary', json_build_object('canary', c.id, 'event', 'hit')::text);
 END
@@ -1962,7 +1972,7 @@ REVOKE ALL ON FUNCTION _local_part_style(email), _local_part_in_style(text), _re
     _canary_policies(regclass), _add_canary_addresses(text[]), _take_canary_address(regclass, name, text, text[]),
     _plant_canaries(regclass, bigint, bigint, regrole[], integer), _remove_canaries(regclass, bigint, bigint, regrole[]),
     _canary_reveals(listguard.canaries), _trace(text), _trace_leak(text[]), _report_canary_hit(text, timestamptz, text),
-    _digest_or_null(text), _value_digest(email) FROM PUBLIC;
+    _digest_or_null(text), _value_digest(email), _as_canary(email) FROM PUBLIC;
 
 -- Roles that hold grants are marked, as grant_access() marks them now.
 SELECT _mark_grantee(g.grantee) FROM (SELECT DISTINCT grantee FROM grants) g;

@@ -185,3 +185,38 @@ TEST(SealedEmail, ShortValuesAreRefusedBeforeAnyDecryption)
                            ErrorKind::DataCorrupted),
               "no error");
 }
+
+TEST(SealedEmail, CanaryMarkIsAuthenticatedAndKept)
+{
+    EmailSealer s(fixed_server_key());
+    Bytes plain = seal(s, "jane.doe@example.com", Stamp{3, 7});
+    EXPECT_FALSE(sealed::is_canary(plain.data()));
+
+    Bytes canary(sealed::kMaxSize);
+    canary.resize(s.as_canary(plain.data(), plain.size(), canary.data()));
+    EXPECT_TRUE(sealed::is_canary(canary.data()));
+    EXPECT_EQ(show(s, canary), "jane.doe@example.com");
+    EXPECT_EQ(open(s, canary), "jane.doe@example.com") << "a canary's token loads back";
+    EXPECT_EQ(sealed::stamp_of(canary.data()), (Stamp{3, 7}));
+    EXPECT_EQ(0, std::memcmp(sealed::digest_of(canary.data()), sealed::digest_of(plain.data()), sealed::kDigestSize))
+        << "a canary compares equal to the same address";
+
+    // Re-stamping and re-sealing keep the mark.
+    Bytes moved(sealed::kMaxSize);
+    moved.resize(s.restamp(canary.data(), canary.size(), Stamp{3, 8}, moved.data()));
+    EXPECT_TRUE(sealed::is_canary(moved.data()));
+    Bytes resealed(sealed::kMaxSize);
+    resealed.resize(s.reseal(canary.data(), canary.size(), resealed.data()));
+    EXPECT_TRUE(sealed::is_canary(resealed.data()));
+    EXPECT_EQ(open(s, resealed), "jane.doe@example.com");
+
+    // Nobody without the key sets or clears the mark.
+    Bytes forged = plain;
+    forged[0] |= sealed::kCanaryFlag;
+    EXPECT_EQ(error_detail([&] { open(s, forged); }),
+              "It failed authentication: it was altered or is not a listguard token.");
+    Bytes cleared = canary;
+    cleared[0] &= static_cast<std::uint8_t>(~sealed::kCanaryFlag);
+    EXPECT_EQ(error_detail([&] { open(s, cleared); }),
+              "It failed authentication: it was altered or is not a listguard token.");
+}

@@ -57,7 +57,7 @@ namespace sealed {
 
 void check_layout(const std::uint8_t* value, std::size_t size)
 {
-    if (size < kHeaderSize || !is_bucket(size - kHeaderSize) || value[0] != kVersion)
+    if (size < kHeaderSize || !is_bucket(size - kHeaderSize) || (value[0] & ~kCanaryFlag) != kVersion)
         throw Error(ErrorKind::DataCorrupted, "stored listguard.email value is corrupted",
                     "Its size or format version does not match any listguard format.");
 }
@@ -220,6 +220,20 @@ std::size_t EmailSealer::reseal(const std::uint8_t* value, std::size_t size, std
     return size;
 }
 
+std::size_t EmailSealer::as_canary(const std::uint8_t* value, std::size_t size, std::uint8_t* out)
+{
+    sealed::check_layout(value, size);
+    SealKey& key = key_for(value);
+    std::size_t padded = size - sealed::kHeaderSize;
+    std::uint8_t plain[256];
+    Scrub scrub{plain, padded};
+    key.siv.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
+    std::memcpy(out, value, sealed::kTagOffset);
+    out[0] |= sealed::kCanaryFlag;
+    encrypt_under_current(out, plain, padded);
+    return size;
+}
+
 EmailSealer::Wipe::~Wipe() { OPENSSL_cleanse(data, size); }
 
 std::string_view EmailSealer::decrypt_for_display(const std::uint8_t* value, std::size_t size, std::uint8_t* plain)
@@ -238,7 +252,8 @@ std::string_view EmailSealer::decrypt_for_display(const std::uint8_t* value, std
 std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char* out)
 {
     const char* bad = "sealed token is not valid";
-    if (size < sealed::kHeaderSize || !is_bucket(size - sealed::kHeaderSize) || value[0] != sealed::kVersion)
+    if (size < sealed::kHeaderSize || !is_bucket(size - sealed::kHeaderSize) ||
+        (value[0] & ~sealed::kCanaryFlag) != sealed::kVersion)
         throw Error(ErrorKind::InvalidText, bad, "Its length or format version is wrong.");
     SealKey& key = key_for(value);
     std::size_t padded = size - sealed::kHeaderSize;

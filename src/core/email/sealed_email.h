@@ -1,7 +1,7 @@
 // The stored form of a listguard.email value and the keys that make it.
 //
 //   offset  size  field
-//        0     1  format version (1)
+//        0     1  format version (1), plus 0x80 for a canary
 //        1     4  key id: which server key sealed it
 //        5     8  account (big-endian)      | authenticated data
 //       13     8  list (big-endian)         | of the encryption
@@ -37,6 +37,11 @@ struct Stamp {
 
 namespace sealed {
 constexpr std::uint8_t kVersion = 1;
+// Set in the version octet of a canary's value (listguard.plant_canaries()).
+// The octet is authenticated with the rest of the header: nobody without the
+// key makes or clears it, and it stays with the value through copies,
+// re-stamping, re-sealing, dumps and restores.
+constexpr std::uint8_t kCanaryFlag = 0x80;
 constexpr std::size_t kKeyIdOffset = 1;
 constexpr std::size_t kKeyIdSize = 4;
 constexpr std::size_t kAccountOffset = 5;
@@ -59,6 +64,7 @@ Stamp stamp_of(const std::uint8_t* value) noexcept;
 // role supplied itself, free to take any stamp. 0 for a stamped value.
 std::int64_t fresh_nonce_of(const std::uint8_t* value) noexcept;
 inline const std::uint8_t* digest_of(const std::uint8_t* value) noexcept { return value + kDigestOffset; }
+inline bool is_canary(const std::uint8_t* value) noexcept { return (value[0] & kCanaryFlag) != 0; }
 } // namespace sealed
 
 // A seal key's id: the first octets of a digest of the key, stored in every
@@ -92,6 +98,10 @@ public:
 
     // The same value (header, address, digest) under the current key.
     std::size_t reseal(const std::uint8_t* value, std::size_t size, std::uint8_t* out);
+
+    // The same value marked as a canary (sealed::is_canary), under the
+    // current key.
+    std::size_t as_canary(const std::uint8_t* value, std::size_t size, std::uint8_t* out);
     bool under_current_key(const std::uint8_t* value) const noexcept;
 
     // Authenticates a value from outside (a sealed token) and writes its

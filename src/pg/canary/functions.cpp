@@ -22,6 +22,7 @@ PG_FUNCTION_INFO_V1(lg_can_write_row);
 PG_FUNCTION_INFO_V1(lg_local_part_style);
 PG_FUNCTION_INFO_V1(lg_local_part_in_style);
 PG_FUNCTION_INFO_V1(lg_value_digest);
+PG_FUNCTION_INFO_V1(lg_as_canary);
 PG_FUNCTION_INFO_V1(lg_digest_or_null);
 PG_FUNCTION_INFO_V1(lg_record_canary_event);
 }
@@ -90,6 +91,18 @@ extern "C" Datum lg_local_part_in_style(PG_FUNCTION_ARGS)
     if (made.empty())
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid local part style \"%s\"", style)));
     PG_RETURN_TEXT_P(cstring_to_text_with_len(made.data(), static_cast<int>(made.size())));
+}
+
+// listguard._as_canary(email) -> email: the value marked as a canary. For
+// plant_canaries() only (elevated).
+extern "C" Datum lg_as_canary(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
+    ensure_keyring();
+    std::uint8_t marked[sealed::kMaxSize];
+    std::size_t size = guarded([&] { return keyring().email().as_canary(v.data, v.size, marked); });
+    return email_datum(marked, size);
 }
 
 // listguard._value_digest(email) -> bytea: the keyed digest equality uses.

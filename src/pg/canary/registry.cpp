@@ -26,13 +26,6 @@ MemoryContext canary_context = nullptr;
 HTAB* canaries = nullptr; // nullptr: not loaded
 long canary_count = 0;
 
-// One bit per value of two digest octets: set for each canary's. A row's
-// address whose bit is clear is no canary (all but ~n/65536 of them), found
-// without a hash lookup.
-constexpr int kFilterBits = 1 << 16;
-uint64 filter[kFilterBits / 64];
-
-int filter_bit(const uint8* digest) { return (digest[4] << 8) | digest[5]; }
 uint64 generation = 0; // counts invalidations
 
 // Digests are HMAC output: their first octets are already a good hash.
@@ -62,18 +55,19 @@ HTAB* load_canaries(long* loaded)
     ctl.hcxt = canary_context;
     HTAB* table = hash_create("listguard canaries", 64, &ctl, HASH_ELEM | HASH_FUNCTION | HASH_CONTEXT);
     long count = 0;
-    uint64 new_filter[kFilterBits / 64] = {};
     if (OidIsValid(relid)) {
         auto column = [relid](const char* name) { return listguard_column(relid, name); };
         AttrNumber a_id = column("id"), a_address = column("address"), a_role = column("role"),
-                   a_account = column("account"), a_list = column("list"), a_removed = column("removed_at");
+                   a_account = column("account"), a_list = column("list");
         scan_listguard_table(relid, [&](HeapTuple tuple, TupleDesc desc) {
-            bool role_null, removed_null, address_null, isnull;
+            bool role_null, address_null, isnull;
             Datum role = heap_getattr(tuple, a_role, desc, &role_null);
-            (void) heap_getattr(tuple, a_removed, desc, &removed_null);
             Datum address = heap_getattr(tuple, a_address, desc, &address_null);
-            if (role_null || !removed_null || address_null)
-                return true; // in the pool, or removed
+            // Removed canaries stay: a transaction that began before the
+            // removal still sees their rows, and must not see them as
+            // anyone's but their role's.
+            if (role_null || address_null)
+                return true; // in the pool
             EmailBytes v = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(address)));
             bool found;
             auto* entry = static_cast<CanaryEntry*>(hash_search(table, sealed::digest_of(v.data), HASH_ENTER, &found));
@@ -83,16 +77,11 @@ HTAB* load_canaries(long* loaded)
             entry->canary.account = isnull ? 0 : DatumGetInt64(d);
             d = heap_getattr(tuple, a_list, desc, &isnull);
             entry->canary.list = isnull ? 0 : DatumGetInt64(d);
-            int bit = filter_bit(sealed::digest_of(v.data));
-            new_filter[bit / 64] |= uint64{1} << (bit % 64);
             count++;
             return true;
         });
     }
     *loaded = count;
-    // The filter is set from the same rows as the table, even when they
-    // are not kept (the lookup below uses both).
-    memcpy(filter, new_filter, sizeof filter);
     if (generation == started) {
         canaries = table;
         canary_count = count;
@@ -119,9 +108,6 @@ bool find_canary(const uint8* digest, Canary* canary)
         table = load_canaries(&count);
     if (count == 0)
         return false;
-    int bit = filter_bit(digest);
-    if ((filter[bit / 64] & (uint64{1} << (bit % 64))) == 0)
-        return false;
     auto* entry = static_cast<CanaryEntry*>(hash_search(table, digest, HASH_FIND, nullptr));
     if (entry == nullptr)
         return false;
@@ -131,19 +117,26 @@ bool find_canary(const uint8* digest, Canary* canary)
 
 bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list)
 {
-    if (role == canary.role)
+    if (role == canary.role || role_receives_grants_of(role, canary.role))
         return true;
-    if (access_for(role, Stamp{account, list}).sends)
+    // Its login keeps seeing it whatever role it sets (a group it belongs to,
+    // a role it made): comparing its own views must not single it out.
+    Oid login = GetSessionUserId();
+    if (login == canary.role || role_receives_grants_of(login, canary.role))
         return true;
-    return role_receives_grants_of(role, canary.role);
+    return access_for(role, Stamp{account, list}).sends;
 }
 
 bool row_visible(Oid role, Stamp scope, struct varlena* address)
 {
     EmailBytes v = email_bytes(address);
+    if (!sealed::is_canary(v.data))
+        return true;
+    // A canary value the registry does not know (its record was deleted by
+    // a superuser) is nobody's to see.
     Canary canary;
     if (!find_canary(sealed::digest_of(v.data), &canary))
-        return true;
+        return false;
     // The same address in another list is no canary there.
     if (canary.account != scope.account || canary.list != scope.list)
         return true;

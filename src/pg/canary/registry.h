@@ -17,20 +17,23 @@ struct Canary {
     int64 list;
 };
 
-// Is there a live (planted, not removed) canary with this address digest
+// Is there a planted canary (removed or not) with this address digest
 // (sealed::kDigestSize octets)? If so it is copied to *canary. Cheap when
 // the database has none.
 bool find_canary(const uint8* digest, Canary* canary);
 
 // May the current role see the row holding this canary (account and list
-// are the row's)? Its own role and members that receive its grants may, and
-// senders (grant_access(..., sends => true)) covering the row's scope.
+// are the row's)? Its own role and members that receive its grants may (as
+// current user, or as the session's login whatever role it set), and senders
+// (grant_access(..., sends => true)) covering the row's scope.
 bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list);
 
 // May role see a row of this scope holding this address (a stored
-// listguard.email)? Yes unless the address is, in this very list, a canary
-// of another role. The row policy of tables that hold canaries asks it for
-// every row: a row whose address is no canary costs a bit test.
+// listguard.email)? Yes unless the value is marked as a canary
+// (sealed::is_canary: only plant_canaries() marks values) and is, in this
+// very list, a canary of another role. The row policy of tables that hold
+// canaries asks it for every row: a value without the mark costs a bit test,
+// and an address typed in by a role never has it.
 bool row_visible(Oid role, Stamp scope, struct varlena* address);
 
 void forget_canaries() noexcept;

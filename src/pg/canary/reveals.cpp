@@ -34,7 +34,7 @@ int reveal_count = 0;
 void note_clear_reveal(const uint8* value, int64 grant_id)
 {
     Canary canary;
-    if (!find_canary(sealed::digest_of(value), &canary))
+    if (!sealed::is_canary(value) || !find_canary(sealed::digest_of(value), &canary))
         return;
     Stamp stamp = sealed::stamp_of(value);
     if (stamp.account != canary.account || stamp.list != canary.list)
