@@ -45,9 +45,9 @@ copy_clear_none() { as_role bench_clear -c "COPY (SELECT email FROM t_none) TO S
 copy_clear_canaries() { as_role bench_clear -c "COPY (SELECT email FROM t_canaries) TO STDOUT" >/dev/null; }
 for f in count_none count_canaries copy_masked_none copy_masked_canaries copy_clear_none copy_clear_canaries; do $f; done
 # Alternated, best of REPEAT each.
-best_of count_a count_none; best_of count_b count_canaries
-best_of masked_a copy_masked_none; best_of masked_b copy_masked_canaries
-best_of clear_a copy_clear_none; best_of clear_b copy_clear_canaries
+best_of_pair count_a count_none count_b count_canaries
+best_of_pair masked_a copy_masked_none masked_b copy_masked_canaries
+best_of_pair clear_a copy_clear_none clear_b copy_clear_canaries
 
 script_dir=$(mktemp -d)
 for t in t_none t_canaries; do

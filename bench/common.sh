@@ -40,6 +40,27 @@ best_of() {
     printf -v "$var" '%s' "$best"
 }
 
+# best_of_pair VAR_A FN_A VAR_B FN_B: like best_of for two commands, run
+# alternately (A, B, A, B, ...), so that neither gets a quieter moment.
+best_of_pair() {
+    local best_a="" best_b="" t0 t1 s
+    for _ in $(seq "$REPEAT"); do
+        for side in a b; do
+            local fn=$2
+            [ "$side" = b ] && fn=$4
+            t0=$(now_ns); "$fn" >/dev/null; t1=$(now_ns)
+            s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+            if [ "$side" = a ]; then
+                if [ -z "$best_a" ] || awk -v s="$s" -v b="$best_a" 'BEGIN { exit !(s < b) }'; then best_a=$s; fi
+            else
+                if [ -z "$best_b" ] || awk -v s="$s" -v b="$best_b" 'BEGIN { exit !(s < b) }'; then best_b=$s; fi
+            fi
+        done
+    done
+    printf -v "$1" '%s' "$best_a"
+    printf -v "$3" '%s' "$best_b"
+}
+
 # pgbench_tps SCRIPT_FILE [SECONDS]: TPS of one run with two clients.
 pgbench_tps() {
     pgbench -n -M prepared -c 2 -j 2 -T "${2:-${PGBENCH_SECONDS:-5}}" -f "$1" 2>/dev/null |
