@@ -166,10 +166,10 @@ SELECT listguard.grant_access('acme_intern', 1, 10, reveal => 'clear', reason =>
 SELECT listguard.add_canary_addresses(ARRAY['marta.kowalski71@gmail.com', 'dev.patel.1988@yahoo.co.uk',
                                             'lena.berg@example.org']) AS mailboxes_added;
 SET listguard.canary_domains = 'inbox-ops.example';
-\echo 'Three canaries for each role that reads list 10 in clear (marketer, intern, mta, support):'
+\echo 'Three canaries for each role that reads list 10 in clear:'
 SELECT listguard.plant_canaries('subscribers', 1, 10) AS planted;
 SELECT role, count(*) AS canaries FROM listguard.canaries WHERE role IS NOT NULL GROUP BY role ORDER BY 1;
-\echo 'Each role counts the list and sees the real rows plus its own three; the superuser (no grant) is not shown any:'
+\echo 'The intern sees the real rows and its own three canaries; the analyst (pseudonyms) sees no canary at all:'
 SET ROLE acme_intern;
 SELECT count(*) AS intern_sees FROM subscribers WHERE list_id = 10;
 RESET ROLE;
@@ -180,8 +180,11 @@ RESET ROLE;
 SET ROLE acme_intern;
 CREATE TEMP TABLE intern_export AS SELECT id, email::text AS email FROM subscribers WHERE list_id = 10;
 RESET ROLE;
-SELECT count(*) AS leaked_lines FROM (SELECT lower(email) FROM intern_export WHERE id % 2 = 0) x;
-SELECT * FROM listguard.trace_leak(ARRAY(SELECT lower(email) FROM intern_export WHERE id % 2 = 0 ORDER BY md5(email)));
+CREATE TEMP TABLE leaked_file AS
+SELECT lower(email) AS line FROM intern_export WHERE (id / 4) % 2 = 0 OR id IN (SELECT max(id) FROM intern_export)
+ORDER BY md5(email);
+SELECT count(*) AS leaked_lines FROM leaked_file;
+SELECT * FROM listguard.trace_leak(ARRAY(SELECT line FROM leaked_file));
 \echo 'Spam arrives at one of the intern''s canaries; the mail pipeline reports it:'
 SELECT listguard.report_canary_hit((SELECT e.email FROM intern_export e JOIN listguard.canaries c
                                     ON c.address = e.email::listguard.email ORDER BY e.id LIMIT 1), now(), 'spamtrap');
