@@ -32,6 +32,7 @@ SELECT listguard.grant_access('cn_alice', 1, 10, reveal => 'clear') IS NOT NULL 
 SELECT listguard.grant_access('cn_bob', 1, 10, reveal => 'clear', can_write => true) IS NOT NULL AS bob;
 SELECT listguard.grant_access('cn_bob', 1, 11, reveal => 'masked', can_write => true) IS NOT NULL AS bob_11;
 SELECT listguard.grant_access('cn_carol', 1, 10, reveal => 'masked') IS NOT NULL AS carol;
+SELECT listguard.grant_access('cn_carol', 1, 11, reveal => 'masked') IS NOT NULL AS carol_11;
 SELECT listguard.grant_access('cn_mta', 1, reveal => 'clear', sends => true) IS NOT NULL AS mta;
 SELECT listguard.grant_access('cn_dave', 1, 10, reveal => 'clear') IS NOT NULL AS dave;
 SELECT account, list, reveal, sends FROM listguard.explain_access('cn_mta');
@@ -131,6 +132,7 @@ FROM cn_own WHERE email NOT LIKE '%@gmail.example' AND email NOT LIKE '%@yahoo.e
 -- Lookups by address and by id find nothing of another role's canaries;
 -- updates and deletes do not reach them.
 SELECT string_agg(email, ',') AS alice_list, string_agg(id::text, ',') AS alice_ids FROM cn_own WHERE who = 'cn_alice' \gset
+SELECT string_agg(id::text, ',') AS bob_ids FROM cn_own WHERE who = 'cn_bob' \gset
 SELECT lgtest.as_role('cn_bob', format($$SELECT count(*) FROM cn_subs WHERE email = ANY (%L::listguard.email[])$$,
                                        '{' || :'alice_list' || '}')) AS bob_finds_by_address;
 SELECT lgtest.as_role('cn_bob', format($$SELECT count(*) FROM cn_subs WHERE id IN (%s)$$, :'alice_ids')) AS bob_finds_by_id;
@@ -170,6 +172,41 @@ FROM cn_subs WHERE list_id = 10;
 RESET ROLE;
 RESET SESSION AUTHORIZATION;
 SELECT lgtest.as_role('cn_team', 'SELECT count(*) FROM cn_subs WHERE list_id = 10') AS team_from_another_login;
+-- Not through a NOINHERIT membership either: a login that could SET ROLE to
+-- alice sees her canaries as itself too.
+CREATE ROLE cn_lone NOINHERIT;
+GRANT cn_alice TO cn_lone;
+GRANT SELECT ON cn_subs TO cn_lone;
+SELECT listguard.grant_access('cn_lone', 1, 10, reveal => 'masked') IS NOT NULL AS lone;
+SET SESSION AUTHORIZATION cn_lone;
+SELECT count(*) AS as_lone FROM cn_subs WHERE list_id = 10;
+SET ROLE cn_alice;
+SELECT count(*) AS as_alice_from_lone FROM cn_subs WHERE list_id = 10;
+RESET ROLE;
+RESET SESSION AUTHORIZATION;
+
+-- A canary copied to another list stays a canary there: hidden from that
+-- list's other readers.
+SET ROLE cn_bob;
+INSERT INTO cn_subs (account_id, list_id, email, source, score)
+SELECT 1, 11, email, source, score FROM cn_subs WHERE id = ANY (string_to_array(:'bob_ids', ',')::int[]);
+SELECT count(*) AS bob_sees_in_11 FROM cn_subs WHERE list_id = 11;
+RESET ROLE;
+SELECT lgtest.as_role('cn_carol', 'SELECT count(*) FROM cn_subs WHERE list_id = 11') AS carol_sees_in_11;
+
+-- Reading a canary in clear records no event of its own (anyone could
+-- count events): its id rides in the statement's clear_reveal event.
+SELECT lgtest.audit_settle();
+SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
+SELECT lgtest.as_role('cn_alice', format('SELECT email FROM cn_subs WHERE id = %s', split_part(:'alice_ids', ',', 1))) IS NOT NULL AS read_canary;
+SELECT lgtest.audit_settle();
+SELECT count(*) AS events, bool_and(kind = 'clear_reveal') AS all_reveals, count(*) FILTER (WHERE detail ? 'canaries') AS naming_canaries
+FROM listguard.audit_log WHERE id > :mark;
+SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
+SELECT lgtest.as_role('cn_alice', 'SELECT email FROM cn_subs WHERE id = 7') IS NOT NULL AS read_real;
+SELECT lgtest.audit_settle();
+SELECT count(*) AS events, bool_and(kind = 'clear_reveal') AS all_reveals, count(*) FILTER (WHERE detail ? 'canaries') AS naming_canaries
+FROM listguard.audit_log WHERE id > :mark;
 
 -- Alice exports her list (clear reveals, her canaries among them); bob
 -- never reads his canaries in clear.
@@ -251,6 +288,6 @@ SELECT count(*) AS kept, count(*) FILTER (WHERE removed_at IS NULL) AS live, cou
 FROM listguard.canaries WHERE role IS NOT NULL;
 SELECT listguard.revoke_access(id) FROM listguard.grants
 WHERE grantee IN ('cn_alice'::regrole, 'cn_bob'::regrole, 'cn_carol'::regrole, 'cn_mta'::regrole, 'cn_dave'::regrole,
-                  'cn_team'::regrole);
+                  'cn_team'::regrole, 'cn_lone'::regrole);
 DROP FUNCTION lgtest.take_view(name);
-DROP ROLE cn_alice, cn_bob, cn_carol, cn_mta, cn_dave, cn_helper, cn_team;
+DROP ROLE cn_alice, cn_bob, cn_carol, cn_mta, cn_dave, cn_helper, cn_team, cn_lone;

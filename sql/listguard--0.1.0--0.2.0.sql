@@ -1843,21 +1843,21 @@ END
 $$;
 
 -- What the audit trail says of a planted canary: its role's clear reveals of
--- the canary's list since planting (clear_reveal events, kept while
--- listguard.audit_reveals is on), and when the role read this canary in
--- clear (canary reveal events, always kept).
+-- the canary's list since planting, and when the role (or a member, or its
+-- login under another role) read this canary in clear — from the
+-- clear_reveal events, whose "canaries" name the canaries among the values
+-- they count (kept while listguard.audit_reveals is on).
 CREATE FUNCTION _canary_reveals(c listguard.canaries, OUT clear_reveals bigint, OUT first_revealed timestamptz,
                                 OUT last_revealed timestamptz)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT (SELECT coalesce(sum((a.counts->>'clear')::bigint), 0) FROM listguard.audit_log a
-            WHERE a.kind = 'clear_reveal' AND a.logged_at >= c.planted_at AND a.account = c.account
-              AND a.list IS NOT DISTINCT FROM coalesce(c.list, 0)
-              AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = a.detail->>'role'
-                          AND (r.oid = c.role OR listguard.role_receives_grants_of(r.oid::regrole, c.role)))),
-           min(a.logged_at), max(a.logged_at)
+    SELECT coalesce(sum((a.counts->>'clear')::bigint) FILTER (WHERE a.account = c.account
+                                                                AND a.list IS NOT DISTINCT FROM coalesce(c.list, 0)), 0),
+           min(a.logged_at) FILTER (WHERE a.detail->'canaries' ? c.id::text),
+           max(a.logged_at) FILTER (WHERE a.detail->'canaries' ? c.id::text)
     FROM listguard.audit_log a
-    WHERE a.kind = 'canary' AND a.detail->>'action' = 'reveal' AND (a.detail->>'canary')::bigint = c.id
-      AND (a.detail->>'own')::boolean
+    WHERE a.kind = 'clear_reveal' AND a.logged_at >= c.planted_at
+      AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname IN (a.detail->>'role', a.session_user_name)
+                  AND listguard._is_member_of(r.oid::regrole, c.role))
 $$;
 
 CREATE FUNCTION _trace(address text)

@@ -220,3 +220,33 @@ TEST(SealedEmail, CanaryMarkIsAuthenticatedAndKept)
     EXPECT_EQ(error_detail([&] { open(s, cleared); }),
               "It failed authentication: it was altered or is not a listguard token.");
 }
+
+TEST(SealedEmail, TokensDoNotShowTheCanaryMark)
+{
+    EmailSealer s(fixed_server_key());
+    std::set<std::uint8_t> plain_first, canary_first;
+    for (int i = 0; i < 64; i++) {
+        Bytes v = seal(s, "member" + std::to_string(i) + "@example.com", Stamp{1, 10});
+        Bytes c(sealed::kMaxSize);
+        c.resize(s.as_canary(v.data(), v.size(), c.data()));
+        for (Bytes* value : {&v, &c}) {
+            Bytes form(sealed::kMaxSize);
+            form.resize(s.token_form(value->data(), value->size(), form.data()));
+            (value == &v ? plain_first : canary_first).insert(form[0]);
+            // Back from the token form: the value itself, mark and all.
+            char address[listguard::kMaxAddressOctets];
+            std::size_t len = s.from_token_form(form.data(), form.size(), address);
+            EXPECT_EQ(std::string(address, len), "member" + std::to_string(i) + "@example.com");
+            EXPECT_EQ(form, *value);
+        }
+    }
+    // Either first octet, for canaries and ordinary values alike.
+    EXPECT_EQ(plain_first, (std::set<std::uint8_t>{0x01, 0x81}));
+    EXPECT_EQ(canary_first, (std::set<std::uint8_t>{0x01, 0x81}));
+
+    // A token made before the cover (the value's own octets) loads too.
+    Bytes old = seal(s, "old.token@example.com");
+    char address[listguard::kMaxAddressOctets];
+    std::size_t len = s.from_token_form(old.data(), old.size(), address);
+    EXPECT_EQ(std::string(address, len), "old.token@example.com");
+}

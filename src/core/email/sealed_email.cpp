@@ -110,13 +110,15 @@ struct EmailSealer::SealKey {
 };
 
 EmailSealer::EmailSealer(const Secret& server_key)
-    : current_(0), digest_(derive_key(server_key, "listguard email digest v1", 32))
+    : current_(0), digest_(derive_key(server_key, "listguard email digest v1", 32)),
+      cover_(derive_key(server_key, "listguard token cover v1", 32))
 {
     keys_.push_back(std::make_unique<SealKey>(server_key));
 }
 
 EmailSealer::EmailSealer(const Secret& index_key, const std::vector<Secret>& seal_keys, std::size_t current)
-    : current_(current), digest_(derive_key(index_key, "listguard email digest v1", 32))
+    : current_(current), digest_(derive_key(index_key, "listguard email digest v1", 32)),
+      cover_(derive_key(index_key, "listguard token cover v1", 32))
 {
     if (seal_keys.empty() || current >= seal_keys.size())
         throw Error(ErrorKind::Internal, "a keyring needs a current seal key");
@@ -251,6 +253,15 @@ std::string_view EmailSealer::decrypt_for_display(const std::uint8_t* value, std
 
 std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char* out)
 {
+    std::size_t len = 0;
+    if (!try_open(value, size, out, &len))
+        throw Error(ErrorKind::InvalidText, "sealed token is not valid",
+                    "It failed authentication: it was altered or is not a listguard token.");
+    return len;
+}
+
+bool EmailSealer::try_open(const std::uint8_t* value, std::size_t size, char* out, std::size_t* len_out)
+{
     const char* bad = "sealed token is not valid";
     if (size < sealed::kHeaderSize || !is_bucket(size - sealed::kHeaderSize) ||
         (value[0] & ~sealed::kCanaryFlag) != sealed::kVersion)
@@ -261,7 +272,7 @@ std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char*
     Scrub scrub{plain, padded};
     ByteSpan header{value, sealed::kTagOffset};
     if (!key.siv.decrypt(&header, 1, value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain))
-        throw Error(ErrorKind::InvalidText, bad, "It failed authentication: it was altered or is not a listguard token.");
+        return false;
     std::size_t len = plain[0];
     if (len == 0 || len + 1 > padded)
         throw Error(ErrorKind::InvalidText, bad, "Its decrypted length is out of range.");
@@ -269,7 +280,28 @@ std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char*
         if (plain[i] != 0)
             throw Error(ErrorKind::InvalidText, bad, "Its padding is not zero.");
     std::memcpy(out, plain + 1, len);
-    return len;
+    *len_out = len;
+    return true;
+}
+
+std::size_t EmailSealer::token_form(const std::uint8_t* value, std::size_t size, std::uint8_t* out)
+{
+    sealed::check_layout(value, size);
+    std::memcpy(out, value, size);
+    std::uint8_t bit[1];
+    cover_.compute(std::string_view(reinterpret_cast<const char*>(sealed::digest_of(value)), sealed::kDigestSize), bit,
+                   sizeof bit);
+    out[0] ^= bit[0] & sealed::kCanaryFlag;
+    return size;
+}
+
+std::size_t EmailSealer::from_token_form(std::uint8_t* value, std::size_t size, char* out)
+{
+    std::size_t len = 0;
+    if (try_open(value, size, out, &len))
+        return len;
+    value[0] ^= sealed::kCanaryFlag;
+    return open(value, size, out);
 }
 
 std::size_t EmailSealer::show(const std::uint8_t* value, std::size_t size, char* out)

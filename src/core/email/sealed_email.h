@@ -109,6 +109,15 @@ public:
     // octet was changed, Error(ConfigFile) if no key of the keyring sealed it.
     std::size_t open(const std::uint8_t* value, std::size_t size, char* out);
 
+    // Sealed tokens carry the canary mark covered (flipped or not by a keyed
+    // bit of the digest), so that a role shown sealed values cannot tell
+    // canaries by their first octet. token_form() writes the octets a token
+    // encodes; from_token_form() turns decoded octets back into the value
+    // (the form that authenticates, covered or not: tokens made before the
+    // cover load too) and returns its address like open().
+    std::size_t token_form(const std::uint8_t* value, std::size_t size, std::uint8_t* out);
+    std::size_t from_token_form(std::uint8_t* value, std::size_t size, char* out);
+
     // Decrypts a stored value for display and passes its address to use();
     // the plaintext is wiped afterwards. Values are authenticated when they
     // enter the database, so only the CTR half of SIV runs here.
@@ -146,9 +155,14 @@ private:
     // included) is filled in already except for the key id.
     void encrypt_under_current(std::uint8_t* out, const std::uint8_t* plain, std::size_t padded);
 
+    // Authenticates value as open() does; false (nothing thrown) if it does
+    // not authenticate.
+    bool try_open(const std::uint8_t* value, std::size_t size, char* out, std::size_t* len);
+
     std::vector<std::unique_ptr<SealKey>> keys_;
     std::size_t current_ = 0;
     KeyedDigest digest_;
+    KeyedDigest cover_;
 };
 
 } // namespace listguard

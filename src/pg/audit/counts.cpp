@@ -17,11 +17,17 @@ namespace listguard::pg {
 
 namespace {
 
+// Canaries among a count's values (few: a role has a handful per list).
+constexpr int kCanariesPerCount = 32;
+
 struct RevealCount {
     Oid role;
     int64 grant_id;
     Stamp scope;
     int64 count;
+    int canary_count;
+    int64 canaries[kCanariesPerCount];
+    int64 canary_reveals[kCanariesPerCount];
 };
 
 constexpr int kReveals = 32;
@@ -36,8 +42,16 @@ void report_clear_reveals()
     for (int i = 0; i < n; i++) {
         const RevealCount& r = reveals[i];
         SessionInfo info = session_info();
-        char* detail = psprintf("{\"role\": %s, \"grant\": %lld}", json_string(info.current_user),
-                                static_cast<long long>(r.grant_id));
+        StringInfoData canaries;
+        initStringInfo(&canaries);
+        for (int c = 0; c < r.canary_count; c++)
+            appendStringInfo(&canaries, "%s\"%lld\": %lld", c > 0 ? ", " : "", static_cast<long long>(r.canaries[c]),
+                             static_cast<long long>(r.canary_reveals[c]));
+        char* detail = r.canary_count == 0
+                           ? psprintf("{\"role\": %s, \"grant\": %lld}", json_string(info.current_user),
+                                      static_cast<long long>(r.grant_id))
+                           : psprintf("{\"role\": %s, \"grant\": %lld, \"canaries\": {%s}}",
+                                      json_string(info.current_user), static_cast<long long>(r.grant_id), canaries.data);
         char* counts = psprintf("{\"clear\": %lld}", static_cast<long long>(r.count));
         EventScope scope = scope_of(r.scope);
         scope.counts_json = counts;
@@ -213,7 +227,26 @@ char row_op(uint32 trigger_event)
 
 const char* row_op_name(char op) { return op == 'i' ? "insert" : op == 'u' ? "update" : "delete"; }
 
-void count_clear_reveal(const Grant& grant, Stamp scope)
+namespace {
+
+// Counts a canary among r's values; false if r has no room left.
+bool count_canary(RevealCount& r, int64 canary_id)
+{
+    for (int c = 0; c < r.canary_count; c++)
+        if (r.canaries[c] == canary_id) {
+            r.canary_reveals[c]++;
+            return true;
+        }
+    if (r.canary_count == kCanariesPerCount)
+        return false;
+    r.canaries[r.canary_count] = canary_id;
+    r.canary_reveals[r.canary_count++] = 1;
+    return true;
+}
+
+} // namespace
+
+void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
 {
     if (!audit_reveals_setting)
         return;
@@ -221,7 +254,8 @@ void count_clear_reveal(const Grant& grant, Stamp scope)
     // Newest first: consecutive values mostly share their scope.
     for (int i = reveal_count - 1; i >= 0; i--) {
         RevealCount& r = reveals[i];
-        if (r.role == role && r.grant_id == grant.id && r.scope == scope) {
+        if (r.role == role && r.grant_id == grant.id && r.scope == scope &&
+            (canary_id == 0 || count_canary(r, canary_id))) {
             r.count++;
             return;
         }
@@ -229,7 +263,10 @@ void count_clear_reveal(const Grant& grant, Stamp scope)
     if (reveal_count == kReveals)
         report_clear_reveals();
     (void) session_info(); // remember the names while the catalogs can be read
-    reveals[reveal_count++] = RevealCount{role, grant.id, scope, 1};
+    RevealCount& r = reveals[reveal_count++];
+    r = RevealCount{role, grant.id, scope, 1, 0, {}, {}};
+    if (canary_id != 0)
+        (void) count_canary(r, canary_id);
 }
 
 void count_row_change(Oid relid, char op, Stamp scope)

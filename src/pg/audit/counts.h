@@ -19,7 +19,10 @@
 
 namespace listguard::pg {
 
-void count_clear_reveal(const Grant& grant, Stamp scope);
+// A value of this scope shown in clear under grant; canary_id: the canary
+// it is (0: none), recorded inside the same clear_reveal event, so that a
+// canary's reveal adds no event of its own that anyone could count.
+void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id = 0);
 
 // A row operation as a trigger event names it: 'i', 'u' or 'd'; and the
 // operation's name in events.

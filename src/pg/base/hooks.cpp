@@ -12,7 +12,6 @@
 #include "pg/audit/restore.h"
 #include "pg/base/catalog.h"
 #include "pg/canary/registry.h"
-#include "pg/canary/reveals.h"
 #include "pg/base/shared_memory.h"
 #include "pg/protect/database_guard.h"
 #include "pg/type/lookalike_guard.h"
@@ -101,7 +100,6 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     after_database_statement(stmt);
     record_utility_events(stmt);
     audit_counts_at_statement_end();
-    report_canary_reveals();
 }
 
 // The executor: results are produced in Run and Finish (triggers); Start
@@ -173,7 +171,6 @@ void listguard_ExecutorEnd(QueryDesc* query)
     }
     PG_END_TRY();
     audit_counts_at_statement_end();
-    report_canary_reveals();
 }
 
 // A library loaded after the postmaster started (LOAD, session preload) may
@@ -246,13 +243,11 @@ void listguard_xact_callback(XactEvent event, void*)
     case XACT_EVENT_PARALLEL_PRE_COMMIT:
     case XACT_EVENT_PRE_PREPARE:
         audit_counts_at_transaction_end(true);
-        report_canary_reveals();
-        break;
+            break;
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:
         audit_counts_at_transaction_end(false);
-        report_canary_reveals();
-        quota_at_transaction_end();
+            quota_at_transaction_end();
         audit_restore_at_transaction_end(false);
         forget_fresh_nonce();
         break;

@@ -1,7 +1,6 @@
 #include "pg/canary/registry.h"
 
 #include "pg/access/cache.h"
-#include "pg/access/roles.h"
 #include "pg/base/catalog.h"
 #include "pg/type/value.h"
 
@@ -9,6 +8,7 @@
 
 extern "C" {
 #include "access/htup_details.h"
+#include "utils/acl.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 }
@@ -117,12 +117,10 @@ bool find_canary(const uint8* digest, Canary* canary)
 
 bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list)
 {
-    if (role == canary.role || role_receives_grants_of(role, canary.role))
-        return true;
-    // Its login keeps seeing it whatever role it sets (a group it belongs to,
-    // a role it made): comparing its own views must not single it out.
-    Oid login = GetSessionUserId();
-    if (login == canary.role || role_receives_grants_of(login, canary.role))
+    // Every role that is, or could SET ROLE to, the canary's role sees it,
+    // and so does its login whatever role it sets (a group it belongs to, a
+    // role it made): comparing its own views must not single it out.
+    if (is_member_of_role_nosuper(role, canary.role) || is_member_of_role_nosuper(GetSessionUserId(), canary.role))
         return true;
     return access_for(role, Stamp{account, list}).sends;
 }
@@ -137,9 +135,8 @@ bool row_visible(Oid role, Stamp scope, struct varlena* address)
     Canary canary;
     if (!find_canary(sealed::digest_of(v.data), &canary))
         return false;
-    // The same address in another list is no canary there.
-    if (canary.account != scope.account || canary.list != scope.list)
-        return true;
+    // Wherever its role copied it, a canary stays one: hidden from others,
+    // and its reveals counted.
     return canary_visible_to(role, canary, scope.account, scope.list);
 }
 

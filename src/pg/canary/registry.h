@@ -23,15 +23,15 @@ struct Canary {
 bool find_canary(const uint8* digest, Canary* canary);
 
 // May the current role see the row holding this canary (account and list
-// are the row's)? Its own role and members that receive its grants may (as
-// current user, or as the session's login whatever role it set), and senders
+// are the row's)? Its own role and its members (inheriting or not) may, as
+// current user or as the session's login whatever role it set, and senders
 // (grant_access(..., sends => true)) covering the row's scope.
 bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list);
 
 // May role see a row of this scope holding this address (a stored
 // listguard.email)? Yes unless the value is marked as a canary
-// (sealed::is_canary: only plant_canaries() marks values) and is, in this
-// very list, a canary of another role. The row policy of tables that hold
+// (sealed::is_canary: only plant_canaries() marks values) of another role,
+// in whichever list its copy now is. The row policy of tables that hold
 // canaries asks it for every row: a value without the mark costs a bit test,
 // and an address typed in by a role never has it.
 bool row_visible(Oid role, Stamp scope, struct varlena* address);

@@ -7,6 +7,7 @@
 // the row for the statement's audit event (audit => 'statement').
 #include "pg/access/cache.h"
 #include "pg/audit/counts.h"
+#include "pg/canary/reveals.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
@@ -50,7 +51,7 @@ void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp tar
     if (from.reveal == RevealLevel::Clear) {
         quota_left = charge_clear_reveal(from.grant);
         if (quota_left) {
-            count_clear_reveal(from.grant, source);
+            count_clear_reveal(from.grant, source, canary_id_of(v.data));
             return;
         }
     }
