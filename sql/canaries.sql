@@ -194,6 +194,14 @@ SELECT count(*) AS bob_sees_in_11 FROM cn_subs WHERE list_id = 11;
 RESET ROLE;
 SELECT lgtest.as_role('cn_carol', 'SELECT count(*) FROM cn_subs WHERE list_id = 11') AS carol_sees_in_11;
 
+-- Rewriting its canaries with their own addresses does not take the mark
+-- off: bob's rows stay hidden from carol.
+SET ROLE cn_bob;
+UPDATE cn_subs SET email = email::text WHERE id = ANY (string_to_array(:'bob_ids', ',')::int[]);
+RESET ROLE;
+SELECT lgtest.as_role('cn_carol', format('SELECT count(*) FROM cn_subs WHERE id IN (%s)', :'bob_ids')) AS carol_after_rewrite,
+       lgtest.as_role('cn_bob', format('SELECT count(*) FROM cn_subs WHERE id IN (%s)', :'bob_ids')) AS bob_after_rewrite;
+
 -- Reading a canary in clear records no event of its own (anyone could
 -- count events): its id rides in the statement's clear_reveal event.
 SELECT lgtest.audit_settle();

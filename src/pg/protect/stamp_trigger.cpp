@@ -87,6 +87,18 @@ void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp tar
              errhint("Insert the address itself, or have a role with clear access to the source copy it.")));
 }
 
+// Did the updated row hold, in this column, a canary with this address?
+bool was_canary_of(TriggerData* data, int attnum, TupleDesc desc, const uint8* value)
+{
+    bool old_null;
+    Datum old = heap_getattr(data->tg_trigtuple, attnum, desc, &old_null);
+    if (old_null)
+        return false;
+    EmailBytes was = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(old)));
+    return sealed::is_canary(was.data) &&
+           memcmp(sealed::digest_of(was.data), sealed::digest_of(value), sealed::kDigestSize) == 0;
+}
+
 } // namespace
 
 extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
@@ -146,11 +158,20 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
             // role could see it in clear (an unstamped one: every account).
             if (source != target && !fresh)
                 require_clear_at_source(rel, v, source, target);
+            // A canary rewritten with its own address (SET email =
+            // email::text, say) stays a canary: its role cannot strip the mark.
+            bool keep_mark = op == 'u' && !sealed::is_canary(v.data) && was_canary_of(data, i + 1, desc, v.data);
             // Written under the current key too: after a key rotation,
             // every write leaves the old key behind.
             std::uint8_t restamped[sealed::kMaxSize];
-            std::size_t size =
-                guarded([&] { return keyring().email().restamp(v.data, v.size, target, restamped); });
+            std::size_t size = guarded([&] {
+                std::size_t n = keyring().email().restamp(v.data, v.size, target, restamped);
+                if (!keep_mark)
+                    return n;
+                std::uint8_t unmarked[sealed::kMaxSize];
+                memcpy(unmarked, restamped, n);
+                return keyring().email().as_canary(unmarked, n, restamped);
+            });
             if (values == nullptr) {
                 values = static_cast<Datum*>(palloc0(sizeof(Datum) * natts));
                 nulls = static_cast<bool*>(palloc0(sizeof(bool) * natts));
