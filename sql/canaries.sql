@@ -62,6 +62,7 @@ SELECT listguard.add_canary_addresses(ARRAY['maria.lopez77@gmail.example', 'kevi
 SELECT listguard.add_canary_addresses(ARRAY['kevin.hall31@yahoo.example']) AS added_again;
 SELECT lgtest.try($$SELECT listguard.add_canary_addresses(ARRAY['secret..name@gmail.example'])$$) AS bad;
 SELECT lgtest.try($$SELECT listguard.add_canary_addresses(ARRAY[]::text[])$$) AS empty;
+SELECT lgtest.try(format($$SELECT listguard.add_canary_addresses(ARRAY[%L])$$, repeat('x', 35) || '@example.com')) AS fills_its_bucket;
 SELECT count(*) AS pool, bool_and(role IS NULL) AS unplanted FROM listguard.canaries;
 
 -- Planting: bad arguments first.
@@ -132,7 +133,7 @@ FROM cn_own WHERE email NOT LIKE '%@gmail.example' AND email NOT LIKE '%@yahoo.e
 -- Lookups by address and by id find nothing of another role's canaries;
 -- updates and deletes do not reach them.
 SELECT string_agg(email, ',') AS alice_list, string_agg(id::text, ',') AS alice_ids FROM cn_own WHERE who = 'cn_alice' \gset
-SELECT string_agg(id::text, ',') AS bob_ids FROM cn_own WHERE who = 'cn_bob' \gset
+SELECT string_agg(id::text, ',') AS bob_ids, string_agg(email, ',') AS bob_list FROM cn_own WHERE who = 'cn_bob' \gset
 SELECT lgtest.as_role('cn_bob', format($$SELECT count(*) FROM cn_subs WHERE email = ANY (%L::listguard.email[])$$,
                                        '{' || :'alice_list' || '}')) AS bob_finds_by_address;
 SELECT lgtest.as_role('cn_bob', format($$SELECT count(*) FROM cn_subs WHERE id IN (%s)$$, :'alice_ids')) AS bob_finds_by_id;
@@ -201,6 +202,20 @@ UPDATE cn_subs SET email = email::text WHERE id = ANY (string_to_array(:'bob_ids
 RESET ROLE;
 SELECT lgtest.as_role('cn_carol', format('SELECT count(*) FROM cn_subs WHERE id IN (%s)', :'bob_ids')) AS carol_after_rewrite,
        lgtest.as_role('cn_bob', format('SELECT count(*) FROM cn_subs WHERE id IN (%s)', :'bob_ids')) AS bob_after_rewrite;
+
+-- Nor does deleting them and inserting the same addresses again in one
+-- statement, or changing an address and changing it back.
+SET ROLE cn_bob;
+WITH gone AS (DELETE FROM cn_subs WHERE id = ANY (string_to_array(:'bob_ids', ',')::int[])
+              RETURNING account_id, list_id, email::text AS address, source, score)
+INSERT INTO cn_subs (account_id, list_id, email, source, score) SELECT account_id, list_id, address, source, score FROM gone;
+SELECT string_agg(id::text, ',') AS bob_ids FROM cn_subs WHERE email = ANY (string_to_array(:'bob_list', ',')::listguard.email[])
+    AND list_id = 10 \gset
+UPDATE cn_subs SET email = 'someone.else@example.net' WHERE id = split_part(:'bob_ids', ',', 1)::int;
+UPDATE cn_subs SET email = split_part(:'bob_list', ',', 1) WHERE id = split_part(:'bob_ids', ',', 1)::int;
+RESET ROLE;
+SELECT lgtest.as_role('cn_carol', format('SELECT count(*) FROM cn_subs WHERE id IN (%s)', :'bob_ids')) AS carol_after_strip,
+       lgtest.as_role('cn_bob', format('SELECT count(*) FROM cn_subs WHERE id IN (%s)', :'bob_ids')) AS bob_after_strip;
 
 -- Reading a canary in clear records no event of its own (anyone could
 -- count events): its id rides in the statement's clear_reveal event.

@@ -1800,7 +1800,9 @@ BEGIN
         PERFORM listguard._invalid('canary addresses must not be null', 'The array holds a null.');
     END IF;
     -- Input seals each address (an invalid one fails with 22P02, never
-    -- echoed); one already known, in any spelling, is skipped.
+    -- echoed; one that fills its size bucket, with no room for the canary
+    -- mark, with 22023); one already known, in any spelling, is skipped.
+    PERFORM listguard._as_canary(listguard.email(x)) FROM unnest(addresses) x;
     WITH given AS (
         SELECT DISTINCT ON (listguard._value_digest(a.e)) a.e
         FROM (SELECT listguard.email(x) AS e FROM unnest(addresses) x) a

@@ -17,7 +17,7 @@ std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t 
     if (looks_like_token(text)) {
         std::size_t size = decode_token(text, out);
         char address[kMaxAddressOctets];
-        sealer.from_token_form(out, size, address);
+        sealer.open(out, size, address);
         OPENSSL_cleanse(address, sizeof address);
         // A token from before a key rotation comes back under the current
         // key, so that no write brings an old key's values back.

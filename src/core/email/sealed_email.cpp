@@ -57,7 +57,7 @@ namespace sealed {
 
 void check_layout(const std::uint8_t* value, std::size_t size)
 {
-    if (size < kHeaderSize || !is_bucket(size - kHeaderSize) || (value[0] & ~kCanaryFlag) != kVersion)
+    if (size < kHeaderSize || !is_bucket(size - kHeaderSize) || value[0] != kVersion)
         throw Error(ErrorKind::DataCorrupted, "stored listguard.email value is corrupted",
                     "Its size or format version does not match any listguard format.");
 }
@@ -110,15 +110,13 @@ struct EmailSealer::SealKey {
 };
 
 EmailSealer::EmailSealer(const Secret& server_key)
-    : current_(0), digest_(derive_key(server_key, "listguard email digest v1", 32)),
-      cover_(derive_key(server_key, "listguard token cover v1", 32))
+    : current_(0), digest_(derive_key(server_key, "listguard email digest v1", 32))
 {
     keys_.push_back(std::make_unique<SealKey>(server_key));
 }
 
 EmailSealer::EmailSealer(const Secret& index_key, const std::vector<Secret>& seal_keys, std::size_t current)
-    : current_(current), digest_(derive_key(index_key, "listguard email digest v1", 32)),
-      cover_(derive_key(index_key, "listguard token cover v1", 32))
+    : current_(current), digest_(derive_key(index_key, "listguard email digest v1", 32))
 {
     if (seal_keys.empty() || current >= seal_keys.size())
         throw Error(ErrorKind::Internal, "a keyring needs a current seal key");
@@ -230,10 +228,27 @@ std::size_t EmailSealer::as_canary(const std::uint8_t* value, std::size_t size, 
     std::uint8_t plain[256];
     Scrub scrub{plain, padded};
     key.siv.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
+    std::size_t len = plain[0];
+    if (len == 0 || len + 1 >= padded)
+        throw Error(ErrorKind::InvalidParameter, "address too long to be a canary",
+                    "It fills its size bucket: there is no room for the canary mark.",
+                    "Use a shorter address (at most 46, 94 or 254 octets, not 47, 95 or 255).");
+    plain[len + 1] = sealed::kCanaryMark;
     std::memcpy(out, value, sealed::kTagOffset);
-    out[0] |= sealed::kCanaryFlag;
     encrypt_under_current(out, plain, padded);
     return size;
+}
+
+bool EmailSealer::is_canary(const std::uint8_t* value, std::size_t size)
+{
+    sealed::check_layout(value, size);
+    SealKey& key = key_for(value);
+    std::size_t padded = size - sealed::kHeaderSize;
+    std::uint8_t plain[256];
+    Scrub scrub{plain, padded};
+    key.siv.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
+    std::size_t len = plain[0];
+    return len + 1 < padded && plain[len + 1] == sealed::kCanaryMark;
 }
 
 EmailSealer::Wipe::~Wipe() { OPENSSL_cleanse(data, size); }
@@ -253,18 +268,8 @@ std::string_view EmailSealer::decrypt_for_display(const std::uint8_t* value, std
 
 std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char* out)
 {
-    std::size_t len = 0;
-    if (!try_open(value, size, out, &len))
-        throw Error(ErrorKind::InvalidText, "sealed token is not valid",
-                    "It failed authentication: it was altered or is not a listguard token.");
-    return len;
-}
-
-bool EmailSealer::try_open(const std::uint8_t* value, std::size_t size, char* out, std::size_t* len_out)
-{
     const char* bad = "sealed token is not valid";
-    if (size < sealed::kHeaderSize || !is_bucket(size - sealed::kHeaderSize) ||
-        (value[0] & ~sealed::kCanaryFlag) != sealed::kVersion)
+    if (size < sealed::kHeaderSize || !is_bucket(size - sealed::kHeaderSize) || value[0] != sealed::kVersion)
         throw Error(ErrorKind::InvalidText, bad, "Its length or format version is wrong.");
     SealKey& key = key_for(value);
     std::size_t padded = size - sealed::kHeaderSize;
@@ -272,36 +277,15 @@ bool EmailSealer::try_open(const std::uint8_t* value, std::size_t size, char* ou
     Scrub scrub{plain, padded};
     ByteSpan header{value, sealed::kTagOffset};
     if (!key.siv.decrypt(&header, 1, value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain))
-        return false;
+        throw Error(ErrorKind::InvalidText, bad, "It failed authentication: it was altered or is not a listguard token.");
     std::size_t len = plain[0];
     if (len == 0 || len + 1 > padded)
         throw Error(ErrorKind::InvalidText, bad, "Its decrypted length is out of range.");
     for (std::size_t i = len + 1; i < padded; i++)
-        if (plain[i] != 0)
+        if (plain[i] != 0 && !(i == len + 1 && plain[i] == sealed::kCanaryMark))
             throw Error(ErrorKind::InvalidText, bad, "Its padding is not zero.");
     std::memcpy(out, plain + 1, len);
-    *len_out = len;
-    return true;
-}
-
-std::size_t EmailSealer::token_form(const std::uint8_t* value, std::size_t size, std::uint8_t* out)
-{
-    sealed::check_layout(value, size);
-    std::memcpy(out, value, size);
-    std::uint8_t bit[1];
-    cover_.compute(std::string_view(reinterpret_cast<const char*>(sealed::digest_of(value)), sealed::kDigestSize), bit,
-                   sizeof bit);
-    out[0] ^= bit[0] & sealed::kCanaryFlag;
-    return size;
-}
-
-std::size_t EmailSealer::from_token_form(std::uint8_t* value, std::size_t size, char* out)
-{
-    std::size_t len = 0;
-    if (try_open(value, size, out, &len))
-        return len;
-    value[0] ^= sealed::kCanaryFlag;
-    return open(value, size, out);
+    return len;
 }
 
 std::size_t EmailSealer::show(const std::uint8_t* value, std::size_t size, char* out)

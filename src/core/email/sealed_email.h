@@ -1,14 +1,15 @@
 // The stored form of a listguard.email value and the keys that make it.
 //
 //   offset  size  field
-//        0     1  format version (1), plus 0x80 for a canary
+//        0     1  format version (1)
 //        1     4  key id: which server key sealed it
 //        5     8  account (big-endian)      | authenticated data
 //       13     8  list (big-endian)         | of the encryption
 //       21    16  keyed digest of the canonical address
 //       37    16  AES-SIV tag
 //       53     n  ciphertext of [length octet][address][zero padding],
-//                 n = 48, 96 or 256 so the size says little of the length
+//                 n = 48, 96 or 256 so the size says little of the length;
+//                 a canary's first padding octet is kCanaryMark instead
 #pragma once
 
 #include <cstddef>
@@ -37,11 +38,13 @@ struct Stamp {
 
 namespace sealed {
 constexpr std::uint8_t kVersion = 1;
-// Set in the version octet of a canary's value (listguard.plant_canaries()).
-// The octet is authenticated with the rest of the header: nobody without the
-// key makes or clears it, and it stays with the value through copies,
-// re-stamping, re-sealing, dumps and restores.
-constexpr std::uint8_t kCanaryFlag = 0x80;
+// The first padding octet of a canary's plaintext (listguard.plant_canaries()).
+// Encrypted and authenticated: no stored byte, token or comparison of stored
+// bytes tells a canary from another value, nobody without the key makes one,
+// and the mark stays with the value through copies, re-stamping, re-sealing,
+// dumps and restores. An address that fills its size bucket has no padding
+// and cannot be a canary.
+constexpr std::uint8_t kCanaryMark = 0x80;
 constexpr std::size_t kKeyIdOffset = 1;
 constexpr std::size_t kKeyIdSize = 4;
 constexpr std::size_t kAccountOffset = 5;
@@ -64,7 +67,6 @@ Stamp stamp_of(const std::uint8_t* value) noexcept;
 // role supplied itself, free to take any stamp. 0 for a stamped value.
 std::int64_t fresh_nonce_of(const std::uint8_t* value) noexcept;
 inline const std::uint8_t* digest_of(const std::uint8_t* value) noexcept { return value + kDigestOffset; }
-inline bool is_canary(const std::uint8_t* value) noexcept { return (value[0] & kCanaryFlag) != 0; }
 } // namespace sealed
 
 // A seal key's id: the first octets of a digest of the key, stored in every
@@ -99,9 +101,12 @@ public:
     // The same value (header, address, digest) under the current key.
     std::size_t reseal(const std::uint8_t* value, std::size_t size, std::uint8_t* out);
 
-    // The same value marked as a canary (sealed::is_canary), under the
-    // current key.
+    // The same value marked as a canary (sealed::kCanaryMark), under the
+    // current key; throws Error(InvalidParameter) if the address fills its
+    // bucket.
     std::size_t as_canary(const std::uint8_t* value, std::size_t size, std::uint8_t* out);
+    // Does a stored value carry the canary mark? (Decrypts it.)
+    bool is_canary(const std::uint8_t* value, std::size_t size);
     bool under_current_key(const std::uint8_t* value) const noexcept;
 
     // Authenticates a value from outside (a sealed token) and writes its
@@ -109,14 +114,6 @@ public:
     // octet was changed, Error(ConfigFile) if no key of the keyring sealed it.
     std::size_t open(const std::uint8_t* value, std::size_t size, char* out);
 
-    // Sealed tokens carry the canary mark covered (flipped or not by a keyed
-    // bit of the digest), so that a role shown sealed values cannot tell
-    // canaries by their first octet. token_form() writes the octets a token
-    // encodes; from_token_form() turns decoded octets back into the value
-    // (the form that authenticates, covered or not: tokens made before the
-    // cover load too) and returns its address like open().
-    std::size_t token_form(const std::uint8_t* value, std::size_t size, std::uint8_t* out);
-    std::size_t from_token_form(std::uint8_t* value, std::size_t size, char* out);
 
     // Decrypts a stored value for display and passes its address to use();
     // the plaintext is wiped afterwards. Values are authenticated when they
@@ -155,14 +152,9 @@ private:
     // included) is filled in already except for the key id.
     void encrypt_under_current(std::uint8_t* out, const std::uint8_t* plain, std::size_t padded);
 
-    // Authenticates value as open() does; false (nothing thrown) if it does
-    // not authenticate.
-    bool try_open(const std::uint8_t* value, std::size_t size, char* out, std::size_t* len);
-
     std::vector<std::unique_ptr<SealKey>> keys_;
     std::size_t current_ = 0;
     KeyedDigest digest_;
-    KeyedDigest cover_;
 };
 
 } // namespace listguard

@@ -47,16 +47,7 @@ Datum row_access(FunctionCallInfo fcinfo, bool write)
     Access access = access_for(role, scope);
     if (!(write ? access.can_write : access.can_read))
         PG_RETURN_BOOL(false);
-    if (PG_ARGISNULL(2))
-        PG_RETURN_BOOL(true);
-    // The common case, read in place: a value stored inline without the
-    // canary mark (row_visible() checks the layout of the others).
-    auto* raw = reinterpret_cast<struct varlena*>(DatumGetPointer(PG_GETARG_DATUM(2)));
-    if (!VARATT_IS_EXTENDED(raw) || VARATT_IS_SHORT(raw)) {
-        if (VARSIZE_ANY_EXHDR(raw) > 0 && !sealed::is_canary(reinterpret_cast<const uint8*>(VARDATA_ANY(raw))))
-            PG_RETURN_BOOL(true);
-    }
-    PG_RETURN_BOOL(row_visible(role, scope, PG_GETARG_VARLENA_PP(2)));
+    PG_RETURN_BOOL(PG_ARGISNULL(2) || row_visible(role, scope, PG_GETARG_VARLENA_PP(2)));
 }
 
 } // namespace

@@ -2,6 +2,8 @@
 
 #include "pg/access/cache.h"
 #include "pg/base/catalog.h"
+#include "pg/base/guard.h"
+#include "pg/keys/keyring.h"
 #include "pg/type/value.h"
 
 #include "core/email/sealed_email.h"
@@ -25,6 +27,14 @@ struct CanaryEntry {
 MemoryContext canary_context = nullptr;
 HTAB* canaries = nullptr; // nullptr: not loaded
 long canary_count = 0;
+
+// One bit per value of two digest octets, set for each canary's: a value
+// whose bit is clear (all but ~n/65536 of them) is no canary, found
+// without a hash lookup.
+constexpr int kFilterBits = 1 << 16;
+uint64 filter[kFilterBits / 64];
+
+int filter_bit(const uint8* digest) { return (digest[4] << 8) | digest[5]; }
 
 uint64 generation = 0; // counts invalidations
 
@@ -55,6 +65,7 @@ HTAB* load_canaries(long* loaded)
     ctl.hcxt = canary_context;
     HTAB* table = hash_create("listguard canaries", 64, &ctl, HASH_ELEM | HASH_FUNCTION | HASH_CONTEXT);
     long count = 0;
+    uint64 new_filter[kFilterBits / 64] = {};
     if (OidIsValid(relid)) {
         auto column = [relid](const char* name) { return listguard_column(relid, name); };
         AttrNumber a_id = column("id"), a_address = column("address"), a_role = column("role"),
@@ -77,11 +88,15 @@ HTAB* load_canaries(long* loaded)
             entry->canary.account = isnull ? 0 : DatumGetInt64(d);
             d = heap_getattr(tuple, a_list, desc, &isnull);
             entry->canary.list = isnull ? 0 : DatumGetInt64(d);
+            int bit = filter_bit(sealed::digest_of(v.data));
+            new_filter[bit / 64] |= uint64{1} << (bit % 64);
             count++;
             return true;
         });
     }
     *loaded = count;
+    // From the same rows as the table, kept or not (the lookup uses both).
+    memcpy(filter, new_filter, sizeof filter);
     if (generation == started) {
         canaries = table;
         canary_count = count;
@@ -108,6 +123,9 @@ bool find_canary(const uint8* digest, Canary* canary)
         table = load_canaries(&count);
     if (count == 0)
         return false;
+    int bit = filter_bit(digest);
+    if ((filter[bit / 64] & (uint64{1} << (bit % 64))) == 0)
+        return false;
     auto* entry = static_cast<CanaryEntry*>(hash_search(table, digest, HASH_FIND, nullptr));
     if (entry == nullptr)
         return false;
@@ -128,16 +146,24 @@ bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list
 bool row_visible(Oid role, Stamp scope, struct varlena* address)
 {
     EmailBytes v = email_bytes(address);
-    if (!sealed::is_canary(v.data))
-        return true;
-    // A canary value the registry does not know (its record was deleted by
-    // a superuser) is nobody's to see.
     Canary canary;
     if (!find_canary(sealed::digest_of(v.data), &canary))
-        return false;
-    // Wherever its role copied it, a canary stays one: hidden from others,
-    // and its reveals counted.
+        return true;
+    // A canary's address typed in by anyone is no canary: only the value
+    // plant_canaries() marked is (wherever its role copied it).
+    ensure_keyring();
+    if (!guarded([&] { return keyring().email().is_canary(v.data, v.size); }))
+        return true;
     return canary_visible_to(role, canary, scope.account, scope.list);
+}
+
+bool own_canary_address(const uint8* value)
+{
+    Canary canary;
+    if (!find_canary(sealed::digest_of(value), &canary))
+        return false;
+    return is_member_of_role_nosuper(GetUserId(), canary.role) ||
+           is_member_of_role_nosuper(GetSessionUserId(), canary.role);
 }
 
 } // namespace listguard::pg

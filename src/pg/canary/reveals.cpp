@@ -1,17 +1,20 @@
 #include "pg/canary/reveals.h"
 
+#include "pg/base/guard.h"
 #include "pg/canary/registry.h"
+#include "pg/keys/keyring.h"
 
 #include "core/email/sealed_email.h"
 
 namespace listguard::pg {
 
-int64 canary_id_of(const uint8* value)
+int64 canary_id_of(const uint8* value, size_t size)
 {
     Canary canary;
-    if (!sealed::is_canary(value) || !find_canary(sealed::digest_of(value), &canary))
+    if (!find_canary(sealed::digest_of(value), &canary))
         return 0;
-    return canary.id;
+    ensure_keyring();
+    return guarded([&] { return keyring().email().is_canary(value, size); }) ? canary.id : 0;
 }
 
 } // namespace listguard::pg

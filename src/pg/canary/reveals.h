@@ -8,7 +8,8 @@
 
 namespace listguard::pg {
 
-// The id of the canary a stored value is (marked, and known), else 0.
-int64 canary_id_of(const uint8* value);
+// The id of the canary a stored value is (its address is one, and it carries
+// the mark), else 0.
+int64 canary_id_of(const uint8* value, size_t size);
 
 } // namespace listguard::pg

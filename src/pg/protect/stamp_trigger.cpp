@@ -7,6 +7,7 @@
 // the row for the statement's audit event (audit => 'statement').
 #include "pg/access/cache.h"
 #include "pg/audit/counts.h"
+#include "pg/canary/registry.h"
 #include "pg/canary/reveals.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
@@ -51,7 +52,7 @@ void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp tar
     if (from.reveal == RevealLevel::Clear) {
         quota_left = charge_clear_reveal(from.grant);
         if (quota_left) {
-            count_clear_reveal(from.grant, source, canary_id_of(v.data));
+            count_clear_reveal(from.grant, source, canary_id_of(v.data, v.size));
             return;
         }
     }
@@ -85,18 +86,6 @@ void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp tar
                                     "not copy it into another account or list.",
                                     GetUserNameFromId(GetUserId(), false)),
              errhint("Insert the address itself, or have a role with clear access to the source copy it.")));
-}
-
-// Did the updated row hold, in this column, a canary with this address?
-bool was_canary_of(TriggerData* data, int attnum, TupleDesc desc, const uint8* value)
-{
-    bool old_null;
-    Datum old = heap_getattr(data->tg_trigtuple, attnum, desc, &old_null);
-    if (old_null)
-        return false;
-    EmailBytes was = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(old)));
-    return sealed::is_canary(was.data) &&
-           memcmp(sealed::digest_of(was.data), sealed::digest_of(value), sealed::kDigestSize) == 0;
 }
 
 } // namespace
@@ -158,9 +147,11 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
             // role could see it in clear (an unstamped one: every account).
             if (source != target && !fresh)
                 require_clear_at_source(rel, v, source, target);
-            // A canary rewritten with its own address (SET email =
-            // email::text, say) stays a canary: its role cannot strip the mark.
-            bool keep_mark = op == 'u' && !sealed::is_canary(v.data) && was_canary_of(data, i + 1, desc, v.data);
+            // Its role writing a canary's address again (SET email =
+            // email::text, a DELETE and INSERT, there and back) writes the
+            // canary: it cannot turn its canaries into ordinary rows.
+            bool keep_mark = own_canary_address(v.data) &&
+                             !guarded([&] { return keyring().email().is_canary(v.data, v.size); });
             // Written under the current key too: after a key rotation,
             // every write leaves the old key behind.
             std::uint8_t restamped[sealed::kMaxSize];

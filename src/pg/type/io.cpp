@@ -100,11 +100,9 @@ std::size_t render(RevealLevel reveal, Stamp stamp, EmailBytes v, char* out)
 {
     Keyring& keys = keyring();
     switch (reveal) {
-    case RevealLevel::Sealed: {
-        std::uint8_t token_form[sealed::kMaxSize];
-        std::size_t size = keys.email().token_form(v.data, v.size, token_form);
-        return encode_token(token_form, size, out);
-    }
+    case RevealLevel::Sealed:
+        sealed::check_layout(v.data, v.size);
+        return encode_token(v.data, v.size, out);
     case RevealLevel::Clear:
         return keys.email().show(v.data, v.size, out);
     case RevealLevel::Pseudonym:
@@ -127,7 +125,7 @@ std::string_view shown_text(struct varlena* value, char* buffer)
     RevealDecision reveal = reveal_for(stamp);
     if (reveal.level == RevealLevel::Clear) {
         if (charge_clear_reveal(reveal.grant)) {
-            count_clear_reveal(reveal.grant, stamp, canary_id_of(v.data));
+            count_clear_reveal(reveal.grant, stamp, canary_id_of(v.data, v.size));
         } else
             reveal.level = RevealLevel::Masked;
     }
