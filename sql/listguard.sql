@@ -1847,6 +1847,12 @@ BEGIN
         FOR attempt IN 1..20 LOOP
             made := listguard._local_part_in_style(styles[1 + floor(random() * cardinality(styles))::int])
                     || '@' || domains[1 + floor(random() * cardinality(domains))::int];
+            -- One that fills its size bucket has no room for the mark.
+            BEGIN
+                PERFORM listguard._as_canary(listguard.email(made));
+            EXCEPTION WHEN invalid_parameter_value THEN
+                CONTINUE;
+            END;
             INSERT INTO listguard.canaries (address, origin, added_by)
             VALUES (listguard.email(made), 'generated', listguard.calling_role())
             ON CONFLICT (address) DO NOTHING
