@@ -25,7 +25,7 @@ SELECT listguard.grant_access('au_reader', 1, reveal => 'clear', reason => 'audi
 SELECT lgtest.as_role('au_reader', 'SELECT count(email::text) FROM au_subs WHERE list_id = 11') AS revealed;
 SELECT lgtest.audit_settle() AS settled;
 SELECT kind, by_role, account, list, relation, counts,
-       CASE WHEN detail ? 'grant' THEN jsonb_set(detail, '{grant}', to_jsonb((detail ->> 'grant')::bigint = :g_reader))
+       CASE WHEN detail ? 'grant' THEN jsonb_set(detail - 'canaries', '{grant}', to_jsonb((detail ->> 'grant')::bigint = :g_reader))
             ELSE detail - 'arguments' - 'result' END AS detail
 FROM lgtest.events WHERE id > :mark ORDER BY id;
 SELECT detail -> 'arguments' ->> 'grantee' AS grantee, detail -> 'arguments' ->> 'reveal' AS reveal,

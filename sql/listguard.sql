@@ -1717,6 +1717,8 @@ CREATE FUNCTION _local_part_style(email) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_local_part_style' LANGUAGE C STABLE STRICT;
 CREATE FUNCTION _local_part_in_style(style text) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_local_part_in_style' LANGUAGE C VOLATILE STRICT;
+CREATE FUNCTION _canary_reveal_count(record text, canary_id bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_canary_reveal_count' LANGUAGE C STABLE STRICT;
 CREATE FUNCTION _as_canary(email) RETURNS email
     AS 'MODULE_PATHNAME', 'lg_as_canary' LANGUAGE C VOLATILE STRICT;
 CREATE FUNCTION _value_digest(email) RETURNS bytea
@@ -2040,15 +2042,15 @@ $$;
 -- What the audit trail says of a planted canary: its role's clear reveals of
 -- the canary's list since planting, and when the role (or a member, or its
 -- login under another role) read this canary in clear — from the
--- clear_reveal events, whose "canaries" name the canaries among the values
--- they count (kept while listguard.audit_reveals is on).
+-- clear_reveal events (kept while listguard.audit_reveals is on), whose
+-- sealed "canaries" record counts the role's own canaries among the values.
 CREATE FUNCTION _canary_reveals(c listguard.canaries, OUT clear_reveals bigint, OUT first_revealed timestamptz,
                                 OUT last_revealed timestamptz)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT coalesce(sum((a.counts->>'clear')::bigint) FILTER (WHERE a.account = c.account
                                                                 AND a.list IS NOT DISTINCT FROM coalesce(c.list, 0)), 0),
-           min(a.logged_at) FILTER (WHERE a.detail->'canaries' ? c.id::text),
-           max(a.logged_at) FILTER (WHERE a.detail->'canaries' ? c.id::text)
+           min(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0),
+           max(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0)
     FROM listguard.audit_log a
     WHERE a.kind = 'clear_reveal' AND a.logged_at >= c.planted_at
       AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname IN (a.detail->>'role', a.session_user_name)
@@ -2167,4 +2169,4 @@ REVOKE ALL ON FUNCTION _local_part_style(email), _local_part_in_style(text), _re
     _canary_policies(regclass), _add_canary_addresses(text[]), _take_canary_address(regclass, name, text, text[]),
     _plant_canaries(regclass, bigint, bigint, regrole[], integer), _remove_canaries(regclass, bigint, bigint, regrole[]),
     _canary_reveals(listguard.canaries), _trace(text), _trace_leak(text[]), _report_canary_hit(text, timestamptz, text),
-    _digest_or_null(text), _value_digest(email), _as_canary(email) FROM PUBLIC;
+    _digest_or_null(text), _value_digest(email), _as_canary(email), _canary_reveal_count(text, bigint) FROM PUBLIC;

@@ -18,12 +18,16 @@ RESET listguard.sealed_output;
 
 -- Tampering: change one character anywhere, drop one, or add one.
 SELECT token AS tok FROM exported WHERE id = 1 \gset
+-- Every change is refused: as not valid (22P02), or, where it changed only
+-- the key id, as sealed under a key the keyring does not hold (F0000). How
+-- many positions fall in the key id depends on the key's own bits.
 SELECT count(*) AS positions,
-       count(*) FILTER (WHERE lgtest.try(format('SELECT %L::listguard.email', bad)) LIKE '22P02 sealed token is not valid%') AS rejected,
-       -- a changed key id names a key the keyring does not hold: F0000
-       count(*) FILTER (WHERE lgtest.try(format('SELECT %L::listguard.email', bad)) LIKE 'F0000 listguard.email value was sealed under a key that is not in the keyring%') AS unknown_key
-FROM (SELECT overlay(:'tok' placing CASE WHEN substr(:'tok', p, 1) = 'A' THEN 'B' ELSE 'A' END from p for 1) AS bad
-      FROM generate_series(5, length(:'tok')) p) s;
+       count(*) FILTER (WHERE r LIKE '22P02 sealed token is not valid%'
+                           OR r LIKE 'F0000 listguard.email value was sealed under a key that is not in the keyring%') AS refused,
+       count(*) FILTER (WHERE r LIKE 'F0000 %') BETWEEN 1 AND 6 AS some_as_unknown_key
+FROM (SELECT lgtest.try(format('SELECT %L::listguard.email', bad)) AS r
+      FROM (SELECT overlay(:'tok' placing CASE WHEN substr(:'tok', p, 1) = 'A' THEN 'B' ELSE 'A' END from p for 1) AS bad
+            FROM generate_series(5, length(:'tok')) p) s) t;
 -- (Which check catches a dropped or added character depends on the token.)
 SELECT lgtest.try(format('SELECT %L::listguard.email', left(:'tok', -1))) LIKE '22P02 sealed token is not valid | %'
        AS shortened_refused;

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "core/canary/reveal_record.h"
 #include "core/crypto/hkdf.h"
 #include "core/crypto/keyed_digest.h"
 #include "core/crypto/keyring_file.h"
@@ -26,18 +27,21 @@ class Keyring {
 public:
     explicit Keyring(const KeyringSpec& spec)
         : email_(spec.index, spec.seals, spec.current), pseudonyms_(spec.index),
-          audit_(derive_key(spec.index, "listguard audit v1", 32)), index_id_(index_key_id(spec.index))
+          audit_(derive_key(spec.index, "listguard audit v1", 32)), canary_reveals_(spec.index),
+          index_id_(index_key_id(spec.index))
     {
     }
     EmailSealer& email() noexcept { return email_; }
     Pseudonymizer& pseudonyms() noexcept { return pseudonyms_; }
     KeyedDigest& audit() noexcept { return audit_; }
+    const RevealRecordSealer& canary_reveals() const noexcept { return canary_reveals_; }
     const std::string& index_id() const noexcept { return index_id_; }
 
 private:
     EmailSealer email_;
     Pseudonymizer pseudonyms_;
     KeyedDigest audit_;
+    RevealRecordSealer canary_reveals_;
     std::string index_id_;
 };
 

@@ -3,6 +3,9 @@
 #include "pg/audit/events.h"
 #include "pg/base/session_info.h"
 #include "pg/base/settings.h"
+#include "pg/keys/keyring.h"
+
+#include "core/canary/reveal_record.h"
 
 extern "C" {
 #include "access/xact.h"
@@ -17,17 +20,12 @@ namespace listguard::pg {
 
 namespace {
 
-// Canaries among a count's values (few: a role has a handful per list).
-constexpr int kCanariesPerCount = 32;
-
 struct RevealCount {
     Oid role;
     int64 grant_id;
     Stamp scope;
     int64 count;
-    int canary_count;
-    int64 canaries[kCanariesPerCount];
-    int64 canary_reveals[kCanariesPerCount];
+    RevealRecord canaries; // the role's own canaries among the values
 };
 
 constexpr int kReveals = 32;
@@ -42,16 +40,15 @@ void report_clear_reveals()
     for (int i = 0; i < n; i++) {
         const RevealCount& r = reveals[i];
         SessionInfo info = session_info();
-        StringInfoData canaries;
-        initStringInfo(&canaries);
-        for (int c = 0; c < r.canary_count; c++)
-            appendStringInfo(&canaries, "%s\"%lld\": %lld", c > 0 ? ", " : "", static_cast<long long>(r.canaries[c]),
-                             static_cast<long long>(r.canary_reveals[c]));
-        char* detail = r.canary_count == 0
-                           ? psprintf("{\"role\": %s, \"grant\": %lld}", json_string(info.current_user),
-                                      static_cast<long long>(r.grant_id))
-                           : psprintf("{\"role\": %s, \"grant\": %lld, \"canaries\": {%s}}",
-                                      json_string(info.current_user), static_cast<long long>(r.grant_id), canaries.data);
+        // Every event carries the sealed record, canaries or not: nothing
+        // another role can measure (its size, the WAL it writes) says
+        // whether a canary was read.
+        uint8 iv[16];
+        std::string sealed;
+        if (pg_strong_random(iv, sizeof iv))
+            sealed = keyring().canary_reveals().seal(r.canaries, iv);
+        char* detail = psprintf("{\"role\": %s, \"grant\": %lld, \"canaries\": %s}", json_string(info.current_user),
+                                static_cast<long long>(r.grant_id), json_string(sealed.c_str()));
         char* counts = psprintf("{\"clear\": %lld}", static_cast<long long>(r.count));
         EventScope scope = scope_of(r.scope);
         scope.counts_json = counts;
@@ -227,25 +224,6 @@ char row_op(uint32 trigger_event)
 
 const char* row_op_name(char op) { return op == 'i' ? "insert" : op == 'u' ? "update" : "delete"; }
 
-namespace {
-
-// Counts a canary among r's values; false if r has no room left.
-bool count_canary(RevealCount& r, int64 canary_id)
-{
-    for (int c = 0; c < r.canary_count; c++)
-        if (r.canaries[c] == canary_id) {
-            r.canary_reveals[c]++;
-            return true;
-        }
-    if (r.canary_count == kCanariesPerCount)
-        return false;
-    r.canaries[r.canary_count] = canary_id;
-    r.canary_reveals[r.canary_count++] = 1;
-    return true;
-}
-
-} // namespace
-
 void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
 {
     if (!audit_reveals_setting)
@@ -254,9 +232,10 @@ void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
     // Newest first: consecutive values mostly share their scope.
     for (int i = reveal_count - 1; i >= 0; i--) {
         RevealCount& r = reveals[i];
-        if (r.role == role && r.grant_id == grant.id && r.scope == scope &&
-            (canary_id == 0 || count_canary(r, canary_id))) {
+        if (r.role == role && r.grant_id == grant.id && r.scope == scope) {
             r.count++;
+            if (canary_id != 0)
+                r.canaries.add(canary_id);
             return;
         }
     }
@@ -264,9 +243,9 @@ void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
         report_clear_reveals();
     (void) session_info(); // remember the names while the catalogs can be read
     RevealCount& r = reveals[reveal_count++];
-    r = RevealCount{role, grant.id, scope, 1, 0, {}, {}};
+    r = RevealCount{role, grant.id, scope, 1, RevealRecord{}};
     if (canary_id != 0)
-        (void) count_canary(r, canary_id);
+        r.canaries.add(canary_id);
 }
 
 void count_row_change(Oid relid, char op, Stamp scope)

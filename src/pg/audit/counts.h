@@ -19,9 +19,9 @@
 
 namespace listguard::pg {
 
-// A value of this scope shown in clear under grant; canary_id: the canary
-// it is (0: none), recorded inside the same clear_reveal event, so that a
-// canary's reveal adds no event of its own that anyone could count.
+// A value of this scope shown in clear under grant; canary_id: the role's
+// own canary it is (0: none), recorded sealed inside the same clear_reveal
+// event (core/canary/reveal_record.h).
 void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id = 0);
 
 // A row operation as a trigger event names it: 'i', 'u' or 'd'; and the

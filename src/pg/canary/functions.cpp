@@ -23,6 +23,7 @@ PG_FUNCTION_INFO_V1(lg_local_part_style);
 PG_FUNCTION_INFO_V1(lg_local_part_in_style);
 PG_FUNCTION_INFO_V1(lg_value_digest);
 PG_FUNCTION_INFO_V1(lg_as_canary);
+PG_FUNCTION_INFO_V1(lg_canary_reveal_count);
 PG_FUNCTION_INFO_V1(lg_digest_or_null);
 PG_FUNCTION_INFO_V1(lg_record_canary_event);
 }
@@ -103,6 +104,27 @@ extern "C" Datum lg_as_canary(PG_FUNCTION_ARGS)
     std::uint8_t marked[sealed::kMaxSize];
     std::size_t size = guarded([&] { return keyring().email().as_canary(v.data, v.size, marked); });
     return email_datum(marked, size);
+}
+
+// listguard._canary_reveal_count(record text, canary_id bigint) -> bigint:
+// reveals of that canary a clear_reveal event's sealed record holds (0 for
+// anything that is no such record).
+extern "C" Datum lg_canary_reveal_count(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    char* record = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    int64 id = PG_GETARG_INT64(1);
+    ensure_keyring();
+    int64 count = guarded([&]() -> int64 {
+        try {
+            return keyring().canary_reveals().open(record).count_of(id);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::InvalidText)
+                throw;
+            return 0;
+        }
+    });
+    PG_RETURN_INT64(count);
 }
 
 // listguard._value_digest(email) -> bytea: the keyed digest equality uses.

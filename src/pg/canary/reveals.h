@@ -9,7 +9,9 @@
 namespace listguard::pg {
 
 // The id of the canary a stored value is (its address is one, and it carries
-// the mark), else 0.
-int64 canary_id_of(const uint8* value, size_t size);
+// the mark) if it is the current role's own (its role's, as a member or as
+// the session's login), else 0: what a sender or anyone else reads of it
+// says nothing of its role.
+int64 own_canary_id_of(const uint8* value, size_t size);
 
 } // namespace listguard::pg

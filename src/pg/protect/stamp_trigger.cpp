@@ -52,7 +52,7 @@ void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp tar
     if (from.reveal == RevealLevel::Clear) {
         quota_left = charge_clear_reveal(from.grant);
         if (quota_left) {
-            count_clear_reveal(from.grant, source, canary_id_of(v.data, v.size));
+            count_clear_reveal(from.grant, source, own_canary_id_of(v.data, v.size));
             return;
         }
     }

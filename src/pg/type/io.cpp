@@ -125,7 +125,7 @@ std::string_view shown_text(struct varlena* value, char* buffer)
     RevealDecision reveal = reveal_for(stamp);
     if (reveal.level == RevealLevel::Clear) {
         if (charge_clear_reveal(reveal.grant)) {
-            count_clear_reveal(reveal.grant, stamp, canary_id_of(v.data, v.size));
+            count_clear_reveal(reveal.grant, stamp, own_canary_id_of(v.data, v.size));
         } else
             reveal.level = RevealLevel::Masked;
     }
