@@ -267,6 +267,23 @@ SELECT role, canaries_found > 0 AS found, likely
 FROM listguard.trace_leak(ARRAY(SELECT upper(email) FROM cn_seen WHERE who = 'cn_mta'
                                 AND (id % 2 = 1 OR id IN (SELECT min(id) FROM cn_own GROUP BY who))))
 WHERE likely;
+-- A leaker who adds another role's canary to her file does not shift the
+-- blame off herself: alice's half leak with one of bob's canaries added
+-- still names alice (and the sender, who could have leaked the same).
+SELECT role, canaries_found, likely
+FROM listguard.trace_leak(ARRAY(SELECT line FROM cn_leak UNION ALL SELECT split_part(:'bob_list', ',', 1)))
+WHERE likely;
+-- To add canaries she cannot see she must guess them at the canary domains;
+-- a guess that misses is an address there that is no canary: then only the
+-- mailboxes added with add_canary_addresses() count (a NOTICE says why),
+-- and still nobody but alice is named.
+SELECT count(*) FILTER (WHERE likely AND role <> 'cn_alice'::regrole) AS others_named
+FROM listguard.trace_leak(ARRAY(SELECT line FROM cn_leak UNION ALL SELECT 'john.smith42@canaries.example'));
+-- Nor do +tags (which most providers deliver to the same mailbox) hide a
+-- canary from trace() and trace_leak().
+SELECT canary, role FROM listguard.trace(regexp_replace(split_part(:'alice_list', ',', 2), '@', '+promo@'));
+SELECT role, canaries_found, likely
+FROM listguard.trace_leak(ARRAY(SELECT regexp_replace(line, '@', '+x@') FROM cn_leak)) WHERE likely;
 -- A file with no canary names nobody.
 SELECT count(*) AS nobody FROM listguard.trace_leak(ARRAY['james.smith45@gmail.example', 'x']);
 

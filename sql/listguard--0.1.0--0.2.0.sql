@@ -1536,8 +1536,14 @@ CREATE FUNCTION _as_canary(email) RETURNS email
     AS 'MODULE_PATHNAME', 'lg_as_canary' LANGUAGE C VOLATILE STRICT;
 CREATE FUNCTION _value_digest(email) RETURNS bytea
     AS 'MODULE_PATHNAME', 'lg_value_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION _digest_or_null(address text) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'lg_digest_or_null' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- Canaries are found by the loose form of their address (+tags and Gmail
+-- dots dropped): a leaker rewriting addresses so still reaches the mailbox.
+CREATE FUNCTION _loose_digest(address text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_loose_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION _loose_digest_of(email) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_loose_digest_of' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION _address_domain(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_address_domain' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION _record_canary_event(action text, canary_id bigint, account bigint, list bigint, detail jsonb,
                                      address email) RETURNS void
     AS 'MODULE_PATHNAME', 'lg_record_canary_event' LANGUAGE C VOLATILE;
@@ -1875,7 +1881,7 @@ CREATE FUNCTION _trace(address text)
                    clear_reveals bigint, first_revealed timestamptz, last_revealed timestamptz)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    digest bytea := listguard._digest_or_null(address);
+    digest bytea := listguard._loose_digest(address);
 BEGIN
     IF digest IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_text_representation',
@@ -1885,7 +1891,7 @@ BEGIN
     RETURN QUERY
         SELECT true, c.role, c.account, c.list, c.planted_at, r.clear_reveals, r.first_revealed, r.last_revealed
         FROM listguard.canaries c, LATERAL listguard._canary_reveals(c) r
-        WHERE c.role IS NOT NULL AND listguard._value_digest(c.address) = digest
+        WHERE c.role IS NOT NULL AND listguard._loose_digest_of(c.address) = digest
         ORDER BY c.planted_at;
     IF NOT FOUND THEN
         RETURN QUERY SELECT false, NULL::regrole, NULL::bigint, NULL::bigint, NULL::timestamptz, NULL::bigint,
@@ -1895,49 +1901,75 @@ END
 $$;
 
 -- Who could have leaked a file of addresses. A role could have seen a
--- canary if it was planted for the role or a role whose grants it receives,
--- or if the role sends for the canary's list. Among the roles that could
--- have seen every canary in the file, the likely source is the one with the
--- most of its canaries in the file (a sender sees everyone's canaries, so a
--- file holding one role's canaries only points at that role, not at the
--- MTA). If no role could have seen them all (several sources), each role
--- whose own canaries are in the file is likely.
+-- canary if it was planted for the role or a role it is a member of, or if
+-- the role sends for the canary's list. Each role that could have seen a
+-- canary in the file is scored by how well "this role's export, cut to some
+-- share" explains the file: the share of the canaries it could see that are
+-- in it (a cut file holds each of them with that chance), and the canaries in
+-- it that it could not have seen (each as unlikely as a 1-in-100 accident).
+-- The best score is likely, and any within a small margin of it. So a file
+-- with one role's canaries points at that role, and a file with a share of
+-- everyone's at the sender. Addresses made at the canary domains can be
+-- guessed (their names are common ones): a file that holds addresses there
+-- that are no canaries was padded with guesses, and then only the canaries
+-- added as mailboxes elsewhere count.
 CREATE FUNCTION _trace_leak(addresses text[])
     RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean)
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    WITH leaked AS (
-        SELECT DISTINCT listguard._digest_or_null(a) AS digest FROM unnest(addresses) a
-    ), planted AS (
-        SELECT c.id, c.role, c.account, coalesce(c.list, 0) AS list, listguard._value_digest(c.address) AS digest
-        FROM listguard.canaries c WHERE c.role IS NOT NULL
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    guessed boolean;
+    digests bytea[];
+    domains text[];
+BEGIN
+    SELECT array_agg(x.d), array_agg(x.domain) INTO digests, domains
+    FROM (SELECT DISTINCT d, lower(btrim(substr(a, length(a) - strpos(reverse(a), '@') + 2))) AS domain
+          FROM unnest(addresses) a, LATERAL listguard._loose_digest(a) d WHERE d IS NOT NULL) x;
+    SELECT EXISTS (
+        SELECT 1 FROM unnest(digests, domains) l(digest, domain)
+        WHERE l.domain IN (SELECT lower(btrim(x)) FROM unnest(string_to_array(current_setting('listguard.canary_domains'), ',')) x
+                           UNION SELECT listguard._address_domain(c.address) FROM listguard.canaries c
+                           WHERE c.origin = 'generated')
+          AND NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.role IS NOT NULL
+                          AND listguard._loose_digest_of(c.address) = l.digest))
+    INTO guessed;
+    IF guessed THEN
+        RAISE NOTICE 'listguard: the file holds addresses at the canary domains that are no canaries'
+            USING DETAIL = 'Someone may have added guessed canaries to shift the blame: only canaries added with '
+                           'add_canary_addresses() count.';
+    END IF;
+    RETURN QUERY
+    WITH planted AS (
+        SELECT c.id, c.role, c.account, coalesce(c.list, 0) AS list, listguard._loose_digest_of(c.address) AS digest
+        FROM listguard.canaries c WHERE c.role IS NOT NULL AND (NOT guessed OR c.origin = 'added')
     ), found AS (
-        SELECT p.* FROM planted p JOIN leaked l ON l.digest = p.digest
+        SELECT DISTINCT p.id, p.role FROM planted p JOIN unnest(digests) l(digest) ON l.digest = p.digest
     ), candidates AS (
         SELECT DISTINCT x.role FROM (
             SELECT f.role FROM found f
             UNION SELECT g.grantee FROM listguard.grants g WHERE g.sends
         ) x
     ), could_see AS (
-        SELECT r.role, p.id, p.digest
+        SELECT r.role, p.id
         FROM candidates r JOIN planted p
-          ON p.role = r.role OR listguard.role_receives_grants_of(r.role, p.role)
+          ON listguard._is_member_of(r.role, p.role)
              OR EXISTS (SELECT 1 FROM listguard.grants g
                         WHERE g.sends AND listguard.role_receives_grants_of(r.role, g.grantee)
                           AND (g.account IS NULL OR g.account = p.account) AND (g.list IS NULL OR g.list = p.list))
     ), scored AS (
-        SELECT s.role, count(*) FILTER (WHERE s.digest IN (SELECT f.digest FROM found f))::integer AS found,
+        SELECT s.role, count(*) FILTER (WHERE s.id IN (SELECT f.id FROM found f))::integer AS found,
                count(*)::integer AS planted
         FROM could_see s GROUP BY s.role
-    ), explaining AS (
-        SELECT s.*, s.found = (SELECT count(*) FROM found) AS explains_all FROM scored s WHERE s.found > 0
+    ), likelihood AS (
+        SELECT s.role, s.found, s.planted,
+               s.found * ln(s.found::float8 / s.planted)
+               + CASE WHEN s.planted > s.found THEN (s.planted - s.found) * ln(1 - s.found::float8 / s.planted) ELSE 0 END
+               + ((SELECT count(*) FROM found) - s.found) * ln(0.01) AS score
+        FROM scored s WHERE s.found > 0
     )
-    SELECT e.role, e.found, e.planted,
-           CASE WHEN EXISTS (SELECT 1 FROM explaining x WHERE x.explains_all)
-                THEN e.explains_all AND e.found::numeric / e.planted
-                     = (SELECT max(x.found::numeric / x.planted) FROM explaining x WHERE x.explains_all)
-                ELSE EXISTS (SELECT 1 FROM found f WHERE f.role = e.role) END AS likely
-    FROM explaining e
-    ORDER BY 4 DESC, e.found::numeric / e.planted DESC, e.found DESC, e.role::text
+    SELECT l.role, l.found, l.planted, l.score >= (SELECT max(x.score) FROM likelihood x) - 0.5
+    FROM likelihood l
+    ORDER BY l.score DESC, l.found DESC, l.role::text;
+END
 $$;
 
 -- A spam trap hit: mail arrived at an address. An event (and a NOTIFY on
@@ -1946,7 +1978,7 @@ $$;
 CREATE FUNCTION _report_canary_hit(address text, seen_at timestamptz, source text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    digest bytea := listguard._digest_or_null(address);
+    digest bytea := listguard._loose_digest(address);
     c listguard.canaries;
     revealed timestamptz;
     gap boolean;
@@ -1957,7 +1989,8 @@ BEGIN
             DETAIL = 'report_canary_hit() needs the address the mail was sent to.';
     END IF;
     SELECT * INTO c FROM listguard.canaries k
-    WHERE k.role IS NOT NULL AND listguard._value_digest(k.address) = digest;
+    WHERE k.role IS NOT NULL AND listguard._loose_digest_of(k.address) = digest
+    ORDER BY k.planted_at DESC LIMIT 1;
     IF NOT FOUND THEN
         RETURN;
     END IF;
@@ -1982,7 +2015,8 @@ REVOKE ALL ON FUNCTION _local_part_style(email), _local_part_in_style(text), _re
     _canary_policies(regclass), _add_canary_addresses(text[]), _take_canary_address(regclass, name, text, text[]),
     _plant_canaries(regclass, bigint, bigint, regrole[], integer), _remove_canaries(regclass, bigint, bigint, regrole[]),
     _canary_reveals(listguard.canaries), _trace(text), _trace_leak(text[]), _report_canary_hit(text, timestamptz, text),
-    _digest_or_null(text), _value_digest(email), _as_canary(email), _canary_reveal_count(text, bigint) FROM PUBLIC;
+    _loose_digest(text), _loose_digest_of(email), _address_domain(email), _value_digest(email), _as_canary(email),
+    _canary_reveal_count(text, bigint) FROM PUBLIC;
 
 -- Roles that hold grants are marked, as grant_access() marks them now.
 SELECT _mark_grantee(g.grantee) FROM (SELECT DISTINCT grantee FROM grants) g;

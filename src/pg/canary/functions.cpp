@@ -10,6 +10,7 @@
 #include "pg/type/value.h"
 
 #include "core/canary/local_part.h"
+#include "core/canary/loose_address.h"
 #include "core/email/address.h"
 #include "core/error.h"
 
@@ -24,7 +25,9 @@ PG_FUNCTION_INFO_V1(lg_local_part_in_style);
 PG_FUNCTION_INFO_V1(lg_value_digest);
 PG_FUNCTION_INFO_V1(lg_as_canary);
 PG_FUNCTION_INFO_V1(lg_canary_reveal_count);
-PG_FUNCTION_INFO_V1(lg_digest_or_null);
+PG_FUNCTION_INFO_V1(lg_loose_digest);
+PG_FUNCTION_INFO_V1(lg_loose_digest_of);
+PG_FUNCTION_INFO_V1(lg_address_domain);
 PG_FUNCTION_INFO_V1(lg_record_canary_event);
 }
 
@@ -135,10 +138,11 @@ extern "C" Datum lg_value_digest(PG_FUNCTION_ARGS)
     PG_RETURN_DATUM(bytea_datum(sealed::digest_of(v.data), sealed::kDigestSize));
 }
 
-// listguard._digest_or_null(text) -> bytea: the keyed digest of an address
-// as written anywhere (any case, any spelling the type accepts), or null if
-// the text is no address: a leaked file holds all sorts of lines.
-extern "C" Datum lg_digest_or_null(PG_FUNCTION_ARGS)
+// listguard._loose_digest(text) -> bytea: the keyed digest of an address's
+// loose form (core/canary/loose_address.h), as written anywhere (any case,
+// any spelling the type accepts, +tags, Gmail dots), or null if the text is
+// no address: a leaked file holds all sorts of lines.
+extern "C" Datum lg_loose_digest(PG_FUNCTION_ARGS)
 {
     require_preload();
     text* input = PG_GETARG_TEXT_PP(0);
@@ -146,23 +150,56 @@ extern "C" Datum lg_digest_or_null(PG_FUNCTION_ARGS)
     ensure_keyring();
     uint8 digest[sealed::kDigestSize];
     bool ok = guarded([&] {
-        std::string trimmed(address);
-        while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\r' || trimmed.back() == '\t'))
-            trimmed.pop_back();
-        std::size_t start = trimmed.find_first_not_of(" \t");
+        std::size_t start = address.find_first_not_of(" \t");
+        std::size_t end = address.find_last_not_of(" \t\r");
+        std::string_view trimmed = start == std::string_view::npos ? "" : address.substr(start, end - start + 1);
+        std::string loose;
         try {
-            keyring().email().digest(parse_address(start == std::string::npos ? "" : trimmed.substr(start)).canonical(),
-                                     digest);
+            loose = loose_form(parse_address(trimmed).canonical());
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::InvalidText)
                 throw;
             return false;
         }
+        keyring().email().digest(loose, digest);
         return true;
     });
     if (!ok)
         PG_RETURN_NULL();
     PG_RETURN_DATUM(bytea_datum(digest, sizeof digest));
+}
+
+// listguard._loose_digest_of(email) -> bytea: the same for a stored value.
+extern "C" Datum lg_loose_digest_of(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
+    ensure_keyring();
+    uint8 digest[sealed::kDigestSize];
+    guarded([&] {
+        keyring().email().with_address(v.data, v.size, [&](std::string_view address) {
+            keyring().email().digest(loose_form(parse_address(address).canonical()), digest);
+            return 0;
+        });
+        return 0;
+    });
+    PG_RETURN_DATUM(bytea_datum(digest, sizeof digest));
+}
+
+// listguard._address_domain(email) -> text: the domain of a stored value's
+// address, lower case (for trace_leak(): the domains canaries were made at).
+extern "C" Datum lg_address_domain(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
+    ensure_keyring();
+    std::string domain = guarded([&] {
+        return keyring().email().with_address(v.data, v.size, [](std::string_view address) {
+            std::string canonical(parse_address(address).canonical());
+            return canonical.substr(canonical.rfind('@') + 1);
+        });
+    });
+    PG_RETURN_TEXT_P(cstring_to_text_with_len(domain.data(), static_cast<int>(domain.size())));
 }
 
 // listguard._record_canary_event(action, canary_id, account, list, detail,
