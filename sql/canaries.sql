@@ -274,11 +274,18 @@ SELECT role, canaries_found, likely
 FROM listguard.trace_leak(ARRAY(SELECT line FROM cn_leak UNION ALL SELECT split_part(:'bob_list', ',', 1)))
 WHERE likely;
 -- To add canaries she cannot see she must guess them at the canary domains;
--- a guess that misses is an address there that is no canary: then only the
--- mailboxes added with add_canary_addresses() count (a NOTICE says why),
--- and still nobody but alice is named.
+-- a guess that misses is an address there that is no canary. Then the
+-- canaries made there are evidence for nobody (anyone's could be guessed),
+-- only the mailboxes added with add_canary_addresses() count (a NOTICE says
+-- why): padding her leak with a guess, or with every other role's canary
+-- made there (as if she had guessed them all), names nobody but alice.
 SELECT count(*) FILTER (WHERE likely AND role <> 'cn_alice'::regrole) AS others_named
 FROM listguard.trace_leak(ARRAY(SELECT line FROM cn_leak UNION ALL SELECT 'john.smith42@canaries.example'));
+SELECT count(*) FILTER (WHERE likely AND role <> 'cn_alice'::regrole) AS others_named
+FROM listguard.trace_leak(ARRAY(SELECT line FROM cn_leak UNION ALL SELECT 'john.smith42@canaries.example'
+                                UNION ALL SELECT email FROM cn_seen m JOIN listguard.canaries c
+                                          ON c.address = m.email::listguard.email
+                                          WHERE m.who = 'cn_mta' AND c.role <> 'cn_alice'::regrole AND c.origin = 'generated'));
 -- Nor do +tags (which most providers deliver to the same mailbox) hide a
 -- canary from trace() and trace_leak().
 SELECT canary, role FROM listguard.trace(regexp_replace(split_part(:'alice_list', ',', 2), '@', '+promo@'));
