@@ -291,6 +291,12 @@ FROM listguard.trace_leak(ARRAY(SELECT line FROM cn_leak UNION ALL SELECT 'john.
 SELECT canary, role FROM listguard.trace(regexp_replace(split_part(:'alice_list', ',', 2), '@', '+promo@'));
 SELECT role, canaries_found, likely
 FROM listguard.trace_leak(ARRAY(SELECT regexp_replace(line, '@', '+x@') FROM cn_leak)) WHERE likely;
+-- Lines as leaked files hold them: CSV rows, "Name <address>", trailing
+-- punctuation; a line with an @ that holds no address is counted aloud.
+SELECT role, canaries_found, likely
+FROM listguard.trace_leak(ARRAY(SELECT format('%s,"Someone, %s" <%s>.', g, g, line)
+                                FROM cn_leak, generate_series(1, 1) g WHERE line LIKE '%@%'
+                                UNION ALL SELECT 'not an address @ all')) WHERE likely;
 -- A file with no canary names nobody.
 SELECT count(*) AS nobody FROM listguard.trace_leak(ARRAY['james.smith45@gmail.example', 'x']);
 

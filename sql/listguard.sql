@@ -1729,6 +1729,8 @@ CREATE FUNCTION _loose_digest(address text) RETURNS bytea
     AS 'MODULE_PATHNAME', 'lg_loose_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION _loose_digest_of(email) RETURNS bytea
     AS 'MODULE_PATHNAME', 'lg_loose_digest_of' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION _address_in_line(line text) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_address_in_line' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION _address_domain(email) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_address_domain' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION _record_canary_event(action text, canary_id bigint, account bigint, list bigint, detail jsonb,
@@ -2105,12 +2107,18 @@ CREATE FUNCTION _trace_leak(addresses text[])
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     guessed boolean;
+    unread bigint;
     digests bytea[];
     domains text[];
 BEGIN
     SELECT array_agg(x.d), array_agg(x.domain) INTO digests, domains
-    FROM (SELECT DISTINCT d, lower(btrim(substr(a, length(a) - strpos(reverse(a), '@') + 2))) AS domain
+    FROM (SELECT DISTINCT d, lower(split_part(listguard._address_in_line(a), '@', -1)) AS domain
           FROM unnest(addresses) a, LATERAL listguard._loose_digest(a) d WHERE d IS NOT NULL) x;
+    SELECT count(*) INTO unread FROM unnest(addresses) a WHERE a LIKE '%@%' AND listguard._loose_digest(a) IS NULL;
+    IF unread > 0 THEN
+        RAISE NOTICE 'listguard: % of the lines hold an @ but no address listguard could read', unread
+            USING HINT = 'Canaries in them are not found: clean those lines up and trace again.';
+    END IF;
     SELECT EXISTS (
         SELECT 1 FROM unnest(digests, domains) l(digest, domain)
         WHERE l.domain IN (SELECT lower(btrim(x)) FROM unnest(string_to_array(current_setting('listguard.canary_domains'), ',')) x
@@ -2202,5 +2210,6 @@ REVOKE ALL ON FUNCTION _local_part_style(email), _local_part_in_style(text), _re
     _canary_policies(regclass), _add_canary_addresses(text[]), _take_canary_address(regclass, name, text, text[]),
     _plant_canaries(regclass, bigint, bigint, regrole[], integer), _remove_canaries(regclass, bigint, bigint, regrole[]),
     _canary_reveals(listguard.canaries), _trace(text), _trace_leak(text[]), _report_canary_hit(text, timestamptz, text),
-    _loose_digest(text), _loose_digest_of(email), _address_domain(email), _value_digest(email), _as_canary(email),
+    _loose_digest(text), _loose_digest_of(email), _address_domain(email), _address_in_line(text), _value_digest(email),
+    _as_canary(email),
     _canary_reveal_count(text, bigint) FROM PUBLIC;

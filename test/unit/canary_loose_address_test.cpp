@@ -24,3 +24,20 @@ TEST(CanaryLooseAddress, OtherwiseTheAddressStays)
     EXPECT_EQ(loose("+start@example.com"), loose("+start@example.com")) << "a local part that begins with + keeps it";
     EXPECT_EQ(loose_form("\"a+b\"@example.com"), "\"a+b\"@example.com") << "quoted local parts stay";
 }
+
+TEST(CanaryLooseAddress, TheAddressInALineOfALeakedFile)
+{
+    using listguard::address_in_line;
+    EXPECT_EQ(address_in_line("jane@example.com"), "jane@example.com");
+    EXPECT_EQ(address_in_line("jane@example.com."), "jane@example.com");
+    EXPECT_EQ(address_in_line("jane@example.com,"), "jane@example.com");
+    EXPECT_EQ(address_in_line("Jane Doe <jane@example.com>"), "jane@example.com");
+    EXPECT_EQ(address_in_line("\"Doe, Jane\" <jane@example.com>"), "jane@example.com");
+    EXPECT_EQ(address_in_line("17,Jane,jane@example.com,active"), "jane@example.com");
+    EXPECT_EQ(address_in_line("17\tjane@example.com\t2024-01-01"), "jane@example.com");
+    EXPECT_EQ(address_in_line("\"jane@example.com\";\"active\""), "jane@example.com");
+    EXPECT_EQ(address_in_line("mailto:jane@example.com"), "jane@example.com");
+    EXPECT_EQ(address_in_line("(jane@example.com)"), "jane@example.com");
+    EXPECT_EQ(address_in_line("name,email,status"), "");
+    EXPECT_EQ(address_in_line(""), "");
+}

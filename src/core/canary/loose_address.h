@@ -15,4 +15,10 @@ namespace listguard {
 // becomes gmail.com). A quoted local part is left as it is.
 std::string loose_form(std::string_view canonical);
 
+// The address in a line of a leaked file, as such files come: a CSV or
+// tab-separated row, "Name <address>", mailto:, quotes, brackets or
+// punctuation around it. The first field holding an '@', trimmed; "" if
+// none.
+std::string_view address_in_line(std::string_view line);
+
 } // namespace listguard

@@ -173,11 +173,13 @@ void define_settings()
                              "or an approver must approve.",
                              &two_person_rule_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 
-    // Canaries (listguard.sql).
+    // Canaries (listguard.sql). Hidden from non-superusers: insiders should
+    // not learn where canaries are made.
     DefineCustomStringVariable("listguard.canary_domains",
                                "Domains whose mail the ESP receives, where plant_canaries() makes canary addresses.",
                                "Comma-separated. Used when no address added with add_canary_addresses() is left.",
-                               &canary_domains_setting, "", PGC_SUSET, 0, check_canary_domains, nullptr, nullptr);
+                               &canary_domains_setting, "", PGC_SUSET, GUC_SUPERUSER_ONLY, check_canary_domains,
+                               nullptr, nullptr);
 
     MarkGUCPrefixReserved("listguard");
 }

@@ -28,6 +28,7 @@ PG_FUNCTION_INFO_V1(lg_canary_reveal_count);
 PG_FUNCTION_INFO_V1(lg_loose_digest);
 PG_FUNCTION_INFO_V1(lg_loose_digest_of);
 PG_FUNCTION_INFO_V1(lg_address_domain);
+PG_FUNCTION_INFO_V1(lg_address_in_line);
 PG_FUNCTION_INFO_V1(lg_record_canary_event);
 }
 
@@ -138,10 +139,10 @@ extern "C" Datum lg_value_digest(PG_FUNCTION_ARGS)
     PG_RETURN_DATUM(bytea_datum(sealed::digest_of(v.data), sealed::kDigestSize));
 }
 
-// listguard._loose_digest(text) -> bytea: the keyed digest of an address's
-// loose form (core/canary/loose_address.h), as written anywhere (any case,
-// any spelling the type accepts, +tags, Gmail dots), or null if the text is
-// no address: a leaked file holds all sorts of lines.
+// listguard._loose_digest(text) -> bytea: the keyed digest of the loose form
+// (core/canary/loose_address.h) of the address in a line of a leaked file
+// (a CSV row, "Name <address>", ...; any case, any spelling the type
+// accepts, +tags, Gmail dots), or null if the line holds no address.
 extern "C" Datum lg_loose_digest(PG_FUNCTION_ARGS)
 {
     require_preload();
@@ -150,12 +151,12 @@ extern "C" Datum lg_loose_digest(PG_FUNCTION_ARGS)
     ensure_keyring();
     uint8 digest[sealed::kDigestSize];
     bool ok = guarded([&] {
-        std::size_t start = address.find_first_not_of(" \t");
-        std::size_t end = address.find_last_not_of(" \t\r");
-        std::string_view trimmed = start == std::string_view::npos ? "" : address.substr(start, end - start + 1);
+        std::string_view found = address_in_line(address);
+        if (found.empty())
+            return false;
         std::string loose;
         try {
-            loose = loose_form(parse_address(trimmed).canonical());
+            loose = loose_form(parse_address(found).canonical());
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::InvalidText)
                 throw;
@@ -167,6 +168,18 @@ extern "C" Datum lg_loose_digest(PG_FUNCTION_ARGS)
     if (!ok)
         PG_RETURN_NULL();
     PG_RETURN_DATUM(bytea_datum(digest, sizeof digest));
+}
+
+// listguard._address_in_line(text) -> text: the address-like field of a
+// line of a leaked file (core/canary/loose_address.h), or null.
+extern "C" Datum lg_address_in_line(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    text* input = PG_GETARG_TEXT_PP(0);
+    std::string_view found = address_in_line(std::string_view(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input)));
+    if (found.empty())
+        PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(cstring_to_text_with_len(found.data(), static_cast<int>(found.size())));
 }
 
 // listguard._loose_digest_of(email) -> bytea: the same for a stored value.
