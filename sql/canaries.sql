@@ -195,6 +195,24 @@ SELECT count(*) AS bob_sees_in_11 FROM cn_subs WHERE list_id = 11;
 RESET ROLE;
 SELECT lgtest.as_role('cn_carol', 'SELECT count(*) FROM cn_subs WHERE list_id = 11') AS carol_sees_in_11;
 
+-- Nor in another protected table that never had canaries: bob's copy of
+-- his list there hides his canaries from carol too.
+CREATE TABLE cn_other (id int, account_id bigint, list_id bigint, email listguard.email);
+SELECT listguard.protect('cn_other', 'account_id', 'list_id');
+GRANT SELECT, INSERT ON cn_other TO cn_bob, cn_carol;
+SET ROLE cn_bob;
+INSERT INTO cn_other SELECT id, account_id, list_id, email FROM cn_subs WHERE list_id = 10;
+RESET ROLE;
+SELECT lgtest.as_role('cn_bob', 'SELECT count(*) FROM cn_other') AS bob_sees_of_his_copy,
+       lgtest.as_role('cn_carol', 'SELECT count(*) FROM cn_other') AS carol_sees_of_it;
+DROP TABLE cn_other;
+
+-- A sender asking the row policy about another scope (one of its other
+-- grants) learns nothing: canaries are judged in their own list.
+SELECT listguard.grant_access('cn_mta', 2, 5, reveal => 'masked') IS NOT NULL AS mta_elsewhere;
+SELECT lgtest.as_role('cn_mta', 'SELECT count(*) FILTER (WHERE listguard.can_read(2, 5, email)) || '' of '' || count(*) FROM cn_subs WHERE list_id = 10')
+    AS mta_asks_elsewhere;
+
 -- Rewriting its canaries with their own addresses does not take the mark
 -- off: bob's rows stay hidden from carol.
 SET ROLE cn_bob;

@@ -676,10 +676,9 @@ BEGIN
                    'WITH CHECK (listguard.can_write(%s))', tbl, scope, scope);
     EXECUTE format('CREATE POLICY listguard_delete ON %s AS RESTRICTIVE FOR DELETE USING (listguard.can_write(%s))',
                    tbl, scope);
-    -- Canaries planted under its root, or held in its rows, stay hidden.
-    IF listguard._holds_canaries(tbl, root) THEN
-        PERFORM listguard._canary_policy(tbl, account_column, list_column);
-    END IF;
+    -- Canaries stay hidden in every protected table, whichever a copy of one
+    -- lands in.
+    PERFORM listguard._canary_policy(tbl, account_column, list_column);
     -- listguard_owner owns the table (and its indexes and owned sequences).
     EXECUTE format('ALTER TABLE %s OWNER TO listguard_owner', tbl);
     -- Nobody but the owner may add triggers (TRIGGER), check rows through a
@@ -1688,8 +1687,9 @@ CREATE TRIGGER canaries_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON c
 CREATE TRIGGER canaries_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 
--- The row policies of tables that hold canaries (see _canary_policy()): as
--- the two-argument forms, and another role's canary is not there.
+-- The row policies of protected tables with an address column (see
+-- _canary_policy()): as the two-argument forms, and another role's canary
+-- is not there.
 CREATE FUNCTION can_read(account bigint, list bigint, address email) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_can_read_row' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION can_write(account bigint, list bigint, address email) RETURNS boolean
@@ -1745,9 +1745,10 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     ORDER BY a.attnum LIMIT 1
 $$;
 
--- Hides canary rows of one protected table from everyone but their role
--- and senders: the policies that decide which rows are read, updated and
--- deleted look at the address too (one call per row, as before). What a
+-- Hides canary rows of a protected table (every one: a copy of a canary may
+-- land in any) from everyone but their role and senders: the policies that
+-- decide which rows are read, updated and deleted look at the address too
+-- (one call per row, as before). What a
 -- writer adds is checked as before: a row it adds is never one it cannot add.
 CREATE FUNCTION _canary_policy(tbl regclass, account_column name, list_column name) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -1761,28 +1762,6 @@ BEGIN
     EXECUTE format('ALTER POLICY listguard_read ON %s USING (listguard.can_read(%s, %I))', tbl, scope, email_column);
     EXECUTE format('ALTER POLICY listguard_update ON %s USING (listguard.can_write(%s, %I))', tbl, scope, email_column);
     EXECUTE format('ALTER POLICY listguard_delete ON %s USING (listguard.can_write(%s, %I))', tbl, scope, email_column);
-END
-$$;
-
--- Does a table that protect() is covering need the canary policy: canaries
--- were planted under its protection root, or its rows hold one?
-CREATE FUNCTION _holds_canaries(tbl regclass, root regclass) RETURNS boolean
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    email_column name := listguard._canary_column(tbl);
-    found boolean;
-BEGIN
-    IF email_column IS NULL OR NOT EXISTS (SELECT 1 FROM listguard.canaries c
-                                           WHERE c.role IS NOT NULL AND c.removed_at IS NULL) THEN
-        RETURN false;
-    END IF;
-    IF EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.role IS NOT NULL AND c.removed_at IS NULL
-               AND c.relid IN (tbl, root)) THEN
-        RETURN true;
-    END IF;
-    EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %s t JOIN listguard.canaries c ON c.address = t.%I '
-                   'WHERE c.role IS NOT NULL AND c.removed_at IS NULL)', tbl, email_column) INTO found;
-    RETURN found;
 END
 $$;
 
@@ -2206,7 +2185,7 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION _local_part_style(email), _local_part_in_style(text), _record_canary_event(text, bigint, bigint,
-    bigint, jsonb, email), _canary_column(regclass), _canary_policy(regclass, name, name), _holds_canaries(regclass, regclass),
+    bigint, jsonb, email), _canary_column(regclass), _canary_policy(regclass, name, name),
     _canary_policies(regclass), _add_canary_addresses(text[]), _take_canary_address(regclass, name, text, text[]),
     _plant_canaries(regclass, bigint, bigint, regrole[], integer), _remove_canaries(regclass, bigint, bigint, regrole[]),
     _canary_reveals(listguard.canaries), _trace(text), _trace_leak(text[]), _report_canary_hit(text, timestamptz, text),

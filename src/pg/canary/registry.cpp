@@ -143,7 +143,7 @@ bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list
     return access_for(role, Stamp{account, list}).sends;
 }
 
-bool row_visible(Oid role, Stamp scope, struct varlena* address)
+bool row_visible(Oid role, struct varlena* address)
 {
     EmailBytes v = email_bytes(address);
     Canary canary;
@@ -154,7 +154,10 @@ bool row_visible(Oid role, Stamp scope, struct varlena* address)
     ensure_keyring();
     if (!guarded([&] { return keyring().email().is_canary(v.data, v.size); }))
         return true;
-    return canary_visible_to(role, canary, scope.account, scope.list);
+    // Senders are asked about the value's own list, not the scope the caller
+    // gave (anyone may call can_read() with any scope).
+    Stamp own = sealed::stamp_of(v.data);
+    return canary_visible_to(role, canary, own.account, own.list);
 }
 
 bool own_canary_address(const uint8* value)

@@ -28,14 +28,13 @@ bool find_canary(const uint8* digest, Canary* canary);
 // (grant_access(..., sends => true)) covering the row's scope.
 bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list);
 
-// May role see a row of this scope holding this address (a stored
-// listguard.email)? Yes unless the value is a canary (its address is one,
-// and it carries the encrypted mark sealed::kCanaryMark that only
-// plant_canaries() sets) of another role, in whichever list its copy now
-// is. The row policy of tables that hold canaries asks it for every row: an
-// address that is no canary costs a bit test, and an address typed in by a
-// role never has the mark.
-bool row_visible(Oid role, Stamp scope, struct varlena* address);
+// May role see a row holding this address (a stored listguard.email)? Yes
+// unless the value is a canary (its address is one, and it carries the
+// encrypted mark sealed::kCanaryMark that only plant_canaries() sets) of
+// another role, in whichever list its copy now is. The row policies of every
+// protected table ask it for every row: an address that is no canary costs a
+// bit test, and an address typed in by a role never has the mark.
+bool row_visible(Oid role, struct varlena* address);
 
 // Should a value written by the current role carry the canary mark it lacks?
 // Yes when its address is a canary of the current role (or of a role it is
