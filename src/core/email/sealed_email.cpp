@@ -193,12 +193,9 @@ std::size_t EmailSealer::seal(const Address& address, Stamp stamp, std::uint8_t*
 
 std::size_t EmailSealer::restamp(const std::uint8_t* value, std::size_t size, Stamp stamp, std::uint8_t* out)
 {
-    sealed::check_layout(value, size);
-    SealKey& key = key_for(value);
-    std::size_t padded = size - sealed::kHeaderSize;
     std::uint8_t plain[256];
+    std::size_t padded = decrypt_stored(value, size, plain);
     Scrub scrub{plain, padded};
-    key.siv.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
 
     std::memcpy(out, value, sealed::kTagOffset);
     put_be64(out + sealed::kAccountOffset, stamp.account);
@@ -209,12 +206,9 @@ std::size_t EmailSealer::restamp(const std::uint8_t* value, std::size_t size, St
 
 std::size_t EmailSealer::reseal(const std::uint8_t* value, std::size_t size, std::uint8_t* out)
 {
-    sealed::check_layout(value, size);
-    SealKey& key = key_for(value);
-    std::size_t padded = size - sealed::kHeaderSize;
     std::uint8_t plain[256];
+    std::size_t padded = decrypt_stored(value, size, plain);
     Scrub scrub{plain, padded};
-    key.siv.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
     std::memcpy(out, value, sealed::kTagOffset);
     encrypt_under_current(out, plain, padded);
     return size;
@@ -222,12 +216,9 @@ std::size_t EmailSealer::reseal(const std::uint8_t* value, std::size_t size, std
 
 std::size_t EmailSealer::as_canary(const std::uint8_t* value, std::size_t size, std::uint8_t* out)
 {
-    sealed::check_layout(value, size);
-    SealKey& key = key_for(value);
-    std::size_t padded = size - sealed::kHeaderSize;
     std::uint8_t plain[256];
+    std::size_t padded = decrypt_stored(value, size, plain);
     Scrub scrub{plain, padded};
-    key.siv.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
     std::size_t len = plain[0];
     if (len == 0 || len + 1 >= padded)
         throw Error(ErrorKind::InvalidParameter, "address too long to be a canary",
@@ -241,24 +232,27 @@ std::size_t EmailSealer::as_canary(const std::uint8_t* value, std::size_t size, 
 
 bool EmailSealer::is_canary(const std::uint8_t* value, std::size_t size)
 {
-    sealed::check_layout(value, size);
-    SealKey& key = key_for(value);
-    std::size_t padded = size - sealed::kHeaderSize;
     std::uint8_t plain[256];
+    std::size_t padded = decrypt_stored(value, size, plain);
     Scrub scrub{plain, padded};
-    key.siv.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
     std::size_t len = plain[0];
     return len + 1 < padded && plain[len + 1] == sealed::kCanaryMark;
 }
 
 EmailSealer::Wipe::~Wipe() { OPENSSL_cleanse(data, size); }
 
-std::string_view EmailSealer::decrypt_for_display(const std::uint8_t* value, std::size_t size, std::uint8_t* plain)
+std::size_t EmailSealer::decrypt_stored(const std::uint8_t* value, std::size_t size, std::uint8_t* plain)
 {
     sealed::check_layout(value, size);
     SealKey& key = key_for(value);
     std::size_t padded = size - sealed::kHeaderSize;
     key.siv.decrypt_unauthenticated(value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain);
+    return padded;
+}
+
+std::string_view EmailSealer::decrypt_for_display(const std::uint8_t* value, std::size_t size, std::uint8_t* plain)
+{
+    std::size_t padded = decrypt_stored(value, size, plain);
     std::size_t len = plain[0];
     if (len == 0 || len + 1 > padded)
         throw Error(ErrorKind::DataCorrupted, "stored listguard.email value is corrupted",

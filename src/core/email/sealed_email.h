@@ -147,6 +147,10 @@ private:
     };
     // The key that sealed a stored value; throws Error(ConfigFile) if none.
     SealKey& key_for(const std::uint8_t* value) const;
+    // The plaintext of a stored value (its layout checked; values are
+    // authenticated when they enter the database, so only the CTR half of
+    // SIV runs) into plain (256 octets); returns its padded size.
+    std::size_t decrypt_stored(const std::uint8_t* value, std::size_t size, std::uint8_t* plain);
     std::string_view decrypt_for_display(const std::uint8_t* value, std::size_t size, std::uint8_t* plain);
     // Encrypts plain under the current key into out, whose header (stamp
     // included) is filled in already except for the key id.

@@ -56,15 +56,7 @@ extern "C" Datum lg_is_member_of(PG_FUNCTION_ARGS)
 extern "C" Datum lg_record_request_event(PG_FUNCTION_ARGS)
 {
     require_preload();
-    const char* action = PG_ARGISNULL(0) ? "?" : text_to_cstring(PG_GETARG_TEXT_PP(0));
-    EventScope scope;
-    if (!PG_ARGISNULL(2))
-        scope.account = PG_GETARG_INT64(2);
-    if (!PG_ARGISNULL(3))
-        scope.list = PG_GETARG_INT64(3);
-    const char* extra = PG_ARGISNULL(4) ? "{}" : JsonbToCString(nullptr, &PG_GETARG_JSONB_P(4)->root, 64);
-    record_action_event(EventKind::AccessRequest, action, "request",
-                        PG_ARGISNULL(1) ? std::nullopt : std::optional<int64>(PG_GETARG_INT64(1)), extra, scope);
+    record_action_event(fcinfo, EventKind::AccessRequest, "request", EventScope{});
     PG_RETURN_VOID();
 }
 

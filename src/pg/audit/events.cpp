@@ -13,6 +13,7 @@ extern "C" {
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/json.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 }
@@ -199,12 +200,18 @@ void record_event(EventKind kind, const char* detail_json, const EventScope& sco
     pfree(e);
 }
 
-void record_action_event(EventKind kind, const char* action, const char* id_name, std::optional<int64> id,
-                         const char* detail_json, const EventScope& scope)
+void record_action_event(FunctionCallInfo fcinfo, EventKind kind, const char* id_name, EventScope scope)
 {
-    char* detail = id ? psprintf("{\"action\": %s, \"%s\": %lld, \"detail\": %s}", json_string(action), id_name,
-                                 static_cast<long long>(*id), detail_json)
-                      : psprintf("{\"action\": %s, \"detail\": %s}", json_string(action), detail_json);
+    const char* action = PG_ARGISNULL(0) ? "?" : text_to_cstring(PG_GETARG_TEXT_PP(0));
+    if (!PG_ARGISNULL(2))
+        scope.account = PG_GETARG_INT64(2);
+    if (!PG_ARGISNULL(3))
+        scope.list = PG_GETARG_INT64(3);
+    const char* extra = PG_ARGISNULL(4) ? "{}" : JsonbToCString(nullptr, &PG_GETARG_JSONB_P(4)->root, 64);
+    char* detail = PG_ARGISNULL(1)
+                       ? psprintf("{\"action\": %s, \"detail\": %s}", json_string(action), extra)
+                       : psprintf("{\"action\": %s, \"%s\": %lld, \"detail\": %s}", json_string(action), id_name,
+                                  static_cast<long long>(PG_GETARG_INT64(1)), extra);
     record_event(kind, detail, scope);
 }
 

@@ -56,10 +56,12 @@ EventScope table_scope(Oid relation);
 // queued is logged), so it is safe just before ereport(ERROR).
 void record_event(EventKind kind, const char* detail_json, const EventScope& scope = {});
 
-// An event about one of listguard's records (an access request, a canary):
-// detail {"action": action, "<id_name>": id (if any), "detail": detail_json}.
-void record_action_event(EventKind kind, const char* action, const char* id_name, std::optional<int64> id,
-                         const char* detail_json, const EventScope& scope);
+// An event about one of listguard's records (an access request, a canary),
+// from the arguments of the SQL function that records it: (action text,
+// id bigint, account bigint, list bigint, detail jsonb, ...). Its detail is
+// {"action": action, "<id_name>": id (if not null), "detail": detail}; scope
+// gets the account and list.
+void record_action_event(FunctionCallInfo fcinfo, EventKind kind, const char* id_name, EventScope scope);
 
 // A JSON string literal for a value (escaped, quoted), palloc'd.
 char* json_string(const char* value);

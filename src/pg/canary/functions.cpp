@@ -52,7 +52,7 @@ Datum row_access(FunctionCallInfo fcinfo, bool write)
     Access access = access_for(role, scope);
     if (!(write ? access.can_write : access.can_read))
         PG_RETURN_BOOL(false);
-    PG_RETURN_BOOL(PG_ARGISNULL(2) || row_visible(role, PG_GETARG_VARLENA_PP(2)));
+    PG_RETURN_BOOL(PG_ARGISNULL(2) || row_visible(PG_GETARG_VARLENA_PP(2)));
 }
 
 } // namespace
@@ -220,19 +220,12 @@ extern "C" Datum lg_address_domain(PG_FUNCTION_ARGS)
 extern "C" Datum lg_record_canary_event(PG_FUNCTION_ARGS)
 {
     require_preload();
-    const char* action = PG_ARGISNULL(0) ? "?" : text_to_cstring(PG_GETARG_TEXT_PP(0));
     EventScope scope;
-    if (!PG_ARGISNULL(2))
-        scope.account = PG_GETARG_INT64(2);
-    if (!PG_ARGISNULL(3))
-        scope.list = PG_GETARG_INT64(3);
     if (!PG_ARGISNULL(5)) {
         EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(5));
         scope.digests = sealed::digest_of(v.data);
         scope.digest_count = 1;
     }
-    const char* extra = PG_ARGISNULL(4) ? "{}" : JsonbToCString(nullptr, &PG_GETARG_JSONB_P(4)->root, 64);
-    record_action_event(EventKind::Canary, action, "canary",
-                        PG_ARGISNULL(1) ? std::nullopt : std::optional<int64>(PG_GETARG_INT64(1)), extra, scope);
+    record_action_event(fcinfo, EventKind::Canary, "canary", scope);
     PG_RETURN_VOID();
 }

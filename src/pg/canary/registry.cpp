@@ -133,40 +133,51 @@ bool find_canary(const uint8* digest, Canary* canary)
     return true;
 }
 
-bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list)
+namespace {
+
+// Is the caller the canary's role, or could it be: a member of it
+// (inheriting or not), as current user or as the session's login whatever
+// role it set? Comparing its own views must not single its canaries out.
+bool caller_owns(const Canary& canary)
 {
-    // Every role that is, or could SET ROLE to, the canary's role sees it,
-    // and so does its login whatever role it sets (a group it belongs to, a
-    // role it made): comparing its own views must not single it out.
-    if (is_member_of_role_nosuper(role, canary.role) || is_member_of_role_nosuper(GetSessionUserId(), canary.role))
-        return true;
-    return access_for(role, Stamp{account, list}).sends;
+    return is_member_of_role_nosuper(GetUserId(), canary.role) ||
+           is_member_of_role_nosuper(GetSessionUserId(), canary.role);
 }
 
-bool row_visible(Oid role, struct varlena* address)
+// Is this stored value a canary: its address is one, and it carries the
+// mark (an address a role types in never does)?
+bool find_marked_canary(const uint8* value, size_t size, Canary* canary)
+{
+    if (!find_canary(sealed::digest_of(value), canary))
+        return false;
+    ensure_keyring();
+    return guarded([&] { return keyring().email().is_canary(value, size); });
+}
+
+} // namespace
+
+bool row_visible(struct varlena* address)
 {
     EmailBytes v = email_bytes(address);
     Canary canary;
-    if (!find_canary(sealed::digest_of(v.data), &canary))
-        return true;
-    // A canary's address typed in by anyone is no canary: only the value
-    // plant_canaries() marked is (wherever its role copied it).
-    ensure_keyring();
-    if (!guarded([&] { return keyring().email().is_canary(v.data, v.size); }))
+    if (!find_marked_canary(v.data, v.size, &canary) || caller_owns(canary))
         return true;
     // Senders are asked about the value's own list, not the scope the caller
-    // gave (anyone may call can_read() with any scope).
-    Stamp own = sealed::stamp_of(v.data);
-    return canary_visible_to(role, canary, own.account, own.list);
+    // gave (anyone may call can_read() with any scope), wherever its role
+    // copied it.
+    return access_for(GetUserId(), sealed::stamp_of(v.data)).sends;
 }
 
 bool own_canary_address(const uint8* value)
 {
     Canary canary;
-    if (!find_canary(sealed::digest_of(value), &canary))
-        return false;
-    return is_member_of_role_nosuper(GetUserId(), canary.role) ||
-           is_member_of_role_nosuper(GetSessionUserId(), canary.role);
+    return find_canary(sealed::digest_of(value), &canary) && caller_owns(canary);
+}
+
+int64 own_canary_id_of(const uint8* value, size_t size)
+{
+    Canary canary;
+    return find_marked_canary(value, size, &canary) && caller_owns(canary) ? canary.id : 0;
 }
 
 } // namespace listguard::pg

@@ -22,25 +22,28 @@ struct Canary {
 // the database has none.
 bool find_canary(const uint8* digest, Canary* canary);
 
-// May the current role see the row holding this canary (account and list
-// are the row's)? Its own role and its members (inheriting or not) may, as
-// current user or as the session's login whatever role it set, and senders
-// (grant_access(..., sends => true)) covering the row's scope.
-bool canary_visible_to(Oid role, const Canary& canary, int64 account, int64 list);
+// May the current role see a row holding this address (a stored
+// listguard.email)? Yes unless the value is a canary (its address is one,
+// and it carries the encrypted mark sealed::kCanaryMark that only
+// plant_canaries() sets) of another role, in whichever list its copy now is.
+// Its role sees it, and the role's members (inheriting or not), as current
+// user or as the session's login whatever role it set; so do senders
+// (grant_access(..., sends => true)) covering the value's list. The row
+// policies of every protected table ask it for every row: an address that
+// is no canary costs a bit test.
+bool row_visible(struct varlena* address);
 
-// May role see a row holding this address (a stored listguard.email)? Yes
-// unless the value is a canary (its address is one, and it carries the
-// encrypted mark sealed::kCanaryMark that only plant_canaries() sets) of
-// another role, in whichever list its copy now is. The row policies of every
-// protected table ask it for every row: an address that is no canary costs a
-// bit test, and an address typed in by a role never has the mark.
-bool row_visible(Oid role, struct varlena* address);
-
-// Should a value written by the current role carry the canary mark it lacks?
-// Yes when its address is a canary of the current role (or of a role it is
-// a member of, or of the session's login): its role cannot turn a canary into
-// an ordinary row by writing its address again.
+// Is this value's address one of the current role's own canaries (as
+// row_visible() counts a role's own)? Then a write of it carries the mark:
+// its role cannot turn a canary into an ordinary row by writing its address
+// again.
 bool own_canary_address(const uint8* value);
+
+// The id of the canary a stored value is, if it is the current role's own
+// (marked, and its role's as own_canary_address() says), else 0: for the
+// sealed record of the statement's clear_reveal event. What a sender or
+// anyone else reads of it says nothing of its role.
+int64 own_canary_id_of(const uint8* value, size_t size);
 
 void forget_canaries() noexcept;
 

@@ -8,7 +8,6 @@
 #include "pg/access/cache.h"
 #include "pg/audit/counts.h"
 #include "pg/canary/registry.h"
-#include "pg/canary/reveals.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "pg/access/reveal.h"
-#include "pg/canary/reveals.h"
+#include "pg/canary/registry.h"
 #include "pg/audit/counts.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
