@@ -357,6 +357,26 @@ SET ROLE cn_helper;
 SELECT lgtest.try($$UPDATE listguard.canaries SET role = NULL$$) AS helper_update;
 RESET ROLE;
 
+-- A partitioned table: canaries planted through its root land in the
+-- partition of their list and stay hidden, read through the root or the
+-- partition itself.
+CREATE TABLE cn_parts (id serial, account_id bigint NOT NULL, list_id bigint NOT NULL, email listguard.email,
+                       plan text) PARTITION BY LIST (list_id);
+CREATE TABLE cn_parts_10 PARTITION OF cn_parts FOR VALUES IN (10);
+CREATE TABLE cn_parts_11 PARTITION OF cn_parts FOR VALUES IN (11);
+INSERT INTO cn_parts (account_id, list_id, email, plan)
+SELECT 1, 10 + g % 2, 'part.member' || g || '@example.com', 'free' FROM generate_series(1, 40) g;
+SELECT listguard.protect('cn_parts', 'account_id', 'list_id');
+GRANT SELECT ON cn_parts, cn_parts_10 TO cn_alice, cn_bob, cn_carol;
+SET listguard.canary_domains = 'canaries.example';
+SELECT listguard.plant_canaries('cn_parts', 1, 10, ARRAY['cn_alice', 'cn_bob']::regrole[], 2) AS planted_in_parts;
+RESET listguard.canary_domains;
+SELECT (SELECT count(*) FROM ONLY cn_parts_10) AS rows_in_partition_10, (SELECT count(*) FROM ONLY cn_parts_11) AS rows_in_11;
+SELECT lgtest.as_role(r, 'SELECT count(*) FROM cn_parts WHERE list_id = 10') AS via_root,
+       lgtest.as_role(r, 'SELECT count(*) FROM cn_parts_10') AS via_partition
+FROM unnest(ARRAY['cn_alice', 'cn_bob', 'cn_carol']) r;
+DROP TABLE cn_parts;
+
 -- A dropped table's canaries are kept, removed, for tracing.
 DROP TABLE cn_subs, cn_plain;
 SELECT count(*) AS kept, count(*) FILTER (WHERE removed_at IS NULL) AS live, count(relid) AS with_table
