@@ -30,8 +30,8 @@ PG_CONFIG ?= pg_config
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register -MMD -MP \
 	$(if $(WERROR),-Werror)
 # Includes name their room: "core/email/address.h", "pg/base/guard.h".
-PG_CPPFLAGS = -Isrc
-SHLIB_LINK += -lstdc++ -lcrypto -licuuc
+PG_CPPFLAGS = -Isrc -I$(shell $(PG_CONFIG) --includedir)
+SHLIB_LINK += -lstdc++ -lcrypto -licuuc -lpq
 
 # Debian's PostgreSQL is built with LLVM; without this PGXS would also try to
 # make JIT bitcode for every file with clang. (Before the include: PGXS

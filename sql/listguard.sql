@@ -5,7 +5,8 @@
 
 -- listguard's roles, shared by every database of the cluster: listguard_admin
 -- (administration), listguard_owner (owns protected tables; admins belong to
--- it) and listguard_approver (approves access requests). A role of one of
+-- it), listguard_approver (approves access requests) and listguard_standby
+-- (the login of hot standbys' links to the primary). A role of one of
 -- these names that listguard did not create is refused unless
 -- listguard.adopt_existing_roles is on.
 CREATE FUNCTION _setup_roles(adopt boolean) RETURNS void
@@ -2192,3 +2193,25 @@ REVOKE ALL ON FUNCTION _local_part_style(email), _local_part_in_style(text), _re
     _loose_digest(text), _loose_digest_of(email), _address_domain(email), _address_in_line(text), _value_digest(email),
     _as_canary(email),
     _canary_reveal_count(text, bigint) FROM PUBLIC;
+
+-- Hot standbys (src/pg/replica). Each standby's listguard link connects to
+-- the primary as a member of listguard_standby and calls these: quota leases
+-- (counted here when granted), the primary's open quota windows (mirrored
+-- for a promotion), and the standby's audit events (appended to this
+-- database's chain with the standby's name as origin).
+CREATE FUNCTION _lease_quota(grant_id bigint, wanted bigint,
+                             OUT granted bigint, OUT window_start bigint, OUT window_used bigint)
+    AS 'MODULE_PATHNAME', 'lg_lease_quota' LANGUAGE C VOLATILE STRICT SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+CREATE FUNCTION _return_quota(grant_id bigint, window_start bigint, unused bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_return_quota' LANGUAGE C VOLATILE STRICT;
+CREATE FUNCTION _quota_windows(OUT database oid, OUT grant_id bigint, OUT window_seconds bigint,
+                               OUT window_start bigint, OUT used bigint) RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'lg_quota_windows' LANGUAGE C VOLATILE STRICT;
+CREATE FUNCTION _append_standby_events(origin text, events bytea) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lg_append_standby_events' LANGUAGE C VOLATILE STRICT SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _lease_quota(bigint, bigint), _return_quota(bigint, bigint, bigint), _quota_windows(),
+    _append_standby_events(text, bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _lease_quota(bigint, bigint), _return_quota(bigint, bigint, bigint), _quota_windows(),
+    _append_standby_events(text, bytea) TO listguard_standby;

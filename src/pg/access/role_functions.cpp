@@ -60,14 +60,14 @@ void claim(const char* name, bool adopt)
 
 // listguard._setup_roles(adopt boolean): listguard_admin, listguard_owner
 // (which owns protected tables; admins belong to it so that they may change
-// them) and listguard_approver.
+// them), listguard_approver and listguard_standby.
 extern "C" Datum lg_setup_roles(PG_FUNCTION_ARGS)
 {
     require_preload();
     bool adopt = PG_GETARG_BOOL(0) || adopt_existing_roles_setting;
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "SPI_connect failed");
-    for (const char* name : {kAdminRole, kOwnerRole, kApproverRole})
+    for (const char* name : {kAdminRole, kOwnerRole, kApproverRole, kStandbyRole})
         claim(name, adopt);
     Oid admin = get_role_oid(kAdminRole, false);
     Oid owner = get_role_oid(kOwnerRole, false);

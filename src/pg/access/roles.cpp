@@ -61,6 +61,7 @@ Oid listguard_power_of(Oid role)
     static const char* const kPowerful[] = {kAdminRole,
                                             kOwnerRole,
                                             kApproverRole,
+                                            kStandbyRole,
                                             "pg_write_all_data",   // listguard's tables around its functions
                                             "pg_read_all_data",    // the grants and the audit log
                                             "pg_read_all_stats",   // others' running statements, literals included

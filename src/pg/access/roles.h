@@ -17,11 +17,12 @@ bool is_admin(Oid role);
 void require_admin(const char* action);
 
 // The roles listguard creates (cluster-wide, marked with a security label;
-// see role_labels.h): administrators, the owner of protected tables, and
-// approvers of access requests.
+// see role_labels.h): administrators, the owner of protected tables,
+// approvers of access requests, and the standby links' logins.
 constexpr const char* kAdminRole = "listguard_admin";
 constexpr const char* kOwnerRole = "listguard_owner";
 constexpr const char* kApproverRole = "listguard_approver";
+constexpr const char* kStandbyRole = "listguard_standby"; // the standby links' login belongs to it
 
 // The role listguard_owner, or InvalidOid.
 Oid owner_role();

@@ -4,6 +4,7 @@
 #include "pg/base/catalog.h"
 #include "pg/base/session_info.h"
 #include "pg/base/settings.h"
+#include "pg/replica/standby.h"
 
 extern "C" {
 #include "access/xact.h"
@@ -188,9 +189,14 @@ void record_event(EventKind kind, const char* detail_json, const EventScope& sco
     // is remembered.
     bool installed = IsTransactionState() ? OidIsValid(listguard_objects().audit_log)
                                           : OidIsValid(remembered_listguard_objects().audit_log);
-    if (standby)
+    if (standby) {
+        // Queued for the link to ship to the primary's audit log
+        // (pg/replica), and in this server's log whatever becomes of it.
+        copy_text(e->origin, sizeof e->origin, standby_origin());
+        if (installed && !audit_enqueue(*e))
+            audit_note_overflow(MyDatabaseId);
         log_event(*e, " (standby)");
-    else if (!installed)
+    } else if (!installed)
         log_event(*e, "");
     else if (!audit_enqueue(*e)) {
         audit_note_overflow(MyDatabaseId);
@@ -213,6 +219,22 @@ void record_action_event(FunctionCallInfo fcinfo, EventKind kind, const char* id
                        : psprintf("{\"action\": %s, \"%s\": %lld, \"detail\": %s}", json_string(action), id_name,
                                   static_cast<long long>(PG_GETARG_INT64(1)), extra);
     record_event(kind, detail, scope);
+}
+
+AuditEvent audit_gap_event(Oid database, int64 lost, const char* why)
+{
+    AuditEvent gap;
+    memset(&gap, 0, sizeof gap);
+    gap.database = database;
+    gap.time = GetCurrentTimestamp();
+    strlcpy(gap.kind, "audit_gap", sizeof gap.kind);
+    strlcpy(gap.session_user, "listguard audit writer", sizeof gap.session_user);
+    strlcpy(gap.current_user, "listguard audit writer", sizeof gap.current_user);
+    gap.pid = MyProcPid;
+    snprintf(gap.detail, sizeof gap.detail, "{\"events_in_server_log\": %lld, \"why\": \"%s\"}",
+             static_cast<long long>(lost), why);
+    gap.detail_length = strlen(gap.detail);
+    return gap;
 }
 
 } // namespace listguard::pg

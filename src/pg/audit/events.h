@@ -68,6 +68,10 @@ char* json_string(const char* value);
 
 struct AuditEvent;
 
+// An audit_gap event in the writer's name: `lost` events went to the server
+// log instead of the table, for the reason `why` (plain text, no quotes).
+AuditEvent audit_gap_event(Oid database, int64 lost, const char* why);
+
 // The event as one JSON line in the server log; `why` says why it is there
 // ("", " (standby)", " (audit queue full)", ...). Reads no catalog.
 void log_event(const AuditEvent& event, const char* why);

@@ -130,7 +130,8 @@ void start_writer(Oid database)
     BackgroundWorker worker;
     memset(&worker, 0, sizeof worker);
     worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-    worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+    // On a hot standby the writer is the link to the primary (pg/replica).
+    worker.bgw_start_time = BgWorkerStart_ConsistentState;
     worker.bgw_restart_time = BGW_NEVER_RESTART;
     snprintf(worker.bgw_library_name, BGW_MAXLEN, "listguard");
     snprintf(worker.bgw_function_name, BGW_MAXLEN, "listguard_audit_writer_main");
@@ -162,6 +163,17 @@ void wake_writer(Latch* latch, bool start, Oid database)
 }
 
 } // namespace
+
+void audit_wake_writer(Oid database)
+{
+    if (queue == nullptr)
+        return;
+    bool start = false;
+    LWLockAcquire(queue->lock, LW_EXCLUSIVE);
+    Latch* latch = writer_latch_locked(database, &start);
+    LWLockRelease(queue->lock);
+    wake_writer(latch, start, database);
+}
 
 bool audit_enqueue(AuditEvent& event)
 {

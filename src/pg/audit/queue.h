@@ -48,6 +48,10 @@ void attach_audit_queue_shared();
 // Returns false when the queue is full: the caller logs the event.
 bool audit_enqueue(AuditEvent& event);
 
+// Wakes (or starts) the database's writer, with no event for it: on a hot
+// standby a backend waiting for a quota lease does this (pg/replica).
+void audit_wake_writer(Oid database);
+
 // Puts events the writer took back at the front of the queue, in their
 // order, to be written again (the writer could not append them, or a
 // restore moved them). Returns how many found room; the caller logs the rest.

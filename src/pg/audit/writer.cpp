@@ -5,12 +5,14 @@
 // the chain's head (the anchor) to a file beside the server key. It is the
 // only writer of the chain.
 #include "pg/audit/anchor.h"
+#include "pg/audit/append.h"
 #include "pg/audit/events.h"
 #include "pg/audit/queue.h"
 #include "pg/audit/record.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
+#include "pg/replica/link.h"
 #include "pg/base/settings.h"
 
 extern "C" {
@@ -60,48 +62,10 @@ struct ChainHead {
 };
 
 ChainHead head;
-SPIPlanPtr insert_plan = nullptr;
 TimestampTz last_anchor_log = 0;
 Oid my_database = InvalidOid;
 
 void forget_writer(int, Datum) { audit_unregister_writer(my_database); }
-
-// Reads the chain's head from the table (the last event). Read afresh for
-// every batch: a restore may have filled the table meanwhile.
-void load_head()
-{
-    XLogRecPtr commit_end = head.commit_end;
-    head = ChainHead{};
-    head.commit_end = commit_end;
-    int rc = SPI_execute("SELECT id, link FROM listguard.audit_log ORDER BY id DESC LIMIT 1", true, 1);
-    if (rc != SPI_OK_SELECT)
-        elog(ERROR, "could not read the audit chain head");
-    if (SPI_processed == 1) {
-        bool isnull;
-        head.id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-        bytea* link = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-        if (!isnull && VARSIZE_ANY_EXHDR(link) == kLinkSize)
-            memcpy(head.link, VARDATA_ANY(link), kLinkSize);
-    }
-}
-
-// One INSERT per batch: the rows go in as one array of the table's row
-// type, so the executor starts once per batch, not once per event.
-Oid row_type = InvalidOid;
-
-void prepare_insert()
-{
-    if (insert_plan != nullptr)
-        return;
-    row_type = get_rel_type_id(listguard_objects().audit_log);
-    Oid array_type = get_array_type(row_type);
-    SPIPlanPtr plan =
-        SPI_prepare("INSERT INTO listguard.audit_log SELECT * FROM pg_catalog.unnest($1)", 1, &array_type);
-    if (plan == nullptr)
-        elog(ERROR, "could not prepare the audit insert: %s", SPI_result_code_string(SPI_result));
-    SPI_keepplan(plan);
-    insert_plan = plan;
-}
 
 // The anchor (audit_anchor.h) follows the chain head: its file is kept
 // open, rewritten in place, flushed to disk at most once a second and when
@@ -163,24 +127,6 @@ void log_events(const AuditEvent* events, int count, const char* why)
         log_event(events[i], why);
 }
 
-// A gap event, made by the writer in its own name: events went to the
-// server log instead of the table.
-AuditEvent gap_event(int64 lost, const char* why)
-{
-    AuditEvent gap;
-    memset(&gap, 0, sizeof gap);
-    gap.database = my_database;
-    gap.time = GetCurrentTimestamp();
-    strlcpy(gap.kind, "audit_gap", sizeof gap.kind);
-    strlcpy(gap.session_user, "listguard audit writer", sizeof gap.session_user);
-    strlcpy(gap.current_user, "listguard audit writer", sizeof gap.current_user);
-    gap.pid = MyProcPid;
-    snprintf(gap.detail, sizeof gap.detail, "{\"events_in_server_log\": %lld, \"why\": \"%s\"}",
-             static_cast<long long>(lost), why);
-    gap.detail_length = strlen(gap.detail);
-    return gap;
-}
-
 enum class BatchResult {
     Written,  // in the table
     Wait,     // not yet: the extension is being created by a transaction still open
@@ -235,30 +181,9 @@ BatchResult append_batch(const AuditEvent* events, int count)
             // UPDATE): the events wait for the update.
             result = BatchResult::Wait;
         } else {
-            LockRelationOid(audit_log, ShareRowExclusiveLock);
-            load_head();
-            prepare_insert();
-            TupleDesc desc = lookup_rowtype_tupdesc(row_type, -1);
-            Datum* rows = static_cast<Datum*>(palloc(sizeof(Datum) * count));
-            Datum values[kAuditColumns];
-            bool nulls[kAuditColumns];
-            ChainHead next = head;
-            for (int i = 0; i < count; i++) {
-                int64 id = next.id + 1;
-                audit_row_from_event(events[i], id, next.link, values, nulls);
-                uint8 link[kLinkSize];
-                audit_row_link(values, nulls, link);
-                values[kLink] = bytea_datum(link, kLinkSize);
-                nulls[kLink] = false;
-                rows[i] = heap_copy_tuple_as_datum(heap_form_tuple(desc, values, nulls), desc);
-                next.id = id;
-                memcpy(next.link, link, kLinkSize);
-            }
-            ReleaseTupleDesc(desc);
-            Datum array = PointerGetDatum(construct_array(rows, count, row_type, -1, false, TYPALIGN_DOUBLE));
-            if (SPI_execute_plan(insert_plan, &array, nullptr, false, 0) != SPI_OK_INSERT)
-                elog(ERROR, "could not append to listguard.audit_log");
-            head = next;
+            ChainTail tail = append_to_audit_log(audit_log, events, count);
+            head.id = tail.id;
+            memcpy(head.link, tail.link, kLinkSize);
         }
         PopActiveSnapshot();
         SPI_finish();
@@ -273,7 +198,7 @@ BatchResult append_batch(const AuditEvent* events, int count)
         ErrorData* error = CopyErrorData();
         FlushErrorState();
         AbortCurrentTransaction();
-        insert_plan = nullptr;
+        forget_audit_append_plan();
         ereport(LOG, (errmsg("listguard audit writer could not append %d events, will try again: %s", count,
                              error->message)));
         result = BatchResult::Failed;
@@ -304,7 +229,7 @@ long write_batch(AuditEvent* events, int count, int64 overflowed)
 {
     if (overflowed > 0) {
         AuditEvent* all = static_cast<AuditEvent*>(palloc(sizeof(AuditEvent) * (count + 1)));
-        all[0] = gap_event(overflowed, "the audit queue was full or the table could not be written");
+        all[0] = audit_gap_event(my_database, overflowed, "the audit queue was full or the table could not be written");
         memcpy(all + 1, events, sizeof(AuditEvent) * count);
         events = all;
         count++;
@@ -329,6 +254,42 @@ long write_batch(AuditEvent* events, int count, int64 overflowed)
     }
     put_back(events, count, " (audit queue full)");
     return Min(100L << failures, 5000L);
+}
+
+// Woken with nothing queued: a standby's events may have been appended
+// (pg/replica). Returns whether the chain grew past the head the anchor
+// names; the lock waits for such an appender to commit.
+bool catch_up_head()
+{
+    volatile bool grew = false;
+    PG_TRY();
+    {
+        SetCurrentStatementStartTimestamp();
+        StartTransactionCommand();
+        SPI_connect();
+        PushActiveSnapshot(GetTransactionSnapshot());
+        Oid audit_log = listguard_objects().audit_log;
+        if (OidIsValid(audit_log) && audit_log_columns(audit_log) == kAuditColumns) {
+            ChainTail tail = append_to_audit_log(audit_log, nullptr, 0);
+            if (tail.id > head.id) {
+                head.id = tail.id;
+                memcpy(head.link, tail.link, kLinkSize);
+                head.commit_end = InvalidXLogRecPtr; // its appender committed synchronously
+                grew = true;
+            }
+        }
+        PopActiveSnapshot();
+        SPI_finish();
+        CommitTransactionCommand();
+    }
+    PG_CATCH();
+    {
+        EmitErrorReport();
+        FlushErrorState();
+        AbortCurrentTransaction();
+    }
+    PG_END_TRY();
+    return grew;
 }
 
 } // namespace
@@ -368,6 +329,12 @@ void listguard_audit_writer_main(Datum arg)
     if (!audit_register_writer(my_database))
         proc_exit(0); // another writer serves this database
     before_shmem_exit(forget_writer, 0);
+    if (RecoveryInProgress()) {
+        // A hot standby: ship events to the primary until promoted; then
+        // leave, and the housekeeper starts a writer for what is queued.
+        run_standby_link(my_database);
+        proc_exit(0);
+    }
 
     MemoryContext batch_context =
         AllocSetContextCreate(TopMemoryContext, "listguard audit batch", ALLOCSET_DEFAULT_SIZES);
@@ -376,6 +343,7 @@ void listguard_audit_writer_main(Datum arg)
     bool anchor_due = false;
     TimestampTz last_event = GetCurrentTimestamp();
     TimestampTz last_anchor = 0;
+    bool woken = false;
     for (;;) {
         CHECK_FOR_INTERRUPTS();
         if (ConfigReloadPending) {
@@ -386,6 +354,11 @@ void listguard_audit_writer_main(Datum arg)
         int64 overflowed = 0;
         int count = audit_dequeue(my_database, events, kBatch, &overflowed);
         long pause = 0;
+        if (count == 0 && overflowed == 0 && woken && catch_up_head()) {
+            anchor_due = true;
+            last_event = GetCurrentTimestamp();
+        }
+        woken = false;
         if (count > 0 || overflowed > 0) {
             last_event = GetCurrentTimestamp();
             MemoryContext old = MemoryContextSwitchTo(batch_context);
@@ -420,7 +393,8 @@ void listguard_audit_writer_main(Datum arg)
         int rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, anchor_due ? kAnchorEveryMs : 500,
                            PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
-        if (rc & WL_LATCH_SET)
+        woken = (rc & WL_LATCH_SET) != 0;
+        if (woken)
             pg_usleep(kGatherUs); // write events in batches, not one transaction each
         if (ShutdownRequestPending)
             stopping = true; // one more pass: write what is queued, then stop

@@ -5,6 +5,7 @@
 #include "pg/quota/store.h"
 
 extern "C" {
+#include "access/xlog.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
@@ -41,6 +42,7 @@ void listguard_housekeeper_main(Datum)
     pqsignal(SIGHUP, SignalHandlerForConfigReload);
     BackgroundWorkerUnblockSignals();
 
+    bool in_recovery = RecoveryInProgress();
     while (!ShutdownRequestPending) {
         // At least once a second: audit events must not wait long for a writer.
         int interval = quota_save_interval_setting > 0 ? Min(quota_save_interval_setting, 1000) : 1000;
@@ -50,6 +52,13 @@ void listguard_housekeeper_main(Datum)
         if (ConfigReloadPending) {
             ConfigReloadPending = false;
             ProcessConfigFile(PGC_SIGHUP);
+        }
+        if (in_recovery && !RecoveryInProgress()) {
+            // Promoted: this server counts now, from the primary's windows
+            // its standby links mirrored, with the leases it held.
+            in_recovery = false;
+            end_leases();
+            ereport(LOG, (errmsg("listguard counts export quotas on this server from now on (promoted)")));
         }
         if (quota_save_interval_setting > 0)
             save_quota_state_if_dirty();

@@ -34,6 +34,8 @@ int required_approvals_setting = 1;
 char* request_quota_setting = nullptr;
 bool two_person_rule_setting = false;
 char* canary_domains_setting = nullptr;
+char* primary_conninfo_setting = nullptr;
+int standby_quota_setting = static_cast<int>(StandbyQuota::Primary);
 
 namespace {
 
@@ -180,6 +182,24 @@ void define_settings()
                                "Comma-separated. Used when no address added with add_canary_addresses() is left.",
                                &canary_domains_setting, "", PGC_SUSET, GUC_SUPERUSER_ONLY, check_canary_domains,
                                nullptr, nullptr);
+
+    // Hot standbys (pg/replica). The connection string may hold a password.
+    static const struct config_enum_entry kStandbyQuota[] = {
+        {"primary", static_cast<int>(StandbyQuota::Primary), false},
+        {"local", static_cast<int>(StandbyQuota::Local), false},
+        {"deny", static_cast<int>(StandbyQuota::Deny), false},
+        {nullptr, 0, false},
+    };
+    DefineCustomStringVariable("listguard.primary_conninfo",
+                               "How a hot standby's listguard link connects to the primary.",
+                               "Empty: the standby's own primary_conninfo. The database is the link's own.",
+                               &primary_conninfo_setting, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr,
+                               nullptr);
+    DefineCustomEnumVariable("listguard.standby_quota", "Where a hot standby counts clear reveals under export quotas.",
+                             "primary: leases from the primary's counters; local: its own counters (each server "
+                             "allows the full quota); deny: no clear reveals under a quota.",
+                             &standby_quota_setting, static_cast<int>(StandbyQuota::Primary), kStandbyQuota,
+                             PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
 
     MarkGUCPrefixReserved("listguard");
 }

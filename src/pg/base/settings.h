@@ -22,6 +22,9 @@ extern int required_approvals_setting;     // listguard.required_approvals
 extern char* request_quota_setting;        // listguard.request_quota
 extern bool two_person_rule_setting;       // listguard.two_person_rule
 extern char* canary_domains_setting;       // listguard.canary_domains
+extern char* primary_conninfo_setting;     // listguard.primary_conninfo
+enum class StandbyQuota { Primary, Local, Deny };
+extern int standby_quota_setting;          // listguard.standby_quota, a StandbyQuota
 
 // Called once from _PG_init.
 void define_settings();

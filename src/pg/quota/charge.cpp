@@ -3,11 +3,13 @@
 #include "pg/access/reveal.h"
 #include "pg/audit/events.h"
 #include "pg/quota/store.h"
+#include "pg/replica/standby.h"
 
 #include "core/quota/quota.h"
 
 extern "C" {
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "storage/ipc.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
@@ -27,6 +29,7 @@ struct Held {
     int64 window_seconds;
     int64 remaining;
     bool exhausted; // the shared count was used up in this window
+    bool leased;    // the reservation came from a standby's lease
 };
 constexpr int kHeld = 16;
 Held held[kHeld];
@@ -34,10 +37,18 @@ int held_count = 0;
 bool exit_hook_installed = false;
 TimestampTz warned_statement = 0;
 
+void give_back(const Held& h)
+{
+    if (h.leased)
+        give_back_leased_quota(h.grant_id, h.window_start, h.remaining);
+    else
+        give_back_quota(h.grant_id, h.window_start, h.remaining);
+}
+
 void give_back_all()
 {
     for (int i = 0; i < held_count; i++)
-        give_back_quota(held[i].grant_id, held[i].window_start, held[i].remaining);
+        give_back(held[i]);
     held_count = 0;
 }
 
@@ -49,11 +60,11 @@ Held* held_for(int64 grant_id)
         if (held[i].grant_id == grant_id)
             return &held[i];
     if (held_count == kHeld) {
-        give_back_quota(held[0].grant_id, held[0].window_start, held[0].remaining);
+        give_back(held[0]);
         held[0] = held[--held_count];
     }
     Held* h = &held[held_count++];
-    *h = Held{grant_id, 0, 0, 0, false};
+    *h = Held{grant_id, 0, 0, 0, false, false};
     return h;
 }
 
@@ -75,7 +86,32 @@ char* scope_text(const Grant& grant)
                     static_cast<long long>(*grant.list));
 }
 
-void report_exceeded(const Grant& grant, int64 window_start)
+// A hot standby that cannot count a clear reveal against the cluster's
+// quota: SQLSTATE LG002, or masks, as the grant's on_exceed says.
+void report_standby_refusal(const Grant& grant, const char* role, StandbyRefusal refusal, bool mask)
+{
+    const char* why = refusal == StandbyRefusal::Denied
+                          ? "listguard.standby_quota is 'deny': clear reveals under an export quota are made on "
+                            "the primary only."
+                          : "The standby could not get a lease on the quota from the primary within one second.";
+    if (!mask)
+        ereport(ERROR, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '2')),
+                        errmsg("export quota of role \"%s\" cannot be counted on this standby", role),
+                        errdetail_internal("Grant %lld has an export quota. %s", static_cast<long long>(grant.id),
+                                           why),
+                        errhint(refusal == StandbyRefusal::Denied
+                                    ? "Read clear addresses on the primary."
+                                    : "Read clear addresses on the primary, or check the standby's "
+                                      "listguard.primary_conninfo and the primary.")));
+    ereport(WARNING, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '2')),
+                      errmsg("export quota of role \"%s\" cannot be counted on this standby; showing masked "
+                             "addresses",
+                             role),
+                      errdetail_internal("Grant %lld has an export quota. %s", static_cast<long long>(grant.id),
+                                         why)));
+}
+
+void report_exceeded(const Grant& grant, int64 window_start, StandbyRefusal refusal = StandbyRefusal::None)
 {
     // A dump must hold every address or fail: it is never masked.
     bool mask = grant.mask_on_exceed && !in_dump_session();
@@ -98,9 +134,14 @@ void report_exceeded(const Grant& grant, int64 window_start)
     escape_json(&json, role);
     appendStringInfoString(&json, ", \"scope\": ");
     escape_json(&json, scope);
-    appendStringInfo(&json, ", \"quota\": \"%lld/%s\", \"on_exceed\": \"%s\"}",
+    appendStringInfo(&json, ", \"quota\": \"%lld/%s\", \"on_exceed\": \"%s\"",
                      static_cast<long long>(grant.quota_limit), unit_name(grant.quota_window),
                      grant.mask_on_exceed ? "mask" : "error");
+    if (refusal == StandbyRefusal::Unreachable)
+        appendStringInfoString(&json, ", \"standby\": \"primary unreachable\"");
+    else if (refusal == StandbyRefusal::Denied)
+        appendStringInfoString(&json, ", \"standby\": \"standby_quota is deny\"");
+    appendStringInfoChar(&json, '}');
     EventScope event_scope;
     event_scope.account = grant.account;
     event_scope.list = grant.list;
@@ -109,6 +150,10 @@ void report_exceeded(const Grant& grant, int64 window_start)
     char* detail = psprintf("Grant %lld allows %lld clear addresses per %s on %s; the window resets at %s.",
                             static_cast<long long>(grant.id), static_cast<long long>(grant.quota_limit),
                             unit_name(grant.quota_window), scope, resets_text);
+    if (refusal != StandbyRefusal::None) {
+        report_standby_refusal(grant, role, refusal, mask);
+        return;
+    }
     if (!mask)
         ereport(ERROR, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
                         errmsg("export quota exceeded for role \"%s\"", role), errdetail_internal("%s", detail),
@@ -145,19 +190,25 @@ bool charge_clear_reveal(const Grant& grant)
         before_shmem_exit(on_exit, 0);
         exit_hook_installed = true;
     }
-    give_back_quota(h->grant_id, h->window_start, h->remaining);
+    give_back(*h);
     h->remaining = 0;
     int64 clock = static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp()));
-    Reservation r = reserve_quota(grant.id, grant.quota_limit, grant.quota_window, clock,
-                                  reservation_size(grant.quota_limit));
+    bool leased = false;
+    StandbyRefusal refusal = StandbyRefusal::None;
+    Reservation r = RecoveryInProgress()
+                        ? reserve_on_standby(grant, clock, reservation_size(grant.quota_limit), &leased, &refusal)
+                        : reserve_quota(grant.id, grant.quota_limit, grant.quota_window, clock,
+                                        reservation_size(grant.quota_limit));
+    h->leased = leased;
     h->window_start = r.window_start;
     h->window_seconds = grant.quota_window;
-    h->exhausted = r.granted == 0;
+    // A standby that could not ask the primary asks again next time.
+    h->exhausted = r.granted == 0 && refusal == StandbyRefusal::None;
     if (r.granted > 0) {
         h->remaining = r.granted - 1;
         return true;
     }
-    report_exceeded(grant, r.window_start);
+    report_exceeded(grant, r.window_start, refusal);
     return false;
 }
 

@@ -4,6 +4,8 @@
 
 #include "pg/base/settings.h"
 
+#include "core/quota/lease.h"
+
 extern "C" {
 #include "common/hashfn.h"
 #include "port/atomics.h"
@@ -11,6 +13,7 @@ extern "C" {
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
+#include "storage/condition_variable.h"
 #include "storage/spin.h"
 #include "utils/hsearch.h"
 #include "utils/timestamp.h"
@@ -33,14 +36,19 @@ struct SlotKey {
 
 struct Slot {
     SlotKey key;
-    slock_t lock; // protects window
-    QuotaWindow window;
+    slock_t lock; // protects window, lease and limit
+    QuotaWindow window; // on a standby: the primary's window as last seen
     int64 window_seconds;
+    Lease lease;        // on a standby: units the primary leased to it
+    int64 limit;        // the grant's limit, as the last reservation saw it
+    int64 leased_out;   // on the primary: units leased to standbys in window leased_window
+    int64 leased_window;
 };
 
 struct Shared {
     LWLock* lock; // protects the slot table's membership (not the counters)
     pg_atomic_uint32 dirty;
+    ConditionVariable lease_changed; // a lease was filled or could not be
 };
 
 struct FileEntry {
@@ -96,6 +104,10 @@ void load_state()
         SpinLockInit(&slot->lock);
         slot->window = e.window;
         slot->window_seconds = e.window_seconds;
+        slot->lease = Lease{};
+        slot->limit = 0;
+        slot->leased_out = 0;
+        slot->leased_window = 0;
         loaded++;
     }
     FreeFile(file);
@@ -186,6 +198,10 @@ Slot* slot_for(Oid database, int64 grant_id, int64 window_seconds, int64 now)
         SpinLockInit(&slot->lock);
         slot->window = QuotaWindow{};
         slot->window_seconds = window_seconds;
+        slot->lease = Lease{};
+        slot->limit = 0;
+        slot->leased_out = 0;
+        slot->leased_window = 0;
     }
     LWLockRelease(shared->lock);
     if (slot == nullptr)
@@ -218,6 +234,7 @@ bool attach_quota_shared()
     if (!found) {
         shared->lock = &(GetNamedLWLockTranche("listguard"))->lock;
         pg_atomic_init_u32(&shared->dirty, 0);
+        ConditionVariableInit(&shared->lease_changed);
     }
     HASHCTL info;
     info.keysize = sizeof(SlotKey);
@@ -300,12 +317,14 @@ QuotaSnapshot* quota_snapshot(Oid database, int* count)
     hash_seq_init(&status, slots);
     Slot* slot;
     while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
-        if (slot->key.database != database || *count >= max_quota_slots_setting)
+        if ((OidIsValid(database) && slot->key.database != database) || *count >= max_quota_slots_setting)
             continue;
         QuotaSnapshot& s = result[(*count)++];
+        s.database = slot->key.database;
         s.grant_id = slot->key.grant_id;
         SpinLockAcquire(&slot->lock);
         s.window = slot->window;
+        s.window_seconds = slot->window_seconds;
         SpinLockRelease(&slot->lock);
     }
     LWLockRelease(shared->lock);
@@ -316,6 +335,194 @@ void save_quota_state_if_dirty()
 {
     if (shared != nullptr && pg_atomic_read_u32(&shared->dirty) != 0)
         save_state();
+}
+
+namespace {
+
+// A slot's fields under its spinlock, with the table's lock held shared so
+// that the slot is not reused meanwhile. Returns false if the slot is gone.
+template <typename F>
+bool with_slot(Oid database, int64 grant_id, F&& body)
+{
+    if (shared == nullptr)
+        return false;
+    SlotKey key = key_of(database, grant_id);
+    LWLockAcquire(shared->lock, LW_SHARED);
+    auto* slot = static_cast<Slot*>(hash_search(slots, &key, HASH_FIND, nullptr));
+    if (slot != nullptr) {
+        SpinLockAcquire(&slot->lock);
+        body(*slot);
+        SpinLockRelease(&slot->lock);
+    }
+    LWLockRelease(shared->lock);
+    return slot != nullptr;
+}
+
+} // namespace
+
+Reservation take_leased_quota(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted,
+                              LeaseStatus* status)
+{
+    require_shared();
+    (void) slot_for(MyDatabaseId, grant_id, window_seconds, now);
+    Reservation r{0, 0};
+    *status = LeaseStatus{};
+    bool found = with_slot(MyDatabaseId, grant_id, [&](Slot& slot) {
+        slot.window_seconds = window_seconds;
+        slot.limit = limit;
+        r = take_from_lease(slot.lease, window_seconds, now, wanted);
+        status->waiting = slot.lease.wanted;
+        status->failures = slot.lease.failures;
+        status->refused = slot.lease.refused;
+    });
+    if (!found) // the slot was reused meanwhile: take a fresh one
+        return take_leased_quota(grant_id, limit, window_seconds, now, wanted, status);
+    return r;
+}
+
+void give_back_leased_quota(int64 grant_id, int64 window_start, int64 unused)
+{
+    if (unused <= 0)
+        return;
+    with_slot(MyDatabaseId, grant_id, [&](Slot& slot) {
+        if (slot.lease.window_start == window_start)
+            slot.lease.remaining += unused;
+    });
+}
+
+ConditionVariable* lease_condition() { return shared != nullptr ? &shared->lease_changed : nullptr; }
+
+int lease_work(Oid database, int64 now, int64 idle_seconds, LeaseWork* out, int max)
+{
+    if (shared == nullptr)
+        return 0;
+    int count = 0;
+    LWLockAcquire(shared->lock, LW_SHARED);
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, slots);
+    Slot* slot;
+    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
+        if (slot->key.database != database)
+            continue;
+        if (count == max) {
+            hash_seq_term(&status);
+            break;
+        }
+        SpinLockAcquire(&slot->lock);
+        LeaseWork w{slot->key.grant_id, slot->limit, 0, 0, 0};
+        if (slot->lease.wanted && slot->limit > 0)
+            w.wanted = lease_size(slot->limit);
+        if (lease_idle(slot->lease, slot->window_seconds, now, idle_seconds)) {
+            w.give_back = slot->lease.remaining;
+            w.give_back_window = slot->lease.window_start;
+            slot->lease.remaining = 0;
+        }
+        SpinLockRelease(&slot->lock);
+        if (w.wanted > 0 || w.give_back > 0)
+            out[count++] = w;
+    }
+    LWLockRelease(shared->lock);
+    return count;
+}
+
+void fill_leased_quota(Oid database, int64 grant_id, int64 window_start, int64 granted, QuotaWindow primary)
+{
+    with_slot(database, grant_id, [&](Slot& slot) {
+        fill_lease(slot.lease, window_start, granted);
+        slot.window = primary;
+    });
+    if (shared != nullptr)
+        ConditionVariableBroadcast(&shared->lease_changed);
+}
+
+void fail_leased_quota(Oid database)
+{
+    if (shared == nullptr)
+        return;
+    LWLockAcquire(shared->lock, LW_SHARED);
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, slots);
+    Slot* slot;
+    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
+        if (slot->key.database != database)
+            continue;
+        SpinLockAcquire(&slot->lock);
+        if (slot->lease.wanted) {
+            slot->lease.wanted = false;
+            slot->lease.failures++;
+        }
+        SpinLockRelease(&slot->lock);
+    }
+    LWLockRelease(shared->lock);
+    ConditionVariableBroadcast(&shared->lease_changed);
+}
+
+void mirror_primary_window(Oid database, int64 grant_id, int64 window_seconds, QuotaWindow primary, int64 now)
+{
+    if (shared == nullptr || window_over(primary, window_seconds, now))
+        return;
+    (void) slot_for(database, grant_id, window_seconds, now);
+    with_slot(database, grant_id, [&](Slot& slot) {
+        slot.window = primary;
+        slot.window_seconds = window_seconds;
+    });
+    pg_atomic_write_u32(&shared->dirty, 1);
+}
+
+void end_leases()
+{
+    if (shared == nullptr)
+        return;
+    LWLockAcquire(shared->lock, LW_SHARED);
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, slots);
+    Slot* slot;
+    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
+        SpinLockAcquire(&slot->lock);
+        // The primary counted the lease as used when it granted it; what the
+        // standby did not spend is free again on the server that now counts.
+        give_back(slot->window, slot->lease.window_start, slot->lease.remaining);
+        slot->lease = Lease{};
+        SpinLockRelease(&slot->lock);
+    }
+    LWLockRelease(shared->lock);
+    pg_atomic_write_u32(&shared->dirty, 1);
+    ConditionVariableBroadcast(&shared->lease_changed);
+}
+
+Reservation lease_to_standby(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted,
+                             QuotaWindow* after)
+{
+    Reservation r = reserve_quota(grant_id, limit, window_seconds, now, wanted);
+    with_slot(MyDatabaseId, grant_id, [&](Slot& slot) {
+        if (slot.window.start != r.window_start)
+            return;
+        // A new window: what was leased in the last one no longer counts.
+        if (slot.leased_window != r.window_start) {
+            slot.leased_window = r.window_start;
+            slot.leased_out = 0;
+        }
+        slot.leased_out += r.granted;
+        *after = slot.window;
+    });
+    return r;
+}
+
+void return_from_standby(int64 grant_id, int64 window_start, int64 unused)
+{
+    bool changed = false;
+    with_slot(MyDatabaseId, grant_id, [&](Slot& slot) {
+        if (slot.leased_window != window_start || slot.window.start != window_start)
+            return;
+        // Never more than standbys hold: a caller cannot hand back units
+        // that were never leased.
+        int64 returned = Min(unused, slot.leased_out);
+        slot.leased_out -= returned;
+        give_back(slot.window, window_start, returned);
+        changed = returned > 0;
+    });
+    if (changed)
+        pg_atomic_write_u32(&shared->dirty, 1);
 }
 
 } // namespace listguard::pg

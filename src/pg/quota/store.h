@@ -9,6 +9,10 @@
 
 #include "core/quota/window.h"
 
+extern "C" {
+#include "storage/condition_variable.h"
+}
+
 namespace listguard::pg {
 
 // Shared memory (see shared_memory.h): its size; attaching (with
@@ -29,13 +33,59 @@ void give_back_quota(int64 grant_id, int64 window_start, int64 unused);
 QuotaWindow quota_window_of(Oid database, int64 grant_id);
 
 struct QuotaSnapshot {
+    Oid database;
     int64 grant_id;
     QuotaWindow window;
+    int64 window_seconds;
 };
-// Every slot of one database with an open window; palloc'd.
+// Every slot of one database (InvalidOid: of every database); palloc'd.
 QuotaSnapshot* quota_snapshot(Oid database, int* count);
 
 // Writes the counters to disk if they changed since the last save.
 void save_quota_state_if_dirty();
+
+// On a hot standby (pg/replica): the slot of a grant holds the primary's
+// window as last seen and the lease the primary granted this standby
+// (core/quota/lease.h).
+
+struct LeaseStatus {
+    bool waiting = false;     // the lease is dry: the link was asked for more
+    int64 failures = 0;       // the link's failed requests so far (a rise: it failed since)
+    bool refused = false;     // the primary's window has no unit left
+};
+// A backend takes up to `wanted` leased units; granted 0 says why in status.
+Reservation take_leased_quota(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted,
+                              LeaseStatus* status);
+// A backend gives back leased units it did not use.
+void give_back_leased_quota(int64 grant_id, int64 window_start, int64 unused);
+// Broadcast whenever a lease is filled or a request failed.
+ConditionVariable* lease_condition();
+
+struct LeaseWork {
+    int64 grant_id;
+    int64 limit;
+    int64 wanted;           // units to ask the primary for (0: none)
+    int64 give_back;        // units to return to the primary (taken out of the lease)
+    int64 give_back_window; // the window they were leased in
+};
+// The link: what the database's leases need (more units, or idle units to
+// return), at most `max` entries in `out`.
+int lease_work(Oid database, int64 now, int64 idle_seconds, LeaseWork* out, int max);
+// The link: the primary granted units (primary: its window after the grant).
+void fill_leased_quota(Oid database, int64 grant_id, int64 window_start, int64 granted, QuotaWindow primary);
+// The link: the primary could not be asked; waiting backends fail closed.
+void fail_leased_quota(Oid database);
+// The link: the primary's window of a grant, so that a promotion starts
+// from it.
+void mirror_primary_window(Oid database, int64 grant_id, int64 window_seconds, QuotaWindow primary, int64 now);
+// On the primary: units of a grant's window leased to a standby (counted
+// as used at once; `after`: the window then), and units a standby gives back
+// (at most what standbys were leased in that window).
+Reservation lease_to_standby(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted,
+                             QuotaWindow* after);
+void return_from_standby(int64 grant_id, int64 window_start, int64 unused);
+// After promotion: unspent leases become free units of the mirrored windows,
+// which count from now on.
+void end_leases();
 
 } // namespace listguard::pg

@@ -1,0 +1,95 @@
+#include "pg/audit/append.h"
+
+#include "pg/audit/record.h"
+#include "pg/base/catalog.h"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "executor/spi.h"
+#include "storage/lmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+}
+
+namespace listguard::pg {
+
+namespace {
+
+// One INSERT per batch: the rows go in as one array of the table's row
+// type, so the executor starts once per batch, not once per event.
+SPIPlanPtr insert_plan = nullptr;
+Oid row_type = InvalidOid;
+
+void prepare_insert(Oid audit_log)
+{
+    if (insert_plan != nullptr)
+        return;
+    row_type = get_rel_type_id(audit_log);
+    Oid array_type = get_array_type(row_type);
+    SPIPlanPtr plan =
+        SPI_prepare("INSERT INTO listguard.audit_log SELECT * FROM pg_catalog.unnest($1)", 1, &array_type);
+    if (plan == nullptr)
+        elog(ERROR, "could not prepare the audit insert: %s", SPI_result_code_string(SPI_result));
+    SPI_keepplan(plan);
+    insert_plan = plan;
+}
+
+// The chain's last row. Read afresh for every batch: a restore or a
+// standby's events may have been appended meanwhile.
+ChainTail read_tail()
+{
+    ChainTail tail;
+    int rc = SPI_execute("SELECT id, link FROM listguard.audit_log ORDER BY id DESC LIMIT 1", true, 1);
+    if (rc != SPI_OK_SELECT)
+        elog(ERROR, "could not read the audit chain head");
+    if (SPI_processed == 1) {
+        bool isnull;
+        tail.id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+        bytea* link = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+        if (!isnull && VARSIZE_ANY_EXHDR(link) == kLinkSize)
+            memcpy(tail.link, VARDATA_ANY(link), kLinkSize);
+    }
+    return tail;
+}
+
+} // namespace
+
+ChainTail append_to_audit_log(Oid audit_log, const AuditEvent* events, int count)
+{
+    LockRelationOid(audit_log, ShareRowExclusiveLock);
+    ChainTail next = read_tail();
+    if (count == 0)
+        return next;
+    prepare_insert(audit_log);
+    TupleDesc desc = lookup_rowtype_tupdesc(row_type, -1);
+    Datum* rows = static_cast<Datum*>(palloc(sizeof(Datum) * count));
+    Datum values[kAuditColumns];
+    bool nulls[kAuditColumns];
+    for (int i = 0; i < count; i++) {
+        int64 id = next.id + 1;
+        audit_row_from_event(events[i], id, next.link, values, nulls);
+        uint8 link[kLinkSize];
+        audit_row_link(values, nulls, link);
+        values[kLink] = bytea_datum(link, kLinkSize);
+        nulls[kLink] = false;
+        rows[i] = heap_copy_tuple_as_datum(heap_form_tuple(desc, values, nulls), desc);
+        next.id = id;
+        memcpy(next.link, link, kLinkSize);
+    }
+    ReleaseTupleDesc(desc);
+    Datum array = PointerGetDatum(construct_array(rows, count, row_type, -1, false, TYPALIGN_DOUBLE));
+    if (SPI_execute_plan(insert_plan, &array, nullptr, false, 0) != SPI_OK_INSERT)
+        elog(ERROR, "could not append to listguard.audit_log");
+    return next;
+}
+
+void forget_audit_append_plan()
+{
+    if (insert_plan != nullptr)
+        (void) SPI_freeplan(insert_plan);
+    insert_plan = nullptr;
+}
+
+} // namespace listguard::pg

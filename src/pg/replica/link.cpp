@@ -1,0 +1,237 @@
+#include "pg/replica/link.h"
+
+#include "pg/audit/events.h"
+#include "pg/audit/queue.h"
+#include "pg/base/settings.h"
+#include "pg/quota/store.h"
+#include "pg/replica/primary_connection.h"
+#include "pg/replica/shipment.h"
+#include "pg/replica/standby.h"
+
+extern "C" {
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "access/xlogrecovery.h"
+#include "commands/dbcommands.h"
+#include "pgstat.h"
+#include "postmaster/interrupt.h"
+#include "storage/latch.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+}
+
+namespace listguard::pg {
+
+namespace {
+
+constexpr int kShipBatch = 64;
+constexpr int kMaxLeaseWork = 64;
+constexpr int kRequestTimeoutMs = 2000; // a primary slower than this counts as unreachable
+constexpr int kRetryMs = 250;           // between connection attempts
+constexpr int kMirrorEveryMs = 1000;
+constexpr int64 kIdleLeaseSeconds = 5; // unused leases go back after this
+
+struct Link {
+    Oid database;
+    char* database_name;
+    PrimaryConnection primary;
+    TimestampTz last_attempt = 0;
+    TimestampTz last_mirror = 0;
+    bool reported_down = false;
+};
+
+const char* conninfo()
+{
+    if (primary_conninfo_setting != nullptr && primary_conninfo_setting[0] != '\0')
+        return primary_conninfo_setting;
+    return PrimaryConnInfo != nullptr ? PrimaryConnInfo : "";
+}
+
+void report_down(Link& link, const char* why)
+{
+    if (link.reported_down)
+        return;
+    link.reported_down = true;
+    ereport(LOG, (errmsg("listguard standby link for database \"%s\" cannot reach the primary: %s",
+                         link.database_name, why),
+                  errdetail("Clear reveals under export quotas fail closed here, and audit events wait in "
+                            "the queue, until it can.")));
+}
+
+bool connect(Link& link)
+{
+    if (link.primary.is_open())
+        return true;
+    TimestampTz now = GetCurrentTimestamp();
+    if (!TimestampDifferenceExceeds(link.last_attempt, now, kRetryMs))
+        return false;
+    link.last_attempt = now;
+    if (conninfo()[0] == '\0') {
+        report_down(link, "neither listguard.primary_conninfo nor primary_conninfo is set");
+        return false;
+    }
+    const char* keywords[] = {"dbname", "dbname", "application_name", "options", nullptr};
+    const char* values[] = {conninfo(), link.database_name, "listguard standby link",
+                            "-c synchronous_commit=on -c search_path=pg_catalog", nullptr};
+    if (!link.primary.open(keywords, values, kRequestTimeoutMs)) {
+        report_down(link, link.primary.error());
+        return false;
+    }
+    if (link.reported_down)
+        ereport(LOG, (errmsg("listguard standby link for database \"%s\" reaches the primary again",
+                             link.database_name)));
+    link.reported_down = false;
+    return true;
+}
+
+int64 int_at(PGresult* result, int row, int column) { return strtoll(PQgetvalue(result, row, column), nullptr, 10); }
+
+// Leases: units asked for by waiting backends, and idle units given back.
+bool serve_leases(Link& link, const LeaseWork* work, int count)
+{
+    for (int i = 0; i < count; i++) {
+        const LeaseWork& w = work[i];
+        if (w.give_back > 0) {
+            const char* values[] = {psprintf("%lld", static_cast<long long>(w.grant_id)),
+                                    psprintf("%lld", static_cast<long long>(w.give_back_window)),
+                                    psprintf("%lld", static_cast<long long>(w.give_back))};
+            PGresult* r = link.primary.run("SELECT listguard._return_quota($1, $2, $3)", 3, values, nullptr,
+                                           nullptr, PGRES_TUPLES_OK, kRequestTimeoutMs);
+            if (r == nullptr)
+                return false; // the units stay counted at the primary: safe
+            PQclear(r);
+        }
+        if (w.wanted > 0) {
+            const char* values[] = {psprintf("%lld", static_cast<long long>(w.grant_id)),
+                                    psprintf("%lld", static_cast<long long>(w.wanted))};
+            PGresult* r = link.primary.run(
+                "SELECT granted, window_start, window_used FROM listguard._lease_quota($1, $2)", 2, values, nullptr,
+                nullptr, PGRES_TUPLES_OK, kRequestTimeoutMs);
+            if (r == nullptr)
+                return false;
+            if (PQntuples(r) == 1) {
+                QuotaWindow primary{int_at(r, 0, 1), int_at(r, 0, 2)};
+                fill_leased_quota(link.database, w.grant_id, int_at(r, 0, 1), int_at(r, 0, 0), primary);
+            }
+            PQclear(r);
+        }
+    }
+    return true;
+}
+
+bool ship(Link& link, const AuditEvent* events, int count)
+{
+    if (count == 0)
+        return true;
+    int length;
+    const char* payload = pack_shipment(events, count, &length);
+    const char* values[] = {standby_origin(), payload};
+    int lengths[] = {0, length};
+    int formats[] = {0, 1};
+    PGresult* r = link.primary.run("SELECT listguard._append_standby_events($1, $2)", 2, values, lengths, formats,
+                                   PGRES_TUPLES_OK, kRequestTimeoutMs);
+    if (r == nullptr)
+        return false;
+    PQclear(r);
+    return true;
+}
+
+bool mirror(Link& link)
+{
+    PGresult* r = link.primary.run(
+        "SELECT database, grant_id, window_seconds, window_start, used FROM listguard._quota_windows()", 0, nullptr,
+        nullptr, nullptr, PGRES_TUPLES_OK, kRequestTimeoutMs);
+    if (r == nullptr)
+        return false;
+    int64 now = static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp()));
+    for (int i = 0; i < PQntuples(r); i++)
+        mirror_primary_window(static_cast<Oid>(int_at(r, i, 0)), int_at(r, i, 1), int_at(r, i, 2),
+                              QuotaWindow{int_at(r, i, 3), int_at(r, i, 4)}, now);
+    PQclear(r);
+    return true;
+}
+
+// Events that could not be shipped go back to the front of the queue; those
+// that find no room are in the server log already (a standby logs every
+// event) and are counted for the next audit_gap.
+void put_back(Oid database, const AuditEvent* events, int count, int64 overflowed)
+{
+    int placed = audit_requeue(database, events, count);
+    for (int64 i = placed; i < count + overflowed; i++)
+        audit_note_overflow(database);
+}
+
+// One round; whether it did anything (then another follows at once).
+bool link_round(Link& link, AuditEvent* events)
+{
+    TimestampTz now = GetCurrentTimestamp();
+    int64 seconds = static_cast<int64>(timestamptz_to_time_t(now));
+    LeaseWork work[kMaxLeaseWork];
+    int works = lease_work(link.database, seconds, kIdleLeaseSeconds, work, kMaxLeaseWork);
+    int64 overflowed = 0;
+    int count = audit_dequeue(link.database, events + 1, kShipBatch, &overflowed);
+    bool mirror_due = TimestampDifferenceExceeds(link.last_mirror, now, kMirrorEveryMs);
+    if (works == 0 && count == 0 && overflowed == 0 && !mirror_due)
+        return false;
+
+    AuditEvent* batch = events + 1;
+    int batch_count = count;
+    if (overflowed > 0) {
+        events[0] = audit_gap_event(link.database, overflowed, "the standby's audit queue was full");
+        strlcpy(events[0].origin, standby_origin(), sizeof events[0].origin);
+        batch = events;
+        batch_count++;
+    }
+    bool ok = connect(link) && serve_leases(link, work, works) && ship(link, batch, batch_count);
+    if (ok && mirror_due) {
+        ok = mirror(link);
+        link.last_mirror = now;
+    }
+    if (!ok) {
+        if (!link.primary.is_open())
+            report_down(link, link.primary.error());
+        fail_leased_quota(link.database);
+        put_back(link.database, events + 1, count, overflowed);
+        link.last_mirror = now; // a failed mirror is retried with the next round
+    }
+    audit_batch_done(link.database);
+    return ok && (works > 0 || count == kShipBatch);
+}
+
+} // namespace
+
+void run_standby_link(Oid database)
+{
+    Link link;
+    link.database = database;
+    StartTransactionCommand();
+    link.database_name = MemoryContextStrdup(TopMemoryContext, get_database_name(database));
+    CommitTransactionCommand();
+    pgstat_report_appname("listguard standby link");
+    AuditEvent* events =
+        static_cast<AuditEvent*>(MemoryContextAlloc(TopMemoryContext, sizeof(AuditEvent) * (kShipBatch + 1)));
+    MemoryContext round_context =
+        AllocSetContextCreate(TopMemoryContext, "listguard standby link", ALLOCSET_DEFAULT_SIZES);
+    for (;;) {
+        CHECK_FOR_INTERRUPTS();
+        if (ConfigReloadPending) {
+            ConfigReloadPending = false;
+            ProcessConfigFile(PGC_SIGHUP);
+            link.primary.close(); // the connection string may have changed
+        }
+        if (!RecoveryInProgress() || ShutdownRequestPending)
+            break;
+        MemoryContext old = MemoryContextSwitchTo(round_context);
+        bool busy = link_round(link, events);
+        MemoryContextSwitchTo(old);
+        MemoryContextReset(round_context);
+        if (busy)
+            continue;
+        (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 200, PG_WAIT_EXTENSION);
+        ResetLatch(MyLatch);
+    }
+    link.primary.close();
+}
+
+} // namespace listguard::pg

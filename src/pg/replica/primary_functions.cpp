@@ -1,0 +1,200 @@
+// The primary's side of the standby link: SQL functions that only members
+// of listguard_standby may call (listguard.sql), over the link's connection.
+#include "pg/audit/append.h"
+#include "pg/audit/queue.h"
+#include "pg/base/catalog.h"
+#include "pg/base/module.h"
+#include "pg/quota/store.h"
+#include "pg/replica/shipment.h"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "access/xlog.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(lg_lease_quota);
+PG_FUNCTION_INFO_V1(lg_return_quota);
+PG_FUNCTION_INFO_V1(lg_quota_windows);
+PG_FUNCTION_INFO_V1(lg_append_standby_events);
+}
+
+namespace listguard::pg {
+
+extern bool in_audit_writer;
+
+namespace {
+
+void require_primary()
+{
+    if (RecoveryInProgress())
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("this server is itself a standby"),
+                        errhint("Point listguard.primary_conninfo of a standby at the primary: cascading "
+                                "standbys are not supported.")));
+}
+
+int64 now_seconds() { return static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp())); }
+
+struct GrantQuota {
+    int64 limit = 0;
+    int64 window = 0;
+};
+
+// The grant's quota as this server's catalog says (a standby's may lag).
+GrantQuota quota_of_grant(int64 grant_id)
+{
+    GrantQuota q;
+    if (SPI_connect() != SPI_OK_CONNECT)
+        elog(ERROR, "SPI_connect failed");
+    Oid types[] = {INT8OID};
+    Datum values[] = {Int64GetDatum(grant_id)};
+    int rc = SPI_execute_with_args(
+        "SELECT quota_limit, quota_window FROM listguard.grants WHERE id = $1 AND quota_limit IS NOT NULL", 1, types,
+        values, nullptr, true, 1);
+    if (rc == SPI_OK_SELECT && SPI_processed == 1) {
+        bool isnull;
+        q.limit = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+        q.window = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+    }
+    SPI_finish();
+    return q;
+}
+
+// Text fields end within their arrays and counts fit: the shipment comes
+// over the network from a role the primary trusts only so far.
+void sanitize(AuditEvent& e)
+{
+    auto terminate = [](char* field, size_t size) { field[size - 1] = '\0'; };
+    terminate(e.database_name, sizeof e.database_name);
+    terminate(e.kind, sizeof e.kind);
+    terminate(e.session_user, sizeof e.session_user);
+    terminate(e.current_user, sizeof e.current_user);
+    terminate(e.client_addr, sizeof e.client_addr);
+    terminate(e.application_name, sizeof e.application_name);
+    terminate(e.relation, sizeof e.relation);
+    terminate(e.origin, sizeof e.origin);
+    terminate(e.counts, sizeof e.counts);
+    terminate(e.detail, sizeof e.detail);
+    e.digest_count = Max(0, Min(e.digest_count, kAuditMaxDigests));
+    e.counts_length = static_cast<int32>(strlen(e.counts));
+    e.detail_length = static_cast<int32>(strlen(e.detail));
+    if (e.detail_length == 0) {
+        strlcpy(e.detail, "{}", sizeof e.detail);
+        e.detail_length = 2;
+    }
+}
+
+} // namespace
+
+} // namespace listguard::pg
+
+using namespace listguard;
+using namespace listguard::pg;
+
+// listguard._lease_quota(grant_id, wanted) -> (granted, window_start,
+// window_used): units of the grant's current window for a standby, counted
+// here at once.
+extern "C" Datum lg_lease_quota(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    require_primary();
+    int64 grant_id = PG_GETARG_INT64(0);
+    int64 wanted = PG_GETARG_INT64(1);
+    TupleDesc desc;
+    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+        elog(ERROR, "return type must be a row type");
+    desc = BlessTupleDesc(desc);
+    GrantQuota q = quota_of_grant(grant_id);
+    Datum values[3] = {Int64GetDatum(0), Int64GetDatum(0), Int64GetDatum(0)};
+    bool nulls[3] = {false, false, false};
+    if (q.limit > 0 && q.window > 0) {
+        QuotaWindow after;
+        Reservation r = lease_to_standby(grant_id, q.limit, q.window, now_seconds(), Max(1, Min(wanted, q.limit)),
+                                         &after);
+        values[0] = Int64GetDatum(r.granted);
+        values[1] = Int64GetDatum(r.window_start);
+        values[2] = Int64GetDatum(after.used);
+    }
+    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+// listguard._return_quota(grant_id, window_start, unused): a standby gives
+// back units it did not use.
+extern "C" Datum lg_return_quota(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    require_primary();
+    return_from_standby(PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_INT64(2));
+    PG_RETURN_VOID();
+}
+
+// listguard._quota_windows() -> (database, grant_id, window_seconds,
+// window_start, used): every open window of the server, for the standbys'
+// mirrors.
+extern "C" Datum lg_quota_windows(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    require_primary();
+    InitMaterializedSRF(fcinfo, 0);
+    auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    int count = 0;
+    QuotaSnapshot* snapshot = quota_snapshot(InvalidOid, &count);
+    int64 now = now_seconds();
+    for (int i = 0; i < count; i++) {
+        if (window_over(snapshot[i].window, snapshot[i].window_seconds, now))
+            continue;
+        Datum values[5] = {ObjectIdGetDatum(snapshot[i].database), Int64GetDatum(snapshot[i].grant_id),
+                           Int64GetDatum(snapshot[i].window_seconds), Int64GetDatum(snapshot[i].window.start),
+                           Int64GetDatum(snapshot[i].window.used)};
+        bool nulls[5] = {false, false, false, false, false};
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    return static_cast<Datum>(0);
+}
+
+// listguard._append_standby_events(origin, events): a standby's events,
+// appended to this database's audit chain in the caller's transaction (so
+// the standby forgets them only once they are committed here), each with
+// the standby's name as its origin.
+extern "C" Datum lg_append_standby_events(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    require_primary();
+    const char* origin = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    bytea* payload = PG_GETARG_BYTEA_PP(1);
+    if (origin[0] == '\0')
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("a standby's events need its name"),
+                        errdetail("Events without an origin are this server's own.")));
+    int count = 0;
+    AuditEvent* events = unpack_shipment(VARDATA_ANY(payload), VARSIZE_ANY_EXHDR(payload), &count);
+    Oid audit_log = listguard_objects().audit_log;
+    if (!OidIsValid(audit_log))
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("listguard is not installed in this database")));
+    for (int i = 0; i < count; i++) {
+        sanitize(events[i]);
+        events[i].database = MyDatabaseId;
+        strlcpy(events[i].origin, origin, sizeof events[i].origin);
+    }
+    if (SPI_connect() != SPI_OK_CONNECT)
+        elog(ERROR, "SPI_connect failed");
+    bool was_writer = in_audit_writer;
+    in_audit_writer = true; // the audit log's guard lets its appenders through
+    PG_TRY();
+    {
+        forget_audit_append_plan(); // made afresh: the extension may have been made again since
+        (void) append_to_audit_log(audit_log, events, count);
+    }
+    PG_FINALLY();
+    {
+        in_audit_writer = was_writer;
+    }
+    PG_END_TRY();
+    SPI_finish();
+    audit_wake_writer(MyDatabaseId); // the anchor follows the chain's new end
+    PG_RETURN_INT32(count);
+}
