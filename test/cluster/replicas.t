@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# A primary and two hot standbys made with pg_basebackup -R: one export
+# budget and one audit trail for the three. A role with quota 100 reading
+# from all three at once gets at most 100 clear values; with the primary
+# stopped a standby's clear reads fail closed within a second while masked
+# reads go on, and work again when it is back; standby events reach the
+# primary's audit_log in its chain; a promoted standby keeps the quota used.
+set -u
+cd "$(dirname "$0")"
+. lib/servers.sh
+trap servers_cleanup EXIT
+echo "1..16"
+n=0
+check() { n=$((n + 1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else echo "not ok $n - $3 (got '$1', expected '$2')"; fi; }
+check_true() { n=$((n + 1)); if eval "$1"; then echo "ok $n - $2"; else echo "not ok $n - $2 ($1)"; fi; }
+
+primary_init >/dev/null
+on primary -d postgres -c "CREATE DATABASE esp" >/dev/null
+on primary -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+CREATE EXTENSION listguard;
+CREATE TABLE subs (id int PRIMARY KEY, account_id bigint, list_id bigint, email listguard.email);
+SELECT listguard.protect('subs', 'account_id', 'list_id');
+INSERT INTO subs SELECT g, 1, 10, 'member' || g || '@example.com' FROM generate_series(1, 400) g;
+CREATE ROLE exporter LOGIN;
+CREATE ROLE spare LOGIN;
+CREATE ROLE viewer LOGIN;
+CREATE ROLE late LOGIN;
+CREATE ROLE later LOGIN;
+GRANT SELECT ON subs TO exporter, spare, viewer, late, later;
+SELECT listguard.grant_access('exporter', 1, reveal => 'clear', quota => '100/day');
+SELECT listguard.grant_access('spare', 1, reveal => 'clear', quota => '1000/day');
+SELECT listguard.grant_access('viewer', 1, reveal => 'masked');
+SELECT listguard.grant_access('late', 1, reveal => 'clear', quota => '1000/day');
+SELECT listguard.grant_access('later', 1, reveal => 'clear', quota => '1000/day');
+-- The standbys' links log in with only the rights they need.
+CREATE ROLE standby_link LOGIN;
+GRANT listguard_standby TO standby_link;
+SQL
+link="listguard.primary_conninfo = 'host=$SERVERS_DIR port=$(port_of primary) user=standby_link'"
+standby_init standby1 "$link"
+standby_init standby2 "$link"
+wait_replayed standby1
+wait_replayed standby2
+
+# 1-2: events raised on a standby are in the primary's audit log, chained.
+on standby1 -U spare -c "SELECT email FROM subs WHERE id <= 3" >/dev/null
+on standby2 -U spare -c "SELECT email FROM subs WHERE id <= 3" >/dev/null
+for _ in $(seq 100); do
+    shipped=$(on primary -c "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'clear_reveal'")
+    [ "$shipped" -ge 1 ] && break
+    sleep 0.1
+done
+check "$shipped" 1 "a clear reveal on standby1 is in the primary's audit_log with origin standby1"
+check "$(on primary -c "SELECT ok FROM listguard.verify_audit()")" t "verify_audit() is ok with the standby's events in the chain"
+
+# 3-4: quota 100, read from all three servers at once, one value at a time.
+reads() {
+    for i in $(seq 1 150); do echo "SELECT email FROM subs WHERE id = $i; SELECT pg_sleep(0.003);"; done |
+        on "$1" -U exporter 2>/dev/null | grep -c '@example.com$'
+}
+reads primary >"$SERVERS_DIR/reads.primary" &
+reads standby1 >"$SERVERS_DIR/reads.standby1" &
+reads standby2 >"$SERVERS_DIR/reads.standby2" &
+wait
+p=$(cat "$SERVERS_DIR/reads.primary"); s1=$(cat "$SERVERS_DIR/reads.standby1"); s2=$(cat "$SERVERS_DIR/reads.standby2")
+total=$((p + s1 + s2))
+echo "# clear values: primary $p, standby1 $s1, standby2 $s2, total $total"
+check_true "[ $total -le 100 ]" "quota 100 read from three servers in parallel: at most 100 clear values in total ($total)"
+check_true "[ $s1 -gt 0 ] && [ $s2 -gt 0 ] && [ $total -ge 80 ]" \
+    "each standby got clear values from the shared budget, and little of it lay unused in leases"
+
+# 5: the quota events of the standbys reached the primary too.
+sleep 1
+check_true "[ \$(on primary -c \"SELECT count(DISTINCT origin) FROM listguard.audit_log WHERE origin IS NOT NULL\") -eq 2 ]" \
+    "both standbys' events are in the primary's audit log"
+
+# 6-8: the primary stops. Clear reads on a standby fail closed within a
+# second (SQLSTATE LG002); masked reads go on. (A role that holds a lease
+# may spend it first: the primary counted it when it granted it.)
+server_stop primary
+t0=$(date +%s%N)
+err=$(on standby1 -U late -c "\\set VERBOSITY verbose" -c "SELECT email FROM subs WHERE id <= 50" 2>&1 >/dev/null)
+t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+echo "# fail closed in $ms ms: $(printf '%s' "$err" | head -1)"
+check "$(printf '%s' "$err" | grep -o 'LG002' | head -1)" LG002 "a clear read on a standby fails with LG002 while the primary is down"
+check_true "[ $ms -le 1500 ]" "it fails within a second (and the psql start-up): $ms ms"
+check "$(on standby1 -U viewer -c "SELECT count(*) FROM subs WHERE email::text LIKE '%*%'")" 400 \
+    "masked reads on the standby go on"
+
+# 9-10: the primary is back: the standby recovers without a restart, and
+# what it raised meanwhile (the refusal) reaches the primary's log.
+server_start primary
+ok=0
+for _ in $(seq 50); do
+    got=$(on standby1 -U spare -c "SELECT count(*) FROM (SELECT email::text FROM subs WHERE id <= 20) s WHERE email LIKE 'member%'" 2>/dev/null)
+    [ "$got" = 20 ] && { ok=1; break; }
+    sleep 0.2
+done
+check "$ok" 1 "clear reads on the standby work again once the primary is back, without a restart"
+for _ in $(seq 100); do
+    refused=$(on primary -c "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'quota_exceeded' AND detail->>'standby' = 'primary unreachable'")
+    [ "$refused" -ge 1 ] && break
+    sleep 0.1
+done
+check_true "[ ${refused:-0} -ge 1 ]" "the refusal raised while the primary was down is in its audit log now"
+check "$(on primary -c "SELECT ok FROM listguard.verify_audit()")" t "verify_audit() is still ok"
+
+# 12-13: a primary that stops answering (frozen, not down: no connection is
+# refused) also fails clear reads closed within a second.
+frozen=$(as_server cat "$SERVERS_DIR/primary/postmaster.pid" | head -1)
+kill -STOP "$frozen" $(pgrep -P "$frozen")
+t0=$(date +%s%N)
+err=$(on standby1 -U later -c "SELECT email FROM subs WHERE id <= 50" 2>&1 >/dev/null)
+t1=$(date +%s%N)
+kill -CONT "$frozen" $(pgrep -P "$frozen")
+ms=$(( (t1 - t0) / 1000000 ))
+echo "# frozen primary: failed closed in $ms ms"
+check "$(printf '%s' "$err" | grep -c 'cannot be counted on this standby')" 1 "a frozen primary: clear reads on the standby fail closed"
+check_true "[ $ms -le 1500 ]" "within a second of waiting for the lease (and the psql start-up): $ms ms"
+
+# 14: 'deny' refuses clear reveals under a quota on the standby at once.
+as_server tee -a "$SERVERS_DIR/standby1/postgresql.auto.conf" >/dev/null <<<"listguard.standby_quota = 'deny'"
+on standby1 -c "SELECT pg_reload_conf()" >/dev/null
+sleep 0.3
+err=$(on standby1 -U spare -c "SELECT email FROM subs WHERE id = 300" 2>&1 >/dev/null)
+check "$(printf '%s' "$err" | grep -c 'cannot be counted on this standby')" 1 "standby_quota = 'deny' refuses clear reveals under a quota"
+
+# 15-16: promotion keeps the quota used: exporter has none left anywhere.
+wait_replayed standby2
+sleep 1.5 # one mirror round of the link
+on standby2 -c "SELECT pg_promote()" >/dev/null
+for _ in $(seq 100); do [ "$(on standby2 -c "SELECT pg_is_in_recovery()")" = f ] && break; sleep 0.1; done
+sleep 1.5 # the housekeeper's round: the leases end
+used=$(on standby2 -c "SELECT used FROM listguard.quota_usage WHERE role::text = 'exporter'")
+echo "# quota used on the promoted standby: $used"
+err=$(on standby2 -U exporter -c "SELECT email FROM subs WHERE id = 200" 2>&1 >/dev/null)
+check "$(printf '%s' "$err" | grep -c 'export quota exceeded')" 1 "after promotion the exporter's used-up quota stays used up"
+check_true "[ ${used:-0} -ge $total ]" "the promoted server counts at least what the three revealed to exporter ($used >= $total)"
