@@ -83,10 +83,11 @@ SELECT results_eq(
     $$SELECT r.rolname::text COLLATE "default", r.rolcanlogin, r.rolsuper, r.rolcreaterole, r.rolbypassrls,
              l.label COLLATE "default"
       FROM pg_roles r LEFT JOIN pg_shseclabel l ON l.objoid = r.oid AND l.provider = 'listguard'
-      WHERE r.rolname IN ('listguard_admin', 'listguard_owner', 'listguard_approver') ORDER BY 1$$,
+      WHERE r.rolname IN ('listguard_admin', 'listguard_owner', 'listguard_approver', 'listguard_standby') ORDER BY 1$$,
     $$VALUES ('listguard_admin', false, false, false, false, 'role'),
              ('listguard_approver', false, false, false, false, 'role'),
-             ('listguard_owner', false, false, false, false, 'role')$$,
+             ('listguard_owner', false, false, false, false, 'role'),
+             ('listguard_standby', false, false, false, false, 'role')$$,
     'listguard''s roles are NOLOGIN, not superusers, and marked');
 SELECT ok(pg_has_role('listguard_admin', 'listguard_owner', 'MEMBER'), 'admins are owners of protected tables');
 SELECT is((SELECT count(*) FROM pg_auth_members m WHERE m.member = 'listguard_owner'::regrole), 0::bigint,

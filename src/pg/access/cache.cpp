@@ -255,4 +255,16 @@ bool role_has_grant(Oid role, int64 grant_id)
     return false;
 }
 
+bool role_has_unscoped_grant(Oid role, RevealLevel at_least)
+{
+    const RoleEntry* grants = grants_of(role);
+    Micros now = GetCurrentStatementStartTimestamp();
+    for (int i = 0; i < grants->count; i++) {
+        const Grant& g = grants->grants[i];
+        if (!g.account && g.reveal >= at_least && g.network_allowed && (!g.valid_until || now < *g.valid_until))
+            return true;
+    }
+    return false;
+}
+
 } // namespace listguard::pg

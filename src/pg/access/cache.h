@@ -20,6 +20,10 @@ Access access_for(Oid role, Stamp scope);
 // True if grant_id is one of the grants that apply to role.
 bool role_has_grant(Oid role, int64 grant_id);
 
+// True if one of the grants that apply to role covers every account with
+// at least the given reveal level (and is valid now, from this client).
+bool role_has_unscoped_grant(Oid role, RevealLevel at_least);
+
 // Forgets every cached decision (for tests and invalidation).
 void reset_access_cache() noexcept;
 

@@ -5,6 +5,7 @@
 #include "pg/audit/events.h"
 #include "pg/base/module.h"
 #include "pg/base/settings.h"
+#include "pg/replica/logical.h"
 
 #include "core/access/dump_session.h"
 
@@ -23,6 +24,8 @@ RevealDecision reveal_for(Stamp stamp)
     Access access = access_for(role, stamp);
     RevealDecision decision{access.reveal, access.grant};
 
+    if (in_walsender())
+        return walsender_reveal(role, decision);
     if (in_dump_session()) {
         if (superuser_arg(role))
             return {RevealLevel::Sealed, Grant{}};

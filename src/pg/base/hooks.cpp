@@ -18,6 +18,7 @@
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
+#include "pg/replica/logical.h"
 #include "pg/type/fresh.h"
 
 extern "C" {
@@ -106,6 +107,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
 // and End, with every hook around them, are where loggers print.
 void listguard_ExecutorStart(QueryDesc* query, int eflags)
 {
+    check_walsender_query(query);
     enter_reveal_phase(RevealPhase::Preparing);
     PG_TRY();
     {
