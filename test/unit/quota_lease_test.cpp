@@ -79,5 +79,22 @@ TEST(QuotaLease, LeaseSizeIsASmallShareOfTheLimit)
     EXPECT_EQ(lease_size(1), 1);
     EXPECT_EQ(lease_size(100), 6);
     EXPECT_EQ(lease_size(5000), 312);
-    EXPECT_EQ(lease_size(10000000), 1024);
+    EXPECT_EQ(lease_size(10000000), 65536);
+}
+
+TEST(QuotaLease, ABusyLeaseIsRefilledBeforeItRunsDry)
+{
+    Lease lease;
+    EXPECT_FALSE(lease_running_low(lease, 1600, 1000)) << "never used, nobody waits";
+    fill_lease(lease, 1000, lease_size(1600)); // 100
+    take_from_lease(lease, 3600, 1000, 40);
+    EXPECT_FALSE(lease_running_low(lease, 1600, 1000)) << "60 left of 100";
+    take_from_lease(lease, 3600, 1001, 20);
+    EXPECT_TRUE(lease_running_low(lease, 1600, 1001)) << "40 left, in use";
+    EXPECT_FALSE(lease_running_low(lease, 1600, 1010)) << "idle: no need";
+    fill_lease(lease, 1000, 0);
+    take_from_lease(lease, 3600, 1010, 40);
+    EXPECT_TRUE(lease_running_low(lease, 1600, 1010)) << "a backend waits";
+    lease.wanted = false;
+    EXPECT_FALSE(lease_running_low(lease, 1600, 1010)) << "refused in this window";
 }

@@ -40,7 +40,14 @@ void fill_lease(Lease& lease, std::int64_t window_start, std::int64_t granted) n
     lease.wanted = false;
 }
 
-std::int64_t lease_size(std::int64_t limit) noexcept { return std::clamp<std::int64_t>(limit / 16, 1, 1024); }
+std::int64_t lease_size(std::int64_t limit) noexcept { return std::clamp<std::int64_t>(limit / 16, 1, 65536); }
+
+bool lease_running_low(const Lease& lease, std::int64_t limit, std::int64_t now) noexcept
+{
+    if (lease.wanted)
+        return true;
+    return !lease.refused && now - lease.last_used <= 1 && lease.remaining < lease_size(limit) / 2;
+}
 
 bool lease_idle(const Lease& lease, std::int64_t window_seconds, std::int64_t now, std::int64_t idle_seconds) noexcept
 {

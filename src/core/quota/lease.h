@@ -36,6 +36,12 @@ void fill_lease(Lease& lease, std::int64_t window_start, std::int64_t granted) n
 // lease is given back.
 std::int64_t lease_size(std::int64_t limit) noexcept;
 
+// Whether the link should ask for more now: a backend waits, or the lease
+// is in use (a unit taken in the last second) and down to half a lease, so
+// that busy readers rarely wait for a round trip. Not after a refusal in
+// the same window.
+bool lease_running_low(const Lease& lease, std::int64_t limit, std::int64_t now) noexcept;
+
 // Whether a lease should go back to the primary: units held but not used for
 // `idle_seconds`, or of a window that has ended.
 bool lease_idle(const Lease& lease, std::int64_t window_seconds, std::int64_t now,

@@ -191,11 +191,15 @@ void record_event(EventKind kind, const char* detail_json, const EventScope& sco
                                           : OidIsValid(remembered_listguard_objects().audit_log);
     if (standby) {
         // Queued for the link to ship to the primary's audit log
-        // (pg/replica), and in this server's log whatever becomes of it.
+        // (pg/replica), which logs it here if the primary cannot be reached.
         copy_text(e->origin, sizeof e->origin, standby_origin());
-        if (installed && !audit_enqueue(*e))
+        if (!installed)
+            log_event(*e, " (standby)");
+        else if (!audit_enqueue(*e)) {
             audit_note_overflow(MyDatabaseId);
-        log_event(*e, " (standby)");
+            log_event(*e, " (standby, audit queue full)");
+        } else if (log_events_setting)
+            log_event(*e, " (standby)");
     } else if (!installed)
         log_event(*e, "");
     else if (!audit_enqueue(*e)) {

@@ -31,6 +31,7 @@ struct AuditEvent {
     int64 list;
     char relation[2 * NAMEDATALEN + 2];
     char origin[NAMEDATALEN]; // empty: this server
+    bool in_server_log;       // a standby logged it already (its primary could not be reached)
     int32 digest_count;
     uint8 digests[kAuditMaxDigests][16];
     int32 counts_length; // 0: no counts

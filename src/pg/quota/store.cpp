@@ -410,7 +410,7 @@ int lease_work(Oid database, int64 now, int64 idle_seconds, LeaseWork* out, int 
         }
         SpinLockAcquire(&slot->lock);
         LeaseWork w{slot->key.grant_id, slot->limit, 0, 0, 0};
-        if (slot->lease.wanted && slot->limit > 0)
+        if (slot->limit > 0 && lease_running_low(slot->lease, slot->limit, now))
             w.wanted = lease_size(slot->limit);
         if (lease_idle(slot->lease, slot->window_seconds, now, idle_seconds)) {
             w.give_back = slot->lease.remaining;

@@ -25,7 +25,7 @@ namespace listguard::pg {
 
 namespace {
 
-constexpr int kShipBatch = 64;
+constexpr int kShipBatch = 256; // as the writer's batches
 constexpr int kMaxLeaseWork = 64;
 constexpr int kRequestTimeoutMs = 2000; // a primary slower than this counts as unreachable
 constexpr int kRetryMs = 250;           // between connection attempts
@@ -152,11 +152,17 @@ bool mirror(Link& link)
     return true;
 }
 
-// Events that could not be shipped go back to the front of the queue; those
-// that find no room are in the server log already (a standby logs every
-// event) and are counted for the next audit_gap.
-void put_back(Oid database, const AuditEvent* events, int count, int64 overflowed)
+// Events that could not be shipped go to the server log and back to the
+// front of the queue; those that find no room there are counted for the
+// next audit_gap.
+void put_back(Oid database, AuditEvent* events, int count, int64 overflowed)
 {
+    // In the server log at once, while they wait (once each).
+    for (int i = 0; i < count; i++)
+        if (!events[i].in_server_log) {
+            log_event(events[i], " (standby, primary unreachable)");
+            events[i].in_server_log = true;
+        }
     int placed = audit_requeue(database, events, count);
     for (int64 i = placed; i < count + overflowed; i++)
         audit_note_overflow(database);
