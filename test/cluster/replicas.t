@@ -8,7 +8,7 @@
 set -u
 cd "$(dirname "$0")"
 . lib/servers.sh
-trap servers_cleanup EXIT
+trap "${KEEP_SERVERS:+:} servers_cleanup" EXIT
 echo "1..16"
 n=0
 check() { n=$((n + 1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else echo "not ok $n - $3 (got '$1', expected '$2')"; fi; }
@@ -56,7 +56,7 @@ check "$(on primary -c "SELECT ok FROM listguard.verify_audit()")" t "verify_aud
 # 3-4: quota 100, read from all three servers at once, one value at a time.
 reads() {
     for i in $(seq 1 150); do echo "SELECT email FROM subs WHERE id = $i; SELECT pg_sleep(0.003);"; done |
-        on "$1" -U exporter 2>/dev/null | grep -c '@example.com$'
+        on "$1" -U exporter 2>>"$SERVERS_DIR/errors.$1" | grep -c '@example.com$'
 }
 reads primary >"$SERVERS_DIR/reads.primary" &
 reads standby1 >"$SERVERS_DIR/reads.standby1" &
@@ -65,6 +65,7 @@ wait
 p=$(cat "$SERVERS_DIR/reads.primary"); s1=$(cat "$SERVERS_DIR/reads.standby1"); s2=$(cat "$SERVERS_DIR/reads.standby2")
 total=$((p + s1 + s2))
 echo "# clear values: primary $p, standby1 $s1, standby2 $s2, total $total"
+for f in "$SERVERS_DIR"/errors.*; do echo "# $(basename "$f"): $(grep ERROR "$f" | sort | uniq -c | head -3)"; done
 check_true "[ $total -le 100 ]" "quota 100 read from three servers in parallel: at most 100 clear values in total ($total)"
 check_true "[ $s1 -gt 0 ] && [ $s2 -gt 0 ] && [ $total -ge 80 ]" \
     "each standby got clear values from the shared budget, and little of it lay unused in leases"

@@ -10,7 +10,7 @@ TEST(QuotaLease, ADryLeaseAsksForMore)
     Reservation r = take_from_lease(lease, 60, 1000, 5);
     EXPECT_EQ(r.granted, 0);
     EXPECT_TRUE(lease.wanted);
-    fill_lease(lease, 990, 8);
+    fill_lease(lease, 990, 8, 990);
     EXPECT_FALSE(lease.wanted);
     EXPECT_EQ(take_from_lease(lease, 60, 1000, 5).granted, 5);
     EXPECT_EQ(take_from_lease(lease, 60, 1000, 5).granted, 3) << "never more than was leased";
@@ -21,20 +21,20 @@ TEST(QuotaLease, ADryLeaseAsksForMore)
 TEST(QuotaLease, UnitsOfAnEndedWindowAreWorthless)
 {
     Lease lease;
-    fill_lease(lease, 1000, 10);
+    fill_lease(lease, 1000, 10, 1000);
     EXPECT_EQ(take_from_lease(lease, 60, 1059, 1).granted, 1);
     EXPECT_EQ(take_from_lease(lease, 60, 1060, 1).granted, 0) << "they counted in the window that ended";
     EXPECT_EQ(lease.remaining, 0);
-    fill_lease(lease, 1060, 4);
+    fill_lease(lease, 1060, 4, 1060);
     EXPECT_EQ(lease.remaining, 4);
-    fill_lease(lease, 1120, 2);
+    fill_lease(lease, 1120, 2, 1120);
     EXPECT_EQ(lease.remaining, 2) << "a fill for a new window drops the old units";
 }
 
 TEST(QuotaLease, ARefusalIsRememberedUntilTheWindowEnds)
 {
     Lease lease;
-    fill_lease(lease, 1000, 0);
+    fill_lease(lease, 1000, 0, 1000);
     EXPECT_TRUE(lease.refused);
     take_from_lease(lease, 60, 1030, 1);
     EXPECT_TRUE(lease.refused);
@@ -54,7 +54,7 @@ TEST(QuotaLease, TheLeasesOfManyStandbysNeverExceedTheLimit)
             Reservation r = take_from_lease(s, 3600, 1000 + round, 3);
             if (r.granted == 0 && s.wanted) {
                 Reservation g = reserve(primary, 100, 3600, 1000 + round, lease_size(100));
-                fill_lease(s, g.window_start, g.granted);
+                fill_lease(s, g.window_start, g.granted, 1000 + round);
             }
             spent += r.granted;
         }
@@ -65,7 +65,7 @@ TEST(QuotaLease, TheLeasesOfManyStandbysNeverExceedTheLimit)
 TEST(QuotaLease, IdleLeasesGoBack)
 {
     Lease lease;
-    fill_lease(lease, 1000, 6);
+    fill_lease(lease, 1000, 6, 1000);
     take_from_lease(lease, 3600, 1001, 1);
     EXPECT_FALSE(lease_idle(lease, 3600, 1003, 5));
     EXPECT_TRUE(lease_idle(lease, 3600, 1006, 5));
@@ -86,15 +86,27 @@ TEST(QuotaLease, ABusyLeaseIsRefilledBeforeItRunsDry)
 {
     Lease lease;
     EXPECT_FALSE(lease_running_low(lease, 1600, 1000)) << "never used, nobody waits";
-    fill_lease(lease, 1000, lease_size(1600)); // 100
+    fill_lease(lease, 1000, lease_size(1600), 1000); // 100
     take_from_lease(lease, 3600, 1000, 40);
     EXPECT_FALSE(lease_running_low(lease, 1600, 1000)) << "60 left of 100";
     take_from_lease(lease, 3600, 1001, 20);
     EXPECT_TRUE(lease_running_low(lease, 1600, 1001)) << "40 left, in use";
     EXPECT_FALSE(lease_running_low(lease, 1600, 1010)) << "idle: no need";
-    fill_lease(lease, 1000, 0);
-    take_from_lease(lease, 3600, 1010, 40);
+    fill_lease(lease, 1000, 0, 1000);
+    EXPECT_EQ(take_from_lease(lease, 3600, 1010, 50).granted, 40) << "what is left";
+    EXPECT_EQ(take_from_lease(lease, 3600, 1010, 1).granted, 0);
     EXPECT_TRUE(lease_running_low(lease, 1600, 1010)) << "a backend waits";
     lease.wanted = false;
     EXPECT_FALSE(lease_running_low(lease, 1600, 1010)) << "refused in this window";
+}
+
+TEST(QuotaLease, AFreshLeaseIsNotIdle)
+{
+    // A lease just filled, before any backend took from it, must not go
+    // straight back to the primary (waiting backends would never get it).
+    Lease lease;
+    take_from_lease(lease, 3600, 5000, 1);
+    fill_lease(lease, 5000, 6, 5000);
+    EXPECT_FALSE(lease_idle(lease, 3600, 5000, 5));
+    EXPECT_EQ(take_from_lease(lease, 3600, 5000, 1).granted, 1);
 }

@@ -30,8 +30,9 @@ Reservation take_from_lease(Lease& lease, std::int64_t window_seconds, std::int6
     return {granted, lease.window_start};
 }
 
-void fill_lease(Lease& lease, std::int64_t window_start, std::int64_t granted) noexcept
+void fill_lease(Lease& lease, std::int64_t window_start, std::int64_t granted, std::int64_t now) noexcept
 {
+    lease.last_used = now;
     if (window_start != lease.window_start)
         lease.remaining = 0; // units of an earlier window are worthless
     lease.window_start = window_start;

@@ -28,8 +28,8 @@ Reservation take_from_lease(Lease& lease, std::int64_t window_seconds, std::int6
                             std::int64_t wanted) noexcept;
 
 // The primary granted `granted` units in its window `window_start` (0
-// granted: the window is used up).
-void fill_lease(Lease& lease, std::int64_t window_start, std::int64_t granted) noexcept;
+// granted: the window is used up) at `now`; a fresh lease is not idle.
+void fill_lease(Lease& lease, std::int64_t window_start, std::int64_t granted, std::int64_t now) noexcept;
 
 // How many units to ask the primary for at once: the bigger, the fewer round
 // trips, but up to this many per standby stay counted and unspent until the

@@ -5,6 +5,7 @@
 
 extern "C" {
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "executor/spi.h"
 #include "storage/lmgr.h"
 #include "utils/array.h"
@@ -41,7 +42,10 @@ void prepare_insert(Oid audit_log)
 ChainTail read_tail()
 {
     ChainTail tail;
-    int rc = SPI_execute("SELECT id, link FROM listguard.audit_log ORDER BY id DESC LIMIT 1", true, 1);
+    // Not read-only: SPI then takes a fresh snapshot, which sees what an
+    // appender that held the lock before committed. (The caller's snapshot
+    // was taken before the lock was.)
+    int rc = SPI_execute("SELECT id, link FROM listguard.audit_log ORDER BY id DESC LIMIT 1", false, 1);
     if (rc != SPI_OK_SELECT)
         elog(ERROR, "could not read the audit chain head");
     if (SPI_processed == 1) {
@@ -58,6 +62,11 @@ ChainTail read_tail()
 
 ChainTail append_to_audit_log(Oid audit_log, const AuditEvent* events, int count)
 {
+    // One snapshot for the whole transaction would never see the rows
+    // another appender committed while this one waited for the lock.
+    if (IsolationUsesXactSnapshot())
+        ereport(ERROR, (errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+                        errmsg("listguard appends to its audit log only in READ COMMITTED transactions")));
     LockRelationOid(audit_log, ShareRowExclusiveLock);
     ChainTail next = read_tail();
     if (count == 0)

@@ -425,10 +425,11 @@ int lease_work(Oid database, int64 now, int64 idle_seconds, LeaseWork* out, int 
     return count;
 }
 
-void fill_leased_quota(Oid database, int64 grant_id, int64 window_start, int64 granted, QuotaWindow primary)
+void fill_leased_quota(Oid database, int64 grant_id, int64 window_start, int64 granted, QuotaWindow primary,
+                       int64 now)
 {
     with_slot(database, grant_id, [&](Slot& slot) {
-        fill_lease(slot.lease, window_start, granted);
+        fill_lease(slot.lease, window_start, granted, now);
         slot.window = primary;
     });
     if (shared != nullptr)

@@ -72,7 +72,8 @@ struct LeaseWork {
 // return), at most `max` entries in `out`.
 int lease_work(Oid database, int64 now, int64 idle_seconds, LeaseWork* out, int max);
 // The link: the primary granted units (primary: its window after the grant).
-void fill_leased_quota(Oid database, int64 grant_id, int64 window_start, int64 granted, QuotaWindow primary);
+void fill_leased_quota(Oid database, int64 grant_id, int64 window_start, int64 granted, QuotaWindow primary,
+                       int64 now);
 // The link: the primary could not be asked; waiting backends fail closed.
 void fail_leased_quota(Oid database);
 // The link: the primary's window of a grant, so that a promotion starts

@@ -73,7 +73,9 @@ bool connect(Link& link)
     }
     const char* keywords[] = {"dbname", "dbname", "application_name", "options", nullptr};
     const char* values[] = {conninfo(), link.database_name, "listguard standby link",
-                            "-c synchronous_commit=on -c search_path=pg_catalog", nullptr};
+                            "-c synchronous_commit=on -c search_path=pg_catalog "
+                            "-c default_transaction_isolation=read\\ committed -c statement_timeout=0",
+                            nullptr};
     if (!link.primary.open(keywords, values, kRequestTimeoutMs)) {
         report_down(link, link.primary.error());
         return false;
@@ -112,7 +114,8 @@ bool serve_leases(Link& link, const LeaseWork* work, int count)
                 return false;
             if (PQntuples(r) == 1) {
                 QuotaWindow primary{int_at(r, 0, 1), int_at(r, 0, 2)};
-                fill_leased_quota(link.database, w.grant_id, int_at(r, 0, 1), int_at(r, 0, 0), primary);
+                fill_leased_quota(link.database, w.grant_id, int_at(r, 0, 1), int_at(r, 0, 0), primary,
+                                  static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp())));
             }
             PQclear(r);
         }
