@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")"
 . lib/servers.sh
 trap "${KEEP_SERVERS:+:} servers_cleanup" EXIT
-echo "1..16"
+echo "1..18"
 n=0
 check() { n=$((n + 1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else echo "not ok $n - $3 (got '$1', expected '$2')"; fi; }
 check_true() { n=$((n + 1)); if eval "$1"; then echo "ok $n - $2"; else echo "not ok $n - $2 ($1)"; fi; }
@@ -127,9 +127,12 @@ sleep 0.3
 err=$(on standby1 -U spare -c "SELECT email FROM subs WHERE id = 300" 2>&1 >/dev/null)
 check "$(printf '%s' "$err" | grep -c 'cannot be counted on this standby')" 1 "standby_quota = 'deny' refuses clear reveals under a quota"
 
-# 15-16: promotion keeps the quota used: exporter has none left anywhere.
+# 15-18: the primary fails; standby2 is promoted. It keeps the quota used
+# (exporter has none left) and the events it raised while cut off.
 wait_replayed standby2
 sleep 1.5 # one mirror round of the link
+server_stop primary
+on standby2 -U late -c "SELECT email FROM subs WHERE id <= 5" >/dev/null 2>&1
 on standby2 -c "SELECT pg_promote()" >/dev/null
 for _ in $(seq 100); do [ "$(on standby2 -c "SELECT pg_is_in_recovery()")" = f ] && break; sleep 0.1; done
 sleep 1.5 # the housekeeper's round: the leases end
@@ -138,3 +141,10 @@ echo "# quota used on the promoted standby: $used"
 err=$(on standby2 -U exporter -c "SELECT email FROM subs WHERE id = 200" 2>&1 >/dev/null)
 check "$(printf '%s' "$err" | grep -c 'export quota exceeded')" 1 "after promotion the exporter's used-up quota stays used up"
 check_true "[ ${used:-0} -ge $total ]" "the promoted server counts at least what the three revealed to exporter ($used >= $total)"
+for _ in $(seq 100); do
+    kept=$(on standby2 -c "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby2' AND kind = 'quota_exceeded' AND session_user_name = 'late'")
+    [ "$kept" -ge 1 ] && break
+    sleep 0.1
+done
+check_true "[ ${kept:-0} -ge 1 ]" "the event standby2 raised while cut off is in its own audit log after promotion"
+check "$(on standby2 -c "SELECT ok FROM listguard.verify_audit()")" t "verify_audit() is ok on the promoted server"

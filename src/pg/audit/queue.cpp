@@ -370,4 +370,17 @@ void audit_unregister_writer(Oid database)
         start_writer(database);
 }
 
+int audit_writers_running()
+{
+    if (queue == nullptr)
+        return 0;
+    int running = 0;
+    LWLockAcquire(queue->lock, LW_SHARED);
+    for (const Writer& w : queue->writers)
+        if (w.database != InvalidOid && w.procno >= 0)
+            running++;
+    LWLockRelease(queue->lock);
+    return running;
+}
+
 } // namespace listguard::pg

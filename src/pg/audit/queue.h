@@ -75,6 +75,9 @@ void audit_start_waiting_writers();
 // Events of a database not yet in its audit log (queued or being written).
 int64 audit_pending(Oid database);
 
+// How many databases have a writer (on a standby: a link) running now.
+int audit_writers_running();
+
 // Registers the calling process as its database's writer; false if another
 // one is already registered.
 bool audit_register_writer(Oid database);

@@ -60,6 +60,14 @@ void listguard_housekeeper_main(Datum)
             end_leases();
             ereport(LOG, (errmsg("listguard counts export quotas on this server from now on (promoted)")));
         }
+        // A standby mirrors the primary's quota windows through any one
+        // running link; with none running, start one.
+        if (in_recovery && standby_quota_setting == static_cast<int>(StandbyQuota::Primary) &&
+            audit_writers_running() == 0) {
+            Oid database = any_quota_database();
+            if (OidIsValid(database))
+                audit_wake_writer(database);
+        }
         if (quota_save_interval_setting > 0)
             save_quota_state_if_dirty();
         audit_start_waiting_writers();

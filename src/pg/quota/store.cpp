@@ -526,4 +526,41 @@ void return_from_standby(int64 grant_id, int64 window_start, int64 unused)
         pg_atomic_write_u32(&shared->dirty, 1);
 }
 
+Oid any_quota_database()
+{
+    if (shared == nullptr)
+        return InvalidOid;
+    Oid database = InvalidOid;
+    LWLockAcquire(shared->lock, LW_SHARED);
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, slots);
+    auto* slot = static_cast<Slot*>(hash_seq_search(&status));
+    if (slot != nullptr) {
+        database = slot->key.database;
+        hash_seq_term(&status);
+    }
+    LWLockRelease(shared->lock);
+    return database;
+}
+
+bool database_holds_leases(Oid database)
+{
+    if (shared == nullptr)
+        return false;
+    bool holds = false;
+    LWLockAcquire(shared->lock, LW_SHARED);
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, slots);
+    Slot* slot;
+    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
+        if (slot->key.database != database)
+            continue;
+        SpinLockAcquire(&slot->lock);
+        holds = holds || slot->lease.remaining > 0 || slot->lease.wanted;
+        SpinLockRelease(&slot->lock);
+    }
+    LWLockRelease(shared->lock);
+    return holds;
+}
+
 } // namespace listguard::pg

@@ -85,6 +85,11 @@ void mirror_primary_window(Oid database, int64 grant_id, int64 window_seconds, Q
 Reservation lease_to_standby(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted,
                              QuotaWindow* after);
 void return_from_standby(int64 grant_id, int64 window_start, int64 unused);
+// A database with quota counters (InvalidOid: none), where a standby's
+// housekeeper starts a link to keep the mirror of the primary's windows.
+Oid any_quota_database();
+// Whether a standby holds or waits for leases in the database.
+bool database_holds_leases(Oid database);
 // After promotion: unspent leases become free units of the mirrored windows,
 // which count from now on.
 void end_leases();

@@ -31,6 +31,7 @@ constexpr int kRequestTimeoutMs = 2000; // a primary slower than this counts as 
 constexpr int kRetryMs = 250;           // between connection attempts
 constexpr int kMirrorEveryMs = 1000;
 constexpr int64 kIdleLeaseSeconds = 5; // unused leases go back after this
+constexpr int kIdleExitMs = 10000;      // a link with nothing to do leaves, unless it is the last
 
 struct Link {
     Oid database;
@@ -222,6 +223,7 @@ void run_standby_link(Oid database)
         static_cast<AuditEvent*>(MemoryContextAlloc(TopMemoryContext, sizeof(AuditEvent) * (kShipBatch + 1)));
     MemoryContext round_context =
         AllocSetContextCreate(TopMemoryContext, "listguard standby link", ALLOCSET_DEFAULT_SIZES);
+    TimestampTz last_busy = GetCurrentTimestamp();
     for (;;) {
         CHECK_FOR_INTERRUPTS();
         if (ConfigReloadPending) {
@@ -235,8 +237,15 @@ void run_standby_link(Oid database)
         bool busy = link_round(link, events);
         MemoryContextSwitchTo(old);
         MemoryContextReset(round_context);
+        TimestampTz now = GetCurrentTimestamp();
+        if (busy || database_holds_leases(database) || audit_pending(database) > 0)
+            last_busy = now;
         if (busy)
             continue;
+        // An idle link leaves (worker slots are few), but one stays to keep
+        // the mirror of the primary's windows.
+        if (TimestampDifferenceExceeds(last_busy, now, kIdleExitMs) && audit_writers_running() > 1)
+            break;
         (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 200, PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
     }
