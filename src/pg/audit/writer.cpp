@@ -13,6 +13,7 @@
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
 #include "pg/replica/link.h"
+#include "pg/replica/spill.h"
 #include "pg/base/settings.h"
 
 extern "C" {
@@ -339,6 +340,22 @@ void listguard_audit_writer_main(Datum arg)
     MemoryContext batch_context =
         AllocSetContextCreate(TopMemoryContext, "listguard audit batch", ALLOCSET_DEFAULT_SIZES);
     AuditEvent* events = static_cast<AuditEvent*>(MemoryContextAlloc(TopMemoryContext, sizeof(AuditEvent) * kBatch));
+    // Events this server kept on disk as a standby cut off from its primary
+    // (pg/replica/spill.h) go first, now that it is a primary itself.
+    for (int from = 0;;) {
+        int n = read_spilled(my_database, from, events, kBatch);
+        if (n == 0) {
+            drop_spilled(my_database);
+            break;
+        }
+        MemoryContext old = MemoryContextSwitchTo(batch_context);
+        BatchResult result = append_batch(events, n);
+        MemoryContextSwitchTo(old);
+        MemoryContextReset(batch_context);
+        if (result != BatchResult::Written)
+            break; // the file stays; the next writer tries again
+        from += n;
+    }
     bool stopping = false;
     bool anchor_due = false;
     TimestampTz last_event = GetCurrentTimestamp();

@@ -3,6 +3,7 @@
 #include "pg/audit/queue.h"
 #include "pg/base/settings.h"
 #include "pg/quota/store.h"
+#include "pg/replica/spill.h"
 
 extern "C" {
 #include "access/xlog.h"
@@ -43,6 +44,7 @@ void listguard_housekeeper_main(Datum)
     BackgroundWorkerUnblockSignals();
 
     bool in_recovery = RecoveryInProgress();
+    bool woke_spilled = false;
     while (!ShutdownRequestPending) {
         // At least once a second: audit events must not wait long for a writer.
         int interval = quota_save_interval_setting > 0 ? Min(quota_save_interval_setting, 1000) : 1000;
@@ -67,6 +69,11 @@ void listguard_housekeeper_main(Datum)
             Oid database = any_quota_database();
             if (OidIsValid(database))
                 audit_wake_writer(database);
+        }
+        if (!woke_spilled) {
+            // Once, after the first wait (the server accepts connections by then).
+            wake_writers_of_spilled_events();
+            woke_spilled = true;
         }
         if (quota_save_interval_setting > 0)
             save_quota_state_if_dirty();

@@ -6,6 +6,7 @@
 #include "pg/quota/store.h"
 #include "pg/replica/primary_connection.h"
 #include "pg/replica/shipment.h"
+#include "pg/replica/spill.h"
 #include "pg/replica/standby.h"
 
 extern "C" {
@@ -40,6 +41,9 @@ struct Link {
     TimestampTz last_attempt = 0;
     TimestampTz last_mirror = 0;
     bool reported_down = false;
+    bool spill_pending = true; // events may wait on disk from an earlier run
+    int spilled_shipped = 0;   // of them, shipped by this process
+    AuditEvent* spill_buffer = nullptr;
 };
 
 const char* conninfo()
@@ -156,20 +160,39 @@ bool mirror(Link& link)
     return true;
 }
 
-// Events that could not be shipped go to the server log and back to the
-// front of the queue; those that find no room there are counted for the
-// next audit_gap.
-void put_back(Oid database, AuditEvent* events, int count, int64 overflowed)
+// Events that could not be shipped: in the server log at once (once each),
+// and on disk until the primary can be reached (pg/replica/spill.h); those
+// beyond the file's bound are counted for the next audit_gap.
+void keep_for_later(Link& link, AuditEvent* events, int count)
 {
-    // In the server log at once, while they wait (once each).
     for (int i = 0; i < count; i++)
         if (!events[i].in_server_log) {
             log_event(events[i], " (standby, primary unreachable)");
             events[i].in_server_log = true;
         }
-    int placed = audit_requeue(database, events, count);
-    for (int64 i = placed; i < count + overflowed; i++)
-        audit_note_overflow(database);
+    int kept = spill_events(link.database, events, count);
+    link.spill_pending = link.spill_pending || kept > 0;
+    for (int i = kept; i < count; i++)
+        audit_note_overflow(link.database);
+}
+
+// Ships what waits on disk, oldest first, before anything newer; whether
+// all of it is shipped.
+bool ship_spilled(Link& link)
+{
+    while (link.spill_pending) {
+        int n = read_spilled(link.database, link.spilled_shipped, link.spill_buffer, kShipBatch);
+        if (n == 0) {
+            drop_spilled(link.database);
+            link.spill_pending = false;
+            link.spilled_shipped = 0;
+            break;
+        }
+        if (!ship(link, link.spill_buffer, n))
+            return false;
+        link.spilled_shipped += n;
+    }
+    return true;
 }
 
 // One round; whether it did anything (then another follows at once).
@@ -182,7 +205,7 @@ bool link_round(Link& link, AuditEvent* events)
     int64 overflowed = 0;
     int count = audit_dequeue(link.database, events + 1, kShipBatch, &overflowed);
     bool mirror_due = TimestampDifferenceExceeds(link.last_mirror, now, kMirrorEveryMs);
-    if (works == 0 && count == 0 && overflowed == 0 && !mirror_due)
+    if (works == 0 && count == 0 && overflowed == 0 && !mirror_due && !link.spill_pending)
         return false;
 
     AuditEvent* batch = events + 1;
@@ -193,7 +216,9 @@ bool link_round(Link& link, AuditEvent* events)
         batch = events;
         batch_count++;
     }
-    bool ok = connect(link) && serve_leases(link, work, works) && ship(link, batch, batch_count);
+    bool ok = connect(link) && serve_leases(link, work, works) && ship_spilled(link);
+    bool shipped = ok && ship(link, batch, batch_count);
+    ok = shipped;
     if (ok && mirror_due) {
         ok = mirror(link);
         link.last_mirror = now;
@@ -202,7 +227,8 @@ bool link_round(Link& link, AuditEvent* events)
         if (!link.primary.is_open())
             report_down(link, link.primary.error());
         fail_leased_quota(link.database);
-        put_back(link.database, events + 1, count, overflowed);
+        if (!shipped)
+            keep_for_later(link, batch, batch_count);
         link.last_mirror = now; // a failed mirror is retried with the next round
     }
     audit_batch_done(link.database);
@@ -221,6 +247,7 @@ void run_standby_link(Oid database)
     pgstat_report_appname("listguard standby link");
     AuditEvent* events =
         static_cast<AuditEvent*>(MemoryContextAlloc(TopMemoryContext, sizeof(AuditEvent) * (kShipBatch + 1)));
+    link.spill_buffer = static_cast<AuditEvent*>(MemoryContextAlloc(TopMemoryContext, sizeof(AuditEvent) * kShipBatch));
     MemoryContext round_context =
         AllocSetContextCreate(TopMemoryContext, "listguard standby link", ALLOCSET_DEFAULT_SIZES);
     TimestampTz last_busy = GetCurrentTimestamp();
@@ -238,7 +265,7 @@ void run_standby_link(Oid database)
         MemoryContextSwitchTo(old);
         MemoryContextReset(round_context);
         TimestampTz now = GetCurrentTimestamp();
-        if (busy || database_holds_leases(database) || audit_pending(database) > 0)
+        if (busy || link.spill_pending || database_holds_leases(database) || audit_pending(database) > 0)
             last_busy = now;
         if (busy)
             continue;
