@@ -60,6 +60,7 @@ void listguard_housekeeper_main(Datum)
             // its standby links mirrored, with the leases it held.
             in_recovery = false;
             end_leases();
+            wake_writers_of_spilled_events(); // what the standby kept goes into this server's log
             ereport(LOG, (errmsg("listguard counts export quotas on this server from now on (promoted)")));
         }
         // A standby mirrors the primary's quota windows through any one
