@@ -47,6 +47,10 @@ SELECT used AS after_reads FROM listguard.quota_usage WHERE grant_id = :grant_id
 SET ROLE rp_link;
 SELECT listguard._return_quota(:grant_id, :leased_window, 1000);
 SELECT listguard._return_quota(:grant_id, 1, 1000);
+-- A negative count would raise what the link may give back next.
+SELECT lgtest.try(format('SELECT listguard._return_quota(%s, %s, -1000000)', :grant_id, :leased_window))
+       AS negative_return;
+SELECT listguard._return_quota(:grant_id, :leased_window, 1000000);
 RESET ROLE;
 SELECT used AS after_inflation_attempt FROM listguard.quota_usage WHERE grant_id = :grant_id;
 -- A lease never exceeds the limit, and a grant without a quota leases
@@ -67,7 +71,7 @@ SELECT lgtest.try($$SELECT listguard._append_standby_events('standby9', '\x00')$
 SELECT regexp_replace(lgtest.try($$SELECT listguard._append_standby_events('standby9', '\x3153474c0100000041')$$),
                       'this server''s are [0-9]+', 'this server''s are <n>') AS wrong_format;
 -- A shipment of the right size whose fields run past their ends (no NUL
--- anywhere) is cut to the fields, and then refused: its detail is no JSON.
+-- anywhere) is cut to the fields, and then refused.
 SELECT regexp_replace(lgtest.try($$SELECT listguard._append_standby_events('standby9', '\x3153474c0100000041')$$),
                       '.*this server''s are ([0-9]+) bytes.*', '\1')::int AS event_size \gset
 SELECT string_agg(substr(encode(int4send(:event_size), 'hex'), i, 2), '' ORDER BY i DESC) AS size_le
@@ -75,5 +79,51 @@ FROM generate_series(1, 7, 2) i \gset
 SELECT lgtest.try(format($$SELECT listguard._append_standby_events('standby9', %L::bytea)$$,
                          '\x3153474c' || :'size_le' || repeat('41', :event_size))) AS unterminated;
 RESET ROLE;
+-- Well-formed events built field by field (AuditEvent's layout on x86-64,
+-- src/pg/audit/queue.h; the size line below shows if it changes).
+SELECT :event_size AS event_size;
+CREATE FUNCTION lgtest.standby_event(kind text, at_us bigint, who bytea, header bytea) RETURNS bytea
+LANGUAGE plpgsql AS $$
+DECLARE
+    e bytea := decode(repeat('00', 2736), 'hex');
+BEGIN
+    FOR i IN 0..7 LOOP
+        e := set_byte(e, 80 + i, ((at_us >> (8 * i)) & 255)::int);   -- time
+    END LOOP;
+    e := overlay(e PLACING convert_to(kind, 'UTF8') FROM 89);        -- kind
+    e := overlay(e PLACING who FROM 121);                            -- session_user
+    e := overlay(e PLACING who FROM 185);                            -- current_user
+    e := overlay(e PLACING convert_to('{}', 'UTF8') FROM 1201);      -- detail
+    RETURN header || e;
+END
+$$;
+SELECT ((extract(epoch FROM now()) - 946684800) * 1000000)::bigint AS now_us,
+       '\x3153474c' || :'size_le' AS header \gset
+SET ROLE rp_link;
+-- Nothing that would make the log unreadable later is taken: a time out of
+-- range (COPY and pg_dump of the log would fail on it for ever), a time
+-- far ahead, text invalid in the database's encoding, a kind listguard
+-- never raises.
+SELECT lgtest.try(format('SELECT listguard._append_standby_events(%L, %L::bytea)', 'standby9',
+                         lgtest.standby_event('denied', -9223372036854775807, 'rp_forger', :'header'))) AS time_out_of_range;
+SELECT lgtest.try(format('SELECT listguard._append_standby_events(%L, %L::bytea)', 'standby9',
+                         lgtest.standby_event('denied', :now_us + 3 * 86400000000, 'rp_forger', :'header'))) AS time_ahead;
+SELECT lgtest.try(format('SELECT listguard._append_standby_events(%L, %L::bytea)', 'standby9',
+                         lgtest.standby_event('denied', :now_us, '\x6162c3', :'header'))) AS bad_encoding;
+SELECT lgtest.try(format('SELECT listguard._append_standby_events(%L, %L::bytea)', 'standby9',
+                         lgtest.standby_event('made_up', :now_us, 'rp_forger', :'header'))) AS unknown_kind;
+RESET ROLE;
 SELECT count(*) AS events_appended_by_link FROM listguard.audit_log WHERE origin IS NOT NULL;
+-- A well-formed one is appended to the chain under the name it came with:
+-- listguard_standby is trusted like a replication login (README).
+SET ROLE rp_link;
+SELECT listguard._append_standby_events('standby9', lgtest.standby_event('denied', :now_us, 'rp_forger', :'header'));
+RESET ROLE;
+SELECT kind, session_user_name, origin FROM listguard.audit_log WHERE origin IS NOT NULL;
 SELECT ok FROM listguard.verify_audit();
+
+DROP FUNCTION lgtest.standby_event(text, bigint, bytea, bytea);
+SELECT listguard.unprotect('rp_subs');
+DROP TABLE rp_subs;
+SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'rp_reader'::regrole;
+DROP ROLE rp_reader, rp_link, rp_outsider, rp_creator;

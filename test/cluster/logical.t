@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")"
 . lib/servers.sh
 trap "${KEEP_SERVERS:+:} servers_cleanup" EXIT
-echo "1..7"
+echo "1..9"
 n=0
 check() { n=$((n + 1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else echo "not ok $n - $3 (got '$1', expected '$2')"; fi; }
 
@@ -25,6 +25,7 @@ CREATE PUBLICATION pub FOR TABLE subs;
 CREATE ROLE repl_sealed LOGIN REPLICATION;
 CREATE ROLE repl_none LOGIN REPLICATION;
 CREATE ROLE repl_scoped LOGIN REPLICATION;
+CREATE ROLE repl_sql LOGIN REPLICATION;
 GRANT SELECT ON subs TO repl_sealed, repl_none, repl_scoped;
 SELECT listguard.grant_access('repl_sealed', NULL, reveal => 'sealed');
 SELECT listguard.grant_access('repl_scoped', 1, reveal => 'clear');
@@ -67,3 +68,16 @@ check "$(synced esp_none):$(on primary -d esp_none -c "SELECT count(*) FROM subs
     "a role without a grant does not sync and is not reported ready"
 check "$(synced esp_scoped):$(on primary -d esp_scoped -c "SELECT count(*) FROM subs")" "0:0" \
     "a role with a clear grant on one account only is refused too (it would copy a part)"
+
+# 8-9: logical decoding called from SQL (pg_logical_slot_peek_changes, in
+# an ordinary backend) follows the same rule: a REPLICATION role without the
+# grant is refused, not shown the masks of every account's new rows; one
+# with it gets sealed tokens.
+on primary -d esp -U repl_sql -c "SELECT pg_create_logical_replication_slot('s_sql', 'test_decoding')" >/dev/null
+on primary -d esp -c "INSERT INTO subs VALUES (1002, 2, 11, 'decoded.member@example.com')" >/dev/null
+err=$(on primary -d esp -U repl_sql -c "SELECT data FROM pg_logical_slot_peek_changes('s_sql', NULL, NULL)" 2>&1)
+check "$(printf '%s' "$err" | grep -c 'role "repl_sql" cannot replicate listguard.email values')" 1 \
+    "SQL-level decoding by a REPLICATION role without a sealed grant is refused"
+tokens=$(on primary -d esp -U repl_sealed -c "SELECT data FROM pg_logical_slot_peek_changes('s_sql', NULL, NULL)" 2>&1 |
+         grep -c "email\[listguard.email\]:'lg1:")
+check "$tokens" 1 "a role with the grant decodes the new row's address as a sealed token"

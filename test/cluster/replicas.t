@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")"
 . lib/servers.sh
 trap "${KEEP_SERVERS:+:} servers_cleanup" EXIT
-echo "1..18"
+echo "1..20"
 n=0
 check() { n=$((n + 1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else echo "not ok $n - $3 (got '$1', expected '$2')"; fi; }
 check_true() { n=$((n + 1)); if eval "$1"; then echo "ok $n - $2"; else echo "not ok $n - $2 ($1)"; fi; }
@@ -26,12 +26,16 @@ CREATE ROLE spare LOGIN;
 CREATE ROLE viewer LOGIN;
 CREATE ROLE late LOGIN;
 CREATE ROLE later LOGIN;
-GRANT SELECT ON subs TO exporter, spare, viewer, late, later;
+CREATE ROLE localr LOGIN;
+CREATE ROLE free LOGIN;
+GRANT SELECT ON subs TO exporter, spare, viewer, late, later, localr, free;
 SELECT listguard.grant_access('exporter', 1, reveal => 'clear', quota => '100/day');
 SELECT listguard.grant_access('spare', 1, reveal => 'clear', quota => '1000/day');
 SELECT listguard.grant_access('viewer', 1, reveal => 'masked');
 SELECT listguard.grant_access('late', 1, reveal => 'clear', quota => '1000/day');
 SELECT listguard.grant_access('later', 1, reveal => 'clear', quota => '1000/day');
+SELECT listguard.grant_access('localr', 1, reveal => 'clear', quota => '10/day');
+SELECT listguard.grant_access('free', 1, reveal => 'clear');
 -- The standbys' links log in with only the rights they need.
 CREATE ROLE standby_link LOGIN;
 GRANT listguard_standby TO standby_link;
@@ -130,7 +134,37 @@ sleep 0.3
 err=$(on standby1 -U spare -c "SELECT email FROM subs WHERE id = 300" 2>&1 >/dev/null)
 check "$(printf '%s' "$err" | grep -c 'cannot be counted on this standby')" 1 "standby_quota = 'deny' refuses clear reveals under a quota"
 
-# 15-18: the primary fails; standby2 is promoted. It keeps the quota used
+# 15: 'local' is 0.1's behaviour: the standby counts on its own (each
+# server allows the whole quota), and the primary's counts do not reach it.
+as_server sed -i '/listguard.standby_quota/d' "$SERVERS_DIR/standby1/postgresql.auto.conf"
+as_server tee -a "$SERVERS_DIR/standby1/postgresql.auto.conf" >/dev/null <<<"listguard.standby_quota = 'local'"
+on standby1 -c "SELECT pg_reload_conf()" >/dev/null
+on primary -U localr -c "SELECT email FROM subs WHERE id <= 10" >/dev/null
+sleep 1.5 # a mirror round, if there were one
+got=$(for i in $(seq 1 15); do echo "SELECT email FROM subs WHERE id = $i;"; done |
+      on standby1 -U localr 2>/dev/null | grep -c '@example.com$')
+check "$got" 10 "standby_quota = 'local': the standby allows the whole quota again (k x N)"
+
+# 16: a standby stopped in the middle of a burst of reads: every clear value
+# its clients received has its event in the primary's log (the link ships
+# or keeps on disk what is queued before it stops).
+for i in $(seq 1 20000); do echo "SELECT email FROM subs WHERE id = $(( i % 400 + 1 ));"; done |
+    on standby1 -U free 2>/dev/null | grep -c '@example.com$' >"$SERVERS_DIR/burst" &
+burst=$!
+sleep 1.5
+server_stop standby1
+wait $burst
+server_start standby1
+received=$(cat "$SERVERS_DIR/burst")
+for _ in $(seq 100); do
+    recorded=$(on primary -c "SELECT coalesce(sum((counts->>'clear')::int), 0) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'clear_reveal' AND session_user_name = 'free'")
+    [ "$recorded" -ge "$received" ] && break
+    sleep 0.1
+done
+echo "# burst: $received clear values received, $recorded recorded"
+check_true "[ $received -gt 0 ] && [ $recorded -ge $received ]" "a standby stopped mid-burst loses no event of what its clients received"
+
+# 17-20: the primary fails; standby2 is promoted. It keeps the quota used
 # (exporter has none left) and the events it raised while cut off.
 wait_replayed standby2
 sleep 1.5 # one mirror round of the link

@@ -24,7 +24,7 @@ RevealDecision reveal_for(Stamp stamp)
     Access access = access_for(role, stamp);
     RevealDecision decision{access.reveal, access.grant};
 
-    if (in_walsender())
+    if (in_logical_decoding())
         return walsender_reveal(role, decision);
     if (in_dump_session()) {
         if (superuser_arg(role))

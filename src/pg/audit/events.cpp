@@ -132,6 +132,14 @@ void log_event(const AuditEvent& e, const char* why)
     ereport(LOG, (errmsg("listguard event%s: %s", why, event_json(e)), errhidestmt(true), errhidecontext(true)));
 }
 
+bool is_event_kind_name(const char* name) noexcept
+{
+    for (int k = 0; k <= static_cast<int>(EventKind::Canary); k++)
+        if (strcmp(name, event_kind_name(static_cast<EventKind>(k))) == 0)
+            return true;
+    return strcmp(name, "audit_gap") == 0;
+}
+
 void record_event(EventKind kind, const char* detail_json, const EventScope& scope)
 {
     // Built in palloc'd memory and copied into the queue: this must not fail

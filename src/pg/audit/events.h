@@ -37,6 +37,9 @@ enum class EventKind {
 
 const char* event_kind_name(EventKind kind) noexcept;
 
+// Whether a name is one of the kinds above, or audit_gap (the writer's).
+bool is_event_kind_name(const char* name) noexcept;
+
 struct EventScope {
     std::optional<int64> account;
     std::optional<int64> list;

@@ -517,7 +517,7 @@ void return_from_standby(int64 grant_id, int64 window_start, int64 unused)
             return;
         // Never more than standbys hold: a caller cannot hand back units
         // that were never leased.
-        int64 returned = Min(unused, slot.leased_out);
+        int64 returned = Max(0, Min(unused, slot.leased_out));
         slot.leased_out -= returned;
         give_back(slot.window, window_start, returned);
         changed = returned > 0;

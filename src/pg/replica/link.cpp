@@ -76,6 +76,14 @@ bool connect(Link& link)
         report_down(link, "neither listguard.primary_conninfo nor primary_conninfo is set");
         return false;
     }
+    // The name as it is now (a rename replays here too).
+    StartTransactionCommand();
+    char* name = get_database_name(link.database);
+    if (name != nullptr) {
+        pfree(link.database_name);
+        link.database_name = MemoryContextStrdup(TopMemoryContext, name);
+    }
+    CommitTransactionCommand();
     const char* keywords[] = {"dbname", "dbname", "application_name", "options", nullptr};
     const char* values[] = {conninfo(), link.database_name, "listguard standby link",
                             "-c synchronous_commit=on -c search_path=pg_catalog "
@@ -83,6 +91,23 @@ bool connect(Link& link)
                             nullptr};
     if (!link.primary.open(keywords, values, kRequestTimeoutMs)) {
         report_down(link, link.primary.error());
+        return false;
+    }
+    // The same database, not one made under its name since: a physical
+    // standby's databases have the primary's OIDs.
+    PGresult* r = link.primary.run(
+        "SELECT oid FROM pg_catalog.pg_database WHERE datname OPERATOR(pg_catalog.=) pg_catalog.current_database()", 0,
+        nullptr, nullptr, nullptr, PGRES_TUPLES_OK, kRequestTimeoutMs);
+    if (r == nullptr) {
+        report_down(link, link.primary.error());
+        return false;
+    }
+    bool same = PQntuples(r) == 1 && strtoul(PQgetvalue(r, 0, 0), nullptr, 10) == link.database;
+    PQclear(r);
+    if (!same) {
+        link.primary.close();
+        report_down(link, psprintf("database \"%s\" on the primary is not this standby's database %u",
+                                   link.database_name, link.database));
         return false;
     }
     if (link.reported_down)
@@ -139,9 +164,20 @@ bool ship(Link& link, const AuditEvent* events, int count)
     int formats[] = {0, 1};
     PGresult* r = link.primary.run("SELECT listguard._append_standby_events($1, $2)", 2, values, lengths, formats,
                                    PGRES_TUPLES_OK, kRequestTimeoutMs);
-    if (r == nullptr)
-        return false;
-    PQclear(r);
+    if (r != nullptr) {
+        PQclear(r);
+        return true;
+    }
+    if (!link.primary.refused_data())
+        return false; // sent again later
+    // The primary will never take these: they go to this server's log, and
+    // the next shipment's audit_gap counts them.
+    ereport(LOG, (errmsg("listguard standby link: %s", link.primary.error())));
+    for (int i = 0; i < count; i++) {
+        if (!events[i].in_server_log)
+            log_event(events[i], " (standby, refused by the primary)");
+        audit_note_overflow(link.database);
+    }
     return true;
 }
 
@@ -204,7 +240,10 @@ bool link_round(Link& link, AuditEvent* events)
     int works = lease_work(link.database, seconds, kIdleLeaseSeconds, work, kMaxLeaseWork);
     int64 overflowed = 0;
     int count = audit_dequeue(link.database, events + 1, kShipBatch, &overflowed);
-    bool mirror_due = TimestampDifferenceExceeds(link.last_mirror, now, kMirrorEveryMs);
+    // Only when the primary counts: with 'local' the standby's own counts
+    // are the ones that matter, and a mirror would overwrite them.
+    bool mirror_due = standby_quota_setting == static_cast<int>(StandbyQuota::Primary) &&
+                      TimestampDifferenceExceeds(link.last_mirror, now, kMirrorEveryMs);
     if (works == 0 && count == 0 && overflowed == 0 && !mirror_due && !link.spill_pending)
         return false;
 
@@ -235,6 +274,36 @@ bool link_round(Link& link, AuditEvent* events)
     return ok && (works > 0 || count == kShipBatch);
 }
 
+// The server stops: what is queued is shipped if the primary is at hand,
+// or kept on disk, until the queue stays empty for a moment (sessions that
+// are being stopped may still raise events).
+void drain_at_shutdown(Link& link, AuditEvent* events)
+{
+    TimestampTz until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 1000);
+    int quiet = 0;
+    while (quiet < 3 && GetCurrentTimestamp() < until) {
+        int64 overflowed = 0;
+        int count = audit_dequeue(link.database, events + 1, kShipBatch, &overflowed);
+        if (count == 0 && overflowed == 0) {
+            quiet++;
+            pg_usleep(20000);
+            continue;
+        }
+        quiet = 0;
+        AuditEvent* batch = events + 1;
+        if (overflowed > 0) {
+            events[0] = audit_gap_event(link.database, overflowed, "the standby's audit queue was full");
+            strlcpy(events[0].origin, standby_origin(), sizeof events[0].origin);
+            batch = events;
+            count++;
+        }
+        bool shipped = link.primary.is_open() && ship_spilled(link) && ship(link, batch, count);
+        if (!shipped)
+            keep_for_later(link, batch, count);
+        audit_batch_done(link.database);
+    }
+}
+
 } // namespace
 
 void run_standby_link(Oid database)
@@ -258,8 +327,12 @@ void run_standby_link(Oid database)
             ProcessConfigFile(PGC_SIGHUP);
             link.primary.close(); // the connection string may have changed
         }
-        if (!RecoveryInProgress() || ShutdownRequestPending)
+        if (!RecoveryInProgress())
             break;
+        if (ShutdownRequestPending) {
+            drain_at_shutdown(link, events);
+            break;
+        }
         MemoryContext old = MemoryContextSwitchTo(round_context);
         bool busy = link_round(link, events);
         MemoryContextSwitchTo(old);

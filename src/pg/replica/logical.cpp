@@ -9,6 +9,7 @@ extern "C" {
 #include "nodes/plannodes.h"
 #include "replication/walsender.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 }
 
 namespace listguard::pg {
@@ -36,7 +37,7 @@ void refuse(Oid role, const char* table)
 
 } // namespace
 
-bool in_walsender() { return am_walsender; }
+bool in_logical_decoding() { return am_walsender || HistoricSnapshotActive(); }
 
 RevealDecision walsender_reveal(Oid role, const RevealDecision& decision)
 {

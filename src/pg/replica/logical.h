@@ -1,6 +1,6 @@
 // Logical replication of protected tables. A walsender (the publisher's
-// side of a subscription: its initial COPY and the decoding of changes)
-// sends values to another server, where they are stored by input
+// side of a subscription: its initial COPY and the decoding of changes), or
+// logical decoding run from SQL, sends values to another server, where they are stored by input
 // functions that do not know their stamps and run no stamping trigger. So
 // there every value goes out as its sealed token, which carries its stamp
 // and is read back as the same value, and only for a role that may have
@@ -19,8 +19,11 @@ extern "C" {
 
 namespace listguard::pg {
 
-// Whether this process is a walsender (logical decoding or a table sync).
-bool in_walsender();
+// Whether values leave for another server or a decoding client: in a
+// walsender (a subscription's decoding or its table sync), or in logical
+// decoding called from SQL (pg_logical_slot_get_changes(), whose output
+// plugin runs with a historic snapshot).
+bool in_logical_decoding();
 
 // The reveal in a walsender for the role's decision: Sealed, or an error.
 RevealDecision walsender_reveal(Oid role, const RevealDecision& decision);

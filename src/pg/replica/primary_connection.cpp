@@ -98,6 +98,7 @@ PGresult* PrimaryConnection::run(const char* sql, int nparams, const char* const
         error_ = "not connected to the primary";
         return nullptr;
     }
+    refused_data_ = false;
     TimestampTz deadline = deadline_after(timeout_ms);
     if (!PQsendQueryParams(conn_, sql, nparams, nullptr, values, lengths, formats, 0)) {
         fail("could not send to the primary");
@@ -135,6 +136,8 @@ PGresult* PrimaryConnection::run(const char* sql, int nparams, const char* const
     }
     if (last == nullptr || PQresultStatus(last) != expected) {
         const char* message = last != nullptr ? PQresultErrorMessage(last) : "no result";
+        const char* state = last != nullptr ? PQresultErrorField(last, PG_DIAG_SQLSTATE) : nullptr;
+        refused_data_ = state != nullptr && strncmp(state, "22", 2) == 0;
         char* what = psprintf("the primary refused \"%s\": %s", sql, message);
         PQclear(last);
         fail(what);

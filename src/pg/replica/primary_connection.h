@@ -34,6 +34,9 @@ public:
                   ExecStatusType expected, int timeout_ms);
 
     const char* error() const { return error_; }
+    // Whether the last failure was the primary refusing the data it was
+    // sent (SQLSTATE class 22), not a connection or configuration problem.
+    bool refused_data() const { return refused_data_; }
 
 private:
     // Waits for the socket (WL_SOCKET_READABLE/WRITEABLE) until the deadline;
@@ -44,6 +47,7 @@ private:
     PGconn* conn_ = nullptr;
     const char* error_ = "";
     bool latch_seen_ = false;
+    bool refused_data_ = false;
 };
 
 } // namespace listguard::pg

@@ -1,6 +1,7 @@
 // The primary's side of the standby link: SQL functions that only members
 // of listguard_standby may call (listguard.sql), over the link's connection.
 #include "pg/audit/append.h"
+#include "pg/audit/events.h"
 #include "pg/audit/queue.h"
 #include "pg/base/catalog.h"
 #include "pg/base/module.h"
@@ -12,8 +13,10 @@ extern "C" {
 #include "access/xlog.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/snapmgr.h"
+#include "utils/datetime.h"
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(lg_lease_quota);
@@ -64,9 +67,12 @@ GrantQuota quota_of_grant(int64 grant_id)
     return q;
 }
 
-// Text fields end within their arrays and counts fit: the shipment comes
-// over the network from a role the primary trusts only so far.
-void sanitize(AuditEvent& e)
+// A standby's event as the primary takes it: text fields end within their
+// arrays, counts fit, and nothing in it could make the audit log unreadable
+// later (a timestamp out of range, text that is not in the database's
+// encoding, a kind listguard never raises): such a shipment is refused
+// whole, and the link puts its events in the standby's server log instead.
+void check_standby_event(AuditEvent& e, TimestampTz now)
 {
     auto terminate = [](char* field, size_t size) { field[size - 1] = '\0'; };
     terminate(e.database_name, sizeof e.database_name);
@@ -86,6 +92,18 @@ void sanitize(AuditEvent& e)
         strlcpy(e.detail, "{}", sizeof e.detail);
         e.detail_length = 2;
     }
+    if (!is_event_kind_name(e.kind))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("a standby's event has an unknown kind"),
+                        errdetail("listguard raises no event of that kind.")));
+    if (TIMESTAMP_NOT_FINITE(e.time) || !IS_VALID_TIMESTAMP(e.time) || e.time > now + USECS_PER_DAY)
+        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                        errmsg("a standby's event has a time out of range"),
+                        errdetail("Events must not be dated more than a day ahead of the primary's clock.")));
+    for (const char* text : {e.database_name, e.kind, e.session_user, e.current_user, e.client_addr,
+                             e.application_name, e.relation, e.counts, e.detail})
+        if (!pg_verifymbstr(text, static_cast<int>(strlen(text)), true))
+            ereport(ERROR, (errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+                            errmsg("a standby's event holds text that is not valid in the database's encoding")));
 }
 
 } // namespace
@@ -128,7 +146,10 @@ extern "C" Datum lg_return_quota(PG_FUNCTION_ARGS)
 {
     require_preload();
     require_primary();
-    return_from_standby(PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_INT64(2));
+    int64 unused = PG_GETARG_INT64(2);
+    if (unused < 0)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("cannot give back %lld units", static_cast<long long>(unused))));
+    return_from_standby(PG_GETARG_INT64(0), PG_GETARG_INT64(1), unused);
     PG_RETURN_VOID();
 }
 
@@ -175,8 +196,9 @@ extern "C" Datum lg_append_standby_events(PG_FUNCTION_ARGS)
     if (!OidIsValid(audit_log))
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                         errmsg("listguard is not installed in this database")));
+    TimestampTz now = GetCurrentTimestamp();
     for (int i = 0; i < count; i++) {
-        sanitize(events[i]);
+        check_standby_event(events[i], now);
         events[i].database = MyDatabaseId;
         strlcpy(events[i].origin, origin, sizeof events[i].origin);
     }
