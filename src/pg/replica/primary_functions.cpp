@@ -47,7 +47,8 @@ struct GrantQuota {
     int64 window = 0;
 };
 
-// The grant's quota as this server's catalog says (a standby's may lag).
+// The grant's quota as this server's catalog says (a standby's may lag: a
+// grant revoked or expired here gets no lease, whatever the standby thinks).
 GrantQuota quota_of_grant(int64 grant_id)
 {
     GrantQuota q;
@@ -56,7 +57,9 @@ GrantQuota quota_of_grant(int64 grant_id)
     Oid types[] = {INT8OID};
     Datum values[] = {Int64GetDatum(grant_id)};
     int rc = SPI_execute_with_args(
-        "SELECT quota_limit, quota_window FROM listguard.grants WHERE id = $1 AND quota_limit IS NOT NULL", 1, types,
+        "SELECT quota_limit, quota_window FROM listguard.grants WHERE id = $1 AND quota_limit IS NOT NULL "
+        "AND (valid_until IS NULL OR valid_until > pg_catalog.now())",
+        1, types,
         values, nullptr, true, 1);
     if (rc == SPI_OK_SELECT && SPI_processed == 1) {
         bool isnull;
