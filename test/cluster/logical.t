@@ -8,10 +8,9 @@
 set -u
 cd "$(dirname "$0")"
 . lib/servers.sh
+. lib/tap.sh
 trap "${KEEP_SERVERS:+:} servers_cleanup" EXIT
 echo "1..9"
-n=0
-check() { n=$((n + 1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else echo "not ok $n - $3 (got '$1', expected '$2')"; fi; }
 
 primary_init >/dev/null
 for db in esp esp_copy esp_none esp_scoped; do on primary -d postgres -c "CREATE DATABASE $db" >/dev/null; done

@@ -8,11 +8,9 @@
 set -u
 cd "$(dirname "$0")"
 . lib/servers.sh
+. lib/tap.sh
 trap "${KEEP_SERVERS:+:} servers_cleanup" EXIT
 echo "1..20"
-n=0
-check() { n=$((n + 1)); if [ "$1" = "$2" ]; then echo "ok $n - $3"; else echo "not ok $n - $3 (got '$1', expected '$2')"; fi; }
-check_true() { n=$((n + 1)); if eval "$1"; then echo "ok $n - $2"; else echo "not ok $n - $2 ($1)"; fi; }
 
 primary_init >/dev/null
 on primary -d postgres -c "CREATE DATABASE esp" >/dev/null

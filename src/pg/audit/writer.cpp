@@ -155,19 +155,46 @@ bool from_open_transaction(const AuditEvent* events, int count)
     return false;
 }
 
-// Appends a batch in one transaction. The table is locked against a restore
-// filling it meanwhile (which locks it too, see functions.cpp), and the
-// chain head read under that lock.
-BatchResult append_batch(const AuditEvent* events, int count)
+// Runs body in a transaction of its own, with SPI connected and a snapshot
+// pushed. On an error logs it ("could not <what>"), aborts, and returns
+// false.
+template <typename F>
+bool writer_transaction(const char* what, F&& body)
 {
-    MemoryContext batch_context = CurrentMemoryContext;
-    volatile BatchResult result = BatchResult::Written;
+    MemoryContext caller = CurrentMemoryContext;
+    volatile bool committed = true;
     PG_TRY();
     {
         SetCurrentStatementStartTimestamp();
         StartTransactionCommand();
         SPI_connect();
         PushActiveSnapshot(GetTransactionSnapshot());
+        body();
+        PopActiveSnapshot();
+        SPI_finish();
+        CommitTransactionCommand();
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(caller);
+        ErrorData* error = CopyErrorData();
+        FlushErrorState();
+        AbortCurrentTransaction();
+        forget_audit_append_plan();
+        ereport(LOG, (errmsg("listguard audit writer could not %s, will try again: %s", what, error->message)));
+        committed = false;
+    }
+    PG_END_TRY();
+    return committed;
+}
+
+// Appends a batch in one transaction. The table is locked against a restore
+// filling it meanwhile (which locks it too, see functions.cpp), and the
+// chain head read under that lock.
+BatchResult append_batch(const AuditEvent* events, int count)
+{
+    BatchResult result = BatchResult::Written;
+    bool committed = writer_transaction(psprintf("append %d events", count), [&] {
         Oid audit_log = listguard_objects().audit_log;
         if (!OidIsValid(audit_log)) {
             if (from_open_transaction(events, count)) {
@@ -186,25 +213,12 @@ BatchResult append_batch(const AuditEvent* events, int count)
             head.id = tail.id;
             memcpy(head.link, tail.link, kLinkSize);
         }
-        PopActiveSnapshot();
-        SPI_finish();
-        CommitTransactionCommand();
-        if (result == BatchResult::Written)
-            head.commit_end = XactLastCommitEnd;
-        pgstat_report_stat(false);
-    }
-    PG_CATCH();
-    {
-        MemoryContextSwitchTo(batch_context);
-        ErrorData* error = CopyErrorData();
-        FlushErrorState();
-        AbortCurrentTransaction();
-        forget_audit_append_plan();
-        ereport(LOG, (errmsg("listguard audit writer could not append %d events, will try again: %s", count,
-                             error->message)));
-        result = BatchResult::Failed;
-    }
-    PG_END_TRY();
+    });
+    if (!committed)
+        return BatchResult::Failed;
+    if (result == BatchResult::Written)
+        head.commit_end = XactLastCommitEnd;
+    pgstat_report_stat(false);
     return result;
 }
 
@@ -262,34 +276,19 @@ long write_batch(AuditEvent* events, int count, int64 overflowed)
 // names; the lock waits for such an appender to commit.
 bool catch_up_head()
 {
-    volatile bool grew = false;
-    PG_TRY();
-    {
-        SetCurrentStatementStartTimestamp();
-        StartTransactionCommand();
-        SPI_connect();
-        PushActiveSnapshot(GetTransactionSnapshot());
+    bool grew = false;
+    (void) writer_transaction("read the end of the audit log", [&] {
         Oid audit_log = listguard_objects().audit_log;
-        if (OidIsValid(audit_log) && audit_log_columns(audit_log) == kAuditColumns) {
-            ChainTail tail = append_to_audit_log(audit_log, nullptr, 0);
-            if (tail.id > head.id) {
-                head.id = tail.id;
-                memcpy(head.link, tail.link, kLinkSize);
-                head.commit_end = InvalidXLogRecPtr; // its appender committed synchronously
-                grew = true;
-            }
+        if (!OidIsValid(audit_log) || audit_log_columns(audit_log) != kAuditColumns)
+            return;
+        ChainTail tail = append_to_audit_log(audit_log, nullptr, 0);
+        if (tail.id > head.id) {
+            head.id = tail.id;
+            memcpy(head.link, tail.link, kLinkSize);
+            head.commit_end = InvalidXLogRecPtr; // its appender committed synchronously
+            grew = true;
         }
-        PopActiveSnapshot();
-        SPI_finish();
-        CommitTransactionCommand();
-    }
-    PG_CATCH();
-    {
-        EmitErrorReport();
-        FlushErrorState();
-        AbortCurrentTransaction();
-    }
-    PG_END_TRY();
+    });
     return grew;
 }
 

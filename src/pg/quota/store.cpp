@@ -71,6 +71,32 @@ SlotKey key_of(Oid database, int64 grant_id)
 
 int64 now_seconds() { return static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp())); }
 
+// Calls body(slot) for every slot of `database` (InvalidOid: of every
+// database) under the slot's spinlock, with the table's lock held shared;
+// body returns false to stop. Bodies only copy and assign.
+template <typename F>
+void for_each_slot(Oid database, F&& body)
+{
+    if (shared == nullptr)
+        return;
+    LWLockAcquire(shared->lock, LW_SHARED);
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, slots);
+    Slot* slot;
+    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
+        if (OidIsValid(database) && slot->key.database != database)
+            continue;
+        SpinLockAcquire(&slot->lock);
+        bool go_on = body(*slot);
+        SpinLockRelease(&slot->lock);
+        if (!go_on) {
+            hash_seq_term(&status);
+            break;
+        }
+    }
+    LWLockRelease(shared->lock);
+}
+
 
 // Loads saved counters into fresh shared memory (postmaster, startup or
 // crash restart). A missing or unreadable file means starting from zero,
@@ -126,23 +152,12 @@ void save_state()
     int capacity = max_quota_slots_setting;
     auto* entries = static_cast<FileEntry*>(palloc(sizeof(FileEntry) * Max(capacity, 1)));
     int count = 0;
-    LWLockAcquire(shared->lock, LW_SHARED);
-    HASH_SEQ_STATUS status;
-    hash_seq_init(&status, slots);
-    Slot* slot;
-    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
-        if (count == capacity) {
-            hash_seq_term(&status);
-            break;
-        }
-        FileEntry& e = entries[count++];
-        e.key = slot->key;
-        SpinLockAcquire(&slot->lock);
-        e.window = slot->window;
-        SpinLockRelease(&slot->lock);
-        e.window_seconds = slot->window_seconds;
-    }
-    LWLockRelease(shared->lock);
+    for_each_slot(InvalidOid, [&](Slot& slot) {
+        if (count == capacity)
+            return false;
+        entries[count++] = FileEntry{slot.key, slot.window, slot.window_seconds};
+        return true;
+    });
 
     (void) MakePGDirectory(kDirectory);
     FILE* file = AllocateFile(kTempFile, PG_BINARY_W);
@@ -312,22 +327,12 @@ QuotaSnapshot* quota_snapshot(Oid database, int* count)
     if (shared == nullptr)
         return nullptr;
     auto* result = static_cast<QuotaSnapshot*>(palloc(sizeof(QuotaSnapshot) * Max(max_quota_slots_setting, 1)));
-    LWLockAcquire(shared->lock, LW_SHARED);
-    HASH_SEQ_STATUS status;
-    hash_seq_init(&status, slots);
-    Slot* slot;
-    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
-        if ((OidIsValid(database) && slot->key.database != database) || *count >= max_quota_slots_setting)
-            continue;
-        QuotaSnapshot& s = result[(*count)++];
-        s.database = slot->key.database;
-        s.grant_id = slot->key.grant_id;
-        SpinLockAcquire(&slot->lock);
-        s.window = slot->window;
-        s.window_seconds = slot->window_seconds;
-        SpinLockRelease(&slot->lock);
-    }
-    LWLockRelease(shared->lock);
+    for_each_slot(database, [&](Slot& slot) {
+        if (*count >= max_quota_slots_setting)
+            return false;
+        result[(*count)++] = QuotaSnapshot{slot.key.database, slot.key.grant_id, slot.window, slot.window_seconds};
+        return true;
+    });
     return result;
 }
 
@@ -394,34 +399,22 @@ ConditionVariable* lease_condition() { return shared != nullptr ? &shared->lease
 
 int lease_work(Oid database, int64 now, int64 idle_seconds, LeaseWork* out, int max)
 {
-    if (shared == nullptr)
-        return 0;
     int count = 0;
-    LWLockAcquire(shared->lock, LW_SHARED);
-    HASH_SEQ_STATUS status;
-    hash_seq_init(&status, slots);
-    Slot* slot;
-    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
-        if (slot->key.database != database)
-            continue;
-        if (count == max) {
-            hash_seq_term(&status);
-            break;
+    for_each_slot(database, [&](Slot& slot) {
+        if (count == max)
+            return false;
+        LeaseWork w{slot.key.grant_id, slot.limit, 0, 0, 0};
+        if (slot.limit > 0 && lease_running_low(slot.lease, slot.limit, now))
+            w.wanted = lease_size(slot.limit);
+        if (lease_idle(slot.lease, slot.window_seconds, now, idle_seconds)) {
+            w.give_back = slot.lease.remaining;
+            w.give_back_window = slot.lease.window_start;
+            slot.lease.remaining = 0;
         }
-        SpinLockAcquire(&slot->lock);
-        LeaseWork w{slot->key.grant_id, slot->limit, 0, 0, 0};
-        if (slot->limit > 0 && lease_running_low(slot->lease, slot->limit, now))
-            w.wanted = lease_size(slot->limit);
-        if (lease_idle(slot->lease, slot->window_seconds, now, idle_seconds)) {
-            w.give_back = slot->lease.remaining;
-            w.give_back_window = slot->lease.window_start;
-            slot->lease.remaining = 0;
-        }
-        SpinLockRelease(&slot->lock);
         if (w.wanted > 0 || w.give_back > 0)
             out[count++] = w;
-    }
-    LWLockRelease(shared->lock);
+        return true;
+    });
     return count;
 }
 
@@ -438,24 +431,15 @@ void fill_leased_quota(Oid database, int64 grant_id, int64 window_start, int64 g
 
 void fail_leased_quota(Oid database)
 {
-    if (shared == nullptr)
-        return;
-    LWLockAcquire(shared->lock, LW_SHARED);
-    HASH_SEQ_STATUS status;
-    hash_seq_init(&status, slots);
-    Slot* slot;
-    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
-        if (slot->key.database != database)
-            continue;
-        SpinLockAcquire(&slot->lock);
-        if (slot->lease.wanted) {
-            slot->lease.wanted = false;
-            slot->lease.failures++;
+    for_each_slot(database, [](Slot& slot) {
+        if (slot.lease.wanted) {
+            slot.lease.wanted = false;
+            slot.lease.failures++;
         }
-        SpinLockRelease(&slot->lock);
-    }
-    LWLockRelease(shared->lock);
-    ConditionVariableBroadcast(&shared->lease_changed);
+        return true;
+    });
+    if (shared != nullptr)
+        ConditionVariableBroadcast(&shared->lease_changed);
 }
 
 void mirror_primary_window(Oid database, int64 grant_id, int64 window_seconds, QuotaWindow primary, int64 now)
@@ -474,19 +458,13 @@ void end_leases()
 {
     if (shared == nullptr)
         return;
-    LWLockAcquire(shared->lock, LW_SHARED);
-    HASH_SEQ_STATUS status;
-    hash_seq_init(&status, slots);
-    Slot* slot;
-    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
-        SpinLockAcquire(&slot->lock);
+    for_each_slot(InvalidOid, [](Slot& slot) {
         // The primary counted the lease as used when it granted it; what the
         // standby did not spend is free again on the server that now counts.
-        give_back(slot->window, slot->lease.window_start, slot->lease.remaining);
-        slot->lease = Lease{};
-        SpinLockRelease(&slot->lock);
-    }
-    LWLockRelease(shared->lock);
+        give_back(slot.window, slot.lease.window_start, slot.lease.remaining);
+        slot.lease = Lease{};
+        return true;
+    });
     pg_atomic_write_u32(&shared->dirty, 1);
     ConditionVariableBroadcast(&shared->lease_changed);
 }
@@ -528,38 +506,21 @@ void return_from_standby(int64 grant_id, int64 window_start, int64 unused)
 
 Oid any_quota_database()
 {
-    if (shared == nullptr)
-        return InvalidOid;
     Oid database = InvalidOid;
-    LWLockAcquire(shared->lock, LW_SHARED);
-    HASH_SEQ_STATUS status;
-    hash_seq_init(&status, slots);
-    auto* slot = static_cast<Slot*>(hash_seq_search(&status));
-    if (slot != nullptr) {
-        database = slot->key.database;
-        hash_seq_term(&status);
-    }
-    LWLockRelease(shared->lock);
+    for_each_slot(InvalidOid, [&](Slot& slot) {
+        database = slot.key.database;
+        return false;
+    });
     return database;
 }
 
 bool database_holds_leases(Oid database)
 {
-    if (shared == nullptr)
-        return false;
     bool holds = false;
-    LWLockAcquire(shared->lock, LW_SHARED);
-    HASH_SEQ_STATUS status;
-    hash_seq_init(&status, slots);
-    Slot* slot;
-    while ((slot = static_cast<Slot*>(hash_seq_search(&status))) != nullptr) {
-        if (slot->key.database != database)
-            continue;
-        SpinLockAcquire(&slot->lock);
-        holds = holds || slot->lease.remaining > 0 || slot->lease.wanted;
-        SpinLockRelease(&slot->lock);
-    }
-    LWLockRelease(shared->lock);
+    for_each_slot(database, [&](Slot& slot) {
+        holds = slot.lease.remaining > 0 || slot.lease.wanted;
+        return !holds;
+    });
     return holds;
 }
 
