@@ -22,10 +22,14 @@ SELECT lgtest.try('SELECT * FROM listguard._quota_windows()') AS outsider_window
 SELECT lgtest.try($$SELECT listguard._append_standby_events('x', '\x00')$$) AS outsider_append;
 RESET ROLE;
 
--- A CREATEROLE role cannot make itself (or a role it made) a standby link.
+-- A CREATEROLE role cannot make itself (or a role it made) a standby link,
+-- nor take the predefined roles that read a standby's connection string
+-- (pg_read_all_settings) or end the links' sessions (pg_signal_backend).
 SET ROLE rp_creator;
 SELECT lgtest.try('GRANT listguard_standby TO rp_creator') AS creator_joins;
 SELECT lgtest.try('CREATE ROLE rp_fake IN ROLE listguard_standby') AS creator_makes_member;
+SELECT lgtest.try('GRANT pg_read_all_settings TO rp_creator') ~ '^42501' AS creator_reads_settings;
+SELECT lgtest.try('GRANT pg_signal_backend TO rp_creator') ~ '^42501' AS creator_signals;
 RESET ROLE;
 
 -- A lease is counted at once; what the standby gives back returns.
@@ -53,6 +57,17 @@ SELECT lgtest.try(format('SELECT listguard._return_quota(%s, %s, -1000000)', :gr
 SELECT listguard._return_quota(:grant_id, :leased_window, 1000000);
 RESET ROLE;
 SELECT used AS after_inflation_attempt FROM listguard.quota_usage WHERE grant_id = :grant_id;
+-- Another session of the same login (another standby's link, or someone
+-- who took its password) cannot hand back what this session was leased.
+SET ROLE rp_link;
+SELECT granted > 0 AS leased FROM listguard._lease_quota(:grant_id, 2);
+RESET ROLE;
+SELECT used AS before_other_session FROM listguard.quota_usage WHERE grant_id = :grant_id;
+\c
+SET ROLE rp_link;
+SELECT listguard._return_quota(:grant_id, :leased_window, 1000);
+RESET ROLE;
+SELECT used AS after_other_session FROM listguard.quota_usage WHERE grant_id = :grant_id;
 -- A lease never exceeds the limit, and a grant without a quota leases
 -- nothing.
 SET ROLE rp_link;

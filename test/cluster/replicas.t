@@ -38,6 +38,15 @@ SELECT listguard.grant_access('free', 1, reveal => 'clear');
 CREATE ROLE standby_link LOGIN;
 GRANT listguard_standby TO standby_link;
 SQL
+# The database's owner (no other right) sets defaults for every session,
+# the link's too: they must not keep its events out of the primary's chain
+# (read-only) or cut it (idle timeout).
+on primary -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+CREATE ROLE dbo LOGIN;
+ALTER DATABASE esp OWNER TO dbo;
+SQL
+on primary -U dbo -c "ALTER DATABASE esp SET default_transaction_read_only = on" \
+    -c "ALTER DATABASE esp SET idle_session_timeout = '200ms'" >/dev/null
 link="listguard.primary_conninfo = 'host=$SERVERS_DIR port=$(port_of primary) user=standby_link'"
 standby_init standby1 "$link"
 standby_init standby2 "$link"

@@ -66,6 +66,8 @@ Oid listguard_power_of(Oid role)
                                             "pg_read_all_data",    // the grants and the audit log
                                             "pg_read_all_stats",   // others' running statements, literals included
                                             "pg_monitor",          // holds pg_read_all_stats
+                                            "pg_read_all_settings", // a standby's primary_conninfo, key_command
+                                            "pg_signal_backend",   // ends the standby links' sessions
                                             "pg_read_server_files", // the key file
                                             "pg_write_server_files",
                                             "pg_execute_server_program"};

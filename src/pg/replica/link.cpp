@@ -44,6 +44,8 @@ struct Link {
     bool spill_pending = true; // events may wait on disk from an earlier run
     int spilled_shipped = 0;   // of them, shipped by this process
     AuditEvent* spill_buffer = nullptr;
+    AuditEvent* in_hand = nullptr; // taken off the queue, not yet shipped or kept
+    int in_hand_count = 0;
 };
 
 const char* conninfo()
@@ -85,9 +87,15 @@ bool connect(Link& link)
     }
     CommitTransactionCommand();
     const char* keywords[] = {"dbname", "dbname", "application_name", "options", nullptr};
+    // The session's settings are the link's, not what the database's owner
+    // set for everyone (ALTER DATABASE ... SET): a read-only default would
+    // keep the standby's events out of the chain, a short idle timeout
+    // would cut the link.
     const char* values[] = {conninfo(), link.database_name, "listguard standby link",
-                            "-c synchronous_commit=on -c search_path=pg_catalog "
-                            "-c default_transaction_isolation=read\\ committed -c statement_timeout=0",
+                            "-c synchronous_commit=on -c search_path=pg_catalog -c row_security=on "
+                            "-c default_transaction_isolation=read\\ committed -c default_transaction_read_only=off "
+                            "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0 "
+                            "-c idle_session_timeout=0",
                             nullptr};
     if (!link.primary.open(keywords, values, kRequestTimeoutMs)) {
         report_down(link, link.primary.error());
@@ -231,7 +239,10 @@ bool ship_spilled(Link& link)
     return true;
 }
 
-// One round; whether it did anything (then another follows at once).
+// One round; whether it did anything (then another follows at once). The
+// mirror is taken whatever else fails; leases are fetched only once the
+// standby's events have reached the primary, so that no clear reveal here
+// goes without its record there for longer than a lease lasts.
 bool link_round(Link& link, AuditEvent* events)
 {
     TimestampTz now = GetCurrentTimestamp();
@@ -255,23 +266,26 @@ bool link_round(Link& link, AuditEvent* events)
         batch = events;
         batch_count++;
     }
-    bool ok = connect(link) && serve_leases(link, work, works) && ship_spilled(link);
-    bool shipped = ok && ship(link, batch, batch_count);
-    ok = shipped;
-    if (ok && mirror_due) {
-        ok = mirror(link);
-        link.last_mirror = now;
+    link.in_hand = batch;
+    link.in_hand_count = batch_count;
+    bool connected = connect(link);
+    bool mirrored = true;
+    if (mirror_due) {
+        mirrored = connected && mirror(link);
+        link.last_mirror = now; // a failed mirror is tried again in a second
+        connected = link.primary.is_open();
     }
-    if (!ok) {
-        if (!link.primary.is_open())
-            report_down(link, link.primary.error());
+    bool shipped = connected && ship_spilled(link) && ship(link, batch, batch_count);
+    if (!shipped)
+        keep_for_later(link, batch, batch_count);
+    link.in_hand_count = 0;
+    bool leased = shipped && serve_leases(link, work, works);
+    if (!leased)
         fail_leased_quota(link.database);
-        if (!shipped)
-            keep_for_later(link, batch, batch_count);
-        link.last_mirror = now; // a failed mirror is retried with the next round
-    }
+    if (!link.primary.is_open() && !shipped)
+        report_down(link, link.primary.error());
     audit_batch_done(link.database);
-    return ok && (works > 0 || count == kShipBatch);
+    return shipped && leased && mirrored && (works > 0 || count == kShipBatch);
 }
 
 // The server stops: what is queued is shipped if the primary is at hand,
@@ -334,7 +348,27 @@ void run_standby_link(Oid database)
             break;
         }
         MemoryContext old = MemoryContextSwitchTo(round_context);
-        bool busy = link_round(link, events);
+        volatile bool busy = false;
+        PG_TRY();
+        {
+            busy = link_round(link, events);
+        }
+        PG_CATCH();
+        {
+            // Whatever failed, the events in hand are not lost: they are
+            // kept like events the primary could not take.
+            MemoryContextSwitchTo(round_context);
+            EmitErrorReport();
+            FlushErrorState();
+            if (IsTransactionState())
+                AbortCurrentTransaction();
+            link.primary.close();
+            if (link.in_hand_count > 0)
+                keep_for_later(link, link.in_hand, link.in_hand_count);
+            link.in_hand_count = 0;
+            audit_batch_done(database);
+        }
+        PG_END_TRY();
         MemoryContextSwitchTo(old);
         MemoryContextReset(round_context);
         TimestampTz now = GetCurrentTimestamp();

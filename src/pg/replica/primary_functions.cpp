@@ -15,6 +15,7 @@ extern "C" {
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/snapmgr.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
@@ -109,6 +110,36 @@ void check_standby_event(AuditEvent& e, TimestampTz now)
                             errmsg("a standby's event holds text that is not valid in the database's encoding")));
 }
 
+// What this session (one standby's link) was leased, per grant, in the
+// grant's current window: a session gives back at most that, so a login of
+// listguard_standby cannot hand back units another standby holds (and make
+// budget out of them).
+struct SessionLease {
+    int64 grant_id; // the key
+    int64 window_start;
+    int64 leased;
+};
+HTAB* session_leases = nullptr;
+
+SessionLease* session_lease(int64 grant_id, bool create)
+{
+    if (session_leases == nullptr) {
+        HASHCTL info;
+        info.keysize = sizeof(int64);
+        info.entrysize = sizeof(SessionLease);
+        info.hcxt = TopMemoryContext;
+        session_leases = hash_create("listguard session leases", 64, &info, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    }
+    bool found;
+    auto* entry = static_cast<SessionLease*>(
+        hash_search(session_leases, &grant_id, create ? HASH_ENTER : HASH_FIND, &found));
+    if (entry != nullptr && create && !found) {
+        entry->window_start = 0;
+        entry->leased = 0;
+    }
+    return entry;
+}
+
 } // namespace
 
 } // namespace listguard::pg
@@ -136,6 +167,12 @@ extern "C" Datum lg_lease_quota(PG_FUNCTION_ARGS)
         QuotaWindow after;
         Reservation r = lease_to_standby(grant_id, q.limit, q.window, now_seconds(), Max(1, Min(wanted, q.limit)),
                                          &after);
+        SessionLease* mine = session_lease(grant_id, true);
+        if (mine->window_start != r.window_start) {
+            mine->window_start = r.window_start;
+            mine->leased = 0;
+        }
+        mine->leased += r.granted;
         values[0] = Int64GetDatum(r.granted);
         values[1] = Int64GetDatum(r.window_start);
         values[2] = Int64GetDatum(after.used);
@@ -152,7 +189,14 @@ extern "C" Datum lg_return_quota(PG_FUNCTION_ARGS)
     int64 unused = PG_GETARG_INT64(2);
     if (unused < 0)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("cannot give back %lld units", static_cast<long long>(unused))));
-    return_from_standby(PG_GETARG_INT64(0), PG_GETARG_INT64(1), unused);
+    int64 grant_id = PG_GETARG_INT64(0);
+    int64 window_start = PG_GETARG_INT64(1);
+    SessionLease* mine = session_lease(grant_id, false);
+    if (mine == nullptr || mine->window_start != window_start)
+        PG_RETURN_VOID(); // this session was leased nothing in that window
+    int64 returned = Min(unused, mine->leased);
+    mine->leased -= returned;
+    return_from_standby(grant_id, window_start, returned);
     PG_RETURN_VOID();
 }
 
