@@ -90,13 +90,23 @@ check_true "[ \$(on primary -c \"SELECT count(DISTINCT origin) FROM listguard.au
 # second (SQLSTATE LG002); masked reads go on. (A role that holds a lease
 # may spend it first: the primary counted it when it granted it.)
 server_stop primary
-t0=$(date +%s%N)
-err=$(on standby1 -U late -c "\\set VERBOSITY verbose" -c "SELECT email FROM subs WHERE id <= 50" 2>&1 >/dev/null)
-t1=$(date +%s%N)
-ms=$(( (t1 - t0) / 1000000 ))
+# timed_read ROLE: a clear read of 50 rows on standby1; its error, and how
+# long the statement took on the server (psql's start-up left out).
+timed_read() {
+    out=$(on standby1 -U "$1" 2>&1 <<'SQL'
+\set VERBOSITY verbose
+SELECT clock_timestamp() AS t0 \gset
+SELECT email FROM subs WHERE id <= 50;
+SELECT 'ms=' || round(extract(epoch FROM clock_timestamp() - :'t0') * 1000);
+SQL
+)
+    err=$(printf '%s\n' "$out" | grep ERROR)
+    ms=$(printf '%s\n' "$out" | sed -n 's/^ms=//p')
+}
+timed_read late
 echo "# fail closed in $ms ms: $(printf '%s' "$err" | head -1)"
 check "$(printf '%s' "$err" | grep -o 'LG002' | head -1)" LG002 "a clear read on a standby fails with LG002 while the primary is down"
-check_true "[ $ms -le 1500 ]" "it fails within a second (and the psql start-up): $ms ms"
+check_true "[ ${ms:-99999} -le 1500 ]" "it fails within a second (slack for a loaded machine): $ms ms"
 check "$(on standby1 -U viewer -c "SELECT count(*) FROM subs WHERE email::text LIKE '%*%'")" 400 \
     "masked reads on the standby go on"
 
@@ -125,14 +135,11 @@ check "$(on primary -c "SELECT ok FROM listguard.verify_audit()")" t "verify_aud
 # refused) also fails clear reads closed within a second.
 frozen=$(as_server cat "$SERVERS_DIR/primary/postmaster.pid" | head -1)
 kill -STOP "$frozen" $(pgrep -P "$frozen")
-t0=$(date +%s%N)
-err=$(on standby1 -U later -c "SELECT email FROM subs WHERE id <= 50" 2>&1 >/dev/null)
-t1=$(date +%s%N)
+timed_read later
 kill -CONT "$frozen" $(pgrep -P "$frozen")
-ms=$(( (t1 - t0) / 1000000 ))
 echo "# frozen primary: failed closed in $ms ms"
 check "$(printf '%s' "$err" | grep -c 'cannot be counted on this standby')" 1 "a frozen primary: clear reads on the standby fail closed"
-check_true "[ $ms -le 1500 ]" "within a second of waiting for the lease (and the psql start-up): $ms ms"
+check_true "[ ${ms:-99999} -le 1500 ]" "within a second of waiting for the lease (slack for a loaded machine): $ms ms"
 
 # 14: 'deny' refuses clear reveals under a quota on the standby at once.
 as_server tee -a "$SERVERS_DIR/standby1/postgresql.auto.conf" >/dev/null <<<"listguard.standby_quota = 'deny'"
