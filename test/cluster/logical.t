@@ -47,17 +47,17 @@ subscribe esp_none repl_none s_none
 subscribe esp_scoped repl_scoped s_scoped
 
 synced() { on primary -d "$1" -c "SELECT count(*) FILTER (WHERE srsubstate = 'r') FROM pg_subscription_rel"; }
-for _ in $(seq 100); do [ "$(synced esp_copy)" = 1 ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ "$(synced esp_copy)" = 1 ] && break; sleep 0.1; done
 check "$(synced esp_copy)" 1 "a subscription whose role has a sealed grant syncs"
 check "$(on primary -d esp_copy -c "SELECT count(*) FROM subs")" 100 "every row arrives"
 clear_on_copy() { on primary -d esp_copy -c "SET ROLE reader_esp_copy" -c "SELECT count(*) FROM subs WHERE email::text LIKE '%member%@example.com' AND email::text NOT LIKE '%*%'"; }
 check "$(clear_on_copy)" 50 "values keep their stamps: a reader of account 2 list 11 sees its 50 rows in clear there"
 on primary -d esp -c "INSERT INTO subs VALUES (1001, 2, 11, 'new.member@example.com')" >/dev/null
-for _ in $(seq 100); do [ "$(clear_on_copy)" = 51 ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ "$(clear_on_copy)" = 51 ] && break; sleep 0.1; done
 check "$(clear_on_copy)" 51 "a streamed insert keeps its stamp too"
 
 refusals=0
-for _ in $(seq 100); do
+for _ in $(seq 300); do
     refusals=$(grep -c 'role "repl_none" cannot replicate listguard.email values' "$(server_log primary)")
     [ "$refusals" -ge 1 ] && break
     sleep 0.1

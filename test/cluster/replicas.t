@@ -56,7 +56,7 @@ wait_replayed standby2
 # 1-2: events raised on a standby are in the primary's audit log, chained.
 on standby1 -U spare -c "SELECT email FROM subs WHERE id <= 3" >/dev/null
 on standby2 -U spare -c "SELECT email FROM subs WHERE id <= 3" >/dev/null
-for _ in $(seq 100); do
+for _ in $(seq 300); do
     shipped=$(on primary -c "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'clear_reveal'")
     [ "$shipped" -ge 1 ] && break
     sleep 0.1
@@ -123,7 +123,7 @@ for _ in $(seq 50); do
     sleep 0.2
 done
 check "$ok" 1 "clear reads on the standby work again once the primary is back, without a restart"
-for _ in $(seq 100); do
+for _ in $(seq 300); do
     refused=$(on primary -c "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'quota_exceeded' AND detail->>'standby' = 'primary unreachable'")
     [ "$refused" -ge 1 ] && break
     sleep 0.1
@@ -170,7 +170,7 @@ server_stop standby1
 wait $burst
 server_start standby1
 received=$(cat "$SERVERS_DIR/burst")
-for _ in $(seq 100); do
+for _ in $(seq 300); do
     recorded=$(on primary -c "SELECT coalesce(sum((counts->>'clear')::int), 0) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'clear_reveal' AND session_user_name = 'free'")
     [ "$recorded" -ge "$received" ] && break
     sleep 0.1
@@ -185,10 +185,10 @@ sleep 1.5 # one mirror round of the link
 server_stop primary
 on standby2 -U late -c "SELECT email FROM subs WHERE id <= 5" >/dev/null 2>&1
 on standby2 -c "SELECT pg_promote()" >/dev/null
-for _ in $(seq 100); do [ "$(on standby2 -c "SELECT pg_is_in_recovery()")" = f ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ "$(on standby2 -c "SELECT pg_is_in_recovery()")" = f ] && break; sleep 0.1; done
 sleep 1.5 # the housekeeper's round: the leases end
 # Before any new event there: the kept events are written on their own.
-for _ in $(seq 100); do
+for _ in $(seq 300); do
     kept=$(on standby2 -c "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby2' AND kind = 'quota_exceeded' AND session_user_name = 'late'")
     [ "$kept" -ge 1 ] && break
     sleep 0.1
