@@ -62,8 +62,8 @@ void report_down(Link& link, const char* why)
     link.reported_down = true;
     ereport(LOG, (errmsg("listguard standby link for database \"%s\" cannot reach the primary: %s",
                          link.database_name, why),
-                  errdetail("Clear reveals under export quotas fail closed here, and audit events wait in "
-                            "the queue, until it can.")));
+                  errdetail("Clear reveals under export quotas fail closed here, and audit events go to the "
+                            "server log and wait on disk, until it can.")));
 }
 
 bool connect(Link& link)
