@@ -41,8 +41,6 @@ struct Slot {
     int64 window_seconds;
     Lease lease;        // on a standby: units the primary leased to it
     int64 limit;        // the grant's limit, as the last reservation saw it
-    int64 leased_out;   // on the primary: units leased to standbys in window leased_window
-    int64 leased_window;
 };
 
 struct Shared {
@@ -97,6 +95,25 @@ void for_each_slot(Oid database, F&& body)
     LWLockRelease(shared->lock);
 }
 
+// A slot's fields under its spinlock, with the table's lock held shared so
+// that the slot is not reused meanwhile. Returns false if the slot is gone.
+template <typename F>
+bool with_slot(Oid database, int64 grant_id, F&& body)
+{
+    if (shared == nullptr)
+        return false;
+    SlotKey key = key_of(database, grant_id);
+    LWLockAcquire(shared->lock, LW_SHARED);
+    auto* slot = static_cast<Slot*>(hash_search(slots, &key, HASH_FIND, nullptr));
+    if (slot != nullptr) {
+        SpinLockAcquire(&slot->lock);
+        body(*slot);
+        SpinLockRelease(&slot->lock);
+    }
+    LWLockRelease(shared->lock);
+    return slot != nullptr;
+}
+
 
 // Loads saved counters into fresh shared memory (postmaster, startup or
 // crash restart). A missing or unreadable file means starting from zero,
@@ -132,8 +149,6 @@ void load_state()
         slot->window_seconds = e.window_seconds;
         slot->lease = Lease{};
         slot->limit = 0;
-        slot->leased_out = 0;
-        slot->leased_window = 0;
         loaded++;
     }
     FreeFile(file);
@@ -184,16 +199,18 @@ void save_at_shutdown(int code, Datum)
         save_state();
 }
 
-// Finds a grant's slot, creating it (and, when the table is full, reusing
-// slots whose window is over) if needed.
-Slot* slot_for(Oid database, int64 grant_id, int64 window_seconds, int64 now)
+// Makes sure a grant has a slot, creating it (and, when the table is full,
+// reusing slots whose window is over) if needed. Callers then reach it
+// through with_slot(), which finds it under the lock (or not, if it was
+// reused meanwhile).
+void ensure_slot(Oid database, int64 grant_id, int64 window_seconds, int64 now)
 {
     SlotKey key = key_of(database, grant_id);
     LWLockAcquire(shared->lock, LW_SHARED);
     auto* slot = static_cast<Slot*>(hash_search(slots, &key, HASH_FIND, nullptr));
     LWLockRelease(shared->lock);
     if (slot != nullptr)
-        return slot;
+        return;
 
     LWLockAcquire(shared->lock, LW_EXCLUSIVE);
     bool found;
@@ -215,8 +232,6 @@ Slot* slot_for(Oid database, int64 grant_id, int64 window_seconds, int64 now)
         slot->window_seconds = window_seconds;
         slot->lease = Lease{};
         slot->limit = 0;
-        slot->leased_out = 0;
-        slot->leased_window = 0;
     }
     LWLockRelease(shared->lock);
     if (slot == nullptr)
@@ -224,7 +239,6 @@ Slot* slot_for(Oid database, int64 grant_id, int64 window_seconds, int64 now)
                         errmsg("too many export quotas in use at once"),
                         errdetail("All %d quota slots hold a window that has not ended.", max_quota_slots_setting),
                         errhint("Raise listguard.max_quota_slots (needs a restart).")));
-    return slot;
 }
 
 void require_shared()
@@ -269,20 +283,13 @@ void quota_postmaster_startup(bool fresh)
 Reservation reserve_quota(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted)
 {
     require_shared();
-    Slot* slot = slot_for(MyDatabaseId, grant_id, window_seconds, now);
-    SlotKey key = key_of(MyDatabaseId, grant_id);
-    // Slots are only removed under the exclusive lock; holding it shared
-    // keeps this one ours while its counters change.
-    LWLockAcquire(shared->lock, LW_SHARED);
+    ensure_slot(MyDatabaseId, grant_id, window_seconds, now);
     Reservation r{0, 0};
-    if (memcmp(&slot->key, &key, sizeof key) == 0) {
-        SpinLockAcquire(&slot->lock);
-        slot->window_seconds = window_seconds;
-        r = reserve(slot->window, limit, window_seconds, now, wanted);
-        SpinLockRelease(&slot->lock);
-    }
-    LWLockRelease(shared->lock);
-    if (r.window_start == 0) // the slot was reused meanwhile: take a fresh one
+    bool found = with_slot(MyDatabaseId, grant_id, [&](Slot& slot) {
+        slot.window_seconds = window_seconds;
+        r = reserve(slot.window, limit, window_seconds, now, wanted);
+    });
+    if (!found) // the slot was reused meanwhile: take a fresh one
         return reserve_quota(grant_id, limit, window_seconds, now, wanted);
     pg_atomic_write_u32(&shared->dirty, 1);
     return r;
@@ -292,32 +299,14 @@ void give_back_quota(int64 grant_id, int64 window_start, int64 unused)
 {
     if (shared == nullptr || unused <= 0)
         return;
-    SlotKey key = key_of(MyDatabaseId, grant_id);
-    LWLockAcquire(shared->lock, LW_SHARED);
-    auto* slot = static_cast<Slot*>(hash_search(slots, &key, HASH_FIND, nullptr));
-    if (slot != nullptr) {
-        SpinLockAcquire(&slot->lock);
-        give_back(slot->window, window_start, unused);
-        SpinLockRelease(&slot->lock);
-    }
-    LWLockRelease(shared->lock);
+    with_slot(MyDatabaseId, grant_id, [&](Slot& slot) { give_back(slot.window, window_start, unused); });
     pg_atomic_write_u32(&shared->dirty, 1);
 }
 
 QuotaWindow quota_window_of(Oid database, int64 grant_id)
 {
     QuotaWindow w;
-    if (shared == nullptr)
-        return w;
-    SlotKey key = key_of(database, grant_id);
-    LWLockAcquire(shared->lock, LW_SHARED);
-    auto* slot = static_cast<Slot*>(hash_search(slots, &key, HASH_FIND, nullptr));
-    if (slot != nullptr) {
-        SpinLockAcquire(&slot->lock);
-        w = slot->window;
-        SpinLockRelease(&slot->lock);
-    }
-    LWLockRelease(shared->lock);
+    with_slot(database, grant_id, [&](Slot& slot) { w = slot.window; });
     return w;
 }
 
@@ -342,34 +331,11 @@ void save_quota_state_if_dirty()
         save_state();
 }
 
-namespace {
-
-// A slot's fields under its spinlock, with the table's lock held shared so
-// that the slot is not reused meanwhile. Returns false if the slot is gone.
-template <typename F>
-bool with_slot(Oid database, int64 grant_id, F&& body)
-{
-    if (shared == nullptr)
-        return false;
-    SlotKey key = key_of(database, grant_id);
-    LWLockAcquire(shared->lock, LW_SHARED);
-    auto* slot = static_cast<Slot*>(hash_search(slots, &key, HASH_FIND, nullptr));
-    if (slot != nullptr) {
-        SpinLockAcquire(&slot->lock);
-        body(*slot);
-        SpinLockRelease(&slot->lock);
-    }
-    LWLockRelease(shared->lock);
-    return slot != nullptr;
-}
-
-} // namespace
-
 Reservation take_leased_quota(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted,
                               LeaseStatus* status)
 {
     require_shared();
-    (void) slot_for(MyDatabaseId, grant_id, window_seconds, now);
+    ensure_slot(MyDatabaseId, grant_id, window_seconds, now);
     Reservation r{0, 0};
     *status = LeaseStatus{};
     bool found = with_slot(MyDatabaseId, grant_id, [&](Slot& slot) {
@@ -446,7 +412,7 @@ void mirror_primary_window(Oid database, int64 grant_id, int64 window_seconds, Q
 {
     if (shared == nullptr || window_over(primary, window_seconds, now))
         return;
-    (void) slot_for(database, grant_id, window_seconds, now);
+    ensure_slot(database, grant_id, window_seconds, now);
     with_slot(database, grant_id, [&](Slot& slot) {
         slot.window = primary;
         slot.window_seconds = window_seconds;
@@ -467,41 +433,6 @@ void end_leases()
     });
     pg_atomic_write_u32(&shared->dirty, 1);
     ConditionVariableBroadcast(&shared->lease_changed);
-}
-
-Reservation lease_to_standby(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted,
-                             QuotaWindow* after)
-{
-    Reservation r = reserve_quota(grant_id, limit, window_seconds, now, wanted);
-    with_slot(MyDatabaseId, grant_id, [&](Slot& slot) {
-        if (slot.window.start != r.window_start)
-            return;
-        // A new window: what was leased in the last one no longer counts.
-        if (slot.leased_window != r.window_start) {
-            slot.leased_window = r.window_start;
-            slot.leased_out = 0;
-        }
-        slot.leased_out += r.granted;
-        *after = slot.window;
-    });
-    return r;
-}
-
-void return_from_standby(int64 grant_id, int64 window_start, int64 unused)
-{
-    bool changed = false;
-    with_slot(MyDatabaseId, grant_id, [&](Slot& slot) {
-        if (slot.leased_window != window_start || slot.window.start != window_start)
-            return;
-        // Never more than standbys hold: a caller cannot hand back units
-        // that were never leased.
-        int64 returned = Max(0, Min(unused, slot.leased_out));
-        slot.leased_out -= returned;
-        give_back(slot.window, window_start, returned);
-        changed = returned > 0;
-    });
-    if (changed)
-        pg_atomic_write_u32(&shared->dirty, 1);
 }
 
 Oid any_quota_database()

@@ -79,12 +79,6 @@ void fail_leased_quota(Oid database);
 // The link: the primary's window of a grant, so that a promotion starts
 // from it.
 void mirror_primary_window(Oid database, int64 grant_id, int64 window_seconds, QuotaWindow primary, int64 now);
-// On the primary: units of a grant's window leased to a standby (counted
-// as used at once; `after`: the window then), and units a standby gives back
-// (at most what standbys were leased in that window).
-Reservation lease_to_standby(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted,
-                             QuotaWindow* after);
-void return_from_standby(int64 grant_id, int64 window_start, int64 unused);
 // A database with quota counters (InvalidOid: none), where a standby's
 // housekeeper starts a link to keep the mirror of the primary's windows.
 Oid any_quota_database();

@@ -164,9 +164,8 @@ extern "C" Datum lg_lease_quota(PG_FUNCTION_ARGS)
     Datum values[3] = {Int64GetDatum(0), Int64GetDatum(0), Int64GetDatum(0)};
     bool nulls[3] = {false, false, false};
     if (q.limit > 0 && q.window > 0) {
-        QuotaWindow after;
-        Reservation r = lease_to_standby(grant_id, q.limit, q.window, now_seconds(), Max(1, Min(wanted, q.limit)),
-                                         &after);
+        Reservation r = reserve_quota(grant_id, q.limit, q.window, now_seconds(), Max(1, Min(wanted, q.limit)));
+        QuotaWindow after = quota_window_of(MyDatabaseId, grant_id);
         SessionLease* mine = session_lease(grant_id, true);
         if (mine->window_start != r.window_start) {
             mine->window_start = r.window_start;
@@ -196,7 +195,7 @@ extern "C" Datum lg_return_quota(PG_FUNCTION_ARGS)
         PG_RETURN_VOID(); // this session was leased nothing in that window
     int64 returned = Min(unused, mine->leased);
     mine->leased -= returned;
-    return_from_standby(grant_id, window_start, returned);
+    give_back_quota(grant_id, window_start, returned);
     PG_RETURN_VOID();
 }
 
