@@ -204,6 +204,24 @@ bool mirror(Link& link)
     return true;
 }
 
+// Takes the next events off the queue into events[1..], and, when some went
+// to the server log for want of room since the last time, an audit_gap
+// event counting them into events[0]. Sets *batch to the first; returns how
+// many (0: nothing waits).
+int take_batch(Link& link, AuditEvent* events, AuditEvent** batch)
+{
+    int64 overflowed = 0;
+    int count = audit_dequeue(link.database, events + 1, kShipBatch, &overflowed);
+    *batch = events + 1;
+    if (overflowed > 0) {
+        events[0] = audit_gap_event(link.database, overflowed, "the standby's audit queue was full");
+        strlcpy(events[0].origin, standby_origin(), sizeof events[0].origin);
+        *batch = events;
+        count++;
+    }
+    return count;
+}
+
 // Events that could not be shipped: in the server log at once (once each),
 // and on disk until the primary can be reached (pg/replica/spill.h); those
 // beyond the file's bound are counted for the next audit_gap.
@@ -249,23 +267,14 @@ bool link_round(Link& link, AuditEvent* events)
     int64 seconds = static_cast<int64>(timestamptz_to_time_t(now));
     LeaseWork work[kMaxLeaseWork];
     int works = lease_work(link.database, seconds, kIdleLeaseSeconds, work, kMaxLeaseWork);
-    int64 overflowed = 0;
-    int count = audit_dequeue(link.database, events + 1, kShipBatch, &overflowed);
+    AuditEvent* batch;
+    int batch_count = take_batch(link, events, &batch);
     // Only when the primary counts: with 'local' the standby's own counts
     // are the ones that matter, and a mirror would overwrite them.
     bool mirror_due = standby_quota_setting == static_cast<int>(StandbyQuota::Primary) &&
                       TimestampDifferenceExceeds(link.last_mirror, now, kMirrorEveryMs);
-    if (works == 0 && count == 0 && overflowed == 0 && !mirror_due && !link.spill_pending)
+    if (works == 0 && batch_count == 0 && !mirror_due && !link.spill_pending)
         return false;
-
-    AuditEvent* batch = events + 1;
-    int batch_count = count;
-    if (overflowed > 0) {
-        events[0] = audit_gap_event(link.database, overflowed, "the standby's audit queue was full");
-        strlcpy(events[0].origin, standby_origin(), sizeof events[0].origin);
-        batch = events;
-        batch_count++;
-    }
     link.in_hand = batch;
     link.in_hand_count = batch_count;
     bool connected = connect(link);
@@ -285,7 +294,7 @@ bool link_round(Link& link, AuditEvent* events)
     if (!link.primary.is_open() && !shipped)
         report_down(link, link.primary.error());
     audit_batch_done(link.database);
-    return shipped && leased && mirrored && (works > 0 || count == kShipBatch);
+    return shipped && leased && mirrored && (works > 0 || batch_count >= kShipBatch);
 }
 
 // The server stops: what is queued is shipped if the primary is at hand,
@@ -296,21 +305,14 @@ void drain_at_shutdown(Link& link, AuditEvent* events)
     TimestampTz until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), 1000);
     int quiet = 0;
     while (quiet < 3 && GetCurrentTimestamp() < until) {
-        int64 overflowed = 0;
-        int count = audit_dequeue(link.database, events + 1, kShipBatch, &overflowed);
-        if (count == 0 && overflowed == 0) {
+        AuditEvent* batch;
+        int count = take_batch(link, events, &batch);
+        if (count == 0) {
             quiet++;
             pg_usleep(20000);
             continue;
         }
         quiet = 0;
-        AuditEvent* batch = events + 1;
-        if (overflowed > 0) {
-            events[0] = audit_gap_event(link.database, overflowed, "the standby's audit queue was full");
-            strlcpy(events[0].origin, standby_origin(), sizeof events[0].origin);
-            batch = events;
-            count++;
-        }
         bool shipped = link.primary.is_open() && ship_spilled(link) && ship(link, batch, count);
         if (!shipped)
             keep_for_later(link, batch, count);

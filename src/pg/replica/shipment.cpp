@@ -11,15 +11,29 @@ struct Header {
     uint32 event_size;
 };
 
+static_assert(sizeof(Header) == kShipmentHeaderSize);
+
 } // namespace
+
+void write_shipment_header(char* out)
+{
+    Header header{kMagic, static_cast<uint32>(sizeof(AuditEvent))};
+    memcpy(out, &header, sizeof header);
+}
+
+bool shipment_header_ok(const char* data)
+{
+    Header header;
+    memcpy(&header, data, sizeof header);
+    return header.magic == kMagic && header.event_size == sizeof(AuditEvent);
+}
 
 const char* pack_shipment(const AuditEvent* events, int count, int* length)
 {
     Size size = sizeof(Header) + sizeof(AuditEvent) * static_cast<Size>(count);
     char* data = static_cast<char*>(palloc(size));
-    Header header{kMagic, static_cast<uint32>(sizeof(AuditEvent))};
-    memcpy(data, &header, sizeof header);
-    memcpy(data + sizeof header, events, sizeof(AuditEvent) * count);
+    write_shipment_header(data);
+    memcpy(data + sizeof(Header), events, sizeof(AuditEvent) * count);
     *length = static_cast<int>(size);
     return data;
 }
@@ -31,7 +45,7 @@ AuditEvent* unpack_shipment(const char* data, int length, int* count)
         ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION), errmsg("not a listguard event shipment")));
     memcpy(&header, data, sizeof header);
     Size body = static_cast<Size>(length) - sizeof header;
-    if (header.magic != kMagic || header.event_size != sizeof(AuditEvent) || body % sizeof(AuditEvent) != 0)
+    if (!shipment_header_ok(data) || body % sizeof(AuditEvent) != 0)
         ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
                         errmsg("listguard event shipment in a format this server cannot read"),
                         errdetail("Events of %u bytes; this server's are %zu bytes.", header.event_size,

@@ -11,6 +11,13 @@
 
 namespace listguard::pg {
 
+// The header every batch of events starts with (a shipment, and the file of
+// events a standby keeps, pg/replica/spill.h).
+constexpr size_t kShipmentHeaderSize = 8;
+void write_shipment_header(char* out);
+// Whether a header is this build's (magic and event size).
+bool shipment_header_ok(const char* header);
+
 // palloc'd; *length set.
 const char* pack_shipment(const AuditEvent* events, int count, int* length);
 

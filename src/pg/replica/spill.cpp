@@ -1,5 +1,7 @@
 #include "pg/replica/spill.h"
 
+#include "pg/replica/shipment.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,13 +14,6 @@ namespace listguard::pg {
 
 namespace {
 
-constexpr uint32 kMagic = 0x4c475351; // "LGSQ"
-
-struct Header {
-    uint32 magic;
-    uint32 event_size;
-};
-
 char* path_of(Oid database) { return psprintf("pg_listguard/standby-events.%u", database); }
 
 // Events in the file, or -1 if it is not one this build wrote (then it is
@@ -26,16 +21,15 @@ char* path_of(Oid database) { return psprintf("pg_listguard/standby-events.%u", 
 int events_in(const char* path, int fd)
 {
     struct stat st;
-    Header header;
+    char header[kShipmentHeaderSize];
     if (fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof header))
         return 0;
-    if (pread(fd, &header, sizeof header, 0) != static_cast<ssize_t>(sizeof header) || header.magic != kMagic ||
-        header.event_size != sizeof(AuditEvent)) {
+    if (pread(fd, header, sizeof header, 0) != static_cast<ssize_t>(sizeof header) || !shipment_header_ok(header)) {
         ereport(LOG, (errmsg("listguard standby event file \"%s\" is not in this build's format; left as it is",
                              path)));
         return -1;
     }
-    return static_cast<int>((st.st_size - sizeof header) / sizeof(AuditEvent));
+    return static_cast<int>((st.st_size - kShipmentHeaderSize) / sizeof(AuditEvent));
 }
 
 } // namespace
@@ -53,10 +47,11 @@ int spill_events(Oid database, const AuditEvent* events, int count)
     int room = held < 0 ? 0 : Min(count, kMaxSpilledEvents - held);
     bool ok = true;
     if (room > 0) {
-        off_t end = static_cast<off_t>(sizeof(Header)) + static_cast<off_t>(held) * sizeof(AuditEvent);
+        off_t end = static_cast<off_t>(kShipmentHeaderSize) + static_cast<off_t>(held) * sizeof(AuditEvent);
         if (held == 0) {
-            Header header{kMagic, static_cast<uint32>(sizeof(AuditEvent))};
-            ok = pwrite(fd, &header, sizeof header, 0) == static_cast<ssize_t>(sizeof header);
+            char header[kShipmentHeaderSize];
+            write_shipment_header(header);
+            ok = pwrite(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header);
         }
         size_t bytes = sizeof(AuditEvent) * room;
         ok = ok && pwrite(fd, events, bytes, end) == static_cast<ssize_t>(bytes) && pg_fsync(fd) == 0;
@@ -78,7 +73,7 @@ int read_spilled(Oid database, int from, AuditEvent* out, int max)
     int held = events_in(path, fd);
     int count = Max(0, Min(max, held - from));
     if (count > 0) {
-        off_t at = static_cast<off_t>(sizeof(Header)) + static_cast<off_t>(from) * sizeof(AuditEvent);
+        off_t at = static_cast<off_t>(kShipmentHeaderSize) + static_cast<off_t>(from) * sizeof(AuditEvent);
         size_t bytes = sizeof(AuditEvent) * count;
         if (pread(fd, out, bytes, at) != static_cast<ssize_t>(bytes))
             count = 0;
