@@ -56,11 +56,7 @@ wait_replayed standby2
 # 1-2: events raised on a standby are in the primary's audit log, chained.
 on standby1 -U spare -c "SELECT email FROM subs WHERE id <= 3" >/dev/null
 on standby2 -U spare -c "SELECT email FROM subs WHERE id <= 3" >/dev/null
-for _ in $(seq 300); do
-    shipped=$(on primary -c "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'clear_reveal'")
-    [ "$shipped" -ge 1 ] && break
-    sleep 0.1
-done
+shipped=$(count_reaches primary 1 "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'clear_reveal'")
 check "$shipped" 1 "a clear reveal on standby1 is in the primary's audit_log with origin standby1"
 check "$(on primary -c "SELECT ok FROM listguard.verify_audit()")" t "verify_audit() is ok with the standby's events in the chain"
 
@@ -123,11 +119,7 @@ for _ in $(seq 50); do
     sleep 0.2
 done
 check "$ok" 1 "clear reads on the standby work again once the primary is back, without a restart"
-for _ in $(seq 300); do
-    refused=$(on primary -c "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'quota_exceeded' AND detail->>'standby' = 'primary unreachable'")
-    [ "$refused" -ge 1 ] && break
-    sleep 0.1
-done
+refused=$(count_reaches primary 1 "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'quota_exceeded' AND detail->>'standby' = 'primary unreachable'")
 check_true "[ ${refused:-0} -ge 1 ]" "the refusal raised while the primary was down is in its audit log now"
 check "$(on primary -c "SELECT ok FROM listguard.verify_audit()")" t "verify_audit() is still ok"
 
@@ -170,11 +162,7 @@ server_stop standby1
 wait $burst
 server_start standby1
 received=$(cat "$SERVERS_DIR/burst")
-for _ in $(seq 300); do
-    recorded=$(on primary -c "SELECT coalesce(sum((counts->>'clear')::int), 0) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'clear_reveal' AND session_user_name = 'free'")
-    [ "$recorded" -ge "$received" ] && break
-    sleep 0.1
-done
+recorded=$(count_reaches primary "$received" "SELECT coalesce(sum((counts->>'clear')::int), 0) FROM listguard.audit_log WHERE origin = 'standby1' AND kind = 'clear_reveal' AND session_user_name = 'free'")
 echo "# burst: $received clear values received, $recorded recorded"
 check_true "[ $received -gt 0 ] && [ $recorded -ge $received ]" "a standby stopped mid-burst loses no event of what its clients received"
 
@@ -188,20 +176,11 @@ on standby2 -c "SELECT pg_promote()" >/dev/null
 for _ in $(seq 300); do [ "$(on standby2 -c "SELECT pg_is_in_recovery()")" = f ] && break; sleep 0.1; done
 sleep 1.5 # the housekeeper's round: the leases end
 # Before any new event there: the kept events are written on their own.
-for _ in $(seq 300); do
-    kept=$(on standby2 -c "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby2' AND kind = 'quota_exceeded' AND session_user_name = 'late'")
-    [ "$kept" -ge 1 ] && break
-    sleep 0.1
-done
+kept=$(count_reaches standby2 1 "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby2' AND kind = 'quota_exceeded' AND session_user_name = 'late'")
 used=$(on standby2 -c "SELECT used FROM listguard.quota_usage WHERE role::text = 'exporter'")
 echo "# quota used on the promoted standby: $used"
 err=$(on standby2 -U exporter -c "SELECT email FROM subs WHERE id = 200" 2>&1 >/dev/null)
 check "$(printf '%s' "$err" | grep -c 'export quota exceeded')" 1 "after promotion the exporter's used-up quota stays used up"
 check_true "[ ${used:-0} -ge $total ]" "the promoted server counts at least what the three revealed to exporter ($used >= $total)"
-for _ in $(seq 10); do
-    kept=$(on standby2 -c "SELECT count(*) FROM listguard.audit_log WHERE origin = 'standby2' AND kind = 'quota_exceeded' AND session_user_name = 'late'")
-    [ "$kept" -ge 1 ] && break
-    sleep 0.1
-done
 check_true "[ ${kept:-0} -ge 1 ]" "the event standby2 raised while cut off is in its own audit log after promotion"
 check "$(on standby2 -c "SELECT ok FROM listguard.verify_audit()")" t "verify_audit() is ok on the promoted server"

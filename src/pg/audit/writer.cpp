@@ -330,10 +330,13 @@ void listguard_audit_writer_main(Datum arg)
         proc_exit(0); // another writer serves this database
     before_shmem_exit(forget_writer, 0);
     if (RecoveryInProgress()) {
-        // A hot standby: ship events to the primary until promoted; then
-        // leave, and the housekeeper starts a writer for what is queued.
+        // A hot standby: ship events to the primary. When the link returns
+        // because the server was promoted, this process, whose session can
+        // write now, goes on as the database's writer: what the standby
+        // queued or kept on disk goes into this server's own log.
         run_standby_link(my_database);
-        proc_exit(0);
+        if (RecoveryInProgress() || ShutdownRequestPending)
+            proc_exit(0);
     }
 
     MemoryContext batch_context =

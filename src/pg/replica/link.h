@@ -16,8 +16,9 @@
 
 namespace listguard::pg {
 
-// Runs until the server is promoted (then returns: the caller leaves and a
-// writer takes over) or asked to stop.
+// Runs until the server is promoted (then returns, and the caller goes on
+// as the database's writer), asked to stop, or idle while another link
+// keeps the mirror.
 void run_standby_link(Oid database);
 
 } // namespace listguard::pg

@@ -75,6 +75,18 @@ wait_replayed() {
     return 1
 }
 
+# count_reaches NAME MIN SQL: runs SQL (one number) on NAME until it is at
+# least MIN, for 30 s at most; prints the last number.
+count_reaches() {
+    local got=0
+    for _ in $(seq 300); do
+        got=$(on "$1" -c "$3" 2>/dev/null)
+        [ "${got:-0}" -ge "$2" ] && break
+        sleep 0.1
+    done
+    echo "${got:-0}"
+}
+
 servers_cleanup() {
     for dir in "$SERVERS_DIR"/*/; do
         [ -f "$dir/PG_VERSION" ] && server_stop "$(basename "$dir")"
