@@ -35,11 +35,15 @@ bool takes_email(TypeName* name, bool polymorphic_too)
     return getBaseType(type) == email || (polymorphic_too && (IsPolymorphicType(type) || type == ANYOID));
 }
 
+// An aggregate's argument list is (parameters, position of ORDER BY): for
+// "(*)" the parameters are NIL, and the position is an Integer node.
 bool any_parameter_takes_email(List* parameters)
 {
     ListCell* lc;
     foreach (lc, parameters) {
         Node* item = static_cast<Node*>(lfirst(lc));
+        if (item == nullptr)
+            continue;
         if (IsA(item, FunctionParameter) && takes_email(castNode(FunctionParameter, item)->argType, false))
             return true;
         if (IsA(item, TypeName) && takes_email(castNode(TypeName, item), false))
