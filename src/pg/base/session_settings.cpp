@@ -1,6 +1,7 @@
 #include "pg/base/session_settings.h"
 
 extern "C" {
+#include "access/xact.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
 #include "utils/guc_tables.h"
@@ -69,9 +70,13 @@ bool keeps_session_value(const config_generic& setting)
     case DEVELOPER_OPTIONS:
         break;
     }
+    // How long statements may run, what messages the client gets, and how
+    // values are written out for it (text that listguard's code renders in
+    // the client's style reads back the same in that session).
     static const char* const kKept[] = {
-        "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout", "idle_session_timeout",
-        "client_encoding",   "lc_messages",  "TimeZone",
+        "statement_timeout", "lock_timeout",    "idle_in_transaction_session_timeout", "idle_session_timeout",
+        "client_encoding",   "client_min_messages", "lc_messages", "TimeZone", "timezone_abbreviations",
+        "DateStyle",         "IntervalStyle",   "extra_float_digits", "bytea_output",
     };
     for (const char* name : kKept)
         if (pg_strcasecmp(setting.name, name) == 0)
@@ -177,6 +182,8 @@ void capture_server_settings()
 
 void discard_catalog_settings(const char* worker_name)
 {
+    // Some settings look names up in the catalogs (role, search_path).
+    StartTransactionCommand();
     config_generic** settings = get_guc_variables();
     int count = GetNumConfigOptions();
     for (int i = 0; i < count; i++) {
@@ -187,7 +194,7 @@ void discard_catalog_settings(const char* worker_name)
         const char* value = server != nullptr ? server->value : changed_default(setting);
         if (pg_strcasecmp(setting.name, "session_authorization") == 0)
             value = GetUserNameFromId(GetAuthenticatedUserId(), false); // whom the worker connected as
-        ereport(LOG, (errmsg("%s ignores the setting \"%s\" of its database or role", worker_name, setting.name),
+        ereport(DEBUG1, (errmsg("%s ignores the setting \"%s\" of its database or role", worker_name, setting.name),
                       errdetail("Only the server's configuration applies to listguard's workers.")));
         // A placeholder (a module's setting the worker never loads) changes
         // nothing the worker does, and has no server value to go back to.
@@ -196,6 +203,7 @@ void discard_catalog_settings(const char* worker_name)
         (void) set_config_option(setting.name, value, PGC_SU_BACKEND, PGC_S_DATABASE_USER, GUC_ACTION_SET, true,
                                  ERROR, false);
     }
+    CommitTransactionCommand();
 }
 
 } // namespace listguard::pg
