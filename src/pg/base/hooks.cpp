@@ -3,6 +3,7 @@
 #include "pg/base/postgres_c.h"
 
 #include "pg/access/cache.h"
+#include "pg/access/generation.h"
 #include "pg/access/reveal_context.h"
 #include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
@@ -98,6 +99,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
             leave_reveal_phase();
     }
     PG_END_TRY();
+    note_utility_access_change(stmt);
     after_table_statement(stmt, tables);
     after_database_statement(stmt);
     record_utility_events(stmt);
@@ -265,6 +267,7 @@ void without_errors(const char* what, void (*step)())
 // restore moved aside is queued again if it committed (else dropped).
 void end_of_transaction(XactEvent event)
 {
+    access_changes_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT);
     without_errors("give back unused quota", quota_at_transaction_end);
     if (event == XACT_EVENT_COMMIT)
         without_errors("queue restored audit events", [] { audit_restore_at_transaction_end(true); });
