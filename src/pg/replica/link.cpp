@@ -2,6 +2,7 @@
 
 #include "pg/audit/events.h"
 #include "pg/audit/queue.h"
+#include "pg/base/clipped_text.h"
 #include "pg/base/settings.h"
 #include "pg/quota/store.h"
 #include "pg/replica/primary_connection.h"
@@ -216,7 +217,7 @@ int take_batch(Link& link, AuditEvent* events, AuditEvent** batch)
     *batch = events + 1;
     if (overflowed > 0) {
         events[0] = audit_gap_event(link.database, overflowed, "the standby's audit queue was full");
-        strlcpy(events[0].origin, standby_origin(), sizeof events[0].origin);
+        copy_clipped(events[0].origin, sizeof events[0].origin, standby_origin());
         *batch = events;
         count++;
     }

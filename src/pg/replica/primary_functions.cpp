@@ -4,6 +4,7 @@
 #include "pg/audit/events.h"
 #include "pg/audit/queue.h"
 #include "pg/base/catalog.h"
+#include "pg/base/clipped_text.h"
 #include "pg/base/elevated.h"
 #include "pg/base/module.h"
 #include "pg/quota/store.h"
@@ -245,7 +246,7 @@ extern "C" Datum lg_append_standby_events(PG_FUNCTION_ARGS)
     for (int i = 0; i < count; i++) {
         check_standby_event(events[i], now);
         events[i].database = MyDatabaseId;
-        strlcpy(events[i].origin, origin, sizeof events[i].origin);
+        copy_clipped(events[i].origin, sizeof events[i].origin, origin);
     }
     bool was_writer = in_audit_writer;
     in_audit_writer = true; // the audit log's guard lets its appenders through
