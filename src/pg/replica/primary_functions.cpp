@@ -1,5 +1,5 @@
 // The primary's side of the standby link: SQL functions that only members
-// of listguard_standby may call (listguard.sql), over the link's connection.
+// of listguard_standby may call (src/sql/replica), over the link's connection.
 #include "pg/audit/append.h"
 #include "pg/audit/events.h"
 #include "pg/audit/queue.h"

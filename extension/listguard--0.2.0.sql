@@ -1,117 +1,270 @@
--- listguard 0.1.0 -> 0.2.0. Run by ALTER EXTENSION listguard UPDATE, in
--- each database, after the 0.2.0 library is installed and the server
--- restarted.
-\echo Use "ALTER EXTENSION listguard UPDATE TO '0.2.0'" to load this file. \quit
-
--- The library reads these columns from the first statement on: first.
--- protected_tables: the owner before protect() (given back by unprotect())
--- and the table whose protect() covers each one (0.1 protected tables one
--- by one: each is its own root). Filled below, when the tables are
--- protected again.
-ALTER TABLE protected_tables ADD COLUMN owner_was regrole, ADD COLUMN root regclass;
-UPDATE protected_tables SET root = relid;
-ALTER TABLE protected_tables ALTER COLUMN root SET NOT NULL;
-
--- audit_log: the events 0.1 wrote keep chain encoding 1 (format); new
--- ones are written with encoding 2 and their origin.
-ALTER TABLE audit_log ADD COLUMN origin text, ADD COLUMN format smallint NOT NULL DEFAULT 1;
-
--- listguard_admin was made by 0.1 without a mark: it is listguard's own.
--- listguard_owner and listguard_approver are new; a role of those names
--- made by someone else is refused, as at CREATE EXTENSION.
-DO $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'listguard_admin')
-       AND NOT EXISTS (SELECT 1 FROM pg_shseclabel l WHERE l.provider = 'listguard' AND l.label = 'role'
-                         AND l.classoid = 'pg_authid'::regclass AND l.objoid = 'listguard_admin'::regrole) THEN
-        SECURITY LABEL FOR listguard ON ROLE listguard_admin IS 'role';
-    END IF;
-END
-$$;
+-- Assembled by scripts/assemble-sql from src/sql/listguard.sql
+-- and the files it includes: change those (CONTRIBUTING.md), not this file.
+-- listguard: sealed email addresses, grants, protected tables, export quotas
+-- and the audit trail. The install script of the current version: each
+-- #include line stands for the object it names (CONTRIBUTING.md).
+\echo Use "CREATE EXTENSION listguard" to load this file. \quit
 
 -- listguard's roles, shared by every database of the cluster: listguard_admin
 -- (administration), listguard_owner (owns protected tables; admins belong to
--- it) and listguard_approver (approves access requests). A role of one of
+-- it), listguard_approver (approves access requests) and listguard_standby
+-- (the login of hot standbys' links to the primary). A role of one of
 -- these names that listguard did not create is refused unless
 -- listguard.adopt_existing_roles is on.
 CREATE FUNCTION _setup_roles(adopt boolean) RETURNS void
     AS 'MODULE_PATHNAME', 'lg_setup_roles' LANGUAGE C VOLATILE STRICT;
-
 SELECT _setup_roles(false);
-
 REVOKE ALL ON FUNCTION _setup_roles(boolean) FROM PUBLIC;
 
 -- The keyring: made here if the cluster never had one (never because a key
 -- file went missing), and this database registered for key retirement.
 CREATE FUNCTION _init_keyring() RETURNS void
     AS 'MODULE_PATHNAME', 'lg_init_keyring' LANGUAGE C VOLATILE;
-
 SELECT _init_keyring();
-
 REVOKE ALL ON FUNCTION _init_keyring() FROM PUBLIC;
+
+-- Everyone may use the type and the policy functions; what is sensitive
+-- (the grants, the implementations of admin functions) is revoked below.
+GRANT USAGE ON SCHEMA listguard TO PUBLIC;
+
+CREATE TYPE email;
 
 -- Input is stable, not immutable: an address is sealed with the nonce of
 -- the transaction that read it (it is fresh there, and only there), which a
 -- parallel worker would not share. Output depends on the current role and
 -- settings, so it is stable.
-CREATE OR REPLACE FUNCTION email_in(cstring) RETURNS email
+CREATE FUNCTION email_in(cstring) RETURNS email
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+CREATE FUNCTION email_out(email) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION email_recv(internal) RETURNS email
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+CREATE FUNCTION email_send(email) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
-CREATE OR REPLACE FUNCTION email_recv(internal) RETURNS email
-    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+CREATE TYPE email (
+    INPUT = email_in,
+    OUTPUT = email_out,
+    RECEIVE = email_recv,
+    SEND = email_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = main
+);
+COMMENT ON TYPE email IS 'an email address, stored sealed (AES-SIV) and shown as the current role may see it';
 
 -- Casts: text in, and out as the output function shows it. Text and
 -- varchar convert implicitly, so that a lookup by a parameter typed text or
 -- varchar (JDBC's setString, psycopg's binary parameters, node-postgres's
 -- $1::text) compares as an email, by its digest, and uses the index.
-CREATE OR REPLACE FUNCTION email(text) RETURNS email
+CREATE FUNCTION email(text) RETURNS email
     AS 'MODULE_PATHNAME', 'email_from_text' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
-
-DROP CAST (text AS email);
+CREATE FUNCTION text(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'email_to_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE CAST (text AS email) WITH FUNCTION email(text) AS IMPLICIT;
-
-DROP CAST (varchar AS email);
 CREATE CAST (varchar AS email) WITH FUNCTION email(text) AS IMPLICIT;
 
 -- Migrating a text column: the rows the type would refuse (read as the
 -- caller), and a cast whose error names the row instead of the address.
 CREATE FUNCTION invalid_addresses(tbl regclass, col name) RETURNS TABLE (ctid tid, reason text)
     AS 'MODULE_PATHNAME', 'lg_invalid_addresses' LANGUAGE C VOLATILE STRICT;
-
 CREATE FUNCTION to_email(address text, row_key text) RETURNS email
     AS 'MODULE_PATHNAME', 'lg_to_email' LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE CAST (email AS text) WITH FUNCTION text(email) AS ASSIGNMENT;
 
-REVOKE ALL ON grants FROM PUBLIC;
+-- Operators live in pg_catalog so that "email = 'x'" works whatever the
+-- search_path (operators are resolved through it; the type is in listguard).
+-- Comparison on the keyed digest only: equality is exact, order is
+-- arbitrary and says nothing about the address. None of these can fail on a
+-- valid value or reveal anything but equality, hence LEAKPROOF (so that row
+-- security does not stop them from using an index).
+CREATE FUNCTION email_eq(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_ne(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_lt(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_le(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_gt(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_ge(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_cmp(email, email) RETURNS int4
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_sortsupport(internal) RETURNS void
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION email_hash(email) RETURNS int4
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_hash_extended(email, int8) RETURNS int8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
-GRANT SELECT ON grants TO listguard_admin;
+CREATE OPERATOR pg_catalog.= (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_eq,
+    COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+CREATE OPERATOR pg_catalog.<> (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_ne,
+    COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR pg_catalog.< (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_lt,
+    COMMUTATOR = OPERATOR(pg_catalog.>), NEGATOR = OPERATOR(pg_catalog.>=), RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR pg_catalog.<= (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_le,
+    COMMUTATOR = OPERATOR(pg_catalog.>=), NEGATOR = OPERATOR(pg_catalog.>), RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR pg_catalog.> (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_gt,
+    COMMUTATOR = OPERATOR(pg_catalog.<), NEGATOR = OPERATOR(pg_catalog.<=), RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR pg_catalog.>= (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_ge,
+    COMMUTATOR = OPERATOR(pg_catalog.<=), NEGATOR = OPERATOR(pg_catalog.<), RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
 
+CREATE OPERATOR CLASS email_btree_ops DEFAULT FOR TYPE email USING btree AS
+    OPERATOR 1 pg_catalog.<,
+    OPERATOR 2 pg_catalog.<=,
+    OPERATOR 3 pg_catalog.=,
+    OPERATOR 4 pg_catalog.>=,
+    OPERATOR 5 pg_catalog.>,
+    FUNCTION 1 email_cmp(email, email),
+    FUNCTION 2 email_sortsupport(internal);
 
-REVOKE ALL ON protected_tables FROM PUBLIC;
+CREATE OPERATOR CLASS email_hash_ops DEFAULT FOR TYPE email USING hash AS
+    OPERATOR 1 pg_catalog.=,
+    FUNCTION 1 email_hash(email),
+    FUNCTION 2 email_hash_extended(email, int8);
 
-GRANT SELECT ON protected_tables TO listguard_admin;
+-- ---------------------------------------------------------------------------
+-- Access: grants, row policies, scope stamping.
+-- ---------------------------------------------------------------------------
 
+-- The guard and change trigger of listguard's own tables: they change
+-- through the admin functions only (a superuser's direct change, a
+-- restore's say, is recorded); every backend drops its cached decisions when
+-- one changes.
+CREATE FUNCTION grants_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_grants_changed' LANGUAGE C;
 REVOKE ALL ON FUNCTION grants_changed() FROM PUBLIC;
 
+-- Who may see what. Changed only through grant_access() and revoke_access().
+CREATE TABLE grants (
+    id            bigserial PRIMARY KEY,
+    grantee       regrole NOT NULL,
+    account       bigint CHECK (account > 0),
+    list          bigint CHECK (list > 0),
+    reveal        text NOT NULL CHECK (reveal IN ('masked', 'pseudonym', 'sealed', 'clear')),
+    can_write     boolean NOT NULL DEFAULT false,
+    quota         text,
+    quota_limit   bigint,
+    quota_window  bigint,
+    on_exceed     text NOT NULL DEFAULT 'error' CHECK (on_exceed IN ('error', 'mask')),
+    valid_until   timestamptz,
+    from_networks cidr[],
+    reason        text,
+    granted_by    regrole NOT NULL,
+    granted_at    timestamptz NOT NULL DEFAULT now(),
+    request_id    bigint,           -- the access request whose approval made it
+    sends         boolean NOT NULL DEFAULT false, -- a sender (the MTA): sees every canary in its scope
+    CHECK (list IS NULL OR account IS NOT NULL),
+    CHECK ((quota IS NULL) = (quota_limit IS NULL) AND (quota IS NULL) = (quota_window IS NULL))
+);
+REVOKE ALL ON grants FROM PUBLIC;
+GRANT SELECT ON grants TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.grants', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.grants_id_seq', '');
+CREATE TRIGGER grants_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 
+-- Tables under listguard.protect(), and the row-security state they had.
+CREATE TABLE protected_tables (
+    relid          regclass PRIMARY KEY,
+    account_column name NOT NULL,
+    list_column    name,
+    audit          text NOT NULL CHECK (audit IN ('statement', 'row', 'off')),
+    rls_was_enabled boolean NOT NULL,
+    rls_was_forced  boolean NOT NULL,
+    protected_by   regrole NOT NULL,
+    protected_at   timestamptz NOT NULL DEFAULT now(),
+    owner_was      regrole,           -- the owner before protect(); given back by unprotect()
+    root           regclass NOT NULL  -- the table whose protect() covers this one
+);
+REVOKE ALL ON protected_tables FROM PUBLIC;
+GRANT SELECT ON protected_tables TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.protected_tables', '');
+CREATE TRIGGER protected_tables_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER protected_tables_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 
+-- What the built-in policies use; DBAs may use them in their own policies.
+CREATE FUNCTION can_read(account bigint, list bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_read' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION can_write(account bigint, list bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_write' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- The triggers protect() installs; they check that they run as those
+-- triggers, and nobody else may use them.
+CREATE FUNCTION stamp_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_stamp_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION stamp_trigger() FROM PUBLIC;
+CREATE FUNCTION audit_statement_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_statement_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION audit_statement_trigger() FROM PUBLIC;
 CREATE FUNCTION audit_row_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_audit_row_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION audit_row_trigger() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION stamp_trigger(), audit_statement_trigger(), audit_row_trigger() FROM PUBLIC;
+CREATE FUNCTION quota_parts(quota text, OUT quota_limit bigint, OUT window_seconds bigint)
+    AS 'MODULE_PATHNAME', 'lg_quota_parts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-DROP FUNCTION protect(regclass, name, name, text);
-DROP FUNCTION _protect(regclass, name, name, text);
+CREATE FUNCTION role_receives_grants_of(member regrole, grantee regrole) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_role_receives_grants_of' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION calling_role() RETURNS regrole
+    AS 'MODULE_PATHNAME', 'lg_calling_role' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Administration: C gates that check the caller is an admin, then run
+-- listguard._<name> (below) as the extension's owner, with search_path set to
+-- pg_catalog, pg_temp.
+CREATE FUNCTION grant_access(
+    grantee regrole, account bigint, list bigint DEFAULT NULL, reveal text DEFAULT 'masked',
+    can_write boolean DEFAULT false, quota text DEFAULT NULL, valid_until timestamptz DEFAULT NULL,
+    from_networks cidr[] DEFAULT NULL, reason text DEFAULT NULL, on_exceed text DEFAULT 'error',
+    sends boolean DEFAULT false) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION revoke_access(grant_id bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 CREATE FUNCTION protect(tbl regclass, account_column name, list_column name DEFAULT NULL,
                         audit text DEFAULT 'statement', stamp text DEFAULT 'now') RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
-
 -- Stamping rows that existed before protect(), in batches of blocks of one
 -- table (stamp_existing() below drives it).
 CREATE FUNCTION stamp_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
-
 CREATE FUNCTION stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION unprotect(tbl regclass) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION explain_access(role regrole)
+    RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
+                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint,
+                   sends boolean)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+
+CREATE FUNCTION _invalid(message text, detail text, hint text DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = message, DETAIL = detail,
+                          HINT = coalesce(hint, '');
+END
+$$;
+REVOKE ALL ON FUNCTION _invalid(text, text, text) FROM PUBLIC;
 
 -- Checks a grant and, unless check_only, makes it (granted_by: who made it;
 -- request_id: the access request whose approval made it).
@@ -194,16 +347,7 @@ BEGIN
     RETURN new_id;
 END
 $$;
-
--- grant_access() has a new argument (sends).
-DROP FUNCTION grant_access(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text);
-DROP FUNCTION _grant_access(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text);
-CREATE FUNCTION grant_access(
-    grantee regrole, account bigint, list bigint DEFAULT NULL, reveal text DEFAULT 'masked',
-    can_write boolean DEFAULT false, quota text DEFAULT NULL, valid_until timestamptz DEFAULT NULL,
-    from_networks cidr[] DEFAULT NULL, reason text DEFAULT NULL, on_exceed text DEFAULT 'error',
-    sends boolean DEFAULT false) RETURNS bigint
-    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean, boolean) FROM PUBLIC;
 
 -- grant_access(): under listguard.two_person_rule, a grant of clear or
 -- sealed access or of writing waits, as a request, for a second person.
@@ -234,12 +378,39 @@ BEGIN
     RETURN request;
 END
 $$;
+REVOKE ALL ON FUNCTION _grant_access(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, boolean) FROM PUBLIC;
+
+CREATE FUNCTION _revoke_access(grant_id bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM listguard.grants WHERE id = grant_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = format('grant %s does not exist', grant_id),
+            HINT = 'listguard.explain_access(role) lists the grants of a role.';
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION _revoke_access(bigint) FROM PUBLIC;
+
+CREATE FUNCTION _explain_access(role regrole)
+    RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
+                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint,
+                   sends boolean)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT g.account, g.list, g.reveal, g.can_write, g.quota, g.valid_until, g.from_networks, g.id, g.grantee, g.request_id,
+           g.sends
+    FROM listguard.grants g
+    WHERE listguard.role_receives_grants_of(role, g.grantee)
+    ORDER BY g.account NULLS FIRST, g.list NULLS FIRST, g.id
+$$;
+REVOKE ALL ON FUNCTION _explain_access(regrole) FROM PUBLIC;
 
 CREATE FUNCTION _mark_grantee(role regrole) RETURNS void
     AS 'MODULE_PATHNAME', 'lg_mark_grantee' LANGUAGE C VOLATILE STRICT;
-
+REVOKE ALL ON FUNCTION _mark_grantee(regrole) FROM PUBLIC;
 CREATE FUNCTION _is_trusted_owner(role oid) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_is_trusted_owner' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _is_trusted_owner(oid) FROM PUBLIC;
 
 -- Memberships below a role (at any depth) that a non-administrator granted.
 CREATE FUNCTION _untrusted_members(role regrole) RETURNS TABLE (member regrole, via regrole, grantor regrole)
@@ -252,6 +423,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT b.member::regrole, b.via::regrole, b.grantor::regrole FROM below b
     WHERE NOT listguard._is_trusted_owner(b.grantor)
 $$;
+REVOKE ALL ON FUNCTION _untrusted_members(regrole) FROM PUBLIC;
 
 -- What would run around a table, or could be changed or dropped, by someone
 -- who is not an admin: the reasons protect() refuses a table, one row each.
@@ -446,6 +618,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                     AND d.refclassid = 'pg_class'::regclass AND d.refobjid = tbl
                     AND (e.atttypid = 'listguard.email'::regtype OR et.typbasetype = 'listguard.email'::regtype))
 $$;
+REVOKE ALL ON FUNCTION _untrusted_code(regclass) FROM PUBLIC;
 
 -- Refuses a table that runs or could run code of a non-admin, or whose
 -- account and list columns are not what protect() was given.
@@ -469,6 +642,7 @@ BEGIN
     END LOOP;
 END
 $$;
+REVOKE ALL ON FUNCTION _check_protected(regclass) FROM PUBLIC;
 
 -- The tables below tbl (partitions and inheritance children, at any depth).
 CREATE FUNCTION _descendants(tbl regclass) RETURNS SETOF regclass
@@ -480,6 +654,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     )
     SELECT relid::regclass FROM below
 $$;
+REVOKE ALL ON FUNCTION _descendants(regclass) FROM PUBLIC;
 
 -- Protects one table (root: the table whose protect() covers it): row
 -- security with listguard's policies and ownership by listguard_owner (the
@@ -551,15 +726,17 @@ BEGIN
             owner_was, root);
 END
 $$;
+REVOKE ALL ON FUNCTION _protect_one(regclass, regclass, name, name, text) FROM PUBLIC;
 
 CREATE FUNCTION _unstamped(email) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_unstamped' LANGUAGE C STABLE STRICT;
-
+REVOKE ALL ON FUNCTION _unstamped(email) FROM PUBLIC;
 CREATE FUNCTION _stamped(email, bigint, bigint) RETURNS email
     AS 'MODULE_PATHNAME', 'lg_stamped' LANGUAGE C STABLE STRICT;
-
+REVOKE ALL ON FUNCTION _stamped(email, bigint, bigint) FROM PUBLIC;
 CREATE FUNCTION _stamp_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
     AS 'MODULE_PATHNAME', 'lg_stamp_batch' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _stamp_batch(regclass, bigint, bigint) FROM PUBLIC;
 
 -- The tables below tbl's protection root that hold rows, and their size in
 -- blocks.
@@ -570,6 +747,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WHERE p.root = (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl) AND c.relkind = 'r'
     ORDER BY p.relid::text
 $$;
+REVOKE ALL ON FUNCTION _stamp_plan(regclass) FROM PUBLIC;
 
 -- The stamping and audit triggers of one protected table. protect() adds
 -- them after it has stamped the rows already there: a BEFORE ROW trigger,
@@ -598,6 +776,7 @@ BEGIN
     END IF;
 END
 $$;
+REVOKE ALL ON FUNCTION _protect_triggers(regclass, text) FROM PUBLIC;
 
 CREATE FUNCTION _protect(tbl regclass, account_column name, list_column name, audit text, stamp text)
 RETURNS void
@@ -681,6 +860,7 @@ BEGIN
     END LOOP;
 END
 $$;
+REVOKE ALL ON FUNCTION _protect(regclass, name, name, text, text) FROM PUBLIC;
 
 CREATE FUNCTION _refuse_untrusted(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -700,6 +880,7 @@ BEGIN
     END IF;
 END
 $$;
+REVOKE ALL ON FUNCTION _refuse_untrusted(regclass) FROM PUBLIC;
 
 -- A table that became a partition or child of a protected table (by an
 -- admin: nobody else may) is protected like its parent.
@@ -722,6 +903,7 @@ BEGIN
     END LOOP;
 END
 $$;
+REVOKE ALL ON FUNCTION _protect_child(regclass, regclass) FROM PUBLIC;
 
 -- A protected table that left its parent stays protected, on its own: it
 -- becomes the root of what is below it, and gets back the stamping trigger
@@ -744,10 +926,11 @@ BEGIN
     END LOOP;
 END
 $$;
+REVOKE ALL ON FUNCTION _protect_detached(regclass) FROM PUBLIC;
 
 -- Removes listguard's policies and triggers from a table (not the triggers a
 -- partition has cloned from its parent: they go with the parent's).
-CREATE OR REPLACE FUNCTION _drop_protection(tbl regclass) RETURNS void
+CREATE FUNCTION _drop_protection(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
 DECLARE
     policy text;
@@ -766,8 +949,9 @@ BEGIN
     DELETE FROM listguard.protected_tables WHERE relid = tbl;
 END
 $$;
+REVOKE ALL ON FUNCTION _drop_protection(regclass) FROM PUBLIC;
 
-CREATE OR REPLACE FUNCTION _unprotect(tbl regclass) RETURNS void
+CREATE FUNCTION _unprotect(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     p listguard.protected_tables;
@@ -793,14 +977,7 @@ BEGIN
     END LOOP;
 END
 $$;
-
-REVOKE ALL ON FUNCTION _invalid(text, text, text), _grant_access(regrole, bigint, bigint, text, boolean, text,
-    timestamptz, cidr[], text, text, boolean), _revoke_access(bigint), _explain_access(regrole),
-    _protect(regclass, name, name, text, text), _drop_protection(regclass), _unprotect(regclass),
-    _unstamped(email), _stamped(email, bigint, bigint), _stamp_batch(regclass, bigint, bigint), _stamp_plan(regclass),
-    _mark_grantee(regrole), _untrusted_members(regrole), _is_trusted_owner(oid), _untrusted_code(regclass), _check_protected(regclass),
-    _refuse_untrusted(regclass), _descendants(regclass), _protect_one(regclass, regclass, name, name, text), _protect_triggers(regclass, text),
-    _protect_child(regclass, regclass), _protect_detached(regclass) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _unprotect(regclass) FROM PUBLIC;
 
 -- Stamps the rows a protected table held before protect(..., stamp =>
 -- 'later'), in committed batches of `batch_blocks` blocks: each batch locks
@@ -834,89 +1011,158 @@ $$;
 
 -- Every drop, cascades included: what belongs to a protected table is
 -- dropped by admins only, and a dropped protected table is forgotten.
-DROP EVENT TRIGGER listguard_forget_dropped_tables;
-DROP FUNCTION _forget_dropped_tables();
 CREATE FUNCTION _on_sql_drop() RETURNS event_trigger
     AS 'MODULE_PATHNAME', 'lg_on_sql_drop' LANGUAGE C;
-
 REVOKE ALL ON FUNCTION _on_sql_drop() FROM PUBLIC;
-
 CREATE EVENT TRIGGER listguard_sql_drop ON sql_drop EXECUTE FUNCTION _on_sql_drop();
 
+-- ---------------------------------------------------------------------------
+-- Export quotas.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION _quota_state(OUT grant_id bigint, OUT window_start timestamptz, OUT used bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'lg_quota_state' LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION current_role_is_admin() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_current_role_is_admin' LANGUAGE C STABLE PARALLEL SAFE;
+
+-- Every quota the caller may see (admins: all) and where it stands. "used"
+-- counts what backends have reserved and not yet given back too.
+CREATE VIEW quota_usage WITH (security_barrier) AS
+SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
+       coalesce(s.used, 0) AS used,
+       greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
+       s.window_start + make_interval(secs => g.quota_window) AS window_resets_at
+FROM listguard.grants g
+LEFT JOIN listguard._quota_state() s
+       ON s.grant_id = g.id AND s.window_start + make_interval(secs => g.quota_window) > now()
+WHERE g.quota IS NOT NULL
+  AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
 GRANT SELECT ON quota_usage TO PUBLIC;
 
+-- ---------------------------------------------------------------------------
+-- The audit trail.
+-- ---------------------------------------------------------------------------
 
-REVOKE ALL ON audit_log FROM PUBLIC;
-
-GRANT SELECT ON audit_log TO listguard_admin;
-
+-- The audit log's triggers: only its writer appends to it; a superuser's
+-- change is allowed, recorded, and shown by verify_audit().
+CREATE FUNCTION audit_log_modified() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_log_modified' LANGUAGE C;
 REVOKE ALL ON FUNCTION audit_log_modified() FROM PUBLIC;
 
+-- Appended to by the audit writer only; each event linked to the previous
+-- one by an HMAC chain (prev_link, link). Nobody may change it through SQL:
+-- privileges stop everyone but superusers, whose changes are recorded.
+CREATE TABLE audit_log (
+    id                bigint PRIMARY KEY,
+    logged_at         timestamptz NOT NULL,
+    kind              text NOT NULL,
+    session_user_name text NOT NULL,
+    current_user_name text NOT NULL,
+    client_addr       inet,
+    application_name  text,
+    backend_pid       integer NOT NULL,
+    xid               bigint,
+    account           bigint,
+    list              bigint,
+    relation          text,
+    email_digests     bytea[],
+    counts            jsonb,
+    detail            jsonb NOT NULL,
+    prev_link         bytea NOT NULL,
+    link              bytea NOT NULL,
+    origin            text,                         -- the server that raised it (a standby); null: this one
+    format            smallint NOT NULL DEFAULT 1   -- the canonical encoding of its link (1: listguard 0.1)
+);
+REVOKE ALL ON audit_log FROM PUBLIC;
+GRANT SELECT ON audit_log TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.audit_log', '');
+CREATE INDEX audit_log_email_digests ON audit_log USING gin (email_digests) WHERE email_digests IS NOT NULL;
+CREATE TRIGGER audit_log_modified BEFORE INSERT OR UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_modified();
+CREATE TRIGGER audit_log_truncated BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
+CREATE TRIGGER audit_log_inserted AFTER INSERT ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
+CREATE TRIGGER audit_log_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 
-CREATE OR REPLACE FUNCTION _verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
+CREATE FUNCTION verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION _verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
     AS 'MODULE_PATHNAME', 'lg_verify_audit' LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _verify_audit() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION _verify_audit(), _email_digest(text), _audit_for(text) FROM PUBLIC;
+CREATE FUNCTION audit_for(address text) RETURNS SETOF audit_log
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION _email_digest(address text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_email_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _email_digest(text) FROM PUBLIC;
+CREATE FUNCTION _audit_for(address text) RETURNS SETOF audit_log
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT * FROM listguard.audit_log
+    WHERE email_digests IS NOT NULL AND email_digests @> ARRAY[listguard._email_digest(address)]
+    ORDER BY id
+$$;
+REVOKE ALL ON FUNCTION _audit_for(text) FROM PUBLIC;
+
+-- Events not yet in the audit log: queued, or being written.
+CREATE FUNCTION audit_pending() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_audit_pending' LANGUAGE C VOLATILE;
 
 -- Keys: the keyring, rotation of seal keys, re-sealing stored values and
 -- retiring old keys. The index key (digests, pseudonyms, audit chain)
 -- never changes; seal keys only encrypt.
 CREATE FUNCTION keys() RETURNS TABLE (key_id text, kind text, current boolean, retired_here boolean)
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
-
 CREATE FUNCTION add_key(make_current boolean DEFAULT true) RETURNS text
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
-
 CREATE FUNCTION use_key(key_id text) RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
-
 CREATE FUNCTION reload_keyring() RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
-
 CREATE FUNCTION reseal_plan() RETURNS TABLE (relid regclass, blocks bigint)
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
-
 CREATE FUNCTION reseal_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
-
 CREATE FUNCTION key_usage() RETURNS TABLE (relation regclass, column_name name, key_id text, "values" bigint)
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
-
 CREATE FUNCTION retire_key(key_id text) RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 
 CREATE FUNCTION _keys() RETURNS TABLE (key_id text, kind text, current boolean, retired_here boolean)
     AS 'MODULE_PATHNAME', 'lg_keys' LANGUAGE C STABLE;
-
+REVOKE ALL ON FUNCTION _keys() FROM PUBLIC;
 CREATE FUNCTION _add_key(make_current boolean) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_add_key' LANGUAGE C VOLATILE;
-
+REVOKE ALL ON FUNCTION _add_key(boolean) FROM PUBLIC;
 CREATE FUNCTION _use_key(key_id text) RETURNS void
     AS 'MODULE_PATHNAME', 'lg_use_key' LANGUAGE C VOLATILE STRICT;
-
+REVOKE ALL ON FUNCTION _use_key(text) FROM PUBLIC;
 CREATE FUNCTION _reload_keyring() RETURNS void
     AS 'MODULE_PATHNAME', 'lg_reload_keyring' LANGUAGE C VOLATILE;
-
+REVOKE ALL ON FUNCTION _reload_keyring() FROM PUBLIC;
 CREATE FUNCTION _key_id(email) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_key_id' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
--- These two are public: re-sealing keeps a value's stamp, digest and
--- address, so it gives nobody anything, and a table's owner runs them when
--- its table is re-sealed.
+REVOKE ALL ON FUNCTION _key_id(email) FROM PUBLIC;
+-- Public: re-sealing keeps a value's stamp, digest and address, so it
+-- gives nobody anything, and a table's owner runs it when its table is
+-- re-sealed.
 CREATE FUNCTION _under_current_key(email) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_under_current_key' LANGUAGE C STABLE STRICT PARALLEL SAFE;
-
+-- Public: re-sealing keeps a value's stamp, digest and address, so it
+-- gives nobody anything, and a table's owner runs it when its table is
+-- re-sealed.
 CREATE FUNCTION _resealed(email) RETURNS email
     AS 'MODULE_PATHNAME', 'lg_resealed' LANGUAGE C STABLE STRICT PARALLEL SAFE;
-
 CREATE FUNCTION _reseal_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
     AS 'MODULE_PATHNAME', 'lg_reseal_batch' LANGUAGE C VOLATILE STRICT;
-
+REVOKE ALL ON FUNCTION _reseal_batch(regclass, bigint, bigint) FROM PUBLIC;
 CREATE FUNCTION _wait_for_older_transactions() RETURNS void
     AS 'MODULE_PATHNAME', 'lg_wait_for_older_transactions' LANGUAGE C VOLATILE;
-
+REVOKE ALL ON FUNCTION _wait_for_older_transactions() FROM PUBLIC;
 CREATE FUNCTION _retire_key_material(key_id text) RETURNS text[]
     AS 'MODULE_PATHNAME', 'lg_retire_key_material' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _retire_key_material(text) FROM PUBLIC;
 
 -- Every column of a stored table (not temporary) that holds
 -- listguard.email values: plain (the type or a domain over it), in an
@@ -951,6 +1197,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
       AND a.atttypid IN (SELECT oid FROM holding)
     ORDER BY c.oid::regclass::text, a.attnum
 $$;
+REVOKE ALL ON FUNCTION _email_columns() FROM PUBLIC;
 
 -- The tables reseal_existing() goes through, and their size in blocks.
 CREATE FUNCTION _reseal_plan() RETURNS TABLE (relid regclass, blocks bigint)
@@ -959,6 +1206,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     FROM listguard._email_columns() e WHERE e.relkind = 'r' AND e.shape = 'plain'
     ORDER BY 1
 $$;
+REVOKE ALL ON FUNCTION _reseal_plan() FROM PUBLIC;
 
 -- How many values each seal key seals, per column of this database; a
 -- column whose values listguard cannot reach (nested) shows a null key.
@@ -984,6 +1232,7 @@ BEGIN
     END LOOP;
 END
 $$;
+REVOKE ALL ON FUNCTION _key_usage() FROM PUBLIC;
 
 -- listguard.email constants kept in the catalogs (column and domain
 -- defaults, constraints, index expressions, views, policies, trigger
@@ -1033,6 +1282,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
             FROM generate_series(1, 4) g, LATERAL (SELECT g + CASE WHEN (c.octets[1] + 256) % 2 = 1 THEN 2 ELSE 5 END AS i) x)
     FROM constants c
 $$;
+REVOKE ALL ON FUNCTION _email_constants() FROM PUBLIC;
 
 -- Retires a seal key in this database: refused while it is the current key
 -- or any value here may still need it; then recorded, and the key leaves
@@ -1084,10 +1334,7 @@ BEGIN
     END IF;
 END
 $$;
-
-REVOKE ALL ON FUNCTION _keys(), _add_key(boolean), _use_key(text), _reload_keyring(), _key_id(email),
-    _reseal_batch(regclass, bigint, bigint), _wait_for_older_transactions(), _retire_key_material(text),
-    _email_columns(), _reseal_plan(), _key_usage(), _retire_key(text), _email_constants() FROM PUBLIC;
+REVOKE ALL ON FUNCTION _retire_key(text) FROM PUBLIC;
 
 -- Re-seals every stored value under the current seal key, table by table,
 -- in committed batches of `batch_blocks` blocks, with a NOTICE per batch.
@@ -1127,30 +1374,6 @@ BEGIN
 END
 $$;
 
-
--- 0.2: break-glass access. Grants made by an approval name their request.
-ALTER TABLE grants ADD COLUMN request_id bigint;
-ALTER TABLE grants ADD COLUMN sends boolean NOT NULL DEFAULT false; -- a sender (the MTA): sees every canary in its scope
-DROP FUNCTION explain_access(regrole);
-DROP FUNCTION _explain_access(regrole);
-CREATE FUNCTION explain_access(role regrole)
-    RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
-                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint,
-                   sends boolean)
-    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
-CREATE FUNCTION _explain_access(role regrole)
-    RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
-                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint,
-                   sends boolean)
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT g.account, g.list, g.reveal, g.can_write, g.quota, g.valid_until, g.from_networks, g.id, g.grantee, g.request_id,
-           g.sends
-    FROM listguard.grants g
-    WHERE listguard.role_receives_grants_of(role, g.grantee)
-    ORDER BY g.account NULLS FIRST, g.list NULLS FIRST, g.id
-$$;
-REVOKE ALL ON FUNCTION _explain_access(regrole) FROM PUBLIC;
-
 -- ---------------------------------------------------------------------------
 -- Break-glass access: a role asks for temporary access, a second person
 -- approves; under the two-person rule an admin's grant of clear or sealed
@@ -1181,6 +1404,12 @@ CREATE TABLE requests (
     grant_id      bigint,
     sends         boolean NOT NULL DEFAULT false -- a pending grant's
 );
+REVOKE ALL ON requests FROM PUBLIC;
+GRANT SELECT ON requests TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.requests', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.requests_id_seq', '');
+CREATE TRIGGER requests_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON requests
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TABLE request_approvals (
     request_id       bigint NOT NULL REFERENCES requests ON DELETE CASCADE,
     approver         regrole NOT NULL,  -- the approving role (current_user)
@@ -1189,13 +1418,9 @@ CREATE TABLE request_approvals (
     comment          text,
     PRIMARY KEY (request_id, approver)
 );
-REVOKE ALL ON requests, request_approvals FROM PUBLIC;
-GRANT SELECT ON requests, request_approvals TO listguard_admin;
-SELECT pg_catalog.pg_extension_config_dump('listguard.requests', '');
-SELECT pg_catalog.pg_extension_config_dump('listguard.requests_id_seq', '');
+REVOKE ALL ON request_approvals FROM PUBLIC;
+GRANT SELECT ON request_approvals TO listguard_admin;
 SELECT pg_catalog.pg_extension_config_dump('listguard.request_approvals', '');
-CREATE TRIGGER requests_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON requests
-    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TRIGGER request_approvals_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON request_approvals
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 
@@ -1211,22 +1436,30 @@ CREATE FUNCTION cancel(request_id bigint) RETURNS void
 
 CREATE FUNCTION _calling_session_role() RETURNS regrole
     AS 'MODULE_PATHNAME', 'lg_calling_session_role' LANGUAGE C STABLE;
+REVOKE ALL ON FUNCTION _calling_session_role() FROM PUBLIC;
 CREATE FUNCTION _calling_outer_role() RETURNS regrole
     AS 'MODULE_PATHNAME', 'lg_calling_outer_role' LANGUAGE C STABLE;
+REVOKE ALL ON FUNCTION _calling_outer_role() FROM PUBLIC;
+-- Public: access_requests calls it as the reader, and memberships are
+-- public in pg_auth_members anyway.
 CREATE FUNCTION _is_member_of(member regrole, role regrole) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_is_member_of' LANGUAGE C STABLE STRICT;
 CREATE FUNCTION _is_admin(role regrole) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_is_admin' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _is_admin(regrole) FROM PUBLIC;
 CREATE FUNCTION _mark_pending_grant() RETURNS void
     AS 'MODULE_PATHNAME', 'lg_mark_pending_grant' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _mark_pending_grant() FROM PUBLIC;
 CREATE FUNCTION _record_request_event(action text, request_id bigint, account bigint, list bigint, detail jsonb)
     RETURNS void AS 'MODULE_PATHNAME', 'lg_record_request_event' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _record_request_event(text, bigint, bigint, bigint, jsonb) FROM PUBLIC;
 
 -- Tells listeners (a chat bot, a pager) that a request changed: ids only.
 CREATE FUNCTION _notify_request(request_id bigint, event text) RETURNS void
 LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_notify('listguard_requests', json_build_object('request', request_id, 'event', event)::text)
 $$;
+REVOKE ALL ON FUNCTION _notify_request(bigint, text) FROM PUBLIC;
 
 -- A new request (of either kind): recorded and announced.
 CREATE FUNCTION _request_opened(request_id bigint) RETURNS void
@@ -1242,6 +1475,7 @@ BEGIN
     PERFORM listguard._notify_request(r.id, 'new');
 END
 $$;
+REVOKE ALL ON FUNCTION _request_opened(bigint) FROM PUBLIC;
 
 -- Pending requests past their time to live become expired (recorded and
 -- announced) whenever requests are used.
@@ -1257,6 +1491,7 @@ BEGIN
     END LOOP;
 END
 $$;
+REVOKE ALL ON FUNCTION _expire_requests() FROM PUBLIC;
 
 -- A refusal: recorded, then raised.
 CREATE FUNCTION _refuse_request(request_id bigint, action text, sqlstate text, message text, detail text,
@@ -1269,6 +1504,7 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = sqlstate, MESSAGE = message, DETAIL = coalesce(detail, ''), HINT = coalesce(hint, '');
 END
 $$;
+REVOKE ALL ON FUNCTION _refuse_request(bigint, text, text, text, text, text) FROM PUBLIC;
 
 CREATE FUNCTION _request_access(account bigint, list bigint, reveal text, duration interval, reason text)
 RETURNS bigint
@@ -1300,6 +1536,7 @@ BEGIN
     RETURN request;
 END
 $$;
+REVOKE ALL ON FUNCTION _request_access(bigint, bigint, text, interval, text) FROM PUBLIC;
 
 -- May the calling roles decide request r? They must be an approver (a
 -- member of listguard_approver, or an admin), and none of them (the current
@@ -1337,6 +1574,7 @@ BEGIN
     END LOOP;
 END
 $$;
+REVOKE ALL ON FUNCTION _check_decider(listguard.requests, text) FROM PUBLIC;
 
 CREATE FUNCTION _approve(request_id bigint, comment text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -1392,6 +1630,7 @@ BEGIN
     PERFORM listguard._expire_requests();
 END
 $$;
+REVOKE ALL ON FUNCTION _approve(bigint, text) FROM PUBLIC;
 
 CREATE FUNCTION _deny(request_id bigint, comment text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -1414,6 +1653,7 @@ BEGIN
     PERFORM listguard._expire_requests();
 END
 $$;
+REVOKE ALL ON FUNCTION _deny(bigint, text) FROM PUBLIC;
 
 CREATE FUNCTION _cancel(request_id bigint) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -1438,17 +1678,7 @@ BEGIN
     PERFORM listguard._expire_requests();
 END
 $$;
-
--- (_is_member_of stays public: the view below calls it as the reader, and
--- memberships are public in pg_auth_members anyway.)
-REVOKE ALL ON FUNCTION _calling_session_role(), _calling_outer_role(), _is_admin(regrole),
-    _mark_pending_grant(), _record_request_event(text, bigint, bigint, bigint, jsonb), _notify_request(bigint, text),
-    _request_opened(bigint), _expire_requests(), _refuse_request(bigint, text, text, text, text, text),
-    _request_access(bigint, bigint, text, interval, text), _check_decider(listguard.requests, text),
-    _approve(bigint, text), _deny(bigint, text), _cancel(bigint),
-    _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean,
-                boolean)
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION _cancel(bigint) FROM PUBLIC;
 
 -- Requests as their requester (its own), approvers and admins (all) see
 -- them. A pending request past its time to live shows as expired.
@@ -1528,27 +1758,37 @@ CREATE FUNCTION report_canary_hit(address text, seen_at timestamptz DEFAULT now(
 
 CREATE FUNCTION _local_part_style(email) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_local_part_style' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _local_part_style(email) FROM PUBLIC;
 CREATE FUNCTION _local_part_in_style(style text) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_local_part_in_style' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _local_part_in_style(text) FROM PUBLIC;
 CREATE FUNCTION _canary_reveal_count(record text, canary_id bigint) RETURNS bigint
     AS 'MODULE_PATHNAME', 'lg_canary_reveal_count' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _canary_reveal_count(text, bigint) FROM PUBLIC;
 CREATE FUNCTION _as_canary(email) RETURNS email
     AS 'MODULE_PATHNAME', 'lg_as_canary' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _as_canary(email) FROM PUBLIC;
 CREATE FUNCTION _value_digest(email) RETURNS bytea
     AS 'MODULE_PATHNAME', 'lg_value_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _value_digest(email) FROM PUBLIC;
 -- Canaries are found by the loose form of their address (+tags and Gmail
 -- dots dropped): a leaker rewriting addresses so still reaches the mailbox.
 CREATE FUNCTION _loose_digest(address text) RETURNS bytea
     AS 'MODULE_PATHNAME', 'lg_loose_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _loose_digest(text) FROM PUBLIC;
 CREATE FUNCTION _loose_digest_of(email) RETURNS bytea
     AS 'MODULE_PATHNAME', 'lg_loose_digest_of' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _loose_digest_of(email) FROM PUBLIC;
 CREATE FUNCTION _address_in_line(line text) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_address_in_line' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _address_in_line(text) FROM PUBLIC;
 CREATE FUNCTION _address_domain(email) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_address_domain' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _address_domain(email) FROM PUBLIC;
 CREATE FUNCTION _record_canary_event(action text, canary_id bigint, account bigint, list bigint, detail jsonb,
                                      address email) RETURNS void
     AS 'MODULE_PATHNAME', 'lg_record_canary_event' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _record_canary_event(text, bigint, bigint, bigint, jsonb, email) FROM PUBLIC;
 
 -- The first listguard.email column of a table: the one canaries go in.
 CREATE FUNCTION _canary_column(tbl regclass) RETURNS name
@@ -1557,6 +1797,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WHERE a.attrelid = tbl AND a.atttypid = 'listguard.email'::regtype AND a.attnum > 0 AND NOT a.attisdropped
     ORDER BY a.attnum LIMIT 1
 $$;
+REVOKE ALL ON FUNCTION _canary_column(regclass) FROM PUBLIC;
 
 -- Hides canary rows of a protected table (every one: a copy of a canary may
 -- land in any) from everyone but their role and senders: the policies that
@@ -1577,6 +1818,7 @@ BEGIN
     EXECUTE format('ALTER POLICY listguard_delete ON %s USING (listguard.can_write(%s, %I))', tbl, scope, email_column);
 END
 $$;
+REVOKE ALL ON FUNCTION _canary_policy(regclass, name, name) FROM PUBLIC;
 
 -- Every table under a protection root gets the canary policy.
 CREATE FUNCTION _canary_policies(root regclass) RETURNS void
@@ -1589,6 +1831,7 @@ BEGIN
     END LOOP;
 END
 $$;
+REVOKE ALL ON FUNCTION _canary_policies(regclass) FROM PUBLIC;
 
 CREATE FUNCTION _add_canary_addresses(addresses text[]) RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -1618,6 +1861,7 @@ BEGIN
     RETURN added;
 END
 $$;
+REVOKE ALL ON FUNCTION _add_canary_addresses(text[]) FROM PUBLIC;
 
 -- A canary address for one list: from the pool if it has one not already
 -- on the list, else made at one of listguard.canary_domains in one of the
@@ -1672,6 +1916,7 @@ BEGIN
                'whose mail you receive.';
 END
 $$;
+REVOKE ALL ON FUNCTION _take_canary_address(regclass, name, text, text[]) FROM PUBLIC;
 
 CREATE FUNCTION _plant_canaries(tbl regclass, account bigint, list bigint, roles regrole[], per_role integer)
 RETURNS integer
@@ -1800,6 +2045,7 @@ BEGIN
     RETURN planted;
 END
 $$;
+REVOKE ALL ON FUNCTION _plant_canaries(regclass, bigint, bigint, regrole[], integer) FROM PUBLIC;
 
 CREATE FUNCTION _remove_canaries(tbl regclass, account bigint, list bigint, roles regrole[]) RETURNS integer
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -1838,6 +2084,7 @@ BEGIN
     RETURN removed;
 END
 $$;
+REVOKE ALL ON FUNCTION _remove_canaries(regclass, bigint, bigint, regrole[]) FROM PUBLIC;
 
 -- What the audit trail says of a planted canary: its role's clear reveals of
 -- the canary's list since planting, and when the role (or a member, or its
@@ -1856,6 +2103,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
       AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname IN (a.detail->>'role', a.session_user_name)
                   AND listguard._is_member_of(r.oid::regrole, c.role))
 $$;
+REVOKE ALL ON FUNCTION _canary_reveals(listguard.canaries) FROM PUBLIC;
 
 CREATE FUNCTION _trace(address text)
     RETURNS TABLE (canary boolean, role regrole, account bigint, list bigint, planted_at timestamptz,
@@ -1880,6 +2128,7 @@ BEGIN
     END IF;
 END
 $$;
+REVOKE ALL ON FUNCTION _trace(text) FROM PUBLIC;
 
 -- Who could have leaked a file of addresses. A role could have seen a
 -- canary if it was planted for the role or a role it is a member of, or if
@@ -1958,6 +2207,7 @@ BEGIN
     ORDER BY l.score DESC, l.found DESC, l.role::text;
 END
 $$;
+REVOKE ALL ON FUNCTION _trace_leak(text[]) FROM PUBLIC;
 
 -- A spam trap hit: mail arrived at an address. An event (and a NOTIFY on
 -- listguard_canary, ids only) when it is a canary; marked a probable guess
@@ -1996,80 +2246,7 @@ BEGIN
     PERFORM pg_notify('listguard_canary', json_build_object('canary', c.id, 'event', 'hit')::text);
 END
 $$;
-
-REVOKE ALL ON FUNCTION _local_part_style(email), _local_part_in_style(text), _record_canary_event(text, bigint, bigint,
-    bigint, jsonb, email), _canary_column(regclass), _canary_policy(regclass, name, name),
-    _canary_policies(regclass), _add_canary_addresses(text[]), _take_canary_address(regclass, name, text, text[]),
-    _plant_canaries(regclass, bigint, bigint, regrole[], integer), _remove_canaries(regclass, bigint, bigint, regrole[]),
-    _canary_reveals(listguard.canaries), _trace(text), _trace_leak(text[]), _report_canary_hit(text, timestamptz, text),
-    _loose_digest(text), _loose_digest_of(email), _address_domain(email), _address_in_line(text), _value_digest(email),
-    _as_canary(email),
-    _canary_reveal_count(text, bigint) FROM PUBLIC;
-
--- Roles that hold grants are marked, as grant_access() marks them now.
-SELECT _mark_grantee(g.grantee) FROM (SELECT DISTINCT grantee FROM grants) g;
-
--- Every protected table is protected again the 0.2 way: owned by
--- listguard_owner (its owner keeps its DML), the code around it vetted (the
--- update fails, naming what to fix, if a table runs code a non-admin could
--- change), stamping and audit triggers renewed. Rows stored before 0.1's
--- protect() are still unstamped; a WARNING names the tables where
--- CALL listguard.stamp_existing() will stamp them.
-DO $$
-DECLARE
-    tables listguard.protected_tables[];
-    p record;
-    col name;
-    waiting boolean;
-BEGIN
-    -- Taken first: dropping a table's old protection forgets its row.
-    tables := ARRAY(SELECT t FROM listguard.protected_tables t);
-    FOR p IN SELECT * FROM unnest(tables) LOOP
-        PERFORM listguard._drop_protection(p.relid);
-    END LOOP;
-    -- Parents first (their row triggers are cloned to their partitions);
-    -- each table's root is its topmost protected ancestor.
-    FOR p IN
-        WITH RECURSIVE t AS (SELECT * FROM unnest(tables)),
-        up(relid, ancestor, depth) AS (
-            SELECT t.relid, t.relid, 0 FROM t
-            UNION ALL
-            SELECT up.relid, i.inhparent::regclass, up.depth + 1 FROM up JOIN pg_inherits i ON i.inhrelid = up.ancestor
-        )
-        SELECT t.*, (SELECT u.ancestor FROM up u WHERE u.relid = t.relid AND u.ancestor IN (SELECT relid FROM t)
-                     ORDER BY u.depth DESC LIMIT 1) AS top,
-               (SELECT max(u.depth) FROM up u WHERE u.relid = t.relid) AS depth
-        FROM t ORDER BY depth, t.relid::text
-    LOOP
-        PERFORM listguard._refuse_untrusted(p.relid);
-        PERFORM listguard._protect_one(p.relid, p.top, p.account_column, p.list_column, p.audit);
-        -- What 0.1 recorded about the table before its protection.
-        UPDATE listguard.protected_tables
-        SET rls_was_enabled = p.rls_was_enabled, rls_was_forced = p.rls_was_forced,
-            protected_by = p.protected_by, protected_at = p.protected_at
-        WHERE relid = p.relid;
-        PERFORM listguard._protect_triggers(p.relid, p.audit);
-        FOR col IN SELECT a.attname FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
-                   WHERE a.attrelid = p.relid AND a.attnum > 0 AND NOT a.attisdropped
-                     AND (a.atttypid = 'listguard.email'::regtype OR ty.typbasetype = 'listguard.email'::regtype) LOOP
-            EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %s WHERE listguard._unstamped(%I))', p.relid, col)
-            INTO waiting;
-            IF waiting THEN
-                RAISE WARNING 'listguard: % holds rows stored before it was protected; CALL listguard.stamp_existing(%L) stamps them',
-                    p.relid, p.relid::text;
-                EXIT;
-            END IF;
-        END LOOP;
-    END LOOP;
-END
-$$;
-
-CREATE TRIGGER grants_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
-    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
-CREATE TRIGGER protected_tables_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
-    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
-CREATE TRIGGER audit_log_inserted AFTER INSERT ON audit_log
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
+REVOKE ALL ON FUNCTION _report_canary_hit(text, timestamptz, text) FROM PUBLIC;
 
 -- Hot standbys (src/pg/replica). Each standby's listguard link connects to
 -- the primary as a member of listguard_standby and calls these: quota leases
@@ -2080,15 +2257,19 @@ CREATE FUNCTION _lease_quota(grant_id bigint, wanted bigint,
                              OUT granted bigint, OUT window_start bigint, OUT window_used bigint)
     AS 'MODULE_PATHNAME', 'lg_lease_quota' LANGUAGE C VOLATILE STRICT SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _lease_quota(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _lease_quota(bigint, bigint) TO listguard_standby;
 CREATE FUNCTION _return_quota(grant_id bigint, window_start bigint, unused bigint) RETURNS void
     AS 'MODULE_PATHNAME', 'lg_return_quota' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _return_quota(bigint, bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _return_quota(bigint, bigint, bigint) TO listguard_standby;
 CREATE FUNCTION _quota_windows(OUT database oid, OUT grant_id bigint, OUT window_seconds bigint,
                                OUT window_start bigint, OUT used bigint) RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'lg_quota_windows' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _quota_windows() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _quota_windows() TO listguard_standby;
 CREATE FUNCTION _append_standby_events(origin text, events bytea) RETURNS integer
     AS 'MODULE_PATHNAME', 'lg_append_standby_events' LANGUAGE C VOLATILE STRICT SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp;
-REVOKE ALL ON FUNCTION _lease_quota(bigint, bigint), _return_quota(bigint, bigint, bigint), _quota_windows(),
-    _append_standby_events(text, bytea) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION _lease_quota(bigint, bigint), _return_quota(bigint, bigint, bigint), _quota_windows(),
-    _append_standby_events(text, bytea) TO listguard_standby;
+REVOKE ALL ON FUNCTION _append_standby_events(text, bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _append_standby_events(text, bytea) TO listguard_standby;
