@@ -1,0 +1,6 @@
+-- Assembled by scripts/assemble-sql from src/sql/upgrades/listguard--0.2.0--0.3.0.sql
+-- and the files it includes: change those (CONTRIBUTING.md), not this file.
+-- listguard 0.2.0 -> 0.3.0. Run by ALTER EXTENSION listguard UPDATE, in
+-- each database, after the 0.3.0 library is installed and the server
+-- restarted.
+\echo Use "ALTER EXTENSION listguard UPDATE TO '0.3.0'" to load this file. \quit
