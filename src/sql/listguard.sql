@@ -162,9 +162,13 @@
 #include "audit/audit_log_modified/latest.sql"
 
 #include "audit/audit_log/latest.sql"
+#include "audit/audit_heads_guard/latest.sql"
+#include "audit/audit_heads/latest.sql"
 
 #include "audit/verify_audit/latest.sql"
 #include "audit/_verify_audit/latest.sql"
+#include "audit/accept_restored_history/latest.sql"
+#include "audit/_accept_restored_history/latest.sql"
 
 #include "audit/audit_for/latest.sql"
 #include "audit/_email_digest/latest.sql"

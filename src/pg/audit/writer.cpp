@@ -48,8 +48,6 @@ PGDLLEXPORT void listguard_audit_writer_main(Datum);
 
 namespace listguard::pg {
 
-extern bool in_audit_writer;
-
 namespace {
 
 constexpr int kBatch = 256;

@@ -30,8 +30,6 @@ PG_FUNCTION_INFO_V1(lg_append_standby_events);
 
 namespace listguard::pg {
 
-extern bool in_audit_writer;
-
 namespace {
 
 void require_primary()
