@@ -1085,34 +1085,6 @@ CREATE TRIGGER audit_log_inserted AFTER INSERT ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
 CREATE TRIGGER audit_log_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
--- Rows of audit_heads come from the appenders of the audit log; a row any
--- other session inserts (a restore, as a superuser) is a head that came in
--- with a dump, and is marked so. Every other change by a superuser is
--- recorded; other roles are refused.
-CREATE FUNCTION audit_heads_guard() RETURNS trigger
-    AS 'MODULE_PATHNAME', 'lg_audit_heads_guard' LANGUAGE C;
-REVOKE ALL ON FUNCTION audit_heads_guard() FROM PUBLIC;
--- The audit chain's head as its appender last left it (the last event's id
--- and link, and when), sealed with the audit key: pg_dump writes it into
--- every dump, so a restored database proves it holds the source's whole
--- history up to the dump (verify_audit()). This database's own head has no
--- restored_at; a head that came in with a restore has one.
-CREATE TABLE audit_heads (
-    source      text NOT NULL,         -- cluster system identifier and database OID of the chain
-    last_id     bigint NOT NULL,
-    last_link   bytea NOT NULL,
-    as_of       timestamptz NOT NULL,
-    seal        bytea NOT NULL,
-    restored_at timestamptz
-);
-CREATE UNIQUE INDEX audit_heads_own ON audit_heads (source) WHERE restored_at IS NULL;
-REVOKE ALL ON audit_heads FROM PUBLIC;
-GRANT SELECT ON audit_heads TO listguard_admin;
-SELECT pg_catalog.pg_extension_config_dump('listguard.audit_heads', '');
-CREATE TRIGGER audit_heads_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_heads
-    FOR EACH ROW EXECUTE FUNCTION audit_heads_guard();
-CREATE TRIGGER audit_heads_truncated BEFORE TRUNCATE ON audit_heads
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_heads_guard();
 
 CREATE FUNCTION verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
@@ -2310,3 +2282,35 @@ CREATE FUNCTION _append_standby_events(origin text, events bytea) RETURNS intege
     SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION _append_standby_events(text, bytea) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION _append_standby_events(text, bytea) TO listguard_standby;
+
+-- The audit chain's head, which dumps carry (new in 0.3.0: last, so that the
+-- extension's configuration tables are listed in the order an upgraded
+-- database lists them).
+-- Rows of audit_heads come from the appenders of the audit log; a row any
+-- other session inserts (a restore, as a superuser) is a head that came in
+-- with a dump, and is marked so. Every other change by a superuser is
+-- recorded; other roles are refused.
+CREATE FUNCTION audit_heads_guard() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_heads_guard' LANGUAGE C;
+REVOKE ALL ON FUNCTION audit_heads_guard() FROM PUBLIC;
+-- The audit chain's head as its appender last left it (the last event's id
+-- and link, and when), sealed with the audit key: pg_dump writes it into
+-- every dump, so a restored database proves it holds the source's whole
+-- history up to the dump (verify_audit()). This database's own head has no
+-- restored_at; a head that came in with a restore has one.
+CREATE TABLE audit_heads (
+    source      text NOT NULL,         -- cluster system identifier and database OID of the chain
+    last_id     bigint NOT NULL,
+    last_link   bytea NOT NULL,
+    as_of       timestamptz NOT NULL,
+    seal        bytea NOT NULL,
+    restored_at timestamptz
+);
+CREATE UNIQUE INDEX audit_heads_own ON audit_heads (source) WHERE restored_at IS NULL;
+REVOKE ALL ON audit_heads FROM PUBLIC;
+GRANT SELECT ON audit_heads TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.audit_heads', '');
+CREATE TRIGGER audit_heads_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_heads
+    FOR EACH ROW EXECUTE FUNCTION audit_heads_guard();
+CREATE TRIGGER audit_heads_truncated BEFORE TRUNCATE ON audit_heads
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_heads_guard();

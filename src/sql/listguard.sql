@@ -162,8 +162,6 @@
 #include "audit/audit_log_modified/latest.sql"
 
 #include "audit/audit_log/latest.sql"
-#include "audit/audit_heads_guard/latest.sql"
-#include "audit/audit_heads/latest.sql"
 
 #include "audit/verify_audit/latest.sql"
 #include "audit/_verify_audit/latest.sql"
@@ -314,3 +312,9 @@
 #include "replica/_return_quota/latest.sql"
 #include "replica/_quota_windows/latest.sql"
 #include "replica/_append_standby_events/latest.sql"
+
+-- The audit chain's head, which dumps carry (new in 0.3.0: last, so that the
+-- extension's configuration tables are listed in the order an upgraded
+-- database lists them).
+#include "audit/audit_heads_guard/latest.sql"
+#include "audit/audit_heads/latest.sql"
