@@ -70,9 +70,15 @@ SET ROLE ep_reader;
 SELECT lgtest.try($$CREATE AGGREGATE lgtest.ep_emails (listguard.email ORDER BY int4) (sfunc = array_append, stype = listguard.email[])$$);
 SELECT lgtest.try($$CREATE AGGREGATE lgtest.ep_emails2 (int4 ORDER BY listguard.email) (sfunc = int8inc_any, stype = int8)$$);
 SELECT lgtest.try($$CREATE AGGREGATE lgtest.ep_count2 (*) (sfunc = int8inc, stype = int8, initcond = '0')$$);
+-- An argument written table.column%TYPE: of an email column, refused; of
+-- another, PostgreSQL's NOTICE is printed once (listguard looks it up
+-- quietly).
+SELECT lgtest.try($$CREATE FUNCTION lgtest.ep_f(ep_subs.email%TYPE) RETURNS int LANGUAGE sql AS 'SELECT 1'$$);
+CREATE FUNCTION lgtest.ep_g(ep_subs.id%TYPE) RETURNS int LANGUAGE sql AS 'SELECT 1';
 RESET ROLE;
 REVOKE CREATE ON SCHEMA lgtest FROM ep_reader;
 DROP AGGREGATE lgtest.ep_count2 (*);
+DROP FUNCTION lgtest.ep_g(int);
 
 -- The same statements where listguard is only preloaded (no extension).
 CREATE DATABASE ep_plain;
