@@ -54,6 +54,14 @@ SHOW standard_conforming_strings;
 SELECT listguard.protect('sa_checked', 'account_id');
 RESET standard_conforming_strings;
 
+-- Pinning leaves the transaction's own state alone (it cannot change once
+-- a query ran, and a standby's is read-only): an administrator's call in a
+-- read-only, serializable, deferrable transaction works.
+BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY DEFERRABLE;
+SELECT count(*) >= 0 AS read_only_call FROM listguard.explain_access('sa_dbo');
+SELECT ok FROM listguard.verify_audit();
+COMMIT;
+
 -- Settings made where listguard could not refuse them (before it was
 -- loaded, or by a superuser), including whom a session starts as: the audit
 -- writer of the database takes the server's configuration only, so its

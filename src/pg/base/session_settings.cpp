@@ -70,10 +70,13 @@ bool keeps_session_value(const config_generic& setting)
     case DEVELOPER_OPTIONS:
         break;
     }
-    // How long statements may run, what messages the client gets, and how
+    // How long statements may run, what messages the client gets, how
     // values are written out for it (text that listguard's code renders in
-    // the client's style reads back the same in that session).
+    // the client's style reads back the same in that session), and the
+    // transaction's own state (fixed once it has run a query; a standby's
+    // is read-only).
     static const char* const kKept[] = {
+        "transaction_isolation", "transaction_read_only", "transaction_deferrable",
         "statement_timeout", "lock_timeout",    "idle_in_transaction_session_timeout", "idle_session_timeout",
         "client_encoding",   "client_min_messages", "lc_messages", "TimeZone", "timezone_abbreviations",
         "DateStyle",         "IntervalStyle",   "extra_float_digits", "bytea_output",
