@@ -76,3 +76,21 @@ TEST(QuotaWindow, OverWhenNeverOpenedOrEnded)
     EXPECT_FALSE(window_over(w, 60, 1059));
     EXPECT_TRUE(window_over(w, 60, 1060)) << "a window lasts exactly window_seconds";
 }
+
+TEST(QuotaWindow, DurableCountCoversWhatWasUsedWithRoomBelowTheLimit)
+{
+    for (std::int64_t limit : {1, 5, 100, 1000, 100000}) {
+        std::int64_t saves = 0;
+        std::int64_t durable = 0;
+        for (std::int64_t used = 0; used <= limit; used++) {
+            if (used > durable) {
+                durable = durable_count(used, limit);
+                saves++;
+            }
+            EXPECT_GE(durable, used) << "a crash never gives back what was used";
+            EXPECT_LE(durable, limit) << "nor takes more than the whole quota";
+        }
+        EXPECT_LE(saves, 17) << "saved about every limit/16 reveals, limit " << limit;
+    }
+    EXPECT_EQ(durable_count(120, 100), 120) << "a count over the limit (a lowered quota) is kept as it is";
+}

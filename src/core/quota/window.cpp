@@ -35,4 +35,10 @@ std::int64_t reservation_size(std::int64_t limit) noexcept
     return std::clamp<std::int64_t>(limit / 64, 1, 256);
 }
 
+std::int64_t durable_count(std::int64_t used, std::int64_t limit) noexcept
+{
+    std::int64_t headroom = std::max<std::int64_t>(limit / 16, reservation_size(limit));
+    return used >= limit ? used : std::min(limit, used + headroom);
+}
+
 } // namespace listguard

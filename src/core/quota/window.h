@@ -42,4 +42,10 @@ void give_back(QuotaWindow& window, std::int64_t window_start, std::int64_t unus
 // backend holding an unused reservation does not starve others for long.
 std::int64_t reservation_size(std::int64_t limit) noexcept;
 
+// What the saved state records for a window that has counted `used`: a
+// count at least that high, with room for the next reservations, so that a
+// crash never gives back reveals that were made (it may take some that were
+// not), and saving to disk is needed only every limit/16 reveals or so.
+std::int64_t durable_count(std::int64_t used, std::int64_t limit) noexcept;
+
 } // namespace listguard

@@ -1,5 +1,6 @@
 #include "pg/audit/anchor.h"
 
+#include "pg/audit/queue.h"
 #include "pg/base/settings.h"
 
 extern "C" {
@@ -8,13 +9,17 @@ extern "C" {
 
 namespace listguard::pg {
 
-char* audit_anchor_path(Oid database)
+namespace {
+
+const char* anchor_directory()
 {
-    const char* directory = audit_anchor_directory_setting && audit_anchor_directory_setting[0]
-                                ? audit_anchor_directory_setting
-                                : "pg_listguard";
-    return psprintf("%s/audit-anchor.%u", directory, database);
+    return audit_anchor_directory_setting && audit_anchor_directory_setting[0] ? audit_anchor_directory_setting
+                                                                                : "pg_listguard";
 }
+
+} // namespace
+
+char* audit_anchor_path(Oid database) { return psprintf("%s/audit-anchor.%u", anchor_directory(), database); }
 
 namespace {
 
@@ -44,6 +49,22 @@ Anchor read_audit_anchor(Oid database, bool* file_exists)
     *file_exists = read_anchor_file(audit_anchor_path(database), &anchor) ||
                    read_anchor_file(legacy_anchor_path(database), &anchor);
     return anchor;
+}
+
+void wake_writers_of_audited_databases()
+{
+    const char* path = anchor_directory();
+    DIR* dir = AllocateDir(path);
+    if (dir == nullptr)
+        return;
+    struct dirent* entry;
+    while ((entry = ReadDirExtended(dir, path, LOG)) != nullptr) {
+        unsigned int database;
+        char tail;
+        if (sscanf(entry->d_name, "audit-anchor.%u%c", &database, &tail) == 1 && database != InvalidOid)
+            audit_wake_writer(database);
+    }
+    FreeDir(dir);
 }
 
 } // namespace listguard::pg

@@ -17,4 +17,8 @@ char* audit_anchor_path(Oid database);
 // anchor; file_exists says whether there was a file at all.
 Anchor read_audit_anchor(Oid database, bool* file_exists);
 
+// Starts the writer of every database that has an anchor (an audit trail):
+// after a crash, each log gets its gap event now, not at its next event.
+void wake_writers_of_audited_databases();
+
 } // namespace listguard::pg

@@ -231,16 +231,36 @@ void record_action_event(FunctionCallInfo fcinfo, EventKind kind, const char* id
     record_event(kind, detail, scope);
 }
 
+namespace {
+
+AuditEvent writer_event(Oid database, const char* kind)
+{
+    AuditEvent e;
+    memset(&e, 0, sizeof e);
+    e.database = database;
+    e.time = GetCurrentTimestamp();
+    strlcpy(e.kind, kind, sizeof e.kind);
+    strlcpy(e.session_user, "listguard audit writer", sizeof e.session_user);
+    strlcpy(e.current_user, "listguard audit writer", sizeof e.current_user);
+    e.pid = MyProcPid;
+    return e;
+}
+
+} // namespace
+
+AuditEvent audit_crash_gap_event(Oid database)
+{
+    AuditEvent gap = writer_event(database, "audit_gap");
+    snprintf(gap.detail, sizeof gap.detail,
+             "{\"after_crash\": true, \"why\": \"the server restarted after a crash: events that were queued, or "
+             "sent to the server log, before it may be missing from this log\"}");
+    gap.detail_length = strlen(gap.detail);
+    return gap;
+}
+
 AuditEvent audit_gap_event(Oid database, int64 lost, const char* why)
 {
-    AuditEvent gap;
-    memset(&gap, 0, sizeof gap);
-    gap.database = database;
-    gap.time = GetCurrentTimestamp();
-    strlcpy(gap.kind, "audit_gap", sizeof gap.kind);
-    strlcpy(gap.session_user, "listguard audit writer", sizeof gap.session_user);
-    strlcpy(gap.current_user, "listguard audit writer", sizeof gap.current_user);
-    gap.pid = MyProcPid;
+    AuditEvent gap = writer_event(database, "audit_gap");
     snprintf(gap.detail, sizeof gap.detail, "{\"events_in_server_log\": %lld, \"why\": \"%s\"}",
              static_cast<long long>(lost), why);
     gap.detail_length = strlen(gap.detail);

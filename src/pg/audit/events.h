@@ -75,6 +75,10 @@ struct AuditEvent;
 // log instead of the table, for the reason `why` (plain text, no quotes).
 AuditEvent audit_gap_event(Oid database, int64 lost, const char* why);
 
+// The audit_gap event of a crash: what was queued, or went to the server
+// log uncounted, before it may be missing.
+AuditEvent audit_crash_gap_event(Oid database);
+
 // The event as one JSON line in the server log; `why` says why it is there
 // ("", " (standby)", " (audit queue full)", ...). Reads no catalog.
 void log_event(const AuditEvent& event, const char* why);

@@ -29,11 +29,19 @@ struct Writer {
     int64 in_flight; // taken from the queue, not yet committed
 };
 
+constexpr int kMaxToldOfCrash = 1024; // databases whose log has the crash's gap
+
 struct Queue {
     LWLock* lock;
     int64 next_sequence;
     int64 front_sequence; // requeued events go before every other: 0, -1, -2, ...
     int free_top;
+    // The server restarted after a crash (or started after one): each
+    // database's log gets a gap event before its next event, saying events
+    // queued or sent to the server log before it may be missing.
+    bool after_crash;
+    int told_count;
+    Oid told[kMaxToldOfCrash];
     Writer writers[kMaxWriters];
     // followed by: int free_stack[size]; bool filled[size]; AuditEvent slots[size]
 };
@@ -71,6 +79,8 @@ void attach_audit_queue_shared()
         queue->next_sequence = 1;
         queue->front_sequence = 0;
         queue->free_top = audit_queue_size_setting;
+        queue->after_crash = false;
+        queue->told_count = 0;
         for (int i = 0; i < audit_queue_size_setting; i++) {
             free_stack[i] = i;
             filled[i] = false;
@@ -307,6 +317,39 @@ void audit_start_waiting_writers()
         start_writer(start[j]);
 }
 
+namespace {
+
+bool told_of_crash_locked(Oid database)
+{
+    for (int i = 0; i < queue->told_count; i++)
+        if (queue->told[i] == database)
+            return true;
+    return false;
+}
+
+} // namespace
+
+bool audit_after_crash() { return queue != nullptr && queue->after_crash; }
+
+void audit_note_crash()
+{
+    if (queue != nullptr)
+        queue->after_crash = true;
+}
+
+bool audit_take_crash_gap(Oid database)
+{
+    if (queue == nullptr)
+        return false;
+    LWLockAcquire(queue->lock, LW_EXCLUSIVE);
+    bool take = queue->after_crash && !told_of_crash_locked(database);
+    // Past the list's room a database may be told twice: harmless.
+    if (take && queue->told_count < kMaxToldOfCrash)
+        queue->told[queue->told_count++] = database;
+    LWLockRelease(queue->lock);
+    return take;
+}
+
 int64 audit_pending(Oid database)
 {
     if (queue == nullptr)
@@ -318,7 +361,9 @@ int64 audit_pending(Oid database)
             pending++;
     Writer* w = writer_of(database);
     if (w != nullptr)
-        pending += w->in_flight;
+        pending += w->in_flight + (w->overflowed > 0 ? 1 : 0); // the gap event still to write
+    if (queue->after_crash && !told_of_crash_locked(database))
+        pending++; // the crash's gap event
     LWLockRelease(queue->lock);
     return pending;
 }

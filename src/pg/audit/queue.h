@@ -72,8 +72,18 @@ void audit_batch_done(Oid database);
 // start failed, or no writer entry was free); the housekeeper calls this.
 void audit_start_waiting_writers();
 
-// Events of a database not yet in its audit log (queued or being written).
+// Events of a database not yet in its audit log (queued or being written,
+// and the gap events owed to it).
 int64 audit_pending(Oid database);
+
+// The postmaster, when it sets up shared memory after a crash (or on a
+// start after one): every database's log gets a gap event before its next.
+void audit_note_crash();
+// Whether this database's next batch must carry the crash's gap event
+// (true once per database: the event is then queued like any other).
+bool audit_take_crash_gap(Oid database);
+// Whether this server started (or restarted) after a crash.
+bool audit_after_crash();
 
 // How many databases have a writer (on a standby: a link) running now.
 int audit_writers_running();

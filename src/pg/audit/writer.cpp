@@ -239,14 +239,20 @@ void put_back(const AuditEvent* events, int count, const char* why)
 constexpr int kMaxFailures = 8; // about 25 s of trying, then the server log keeps them
 int failures = 0;
 
-long write_batch(AuditEvent* events, int count, int64 overflowed)
+long write_batch(AuditEvent* events, int count, int64 overflowed, bool after_crash)
 {
-    if (overflowed > 0) {
-        AuditEvent* all = static_cast<AuditEvent*>(palloc(sizeof(AuditEvent) * (count + 1)));
-        all[0] = audit_gap_event(my_database, overflowed, "the audit queue was full or the table could not be written");
-        memcpy(all + 1, events, sizeof(AuditEvent) * count);
+    int gaps = (overflowed > 0 ? 1 : 0) + (after_crash ? 1 : 0);
+    if (gaps > 0) {
+        AuditEvent* all = static_cast<AuditEvent*>(palloc(sizeof(AuditEvent) * (count + gaps)));
+        int g = 0;
+        if (after_crash)
+            all[g++] = audit_crash_gap_event(my_database);
+        if (overflowed > 0)
+            all[g++] = audit_gap_event(my_database, overflowed,
+                                       "the audit queue was full or the table could not be written");
+        memcpy(all + gaps, events, sizeof(AuditEvent) * count);
         events = all;
-        count++;
+        count += gaps;
     }
     switch (append_batch(events, count)) {
     case BatchResult::Written:
@@ -375,16 +381,17 @@ void listguard_audit_writer_main(Datum arg)
         }
         int64 overflowed = 0;
         int count = audit_dequeue(my_database, events, kBatch, &overflowed);
+        bool after_crash = audit_take_crash_gap(my_database);
         long pause = 0;
-        if (count == 0 && overflowed == 0 && woken && catch_up_head()) {
+        if (count == 0 && overflowed == 0 && !after_crash && woken && catch_up_head()) {
             anchor_due = true;
             last_event = GetCurrentTimestamp();
         }
         woken = false;
-        if (count > 0 || overflowed > 0) {
+        if (count > 0 || overflowed > 0 || after_crash) {
             last_event = GetCurrentTimestamp();
             MemoryContext old = MemoryContextSwitchTo(batch_context);
-            pause = write_batch(events, count, overflowed);
+            pause = write_batch(events, count, overflowed, after_crash);
             MemoryContextSwitchTo(old);
             MemoryContextReset(batch_context);
             anchor_due = true;

@@ -1,5 +1,6 @@
 #include "pg/base/housekeeper.h"
 
+#include "pg/audit/anchor.h"
 #include "pg/audit/queue.h"
 #include "pg/base/settings.h"
 #include "pg/quota/store.h"
@@ -75,8 +76,11 @@ void listguard_housekeeper_main(Datum)
                 audit_wake_writer(database);
         }
         if (!woke_spilled) {
-            // Once, after the first wait (the server accepts connections by then).
+            // Once, after the first wait (the server accepts connections by
+            // then); after a crash, every audit log gets its gap event.
             wake_writers_of_spilled_events();
+            if (audit_after_crash())
+                wake_writers_of_audited_databases();
             woke_spilled = true;
         }
         if (quota_save_interval_setting > 0)

@@ -41,12 +41,16 @@ struct Slot {
     int64 window_seconds;
     Lease lease;        // on a standby: units the primary leased to it
     int64 limit;        // the grant's limit, as the last reservation saw it
+    QuotaWindow durable; // what the state file holds for the window, at least (durable_count)
 };
 
 struct Shared {
     LWLock* lock; // protects the slot table's membership (not the counters)
     pg_atomic_uint32 dirty;
     ConditionVariable lease_changed; // a lease was filled or could not be
+    LWLock* save_lock;               // one save of the state file at a time
+    pg_atomic_uint64 durable_wanted; // counts durable counts raised (slot.durable)
+    uint64 durable_saved;            // the last of them a save covered (under save_lock)
 };
 
 struct FileEntry {
@@ -149,6 +153,7 @@ void load_state()
         slot->window_seconds = e.window_seconds;
         slot->lease = Lease{};
         slot->limit = 0;
+        slot->durable = e.window;
         loaded++;
     }
     FreeFile(file);
@@ -159,10 +164,22 @@ void load_state()
         ereport(LOG, (errmsg("listguard restored %d export-quota counters", loaded)));
 }
 
-void save_state()
+// What the file records for a slot: its window, counted at least as high
+// as its durable count (at a clean shutdown: exactly).
+QuotaWindow saved_window(const Slot& slot, bool exact)
+{
+    QuotaWindow w = slot.window;
+    if (!exact && slot.durable.start == w.start)
+        w.used = Max(w.used, slot.durable.used);
+    return w;
+}
+
+// Writes every slot to the state file (flushed, renamed into place); false
+// if it could not.
+bool save_state(bool exact = false)
 {
     if (shared == nullptr)
-        return;
+        return true;
     pg_atomic_write_u32(&shared->dirty, 0);
     int capacity = max_quota_slots_setting;
     auto* entries = static_cast<FileEntry*>(palloc(sizeof(FileEntry) * Max(capacity, 1)));
@@ -170,7 +187,7 @@ void save_state()
     for_each_slot(InvalidOid, [&](Slot& slot) {
         if (count == capacity)
             return false;
-        entries[count++] = FileEntry{slot.key, slot.window, slot.window_seconds};
+        entries[count++] = FileEntry{slot.key, saved_window(slot, exact), slot.window_seconds};
         return true;
     });
 
@@ -188,15 +205,42 @@ void save_state()
     if (!ok || durable_rename(kTempFile, kFile, LOG) != 0) {
         ereport(LOG, (errcode_for_file_access(), errmsg("could not save listguard quota state \"%s\": %m", kFile)));
         pg_atomic_write_u32(&shared->dirty, 1);
+        return false;
     }
+    return true;
 }
 
-// At a clean shutdown the postmaster saves the final counts. After a crash
-// shared memory is not trusted: the last periodic save is what counts.
+// A save by a backend or the housekeeper: one at a time, and it covers
+// every durable count raised before it began.
+bool save_state_covering()
+{
+    LWLockAcquire(shared->save_lock, LW_EXCLUSIVE);
+    uint64 covering = pg_atomic_read_u64(&shared->durable_wanted);
+    bool saved = save_state();
+    if (saved)
+        shared->durable_saved = Max(shared->durable_saved, covering);
+    LWLockRelease(shared->save_lock);
+    return saved;
+}
+
+// Before the reveals of a reservation are made: the state file counts them
+// (and some room beyond), so that a crash never gives them back. Waits for
+// (or makes) a save that covers raise `wanted`; false if none could be made.
+bool make_durable(uint64 wanted)
+{
+    LWLockAcquire(shared->save_lock, LW_EXCLUSIVE);
+    bool covered = shared->durable_saved >= wanted;
+    LWLockRelease(shared->save_lock);
+    return covered || save_state_covering();
+}
+
+// At a clean shutdown the postmaster saves the exact counts (no backend is
+// left to reserve). After a crash shared memory is not trusted: the saved
+// counts, which cover every reveal made, are what counts.
 void save_at_shutdown(int code, Datum)
 {
     if (code == 0)
-        save_state();
+        (void) save_state(true);
 }
 
 // Makes sure a grant has a slot, creating it (and, when the table is full,
@@ -232,6 +276,7 @@ void ensure_slot(Oid database, int64 grant_id, int64 window_seconds, int64 now)
         slot->window_seconds = window_seconds;
         slot->lease = Lease{};
         slot->limit = 0;
+        slot->durable = QuotaWindow{};
     }
     LWLockRelease(shared->lock);
     if (slot == nullptr)
@@ -261,9 +306,13 @@ bool attach_quota_shared()
     bool found;
     shared = static_cast<Shared*>(ShmemInitStruct("listguard quota", sizeof(Shared), &found));
     if (!found) {
-        shared->lock = &(GetNamedLWLockTranche("listguard"))->lock;
+        LWLockPadded* locks = GetNamedLWLockTranche("listguard");
+        shared->lock = &locks[0].lock;
+        shared->save_lock = &locks[1].lock;
         pg_atomic_init_u32(&shared->dirty, 0);
         ConditionVariableInit(&shared->lease_changed);
+        pg_atomic_init_u64(&shared->durable_wanted, 0);
+        shared->durable_saved = 0;
     }
     HASHCTL info;
     info.keysize = sizeof(SlotKey);
@@ -285,13 +334,26 @@ Reservation reserve_quota(int64 grant_id, int64 limit, int64 window_seconds, int
     require_shared();
     ensure_slot(MyDatabaseId, grant_id, window_seconds, now);
     Reservation r{0, 0};
+    uint64 durable_raise = 0;
     bool found = with_slot(MyDatabaseId, grant_id, [&](Slot& slot) {
         slot.window_seconds = window_seconds;
         r = reserve(slot.window, limit, window_seconds, now, wanted);
+        if (r.granted > 0 && (slot.durable.start != slot.window.start || slot.durable.used < slot.window.used)) {
+            slot.durable = QuotaWindow{slot.window.start, durable_count(slot.window.used, limit)};
+            durable_raise = pg_atomic_add_fetch_u64(&shared->durable_wanted, 1);
+        }
     });
     if (!found) // the slot was reused meanwhile: take a fresh one
         return reserve_quota(grant_id, limit, window_seconds, now, wanted);
     pg_atomic_write_u32(&shared->dirty, 1);
+    if (durable_raise != 0 && !make_durable(durable_raise)) {
+        // Fail closed: a reveal the state file does not count could be made
+        // again after a crash.
+        give_back_quota(grant_id, r.window_start, r.granted);
+        ereport(ERROR, (errcode_for_file_access(), errmsg("could not record the use of an export quota"),
+                        errdetail("listguard could not save \"%s\"; the server log says why.", kFile),
+                        errhint("Check the data directory's free space and permissions.")));
+    }
     return r;
 }
 
@@ -328,7 +390,7 @@ QuotaSnapshot* quota_snapshot(Oid database, int* count)
 void save_quota_state_if_dirty()
 {
     if (shared != nullptr && pg_atomic_read_u32(&shared->dirty) != 0)
-        save_state();
+        (void) save_state_covering();
 }
 
 Reservation take_leased_quota(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted,
