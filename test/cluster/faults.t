@@ -1,28 +1,35 @@
 #!/usr/bin/env bash
 # Faults: a mixed workload from several sessions at once (clear reads under
 # two quotas, masked reads, writes to a statement-audited and a row-audited
-# protected table, grants and revocations, access requests and approvals)
-# while kill -9 hits, in turn, a random client backend, the audit writer and
-# the housekeeper, again and again. Each kill makes the postmaster restart
-# everything (crash recovery). After each kill the server accepts
-# connections again and verify_audit() is ok. At the end, what the README
-# promises for a crash:
+# protected table, now and then more rows at once than the audit queue
+# holds, grants and revocations, access requests and approvals) while
+# kill -9 hits, in turn, a random client backend of the workload, the audit
+# writer and the housekeeper: 24 kills by default (FAULTS_KILLS), each one
+# making the postmaster restart everything (crash recovery). After each
+# kill the server accepts connections again and verify_audit() is ok. At
+# the end, what the README promises for a crash:
 # - events: every event a client saw committed (a grant_access(),
 #   revoke_access(), request_access() or approve() that returned, a
-#   committed write on an audited table) is in the audit log, or in the
-#   server log with audit_gap events counting it, or was lost in a crash
-#   while still queued or being written: a crash loses what was queued and
-#   not yet written, at most listguard.audit_queue_size events. An event
-#   after which audit_pending() was seen at 0 before the crash was written
-#   and must be there.
-# - quotas: a crash loses at most the charges of the last
-#   listguard.quota_save_interval, so the clear values the clients received
-#   under a quota never exceed its limit plus the values received in the
-#   last interval before each crash (received in that span by sessions of
-#   the crashed server); not "never exceeded" (see the README).
-# Each role's quota is used up during the run, so the bound is tested where
-# it bites. The workload and the checks are faults_workload.py (psycopg);
-# FAULTS_KILLS, FAULTS_SEED and the other FAULTS_* variables there tune a run.
+#   committed write on an audited table, a clear read) is in the audit log,
+#   or in the server log and counted by an audit_gap event of the same
+#   server run, or was lost in a crash while still queued or being written
+#   ("a crash loses what was queued and not yet written: at most
+#   listguard.audit_queue_size events"). An event after which
+#   audit_pending() was seen at 0 before the crash had been written (the
+#   writer flushes its commit before the anchor, and a batch is pending
+#   until then) and must be there.
+# - quotas: "a crash loses at most the charges of the last
+#   listguard.quota_save_interval", so the clear values the clients
+#   received under a quota stay within its limit plus what sessions of the
+#   crashed server received in the last interval before each kill. That is
+#   the promise; not "never exceeded": a crash can let a role read more
+#   than its limit in one window.
+# Both quotas are used up during the run, so the bound is tested where it
+# bites. Last, the README's own case of events going to the server log (the
+# writer cannot append: the audit log is locked) followed by a crash: the
+# events in the server log must still be counted by an audit_gap event.
+# The workload and the checks are faults_workload.py (psycopg); FAULTS_SEED
+# and the other FAULTS_* variables there tune a run.
 set -u
 cd "$(dirname "$0")"
 . lib/servers.sh
