@@ -11,23 +11,20 @@
 # - events: every event a client saw committed (a grant_access(),
 #   revoke_access(), request_access() or approve() that returned, a
 #   committed write on an audited table, a clear read) is in the audit log,
-#   or in the server log and counted by an audit_gap event of the same
-#   server run, or was lost in a crash while still queued or being written
-#   ("a crash loses what was queued and not yet written: at most
-#   listguard.audit_queue_size events"). An event after which
+#   or in the server log and counted by an audit_gap event, or was lost in
+#   a crash while still queued or being written (at most
+#   listguard.audit_queue_size events); and every crash leaves an audit_gap
+#   (after_crash) in the log, so no loss goes unsaid. An event after which
 #   audit_pending() was seen at 0 before the crash had been written (the
 #   writer flushes its commit before the anchor, and a batch is pending
 #   until then) and must be there.
-# - quotas: "a crash loses at most the charges of the last
-#   listguard.quota_save_interval", so the clear values the clients
-#   received under a quota stay within its limit plus what sessions of the
-#   crashed server received in the last interval before each kill. That is
-#   the promise; not "never exceeded": a crash can let a role read more
-#   than its limit in one window.
+# - quotas: a crash never gives back a reveal (the state file counts every
+#   reservation before its values are shown), so the clear values the
+#   clients received under a quota never exceed its limit.
 # Both quotas are used up during the run, so the bound is tested where it
 # bites. Last, the README's own case of events going to the server log (the
 # writer cannot append: the audit log is locked) followed by a crash: the
-# events in the server log must still be counted by an audit_gap event.
+# log must say after recovery that they are missing.
 # The workload and the checks are faults_workload.py (psycopg); FAULTS_SEED
 # and the other FAULTS_* variables there tune a run.
 set -u
