@@ -193,3 +193,15 @@ TEST(Address, SplitUsesTheLastAt)
     EXPECT_EQ(parts.local, "\"a@b\"");
     EXPECT_EQ(parts.domain, "example.com");
 }
+
+TEST(Address, SplitWithoutAtGivesAnEmptyDomainThatIsNotNull)
+{
+    // A corrupted stored value's text may have no "@"; the mask copies the
+    // domain with memcpy, which must not get a null pointer (found by
+    // test/fuzz/sealed_fuzz under UBSan).
+    std::string_view display = "jane";
+    auto parts = split_address(display);
+    EXPECT_EQ(parts.local, "jane");
+    EXPECT_TRUE(parts.domain.empty());
+    EXPECT_EQ(parts.domain.data(), display.data() + display.size());
+}

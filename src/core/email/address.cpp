@@ -322,8 +322,10 @@ Address parse_address(std::string_view text)
 AddressParts split_address(std::string_view display) noexcept
 {
     const void* at = memrchr(display.data(), '@', display.size());
+    // No "@" (a corrupted stored value): an empty domain at the end of the
+    // text, not a null view, which callers would hand to memcpy.
     if (at == nullptr)
-        return {display, {}};
+        return {display, display.substr(display.size())};
     std::size_t pos = static_cast<std::size_t>(static_cast<const char*>(at) - display.data());
     return {display.substr(0, pos), display.substr(pos + 1)};
 }
