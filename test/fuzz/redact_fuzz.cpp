@@ -8,10 +8,11 @@
 // a mask, showing at most the first character of the local part (after any
 // apostrophes, which open SQL literals); and an address planted in any text
 // (the input split at \x01 into text before, address, text after) never
-// comes out with its local part before an "@".
+// comes out whole.
 //
 // Redacting twice may mask more ($$"jane doe"@x becomes $$j***@x, then
 // $***@x): masks are address-like themselves, and that is no leak.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -45,8 +46,8 @@ void check_single_address(std::string_view text, const std::string& out)
     std::string tail = "***@" + std::string(parts.domain);
     FUZZ_CHECK(out.size() > tail.size() && out.compare(out.size() - tail.size(), tail.size(), tail) == 0);
     std::string_view shown = std::string_view(out).substr(0, out.size() - tail.size());
-    std::size_t apostrophes = shown.find_first_not_of('\'');
-    FUZZ_CHECK(apostrophes != std::string_view::npos && shown.size() == apostrophes + 1);
+    std::size_t apostrophes = std::min(shown.find_first_not_of('\''), shown.size());
+    FUZZ_CHECK(!shown.empty() && shown.size() <= apostrophes + 1);
 }
 
 // A local part the mask cannot reproduce: no quotes, no "*".
@@ -72,8 +73,10 @@ void check_planted(std::string_view text)
     if (!plain_local(address))
         return;
     std::string planted = std::string(text.substr(0, first)) + std::string(address) + std::string(text.substr(second + 1));
-    std::string local_at = std::string(split_address(address).local) + "@";
-    FUZZ_CHECK(redacted(planted).find(local_at) == std::string::npos);
+    // Checked whole: its local part alone may remain before an "@" that starts no
+    // address (jane@ then a quoted "x"@y is jane@x***@y), and a one-character
+    // local part is what a mask shows anyway.
+    FUZZ_CHECK(redacted(planted).find(address) == std::string::npos);
 }
 
 } // namespace
