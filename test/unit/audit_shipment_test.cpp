@@ -86,3 +86,27 @@ TEST(AuditShipment, NormalizingBoundsEveryField)
     EXPECT_EQ(e.detail_length, 2);
     EXPECT_EQ(e.counts_length, 3);
 }
+
+TEST(AuditShipment, NormalizingMakesFlagsBooleans)
+{
+    // A shipped flag is one octet of the sender's choosing; read as a bool,
+    // anything but 0 or 1 is undefined behaviour (the primary's
+    // !e.has_account could be neither true nor false). Found by
+    // test/fuzz/shipment_fuzz under UBSan.
+    AuditEvent e{};
+    const std::uint8_t odd[] = {2, 0x84, 0xff};
+    std::memcpy(&e.has_account, &odd[0], 1);
+    std::memcpy(&e.has_list, &odd[1], 1);
+    std::memcpy(&e.in_server_log, &odd[2], 1);
+    bool* flags[] = {&e.has_account, &e.has_list, &e.in_server_log};
+    normalize_shipped_event(e);
+    for (bool* flag : flags) {
+        std::uint8_t octet;
+        std::memcpy(&octet, flag, 1);
+        EXPECT_EQ(octet, 1);
+    }
+    std::memset(&e.has_account, 0, 1);
+    normalize_shipped_event(e);
+    EXPECT_FALSE(e.has_account);
+    EXPECT_TRUE(e.has_list);
+}

@@ -26,6 +26,17 @@ void terminate(char (&field)[N]) noexcept
     field[N - 1] = '\0';
 }
 
+// A shipped flag is an octet of the sender's choosing; read as a bool,
+// anything but 0 or 1 is undefined behaviour. So it is read as an octet.
+void make_boolean(bool& flag) noexcept
+{
+    static_assert(sizeof(bool) == 1);
+    unsigned char octet;
+    std::memcpy(&octet, &flag, 1);
+    octet = octet != 0;
+    std::memcpy(&flag, &octet, 1);
+}
+
 } // namespace
 
 void write_shipment_header(char* out) noexcept
@@ -68,6 +79,9 @@ void normalize_shipped_event(AuditEvent& e) noexcept
     terminate(e.origin);
     terminate(e.counts);
     terminate(e.detail);
+    make_boolean(e.has_account);
+    make_boolean(e.has_list);
+    make_boolean(e.in_server_log);
     e.digest_count = std::max(0, std::min(e.digest_count, kAuditMaxDigests));
     e.counts_length = static_cast<std::int32_t>(std::strlen(e.counts));
     e.detail_length = static_cast<std::int32_t>(std::strlen(e.detail));

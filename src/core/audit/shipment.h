@@ -32,8 +32,9 @@ bool shipment_header_ok(const char* header) noexcept;
 std::size_t shipment_event_count(const char* data, std::size_t length);
 
 // Makes a shipped event safe to read: every text field ends within its
-// room, the digest count is within 0..kAuditMaxDigests, the lengths of
-// counts and detail are those of their text, and an empty detail is "{}".
+// room, the flags are booleans, the digest count is within
+// 0..kAuditMaxDigests, the lengths of counts and detail are those of their
+// text, and an empty detail is "{}".
 void normalize_shipped_event(AuditEvent& event) noexcept;
 
 } // namespace listguard
