@@ -2,23 +2,27 @@
 EXTENSION = listguard
 EXTVERSION = $(shell grep default_version $(EXTENSION).control | sed -e "s/default_version[[:space:]]*=[[:space:]]*'\([^']*\)'/\1/")
 MODULE_big = listguard
-# sql/listguard.sql is the current install script; it is installed as
-# listguard--$(EXTVERSION).sql beside the released ones and the upgrades.
-DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA = $(filter-out $(DATA_built),$(wildcard sql/listguard--*.sql))
+# The scripts PostgreSQL runs are in extension/, committed: the install
+# script of this version and the upgrades, assembled from src/sql (each
+# object defined once: CONTRIBUTING.md), and older install scripts, kept as
+# they were released. DATA, not DATA_built: "make clean" must keep them.
+SQL_OBJECTS = $(wildcard src/sql/*/*/*.sql)
+SQL_UPGRADES = $(wildcard src/sql/upgrades/$(EXTENSION)--*.sql)
+SQL_ASSEMBLED = extension/$(EXTENSION)--$(EXTVERSION).sql $(patsubst src/sql/upgrades/%,extension/%,$(SQL_UPGRADES))
+DATA = $(sort $(wildcard extension/$(EXTENSION)--*.sql) $(SQL_ASSEMBLED))
 
 CORE_SRCS = $(wildcard src/core/*/*.cpp)
 PG_SRCS = $(wildcard src/pg/*/*.cpp)
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
-# pg_regress inputs are sql/<test>.sql (the install scripts share sql/), in
-# this order: setup first, keys before anything else needs the key. They
-# expect a fresh cluster, as scripts/test provides.
-REGRESS = setup keys input equality output tokens storage dump access reveal_paths laundering protection owner_attacks partitions adoption role_attacks search_path quota audit audit_complete audit_tamper key_rotation requests canaries replicas reinstall
+# pg_regress inputs are sql/<test>.sql, in this order: setup first, keys
+# before anything else needs the key. They expect a fresh cluster, as
+# scripts/test provides.
+REGRESS = setup keys error_paths input equality output tokens storage dump dump_history access reveal_paths laundering protection owner_attacks partitions adoption role_attacks settings_attacks search_path expiry quota audit audit_complete audit_tamper key_rotation requests canaries canary_writes replicas reinstall
 REGRESS_OPTS = --inputdir=. --load-extension=listguard --encoding=UTF8 --no-locale
 
 # Concurrency specs: test/isolation/specs/<name>.spec.
-ISOLATION = grant_changes quota_concurrency access_requests canary_snapshots
+ISOLATION = grant_changes lingering_access quota_concurrency access_requests canary_snapshots
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=listguard
 
 PG_CONFIG ?= pg_config
@@ -48,8 +52,13 @@ include $(PGXS)
 CORE_INCLUDES := $(shell pkg-config --cflags-only-I openssl icu-uc 2>/dev/null)
 $(CORE_SRCS:.cpp=.o): override CPPFLAGS := -Isrc $(CORE_INCLUDES) -D_GNU_SOURCE
 
-sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
-	cp $< $@
+# Assembled again when a source changes (the result is committed, and
+# scripts/check-sql checks it is what the sources make).
+all: $(SQL_ASSEMBLED)
+extension/$(EXTENSION)--$(EXTVERSION).sql: src/sql/$(EXTENSION).sql $(SQL_OBJECTS) scripts/assemble-sql
+	$(SHELL) scripts/assemble-sql $< > $@.tmp && mv $@.tmp $@
+extension/%.sql: src/sql/upgrades/%.sql $(SQL_OBJECTS) scripts/assemble-sql
+	$(SHELL) scripts/assemble-sql $< > $@.tmp && mv $@.tmp $@
 
 -include $(OBJS:.o=.d)
 EXTRA_CLEAN = $(OBJS:.o=.d) build

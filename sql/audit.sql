@@ -120,6 +120,21 @@ SELECT lgtest.try('SELECT count(*) FROM listguard.audit_log');
 SELECT lgtest.try('SELECT * FROM listguard.verify_audit()');
 RESET ROLE;
 
+-- A table whose qualified, quoted name is longer than an event's field and
+-- ends in a multibyte character where the field ends: the name is cut at a
+-- character boundary, never in the middle of one.
+SELECT 'A' || repeat('a', 62) AS long_schema, 'B' || repeat('b', 60) || 'é' AS long_table \gset
+CREATE SCHEMA :"long_schema";
+CREATE TABLE :"long_schema".:"long_table" (id int, account_id bigint, email listguard.email);
+SELECT format('%I.%I', :'long_schema', :'long_table') AS long_name \gset
+SELECT octet_length(:'long_name') AS name_octets;
+SELECT listguard.protect(:'long_name', 'account_id');
+SELECT lgtest.audit_settle() AS settled;
+SELECT octet_length(relation) AS kept_octets, convert_from(convert_to(relation, 'UTF8'), 'UTF8') = relation AS valid_text
+FROM listguard.audit_log WHERE kind = 'protect' ORDER BY id DESC LIMIT 1;
+SELECT listguard.unprotect(:'long_name');
+DROP SCHEMA :"long_schema" CASCADE;
+
 -- Every grant, denial and change above left the chain intact.
 SELECT lgtest.audit_settle() AS settled;
 SELECT ok, checked > 0 AS checked_some, first_broken, problem FROM listguard.verify_audit();

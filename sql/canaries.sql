@@ -62,7 +62,10 @@ SELECT listguard.add_canary_addresses(ARRAY['maria.lopez77@gmail.example', 'kevi
 SELECT listguard.add_canary_addresses(ARRAY['kevin.hall31@yahoo.example']) AS added_again;
 SELECT lgtest.try($$SELECT listguard.add_canary_addresses(ARRAY['secret..name@gmail.example'])$$) AS bad;
 SELECT lgtest.try($$SELECT listguard.add_canary_addresses(ARRAY[]::text[])$$) AS empty;
-SELECT lgtest.try(format($$SELECT listguard.add_canary_addresses(ARRAY[%L])$$, repeat('x', 35) || '@example.com')) AS fills_its_bucket;
+-- Any length can be a canary (47 octets once left no room for the mark).
+BEGIN;
+SELECT listguard.add_canary_addresses(ARRAY[repeat('x', 35) || '@example.com']) AS any_length;
+ROLLBACK;
 SELECT count(*) AS pool, bool_and(role IS NULL) AS unplanted FROM listguard.canaries;
 
 -- Planting: bad arguments first.

@@ -135,6 +135,15 @@ SET ROLE rp_link;
 SELECT listguard._append_standby_events('standby9', lgtest.standby_event('denied', :now_us, 'rp_forger', :'header'));
 RESET ROLE;
 SELECT kind, session_user_name, origin FROM listguard.audit_log WHERE origin IS NOT NULL;
+-- An origin longer than the field, of multibyte characters, is cut at a
+-- character boundary: the log stays valid text (a cut character made every
+-- later dump of it fail to restore).
+SET ROLE rp_link;
+SELECT listguard._append_standby_events(repeat('é', 35), lgtest.standby_event('denied', :now_us, 'rp_forger', :'header'));
+RESET ROLE;
+SELECT octet_length(origin) AS origin_octets, origin = repeat('é', 31) AS whole_characters,
+       convert_from(convert_to(origin, 'UTF8'), 'UTF8') = origin AS valid_text
+FROM listguard.audit_log WHERE origin LIKE 'é%';
 SELECT ok FROM listguard.verify_audit();
 
 DROP FUNCTION lgtest.standby_event(text, bigint, bytea, bytea);

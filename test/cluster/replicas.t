@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 . lib/servers.sh
 . lib/tap.sh
 trap "${KEEP_SERVERS:+:} servers_cleanup" EXIT
-echo "1..20"
+echo "1..22"
 
 primary_init >/dev/null
 on primary -d postgres -c "CREATE DATABASE esp" >/dev/null
@@ -184,3 +184,8 @@ check "$(printf '%s' "$err" | grep -c 'export quota exceeded')" 1 "after promoti
 check_true "[ ${used:-0} -ge $total ]" "the promoted server counts at least what the three revealed to exporter ($used >= $total)"
 check_true "[ ${kept:-0} -ge 1 ]" "the event standby2 raised while cut off is in its own audit log after promotion"
 check "$(on standby2 -c "SELECT ok FROM listguard.verify_audit()")" t "verify_audit() is ok on the promoted server"
+# A promotion is said once, by the promoted standby only: a primary that
+# starts (it ran its housekeeper before the end of its startup) was never
+# promoted.
+check "$(grep -c 'from now on (promoted)' "$(server_log standby2)")" 1 "the promoted standby logs its promotion"
+check "$(grep -c 'from now on (promoted)' "$(server_log primary)")" 0 "the primary, started and restarted, never logs a promotion"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Upgrading from 0.1.0: a database made by listguard 0.1.0 (its library
 # built from the 0.1.0 commit, when the repository has it) holds data,
-# grants, quota use and audit events; then the 0.2.0 library is installed,
-# the server restarted, and ALTER EXTENSION listguard UPDATE run. Every
+# grants, quota use and audit events; then the current library is installed,
+# the server restarted, and ALTER EXTENSION listguard UPDATE run (through
+# every upgrade script in turn, extension/listguard--<from>--<to>.sql). Every
 # row, grant, quota and event must survive, verify_audit() must stay ok,
 # and the upgraded extension must be exactly what a fresh install makes.
 set -u
@@ -12,6 +13,7 @@ PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 libdir=$($PG_CONFIG --pkglibdir)
 current_so="$repo/listguard.so"
 old_commit=35f7fca1eae64a054e3bed7af3bf4cc4312ff2e8 # listguard 0.1.0
+current=$(sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" "$repo/listguard.control")
 work=$(mktemp -d)
 chmod 755 "$work"
 echo "1..8"
@@ -30,7 +32,7 @@ if git -C "$repo" cat-file -e "$old_commit^{commit}" 2>/dev/null; then
         echo "# the 0.1.0 library did not build:"; tail -5 "$work/old-build.log" | sed 's/^/# /'
     fi
 else
-    echo "# this clone has no 0.1.0 commit: 0.1.0's tables are made by its script with the 0.2.0 library"
+    echo "# this clone has no 0.1.0 commit: 0.1.0's tables are made by its script with the $current library"
 fi
 
 out=$(OLD_SO="$old_so" CURRENT_SO="$current_so" LIBDIR="$libdir" SUDO="$SUDO" WORK="$work" REPO="$repo" \
@@ -109,8 +111,8 @@ line() { printf '%s\n' "$out" | grep "^$1=" | head -1 | cut -d= -f2-; }
 say() { if [ "$2" = yes ]; then echo "ok $1 - $3"; else echo "not ok $1 - $3"; fi; }
 printf "%s\n" "$out" | grep "^#" | head -40; [ -n "${UPGRADE_DEBUG:-}" ] && printf "%s\n" "$out" >&2
 events_before=$(line events_before)
-say 1 "$([ -z "$(line update_failed)" ] && [ "$(line version)" = 0.2.0 ] && echo yes)" \
-    "ALTER EXTENSION listguard UPDATE reaches 0.2.0 $(line update_failed)"
+say 1 "$([ -z "$(line update_failed)" ] && [ "$(line version)" = "$current" ] && echo yes)" \
+    "ALTER EXTENSION listguard UPDATE reaches $current $(line update_failed)"
 say 2 "$([ "$(line objects_differ)" = 0 ] && echo yes)" \
     "the upgraded extension's objects are exactly a fresh install's ($(line objects_differ) lines differ)"
 say 3 "$([ "$(line rows)" = 40 ] && [ "$(line lookup)" = 21 ] && echo yes)" "every row survives and lookups work"

@@ -29,7 +29,7 @@ SELECT set_eq(
              ('listguard.stamp_batch(regclass,bigint,bigint)'), ('listguard.stamp_existing(regclass,integer)'),
              ('listguard.stamp_plan(regclass)'),
              ('listguard.text(listguard.email)'), ('listguard.to_email(text,text)'), ('listguard.unprotect(regclass)'),
-             ('listguard.verify_audit()'),
+             ('listguard.verify_audit()'), ('listguard.accept_restored_history(text)'),
              -- keys: the admin gates, and re-sealing (which changes nothing a
              -- role could not copy anyway; table owners run it)
              ('listguard.add_key(boolean)'), ('listguard.key_usage()'), ('listguard.keys()'),
@@ -64,7 +64,8 @@ SELECT set_eq(
                     a.privilege_type) COLLATE "default"
       FROM pg_class c, aclexplode(c.relacl) a
       WHERE c.relnamespace = 'listguard'::regnamespace AND a.grantee <> c.relowner$$,
-    $$VALUES ('audit_log: listguard_admin SELECT'), ('grants: listguard_admin SELECT'),
+    $$VALUES ('audit_log: listguard_admin SELECT'), ('audit_heads: listguard_admin SELECT'),
+             ('grants: listguard_admin SELECT'),
              ('protected_tables: listguard_admin SELECT'), ('quota_usage: PUBLIC SELECT'),
              ('requests: listguard_admin SELECT'), ('request_approvals: listguard_admin SELECT'),
              ('access_requests: PUBLIC SELECT'), ('canaries: listguard_admin SELECT')$$,

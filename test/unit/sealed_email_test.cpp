@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <string>
@@ -5,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/crypto/aes_siv.h"
+#include "core/crypto/hkdf.h"
 #include "core/email/address.h"
 #include "core/email/sealed_email.h"
 #include "test_util.h"
@@ -65,7 +68,9 @@ TEST(SealedEmail, SizeIsPaddedToBuckets)
     EmailSealer s(fixed_server_key());
     EXPECT_EQ(seal(s, "a@b.co").size(), sealed::kHeaderSize + 48);
     EXPECT_EQ(seal(s, std::string(40, 'a') + "@b.co").size(), sealed::kHeaderSize + 48);
-    EXPECT_EQ(seal(s, std::string(43, 'a') + "@b.co").size(), sealed::kHeaderSize + 96);
+    // 46 octets fill 48 with the length octet and the canary mark's room.
+    EXPECT_EQ(seal(s, std::string(41, 'a') + "@b.co").size(), sealed::kHeaderSize + 48);
+    EXPECT_EQ(seal(s, std::string(42, 'a') + "@b.co").size(), sealed::kHeaderSize + 96);
     EXPECT_EQ(seal(s, std::string(64, 'a') + "@" + std::string(63, 'b') + "." + std::string(20, 'c')).size(),
               sealed::kHeaderSize + 256);
 }
@@ -233,15 +238,60 @@ TEST(SealedEmail, CanaryMarkIsHiddenAuthenticatedAndKept)
               "It failed authentication: it was altered or is not a listguard token.");
 }
 
-TEST(SealedEmail, AnAddressThatFillsItsBucketCannotBeACanary)
+TEST(SealedEmail, AnyAddressCanBeACanaryOfTheSameSize)
 {
+    // A role sees its values' sizes: marking must never change one, nor
+    // fail for some lengths only (that would single canaries out).
     EmailSealer s(fixed_server_key());
-    std::string full = std::string(47 - 12, 'a') + "@example.com"; // 47 octets: bucket 48, no padding
-    ASSERT_EQ(full.size(), 47u);
-    Bytes v = seal(s, full);
+    for (std::size_t length = 6; length <= 254; length++) {
+        std::string local(std::min<std::size_t>(length - 5, 64), 'a');
+        std::string domain = "co"; // labels of at most 50 octets in front, to the exact length
+        std::size_t wanted = length - local.size() - 1;
+        while (domain.size() < wanted) {
+            std::size_t room = wanted - domain.size() - 1;
+            std::size_t label = std::min<std::size_t>(room, 50);
+            if (room - label == 1)
+                label--;
+            domain = std::string(label, 'c') + "." + domain;
+        }
+        std::string address = local + "@" + domain;
+        ASSERT_EQ(address.size(), length);
+        Bytes v = seal(s, address);
+        Bytes canary(sealed::kMaxSize);
+        ASSERT_NO_THROW(canary.resize(s.as_canary(v.data(), v.size(), canary.data()))) << length;
+        EXPECT_EQ(canary.size(), v.size()) << length;
+        EXPECT_TRUE(s.is_canary(canary.data(), canary.size()));
+        EXPECT_EQ(show(s, canary), address);
+    }
+}
+
+TEST(SealedEmail, ValuesWithoutRoomForTheMarkMoveToTheirBucketWhenRewritten)
+{
+    // As listguard 0.2 stored a 47-octet address: the 48-octet bucket,
+    // no padding. Any rewrite (re-stamping, re-sealing, marking) moves it
+    // to the bucket every new value of its length gets, marked or not.
+    listguard::Secret key = fixed_server_key();
+    EmailSealer s(key);
+    std::string address = std::string(47 - 12, 'a') + "@example.com";
+    Bytes fresh = seal(s, address);
+    ASSERT_EQ(fresh.size(), sealed::kHeaderSize + 96);
+    Bytes old(sealed::kHeaderSize + 48);
+    std::memcpy(old.data(), fresh.data(), sealed::kTagOffset);
+    std::uint8_t plain[48] = {47};
+    std::memcpy(plain + 1, address.data(), 47);
+    listguard::AesSiv siv(listguard::derive_key(key, "listguard email seal v1", 64));
+    listguard::ByteSpan header{old.data(), sealed::kTagOffset};
+    siv.encrypt(&header, 1, plain, sizeof plain, old.data() + sealed::kTagOffset, old.data() + sealed::kHeaderSize);
+    ASSERT_EQ(open(s, old), address);
+
     Bytes out(sealed::kMaxSize);
-    EXPECT_EQ(error_detail([&] { s.as_canary(v.data(), v.size(), out.data()); }, ErrorKind::InvalidParameter),
-              "It fills its size bucket: there is no room for the canary mark.");
-    Bytes shorter = seal(s, std::string(46 - 12, 'a') + "@example.com");
-    EXPECT_NO_THROW(s.as_canary(shorter.data(), shorter.size(), out.data()));
+    Bytes restamped(out.begin(), out.begin() + s.restamp(old.data(), old.size(), Stamp{1, 2}, out.data()));
+    Bytes resealed(out.begin(), out.begin() + s.reseal(old.data(), old.size(), out.data()));
+    Bytes marked(out.begin(), out.begin() + s.as_canary(old.data(), old.size(), out.data()));
+    for (const Bytes* v : {&restamped, &resealed, &marked}) {
+        EXPECT_EQ(v->size(), fresh.size());
+        EXPECT_EQ(show(s, *v), address);
+    }
+    EXPECT_FALSE(s.is_canary(restamped.data(), restamped.size()));
+    EXPECT_TRUE(s.is_canary(marked.data(), marked.size()));
 }

@@ -33,6 +33,8 @@ public:
     static constexpr std::size_t kTextSize = 2 * (16 + 4 * (2 * RevealRecord::kSlots + 2));
 
     explicit RevealRecordSealer(const Secret& index_key);
+    RevealRecordSealer(const RevealRecordSealer& other) : key_(other.key_.data(), other.key_.size()) {}
+    RevealRecordSealer& operator=(const RevealRecordSealer&) = delete;
 
     // iv: 16 random octets from the caller.
     std::string seal(const RevealRecord& record, const std::uint8_t* iv) const;

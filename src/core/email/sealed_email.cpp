@@ -15,10 +15,14 @@ namespace {
 
 constexpr std::size_t kBuckets[] = {48, 96, 256};
 
+// The length octet, the address, and at least one octet of padding: the
+// canary mark's room, so that any address can be a canary and marking one
+// never changes its size (a value's size is visible to the role that reads
+// it; a canary's must be that of any other value of its length).
 std::size_t padded_size(std::size_t address_len)
 {
     for (std::size_t bucket : kBuckets)
-        if (address_len + 1 <= bucket)
+        if (address_len + 2 <= bucket)
             return bucket;
     throw Error(ErrorKind::InvalidText, "invalid email address", "Address is longer than 254 octets.");
 }
@@ -191,43 +195,46 @@ std::size_t EmailSealer::seal(const Address& address, Stamp stamp, std::uint8_t*
     return sealed::kHeaderSize + padded;
 }
 
-std::size_t EmailSealer::restamp(const std::uint8_t* value, std::size_t size, Stamp stamp, std::uint8_t* out)
+std::size_t EmailSealer::rewrite(const std::uint8_t* value, std::size_t size, const Stamp* stamp, bool mark,
+                                 std::uint8_t* out)
 {
     std::uint8_t plain[256];
-    std::size_t padded = decrypt_stored(value, size, plain);
-    Scrub scrub{plain, padded};
-
+    std::size_t stored = decrypt_stored(value, size, plain);
+    Scrub scrub{plain, sizeof plain};
+    std::size_t len = plain[0];
+    if (len == 0 || len + 1 > stored)
+        throw Error(ErrorKind::DataCorrupted, "stored listguard.email value is corrupted",
+                    "Its decrypted length is out of range.");
+    // Values written before every bucket kept room for the mark (0.2 put a
+    // 47-octet address in the 48-octet bucket) move to the bucket of their
+    // length now, marked or not.
+    std::size_t padded = padded_size(len);
+    bool marked = mark || (len + 1 < stored && plain[len + 1] == sealed::kCanaryMark);
+    std::memset(plain + 1 + len, 0, padded - 1 - len);
+    if (marked)
+        plain[len + 1] = sealed::kCanaryMark;
     std::memcpy(out, value, sealed::kTagOffset);
-    put_be64(out + sealed::kAccountOffset, stamp.account);
-    put_be64(out + sealed::kListOffset, stamp.list);
+    if (stamp != nullptr) {
+        put_be64(out + sealed::kAccountOffset, stamp->account);
+        put_be64(out + sealed::kListOffset, stamp->list);
+    }
     encrypt_under_current(out, plain, padded);
-    return size;
+    return sealed::kHeaderSize + padded;
+}
+
+std::size_t EmailSealer::restamp(const std::uint8_t* value, std::size_t size, Stamp stamp, std::uint8_t* out)
+{
+    return rewrite(value, size, &stamp, false, out);
 }
 
 std::size_t EmailSealer::reseal(const std::uint8_t* value, std::size_t size, std::uint8_t* out)
 {
-    std::uint8_t plain[256];
-    std::size_t padded = decrypt_stored(value, size, plain);
-    Scrub scrub{plain, padded};
-    std::memcpy(out, value, sealed::kTagOffset);
-    encrypt_under_current(out, plain, padded);
-    return size;
+    return rewrite(value, size, nullptr, false, out);
 }
 
 std::size_t EmailSealer::as_canary(const std::uint8_t* value, std::size_t size, std::uint8_t* out)
 {
-    std::uint8_t plain[256];
-    std::size_t padded = decrypt_stored(value, size, plain);
-    Scrub scrub{plain, padded};
-    std::size_t len = plain[0];
-    if (len == 0 || len + 1 >= padded)
-        throw Error(ErrorKind::InvalidParameter, "address too long to be a canary",
-                    "It fills its size bucket: there is no room for the canary mark.",
-                    "Use a shorter address (at most 46, 94 or 254 octets, not 47, 95 or 255).");
-    plain[len + 1] = sealed::kCanaryMark;
-    std::memcpy(out, value, sealed::kTagOffset);
-    encrypt_under_current(out, plain, padded);
-    return size;
+    return rewrite(value, size, nullptr, true, out);
 }
 
 bool EmailSealer::is_canary(const std::uint8_t* value, std::size_t size)

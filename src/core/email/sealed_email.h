@@ -42,8 +42,8 @@ constexpr std::uint8_t kVersion = 1;
 // Encrypted and authenticated: no stored byte, token or comparison of stored
 // bytes tells a canary from another value, nobody without the key makes one,
 // and the mark stays with the value through copies, re-stamping, re-sealing,
-// dumps and restores. An address that fills its size bucket has no padding
-// and cannot be a canary.
+// dumps and restores. Every bucket keeps at least one octet of padding, so
+// any address can be one, and marking a value never changes its size.
 constexpr std::uint8_t kCanaryMark = 0x80;
 constexpr std::size_t kKeyIdOffset = 1;
 constexpr std::size_t kKeyIdSize = 4;
@@ -102,8 +102,7 @@ public:
     std::size_t reseal(const std::uint8_t* value, std::size_t size, std::uint8_t* out);
 
     // The same value marked as a canary (sealed::kCanaryMark), under the
-    // current key; throws Error(InvalidParameter) if the address fills its
-    // bucket.
+    // current key.
     std::size_t as_canary(const std::uint8_t* value, std::size_t size, std::uint8_t* out);
     // Does a stored value carry the canary mark? (Decrypts it.)
     bool is_canary(const std::uint8_t* value, std::size_t size);
@@ -139,6 +138,10 @@ public:
     std::size_t current() const noexcept { return current_; }
 
 private:
+    // Restamp (if stamp), reseal, mark (if mark; a mark it has is kept):
+    // under the current key, in the bucket of the address's length.
+    std::size_t rewrite(const std::uint8_t* value, std::size_t size, const Stamp* stamp, bool mark,
+                        std::uint8_t* out);
     struct SealKey;
     struct Wipe {
         std::uint8_t* data;

@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "pg/access/generation.h"
 #include "pg/access/roles.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
@@ -66,13 +67,19 @@ ScopeEntry* recent[kRecent] = {};
 int recent_next = 0;
 ScopeEntry* last_hit = nullptr; // a row's policy check and its output ask the same
 
+// Expiry is compared with the clock, not with the start of the statement or
+// transaction: a procedure that commits in a loop, a cursor or a prepared
+// statement runs on past a grant's end otherwise.
+TimestampTz clock_now() { return GetCurrentTimestamp(); }
+
 // A remembered decision for role and scope that has not expired; the clock
 // is read only for decisions that can expire.
 bool usable(const ScopeEntry* e, Oid role, Stamp scope)
 {
     return e != nullptr && e->key.role == role && e->key.account == scope.account && e->key.list == scope.list &&
-           (e->access.valid_until == kNever || GetCurrentStatementStartTimestamp() < e->access.valid_until);
+           (e->access.valid_until == kNever || clock_now() < e->access.valid_until);
 }
+
 
 void remember(ScopeEntry* e)
 {
@@ -182,6 +189,7 @@ void ensure_tables()
 
 const RoleEntry* grants_of(Oid role)
 {
+    take_in_access_changes();
     if (roles != nullptr) {
         auto* found = static_cast<RoleEntry*>(hash_search(roles, &role, HASH_FIND, nullptr));
         if (found != nullptr)
@@ -214,6 +222,7 @@ void reset_access_cache() noexcept
 
 Access access_for(Oid role, Stamp scope)
 {
+    take_in_access_changes();
     // The hot path: a few comparisons.
     if (usable(last_hit, role, scope))
         return last_hit->access;
@@ -222,7 +231,7 @@ Access access_for(Oid role, Stamp scope)
             last_hit = e;
             return e->access;
         }
-    TimestampTz now = GetCurrentStatementStartTimestamp();
+    TimestampTz now = clock_now();
 
     ScopeKey key;
     memset(&key, 0, sizeof key);
@@ -258,7 +267,7 @@ bool role_has_grant(Oid role, int64 grant_id)
 bool role_has_unscoped_grant(Oid role, RevealLevel at_least)
 {
     const RoleEntry* grants = grants_of(role);
-    Micros now = GetCurrentStatementStartTimestamp();
+    Micros now = clock_now();
     for (int i = 0; i < grants->count; i++) {
         const Grant& g = grants->grants[i];
         if (!g.account && g.reveal >= at_least && g.network_allowed && (!g.valid_until || now < *g.valid_until))

@@ -1,12 +1,12 @@
 // The per-backend cache of access decisions, keyed by (role, account, list).
 //
 // A decision is computed from the role's grants (read from listguard.grants,
-// including grants to roles it inherits from) on first use and kept until
-// the grants change in any session (a trigger on listguard.grants sends a
-// relcache invalidation), role memberships change, or the earliest expiry
-// among the grants that shaped it passes (checked against the statement's
-// start time). A one-entry memo makes runs of values from one list cost a
-// comparison.
+// including grants to roles it inherits from, with the latest committed
+// state) on first use and kept until access changes in any session (grants,
+// role memberships: pg/access/generation.h, checked before every decision)
+// or the earliest expiry among the grants that shaped it passes (checked
+// against the clock). A one-entry memo makes runs of values from one list
+// cost a comparison.
 #pragma once
 
 #include "pg/base/postgres_c.h"

@@ -3,6 +3,7 @@
 // that grants changed.
 #include "pg/access/admin_gate.h"
 #include "pg/access/cache.h"
+#include "pg/access/generation.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
@@ -106,6 +107,7 @@ extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
         relid != objects.canaries)
         return PointerGetDatum(nullptr);
     CacheInvalidateRelcacheByRelid(relid);
+    note_access_change();
     forget_protections();
     reset_access_cache();
     forget_canaries();

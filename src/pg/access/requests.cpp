@@ -1,5 +1,5 @@
 // Access requests (break-glass access with a second person) are SQL in
-// listguard.sql; this records their steps in the audit trail, refused ones
+// src/sql/access; this records their steps in the audit trail, refused ones
 // included (an event is queued at once and survives the error that follows).
 #include "pg/audit/events.h"
 #include "pg/base/module.h"

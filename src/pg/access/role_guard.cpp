@@ -191,22 +191,36 @@ void check_drop_roles(DropRoleStmt* stmt, bool admin)
 }
 
 // A database's defaults reach every session that does not set its own,
-// including those of roles with clear grants: its search_path (which
-// functions and operators their statements find) and row_security (off
-// makes every read of a protected table fail).
+// including those of roles with clear grants and of administrators: its
+// search_path (which functions and operators their statements find),
+// row_security (off makes every read of a protected table fail), and role
+// and session_authorization (whom a session starts as, and so whom the
+// audit trail names). PostgreSQL matches setting names in any letter case.
+const char* guarded_database_setting(const char* name)
+{
+    static const char* const kGuarded[] = {"search_path", "row_security", "role", "session_authorization"};
+    if (name == nullptr)
+        return nullptr;
+    for (const char* guarded : kGuarded)
+        if (pg_strcasecmp(name, guarded) == 0)
+            return guarded;
+    return nullptr;
+}
+
 void check_alter_database_set(AlterDatabaseSetStmt* stmt, bool admin)
 {
     VariableSetStmt* set = stmt->setstmt;
-    if (admin || set == nullptr || set->name == nullptr ||
-        (strcmp(set->name, "search_path") != 0 && strcmp(set->name, "row_security") != 0))
+    const char* name = set != nullptr ? guarded_database_setting(set->name) : nullptr;
+    if (admin || name == nullptr)
         return;
     record_event(EventKind::Denied,
-                 psprintf("{\"reason\": \"listguard role\", \"action\": \"set a database %s\"}", set->name));
+                 psprintf("{\"reason\": \"listguard role\", \"action\": \"set a database %s\"}", name));
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied to set the %s of database \"%s\"", set->name, stmt->dbname),
-                    errdetail("A database's settings reach the sessions of roles that may read addresses; with "
-                              "listguard loaded, only superusers and members of listguard_admin may set %s there.",
-                              set->name),
+                    errmsg("permission denied to set parameter \"%s\" of database \"%s\"", name, stmt->dbname),
+                    errdetail("A database's settings reach the sessions of roles that may read addresses and of "
+                              "administrators; with listguard loaded, only superusers and members of "
+                              "listguard_admin may set %s there.",
+                              name),
                     errhint("Set it per role or per session instead.")));
 }
 

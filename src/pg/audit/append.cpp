@@ -2,10 +2,16 @@
 
 #include "pg/audit/record.h"
 #include "pg/base/catalog.h"
+#include "pg/base/guard.h"
+#include "pg/keys/keyring.h"
+
+#include "core/audit/head.h"
 
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "storage/lmgr.h"
 #include "utils/array.h"
@@ -16,12 +22,16 @@ extern "C" {
 
 namespace listguard::pg {
 
+bool in_audit_writer = false;
+
 namespace {
 
 // One INSERT per batch: the rows go in as one array of the table's row
 // type, so the executor starts once per batch, not once per event.
 SPIPlanPtr insert_plan = nullptr;
 Oid row_type = InvalidOid;
+SPIPlanPtr head_update_plan = nullptr;
+SPIPlanPtr head_insert_plan = nullptr;
 
 void prepare_insert(Oid audit_log)
 {
@@ -58,6 +68,52 @@ ChainTail read_tail()
     return tail;
 }
 
+SPIPlanPtr kept_plan(const char* sql, int nargs, Oid* types)
+{
+    SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
+    if (plan == nullptr)
+        elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+    SPI_keepplan(plan);
+    return plan;
+}
+
+// Which chain this is: the cluster's system identifier and the database.
+char* own_chain_source()
+{
+    return psprintf("cluster %llu database %u", static_cast<unsigned long long>(GetSystemIdentifier()), MyDatabaseId);
+}
+
+// The head row of this database's own chain, sealed, in the appender's
+// transaction: a dump's snapshot sees the head that matches its events.
+void record_head(const ChainTail& tail)
+{
+    if (!OidIsValid(listguard_objects().audit_heads))
+        return; // a 0.2 catalog, before ALTER EXTENSION UPDATE
+    AuditHead head;
+    head.last_id = tail.id;
+    memcpy(head.link, tail.link, kLinkSize);
+    head.as_of = GetCurrentTimestamp();
+    head.source = own_chain_source();
+    uint8 seal[kLinkSize];
+    ensure_keyring();
+    guarded([&] { seal_head(keyring().audit(), head, seal); });
+    if (head_update_plan == nullptr) {
+        Oid types[] = {TEXTOID, INT8OID, BYTEAOID, TIMESTAMPTZOID, BYTEAOID};
+        head_update_plan = kept_plan("UPDATE listguard.audit_heads SET last_id = $2, last_link = $3, as_of = $4, "
+                                     "seal = $5 WHERE source OPERATOR(pg_catalog.=) $1 AND restored_at IS NULL",
+                                     5, types);
+        head_insert_plan = kept_plan("INSERT INTO listguard.audit_heads (source, last_id, last_link, as_of, seal) "
+                                     "VALUES ($1, $2, $3, $4, $5)",
+                                     5, types);
+    }
+    Datum values[] = {CStringGetTextDatum(head.source.c_str()), Int64GetDatum(head.last_id),
+                      bytea_datum(head.link, kLinkSize), TimestampTzGetDatum(head.as_of), bytea_datum(seal, kLinkSize)};
+    if (SPI_execute_plan(head_update_plan, values, nullptr, false, 0) != SPI_OK_UPDATE)
+        elog(ERROR, "could not record the audit chain's head");
+    if (SPI_processed == 0 && SPI_execute_plan(head_insert_plan, values, nullptr, false, 0) != SPI_OK_INSERT)
+        elog(ERROR, "could not record the audit chain's head");
+}
+
 } // namespace
 
 ChainTail append_to_audit_log(Oid audit_log, const AuditEvent* events, int count)
@@ -91,14 +147,17 @@ ChainTail append_to_audit_log(Oid audit_log, const AuditEvent* events, int count
     Datum array = PointerGetDatum(construct_array(rows, count, row_type, -1, false, TYPALIGN_DOUBLE));
     if (SPI_execute_plan(insert_plan, &array, nullptr, false, 0) != SPI_OK_INSERT)
         elog(ERROR, "could not append to listguard.audit_log");
+    record_head(next);
     return next;
 }
 
 void forget_audit_append_plan()
 {
-    if (insert_plan != nullptr)
-        (void) SPI_freeplan(insert_plan);
-    insert_plan = nullptr;
+    for (SPIPlanPtr* plan : {&insert_plan, &head_update_plan, &head_insert_plan}) {
+        if (*plan != nullptr)
+            (void) SPI_freeplan(*plan);
+        *plan = nullptr;
+    }
 }
 
 } // namespace listguard::pg

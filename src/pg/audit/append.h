@@ -27,4 +27,9 @@ ChainTail append_to_audit_log(Oid audit_log, const AuditEvent* events, int count
 // After a failed transaction: the prepared insert is gone with it.
 void forget_audit_append_plan();
 
+// True while one of the log's appenders appends (the audit writer, or the
+// primary taking a standby's events): the guards of listguard's audit
+// tables let it through.
+extern bool in_audit_writer;
+
 } // namespace listguard::pg

@@ -1,6 +1,7 @@
 #include "pg/audit/counts.h"
 
 #include "pg/audit/events.h"
+#include "pg/base/guard.h"
 #include "pg/base/session_info.h"
 #include "pg/base/settings.h"
 #include "pg/keys/keyring.h"
@@ -42,13 +43,17 @@ void report_clear_reveals()
         SessionInfo info = session_info();
         // Every event carries the sealed record, canaries or not: nothing
         // another role can measure (its size, the WAL it writes) says
-        // whether a canary was read.
+        // whether a canary was read. This also runs while a transaction
+        // aborts, perhaps because the keyring could not be read: the sealer
+        // does not need it.
+        char sealed[RevealRecordSealer::kTextSize + 1] = "";
+        const RevealRecordSealer* sealer = canary_reveal_sealer();
         uint8 iv[16];
-        std::string sealed;
-        if (pg_strong_random(iv, sizeof iv))
-            sealed = keyring().canary_reveals().seal(r.canaries, iv);
+        PendingError error;
+        if (sealer != nullptr && pg_strong_random(iv, sizeof iv))
+            (void) try_guarded([&] { strlcpy(sealed, sealer->seal(r.canaries, iv).c_str(), sizeof sealed); }, error);
         char* detail = psprintf("{\"role\": %s, \"grant\": %lld, \"canaries\": %s}", json_string(info.current_user),
-                                static_cast<long long>(r.grant_id), json_string(sealed.c_str()));
+                                static_cast<long long>(r.grant_id), json_string(sealed));
         char* counts = psprintf("{\"clear\": %lld}", static_cast<long long>(r.count));
         EventScope scope = scope_of(r.scope);
         scope.counts_json = counts;

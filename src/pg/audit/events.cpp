@@ -2,6 +2,7 @@
 
 #include "pg/audit/queue.h"
 #include "pg/base/catalog.h"
+#include "pg/base/clipped_text.h"
 #include "pg/base/session_info.h"
 #include "pg/base/settings.h"
 #include "pg/replica/standby.h"
@@ -88,10 +89,7 @@ char* json_string(const char* value)
 
 namespace {
 
-void copy_text(char* dst, size_t size, const char* src)
-{
-    strlcpy(dst, src ? src : "", size);
-}
+void copy_text(char* dst, size_t size, const char* src) { copy_clipped(dst, size, src); }
 
 // The whole event as one JSON line, for the server log.
 char* event_json(const AuditEvent& e)

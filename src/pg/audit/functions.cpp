@@ -2,7 +2,9 @@
 // digest of an address (for audit_for()), and the trigger that records any
 // change to listguard.audit_log made outside its writer.
 #include "pg/audit/anchor.h"
+#include "pg/audit/append.h"
 #include "pg/audit/events.h"
+#include "pg/audit/heads.h"
 #include "pg/audit/queue.h"
 #include "pg/audit/record.h"
 #include "pg/audit/restore.h"
@@ -31,8 +33,6 @@ PG_FUNCTION_INFO_V1(lg_audit_pending);
 }
 
 namespace listguard::pg {
-
-bool in_audit_writer = false;
 
 namespace {
 
@@ -147,6 +147,8 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
         SPI_freetuptable(SPI_tuptable);
     }
     SPI_cursor_close(portal);
+    if (problem == nullptr)
+        problem = check_restored_heads(previous_id, &first_broken);
     SPI_finish();
 
     if (problem == nullptr && checked > 0 && !anchor.present()) {

@@ -13,7 +13,11 @@ namespace listguard::pg {
 
 namespace {
 
+// Said instead of a text that could not be redacted (no memory for it).
+char withheld[] = "(withheld by listguard: it may hold an address)";
+
 // A redacted copy in `context`, or the text itself if it holds no address.
+// This runs while an error is reported: it must not raise one.
 char* redacted(char* text, MemoryContext context)
 {
     if (text == nullptr || strchr(text, '@') == nullptr)
@@ -22,7 +26,9 @@ char* redacted(char* text, MemoryContext context)
     if (!has_address(view))
         return text;
     size_t capacity = redacted_capacity(view.size());
-    char* out = static_cast<char*>(MemoryContextAlloc(context, capacity + 1));
+    char* out = static_cast<char*>(MemoryContextAllocExtended(context, capacity + 1, MCXT_ALLOC_NO_OOM));
+    if (out == nullptr)
+        return withheld;
     size_t n = redact_addresses(view, out, capacity);
     out[n] = '\0';
     return out;
@@ -48,7 +54,9 @@ void redact_log_entry(ErrorData* edata)
     edata->internalquery = redacted(edata->internalquery, ErrorContext);
     if (debug_query_string != nullptr && !edata->hide_stmt) {
         char* statement = redacted(const_cast<char*>(debug_query_string), TopMemoryContext);
-        if (statement != debug_query_string) {
+        if (statement == withheld) {
+            debug_query_string = withheld;
+        } else if (statement != debug_query_string) {
             if (statement_copy != nullptr)
                 pfree(statement_copy);
             statement_copy = statement;

@@ -1,5 +1,6 @@
 #include "pg/audit/record.h"
 
+#include "pg/base/clipped_text.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
 
@@ -94,7 +95,7 @@ void copy_text_datum(Datum value, bool isnull, char* out, size_t size)
 {
     out[0] = '\0';
     if (!isnull)
-        strlcpy(out, TextDatumGetCString(value), size);
+        copy_clipped(out, size, TextDatumGetCString(value));
 }
 
 } // namespace
@@ -104,7 +105,7 @@ void audit_event_from_row(const Datum* values, const bool* nulls, AuditEvent* e)
     memset(e, 0, sizeof *e);
     e->database = MyDatabaseId;
     const char* database = get_database_name(MyDatabaseId);
-    strlcpy(e->database_name, database ? database : "", sizeof e->database_name);
+    copy_clipped(e->database_name, sizeof e->database_name, database);
     e->time = DatumGetTimestampTz(values[kLoggedAt]);
     copy_text_datum(values[kKind], nulls[kKind], e->kind, sizeof e->kind);
     copy_text_datum(values[kSessionUser], nulls[kSessionUser], e->session_user, sizeof e->session_user);

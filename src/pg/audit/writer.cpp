@@ -14,6 +14,7 @@
 #include "pg/keys/keyring.h"
 #include "pg/replica/link.h"
 #include "pg/replica/spill.h"
+#include "pg/base/session_settings.h"
 #include "pg/base/settings.h"
 
 extern "C" {
@@ -46,8 +47,6 @@ PGDLLEXPORT void listguard_audit_writer_main(Datum);
 }
 
 namespace listguard::pg {
-
-extern bool in_audit_writer;
 
 namespace {
 
@@ -305,12 +304,16 @@ void listguard_audit_writer_main(Datum arg)
     pqsignal(SIGTERM, SignalHandlerForShutdownRequest);
     pqsignal(SIGHUP, SignalHandlerForConfigReload);
     BackgroundWorkerUnblockSignals();
-    BackgroundWorkerInitializeConnectionByOid(my_database, InvalidOid, 0);
-    pgstat_report_appname("listguard audit writer");
     // The writer runs as a superuser in a database whose owner may have set
-    // defaults for it (ALTER DATABASE ... SET): none of them may reach it.
-    // search_path above all: with public first, a look-alike of anything the
-    // writer calls would run as superuser.
+    // defaults for every session (ALTER DATABASE ... SET): none of them may
+    // reach it (session_authorization or role would change whom it runs as).
+    capture_server_settings();
+    BackgroundWorkerInitializeConnectionByOid(my_database, InvalidOid, 0);
+    discard_catalog_settings("listguard audit writer");
+    pgstat_report_appname("listguard audit writer");
+    // And whatever the server's configuration says, what the writer depends
+    // on: search_path above all (with public first, a look-alike of anything
+    // the writer calls would run as superuser).
     static const char* const kFixed[][2] = {
         {"search_path", "pg_catalog, pg_temp"},
         {"default_transaction_read_only", "off"},

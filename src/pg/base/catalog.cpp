@@ -30,6 +30,7 @@ const ListguardObjects& listguard_objects()
         found.protected_tables = get_relname_relid("protected_tables", found.schema);
         found.audit_log = get_relname_relid("audit_log", found.schema);
         found.canaries = get_relname_relid("canaries", found.schema);
+        found.audit_heads = get_relname_relid("audit_heads", found.schema);
     }
     objects = found;
     // Only a complete set is remembered: the extension may be created (or

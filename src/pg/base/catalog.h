@@ -20,6 +20,7 @@ struct ListguardObjects {
     Oid protected_tables = InvalidOid; // listguard.protected_tables
     Oid audit_log = InvalidOid;       // listguard.audit_log
     Oid canaries = InvalidOid;        // listguard.canaries (InvalidOid before ALTER EXTENSION UPDATE)
+    Oid audit_heads = InvalidOid;     // listguard.audit_heads (InvalidOid before ALTER EXTENSION UPDATE to 0.3)
 };
 
 const ListguardObjects& listguard_objects();

@@ -1,5 +1,7 @@
 #include "pg/base/elevated.h"
 
+#include "pg/base/session_settings.h"
+
 extern "C" {
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -50,29 +52,34 @@ int depth = 0;
 
 bool running_elevated() { return depth > 0; }
 
+void run_pinned_spi(void (*fn)(void*), void* arg)
+{
+    // An abort pops the settings and ends SPI; a caller that catches the
+    // error does so in a subtransaction, whose abort does the same.
+    int nest_level = pin_settings();
+    if (SPI_connect() != SPI_OK_CONNECT)
+        elog(ERROR, "SPI_connect failed");
+    fn(arg);
+    SPI_finish();
+    // false: whatever the code run here set (set_config() included) is
+    // undone, as PostgreSQL does after running index functions.
+    AtEOXact_GUC(false, nest_level);
+}
+
 void run_elevated(void (*fn)(void*), void* arg)
 {
     Oid owner = extension_owner();
     Oid saved_user;
     int saved_context;
     GetUserIdAndSecContext(&saved_user, &saved_context);
-    // A transaction or subtransaction abort restores the user and pops the
-    // setting (as for SECURITY DEFINER functions); PG_FINALLY restores the
-    // user for callers that catch the error without one.
-    int nest_level = NewGUCNestLevel();
+    // A transaction or subtransaction abort restores the user (as for
+    // SECURITY DEFINER functions); PG_FINALLY restores it for callers that
+    // catch the error without one.
     depth++;
     PG_TRY();
     {
         SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE);
-        (void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-                                 true, 0, false);
-        if (SPI_connect() != SPI_OK_CONNECT)
-            elog(ERROR, "SPI_connect failed");
-        fn(arg);
-        SPI_finish();
-        // false: whatever the code run here set (set_config() included) is
-        // undone, as PostgreSQL does after running index functions.
-        AtEOXact_GUC(false, nest_level);
+        run_pinned_spi(fn, arg);
     }
     PG_FINALLY();
     {

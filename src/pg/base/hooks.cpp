@@ -3,6 +3,7 @@
 #include "pg/base/postgres_c.h"
 
 #include "pg/access/cache.h"
+#include "pg/access/generation.h"
 #include "pg/access/reveal_context.h"
 #include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
@@ -28,6 +29,7 @@ extern "C" {
 #include "storage/ipc.h"
 #include "tcop/utility.h"
 #include "utils/inval.h"
+#include "utils/memutils.h"
 #include "utils/syscache.h"
 }
 
@@ -97,6 +99,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
             leave_reveal_phase();
     }
     PG_END_TRY();
+    note_utility_access_change(stmt);
     after_table_statement(stmt, tables);
     after_database_statement(stmt);
     record_utility_events(stmt);
@@ -236,6 +239,43 @@ void listguard_emit_log(ErrorData* edata)
         next_emit_log_hook(edata);
 }
 
+// Work at the end of a transaction that has committed or is aborting must
+// not fail: after a commit an error would be a PANIC, and during an abort
+// it would be raised while another error is handled (the keyring, shared
+// memory or the catalogs may be what failed). What fails is reported as a
+// warning, and the rest goes on.
+void without_errors(const char* what, void (*step)())
+{
+    MemoryContext context = CurrentMemoryContext;
+    PG_TRY();
+    {
+        step();
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(context);
+        ErrorData* error = CopyErrorData();
+        FlushErrorState();
+        ereport(WARNING, (errmsg("listguard could not %s at the end of the transaction", what),
+                          errdetail_internal("%s", error->message)));
+        FreeErrorData(error);
+    }
+    PG_END_TRY();
+}
+
+// After the transaction ended: unused reservations go back, and what a
+// restore moved aside is queued again if it committed (else dropped).
+void end_of_transaction(XactEvent event)
+{
+    access_changes_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT);
+    without_errors("give back unused quota", quota_at_transaction_end);
+    if (event == XACT_EVENT_COMMIT)
+        without_errors("queue restored audit events", [] { audit_restore_at_transaction_end(true); });
+    else
+        audit_restore_at_transaction_end(false);
+    forget_fresh_nonce();
+}
+
 // Counts are recorded before the transaction ends (failed ones included);
 // unused quota reservations go back once it has ended.
 void listguard_xact_callback(XactEvent event, void*)
@@ -245,20 +285,16 @@ void listguard_xact_callback(XactEvent event, void*)
     case XACT_EVENT_PARALLEL_PRE_COMMIT:
     case XACT_EVENT_PRE_PREPARE:
         audit_counts_at_transaction_end(true);
-            break;
+        break;
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:
-        audit_counts_at_transaction_end(false);
-            quota_at_transaction_end();
-        audit_restore_at_transaction_end(false);
-        forget_fresh_nonce();
+        without_errors("record the counts of a failed transaction", [] { audit_counts_at_transaction_end(false); });
+        end_of_transaction(event);
         break;
     case XACT_EVENT_COMMIT:
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PREPARE:
-        quota_at_transaction_end();
-        audit_restore_at_transaction_end(event == XACT_EVENT_COMMIT);
-        forget_fresh_nonce();
+        end_of_transaction(event);
         break;
     default:
         break;
@@ -268,9 +304,9 @@ void listguard_xact_callback(XactEvent event, void*)
 void listguard_subxact_callback(SubXactEvent event, SubTransactionId, SubTransactionId, void*)
 {
     if (event == SUBXACT_EVENT_COMMIT_SUB)
-        audit_counts_at_subtransaction_end(true);
+        without_errors("keep the counts of a subtransaction", [] { audit_counts_at_subtransaction_end(true); });
     else if (event == SUBXACT_EVENT_ABORT_SUB)
-        audit_counts_at_subtransaction_end(false);
+        without_errors("drop the counts of a subtransaction", [] { audit_counts_at_subtransaction_end(false); });
 }
 
 // Invalidation callbacks must not read catalogs (they also run in the

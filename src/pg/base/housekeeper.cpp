@@ -25,7 +25,10 @@ void register_housekeeper()
     BackgroundWorker worker;
     memset(&worker, 0, sizeof worker);
     worker.bgw_flags = BGWORKER_SHMEM_ACCESS;
-    worker.bgw_start_time = BgWorkerStart_PostmasterStart;
+    // Once the server accepts connections (a primary: after its startup; a
+    // hot standby: in recovery), so that being in recovery means being a
+    // standby, and leaving it a promotion.
+    worker.bgw_start_time = BgWorkerStart_ConsistentState;
     worker.bgw_restart_time = 5;
     snprintf(worker.bgw_library_name, BGW_MAXLEN, "listguard");
     snprintf(worker.bgw_function_name, BGW_MAXLEN, "listguard_housekeeper_main");

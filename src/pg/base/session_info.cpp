@@ -1,5 +1,7 @@
 #include "pg/base/session_info.h"
 
+#include "pg/base/clipped_text.h"
+
 extern "C" {
 #include "access/xact.h"
 #include "utils/builtins.h"
@@ -43,7 +45,7 @@ const char* role_name(NameCache& cache, Oid role)
         if (!IsTransactionState())
             return "";
         const char* name = GetUserNameFromId(role, true);
-        strlcpy(cache.name, name ? name : "", sizeof cache.name);
+        copy_clipped(cache.name, sizeof cache.name, name);
         cache.role = role;
     }
     return cache.name;
@@ -59,7 +61,7 @@ const char* database()
 {
     if (database_name[0] == '\0' && OidIsValid(MyDatabaseId) && IsTransactionState()) {
         const char* name = get_database_name(MyDatabaseId);
-        strlcpy(database_name, name ? name : "", sizeof database_name);
+        copy_clipped(database_name, sizeof database_name, name);
     }
     return database_name;
 }

@@ -155,7 +155,7 @@ void define_settings()
                              "otherwise write addresses into the server log.",
                              &redact_server_log_setting, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 
-    // Break-glass access: requests and approvals (listguard.sql).
+    // Break-glass access: requests and approvals (src/sql/access).
     DefineCustomIntVariable("listguard.max_request_duration", "Longest duration an access request may ask for.",
                             nullptr, &max_request_duration_setting, 8 * 3600, 1, 30 * 86400, PGC_SUSET, GUC_UNIT_S,
                             nullptr, nullptr, nullptr);
@@ -175,7 +175,7 @@ void define_settings()
                              "or an approver must approve.",
                              &two_person_rule_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 
-    // Canaries (listguard.sql). Hidden from non-superusers: insiders should
+    // Canaries (src/sql/canary). Hidden from non-superusers: insiders should
     // not learn where canaries are made.
     DefineCustomStringVariable("listguard.canary_domains",
                                "Domains whose mail the ESP receives, where plant_canaries() makes canary addresses.",

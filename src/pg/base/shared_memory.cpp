@@ -2,6 +2,7 @@
 
 #include "pg/base/postgres_c.h"
 
+#include "pg/access/generation.h"
 #include "pg/audit/queue.h"
 #include "pg/keys/keyring.h"
 #include "pg/quota/store.h"
@@ -19,6 +20,7 @@ void request_shared_memory()
     RequestAddinShmemSpace(quota_shared_size());
     RequestAddinShmemSpace(audit_queue_shared_size());
     RequestAddinShmemSpace(keys_shared_size());
+    RequestAddinShmemSpace(access_generation_shared_size());
     RequestNamedLWLockTranche("listguard", 1);
     RequestNamedLWLockTranche("listguard audit", 1);
     RequestNamedLWLockTranche("listguard keys", 1);
@@ -30,6 +32,7 @@ void attach_shared_memory()
     bool fresh_quota = attach_quota_shared();
     attach_audit_queue_shared();
     attach_keys_shared();
+    attach_access_generation_shared();
     LWLockRelease(AddinShmemInitLock);
     if (!IsUnderPostmaster)
         quota_postmaster_startup(fresh_quota);

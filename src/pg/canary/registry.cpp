@@ -1,6 +1,7 @@
 #include "pg/canary/registry.h"
 
 #include "pg/access/cache.h"
+#include "pg/access/generation.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
@@ -117,6 +118,7 @@ void forget_canaries() noexcept
 
 bool find_canary(const uint8* digest, Canary* canary)
 {
+    take_in_access_changes(); // a canary planted since, in a session that held its transaction
     HTAB* table = canaries;
     long count = canary_count;
     if (table == nullptr)

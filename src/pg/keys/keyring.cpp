@@ -30,6 +30,7 @@ struct KeysShared {
 
 KeysShared* shared = nullptr;
 Keyring* loaded_keyring = nullptr;
+RevealRecordSealer* reveal_sealer = nullptr;
 uint64 loaded_generation = 0;
 bool exit_callback_registered = false;
 
@@ -42,7 +43,12 @@ constexpr int kIndexIdLength = 16;
 
 const char* kCommandSource = "listguard.key_command";
 
-void wipe_at_exit(int, Datum) { forget_keyring(); }
+void wipe_at_exit(int, Datum)
+{
+    forget_keyring();
+    delete reveal_sealer; // its destructor wipes the key
+    reveal_sealer = nullptr;
+}
 
 uint64 current_generation() { return shared != nullptr ? pg_atomic_read_u64(&shared->generation) : 0; }
 
@@ -213,9 +219,18 @@ void ensure_keyring()
     }
     loaded_keyring = load_checked_keyring();
     loaded_generation = generation;
+    if (reveal_sealer == nullptr)
+        reveal_sealer = guarded([] { return new RevealRecordSealer(loaded_keyring->canary_reveals()); });
 }
 
-Keyring& keyring() noexcept { return *loaded_keyring; }
+Keyring& keyring()
+{
+    if (loaded_keyring == nullptr)
+        throw Error(ErrorKind::ConfigFile, "the listguard keyring is not loaded");
+    return *loaded_keyring;
+}
+
+const RevealRecordSealer* canary_reveal_sealer() noexcept { return reveal_sealer; }
 
 void create_keyring_if_none()
 {

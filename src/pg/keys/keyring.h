@@ -21,8 +21,16 @@ namespace listguard::pg {
 // Loads the keyring if needed (may ereport). Call outside guarded().
 void ensure_keyring();
 
-// The loaded keyring; only valid after ensure_keyring().
-Keyring& keyring() noexcept;
+// The loaded keyring, after ensure_keyring(). Throws listguard::Error when
+// none is loaded (a reload failed since): call it inside guarded().
+Keyring& keyring();
+
+// The sealer of canary reveal records. It depends on the index key alone,
+// which never changes in a cluster, so it outlives the keyring it came from:
+// reveals counted while a keyring was loaded are sealed at transaction end
+// even when the keyring cannot be read any more (an abort because of it).
+// Null until a keyring was first loaded in this backend.
+const RevealRecordSealer* canary_reveal_sealer() noexcept;
 
 // Drops (and wipes) the keyring; the next ensure_keyring() reloads it.
 void forget_keyring() noexcept;

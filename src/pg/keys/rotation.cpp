@@ -17,6 +17,7 @@
 #include "pg/audit/events.h"
 #include "pg/base/guard.h"
 #include "pg/base/module.h"
+#include "pg/base/session_settings.h"
 #include "pg/keys/keyring.h"
 #include "pg/keys/rotation.h"
 #include "pg/protect/protection.h"
@@ -310,11 +311,9 @@ extern "C" Datum lg_reseal_batch(PG_FUNCTION_ARGS)
     Oid saved_user;
     int saved_context;
     GetUserIdAndSecContext(&saved_user, &saved_context);
-    int nest_level = NewGUCNestLevel();
+    int nest_level = pin_settings();
     (void) set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
                              0, false);
-    (void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-                             true, 0, false);
     if (as_owner)
         SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
     else

@@ -2,6 +2,7 @@
 
 #include "pg/audit/events.h"
 #include "pg/audit/queue.h"
+#include "pg/base/clipped_text.h"
 #include "pg/base/settings.h"
 #include "pg/quota/store.h"
 #include "pg/replica/primary_connection.h"
@@ -88,11 +89,12 @@ bool connect(Link& link)
     CommitTransactionCommand();
     const char* keywords[] = {"dbname", "dbname", "application_name", "options", nullptr};
     // The session's settings are the link's, not what the database's owner
-    // set for everyone (ALTER DATABASE ... SET): a read-only default would
-    // keep the standby's events out of the chain, a short idle timeout
-    // would cut the link.
+    // set for everyone (ALTER DATABASE ... SET): a role would change whom
+    // the session runs as, a read-only default would keep the standby's
+    // events out of the chain, a short idle timeout would cut the link. (The
+    // primary's functions pin what their own SQL depends on.)
     const char* values[] = {conninfo(), link.database_name, "listguard standby link",
-                            "-c synchronous_commit=on -c search_path=pg_catalog -c row_security=on "
+                            "-c role=none -c synchronous_commit=on -c search_path=pg_catalog -c row_security=on "
                             "-c default_transaction_isolation=read\\ committed -c default_transaction_read_only=off "
                             "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0 "
                             "-c idle_session_timeout=0",
@@ -215,7 +217,7 @@ int take_batch(Link& link, AuditEvent* events, AuditEvent** batch)
     *batch = events + 1;
     if (overflowed > 0) {
         events[0] = audit_gap_event(link.database, overflowed, "the standby's audit queue was full");
-        strlcpy(events[0].origin, standby_origin(), sizeof events[0].origin);
+        copy_clipped(events[0].origin, sizeof events[0].origin, standby_origin());
         *batch = events;
         count++;
     }

@@ -1,9 +1,11 @@
 // The primary's side of the standby link: SQL functions that only members
-// of listguard_standby may call (listguard.sql), over the link's connection.
+// of listguard_standby may call (src/sql/replica), over the link's connection.
 #include "pg/audit/append.h"
 #include "pg/audit/events.h"
 #include "pg/audit/queue.h"
 #include "pg/base/catalog.h"
+#include "pg/base/clipped_text.h"
+#include "pg/base/elevated.h"
 #include "pg/base/module.h"
 #include "pg/quota/store.h"
 #include "pg/replica/shipment.h"
@@ -28,8 +30,6 @@ PG_FUNCTION_INFO_V1(lg_append_standby_events);
 
 namespace listguard::pg {
 
-extern bool in_audit_writer;
-
 namespace {
 
 void require_primary()
@@ -53,21 +53,19 @@ struct GrantQuota {
 GrantQuota quota_of_grant(int64 grant_id)
 {
     GrantQuota q;
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
-    Oid types[] = {INT8OID};
-    Datum values[] = {Int64GetDatum(grant_id)};
-    int rc = SPI_execute_with_args(
-        "SELECT quota_limit, quota_window FROM listguard.grants WHERE id = $1 AND quota_limit IS NOT NULL "
-        "AND (valid_until IS NULL OR valid_until > pg_catalog.now())",
-        1, types,
-        values, nullptr, true, 1);
-    if (rc == SPI_OK_SELECT && SPI_processed == 1) {
-        bool isnull;
-        q.limit = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-        q.window = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-    }
-    SPI_finish();
+    pinned_spi([&] {
+        Oid types[] = {INT8OID};
+        Datum values[] = {Int64GetDatum(grant_id)};
+        int rc = SPI_execute_with_args(
+            "SELECT quota_limit, quota_window FROM listguard.grants WHERE id = $1 AND quota_limit IS NOT NULL "
+            "AND (valid_until IS NULL OR valid_until > pg_catalog.now())",
+            1, types, values, nullptr, true, 1);
+        if (rc == SPI_OK_SELECT && SPI_processed == 1) {
+            bool isnull;
+            q.limit = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+            q.window = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+        }
+    });
     return q;
 }
 
@@ -229,23 +227,22 @@ extern "C" Datum lg_append_standby_events(PG_FUNCTION_ARGS)
     for (int i = 0; i < count; i++) {
         check_standby_event(events[i], now);
         events[i].database = MyDatabaseId;
-        strlcpy(events[i].origin, origin, sizeof events[i].origin);
+        copy_clipped(events[i].origin, sizeof events[i].origin, origin);
     }
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
     bool was_writer = in_audit_writer;
     in_audit_writer = true; // the audit log's guard lets its appenders through
     PG_TRY();
     {
-        forget_audit_append_plan(); // made afresh: the extension may have been made again since
-        (void) append_to_audit_log(audit_log, events, count);
+        pinned_spi([&] {
+            forget_audit_append_plan(); // made afresh: the extension may have been made again since
+            (void) append_to_audit_log(audit_log, events, count);
+        });
     }
     PG_FINALLY();
     {
         in_audit_writer = was_writer;
     }
     PG_END_TRY();
-    SPI_finish();
     audit_wake_writer(MyDatabaseId); // the anchor follows the chain's new end
     PG_RETURN_INT32(count);
 }

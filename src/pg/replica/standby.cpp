@@ -1,6 +1,7 @@
 #include "pg/replica/standby.h"
 
 #include "pg/audit/queue.h"
+#include "pg/base/clipped_text.h"
 #include "pg/base/settings.h"
 #include "pg/quota/store.h"
 
@@ -20,7 +21,7 @@ const char* standby_origin()
     static char origin[NAMEDATALEN];
     if (origin[0] == '\0') {
         if (cluster_name != nullptr && cluster_name[0] != '\0')
-            strlcpy(origin, cluster_name, sizeof origin);
+            copy_clipped(origin, sizeof origin, cluster_name);
         else
             snprintf(origin, sizeof origin, "port %d of %llu", PostPortNumber,
                      static_cast<unsigned long long>(GetSystemIdentifier()));

@@ -116,21 +116,21 @@ std::size_t render(RevealLevel reveal, Stamp stamp, EmailBytes v, char* out)
     return keys.email().with_address(v.data, v.size, [out](std::string_view address) { return mask_address(address, out); });
 }
 
-// What the current role may see of a value, in the database encoding.
+// What the current role may see of a value, in the database encoding. A
+// clear value is charged before it is shown (a quota fails closed) and
+// counted once it was: a value the keyring cannot open is not counted.
 std::string_view shown_text(struct varlena* value, char* buffer)
 {
     require_preload();
     EmailBytes v = email_bytes(value);
     Stamp stamp = sealed::stamp_of(v.data);
-    RevealDecision reveal = reveal_for(stamp);
-    if (reveal.level == RevealLevel::Clear) {
-        if (charge_clear_reveal(reveal.grant)) {
-            count_clear_reveal(reveal.grant, stamp, own_canary_id_of(v.data, v.size));
-        } else
-            reveal.level = RevealLevel::Masked;
-    }
     ensure_keyring();
+    RevealDecision reveal = reveal_for(stamp);
+    if (reveal.level == RevealLevel::Clear && !charge_clear_reveal(reveal.grant))
+        reveal.level = RevealLevel::Masked;
     std::size_t len = guarded([&] { return render(reveal.level, stamp, v, buffer); });
+    if (reveal.level == RevealLevel::Clear)
+        count_clear_reveal(reveal.grant, stamp, own_canary_id_of(v.data, v.size));
     return from_utf8(buffer, len);
 }
 

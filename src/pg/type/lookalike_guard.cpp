@@ -8,6 +8,7 @@ extern "C" {
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_type.h"
 #include "utils/lsyscache.h"
@@ -16,6 +17,21 @@ extern "C" {
 namespace listguard::pg {
 
 namespace {
+
+// The type a "table.column%TYPE" names, looked up quietly: PostgreSQL's own
+// lookup prints a NOTICE each time, and the statement looks it up again.
+Oid column_type_of(TypeName* name)
+{
+    int n = list_length(name->names);
+    if (n < 2)
+        return InvalidOid;
+    RangeVar* table = makeRangeVarFromNameList(list_copy_head(name->names, n - 1));
+    Oid relid = RangeVarGetRelid(table, NoLock, true);
+    if (!OidIsValid(relid))
+        return InvalidOid;
+    AttrNumber column = get_attnum(relid, strVal(llast(name->names)));
+    return column == InvalidAttrNumber ? InvalidOid : get_atttype(relid, column);
+}
 
 // Whether a value of listguard.email is this type, or inside it (a domain,
 // an array of either); polymorphic types too if asked.
@@ -26,7 +42,7 @@ bool takes_email(TypeName* name, bool polymorphic_too)
     Oid email = listguard_objects().email_type;
     if (!OidIsValid(email))
         return false;
-    Oid type = LookupTypeNameOid(nullptr, name, true);
+    Oid type = name->pct_type ? column_type_of(name) : LookupTypeNameOid(nullptr, name, true);
     if (!OidIsValid(type))
         return false;
     Oid element = get_element_type(type);
@@ -35,11 +51,15 @@ bool takes_email(TypeName* name, bool polymorphic_too)
     return getBaseType(type) == email || (polymorphic_too && (IsPolymorphicType(type) || type == ANYOID));
 }
 
+// An aggregate's argument list is (parameters, position of ORDER BY): for
+// "(*)" the parameters are NIL, and the position is an Integer node.
 bool any_parameter_takes_email(List* parameters)
 {
     ListCell* lc;
     foreach (lc, parameters) {
         Node* item = static_cast<Node*>(lfirst(lc));
+        if (item == nullptr)
+            continue;
         if (IsA(item, FunctionParameter) && takes_email(castNode(FunctionParameter, item)->argType, false))
             return true;
         if (IsA(item, TypeName) && takes_email(castNode(TypeName, item), false))

@@ -1,0 +1,2275 @@
+-- Assembled by scripts/assemble-sql from src/sql/listguard.sql
+-- and the files it includes: change those (CONTRIBUTING.md), not this file.
+-- listguard: sealed email addresses, grants, protected tables, export quotas
+-- and the audit trail. The install script of the current version: each
+-- #include line stands for the object it names (CONTRIBUTING.md).
+\echo Use "CREATE EXTENSION listguard" to load this file. \quit
+
+-- listguard's roles, shared by every database of the cluster: listguard_admin
+-- (administration), listguard_owner (owns protected tables; admins belong to
+-- it), listguard_approver (approves access requests) and listguard_standby
+-- (the login of hot standbys' links to the primary). A role of one of
+-- these names that listguard did not create is refused unless
+-- listguard.adopt_existing_roles is on.
+CREATE FUNCTION _setup_roles(adopt boolean) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_setup_roles' LANGUAGE C VOLATILE STRICT;
+SELECT _setup_roles(false);
+REVOKE ALL ON FUNCTION _setup_roles(boolean) FROM PUBLIC;
+
+-- The keyring: made here if the cluster never had one (never because a key
+-- file went missing), and this database registered for key retirement.
+CREATE FUNCTION _init_keyring() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_init_keyring' LANGUAGE C VOLATILE;
+SELECT _init_keyring();
+REVOKE ALL ON FUNCTION _init_keyring() FROM PUBLIC;
+
+-- Everyone may use the type and the policy functions; what is sensitive
+-- (the grants, the implementations of admin functions) is revoked below.
+GRANT USAGE ON SCHEMA listguard TO PUBLIC;
+
+CREATE TYPE email;
+
+-- Input is stable, not immutable: an address is sealed with the nonce of
+-- the transaction that read it (it is fresh there, and only there), which a
+-- parallel worker would not share. Output depends on the current role and
+-- settings, so it is stable.
+CREATE FUNCTION email_in(cstring) RETURNS email
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+CREATE FUNCTION email_out(email) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION email_recv(internal) RETURNS email
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+CREATE FUNCTION email_send(email) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE email (
+    INPUT = email_in,
+    OUTPUT = email_out,
+    RECEIVE = email_recv,
+    SEND = email_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = main
+);
+COMMENT ON TYPE email IS 'an email address, stored sealed (AES-SIV) and shown as the current role may see it';
+
+-- Casts: text in, and out as the output function shows it. Text and
+-- varchar convert implicitly, so that a lookup by a parameter typed text or
+-- varchar (JDBC's setString, psycopg's binary parameters, node-postgres's
+-- $1::text) compares as an email, by its digest, and uses the index.
+CREATE FUNCTION email(text) RETURNS email
+    AS 'MODULE_PATHNAME', 'email_from_text' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+CREATE FUNCTION text(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'email_to_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE CAST (text AS email) WITH FUNCTION email(text) AS IMPLICIT;
+CREATE CAST (varchar AS email) WITH FUNCTION email(text) AS IMPLICIT;
+
+-- Migrating a text column: the rows the type would refuse (read as the
+-- caller), and a cast whose error names the row instead of the address.
+CREATE FUNCTION invalid_addresses(tbl regclass, col name) RETURNS TABLE (ctid tid, reason text)
+    AS 'MODULE_PATHNAME', 'lg_invalid_addresses' LANGUAGE C VOLATILE STRICT;
+CREATE FUNCTION to_email(address text, row_key text) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_to_email' LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE CAST (email AS text) WITH FUNCTION text(email) AS ASSIGNMENT;
+
+-- Operators live in pg_catalog so that "email = 'x'" works whatever the
+-- search_path (operators are resolved through it; the type is in listguard).
+-- Comparison on the keyed digest only: equality is exact, order is
+-- arbitrary and says nothing about the address. None of these can fail on a
+-- valid value or reveal anything but equality, hence LEAKPROOF (so that row
+-- security does not stop them from using an index).
+CREATE FUNCTION email_eq(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_ne(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_lt(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_le(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_gt(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_ge(email, email) RETURNS bool
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_cmp(email, email) RETURNS int4
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_sortsupport(internal) RETURNS void
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION email_hash(email) RETURNS int4
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION email_hash_extended(email, int8) RETURNS int8
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+
+CREATE OPERATOR pg_catalog.= (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_eq,
+    COMMUTATOR = OPERATOR(pg_catalog.=), NEGATOR = OPERATOR(pg_catalog.<>), RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+CREATE OPERATOR pg_catalog.<> (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_ne,
+    COMMUTATOR = OPERATOR(pg_catalog.<>), NEGATOR = OPERATOR(pg_catalog.=), RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR pg_catalog.< (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_lt,
+    COMMUTATOR = OPERATOR(pg_catalog.>), NEGATOR = OPERATOR(pg_catalog.>=), RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR pg_catalog.<= (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_le,
+    COMMUTATOR = OPERATOR(pg_catalog.>=), NEGATOR = OPERATOR(pg_catalog.>), RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR pg_catalog.> (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_gt,
+    COMMUTATOR = OPERATOR(pg_catalog.<), NEGATOR = OPERATOR(pg_catalog.<=), RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR pg_catalog.>= (
+    LEFTARG = email, RIGHTARG = email, FUNCTION = email_ge,
+    COMMUTATOR = OPERATOR(pg_catalog.<=), NEGATOR = OPERATOR(pg_catalog.<), RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+
+CREATE OPERATOR CLASS email_btree_ops DEFAULT FOR TYPE email USING btree AS
+    OPERATOR 1 pg_catalog.<,
+    OPERATOR 2 pg_catalog.<=,
+    OPERATOR 3 pg_catalog.=,
+    OPERATOR 4 pg_catalog.>=,
+    OPERATOR 5 pg_catalog.>,
+    FUNCTION 1 email_cmp(email, email),
+    FUNCTION 2 email_sortsupport(internal);
+
+CREATE OPERATOR CLASS email_hash_ops DEFAULT FOR TYPE email USING hash AS
+    OPERATOR 1 pg_catalog.=,
+    FUNCTION 1 email_hash(email),
+    FUNCTION 2 email_hash_extended(email, int8);
+
+-- ---------------------------------------------------------------------------
+-- Access: grants, row policies, scope stamping.
+-- ---------------------------------------------------------------------------
+
+-- The guard and change trigger of listguard's own tables: they change
+-- through the admin functions only (a superuser's direct change, a
+-- restore's say, is recorded); every backend drops its cached decisions when
+-- one changes.
+CREATE FUNCTION grants_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_grants_changed' LANGUAGE C;
+REVOKE ALL ON FUNCTION grants_changed() FROM PUBLIC;
+
+-- Who may see what. Changed only through grant_access() and revoke_access().
+CREATE TABLE grants (
+    id            bigserial PRIMARY KEY,
+    grantee       regrole NOT NULL,
+    account       bigint CHECK (account > 0),
+    list          bigint CHECK (list > 0),
+    reveal        text NOT NULL CHECK (reveal IN ('masked', 'pseudonym', 'sealed', 'clear')),
+    can_write     boolean NOT NULL DEFAULT false,
+    quota         text,
+    quota_limit   bigint,
+    quota_window  bigint,
+    on_exceed     text NOT NULL DEFAULT 'error' CHECK (on_exceed IN ('error', 'mask')),
+    valid_until   timestamptz,
+    from_networks cidr[],
+    reason        text,
+    granted_by    regrole NOT NULL,
+    granted_at    timestamptz NOT NULL DEFAULT now(),
+    request_id    bigint,           -- the access request whose approval made it
+    sends         boolean NOT NULL DEFAULT false, -- a sender (the MTA): sees every canary in its scope
+    CHECK (list IS NULL OR account IS NOT NULL),
+    CHECK ((quota IS NULL) = (quota_limit IS NULL) AND (quota IS NULL) = (quota_window IS NULL))
+);
+REVOKE ALL ON grants FROM PUBLIC;
+GRANT SELECT ON grants TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.grants', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.grants_id_seq', '');
+CREATE TRIGGER grants_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+
+-- Tables under listguard.protect(), and the row-security state they had.
+CREATE TABLE protected_tables (
+    relid          regclass PRIMARY KEY,
+    account_column name NOT NULL,
+    list_column    name,
+    audit          text NOT NULL CHECK (audit IN ('statement', 'row', 'off')),
+    rls_was_enabled boolean NOT NULL,
+    rls_was_forced  boolean NOT NULL,
+    protected_by   regrole NOT NULL,
+    protected_at   timestamptz NOT NULL DEFAULT now(),
+    owner_was      regrole,           -- the owner before protect(); given back by unprotect()
+    root           regclass NOT NULL  -- the table whose protect() covers this one
+);
+REVOKE ALL ON protected_tables FROM PUBLIC;
+GRANT SELECT ON protected_tables TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.protected_tables', '');
+CREATE TRIGGER protected_tables_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER protected_tables_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+
+-- What the built-in policies use; DBAs may use them in their own policies.
+CREATE FUNCTION can_read(account bigint, list bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_read' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION can_write(account bigint, list bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_write' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- The triggers protect() installs; they check that they run as those
+-- triggers, and nobody else may use them.
+CREATE FUNCTION stamp_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_stamp_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION stamp_trigger() FROM PUBLIC;
+CREATE FUNCTION audit_statement_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_statement_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION audit_statement_trigger() FROM PUBLIC;
+CREATE FUNCTION audit_row_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_row_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION audit_row_trigger() FROM PUBLIC;
+
+CREATE FUNCTION quota_parts(quota text, OUT quota_limit bigint, OUT window_seconds bigint)
+    AS 'MODULE_PATHNAME', 'lg_quota_parts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION role_receives_grants_of(member regrole, grantee regrole) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_role_receives_grants_of' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION calling_role() RETURNS regrole
+    AS 'MODULE_PATHNAME', 'lg_calling_role' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Administration: C gates that check the caller is an admin, then run
+-- listguard._<name> (below) as the extension's owner, with search_path set to
+-- pg_catalog, pg_temp.
+CREATE FUNCTION grant_access(
+    grantee regrole, account bigint, list bigint DEFAULT NULL, reveal text DEFAULT 'masked',
+    can_write boolean DEFAULT false, quota text DEFAULT NULL, valid_until timestamptz DEFAULT NULL,
+    from_networks cidr[] DEFAULT NULL, reason text DEFAULT NULL, on_exceed text DEFAULT 'error',
+    sends boolean DEFAULT false) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION revoke_access(grant_id bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION protect(tbl regclass, account_column name, list_column name DEFAULT NULL,
+                        audit text DEFAULT 'statement', stamp text DEFAULT 'now') RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+-- Stamping rows that existed before protect(), in batches of blocks of one
+-- table (stamp_existing() below drives it).
+CREATE FUNCTION stamp_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION unprotect(tbl regclass) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION explain_access(role regrole)
+    RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
+                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint,
+                   sends boolean)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+
+CREATE FUNCTION _invalid(message text, detail text, hint text DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = message, DETAIL = detail,
+                          HINT = coalesce(hint, '');
+END
+$$;
+REVOKE ALL ON FUNCTION _invalid(text, text, text) FROM PUBLIC;
+
+-- Checks a grant and, unless check_only, makes it (granted_by: who made it;
+-- request_id: the access request whose approval made it).
+CREATE FUNCTION _make_grant(
+    grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
+    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text,
+    granted_by regrole, request_id bigint, check_only boolean, sends boolean DEFAULT false) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    q_limit bigint;
+    q_window bigint;
+    new_id bigint;
+    untrusted text;
+BEGIN
+    IF grantee IS NULL THEN
+        PERFORM listguard._invalid('grantee must not be null', 'grant_access() needs the role that receives the grant.');
+    END IF;
+    IF reveal IS NULL OR reveal NOT IN ('masked', 'pseudonym', 'sealed', 'clear') THEN
+        PERFORM listguard._invalid(format('invalid reveal level %L', reveal),
+            'The reveal level must be one of masked, pseudonym, sealed and clear.');
+    END IF;
+    IF account IS NOT NULL AND account <= 0 THEN
+        PERFORM listguard._invalid(format('invalid account id %s', account), 'Account ids are positive numbers.',
+            'Use NULL for every account.');
+    END IF;
+    IF list IS NOT NULL AND list <= 0 THEN
+        PERFORM listguard._invalid(format('invalid list id %s', list), 'List ids are positive numbers.',
+            'Use NULL for every list of the account.');
+    END IF;
+    IF list IS NOT NULL AND account IS NULL THEN
+        PERFORM listguard._invalid('a list grant needs an account', 'List ids are only unique within an account.');
+    END IF;
+    IF on_exceed IS NULL OR on_exceed NOT IN ('error', 'mask') THEN
+        PERFORM listguard._invalid(format('invalid on_exceed %L', on_exceed),
+            'What happens when the quota is used up: error (the statement fails) or mask (values are shown masked).');
+    END IF;
+    IF on_exceed = 'mask' AND quota IS NULL THEN
+        PERFORM listguard._invalid('on_exceed needs a quota', 'Without a quota there is nothing to exceed.');
+    END IF;
+    IF can_write IS NULL THEN
+        PERFORM listguard._invalid('can_write must not be null', 'Say true or false.');
+    END IF;
+    IF sends IS NULL THEN
+        PERFORM listguard._invalid('sends must not be null', 'Say true for the role that sends campaigns (it sees '
+                                   'every canary of its lists), false for any other.');
+    END IF;
+    IF quota IS NOT NULL THEN
+        SELECT p.quota_limit, p.window_seconds INTO q_limit, q_window FROM listguard.quota_parts(quota) p;
+    END IF;
+    IF valid_until IS NOT NULL AND valid_until <= now() THEN
+        PERFORM listguard._invalid('valid_until is in the past', 'A grant must be valid for some time after it is made.',
+            'Use NULL for a grant that does not expire.');
+    END IF;
+    IF from_networks IS NOT NULL AND (cardinality(from_networks) = 0 OR array_position(from_networks, NULL) IS NOT NULL) THEN
+        PERFORM listguard._invalid('from_networks must list networks',
+            'It is empty or holds a null, which no connection could match.', 'Use NULL for any network.');
+    END IF;
+    -- Whoever already belongs to the grantee receives the grant too: a
+    -- membership a non-administrator (a CREATEROLE role) arranged before the
+    -- grant existed must not carry it.
+    SELECT string_agg(format('%s belongs to %s by grant of %s', m.member, m.via, m.grantor), E'\n' ORDER BY m.member::text)
+    INTO untrusted FROM listguard._untrusted_members(grantee) m;
+    IF untrusted IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('role %s has members that no administrator let in', grantee),
+            DETAIL = untrusted,
+            HINT = 'An administrator can revoke and grant these memberships again (they would receive the grant), '
+                   'or grant to another role.';
+    END IF;
+    IF check_only THEN
+        RETURN NULL;
+    END IF;
+    -- Every database must know that this role now carries listguard power.
+    PERFORM listguard._mark_grantee(grantee);
+    INSERT INTO listguard.grants (grantee, account, list, reveal, can_write, quota, quota_limit, quota_window,
+                                  on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends)
+    VALUES (grantee, account, list, reveal, can_write, quota, q_limit, q_window,
+            on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends)
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+REVOKE ALL ON FUNCTION _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean, boolean) FROM PUBLIC;
+
+-- grant_access(): under listguard.two_person_rule, a grant of clear or
+-- sealed access or of writing waits, as a request, for a second person.
+CREATE FUNCTION _grant_access(
+    grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
+    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text, sends boolean) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    request bigint;
+BEGIN
+    IF NOT current_setting('listguard.two_person_rule')::boolean
+       OR (reveal NOT IN ('clear', 'sealed') AND can_write IS NOT TRUE AND sends IS NOT TRUE) THEN
+        RETURN listguard._make_grant(grantee, account, list, reveal, can_write, quota, valid_until, from_networks,
+                                     reason, on_exceed, listguard.calling_role(), NULL, false, sends);
+    END IF;
+    PERFORM listguard._make_grant(grantee, account, list, reveal, can_write, quota, valid_until, from_networks,
+                                  reason, on_exceed, listguard.calling_role(), NULL, true, sends);
+    INSERT INTO listguard.requests (requester, grantee, kind, account, list, reveal, can_write, quota, on_exceed,
+                                    valid_until, from_networks, reason, expires_at, sends)
+    VALUES (listguard.calling_role(), grantee, 'grant', account, list, reveal, can_write, quota, on_exceed,
+            valid_until, from_networks, coalesce(reason, ''),
+            now() + current_setting('listguard.request_ttl')::interval, sends)
+    RETURNING id INTO request;
+    PERFORM listguard._request_opened(request);
+    PERFORM listguard._mark_pending_grant();
+    RAISE NOTICE 'listguard: under the two-person rule this grant waits for approval as request %', request
+        USING HINT = format('Another administrator or an approver runs: SELECT listguard.approve(%s);', request);
+    RETURN request;
+END
+$$;
+REVOKE ALL ON FUNCTION _grant_access(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, boolean) FROM PUBLIC;
+
+CREATE FUNCTION _revoke_access(grant_id bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM listguard.grants WHERE id = grant_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = format('grant %s does not exist', grant_id),
+            HINT = 'listguard.explain_access(role) lists the grants of a role.';
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION _revoke_access(bigint) FROM PUBLIC;
+
+CREATE FUNCTION _explain_access(role regrole)
+    RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
+                   valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint,
+                   sends boolean)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT g.account, g.list, g.reveal, g.can_write, g.quota, g.valid_until, g.from_networks, g.id, g.grantee, g.request_id,
+           g.sends
+    FROM listguard.grants g
+    WHERE listguard.role_receives_grants_of(role, g.grantee)
+    ORDER BY g.account NULLS FIRST, g.list NULLS FIRST, g.id
+$$;
+REVOKE ALL ON FUNCTION _explain_access(regrole) FROM PUBLIC;
+
+CREATE FUNCTION _mark_grantee(role regrole) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_mark_grantee' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _mark_grantee(regrole) FROM PUBLIC;
+CREATE FUNCTION _is_trusted_owner(role oid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_is_trusted_owner' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _is_trusted_owner(oid) FROM PUBLIC;
+
+-- Memberships below a role (at any depth) that a non-administrator granted.
+CREATE FUNCTION _untrusted_members(role regrole) RETURNS TABLE (member regrole, via regrole, grantor regrole)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE below(member, via, grantor) AS (
+        SELECT m.member, m.roleid, m.grantor FROM pg_auth_members m WHERE m.roleid = role
+        UNION
+        SELECT m.member, m.roleid, m.grantor FROM pg_auth_members m JOIN below b ON m.roleid = b.member
+    )
+    SELECT b.member::regrole, b.via::regrole, b.grantor::regrole FROM below b
+    WHERE NOT listguard._is_trusted_owner(b.grantor)
+$$;
+REVOKE ALL ON FUNCTION _untrusted_members(regrole) FROM PUBLIC;
+
+-- What would run around a table, or could be changed or dropped, by someone
+-- who is not an admin: the reasons protect() refuses a table, one row each.
+-- Code that runs as the reading or writing role (triggers, rules, policies,
+-- check constraints, defaults, generated columns, index expressions, domain
+-- checks, and what that code calls) must belong to a superuser or an admin,
+-- in a schema of one, with its search_path pinned: its owner could replace
+-- it with code that copies every address the role can see. So must the
+-- types, collations, operator classes and sequences it uses (dropping one
+-- with CASCADE would take part of the table), and the tables at the other
+-- end of its foreign keys (which bypass row security).
+CREATE FUNCTION _untrusted_code(tbl regclass) RETURNS TABLE (object text, problem text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE
+    -- Every type a column's value is made of: domains and their base types,
+    -- array elements, composite attributes, range subtypes.
+    types(typ) AS (
+        SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+        UNION
+        SELECT inner_type FROM types x JOIN pg_type t ON t.oid = x.typ
+        CROSS JOIN LATERAL (
+            SELECT t.typbasetype WHERE t.typtype = 'd'
+            UNION ALL SELECT t.typelem WHERE t.typelem <> 0 AND t.typsubscript <> 0
+            UNION ALL SELECT a.atttypid FROM pg_attribute a
+                      WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+            UNION ALL SELECT r.rngsubtype FROM pg_range r WHERE r.rngtypid = t.oid
+            UNION ALL SELECT r.rngtypid FROM pg_range r WHERE r.rngmultitypid = t.oid
+        ) step(inner_type)
+    ),
+    -- What belongs to the table, and the constraints of the domains it uses.
+    objects(classid, objid) AS (
+        SELECT 'pg_class'::regclass::oid, tbl::oid
+        UNION ALL SELECT 'pg_trigger'::regclass, t.oid FROM pg_trigger t WHERE t.tgrelid = tbl
+        UNION ALL SELECT 'pg_policy'::regclass, p.oid FROM pg_policy p WHERE p.polrelid = tbl
+        UNION ALL SELECT 'pg_constraint'::regclass, c.oid FROM pg_constraint c WHERE c.conrelid = tbl
+        UNION ALL SELECT 'pg_attrdef'::regclass, d.oid FROM pg_attrdef d WHERE d.adrelid = tbl
+        UNION ALL SELECT 'pg_class'::regclass, i.indexrelid FROM pg_index i WHERE i.indrelid = tbl
+        UNION ALL SELECT 'pg_statistic_ext'::regclass, s.oid FROM pg_statistic_ext s WHERE s.stxrelid = tbl
+        UNION ALL SELECT 'pg_rewrite'::regclass, r.oid FROM pg_rewrite r WHERE r.ev_class = tbl
+        UNION ALL SELECT 'pg_constraint'::regclass, c.oid FROM pg_constraint c JOIN types x ON c.contypid = x.typ
+    ),
+    -- What those objects use, and who could change or drop it (dropping it
+    -- with CASCADE would take part of the table with it). A sequence the
+    -- table owns goes to listguard_owner with the table.
+    uses AS (
+        SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid,
+               CASE d.refclassid
+                   WHEN 'pg_proc'::regclass THEN (SELECT p.proowner FROM pg_proc p WHERE p.oid = d.refobjid)
+                   WHEN 'pg_operator'::regclass THEN (SELECT o.oprowner FROM pg_operator o WHERE o.oid = d.refobjid)
+                   WHEN 'pg_type'::regclass THEN (SELECT t.typowner FROM pg_type t WHERE t.oid = d.refobjid)
+                   WHEN 'pg_collation'::regclass THEN (SELECT c.collowner FROM pg_collation c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_opclass'::regclass THEN (SELECT c.opcowner FROM pg_opclass c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_opfamily'::regclass THEN (SELECT f.opfowner FROM pg_opfamily f WHERE f.oid = d.refobjid)
+                   WHEN 'pg_ts_config'::regclass THEN (SELECT c.cfgowner FROM pg_ts_config c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_ts_dict'::regclass THEN (SELECT c.dictowner FROM pg_ts_dict c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_class'::regclass THEN
+                       (SELECT c.relowner FROM pg_class c WHERE c.oid = d.refobjid
+                          AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass
+                                            AND o.objid = c.oid AND o.refobjid = tbl AND o.deptype IN ('a', 'i')))
+               END AS owner
+        FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
+        WHERE d.deptype = 'n' AND d.refobjid <> tbl
+        UNION ALL
+        -- The types a value is made of, at any depth.
+        SELECT 'pg_class'::regclass, tbl, 0, 'pg_type'::regclass, t.oid, t.typowner
+        FROM types x JOIN pg_type t ON t.oid = x.typ
+    ),
+    -- Functions the table's code calls, and those they name in their bodies
+    -- (SQL and PL/pgSQL bodies record no dependencies), at any depth.
+    functions(fn) AS (
+        SELECT u.refobjid FROM uses u WHERE u.refclassid = 'pg_proc'::regclass
+        UNION
+        SELECT o.oprcode FROM uses u JOIN pg_operator o ON o.oid = u.refobjid WHERE u.refclassid = 'pg_operator'::regclass
+        UNION
+        SELECT callee.oid FROM functions f
+        JOIN pg_proc caller ON caller.oid = f.fn
+        JOIN pg_language l ON l.oid = caller.prolang AND l.lanname IN ('sql', 'plpgsql')
+        JOIN pg_proc callee ON callee.pronamespace <> 'pg_catalog'::regnamespace
+                           AND caller.prosrc ~* ('\m' || regexp_replace(callee.proname, '([^[:alnum:]_])', '\\\1', 'g') || '\M')
+    )
+    SELECT pg_describe_object(u.classid, u.objid, u.objsubid),
+           format('it uses %s, owned by %s, who is not a superuser or listguard administrator',
+                  pg_describe_object(u.refclassid, u.refobjid, 0), u.owner::regrole)
+    FROM uses u
+    WHERE u.owner IS NOT NULL AND NOT listguard._is_trusted_owner(u.owner)
+    UNION
+    SELECT format('%s (called by code that runs around %s)', f.fn::regprocedure, tbl),
+           CASE WHEN NOT listguard._is_trusted_owner(p.proowner)
+                THEN format('it is owned by %s, who is not a superuser or listguard administrator', p.proowner::regrole)
+                WHEN NOT listguard._is_trusted_owner(n.nspowner)
+                THEN format('its schema %I is owned by %s, who could replace it', n.nspname, n.nspowner::regrole)
+                ELSE 'it does not pin its search_path (ALTER FUNCTION ... SET search_path): names it calls would resolve in the search_path of whoever writes'
+           END
+    FROM functions f JOIN pg_proc p ON p.oid = f.fn JOIN pg_namespace n ON n.oid = p.pronamespace
+    JOIN pg_language l ON l.oid = p.prolang
+    WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'listguard'::regnamespace)
+      AND NOT (NOT listguard._is_trusted_owner(p.proowner)   -- already named where it is used
+               AND f.fn IN (SELECT u.refobjid FROM uses u WHERE u.refclassid = 'pg_proc'::regclass))
+      AND (NOT listguard._is_trusted_owner(p.proowner) OR NOT listguard._is_trusted_owner(n.nspowner)
+           OR (l.lanname NOT IN ('c', 'internal')
+               AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')))
+    UNION
+    -- A foreign key checks and changes rows without row security: a table
+    -- at its other end must be an administrator's too.
+    SELECT pg_describe_object('pg_constraint'::regclass, c.oid, 0),
+           format('%s at its other end is owned by %s, who could learn which rows exist in every account, or delete them',
+                  other.oid::regclass, other.relowner::regrole)
+    FROM pg_constraint c
+    JOIN pg_class other ON other.oid = CASE WHEN c.conrelid = tbl THEN c.confrelid ELSE c.conrelid END
+    WHERE c.contype = 'f' AND (c.conrelid = tbl OR c.confrelid = tbl) AND other.oid <> tbl
+      AND NOT listguard._is_trusted_owner(other.relowner)
+    UNION
+    -- Expressions attached to the table were written by whoever owned it,
+    -- and run in every reader's and writer's statement (and as the
+    -- administrator who protects it, when its rows are stamped): they may
+    -- call only functions without side effects. A default sees no row and
+    -- may also draw numbers (sequences, random values).
+    SELECT e.what,
+           CASE WHEN p.provolatile = 'v'
+                THEN format('it calls %s, which is volatile: code on a protected table may only call functions that '
+                            'cannot send anything anywhere (immutable or stable)', p.oid::regprocedure)
+                ELSE format('it calls %s, which runs a query of its own', p.oid::regprocedure) END
+    FROM (
+        SELECT pg_describe_object('pg_constraint'::regclass, c.oid, 0) AS what, c.conbin::text AS tree, false AS is_default
+        FROM pg_constraint c WHERE c.conrelid = tbl AND c.conbin IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_attrdef'::regclass, ad.oid, 0), ad.adbin::text, a.attgenerated = ''
+        FROM pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum WHERE ad.adrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_class'::regclass, i.indexrelid, 0),
+               coalesce(i.indexprs::text, '') || coalesce(i.indpred::text, ''), false
+        FROM pg_index i WHERE i.indrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_policy'::regclass, pol.oid, 0),
+               coalesce(pol.polqual::text, '') || coalesce(pol.polwithcheck::text, ''), false
+        FROM pg_policy pol WHERE pol.polrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_trigger'::regclass, t.oid, 0), t.tgqual::text, false
+        FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgqual IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_statistic_ext'::regclass, st.oid, 0), st.stxexprs::text, false
+        FROM pg_statistic_ext st WHERE st.stxrelid = tbl AND st.stxexprs IS NOT NULL
+    ) e
+    CROSS JOIN LATERAL (
+        SELECT m[1]::oid AS fn FROM regexp_matches(e.tree, ':(?:funcid|opfuncid|aggfnoid|winfnoid) ([0-9]+)', 'g') m
+        UNION
+        SELECT o.oprcode::oid FROM regexp_matches(e.tree, ':opno ([0-9]+)', 'g') m JOIN pg_operator o ON o.oid = m[1]::oid
+    ) called
+    JOIN pg_proc p ON p.oid = called.fn
+    WHERE (p.provolatile = 'v'
+           -- built-ins marked stable that run a query given as text, or
+           -- every view of a schema or database
+           OR (p.pronamespace = 'pg_catalog'::regnamespace
+               AND (p.proname ~ '^(query|cursor|table|schema|database)_to_xml' OR p.proname IN ('ts_stat', 'ts_rewrite'))))
+      AND listguard._is_trusted_owner(p.proowner) -- the others are named above
+      AND NOT (e.is_default AND (p.oid IN ('pg_catalog.nextval(regclass)'::regprocedure, 'pg_catalog.random()'::regprocedure,
+                                           'pg_catalog.gen_random_uuid()'::regprocedure,
+                                           'pg_catalog.clock_timestamp()'::regprocedure)
+                                 OR (p.pronamespace <> 'pg_catalog'::regnamespace
+                                     AND listguard._is_trusted_owner(p.proowner))))
+    UNION
+    -- A trigger runs its function with the row in hand: only functions an
+    -- administrator wrote. Built-in trigger functions other than
+    -- suppress_redundant_updates_trigger copy values elsewhere, and an
+    -- extension's are vetted by whoever installed the extension.
+    SELECT pg_describe_object('pg_trigger'::regclass, t.oid, 0),
+           CASE WHEN x.oid IS NOT NULL
+                THEN format('its function %s belongs to extension %I, installed by %s, who is not a superuser or '
+                            'listguard administrator', t.tgfoid::regprocedure, x.extname, x.extowner::regrole)
+                ELSE format('its function %s is built in and copies or sends row values', t.tgfoid::regprocedure)
+           END
+    FROM pg_trigger t
+    LEFT JOIN pg_depend xd ON xd.classid = 'pg_proc'::regclass AND xd.objid = t.tgfoid AND xd.deptype = 'e'
+    LEFT JOIN pg_extension x ON x.oid = xd.refobjid AND xd.refclassid = 'pg_extension'::regclass
+    WHERE t.tgrelid = tbl AND NOT t.tgisinternal
+      AND ((x.oid IS NOT NULL AND x.extname <> 'listguard' AND NOT listguard._is_trusted_owner(x.extowner))
+           OR (t.tgfoid < 16384 AND t.tgfoid <> 'pg_catalog.suppress_redundant_updates_trigger()'::regprocedure))
+    UNION
+    SELECT format('rule %I on %s', r.rulename, tbl),
+           'rules run with the table owner''s rights in the statements of the reading and writing roles'
+    FROM pg_rewrite r WHERE r.ev_class = tbl
+    UNION
+    SELECT format('generated column %I of %s', a.attname, tbl),
+           'it is computed from an email column: it would store what the writing role sees of the address'
+    FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attgenerated <> '' AND NOT a.attisdropped
+      AND EXISTS (SELECT 1 FROM pg_attrdef ad
+                  JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                  JOIN pg_attribute e ON e.attrelid = tbl AND e.attnum = d.refobjsubid
+                  JOIN pg_type et ON et.oid = e.atttypid
+                  WHERE ad.adrelid = tbl AND ad.adnum = a.attnum
+                    AND d.refclassid = 'pg_class'::regclass AND d.refobjid = tbl
+                    AND (e.atttypid = 'listguard.email'::regtype OR et.typbasetype = 'listguard.email'::regtype))
+$$;
+REVOKE ALL ON FUNCTION _untrusted_code(regclass) FROM PUBLIC;
+
+-- Refuses a table that runs or could run code of a non-admin, or whose
+-- account and list columns are not what protect() was given.
+CREATE FUNCTION _check_protected(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    scope name;
+    column_type regtype;
+BEGIN
+    PERFORM listguard._refuse_untrusted(tbl);
+    FOR scope IN SELECT unnest(ARRAY[p.account_column, p.list_column]) FROM listguard.protected_tables p
+                 WHERE p.relid = tbl LOOP
+        CONTINUE WHEN scope IS NULL;
+        SELECT a.atttypid::regtype INTO column_type FROM pg_attribute a
+        WHERE a.attrelid = tbl AND a.attname = scope AND a.attnum > 0 AND NOT a.attisdropped;
+        IF column_type IS NULL OR column_type NOT IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+            RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                MESSAGE = format('protected table %s needs integer column %I', tbl, scope),
+                DETAIL = 'Account and list columns must be smallint, integer or bigint.';
+        END IF;
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _check_protected(regclass) FROM PUBLIC;
+
+-- The tables below tbl (partitions and inheritance children, at any depth).
+CREATE FUNCTION _descendants(tbl regclass) RETURNS SETOF regclass
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE below(relid) AS (
+        SELECT i.inhrelid FROM pg_inherits i WHERE i.inhparent = tbl
+        UNION
+        SELECT i.inhrelid FROM pg_inherits i JOIN below b ON i.inhparent = b.relid
+    )
+    SELECT relid::regclass FROM below
+$$;
+REVOKE ALL ON FUNCTION _descendants(regclass) FROM PUBLIC;
+
+-- Protects one table (root: the table whose protect() covers it): row
+-- security with listguard's policies and ownership by listguard_owner (the
+-- triggers come from _protect_triggers()). Its former owner keeps reading
+-- and writing (as its grants allow) but may no longer change the table.
+CREATE FUNCTION _protect_one(tbl regclass, root regclass, account_column name, list_column name, audit text)
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    was_enabled boolean;
+    was_forced boolean;
+    owner_was regrole;
+    scope text;
+    privilege record;
+    seq regclass;
+BEGIN
+    -- Protecting again keeps what the table was like before it was first
+    -- protected.
+    SELECT c.relrowsecurity, c.relforcerowsecurity, c.relowner::regrole INTO was_enabled, was_forced, owner_was
+    FROM pg_class c WHERE c.oid = tbl;
+    SELECT p.rls_was_enabled, p.rls_was_forced, p.owner_was INTO was_enabled, was_forced, owner_was
+    FROM listguard.protected_tables p WHERE p.relid = tbl
+    UNION ALL SELECT was_enabled, was_forced, owner_was LIMIT 1;
+    PERFORM listguard._drop_protection(tbl);
+
+    scope := format('%I, %s', account_column, coalesce(quote_ident(list_column), '0'));
+    EXECUTE format('ALTER TABLE ONLY %s ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', tbl);
+    -- One permissive policy lets rows through; the restrictive ones decide.
+    -- Other permissive policies cannot widen access; restrictive ones can
+    -- narrow it further.
+    EXECUTE format('CREATE POLICY listguard_base ON %s AS PERMISSIVE FOR ALL USING (true) WITH CHECK (true)', tbl);
+    EXECUTE format('CREATE POLICY listguard_read ON %s AS RESTRICTIVE FOR SELECT USING (listguard.can_read(%s))',
+                   tbl, scope);
+    EXECUTE format('CREATE POLICY listguard_insert ON %s AS RESTRICTIVE FOR INSERT WITH CHECK (listguard.can_write(%s))',
+                   tbl, scope);
+    EXECUTE format('CREATE POLICY listguard_update ON %s AS RESTRICTIVE FOR UPDATE USING (listguard.can_write(%s)) '
+                   'WITH CHECK (listguard.can_write(%s))', tbl, scope, scope);
+    EXECUTE format('CREATE POLICY listguard_delete ON %s AS RESTRICTIVE FOR DELETE USING (listguard.can_write(%s))',
+                   tbl, scope);
+    -- Canaries stay hidden in every protected table, whichever a copy of one
+    -- lands in.
+    PERFORM listguard._canary_policy(tbl, account_column, list_column);
+    -- listguard_owner owns the table (and its indexes and owned sequences).
+    EXECUTE format('ALTER TABLE %s OWNER TO listguard_owner', tbl);
+    -- Nobody but the owner may add triggers (TRIGGER), check rows through a
+    -- foreign key, which ignores row security (REFERENCES), or empty every
+    -- account at once (TRUNCATE).
+    FOR privilege IN
+        SELECT DISTINCT a.grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = tbl AND a.privilege_type IN ('TRIGGER', 'REFERENCES', 'TRUNCATE')
+          AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
+                       CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
+    END LOOP;
+    -- The former owner keeps using the table as its grants allow.
+    IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
+       AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %I', tbl, owner_was::text);
+        FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+                   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                     AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
+            EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', seq, owner_was::text);
+        END LOOP;
+    END IF;
+
+    INSERT INTO listguard.protected_tables (relid, account_column, list_column, audit, rls_was_enabled,
+                                            rls_was_forced, protected_by, owner_was, root)
+    VALUES (tbl, account_column, list_column, audit, was_enabled, was_forced, listguard.calling_role(),
+            owner_was, root);
+END
+$$;
+REVOKE ALL ON FUNCTION _protect_one(regclass, regclass, name, name, text) FROM PUBLIC;
+
+CREATE FUNCTION _unstamped(email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_unstamped' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _unstamped(email) FROM PUBLIC;
+CREATE FUNCTION _stamped(email, bigint, bigint) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_stamped' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _stamped(email, bigint, bigint) FROM PUBLIC;
+CREATE FUNCTION _stamp_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_stamp_batch' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _stamp_batch(regclass, bigint, bigint) FROM PUBLIC;
+
+-- The tables below tbl's protection root that hold rows, and their size in
+-- blocks.
+CREATE FUNCTION _stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT p.relid, pg_relation_size(p.relid) / current_setting('block_size')::bigint
+    FROM listguard.protected_tables p JOIN pg_class c ON c.oid = p.relid
+    WHERE p.root = (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl) AND c.relkind = 'r'
+    ORDER BY p.relid::text
+$$;
+REVOKE ALL ON FUNCTION _stamp_plan(regclass) FROM PUBLIC;
+
+-- The stamping and audit triggers of one protected table. protect() adds
+-- them after it has stamped the rows already there: a BEFORE ROW trigger,
+-- even one that does not fire, makes every updated row be locked first.
+CREATE FUNCTION _protect_triggers(tbl regclass, audit text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- A partition has the stamping trigger already if its parent is
+    -- partitioned: row triggers of a partitioned table are cloned.
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'listguard_stamp') THEN
+        EXECUTE format('CREATE TRIGGER listguard_stamp BEFORE INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+                       'EXECUTE FUNCTION listguard.stamp_trigger()', tbl);
+    END IF;
+    IF audit = 'statement' THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
+    END IF;
+    -- Row triggers of a partitioned table are cloned to its partitions.
+    IF audit = 'row' AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgname = 'listguard_audit_row') THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit_row AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+                       'EXECUTE FUNCTION listguard.audit_row_trigger()', tbl);
+    END IF;
+    IF audit <> 'off' THEN
+        EXECUTE format('CREATE TRIGGER listguard_audit_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION listguard.audit_statement_trigger()', tbl);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION _protect_triggers(regclass, text) FROM PUBLIC;
+
+CREATE FUNCTION _protect(tbl regclass, account_column name, list_column name, audit text, stamp text)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    kind "char";
+    persistence "char";
+    parent regclass;
+    t regclass;
+    column_type regtype;
+    scope name;
+BEGIN
+    IF tbl IS NULL OR account_column IS NULL THEN
+        PERFORM listguard._invalid('table and account column must not be null', 'protect() needs both.');
+    END IF;
+    IF audit IS NULL OR audit NOT IN ('statement', 'row', 'off') THEN
+        PERFORM listguard._invalid(format('invalid audit level %L', audit),
+            'The audit level must be statement, row or off.');
+    END IF;
+    IF stamp IS NULL OR stamp NOT IN ('now', 'later') THEN
+        PERFORM listguard._invalid(format('invalid stamp %L', stamp),
+            'now stamps the rows the table already holds before protect() returns; later leaves that to '
+            'CALL listguard.stamp_existing(), in committed batches.');
+    END IF;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence FROM pg_class c WHERE c.oid = tbl;
+    IF kind NOT IN ('r', 'p') OR persistence = 't'
+       OR (SELECT c.relnamespace FROM pg_class c WHERE c.oid = tbl) IN ('pg_catalog'::regnamespace,
+                                                                       'listguard'::regnamespace) THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type', MESSAGE = format('%s is not a table that can be protected', tbl),
+            DETAIL = 'Only ordinary and partitioned tables outside pg_catalog and listguard, and not temporary, can be protected.';
+    END IF;
+    -- Rows of a table are read through its parents under the parents'
+    -- policies only: protection starts at the top.
+    SELECT i.inhparent::regclass INTO parent FROM pg_inherits i WHERE i.inhrelid = tbl LIMIT 1;
+    IF parent IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('%s is a partition or child of %s', tbl, parent),
+            DETAIL = 'Its rows can be read through its parent, which protecting this table alone would leave open.',
+            HINT = format('Protect %s instead: protecting a table protects every table below it.', parent);
+    END IF;
+    -- Nobody changes the tables while they are checked and protected.
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        FOREACH scope IN ARRAY ARRAY[account_column, list_column] LOOP
+            CONTINUE WHEN scope IS NULL;
+            SELECT a.atttypid::regtype INTO column_type FROM pg_attribute a
+            WHERE a.attrelid = t AND a.attname = scope AND a.attnum > 0 AND NOT a.attisdropped;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+                    MESSAGE = format('column %I of table %s does not exist', scope, t);
+            END IF;
+            IF column_type NOT IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+                RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                    MESSAGE = format('column %I of table %s is of type %s', scope, t, column_type),
+                    DETAIL = 'Account and list columns must be smallint, integer or bigint.';
+            END IF;
+        END LOOP;
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+                   WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+                     AND (a.atttypid = 'listguard.email'::regtype OR
+                          (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype))) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_table_definition',
+            MESSAGE = format('table %s has no listguard.email column', tbl),
+            DETAIL = 'protect() stamps and polices listguard.email values; this table has none.';
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._refuse_untrusted(t);
+    END LOOP;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_one(t, tbl, account_column, list_column, audit);
+    END LOOP;
+    -- The rows already there take their stamps, so that grants scoped to an
+    -- account or list read them as they read new ones. Nothing else sees the
+    -- tables until this transaction ends: they are locked.
+    IF stamp = 'now' THEN
+        PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_triggers(t, audit);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _protect(regclass, name, name, text, text) FROM PUBLIC;
+
+CREATE FUNCTION _refuse_untrusted(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    found text;
+    how_many bigint;
+BEGIN
+    SELECT string_agg(format('%s: %s', u.object, u.problem), E'\n' ORDER BY u.object), count(*)
+    INTO found, how_many FROM listguard._untrusted_code(tbl) u;
+    IF how_many > 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('table %s runs code that a non-administrator could change', tbl),
+            DETAIL = found,
+            HINT = 'Drop these objects, or have a superuser or listguard administrator own what they use (functions, '
+                   'types, collations, their schemas, the tables at the other end of foreign keys), pin the search_path '
+                   'of SQL and PL/pgSQL functions, then try again.';
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION _refuse_untrusted(regclass) FROM PUBLIC;
+
+-- A table that became a partition or child of a protected table (by an
+-- admin: nobody else may) is protected like its parent.
+CREATE FUNCTION _protect_child(child regclass, parent regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+    t regclass;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = parent;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._refuse_untrusted(t);
+        PERFORM listguard._protect_one(t, p.root, p.account_column, p.list_column, p.audit);
+    END LOOP;
+    FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._protect_triggers(t, p.audit);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _protect_child(regclass, regclass) FROM PUBLIC;
+
+-- A protected table that left its parent stays protected, on its own: it
+-- becomes the root of what is below it, and gets back the stamping trigger
+-- that a partition loses when it is detached.
+CREATE FUNCTION _protect_detached(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+    t regclass;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = tbl;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_one(t, tbl, p.account_column, p.list_column, p.audit);
+    END LOOP;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_triggers(t, p.audit);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _protect_detached(regclass) FROM PUBLIC;
+
+-- Removes listguard's policies and triggers from a table (not the triggers a
+-- partition has cloned from its parent: they go with the parent's).
+CREATE FUNCTION _drop_protection(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
+DECLARE
+    policy text;
+    trigger_name name;
+BEGIN
+    FOREACH policy IN ARRAY ARRAY['listguard_base', 'listguard_read', 'listguard_insert', 'listguard_update',
+                                  'listguard_delete'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %s', policy, tbl);
+    END LOOP;
+    FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
+                        WHERE t.tgrelid = tbl AND t.tgparentid = 0
+                          AND t.tgname IN ('listguard_stamp', 'listguard_audit', 'listguard_audit_row',
+                                           'listguard_audit_truncate') LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, tbl);
+    END LOOP;
+    DELETE FROM listguard.protected_tables WHERE relid = tbl;
+END
+$$;
+REVOKE ALL ON FUNCTION _drop_protection(regclass) FROM PUBLIC;
+
+CREATE FUNCTION _unprotect(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = tbl;
+    IF NOT FOUND THEN
+        RETURN; -- not protected: nothing to do
+    END IF;
+    IF p.root <> tbl THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('%s is protected as part of %s', tbl, p.root),
+            HINT = format('Unprotect %s: it covers every table below it.', p.root);
+    END IF;
+    -- Children first: their cloned triggers go with the root's.
+    FOR p IN SELECT * FROM listguard.protected_tables WHERE root = tbl ORDER BY relid = tbl LOOP
+        PERFORM listguard._drop_protection(p.relid);
+        EXECUTE format('ALTER TABLE ONLY %s %s ROW LEVEL SECURITY, %s ROW LEVEL SECURITY', p.relid,
+                       CASE WHEN p.rls_was_enabled THEN 'ENABLE' ELSE 'DISABLE' END,
+                       CASE WHEN p.rls_was_forced THEN 'FORCE' ELSE 'NO FORCE' END);
+        IF p.owner_was IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = p.owner_was) THEN
+            EXECUTE format('ALTER TABLE %s OWNER TO %I', p.relid, p.owner_was::text);
+        END IF;
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _unprotect(regclass) FROM PUBLIC;
+
+-- Stamps the rows a protected table held before protect(..., stamp =>
+-- 'later'), in committed batches of `batch_blocks` blocks: each batch locks
+-- only the rows it stamps, and a NOTICE tells the progress. Interrupted, it
+-- can simply be called again (stamped rows are skipped). Until a value is
+-- stamped it belongs to no account: only roles with every account see it.
+-- A procedure, to commit between batches; so no SET search_path either:
+-- every name is qualified.
+CREATE PROCEDURE stamp_existing(tbl regclass, batch_blocks integer DEFAULT 1024)
+LANGUAGE plpgsql AS $$
+DECLARE
+    target record;
+    stamped bigint;
+    total bigint := 0;
+BEGIN
+    IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'batch_blocks must be at least 1',
+            DETAIL = 'It is the number of table blocks stamped per committed batch.';
+    END IF;
+    FOR target IN SELECT p.relid, p.blocks FROM listguard.stamp_plan(tbl) p LOOP
+        FOR from_block IN 0..(target.blocks OPERATOR(pg_catalog.-) 1) BY batch_blocks LOOP
+            stamped := listguard.stamp_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
+            total := total OPERATOR(pg_catalog.+) stamped;
+            COMMIT;
+            RAISE NOTICE 'listguard: %: % of % blocks, % rows stamped so far', target.relid,
+                LEAST((from_block OPERATOR(pg_catalog.+) batch_blocks)::bigint, target.blocks), target.blocks, total;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+-- Every drop, cascades included: what belongs to a protected table is
+-- dropped by admins only, and a dropped protected table is forgotten.
+CREATE FUNCTION _on_sql_drop() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'lg_on_sql_drop' LANGUAGE C;
+REVOKE ALL ON FUNCTION _on_sql_drop() FROM PUBLIC;
+CREATE EVENT TRIGGER listguard_sql_drop ON sql_drop EXECUTE FUNCTION _on_sql_drop();
+
+-- ---------------------------------------------------------------------------
+-- Export quotas.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION _quota_state(OUT grant_id bigint, OUT window_start timestamptz, OUT used bigint)
+    RETURNS SETOF record AS 'MODULE_PATHNAME', 'lg_quota_state' LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION current_role_is_admin() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_current_role_is_admin' LANGUAGE C STABLE PARALLEL SAFE;
+
+-- Every quota the caller may see (admins: all) and where it stands. "used"
+-- counts what backends have reserved and not yet given back too.
+CREATE VIEW quota_usage WITH (security_barrier) AS
+SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
+       coalesce(s.used, 0) AS used,
+       greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
+       s.window_start + make_interval(secs => g.quota_window) AS window_resets_at
+FROM listguard.grants g
+LEFT JOIN listguard._quota_state() s
+       ON s.grant_id = g.id AND s.window_start + make_interval(secs => g.quota_window) > now()
+WHERE g.quota IS NOT NULL
+  AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
+GRANT SELECT ON quota_usage TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- The audit trail.
+-- ---------------------------------------------------------------------------
+
+-- The audit log's triggers: only its writer appends to it; a superuser's
+-- change is allowed, recorded, and shown by verify_audit().
+CREATE FUNCTION audit_log_modified() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_log_modified' LANGUAGE C;
+REVOKE ALL ON FUNCTION audit_log_modified() FROM PUBLIC;
+
+-- Appended to by the audit writer only; each event linked to the previous
+-- one by an HMAC chain (prev_link, link). Nobody may change it through SQL:
+-- privileges stop everyone but superusers, whose changes are recorded.
+CREATE TABLE audit_log (
+    id                bigint PRIMARY KEY,
+    logged_at         timestamptz NOT NULL,
+    kind              text NOT NULL,
+    session_user_name text NOT NULL,
+    current_user_name text NOT NULL,
+    client_addr       inet,
+    application_name  text,
+    backend_pid       integer NOT NULL,
+    xid               bigint,
+    account           bigint,
+    list              bigint,
+    relation          text,
+    email_digests     bytea[],
+    counts            jsonb,
+    detail            jsonb NOT NULL,
+    prev_link         bytea NOT NULL,
+    link              bytea NOT NULL,
+    origin            text,                         -- the server that raised it (a standby); null: this one
+    format            smallint NOT NULL DEFAULT 1   -- the canonical encoding of its link (1: listguard 0.1)
+);
+REVOKE ALL ON audit_log FROM PUBLIC;
+GRANT SELECT ON audit_log TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.audit_log', '');
+CREATE INDEX audit_log_email_digests ON audit_log USING gin (email_digests) WHERE email_digests IS NOT NULL;
+CREATE TRIGGER audit_log_modified BEFORE INSERT OR UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_modified();
+CREATE TRIGGER audit_log_truncated BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
+CREATE TRIGGER audit_log_inserted AFTER INSERT ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_modified();
+CREATE TRIGGER audit_log_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+
+CREATE FUNCTION verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION _verify_audit() RETURNS TABLE (ok boolean, checked bigint, first_broken bigint, problem text)
+    AS 'MODULE_PATHNAME', 'lg_verify_audit' LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _verify_audit() FROM PUBLIC;
+
+CREATE FUNCTION audit_for(address text) RETURNS SETOF audit_log
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION _email_digest(address text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_email_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _email_digest(text) FROM PUBLIC;
+CREATE FUNCTION _audit_for(address text) RETURNS SETOF audit_log
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT * FROM listguard.audit_log
+    WHERE email_digests IS NOT NULL AND email_digests @> ARRAY[listguard._email_digest(address)]
+    ORDER BY id
+$$;
+REVOKE ALL ON FUNCTION _audit_for(text) FROM PUBLIC;
+
+-- Events not yet in the audit log: queued, or being written.
+CREATE FUNCTION audit_pending() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_audit_pending' LANGUAGE C VOLATILE;
+
+-- Keys: the keyring, rotation of seal keys, re-sealing stored values and
+-- retiring old keys. The index key (digests, pseudonyms, audit chain)
+-- never changes; seal keys only encrypt.
+CREATE FUNCTION keys() RETURNS TABLE (key_id text, kind text, current boolean, retired_here boolean)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION add_key(make_current boolean DEFAULT true) RETURNS text
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION use_key(key_id text) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION reload_keyring() RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION reseal_plan() RETURNS TABLE (relid regclass, blocks bigint)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION reseal_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION key_usage() RETURNS TABLE (relation regclass, column_name name, key_id text, "values" bigint)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION retire_key(key_id text) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION _keys() RETURNS TABLE (key_id text, kind text, current boolean, retired_here boolean)
+    AS 'MODULE_PATHNAME', 'lg_keys' LANGUAGE C STABLE;
+REVOKE ALL ON FUNCTION _keys() FROM PUBLIC;
+CREATE FUNCTION _add_key(make_current boolean) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_add_key' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _add_key(boolean) FROM PUBLIC;
+CREATE FUNCTION _use_key(key_id text) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_use_key' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _use_key(text) FROM PUBLIC;
+CREATE FUNCTION _reload_keyring() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_reload_keyring' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _reload_keyring() FROM PUBLIC;
+CREATE FUNCTION _key_id(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_key_id' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _key_id(email) FROM PUBLIC;
+-- Public: re-sealing keeps a value's stamp, digest and address, so it
+-- gives nobody anything, and a table's owner runs it when its table is
+-- re-sealed.
+CREATE FUNCTION _under_current_key(email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_under_current_key' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- Public: re-sealing keeps a value's stamp, digest and address, so it
+-- gives nobody anything, and a table's owner runs it when its table is
+-- re-sealed.
+CREATE FUNCTION _resealed(email) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_resealed' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION _reseal_batch(tbl regclass, from_block bigint, to_block bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_reseal_batch' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _reseal_batch(regclass, bigint, bigint) FROM PUBLIC;
+CREATE FUNCTION _wait_for_older_transactions() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_wait_for_older_transactions' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _wait_for_older_transactions() FROM PUBLIC;
+CREATE FUNCTION _retire_key_material(key_id text) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'lg_retire_key_material' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _retire_key_material(text) FROM PUBLIC;
+
+-- Every column of a stored table (not temporary) that holds
+-- listguard.email values: plain (the type or a domain over it), in an
+-- array of those, or nested deeper (composites, ranges, arrays of those),
+-- where listguard cannot re-seal or check them.
+CREATE FUNCTION _email_columns() RETURNS TABLE (relid regclass, relkind "char", column_name name, shape text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE plain(oid) AS (
+        SELECT 'listguard.email'::regtype::oid
+        UNION
+        SELECT t.oid FROM pg_type t JOIN plain p ON t.typtype = 'd' AND t.typbasetype = p.oid
+    ), holding(oid) AS (
+        SELECT oid FROM plain
+        UNION
+        SELECT t.oid FROM pg_type t, holding h
+        WHERE (t.typelem = h.oid AND t.typcategory = 'A') OR (t.typtype = 'd' AND t.typbasetype = h.oid)
+           OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.typrelid
+                                           AND a.atttypid = h.oid AND a.attnum > 0 AND NOT a.attisdropped))
+           OR (t.typtype = 'r' AND EXISTS (SELECT 1 FROM pg_range r WHERE r.rngtypid = t.oid AND r.rngsubtype = h.oid))
+           OR (t.typtype = 'm' AND EXISTS (SELECT 1 FROM pg_range r WHERE r.rngmultitypid = t.oid AND r.rngtypid = h.oid))
+    )
+    SELECT c.oid::regclass, c.relkind, a.attname,
+           CASE WHEN a.atttypid IN (SELECT oid FROM plain) THEN 'plain'
+                WHEN EXISTS (SELECT 1 FROM pg_type t WHERE t.oid = a.atttypid AND t.typcategory = 'A'
+                             AND t.typelem IN (SELECT oid FROM plain)) THEN 'array'
+                ELSE 'nested' END
+    FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't'
+      AND (c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace,
+                                  'listguard'::regnamespace)
+           OR (c.relnamespace = 'listguard'::regnamespace AND c.relname = 'canaries'))
+      AND a.atttypid IN (SELECT oid FROM holding)
+    ORDER BY c.oid::regclass::text, a.attnum
+$$;
+REVOKE ALL ON FUNCTION _email_columns() FROM PUBLIC;
+
+-- The tables reseal_existing() goes through, and their size in blocks.
+CREATE FUNCTION _reseal_plan() RETURNS TABLE (relid regclass, blocks bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT DISTINCT e.relid, pg_relation_size(e.relid) / current_setting('block_size')::bigint
+    FROM listguard._email_columns() e WHERE e.relkind = 'r' AND e.shape = 'plain'
+    ORDER BY 1
+$$;
+REVOKE ALL ON FUNCTION _reseal_plan() FROM PUBLIC;
+
+-- How many values each seal key seals, per column of this database; a
+-- column whose values listguard cannot reach (nested) shows a null key.
+CREATE FUNCTION _key_usage() RETURNS TABLE (relation regclass, column_name name, key_id text, "values" bigint)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    col record;
+BEGIN
+    FOR col IN SELECT * FROM listguard._email_columns() LOOP
+        IF col.shape = 'nested' THEN
+            RETURN QUERY SELECT col.relid, col.column_name, NULL::text, NULL::bigint;
+        ELSIF col.shape = 'plain' THEN
+            RETURN QUERY EXECUTE format('SELECT %L::regclass, %L::name, listguard._key_id(%I), count(*) FROM %s %s '
+                                        'WHERE %I IS NOT NULL GROUP BY 3 ORDER BY 3',
+                                        col.relid, col.column_name, col.column_name,
+                                        CASE WHEN col.relkind = 'r' THEN 'ONLY' ELSE '' END, col.relid, col.column_name);
+        ELSE
+            RETURN QUERY EXECUTE format('SELECT %L::regclass, %L::name, listguard._key_id(x), count(*) FROM %s %s t, '
+                                        'unnest(t.%I) x WHERE x IS NOT NULL GROUP BY 3 ORDER BY 3',
+                                        col.relid, col.column_name,
+                                        CASE WHEN col.relkind = 'r' THEN 'ONLY' ELSE '' END, col.relid, col.column_name);
+        END IF;
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _key_usage() FROM PUBLIC;
+
+-- listguard.email constants kept in the catalogs (column and domain
+-- defaults, constraints, index expressions, views, policies, trigger
+-- conditions, SQL function bodies), with the seal key that sealed each:
+-- they were sealed when the object was made and are not re-sealed.
+CREATE FUNCTION _email_constants() RETURNS TABLE (object text, key_id text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE plain(oid) AS (
+        SELECT 'listguard.email'::regtype::oid
+        UNION
+        SELECT t.oid FROM pg_type t JOIN plain p ON t.typtype = 'd' AND t.typbasetype = p.oid
+    ), trees(object, tree) AS (
+        SELECT pg_describe_object('pg_attrdef'::regclass, d.oid, 0), d.adbin::text FROM pg_attrdef d
+        UNION ALL
+        SELECT pg_describe_object('pg_constraint'::regclass, c.oid, 0), c.conbin::text
+        FROM pg_constraint c WHERE c.conbin IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_class'::regclass, i.indexrelid, 0),
+               coalesce(i.indexprs::text, '') || coalesce(i.indpred::text, '')
+        FROM pg_index i WHERE i.indexprs IS NOT NULL OR i.indpred IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_rewrite'::regclass, r.oid, 0), r.ev_action::text
+        FROM pg_rewrite r WHERE r.oid >= 16384
+        UNION ALL
+        SELECT pg_describe_object('pg_policy'::regclass, p.oid, 0),
+               coalesce(p.polqual::text, '') || coalesce(p.polwithcheck::text, '')
+        FROM pg_policy p
+        UNION ALL
+        SELECT pg_describe_object('pg_trigger'::regclass, t.oid, 0), t.tgqual::text
+        FROM pg_trigger t WHERE t.tgqual IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_type'::regclass, t.oid, 0), t.typdefaultbin::text
+        FROM pg_type t WHERE t.typdefaultbin IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_proc'::regclass, p.oid, 0), p.prosqlbody::text
+        FROM pg_proc p WHERE p.prosqlbody IS NOT NULL
+    ), constants(object, octets) AS (
+        SELECT t.object, string_to_array(btrim(m[2]), ' ')::int[]
+        FROM trees t,
+             regexp_matches(t.tree, '\{CONST :consttype ([0-9]+) [^{}]*?:constisnull false [^{}]*?:constvalue [0-9]+ \[ ([-0-9 ]+)\]', 'g') m
+        WHERE m[1]::oid IN (SELECT oid FROM plain)
+    )
+    -- The value's octets: a varlena header (4 octets, or 1 when short),
+    -- the format version, then the 4-octet key id.
+    SELECT c.object,
+           (SELECT string_agg(lpad(to_hex((c.octets[i] + 256) % 256), 2, '0'), '' ORDER BY i)
+            FROM generate_series(1, 4) g, LATERAL (SELECT g + CASE WHEN (c.octets[1] + 256) % 2 = 1 THEN 2 ELSE 5 END AS i) x)
+    FROM constants c
+$$;
+REVOKE ALL ON FUNCTION _email_constants() FROM PUBLIC;
+
+-- Retires a seal key in this database: refused while it is the current key
+-- or any value here may still need it; then recorded, and the key leaves
+-- the key file once no database of the cluster needs it.
+CREATE FUNCTION _retire_key(key_id text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    k record;
+    still text;
+    pending text[];
+BEGIN
+    SELECT * INTO k FROM listguard._keys() x WHERE x.key_id = _retire_key.key_id AND x.kind = 'seal';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+            MESSAGE = format('seal key %s is not in the keyring', key_id), HINT = 'listguard.keys() lists the keyring.';
+    END IF;
+    IF k.current THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = format('seal key %s is the current key', key_id),
+            HINT = 'Make another key current first: listguard.add_key() or listguard.use_key().';
+    END IF;
+    -- Values written by transactions that began before the key stopped being
+    -- current are seen by the check below.
+    PERFORM listguard._wait_for_older_transactions();
+    SELECT string_agg(CASE WHEN u.key_id IS NULL
+                           THEN format('%s.%I: values inside composite or range values, which listguard cannot check',
+                                       u.relation, u.column_name)
+                           ELSE format('%s.%I: %s values', u.relation, u.column_name, u."values") END, E'\n')
+    INTO still FROM listguard._key_usage() u WHERE u.key_id = _retire_key.key_id OR u.key_id IS NULL;
+    IF still IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_in_use',
+            MESSAGE = format('seal key %s still seals values in this database', key_id), DETAIL = still,
+            HINT = 'CALL listguard.reseal_existing() re-seals them under the current key; values in arrays need '
+                   'UPDATE ... SET col = ARRAY(SELECT listguard._resealed(x) FROM unnest(col) x).';
+    END IF;
+    SELECT string_agg(c.object, E'\n' ORDER BY c.object) INTO still
+    FROM listguard._email_constants() c WHERE c.key_id = _retire_key.key_id;
+    IF still IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_in_use',
+            MESSAGE = format('seal key %s still seals listguard.email constants kept in the catalogs', key_id),
+            DETAIL = still,
+            HINT = 'Create these objects again (a default with ALTER TABLE ... ALTER COLUMN ... SET DEFAULT, say): '
+                   'their constants are then sealed under the current key.';
+    END IF;
+    pending := listguard._retire_key_material(key_id);
+    IF cardinality(pending) > 0 THEN
+        RAISE NOTICE USING MESSAGE = format('seal key %s is retired in this database', key_id),
+            DETAIL = format('It stays in the keyring until these databases retire it too: %s.',
+                            array_to_string(pending, ', '));
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION _retire_key(text) FROM PUBLIC;
+
+-- Re-seals every stored value under the current seal key, table by table,
+-- in committed batches of `batch_blocks` blocks, with a NOTICE per batch.
+-- Interrupted, it can simply be called again: values already under the
+-- current key are skipped. A procedure, so no SET search_path: every name
+-- is qualified.
+CREATE PROCEDURE reseal_existing(batch_blocks integer DEFAULT 1024)
+LANGUAGE plpgsql AS $$
+DECLARE
+    target record;
+    done bigint;
+    total bigint := 0;
+    problem text;
+BEGIN
+    IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'batch_blocks must be at least 1',
+            DETAIL = 'It is the number of table blocks re-sealed per committed batch.';
+    END IF;
+    FOR target IN SELECT p.relid, p.blocks FROM listguard.reseal_plan() p LOOP
+        FOR from_block IN 0..(target.blocks OPERATOR(pg_catalog.-) 1) BY batch_blocks LOOP
+            -- A table whose own code fails the rewrite (a trigger of its
+            -- owner's, say) is left for later; the others go on.
+            BEGIN
+                done := listguard.reseal_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS problem = MESSAGE_TEXT;
+                RAISE WARNING 'listguard: could not re-seal %: %', target.relid, problem
+                    USING HINT = 'Fix it and call listguard.reseal_existing() again; listguard.key_usage() shows what is left.';
+                EXIT;
+            END;
+            total := total OPERATOR(pg_catalog.+) done;
+            COMMIT;
+            RAISE NOTICE 'listguard: %: % of % blocks, % rows re-sealed so far', target.relid,
+                LEAST((from_block OPERATOR(pg_catalog.+) batch_blocks)::bigint, target.blocks), target.blocks, total;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Break-glass access: a role asks for temporary access, a second person
+-- approves; under the two-person rule an admin's grant of clear or sealed
+-- access or of writing waits for a second person too.
+-- ---------------------------------------------------------------------------
+CREATE TABLE requests (
+    id            bigserial PRIMARY KEY,
+    requester     regrole NOT NULL,     -- who asked (for a pending grant: the admin who called grant_access)
+    grantee       regrole NOT NULL,     -- who receives the grant
+    kind          text NOT NULL CHECK (kind IN ('access', 'grant')),
+    account       bigint,
+    list          bigint,
+    reveal        text NOT NULL,
+    can_write     boolean NOT NULL DEFAULT false,
+    quota         text,
+    on_exceed     text NOT NULL DEFAULT 'error',
+    duration      interval,             -- an access request's
+    valid_until   timestamptz,          -- a pending grant's
+    from_networks cidr[],
+    reason        text NOT NULL,
+    state         text NOT NULL DEFAULT 'pending'
+                  CHECK (state IN ('pending', 'approved', 'denied', 'cancelled', 'expired')),
+    requested_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at    timestamptz NOT NULL,
+    decided_by    regrole,
+    decided_at    timestamptz,
+    comment       text,
+    grant_id      bigint,
+    sends         boolean NOT NULL DEFAULT false -- a pending grant's
+);
+REVOKE ALL ON requests FROM PUBLIC;
+GRANT SELECT ON requests TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.requests', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.requests_id_seq', '');
+CREATE TRIGGER requests_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON requests
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TABLE request_approvals (
+    request_id       bigint NOT NULL REFERENCES requests ON DELETE CASCADE,
+    approver         regrole NOT NULL,  -- the approving role (current_user)
+    approver_session regrole NOT NULL,  -- its session user
+    approved_at      timestamptz NOT NULL DEFAULT now(),
+    comment          text,
+    PRIMARY KEY (request_id, approver)
+);
+REVOKE ALL ON request_approvals FROM PUBLIC;
+GRANT SELECT ON request_approvals TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.request_approvals', '');
+CREATE TRIGGER request_approvals_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON request_approvals
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+
+CREATE FUNCTION request_access(account bigint, list bigint DEFAULT NULL, reveal text DEFAULT 'clear',
+                               duration interval DEFAULT '1 hour', reason text DEFAULT NULL) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'request_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION approve(request_id bigint, comment text DEFAULT NULL) RETURNS void
+    AS 'MODULE_PATHNAME', 'request_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION deny(request_id bigint, comment text DEFAULT NULL) RETURNS void
+    AS 'MODULE_PATHNAME', 'request_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION cancel(request_id bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'request_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION _calling_session_role() RETURNS regrole
+    AS 'MODULE_PATHNAME', 'lg_calling_session_role' LANGUAGE C STABLE;
+REVOKE ALL ON FUNCTION _calling_session_role() FROM PUBLIC;
+CREATE FUNCTION _calling_outer_role() RETURNS regrole
+    AS 'MODULE_PATHNAME', 'lg_calling_outer_role' LANGUAGE C STABLE;
+REVOKE ALL ON FUNCTION _calling_outer_role() FROM PUBLIC;
+-- Public: access_requests calls it as the reader, and memberships are
+-- public in pg_auth_members anyway.
+CREATE FUNCTION _is_member_of(member regrole, role regrole) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_is_member_of' LANGUAGE C STABLE STRICT;
+CREATE FUNCTION _is_admin(role regrole) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_is_admin' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _is_admin(regrole) FROM PUBLIC;
+CREATE FUNCTION _mark_pending_grant() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_mark_pending_grant' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _mark_pending_grant() FROM PUBLIC;
+CREATE FUNCTION _record_request_event(action text, request_id bigint, account bigint, list bigint, detail jsonb)
+    RETURNS void AS 'MODULE_PATHNAME', 'lg_record_request_event' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _record_request_event(text, bigint, bigint, bigint, jsonb) FROM PUBLIC;
+
+-- Tells listeners (a chat bot, a pager) that a request changed: ids only.
+CREATE FUNCTION _notify_request(request_id bigint, event text) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_notify('listguard_requests', json_build_object('request', request_id, 'event', event)::text)
+$$;
+REVOKE ALL ON FUNCTION _notify_request(bigint, text) FROM PUBLIC;
+
+-- A new request (of either kind): recorded and announced.
+CREATE FUNCTION _request_opened(request_id bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r listguard.requests;
+BEGIN
+    SELECT * INTO r FROM listguard.requests WHERE id = request_id;
+    PERFORM listguard._record_request_event('request', r.id, r.account, r.list,
+        jsonb_build_object('kind', r.kind, 'requester', r.requester::text, 'grantee', r.grantee::text,
+                           'reveal', r.reveal, 'can_write', r.can_write, 'duration', r.duration::text,
+                           'expires_at', r.expires_at));
+    PERFORM listguard._notify_request(r.id, 'new');
+END
+$$;
+REVOKE ALL ON FUNCTION _request_opened(bigint) FROM PUBLIC;
+
+-- Pending requests past their time to live become expired (recorded and
+-- announced) whenever requests are used.
+CREATE FUNCTION _expire_requests() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN UPDATE listguard.requests SET state = 'expired', decided_at = now()
+             WHERE state = 'pending' AND expires_at <= now() RETURNING id, account, list LOOP
+        PERFORM listguard._record_request_event('expire', r.id, r.account, r.list, NULL);
+        PERFORM listguard._notify_request(r.id, 'expired');
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _expire_requests() FROM PUBLIC;
+
+-- A refusal: recorded, then raised.
+CREATE FUNCTION _refuse_request(request_id bigint, action text, sqlstate text, message text, detail text,
+                                hint text DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM listguard._record_request_event(action || ' refused', request_id, NULL, NULL,
+        jsonb_build_object('role', listguard.calling_role()::text, 'session_user', listguard._calling_session_role()::text,
+                           'reason', message));
+    RAISE EXCEPTION USING ERRCODE = sqlstate, MESSAGE = message, DETAIL = coalesce(detail, ''), HINT = coalesce(hint, '');
+END
+$$;
+REVOKE ALL ON FUNCTION _refuse_request(bigint, text, text, text, text, text) FROM PUBLIC;
+
+CREATE FUNCTION _request_access(account bigint, list bigint, reveal text, duration interval, reason text)
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    requester regrole := listguard.calling_role();
+    request bigint;
+BEGIN
+    IF reason IS NULL OR btrim(reason) = '' THEN
+        PERFORM listguard._invalid('an access request needs a reason',
+            'Approvers decide from it: say what the access is for (a ticket, an incident).');
+    END IF;
+    IF duration IS NULL OR duration <= interval '0' THEN
+        PERFORM listguard._invalid('the duration of an access request must be positive', 'It is how long the grant lasts.');
+    END IF;
+    IF duration > current_setting('listguard.max_request_duration')::interval THEN
+        PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
+            format('It asks for %s (listguard.max_request_duration).', duration));
+    END IF;
+    -- The same checks a grant gets, now rather than at approval.
+    PERFORM listguard._make_grant(requester, account, list, reveal, false, current_setting('listguard.request_quota'),
+                                  NULL, NULL, reason, 'error', requester, NULL, true);
+    INSERT INTO listguard.requests (requester, grantee, kind, account, list, reveal, quota, duration, reason, expires_at)
+    VALUES (requester, requester, 'access', account, list, reveal, current_setting('listguard.request_quota'),
+            duration, reason, now() + current_setting('listguard.request_ttl')::interval)
+    RETURNING id INTO request;
+    PERFORM listguard._request_opened(request);
+    PERFORM listguard._expire_requests();
+    RETURN request;
+END
+$$;
+REVOKE ALL ON FUNCTION _request_access(bigint, bigint, text, interval, text) FROM PUBLIC;
+
+-- May the calling roles decide request r? They must be an approver (a
+-- member of listguard_approver, or an admin), and none of them (the current
+-- user, the role SET ROLE chose, the session user) may be the requester or
+-- the grantee, or a member of either, or have either as a member: nobody
+-- decides their own request, in any disguise (SET ROLE, a shared group, a
+-- NOINHERIT membership, a SECURITY DEFINER function of the requester's).
+CREATE FUNCTION _check_decider(r listguard.requests, action text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    me regrole := listguard.calling_role();
+    who regrole;
+    whom regrole;
+BEGIN
+    IF r.state <> 'pending' OR r.expires_at <= now() THEN
+        PERFORM listguard._refuse_request(r.id, action, 'object_not_in_prerequisite_state',
+            format('access request %s is %s', r.id, CASE WHEN r.state = 'pending' THEN 'expired' ELSE r.state END),
+            'Only a pending request can be decided.');
+    END IF;
+    IF NOT (listguard._is_member_of(me, 'listguard_approver') OR listguard._is_admin(me)) THEN
+        PERFORM listguard._refuse_request(r.id, action, 'insufficient_privilege',
+            format('role %s may not decide access requests', me),
+            'Approvers are members of listguard_approver, and listguard administrators.',
+            format('An administrator can run: GRANT listguard_approver TO %s;', me));
+    END IF;
+    FOREACH who IN ARRAY ARRAY[me, listguard._calling_outer_role(), listguard._calling_session_role()] LOOP
+        FOREACH whom IN ARRAY ARRAY[r.requester, r.grantee] LOOP
+            IF who = whom OR listguard._is_member_of(who, whom) OR listguard._is_member_of(whom, who) THEN
+                PERFORM listguard._refuse_request(r.id, action, 'insufficient_privilege',
+                    format('role %s may not decide access request %s', me, r.id),
+                    format('%s is %s, or a member of it, or has it as a member: nobody decides their own request.',
+                           who, whom));
+            END IF;
+        END LOOP;
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _check_decider(listguard.requests, text) FROM PUBLIC;
+
+CREATE FUNCTION _approve(request_id bigint, comment text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r listguard.requests;
+    me regrole := listguard.calling_role();
+    session_role regrole := listguard._calling_session_role();
+    approvals integer;
+    new_grant bigint;
+BEGIN
+    -- Locked: a concurrent approval or denial of the same request waits.
+    SELECT * INTO r FROM listguard.requests q WHERE q.id = _approve.request_id FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM listguard._refuse_request(request_id, 'approve', 'undefined_object',
+            format('access request %s does not exist', request_id), NULL);
+    END IF;
+    PERFORM listguard._check_decider(r, 'approve');
+    -- N distinct approvers: not the same role, session or group twice.
+    IF EXISTS (SELECT 1 FROM listguard.request_approvals a
+               WHERE a.request_id = r.id
+                 AND (a.approver IN (me, session_role) OR a.approver_session IN (me, session_role)
+                      OR listguard._is_member_of(a.approver, me) OR listguard._is_member_of(me, a.approver))) THEN
+        PERFORM listguard._refuse_request(r.id, 'approve', 'insufficient_privilege',
+            format('access request %s has an approval from role %s, its session user or its group already', r.id, me),
+            format('It needs %s distinct approvers (listguard.required_approvals): other roles, sessions and groups.',
+                   current_setting('listguard.required_approvals')));
+    END IF;
+    INSERT INTO listguard.request_approvals (request_id, approver, approver_session, comment)
+    VALUES (r.id, me, session_role, comment);
+    SELECT count(*) INTO approvals FROM listguard.request_approvals a WHERE a.request_id = r.id;
+    PERFORM listguard._record_request_event('approve', r.id, r.account, r.list,
+        jsonb_build_object('approver', me::text, 'session_user', session_role::text, 'approvals', approvals,
+                           'required', current_setting('listguard.required_approvals')::integer));
+    IF approvals < current_setting('listguard.required_approvals')::integer THEN
+        RETURN;
+    END IF;
+    IF r.kind = 'access' THEN
+        new_grant := listguard._make_grant(r.grantee, r.account, r.list, r.reveal, false, r.quota,
+                                           now() + r.duration, NULL, format('access request %s: %s', r.id, r.reason),
+                                           'error', me, r.id, false);
+    ELSE
+        new_grant := listguard._make_grant(r.grantee, r.account, r.list, r.reveal, r.can_write, r.quota,
+                                           r.valid_until, r.from_networks, nullif(r.reason, ''), r.on_exceed,
+                                           r.requester, r.id, false, r.sends);
+    END IF;
+    UPDATE listguard.requests q SET state = 'approved', decided_by = me, decided_at = now(), grant_id = new_grant,
+                                    comment = coalesce(_approve.comment, q.comment)
+    WHERE q.id = r.id;
+    PERFORM listguard._record_request_event('approved', r.id, r.account, r.list,
+        jsonb_build_object('grant', new_grant, 'grantee', r.grantee::text));
+    PERFORM listguard._notify_request(r.id, 'approved');
+    -- Expiry is recorded by calls that succeed: a refused one rolls back.
+    PERFORM listguard._expire_requests();
+END
+$$;
+REVOKE ALL ON FUNCTION _approve(bigint, text) FROM PUBLIC;
+
+CREATE FUNCTION _deny(request_id bigint, comment text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r listguard.requests;
+BEGIN
+    SELECT * INTO r FROM listguard.requests q WHERE q.id = _deny.request_id FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM listguard._refuse_request(request_id, 'deny', 'undefined_object',
+            format('access request %s does not exist', request_id), NULL);
+    END IF;
+    PERFORM listguard._check_decider(r, 'deny');
+    UPDATE listguard.requests q SET state = 'denied', decided_by = listguard.calling_role(), decided_at = now(),
+                                    comment = _deny.comment
+    WHERE q.id = r.id;
+    PERFORM listguard._record_request_event('deny', r.id, r.account, r.list,
+        jsonb_build_object('approver', listguard.calling_role()::text));
+    PERFORM listguard._notify_request(r.id, 'denied');
+    -- Expiry is recorded by calls that succeed: a refused one rolls back.
+    PERFORM listguard._expire_requests();
+END
+$$;
+REVOKE ALL ON FUNCTION _deny(bigint, text) FROM PUBLIC;
+
+CREATE FUNCTION _cancel(request_id bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r listguard.requests;
+BEGIN
+    SELECT * INTO r FROM listguard.requests q WHERE q.id = _cancel.request_id FOR UPDATE;
+    IF NOT FOUND OR r.requester <> listguard.calling_role() THEN
+        PERFORM listguard._refuse_request(request_id, 'cancel', 'insufficient_privilege',
+            format('role %s may not cancel access request %s', listguard.calling_role(), request_id),
+            'Only the role that made a request may cancel it.');
+    END IF;
+    IF r.state <> 'pending' OR r.expires_at <= now() THEN
+        PERFORM listguard._refuse_request(r.id, 'cancel', 'object_not_in_prerequisite_state',
+            format('access request %s is %s', r.id, CASE WHEN r.state = 'pending' THEN 'expired' ELSE r.state END),
+            'Only a pending request can be cancelled.');
+    END IF;
+    UPDATE listguard.requests q SET state = 'cancelled', decided_by = listguard.calling_role(), decided_at = now()
+    WHERE q.id = r.id;
+    PERFORM listguard._record_request_event('cancel', r.id, r.account, r.list, NULL);
+    -- Expiry is recorded by calls that succeed: a refused one rolls back.
+    PERFORM listguard._expire_requests();
+END
+$$;
+REVOKE ALL ON FUNCTION _cancel(bigint) FROM PUBLIC;
+
+-- Requests as their requester (its own), approvers and admins (all) see
+-- them. A pending request past its time to live shows as expired.
+CREATE VIEW access_requests WITH (security_barrier) AS
+SELECT r.id AS request_id, r.requester, r.grantee, r.kind, r.account, r.list, r.reveal, r.can_write, r.duration,
+       r.valid_until, r.reason,
+       CASE WHEN r.state = 'pending' AND r.expires_at <= now() THEN 'expired' ELSE r.state END AS state,
+       r.requested_at, r.expires_at,
+       (SELECT count(*) FROM listguard.request_approvals a WHERE a.request_id = r.id) AS approvals,
+       r.decided_by, r.decided_at, r.comment, r.grant_id
+FROM listguard.requests r
+WHERE r.requester = current_user::regrole OR r.grantee = current_user::regrole
+   OR listguard._is_member_of(current_user::regrole, to_regrole('listguard_approver'))
+   OR listguard.current_role_is_admin();
+GRANT SELECT ON access_requests TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Canaries: addresses one role alone ever sees, to trace a leak to it.
+-- ---------------------------------------------------------------------------
+
+-- Canary addresses. One in the pool (role null) waits to be planted; a
+-- planted one names the role it was planted for, the protection root of the
+-- table that holds its row, and its account and list. A removed canary is
+-- kept (removed_at) so that an older leak can still be traced.
+CREATE TABLE canaries (
+    id          bigserial PRIMARY KEY,
+    address     email NOT NULL,
+    origin      text NOT NULL CHECK (origin IN ('added', 'generated')),
+    added_by    regrole NOT NULL,
+    added_at    timestamptz NOT NULL DEFAULT now(),
+    role        regrole,
+    relid       regclass,
+    column_name name,
+    account     bigint,
+    list        bigint,
+    planted_by  regrole,
+    planted_at  timestamptz,
+    removed_by  regrole,
+    removed_at  timestamptz,
+    CHECK ((role IS NULL) = (planted_at IS NULL))
+);
+CREATE UNIQUE INDEX canaries_address ON canaries (address);
+REVOKE ALL ON canaries FROM PUBLIC;
+GRANT SELECT ON canaries TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.canaries', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.canaries_id_seq', '');
+CREATE TRIGGER canaries_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER canaries_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+
+-- The row policies of protected tables with an address column (see
+-- _canary_policy()): as the two-argument forms, and another role's canary
+-- is not there.
+CREATE FUNCTION can_read(account bigint, list bigint, address email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_read_row' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION can_write(account bigint, list bigint, address email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_write_row' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION add_canary_addresses(addresses text[]) RETURNS integer
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION plant_canaries(tbl regclass, account bigint, list bigint, roles regrole[] DEFAULT NULL,
+                               per_role integer DEFAULT 3) RETURNS integer
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION remove_canaries(tbl regclass, account bigint DEFAULT NULL, list bigint DEFAULT NULL,
+                                roles regrole[] DEFAULT NULL) RETURNS integer
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION trace(address text)
+    RETURNS TABLE (canary boolean, role regrole, account bigint, list bigint, planted_at timestamptz,
+                   clear_reveals bigint, first_revealed timestamptz, last_revealed timestamptz)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION trace_leak(addresses text[])
+    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+CREATE FUNCTION report_canary_hit(address text, seen_at timestamptz DEFAULT now(), source text DEFAULT NULL)
+    RETURNS void AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION _local_part_style(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_local_part_style' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _local_part_style(email) FROM PUBLIC;
+CREATE FUNCTION _local_part_in_style(style text) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_local_part_in_style' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _local_part_in_style(text) FROM PUBLIC;
+CREATE FUNCTION _canary_reveal_count(record text, canary_id bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_canary_reveal_count' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _canary_reveal_count(text, bigint) FROM PUBLIC;
+CREATE FUNCTION _as_canary(email) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_as_canary' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _as_canary(email) FROM PUBLIC;
+CREATE FUNCTION _value_digest(email) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_value_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _value_digest(email) FROM PUBLIC;
+-- Canaries are found by the loose form of their address (+tags and Gmail
+-- dots dropped): a leaker rewriting addresses so still reaches the mailbox.
+CREATE FUNCTION _loose_digest(address text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_loose_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _loose_digest(text) FROM PUBLIC;
+CREATE FUNCTION _loose_digest_of(email) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_loose_digest_of' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _loose_digest_of(email) FROM PUBLIC;
+CREATE FUNCTION _address_in_line(line text) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_address_in_line' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _address_in_line(text) FROM PUBLIC;
+CREATE FUNCTION _address_domain(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_address_domain' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _address_domain(email) FROM PUBLIC;
+CREATE FUNCTION _record_canary_event(action text, canary_id bigint, account bigint, list bigint, detail jsonb,
+                                     address email) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_record_canary_event' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _record_canary_event(text, bigint, bigint, bigint, jsonb, email) FROM PUBLIC;
+
+-- The first listguard.email column of a table: the one canaries go in.
+CREATE FUNCTION _canary_column(tbl regclass) RETURNS name
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT a.attname FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.atttypid = 'listguard.email'::regtype AND a.attnum > 0 AND NOT a.attisdropped
+    ORDER BY a.attnum LIMIT 1
+$$;
+REVOKE ALL ON FUNCTION _canary_column(regclass) FROM PUBLIC;
+
+-- Hides canary rows of a protected table (every one: a copy of a canary may
+-- land in any) from everyone but their role and senders: the policies that
+-- decide which rows are read, updated and deleted look at the address too
+-- (one call per row, as before). What a
+-- writer adds is checked as before: a row it adds is never one it cannot add.
+CREATE FUNCTION _canary_policy(tbl regclass, account_column name, list_column name) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    email_column name := listguard._canary_column(tbl);
+    scope text := format('%I, %s', account_column, coalesce(quote_ident(list_column), '0'));
+BEGIN
+    IF email_column IS NULL THEN
+        RETURN;
+    END IF;
+    EXECUTE format('ALTER POLICY listguard_read ON %s USING (listguard.can_read(%s, %I))', tbl, scope, email_column);
+    EXECUTE format('ALTER POLICY listguard_update ON %s USING (listguard.can_write(%s, %I))', tbl, scope, email_column);
+    EXECUTE format('ALTER POLICY listguard_delete ON %s USING (listguard.can_write(%s, %I))', tbl, scope, email_column);
+END
+$$;
+REVOKE ALL ON FUNCTION _canary_policy(regclass, name, name) FROM PUBLIC;
+
+-- Every table under a protection root gets the canary policy.
+CREATE FUNCTION _canary_policies(root regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+BEGIN
+    FOR p IN SELECT * FROM listguard.protected_tables q WHERE q.root = _canary_policies.root LOOP
+        PERFORM listguard._canary_policy(p.relid, p.account_column, p.list_column);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _canary_policies(regclass) FROM PUBLIC;
+
+CREATE FUNCTION _add_canary_addresses(addresses text[]) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    added integer;
+BEGIN
+    IF addresses IS NULL OR cardinality(addresses) = 0 THEN
+        PERFORM listguard._invalid('no canary addresses given', 'add_canary_addresses() needs an array of addresses.');
+    END IF;
+    IF array_position(addresses, NULL) IS NOT NULL THEN
+        PERFORM listguard._invalid('canary addresses must not be null', 'The array holds a null.');
+    END IF;
+    -- Input seals each address (an invalid one fails with 22P02, never
+    -- echoed; one that fills its size bucket, with no room for the canary
+    -- mark, with 22023); one already known, in any spelling, is skipped.
+    PERFORM listguard._as_canary(listguard.email(x)) FROM unnest(addresses) x;
+    WITH given AS (
+        SELECT DISTINCT ON (listguard._value_digest(a.e)) a.e
+        FROM (SELECT listguard.email(x) AS e FROM unnest(addresses) x) a
+    )
+    INSERT INTO listguard.canaries (address, origin, added_by)
+    SELECT g.e, 'added', listguard.calling_role() FROM given g
+    ON CONFLICT (address) DO NOTHING;
+    GET DIAGNOSTICS added = ROW_COUNT;
+    PERFORM listguard._record_canary_event('add', NULL, NULL, NULL,
+        jsonb_build_object('given', cardinality(addresses), 'added', added), NULL);
+    RETURN added;
+END
+$$;
+REVOKE ALL ON FUNCTION _add_canary_addresses(text[]) FROM PUBLIC;
+
+-- A canary address for one list: from the pool if it has one not already
+-- on the list, else made at one of listguard.canary_domains in one of the
+-- given local-part styles. Returns the id of its canaries row (taken out of
+-- the pool), or raises 55000 when there is none to be had.
+CREATE FUNCTION _take_canary_address(tbl regclass, email_column name, scope_filter text, styles text[])
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    candidate listguard.canaries;
+    domains text[];
+    made text;
+    taken bigint;
+    on_list boolean;
+BEGIN
+    FOR candidate IN SELECT * FROM listguard.canaries c WHERE c.role IS NULL AND c.removed_at IS NULL
+                     ORDER BY random() FOR UPDATE SKIP LOCKED LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s t WHERE %s AND t.%I = $1)', tbl, scope_filter, email_column)
+            INTO on_list USING candidate.address;
+        IF NOT on_list THEN
+            RETURN candidate.id;
+        END IF;
+    END LOOP;
+    domains := array_remove(regexp_split_to_array(current_setting('listguard.canary_domains'), '\s*,\s*'), '');
+    IF cardinality(domains) > 0 THEN
+        IF styles IS NULL OR cardinality(styles) = 0 THEN
+            styles := ARRAY['w.w', 'w.w99', 'iw99', 'W'];
+        END IF;
+        FOR attempt IN 1..20 LOOP
+            made := listguard._local_part_in_style(styles[1 + floor(random() * cardinality(styles))::int])
+                    || '@' || domains[1 + floor(random() * cardinality(domains))::int];
+            -- One that fills its size bucket has no room for the mark.
+            BEGIN
+                PERFORM listguard._as_canary(listguard.email(made));
+            EXCEPTION WHEN invalid_parameter_value THEN
+                CONTINUE;
+            END;
+            INSERT INTO listguard.canaries (address, origin, added_by)
+            VALUES (listguard.email(made), 'generated', listguard.calling_role())
+            ON CONFLICT (address) DO NOTHING
+            RETURNING id INTO taken;
+            IF taken IS NOT NULL THEN
+                RETURN taken;
+            END IF;
+        END LOOP;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+        MESSAGE = 'no canary address is left to plant',
+        DETAIL = 'Every address added with add_canary_addresses() is planted already, and listguard.canary_domains '
+                 'is empty or gave no new address.',
+        HINT = 'Add mailboxes with listguard.add_canary_addresses(), or set listguard.canary_domains to domains '
+               'whose mail you receive.';
+END
+$$;
+REVOKE ALL ON FUNCTION _take_canary_address(regclass, name, text, text[]) FROM PUBLIC;
+
+CREATE FUNCTION _plant_canaries(tbl regclass, account bigint, list bigint, roles regrole[], per_role integer)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+    email_column name;
+    scope_filter text;
+    copied text;
+    styles text[];
+    not_canary text;
+    template_tables oid[];
+    template_rows tid[];
+    template_count integer;
+    target regrole;
+    canary_id bigint;
+    stamped listguard.email;
+    planted integer := 0;
+    inserted boolean;
+    next_template integer := 0;
+BEGIN
+    IF tbl IS NULL OR account IS NULL THEN
+        PERFORM listguard._invalid('table and account must not be null', 'plant_canaries() plants into one list of one table.');
+    END IF;
+    IF account <= 0 OR list <= 0 THEN
+        PERFORM listguard._invalid('invalid account or list id', 'Account and list ids are positive numbers.');
+    END IF;
+    IF per_role IS NULL OR per_role < 1 OR per_role > 100 THEN
+        PERFORM listguard._invalid(format('invalid per_role %s', coalesce(per_role::text, 'null')),
+            'Each role gets between 1 and 100 canaries in a list.');
+    END IF;
+    SELECT * INTO p FROM listguard.protected_tables q WHERE q.relid = tbl;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+            MESSAGE = format('table %s is not protected', tbl),
+            HINT = 'Canaries are hidden by listguard''s row policies: protect the table first.';
+    END IF;
+    IF (p.list_column IS NULL) <> (list IS NULL) THEN
+        PERFORM listguard._invalid(CASE WHEN list IS NULL THEN format('table %s has lists: say which one', tbl)
+                                        ELSE format('table %s has no list column', tbl) END,
+            'plant_canaries() plants into one list (or, in a table without lists, one account).');
+    END IF;
+    email_column := listguard._canary_column(tbl);
+    IF email_column IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('table %s has no listguard.email column', tbl);
+    END IF;
+    IF roles IS NOT NULL AND array_position(roles, NULL) IS NOT NULL THEN
+        PERFORM listguard._invalid('roles must not hold a null', 'Name each role, or pass NULL for every clear reader.');
+    END IF;
+    -- By default: every role with a clear grant on the list.
+    roles := coalesce(roles, ARRAY(
+        SELECT DISTINCT g.grantee FROM listguard.grants g
+        WHERE g.reveal = 'clear' AND (g.account IS NULL OR g.account = _plant_canaries.account)
+          AND (g.list IS NULL OR g.list = _plant_canaries.list) AND (g.valid_until IS NULL OR g.valid_until > now())
+        ORDER BY 1));
+    IF cardinality(roles) = 0 THEN
+        RAISE NOTICE 'listguard: no role reads this list in clear; no canary planted';
+        RETURN 0;
+    END IF;
+
+    scope_filter := format('t.%I = %s', p.account_column, account)
+                    || CASE WHEN list IS NULL THEN '' ELSE format(' AND t.%I = %s', p.list_column, list) END;
+    not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
+    -- The local-part styles of the list's real addresses.
+    EXECUTE format('SELECT array_agg(s) FROM (SELECT listguard._local_part_style(t.%I) s FROM %s t '
+                   'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 500) x WHERE s IS NOT NULL',
+                   email_column, tbl, scope_filter, not_canary, email_column) INTO styles;
+    -- A canary row copies every column of a real row of the list but its
+    -- address, and columns that draw their value (serials, identities,
+    -- timestamps of insertion) take their defaults.
+    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO copied
+    FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' AND a.attidentity = ''
+      AND a.attname <> email_column
+      AND (d.oid IS NULL OR d.adbin::text LIKE '{CONST %' OR a.attname IN (p.account_column, p.list_column));
+    EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
+                   'WHERE %s AND %s ORDER BY random() LIMIT $1) x', tbl, scope_filter, not_canary)
+        INTO template_tables, template_rows USING cardinality(roles) * per_role * 2 + 10;
+    template_count := coalesce(cardinality(template_rows), 0);
+    IF template_count = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+            MESSAGE = 'the list has no rows to model canaries on',
+            DETAIL = 'A canary row copies the columns of a real row of its list, so that nothing sets it apart.';
+    END IF;
+
+    PERFORM listguard._canary_policies(p.root);
+    -- The roles' canaries in a random order, not one role's after another's.
+    FOR target IN SELECT r FROM unnest(roles) r, generate_series(1, per_role) ORDER BY random() LOOP
+        canary_id := listguard._take_canary_address(tbl, email_column, scope_filter, styles);
+        -- Stamped for its list and marked as a canary (a mark no role can
+        -- make: an address a role types in is never taken for one).
+        SELECT listguard._as_canary(listguard._stamped(c.address, _plant_canaries.account,
+                                                       coalesce(_plant_canaries.list, 0))) INTO stamped
+        FROM listguard.canaries c WHERE c.id = canary_id;
+        -- Each canary row in a transaction of its own (a subtransaction),
+        -- so its xmin is not shared with the others. A template whose
+        -- copy breaks a unique constraint is passed over.
+        inserted := false;
+        FOR attempt IN 1..5 LOOP
+            next_template := next_template % template_count + 1;
+            BEGIN
+                EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 FROM %1$s t '
+                               'WHERE t.tableoid = $2 AND t.ctid = $3', tbl, copied, email_column)
+                    USING stamped, template_tables[next_template], template_rows[next_template];
+                inserted := true;
+            EXCEPTION WHEN unique_violation OR exclusion_violation THEN
+                NULL;
+            END;
+            EXIT WHEN inserted;
+        END LOOP;
+        IF NOT inserted THEN
+            RAISE EXCEPTION USING ERRCODE = 'unique_violation',
+                MESSAGE = format('could not plant a canary in %s: copies of its rows break a unique constraint', tbl),
+                HINT = 'Give the unique columns a default (a sequence, gen_random_uuid()), so canary rows draw '
+                       'their own values.';
+        END IF;
+        UPDATE listguard.canaries c SET address = stamped, role = target, relid = p.root, column_name = email_column,
+            account = _plant_canaries.account, list = _plant_canaries.list,
+            planted_by = listguard.calling_role(), planted_at = now()
+        WHERE c.id = canary_id;
+        planted := planted + 1;
+    END LOOP;
+    PERFORM listguard._record_canary_event('plant', NULL, account, list,
+        jsonb_build_object('table', tbl::text, 'roles', roles::text[], 'per_role', per_role, 'planted', planted), NULL);
+    RETURN planted;
+END
+$$;
+REVOKE ALL ON FUNCTION _plant_canaries(regclass, bigint, bigint, regrole[], integer) FROM PUBLIC;
+
+CREATE FUNCTION _remove_canaries(tbl regclass, account bigint, list bigint, roles regrole[]) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    c listguard.canaries;
+    p listguard.protected_tables;
+    root_table regclass;
+    removed integer := 0;
+BEGIN
+    IF tbl IS NULL THEN
+        PERFORM listguard._invalid('table must not be null', 'remove_canaries() removes the canaries of one table.');
+    END IF;
+    root_table := (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl);
+    IF root_table IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+            MESSAGE = format('table %s is not protected', tbl),
+            HINT = 'Its canaries are removed with it when it is dropped; protect it again to remove them one by one.';
+    END IF;
+    FOR c IN SELECT * FROM listguard.canaries k
+             WHERE k.relid = root_table AND k.role IS NOT NULL AND k.removed_at IS NULL
+               AND (_remove_canaries.account IS NULL OR k.account = _remove_canaries.account)
+               AND (_remove_canaries.list IS NULL OR k.list = _remove_canaries.list)
+               AND (roles IS NULL OR k.role = ANY (roles))
+             FOR UPDATE LOOP
+        -- Its address in its list: the same mailbox may be a real
+        -- subscriber elsewhere.
+        SELECT * INTO p FROM listguard.protected_tables q WHERE q.relid = root_table;
+        EXECUTE format('DELETE FROM %s t WHERE t.%I = $1 AND t.%I = $2 AND %s', root_table, c.column_name,
+                       p.account_column, CASE WHEN p.list_column IS NULL THEN 'true' ELSE format('t.%I = $3', p.list_column) END)
+            USING c.address, c.account, c.list;
+        UPDATE listguard.canaries k SET removed_at = now(), removed_by = listguard.calling_role() WHERE k.id = c.id;
+        removed := removed + 1;
+    END LOOP;
+    PERFORM listguard._record_canary_event('remove', NULL, account, list,
+        jsonb_build_object('table', tbl::text, 'roles', roles::text[], 'removed', removed), NULL);
+    RETURN removed;
+END
+$$;
+REVOKE ALL ON FUNCTION _remove_canaries(regclass, bigint, bigint, regrole[]) FROM PUBLIC;
+
+-- What the audit trail says of a planted canary: its role's clear reveals of
+-- the canary's list since planting, and when the role (or a member, or its
+-- login under another role) read this canary in clear — from the
+-- clear_reveal events (kept while listguard.audit_reveals is on), whose
+-- sealed "canaries" record counts the role's own canaries among the values.
+CREATE FUNCTION _canary_reveals(c listguard.canaries, OUT clear_reveals bigint, OUT first_revealed timestamptz,
+                                OUT last_revealed timestamptz)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce(sum((a.counts->>'clear')::bigint) FILTER (WHERE a.account = c.account
+                                                                AND a.list IS NOT DISTINCT FROM coalesce(c.list, 0)), 0),
+           min(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0),
+           max(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0)
+    FROM listguard.audit_log a
+    WHERE a.kind = 'clear_reveal' AND a.logged_at >= c.planted_at
+      AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname IN (a.detail->>'role', a.session_user_name)
+                  AND listguard._is_member_of(r.oid::regrole, c.role))
+$$;
+REVOKE ALL ON FUNCTION _canary_reveals(listguard.canaries) FROM PUBLIC;
+
+CREATE FUNCTION _trace(address text)
+    RETURNS TABLE (canary boolean, role regrole, account bigint, list bigint, planted_at timestamptz,
+                   clear_reveals bigint, first_revealed timestamptz, last_revealed timestamptz)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    digest bytea := listguard._loose_digest(address);
+BEGIN
+    IF digest IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_text_representation',
+            MESSAGE = 'invalid input syntax for type listguard.email',
+            DETAIL = 'trace() needs an address.';
+    END IF;
+    RETURN QUERY
+        SELECT true, c.role, c.account, c.list, c.planted_at, r.clear_reveals, r.first_revealed, r.last_revealed
+        FROM listguard.canaries c, LATERAL listguard._canary_reveals(c) r
+        WHERE c.role IS NOT NULL AND listguard._loose_digest_of(c.address) = digest
+        ORDER BY c.planted_at;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT false, NULL::regrole, NULL::bigint, NULL::bigint, NULL::timestamptz, NULL::bigint,
+                            NULL::timestamptz, NULL::timestamptz;
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION _trace(text) FROM PUBLIC;
+
+-- Who could have leaked a file of addresses. A role could have seen a
+-- canary if it was planted for the role or a role it is a member of, or if
+-- the role sends for the canary's list. Each role that could have seen a
+-- canary in the file is scored by how well "this role's export, cut to some
+-- share" explains the file: the share of the canaries it could see that are
+-- in it (a cut file holds each of them with that chance), and the canaries in
+-- it that it could not have seen (each as unlikely as a 1-in-100 accident).
+-- The best score is likely, and any within a small margin of it. So a file
+-- with one role's canaries points at that role, and a file with a share of
+-- everyone's at the sender. Addresses made at the canary domains can be
+-- guessed (their names are common ones): a file that holds addresses there
+-- that are no canaries was padded with guesses, and then only the canaries
+-- added as mailboxes elsewhere count.
+CREATE FUNCTION _trace_leak(addresses text[])
+    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    guessed boolean;
+    unread bigint;
+    digests bytea[];
+    domains text[];
+BEGIN
+    SELECT array_agg(x.d), array_agg(x.domain) INTO digests, domains
+    FROM (SELECT DISTINCT d, lower(split_part(listguard._address_in_line(a), '@', -1)) AS domain
+          FROM unnest(addresses) a, LATERAL listguard._loose_digest(a) d WHERE d IS NOT NULL) x;
+    SELECT count(*) INTO unread FROM unnest(addresses) a WHERE a LIKE '%@%' AND listguard._loose_digest(a) IS NULL;
+    IF unread > 0 THEN
+        RAISE NOTICE 'listguard: % of the lines hold an @ but no address listguard could read', unread
+            USING HINT = 'Canaries in them are not found: clean those lines up and trace again.';
+    END IF;
+    SELECT EXISTS (
+        SELECT 1 FROM unnest(digests, domains) l(digest, domain)
+        WHERE l.domain IN (SELECT lower(btrim(x)) FROM unnest(string_to_array(current_setting('listguard.canary_domains'), ',')) x
+                           UNION SELECT listguard._address_domain(c.address) FROM listguard.canaries c
+                           WHERE c.origin = 'generated')
+          AND NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.role IS NOT NULL
+                          AND listguard._loose_digest_of(c.address) = l.digest))
+    INTO guessed;
+    IF guessed THEN
+        RAISE NOTICE 'listguard: the file holds addresses at the canary domains that are no canaries'
+            USING DETAIL = 'Someone may have added guessed canaries to shift the blame: only canaries added with '
+                           'add_canary_addresses() count.';
+    END IF;
+    RETURN QUERY
+    WITH planted AS (
+        SELECT c.id, c.role, c.account, coalesce(c.list, 0) AS list, listguard._loose_digest_of(c.address) AS digest
+        FROM listguard.canaries c WHERE c.role IS NOT NULL AND (NOT guessed OR c.origin = 'added')
+    ), found AS (
+        SELECT DISTINCT p.id, p.role FROM planted p JOIN unnest(digests) l(digest) ON l.digest = p.digest
+    ), candidates AS (
+        SELECT DISTINCT x.role FROM (
+            SELECT f.role FROM found f
+            UNION SELECT g.grantee FROM listguard.grants g WHERE g.sends
+        ) x
+    ), could_see AS (
+        SELECT r.role, p.id
+        FROM candidates r JOIN planted p
+          ON listguard._is_member_of(r.role, p.role)
+             OR EXISTS (SELECT 1 FROM listguard.grants g
+                        WHERE g.sends AND listguard.role_receives_grants_of(r.role, g.grantee)
+                          AND (g.account IS NULL OR g.account = p.account) AND (g.list IS NULL OR g.list = p.list))
+    ), scored AS (
+        SELECT s.role, count(*) FILTER (WHERE s.id IN (SELECT f.id FROM found f))::integer AS found,
+               count(*)::integer AS planted
+        FROM could_see s GROUP BY s.role
+    ), likelihood AS (
+        SELECT s.role, s.found, s.planted,
+               s.found * ln(s.found::float8 / s.planted)
+               + CASE WHEN s.planted > s.found THEN (s.planted - s.found) * ln(1 - s.found::float8 / s.planted) ELSE 0 END
+               + ((SELECT count(*) FROM found) - s.found) * ln(0.01) AS score
+        FROM scored s WHERE s.found > 0
+    )
+    SELECT l.role, l.found, l.planted, l.score >= (SELECT max(x.score) FROM likelihood x) - 0.5
+    FROM likelihood l
+    ORDER BY l.score DESC, l.found DESC, l.role::text;
+END
+$$;
+REVOKE ALL ON FUNCTION _trace_leak(text[]) FROM PUBLIC;
+
+-- A spam trap hit: mail arrived at an address. An event (and a NOTIFY on
+-- listguard_canary, ids only) when it is a canary; marked a probable guess
+-- when its role never read it in clear.
+CREATE FUNCTION _report_canary_hit(address text, seen_at timestamptz, source text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    digest bytea := listguard._loose_digest(address);
+    c listguard.canaries;
+    revealed timestamptz;
+    gap boolean;
+BEGIN
+    IF digest IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_text_representation',
+            MESSAGE = 'invalid input syntax for type listguard.email',
+            DETAIL = 'report_canary_hit() needs the address the mail was sent to.';
+    END IF;
+    SELECT * INTO c FROM listguard.canaries k
+    WHERE k.role IS NOT NULL AND listguard._loose_digest_of(k.address) = digest
+    ORDER BY k.planted_at DESC LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    SELECT r.first_revealed INTO revealed FROM listguard._canary_reveals(c) r;
+    -- Events the audit log could not take since the planting (a flood, say)
+    -- may have been its reveal: then nobody can say it was a guess.
+    SELECT count(*) > 0 INTO gap FROM listguard.audit_log a WHERE a.kind = 'audit_gap' AND a.logged_at >= c.planted_at;
+    PERFORM listguard._record_canary_event('hit', c.id, c.account, c.list,
+        jsonb_build_object('role', c.role::text, 'seen_at', seen_at, 'source', source,
+                           'revealed', revealed IS NOT NULL,
+                           'verdict', CASE WHEN revealed IS NOT NULL AND (seen_at IS NULL OR seen_at >= revealed)
+                                           THEN 'leak'
+                                           WHEN gap THEN 'unknown: the audit trail has a gap since planting'
+                                           ELSE 'probable guessing' END),
+        c.address);
+    PERFORM pg_notify('listguard_canary', json_build_object('canary', c.id, 'event', 'hit')::text);
+END
+$$;
+REVOKE ALL ON FUNCTION _report_canary_hit(text, timestamptz, text) FROM PUBLIC;
+
+-- Hot standbys (src/pg/replica). Each standby's listguard link connects to
+-- the primary as a member of listguard_standby and calls these: quota leases
+-- (counted here when granted), the primary's open quota windows (mirrored
+-- for a promotion), and the standby's audit events (appended to this
+-- database's chain with the standby's name as origin).
+CREATE FUNCTION _lease_quota(grant_id bigint, wanted bigint,
+                             OUT granted bigint, OUT window_start bigint, OUT window_used bigint)
+    AS 'MODULE_PATHNAME', 'lg_lease_quota' LANGUAGE C VOLATILE STRICT SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _lease_quota(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _lease_quota(bigint, bigint) TO listguard_standby;
+CREATE FUNCTION _return_quota(grant_id bigint, window_start bigint, unused bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_return_quota' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _return_quota(bigint, bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _return_quota(bigint, bigint, bigint) TO listguard_standby;
+CREATE FUNCTION _quota_windows(OUT database oid, OUT grant_id bigint, OUT window_seconds bigint,
+                               OUT window_start bigint, OUT used bigint) RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'lg_quota_windows' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _quota_windows() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _quota_windows() TO listguard_standby;
+CREATE FUNCTION _append_standby_events(origin text, events bytea) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lg_append_standby_events' LANGUAGE C VOLATILE STRICT SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _append_standby_events(text, bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _append_standby_events(text, bytea) TO listguard_standby;

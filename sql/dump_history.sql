@@ -1,0 +1,91 @@
+-- A restored database proves it holds its source's whole audit history up
+-- to the dump: the dump carries the chain's head, sealed with a key only the
+-- server has. Cut the dump's last events, drop its head, or forge one, and
+-- verify_audit() says exactly what is wrong.
+CREATE DATABASE dh_src;
+\c dh_src
+CREATE EXTENSION listguard;
+CREATE ROLE dh_reader;
+CREATE TABLE subs (id int PRIMARY KEY, account_id bigint NOT NULL, email listguard.email NOT NULL);
+INSERT INTO subs SELECT g, 1, 'history' || g || '@example.com' FROM generate_series(1, 20) g;
+SELECT listguard.protect('subs', 'account_id', audit => 'row');
+GRANT SELECT, UPDATE ON subs TO dh_reader;
+SELECT listguard.grant_access('dh_reader', 1, reveal => 'clear', can_write => true) AS g \gset
+SET ROLE dh_reader;
+UPDATE subs SET email = email WHERE id <= 5;
+RESET ROLE;
+SELECT listguard.revoke_access(:g);
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+SELECT max(id) AS src_events FROM listguard.audit_log \gset
+-- The head as the writer keeps it: the chain's last event.
+SELECT last_id = :src_events AS head_is_last_event, restored_at IS NULL AS own, octet_length(seal) AS seal_octets
+FROM listguard.audit_heads;
+
+\setenv LG_DUMP /tmp/listguard-dump-history.sql
+\! env -u PGAPPNAME pg_dump -d dh_src -f "$LG_DUMP" && echo dumped
+-- Copies of the dump: the last three events cut; the head left out; the
+-- head moved back three events (its seal kept).
+\! awk '/^COPY listguard.audit_log /{copy=1; print; next} copy && /^\\\.$/{for (i = 1; i <= n - 3; i++) print rows[i]; copy=0; n=0; print; next} copy{rows[++n]=$0; next} {print}' "$LG_DUMP" > "$LG_DUMP.cut" && echo cut
+\! awk '/^COPY listguard.audit_heads /{skip=1; print; next} skip && /^\\\.$/{skip=0; print; next} skip{next} {print}' "$LG_DUMP" > "$LG_DUMP.headless" && echo headless
+\! awk -F'\t' -v OFS='\t' '/^COPY listguard.audit_heads /{head=1; print; next} head && /^\\\.$/{head=0; print; next} head{$2=$2-3; print; next} {print}' "$LG_DUMP" > "$LG_DUMP.forged" && echo forged
+
+\c contrib_regression
+CREATE DATABASE dh_whole;
+CREATE DATABASE dh_cut;
+CREATE DATABASE dh_headless;
+CREATE DATABASE dh_forged;
+\! psql -X -q -v ON_ERROR_STOP=1 -d dh_whole -f "$LG_DUMP" >/dev/null && echo restored whole
+\! psql -X -q -v ON_ERROR_STOP=1 -d dh_cut -f "$LG_DUMP.cut" >/dev/null && echo restored cut
+\! psql -X -q -v ON_ERROR_STOP=1 -d dh_headless -f "$LG_DUMP.headless" >/dev/null && echo restored headless
+\! psql -X -q -v ON_ERROR_STOP=1 -d dh_forged -f "$LG_DUMP.forged" >/dev/null && echo restored forged
+
+-- The whole history: verified, and its head came with it.
+\c dh_whole
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+SELECT ok, problem FROM listguard.verify_audit();
+SELECT count(*) FILTER (WHERE restored_at IS NOT NULL) AS restored_heads,
+       count(*) FILTER (WHERE restored_at IS NULL) AS own_heads
+FROM listguard.audit_heads;
+
+-- The last three events cut: the head names an event the restored chain
+-- does not have (later events took its id).
+\c dh_cut
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+SELECT ok, first_broken = :src_events AS at_the_head,
+       regexp_replace(regexp_replace(problem, '\d{4}-\d\d-\d\d [0-9:.+-]+', '<time>'), 'cluster \d+ database \d+', '<source>')
+           AS problem
+FROM listguard.verify_audit();
+
+-- No head: nothing proves the history whole, until an administrator says so
+-- (recorded, with its reason).
+\c dh_headless
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+SELECT ok, problem FROM listguard.verify_audit();
+SELECT listguard.accept_restored_history('') IS NULL AS no_reason;
+SELECT listguard.accept_restored_history('restored from the 2026-12-01 dump, checked by ticket 4711') = :src_events
+    AS accepted_through_the_last_event;
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+SELECT ok, problem FROM listguard.verify_audit();
+SELECT detail->>'reason' AS reason FROM listguard.audit_log WHERE detail->>'operation' = 'accept restored history';
+
+-- A head moved back to cover a cut: its seal no longer fits it.
+\c dh_forged
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+SELECT ok, regexp_replace(regexp_replace(problem, '\d{4}-\d\d-\d\d [0-9:.+-]+', '<time>'), 'cluster \d+ database \d+', '<source>')
+    AS problem FROM listguard.verify_audit();
+
+-- Only the writer (and a superuser, recorded) changes the heads.
+\c dh_whole
+CREATE ROLE dh_admin IN ROLE listguard_admin;
+SET ROLE dh_admin;
+UPDATE listguard.audit_heads SET last_id = 1;
+RESET ROLE;
+
+\c contrib_regression
+DROP DATABASE dh_src;
+DROP DATABASE dh_whole;
+DROP DATABASE dh_cut;
+DROP DATABASE dh_headless;
+DROP DATABASE dh_forged;
+DROP ROLE dh_reader, dh_admin;
+\! rm -f "$LG_DUMP" "$LG_DUMP.cut" "$LG_DUMP.headless" "$LG_DUMP.forged"

@@ -1,0 +1,2 @@
+CREATE FUNCTION calling_role() RETURNS regrole
+    AS 'MODULE_PATHNAME', 'lg_calling_role' LANGUAGE C STABLE PARALLEL RESTRICTED;

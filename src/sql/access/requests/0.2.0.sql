@@ -1,0 +1,31 @@
+CREATE TABLE requests (
+    id            bigserial PRIMARY KEY,
+    requester     regrole NOT NULL,     -- who asked (for a pending grant: the admin who called grant_access)
+    grantee       regrole NOT NULL,     -- who receives the grant
+    kind          text NOT NULL CHECK (kind IN ('access', 'grant')),
+    account       bigint,
+    list          bigint,
+    reveal        text NOT NULL,
+    can_write     boolean NOT NULL DEFAULT false,
+    quota         text,
+    on_exceed     text NOT NULL DEFAULT 'error',
+    duration      interval,             -- an access request's
+    valid_until   timestamptz,          -- a pending grant's
+    from_networks cidr[],
+    reason        text NOT NULL,
+    state         text NOT NULL DEFAULT 'pending'
+                  CHECK (state IN ('pending', 'approved', 'denied', 'cancelled', 'expired')),
+    requested_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at    timestamptz NOT NULL,
+    decided_by    regrole,
+    decided_at    timestamptz,
+    comment       text,
+    grant_id      bigint,
+    sends         boolean NOT NULL DEFAULT false -- a pending grant's
+);
+REVOKE ALL ON requests FROM PUBLIC;
+GRANT SELECT ON requests TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.requests', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.requests_id_seq', '');
+CREATE TRIGGER requests_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON requests
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();

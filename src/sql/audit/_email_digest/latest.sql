@@ -1,0 +1,3 @@
+CREATE FUNCTION _email_digest(address text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_email_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _email_digest(text) FROM PUBLIC;

@@ -1,0 +1,3 @@
+CREATE FUNCTION _address_domain(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_address_domain' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _address_domain(email) FROM PUBLIC;

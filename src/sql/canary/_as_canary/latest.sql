@@ -1,0 +1,3 @@
+CREATE FUNCTION _as_canary(email) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_as_canary' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _as_canary(email) FROM PUBLIC;

@@ -1,0 +1,3 @@
+CREATE FUNCTION _loose_digest(address text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_loose_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _loose_digest(text) FROM PUBLIC;

@@ -1,0 +1,3 @@
+CREATE FUNCTION _value_digest(email) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_value_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _value_digest(email) FROM PUBLIC;

@@ -1,0 +1,3 @@
+CREATE FUNCTION _use_key(key_id text) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_use_key' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _use_key(text) FROM PUBLIC;

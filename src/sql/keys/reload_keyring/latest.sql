@@ -1,0 +1,2 @@
+CREATE FUNCTION reload_keyring() RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;

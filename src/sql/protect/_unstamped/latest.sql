@@ -1,0 +1,3 @@
+CREATE FUNCTION _unstamped(email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_unstamped' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _unstamped(email) FROM PUBLIC;

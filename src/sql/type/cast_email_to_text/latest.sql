@@ -1,0 +1,1 @@
+CREATE CAST (email AS text) WITH FUNCTION text(email) AS ASSIGNMENT;

@@ -1,0 +1,1 @@
+CREATE CAST (text AS email) WITH FUNCTION email(text) AS IMPLICIT;

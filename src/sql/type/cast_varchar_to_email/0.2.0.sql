@@ -1,0 +1,1 @@
+CREATE CAST (varchar AS email) WITH FUNCTION email(text) AS IMPLICIT;
