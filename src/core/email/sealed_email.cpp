@@ -202,7 +202,7 @@ std::size_t EmailSealer::rewrite(const std::uint8_t* value, std::size_t size, co
     std::size_t stored = decrypt_stored(value, size, plain);
     Scrub scrub{plain, sizeof plain};
     std::size_t len = plain[0];
-    if (len == 0 || len + 1 > stored)
+    if (len == 0 || len > kMaxAddressOctets || len + 1 > stored)
         throw Error(ErrorKind::DataCorrupted, "stored listguard.email value is corrupted",
                     "Its decrypted length is out of range.");
     // Values written before every bucket kept room for the mark (0.2 put a
