@@ -174,9 +174,34 @@ TEST(Address, RejectsBadInternationalizedDomains)
               "Domain contains a character that is not allowed in domain names.");
 }
 
+TEST(Address, RejectsDomainsThatMappingEndsWithADot)
+{
+    // UTS #46 maps U+3002 and U+FF0E to "." and drops U+034F: such a
+    // domain ended with a dot only once mapped, and its canonical form
+    // (x@b.c.) did not parse again (found by test/fuzz/address_fuzz).
+    EXPECT_EQ(detail("x@b.c\xe3\x80\x82"), "Domain ends with a dot.");
+    EXPECT_EQ(detail("x@b.c\xef\xbc\x8e"), "Domain ends with a dot.");
+    EXPECT_EQ(detail("x@b\xe3\x80\x82\xcd\x8f"), "Domain ends with a dot.");
+    EXPECT_EQ(detail("#@J.\xcd\x8fn.\xcd\x8f"), "Domain ends with a dot.");
+    // Inside a domain they are full stops like any other.
+    EXPECT_EQ(canonical("x@b\xe3\x80\x82" "c"), "x@b.c");
+}
+
 TEST(Address, SplitUsesTheLastAt)
 {
     auto parts = split_address("\"a@b\"@example.com");
     EXPECT_EQ(parts.local, "\"a@b\"");
     EXPECT_EQ(parts.domain, "example.com");
+}
+
+TEST(Address, SplitWithoutAtGivesAnEmptyDomainThatIsNotNull)
+{
+    // A corrupted stored value's text may have no "@"; the mask copies the
+    // domain with memcpy, which must not get a null pointer (found by
+    // test/fuzz/sealed_fuzz under UBSan).
+    std::string_view display = "jane";
+    auto parts = split_address(display);
+    EXPECT_EQ(parts.local, "jane");
+    EXPECT_TRUE(parts.domain.empty());
+    EXPECT_EQ(parts.domain.data(), display.data() + display.size());
 }

@@ -65,6 +65,17 @@ TEST(Redact, QuotedLocalPartsWithEscapesAndAtSigns)
     EXPECT_EQ(redact("a@b@c.example"), "a***@c.example");
 }
 
+TEST(Redact, ALocalPartOfApostrophesIsMaskedToo)
+{
+    // Apostrophes before a local part open SQL literals and are kept; when
+    // there is nothing else, the last one is the local part ('@x.com is an
+    // address the type accepts), and the address was left in clear (found
+    // by test/fuzz/redact_fuzz).
+    EXPECT_EQ(redact("'@example.com"), "'***@example.com");
+    EXPECT_EQ(redact("x = ''''@example.com'"), "x = ''''***@example.com'");
+    EXPECT_EQ(redact("'jane@example.com'"), "'j***@example.com'");
+}
+
 TEST(Redact, OutputNeverHoldsALocalPart)
 {
     // Every token shape the type accepts, repeated and mixed with quotes.

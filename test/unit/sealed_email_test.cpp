@@ -171,6 +171,27 @@ TEST(SealedEmail, CorruptLayoutIsReportedNotShown)
     EXPECT_NE(error_detail([&] { show(s, short_value); }, ErrorKind::DataCorrupted), "no error");
 }
 
+TEST(SealedEmail, DecryptedLengthBeyondAnAddressIsCorruption)
+{
+    // Stored values are decrypted without authentication (CTR), so a
+    // changed first ciphertext octet changes the length octet: 255 fitted
+    // the 256-octet bucket but not the kMaxAddressOctets (254) that show()
+    // writes into (found by test/fuzz/sealed_fuzz under ASan).
+    EmailSealer s(fixed_server_key());
+    std::string address = std::string(64, 'a') + "@" + std::string(60, 'b') + ".example";
+    Bytes v = seal(s, address);
+    ASSERT_EQ(v.size(), sealed::kHeaderSize + 256);
+    v[sealed::kHeaderSize] ^= static_cast<std::uint8_t>(address.size() ^ 255);
+    EXPECT_EQ(error_detail([&] { show(s, v); }, ErrorKind::DataCorrupted), "Its decrypted length is out of range.");
+    // Rewriting it (restamp, reseal, canary mark) is refused the same way,
+    // not as an address too long to seal.
+    Bytes out(sealed::kMaxSize);
+    EXPECT_EQ(error_detail([&] { s.restamp(v.data(), v.size(), Stamp{1, 2}, out.data()); }, ErrorKind::DataCorrupted),
+              "Its decrypted length is out of range.");
+    v[sealed::kHeaderSize] ^= static_cast<std::uint8_t>(255 ^ 254);
+    EXPECT_EQ(show(s, v).size(), 254u); // garbage past the address, but in bounds
+}
+
 TEST(SealedEmail, EqualAddressesUnderEqualStampsSealEqually)
 {
     // Deterministic: the same value seals to the same bytes, so sealed

@@ -13,6 +13,7 @@ namespace {
 struct Address {
     int family = 0; // AF_INET or AF_INET6
     std::uint8_t bytes[16] = {};
+    bool mapped = false; // written as an IPv4-mapped IPv6 address (kept as AF_INET)
 };
 
 bool parse_address(std::string_view text, Address& out)
@@ -32,6 +33,7 @@ bool parse_address(std::string_view text, Address& out)
             std::memmove(out.bytes, out.bytes + 12, 4);
             std::memset(out.bytes + 4, 0, 12);
             out.family = AF_INET;
+            out.mapped = true;
         } else {
             out.family = AF_INET6;
         }
@@ -46,7 +48,10 @@ bool in_block(const Address& client, std::string_view block)
     Address net;
     if (!parse_address(block.substr(0, slash), net) || net.family != client.family)
         return false;
-    int max_bits = net.family == AF_INET ? 32 : 128;
+    // A mapped block is written in IPv6 (PostgreSQL shows a cidr as
+    // ::ffff:10.0.0.0/104): its length counts the 96 bits of the mapping,
+    // which every IPv4 client shares.
+    int max_bits = net.family == AF_INET && !net.mapped ? 32 : 128;
     int bits = max_bits;
     if (slash != std::string_view::npos) {
         std::string digits(block.substr(slash + 1));
@@ -56,6 +61,8 @@ bool in_block(const Address& client, std::string_view block)
             return false;
         bits = static_cast<int>(n);
     }
+    if (net.mapped)
+        bits = bits > 96 ? bits - 96 : 0;
     int full = bits / 8;
     if (std::memcmp(client.bytes, net.bytes, static_cast<std::size_t>(full)) != 0)
         return false;

@@ -265,10 +265,21 @@ std::size_t canonical_domain(std::string_view domain, char* out, std::size_t cap
     } catch (const Error&) {
         reject("Domain is longer than 255 octets in its Unicode form.");
     }
+    // UTS #46 maps other full stops (U+3002, U+FF0E, ...) to "." and drops
+    // ignored characters (U+034F, ...), and ICU lets the mapped domain end
+    // with a dot (the root's empty label). Checked on the mapped form, as on
+    // an ASCII domain: a canonical form ending with a dot would not parse
+    // again, and would differ from the same domain written without it.
+    if (len == 0)
+        reject("Domain is empty.");
+    if (out[len - 1] == '.')
+        reject("Domain ends with a dot.");
     for (std::size_t s = 0; s <= len;) {
         std::size_t e = s;
         while (e < len && out[e] != '.')
             e++;
+        if (e == s)
+            reject(s == 0 ? "Domain begins with a dot." : "Domain contains an empty label (two dots in a row).");
         if (e - s > kMaxLabelOctets)
             reject("Domain label is longer than 63 octets.");
         s = e + 1;
@@ -311,8 +322,10 @@ Address parse_address(std::string_view text)
 AddressParts split_address(std::string_view display) noexcept
 {
     const void* at = memrchr(display.data(), '@', display.size());
+    // No "@" (a corrupted stored value): an empty domain at the end of the
+    // text, not a null view, which callers would hand to memcpy.
     if (at == nullptr)
-        return {display, {}};
+        return {display, display.substr(display.size())};
     std::size_t pos = static_cast<std::size_t>(static_cast<const char*>(at) - display.data());
     return {display.substr(0, pos), display.substr(pos + 1)};
 }

@@ -35,6 +35,8 @@ Address parse_address(std::string_view text);
 
 // Splits an address already accepted by parse_address at its separating "@"
 // (the last one: a quoted local part may contain "@", a domain never does).
+// Text without "@" (a corrupted stored value) is all local part, with an
+// empty domain that points at its end.
 struct AddressParts {
     std::string_view local;
     std::string_view domain;

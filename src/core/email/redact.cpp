@@ -98,11 +98,12 @@ void scan(std::string_view s, Found&& found) noexcept
         while (run < s.size() && is_local_char(static_cast<unsigned char>(s[run])))
             run++;
         // An apostrophe before it opens a SQL literal ('jane@x'), not the
-        // address (o'brien@x keeps its own).
+        // address (o'brien@x keeps its own); but a run of apostrophes alone
+        // before "@" ends with a local part of one ('@x is an address).
         std::size_t start = i;
-        while (start < run && s[start] == '\'')
+        while (start + 1 < run && s[start] == '\'')
             start++;
-        if (run < s.size() && s[run] == '@' && start < run) {
+        if (run < s.size() && s[run] == '@') {
             std::size_t domain = domain_length(s, run + 1);
             if (domain > 0) {
                 std::size_t at = run;

@@ -202,7 +202,7 @@ std::size_t EmailSealer::rewrite(const std::uint8_t* value, std::size_t size, co
     std::size_t stored = decrypt_stored(value, size, plain);
     Scrub scrub{plain, sizeof plain};
     std::size_t len = plain[0];
-    if (len == 0 || len + 1 > stored)
+    if (len == 0 || len > kMaxAddressOctets || len + 1 > stored)
         throw Error(ErrorKind::DataCorrupted, "stored listguard.email value is corrupted",
                     "Its decrypted length is out of range.");
     // Values written before every bucket kept room for the mark (0.2 put a
@@ -261,7 +261,9 @@ std::string_view EmailSealer::decrypt_for_display(const std::uint8_t* value, std
 {
     std::size_t padded = decrypt_stored(value, size, plain);
     std::size_t len = plain[0];
-    if (len == 0 || len + 1 > padded)
+    // The length octet can say 255, and the largest bucket has room for it,
+    // but no address is that long and callers' buffers hold kMaxAddressOctets.
+    if (len == 0 || len > kMaxAddressOctets || len + 1 > padded)
         throw Error(ErrorKind::DataCorrupted, "stored listguard.email value is corrupted",
                     "Its decrypted length is out of range.");
     return {reinterpret_cast<const char*>(plain + 1), len};
@@ -280,7 +282,7 @@ std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char*
     if (!key.siv.decrypt(&header, 1, value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain))
         throw Error(ErrorKind::InvalidText, bad, "It failed authentication: it was altered or is not a listguard token.");
     std::size_t len = plain[0];
-    if (len == 0 || len + 1 > padded)
+    if (len == 0 || len > kMaxAddressOctets || len + 1 > padded)
         throw Error(ErrorKind::InvalidText, bad, "Its decrypted length is out of range.");
     for (std::size_t i = len + 1; i < padded; i++)
         if (plain[i] != 0 && !(i == len + 1 && plain[i] == sealed::kCanaryMark))

@@ -11,6 +11,7 @@
 
 #include "pg/base/postgres_c.h"
 
+#include "core/audit/event.h"
 #include "core/email/sealed_email.h"
 
 namespace listguard::pg {
@@ -68,8 +69,6 @@ void record_action_event(FunctionCallInfo fcinfo, EventKind kind, const char* id
 
 // A JSON string literal for a value (escaped, quoted), palloc'd.
 char* json_string(const char* value);
-
-struct AuditEvent;
 
 // An audit_gap event in the writer's name: `lost` events went to the server
 // log instead of the table, for the reason `why` (plain text, no quotes).

@@ -8,37 +8,15 @@
 
 #include "pg/base/postgres_c.h"
 
+#include "core/audit/event.h"
+
 namespace listguard::pg {
 
-constexpr int kAuditDetailMax = 1536;
-constexpr int kAuditMaxDigests = 4;
-
-struct AuditEvent {
-    Oid database;
-    char database_name[NAMEDATALEN]; // for the server log, where no catalog can be read
-    int64 sequence; // order of acceptance, across the server
-    TimestampTz time;
-    char kind[32];
-    char session_user[NAMEDATALEN];
-    char current_user[NAMEDATALEN];
-    char client_addr[64]; // empty: Unix socket or no client
-    char application_name[NAMEDATALEN];
-    int32 pid;
-    uint64 xid; // 0: the transaction had no id
-    bool has_account;
-    bool has_list;
-    int64 account;
-    int64 list;
-    char relation[2 * NAMEDATALEN + 2];
-    char origin[NAMEDATALEN]; // empty: this server
-    bool in_server_log;       // a standby logged it already (its primary could not be reached)
-    int32 digest_count;
-    uint8 digests[kAuditMaxDigests][16];
-    int32 counts_length; // 0: no counts
-    char counts[512];    // a JSON object
-    int32 detail_length;
-    char detail[kAuditDetailMax]; // a JSON object
-};
+// The event itself is plain bytes, defined in the core (shipments, which
+// carry it, are checked there): its types must be PostgreSQL's.
+static_assert(kEventNameSize == NAMEDATALEN, "core/audit/event.h: kEventNameSize must be NAMEDATALEN");
+static_assert(sizeof(AuditEvent::database) == sizeof(Oid) && sizeof(AuditEvent::time) == sizeof(TimestampTz) &&
+              sizeof(AuditEvent::sequence) == sizeof(int64) && sizeof(AuditEvent::xid) == sizeof(uint64));
 
 // Shared memory (see shared_memory.h): its size, and attaching (with
 // AddinShmemInitLock held).

@@ -304,6 +304,7 @@ bool catch_up_head()
 void listguard_audit_writer_main(Datum arg)
 {
     using namespace listguard::pg;
+    using listguard::AuditEvent;
     my_database = DatumGetObjectId(arg);
     in_audit_writer = true;
     pqsignal(SIGTERM, SignalHandlerForShutdownRequest);

@@ -76,24 +76,7 @@ GrantQuota quota_of_grant(int64 grant_id)
 // whole, and the link puts its events in the standby's server log instead.
 void check_standby_event(AuditEvent& e, TimestampTz now)
 {
-    auto terminate = [](char* field, size_t size) { field[size - 1] = '\0'; };
-    terminate(e.database_name, sizeof e.database_name);
-    terminate(e.kind, sizeof e.kind);
-    terminate(e.session_user, sizeof e.session_user);
-    terminate(e.current_user, sizeof e.current_user);
-    terminate(e.client_addr, sizeof e.client_addr);
-    terminate(e.application_name, sizeof e.application_name);
-    terminate(e.relation, sizeof e.relation);
-    terminate(e.origin, sizeof e.origin);
-    terminate(e.counts, sizeof e.counts);
-    terminate(e.detail, sizeof e.detail);
-    e.digest_count = Max(0, Min(e.digest_count, kAuditMaxDigests));
-    e.counts_length = static_cast<int32>(strlen(e.counts));
-    e.detail_length = static_cast<int32>(strlen(e.detail));
-    if (e.detail_length == 0) {
-        strlcpy(e.detail, "{}", sizeof e.detail);
-        e.detail_length = 2;
-    }
+    normalize_shipped_event(e);
     if (!is_event_kind_name(e.kind))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("a standby's event has an unknown kind"),
                         errdetail("listguard raises no event of that kind.")));

@@ -2,7 +2,7 @@
 // (pg_listguard/standby-events.<database oid>) until the primary can be
 // reached again, so that they survive a restart or crash of the standby,
 // and a promotion (the new primary's writer appends them to its own log).
-// The file is a shipment (pg/replica/shipment.h) that grows.
+// The file is a shipment (core/audit/shipment.h) that grows.
 // Bounded: beyond kMaxSpilledEvents an event stays only in the server log
 // and is counted for the next audit_gap.
 #pragma once
