@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/crypto/keyring.h"
-#include "core/crypto/keyring_file.h"
+#include "core/keys/keyring.h"
+#include "core/keys/keyring_file.h"
 #include "core/error.h"
 
 // Unlike assert(), also checked in release builds.

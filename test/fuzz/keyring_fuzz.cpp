@@ -1,4 +1,4 @@
-// Keyring files (core/crypto/keyring_file.h): parse_keyring on any bytes,
+// Keyring files (core/keys/keyring_file.h): parse_keyring on any bytes,
 // as listguard.key_file holds them or listguard.key_command prints them.
 //
 // Errors are ConfigFile only and never quote the file (a run of 8 hex

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/crypto/keyring.h"
+#include "core/keys/keyring.h"
 #include "core/email/input.h"
 #include "core/email/sealed_email.h"
 #include "test_util.h"

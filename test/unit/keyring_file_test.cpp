@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/crypto/keyring.h"
-#include "core/crypto/keyring_file.h"
+#include "core/keys/keyring.h"
+#include "core/keys/keyring_file.h"
 #include "core/email/address.h"
 #include "test_util.h"
 

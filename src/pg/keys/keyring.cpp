@@ -8,7 +8,7 @@
 #include "pg/base/module.h"
 #include "pg/base/settings.h"
 
-#include "core/crypto/keyring_file.h"
+#include "core/keys/keyring_file.h"
 
 extern "C" {
 #include "miscadmin.h"

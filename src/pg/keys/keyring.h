@@ -14,7 +14,7 @@
 
 #include "pg/base/postgres_c.h"
 
-#include "core/crypto/keyring.h"
+#include "core/keys/keyring.h"
 
 namespace listguard::pg {
 

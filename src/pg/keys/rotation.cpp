@@ -24,7 +24,7 @@
 #include "pg/protect/rows.h"
 #include "pg/type/value.h"
 
-#include "core/crypto/keyring_file.h"
+#include "core/keys/keyring_file.h"
 
 extern "C" {
 #include "access/table.h"

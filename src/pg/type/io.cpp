@@ -14,7 +14,7 @@
 #include "pg/type/io.h"
 #include "pg/type/value.h"
 
-#include "core/crypto/keyring.h"
+#include "core/keys/keyring.h"
 #include "core/email/address.h"
 #include "core/email/input.h"
 #include "core/email/mask.h"

@@ -1,4 +1,4 @@
-#include "core/crypto/keyring.h"
+#include "core/keys/keyring.h"
 
 namespace listguard {
 

@@ -11,7 +11,7 @@
 #include "core/canary/reveal_record.h"
 #include "core/crypto/hkdf.h"
 #include "core/crypto/keyed_digest.h"
-#include "core/crypto/keyring_file.h"
+#include "core/keys/keyring_file.h"
 #include "core/crypto/secret.h"
 #include "core/email/pseudonym.h"
 #include "core/email/sealed_email.h"

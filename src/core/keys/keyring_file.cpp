@@ -1,4 +1,4 @@
-#include "core/crypto/keyring_file.h"
+#include "core/keys/keyring_file.h"
 
 #include <cerrno>
 #include <cstring>
