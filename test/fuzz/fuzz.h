@@ -15,7 +15,7 @@
 
 #include "core/keys/keyring.h"
 #include "core/keys/keyring_file.h"
-#include "core/error.h"
+#include "core/base/error.h"
 
 // Unlike assert(), also checked in release builds.
 #define FUZZ_CHECK(condition)                                                                            \

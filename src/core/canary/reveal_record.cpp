@@ -6,7 +6,7 @@
 #include <openssl/evp.h>
 
 #include "core/crypto/hkdf.h"
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace listguard {
 

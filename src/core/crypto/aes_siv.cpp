@@ -5,7 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace listguard {
 

@@ -4,7 +4,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace listguard {
 

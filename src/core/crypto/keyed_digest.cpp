@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace listguard {
 

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "core/email/idna.h"
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace listguard {
 

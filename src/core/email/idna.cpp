@@ -2,7 +2,7 @@
 
 #include <unicode/uidna.h>
 
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace listguard {
 

@@ -8,7 +8,7 @@
 #include "core/email/mask.h"
 #include "core/email/pseudonym.h"
 #include "core/email/token.h"
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace listguard {
 

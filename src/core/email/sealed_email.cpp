@@ -7,7 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "core/crypto/hkdf.h"
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace listguard {
 

@@ -4,7 +4,7 @@
 
 #include <openssl/evp.h>
 
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace listguard {
 

@@ -10,7 +10,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace listguard {
 

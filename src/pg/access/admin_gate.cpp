@@ -4,7 +4,7 @@
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/elevated.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 
 extern "C" {
 #include "access/htup_details.h"

@@ -7,11 +7,9 @@
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
-#include "pg/canary/registry.h"
 #include "pg/base/elevated.h"
-#include "pg/protect/protection.h"
 #include "pg/base/guard.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 
 #include "core/quota/quota.h"
 
@@ -108,9 +106,7 @@ extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
         return PointerGetDatum(nullptr);
     CacheInvalidateRelcacheByRelid(relid);
     note_access_change();
-    forget_protections();
-    reset_access_cache();
-    forget_canaries();
+    reset_access_cache(); // the other caches go with the invalidation (pg/module/hooks.cpp)
     return PointerGetDatum(nullptr);
 }
 

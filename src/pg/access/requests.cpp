@@ -2,7 +2,7 @@
 // src/sql/access; this records their steps in the audit trail, refused ones
 // included (an event is queued at once and survives the error that follows).
 #include "pg/audit/events.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 
 #include "pg/access/requests.h"
 #include "pg/access/roles.h"

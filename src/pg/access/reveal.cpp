@@ -1,11 +1,11 @@
 #include "pg/access/reveal.h"
 
 #include "pg/access/cache.h"
+#include "pg/access/logical_reveal.h"
 #include "pg/access/reveal_context.h"
 #include "pg/audit/events.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/base/settings.h"
-#include "pg/replica/logical.h"
 
 #include "core/access/dump_session.h"
 

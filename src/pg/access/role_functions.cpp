@@ -5,7 +5,7 @@
 
 #include "pg/access/role_labels.h"
 #include "pg/access/roles.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/base/settings.h"
 
 extern "C" {

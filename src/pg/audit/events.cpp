@@ -1,11 +1,11 @@
 #include "pg/audit/events.h"
 
+#include "pg/audit/origin.h"
 #include "pg/audit/queue.h"
 #include "pg/base/catalog.h"
 #include "pg/base/clipped_text.h"
 #include "pg/base/session_info.h"
 #include "pg/base/settings.h"
-#include "pg/replica/standby.h"
 
 extern "C" {
 #include "access/xact.h"

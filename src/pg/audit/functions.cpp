@@ -11,7 +11,7 @@
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
 #include "pg/base/catalog.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/type/value.h"
 
 #include "core/email/address.h"

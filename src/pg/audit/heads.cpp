@@ -7,7 +7,7 @@
 #include "pg/audit/record.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/keys/keyring.h"
 
 #include "core/audit/head.h"

@@ -144,7 +144,7 @@ void start_writer(Oid database)
     worker.bgw_start_time = BgWorkerStart_ConsistentState;
     worker.bgw_restart_time = BGW_NEVER_RESTART;
     snprintf(worker.bgw_library_name, BGW_MAXLEN, "listguard");
-    snprintf(worker.bgw_function_name, BGW_MAXLEN, "listguard_audit_writer_main");
+    snprintf(worker.bgw_function_name, BGW_MAXLEN, "listguard_database_worker_main"); // pg/worker
     snprintf(worker.bgw_name, BGW_MAXLEN, "listguard audit writer for database %u", database);
     snprintf(worker.bgw_type, BGW_MAXLEN, "listguard audit writer");
     worker.bgw_main_arg = ObjectIdGetDatum(database);

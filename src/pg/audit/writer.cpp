@@ -1,9 +1,10 @@
-// The audit writer: one background worker per database with listguard,
-// started by the first event of that database. It takes events from the
-// queue in order, links each to the previous one (the HMAC chain) and
-// appends them to listguard.audit_log in its own transactions, then writes
-// the chain's head (the anchor) to a file beside the server key. It is the
-// only writer of the chain.
+// The audit writer's loop, run by a database's worker (pg/worker) on a
+// primary: it takes events from the queue in order, links each to the
+// previous one (the HMAC chain) and appends them to listguard.audit_log in
+// its own transactions, then writes the chain's head (the anchor) to a file
+// beside the server key. It is the only writer of the chain.
+#include "pg/audit/writer.h"
+
 #include "pg/audit/anchor.h"
 #include "pg/audit/append.h"
 #include "pg/audit/events.h"
@@ -12,9 +13,6 @@
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
-#include "pg/replica/link.h"
-#include "pg/replica/spill.h"
-#include "pg/base/session_settings.h"
 #include "pg/base/settings.h"
 
 extern "C" {
@@ -43,7 +41,6 @@ extern "C" {
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
-PGDLLEXPORT void listguard_audit_writer_main(Datum);
 }
 
 namespace listguard::pg {
@@ -64,8 +61,6 @@ struct ChainHead {
 ChainHead head;
 TimestampTz last_anchor_log = 0;
 Oid my_database = InvalidOid;
-
-void forget_writer(int, Datum) { audit_unregister_writer(my_database); }
 
 // The anchor (audit_anchor.h) follows the chain head: its file is kept
 // open, rewritten in place, flushed to disk at most once a second and when
@@ -299,75 +294,17 @@ bool catch_up_head()
 
 } // namespace
 
-} // namespace listguard::pg
-
-void listguard_audit_writer_main(Datum arg)
+bool append_events_now(const AuditEvent* events, int count)
 {
-    using namespace listguard::pg;
-    using listguard::AuditEvent;
-    my_database = DatumGetObjectId(arg);
-    in_audit_writer = true;
-    pqsignal(SIGTERM, SignalHandlerForShutdownRequest);
-    pqsignal(SIGHUP, SignalHandlerForConfigReload);
-    BackgroundWorkerUnblockSignals();
-    // The writer runs as a superuser in a database whose owner may have set
-    // defaults for every session (ALTER DATABASE ... SET): none of them may
-    // reach it (session_authorization or role would change whom it runs as).
-    capture_server_settings();
-    BackgroundWorkerInitializeConnectionByOid(my_database, InvalidOid, 0);
-    discard_catalog_settings("listguard audit writer");
-    pgstat_report_appname("listguard audit writer");
-    // And whatever the server's configuration says, what the writer depends
-    // on: search_path above all (with public first, a look-alike of anything
-    // the writer calls would run as superuser).
-    static const char* const kFixed[][2] = {
-        {"search_path", "pg_catalog, pg_temp"},
-        {"default_transaction_read_only", "off"},
-        {"default_transaction_isolation", "read committed"},
-        {"statement_timeout", "0"},
-        {"lock_timeout", "0"},
-        {"idle_in_transaction_session_timeout", "0"},
-        {"session_replication_role", "origin"},
-        {"row_security", "on"},
-        // The events are already asynchronous to the sessions that raised
-        // them, and a crash loses what is queued anyway: no flush per batch.
-        {"synchronous_commit", "off"},
-    };
-    for (const auto& setting : kFixed)
-        SetConfigOption(setting[0], setting[1], PGC_SUSET, PGC_S_OVERRIDE);
+    return append_batch(events, count) == BatchResult::Written;
+}
 
-    if (!audit_register_writer(my_database))
-        proc_exit(0); // another writer serves this database
-    before_shmem_exit(forget_writer, 0);
-    if (RecoveryInProgress()) {
-        // A hot standby: ship events to the primary. When the link returns
-        // because the server was promoted, this process, whose session can
-        // write now, goes on as the database's writer: what the standby
-        // queued or kept on disk goes into this server's own log.
-        run_standby_link(my_database);
-        if (RecoveryInProgress() || ShutdownRequestPending)
-            proc_exit(0);
-    }
-
+void run_audit_writer(Oid database)
+{
+    my_database = database;
     MemoryContext batch_context =
         AllocSetContextCreate(TopMemoryContext, "listguard audit batch", ALLOCSET_DEFAULT_SIZES);
     AuditEvent* events = static_cast<AuditEvent*>(MemoryContextAlloc(TopMemoryContext, sizeof(AuditEvent) * kBatch));
-    // Events this server kept on disk as a standby cut off from its primary
-    // (pg/replica/spill.h) go first, now that it is a primary itself.
-    for (int from = 0;;) {
-        int n = read_spilled(my_database, from, events, kBatch);
-        if (n == 0) {
-            drop_spilled(my_database);
-            break;
-        }
-        MemoryContext old = MemoryContextSwitchTo(batch_context);
-        BatchResult result = append_batch(events, n);
-        MemoryContextSwitchTo(old);
-        MemoryContextReset(batch_context);
-        if (result != BatchResult::Written)
-            break; // the file stays; the next writer tries again
-        from += n;
-    }
     bool stopping = false;
     bool anchor_due = false;
     TimestampTz last_event = GetCurrentTimestamp();
@@ -430,5 +367,6 @@ void listguard_audit_writer_main(Datum arg)
             stopping = true; // one more pass: write what is queued, then stop
     }
     write_anchor(true);
-    proc_exit(0);
 }
+
+} // namespace listguard::pg

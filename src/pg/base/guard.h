@@ -22,7 +22,7 @@
 
 #include "pg/base/postgres_c.h"
 
-#include "core/error.h"
+#include "core/base/error.h"
 
 struct TriggerData;
 

@@ -1,5 +1,5 @@
-// Every listguard.* setting, defined in one place (settings.cpp) in the
-// order the README lists them.
+// The values of every listguard.* setting, for every room to read; the
+// settings are defined in pg/module/settings.cpp.
 #pragma once
 
 namespace listguard::pg {
@@ -25,8 +25,5 @@ extern char* canary_domains_setting;       // listguard.canary_domains
 extern char* primary_conninfo_setting;     // listguard.primary_conninfo
 enum class StandbyQuota { Primary, Local, Deny };
 extern int standby_quota_setting;          // listguard.standby_quota, a StandbyQuota
-
-// Called once from _PG_init.
-void define_settings();
 
 } // namespace listguard::pg

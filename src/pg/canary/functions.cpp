@@ -4,7 +4,7 @@
 #include "pg/audit/events.h"
 #include "pg/audit/record.h"
 #include "pg/base/guard.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/canary/registry.h"
 #include "pg/keys/keyring.h"
 #include "pg/type/value.h"
@@ -12,7 +12,7 @@
 #include "core/canary/local_part.h"
 #include "core/canary/loose_address.h"
 #include "core/email/address.h"
-#include "core/error.h"
+#include "core/base/error.h"
 
 extern "C" {
 #include "utils/builtins.h"

@@ -5,7 +5,7 @@
 #include <openssl/crypto.h>
 
 #include "pg/base/guard.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/base/settings.h"
 
 #include "core/keys/keyring_file.h"
@@ -230,6 +230,12 @@ Keyring& keyring()
     return *loaded_keyring;
 }
 
+Keyring& ensured_keyring()
+{
+    ensure_keyring();
+    return *loaded_keyring;
+}
+
 const RevealRecordSealer* canary_reveal_sealer() noexcept { return reveal_sealer; }
 
 void create_keyring_if_none()
@@ -280,8 +286,8 @@ void edit_key_file(const std::function<void(KeyringSpec&)>& change)
                         errdetail("listguard writes only a keyring it reads from listguard.key_file."),
                         errhint("Change the keyring where the command reads it (a line \"seal HEX current\", HEX "
                                 "from openssl rand -hex 32), then call listguard.reload_keyring().")));
-    ensure_keyring(); // the file holds the cluster's keyring
-    const char* expected_index = pstrdup(keyring().index_id().c_str());
+    // The file holds the cluster's keyring.
+    const char* expected_index = pstrdup(ensured_keyring().index_id().c_str());
     const char* path = key_file_path();
     LWLockAcquire(shared->lock, LW_EXCLUSIVE);
     guarded([&] {

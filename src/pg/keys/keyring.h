@@ -25,6 +25,10 @@ void ensure_keyring();
 // none is loaded (a reload failed since): call it inside guarded().
 Keyring& keyring();
 
+// ensure_keyring(), then the keyring: for code outside guarded() (a missing
+// keyring is reported with ereport, before anything is returned).
+Keyring& ensured_keyring();
+
 // The sealer of canary reveal records. It depends on the index key alone,
 // which never changes in a cluster, so it outlives the keyring it came from:
 // reveals counted while a keyring was loaded are sealed at transaction end

@@ -5,7 +5,7 @@
 #include "pg/access/roles.h"
 #include "pg/audit/anchor.h"
 #include "pg/audit/events.h"
-#include "pg/keys/rotation.h"
+#include "pg/keys/database_registry.h"
 
 extern "C" {
 #include "access/xact.h"

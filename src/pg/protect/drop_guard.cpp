@@ -9,7 +9,7 @@
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
 #include "pg/base/elevated.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/protect/protection.h"
 
 extern "C" {

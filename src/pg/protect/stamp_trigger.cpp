@@ -12,7 +12,7 @@
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/rows.h"
 #include "pg/quota/charge.h"
@@ -124,7 +124,7 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
                 continue;
             EmailBytes v = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(d)));
             Stamp stored = sealed::stamp_of(v.data);
-            bool current_key = keyring().email().under_current_key(v.data);
+            bool current_key = ensured_keyring().email().under_current_key(v.data);
             if (stored == target && current_key)
                 continue;
             bool fresh = is_fresh(sealed::fresh_nonce_of(v.data));

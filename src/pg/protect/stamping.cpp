@@ -7,7 +7,7 @@
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/rows.h"
 #include "pg/type/value.h"

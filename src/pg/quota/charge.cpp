@@ -2,8 +2,9 @@
 
 #include "pg/access/reveal.h"
 #include "pg/audit/events.h"
+#include "pg/quota/leases.h"
+#include "pg/quota/standby_reservation.h"
 #include "pg/quota/store.h"
-#include "pg/replica/standby.h"
 
 #include "core/quota/quota.h"
 

@@ -1,7 +1,7 @@
 // SQL access to export-quota counters, for the listguard.quota_usage view.
 #include "pg/access/cache.h"
 #include "pg/access/roles.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/quota/store.h"
 
 extern "C" {

@@ -1,14 +1,15 @@
 #include "pg/replica/link.h"
 
 #include "pg/audit/events.h"
+#include "pg/audit/origin.h"
 #include "pg/audit/queue.h"
 #include "pg/base/clipped_text.h"
 #include "pg/base/settings.h"
+#include "pg/quota/leases.h"
 #include "pg/quota/store.h"
 #include "pg/replica/primary_connection.h"
 #include "pg/replica/shipment.h"
 #include "pg/replica/spill.h"
-#include "pg/replica/standby.h"
 
 extern "C" {
 #include "access/xact.h"

@@ -1,4 +1,5 @@
-// Logical replication of protected tables. A walsender (the publisher's
+// Logical replication of protected tables (the reveal rule is in
+// pg/access/logical_reveal.h). A walsender (the publisher's
 // side of a subscription: its initial COPY and the decoding of changes), or
 // logical decoding run from SQL, sends values to another server, where they are stored by input
 // functions that do not know their stamps and run no stamping trigger. So
@@ -11,22 +12,12 @@
 
 #include "pg/base/postgres_c.h"
 
-#include "pg/access/reveal.h"
 
 extern "C" {
 #include "executor/execdesc.h"
 }
 
 namespace listguard::pg {
-
-// Whether values leave for another server or a decoding client: in a
-// walsender (a subscription's decoding or its table sync), or in logical
-// decoding called from SQL (pg_logical_slot_get_changes(), whose output
-// plugin runs with a historic snapshot).
-bool in_logical_decoding();
-
-// The reveal in a walsender for the role's decision: Sealed, or an error.
-RevealDecision walsender_reveal(Oid role, const RevealDecision& decision);
 
 // Before a walsender's query reads a protected table: refuses a role that
 // could not see every row of it sealed.

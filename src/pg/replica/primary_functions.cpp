@@ -6,7 +6,7 @@
 #include "pg/base/catalog.h"
 #include "pg/base/clipped_text.h"
 #include "pg/base/elevated.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/quota/store.h"
 #include "pg/replica/shipment.h"
 

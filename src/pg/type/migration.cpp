@@ -2,8 +2,8 @@
 // values the type would refuse, and converting with errors that name the
 // row, never the address.
 #include "pg/base/guard.h"
-#include "pg/base/module.h"
-#include "pg/type/io.h"
+#include "pg/base/preload.h"
+#include "pg/type/input.h"
 
 extern "C" {
 #include "executor/spi.h"

@@ -3,7 +3,7 @@
 // nothing else, so they need no key and are leakproof.
 #include <cstring>
 
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/type/value.h"
 
 extern "C" {

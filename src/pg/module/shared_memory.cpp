@@ -1,10 +1,11 @@
-#include "pg/base/shared_memory.h"
+#include "pg/module/shared_memory.h"
 
 #include "pg/base/postgres_c.h"
 
 #include "pg/access/generation.h"
 #include "pg/audit/queue.h"
 #include "pg/keys/keyring.h"
+#include "pg/quota/state_file.h"
 #include "pg/quota/store.h"
 
 #include <sys/stat.h>

@@ -1,8 +1,10 @@
-#include "pg/base/housekeeper.h"
+#include "pg/module/housekeeper.h"
 
 #include "pg/audit/anchor.h"
 #include "pg/audit/queue.h"
 #include "pg/base/settings.h"
+#include "pg/quota/leases.h"
+#include "pg/quota/state_file.h"
 #include "pg/quota/store.h"
 #include "pg/replica/spill.h"
 

@@ -1,6 +1,6 @@
-// listguard on a hot standby: where clear reveals under an export quota are
-// counted (listguard.standby_quota), and the name the standby's events
-// carry in the primary's audit log.
+// Clear reveals under an export quota on a hot standby: counted where
+// listguard.standby_quota says, by default against a lease of the primary's
+// count that the standby link (pg/replica) brings.
 #pragma once
 
 #include "pg/base/postgres_c.h"
@@ -9,10 +9,6 @@
 #include "core/quota/window.h"
 
 namespace listguard::pg {
-
-// This server's name as the origin of its events: cluster_name, or its
-// port and the cluster's system identifier (which standbys share).
-const char* standby_origin();
 
 enum class StandbyRefusal {
     None,

@@ -1,33 +1,17 @@
-#include "pg/replica/standby.h"
+#include "pg/quota/standby_reservation.h"
 
 #include "pg/audit/queue.h"
-#include "pg/base/clipped_text.h"
 #include "pg/base/settings.h"
+#include "pg/quota/leases.h"
 #include "pg/quota/store.h"
 
 extern "C" {
-#include "access/xlog.h"
 #include "pgstat.h"
-#include "postmaster/postmaster.h"
 #include "storage/condition_variable.h"
-#include "utils/guc.h"
 #include "utils/timestamp.h"
 }
 
 namespace listguard::pg {
-
-const char* standby_origin()
-{
-    static char origin[NAMEDATALEN];
-    if (origin[0] == '\0') {
-        if (cluster_name != nullptr && cluster_name[0] != '\0')
-            copy_clipped(origin, sizeof origin, cluster_name);
-        else
-            snprintf(origin, sizeof origin, "port %d of %llu", PostPortNumber,
-                     static_cast<unsigned long long>(GetSystemIdentifier()));
-    }
-    return origin;
-}
 
 Reservation reserve_on_standby(const Grant& grant, int64 now, int64 wanted, bool* leased, StandbyRefusal* refusal)
 {

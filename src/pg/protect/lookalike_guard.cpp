@@ -1,4 +1,4 @@
-#include "pg/type/lookalike_guard.h"
+#include "pg/protect/lookalike_guard.h"
 
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"

@@ -1,4 +1,4 @@
-#include "pg/base/hooks.h"
+#include "pg/module/hooks.h"
 
 #include "pg/base/postgres_c.h"
 
@@ -13,9 +13,9 @@
 #include "pg/audit/restore.h"
 #include "pg/base/catalog.h"
 #include "pg/canary/registry.h"
-#include "pg/base/shared_memory.h"
+#include "pg/module/shared_memory.h"
 #include "pg/protect/database_guard.h"
-#include "pg/type/lookalike_guard.h"
+#include "pg/protect/lookalike_guard.h"
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"

@@ -7,7 +7,7 @@
 #include "pg/audit/events.h"
 #include "pg/audit/queue.h"
 #include "pg/base/guard.h"
-#include "pg/base/module.h"
+#include "pg/base/preload.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/rows.h"
 #include "pg/type/value.h"

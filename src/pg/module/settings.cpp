@@ -1,0 +1,188 @@
+// Every listguard.* setting, defined in one place, in the order the README
+// lists them; the variables behind them are in pg/base/settings.h, for
+// every room to read.
+#include "pg/module/settings.h"
+
+#include <string>
+
+#include "pg/base/settings.h"
+#include "pg/keys/keyring.h"
+
+#include "core/email/address.h"
+#include "core/base/error.h"
+#include "core/quota/quota.h"
+
+extern "C" {
+#include "utils/guc.h"
+}
+
+namespace listguard::pg {
+
+namespace {
+
+// A backend whose key source changes must not keep keys from the old one.
+void assign_key_source(const char*, void*) { forget_keyring(); }
+
+// The quota of approved requests must parse, or every approval would fail.
+bool check_request_quota(char** value, void**, GucSource)
+{
+    try {
+        (void) parse_quota(*value ? *value : "");
+        return true;
+    } catch (const Error& e) {
+        GUC_check_errdetail("%s", e.detail().empty() ? e.what() : e.detail().c_str());
+        return false;
+    }
+}
+
+// Canary domains: a comma-separated list of domains an address could have.
+bool check_canary_domains(char** value, void**, GucSource)
+{
+    std::string list = *value ? *value : "";
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        std::size_t comma = list.find(',', start);
+        std::string domain = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::size_t first = domain.find_first_not_of(" \t");
+        std::size_t last = domain.find_last_not_of(" \t");
+        domain = first == std::string::npos ? "" : domain.substr(first, last - first + 1);
+        if (!domain.empty()) {
+            try {
+                (void) parse_address("canary@" + domain);
+            } catch (const Error& e) {
+                GUC_check_errdetail("\"%s\" is not a domain an address can have.", domain.c_str());
+                return false;
+            }
+        }
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    return true;
+}
+
+} // namespace
+
+void define_settings()
+{
+    // The keyring. Superuser-only, and per session so that tests can point
+    // at another file; changing it drops the backend's keys.
+    DefineCustomStringVariable(
+        "listguard.key_file", "Path of the keyring that seals listguard.email values.",
+        "Mode 0600. Relative paths are relative to the data directory. Made by CREATE EXTENSION in a cluster "
+        "that never had one, never because it went missing.",
+        &key_file_setting, "listguard.key", PGC_SUSET, 0, nullptr, assign_key_source, nullptr);
+    // Like ssl_passphrase_command: the keyring from a secrets manager. Only
+    // in the server's configuration (it runs a program as the server).
+    DefineCustomStringVariable(
+        "listguard.key_command", "Command that prints the keyring; overrides listguard.key_file when set.",
+        "Run by each backend that first needs a key, with the server's environment; must exit 0.",
+        &key_command_setting, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, assign_key_source, nullptr);
+
+    // For backups by hand: superusers see sealed tokens instead of masks.
+    DefineCustomBoolVariable("listguard.sealed_output",
+                             "Show listguard.email values as sealed tokens to superusers.",
+                             "For backups: sealed tokens can be read back by the input function.",
+                             &sealed_output_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+    // CREATE EXTENSION refuses a listguard_admin (or _owner, _approver) it did
+    // not create, unless told to adopt it.
+    DefineCustomBoolVariable("listguard.adopt_existing_roles",
+                             "Let CREATE EXTENSION adopt listguard roles that already exist.",
+                             "A role someone else created may already have members; check them first.",
+                             &adopt_existing_roles_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+    // Export quotas: shared-memory slots (fixed at start) and how often the
+    // counters reach the disk (what a crash can lose).
+    DefineCustomIntVariable("listguard.max_quota_slots",
+                            "Export quotas that can have an open window at once (shared memory slots).",
+                            nullptr, &max_quota_slots_setting, 1024, 16, 1000000, PGC_POSTMASTER, 0, nullptr,
+                            nullptr, nullptr);
+    DefineCustomIntVariable("listguard.quota_save_interval",
+                            "How often export-quota counters are saved to disk.",
+                            "After a crash, the charges of at most this interval are lost. 0 saves them only at a "
+                            "clean shutdown.",
+                            &quota_save_interval_setting, 1000, 0, 3600000, PGC_SIGHUP, GUC_UNIT_MS, nullptr,
+                            nullptr, nullptr);
+
+    // The audit trail.
+    DefineCustomBoolVariable("listguard.audit_reveals", "Record clear reveals in the audit trail.",
+                             "One event per statement, role, grant, account and list, with the count.",
+                             &audit_reveals_setting, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("listguard.log_events", "Write every audit event to the server log as a JSON line.",
+                             "For SIEM pipelines; the audit log table keeps them either way.", &log_events_setting,
+                             false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("listguard.audit_queue_size",
+                            "Audit events that can wait in shared memory for their writer.",
+                            "When the queue is full, events go to the server log and the gap is recorded.",
+                            &audit_queue_size_setting, 2048, 64, 1000000, PGC_POSTMASTER, 0, nullptr, nullptr,
+                            nullptr);
+    DefineCustomStringVariable("listguard.audit_anchor_directory",
+                               "Directory of the audit anchors (the chain head of each database's audit log).",
+                               "Relative paths are relative to the data directory. It must be writable by the "
+                               "server; best on another volume than the database, where a restored backup cannot "
+                               "bring an old anchor back.",
+                               &audit_anchor_directory_setting, "pg_listguard", PGC_SIGHUP, 0, nullptr, nullptr,
+                               nullptr);
+    DefineCustomIntVariable("listguard.audit_anchor_log_interval",
+                            "How often the audit writer logs the chain head (the anchor).", nullptr,
+                            &audit_anchor_log_interval_setting, 60, 0, 86400, PGC_SIGHUP, GUC_UNIT_S, nullptr,
+                            nullptr, nullptr);
+
+    // Addresses out of the server log (and out of every message).
+    DefineCustomBoolVariable("listguard.redact_server_log",
+                             "Mask addresses in every message, detail, context and statement that is logged.",
+                             "Error details, CONTEXT and STATEMENT lines and loggers such as auto_explain would "
+                             "otherwise write addresses into the server log.",
+                             &redact_server_log_setting, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+    // Break-glass access: requests and approvals (src/sql/access).
+    DefineCustomIntVariable("listguard.max_request_duration", "Longest duration an access request may ask for.",
+                            nullptr, &max_request_duration_setting, 8 * 3600, 1, 30 * 86400, PGC_SUSET, GUC_UNIT_S,
+                            nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("listguard.request_ttl", "How long an access request waits for approval before it expires.",
+                            nullptr, &request_ttl_setting, 3600, 1, 7 * 86400, PGC_SUSET, GUC_UNIT_S, nullptr,
+                            nullptr, nullptr);
+    DefineCustomIntVariable("listguard.required_approvals",
+                            "Distinct approvers an access request (or a pending grant) needs.", nullptr,
+                            &required_approvals_setting, 1, 1, 10, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomStringVariable("listguard.request_quota", "Export quota of the grant an approved request makes.",
+                               "As in grant_access(): N/second, N/minute, N/hour, N/day or N/week.",
+                               &request_quota_setting, "1000/day", PGC_SUSET, 0, check_request_quota, nullptr,
+                               nullptr);
+    DefineCustomBoolVariable("listguard.two_person_rule",
+                             "A grant of clear or sealed access, of writing or of sending waits for a second person.",
+                             "grant_access() then returns the id of a pending request that another administrator "
+                             "or an approver must approve.",
+                             &two_person_rule_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+
+    // Canaries (src/sql/canary). Hidden from non-superusers: insiders should
+    // not learn where canaries are made.
+    DefineCustomStringVariable("listguard.canary_domains",
+                               "Domains whose mail the ESP receives, where plant_canaries() makes canary addresses.",
+                               "Comma-separated. Used when no address added with add_canary_addresses() is left.",
+                               &canary_domains_setting, "", PGC_SUSET, GUC_SUPERUSER_ONLY, check_canary_domains,
+                               nullptr, nullptr);
+
+    // Hot standbys (pg/replica). The connection string may hold a password.
+    static const struct config_enum_entry kStandbyQuota[] = {
+        {"primary", static_cast<int>(StandbyQuota::Primary), false},
+        {"local", static_cast<int>(StandbyQuota::Local), false},
+        {"deny", static_cast<int>(StandbyQuota::Deny), false},
+        {nullptr, 0, false},
+    };
+    DefineCustomStringVariable("listguard.primary_conninfo",
+                               "How a hot standby's listguard link connects to the primary.",
+                               "Empty: the standby's own primary_conninfo. The database is the link's own.",
+                               &primary_conninfo_setting, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr,
+                               nullptr);
+    DefineCustomEnumVariable("listguard.standby_quota", "Where a hot standby counts clear reveals under export quotas.",
+                             "primary: leases from the primary's counters; local: its own counters (each server "
+                             "allows the full quota); deny: no clear reveals under a quota.",
+                             &standby_quota_setting, static_cast<int>(StandbyQuota::Primary), kStandbyQuota,
+                             PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+
+    MarkGUCPrefixReserved("listguard");
+}
+
+} // namespace listguard::pg

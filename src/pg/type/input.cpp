@@ -1,0 +1,78 @@
+// The type's input: text, binary and the cast from text. An address comes in
+// sealed under the current key and marked fresh (it may go into any
+// account: pg/type/fresh.h); a sealed token is opened and checked.
+#include "pg/type/input.h"
+
+#include <cstring>
+#include <string_view>
+
+#include "pg/base/preload.h"
+#include "pg/keys/keyring.h"
+#include "pg/type/encoding.h"
+#include "pg/type/fresh.h"
+#include "pg/type/value.h"
+
+#include "core/email/input.h"
+#include "core/keys/keyring.h"
+
+extern "C" {
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(email_in);
+PG_FUNCTION_INFO_V1(email_recv);
+PG_FUNCTION_INFO_V1(email_from_text);
+}
+
+namespace listguard::pg {
+
+bool seal_text(const char* s, std::size_t len, Datum* result, PendingError& error)
+{
+    require_preload();
+    std::string_view text = to_utf8(s, len);
+    ensure_keyring();
+    int64 nonce = fresh_nonce();
+    std::uint8_t sealed_value[sealed::kMaxSize];
+    std::size_t size = 0;
+    if (!try_guarded([&] { size = seal_input(keyring().email(), text, nonce, sealed_value); }, error))
+        return false;
+    *result = email_datum(sealed_value, size);
+    return true;
+}
+
+namespace {
+
+Datum email_from_text_bytes(const char* s, std::size_t len)
+{
+    Datum result;
+    PendingError error;
+    if (!seal_text(s, len, &result, error))
+        error.raise();
+    return result;
+}
+
+} // namespace
+
+} // namespace listguard::pg
+
+using namespace listguard::pg;
+
+extern "C" Datum email_in(PG_FUNCTION_ARGS)
+{
+    const char* text = PG_GETARG_CSTRING(0);
+    return email_from_text_bytes(text, std::strlen(text));
+}
+
+extern "C" Datum email_from_text(PG_FUNCTION_ARGS)
+{
+    text* input = PG_GETARG_TEXT_PP(0);
+    return email_from_text_bytes(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input));
+}
+
+extern "C" Datum email_recv(PG_FUNCTION_ARGS)
+{
+    StringInfo buf = reinterpret_cast<StringInfo>(PG_GETARG_POINTER(0));
+    int nbytes = 0;
+    char* text = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
+    return email_from_text_bytes(text, static_cast<std::size_t>(nbytes));
+}
