@@ -52,15 +52,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
     std::string_view line = fuzz::text_of(data, size);
     std::string_view found = address_in_line(line);
-    FUZZ_CHECK(found.empty() || (found.data() >= line.data() && found.data() + found.size() <= line.data() + line.size()));
+    FUZZ_CHECK(found.empty() ||
+               (found.data() >= line.data() && found.data() + found.size() <= line.data() + line.size()));
     if (!found.empty())
         check_loose_form(found);
 
     if (canary_shaped(line)) {
         std::string address(line);
-        for (const std::string& held : {address, "Jane Doe <" + address + ">", "mailto:" + address,
-                                        "\"" + address + "\"", "'" + address + "'", "7,\"Doe, Jane\"," + address + ",x",
-                                        "(" + address + ").", "x\t" + address + "\ty", "MAILTO:" + address})
+        for (const std::string& held :
+             {address, "Jane Doe <" + address + ">", "mailto:" + address, "\"" + address + "\"", "'" + address + "'",
+              "7,\"Doe, Jane\"," + address + ",x", "(" + address + ").", "x\t" + address + "\ty", "MAILTO:" + address})
             FUZZ_CHECK(address_in_line(held) == address);
     }
     return 0;

@@ -72,7 +72,8 @@ void check_planted(std::string_view text)
     std::string_view address = text.substr(first + 1, second - first - 1);
     if (!plain_local(address))
         return;
-    std::string planted = std::string(text.substr(0, first)) + std::string(address) + std::string(text.substr(second + 1));
+    std::string planted =
+        std::string(text.substr(0, first)) + std::string(address) + std::string(text.substr(second + 1));
     // Checked whole: its local part alone may remain before an "@" that
     // starts no address, and a mask may follow it. So jane@x may appear
     // where jane@ was followed by a quoted "xy"@z, masked to x***@z, but

@@ -53,8 +53,8 @@ std::optional<std::string> shown(EmailSealer& sealer, const std::uint8_t* value,
 }
 
 // A value derived from the input one (same address, other header).
-void check_derived(EmailSealer& sealer, const std::uint8_t* from, const std::uint8_t* derived,
-                   std::size_t derived_size, const std::optional<std::string>& address)
+void check_derived(EmailSealer& sealer, const std::uint8_t* from, const std::uint8_t* derived, std::size_t derived_size,
+                   const std::optional<std::string>& address)
 {
     sealed::check_layout(derived, derived_size);
     FUZZ_CHECK(sealer.under_current_key(derived));
@@ -82,20 +82,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t opened_len = 0;
     if (!refused([&] { opened_len = sealer.open(v, n, opened.data()); })) {
         FUZZ_CHECK(opened_len > 0 && opened_len <= kMaxAddressOctets);
-        (void) parse_address({opened.data(), opened_len}); // only parsed addresses are ever sealed
+        (void)parse_address({opened.data(), opened_len}); // only parsed addresses are ever sealed
     }
 
     std::optional<std::string> address = shown(sealer, v, n);
     if (address) {
         char mask[kMaxMaskedOctets];
-        (void) mask_address(*address, mask);
+        (void)mask_address(*address, mask);
         std::vector<char> pseudonym(kMaxPseudonymOctets);
-        (void) refused([&] {
-            keyring.pseudonyms().pseudonym(5, sealed::digest_of(v), sealed::kDigestSize, *address,
-                                           pseudonym.data());
+        (void)refused([&] {
+            keyring.pseudonyms().pseudonym(5, sealed::digest_of(v), sealed::kDigestSize, *address, pseudonym.data());
         });
     }
-    (void) refused([&] { (void) sealer.is_canary(v, n); });
+    (void)refused([&] { (void)sealer.is_canary(v, n); });
 
     std::uint8_t derived[sealed::kMaxSize];
     std::size_t derived_size = 0;

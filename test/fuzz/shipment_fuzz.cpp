@@ -32,15 +32,15 @@ std::size_t text_length(const char (&field)[N])
 // What the primary reads of an event (pg/audit/record.cpp, events.cpp).
 void read_as_the_primary(const AuditEvent& e)
 {
-    for (std::size_t length : {text_length(e.database_name), text_length(e.kind), text_length(e.session_user),
-                               text_length(e.current_user), text_length(e.client_addr),
-                               text_length(e.application_name), text_length(e.relation), text_length(e.origin)})
-        (void) length;
+    for (std::size_t length :
+         {text_length(e.database_name), text_length(e.kind), text_length(e.session_user), text_length(e.current_user),
+          text_length(e.client_addr), text_length(e.application_name), text_length(e.relation), text_length(e.origin)})
+        (void)length;
     FUZZ_CHECK(e.counts_length >= 0 && static_cast<std::size_t>(e.counts_length) == text_length(e.counts));
     FUZZ_CHECK(e.detail_length > 0 && static_cast<std::size_t>(e.detail_length) == text_length(e.detail));
     FUZZ_CHECK(e.digest_count >= 0 && e.digest_count <= kAuditMaxDigests);
     volatile bool flags[] = {e.has_account, e.has_list, e.in_server_log};
-    (void) flags;
+    (void)flags;
 }
 
 void check_event(AuditEvent& e)

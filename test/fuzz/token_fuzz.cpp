@@ -72,7 +72,7 @@ void as_token(std::string_view text)
     char address[kMaxAddressOctets];
     std::size_t address_len = 0;
     if (accepted(text, address, address_len))
-        (void) parse_address({address, address_len}); // only parsed addresses are ever sealed
+        (void)parse_address({address, address_len}); // only parsed addresses are ever sealed
 }
 
 void as_edits(const std::uint8_t* data, std::size_t size)

@@ -6,8 +6,8 @@ using namespace listguard;
 
 namespace {
 
-Grant grant(std::int64_t id, std::optional<std::int64_t> account, std::optional<std::int64_t> list,
-            RevealLevel reveal, bool can_write = false)
+Grant grant(std::int64_t id, std::optional<std::int64_t> account, std::optional<std::int64_t> list, RevealLevel reveal,
+            bool can_write = false)
 {
     Grant g;
     g.id = id;
@@ -55,8 +55,7 @@ TEST(Access, MostRevealingGrantApplies)
 {
     std::vector<Grant> grants = {grant(1, std::nullopt, std::nullopt, RevealLevel::Masked),
                                  grant(2, 10, std::nullopt, RevealLevel::Sealed),
-                                 grant(3, 10, 11, RevealLevel::Pseudonym),
-                                 grant(4, 10, 12, RevealLevel::Clear)};
+                                 grant(3, 10, 11, RevealLevel::Pseudonym), grant(4, 10, 12, RevealLevel::Clear)};
     EXPECT_EQ(decide(grants, {10, 11}, 0).reveal, RevealLevel::Sealed);
     EXPECT_EQ(decide(grants, {10, 11}, 0).grant.id, 2);
     EXPECT_EQ(decide(grants, {10, 12}, 0).reveal, RevealLevel::Clear);

@@ -11,8 +11,14 @@ using listguard::test::error_detail;
 
 namespace {
 
-std::string canonical(const std::string& s) { return std::string(parse_address(s).canonical()); }
-std::string display(const std::string& s) { return std::string(parse_address(s).display()); }
+std::string canonical(const std::string& s)
+{
+    return std::string(parse_address(s).canonical());
+}
+std::string display(const std::string& s)
+{
+    return std::string(parse_address(s).display());
+}
 std::string detail(const std::string& s)
 {
     return error_detail([&] { parse_address(s); });
@@ -87,9 +93,12 @@ TEST(Address, LocalPartDots)
 
 TEST(Address, LocalPartCharacters)
 {
-    EXPECT_EQ(detail("ja ne@example.com"), "Local part contains a space, which is only allowed in a quoted local part.");
-    EXPECT_EQ(detail("ja(ne@example.com"), "Local part contains a character that is only allowed in a quoted local part.");
-    EXPECT_EQ(detail("ja,ne@example.com"), "Local part contains a character that is only allowed in a quoted local part.");
+    EXPECT_EQ(detail("ja ne@example.com"),
+              "Local part contains a space, which is only allowed in a quoted local part.");
+    EXPECT_EQ(detail("ja(ne@example.com"),
+              "Local part contains a character that is only allowed in a quoted local part.");
+    EXPECT_EQ(detail("ja,ne@example.com"),
+              "Local part contains a character that is only allowed in a quoted local part.");
     EXPECT_EQ(detail(std::string("ja\0ne@example.com", 17)), "Local part contains a control character.");
     EXPECT_EQ(detail("ja\nne@example.com"), "Local part contains a control character.");
     EXPECT_EQ(detail("ja\x7fne@example.com"), "Local part contains a control character.");
@@ -141,11 +150,18 @@ TEST(Address, WholeAddressBoundary)
 TEST(Address, InternationalizedDomains)
 {
     // Unicode domains compare in their lower-case A-label form.
-    EXPECT_EQ(canonical("jane@b\xc3\xbc" "cher.example"), "jane@xn--bcher-kva.example");
-    EXPECT_EQ(canonical("jane@B\xc3\x9c" "CHER.example"), "jane@xn--bcher-kva.example");
+    EXPECT_EQ(canonical("jane@b\xc3\xbc"
+                        "cher.example"),
+              "jane@xn--bcher-kva.example");
+    EXPECT_EQ(canonical("jane@B\xc3\x9c"
+                        "CHER.example"),
+              "jane@xn--bcher-kva.example");
     EXPECT_EQ(canonical("jane@xn--bcher-kva.example"), "jane@xn--bcher-kva.example");
     EXPECT_EQ(canonical("jane@XN--BCHER-KVA.example"), "jane@xn--bcher-kva.example");
-    EXPECT_EQ(display("jane@B\xc3\x9c" "CHER.example"), "jane@B\xc3\x9c" "CHER.example");
+    EXPECT_EQ(display("jane@B\xc3\x9c"
+                      "CHER.example"),
+              "jane@B\xc3\x9c"
+              "CHER.example");
     EXPECT_EQ(canonical("a@\xe4\xbe\x8b\xe5\xad\x90.\xe6\xb5\x8b\xe8\xaf\x95"), "a@xn--fsqu00a.xn--0zwm56d");
 }
 
@@ -164,9 +180,11 @@ TEST(Address, RejectsDomainsThatMappingMakesTooLong)
 
 TEST(Address, RejectsBadInternationalizedDomains)
 {
-    EXPECT_EQ(detail("jane@b\xc3\xbc" "cher.example\xff"), "Domain is not valid UTF-8.");
-    EXPECT_EQ(detail("jane@\xc0\xaf.example"), "Domain is not valid UTF-8.");           // overlong
-    EXPECT_EQ(detail("jane@\xed\xa0\x80.example"), "Domain is not valid UTF-8.");       // surrogate
+    EXPECT_EQ(detail("jane@b\xc3\xbc"
+                     "cher.example\xff"),
+              "Domain is not valid UTF-8.");
+    EXPECT_EQ(detail("jane@\xc0\xaf.example"), "Domain is not valid UTF-8.");     // overlong
+    EXPECT_EQ(detail("jane@\xed\xa0\x80.example"), "Domain is not valid UTF-8."); // surrogate
     EXPECT_EQ(detail("jane@xn--zzzzzzzzz-.example"), "Domain label ends with a hyphen.");
     EXPECT_EQ(detail("jane@xn--a.example"), "Domain has an xn-- label that is not valid Punycode.");
     // An underscore next to a Unicode letter: IDNA (STD3 rules) disallows it.
@@ -184,7 +202,9 @@ TEST(Address, RejectsDomainsThatMappingEndsWithADot)
     EXPECT_EQ(detail("x@b\xe3\x80\x82\xcd\x8f"), "Domain ends with a dot.");
     EXPECT_EQ(detail("#@J.\xcd\x8fn.\xcd\x8f"), "Domain ends with a dot.");
     // Inside a domain they are full stops like any other.
-    EXPECT_EQ(canonical("x@b\xe3\x80\x82" "c"), "x@b.c");
+    EXPECT_EQ(canonical("x@b\xe3\x80\x82"
+                        "c"),
+              "x@b.c");
 }
 
 TEST(Address, SplitUsesTheLastAt)

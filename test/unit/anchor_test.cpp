@@ -71,12 +71,12 @@ TEST(Anchor, TornOrMalformedRecordsReadAsNoAnchor)
 {
     std::string good = record_of(sample(42));
     EXPECT_FALSE(parse_anchor("").present());
-    std::string link = good.substr(15); // after "lg-anchor 2 42 "
-    EXPECT_FALSE(parse_anchor(good.substr(0, 30)).present());           // torn in the link
-    EXPECT_FALSE(parse_anchor("lg-anchor 2 42").present());             // no link
-    EXPECT_FALSE(parse_anchor("lg-anchor 2 0 " + link).present());      // id 0
-    EXPECT_FALSE(parse_anchor("lg-anchor 2 -4 " + link).present());     // negative id
-    EXPECT_FALSE(parse_anchor("lg-anchor 2 4x2 " + link).present());    // not a number
+    std::string link = good.substr(15);                              // after "lg-anchor 2 42 "
+    EXPECT_FALSE(parse_anchor(good.substr(0, 30)).present());        // torn in the link
+    EXPECT_FALSE(parse_anchor("lg-anchor 2 42").present());          // no link
+    EXPECT_FALSE(parse_anchor("lg-anchor 2 0 " + link).present());   // id 0
+    EXPECT_FALSE(parse_anchor("lg-anchor 2 -4 " + link).present());  // negative id
+    EXPECT_FALSE(parse_anchor("lg-anchor 2 4x2 " + link).present()); // not a number
     std::string not_hex = good;
     not_hex[20] = 'g';
     EXPECT_FALSE(parse_anchor(not_hex).present());

@@ -69,8 +69,8 @@ TEST(AuditShipment, NormalizingBoundsEveryField)
     std::memset(&e, 'x', sizeof e);
     e.digest_count = -3;
     normalize_shipped_event(e);
-    for (const char* text : {e.database_name, e.kind, e.session_user, e.current_user, e.client_addr,
-                             e.application_name, e.relation, e.origin})
+    for (const char* text : {e.database_name, e.kind, e.session_user, e.current_user, e.client_addr, e.application_name,
+                             e.relation, e.origin})
         EXPECT_LT(std::strlen(text), sizeof e.relation);
     EXPECT_EQ(std::strlen(e.kind), sizeof e.kind - 1);
     EXPECT_EQ(e.counts_length, static_cast<std::int32_t>(sizeof e.counts - 1));

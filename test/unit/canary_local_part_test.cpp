@@ -13,7 +13,8 @@ namespace {
 listguard::RandomBelow seeded(unsigned seed)
 {
     auto engine = std::make_shared<std::mt19937>(seed);
-    return [engine](std::uint32_t bound) { return std::uniform_int_distribution<std::uint32_t>(0, bound - 1)(*engine); };
+    return
+        [engine](std::uint32_t bound) { return std::uniform_int_distribution<std::uint32_t>(0, bound - 1)(*engine); };
 }
 } // namespace
 

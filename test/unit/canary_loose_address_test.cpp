@@ -7,7 +7,10 @@ using listguard::loose_form;
 using listguard::parse_address;
 
 namespace {
-std::string loose(const std::string& address) { return loose_form(parse_address(address).canonical()); }
+std::string loose(const std::string& address)
+{
+    return loose_form(parse_address(address).canonical());
+}
 } // namespace
 
 TEST(CanaryLooseAddress, TagsAndGmailDotsDoNotMatter)

@@ -92,6 +92,6 @@ TEST(EmailInput, AddressesCarryTheirTransactionsNonce)
     EXPECT_THROW(s.open(v, n, out), Error);
     // A stamped value has no nonce.
     std::size_t m = s.seal(parse_address("jane@example.com"), {9, 3}, v);
-    (void) m;
+    (void)m;
     EXPECT_EQ(sealed::fresh_nonce_of(v), 0);
 }

@@ -92,7 +92,8 @@ TEST(Keyring, BadKeyringsAreClearErrorsThatNeverShowKeys)
     EXPECT_EQ(parse_error(""), "It is empty.");
     EXPECT_EQ(parse_error("seal " + kHexB + "\n"), "It has no index key.");
     EXPECT_EQ(parse_error("index " + kHexA + "\n"), "It has no seal key.");
-    EXPECT_EQ(parse_error("index " + kHexA + "\nindex " + kHexB + "\nseal " + kHexC), "Line 2 is a second index key; a keyring has one.");
+    EXPECT_EQ(parse_error("index " + kHexA + "\nindex " + kHexB + "\nseal " + kHexC),
+              "Line 2 is a second index key; a keyring has one.");
     EXPECT_EQ(parse_error("index " + kHexA + "\nseal " + kHexB + " current\nseal " + kHexC + " current"),
               "Line 3 marks a second seal key current; one is.");
     EXPECT_EQ(parse_error("index " + kHexA + "\nseal " + kHexB + "\nseal " + kHexB), "Line 3 repeats a seal key.");
@@ -130,7 +131,7 @@ TEST(Keyring, RotationKeepsEqualityAndOldValuesAndResealsOnWrite)
     EXPECT_EQ(old_ring.index_id(), new_ring.index_id());
     std::uint8_t v[sealed::kMaxSize], w[sealed::kMaxSize], r[sealed::kMaxSize];
     std::size_t n = old_ring.email().seal(parse_address("Jane@Example.com"), {1, 2}, v);
-    (void) new_ring.email().seal(parse_address("jane@example.com"), {1, 2}, w);
+    (void)new_ring.email().seal(parse_address("jane@example.com"), {1, 2}, w);
     // The same digest (equality, unique indexes), different seal keys.
     EXPECT_EQ(std::string(v + sealed::kDigestOffset, v + sealed::kDigestOffset + sealed::kDigestSize),
               std::string(w + sealed::kDigestOffset, w + sealed::kDigestOffset + sealed::kDigestSize));
@@ -202,8 +203,8 @@ TEST_F(KeyringFile, DirectoryIsNotAKey)
 
 TEST_F(KeyringFile, MissingDirectoryIsAClearError)
 {
-    std::string detail =
-        error_detail([&] { write_key_file(path("no/such/dir/key"), "x", KeyFileWrite::Create); }, ErrorKind::ConfigFile);
+    std::string detail = error_detail([&] { write_key_file(path("no/such/dir/key"), "x", KeyFileWrite::Create); },
+                                      ErrorKind::ConfigFile);
     EXPECT_EQ(detail.rfind("Could not create it: ", 0), 0u) << detail;
 }
 

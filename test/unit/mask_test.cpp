@@ -34,7 +34,10 @@ TEST(Mask, QuotedLocalPartShowsItsFirstInnerCharacter)
 
 TEST(Mask, InternationalizedDomainAsWritten)
 {
-    EXPECT_EQ(mask("jane@b\xc3\xbc" "cher.example"), "j***@b\xc3\xbc" "cher.example");
+    EXPECT_EQ(mask("jane@b\xc3\xbc"
+                   "cher.example"),
+              "j***@b\xc3\xbc"
+              "cher.example");
 }
 
 TEST(Mask, MaskShapeIsRecognised)

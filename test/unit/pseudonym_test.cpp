@@ -52,8 +52,11 @@ TEST(Pseudonym, InternationalDomainInLowerCaseUnicode)
 {
     EmailSealer s(fixed_server_key());
     Pseudonymizer p(fixed_server_key());
-    std::string a = pseudo(p, s, 1, "kai@B\xc3\x9c" "CHER.example");
-    EXPECT_EQ(a.substr(a.find('@')), "@b\xc3\xbc" "cher.example");
+    std::string a = pseudo(p, s, 1,
+                           "kai@B\xc3\x9c"
+                           "CHER.example");
+    EXPECT_EQ(a.substr(a.find('@')), "@b\xc3\xbc"
+                                     "cher.example");
 }
 
 TEST(Pseudonym, PseudonymsAreNotAcceptedAsAddresses)

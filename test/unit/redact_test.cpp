@@ -37,8 +37,8 @@ TEST(Redact, MasksAddressesWhereLogLinesHoldThem)
 
 TEST(Redact, LeavesTextWithoutAddressesAlone)
 {
-    for (const char* text : {"", "no address here", "@example.com", "a@", "a@.com", "a@-x", "\"\"@x.com",
-                             "SELECT 1", "ERROR:  relation \"t @ x\" does not exist"}) {
+    for (const char* text : {"", "no address here", "@example.com", "a@", "a@.com", "a@-x", "\"\"@x.com", "SELECT 1",
+                             "ERROR:  relation \"t @ x\" does not exist"}) {
         EXPECT_EQ(redact(text), text);
         EXPECT_FALSE(has_address(text)) << text;
     }

@@ -186,7 +186,11 @@ TEST(SealedEmail, DecryptedLengthBeyondAnAddressIsCorruption)
     // Rewriting it (restamp, reseal, canary mark) is refused the same way,
     // not as an address too long to seal.
     Bytes out(sealed::kMaxSize);
-    EXPECT_EQ(error_detail([&] { s.restamp(v.data(), v.size(), Stamp{1, 2}, out.data()); }, ErrorKind::DataCorrupted),
+    EXPECT_EQ(error_detail(
+                  [&] {
+                      s.restamp(v.data(), v.size(), Stamp{1, 2}, out.data());
+                  },
+                  ErrorKind::DataCorrupted),
               "Its decrypted length is out of range.");
     v[sealed::kHeaderSize] ^= static_cast<std::uint8_t>(255 ^ 254);
     EXPECT_EQ(show(s, v).size(), 254u); // garbage past the address, but in bounds

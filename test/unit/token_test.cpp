@@ -41,8 +41,8 @@ TEST(Token, RoundTrip)
 TEST(Token, LongestAddressFits)
 {
     EmailSealer s(fixed_server_key());
-    std::string longest = std::string(64, 'a') + "@" + std::string(63, 'b') + "." + std::string(63, 'c') + "." +
-                          std::string(61, 'd');
+    std::string longest =
+        std::string(64, 'a') + "@" + std::string(63, 'b') + "." + std::string(63, 'c') + "." + std::string(61, 'd');
     ASSERT_EQ(longest.size(), 254u);
     std::string token = token_of(s, longest);
     EXPECT_LE(token.size(), kMaxTokenOctets);

@@ -24,9 +24,9 @@ struct Grant {
     std::optional<std::int64_t> list;    // empty: every list of the account
     RevealLevel reveal = RevealLevel::Masked;
     bool can_write = false;
-    std::int64_t quota_limit = 0;   // 0: no quota
-    std::int64_t quota_window = 0;  // seconds
-    bool mask_on_exceed = false;    // on_exceed = 'mask' (else 'error')
+    std::int64_t quota_limit = 0;  // 0: no quota
+    std::int64_t quota_window = 0; // seconds
+    bool mask_on_exceed = false;   // on_exceed = 'mask' (else 'error')
     std::optional<Micros> valid_until;
     bool network_allowed = true; // the session's client address is in from_networks
     bool sends = false;          // a sender (the MTA): sees every canary in its scope

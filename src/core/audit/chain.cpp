@@ -49,8 +49,7 @@ void CanonicalEvent::begin_array(std::uint32_t count)
     add_length(count);
 }
 
-void chain_link(KeyedDigest& audit_key, const std::uint8_t* previous, const CanonicalEvent& event,
-                std::uint8_t* out)
+void chain_link(KeyedDigest& audit_key, const std::uint8_t* previous, const CanonicalEvent& event, std::uint8_t* out)
 {
     audit_key.compute(std::string_view(reinterpret_cast<const char*>(previous), kLinkSize), event.bytes(), out,
                       kLinkSize);

@@ -55,8 +55,7 @@ private:
 
 // link = HMAC(audit key, previous link || canonical bytes). The first event
 // of a chain has an all-zero previous link.
-void chain_link(KeyedDigest& audit_key, const std::uint8_t* previous, const CanonicalEvent& event,
-                std::uint8_t* out);
+void chain_link(KeyedDigest& audit_key, const std::uint8_t* previous, const CanonicalEvent& event, std::uint8_t* out);
 
 // Compares two links in constant time.
 bool links_equal(const std::uint8_t* a, const std::uint8_t* b) noexcept;

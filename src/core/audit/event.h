@@ -15,10 +15,10 @@ constexpr int kAuditDetailMax = 1536;
 constexpr int kAuditMaxDigests = 4;
 
 struct AuditEvent {
-    std::uint32_t database; // an Oid
+    std::uint32_t database;             // an Oid
     char database_name[kEventNameSize]; // for the server log, where no catalog can be read
-    std::int64_t sequence; // order of acceptance, across the server
-    std::int64_t time;     // a TimestampTz
+    std::int64_t sequence;              // order of acceptance, across the server
+    std::int64_t time;                  // a TimestampTz
     char kind[32];
     char session_user[kEventNameSize];
     char current_user[kEventNameSize];

@@ -16,10 +16,10 @@
 namespace listguard {
 
 struct AuditHead {
-    std::int64_t last_id = 0;       // 0: the chain is empty
+    std::int64_t last_id = 0; // 0: the chain is empty
     std::uint8_t link[kLinkSize] = {};
-    std::int64_t as_of = 0;         // microseconds since 2000-01-01 (PostgreSQL's epoch)
-    std::string source;             // which server and database wrote it
+    std::int64_t as_of = 0; // microseconds since 2000-01-01 (PostgreSQL's epoch)
+    std::string source;     // which server and database wrote it
 };
 
 // HMAC(audit key, "listguard audit head v1" || canonical fields).

@@ -7,27 +7,36 @@ namespace listguard {
 namespace {
 
 constexpr std::array<std::string_view, 64> kFirstNames = {
-    "james",  "mary",    "john",   "patricia", "robert", "jennifer", "michael", "linda",  "william", "elizabeth",
-    "david",  "barbara", "richard", "susan",   "joseph", "jessica",  "thomas",  "sarah",  "charles", "karen",
-    "daniel", "nancy",   "matthew", "lisa",    "anthony", "betty",   "mark",    "sandra", "donald",  "ashley",
-    "steven", "emily",   "paul",   "donna",    "andrew", "michelle", "joshua",  "carol",  "kenneth", "amanda",
-    "kevin",  "melissa", "brian",  "deborah",  "george", "laura",    "timothy", "rebecca", "ronald", "sharon",
-    "jason",  "cynthia", "edward", "kathleen", "jeffrey", "anna",    "ryan",    "shirley", "jacob",  "angela",
+    "james",  "mary",    "john",     "patricia", "robert",  "jennifer", "michael", "linda",   "william", "elizabeth",
+    "david",  "barbara", "richard",  "susan",    "joseph",  "jessica",  "thomas",  "sarah",   "charles", "karen",
+    "daniel", "nancy",   "matthew",  "lisa",     "anthony", "betty",    "mark",    "sandra",  "donald",  "ashley",
+    "steven", "emily",   "paul",     "donna",    "andrew",  "michelle", "joshua",  "carol",   "kenneth", "amanda",
+    "kevin",  "melissa", "brian",    "deborah",  "george",  "laura",    "timothy", "rebecca", "ronald",  "sharon",
+    "jason",  "cynthia", "edward",   "kathleen", "jeffrey", "anna",     "ryan",    "shirley", "jacob",   "angela",
     "gary",   "helen",   "nicholas", "emma"};
 
 constexpr std::array<std::string_view, 64> kLastNames = {
-    "smith",    "johnson", "williams", "brown",   "jones",    "garcia",  "miller",  "davis",    "rodriguez",
-    "martinez", "hernandez", "lopez",  "gonzalez", "wilson",  "anderson", "thomas", "taylor",   "moore",
-    "jackson",  "martin",  "lee",      "perez",   "thompson", "white",   "harris",  "sanchez",  "clark",
-    "ramirez",  "lewis",   "robinson", "walker",  "young",    "allen",   "king",    "wright",   "scott",
-    "torres",   "nguyen",  "hill",     "flores",  "green",    "adams",   "nelson",  "baker",    "hall",
-    "rivera",   "campbell", "mitchell", "carter", "roberts",  "gomez",   "phillips", "evans",   "turner",
-    "diaz",     "parker",  "cruz",     "edwards", "collins",  "reyes",   "stewart", "morris",   "morales",
-    "murphy"};
+    "smith",     "johnson",  "williams",  "brown",    "jones",    "garcia",   "miller",   "davis",
+    "rodriguez", "martinez", "hernandez", "lopez",    "gonzalez", "wilson",   "anderson", "thomas",
+    "taylor",    "moore",    "jackson",   "martin",   "lee",      "perez",    "thompson", "white",
+    "harris",    "sanchez",  "clark",     "ramirez",  "lewis",    "robinson", "walker",   "young",
+    "allen",     "king",     "wright",    "scott",    "torres",   "nguyen",   "hill",     "flores",
+    "green",     "adams",    "nelson",    "baker",    "hall",     "rivera",   "campbell", "mitchell",
+    "carter",    "roberts",  "gomez",     "phillips", "evans",    "turner",   "diaz",     "parker",
+    "cruz",      "edwards",  "collins",   "reyes",    "stewart",  "morris",   "morales",  "murphy"};
 
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_separator(char c) { return c == '.' || c == '_' || c == '-' || c == '+'; }
+bool is_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+bool is_separator(char c)
+{
+    return c == '.' || c == '_' || c == '-' || c == '+';
+}
 
 // Runs of eight letters or more are mostly a first and last name together.
 constexpr std::size_t kLongWord = 8;

@@ -41,8 +41,8 @@ std::string_view address_in_line(std::string_view line)
         std::string_view field = line.substr(start, end - start);
         if (field.find('@') != std::string_view::npos) {
             auto junk = [](char c) {
-                return c == '"' || c == '\'' || c == '(' || c == ')' || c == '[' || c == ']' || c == '<' ||
-                       c == '>' || c == '.' || c == ':' || c == '\r' || c == '\n';
+                return c == '"' || c == '\'' || c == '(' || c == ')' || c == '[' || c == ']' || c == '<' || c == '>' ||
+                       c == '.' || c == ':' || c == '\r' || c == '\n';
             };
             if (field.size() >= 7 && (field.substr(0, 7) == "mailto:" || field.substr(0, 7) == "MAILTO:"))
                 field.remove_prefix(7);

@@ -11,7 +11,10 @@ namespace listguard {
 
 namespace {
 
-[[noreturn]] void fail(const char* what) { throw Error(ErrorKind::Internal, what); }
+[[noreturn]] void fail(const char* what)
+{
+    throw Error(ErrorKind::Internal, what);
+}
 
 // Doubling in GF(2^128) (RFC 5297, section 2.3).
 void dbl(std::uint8_t* block)
@@ -40,10 +43,10 @@ AesSiv::AesSiv(const Secret& key)
     mac_cbc_ = EVP_CIPHER_CTX_new();
     ctr_ecb_ = EVP_CIPHER_CTX_new();
     if (mac_cbc_ == nullptr || ctr_ecb_ == nullptr ||
-        EVP_EncryptInit_ex2(mac_cbc_, half == 32 ? EVP_aes_256_cbc() : EVP_aes_128_cbc(), key.data(), zero,
+        EVP_EncryptInit_ex2(mac_cbc_, half == 32 ? EVP_aes_256_cbc() : EVP_aes_128_cbc(), key.data(), zero, nullptr) !=
+            1 ||
+        EVP_EncryptInit_ex2(ctr_ecb_, half == 32 ? EVP_aes_256_ecb() : EVP_aes_128_ecb(), key.data() + half, nullptr,
                             nullptr) != 1 ||
-        EVP_EncryptInit_ex2(ctr_ecb_, half == 32 ? EVP_aes_256_ecb() : EVP_aes_128_ecb(), key.data() + half,
-                            nullptr, nullptr) != 1 ||
         EVP_CIPHER_CTX_set_padding(mac_cbc_, 0) != 1 || EVP_CIPHER_CTX_set_padding(ctr_ecb_, 0) != 1) {
         EVP_CIPHER_CTX_free(mac_cbc_);
         EVP_CIPHER_CTX_free(ctr_ecb_);

@@ -61,8 +61,8 @@ private:
 
     EVP_CIPHER_CTX* mac_cbc_ = nullptr; // AES-CBC under the S2V (CMAC) key
     EVP_CIPHER_CTX* ctr_ecb_ = nullptr; // AES-ECB under the CTR key
-    Block cbc_chain_{};                  // mac_cbc_'s chaining value: its last output block
-    Block subkey1_{};                    // CMAC subkeys K1, K2
+    Block cbc_chain_{};                 // mac_cbc_'s chaining value: its last output block
+    Block subkey1_{};                   // CMAC subkeys K1, K2
     Block subkey2_{};
     Block cmac_of_zero_{};
 };

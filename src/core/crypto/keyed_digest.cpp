@@ -26,7 +26,10 @@ KeyedDigest::KeyedDigest(const Secret& key)
     }
 }
 
-KeyedDigest::~KeyedDigest() { EVP_MAC_CTX_free(ctx_); }
+KeyedDigest::~KeyedDigest()
+{
+    EVP_MAC_CTX_free(ctx_);
+}
 
 void KeyedDigest::compute(std::string_view data, std::uint8_t* out, std::size_t out_len)
 {

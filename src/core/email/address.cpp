@@ -31,10 +31,19 @@ struct CharClasses {
 };
 constexpr CharClasses kClasses;
 
-bool is_atext(unsigned char c) noexcept { return kClasses.atext[c]; }
-bool is_ldh(unsigned char c) noexcept { return kClasses.ldh[c]; }
+bool is_atext(unsigned char c) noexcept
+{
+    return kClasses.atext[c];
+}
+bool is_ldh(unsigned char c) noexcept
+{
+    return kClasses.ldh[c];
+}
 
-bool is_control(unsigned char c) noexcept { return c < 32 || c == 127; }
+bool is_control(unsigned char c) noexcept
+{
+    return c < 32 || c == 127;
+}
 
 char to_lower_ascii(char c) noexcept
 {
@@ -261,7 +270,7 @@ std::size_t canonical_domain(std::string_view domain, char* out, std::size_t cap
     // fit in the same 255 octets, or every pseudonym read of the row fails.
     char shown[kMaxDomainOctets];
     try {
-        (void) domain_to_unicode(domain, shown, sizeof shown);
+        (void)domain_to_unicode(domain, shown, sizeof shown);
     } catch (const Error&) {
         reject("Domain is longer than 255 octets in its Unicode form.");
     }

@@ -57,8 +57,8 @@ std::size_t convert(Convert fn, std::string_view domain, char* out, std::size_t 
 {
     UErrorCode status = U_ZERO_ERROR;
     UIDNAInfo info = UIDNA_INFO_INITIALIZER;
-    int32_t len = fn(uts46(), domain.data(), static_cast<int32_t>(domain.size()), out,
-                     static_cast<int32_t>(capacity), &info, &status);
+    int32_t len = fn(uts46(), domain.data(), static_cast<int32_t>(domain.size()), out, static_cast<int32_t>(capacity),
+                     &info, &status);
     if (status == U_BUFFER_OVERFLOW_ERROR || status == U_STRING_NOT_TERMINATED_WARNING)
         throw Error(ErrorKind::InvalidText, "invalid email address", "Domain is longer than 255 octets.");
     if (U_FAILURE(status))

@@ -16,9 +16,7 @@ constexpr std::size_t kMaxCachedAccounts = 4096;
 
 } // namespace
 
-Pseudonymizer::Pseudonymizer(const Secret& server_key) : root_(derive_key(server_key, "listguard pseudonym v1", 32))
-{
-}
+Pseudonymizer::Pseudonymizer(const Secret& server_key) : root_(derive_key(server_key, "listguard pseudonym v1", 32)) {}
 
 KeyedDigest& Pseudonymizer::account_key(std::int64_t account)
 {
@@ -36,8 +34,7 @@ std::size_t Pseudonymizer::pseudonym(std::int64_t account, const std::uint8_t* d
                                      std::string_view display, char* out)
 {
     std::uint8_t mac[8];
-    account_key(account).compute(std::string_view(reinterpret_cast<const char*>(digest), digest_len), mac,
-                                 sizeof mac);
+    account_key(account).compute(std::string_view(reinterpret_cast<const char*>(digest), digest_len), mac, sizeof mac);
     std::uint64_t bits = 0;
     for (std::uint8_t b : mac)
         bits = (bits << 8) | b;

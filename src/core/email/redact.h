@@ -16,7 +16,10 @@ namespace listguard {
 
 // The most room redaction can need for text of this length (a mask can be
 // longer than a short local part).
-constexpr std::size_t redacted_capacity(std::size_t length) noexcept { return 2 * length + 8; }
+constexpr std::size_t redacted_capacity(std::size_t length) noexcept
+{
+    return 2 * length + 8;
+}
 
 // True if text has an address-like token (cheap: most text has no "@").
 bool has_address(std::string_view text) noexcept;

@@ -79,7 +79,10 @@ std::int64_t fresh_nonce_of(const std::uint8_t* value) noexcept
 
 } // namespace sealed
 
-bool KeyId::operator==(const KeyId& o) const noexcept { return std::memcmp(bytes, o.bytes, sizeof bytes) == 0; }
+bool KeyId::operator==(const KeyId& o) const noexcept
+{
+    return std::memcmp(bytes, o.bytes, sizeof bytes) == 0;
+}
 
 std::string KeyId::hex() const
 {
@@ -246,7 +249,10 @@ bool EmailSealer::is_canary(const std::uint8_t* value, std::size_t size)
     return len + 1 < padded && plain[len + 1] == sealed::kCanaryMark;
 }
 
-EmailSealer::Wipe::~Wipe() { OPENSSL_cleanse(data, size); }
+EmailSealer::Wipe::~Wipe()
+{
+    OPENSSL_cleanse(data, size);
+}
 
 std::size_t EmailSealer::decrypt_stored(const std::uint8_t* value, std::size_t size, std::uint8_t* plain)
 {
@@ -280,7 +286,8 @@ std::size_t EmailSealer::open(const std::uint8_t* value, std::size_t size, char*
     Scrub scrub{plain, padded};
     ByteSpan header{value, sealed::kTagOffset};
     if (!key.siv.decrypt(&header, 1, value + sealed::kTagOffset, value + sealed::kHeaderSize, padded, plain))
-        throw Error(ErrorKind::InvalidText, bad, "It failed authentication: it was altered or is not a listguard token.");
+        throw Error(ErrorKind::InvalidText, bad,
+                    "It failed authentication: it was altered or is not a listguard token.");
     std::size_t len = plain[0];
     if (len == 0 || len > kMaxAddressOctets || len + 1 > padded)
         throw Error(ErrorKind::InvalidText, bad, "Its decrypted length is out of range.");

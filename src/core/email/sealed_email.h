@@ -66,7 +66,10 @@ Stamp stamp_of(const std::uint8_t* value) noexcept;
 // rest of the header): within that transaction it is fresh, an address the
 // role supplied itself, free to take any stamp. 0 for a stamped value.
 std::int64_t fresh_nonce_of(const std::uint8_t* value) noexcept;
-inline const std::uint8_t* digest_of(const std::uint8_t* value) noexcept { return value + kDigestOffset; }
+inline const std::uint8_t* digest_of(const std::uint8_t* value) noexcept
+{
+    return value + kDigestOffset;
+}
 } // namespace sealed
 
 // A seal key's id: the first octets of a digest of the key, stored in every
@@ -113,7 +116,6 @@ public:
     // octet was changed, Error(ConfigFile) if no key of the keyring sealed it.
     std::size_t open(const std::uint8_t* value, std::size_t size, char* out);
 
-
     // Decrypts a stored value for display and passes its address to use();
     // the plaintext is wiped afterwards. Values are authenticated when they
     // enter the database, so only the CTR half of SIV runs here.
@@ -140,8 +142,7 @@ public:
 private:
     // Restamp (if stamp), reseal, mark (if mark; a mark it has is kept):
     // under the current key, in the bucket of the address's length.
-    std::size_t rewrite(const std::uint8_t* value, std::size_t size, const Stamp* stamp, bool mark,
-                        std::uint8_t* out);
+    std::size_t rewrite(const std::uint8_t* value, std::size_t size, const Stamp* stamp, bool mark, std::uint8_t* out);
     struct SealKey;
     struct Wipe {
         std::uint8_t* data;

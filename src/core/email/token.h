@@ -13,7 +13,10 @@ namespace listguard {
 constexpr std::string_view kTokenPrefix = "lg1:";
 constexpr std::size_t kMaxTokenOctets = 4 + (sealed::kMaxSize * 4 + 2) / 3;
 
-inline bool looks_like_token(std::string_view text) noexcept { return text.substr(0, 4) == kTokenPrefix; }
+inline bool looks_like_token(std::string_view text) noexcept
+{
+    return text.substr(0, 4) == kTokenPrefix;
+}
 
 // Writes the token into out (kMaxTokenOctets) and returns its length.
 std::size_t encode_token(const std::uint8_t* value, std::size_t size, char* out) noexcept;

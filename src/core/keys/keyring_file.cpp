@@ -30,12 +30,18 @@ struct Fd {
     throw Error(ErrorKind::ConfigFile, "could not use the listguard keyring from " + source, detail, hint);
 }
 
-std::string file_source(const std::string& path) { return "key file \"" + path + "\""; }
+std::string file_source(const std::string& path)
+{
+    return "key file \"" + path + "\"";
+}
 
 const char* kFormatHint = "Each line is \"index HEX\", \"seal HEX\" or \"seal HEX current\", HEX being 64 hex digits "
                           "(openssl rand -hex 32); there is one index line and at least one seal line.";
 
-std::string errno_text(const char* what, int err) { return std::string(what) + ": " + std::strerror(err) + "."; }
+std::string errno_text(const char* what, int err)
+{
+    return std::string(what) + ": " + std::strerror(err) + ".";
+}
 
 bool write_all(int fd, const char* p, std::size_t n)
 {
@@ -271,8 +277,8 @@ void write_key_file(const std::string& path, const std::string& content, KeyFile
     }
     // link() creates the file whole or fails because it exists; rename()
     // replaces it whole: no reader ever sees half a keyring.
-    bool placed = how == KeyFileWrite::Create ? link(temp.c_str(), path.c_str()) == 0
-                                               : rename(temp.c_str(), path.c_str()) == 0;
+    bool placed =
+        how == KeyFileWrite::Create ? link(temp.c_str(), path.c_str()) == 0 : rename(temp.c_str(), path.c_str()) == 0;
     int err = errno;
     unlink(temp.c_str());
     if (!placed && how == KeyFileWrite::Create && err == EEXIST)

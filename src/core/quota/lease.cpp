@@ -13,8 +13,7 @@ bool lease_window_over(const Lease& lease, std::int64_t window_seconds, std::int
 
 } // namespace
 
-Reservation take_from_lease(Lease& lease, std::int64_t window_seconds, std::int64_t now,
-                            std::int64_t wanted) noexcept
+Reservation take_from_lease(Lease& lease, std::int64_t window_seconds, std::int64_t now, std::int64_t wanted) noexcept
 {
     if (lease_window_over(lease, window_seconds, now)) {
         lease.remaining = 0;
@@ -41,7 +40,10 @@ void fill_lease(Lease& lease, std::int64_t window_start, std::int64_t granted, s
     lease.wanted = false;
 }
 
-std::int64_t lease_size(std::int64_t limit) noexcept { return std::clamp<std::int64_t>(limit / 16, 1, 65536); }
+std::int64_t lease_size(std::int64_t limit) noexcept
+{
+    return std::clamp<std::int64_t>(limit / 16, 1, 65536);
+}
 
 bool lease_running_low(const Lease& lease, std::int64_t limit, std::int64_t now) noexcept
 {

@@ -24,8 +24,7 @@ struct Lease {
 // Takes up to `wanted` units at `now` for a window of `window_seconds`.
 // Units of a window that has ended are worthless (they counted there).
 // Granted 0: the lease is dry, and `wanted` is set for the link to fetch more.
-Reservation take_from_lease(Lease& lease, std::int64_t window_seconds, std::int64_t now,
-                            std::int64_t wanted) noexcept;
+Reservation take_from_lease(Lease& lease, std::int64_t window_seconds, std::int64_t now, std::int64_t wanted) noexcept;
 
 // The primary granted `granted` units in its window `window_start` (0
 // granted: the window is used up) at `now`; a fresh lease is not idle.
@@ -44,7 +43,6 @@ bool lease_running_low(const Lease& lease, std::int64_t limit, std::int64_t now)
 
 // Whether a lease should go back to the primary: units held but not used for
 // `idle_seconds`, or of a window that has ended.
-bool lease_idle(const Lease& lease, std::int64_t window_seconds, std::int64_t now,
-                std::int64_t idle_seconds) noexcept;
+bool lease_idle(const Lease& lease, std::int64_t window_seconds, std::int64_t now, std::int64_t idle_seconds) noexcept;
 
 } // namespace listguard

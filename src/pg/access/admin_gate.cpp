@@ -38,9 +38,18 @@ Oid session_caller = InvalidOid;
 
 } // namespace
 
-Oid calling_role() { return OidIsValid(current_caller) ? current_caller : GetUserId(); }
-Oid calling_outer_role() { return OidIsValid(outer_caller) ? outer_caller : GetOuterUserId(); }
-Oid calling_session_role() { return OidIsValid(session_caller) ? session_caller : GetSessionUserId(); }
+Oid calling_role()
+{
+    return OidIsValid(current_caller) ? current_caller : GetUserId();
+}
+Oid calling_outer_role()
+{
+    return OidIsValid(outer_caller) ? outer_caller : GetOuterUserId();
+}
+Oid calling_session_role()
+{
+    return OidIsValid(session_caller) ? session_caller : GetSessionUserId();
+}
 
 namespace {
 
@@ -148,7 +157,7 @@ Datum run_gate(FunctionCallInfo fcinfo, bool admins_only)
     if (returns_set)
         InitMaterializedSRF(fcinfo, 0);
 
-    (void) take_pending_grant(); // only what this call marks counts
+    (void)take_pending_grant(); // only what this call marks counts
     Oid saved_caller = current_caller;
     Oid saved_outer = outer_caller;
     Oid saved_session = session_caller;
@@ -203,13 +212,25 @@ Datum run_gate(FunctionCallInfo fcinfo, bool admins_only)
 } // namespace
 
 // Administration functions: for superusers and members of listguard_admin.
-extern "C" Datum admin_gate(PG_FUNCTION_ARGS) { return run_gate(fcinfo, true); }
+extern "C" Datum admin_gate(PG_FUNCTION_ARGS)
+{
+    return run_gate(fcinfo, true);
+}
 
 // Access requests: open to every role; listguard._<name> decides who may
 // do what from the calling roles (request_access for oneself, approve for
 // approvers who are not the requester, cancel for the requester).
-extern "C" Datum request_gate(PG_FUNCTION_ARGS) { return run_gate(fcinfo, false); }
+extern "C" Datum request_gate(PG_FUNCTION_ARGS)
+{
+    return run_gate(fcinfo, false);
+}
 
-extern "C" Datum lg_calling_session_role(PG_FUNCTION_ARGS) { PG_RETURN_OID(calling_session_role()); }
+extern "C" Datum lg_calling_session_role(PG_FUNCTION_ARGS)
+{
+    PG_RETURN_OID(calling_session_role());
+}
 
-extern "C" Datum lg_calling_outer_role(PG_FUNCTION_ARGS) { PG_RETURN_OID(calling_outer_role()); }
+extern "C" Datum lg_calling_outer_role(PG_FUNCTION_ARGS)
+{
+    PG_RETURN_OID(calling_outer_role());
+}

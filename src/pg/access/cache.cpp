@@ -70,7 +70,10 @@ ScopeEntry* last_hit = nullptr; // a row's policy check and its output ask the s
 // Expiry is compared with the clock, not with the start of the statement or
 // transaction: a procedure that commits in a loop, a cursor or a prepared
 // statement runs on past a grant's end otherwise.
-TimestampTz clock_now() { return GetCurrentTimestamp(); }
+TimestampTz clock_now()
+{
+    return GetCurrentTimestamp();
+}
 
 // A remembered decision for role and scope that has not expired; the clock
 // is read only for decisions that can expire.
@@ -79,7 +82,6 @@ bool usable(const ScopeEntry* e, Oid role, Stamp scope)
     return e != nullptr && e->key.role == role && e->key.account == scope.account && e->key.list == scope.list &&
            (e->access.valid_until == kNever || clock_now() < e->access.valid_until);
 }
-
 
 void remember(ScopeEntry* e)
 {

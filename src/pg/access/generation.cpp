@@ -17,7 +17,10 @@ bool changed_in_transaction = false;
 
 } // namespace
 
-void note_access_change() noexcept { changed_in_transaction = true; }
+void note_access_change() noexcept
+{
+    changed_in_transaction = true;
+}
 
 void access_changes_at_transaction_end(bool committed) noexcept
 {
@@ -54,7 +57,10 @@ void note_utility_access_change(Node* stmt) noexcept
     }
 }
 
-Size access_generation_shared_size() { return MAXALIGN(sizeof(pg_atomic_uint64)); }
+Size access_generation_shared_size()
+{
+    return MAXALIGN(sizeof(pg_atomic_uint64));
+}
 
 void attach_access_generation_shared()
 {

@@ -10,7 +10,10 @@ extern "C" {
 
 namespace listguard::pg {
 
-bool may_replicate(Oid role) { return superuser_arg(role) || role_has_unscoped_grant(role, RevealLevel::Sealed); }
+bool may_replicate(Oid role)
+{
+    return superuser_arg(role) || role_has_unscoped_grant(role, RevealLevel::Sealed);
+}
 
 void refuse_replication(Oid role, const char* table)
 {
@@ -29,7 +32,10 @@ void refuse_replication(Oid role, const char* table)
     pg_unreachable();
 }
 
-bool in_logical_decoding() { return am_walsender || HistoricSnapshotActive(); }
+bool in_logical_decoding()
+{
+    return am_walsender || HistoricSnapshotActive();
+}
 
 RevealDecision walsender_reveal(Oid role, const RevealDecision& decision)
 {

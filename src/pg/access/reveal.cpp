@@ -16,7 +16,10 @@ extern "C" {
 
 namespace listguard::pg {
 
-bool in_dump_session() { return is_dump_session(row_security, application_name ? application_name : ""); }
+bool in_dump_session()
+{
+    return is_dump_session(row_security, application_name ? application_name : "");
+}
 
 RevealDecision reveal_for(Stamp stamp)
 {
@@ -32,13 +35,12 @@ RevealDecision reveal_for(Stamp stamp)
         if (decision.level == RevealLevel::Sealed || decision.level == RevealLevel::Clear)
             return decision;
         record_event(EventKind::Denied, "{\"reason\": \"dump with masks\"}", scope_of(stamp));
-        ereport(ERROR,
-                (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                 errmsg("role \"%s\" cannot dump listguard.email values", GetUserNameFromId(role, false)),
-                 errdetail("The session is a dump (application_name is pg_dump, or row_security is off), and a "
-                           "dump would hold masked addresses in place of the real ones."),
-                 errhint("Run pg_dump as a superuser, or as a role granted sealed access, whose dumps hold "
-                         "sealed tokens.")));
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                        errmsg("role \"%s\" cannot dump listguard.email values", GetUserNameFromId(role, false)),
+                        errdetail("The session is a dump (application_name is pg_dump, or row_security is off), and a "
+                                  "dump would hold masked addresses in place of the real ones."),
+                        errhint("Run pg_dump as a superuser, or as a role granted sealed access, whose dumps hold "
+                                "sealed tokens.")));
     }
     if (sealed_output_setting && superuser_arg(role))
         return {RevealLevel::Sealed, Grant{}};

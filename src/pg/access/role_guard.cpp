@@ -19,7 +19,10 @@ namespace listguard::pg {
 
 namespace {
 
-bool reserved_name(const char* name) { return name != nullptr && strncmp(name, "listguard_", 10) == 0; }
+bool reserved_name(const char* name)
+{
+    return name != nullptr && strncmp(name, "listguard_", 10) == 0;
+}
 
 bool created_by_listguard(Oid role)
 {
@@ -53,9 +56,8 @@ const char* name_of(Oid role)
 
 [[noreturn]] void refuse(const char* action, Oid role, Oid because)
 {
-    record_event(EventKind::Denied,
-                 psprintf("{\"reason\": \"listguard role\", \"action\": %s, \"role\": %s}", json_string(action),
-                          json_string(name_of(role))));
+    record_event(EventKind::Denied, psprintf("{\"reason\": \"listguard role\", \"action\": %s, \"role\": %s}",
+                                             json_string(action), json_string(name_of(role))));
     ereport(ERROR,
             (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
              errmsg("permission denied to %s role \"%s\"", action, name_of(role)),
@@ -72,9 +74,8 @@ const char* name_of(Oid role)
 
 [[noreturn]] void refuse_reserved(const char* action, const char* name)
 {
-    record_event(EventKind::Denied,
-                 psprintf("{\"reason\": \"listguard role\", \"action\": %s, \"role\": %s}", json_string(action),
-                          json_string(name)));
+    record_event(EventKind::Denied, psprintf("{\"reason\": \"listguard role\", \"action\": %s, \"role\": %s}",
+                                             json_string(action), json_string(name)));
     ereport(ERROR, (errcode(ERRCODE_RESERVED_NAME), errmsg("permission denied to %s role \"%s\"", action, name),
                     errdetail("Role names beginning with \"listguard_\" are reserved for listguard's own roles, "
                               "which only superusers may create, rename or drop.")));
@@ -91,8 +92,8 @@ void guard_role(const char* action, Oid role, bool admin)
         return;
     if (!admin)
         refuse(action, role, because);
-    record_event(EventKind::RoleChanged, psprintf("{\"action\": %s, \"role\": %s}", json_string(action),
-                                                  json_string(name_of(role))));
+    record_event(EventKind::RoleChanged,
+                 psprintf("{\"action\": %s, \"role\": %s}", json_string(action), json_string(name_of(role))));
 }
 
 void check_grant_role(GrantRoleStmt* stmt, bool admin)
@@ -167,8 +168,7 @@ void check_drop_role_grants(DropRoleStmt* stmt)
         });
         if (count > 0)
             ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-                            errmsg("role \"%s\" cannot be dropped because it has listguard grants",
-                                   spec->rolename),
+                            errmsg("role \"%s\" cannot be dropped because it has listguard grants", spec->rolename),
                             errdetail("%d grant(s) in listguard.grants of this database.", count),
                             errhint("Revoke them first: SELECT listguard.revoke_access(grant_id) FROM "
                                     "listguard.explain_access('%s') WHERE via_role = '%s'::regrole;",

@@ -32,12 +32,12 @@ void check_relabel(const ObjectAddress* object, const char* label)
                         errdetail("listguard labels mark the roles that hold listguard power; only superusers and "
                                   "listguard itself may set or remove them.")));
     if (object->classId != AuthIdRelationId)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("listguard security labels apply to roles only")));
+        ereport(ERROR,
+                (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("listguard security labels apply to roles only")));
     if (label != nullptr && strcmp(label, kCreatedRoleLabel) != 0 && strcmp(label, kGranteeLabel) != 0)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("invalid listguard security label \"%s\"", label),
-                        errhint("listguard labels are \"%s\" and \"%s\".", kCreatedRoleLabel, kGranteeLabel)));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid listguard security label \"%s\"", label),
+                 errhint("listguard labels are \"%s\" and \"%s\".", kCreatedRoleLabel, kGranteeLabel)));
 }
 
 } // namespace
@@ -58,6 +58,9 @@ void label_role(Oid role, const char* label)
     SetSecurityLabel(&address, "listguard", label);
 }
 
-void register_role_labels() { register_label_provider("listguard", check_relabel); }
+void register_role_labels()
+{
+    register_label_provider("listguard", check_relabel);
+}
 
 } // namespace listguard::pg

@@ -62,12 +62,12 @@ Oid listguard_power_of(Oid role)
                                             kOwnerRole,
                                             kApproverRole,
                                             kStandbyRole,
-                                            "pg_write_all_data",   // listguard's tables around its functions
-                                            "pg_read_all_data",    // the grants and the audit log
-                                            "pg_read_all_stats",   // others' running statements, literals included
-                                            "pg_monitor",          // holds pg_read_all_stats
+                                            "pg_write_all_data",    // listguard's tables around its functions
+                                            "pg_read_all_data",     // the grants and the audit log
+                                            "pg_read_all_stats",    // others' running statements, literals included
+                                            "pg_monitor",           // holds pg_read_all_stats
                                             "pg_read_all_settings", // a standby's primary_conninfo, key_command
-                                            "pg_signal_backend",   // ends the standby links' sessions
+                                            "pg_signal_backend",    // ends the standby links' sessions
                                             "pg_read_server_files", // the key file
                                             "pg_write_server_files",
                                             "pg_execute_server_program"};
@@ -96,7 +96,10 @@ Oid listguard_power_of(Oid role)
     return found;
 }
 
-Oid owner_role() { return get_role_oid(kOwnerRole, true); }
+Oid owner_role()
+{
+    return get_role_oid(kOwnerRole, true);
+}
 
 bool is_admin(Oid role)
 {
@@ -110,8 +113,7 @@ void require_admin(const char* action)
 {
     if (is_admin(GetUserId()))
         return;
-    record_event(EventKind::Denied,
-                 psprintf("{\"reason\": \"not an admin\", \"action\": %s}", json_string(action)));
+    record_event(EventKind::Denied, psprintf("{\"reason\": \"not an admin\", \"action\": %s}", json_string(action)));
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to %s", action),
                     errdetail("Only superusers and members of listguard_admin may manage listguard."),
                     errhint("An administrator can run: GRANT listguard_admin TO %s;",

@@ -14,12 +14,15 @@ namespace {
 const char* anchor_directory()
 {
     return audit_anchor_directory_setting && audit_anchor_directory_setting[0] ? audit_anchor_directory_setting
-                                                                                : "pg_listguard";
+                                                                               : "pg_listguard";
 }
 
 } // namespace
 
-char* audit_anchor_path(Oid database) { return psprintf("%s/audit-anchor.%u", anchor_directory(), database); }
+char* audit_anchor_path(Oid database)
+{
+    return psprintf("%s/audit-anchor.%u", anchor_directory(), database);
+}
 
 namespace {
 

@@ -155,7 +155,7 @@ void forget_audit_append_plan()
 {
     for (SPIPlanPtr* plan : {&insert_plan, &head_update_plan, &head_insert_plan}) {
         if (*plan != nullptr)
-            (void) SPI_freeplan(*plan);
+            (void)SPI_freeplan(*plan);
         *plan = nullptr;
     }
 }

@@ -51,7 +51,7 @@ void report_clear_reveals()
         uint8 iv[16];
         PendingError error;
         if (sealer != nullptr && pg_strong_random(iv, sizeof iv))
-            (void) try_guarded([&] { strlcpy(sealed, sealer->seal(r.canaries, iv).c_str(), sizeof sealed); }, error);
+            (void)try_guarded([&] { strlcpy(sealed, sealer->seal(r.canaries, iv).c_str(), sizeof sealed); }, error);
         char* detail = psprintf("{\"role\": %s, \"grant\": %lld, \"canaries\": %s}", json_string(info.current_user),
                                 static_cast<long long>(r.grant_id), json_string(sealed));
         char* counts = psprintf("{\"clear\": %lld}", static_cast<long long>(r.count));
@@ -227,7 +227,10 @@ char row_op(uint32 trigger_event)
     return TRIGGER_FIRED_BY_INSERT(trigger_event) ? 'i' : TRIGGER_FIRED_BY_UPDATE(trigger_event) ? 'u' : 'd';
 }
 
-const char* row_op_name(char op) { return op == 'i' ? "insert" : op == 'u' ? "update" : "delete"; }
+const char* row_op_name(char op)
+{
+    return op == 'i' ? "insert" : op == 'u' ? "update" : "delete";
+}
 
 void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
 {
@@ -246,7 +249,7 @@ void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
     }
     if (reveal_count == kReveals)
         report_clear_reveals();
-    (void) session_info(); // remember the names while the catalogs can be read
+    (void)session_info(); // remember the names while the catalogs can be read
     RevealCount& r = reveals[reveal_count++];
     r = RevealCount{role, grant.id, scope, 1, RevealRecord{}};
     if (canary_id != 0)
@@ -292,11 +295,15 @@ void report_row_changes(Oid relid, char op)
         return;
     List* family = find_all_inheritors(relid, NoLock, nullptr); // relid and every table below it
     int n = 0;
-    RowCount* taken = take_rows([&](const RowCount& r) { return r.key.op == op && list_member_oid(family, r.key.relid); }, &n);
+    RowCount* taken =
+        take_rows([&](const RowCount& r) { return r.key.op == op && list_member_oid(family, r.key.relid); }, &n);
     record_row_counts(relid, op, taken, n);
 }
 
-void audit_counts_at_statement_end() { report_clear_reveals(); }
+void audit_counts_at_statement_end()
+{
+    report_clear_reveals();
+}
 
 void audit_counts_at_transaction_end(bool committing)
 {

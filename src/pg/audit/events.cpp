@@ -89,7 +89,10 @@ char* json_string(const char* value)
 
 namespace {
 
-void copy_text(char* dst, size_t size, const char* src) { copy_clipped(dst, size, src); }
+void copy_text(char* dst, size_t size, const char* src)
+{
+    copy_clipped(dst, size, src);
+}
 
 // The whole event as one JSON line, for the server log.
 char* event_json(const AuditEvent& e)
@@ -174,8 +177,7 @@ void record_event(EventKind kind, const char* detail_json, const EventScope& sco
         char* name = get_rel_name(scope.relation);
         char* nsp = get_namespace_name(get_rel_namespace(scope.relation));
         if (name != nullptr)
-            copy_text(e->relation, sizeof e->relation,
-                      quote_qualified_identifier(nsp ? nsp : "", name));
+            copy_text(e->relation, sizeof e->relation, quote_qualified_identifier(nsp ? nsp : "", name));
     }
     e->digest_count = Min(scope.digest_count, kAuditMaxDigests);
     for (int i = 0; i < e->digest_count; i++)
@@ -224,10 +226,9 @@ void record_action_event(FunctionCallInfo fcinfo, EventKind kind, const char* id
     if (!PG_ARGISNULL(3))
         scope.list = PG_GETARG_INT64(3);
     const char* extra = PG_ARGISNULL(4) ? "{}" : JsonbToCString(nullptr, &PG_GETARG_JSONB_P(4)->root, 64);
-    char* detail = PG_ARGISNULL(1)
-                       ? psprintf("{\"action\": %s, \"detail\": %s}", json_string(action), extra)
-                       : psprintf("{\"action\": %s, \"%s\": %lld, \"detail\": %s}", json_string(action), id_name,
-                                  static_cast<long long>(PG_GETARG_INT64(1)), extra);
+    char* detail = PG_ARGISNULL(1) ? psprintf("{\"action\": %s, \"detail\": %s}", json_string(action), extra)
+                                   : psprintf("{\"action\": %s, \"%s\": %lld, \"detail\": %s}", json_string(action),
+                                              id_name, static_cast<long long>(PG_GETARG_INT64(1)), extra);
     record_event(kind, detail, scope);
 }
 

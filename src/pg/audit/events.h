@@ -46,7 +46,7 @@ struct EventScope {
     std::optional<int64> list;
     Oid relation = InvalidOid;
     const char* relation_name = nullptr; // when relation is gone (a drop)
-    const uint8* digests = nullptr; // 16 octets each
+    const uint8* digests = nullptr;      // 16 octets each
     int digest_count = 0;
     const char* counts_json = nullptr;
 };

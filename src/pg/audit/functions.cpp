@@ -48,8 +48,8 @@ int64 event_with_link(const uint8* link)
 {
     Oid type = BYTEAOID;
     Datum arg = bytea_datum(link, kLinkSize);
-    if (SPI_execute_with_args("SELECT id FROM listguard.audit_log WHERE link OPERATOR(pg_catalog.=) $1 LIMIT 1", 1, &type, &arg, nullptr,
-                              true, 1) != SPI_OK_SELECT ||
+    if (SPI_execute_with_args("SELECT id FROM listguard.audit_log WHERE link OPERATOR(pg_catalog.=) $1 LIMIT 1", 1,
+                              &type, &arg, nullptr, true, 1) != SPI_OK_SELECT ||
         SPI_processed == 0)
         return 0;
     bool isnull;
@@ -165,8 +165,7 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
                                static_cast<long long>(previous_id));
         } else if (anchor_seen && !anchor_matches) {
             first_broken = anchor.id;
-            problem = psprintf("event %lld differs from the audit anchor",
-                               static_cast<long long>(anchor.id));
+            problem = psprintf("event %lld differs from the audit anchor", static_cast<long long>(anchor.id));
         }
     }
 
@@ -216,9 +215,9 @@ extern "C" Datum lg_audit_log_modified(PG_FUNCTION_ARGS)
     bool row = TRIGGER_FIRED_FOR_ROW(data->tg_event);
     if (!superuser()) {
         record_event(EventKind::AuditLogModified, psprintf("{\"operation\": \"%s\", \"refused\": true}", op));
-        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                        errmsg("permission denied to change listguard.audit_log"),
-                        errdetail("The audit log is appended to by listguard's audit writer only.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to change listguard.audit_log"),
+                 errdetail("The audit log is appended to by listguard's audit writer only.")));
     }
     if (row && TRIGGER_FIRED_BY_INSERT(data->tg_event)) {
         bool isnull;

@@ -48,8 +48,8 @@ bool link_of_event(int64 id, uint8* link)
 {
     Oid type = INT8OID;
     Datum arg = Int64GetDatum(id);
-    if (SPI_execute_with_args("SELECT link FROM listguard.audit_log WHERE id = $1", 1, &type, &arg, nullptr, true,
-                              1) != SPI_OK_SELECT ||
+    if (SPI_execute_with_args("SELECT link FROM listguard.audit_log WHERE id = $1", 1, &type, &arg, nullptr, true, 1) !=
+            SPI_OK_SELECT ||
         SPI_processed == 0)
         return false;
     bool isnull;
@@ -95,9 +95,10 @@ char* check_restored_heads(int64 chain_end, int64* first_broken)
         if (shaped)
             memcpy(head.link, VARDATA_ANY(link), kLinkSize);
         ensure_keyring();
-        bool sealed_here = shaped && guarded([&] {
-            return head_seal_valid(keyring().audit(), head, reinterpret_cast<const uint8*>(VARDATA_ANY(seal)));
-        });
+        bool sealed_here =
+            shaped && guarded([&] {
+                return head_seal_valid(keyring().audit(), head, reinterpret_cast<const uint8*>(VARDATA_ANY(seal)));
+            });
         if (!sealed_here) {
             *first_broken = head.last_id;
             return psprintf("the head record of %s (event %lld, %s) that came with a restore is not sealed by this "
@@ -161,9 +162,9 @@ extern "C" Datum lg_audit_heads_guard(PG_FUNCTION_ARGS)
     EventScope scope = table_scope(RelationGetRelid(rel));
     if (!superuser()) {
         record_event(EventKind::AuditLogModified, psprintf("{\"operation\": \"%s\", \"refused\": true}", op), scope);
-        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                        errmsg("permission denied to change listguard.audit_heads"),
-                        errdetail("The audit chain's head is kept by listguard's audit writer only.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to change listguard.audit_heads"),
+                 errdetail("The audit chain's head is kept by listguard's audit writer only.")));
     }
     if (TRIGGER_FIRED_FOR_ROW(data->tg_event) && TRIGGER_FIRED_BY_INSERT(data->tg_event)) {
         TupleDesc desc = RelationGetDescr(rel);

@@ -61,7 +61,10 @@ Size queue_size()
 
 } // namespace
 
-Size audit_queue_shared_size() { return queue_size(); }
+Size audit_queue_shared_size()
+{
+    return queue_size();
+}
 
 void attach_audit_queue_shared()
 {
@@ -149,7 +152,7 @@ void start_writer(Oid database)
     snprintf(worker.bgw_type, BGW_MAXLEN, "listguard audit writer");
     worker.bgw_main_arg = ObjectIdGetDatum(database);
     worker.bgw_notify_pid = 0;
-    (void) RegisterDynamicBackgroundWorker(&worker, nullptr);
+    (void)RegisterDynamicBackgroundWorker(&worker, nullptr);
 }
 
 // The latch of the database's writer, or null; whether one must be started.
@@ -329,7 +332,10 @@ bool told_of_crash_locked(Oid database)
 
 } // namespace
 
-bool audit_after_crash() { return queue != nullptr && queue->after_crash; }
+bool audit_after_crash()
+{
+    return queue != nullptr && queue->after_crash;
+}
 
 void audit_note_crash()
 {

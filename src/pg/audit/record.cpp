@@ -19,10 +19,9 @@ extern "C" {
 
 namespace listguard::pg {
 
-const Oid kAuditColumnTypes[kAuditColumns] = {INT8OID,  TIMESTAMPTZOID, TEXTOID,       TEXTOID,  TEXTOID,
-                                              INETOID,  TEXTOID,        INT4OID,       INT8OID,  INT8OID,
-                                              INT8OID,  TEXTOID,        BYTEAARRAYOID, JSONBOID, JSONBOID,
-                                              BYTEAOID, BYTEAOID,       TEXTOID,       INT2OID};
+const Oid kAuditColumnTypes[kAuditColumns] = {
+    INT8OID, TIMESTAMPTZOID, TEXTOID,       TEXTOID,  TEXTOID,  INETOID,  TEXTOID,  INT4OID, INT8OID, INT8OID,
+    INT8OID, TEXTOID,        BYTEAARRAYOID, JSONBOID, JSONBOID, BYTEAOID, BYTEAOID, TEXTOID, INT2OID};
 
 Datum bytea_datum(const uint8* data, size_t size)
 {
@@ -113,8 +112,7 @@ void audit_event_from_row(const Datum* values, const bool* nulls, AuditEvent* e)
     if (!nulls[kClientAddr])
         strlcpy(e->client_addr, DatumGetCString(DirectFunctionCall1(inet_out, values[kClientAddr])),
                 sizeof e->client_addr);
-    copy_text_datum(values[kApplicationName], nulls[kApplicationName], e->application_name,
-                    sizeof e->application_name);
+    copy_text_datum(values[kApplicationName], nulls[kApplicationName], e->application_name, sizeof e->application_name);
     e->pid = DatumGetInt32(values[kBackendPid]);
     e->xid = nulls[kXid] ? 0 : static_cast<uint64>(DatumGetInt64(values[kXid]));
     e->has_account = !nulls[kAccount];
@@ -159,7 +157,10 @@ ChainEncoding encoding_of(const Datum* values, const bool* nulls)
     return ChainEncoding::V2;
 }
 
-Piece text_piece(const char* data, size_t size) { return Piece{Piece::Text, data, size, 0}; }
+Piece text_piece(const char* data, size_t size)
+{
+    return Piece{Piece::Text, data, size, 0};
+}
 
 } // namespace
 
@@ -207,8 +208,7 @@ void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out)
         case kClientAddr:
         case kCounts:
         case kDetail: {
-            char* text = DatumGetCString(
-                DirectFunctionCall1(i == kClientAddr ? inet_out : jsonb_out, values[i]));
+            char* text = DatumGetCString(DirectFunctionCall1(i == kClientAddr ? inet_out : jsonb_out, values[i]));
             add(text_piece(text, strlen(text)));
             break;
         }
@@ -216,8 +216,8 @@ void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out)
             Datum* elems;
             bool* elem_nulls;
             int count;
-            deconstruct_array(DatumGetArrayTypeP(values[i]), BYTEAOID, -1, false, TYPALIGN_INT, &elems,
-                              &elem_nulls, &count);
+            deconstruct_array(DatumGetArrayTypeP(values[i]), BYTEAOID, -1, false, TYPALIGN_INT, &elems, &elem_nulls,
+                              &count);
             if (encoding == ChainEncoding::V1) { // the elements' octets, concatenated
                 StringInfoData buf;
                 initStringInfo(&buf);

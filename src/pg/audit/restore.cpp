@@ -101,9 +101,15 @@ void restored_row(int64 id)
 
 } // namespace
 
-bool audit_restore_moving() { return moving; }
+bool audit_restore_moving()
+{
+    return moving;
+}
 
-void audit_restored_row(int64 id) { restored_row(id); }
+void audit_restored_row(int64 id)
+{
+    restored_row(id);
+}
 
 char* audit_restored_rows_json()
 {

@@ -40,7 +40,6 @@ extern "C" {
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
-
 }
 
 namespace listguard::pg {
@@ -50,7 +49,7 @@ namespace {
 constexpr int kBatch = 256;
 constexpr int kIdleExitMs = 2000;
 constexpr int kAnchorEveryMs = 50;
-constexpr long kGatherUs = 5000;    // after a wake-up, let a few more events arrive
+constexpr long kGatherUs = 5000; // after a wake-up, let a few more events arrive
 
 struct ChainHead {
     int64 id = 0;
@@ -82,14 +81,14 @@ void write_anchor(bool sync)
         char* path = audit_anchor_path(my_database);
         char* directory = pstrdup(path);
         *strrchr(directory, '/') = '\0';
-        (void) MakePGDirectory(directory);
+        (void)MakePGDirectory(directory);
         anchor_file = PathNameOpenFile(path, O_RDWR | O_CREAT | PG_BINARY);
         if (anchor_file < 0) {
             // Loud: without an anchor a removed tail of the log goes unseen
             // (verify_audit() says so too).
-            ereport(WARNING, (errcode_for_file_access(),
-                              errmsg("could not open listguard audit anchor \"%s\": %m", path),
-                              errhint("Make listguard.audit_anchor_directory writable by the server.")));
+            ereport(WARNING,
+                    (errcode_for_file_access(), errmsg("could not open listguard audit anchor \"%s\": %m", path),
+                     errhint("Make listguard.audit_anchor_directory writable by the server.")));
             return;
         }
     }
@@ -123,10 +122,10 @@ void log_events(const AuditEvent* events, int count, const char* why)
 }
 
 enum class BatchResult {
-    Written,  // in the table
-    Wait,     // not yet: the extension is being created by a transaction still open
-    Failed,   // the transaction failed; try again
-    Logged,   // the extension is not installed here: the server log has them
+    Written, // in the table
+    Wait,    // not yet: the extension is being created by a transaction still open
+    Failed,  // the transaction failed; try again
+    Logged,  // the extension is not installed here: the server log has them
 };
 
 int audit_log_columns(Oid audit_log)
@@ -243,8 +242,8 @@ long write_batch(AuditEvent* events, int count, int64 overflowed, bool after_cra
         if (after_crash)
             all[g++] = audit_crash_gap_event(my_database);
         if (overflowed > 0)
-            all[g++] = audit_gap_event(my_database, overflowed,
-                                       "the audit queue was full or the table could not be written");
+            all[g++] =
+                audit_gap_event(my_database, overflowed, "the audit queue was full or the table could not be written");
         memcpy(all + gaps, events, sizeof(AuditEvent) * count);
         events = all;
         count += gaps;
@@ -277,7 +276,7 @@ long write_batch(AuditEvent* events, int count, int64 overflowed, bool after_cra
 bool catch_up_head()
 {
     bool grew = false;
-    (void) writer_transaction("read the end of the audit log", [&] {
+    (void)writer_transaction("read the end of the audit log", [&] {
         Oid audit_log = listguard_objects().audit_log;
         if (!OidIsValid(audit_log) || audit_log_columns(audit_log) != kAuditColumns)
             return;
@@ -337,7 +336,7 @@ void run_audit_writer(Oid database)
                 continue; // more waiting: drain before anything else
         }
         if (pause > 0) {
-            (void) WaitLatch(MyLatch, WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, pause, PG_WAIT_EXTENSION);
+            (void)WaitLatch(MyLatch, WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, pause, PG_WAIT_EXTENSION);
             if (ShutdownRequestPending)
                 stopping = true;
             if (!stopping)

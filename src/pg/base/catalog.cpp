@@ -24,8 +24,8 @@ const ListguardObjects& listguard_objects()
     ListguardObjects found;
     found.schema = get_namespace_oid("listguard", true);
     if (OidIsValid(found.schema)) {
-        found.email_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("email"),
-                                           ObjectIdGetDatum(found.schema));
+        found.email_type =
+            GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("email"), ObjectIdGetDatum(found.schema));
         found.grants = get_relname_relid("grants", found.schema);
         found.protected_tables = get_relname_relid("protected_tables", found.schema);
         found.audit_log = get_relname_relid("audit_log", found.schema);
@@ -40,7 +40,10 @@ const ListguardObjects& listguard_objects()
     return objects;
 }
 
-void forget_listguard_objects() noexcept { objects_valid = false; }
+void forget_listguard_objects() noexcept
+{
+    objects_valid = false;
+}
 
 const ListguardObjects& remembered_listguard_objects() noexcept
 {
@@ -55,7 +58,10 @@ bool is_remembered_listguard_table(Oid relid) noexcept
             relid == objects.canaries);
 }
 
-Oid admin_role() { return get_role_oid("listguard_admin", true); }
+Oid admin_role()
+{
+    return get_role_oid("listguard_admin", true);
+}
 
 AttrNumber listguard_column(Oid relid, const char* name)
 {

@@ -14,13 +14,13 @@ extern "C" {
 namespace listguard::pg {
 
 struct ListguardObjects {
-    Oid schema = InvalidOid;          // listguard (InvalidOid: extension not installed here)
-    Oid email_type = InvalidOid;      // listguard.email
-    Oid grants = InvalidOid;          // listguard.grants
+    Oid schema = InvalidOid;           // listguard (InvalidOid: extension not installed here)
+    Oid email_type = InvalidOid;       // listguard.email
+    Oid grants = InvalidOid;           // listguard.grants
     Oid protected_tables = InvalidOid; // listguard.protected_tables
-    Oid audit_log = InvalidOid;       // listguard.audit_log
-    Oid canaries = InvalidOid;        // listguard.canaries (InvalidOid before ALTER EXTENSION UPDATE)
-    Oid audit_heads = InvalidOid;     // listguard.audit_heads (InvalidOid before ALTER EXTENSION UPDATE to 0.3)
+    Oid audit_log = InvalidOid;        // listguard.audit_log
+    Oid canaries = InvalidOid;         // listguard.canaries (InvalidOid before ALTER EXTENSION UPDATE)
+    Oid audit_heads = InvalidOid;      // listguard.audit_heads (InvalidOid before ALTER EXTENSION UPDATE to 0.3)
 };
 
 const ListguardObjects& listguard_objects();

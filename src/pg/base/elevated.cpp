@@ -50,7 +50,10 @@ int depth = 0;
 
 } // namespace
 
-bool running_elevated() { return depth > 0; }
+bool running_elevated()
+{
+    return depth > 0;
+}
 
 void run_pinned_spi(void (*fn)(void*), void* arg)
 {

@@ -50,8 +50,8 @@ void PendingError::capture_internal(const char* what) noexcept
 
 void PendingError::raise() const
 {
-    ereport(ERROR, (errcode(sqlstate), errmsg_internal("%s", message),
-                    detail[0] ? errdetail_internal("%s", detail) : 0, hint[0] ? errhint("%s", hint) : 0));
+    ereport(ERROR, (errcode(sqlstate), errmsg_internal("%s", message), detail[0] ? errdetail_internal("%s", detail) : 0,
+                    hint[0] ? errhint("%s", hint) : 0));
     pg_unreachable();
 }
 

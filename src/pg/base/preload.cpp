@@ -16,7 +16,10 @@ void report_not_preloaded()
     pg_unreachable();
 }
 
-void mark_preloaded() noexcept { preloaded = true; }
+void mark_preloaded() noexcept
+{
+    preloaded = true;
+}
 
 void require_preload()
 {

@@ -7,7 +7,7 @@
 namespace listguard::pg {
 
 struct SessionInfo {
-    const char* database;     // the database's name
+    const char* database; // the database's name
     const char* session_user;
     const char* current_user;
     const char* client_addr; // numeric; empty for a Unix socket or no client

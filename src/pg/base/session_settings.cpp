@@ -76,10 +76,22 @@ bool keeps_session_value(const config_generic& setting)
     // transaction's own state (fixed once it has run a query; a standby's
     // is read-only).
     static const char* const kKept[] = {
-        "transaction_isolation", "transaction_read_only", "transaction_deferrable",
-        "statement_timeout", "lock_timeout",    "idle_in_transaction_session_timeout", "idle_session_timeout",
-        "client_encoding",   "client_min_messages", "lc_messages", "TimeZone", "timezone_abbreviations",
-        "DateStyle",         "IntervalStyle",   "extra_float_digits", "bytea_output",
+        "transaction_isolation",
+        "transaction_read_only",
+        "transaction_deferrable",
+        "statement_timeout",
+        "lock_timeout",
+        "idle_in_transaction_session_timeout",
+        "idle_session_timeout",
+        "client_encoding",
+        "client_min_messages",
+        "lc_messages",
+        "TimeZone",
+        "timezone_abbreviations",
+        "DateStyle",
+        "IntervalStyle",
+        "extra_float_digits",
+        "bytea_output",
     };
     for (const char* name : kKept)
         if (pg_strcasecmp(setting.name, name) == 0)
@@ -127,8 +139,7 @@ const char* changed_default(config_generic& setting)
 
 bool from_catalog(GucSource source)
 {
-    return source == PGC_S_GLOBAL || source == PGC_S_DATABASE || source == PGC_S_USER ||
-           source == PGC_S_DATABASE_USER;
+    return source == PGC_S_GLOBAL || source == PGC_S_DATABASE || source == PGC_S_USER || source == PGC_S_DATABASE_USER;
 }
 
 // The server's settings as this process had them before it connected.
@@ -161,11 +172,10 @@ int pin_settings(const char* search_path)
             continue;
         const char* value = changed_default(setting);
         if (value != nullptr)
-            (void) set_config_option(setting.name, pstrdup(value), PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
-                                     ERROR, false);
+            (void)set_config_option(setting.name, pstrdup(value), PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
+                                    ERROR, false);
     }
-    (void) set_config_option("search_path", search_path, PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, ERROR,
-                             false);
+    (void)set_config_option("search_path", search_path, PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, ERROR, false);
     return level;
 }
 
@@ -198,13 +208,13 @@ void discard_catalog_settings(const char* worker_name)
         if (pg_strcasecmp(setting.name, "session_authorization") == 0)
             value = GetUserNameFromId(GetAuthenticatedUserId(), false); // whom the worker connected as
         ereport(DEBUG1, (errmsg("%s ignores the setting \"%s\" of its database or role", worker_name, setting.name),
-                      errdetail("Only the server's configuration applies to listguard's workers.")));
+                         errdetail("Only the server's configuration applies to listguard's workers.")));
         // A placeholder (a module's setting the worker never loads) changes
         // nothing the worker does, and has no server value to go back to.
         if (value == nullptr || (setting.flags & GUC_CUSTOM_PLACEHOLDER))
             continue;
-        (void) set_config_option(setting.name, value, PGC_SU_BACKEND, PGC_S_DATABASE_USER, GUC_ACTION_SET, true,
-                                 ERROR, false);
+        (void)set_config_option(setting.name, value, PGC_SU_BACKEND, PGC_S_DATABASE_USER, GUC_ACTION_SET, true, ERROR,
+                                false);
     }
     CommitTransactionCommand();
 }

@@ -57,8 +57,14 @@ Datum row_access(FunctionCallInfo fcinfo, bool write)
 
 } // namespace
 
-extern "C" Datum lg_can_read_row(PG_FUNCTION_ARGS) { return row_access(fcinfo, false); }
-extern "C" Datum lg_can_write_row(PG_FUNCTION_ARGS) { return row_access(fcinfo, true); }
+extern "C" Datum lg_can_read_row(PG_FUNCTION_ARGS)
+{
+    return row_access(fcinfo, false);
+}
+extern "C" Datum lg_can_write_row(PG_FUNCTION_ARGS)
+{
+    return row_access(fcinfo, true);
+}
 
 // listguard._local_part_style(email) -> text: the shape of the value's
 // local part (core/canary/local_part.h), never the address. For

@@ -35,7 +35,10 @@ long canary_count = 0;
 constexpr int kFilterBits = 1 << 16;
 uint64 filter[kFilterBits / 64];
 
-int filter_bit(const uint8* digest) { return (digest[4] << 8) | digest[5]; }
+int filter_bit(const uint8* digest)
+{
+    return (digest[4] << 8) | digest[5];
+}
 
 uint64 generation = 0; // counts invalidations
 

@@ -12,7 +12,7 @@ namespace listguard::pg {
 
 struct Canary {
     int64 id;
-    Oid role;     // the role it was planted for
+    Oid role; // the role it was planted for
     int64 account;
     int64 list;
 };

@@ -12,7 +12,10 @@ namespace {
 
 constexpr const char* kDatabasesDirectory = "pg_listguard/databases";
 
-char* registry_path(Oid database) { return psprintf("%s/%u", kDatabasesDirectory, database); }
+char* registry_path(Oid database)
+{
+    return psprintf("%s/%u", kDatabasesDirectory, database);
+}
 
 // The key ids a database has retired, one per line.
 List* retired_keys(Oid database, bool* registered)
@@ -21,7 +24,8 @@ List* retired_keys(Oid database, bool* registered)
     *registered = file != nullptr;
     if (file == nullptr) {
         if (errno != ENOENT)
-            ereport(ERROR, (errcode_for_file_access(), errmsg("could not read file \"%s\": %m", registry_path(database))));
+            ereport(ERROR,
+                    (errcode_for_file_access(), errmsg("could not read file \"%s\": %m", registry_path(database))));
         return NIL;
     }
     List* keys = NIL;
@@ -40,7 +44,8 @@ void write_registry(Oid database, List* keys)
     if (MakePGDirectory("pg_listguard") < 0 && errno != EEXIST)
         ereport(ERROR, (errcode_for_file_access(), errmsg("could not create directory \"pg_listguard\": %m")));
     if (MakePGDirectory(kDatabasesDirectory) < 0 && errno != EEXIST)
-        ereport(ERROR, (errcode_for_file_access(), errmsg("could not create directory \"%s\": %m", kDatabasesDirectory)));
+        ereport(ERROR,
+                (errcode_for_file_access(), errmsg("could not create directory \"%s\": %m", kDatabasesDirectory)));
     char* path = registry_path(database);
     char* temp = psprintf("%s.tmp.%d", path, MyProcPid);
     FILE* file = AllocateFile(temp, PG_BINARY_W);

@@ -50,7 +50,10 @@ void wipe_at_exit(int, Datum)
     reveal_sealer = nullptr;
 }
 
-uint64 current_generation() { return shared != nullptr ? pg_atomic_read_u64(&shared->generation) : 0; }
+uint64 current_generation()
+{
+    return shared != nullptr ? pg_atomic_read_u64(&shared->generation) : 0;
+}
 
 bool inside_data_directory(const char* path)
 {
@@ -60,7 +63,10 @@ bool inside_data_directory(const char* path)
     return strncmp(path, DataDir, n) == 0 && path[n] == '/';
 }
 
-const char* key_file_path() { return key_file_setting ? key_file_setting : ""; }
+const char* key_file_path()
+{
+    return key_file_setting ? key_file_setting : "";
+}
 
 // The recorded index key id into id (kIndexIdLength + 1); false if none.
 bool read_index_record(char* id)
@@ -179,7 +185,10 @@ void check_index_key(const Keyring& ring)
 
 } // namespace
 
-bool keyring_from_file() { return key_command_setting == nullptr || key_command_setting[0] == '\0'; }
+bool keyring_from_file()
+{
+    return key_command_setting == nullptr || key_command_setting[0] == '\0';
+}
 
 void forget_keyring() noexcept
 {
@@ -236,19 +245,23 @@ Keyring& ensured_keyring()
     return *loaded_keyring;
 }
 
-const RevealRecordSealer* canary_reveal_sealer() noexcept { return reveal_sealer; }
+const RevealRecordSealer* canary_reveal_sealer() noexcept
+{
+    return reveal_sealer;
+}
 
 void create_keyring_if_none()
 {
     if (keyring_from_file() && guarded([] { return key_file_missing(key_file_path()); })) {
         char recorded[kIndexIdLength + 1];
         if (read_index_record(recorded))
-            ereport(ERROR, (errcode(ERRCODE_CONFIG_FILE_ERROR), errmsg("the listguard keyring of this cluster is missing"),
-                            errdetail("listguard.key_file \"%s\" does not exist, and this cluster's listguard data "
-                                      "was made with the keyring whose index key id is %s.",
-                                      key_file_path(), recorded),
-                            errhint("Restore the key file from your key backup. listguard makes a new keyring only "
-                                    "in a cluster that never had one.")));
+            ereport(ERROR,
+                    (errcode(ERRCODE_CONFIG_FILE_ERROR), errmsg("the listguard keyring of this cluster is missing"),
+                     errdetail("listguard.key_file \"%s\" does not exist, and this cluster's listguard data "
+                               "was made with the keyring whose index key id is %s.",
+                               key_file_path(), recorded),
+                     errhint("Restore the key file from your key backup. listguard makes a new keyring only "
+                             "in a cluster that never had one.")));
         const char* path = key_file_path();
         bool created = guarded([&] {
             KeyringSpec spec = new_keyring();
@@ -317,7 +330,10 @@ void reload_keyring_everywhere()
     forget_keyring();
 }
 
-Size keys_shared_size() { return MAXALIGN(sizeof(KeysShared)); }
+Size keys_shared_size()
+{
+    return MAXALIGN(sizeof(KeysShared));
+}
 
 void attach_keys_shared()
 {

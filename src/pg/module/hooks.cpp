@@ -73,9 +73,8 @@ void listguard_shmem_startup()
 // table's protection renewed after an admin's change); extension changes are
 // recorded after it ran; COPY TO and FETCH run no
 // executor end of their own, so the statement's reveal counts end here.
-void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_only_tree,
-                              ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
-                              DestReceiver* dest, QueryCompletion* qc)
+void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_only_tree, ProcessUtilityContext context,
+                              ParamListInfo params, QueryEnvironment* env, DestReceiver* dest, QueryCompletion* qc)
 {
     Node* stmt = pstmt->utilityStmt;
     check_role_statement(stmt);
@@ -321,7 +320,10 @@ void listguard_relcache_callback(Datum, Oid relid)
     }
 }
 
-void listguard_role_callback(Datum, int, uint32) { reset_access_cache(); }
+void listguard_role_callback(Datum, int, uint32)
+{
+    reset_access_cache();
+}
 
 } // namespace
 

@@ -54,7 +54,7 @@ void listguard_housekeeper_main(Datum)
     while (!ShutdownRequestPending) {
         // At least once a second: audit events must not wait long for a writer.
         int interval = quota_save_interval_setting > 0 ? Min(quota_save_interval_setting, 1000) : 1000;
-        (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, interval, PG_WAIT_EXTENSION);
+        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, interval, PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
         CHECK_FOR_INTERRUPTS();
         if (ConfigReloadPending) {

@@ -21,13 +21,16 @@ namespace listguard::pg {
 namespace {
 
 // A backend whose key source changes must not keep keys from the old one.
-void assign_key_source(const char*, void*) { forget_keyring(); }
+void assign_key_source(const char*, void*)
+{
+    forget_keyring();
+}
 
 // The quota of approved requests must parse, or every approval would fail.
 bool check_request_quota(char** value, void**, GucSource)
 {
     try {
-        (void) parse_quota(*value ? *value : "");
+        (void)parse_quota(*value ? *value : "");
         return true;
     } catch (const Error& e) {
         GUC_check_errdetail("%s", e.detail().empty() ? e.what() : e.detail().c_str());
@@ -48,7 +51,7 @@ bool check_canary_domains(char** value, void**, GucSource)
         domain = first == std::string::npos ? "" : domain.substr(first, last - first + 1);
         if (!domain.empty()) {
             try {
-                (void) parse_address("canary@" + domain);
+                (void)parse_address("canary@" + domain);
             } catch (const Error& e) {
                 GUC_check_errdetail("\"%s\" is not a domain an address can have.", domain.c_str());
                 return false;
@@ -76,12 +79,11 @@ void define_settings()
     // in the server's configuration (it runs a program as the server).
     DefineCustomStringVariable(
         "listguard.key_command", "Command that prints the keyring; overrides listguard.key_file when set.",
-        "Run by each backend that first needs a key, with the server's environment; must exit 0.",
-        &key_command_setting, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, assign_key_source, nullptr);
+        "Run by each backend that first needs a key, with the server's environment; must exit 0.", &key_command_setting,
+        "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, assign_key_source, nullptr);
 
     // For backups by hand: superusers see sealed tokens instead of masks.
-    DefineCustomBoolVariable("listguard.sealed_output",
-                             "Show listguard.email values as sealed tokens to superusers.",
+    DefineCustomBoolVariable("listguard.sealed_output", "Show listguard.email values as sealed tokens to superusers.",
                              "For backups: sealed tokens can be read back by the input function.",
                              &sealed_output_setting, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 
@@ -95,15 +97,13 @@ void define_settings()
     // Export quotas: shared-memory slots (fixed at start) and how often the
     // counters reach the disk (what a crash can lose).
     DefineCustomIntVariable("listguard.max_quota_slots",
-                            "Export quotas that can have an open window at once (shared memory slots).",
-                            nullptr, &max_quota_slots_setting, 1024, 16, 1000000, PGC_POSTMASTER, 0, nullptr,
-                            nullptr, nullptr);
-    DefineCustomIntVariable("listguard.quota_save_interval",
-                            "How often export-quota counters are saved to disk.",
+                            "Export quotas that can have an open window at once (shared memory slots).", nullptr,
+                            &max_quota_slots_setting, 1024, 16, 1000000, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("listguard.quota_save_interval", "How often export-quota counters are saved to disk.",
                             "After a crash, the charges of at most this interval are lost. 0 saves them only at a "
                             "clean shutdown.",
-                            &quota_save_interval_setting, 1000, 0, 3600000, PGC_SIGHUP, GUC_UNIT_MS, nullptr,
-                            nullptr, nullptr);
+                            &quota_save_interval_setting, 1000, 0, 3600000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
+                            nullptr);
 
     // The audit trail.
     DefineCustomBoolVariable("listguard.audit_reveals", "Record clear reveals in the audit trail.",
@@ -115,8 +115,7 @@ void define_settings()
     DefineCustomIntVariable("listguard.audit_queue_size",
                             "Audit events that can wait in shared memory for their writer.",
                             "When the queue is full, events go to the server log and the gap is recorded.",
-                            &audit_queue_size_setting, 2048, 64, 1000000, PGC_POSTMASTER, 0, nullptr, nullptr,
-                            nullptr);
+                            &audit_queue_size_setting, 2048, 64, 1000000, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
     DefineCustomStringVariable("listguard.audit_anchor_directory",
                                "Directory of the audit anchors (the chain head of each database's audit log).",
                                "Relative paths are relative to the data directory. It must be writable by the "
@@ -124,10 +123,9 @@ void define_settings()
                                "bring an old anchor back.",
                                &audit_anchor_directory_setting, "pg_listguard", PGC_SIGHUP, 0, nullptr, nullptr,
                                nullptr);
-    DefineCustomIntVariable("listguard.audit_anchor_log_interval",
-                            "How often the audit writer logs the chain head (the anchor).", nullptr,
-                            &audit_anchor_log_interval_setting, 60, 0, 86400, PGC_SIGHUP, GUC_UNIT_S, nullptr,
-                            nullptr, nullptr);
+    DefineCustomIntVariable(
+        "listguard.audit_anchor_log_interval", "How often the audit writer logs the chain head (the anchor).", nullptr,
+        &audit_anchor_log_interval_setting, 60, 0, 86400, PGC_SIGHUP, GUC_UNIT_S, nullptr, nullptr, nullptr);
 
     // Addresses out of the server log (and out of every message).
     DefineCustomBoolVariable("listguard.redact_server_log",
@@ -141,15 +139,14 @@ void define_settings()
                             nullptr, &max_request_duration_setting, 8 * 3600, 1, 30 * 86400, PGC_SUSET, GUC_UNIT_S,
                             nullptr, nullptr, nullptr);
     DefineCustomIntVariable("listguard.request_ttl", "How long an access request waits for approval before it expires.",
-                            nullptr, &request_ttl_setting, 3600, 1, 7 * 86400, PGC_SUSET, GUC_UNIT_S, nullptr,
-                            nullptr, nullptr);
+                            nullptr, &request_ttl_setting, 3600, 1, 7 * 86400, PGC_SUSET, GUC_UNIT_S, nullptr, nullptr,
+                            nullptr);
     DefineCustomIntVariable("listguard.required_approvals",
                             "Distinct approvers an access request (or a pending grant) needs.", nullptr,
                             &required_approvals_setting, 1, 1, 10, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     DefineCustomStringVariable("listguard.request_quota", "Export quota of the grant an approved request makes.",
                                "As in grant_access(): N/second, N/minute, N/hour, N/day or N/week.",
-                               &request_quota_setting, "1000/day", PGC_SUSET, 0, check_request_quota, nullptr,
-                               nullptr);
+                               &request_quota_setting, "1000/day", PGC_SUSET, 0, check_request_quota, nullptr, nullptr);
     DefineCustomBoolVariable("listguard.two_person_rule",
                              "A grant of clear or sealed access, of writing or of sending waits for a second person.",
                              "grant_access() then returns the id of a pending request that another administrator "
@@ -171,16 +168,15 @@ void define_settings()
         {"deny", static_cast<int>(StandbyQuota::Deny), false},
         {nullptr, 0, false},
     };
-    DefineCustomStringVariable("listguard.primary_conninfo",
-                               "How a hot standby's listguard link connects to the primary.",
-                               "Empty: the standby's own primary_conninfo. The database is the link's own.",
-                               &primary_conninfo_setting, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr,
-                               nullptr);
+    DefineCustomStringVariable(
+        "listguard.primary_conninfo", "How a hot standby's listguard link connects to the primary.",
+        "Empty: the standby's own primary_conninfo. The database is the link's own.", &primary_conninfo_setting, "",
+        PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr, nullptr);
     DefineCustomEnumVariable("listguard.standby_quota", "Where a hot standby counts clear reveals under export quotas.",
                              "primary: leases from the primary's counters; local: its own counters (each server "
                              "allows the full quota); deny: no clear reveals under a quota.",
-                             &standby_quota_setting, static_cast<int>(StandbyQuota::Primary), kStandbyQuota,
-                             PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+                             &standby_quota_setting, static_cast<int>(StandbyQuota::Primary), kStandbyQuota, PGC_SIGHUP,
+                             0, nullptr, nullptr, nullptr);
 
     MarkGUCPrefixReserved("listguard");
 }

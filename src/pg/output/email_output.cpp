@@ -49,13 +49,14 @@ std::size_t render(RevealLevel reveal, Stamp stamp, EmailBytes v, char* out)
         return keys.email().show(v.data, v.size, out);
     case RevealLevel::Pseudonym:
         return keys.email().with_address(v.data, v.size, [&](std::string_view address) {
-            return keys.pseudonyms().pseudonym(stamp.account, sealed::digest_of(v.data), sealed::kDigestSize,
-                                               address, out);
+            return keys.pseudonyms().pseudonym(stamp.account, sealed::digest_of(v.data), sealed::kDigestSize, address,
+                                               out);
         });
     case RevealLevel::Masked:
         break;
     }
-    return keys.email().with_address(v.data, v.size, [out](std::string_view address) { return mask_address(address, out); });
+    return keys.email().with_address(v.data, v.size,
+                                     [out](std::string_view address) { return mask_address(address, out); });
 }
 
 // What the current role may see of a value, in the database encoding. A

@@ -109,7 +109,8 @@ extern "C" Datum lg_audit_statement_trigger(PG_FUNCTION_ARGS)
 {
     require_preload();
     TriggerData* data = trigger_call(fcinfo, "listguard.audit_statement_trigger()");
-    require_trigger(data, false, {"listguard_audit", "listguard_audit_truncate"}, "listguard.audit_statement_trigger()");
+    require_trigger(data, false, {"listguard_audit", "listguard_audit_truncate"},
+                    "listguard.audit_statement_trigger()");
     Oid relid = RelationGetRelid(data->tg_relation);
     if (TRIGGER_FIRED_BY_TRUNCATE(data->tg_event))
         record_event(EventKind::RowsChanged, "{\"operation\": \"truncate\"}", table_scope(relid));
@@ -145,9 +146,9 @@ extern "C" Datum lg_audit_row_trigger(PG_FUNCTION_ARGS)
     EventScope event_scope = scope_of(scope, RelationGetRelid(rel));
     event_scope.digests = digests;
     event_scope.digest_count = count;
-    record_event(EventKind::RowChanged,
-                 psprintf("{\"operation\": \"%s\", \"key\": %s}", row_op_name(op),
-                          row_key_json(rel, tuple, desc, cols)),
-                 event_scope);
+    record_event(
+        EventKind::RowChanged,
+        psprintf("{\"operation\": \"%s\", \"key\": %s}", row_op_name(op), row_key_json(rel, tuple, desc, cols)),
+        event_scope);
     return PointerGetDatum(nullptr);
 }

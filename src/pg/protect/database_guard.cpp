@@ -35,11 +35,11 @@ void check_database_statement(Node* stmt)
         return;
     }
     record_event(EventKind::Denied, detail);
-    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied to drop database \"%s\"", drop->dbname),
-                    errdetail("listguard keeps an audit trail in it: dropping it would erase the trail and its "
-                              "protected tables."),
-                    errhint("Only superusers and members of listguard_admin may drop it.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to drop database \"%s\"", drop->dbname),
+             errdetail("listguard keeps an audit trail in it: dropping it would erase the trail and its "
+                       "protected tables."),
+             errhint("Only superusers and members of listguard_admin may drop it.")));
 }
 
 void after_database_statement(Node* stmt)

@@ -49,12 +49,14 @@ Oid relid_of(const RangeVar* rv)
     return rv ? table_of(RangeVarGetRelid(const_cast<RangeVar*>(rv), NoLock, true)) : InvalidOid;
 }
 
-Oid relid_of_names(List* names) { return relid_of(makeRangeVarFromNameList(names)); }
+Oid relid_of_names(List* names)
+{
+    return relid_of(makeRangeVarFromNameList(names));
+}
 
 [[noreturn]] void refuse(Oid relid, const char* action)
 {
-    record_event(EventKind::Denied,
-                 psprintf("{\"reason\": \"protected table\", \"action\": %s}", json_string(action)),
+    record_event(EventKind::Denied, psprintf("{\"reason\": \"protected table\", \"action\": %s}", json_string(action)),
                  table_scope(relid));
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                     errmsg("permission denied to %s protected table %s", action, get_rel_name(relid)),
@@ -114,8 +116,7 @@ void refuse_email_type_change(Oid relid, AlterTableCmd* cmd)
     Oid target = LookupTypeNameOid(nullptr, castNode(ColumnDef, cmd->def)->typeName, true);
     if (OidIsValid(target) && getBaseType(target) == email_type)
         return;
-    record_event(EventKind::Denied,
-                 "{\"reason\": \"email column to another type\", \"action\": \"alter column type\"}",
+    record_event(EventKind::Denied, "{\"reason\": \"email column to another type\", \"action\": \"alter column type\"}",
                  table_scope(relid));
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                     errmsg("cannot change the type of listguard.email column \"%s\"", cmd->name),
@@ -164,8 +165,7 @@ void check_alter_table(TableStatement& s, AlterTableStmt* stmt)
             if (protection_of(table).is_protected) {
                 s.adopt = lappend_oid(s.adopt, part);
                 s.adopt_parents = lappend_oid(s.adopt_parents, table);
-            }
-            else if (protection_of(part).is_protected)
+            } else if (protection_of(part).is_protected)
                 refuse_unprotected_parent(part, table);
             break;
         }
@@ -263,8 +263,8 @@ void check_drop(TableStatement& s, DropStmt* stmt)
     ListCell* lc;
     foreach (lc, stmt->objects) {
         List* names = static_cast<List*>(lfirst(lc));
-        Oid relid = names_a_table ? relid_of_names(names)
-                                  : relid_of_names(list_copy_head(names, list_length(names) - 1));
+        Oid relid =
+            names_a_table ? relid_of_names(names) : relid_of_names(list_copy_head(names, list_length(names) - 1));
         touch(s, relid, action);
     }
 }
@@ -275,8 +275,7 @@ void check_alter_domain(TableStatement& s, AlterDomainStmt* stmt)
     Oid domain = typenameTypeId(nullptr, makeTypeNameFromNameList(stmt->typeName));
     Relation depend = table_open(DependRelationId, AccessShareLock);
     ScanKeyData keys[2];
-    ScanKeyInit(&keys[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ,
-                ObjectIdGetDatum(TypeRelationId));
+    ScanKeyInit(&keys[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(TypeRelationId));
     ScanKeyInit(&keys[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(domain));
     SysScanDesc scan = systable_beginscan(depend, DependReferenceIndexId, true, nullptr, 2, keys);
     HeapTuple tuple;

@@ -24,10 +24,10 @@ namespace listguard::pg {
 
 // What check_table_statement found, for after_table_statement.
 struct TableStatement {
-    List* touched = nullptr;  // protected tables the statement shapes (Oid)
-    List* actions = nullptr;  // what it does to each (const char*)
-    List* adopt = nullptr;         // existing tables becoming children of protected ones (Oid)
-    List* adopt_parents = nullptr; // their protected parents (Oid)
+    List* touched = nullptr;           // protected tables the statement shapes (Oid)
+    List* actions = nullptr;           // what it does to each (const char*)
+    List* adopt = nullptr;             // existing tables becoming children of protected ones (Oid)
+    List* adopt_parents = nullptr;     // their protected parents (Oid)
     RangeVar* created_child = nullptr; // CREATE TABLE ... PARTITION OF / INHERITS a protected table
     Oid created_parent = InvalidOid;
     List* detached = nullptr; // protected tables leaving their parent (Oid)

@@ -34,9 +34,9 @@ using namespace listguard::pg;
 namespace {
 
 struct Dropped {
-    Oid table;            // the protected table it was (part of)
-    bool whole_table;     // the table itself
-    char* identity;       // what was dropped, as PostgreSQL names it
+    Oid table;        // the protected table it was (part of)
+    bool whole_table; // the table itself
+    char* identity;   // what was dropped, as PostgreSQL names it
 };
 
 // The table named by the first two address names (schema, table) of a
@@ -84,9 +84,9 @@ extern "C" Datum lg_on_sql_drop(PG_FUNCTION_ARGS)
         Oid table = InvalidOid;
         if (classid == RelationRelationId)
             table = objid; // the table itself, or one of its columns (subid > 0)
-        else if (!isnull && (classid == TriggerRelationId || classid == PolicyRelationId ||
-                             classid == RewriteRelationId || classid == ConstraintRelationId ||
-                             classid == AttrDefaultRelationId))
+        else if (!isnull &&
+                 (classid == TriggerRelationId || classid == PolicyRelationId || classid == RewriteRelationId ||
+                  classid == ConstraintRelationId || classid == AttrDefaultRelationId))
             table = owning_table(names);
         if (!OidIsValid(table) || !protection_of(table).is_protected)
             continue;
@@ -113,12 +113,11 @@ extern "C" Datum lg_on_sql_drop(PG_FUNCTION_ARGS)
                          psprintf("{\"reason\": \"protected table\", \"action\": \"drop\", \"object\": %s}",
                                   json_string(d->identity)),
                          scope);
-            ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                            errmsg("permission denied to drop %s", d->identity),
-                            errdetail(d->whole_table ? "It is a protected table."
-                                                     : "It belongs to a protected table."),
-                            errhint("Only superusers and members of listguard_admin may drop protected tables or "
-                                    "what runs around them.")));
+            ereport(ERROR,
+                    (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to drop %s", d->identity),
+                     errdetail(d->whole_table ? "It is a protected table." : "It belongs to a protected table."),
+                     errhint("Only superusers and members of listguard_admin may drop protected tables or "
+                             "what runs around them.")));
         }
         if (d->whole_table) {
             record_event(EventKind::ProtectionChanged, "{\"action\": \"drop\"}", scope);

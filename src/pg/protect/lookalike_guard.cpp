@@ -116,8 +116,8 @@ void check_lookalike_statement(Node* stmt)
     const char* what = lookalike(stmt);
     if (what == nullptr || is_admin(GetUserId()))
         return;
-    record_event(EventKind::Denied, psprintf("{\"reason\": \"object over listguard.email\", \"object\": %s}",
-                                             json_string(what)));
+    record_event(EventKind::Denied,
+                 psprintf("{\"reason\": \"object over listguard.email\", \"object\": %s}", json_string(what)));
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                     errmsg("permission denied to create %s over listguard.email", what),
                     errdetail("Queries that pass listguard.email values to a name could resolve to it rather than "

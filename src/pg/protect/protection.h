@@ -14,8 +14,8 @@ namespace listguard::pg {
 struct Protection {
     bool is_protected = false;
     NameData account_column;
-    NameData list_column; // empty: the table has no list column
-    char audit = 'o';     // 's'tatement, 'r'ow or 'o'ff
+    NameData list_column;  // empty: the table has no list column
+    char audit = 'o';      // 's'tatement, 'r'ow or 'o'ff
     Oid root = InvalidOid; // the table whose protect() covers this one (itself for a root)
 };
 

@@ -149,8 +149,8 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
             // Its role writing a canary's address again (SET email =
             // email::text, a DELETE and INSERT, there and back) writes the
             // canary: it cannot turn its canaries into ordinary rows.
-            bool keep_mark = own_canary_address(v.data) &&
-                             !guarded([&] { return keyring().email().is_canary(v.data, v.size); });
+            bool keep_mark =
+                own_canary_address(v.data) && !guarded([&] { return keyring().email().is_canary(v.data, v.size); });
             // Written under the current key too: after a key rotation,
             // every write leaves the old key behind.
             std::uint8_t restamped[sealed::kMaxSize];
@@ -178,4 +178,3 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
         count_row_change(RelationGetRelid(rel), op, target);
     return PointerGetDatum(tuple);
 }
-

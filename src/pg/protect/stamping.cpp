@@ -86,8 +86,8 @@ extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
                          list ? list : "0");
         appendStringInfo(&unstamped, "%slistguard._unstamped(%s)", c > 0 ? " OR " : "", column);
     }
-    char* table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-                                             RelationGetRelationName(rel));
+    char* table =
+        quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel));
     table_close(rel, AccessShareLock);
     if (cols.count == 0)
         PG_RETURN_INT64(0);
@@ -95,8 +95,7 @@ extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
     // Block ranges make a TID range scan: one batch reads only its blocks.
     char* sql = psprintf("UPDATE ONLY %s SET %s WHERE ctid OPERATOR(pg_catalog.>=) '(%lld,0)'::pg_catalog.tid "
                          "AND ctid OPERATOR(pg_catalog.<) '(%lld,0)'::pg_catalog.tid AND (%s)",
-                         table, sets.data, static_cast<long long>(from), static_cast<long long>(to),
-                         unstamped.data);
+                         table, sets.data, static_cast<long long>(from), static_cast<long long>(to), unstamped.data);
     // The table's constraints and index expressions run in this UPDATE:
     // protect() vetted them, and they run in a security-restricted
     // operation, whose settings are undone afterwards.
@@ -104,8 +103,8 @@ extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
     int saved_context;
     GetUserIdAndSecContext(&saved_user, &saved_context);
     int nest_level = NewGUCNestLevel();
-    (void) set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
-                             0, false);
+    (void)set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                            false);
     SetUserIdAndSecContext(saved_user, saved_context | SECURITY_RESTRICTED_OPERATION);
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "SPI_connect failed");

@@ -53,7 +53,10 @@ void give_back_all()
     held_count = 0;
 }
 
-void on_exit(int, Datum) { give_back_all(); }
+void on_exit(int, Datum)
+{
+    give_back_all();
+}
 
 Held* held_for(int64 grant_id)
 {
@@ -98,8 +101,7 @@ void report_standby_refusal(const Grant& grant, const char* role, StandbyRefusal
     if (!mask)
         ereport(ERROR, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '2')),
                         errmsg("export quota of role \"%s\" cannot be counted on this standby", role),
-                        errdetail_internal("Grant %lld has an export quota. %s", static_cast<long long>(grant.id),
-                                           why),
+                        errdetail_internal("Grant %lld has an export quota. %s", static_cast<long long>(grant.id), why),
                         errhint(refusal == StandbyRefusal::Denied
                                     ? "Read clear addresses on the primary."
                                     : "Read clear addresses on the primary, or check the standby's "
@@ -108,8 +110,7 @@ void report_standby_refusal(const Grant& grant, const char* role, StandbyRefusal
                       errmsg("export quota of role \"%s\" cannot be counted on this standby; showing masked "
                              "addresses",
                              role),
-                      errdetail_internal("Grant %lld has an export quota. %s", static_cast<long long>(grant.id),
-                                         why)));
+                      errdetail_internal("Grant %lld has an export quota. %s", static_cast<long long>(grant.id), why)));
 }
 
 void report_exceeded(const Grant& grant, int64 window_start, StandbyRefusal refusal = StandbyRefusal::None)
@@ -213,6 +214,9 @@ bool charge_clear_reveal(const Grant& grant)
     return false;
 }
 
-void quota_at_transaction_end() { give_back_all(); }
+void quota_at_transaction_end()
+{
+    give_back_all();
+}
 
 } // namespace listguard::pg

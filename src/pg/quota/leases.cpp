@@ -43,7 +43,10 @@ void give_back_leased_quota(int64 grant_id, int64 window_start, int64 unused)
     });
 }
 
-ConditionVariable* lease_condition() { return shared != nullptr ? &shared->lease_changed : nullptr; }
+ConditionVariable* lease_condition()
+{
+    return shared != nullptr ? &shared->lease_changed : nullptr;
+}
 
 int lease_work(Oid database, int64 now, int64 idle_seconds, LeaseWork* out, int max)
 {
@@ -66,8 +69,7 @@ int lease_work(Oid database, int64 now, int64 idle_seconds, LeaseWork* out, int 
     return count;
 }
 
-void fill_leased_quota(Oid database, int64 grant_id, int64 window_start, int64 granted, QuotaWindow primary,
-                       int64 now)
+void fill_leased_quota(Oid database, int64 grant_id, int64 window_start, int64 granted, QuotaWindow primary, int64 now)
 {
     with_slot(database, grant_id, [&](Slot& slot) {
         fill_lease(slot.lease, window_start, granted, now);

@@ -15,9 +15,9 @@ namespace listguard::pg {
 // seen and the lease the primary granted this standby (core/quota/lease.h).
 
 struct LeaseStatus {
-    bool waiting = false;     // the lease is dry: the link was asked for more
-    int64 failures = 0;       // the link's failed requests so far (a rise: it failed since)
-    bool refused = false;     // the primary's window has no unit left
+    bool waiting = false; // the lease is dry: the link was asked for more
+    int64 failures = 0;   // the link's failed requests so far (a rise: it failed since)
+    bool refused = false; // the primary's window has no unit left
 };
 // A backend takes up to `wanted` leased units; granted 0 says why in status.
 Reservation take_leased_quota(int64 grant_id, int64 limit, int64 window_seconds, int64 now, int64 wanted,
@@ -38,8 +38,7 @@ struct LeaseWork {
 // return), at most `max` entries in `out`.
 int lease_work(Oid database, int64 now, int64 idle_seconds, LeaseWork* out, int max);
 // The link: the primary granted units (primary: its window after the grant).
-void fill_leased_quota(Oid database, int64 grant_id, int64 window_start, int64 granted, QuotaWindow primary,
-                       int64 now);
+void fill_leased_quota(Oid database, int64 grant_id, int64 window_start, int64 granted, QuotaWindow primary, int64 now);
 // The link: the primary could not be asked; waiting backends fail closed.
 void fail_leased_quota(Oid database);
 // The link: the primary's window of a grant, so that a promotion starts

@@ -21,7 +21,10 @@ SlotKey key_of(Oid database, int64 grant_id)
     return key;
 }
 
-int64 now_seconds() { return static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp())); }
+int64 now_seconds()
+{
+    return static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp()));
+}
 
 void ensure_slot(Oid database, int64 grant_id, int64 window_seconds, int64 now)
 {
@@ -56,8 +59,7 @@ void ensure_slot(Oid database, int64 grant_id, int64 window_seconds, int64 now)
     }
     LWLockRelease(shared->lock);
     if (slot == nullptr)
-        ereport(ERROR, (errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-                        errmsg("too many export quotas in use at once"),
+        ereport(ERROR, (errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED), errmsg("too many export quotas in use at once"),
                         errdetail("All %d quota slots hold a window that has not ended.", max_quota_slots_setting),
                         errhint("Raise listguard.max_quota_slots (needs a restart).")));
 }
@@ -65,9 +67,9 @@ void ensure_slot(Oid database, int64 grant_id, int64 window_seconds, int64 now)
 void require_shared()
 {
     if (shared == nullptr)
-        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                        errmsg("listguard quota memory is not initialised"),
-                        errhint("listguard must be loaded via shared_preload_libraries.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE), errmsg("listguard quota memory is not initialised"),
+                 errhint("listguard must be loaded via shared_preload_libraries.")));
 }
 
 } // namespace listguard::pg::quota_slots

@@ -27,11 +27,11 @@ struct SlotKey {
 
 struct Slot {
     SlotKey key;
-    slock_t lock; // protects window, lease and limit
+    slock_t lock;       // protects window, lease and limit
     QuotaWindow window; // on a standby: the primary's window as last seen
     int64 window_seconds;
-    Lease lease;        // on a standby: units the primary leased to it
-    int64 limit;        // the grant's limit, as the last reservation saw it
+    Lease lease;         // on a standby: units the primary leased to it
+    int64 limit;         // the grant's limit, as the last reservation saw it
     QuotaWindow durable; // what the state file holds for the window, at least (durable_count)
 };
 

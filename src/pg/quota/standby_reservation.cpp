@@ -53,7 +53,7 @@ Reservation reserve_on_standby(const Grant& grant, int64 now, int64 wanted, bool
             *refusal = StandbyRefusal::Unreachable;
             break;
         }
-        (void) ConditionVariableTimedSleep(changed, remaining, PG_WAIT_EXTENSION);
+        (void)ConditionVariableTimedSleep(changed, remaining, PG_WAIT_EXTENSION);
     }
     if (asked)
         ConditionVariableCancelSleep();

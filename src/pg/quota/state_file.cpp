@@ -72,8 +72,8 @@ void load_state()
     }
     FreeFile(file);
     if (!ok)
-        ereport(LOG, (errmsg("listguard quota state \"%s\" is damaged; quotas start from the counts read so far",
-                             kFile)));
+        ereport(LOG,
+                (errmsg("listguard quota state \"%s\" is damaged; quotas start from the counts read so far", kFile)));
     else if (loaded > 0)
         ereport(LOG, (errmsg("listguard restored %d export-quota counters", loaded)));
 }
@@ -105,7 +105,7 @@ bool save_state(bool exact = false)
         return true;
     });
 
-    (void) MakePGDirectory(kDirectory);
+    (void)MakePGDirectory(kDirectory);
     FILE* file = AllocateFile(kTempFile, PG_BINARY_W);
     bool ok = file != nullptr;
     if (ok) {
@@ -154,16 +154,25 @@ bool make_durable_impl(uint64 wanted)
 void save_at_shutdown(int code, Datum)
 {
     if (code == 0)
-        (void) save_state(true);
+        (void)save_state(true);
 }
 
 } // namespace
 
-bool save_state_covering() { return save_state_covering_impl(); }
+bool save_state_covering()
+{
+    return save_state_covering_impl();
+}
 
-bool make_durable(uint64 wanted) { return make_durable_impl(wanted); }
+bool make_durable(uint64 wanted)
+{
+    return make_durable_impl(wanted);
+}
 
-const char* quota_state_file() { return kFile; }
+const char* quota_state_file()
+{
+    return kFile;
+}
 
 void quota_postmaster_startup(bool fresh)
 {
@@ -175,7 +184,7 @@ void quota_postmaster_startup(bool fresh)
 void save_quota_state_if_dirty()
 {
     if (shared != nullptr && pg_atomic_read_u32(&shared->dirty) != 0)
-        (void) save_state_covering_impl();
+        (void)save_state_covering_impl();
 }
 
 } // namespace listguard::pg

@@ -34,7 +34,7 @@ constexpr int kRequestTimeoutMs = 2000; // a primary slower than this counts as 
 constexpr int kRetryMs = 250;           // between connection attempts
 constexpr int kMirrorEveryMs = 1000;
 constexpr int64 kIdleLeaseSeconds = 5; // unused leases go back after this
-constexpr int kIdleExitMs = 10000;      // a link with nothing to do leaves, unless it is the last
+constexpr int kIdleExitMs = 10000;     // a link with nothing to do leaves, unless it is the last
 
 struct Link {
     Oid database;
@@ -62,10 +62,10 @@ void report_down(Link& link, const char* why)
     if (link.reported_down)
         return;
     link.reported_down = true;
-    ereport(LOG, (errmsg("listguard standby link for database \"%s\" cannot reach the primary: %s",
-                         link.database_name, why),
-                  errdetail("Clear reveals under export quotas fail closed here, and audit events go to the "
-                            "server log and wait on disk, until it can.")));
+    ereport(LOG,
+            (errmsg("listguard standby link for database \"%s\" cannot reach the primary: %s", link.database_name, why),
+             errdetail("Clear reveals under export quotas fail closed here, and audit events go to the "
+                       "server log and wait on disk, until it can.")));
 }
 
 bool connect(Link& link)
@@ -122,13 +122,16 @@ bool connect(Link& link)
         return false;
     }
     if (link.reported_down)
-        ereport(LOG, (errmsg("listguard standby link for database \"%s\" reaches the primary again",
-                             link.database_name)));
+        ereport(LOG,
+                (errmsg("listguard standby link for database \"%s\" reaches the primary again", link.database_name)));
     link.reported_down = false;
     return true;
 }
 
-int64 int_at(PGresult* result, int row, int column) { return strtoll(PQgetvalue(result, row, column), nullptr, 10); }
+int64 int_at(PGresult* result, int row, int column)
+{
+    return strtoll(PQgetvalue(result, row, column), nullptr, 10);
+}
 
 // Leases: units asked for by waiting backends, and idle units given back.
 bool serve_leases(Link& link, const LeaseWork* work, int count)
@@ -139,8 +142,8 @@ bool serve_leases(Link& link, const LeaseWork* work, int count)
             const char* values[] = {psprintf("%lld", static_cast<long long>(w.grant_id)),
                                     psprintf("%lld", static_cast<long long>(w.give_back_window)),
                                     psprintf("%lld", static_cast<long long>(w.give_back))};
-            PGresult* r = link.primary.run("SELECT listguard._return_quota($1, $2, $3)", 3, values, nullptr,
-                                           nullptr, PGRES_TUPLES_OK, kRequestTimeoutMs);
+            PGresult* r = link.primary.run("SELECT listguard._return_quota($1, $2, $3)", 3, values, nullptr, nullptr,
+                                           PGRES_TUPLES_OK, kRequestTimeoutMs);
             if (r == nullptr)
                 return false; // the units stay counted at the primary: safe
             PQclear(r);
@@ -148,9 +151,9 @@ bool serve_leases(Link& link, const LeaseWork* work, int count)
         if (w.wanted > 0) {
             const char* values[] = {psprintf("%lld", static_cast<long long>(w.grant_id)),
                                     psprintf("%lld", static_cast<long long>(w.wanted))};
-            PGresult* r = link.primary.run(
-                "SELECT granted, window_start, window_used FROM listguard._lease_quota($1, $2)", 2, values, nullptr,
-                nullptr, PGRES_TUPLES_OK, kRequestTimeoutMs);
+            PGresult* r =
+                link.primary.run("SELECT granted, window_start, window_used FROM listguard._lease_quota($1, $2)", 2,
+                                 values, nullptr, nullptr, PGRES_TUPLES_OK, kRequestTimeoutMs);
             if (r == nullptr)
                 return false;
             if (PQntuples(r) == 1) {
@@ -385,7 +388,7 @@ void run_standby_link(Oid database)
         // the mirror of the primary's windows.
         if (TimestampDifferenceExceeds(last_busy, now, kIdleExitMs) && audit_writers_running() > 1)
             break;
-        (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 200, PG_WAIT_EXTENSION);
+        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 200, PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
     }
     link.primary.close();

@@ -12,7 +12,6 @@
 
 #include "pg/base/postgres_c.h"
 
-
 extern "C" {
 #include "executor/execdesc.h"
 }

@@ -11,7 +11,10 @@ namespace listguard::pg {
 
 namespace {
 
-TimestampTz deadline_after(int timeout_ms) { return TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms); }
+TimestampTz deadline_after(int timeout_ms)
+{
+    return TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+}
 
 } // namespace
 
@@ -48,8 +51,8 @@ bool PrimaryConnection::wait_for(int events, TimestampTz deadline)
         long remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
         if (remaining <= 0 || ShutdownRequestPending)
             return false;
-        int rc = WaitLatchOrSocket(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH | events,
-                                   PQsocket(conn_), remaining, PG_WAIT_EXTENSION);
+        int rc = WaitLatchOrSocket(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH | events, PQsocket(conn_),
+                                   remaining, PG_WAIT_EXTENSION);
         if (rc & WL_LATCH_SET) {
             // Events and lease requests set the latch too: keep waiting for
             // the socket, and set it again when done (below) for the

@@ -35,13 +35,15 @@ namespace {
 void require_primary()
 {
     if (RecoveryInProgress())
-        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                        errmsg("this server is itself a standby"),
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE), errmsg("this server is itself a standby"),
                         errhint("Point listguard.primary_conninfo of a standby at the primary: cascading "
                                 "standbys are not supported.")));
 }
 
-int64 now_seconds() { return static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp())); }
+int64 now_seconds()
+{
+    return static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp()));
+}
 
 struct GrantQuota {
     int64 limit = 0;
@@ -81,11 +83,11 @@ void check_standby_event(AuditEvent& e, TimestampTz now)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("a standby's event has an unknown kind"),
                         errdetail("listguard raises no event of that kind.")));
     if (TIMESTAMP_NOT_FINITE(e.time) || !IS_VALID_TIMESTAMP(e.time) || e.time > now + USECS_PER_DAY)
-        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-                        errmsg("a standby's event has a time out of range"),
-                        errdetail("Events must not be dated more than a day ahead of the primary's clock.")));
-    for (const char* text : {e.database_name, e.kind, e.session_user, e.current_user, e.client_addr,
-                             e.application_name, e.relation, e.counts, e.detail})
+        ereport(ERROR,
+                (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("a standby's event has a time out of range"),
+                 errdetail("Events must not be dated more than a day ahead of the primary's clock.")));
+    for (const char* text : {e.database_name, e.kind, e.session_user, e.current_user, e.client_addr, e.application_name,
+                             e.relation, e.counts, e.detail})
         if (!pg_verifymbstr(text, static_cast<int>(strlen(text)), true))
             ereport(ERROR, (errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
                             errmsg("a standby's event holds text that is not valid in the database's encoding")));
@@ -112,8 +114,8 @@ SessionLease* session_lease(int64 grant_id, bool create)
         session_leases = hash_create("listguard session leases", 64, &info, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
     }
     bool found;
-    auto* entry = static_cast<SessionLease*>(
-        hash_search(session_leases, &grant_id, create ? HASH_ENTER : HASH_FIND, &found));
+    auto* entry =
+        static_cast<SessionLease*>(hash_search(session_leases, &grant_id, create ? HASH_ENTER : HASH_FIND, &found));
     if (entry != nullptr && create && !found) {
         entry->window_start = 0;
         entry->leased = 0;
@@ -168,7 +170,8 @@ extern "C" Datum lg_return_quota(PG_FUNCTION_ARGS)
     require_primary();
     int64 unused = PG_GETARG_INT64(2);
     if (unused < 0)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("cannot give back %lld units", static_cast<long long>(unused))));
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("cannot give back %lld units", static_cast<long long>(unused))));
     int64 grant_id = PG_GETARG_INT64(0);
     int64 window_start = PG_GETARG_INT64(1);
     SessionLease* mine = session_lease(grant_id, false);
@@ -235,7 +238,7 @@ extern "C" Datum lg_append_standby_events(PG_FUNCTION_ARGS)
     {
         pinned_spi([&] {
             forget_audit_append_plan(); // made afresh: the extension may have been made again since
-            (void) append_to_audit_log(audit_log, events, count);
+            (void)append_to_audit_log(audit_log, events, count);
         });
     }
     PG_FINALLY();

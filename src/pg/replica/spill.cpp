@@ -14,7 +14,10 @@ namespace listguard::pg {
 
 namespace {
 
-char* path_of(Oid database) { return psprintf("pg_listguard/standby-events.%u", database); }
+char* path_of(Oid database)
+{
+    return psprintf("pg_listguard/standby-events.%u", database);
+}
 
 // Events in the file, or -1 if it is not one this build wrote (then it is
 // left alone, and a LOG line says so).
@@ -25,8 +28,8 @@ int events_in(const char* path, int fd)
     if (fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof header))
         return 0;
     if (pread(fd, header, sizeof header, 0) != static_cast<ssize_t>(sizeof header) || !shipment_header_ok(header)) {
-        ereport(LOG, (errmsg("listguard standby event file \"%s\" is not in this build's format; left as it is",
-                             path)));
+        ereport(LOG,
+                (errmsg("listguard standby event file \"%s\" is not in this build's format; left as it is", path)));
         return -1;
     }
     return static_cast<int>((st.st_size - kShipmentHeaderSize) / sizeof(AuditEvent));
@@ -37,7 +40,7 @@ int events_in(const char* path, int fd)
 int spill_events(Oid database, const AuditEvent* events, int count)
 {
     char* path = path_of(database);
-    (void) MakePGDirectory("pg_listguard");
+    (void)MakePGDirectory("pg_listguard");
     int fd = OpenTransientFile(path, O_RDWR | O_CREAT | PG_BINARY);
     if (fd < 0) {
         ereport(LOG, (errcode_for_file_access(), errmsg("could not open \"%s\": %m", path)));

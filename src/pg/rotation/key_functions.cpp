@@ -59,7 +59,7 @@ extern "C" Datum lg_keys(PG_FUNCTION_ARGS)
     char index_id[2 * 8 + 1];
     std::size_t count = 0;
     std::size_t current = 0;
-    char (*ids)[kIdSize] = nullptr;
+    char(*ids)[kIdSize] = nullptr;
     guarded([&] {
         strlcpy(index_id, keyring().index_id().c_str(), sizeof index_id);
         count = keyring().email().key_ids().size();

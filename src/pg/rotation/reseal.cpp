@@ -75,8 +75,8 @@ extern "C" Datum lg_reseal_batch(PG_FUNCTION_ARGS)
         appendStringInfo(&sets, "%s%s = listguard._resealed(%s)", c > 0 ? ", " : "", column, column);
         appendStringInfo(&stale, "%sNOT listguard._under_current_key(%s)", c > 0 ? " OR " : "", column);
     }
-    char* table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-                                             RelationGetRelationName(rel));
+    char* table =
+        quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel));
     table_close(rel, AccessShareLock);
     if (cols.count == 0)
         PG_RETURN_INT64(0);
@@ -89,8 +89,8 @@ extern "C" Datum lg_reseal_batch(PG_FUNCTION_ARGS)
     int saved_context;
     GetUserIdAndSecContext(&saved_user, &saved_context);
     int nest_level = pin_settings();
-    (void) set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
-                             0, false);
+    (void)set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                            false);
     if (as_owner)
         SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
     else

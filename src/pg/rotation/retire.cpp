@@ -35,7 +35,7 @@ extern "C" Datum lg_wait_for_older_transactions(PG_FUNCTION_ARGS)
     VirtualTransactionId* old = GetCurrentVirtualXIDs(InvalidTransactionId, false, true, 0, &count);
     for (int i = 0; i < count; i++)
         if (VirtualTransactionIdIsValid(old[i]))
-            (void) VirtualXactLock(old[i], true);
+            (void)VirtualXactLock(old[i], true);
     PG_RETURN_VOID();
 }
 

@@ -20,8 +20,14 @@ int64 fresh_nonce()
     return nonce;
 }
 
-bool is_fresh(int64 value_nonce) { return value_nonce != 0 && value_nonce == nonce; }
+bool is_fresh(int64 value_nonce)
+{
+    return value_nonce != 0 && value_nonce == nonce;
+}
 
-void forget_fresh_nonce() noexcept { nonce = 0; }
+void forget_fresh_nonce() noexcept
+{
+    nonce = 0;
+}
 
 } // namespace listguard::pg

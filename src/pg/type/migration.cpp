@@ -42,8 +42,7 @@ extern "C" Datum lg_invalid_addresses(PG_FUNCTION_ARGS)
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
                         errmsg("column \"%s\" of table %s does not exist", column, get_rel_name(relid))));
     char* sql = psprintf("SELECT ctid, %s::pg_catalog.text FROM %s", quote_identifier(column),
-                         quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-                                                    get_rel_name(relid)));
+                         quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid)));
     MemoryContext caller = CurrentMemoryContext;
     MemoryContext row_context = AllocSetContextCreate(caller, "listguard invalid_addresses", ALLOCSET_DEFAULT_SIZES);
     if (SPI_connect() != SPI_OK_CONNECT)

@@ -59,14 +59,35 @@ int compare_datums(Datum a, Datum b, SortSupport)
 
 } // namespace
 
-extern "C" Datum email_eq(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare_args(fcinfo) == 0); }
-extern "C" Datum email_ne(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare_args(fcinfo) != 0); }
-extern "C" Datum email_lt(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare_args(fcinfo) < 0); }
-extern "C" Datum email_le(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare_args(fcinfo) <= 0); }
-extern "C" Datum email_gt(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare_args(fcinfo) > 0); }
-extern "C" Datum email_ge(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(compare_args(fcinfo) >= 0); }
+extern "C" Datum email_eq(PG_FUNCTION_ARGS)
+{
+    PG_RETURN_BOOL(compare_args(fcinfo) == 0);
+}
+extern "C" Datum email_ne(PG_FUNCTION_ARGS)
+{
+    PG_RETURN_BOOL(compare_args(fcinfo) != 0);
+}
+extern "C" Datum email_lt(PG_FUNCTION_ARGS)
+{
+    PG_RETURN_BOOL(compare_args(fcinfo) < 0);
+}
+extern "C" Datum email_le(PG_FUNCTION_ARGS)
+{
+    PG_RETURN_BOOL(compare_args(fcinfo) <= 0);
+}
+extern "C" Datum email_gt(PG_FUNCTION_ARGS)
+{
+    PG_RETURN_BOOL(compare_args(fcinfo) > 0);
+}
+extern "C" Datum email_ge(PG_FUNCTION_ARGS)
+{
+    PG_RETURN_BOOL(compare_args(fcinfo) >= 0);
+}
 
-extern "C" Datum email_cmp(PG_FUNCTION_ARGS) { PG_RETURN_INT32(compare_args(fcinfo)); }
+extern "C" Datum email_cmp(PG_FUNCTION_ARGS)
+{
+    PG_RETURN_INT32(compare_args(fcinfo));
+}
 
 extern "C" Datum email_sortsupport(PG_FUNCTION_ARGS)
 {

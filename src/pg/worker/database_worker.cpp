@@ -31,7 +31,10 @@ using namespace listguard::pg;
 constexpr int kBatch = 256;
 Oid worker_database = InvalidOid;
 
-void forget_writer(int, Datum) { audit_unregister_writer(worker_database); }
+void forget_writer(int, Datum)
+{
+    audit_unregister_writer(worker_database);
+}
 
 // Events this server kept on disk as a standby cut off from its primary
 // (pg/replica/spill.h) go first, now that it is a primary itself.
