@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/crypto/keyed_digest.h"
 
@@ -52,6 +53,26 @@ private:
     ChainEncoding encoding_;
     std::string bytes_;
 };
+
+// One column of an event's canonical bytes, decoded: what an archived event
+// (core/audit/segment.h) holds and is checked by. In version 1 every
+// non-null column is Text (an integer as its 8 octets, an array as its
+// elements' octets concatenated); in version 2 integers are Integer and an
+// array column is Array with its elements in `items`.
+struct CanonicalColumn {
+    enum Kind : std::uint8_t { Null, Integer, Text, Array } kind = Null;
+    std::int64_t integer = 0;
+    std::string_view text; // points into the decoded bytes
+    std::vector<CanonicalColumn> items;
+};
+
+// Decodes canonical bytes into their columns; throws
+// Error(DataCorrupted) if they are not a whole encoding of that version.
+std::vector<CanonicalColumn> decode_canonical(ChainEncoding encoding, std::string_view bytes);
+
+// A column as a 64-bit integer: an Integer, or (version 1) a Text of 8
+// octets, big-endian. False if it is neither.
+bool canonical_integer(const CanonicalColumn& column, std::int64_t* out) noexcept;
 
 // link = HMAC(audit key, previous link || canonical bytes). The first event
 // of a chain has an all-zero previous link.
