@@ -7,9 +7,10 @@
 
 -- listguard's roles, shared by every database of the cluster: listguard_admin
 -- (administration), listguard_owner (owns protected tables; admins belong to
--- it), listguard_approver (approves access requests) and listguard_standby
--- (the login of hot standbys' links to the primary). A role of one of
--- these names that listguard did not create is refused unless
+-- it), listguard_approver (approves access requests), listguard_standby
+-- (the login of hot standbys' links to the primary) and listguard_monitor
+-- (reads metrics and progress, never an address). A role of one of these
+-- names that listguard did not create is refused unless
 -- listguard.adopt_existing_roles is on.
 CREATE FUNCTION _setup_roles(adopt boolean) RETURNS void
     AS 'MODULE_PATHNAME', 'lg_setup_roles' LANGUAGE C VOLATILE STRICT;
@@ -1024,9 +1025,14 @@ CREATE FUNCTION _quota_state(OUT grant_id bigint, OUT window_start timestamptz, 
     RETURNS SETOF record AS 'MODULE_PATHNAME', 'lg_quota_state' LANGUAGE C STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION current_role_is_admin() RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_current_role_is_admin' LANGUAGE C STABLE PARALLEL SAFE;
+-- Whether the current role may read what monitors read (an admin, a member
+-- of listguard_monitor or of pg_monitor): quota_usage shows them every quota.
+CREATE FUNCTION current_role_is_monitor() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_current_role_is_monitor' LANGUAGE C STABLE PARALLEL SAFE;
 
--- Every quota the caller may see (admins: all) and where it stands. "used"
--- counts what backends have reserved and not yet given back too.
+-- Every quota the caller may see (admins and monitors: all; others: their
+-- own) and where it stands. "used" counts what backends have reserved and
+-- not yet given back too.
 CREATE VIEW quota_usage WITH (security_barrier) AS
 SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
        coalesce(s.used, 0) AS used,
@@ -1036,7 +1042,8 @@ FROM listguard.grants g
 LEFT JOIN listguard._quota_state() s
        ON s.grant_id = g.id AND s.window_start + make_interval(secs => g.quota_window) > now()
 WHERE g.quota IS NOT NULL
-  AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
+  AND (listguard.current_role_is_admin() OR listguard.current_role_is_monitor()
+       OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
 GRANT SELECT ON quota_usage TO PUBLIC;
 
 -- ---------------------------------------------------------------------------
@@ -2314,3 +2321,72 @@ CREATE TRIGGER audit_heads_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_head
     FOR EACH ROW EXECUTE FUNCTION audit_heads_guard();
 CREATE TRIGGER audit_heads_truncated BEFORE TRUNCATE ON audit_heads
     FOR EACH STATEMENT EXECUTE FUNCTION audit_heads_guard();
+
+-- ---------------------------------------------------------------------------
+-- Monitoring, for members of listguard_monitor and pg_monitor (and admins),
+-- without any address: metrics, the progress of long operations, and the
+-- audit log without the columns that could hold or point at an address.
+-- ---------------------------------------------------------------------------
+-- Text with every address-like token masked (j***@example.com): names a role
+-- chose (of roles, tables, applications) as monitors see them. Public: it
+-- only ever hides.
+CREATE FUNCTION _redact(text) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_redact' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- Whether text holds anything _redact() would mask. Public: it says no more
+-- than _redact() does.
+CREATE FUNCTION _has_address(text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_has_address' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- The rows of listguard.metrics, from shared memory and listguard's tables
+-- (read as the extension's owner, with fixed queries). It checks that the
+-- caller is a monitor (an admin, a member of listguard_monitor or of
+-- pg_monitor) besides these privileges.
+CREATE FUNCTION _metrics(OUT metric text, OUT labels jsonb, OUT value double precision) RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'lg_metrics' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _metrics() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _metrics() TO listguard_monitor, pg_monitor, listguard_admin;
+-- What listguard did and where it stands, one row per metric and label set,
+-- for monitoring without superuser and without any address: values shown
+-- per role and reveal level, quota use and limit per grant, refusals per
+-- reason, audit events per kind, the audit queue and writer, the log's
+-- extent and archives, standby links and leases, keys, canary hits, long
+-- operations. Counters count since the server started. monitoring/
+-- postgres_exporter.yml turns it into Prometheus series (listguard_<metric>).
+CREATE VIEW metrics AS SELECT m.metric, m.labels, m.value FROM listguard._metrics() m;
+REVOKE ALL ON metrics FROM PUBLIC;
+GRANT SELECT ON metrics TO listguard_monitor, pg_monitor, listguard_admin;
+CREATE FUNCTION _progress(OUT pid integer, OUT command text, OUT "table" text, OUT phase text,
+                          OUT blocks_done bigint, OUT blocks_total bigint, OUT "rows" bigint,
+                          OUT started timestamptz, OUT updated timestamptz) RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'lg_progress' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _progress() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _progress() TO listguard_monitor, pg_monitor, listguard_admin;
+-- One row per running protect(), stamp_existing(), reseal_existing(),
+-- invalid_addresses(), retire_key(), archive_audit() and background
+-- stamping of this database: who runs it, on which table, in which phase,
+-- how many of the table's blocks are done, the rows so far, since when.
+CREATE VIEW progress AS
+SELECT p.pid, p.command, p."table", p.phase, p.blocks_done, p.blocks_total, p."rows", p.started, p.updated
+FROM listguard._progress() p;
+REVOKE ALL ON progress FROM PUBLIC;
+GRANT SELECT ON progress TO listguard_monitor, pg_monitor, listguard_admin;
+-- The audit log without what could hold or point at an address, for
+-- monitors: no detail (it holds admins' reasons and arguments, masked key
+-- values, sealed canary records), no digests (they would let events about
+-- one address be linked), no links; names a role chose with addresses
+-- masked, counts hidden if they hold anything like one. For a refusal, its
+-- reason when it is one of listguard's own.
+CREATE VIEW audit_events WITH (security_barrier) AS
+SELECT a.id, a.logged_at, a.kind,
+       listguard._redact(a.session_user_name) AS session_user_name,
+       listguard._redact(a.current_user_name) AS current_user_name,
+       a.client_addr, listguard._redact(a.application_name) AS application_name, a.backend_pid, a.xid,
+       a.account, a.list, listguard._redact(a.relation) AS relation,
+       CASE WHEN listguard._has_address(a.counts::text) THEN NULL ELSE a.counts END AS counts,
+       CASE WHEN a.kind = 'denied' AND a.detail->>'reason' IN ('laundering', 'not an admin', 'not a monitor',
+                 'listguard role', 'protected table', 'email column to another type', 'dump with masks',
+                 'logical replication without a sealed grant', 'object over listguard.email', 'row security')
+            THEN a.detail->>'reason' END AS reason,
+       listguard._redact(a.origin) AS origin, a.format
+FROM listguard.audit_log a;
+REVOKE ALL ON audit_events FROM PUBLIC;
+GRANT SELECT ON audit_events TO listguard_monitor, pg_monitor, listguard_admin;

@@ -152,6 +152,7 @@
 
 #include "quota/_quota_state/latest.sql"
 #include "quota/current_role_is_admin/latest.sql"
+#include "quota/current_role_is_monitor/latest.sql"
 
 #include "quota/quota_usage/latest.sql"
 
@@ -318,3 +319,16 @@
 -- database lists them).
 #include "audit/audit_heads_guard/latest.sql"
 #include "audit/audit_heads/latest.sql"
+
+-- ---------------------------------------------------------------------------
+-- Monitoring, for members of listguard_monitor and pg_monitor (and admins),
+-- without any address: metrics, the progress of long operations, and the
+-- audit log without the columns that could hold or point at an address.
+-- ---------------------------------------------------------------------------
+#include "monitor/_redact/latest.sql"
+#include "monitor/_has_address/latest.sql"
+#include "monitor/_metrics/latest.sql"
+#include "monitor/metrics/latest.sql"
+#include "monitor/_progress/latest.sql"
+#include "monitor/progress/latest.sql"
+#include "monitor/audit_events/latest.sql"

@@ -46,7 +46,9 @@ SELECT set_eq(
              ('listguard.plant_canaries(regclass,bigint,bigint,regrole[],integer)'),
              ('listguard.remove_canaries(regclass,bigint,bigint,regrole[])'), ('listguard.trace(text)'),
              ('listguard.trace_leak(text[])'), ('listguard.report_canary_hit(text,timestamp with time zone,text)'),
-             ('listguard.can_read(bigint,bigint,listguard.email)'), ('listguard.can_write(bigint,bigint,listguard.email)')$$,
+             ('listguard.can_read(bigint,bigint,listguard.email)'), ('listguard.can_write(bigint,bigint,listguard.email)'),
+             -- monitoring: who is a monitor, and redaction (which only hides)
+             ('listguard.current_role_is_monitor()'), ('listguard._redact(text)'), ('listguard._has_address(text)')$$,
     'only the type, the policy functions, the admin gates and harmless helpers are open to PUBLIC');
 
 -- Nobody but the extension's owner owns anything of listguard.
@@ -68,8 +70,13 @@ SELECT set_eq(
              ('grants: listguard_admin SELECT'),
              ('protected_tables: listguard_admin SELECT'), ('quota_usage: PUBLIC SELECT'),
              ('requests: listguard_admin SELECT'), ('request_approvals: listguard_admin SELECT'),
-             ('access_requests: PUBLIC SELECT'), ('canaries: listguard_admin SELECT')$$,
-    'only admins read the grants, protections, requests, canaries and audit log; everyone reads their quotas and requests');
+             ('access_requests: PUBLIC SELECT'), ('canaries: listguard_admin SELECT'),
+             ('metrics: listguard_monitor SELECT'), ('metrics: pg_monitor SELECT'), ('metrics: listguard_admin SELECT'),
+             ('progress: listguard_monitor SELECT'), ('progress: pg_monitor SELECT'),
+             ('progress: listguard_admin SELECT'), ('audit_events: listguard_monitor SELECT'),
+             ('audit_events: pg_monitor SELECT'), ('audit_events: listguard_admin SELECT')$$,
+    'only admins read the grants, protections, requests, canaries and audit log; everyone reads their quotas and '
+    'requests; monitors read metrics, progress and the audit log without addresses');
 -- The schema: everyone may use what is in it, nobody may create there.
 SELECT results_eq(
     $$SELECT format('%s %s', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
@@ -84,9 +91,11 @@ SELECT results_eq(
     $$SELECT r.rolname::text COLLATE "default", r.rolcanlogin, r.rolsuper, r.rolcreaterole, r.rolbypassrls,
              l.label COLLATE "default"
       FROM pg_roles r LEFT JOIN pg_shseclabel l ON l.objoid = r.oid AND l.provider = 'listguard'
-      WHERE r.rolname IN ('listguard_admin', 'listguard_owner', 'listguard_approver', 'listguard_standby') ORDER BY 1$$,
+      WHERE r.rolname IN ('listguard_admin', 'listguard_owner', 'listguard_approver', 'listguard_standby',
+                          'listguard_monitor') ORDER BY 1$$,
     $$VALUES ('listguard_admin', false, false, false, false, 'role'),
              ('listguard_approver', false, false, false, false, 'role'),
+             ('listguard_monitor', false, false, false, false, 'role'),
              ('listguard_owner', false, false, false, false, 'role'),
              ('listguard_standby', false, false, false, false, 'role')$$,
     'listguard''s roles are NOLOGIN, not superusers, and marked');

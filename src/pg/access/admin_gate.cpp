@@ -2,6 +2,7 @@
 
 #include "pg/access/requests.h"
 #include "pg/access/roles.h"
+#include "pg/activity/counters.h"
 #include "pg/audit/events.h"
 #include "pg/base/elevated.h"
 #include "pg/base/preload.h"
@@ -18,6 +19,7 @@ extern "C" {
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(admin_gate);
@@ -114,6 +116,22 @@ void record_admin_call(Oid fn, const char* name, int nargs, const Oid* argtypes,
     record_event(kind, json.data, scope);
 }
 
+// key_usage()'s result (relation, column_name, key_id, values) in SPI's
+// tuple table, summed per key for listguard.metrics: a scan of every email
+// column is too slow for each scrape, so the metrics show the last one.
+void remember_key_usage()
+{
+    clear_counter(MyDatabaseId, Counter::KeyValues);
+    for (uint64 i = 0; i < SPI_processed; i++) {
+        bool key_null, values_null;
+        Datum key = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &key_null);
+        Datum values = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4, &values_null);
+        count(MyDatabaseId, Counter::KeyValues, values_null ? 0 : DatumGetInt64(values),
+              key_null ? "(nested)" : TextDatumGetCString(key));
+    }
+    set_gauge(MyDatabaseId, Counter::KeyUsageAt, static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp())));
+}
+
 } // namespace
 
 } // namespace listguard::pg
@@ -177,6 +195,8 @@ Datum run_gate(FunctionCallInfo fcinfo, bool admins_only)
             if (returns_set) {
                 for (uint64 i = 0; i < SPI_processed; i++)
                     tuplestore_puttuple(rsinfo->setResult, SPI_tuptable->vals[i]);
+                if (strcmp(name, "key_usage") == 0)
+                    remember_key_usage();
             } else if (SPI_processed == 1) {
                 bool isnull;
                 Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);

@@ -62,6 +62,7 @@ Oid listguard_power_of(Oid role)
                                             kOwnerRole,
                                             kApproverRole,
                                             kStandbyRole,
+                                            kMonitorRole,
                                             "pg_write_all_data",    // listguard's tables around its functions
                                             "pg_read_all_data",     // the grants and the audit log
                                             "pg_read_all_stats",    // others' running statements, literals included
@@ -117,6 +118,26 @@ void require_admin(const char* action)
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to %s", action),
                     errdetail("Only superusers and members of listguard_admin may manage listguard."),
                     errhint("An administrator can run: GRANT listguard_admin TO %s;",
+                            quote_identifier(GetUserNameFromId(GetUserId(), false)))));
+}
+
+bool is_monitor(Oid role)
+{
+    if (is_admin(role))
+        return true;
+    Oid monitor = get_role_oid(kMonitorRole, true);
+    return (OidIsValid(monitor) && has_privs_of_role(role, monitor)) || has_privs_of_role(role, ROLE_PG_MONITOR);
+}
+
+void require_monitor(const char* action)
+{
+    if (is_monitor(GetUserId()))
+        return;
+    record_event(EventKind::Denied, psprintf("{\"reason\": \"not a monitor\", \"action\": %s}", json_string(action)));
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to %s", action),
+                    errdetail("Only superusers and members of listguard_admin, listguard_monitor or pg_monitor may "
+                              "read listguard's metrics and progress."),
+                    errhint("An administrator can run: GRANT listguard_monitor TO %s;",
                             quote_identifier(GetUserNameFromId(GetUserId(), false)))));
 }
 

@@ -16,6 +16,15 @@ bool is_admin(Oid role);
 // Reports 42501 unless the current user is an admin.
 void require_admin(const char* action);
 
+// Who may read listguard's metrics, progress and the address-free columns
+// of the audit log: admins, members of listguard_monitor, and members of
+// PostgreSQL's pg_monitor.
+bool is_monitor(Oid role);
+
+// Reports 42501 (and records a denied event) unless the current user is a
+// monitor.
+void require_monitor(const char* action);
+
 // The roles listguard creates (cluster-wide, marked with a security label;
 // see role_labels.h): administrators, the owner of protected tables,
 // approvers of access requests, and the standby links' logins.
@@ -23,6 +32,7 @@ constexpr const char* kAdminRole = "listguard_admin";
 constexpr const char* kOwnerRole = "listguard_owner";
 constexpr const char* kApproverRole = "listguard_approver";
 constexpr const char* kStandbyRole = "listguard_standby"; // the standby links' login belongs to it
+constexpr const char* kMonitorRole = "listguard_monitor"; // reads metrics and progress, never an address
 
 // The role listguard_owner, or InvalidOid.
 Oid owner_role();

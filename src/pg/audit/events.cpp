@@ -1,5 +1,6 @@
 #include "pg/audit/events.h"
 
+#include "pg/activity/counters.h"
 #include "pg/audit/origin.h"
 #include "pg/audit/queue.h"
 #include "pg/base/catalog.h"
@@ -141,6 +142,61 @@ bool is_event_kind_name(const char* name) noexcept
     return strcmp(name, "audit_gap") == 0;
 }
 
+namespace {
+
+// The value of a "key": "value" pair of a detail, if it is one of `known`;
+// "other" if it is something else; null if there is none. What the
+// metrics count by: listguard's own words, never a role's text.
+const char* known_value(const char* detail, const char* key, const char* const* known, size_t n)
+{
+    char* pattern = psprintf("\"%s\": \"", key);
+    const char* at = strstr(detail, pattern);
+    pfree(pattern);
+    if (at == nullptr)
+        return nullptr;
+    at += strlen(key) + 5;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(known[i]);
+        if (strncmp(at, known[i], len) == 0 && (at[len] == '"' || at[len] == ':'))
+            return known[i];
+    }
+    return "other";
+}
+
+// What listguard.metrics counts of an event: its kind, and for a refusal its
+// reason, for a canary hit its verdict.
+void count_event(EventKind kind, const char* detail)
+{
+    count(MyDatabaseId, Counter::Events, 1, event_kind_name(kind));
+    if (kind == EventKind::Denied) {
+        static const char* const kReasons[] = {"laundering",
+                                               "not an admin",
+                                               "not a monitor",
+                                               "listguard role",
+                                               "protected table",
+                                               "email column to another type",
+                                               "dump with masks",
+                                               "logical replication without a sealed grant",
+                                               "object over listguard.email",
+                                               "row security",
+                                               "database with a trail",
+                                               "listguard table"};
+        const char* reason = known_value(detail, "reason", kReasons, lengthof(kReasons));
+        // Two refusals say what was refused rather than why.
+        if (reason == nullptr && strstr(detail, "\"action\": \"drop database\"") != nullptr)
+            reason = "database with a trail";
+        else if (reason == nullptr && strstr(detail, "\"operation\": ") != nullptr)
+            reason = "listguard table";
+        count(MyDatabaseId, Counter::Denials, 1, reason ? reason : "other");
+    } else if (kind == EventKind::Canary && strstr(detail, "\"action\": \"hit\"") != nullptr) {
+        static const char* const kVerdicts[] = {"leak", "probable guessing", "unknown"};
+        const char* verdict = known_value(detail, "verdict", kVerdicts, lengthof(kVerdicts));
+        count(MyDatabaseId, Counter::CanaryHits, 1, verdict ? verdict : "other");
+    }
+}
+
+} // namespace
+
 void record_event(EventKind kind, const char* detail_json, const EventScope& scope)
 {
     // Built in palloc'd memory and copied into the queue: this must not fail
@@ -191,6 +247,8 @@ void record_event(EventKind kind, const char* detail_json, const EventScope& sco
         detail = "{\"truncated\": true}";
     copy_text(e->detail, sizeof e->detail, detail);
     e->detail_length = strlen(e->detail);
+
+    count_event(kind, e->detail);
 
     bool standby = RecoveryInProgress();
     // While a transaction aborts the catalogs cannot be read: rely on what

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "pg/activity/counters.h"
 #include "pg/base/settings.h"
 
 extern "C" {
@@ -234,6 +235,7 @@ void audit_note_overflow(Oid database)
 {
     if (queue == nullptr)
         return;
+    count(database, Counter::AuditOverflow);
     LWLockAcquire(queue->lock, LW_EXCLUSIVE);
     bool start = writer_of(database) == nullptr && claim_writer_start_locked(database);
     Writer* w = writer_of(database);
@@ -419,6 +421,26 @@ void audit_unregister_writer(Oid database)
     LWLockRelease(queue->lock);
     if (start)
         start_writer(database);
+}
+
+QueueState audit_queue_state(Oid database)
+{
+    QueueState state;
+    if (queue == nullptr)
+        return state;
+    state.size = audit_queue_size_setting;
+    LWLockAcquire(queue->lock, LW_SHARED);
+    for (int i = 0; i < audit_queue_size_setting; i++) {
+        if (!filled[i])
+            continue;
+        state.used++;
+        if (slots[i].database == database && (state.oldest == 0 || slots[i].time < state.oldest))
+            state.oldest = slots[i].time;
+    }
+    Writer* w = writer_of(database);
+    state.writer_running = w != nullptr && w->procno >= 0;
+    LWLockRelease(queue->lock);
+    return state;
 }
 
 int audit_writers_running()

@@ -63,6 +63,17 @@ bool audit_take_crash_gap(Oid database);
 // Whether this server started (or restarted) after a crash.
 bool audit_after_crash();
 
+// For the metrics: the time of the oldest event of the database still in
+// the queue (0: none), how many slots the queue has in use (every
+// database's) and whether the database has a writer running.
+struct QueueState {
+    TimestampTz oldest = 0;
+    int used = 0;
+    int size = 0;
+    bool writer_running = false;
+};
+QueueState audit_queue_state(Oid database);
+
 // How many databases have a writer (on a standby: a link) running now.
 int audit_writers_running();
 

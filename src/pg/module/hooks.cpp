@@ -7,6 +7,7 @@
 #include "pg/access/reveal_context.h"
 #include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
+#include "pg/activity/counters.h"
 #include "pg/audit/counts.h"
 #include "pg/audit/ddl_events.h"
 #include "pg/audit/log_redaction.h"
@@ -103,6 +104,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     after_database_statement(stmt);
     record_utility_events(stmt);
     audit_counts_at_statement_end();
+    flush_reveals();
 }
 
 // The executor: results are produced in Run and Finish (triggers); Start
@@ -175,6 +177,7 @@ void listguard_ExecutorEnd(QueryDesc* query)
     }
     PG_END_TRY();
     audit_counts_at_statement_end();
+    flush_reveals();
 }
 
 // A library loaded after the postmaster started (LOAD, session preload) may
@@ -267,6 +270,7 @@ void without_errors(const char* what, void (*step)())
 void end_of_transaction(XactEvent event)
 {
     access_changes_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT);
+    flush_reveals();
     without_errors("give back unused quota", quota_at_transaction_end);
     if (event == XACT_EVENT_COMMIT)
         without_errors("queue restored audit events", [] { audit_restore_at_transaction_end(true); });

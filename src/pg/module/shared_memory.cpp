@@ -3,6 +3,8 @@
 #include "pg/base/postgres_c.h"
 
 #include "pg/access/generation.h"
+#include "pg/activity/counters.h"
+#include "pg/activity/progress.h"
 #include "pg/audit/queue.h"
 #include "pg/keys/keyring.h"
 #include "pg/quota/state_file.h"
@@ -27,9 +29,12 @@ void request_shared_memory()
     RequestAddinShmemSpace(audit_queue_shared_size());
     RequestAddinShmemSpace(keys_shared_size());
     RequestAddinShmemSpace(access_generation_shared_size());
+    RequestAddinShmemSpace(counters_shared_size());
+    RequestAddinShmemSpace(progress_shared_size());
     RequestNamedLWLockTranche("listguard", 2); // the quota slots, saving their state
     RequestNamedLWLockTranche("listguard audit", 1);
     RequestNamedLWLockTranche("listguard keys", 1);
+    RequestNamedLWLockTranche("listguard activity", 1);
 }
 
 namespace {
@@ -62,6 +67,8 @@ void attach_shared_memory()
     attach_audit_queue_shared();
     attach_keys_shared();
     attach_access_generation_shared();
+    attach_counters_shared();
+    attach_progress_shared();
     LWLockRelease(AddinShmemInitLock);
     if (!IsUnderPostmaster) {
         quota_postmaster_startup(fresh_quota);

@@ -1,5 +1,6 @@
 // listguard's shared memory: the export-quota counters, the audit event
-// queue and the keyring generation. The shmem hooks (hooks.cpp) call these.
+// queue, the keyring generation, and the activity counters and progress
+// slots of listguard.metrics and listguard.progress. The shmem hooks (hooks.cpp) call these.
 #pragma once
 
 namespace listguard::pg {

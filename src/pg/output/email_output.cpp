@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "pg/access/reveal.h"
+#include "pg/activity/counters.h"
 #include "pg/audit/counts.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
@@ -74,6 +75,7 @@ std::string_view shown_text(struct varlena* value, char* buffer)
     std::size_t len = guarded([&] { return render(reveal.level, stamp, v, buffer); });
     if (reveal.level == RevealLevel::Clear)
         count_clear_reveal(reveal.grant, stamp, own_canary_id_of(v.data, v.size));
+    note_reveal(reveal.level);
     return from_utf8(buffer, len);
 }
 

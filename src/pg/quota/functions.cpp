@@ -11,20 +11,21 @@ extern "C" {
 
 PG_FUNCTION_INFO_V1(lg_quota_state);
 PG_FUNCTION_INFO_V1(lg_current_role_is_admin);
+PG_FUNCTION_INFO_V1(lg_current_role_is_monitor);
 }
 
 using namespace listguard::pg;
 
 // listguard._quota_state() -> (grant_id, window_start, used): the open
 // windows of this database's quotas, limited to the caller's own grants
-// unless the caller is an admin.
+// unless the caller is an admin or a monitor.
 extern "C" Datum lg_quota_state(PG_FUNCTION_ARGS)
 {
     require_preload();
     InitMaterializedSRF(fcinfo, 0);
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     Oid role = GetUserId();
-    bool admin = is_admin(role);
+    bool admin = is_admin(role) || is_monitor(role);
     int count = 0;
     QuotaSnapshot* snapshot = quota_snapshot(MyDatabaseId, &count);
     for (int i = 0; i < count; i++) {
@@ -43,4 +44,12 @@ extern "C" Datum lg_current_role_is_admin(PG_FUNCTION_ARGS)
 {
     require_preload();
     PG_RETURN_BOOL(is_admin(GetUserId()));
+}
+
+// listguard._current_role_is_monitor(): an admin, a member of
+// listguard_monitor or of pg_monitor (what the quota_usage view shows them).
+extern "C" Datum lg_current_role_is_monitor(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    PG_RETURN_BOOL(is_monitor(GetUserId()));
 }

@@ -66,7 +66,8 @@ QuotaSnapshot* quota_snapshot(Oid database, int* count)
     for_each_slot(database, [&](Slot& slot) {
         if (*count >= max_quota_slots_setting)
             return false;
-        result[(*count)++] = QuotaSnapshot{slot.key.database, slot.key.grant_id, slot.window, slot.window_seconds};
+        result[(*count)++] =
+            QuotaSnapshot{slot.key.database, slot.key.grant_id, slot.window, slot.window_seconds, slot.lease.remaining};
         return true;
     });
     return result;

@@ -30,6 +30,7 @@ struct QuotaSnapshot {
     int64 grant_id;
     QuotaWindow window;
     int64 window_seconds;
+    int64 leased; // on a standby: units of the primary's window leased here and not yet spent
 };
 // Every slot of one database (InvalidOid: of every database); palloc'd.
 QuotaSnapshot* quota_snapshot(Oid database, int* count);

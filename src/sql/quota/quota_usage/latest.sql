@@ -1,5 +1,6 @@
--- Every quota the caller may see (admins: all) and where it stands. "used"
--- counts what backends have reserved and not yet given back too.
+-- Every quota the caller may see (admins and monitors: all; others: their
+-- own) and where it stands. "used" counts what backends have reserved and
+-- not yet given back too.
 CREATE VIEW quota_usage WITH (security_barrier) AS
 SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
        coalesce(s.used, 0) AS used,
@@ -9,5 +10,6 @@ FROM listguard.grants g
 LEFT JOIN listguard._quota_state() s
        ON s.grant_id = g.id AND s.window_start + make_interval(secs => g.quota_window) > now()
 WHERE g.quota IS NOT NULL
-  AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
+  AND (listguard.current_role_is_admin() OR listguard.current_role_is_monitor()
+       OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
 GRANT SELECT ON quota_usage TO PUBLIC;
