@@ -144,3 +144,365 @@ SELECT a.id, a.logged_at, a.kind,
 FROM listguard.audit_log a;
 REVOKE ALL ON audit_events FROM PUBLIC;
 GRANT SELECT ON audit_events TO listguard_monitor, pg_monitor, listguard_admin;
+
+-- protect() of a table in use: it takes the lock in short tries, stamps what
+-- it can while it holds it (listguard.protect_stamp_budget) and queues the
+-- rest, which the maintenance worker stamps in the background ('online',
+-- the new default); stamp_existing(), reseal_existing() and the others say
+-- where they stand in listguard.progress, and in a NOTICE at most every 10 s.
+-- listguard's PL/pgSQL code (protect(), retire_key(), key_usage()) says
+-- where it stands, for listguard.progress and the NOTICE every 10 s.
+CREATE FUNCTION _note_progress(command text, tbl regclass, phase text, blocks_done bigint, blocks_total bigint,
+                               "rows" bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_note_progress' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _note_progress(text, regclass, text, bigint, bigint, bigint) FROM PUBLIC;
+CREATE FUNCTION _stamp_queue_guard() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_stamp_queue_guard' LANGUAGE C;
+REVOKE ALL ON FUNCTION _stamp_queue_guard() FROM PUBLIC;
+-- Protected tables whose rows from before protect() are stamped in the
+-- background: protect() stamps what it can while it holds the table's lock
+-- (listguard.protect_stamp_budget) and queues the rest here; the database's
+-- maintenance worker stamps it in committed batches, moving next_block on
+-- in each batch's own transaction, so that it resumes after a crash or a
+-- restart. relfilenode tells a table rewritten since (its rows moved): it
+-- is then gone through again. Written by listguard only; dumped, so that a
+-- restore goes on stamping.
+CREATE TABLE stamp_queue (
+    relid       regclass PRIMARY KEY,
+    next_block  bigint NOT NULL,
+    end_block   bigint NOT NULL,
+    relfilenode oid NOT NULL,
+    queued_at   timestamptz NOT NULL DEFAULT now(),
+    queued_by   regrole NOT NULL
+);
+REVOKE ALL ON stamp_queue FROM PUBLIC;
+GRANT SELECT ON stamp_queue TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.stamp_queue', '');
+CREATE TRIGGER stamp_queue_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON stamp_queue
+    FOR EACH STATEMENT EXECUTE FUNCTION _stamp_queue_guard();
+-- protect() queued tables in stamp_queue: the maintenance worker stamps them
+-- once the transaction commits (and after a restart, until they are done).
+CREATE FUNCTION _request_background_stamping() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_request_background_stamping' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _request_background_stamping() FROM PUBLIC;
+-- Takes ACCESS EXCLUSIVE on a table in use without stalling it: while a lock
+-- request waits, every session that comes after it waits behind it, so the
+-- request is made with a short lock_timeout, again and again with a pause
+-- between, for about 30 s; after that it waits as LOCK TABLE does.
+CREATE FUNCTION _lock_exclusively(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    tries integer := 0;
+BEGIN
+    LOOP
+        BEGIN
+            -- Local to this function (its SET clause): undone when it returns.
+            PERFORM set_config('lock_timeout', '200ms', true);
+            EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+            RETURN;
+        EXCEPTION WHEN lock_not_available THEN
+            tries := tries + 1;
+            EXIT WHEN tries >= 100;
+            PERFORM listguard._note_progress('protect', tbl, 'waiting for the table''s lock', 0, 0, 0);
+            PERFORM pg_sleep(0.05 + random() * 0.25);
+        END;
+    END LOOP;
+    PERFORM set_config('lock_timeout', '0', true);
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+END
+$$;
+REVOKE ALL ON FUNCTION _lock_exclusively(regclass) FROM PUBLIC;
+-- Protects a table and every table below it (_protect() does it, as the
+-- extension's owner). stamp: 'online' stamps the rows already there while
+-- it holds the table's lock, for at most listguard.protect_stamp_budget,
+-- and leaves the rest to background stamping (listguard.progress shows
+-- it); 'now' stamps them all before it returns; 'later' leaves them to
+-- stamp_existing().
+CREATE OR REPLACE FUNCTION protect(tbl regclass, account_column name, list_column name DEFAULT NULL,
+                        audit text DEFAULT 'statement', stamp text DEFAULT 'online') RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE OR REPLACE FUNCTION _protect(tbl regclass, account_column name, list_column name, audit text, stamp text)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    kind "char";
+    persistence "char";
+    parent regclass;
+    t regclass;
+    column_type regtype;
+    scope name;
+    target record;
+    next_block bigint;
+    batch bigint;
+    started timestamptz;
+    budget interval;
+    left_blocks bigint := 0;
+BEGIN
+    IF tbl IS NULL OR account_column IS NULL THEN
+        PERFORM listguard._invalid('table and account column must not be null', 'protect() needs both.');
+    END IF;
+    IF audit IS NULL OR audit NOT IN ('statement', 'row', 'off') THEN
+        PERFORM listguard._invalid(format('invalid audit level %L', audit),
+            'The audit level must be statement, row or off.');
+    END IF;
+    IF stamp IS NULL OR stamp NOT IN ('online', 'now', 'later') THEN
+        PERFORM listguard._invalid(format('invalid stamp %L', stamp),
+            'online stamps the rows the table already holds while protect() holds its lock, for at most '
+            'listguard.protect_stamp_budget, and the rest in the background; now stamps them all before '
+            'protect() returns; later leaves that to CALL listguard.stamp_existing(), in committed batches.');
+    END IF;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence FROM pg_class c WHERE c.oid = tbl;
+    IF kind NOT IN ('r', 'p') OR persistence = 't'
+       OR (SELECT c.relnamespace FROM pg_class c WHERE c.oid = tbl) IN ('pg_catalog'::regnamespace,
+                                                                       'listguard'::regnamespace) THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type', MESSAGE = format('%s is not a table that can be protected', tbl),
+            DETAIL = 'Only ordinary and partitioned tables outside pg_catalog and listguard, and not temporary, can be protected.';
+    END IF;
+    -- Rows of a table are read through its parents under the parents'
+    -- policies only: protection starts at the top.
+    SELECT i.inhparent::regclass INTO parent FROM pg_inherits i WHERE i.inhrelid = tbl LIMIT 1;
+    IF parent IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('%s is a partition or child of %s', tbl, parent),
+            DETAIL = 'Its rows can be read through its parent, which protecting this table alone would leave open.',
+            HINT = format('Protect %s instead: protecting a table protects every table below it.', parent);
+    END IF;
+    -- Nobody changes the tables while they are checked and protected.
+    PERFORM listguard._note_progress('protect', tbl, 'waiting for the table''s lock', 0, 0, 0);
+    PERFORM listguard._lock_exclusively(tbl);
+    started := clock_timestamp();
+    PERFORM listguard._note_progress('protect', tbl, 'checking the table', 0, 0, 0);
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        FOREACH scope IN ARRAY ARRAY[account_column, list_column] LOOP
+            CONTINUE WHEN scope IS NULL;
+            SELECT a.atttypid::regtype INTO column_type FROM pg_attribute a
+            WHERE a.attrelid = t AND a.attname = scope AND a.attnum > 0 AND NOT a.attisdropped;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+                    MESSAGE = format('column %I of table %s does not exist', scope, t);
+            END IF;
+            IF column_type NOT IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+                RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                    MESSAGE = format('column %I of table %s is of type %s', scope, t, column_type),
+                    DETAIL = 'Account and list columns must be smallint, integer or bigint.';
+            END IF;
+        END LOOP;
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+                   WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+                     AND (a.atttypid = 'listguard.email'::regtype OR
+                          (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype))) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_table_definition',
+            MESSAGE = format('table %s has no listguard.email column', tbl),
+            DETAIL = 'protect() stamps and polices listguard.email values; this table has none.';
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._refuse_untrusted(t);
+    END LOOP;
+    PERFORM listguard._note_progress('protect', tbl, 'installing policies', 0, 0, 0);
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_one(t, tbl, account_column, list_column, audit);
+    END LOOP;
+    -- The rows already there take their stamps, so that grants scoped to an
+    -- account or list read them as they read new ones. Nothing else sees the
+    -- tables until this transaction ends: they are locked. Online, for at
+    -- most the budget (from when the lock was taken): what is left is
+    -- queued, and stamped in the background once this commits, in batches
+    -- that lock only their rows; the triggers stamp what is written
+    -- meanwhile. (Before the triggers: a BEFORE ROW trigger, even one that
+    -- does not fire, makes every updated row be locked first.)
+    budget := CASE WHEN stamp = 'now' OR current_setting('listguard.protect_stamp_budget') = '-1' THEN NULL
+                   ELSE current_setting('listguard.protect_stamp_budget')::interval END;
+    IF stamp IN ('now', 'online') THEN
+        FOR target IN SELECT p.relid, p.blocks FROM listguard._stamp_plan(tbl) p LOOP
+            next_block := 0;
+            batch := CASE WHEN budget IS NULL THEN target.blocks + 1 ELSE 64 END;
+            WHILE next_block < target.blocks AND (budget IS NULL OR clock_timestamp() - started < budget) LOOP
+                PERFORM listguard._stamp_batch(target.relid, next_block, next_block + batch);
+                next_block := next_block + batch;
+                batch := least(batch * 2, 4096);
+            END LOOP;
+            IF next_block < target.blocks THEN
+                INSERT INTO listguard.stamp_queue AS q (relid, next_block, end_block, relfilenode, queued_by)
+                VALUES (target.relid, next_block, target.blocks,
+                        (SELECT c.relfilenode FROM pg_class c WHERE c.oid = target.relid), listguard.calling_role())
+                ON CONFLICT (relid) DO UPDATE SET next_block = excluded.next_block, end_block = excluded.end_block,
+                    relfilenode = excluded.relfilenode, queued_at = excluded.queued_at, queued_by = excluded.queued_by;
+                left_blocks := left_blocks + target.blocks - next_block;
+            END IF;
+        END LOOP;
+    END IF;
+    PERFORM listguard._note_progress('protect', tbl, 'installing triggers', 0, 0, 0);
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_triggers(t, audit);
+    END LOOP;
+    IF left_blocks > 0 THEN
+        PERFORM listguard._request_background_stamping();
+        RAISE NOTICE USING MESSAGE = format('listguard: %s: %s blocks left to stamp in the background', tbl, left_blocks),
+            DETAIL = 'Until a row is stamped its value belongs to no account: only grants on every account see it.',
+            HINT = 'SELECT * FROM listguard.progress shows the stamping; listguard.stamp_queue what is left.';
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION _protect(regclass, name, name, text, text) FROM PUBLIC;
+-- Removes listguard's policies and triggers from a table (not the triggers a
+-- partition has cloned from its parent: they go with the parent's).
+CREATE OR REPLACE FUNCTION _drop_protection(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
+DECLARE
+    policy text;
+    trigger_name name;
+BEGIN
+    FOREACH policy IN ARRAY ARRAY['listguard_base', 'listguard_read', 'listguard_insert', 'listguard_update',
+                                  'listguard_delete'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %s', policy, tbl);
+    END LOOP;
+    FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
+                        WHERE t.tgrelid = tbl AND t.tgparentid = 0
+                          AND t.tgname IN ('listguard_stamp', 'listguard_audit', 'listguard_audit_row',
+                                           'listguard_audit_truncate') LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, tbl);
+    END LOOP;
+    DELETE FROM listguard.protected_tables WHERE relid = tbl;
+    DELETE FROM listguard.stamp_queue WHERE relid = tbl;
+END
+$$;
+REVOKE ALL ON FUNCTION _drop_protection(regclass) FROM PUBLIC;
+-- Stamps the rows a protected table held before protect(..., stamp =>
+-- 'later'), in committed batches of `batch_blocks` blocks: each batch locks
+-- only the rows it stamps; listguard.progress shows where it stands (and a
+-- NOTICE every 10 s). Interrupted, it
+-- can simply be called again (stamped rows are skipped). Until a value is
+-- stamped it belongs to no account: only roles with every account see it.
+-- A procedure, to commit between batches; so no SET search_path either:
+-- every name is qualified.
+CREATE OR REPLACE PROCEDURE stamp_existing(tbl regclass, batch_blocks integer DEFAULT 1024)
+LANGUAGE plpgsql AS $$
+DECLARE
+    target record;
+BEGIN
+    IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'batch_blocks must be at least 1',
+            DETAIL = 'It is the number of table blocks stamped per committed batch.';
+    END IF;
+    FOR target IN SELECT p.relid, p.blocks FROM listguard.stamp_plan(tbl) p LOOP
+        FOR from_block IN 0..(target.blocks OPERATOR(pg_catalog.-) 1) BY batch_blocks LOOP
+            PERFORM listguard.stamp_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
+            COMMIT;
+        END LOOP;
+    END LOOP;
+END
+$$;
+-- Re-seals every stored value under the current seal key, table by table,
+-- in committed batches of `batch_blocks` blocks; listguard.progress shows
+-- where it stands (and a NOTICE every 10 s).
+-- Interrupted, it can simply be called again: values already under the
+-- current key are skipped. A procedure, so no SET search_path: every name
+-- is qualified.
+CREATE OR REPLACE PROCEDURE reseal_existing(batch_blocks integer DEFAULT 1024)
+LANGUAGE plpgsql AS $$
+DECLARE
+    target record;
+    problem text;
+BEGIN
+    IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'batch_blocks must be at least 1',
+            DETAIL = 'It is the number of table blocks re-sealed per committed batch.';
+    END IF;
+    FOR target IN SELECT p.relid, p.blocks FROM listguard.reseal_plan() p LOOP
+        FOR from_block IN 0..(target.blocks OPERATOR(pg_catalog.-) 1) BY batch_blocks LOOP
+            -- A table whose own code fails the rewrite (a trigger of its
+            -- owner's, say) is left for later; the others go on.
+            BEGIN
+                PERFORM listguard.reseal_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS problem = MESSAGE_TEXT;
+                RAISE WARNING 'listguard: could not re-seal %: %', target.relid, problem
+                    USING HINT = 'Fix it and call listguard.reseal_existing() again; listguard.key_usage() shows what is left.';
+                EXIT;
+            END;
+            COMMIT;
+        END LOOP;
+    END LOOP;
+END
+$$;
+-- How many values each seal key seals, per column of this database; a
+-- column whose values listguard cannot reach (nested) shows a null key.
+CREATE OR REPLACE FUNCTION _key_usage() RETURNS TABLE (relation regclass, column_name name, key_id text, "values" bigint)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    col record;
+BEGIN
+    FOR col IN SELECT * FROM listguard._email_columns() LOOP
+        PERFORM listguard._note_progress('key_usage', col.relid, format('counting the values of column %s', col.column_name),
+                                         0, pg_relation_size(col.relid) / current_setting('block_size')::bigint, 0);
+        IF col.shape = 'nested' THEN
+            RETURN QUERY SELECT col.relid, col.column_name, NULL::text, NULL::bigint;
+        ELSIF col.shape = 'plain' THEN
+            RETURN QUERY EXECUTE format('SELECT %L::regclass, %L::name, listguard._key_id(%I), count(*) FROM %s %s '
+                                        'WHERE %I IS NOT NULL GROUP BY 3 ORDER BY 3',
+                                        col.relid, col.column_name, col.column_name,
+                                        CASE WHEN col.relkind = 'r' THEN 'ONLY' ELSE '' END, col.relid, col.column_name);
+        ELSE
+            RETURN QUERY EXECUTE format('SELECT %L::regclass, %L::name, listguard._key_id(x), count(*) FROM %s %s t, '
+                                        'unnest(t.%I) x WHERE x IS NOT NULL GROUP BY 3 ORDER BY 3',
+                                        col.relid, col.column_name,
+                                        CASE WHEN col.relkind = 'r' THEN 'ONLY' ELSE '' END, col.relid, col.column_name);
+        END IF;
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _key_usage() FROM PUBLIC;
+-- Retires a seal key in this database: refused while it is the current key
+-- or any value here may still need it; then recorded, and the key leaves
+-- the key file once no database of the cluster needs it.
+CREATE OR REPLACE FUNCTION _retire_key(key_id text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    k record;
+    still text;
+    pending text[];
+BEGIN
+    SELECT * INTO k FROM listguard._keys() x WHERE x.key_id = _retire_key.key_id AND x.kind = 'seal';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+            MESSAGE = format('seal key %s is not in the keyring', key_id), HINT = 'listguard.keys() lists the keyring.';
+    END IF;
+    IF k.current THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_in_use', MESSAGE = format('seal key %s is the current key', key_id),
+            HINT = 'Make another key current first: listguard.add_key() or listguard.use_key().';
+    END IF;
+    -- Values written by transactions that began before the key stopped being
+    -- current are seen by the check below.
+    PERFORM listguard._note_progress('retire_key', NULL, 'waiting for older transactions', 0, 0, 0);
+    PERFORM listguard._wait_for_older_transactions();
+    SELECT string_agg(CASE WHEN u.key_id IS NULL
+                           THEN format('%s.%I: values inside composite or range values, which listguard cannot check',
+                                       u.relation, u.column_name)
+                           ELSE format('%s.%I: %s values', u.relation, u.column_name, u."values") END, E'\n')
+    INTO still FROM listguard._key_usage() u WHERE u.key_id = _retire_key.key_id OR u.key_id IS NULL;
+    IF still IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_in_use',
+            MESSAGE = format('seal key %s still seals values in this database', key_id), DETAIL = still,
+            HINT = 'CALL listguard.reseal_existing() re-seals them under the current key; values in arrays need '
+                   'UPDATE ... SET col = ARRAY(SELECT listguard._resealed(x) FROM unnest(col) x).';
+    END IF;
+    SELECT string_agg(c.object, E'\n' ORDER BY c.object) INTO still
+    FROM listguard._email_constants() c WHERE c.key_id = _retire_key.key_id;
+    IF still IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_in_use',
+            MESSAGE = format('seal key %s still seals listguard.email constants kept in the catalogs', key_id),
+            DETAIL = still,
+            HINT = 'Create these objects again (a default with ALTER TABLE ... ALTER COLUMN ... SET DEFAULT, say): '
+                   'their constants are then sealed under the current key.';
+    END IF;
+    PERFORM listguard._note_progress('retire_key', NULL, 'retiring', 0, 0, 0);
+    pending := listguard._retire_key_material(key_id);
+    IF cardinality(pending) > 0 THEN
+        RAISE NOTICE USING MESSAGE = format('seal key %s is retired in this database', key_id),
+            DETAIL = format('It stays in the keyring until these databases retire it too: %s.',
+                            array_to_string(pending, ', '));
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION _retire_key(text) FROM PUBLIC;

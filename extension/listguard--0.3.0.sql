@@ -241,8 +241,14 @@ CREATE FUNCTION grant_access(
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 CREATE FUNCTION revoke_access(grant_id bigint) RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+-- Protects a table and every table below it (_protect() does it, as the
+-- extension's owner). stamp: 'online' stamps the rows already there while
+-- it holds the table's lock, for at most listguard.protect_stamp_budget,
+-- and leaves the rest to background stamping (listguard.progress shows
+-- it); 'now' stamps them all before it returns; 'later' leaves them to
+-- stamp_existing().
 CREATE FUNCTION protect(tbl regclass, account_column name, list_column name DEFAULT NULL,
-                        audit text DEFAULT 'statement', stamp text DEFAULT 'now') RETURNS void
+                        audit text DEFAULT 'statement', stamp text DEFAULT 'online') RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 -- Stamping rows that existed before protect(), in batches of blocks of one
 -- table (stamp_existing() below drives it).
@@ -789,6 +795,12 @@ DECLARE
     t regclass;
     column_type regtype;
     scope name;
+    target record;
+    next_block bigint;
+    batch bigint;
+    started timestamptz;
+    budget interval;
+    left_blocks bigint := 0;
 BEGIN
     IF tbl IS NULL OR account_column IS NULL THEN
         PERFORM listguard._invalid('table and account column must not be null', 'protect() needs both.');
@@ -797,10 +809,11 @@ BEGIN
         PERFORM listguard._invalid(format('invalid audit level %L', audit),
             'The audit level must be statement, row or off.');
     END IF;
-    IF stamp IS NULL OR stamp NOT IN ('now', 'later') THEN
+    IF stamp IS NULL OR stamp NOT IN ('online', 'now', 'later') THEN
         PERFORM listguard._invalid(format('invalid stamp %L', stamp),
-            'now stamps the rows the table already holds before protect() returns; later leaves that to '
-            'CALL listguard.stamp_existing(), in committed batches.');
+            'online stamps the rows the table already holds while protect() holds its lock, for at most '
+            'listguard.protect_stamp_budget, and the rest in the background; now stamps them all before '
+            'protect() returns; later leaves that to CALL listguard.stamp_existing(), in committed batches.');
     END IF;
     SELECT c.relkind, c.relpersistence INTO kind, persistence FROM pg_class c WHERE c.oid = tbl;
     IF kind NOT IN ('r', 'p') OR persistence = 't'
@@ -819,7 +832,10 @@ BEGIN
             HINT = format('Protect %s instead: protecting a table protects every table below it.', parent);
     END IF;
     -- Nobody changes the tables while they are checked and protected.
-    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+    PERFORM listguard._note_progress('protect', tbl, 'waiting for the table''s lock', 0, 0, 0);
+    PERFORM listguard._lock_exclusively(tbl);
+    started := clock_timestamp();
+    PERFORM listguard._note_progress('protect', tbl, 'checking the table', 0, 0, 0);
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         FOREACH scope IN ARRAY ARRAY[account_column, list_column] LOOP
             CONTINUE WHEN scope IS NULL;
@@ -847,18 +863,49 @@ BEGIN
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._refuse_untrusted(t);
     END LOOP;
+    PERFORM listguard._note_progress('protect', tbl, 'installing policies', 0, 0, 0);
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_one(t, tbl, account_column, list_column, audit);
     END LOOP;
     -- The rows already there take their stamps, so that grants scoped to an
     -- account or list read them as they read new ones. Nothing else sees the
-    -- tables until this transaction ends: they are locked.
-    IF stamp = 'now' THEN
-        PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    -- tables until this transaction ends: they are locked. Online, for at
+    -- most the budget (from when the lock was taken): what is left is
+    -- queued, and stamped in the background once this commits, in batches
+    -- that lock only their rows; the triggers stamp what is written
+    -- meanwhile. (Before the triggers: a BEFORE ROW trigger, even one that
+    -- does not fire, makes every updated row be locked first.)
+    budget := CASE WHEN stamp = 'now' OR current_setting('listguard.protect_stamp_budget') = '-1' THEN NULL
+                   ELSE current_setting('listguard.protect_stamp_budget')::interval END;
+    IF stamp IN ('now', 'online') THEN
+        FOR target IN SELECT p.relid, p.blocks FROM listguard._stamp_plan(tbl) p LOOP
+            next_block := 0;
+            batch := CASE WHEN budget IS NULL THEN target.blocks + 1 ELSE 64 END;
+            WHILE next_block < target.blocks AND (budget IS NULL OR clock_timestamp() - started < budget) LOOP
+                PERFORM listguard._stamp_batch(target.relid, next_block, next_block + batch);
+                next_block := next_block + batch;
+                batch := least(batch * 2, 4096);
+            END LOOP;
+            IF next_block < target.blocks THEN
+                INSERT INTO listguard.stamp_queue AS q (relid, next_block, end_block, relfilenode, queued_by)
+                VALUES (target.relid, next_block, target.blocks,
+                        (SELECT c.relfilenode FROM pg_class c WHERE c.oid = target.relid), listguard.calling_role())
+                ON CONFLICT (relid) DO UPDATE SET next_block = excluded.next_block, end_block = excluded.end_block,
+                    relfilenode = excluded.relfilenode, queued_at = excluded.queued_at, queued_by = excluded.queued_by;
+                left_blocks := left_blocks + target.blocks - next_block;
+            END IF;
+        END LOOP;
     END IF;
+    PERFORM listguard._note_progress('protect', tbl, 'installing triggers', 0, 0, 0);
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_triggers(t, audit);
     END LOOP;
+    IF left_blocks > 0 THEN
+        PERFORM listguard._request_background_stamping();
+        RAISE NOTICE USING MESSAGE = format('listguard: %s: %s blocks left to stamp in the background', tbl, left_blocks),
+            DETAIL = 'Until a row is stamped its value belongs to no account: only grants on every account see it.',
+            HINT = 'SELECT * FROM listguard.progress shows the stamping; listguard.stamp_queue what is left.';
+    END IF;
 END
 $$;
 REVOKE ALL ON FUNCTION _protect(regclass, name, name, text, text) FROM PUBLIC;
@@ -948,6 +995,7 @@ BEGIN
         EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, tbl);
     END LOOP;
     DELETE FROM listguard.protected_tables WHERE relid = tbl;
+    DELETE FROM listguard.stamp_queue WHERE relid = tbl;
 END
 $$;
 REVOKE ALL ON FUNCTION _drop_protection(regclass) FROM PUBLIC;
@@ -982,7 +1030,8 @@ REVOKE ALL ON FUNCTION _unprotect(regclass) FROM PUBLIC;
 
 -- Stamps the rows a protected table held before protect(..., stamp =>
 -- 'later'), in committed batches of `batch_blocks` blocks: each batch locks
--- only the rows it stamps, and a NOTICE tells the progress. Interrupted, it
+-- only the rows it stamps; listguard.progress shows where it stands (and a
+-- NOTICE every 10 s). Interrupted, it
 -- can simply be called again (stamped rows are skipped). Until a value is
 -- stamped it belongs to no account: only roles with every account see it.
 -- A procedure, to commit between batches; so no SET search_path either:
@@ -991,8 +1040,6 @@ CREATE PROCEDURE stamp_existing(tbl regclass, batch_blocks integer DEFAULT 1024)
 LANGUAGE plpgsql AS $$
 DECLARE
     target record;
-    stamped bigint;
-    total bigint := 0;
 BEGIN
     IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'batch_blocks must be at least 1',
@@ -1000,11 +1047,8 @@ BEGIN
     END IF;
     FOR target IN SELECT p.relid, p.blocks FROM listguard.stamp_plan(tbl) p LOOP
         FOR from_block IN 0..(target.blocks OPERATOR(pg_catalog.-) 1) BY batch_blocks LOOP
-            stamped := listguard.stamp_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
-            total := total OPERATOR(pg_catalog.+) stamped;
+            PERFORM listguard.stamp_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
             COMMIT;
-            RAISE NOTICE 'listguard: %: % of % blocks, % rows stamped so far', target.relid,
-                LEAST((from_block OPERATOR(pg_catalog.+) batch_blocks)::bigint, target.blocks), target.blocks, total;
         END LOOP;
     END LOOP;
 END
@@ -1232,6 +1276,8 @@ DECLARE
     col record;
 BEGIN
     FOR col IN SELECT * FROM listguard._email_columns() LOOP
+        PERFORM listguard._note_progress('key_usage', col.relid, format('counting the values of column %s', col.column_name),
+                                         0, pg_relation_size(col.relid) / current_setting('block_size')::bigint, 0);
         IF col.shape = 'nested' THEN
             RETURN QUERY SELECT col.relid, col.column_name, NULL::text, NULL::bigint;
         ELSIF col.shape = 'plain' THEN
@@ -1321,6 +1367,7 @@ BEGIN
     END IF;
     -- Values written by transactions that began before the key stopped being
     -- current are seen by the check below.
+    PERFORM listguard._note_progress('retire_key', NULL, 'waiting for older transactions', 0, 0, 0);
     PERFORM listguard._wait_for_older_transactions();
     SELECT string_agg(CASE WHEN u.key_id IS NULL
                            THEN format('%s.%I: values inside composite or range values, which listguard cannot check',
@@ -1342,6 +1389,7 @@ BEGIN
             HINT = 'Create these objects again (a default with ALTER TABLE ... ALTER COLUMN ... SET DEFAULT, say): '
                    'their constants are then sealed under the current key.';
     END IF;
+    PERFORM listguard._note_progress('retire_key', NULL, 'retiring', 0, 0, 0);
     pending := listguard._retire_key_material(key_id);
     IF cardinality(pending) > 0 THEN
         RAISE NOTICE USING MESSAGE = format('seal key %s is retired in this database', key_id),
@@ -1353,7 +1401,8 @@ $$;
 REVOKE ALL ON FUNCTION _retire_key(text) FROM PUBLIC;
 
 -- Re-seals every stored value under the current seal key, table by table,
--- in committed batches of `batch_blocks` blocks, with a NOTICE per batch.
+-- in committed batches of `batch_blocks` blocks; listguard.progress shows
+-- where it stands (and a NOTICE every 10 s).
 -- Interrupted, it can simply be called again: values already under the
 -- current key are skipped. A procedure, so no SET search_path: every name
 -- is qualified.
@@ -1361,8 +1410,6 @@ CREATE PROCEDURE reseal_existing(batch_blocks integer DEFAULT 1024)
 LANGUAGE plpgsql AS $$
 DECLARE
     target record;
-    done bigint;
-    total bigint := 0;
     problem text;
 BEGIN
     IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
@@ -1374,17 +1421,14 @@ BEGIN
             -- A table whose own code fails the rewrite (a trigger of its
             -- owner's, say) is left for later; the others go on.
             BEGIN
-                done := listguard.reseal_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
+                PERFORM listguard.reseal_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS problem = MESSAGE_TEXT;
                 RAISE WARNING 'listguard: could not re-seal %: %', target.relid, problem
                     USING HINT = 'Fix it and call listguard.reseal_existing() again; listguard.key_usage() shows what is left.';
                 EXIT;
             END;
-            total := total OPERATOR(pg_catalog.+) done;
             COMMIT;
-            RAISE NOTICE 'listguard: %: % of % blocks, % rows re-sealed so far', target.relid,
-                LEAST((from_block OPERATOR(pg_catalog.+) batch_blocks)::bigint, target.blocks), target.blocks, total;
         END LOOP;
     END LOOP;
 END
@@ -2321,6 +2365,73 @@ CREATE TRIGGER audit_heads_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_head
     FOR EACH ROW EXECUTE FUNCTION audit_heads_guard();
 CREATE TRIGGER audit_heads_truncated BEFORE TRUNCATE ON audit_heads
     FOR EACH STATEMENT EXECUTE FUNCTION audit_heads_guard();
+
+-- protect() of a table in use (new in 0.3.0, after audit_heads for the same
+-- reason): it stamps what it can under its lock and queues the rest, which
+-- the database's maintenance worker stamps in the background; every long
+-- operation says where it stands (listguard.progress).
+-- listguard's PL/pgSQL code (protect(), retire_key(), key_usage()) says
+-- where it stands, for listguard.progress and the NOTICE every 10 s.
+CREATE FUNCTION _note_progress(command text, tbl regclass, phase text, blocks_done bigint, blocks_total bigint,
+                               "rows" bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_note_progress' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _note_progress(text, regclass, text, bigint, bigint, bigint) FROM PUBLIC;
+CREATE FUNCTION _stamp_queue_guard() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_stamp_queue_guard' LANGUAGE C;
+REVOKE ALL ON FUNCTION _stamp_queue_guard() FROM PUBLIC;
+-- Protected tables whose rows from before protect() are stamped in the
+-- background: protect() stamps what it can while it holds the table's lock
+-- (listguard.protect_stamp_budget) and queues the rest here; the database's
+-- maintenance worker stamps it in committed batches, moving next_block on
+-- in each batch's own transaction, so that it resumes after a crash or a
+-- restart. relfilenode tells a table rewritten since (its rows moved): it
+-- is then gone through again. Written by listguard only; dumped, so that a
+-- restore goes on stamping.
+CREATE TABLE stamp_queue (
+    relid       regclass PRIMARY KEY,
+    next_block  bigint NOT NULL,
+    end_block   bigint NOT NULL,
+    relfilenode oid NOT NULL,
+    queued_at   timestamptz NOT NULL DEFAULT now(),
+    queued_by   regrole NOT NULL
+);
+REVOKE ALL ON stamp_queue FROM PUBLIC;
+GRANT SELECT ON stamp_queue TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.stamp_queue', '');
+CREATE TRIGGER stamp_queue_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON stamp_queue
+    FOR EACH STATEMENT EXECUTE FUNCTION _stamp_queue_guard();
+-- protect() queued tables in stamp_queue: the maintenance worker stamps them
+-- once the transaction commits (and after a restart, until they are done).
+CREATE FUNCTION _request_background_stamping() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_request_background_stamping' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _request_background_stamping() FROM PUBLIC;
+-- Takes ACCESS EXCLUSIVE on a table in use without stalling it: while a lock
+-- request waits, every session that comes after it waits behind it, so the
+-- request is made with a short lock_timeout, again and again with a pause
+-- between, for about 30 s; after that it waits as LOCK TABLE does.
+CREATE FUNCTION _lock_exclusively(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    tries integer := 0;
+BEGIN
+    LOOP
+        BEGIN
+            -- Local to this function (its SET clause): undone when it returns.
+            PERFORM set_config('lock_timeout', '200ms', true);
+            EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+            RETURN;
+        EXCEPTION WHEN lock_not_available THEN
+            tries := tries + 1;
+            EXIT WHEN tries >= 100;
+            PERFORM listguard._note_progress('protect', tbl, 'waiting for the table''s lock', 0, 0, 0);
+            PERFORM pg_sleep(0.05 + random() * 0.25);
+        END;
+    END LOOP;
+    PERFORM set_config('lock_timeout', '0', true);
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+END
+$$;
+REVOKE ALL ON FUNCTION _lock_exclusively(regclass) FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Monitoring, for members of listguard_monitor and pg_monitor (and admins),

@@ -320,6 +320,16 @@
 #include "audit/audit_heads_guard/latest.sql"
 #include "audit/audit_heads/latest.sql"
 
+-- protect() of a table in use (new in 0.3.0, after audit_heads for the same
+-- reason): it stamps what it can under its lock and queues the rest, which
+-- the database's maintenance worker stamps in the background; every long
+-- operation says where it stands (listguard.progress).
+#include "activity/_note_progress/latest.sql"
+#include "protect/_stamp_queue_guard/latest.sql"
+#include "protect/stamp_queue/latest.sql"
+#include "protect/_request_background_stamping/latest.sql"
+#include "protect/_lock_exclusively/latest.sql"
+
 -- ---------------------------------------------------------------------------
 -- Monitoring, for members of listguard_monitor and pg_monitor (and admins),
 -- without any address: metrics, the progress of long operations, and the

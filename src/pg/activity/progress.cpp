@@ -193,3 +193,21 @@ void attach_progress_shared()
 }
 
 } // namespace listguard::pg
+
+using namespace listguard::pg;
+
+extern "C" {
+PG_FUNCTION_INFO_V1(lg_note_progress);
+}
+
+// listguard._note_progress(command, tbl, phase, blocks_done, blocks_total,
+// rows): listguard's PL/pgSQL code (protect(), retire_key()) says where it
+// stands.
+extern "C" Datum lg_note_progress(PG_FUNCTION_ARGS)
+{
+    report_progress(
+        PG_ARGISNULL(0) ? "?" : text_to_cstring(PG_GETARG_TEXT_PP(0)), PG_ARGISNULL(1) ? InvalidOid : PG_GETARG_OID(1),
+        PG_ARGISNULL(2) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(2)), PG_ARGISNULL(3) ? 0 : PG_GETARG_INT64(3),
+        PG_ARGISNULL(4) ? 0 : PG_GETARG_INT64(4), PG_ARGISNULL(5) ? 0 : PG_GETARG_INT64(5));
+    PG_RETURN_VOID();
+}

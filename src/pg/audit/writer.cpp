@@ -5,6 +5,7 @@
 // beside the server key. It is the only writer of the chain.
 #include "pg/audit/writer.h"
 
+#include "pg/activity/counters.h"
 #include "pg/audit/anchor.h"
 #include "pg/audit/append.h"
 #include "pg/audit/events.h"
@@ -209,8 +210,13 @@ BatchResult append_batch(const AuditEvent* events, int count)
     });
     if (!committed)
         return BatchResult::Failed;
-    if (result == BatchResult::Written)
+    if (result == BatchResult::Written) {
         head.commit_end = XactLastCommitEnd;
+        ::listguard::pg::count(my_database, Counter::EventsAppended, count);
+        for (int i = 0; i < count; i++)
+            if (strcmp(events[i].kind, "audit_gap") == 0)
+                ::listguard::pg::count(my_database, Counter::AuditGaps);
+    }
     pgstat_report_stat(false);
     return result;
 }

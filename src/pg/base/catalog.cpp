@@ -31,6 +31,8 @@ const ListguardObjects& listguard_objects()
         found.audit_log = get_relname_relid("audit_log", found.schema);
         found.canaries = get_relname_relid("canaries", found.schema);
         found.audit_heads = get_relname_relid("audit_heads", found.schema);
+        found.stamp_queue = get_relname_relid("stamp_queue", found.schema);
+        found.audit_archives = get_relname_relid("audit_archives", found.schema);
     }
     objects = found;
     // Only a complete set is remembered: the extension may be created (or

@@ -21,6 +21,8 @@ struct ListguardObjects {
     Oid audit_log = InvalidOid;        // listguard.audit_log
     Oid canaries = InvalidOid;         // listguard.canaries (InvalidOid before ALTER EXTENSION UPDATE)
     Oid audit_heads = InvalidOid;      // listguard.audit_heads (InvalidOid before ALTER EXTENSION UPDATE to 0.3)
+    Oid stamp_queue = InvalidOid;      // listguard.stamp_queue (the same)
+    Oid audit_archives = InvalidOid;   // listguard.audit_archives (the same)
 };
 
 const ListguardObjects& listguard_objects();

@@ -23,5 +23,10 @@ bool two_person_rule_setting = false;
 char* canary_domains_setting = nullptr;
 char* primary_conninfo_setting = nullptr;
 int standby_quota_setting = static_cast<int>(StandbyQuota::Primary);
+int protect_stamp_budget_setting = 500;
+bool background_stamping_setting = true;
+int audit_row_aggregation_setting = static_cast<int>(RowAggregation::Transaction);
+char* audit_archive_directory_setting = nullptr;
+int audit_retention_setting = 0;
 
 } // namespace listguard::pg

@@ -23,6 +23,12 @@ extern char* request_quota_setting;           // listguard.request_quota
 extern bool two_person_rule_setting;          // listguard.two_person_rule
 extern char* canary_domains_setting;          // listguard.canary_domains
 extern char* primary_conninfo_setting;        // listguard.primary_conninfo
+extern int protect_stamp_budget_setting;      // listguard.protect_stamp_budget, ms; -1: no limit
+extern bool background_stamping_setting;      // listguard.background_stamping
+enum class RowAggregation { Transaction, Second };
+extern int audit_row_aggregation_setting;     // listguard.audit_row_aggregation, a RowAggregation
+extern char* audit_archive_directory_setting; // listguard.audit_archive_directory; empty: no archiving
+extern int audit_retention_setting;           // listguard.audit_retention, s; 0: events are kept in the table
 enum class StandbyQuota { Primary, Local, Deny };
 extern int standby_quota_setting; // listguard.standby_quota, a StandbyQuota
 

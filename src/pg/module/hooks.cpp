@@ -18,6 +18,7 @@
 #include "pg/protect/database_guard.h"
 #include "pg/protect/lookalike_guard.h"
 #include "pg/protect/ddl_guard.h"
+#include "pg/protect/background.h"
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
 #include "pg/replica/logical.h"
@@ -272,10 +273,13 @@ void end_of_transaction(XactEvent event)
     access_changes_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT);
     flush_reveals();
     without_errors("give back unused quota", quota_at_transaction_end);
-    if (event == XACT_EVENT_COMMIT)
+    if (event == XACT_EVENT_COMMIT) {
         without_errors("queue restored audit events", [] { audit_restore_at_transaction_end(true); });
-    else
+        without_errors("start the background stamping", [] { background_stamping_at_transaction_end(true); });
+    } else {
         audit_restore_at_transaction_end(false);
+        background_stamping_at_transaction_end(false);
+    }
     forget_fresh_nonce();
 }
 

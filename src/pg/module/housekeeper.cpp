@@ -3,6 +3,7 @@
 #include "pg/audit/anchor.h"
 #include "pg/audit/queue.h"
 #include "pg/base/settings.h"
+#include "pg/protect/background.h"
 #include "pg/quota/leases.h"
 #include "pg/quota/state_file.h"
 #include "pg/quota/store.h"
@@ -17,6 +18,7 @@ extern "C" {
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "utils/guc.h"
+#include "utils/timestamp.h"
 
 PGDLLEXPORT void listguard_housekeeper_main(Datum);
 }
@@ -51,6 +53,7 @@ void listguard_housekeeper_main(Datum)
 
     bool in_recovery = RecoveryInProgress();
     bool woke_spilled = false;
+    TimestampTz last_maintenance = 0;
     while (!ShutdownRequestPending) {
         // At least once a second: audit events must not wait long for a writer.
         int interval = quota_save_interval_setting > 0 ? Min(quota_save_interval_setting, 1000) : 1000;
@@ -88,6 +91,18 @@ void listguard_housekeeper_main(Datum)
         if (quota_save_interval_setting > 0)
             save_quota_state_if_dirty();
         audit_start_waiting_writers();
+        // Every 10 s: databases whose background stamping waits (after a
+        // restart, a crash, or a worker that stopped) get their
+        // maintenance worker; one already running keeps it.
+        TimestampTz now = GetCurrentTimestamp();
+        if (!in_recovery && background_stamping_setting && TimestampDifferenceExceeds(last_maintenance, now, 10000)) {
+            last_maintenance = now;
+            ListCell* lc;
+            List* databases = databases_with_stamping_queued();
+            foreach (lc, databases)
+                start_maintenance_worker(lfirst_oid(lc));
+            list_free(databases);
+        }
     }
     save_quota_state_if_dirty();
     proc_exit(0);

@@ -3,6 +3,7 @@
 // every room to read.
 #include "pg/module/settings.h"
 
+#include <climits>
 #include <string>
 
 #include "pg/base/settings.h"
@@ -126,6 +127,33 @@ void define_settings()
     DefineCustomIntVariable(
         "listguard.audit_anchor_log_interval", "How often the audit writer logs the chain head (the anchor).", nullptr,
         &audit_anchor_log_interval_setting, 60, 0, 86400, PGC_SIGHUP, GUC_UNIT_S, nullptr, nullptr, nullptr);
+    // Audit volume: a backend records one rows_changed event per table and
+    // transaction; with 'second' the writer also merges those of the same
+    // role, table and application within each second.
+    static const struct config_enum_entry kRowAggregation[] = {
+        {"transaction", static_cast<int>(RowAggregation::Transaction), false},
+        {"second", static_cast<int>(RowAggregation::Second), false},
+        {nullptr, 0, false},
+    };
+    DefineCustomEnumVariable("listguard.audit_row_aggregation",
+                             "How rows_changed events are aggregated: per transaction, or also per role, table and "
+                             "second.",
+                             "With second, the audit writer merges the rows_changed events of each role, table, "
+                             "client and application within a second into one (no count is lost; the transaction "
+                             "ids are).",
+                             &audit_row_aggregation_setting, static_cast<int>(RowAggregation::Transaction),
+                             kRowAggregation, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+    // Retention: archive_audit() writes segments here (server side); the
+    // housekeeper archives what is older than the retention.
+    DefineCustomStringVariable("listguard.audit_archive_directory",
+                               "Directory where archive_audit() writes segments of the audit trail.",
+                               "Empty: no archiving. Relative paths are relative to the data directory. Keep it on "
+                               "storage you back up; the segments are the trail's history.",
+                               &audit_archive_directory_setting, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("listguard.audit_retention",
+                            "Events older than this are archived from the audit log by the housekeeper.",
+                            "0 keeps every event in the table. Needs listguard.audit_archive_directory.",
+                            &audit_retention_setting, 0, 0, INT_MAX, PGC_SIGHUP, GUC_UNIT_S, nullptr, nullptr, nullptr);
 
     // Addresses out of the server log (and out of every message).
     DefineCustomBoolVariable("listguard.redact_server_log",
@@ -177,6 +205,19 @@ void define_settings()
                              "allows the full quota); deny: no clear reveals under a quota.",
                              &standby_quota_setting, static_cast<int>(StandbyQuota::Primary), kStandbyQuota, PGC_SIGHUP,
                              0, nullptr, nullptr, nullptr);
+
+    // protect() of a table in use: how long it may stamp existing rows while
+    // it holds the table's lock; the rest is stamped in the background.
+    DefineCustomIntVariable("listguard.protect_stamp_budget",
+                            "How long protect() stamps existing rows under its lock before it leaves the rest to "
+                            "background stamping.",
+                            "-1: no limit (protect() stamps every row before it returns, holding the lock).",
+                            &protect_stamp_budget_setting, 500, -1, 3600000, PGC_SUSET, GUC_UNIT_MS, nullptr, nullptr,
+                            nullptr);
+    DefineCustomBoolVariable("listguard.background_stamping",
+                             "Stamp protected tables' existing rows in the background.",
+                             "Off pauses it; it resumes where it stopped when turned on again.",
+                             &background_stamping_setting, true, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
 
     MarkGUCPrefixReserved("listguard");
 }

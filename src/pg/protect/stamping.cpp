@@ -3,6 +3,8 @@
 // table's triggers (none must see it as a change made by the admin).
 // Values already stamped (copied from elsewhere) keep their stamp: stamping
 // them here would launder them.
+#include "pg/activity/counters.h"
+#include "pg/activity/progress.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
@@ -10,10 +12,12 @@
 #include "pg/base/preload.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/rows.h"
+#include "pg/protect/stamping.h"
 #include "pg/type/value.h"
 
 extern "C" {
 #include "access/table.h"
+#include "storage/bufmgr.h"
 #include "miscadmin.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -54,27 +58,22 @@ extern "C" Datum lg_stamped(PG_FUNCTION_ARGS)
     return email_datum(restamped, size);
 }
 
-// listguard._stamp_batch(tbl, from_block, to_block) -> bigint: stamps the
-// unstamped values of the rows in blocks [from_block, to_block) of one
-// protected table (not the tables below it), and records how many rows.
-// Runs elevated (the admin gate); the table's triggers do not fire.
-extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
+namespace listguard::pg {
+
+int64 stamp_blocks(Oid relid, int64 from, int64 to, const char* command)
 {
-    require_preload();
-    Oid relid = PG_GETARG_OID(0);
-    int64 from = PG_GETARG_INT64(1);
-    int64 to = PG_GETARG_INT64(2);
     Protection p = protection_of(relid);
     if (!p.is_protected)
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                         errmsg("table %s is not protected", get_rel_name(relid)),
                         errhint("Protect it first: listguard.protect() stamps its rows.")));
     if (get_rel_relkind(relid) != RELKIND_RELATION)
-        PG_RETURN_INT64(0); // a partitioned table holds no rows of its own
+        return 0; // a partitioned table holds no rows of its own
 
     Relation rel = table_open(relid, AccessShareLock);
     const EmailColumns& cols = email_columns(rel);
     TupleDesc desc = RelationGetDescr(rel);
+    int64 blocks = RelationGetNumberOfBlocks(rel);
     StringInfoData sets, unstamped;
     initStringInfo(&sets);
     initStringInfo(&unstamped);
@@ -90,7 +89,7 @@ extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
         quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel));
     table_close(rel, AccessShareLock);
     if (cols.count == 0)
-        PG_RETURN_INT64(0);
+        return 0;
 
     // Block ranges make a TID range scan: one batch reads only its blocks.
     char* sql = psprintf("UPDATE ONLY %s SET %s WHERE ctid OPERATOR(pg_catalog.>=) '(%lld,0)'::pg_catalog.tid "
@@ -114,7 +113,9 @@ extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
     SPI_finish();
     SetUserIdAndSecContext(saved_user, saved_context);
     AtEOXact_GUC(false, nest_level); // undo whatever the table's code set
+    report_progress(command, relid, "stamping", Min(to, blocks), blocks, stamped);
     if (stamped > 0) {
+        count(MyDatabaseId, Counter::RowsStamped, stamped);
         EventScope scope = table_scope(relid);
         scope.counts_json = psprintf("{\"stamped\": %lld}", static_cast<long long>(stamped));
         record_event(EventKind::ProtectionChanged,
@@ -122,5 +123,17 @@ extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
                               static_cast<long long>(from), static_cast<long long>(to)),
                      scope);
     }
-    PG_RETURN_INT64(stamped);
+    return stamped;
+}
+
+} // namespace listguard::pg
+
+// listguard._stamp_batch(tbl, from_block, to_block) -> bigint: stamps the
+// unstamped values of the rows in blocks [from_block, to_block) of one
+// protected table (not the tables below it), and records how many rows.
+// Runs elevated (the admin gate); the table's triggers do not fire.
+extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    PG_RETURN_INT64(stamp_blocks(PG_GETARG_OID(0), PG_GETARG_INT64(1), PG_GETARG_INT64(2), "stamp_existing"));
 }

@@ -1,5 +1,6 @@
 #include "pg/replica/link.h"
 
+#include "pg/activity/counters.h"
 #include "pg/audit/events.h"
 #include "pg/audit/origin.h"
 #include "pg/audit/queue.h"
@@ -59,6 +60,8 @@ const char* conninfo()
 
 void report_down(Link& link, const char* why)
 {
+    set_gauge(link.database, Counter::StandbyLinkUp, 0);
+    count(link.database, Counter::StandbyLinkFailures);
     if (link.reported_down)
         return;
     link.reported_down = true;
@@ -121,6 +124,7 @@ bool connect(Link& link)
                                    link.database_name, link.database));
         return false;
     }
+    set_gauge(link.database, Counter::StandbyLinkUp, 1);
     if (link.reported_down)
         ereport(LOG,
                 (errmsg("listguard standby link for database \"%s\" reaches the primary again", link.database_name)));

@@ -2,6 +2,7 @@
 // one table at a time (listguard.reseal_existing() drives it).
 #include <openssl/crypto.h>
 
+#include "pg/activity/progress.h"
 #include "pg/audit/events.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
@@ -16,6 +17,7 @@
 
 extern "C" {
 #include "access/table.h"
+#include "storage/bufmgr.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
@@ -67,6 +69,7 @@ extern "C" Datum lg_reseal_batch(PG_FUNCTION_ARGS)
     const EmailColumns& cols = email_columns(rel);
     TupleDesc desc = RelationGetDescr(rel);
     Oid owner = rel->rd_rel->relowner;
+    int64 blocks = RelationGetNumberOfBlocks(rel);
     StringInfoData sets, stale;
     initStringInfo(&sets);
     initStringInfo(&stale);
@@ -103,6 +106,7 @@ extern "C" Datum lg_reseal_batch(PG_FUNCTION_ARGS)
     SPI_finish();
     SetUserIdAndSecContext(saved_user, saved_context);
     AtEOXact_GUC(false, nest_level); // undo whatever the table's code set
+    report_progress("reseal_existing", relid, "re-sealing", Min(to, blocks), blocks, resealed);
     if (resealed > 0) {
         EventScope scope = table_scope(relid);
         scope.counts_json = psprintf("{\"resealed\": %lld}", static_cast<long long>(resealed));

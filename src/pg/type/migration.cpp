@@ -1,12 +1,18 @@
 // Bringing a text column of addresses under listguard.email: finding the
 // values the type would refuse, and converting with errors that name the
 // row, never the address.
+#include "pg/activity/progress.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/type/input.h"
 
 extern "C" {
 #include "executor/spi.h"
+#include "storage/bufmgr.h"
+#include "utils/fmgrprotos.h"
+#include "storage/itemptr.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -49,10 +55,24 @@ extern "C" Datum lg_invalid_addresses(PG_FUNCTION_ARGS)
         elog(ERROR, "SPI_connect failed");
     Portal portal = SPI_cursor_open_with_args("listguard_invalid_addresses", sql, 0, nullptr, nullptr, nullptr, true,
                                               CURSOR_OPT_NO_SCROLL);
+    int64 blocks = 0;
+    if (Relation rel = RelationIdGetRelation(relid); rel != nullptr) {
+        if (RELKIND_HAS_STORAGE(rel->rd_rel->relkind))
+            blocks = RelationGetNumberOfBlocks(rel);
+        RelationClose(rel);
+    }
     for (;;) {
         SPI_cursor_fetch(portal, true, 10000);
         if (SPI_processed == 0)
             break;
+        {
+            // Where the scan is: the block of the batch's last row.
+            bool isnull;
+            Datum last = SPI_getbinval(SPI_tuptable->vals[SPI_processed - 1], SPI_tuptable->tupdesc, 1, &isnull);
+            int64 block = isnull ? 0 : ItemPointerGetBlockNumber(reinterpret_cast<ItemPointer>(DatumGetPointer(last)));
+            report_progress("invalid_addresses", relid, "checking", Min(block + 1, blocks), blocks,
+                            static_cast<int64>(SPI_processed));
+        }
         for (uint64 i = 0; i < SPI_processed; i++) {
             bool isnull;
             Datum value = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);

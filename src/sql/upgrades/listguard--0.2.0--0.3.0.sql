@@ -26,3 +26,21 @@
 #include "monitor/_progress/0.3.0.sql"
 #include "monitor/progress/0.3.0.sql"
 #include "monitor/audit_events/0.3.0.sql"
+
+-- protect() of a table in use: it takes the lock in short tries, stamps what
+-- it can while it holds it (listguard.protect_stamp_budget) and queues the
+-- rest, which the maintenance worker stamps in the background ('online',
+-- the new default); stamp_existing(), reseal_existing() and the others say
+-- where they stand in listguard.progress, and in a NOTICE at most every 10 s.
+#include "activity/_note_progress/0.3.0.sql"
+#include "protect/_stamp_queue_guard/0.3.0.sql"
+#include "protect/stamp_queue/0.3.0.sql"
+#include "protect/_request_background_stamping/0.3.0.sql"
+#include "protect/_lock_exclusively/0.3.0.sql"
+#replace "protect/protect/0.3.0.sql"
+#replace "protect/_protect/0.3.0.sql"
+#replace "protect/_drop_protection/0.3.0.sql"
+#replace "protect/stamp_existing/0.3.0.sql"
+#replace "keys/reseal_existing/0.3.0.sql"
+#replace "keys/_key_usage/0.3.0.sql"
+#replace "keys/_retire_key/0.3.0.sql"

@@ -6,6 +6,8 @@ DECLARE
     col record;
 BEGIN
     FOR col IN SELECT * FROM listguard._email_columns() LOOP
+        PERFORM listguard._note_progress('key_usage', col.relid, format('counting the values of column %s', col.column_name),
+                                         0, pg_relation_size(col.relid) / current_setting('block_size')::bigint, 0);
         IF col.shape = 'nested' THEN
             RETURN QUERY SELECT col.relid, col.column_name, NULL::text, NULL::bigint;
         ELSIF col.shape = 'plain' THEN

@@ -19,6 +19,7 @@ BEGIN
     END IF;
     -- Values written by transactions that began before the key stopped being
     -- current are seen by the check below.
+    PERFORM listguard._note_progress('retire_key', NULL, 'waiting for older transactions', 0, 0, 0);
     PERFORM listguard._wait_for_older_transactions();
     SELECT string_agg(CASE WHEN u.key_id IS NULL
                            THEN format('%s.%I: values inside composite or range values, which listguard cannot check',
@@ -40,6 +41,7 @@ BEGIN
             HINT = 'Create these objects again (a default with ALTER TABLE ... ALTER COLUMN ... SET DEFAULT, say): '
                    'their constants are then sealed under the current key.';
     END IF;
+    PERFORM listguard._note_progress('retire_key', NULL, 'retiring', 0, 0, 0);
     pending := listguard._retire_key_material(key_id);
     IF cardinality(pending) > 0 THEN
         RAISE NOTICE USING MESSAGE = format('seal key %s is retired in this database', key_id),

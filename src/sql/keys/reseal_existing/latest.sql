@@ -1,5 +1,6 @@
 -- Re-seals every stored value under the current seal key, table by table,
--- in committed batches of `batch_blocks` blocks, with a NOTICE per batch.
+-- in committed batches of `batch_blocks` blocks; listguard.progress shows
+-- where it stands (and a NOTICE every 10 s).
 -- Interrupted, it can simply be called again: values already under the
 -- current key are skipped. A procedure, so no SET search_path: every name
 -- is qualified.
@@ -7,8 +8,6 @@ CREATE PROCEDURE reseal_existing(batch_blocks integer DEFAULT 1024)
 LANGUAGE plpgsql AS $$
 DECLARE
     target record;
-    done bigint;
-    total bigint := 0;
     problem text;
 BEGIN
     IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
@@ -20,17 +19,14 @@ BEGIN
             -- A table whose own code fails the rewrite (a trigger of its
             -- owner's, say) is left for later; the others go on.
             BEGIN
-                done := listguard.reseal_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
+                PERFORM listguard.reseal_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS problem = MESSAGE_TEXT;
                 RAISE WARNING 'listguard: could not re-seal %: %', target.relid, problem
                     USING HINT = 'Fix it and call listguard.reseal_existing() again; listguard.key_usage() shows what is left.';
                 EXIT;
             END;
-            total := total OPERATOR(pg_catalog.+) done;
             COMMIT;
-            RAISE NOTICE 'listguard: %: % of % blocks, % rows re-sealed so far', target.relid,
-                LEAST((from_block OPERATOR(pg_catalog.+) batch_blocks)::bigint, target.blocks), target.blocks, total;
         END LOOP;
     END LOOP;
 END

@@ -17,6 +17,7 @@ BEGIN
         EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, tbl);
     END LOOP;
     DELETE FROM listguard.protected_tables WHERE relid = tbl;
+    DELETE FROM listguard.stamp_queue WHERE relid = tbl;
 END
 $$;
 REVOKE ALL ON FUNCTION _drop_protection(regclass) FROM PUBLIC;

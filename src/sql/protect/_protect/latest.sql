@@ -8,6 +8,12 @@ DECLARE
     t regclass;
     column_type regtype;
     scope name;
+    target record;
+    next_block bigint;
+    batch bigint;
+    started timestamptz;
+    budget interval;
+    left_blocks bigint := 0;
 BEGIN
     IF tbl IS NULL OR account_column IS NULL THEN
         PERFORM listguard._invalid('table and account column must not be null', 'protect() needs both.');
@@ -16,10 +22,11 @@ BEGIN
         PERFORM listguard._invalid(format('invalid audit level %L', audit),
             'The audit level must be statement, row or off.');
     END IF;
-    IF stamp IS NULL OR stamp NOT IN ('now', 'later') THEN
+    IF stamp IS NULL OR stamp NOT IN ('online', 'now', 'later') THEN
         PERFORM listguard._invalid(format('invalid stamp %L', stamp),
-            'now stamps the rows the table already holds before protect() returns; later leaves that to '
-            'CALL listguard.stamp_existing(), in committed batches.');
+            'online stamps the rows the table already holds while protect() holds its lock, for at most '
+            'listguard.protect_stamp_budget, and the rest in the background; now stamps them all before '
+            'protect() returns; later leaves that to CALL listguard.stamp_existing(), in committed batches.');
     END IF;
     SELECT c.relkind, c.relpersistence INTO kind, persistence FROM pg_class c WHERE c.oid = tbl;
     IF kind NOT IN ('r', 'p') OR persistence = 't'
@@ -38,7 +45,10 @@ BEGIN
             HINT = format('Protect %s instead: protecting a table protects every table below it.', parent);
     END IF;
     -- Nobody changes the tables while they are checked and protected.
-    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+    PERFORM listguard._note_progress('protect', tbl, 'waiting for the table''s lock', 0, 0, 0);
+    PERFORM listguard._lock_exclusively(tbl);
+    started := clock_timestamp();
+    PERFORM listguard._note_progress('protect', tbl, 'checking the table', 0, 0, 0);
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         FOREACH scope IN ARRAY ARRAY[account_column, list_column] LOOP
             CONTINUE WHEN scope IS NULL;
@@ -66,18 +76,49 @@ BEGIN
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._refuse_untrusted(t);
     END LOOP;
+    PERFORM listguard._note_progress('protect', tbl, 'installing policies', 0, 0, 0);
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_one(t, tbl, account_column, list_column, audit);
     END LOOP;
     -- The rows already there take their stamps, so that grants scoped to an
     -- account or list read them as they read new ones. Nothing else sees the
-    -- tables until this transaction ends: they are locked.
-    IF stamp = 'now' THEN
-        PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    -- tables until this transaction ends: they are locked. Online, for at
+    -- most the budget (from when the lock was taken): what is left is
+    -- queued, and stamped in the background once this commits, in batches
+    -- that lock only their rows; the triggers stamp what is written
+    -- meanwhile. (Before the triggers: a BEFORE ROW trigger, even one that
+    -- does not fire, makes every updated row be locked first.)
+    budget := CASE WHEN stamp = 'now' OR current_setting('listguard.protect_stamp_budget') = '-1' THEN NULL
+                   ELSE current_setting('listguard.protect_stamp_budget')::interval END;
+    IF stamp IN ('now', 'online') THEN
+        FOR target IN SELECT p.relid, p.blocks FROM listguard._stamp_plan(tbl) p LOOP
+            next_block := 0;
+            batch := CASE WHEN budget IS NULL THEN target.blocks + 1 ELSE 64 END;
+            WHILE next_block < target.blocks AND (budget IS NULL OR clock_timestamp() - started < budget) LOOP
+                PERFORM listguard._stamp_batch(target.relid, next_block, next_block + batch);
+                next_block := next_block + batch;
+                batch := least(batch * 2, 4096);
+            END LOOP;
+            IF next_block < target.blocks THEN
+                INSERT INTO listguard.stamp_queue AS q (relid, next_block, end_block, relfilenode, queued_by)
+                VALUES (target.relid, next_block, target.blocks,
+                        (SELECT c.relfilenode FROM pg_class c WHERE c.oid = target.relid), listguard.calling_role())
+                ON CONFLICT (relid) DO UPDATE SET next_block = excluded.next_block, end_block = excluded.end_block,
+                    relfilenode = excluded.relfilenode, queued_at = excluded.queued_at, queued_by = excluded.queued_by;
+                left_blocks := left_blocks + target.blocks - next_block;
+            END IF;
+        END LOOP;
     END IF;
+    PERFORM listguard._note_progress('protect', tbl, 'installing triggers', 0, 0, 0);
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_triggers(t, audit);
     END LOOP;
+    IF left_blocks > 0 THEN
+        PERFORM listguard._request_background_stamping();
+        RAISE NOTICE USING MESSAGE = format('listguard: %s: %s blocks left to stamp in the background', tbl, left_blocks),
+            DETAIL = 'Until a row is stamped its value belongs to no account: only grants on every account see it.',
+            HINT = 'SELECT * FROM listguard.progress shows the stamping; listguard.stamp_queue what is left.';
+    END IF;
 END
 $$;
 REVOKE ALL ON FUNCTION _protect(regclass, name, name, text, text) FROM PUBLIC;

@@ -1,6 +1,7 @@
 -- Stamps the rows a protected table held before protect(..., stamp =>
 -- 'later'), in committed batches of `batch_blocks` blocks: each batch locks
--- only the rows it stamps, and a NOTICE tells the progress. Interrupted, it
+-- only the rows it stamps; listguard.progress shows where it stands (and a
+-- NOTICE every 10 s). Interrupted, it
 -- can simply be called again (stamped rows are skipped). Until a value is
 -- stamped it belongs to no account: only roles with every account see it.
 -- A procedure, to commit between batches; so no SET search_path either:
@@ -9,8 +10,6 @@ CREATE PROCEDURE stamp_existing(tbl regclass, batch_blocks integer DEFAULT 1024)
 LANGUAGE plpgsql AS $$
 DECLARE
     target record;
-    stamped bigint;
-    total bigint := 0;
 BEGIN
     IF batch_blocks IS NULL OR batch_blocks OPERATOR(pg_catalog.<) 1 THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = 'batch_blocks must be at least 1',
@@ -18,11 +17,8 @@ BEGIN
     END IF;
     FOR target IN SELECT p.relid, p.blocks FROM listguard.stamp_plan(tbl) p LOOP
         FOR from_block IN 0..(target.blocks OPERATOR(pg_catalog.-) 1) BY batch_blocks LOOP
-            stamped := listguard.stamp_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
-            total := total OPERATOR(pg_catalog.+) stamped;
+            PERFORM listguard.stamp_batch(target.relid, from_block, from_block OPERATOR(pg_catalog.+) batch_blocks);
             COMMIT;
-            RAISE NOTICE 'listguard: %: % of % blocks, % rows stamped so far', target.relid,
-                LEAST((from_block OPERATOR(pg_catalog.+) batch_blocks)::bigint, target.blocks), target.blocks, total;
         END LOOP;
     END LOOP;
 END
