@@ -13,7 +13,8 @@ SELECT lgtest.audit_settle() AS settled;
 SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
 
 -- Through the root: three partitions in one statement, then an update and a
--- delete in one transaction. Every row is counted, under the root.
+-- delete in one transaction. Every row is counted, under the root; a
+-- transaction's statements make one event per table.
 SET ROLE ac_writer;
 INSERT INTO ac_parts VALUES (1, 1, 10, 'a1@example.com'), (2, 2, 20, 'a2@example.com'), (3, 3, 30, 'a3@example.com'),
                             (4, 1, 10, 'a4@example.com');
@@ -26,6 +27,86 @@ INSERT INTO ac_parts_3 VALUES (5, 3, 30, 'a5@example.com');
 RESET ROLE;
 SELECT lgtest.audit_settle() AS settled;
 SELECT relation, counts FROM listguard.audit_log WHERE id > :mark AND kind = 'rows_changed' ORDER BY id;
+SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
+
+-- One event per table and transaction, not per statement (issue 23): ten
+-- single-row inserts and an update in one transaction are one event, which
+-- says how many statements; the rows of a statement rolled back to a
+-- savepoint after it completed are counted apart; a transaction that
+-- aborts is recorded too, and says so (its xid is aborted).
+SET ROLE ac_writer;
+BEGIN;
+INSERT INTO ac_parts VALUES (1001, 1, 10, 'tx1@example.com');
+INSERT INTO ac_parts VALUES (1002, 1, 10, 'tx2@example.com');
+INSERT INTO ac_parts VALUES (1003, 1, 10, 'tx3@example.com');
+INSERT INTO ac_parts VALUES (1004, 1, 11, 'tx4@example.com');
+INSERT INTO ac_parts VALUES (1005, 2, 20, 'tx5@example.com');
+INSERT INTO ac_parts VALUES (1006, 2, 20, 'tx6@example.com');
+INSERT INTO ac_parts VALUES (1007, 2, 20, 'tx7@example.com');
+INSERT INTO ac_parts VALUES (1008, 3, 30, 'tx8@example.com');
+INSERT INTO ac_parts VALUES (1009, 3, 30, 'tx9@example.com');
+INSERT INTO ac_parts VALUES (1010, 3, 30, 'tx10@example.com');
+UPDATE ac_parts SET list_id = 12 WHERE id = 1001;
+SAVEPOINT s;
+INSERT INTO ac_parts VALUES (1011, 1, 10, 'tx11@example.com');
+ROLLBACK TO SAVEPOINT s;
+COMMIT;
+BEGIN;
+INSERT INTO ac_parts VALUES (1012, 1, 10, 'tx12@example.com');
+INSERT INTO ac_parts VALUES (1013, 1, 10, 'tx13@example.com');
+ROLLBACK;
+RESET ROLE;
+SELECT lgtest.audit_settle() AS settled;
+SELECT relation, counts, detail, txid_status(xid) AS status
+FROM listguard.audit_log WHERE id > :mark AND kind = 'rows_changed' ORDER BY id;
+SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
+DELETE FROM ac_parts WHERE id > 1000;
+SELECT lgtest.audit_settle() AS settled;
+SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
+
+-- With listguard.audit_row_aggregation = 'second', the writer also merges
+-- the events of one role, table and application within each second: 40
+-- single-row statements make one event (two if a second ends meanwhile),
+-- and no row goes uncounted.
+ALTER SYSTEM SET listguard.audit_row_aggregation = 'second';
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
+SET ROLE ac_writer;
+SELECT count(*) FROM (SELECT lgtest.try(format('INSERT INTO ac_parts VALUES (%s, 1, 10, %L)', 3000 + g,
+                                                'persec' || g || '@example.com')) AS r
+                      FROM generate_series(1, 40) g) s WHERE r = 'ok';
+RESET ROLE;
+SELECT lgtest.audit_settle() AS settled;
+SELECT count(*) BETWEEN 1 AND 2 AS one_or_two_events, sum((counts->>'rows')::int) AS rows_counted,
+       bool_and(detail->'aggregated'->>'per' = 'second') AS per_second, bool_and(xid IS NULL) AS no_xid
+FROM listguard.audit_log WHERE id > :mark AND kind = 'rows_changed';
+ALTER SYSTEM RESET listguard.audit_row_aggregation;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
+DELETE FROM ac_parts WHERE id > 3000;
+SELECT lgtest.audit_settle() AS settled;
+SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
+
+-- A write that row security refuses (a row of an account the role may not
+-- write) is recorded as denied, like every other refusal, also when a
+-- PL/pgSQL block catches the error.
+CREATE ROLE ac_narrow;
+GRANT SELECT, INSERT, UPDATE ON ac_parts TO ac_narrow;
+SELECT listguard.grant_access('ac_narrow', 1, can_write => true) > 0 AS granted;
+SET ROLE ac_narrow;
+SELECT lgtest.try($$INSERT INTO ac_parts VALUES (4001, 2, 20, 'refused1@example.com')$$) AS refused_insert;
+RESET ROLE;
+INSERT INTO ac_parts VALUES (4003, 1, 10, NULL);
+SET ROLE ac_narrow;
+SELECT lgtest.try($$UPDATE ac_parts SET account_id = 2, list_id = 20 WHERE id = 4003$$) AS refused_update;
+DO $$ BEGIN INSERT INTO ac_parts VALUES (4002, 3, 30, 'refused2@example.com'); EXCEPTION WHEN OTHERS THEN NULL; END $$;
+RESET ROLE;
+SELECT lgtest.audit_settle() AS settled;
+SELECT kind, current_user_name, relation, detail FROM listguard.audit_log
+WHERE id > :mark AND kind = 'denied' ORDER BY id;
+SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'ac_narrow'::regrole;
+DROP ROLE ac_narrow;
+DELETE FROM ac_parts WHERE id = 4003;
 SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
 
 -- A write that fails is not a change: a duplicate key, a row of the wrong

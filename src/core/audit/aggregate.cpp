@@ -342,15 +342,22 @@ bool RowsPerSecond::add(const AuditEvent& e)
     return true;
 }
 
-std::vector<AuditEvent> RowsPerSecond::take(std::int64_t time, bool all)
+std::size_t RowsPerSecond::take(std::int64_t time, bool all, AuditEvent* out, std::size_t max)
 {
     std::int64_t now = second_of(time);
-    std::vector<AuditEvent> out;
+    std::size_t n = 0;
     std::vector<Group> kept;
     std::stable_sort(groups_.begin(), groups_.end(),
                      [](const Group& a, const Group& b) { return a.second < b.second; });
+    bool full = false;
     for (Group& g : groups_) {
-        if (!all && g.second >= now) {
+        if (full || (!all && g.second >= now)) {
+            kept.push_back(std::move(g));
+            continue;
+        }
+        std::vector<std::string> chunks = render_row_counts(g.counts, std::min(room_, sizeof g.first.counts - 1));
+        if (n + chunks.size() > max) {
+            full = true;
             kept.push_back(std::move(g));
             continue;
         }
@@ -361,7 +368,7 @@ std::vector<AuditEvent> RowsPerSecond::take(std::int64_t time, bool all)
         std::string detail = "{\"operations\": [" + operations + "], \"statements\": " + std::to_string(g.statements) +
                              ", \"aggregated\": {\"events\": " + std::to_string(g.transactions) +
                              ", \"backends\": " + std::to_string(g.pids.size()) + ", \"per\": \"second\"}}";
-        for (const std::string& counts : render_row_counts(g.counts, std::min(room_, sizeof g.first.counts - 1))) {
+        for (const std::string& counts : chunks) {
             AuditEvent e = g.first;
             e.xid = 0;
             e.has_account = false;
@@ -376,10 +383,17 @@ std::vector<AuditEvent> RowsPerSecond::take(std::int64_t time, bool all)
             std::memset(e.detail, 0, sizeof e.detail);
             std::memcpy(e.detail, detail.data(), std::min(detail.size(), sizeof e.detail - 1));
             e.detail_length = static_cast<std::int32_t>(std::strlen(e.detail));
-            out.push_back(e);
+            out[n++] = e;
         }
     }
     groups_ = std::move(kept);
+    return n;
+}
+
+std::vector<AuditEvent> RowsPerSecond::take(std::int64_t time, bool all)
+{
+    std::vector<AuditEvent> out(64 * (groups_.size() + 1));
+    out.resize(take(time, all, out.data(), out.size()));
     return out;
 }
 

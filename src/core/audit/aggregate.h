@@ -64,7 +64,10 @@ public:
     bool add(const AuditEvent& event);
 
     // Takes out the aggregated events of every second before `time`'s
-    // second (every second, if all), oldest second first.
+    // second (every second, if all), oldest second first: at most `max`
+    // into `out` (a second's events are taken whole or left for the next
+    // call); returns how many.
+    std::size_t take(std::int64_t time, bool all, AuditEvent* out, std::size_t max);
     std::vector<AuditEvent> take(std::int64_t time, bool all);
 
     // Events waiting here (each second's group counts as one).

@@ -9,11 +9,14 @@
 #include "core/canary/reveal_record.h"
 
 extern "C" {
+#include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/pg_inherits.h"
 #include "commands/trigger.h"
 #include "lib/stringinfo.h"
 #include "utils/hsearch.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 }
 
@@ -151,34 +154,274 @@ void reindex_rows()
     row_count = kept;
 }
 
-// Records taken counts as events: one per table and operation, several if
-// the statement touched very many lists (a detail has limited room).
-void record_row_counts(Oid relid, char op, const RowCount* taken, int n)
+// The transaction's row counts, per table the statements named, operation,
+// scope and subtransaction level: what the statements that completed wrote
+// (rolled_back: in a subtransaction rolled back since). Recorded once, when
+// the transaction ends: one rows_changed event per table (several if it
+// touched too many lists for one event's room), whether it commits or
+// aborts (its xid tells which).
+struct TxKey {
+    Oid named;
+    char op;
+    bool rolled_back;
+    int level;
+    Stamp scope;
+};
+
+struct TxCount {
+    TxKey key; // hashed as bytes: always built zeroed
+    int64 count;
+};
+
+struct TxTable {
+    Oid named;
+    char name[2 * NAMEDATALEN + 2];
+    int64 statements;
+    CommandId last_command;
+};
+
+HTAB* tx_counts = nullptr;
+TxTable* tx_tables = nullptr;
+int tx_table_count = 0;
+int tx_table_capacity = 0;
+uint64 tx_xid = 0;
+
+TxKey tx_key(Oid named, char op, bool rolled_back, int level, Stamp scope)
+{
+    TxKey key;
+    memset(static_cast<void*>(&key), 0, sizeof key);
+    key.named = named;
+    key.op = op;
+    key.rolled_back = rolled_back;
+    key.level = level;
+    key.scope = scope;
+    return key;
+}
+
+HTAB* make_tx_counts()
+{
+    HASHCTL ctl;
+    memset(&ctl, 0, sizeof ctl);
+    ctl.keysize = sizeof(TxKey);
+    ctl.entrysize = sizeof(TxCount);
+    ctl.hcxt = TopMemoryContext;
+    return hash_create("listguard transaction row counts", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+void tx_add(const TxKey& key, int64 count)
+{
+    if (tx_counts == nullptr)
+        tx_counts = make_tx_counts();
+    bool found;
+    auto* e = static_cast<TxCount*>(hash_search(tx_counts, &key, HASH_ENTER, &found));
+    e->count = found ? e->count + count : count;
+}
+
+// The table a statement named: its name now (the transaction may abort,
+// when no catalog can be read), and the statement counted once.
+void tx_note_table(Oid named)
+{
+    CommandId command = GetCurrentCommandId(false);
+    for (int i = 0; i < tx_table_count; i++)
+        if (tx_tables[i].named == named) {
+            if (tx_tables[i].last_command != command)
+                tx_tables[i].statements++;
+            tx_tables[i].last_command = command;
+            return;
+        }
+    if (tx_table_count == tx_table_capacity) {
+        int capacity = tx_table_capacity == 0 ? 8 : 2 * tx_table_capacity;
+        auto* grown = static_cast<TxTable*>(MemoryContextAllocZero(TopMemoryContext, sizeof(TxTable) * capacity));
+        if (tx_table_count > 0)
+            memcpy(grown, tx_tables, sizeof(TxTable) * tx_table_count);
+        if (tx_tables != nullptr)
+            pfree(tx_tables);
+        tx_tables = grown;
+        tx_table_capacity = capacity;
+    }
+    TxTable& t = tx_tables[tx_table_count++];
+    t.named = named;
+    t.statements = 1;
+    t.last_command = command;
+    char* name = get_rel_name(named);
+    char* nsp = name ? get_namespace_name(get_rel_namespace(named)) : nullptr;
+    strlcpy(t.name, name ? quote_qualified_identifier(nsp ? nsp : "", name) : "", sizeof t.name);
+    if (tx_xid == 0)
+        tx_xid = U64FromFullTransactionId(GetTopFullTransactionIdIfAny());
+}
+
+int op_rank(char op)
+{
+    return op == 'i' ? 0 : op == 'u' ? 1 : 2;
+}
+
+int compare_tx(const void* a, const void* b)
+{
+    const TxKey& x = static_cast<const TxCount*>(a)->key;
+    const TxKey& y = static_cast<const TxCount*>(b)->key;
+    if (x.rolled_back != y.rolled_back)
+        return x.rolled_back ? 1 : -1;
+    if (x.op != y.op)
+        return op_rank(x.op) - op_rank(y.op);
+    if (x.scope.account != y.scope.account)
+        return x.scope.account < y.scope.account ? -1 : 1;
+    if (x.scope.list != y.scope.list)
+        return x.scope.list < y.scope.list ? -1 : 1;
+    return 0;
+}
+
+// The counts of one table as rows_changed events, each within the room of
+// an event's counts: {"insert": {"1/10": 3}, "update": {...},
+// "rolled_back": {"insert": {...}}, "rows": N}.
+void record_table_counts(const TxTable& table, TxCount* entries, int n, bool aborted)
 {
     constexpr int kCountsRoom = 400;
-    StringInfoData counts;
-    initStringInfo(&counts);
-    int64 total = 0;
-    auto emit = [&]() {
-        if (total == 0)
-            return;
-        char* counts_json =
-            psprintf("{\"%s\": {%s}, \"rows\": %lld}", row_op_name(op), counts.data, static_cast<long long>(total));
-        EventScope scope = table_scope(relid);
-        scope.counts_json = counts_json;
-        record_event(EventKind::RowsChanged, psprintf("{\"operation\": \"%s\"}", row_op_name(op)), scope);
-        resetStringInfo(&counts);
-        total = 0;
-    };
+    qsort(entries, n, sizeof(TxCount), compare_tx);
+    // Entries that differ only by level were merged when levels ended;
+    // merge what is left equal now.
+    int m = 0;
     for (int i = 0; i < n; i++) {
-        if (counts.len > kCountsRoom)
-            emit();
-        appendStringInfo(&counts, "%s\"%lld/%lld\": %lld", total == 0 ? "" : ", ",
-                         static_cast<long long>(taken[i].key.scope.account),
-                         static_cast<long long>(taken[i].key.scope.list), static_cast<long long>(taken[i].count));
-        total += taken[i].count;
+        if (m > 0 && compare_tx(&entries[m - 1], &entries[i]) == 0)
+            entries[m - 1].count += entries[i].count;
+        else
+            entries[m++] = entries[i];
     }
-    emit();
+    bool has_op[3] = {false, false, false};
+    for (int i = 0; i < m; i++)
+        has_op[op_rank(entries[i].key.op)] = true;
+    StringInfoData operations;
+    initStringInfo(&operations);
+    for (char op : {'i', 'u', 'd'})
+        if (has_op[op_rank(op)])
+            appendStringInfo(&operations, "%s\"%s\"", operations.len > 0 ? ", " : "", row_op_name(op));
+    char* detail = psprintf("{\"operations\": [%s], \"statements\": %lld%s}", operations.data,
+                            static_cast<long long>(table.statements), aborted ? ", \"aborted\": true" : "");
+
+    StringInfoData buf;
+    initStringInfo(&buf);
+    int64 rows = 0;
+    int section = -1; // 0 written, 1 rolled back
+    char op = 0;
+    auto begin = [&]() {
+        resetStringInfo(&buf);
+        appendStringInfoChar(&buf, '{');
+        rows = 0;
+        section = -1;
+        op = 0;
+    };
+    auto finish = [&]() {
+        if (op != 0)
+            appendStringInfoChar(&buf, '}');
+        if (section == 1)
+            appendStringInfoChar(&buf, '}');
+        appendStringInfo(&buf, "%s\"rows\": %lld}", buf.len > 1 ? ", " : "", static_cast<long long>(rows));
+        EventScope scope;
+        scope.relation = table.named;
+        scope.relation_name = table.name[0] ? table.name : nullptr;
+        scope.counts_json = buf.data;
+        scope.xid = tx_xid;
+        record_event(EventKind::RowsChanged, detail, scope);
+    };
+    begin();
+    for (int i = 0; i < m; i++) {
+        const TxKey& k = entries[i].key;
+        if (buf.len > kCountsRoom) {
+            finish();
+            begin();
+        }
+        int entry_section = k.rolled_back ? 1 : 0;
+        bool first_in_op = false;
+        if (entry_section != section) {
+            if (op != 0)
+                appendStringInfoChar(&buf, '}');
+            op = 0;
+            if (entry_section == 1)
+                appendStringInfo(&buf, "%s\"rolled_back\": {", buf.len > 1 ? ", " : "");
+            section = entry_section;
+        }
+        if (k.op != op) {
+            bool first_in_section = op == 0 && (section == 0 ? buf.len == 1 : buf.data[buf.len - 1] == '{');
+            if (op != 0)
+                appendStringInfoChar(&buf, '}');
+            appendStringInfo(&buf, "%s\"%s\": {", first_in_section ? "" : ", ", row_op_name(k.op));
+            op = k.op;
+            first_in_op = true;
+        }
+        appendStringInfo(&buf, "%s\"%lld/%lld\": %lld", first_in_op ? "" : ", ",
+                         static_cast<long long>(k.scope.account), static_cast<long long>(k.scope.list),
+                         static_cast<long long>(entries[i].count));
+        if (section == 0)
+            rows += entries[i].count;
+    }
+    finish();
+}
+
+// Records the transaction's counts and forgets them.
+void record_transaction_counts(bool aborted)
+{
+    if (tx_counts == nullptr || tx_table_count == 0) {
+        if (tx_counts != nullptr)
+            hash_destroy(tx_counts);
+        tx_counts = nullptr;
+        tx_table_count = 0;
+        tx_xid = 0;
+        return;
+    }
+    // Taken out first: recording may fail, and must not record twice.
+    HTAB* counts = tx_counts;
+    tx_counts = nullptr;
+    int tables = tx_table_count;
+    tx_table_count = 0;
+    long total = hash_get_num_entries(counts);
+    auto* all = static_cast<TxCount*>(palloc(sizeof(TxCount) * Max(total, 1L)));
+    int n = 0;
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, counts);
+    TxCount* e;
+    while ((e = static_cast<TxCount*>(hash_seq_search(&status))) != nullptr)
+        all[n++] = *e;
+    hash_destroy(counts);
+    auto* mine = static_cast<TxCount*>(palloc(sizeof(TxCount) * Max(n, 1)));
+    for (int t = 0; t < tables; t++) {
+        int k = 0;
+        for (int i = 0; i < n; i++)
+            if (all[i].key.named == tx_tables[t].named)
+                mine[k++] = all[i];
+        if (k > 0)
+            record_table_counts(tx_tables[t], mine, k, aborted);
+    }
+    tx_xid = 0;
+}
+
+// A (sub)transaction level ended: its counts go to the level above, marked
+// rolled back if it was.
+void tx_level_ended(int level, bool committed)
+{
+    if (tx_counts == nullptr)
+        return;
+    long total = hash_get_num_entries(tx_counts);
+    auto* all = static_cast<TxCount*>(palloc(sizeof(TxCount) * Max(total, 1L)));
+    int n = 0;
+    bool changed = false;
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, tx_counts);
+    TxCount* e;
+    while ((e = static_cast<TxCount*>(hash_seq_search(&status))) != nullptr) {
+        all[n] = *e;
+        if (all[n].key.level >= level) {
+            all[n].key.level = level - 1;
+            all[n].key.rolled_back = all[n].key.rolled_back || !committed;
+            changed = true;
+        }
+        n++;
+    }
+    if (changed) {
+        hash_destroy(tx_counts);
+        tx_counts = make_tx_counts();
+        for (int i = 0; i < n; i++)
+            tx_add(all[i].key, all[i].count);
+    }
+    pfree(all);
 }
 
 int compare_scopes(const void* a, const void* b)
@@ -297,7 +540,12 @@ void report_row_changes(Oid relid, char op)
     int n = 0;
     RowCount* taken =
         take_rows([&](const RowCount& r) { return r.key.op == op && list_member_oid(family, r.key.relid); }, &n);
-    record_row_counts(relid, op, taken, n);
+    if (n == 0)
+        return;
+    tx_note_table(relid);
+    int level = GetCurrentTransactionNestLevel();
+    for (int i = 0; i < n; i++)
+        tx_add(tx_key(relid, op, false, level, taken[i].key.scope), taken[i].count);
 }
 
 void audit_counts_at_statement_end()
@@ -309,22 +557,30 @@ void audit_counts_at_transaction_end(bool committing)
 {
     report_clear_reveals();
     if (!committing) {
+        // Rows of statements that did not complete went with them.
         row_count = 0;
         reindex_rows();
+        record_transaction_counts(true);
         return;
     }
+    // Counts no statement trigger took (a safety net): under the table the
+    // row is in.
     while (row_count > 0) {
         Oid relid = rows[0].key.relid;
         char op = rows[0].key.op;
         int n = 0;
         RowCount* taken = take_rows([&](const RowCount& r) { return r.key.relid == relid && r.key.op == op; }, &n);
-        record_row_counts(relid, op, taken, n);
+        tx_note_table(relid);
+        for (int i = 0; i < n; i++)
+            tx_add(tx_key(relid, op, false, 1, taken[i].key.scope), taken[i].count);
     }
+    record_transaction_counts(false);
 }
 
 void audit_counts_at_subtransaction_end(bool committed)
 {
     int level = GetCurrentTransactionNestLevel();
+    tx_level_ended(level, committed);
     int kept = 0;
     for (int i = 0; i < row_count; i++) {
         if (rows[i].key.nest_level < level) {

@@ -1,16 +1,21 @@
-// Per-statement audit counts: clear reveals (per role, grant, account and
-// list) and row changes of protected tables (per operation, account and
-// list), counted as they happen and recorded as one event each.
+// Audit counts: clear reveals (per role, grant, account and list) and row
+// changes of protected tables (per operation, account and list), counted as
+// they happen.
 //
 // Reveals are recorded at the end of each statement and of each
 // transaction, failed ones included: the values have left.
 //
-// Row changes are counted by the BEFORE ROW stamping trigger and recorded by
-// the AFTER STATEMENT audit trigger of the table the statement named, with
-// the rows of every partition and child below it; so only rows of
-// statements that completed are recorded. A failed statement's counts go
-// with its (sub)transaction; a completed statement whose transaction later
-// aborts is recorded with its transaction id (txid_status tells).
+// Row changes are counted by the BEFORE ROW stamping trigger; the AFTER
+// STATEMENT audit trigger of the table the statement named adds the
+// statement's rows (of every partition and child below it) to the
+// transaction's counts, so only rows of statements that completed count. A
+// failed statement's counts go with its (sub)transaction. When the
+// transaction ends, one rows_changed event per named table holds them all
+// (several if they do not fit one): a single-row write costs one event per
+// transaction, not per statement. A transaction that aborts is recorded too
+// ("aborted": true, and its xid, which txid_status() calls aborted); rows
+// of statements in a subtransaction rolled back after they completed are
+// counted apart, under "rolled_back".
 #pragma once
 
 #include "pg/base/postgres_c.h"

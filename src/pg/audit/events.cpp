@@ -215,7 +215,9 @@ void record_event(EventKind kind, const char* detail_json, const EventScope& sco
     // The subtransaction's own id when it has one: a statement whose
     // savepoint is rolled back later is recorded with an id that
     // txid_status() then calls aborted, though its transaction commits.
-    if (IsTransactionState()) {
+    if (scope.xid != 0) {
+        e->xid = scope.xid;
+    } else if (IsTransactionState()) {
         FullTransactionId xid = GetCurrentFullTransactionIdIfAny();
         if (!FullTransactionIdIsValid(xid))
             xid = GetTopFullTransactionIdIfAny();

@@ -49,6 +49,7 @@ struct EventScope {
     const uint8* digests = nullptr;      // 16 octets each
     int digest_count = 0;
     const char* counts_json = nullptr;
+    uint64 xid = 0; // the event's transaction id when it is not the current one (0: the current one)
 };
 
 // The scope of an event about a value's account and list (in a table, if

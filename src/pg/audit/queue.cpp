@@ -28,6 +28,7 @@ struct Writer {
     TimestampTz launched;
     int64 overflowed;
     int64 in_flight; // taken from the queue, not yet committed
+    int64 held;      // aggregated by the writer, not yet appended
 };
 
 constexpr int kMaxToldOfCrash = 1024; // databases whose log has the crash's gap
@@ -90,7 +91,7 @@ void attach_audit_queue_shared()
             filled[i] = false;
         }
         for (Writer& w : queue->writers)
-            w = Writer{InvalidOid, -1, 0, 0, 0};
+            w = Writer{InvalidOid, -1, 0, 0, 0, 0};
     }
 }
 
@@ -298,6 +299,17 @@ void audit_batch_done(Oid database)
     LWLockRelease(queue->lock);
 }
 
+void audit_set_held(Oid database, int64 held)
+{
+    if (queue == nullptr)
+        return;
+    LWLockAcquire(queue->lock, LW_EXCLUSIVE);
+    Writer* w = writer_of(database);
+    if (w != nullptr)
+        w->held = held;
+    LWLockRelease(queue->lock);
+}
+
 void audit_start_waiting_writers()
 {
     if (queue == nullptr)
@@ -369,7 +381,7 @@ int64 audit_pending(Oid database)
             pending++;
     Writer* w = writer_of(database);
     if (w != nullptr)
-        pending += w->in_flight + (w->overflowed > 0 ? 1 : 0); // the gap event still to write
+        pending += w->in_flight + w->held + (w->overflowed > 0 ? 1 : 0); // the gap event still to write
     if (queue->after_crash && !told_of_crash_locked(database))
         pending++; // the crash's gap event
     LWLockRelease(queue->lock);
@@ -402,6 +414,7 @@ void audit_unregister_writer(Oid database)
         w->procno = -1;
         w->launched = 0;
         w->in_flight = 0;
+        w->held = 0;
         bool pending = false;
         for (int i = 0; i < audit_queue_size_setting && !pending; i++)
             pending = filled[i] && slots[i].database == database;

@@ -46,6 +46,10 @@ int audit_dequeue(Oid database, AuditEvent* out, int max, int64* overflowed);
 // The writer has committed (or logged) what it last took.
 void audit_batch_done(Oid database);
 
+// The writer holds `held` events it aggregates (per second) and has yet to
+// append: pending for audit_pending().
+void audit_set_held(Oid database, int64 held);
+
 // Starts a writer for each database whose events wait without one (its
 // start failed, or no writer entry was free); the housekeeper calls this.
 void audit_start_waiting_writers();

@@ -16,6 +16,8 @@
 #include "pg/keys/keyring.h"
 #include "pg/base/settings.h"
 
+#include "core/audit/aggregate.h"
+
 extern "C" {
 #include "access/transam.h"
 #include "access/xact.h"
@@ -297,6 +299,56 @@ bool catch_up_head()
     return grew;
 }
 
+// listguard.audit_row_aggregation = 'second': rows_changed events of one
+// role, table, client and application within a second become one. Held in
+// the writer (at most a second or two of them, lost like queued events in
+// a crash), appended once their second is over, and before the writer
+// stops. A plain pointer: no object with a destructor in the library.
+RowsPerSecond* per_second = nullptr;
+constexpr std::size_t kCountsRoom = 400;
+
+// Keeps the events the aggregation takes; returns how many of the others
+// are left, in order, at the front of `events`.
+int hold_for_aggregation(AuditEvent* events, int count)
+{
+    if (audit_row_aggregation_setting != static_cast<int>(RowAggregation::Second) && per_second == nullptr)
+        return count;
+    if (audit_row_aggregation_setting != static_cast<int>(RowAggregation::Second))
+        return count; // off again: what is held goes out at the next take
+    if (per_second == nullptr)
+        per_second = guarded([] { return new RowsPerSecond(kCountsRoom); });
+    int kept = 0;
+    for (int i = 0; i < count; i++) {
+        bool held = guarded([&] { return per_second->add(events[i]); });
+        if (!held)
+            events[kept++] = events[i];
+    }
+    audit_set_held(my_database, static_cast<int64>(per_second->pending()));
+    return kept;
+}
+
+// Appends the aggregated events whose second is over (all, when stopping
+// or when the aggregation was turned off). False if the append failed:
+// they are put back in the queue like any other batch.
+void append_aggregated(bool all)
+{
+    if (per_second == nullptr || per_second->pending() == 0)
+        return;
+    all = all || audit_row_aggregation_setting != static_cast<int>(RowAggregation::Second);
+    TimestampTz now = GetCurrentTimestamp();
+    constexpr int kMax = kBatch;
+    AuditEvent* out = static_cast<AuditEvent*>(palloc(sizeof(AuditEvent) * kMax));
+    for (;;) {
+        int n = static_cast<int>(guarded([&] { return per_second->take(now, all, out, kMax); }));
+        audit_set_held(my_database, static_cast<int64>(per_second->pending()));
+        if (n == 0)
+            break;
+        if (append_batch(out, n) != BatchResult::Written)
+            put_back(out, n, " (audit queue full)");
+    }
+    pfree(out);
+}
+
 } // namespace
 
 bool append_events_now(const AuditEvent* events, int count)
@@ -331,6 +383,13 @@ void run_audit_writer(Oid database)
             last_event = GetCurrentTimestamp();
         }
         woken = false;
+        bool full_batch = count == kBatch;
+        if (count > 0) {
+            MemoryContext old = MemoryContextSwitchTo(batch_context);
+            count = hold_for_aggregation(events, count);
+            MemoryContextSwitchTo(old);
+            last_event = GetCurrentTimestamp();
+        }
         if (count > 0 || overflowed > 0 || after_crash) {
             last_event = GetCurrentTimestamp();
             MemoryContext old = MemoryContextSwitchTo(batch_context);
@@ -338,9 +397,16 @@ void run_audit_writer(Oid database)
             MemoryContextSwitchTo(old);
             MemoryContextReset(batch_context);
             anchor_due = true;
-            if (pause == 0 && count == kBatch)
-                continue; // more waiting: drain before anything else
         }
+        if (per_second != nullptr && per_second->pending() > 0) {
+            MemoryContext old = MemoryContextSwitchTo(batch_context);
+            append_aggregated(stopping);
+            MemoryContextSwitchTo(old);
+            MemoryContextReset(batch_context);
+            anchor_due = true;
+        }
+        if (pause == 0 && full_batch)
+            continue; // more waiting: drain before anything else
         if (pause > 0) {
             (void)WaitLatch(MyLatch, WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, pause, PG_WAIT_EXTENSION);
             if (ShutdownRequestPending)
@@ -360,7 +426,8 @@ void run_audit_writer(Oid database)
         // An idle writer leaves, so that it does not hold its database open:
         // DROP DATABASE waits 5 s for other sessions to go. The next event
         // starts a new one.
-        if (!anchor_due && (stopping || TimestampDifferenceExceeds(last_event, now, kIdleExitMs)))
+        bool holding = per_second != nullptr && per_second->pending() > 0;
+        if (!anchor_due && !holding && (stopping || TimestampDifferenceExceeds(last_event, now, kIdleExitMs)))
             break;
         int rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, anchor_due ? kAnchorEveryMs : 500,
                            PG_WAIT_EXTENSION);
@@ -370,6 +437,10 @@ void run_audit_writer(Oid database)
             pg_usleep(kGatherUs); // write events in batches, not one transaction each
         if (ShutdownRequestPending)
             stopping = true; // one more pass: write what is queued, then stop
+    }
+    if (per_second != nullptr && per_second->pending() > 0) {
+        append_aggregated(true);
+        write_anchor(true);
     }
     write_anchor(true);
 }

@@ -20,6 +20,7 @@
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/background.h"
 #include "pg/protect/protection.h"
+#include "pg/protect/refusals.h"
 #include "pg/quota/charge.h"
 #include "pg/replica/logical.h"
 #include "pg/type/fresh.h"
@@ -131,6 +132,8 @@ void listguard_ExecutorStart(QueryDesc* query, int eflags)
 void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 count, bool execute_once)
 {
     enter_reveal_phase(RevealPhase::Executing);
+    note_executor_run();
+    MemoryContext context = CurrentMemoryContext;
     PG_TRY();
     {
         if (next_ExecutorRun_hook)
@@ -138,11 +141,18 @@ void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 cou
         else
             standard_ExecutorRun(query, direction, count, execute_once);
     }
-    PG_FINALLY();
+    PG_CATCH();
     {
         leave_reveal_phase();
+        // A write row security refused is recorded before the error goes on
+        // (a PL/pgSQL block may catch it, and it must still be recorded).
+        MemoryContext error_context = MemoryContextSwitchTo(context);
+        note_refused_write(query);
+        MemoryContextSwitchTo(error_context);
+        PG_RE_THROW();
     }
     PG_END_TRY();
+    leave_reveal_phase();
 }
 
 void listguard_ExecutorFinish(QueryDesc* query)
