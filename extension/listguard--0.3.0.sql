@@ -2146,25 +2146,6 @@ END
 $$;
 REVOKE ALL ON FUNCTION _remove_canaries(regclass, bigint, bigint, regrole[]) FROM PUBLIC;
 
--- What the audit trail says of a planted canary: its role's clear reveals of
--- the canary's list since planting, and when the role (or a member, or its
--- login under another role) read this canary in clear — from the
--- clear_reveal events (kept while listguard.audit_reveals is on), whose
--- sealed "canaries" record counts the role's own canaries among the values.
-CREATE FUNCTION _canary_reveals(c listguard.canaries, OUT clear_reveals bigint, OUT first_revealed timestamptz,
-                                OUT last_revealed timestamptz)
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT coalesce(sum((a.counts->>'clear')::bigint) FILTER (WHERE a.account = c.account
-                                                                AND a.list IS NOT DISTINCT FROM coalesce(c.list, 0)), 0),
-           min(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0),
-           max(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0)
-    FROM listguard.audit_log a
-    WHERE a.kind = 'clear_reveal' AND a.logged_at >= c.planted_at
-      AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname IN (a.detail->>'role', a.session_user_name)
-                  AND listguard._is_member_of(r.oid::regrole, c.role))
-$$;
-REVOKE ALL ON FUNCTION _canary_reveals(listguard.canaries) FROM PUBLIC;
-
 CREATE FUNCTION _trace(address text)
     RETURNS TABLE (canary boolean, role regrole, account bigint, list bigint, planted_at timestamptz,
                    clear_reveals bigint, first_revealed timestamptz, last_revealed timestamptz)
@@ -2295,6 +2276,8 @@ BEGIN
     -- Events the audit log could not take since the planting (a flood, say)
     -- may have been its reveal: then nobody can say it was a guess.
     SELECT count(*) > 0 INTO gap FROM listguard.audit_log a WHERE a.kind = 'audit_gap' AND a.logged_at >= c.planted_at;
+    -- ... archived ones included.
+    gap := gap OR EXISTS (SELECT 1 FROM listguard.audit_archives r WHERE r.last_gap_at >= c.planted_at);
     PERFORM listguard._record_canary_event('hit', c.id, c.account, c.list,
         jsonb_build_object('role', c.role::text, 'seen_at', seen_at, 'source', source,
                            'revealed', revealed IS NOT NULL,
@@ -2432,6 +2415,128 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION _lock_exclusively(regclass) FROM PUBLIC;
+
+-- Retention of the audit trail (new in 0.3.0): archive_audit() moves old
+-- events into sealed segment files; verify_audit() goes on from the last
+-- one; verify_audit_archive() and read_audit_archive() read them offline.
+-- audit_archives and canary_reveal_history are written by archive_audit()
+-- only; a row a superuser inserts is a restore's (an archive record is
+-- marked restored); every other change by a superuser is recorded, other
+-- roles are refused.
+CREATE FUNCTION _archive_guard() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_archives_guard' LANGUAGE C;
+REVOKE ALL ON FUNCTION _archive_guard() FROM PUBLIC;
+-- The segments archive_audit() wrote: which events each holds, the chain's
+-- head before and after them, sealed with the audit key like the segment
+-- itself. verify_audit() goes on from the last one's exit link; dumps carry
+-- them, so that a restored log (which starts after its archived events)
+-- verifies too (restored_at marks those). gap_events and last_gap_at say
+-- whether the archived events held audit_gap events (canary verdicts need
+-- to know).
+CREATE TABLE audit_archives (
+    segment     text PRIMARY KEY,
+    source      text NOT NULL,
+    first_id    bigint NOT NULL,
+    last_id     bigint NOT NULL,
+    entry_link  bytea NOT NULL,
+    exit_link   bytea NOT NULL,
+    events      bigint NOT NULL,
+    archived_at timestamptz NOT NULL,
+    seal        bytea NOT NULL,
+    gap_events  bigint NOT NULL DEFAULT 0,
+    last_gap_at timestamptz,
+    restored_at timestamptz
+);
+CREATE UNIQUE INDEX audit_archives_last_id ON audit_archives (last_id);
+REVOKE ALL ON audit_archives FROM PUBLIC;
+GRANT SELECT ON audit_archives TO listguard_admin, listguard_monitor, pg_monitor;
+SELECT pg_catalog.pg_extension_config_dump('listguard.audit_archives', '');
+CREATE TRIGGER audit_archives_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_archives
+    FOR EACH ROW EXECUTE FUNCTION _archive_guard();
+CREATE TRIGGER audit_archives_truncated BEFORE TRUNCATE ON audit_archives
+    FOR EACH STATEMENT EXECUTE FUNCTION _archive_guard();
+-- What archived clear_reveal events said of canaries (their sealed records):
+-- when each canary was first and last revealed, and in how many events.
+-- trace() and report_canary_hit() read it with the events still in the
+-- table, so that archiving does not erase the evidence.
+CREATE TABLE canary_reveal_history (
+    canary         bigint PRIMARY KEY,
+    first_revealed timestamptz NOT NULL,
+    last_revealed  timestamptz NOT NULL,
+    reveals        bigint NOT NULL
+);
+REVOKE ALL ON canary_reveal_history FROM PUBLIC;
+GRANT SELECT ON canary_reveal_history TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.canary_reveal_history', '');
+CREATE TRIGGER canary_reveal_history_guard BEFORE INSERT OR UPDATE OR DELETE ON canary_reveal_history
+    FOR EACH ROW EXECUTE FUNCTION _archive_guard();
+CREATE TRIGGER canary_reveal_history_truncated BEFORE TRUNCATE ON canary_reveal_history
+    FOR EACH STATEMENT EXECUTE FUNCTION _archive_guard();
+-- (What the audit trail says of a canary reads canary_reveal_history too.)
+-- What the audit trail says of a planted canary: its role's clear reveals of
+-- the canary's list since planting, and when the role (or a member, or its
+-- login under another role) read this canary in clear — from the
+-- clear_reveal events (kept while listguard.audit_reveals is on), whose
+-- sealed "canaries" record counts the role's own canaries among the values.
+-- Events archived since (archive_audit()) left when the canary was read in
+-- canary_reveal_history; clear_reveals counts what the table still holds.
+CREATE FUNCTION _canary_reveals(c listguard.canaries, OUT clear_reveals bigint, OUT first_revealed timestamptz,
+                                OUT last_revealed timestamptz)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT s.clear_reveals, least(s.first_revealed, h.first_revealed), greatest(s.last_revealed, h.last_revealed)
+    FROM (SELECT coalesce(sum((a.counts->>'clear')::bigint)
+                              FILTER (WHERE a.account = c.account
+                                        AND a.list IS NOT DISTINCT FROM coalesce(c.list, 0)), 0) AS clear_reveals,
+                 min(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0)
+                     AS first_revealed,
+                 max(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0)
+                     AS last_revealed
+          FROM listguard.audit_log a
+          WHERE a.kind = 'clear_reveal' AND a.logged_at >= c.planted_at
+            AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname IN (a.detail->>'role', a.session_user_name)
+                        AND listguard._is_member_of(r.oid::regrole, c.role))) s
+    LEFT JOIN listguard.canary_reveal_history h ON h.canary = c.id
+$$;
+REVOKE ALL ON FUNCTION _canary_reveals(listguard.canaries) FROM PUBLIC;
+-- The canaries a clear_reveal event's sealed record holds (what
+-- archive_audit() keeps of archived events).
+CREATE FUNCTION _canary_reveal_ids(record text) RETURNS bigint[]
+    AS 'MODULE_PATHNAME', 'lg_canary_reveal_ids' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _canary_reveal_ids(text) FROM PUBLIC;
+-- Moves the audit log's events older than `before` into a segment file in
+-- listguard.audit_archive_directory (on the server), checked as they are
+-- written, and out of the table, in one transaction that records the
+-- segment in audit_archives and appends an audit_archived event. Returns
+-- the segment's name, its events and how many of each kind; no row when
+-- nothing is that old.
+CREATE FUNCTION archive_audit(before timestamptz)
+    RETURNS TABLE (segment text, first_id bigint, last_id bigint, events bigint, kinds jsonb)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION _archive_audit(before timestamptz)
+    RETURNS TABLE (segment text, first_id bigint, last_id bigint, events bigint, kinds jsonb)
+    AS 'MODULE_PATHNAME', 'lg_archive_audit' LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _archive_audit(timestamptz) FROM PUBLIC;
+-- Checks archived segments offline: one segment (its name in the archive
+-- directory, or, for superusers, any path), or every segment of a
+-- directory (the archive directory by default) and how they chain, and
+-- this database's record of what it archived against what is there. A row
+-- per segment: a segment changed, cut, renamed, moved, or missing between
+-- or after others is not ok, with the first event concerned.
+CREATE FUNCTION verify_audit_archive(path text DEFAULT NULL)
+    RETURNS TABLE (segment text, ok boolean, first_id bigint, last_id bigint, checked bigint, first_broken bigint,
+                   problem text)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION _verify_audit_archive(path text)
+    RETURNS TABLE (segment text, ok boolean, first_id bigint, last_id bigint, checked bigint, first_broken bigint,
+                   problem text)
+    AS 'MODULE_PATHNAME', 'lg_verify_audit_archive' LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _verify_audit_archive(text) FROM PUBLIC;
+-- The events of an archived segment that verifies, as audit_log held them.
+CREATE FUNCTION read_audit_archive(segment text) RETURNS SETOF audit_log
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION _read_audit_archive(segment text) RETURNS SETOF audit_log
+    AS 'MODULE_PATHNAME', 'lg_read_audit_archive' LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _read_audit_archive(text) FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Monitoring, for members of listguard_monitor and pg_monitor (and admins),

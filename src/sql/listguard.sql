@@ -296,8 +296,6 @@
 
 #include "canary/_remove_canaries/latest.sql"
 
-#include "canary/_canary_reveals/latest.sql"
-
 #include "canary/_trace/latest.sql"
 
 #include "canary/_trace_leak/latest.sql"
@@ -329,6 +327,22 @@
 #include "protect/stamp_queue/latest.sql"
 #include "protect/_request_background_stamping/latest.sql"
 #include "protect/_lock_exclusively/latest.sql"
+
+-- Retention of the audit trail (new in 0.3.0): archive_audit() moves old
+-- events into sealed segment files; verify_audit() goes on from the last
+-- one; verify_audit_archive() and read_audit_archive() read them offline.
+#include "archive/_archive_guard/latest.sql"
+#include "archive/audit_archives/latest.sql"
+#include "archive/canary_reveal_history/latest.sql"
+-- (What the audit trail says of a canary reads canary_reveal_history too.)
+#include "canary/_canary_reveals/latest.sql"
+#include "canary/_canary_reveal_ids/latest.sql"
+#include "archive/archive_audit/latest.sql"
+#include "archive/_archive_audit/latest.sql"
+#include "archive/verify_audit_archive/latest.sql"
+#include "archive/_verify_audit_archive/latest.sql"
+#include "archive/read_audit_archive/latest.sql"
+#include "archive/_read_audit_archive/latest.sql"
 
 -- ---------------------------------------------------------------------------
 -- Monitoring, for members of listguard_monitor and pg_monitor (and admins),

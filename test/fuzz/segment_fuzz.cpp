@@ -46,7 +46,7 @@ void read_file(std::string_view text)
         for (std::string_view line : lines_of(text))
             if (reader.feed(line) == SegmentReader::Line::Event)
                 FUZZ_CHECK(reader.event().id > 0);
-        if (reader.header_complete()) {
+        if (reader.complete()) {
             const SegmentHeader& h = reader.header();
             FUZZ_CHECK(h.first_id > 0 && h.last_id >= h.first_id && h.events == h.last_id - h.first_id + 1);
         }
@@ -104,7 +104,7 @@ std::string made_segment(const std::uint8_t* data, std::size_t size)
     h.events = count;
     std::uint8_t seal[kLinkSize];
     seal_segment(key, h, seal);
-    return render_segment_header(h, seal) + body + render_segment_end(count);
+    return render_segment_header(h) + body + render_segment_trailer(h, seal);
 }
 
 bool verifies(std::string_view text)

@@ -48,7 +48,10 @@ SELECT set_eq(
              ('listguard.trace_leak(text[])'), ('listguard.report_canary_hit(text,timestamp with time zone,text)'),
              ('listguard.can_read(bigint,bigint,listguard.email)'), ('listguard.can_write(bigint,bigint,listguard.email)'),
              -- monitoring: who is a monitor, and redaction (which only hides)
-             ('listguard.current_role_is_monitor()'), ('listguard._redact(text)'), ('listguard._has_address(text)')$$,
+             ('listguard.current_role_is_monitor()'), ('listguard._redact(text)'), ('listguard._has_address(text)'),
+             -- retention: the admin gates
+             ('listguard.archive_audit(timestamp with time zone)'), ('listguard.verify_audit_archive(text)'),
+             ('listguard.read_audit_archive(text)')$$,
     'only the type, the policy functions, the admin gates and harmless helpers are open to PUBLIC');
 
 -- Nobody but the extension's owner owns anything of listguard.
@@ -74,7 +77,10 @@ SELECT set_eq(
              ('metrics: listguard_monitor SELECT'), ('metrics: pg_monitor SELECT'), ('metrics: listguard_admin SELECT'),
              ('progress: listguard_monitor SELECT'), ('progress: pg_monitor SELECT'),
              ('progress: listguard_admin SELECT'), ('audit_events: listguard_monitor SELECT'),
-             ('audit_events: pg_monitor SELECT'), ('audit_events: listguard_admin SELECT')$$,
+             ('audit_events: pg_monitor SELECT'), ('audit_events: listguard_admin SELECT'),
+             ('stamp_queue: listguard_admin SELECT'), ('audit_archives: listguard_admin SELECT'),
+             ('audit_archives: listguard_monitor SELECT'), ('audit_archives: pg_monitor SELECT'),
+             ('canary_reveal_history: listguard_admin SELECT')$$,
     'only admins read the grants, protections, requests, canaries and audit log; everyone reads their quotas and '
     'requests; monitors read metrics, progress and the audit log without addresses');
 -- The schema: everyone may use what is in it, nobody may create there.

@@ -71,10 +71,10 @@ std::string segment_of(KeyedDigest& key, const Chain& chain, std::int64_t first,
     h.archived_at = 810000000000000;
     std::uint8_t seal[kLinkSize];
     seal_segment(key, h, seal);
-    std::string out = render_segment_header(h, seal);
+    std::string out = render_segment_header(h);
     for (std::int64_t id = first; id <= last; id++)
         out += render_segment_event(chain.events[id - 1]);
-    return out + render_segment_end(h.events);
+    return out + render_segment_trailer(h, seal);
 }
 
 std::vector<std::string> lines_of(const std::string& text)
@@ -135,15 +135,15 @@ TEST(AuditSegment, EveryEditOfAnEventIsFound)
 {
     Chain chain = make_chain(audit_key(), 10);
     std::vector<std::string> lines = lines_of(segment_of(audit_key(), chain, 1, 10));
-    // The event lines are 9..18; edit each one's base64 in turn (one character).
-    for (std::size_t i = 9; i < 19; i++) {
+    // The event lines are 5..14; edit each one's base64 in turn (one character).
+    for (std::size_t i = 5; i < 15; i++) {
         std::vector<std::string> edited = lines;
         std::string& line = edited[i];
         std::size_t at = line.rfind(' ') + 5;
         line[at] = line[at] == 'A' ? 'B' : 'A';
         Result r = verify(audit_key(), joined(edited));
         EXPECT_FALSE(r.ok) << "line " << i;
-        EXPECT_EQ(r.first_broken, static_cast<std::int64_t>(i - 8)) << r.problem;
+        EXPECT_EQ(r.first_broken, static_cast<std::int64_t>(i - 4)) << r.problem;
     }
 }
 
@@ -151,34 +151,41 @@ TEST(AuditSegment, DeletedReorderedInsertedAndCutEventsAreFound)
 {
     Chain chain = make_chain(audit_key(), 10);
     std::vector<std::string> lines = lines_of(segment_of(audit_key(), chain, 1, 10));
+    // Lines 0..4 are the header, 5..14 events 1..10, 15..18 the trailer.
 
     std::vector<std::string> deleted = lines;
-    deleted.erase(deleted.begin() + 13); // event 5
-    deleted.back() = "end 9";
+    deleted.erase(deleted.begin() + 9); // event 5
     Result r = verify(audit_key(), joined(deleted));
     EXPECT_FALSE(r.ok);
-    EXPECT_EQ(r.first_broken, 5);
-    EXPECT_NE(r.problem.find("event 5 is missing"), std::string::npos) << r.problem;
+    EXPECT_EQ(r.first_broken, 5) << r.problem;
 
     std::vector<std::string> swapped = lines;
-    std::swap(swapped[12], swapped[13]); // events 4 and 5
+    std::swap(swapped[8], swapped[9]); // events 4 and 5
     r = verify(audit_key(), joined(swapped));
     EXPECT_FALSE(r.ok);
     EXPECT_EQ(r.first_broken, 4) << r.problem;
 
-    std::vector<std::string> cut(lines.begin(), lines.end() - 3); // events 9, 10 and the end line
+    // The last two events gone, and the trailer left as it was.
+    std::vector<std::string> cut = lines;
+    cut.erase(cut.begin() + 13, cut.begin() + 15);
     r = verify(audit_key(), joined(cut));
     EXPECT_FALSE(r.ok);
-    EXPECT_NE(r.problem.find("last 2 events are missing"), std::string::npos) << r.problem;
+    EXPECT_NE(r.problem.find("events 9 to 10 are missing"), std::string::npos) << r.problem;
 
-    // An event of another chain, relabelled with the next id: its link is
-    // not the chain's.
+    // Cut before the trailer: the seal is missing.
+    std::vector<std::string> no_trailer(lines.begin(), lines.begin() + 15);
+    r = verify(audit_key(), joined(no_trailer));
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.problem.find("ends before its seal"), std::string::npos) << r.problem;
+
+    // An event of another chain, with the next id: its link is not the
+    // chain's; and it lies beyond the trailer's last id.
     Chain other = make_chain(audit_key(), 11);
     other.events[10].canonical[3] ^= 1;
     std::vector<std::string> added = lines;
-    added.back() = render_segment_event(other.events[10]);
-    added.back().pop_back();
-    added.push_back("end 11");
+    std::string line = render_segment_event(other.events[10]);
+    line.pop_back();
+    added.insert(added.begin() + 15, line);
     r = verify(audit_key(), joined(added));
     EXPECT_FALSE(r.ok);
     EXPECT_EQ(r.first_broken, 11) << r.problem;
@@ -188,7 +195,7 @@ TEST(AuditSegment, TheHeaderIsSealed)
 {
     Chain chain = make_chain(audit_key(), 10);
     std::vector<std::string> lines = lines_of(segment_of(audit_key(), chain, 1, 10));
-    for (std::size_t field = 1; field <= 8; field++) {
+    for (std::size_t field : {1, 2, 3, 4, 15, 16, 18}) {
         std::vector<std::string> edited = lines;
         std::string& line = edited[field];
         char& c = line.back();
@@ -196,11 +203,26 @@ TEST(AuditSegment, TheHeaderIsSealed)
         Result r = verify(audit_key(), joined(edited));
         EXPECT_FALSE(r.ok) << "header line " << field;
     }
-    // Another keyring's segment is refused whole.
+    // Another keyring's segment is refused from its first event.
     KeyedDigest other(derive_key(fixed_server_key(9), "listguard audit v1", 32));
     Result r = verify(other, segment_of(audit_key(), chain, 1, 10));
     EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.first_broken, 1) << r.problem;
+    // A header edited (its time) is caught by the seal, at the end.
+    std::vector<std::string> later = lines;
+    later[4] = "archived_at 810000000000001";
+    r = verify(audit_key(), joined(later));
+    EXPECT_FALSE(r.ok);
     EXPECT_NE(r.problem.find("not sealed by this keyring"), std::string::npos) << r.problem;
+    // The trailer moved back to cover fewer events (the last ones cut) is
+    // not sealed either: its fields are.
+    std::vector<std::string> shorter = lines;
+    shorter.erase(shorter.begin() + 14);
+    shorter[14] = "last_id 9";
+    shorter[15] = "exit_link " + lines[13].substr(lines[13].find(' ', 8) + 1, 64);
+    shorter[16] = "events 9";
+    r = verify(audit_key(), joined(shorter));
+    EXPECT_FALSE(r.ok);
 }
 
 TEST(AuditSegment, ASegmentMovedElsewhereInTheChainDoesNotVerify)
@@ -217,10 +239,10 @@ TEST(AuditSegment, ASegmentMovedElsewhereInTheChainDoesNotVerify)
     h.events = 10;
     std::uint8_t seal[kLinkSize];
     seal_segment(audit_key(), h, seal);
-    std::string text = render_segment_header(h, seal);
+    std::string text = render_segment_header(h);
     for (int id = 11; id <= 20; id++)
         text += render_segment_event(chain.events[id - 1]);
-    text += render_segment_end(10);
+    text += render_segment_trailer(h, seal);
     Result r = verify(audit_key(), text);
     EXPECT_FALSE(r.ok);
     EXPECT_EQ(r.first_broken, 11);
@@ -249,20 +271,20 @@ TEST(AuditSegment, MalformedLinesAreRefusedByNumberNotContent)
 {
     Chain chain = make_chain(audit_key(), 3);
     std::vector<std::string> lines = lines_of(segment_of(audit_key(), chain, 1, 3));
-    // Lines 0..8 are the header, 9..11 the events, 12 the end.
+    // Lines 0..4 are the header, 5..7 the events, 8..11 the trailer.
     const std::vector<std::string> bad = {"",
                                           "event",
                                           "event 1 2",
                                           "event x 2 00 AA==",
                                           "event 1 3 00 AA==",
                                           "event 1 2 " + std::string(64, 'g') + " AA==",
-                                          "end",
-                                          "end x",
+                                          "seal",
+                                          "seal x",
                                           "source",
                                           "secret@example.com",
-                                          "end 7"};
+                                          "events 7"};
     for (const std::string& b : bad) {
-        for (std::size_t at : {std::size_t(0), std::size_t(2), std::size_t(8), std::size_t(9), std::size_t(12)}) {
+        for (std::size_t at : {std::size_t(0), std::size_t(2), std::size_t(4), std::size_t(5), std::size_t(11)}) {
             std::vector<std::string> edited = lines;
             edited[at] = b;
             SegmentReader reader;
@@ -279,9 +301,9 @@ TEST(AuditSegment, MalformedLinesAreRefusedByNumberNotContent)
             EXPECT_EQ(detail.find("Line " + std::to_string(at + 1) + ":"), 0u) << detail;
         }
     }
-    // Nothing after the end line.
+    // Nothing after the seal.
     std::vector<std::string> more = lines;
-    more.push_back("end 3");
+    more.push_back("events 3");
     SegmentReader r1;
     EXPECT_THROW(
         {
@@ -291,7 +313,7 @@ TEST(AuditSegment, MalformedLinesAreRefusedByNumberNotContent)
         Error);
     // Base64 must be canonical and padded.
     std::vector<std::string> loose = lines;
-    loose[9] = loose[9].substr(0, loose[9].rfind(' ')) + " AB=";
+    loose[5] = loose[5].substr(0, loose[5].rfind(' ')) + " AB=";
     SegmentReader r2;
     EXPECT_THROW(
         {

@@ -177,18 +177,14 @@ std::string segment_file_name(std::uint32_t database, std::int64_t first_id, std
     return name;
 }
 
-std::string render_segment_header(const SegmentHeader& h, const std::uint8_t* seal)
+std::string render_segment_header(const SegmentHeader& h)
 {
     std::string out;
     out += kMagic;
     out += "\nsource " + h.source;
     out += "\nfirst_id " + id_text(h.first_id);
-    out += "\nlast_id " + id_text(h.last_id);
     out += "\nentry_link " + hex(h.entry_link);
-    out += "\nexit_link " + hex(h.exit_link);
-    out += "\nevents " + id_text(h.events);
     out += "\narchived_at " + id_text(h.archived_at);
-    out += "\nseal " + hex(seal);
     out += "\n";
     return out;
 }
@@ -199,9 +195,24 @@ std::string render_segment_event(const SegmentEvent& e)
            base64(e.canonical) + "\n";
 }
 
-std::string render_segment_end(std::int64_t events)
+std::string render_segment_trailer(const SegmentHeader& h, const std::uint8_t* seal)
 {
-    return "end " + id_text(events) + "\n";
+    return "last_id " + id_text(h.last_id) + "\nexit_link " + hex(h.exit_link) + "\nevents " + id_text(h.events) +
+           "\nseal " + hex(seal) + "\n";
+}
+
+bool parse_segment_event(std::string_view line, SegmentEvent* event)
+{
+    if (line.substr(0, 6) != "event ")
+        return false;
+    std::string_view words[5];
+    std::int64_t format = 0;
+    if (split(line, words, 5) != 5 || !parse_int(words[1], &event->id) || event->id <= 0 ||
+        !parse_int(words[2], &format) || (format != 1 && format != 2) || !parse_hex_link(words[3], event->link) ||
+        !unbase64(words[4], &event->canonical))
+        throw Error(ErrorKind::DataCorrupted, "audit segment is malformed", "An event line does not hold an event.");
+    event->encoding = static_cast<ChainEncoding>(format);
+    return true;
 }
 
 void SegmentReader::malformed(const char* why) const
@@ -210,77 +221,84 @@ void SegmentReader::malformed(const char* why) const
                 "Line " + std::to_string(line_number_) + ": " + why);
 }
 
+namespace {
+
+// "name value": the value, or false if the line is not that field.
+bool field(std::string_view line, std::string_view name, std::string_view* value)
+{
+    if (line.size() <= name.size() || line.substr(0, name.size()) != name || line[name.size()] != ' ')
+        return false;
+    *value = line.substr(name.size() + 1);
+    return true;
+}
+
+} // namespace
+
 SegmentReader::Line SegmentReader::feed(std::string_view line)
 {
     line_number_++;
-    if (ended_)
-        malformed("there is more after the end line.");
-    static constexpr const char* kFields[kHeaderLines] = {"",          "source", "first_id",    "last_id", "entry_link",
-                                                          "exit_link", "events", "archived_at", "seal"};
+    if (complete())
+        malformed("there is more after the seal.");
+    std::string_view value;
     if (header_lines_ < kHeaderLines) {
-        int field = header_lines_;
-        if (field == 0) {
+        bool ok = true;
+        switch (header_lines_) {
+        case 0:
             if (line != kMagic)
                 malformed("the file does not start as a listguard audit segment of a version this listguard reads.");
-            header_lines_++;
-            return Line::Header;
-        }
-        std::string_view name = kFields[field];
-        if (line.size() <= name.size() || line.substr(0, name.size()) != name || line[name.size()] != ' ')
-            malformed("a header field is missing or out of its place.");
-        std::string_view value = line.substr(name.size() + 1);
-        bool ok = true;
-        switch (field) {
+            break;
         case 1:
-            ok = !value.empty() && value.find('\0') == std::string_view::npos;
+            ok = field(line, "source", &value) && value.find('\0') == std::string_view::npos;
             header_.source = std::string(value);
             break;
         case 2:
-            ok = parse_int(value, &header_.first_id) && header_.first_id > 0;
+            ok = field(line, "first_id", &value) && parse_int(value, &header_.first_id) && header_.first_id > 0;
             break;
         case 3:
-            ok = parse_int(value, &header_.last_id) && header_.last_id >= header_.first_id;
+            ok = field(line, "entry_link", &value) && parse_hex_link(value, header_.entry_link);
             break;
         case 4:
-            ok = parse_hex_link(value, header_.entry_link);
-            break;
-        case 5:
-            ok = parse_hex_link(value, header_.exit_link);
-            break;
-        case 6:
-            ok = parse_int(value, &header_.events) && header_.events == header_.last_id - header_.first_id + 1;
-            break;
-        case 7:
-            ok = parse_int(value, &header_.archived_at);
-            break;
-        case 8:
-            ok = parse_hex_link(value, seal_);
+            ok = field(line, "archived_at", &value) && parse_int(value, &header_.archived_at);
             break;
         }
         if (!ok)
-            malformed("a header field's value is not what that field holds.");
+            malformed("a header field is missing, out of its place, or not what that field holds.");
         header_lines_++;
         return Line::Header;
     }
-    std::string_view words[5];
-    std::size_t n = split(line, words, 5);
-    if (n == 2 && words[0] == "end") {
-        std::int64_t count = 0;
-        if (!parse_int(words[1], &count) || count != events_read_)
-            malformed("the end line does not count the events before it.");
-        ended_ = true;
-        return Line::End;
+    if (trailer_lines_ == 0 && line.substr(0, 6) == "event ") {
+        bool ok = false;
+        try {
+            ok = parse_segment_event(line, &event_) && event_.id == header_.first_id + events_read_;
+        } catch (const Error&) {
+            ok = false;
+        }
+        if (!ok)
+            malformed("an event line is not an event of this segment in its place.");
+        events_read_++;
+        return Line::Event;
     }
-    if (n != 5 || words[0] != "event")
-        malformed("an event line does not have the shape of one.");
-    std::int64_t format = 0;
-    if (!parse_int(words[1], &event_.id) || event_.id <= 0 || !parse_int(words[2], &format) ||
-        (format != 1 && format != 2) || !parse_hex_link(words[3], event_.link) ||
-        !unbase64(words[4], &event_.canonical))
-        malformed("an event line has a field that is not what it holds.");
-    event_.encoding = static_cast<ChainEncoding>(format);
-    events_read_++;
-    return Line::Event;
+    bool ok = true;
+    switch (trailer_lines_) {
+    case 0:
+        ok =
+            field(line, "last_id", &value) && parse_int(value, &header_.last_id) && header_.last_id >= header_.first_id;
+        break;
+    case 1:
+        ok = field(line, "exit_link", &value) && parse_hex_link(value, header_.exit_link);
+        break;
+    case 2:
+        ok = field(line, "events", &value) && parse_int(value, &header_.events) &&
+             header_.events == header_.last_id - header_.first_id + 1;
+        break;
+    case 3:
+        ok = field(line, "seal", &value) && parse_hex_link(value, seal_);
+        break;
+    }
+    if (!ok)
+        malformed("a trailer field is missing, out of its place, or not what that field holds.");
+    trailer_lines_++;
+    return Line::Trailer;
 }
 
 bool SegmentVerifier::fail(std::int64_t id, std::string problem)
@@ -300,34 +318,37 @@ bool SegmentVerifier::feed(std::string_view line)
     try {
         kind = reader_.feed(line);
     } catch (const Error& e) {
+        // An event line with another id than the next: say which event.
         return fail(previous_id_ + 1, std::string(e.what()) + ": " + e.detail());
     }
     const SegmentHeader& h = reader_.header();
     if (kind == SegmentReader::Line::Header) {
         if (reader_.header_complete()) {
-            if (!segment_seal_valid(key_, h, reader_.seal()))
-                return fail(h.first_id, "the segment's header is not sealed by this keyring: it was made or changed "
-                                        "outside listguard");
             previous_id_ = h.first_id - 1;
             std::memcpy(previous_link_, h.entry_link, kLinkSize);
         }
         return true;
     }
-    if (kind == SegmentReader::Line::End)
+    if (kind == SegmentReader::Line::Trailer) {
+        if (!reader_.complete())
+            return true;
+        if (previous_id_ < h.last_id)
+            return fail(previous_id_ + 1,
+                        previous_id_ + 1 == h.last_id
+                            ? "event " + id_text(h.last_id) + " is missing from the segment: its trailer records it"
+                            : "events " + id_text(previous_id_ + 1) + " to " + id_text(h.last_id) +
+                                  " are missing from the segment: its trailer records them");
+        if (previous_id_ > h.last_id)
+            return fail(h.last_id + 1, "events after event " + id_text(h.last_id) +
+                                           ", the last its trailer records, were added to the segment");
+        if (!segment_seal_valid(key_, h, reader_.seal()))
+            return fail(h.first_id, "the segment's header or trailer is not sealed by this keyring: it was made or "
+                                    "changed outside listguard");
+        if (!links_equal(previous_link_, h.exit_link))
+            return fail(h.last_id, "event " + id_text(h.last_id) + " differs from the segment's exit link");
         return true;
-    const SegmentEvent& e = reader_.event();
-    if (e.id != previous_id_ + 1) {
-        if (e.id > previous_id_ + 1)
-            return fail(previous_id_ + 1, e.id == previous_id_ + 2
-                                              ? "event " + id_text(previous_id_ + 1) + " is missing from the segment"
-                                              : "events " + id_text(previous_id_ + 1) + " to " + id_text(e.id - 1) +
-                                                    " are missing from the segment");
-        return fail(e.id, "event " + id_text(e.id) + " is out of order in the segment: it comes after event " +
-                              id_text(previous_id_));
     }
-    if (e.id > h.last_id)
-        return fail(e.id, "event " + id_text(e.id) + " lies beyond the segment's last event " + id_text(h.last_id) +
-                              ": it was added");
+    const SegmentEvent& e = reader_.event();
     std::vector<CanonicalColumn> columns;
     try {
         columns = decode_canonical(e.encoding, e.canonical);
@@ -341,11 +362,12 @@ bool SegmentVerifier::feed(std::string_view line)
     const CanonicalColumn& prev = columns[kCanonicalPrevLinkColumn];
     if (prev.kind != CanonicalColumn::Text || prev.text.size() != kLinkSize ||
         !links_equal(reinterpret_cast<const std::uint8_t*>(prev.text.data()), previous_link_))
-        return fail(e.id, e.id == h.first_id ? "event " + id_text(e.id) +
-                                                   " does not follow the segment's entry link: the segment "
-                                                   "was moved or its first event changed"
-                                             : "event " + id_text(e.id) + " does not follow event " +
-                                                   id_text(previous_id_) + ": it was inserted or changed");
+        return fail(e.id, e.id == h.first_id
+                              ? "event " + id_text(e.id) +
+                                    " does not follow the segment's entry link: the segment was moved or its first "
+                                    "event changed"
+                              : "event " + id_text(e.id) + " does not follow event " + id_text(previous_id_) +
+                                    ": it was inserted, moved or changed");
     std::uint8_t link[kLinkSize];
     key_.compute(std::string_view(reinterpret_cast<const char*>(previous_link_), kLinkSize), e.canonical, link,
                  kLinkSize);
@@ -361,17 +383,11 @@ bool SegmentVerifier::finish()
 {
     if (!ok())
         return false;
-    const SegmentHeader& h = reader_.header();
     if (!reader_.header_complete())
         return fail(0, "the segment ends inside its header: it was cut");
-    if (previous_id_ < h.last_id)
-        return fail(previous_id_ + 1, "the segment's last " + id_text(h.last_id - previous_id_) +
-                                          " events are missing: its header records event " + id_text(h.last_id) +
-                                          ", its events end at event " + id_text(previous_id_));
-    if (!links_equal(previous_link_, h.exit_link))
-        return fail(h.last_id, "event " + id_text(h.last_id) + " differs from the segment's exit link");
-    if (!reader_.ended())
-        return fail(h.last_id, "the segment has no end line: it was cut");
+    if (!reader_.complete())
+        return fail(previous_id_ + 1,
+                    "the segment ends before its seal: it was cut after event " + id_text(previous_id_));
     return true;
 }
 

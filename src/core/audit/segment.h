@@ -7,20 +7,20 @@
 // before it. The header is sealed with the audit key, so that a segment
 // cannot be made, cut or moved elsewhere in the chain without it.
 //
-// The file is text, one record per line:
+// The file is text, one record per line, written as the events are read
+// (the head after them is known only at the end):
 //
 //   listguard audit segment 1
 //   source cluster <system identifier> database <oid>
 //   first_id <id>
-//   last_id <id>
 //   entry_link <64 hex digits>      (all zero: the chain's first event)
-//   exit_link <64 hex digits>
-//   events <count>
 //   archived_at <microseconds since 2000-01-01>
-//   seal <64 hex digits>
 //   event <id> <format> <link, 64 hex digits> <canonical bytes, base64>
 //   ...
-//   end <count>
+//   last_id <id>
+//   exit_link <64 hex digits>
+//   events <count>
+//   seal <64 hex digits>            (the last line)
 //
 // Segments chain: a segment's entry link is the previous one's exit link
 // and its first id follows the previous one's last. So a segment deleted,
@@ -66,34 +66,42 @@ bool segment_seal_valid(KeyedDigest& audit_key, const SegmentHeader& header, con
 // The file name of a segment of a database's chain: sorts in chain order.
 std::string segment_file_name(std::uint32_t database, std::int64_t first_id, std::int64_t last_id);
 
-// The header's lines (with the seal), an event's line and the last line,
-// each ending in a newline: what a segment file holds, in that order.
-std::string render_segment_header(const SegmentHeader& header, const std::uint8_t* seal);
+// What a segment file holds, in this order: the header's lines, a line per
+// event, the trailer's lines (with the seal); each ends in a newline.
+std::string render_segment_header(const SegmentHeader& header);
 std::string render_segment_event(const SegmentEvent& event);
-std::string render_segment_end(std::int64_t events);
+std::string render_segment_trailer(const SegmentHeader& header, const std::uint8_t* seal);
+
+// Whether a line is an event line, and if so the event it holds; throws
+// Error(DataCorrupted) if it starts like one and is not. (SegmentReader
+// checks more: that it is the next event of the segment.)
+bool parse_segment_event(std::string_view line, SegmentEvent* event);
 
 // Reads a segment line by line (without the newline), trusting nothing:
-// every line is checked for its shape, the header's fields for their
-// sense (ids positive, first <= last, the count theirs). A malformed line
-// throws Error(DataCorrupted) naming its line number, never its content.
+// every line is checked for its shape, the fields for their sense (ids
+// positive, first <= last, the count theirs, the events numbered from the
+// first). A malformed line throws Error(DataCorrupted) naming its line
+// number, never its content.
 class SegmentReader {
 public:
-    enum class Line { Header, Event, End };
+    enum class Line { Header, Event, Trailer };
     Line feed(std::string_view line);
 
     bool header_complete() const noexcept { return header_lines_ == kHeaderLines; }
-    bool ended() const noexcept { return ended_; }
+    bool complete() const noexcept { return trailer_lines_ == kTrailerLines; }
     std::int64_t line_number() const noexcept { return line_number_; }
     const SegmentHeader& header() const noexcept { return header_; }
     const std::uint8_t* seal() const noexcept { return seal_; }
     // The event the last feed() read (Line::Event).
     const SegmentEvent& event() const noexcept { return event_; }
+    std::int64_t events_read() const noexcept { return events_read_; }
 
 private:
-    static constexpr int kHeaderLines = 9;
+    static constexpr int kHeaderLines = 5;
+    static constexpr int kTrailerLines = 4;
     [[noreturn]] void malformed(const char* why) const;
     int header_lines_ = 0;
-    bool ended_ = false;
+    int trailer_lines_ = 0;
     std::int64_t line_number_ = 0;
     std::int64_t events_read_ = 0;
     SegmentHeader header_;
@@ -101,19 +109,19 @@ private:
     SegmentEvent event_;
 };
 
-// Checks a segment as it is read: the seal, then each event (its id the
-// one after the previous, its previous link the previous event's link
-// (the entry link for the first), its link recomputed from its canonical
-// bytes), then that the events reach the exit link. Stops at the first
-// problem, which it describes in words (ids, never content).
+// Checks a segment as it is read: each event (its id the one after the
+// previous, its previous link the previous event's link (the entry link
+// for the first), its link recomputed from its canonical bytes), then at
+// the trailer that the events reach its last id and exit link, and the
+// seal over header and trailer. Stops at the first problem, which it
+// describes in words (ids, never content).
 class SegmentVerifier {
 public:
     explicit SegmentVerifier(KeyedDigest& audit_key) : key_(audit_key) {}
 
     // False once a problem is found.
     bool feed(std::string_view line);
-    // The file ended: false if it ended early or the events fall short of
-    // the header.
+    // The file ended: false if it ended before its seal.
     bool finish();
 
     bool ok() const noexcept { return problem_.empty(); }

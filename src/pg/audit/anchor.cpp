@@ -54,20 +54,31 @@ Anchor read_audit_anchor(Oid database, bool* file_exists)
     return anchor;
 }
 
-void wake_writers_of_audited_databases()
+List* audited_databases()
 {
+    List* databases = nullptr;
     const char* path = anchor_directory();
     DIR* dir = AllocateDir(path);
     if (dir == nullptr)
-        return;
+        return nullptr;
     struct dirent* entry;
     while ((entry = ReadDirExtended(dir, path, LOG)) != nullptr) {
         unsigned int database;
         char tail;
         if (sscanf(entry->d_name, "audit-anchor.%u%c", &database, &tail) == 1 && database != InvalidOid)
-            audit_wake_writer(database);
+            databases = lappend_oid(databases, database);
     }
     FreeDir(dir);
+    return databases;
+}
+
+void wake_writers_of_audited_databases()
+{
+    List* databases = audited_databases();
+    ListCell* lc;
+    foreach (lc, databases)
+        audit_wake_writer(lfirst_oid(lc));
+    list_free(databases);
 }
 
 } // namespace listguard::pg

@@ -7,6 +7,10 @@
 
 #include "core/audit/anchor.h"
 
+extern "C" {
+#include "nodes/pg_list.h"
+}
+
 namespace listguard::pg {
 
 // The anchor file of a database.
@@ -16,6 +20,9 @@ char* audit_anchor_path(Oid database);
 // listguard 0.1 kept it, beside the key file). A torn record reads as no
 // anchor; file_exists says whether there was a file at all.
 Anchor read_audit_anchor(Oid database, bool* file_exists);
+
+// Every database that has an anchor (an audit trail), as an Oid list.
+List* audited_databases();
 
 // Starts the writer of every database that has an anchor (an audit trail):
 // after a crash, each log gets its gap event now, not at its next event.

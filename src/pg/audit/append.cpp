@@ -1,5 +1,6 @@
 #include "pg/audit/append.h"
 
+#include "pg/audit/archived_head.h"
 #include "pg/audit/record.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
@@ -64,6 +65,13 @@ ChainTail read_tail()
         bytea* link = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
         if (!isnull && VARSIZE_ANY_EXHDR(link) == kLinkSize)
             memcpy(tail.link, VARDATA_ANY(link), kLinkSize);
+        return tail;
+    }
+    // An empty table: the chain goes on from its archived events, if any.
+    ArchivedHead archived = read_archived_head(true);
+    if (archived.present && archived.sealed) {
+        tail.id = archived.last_id;
+        memcpy(tail.link, archived.exit_link, kLinkSize);
     }
     return tail;
 }
@@ -75,12 +83,6 @@ SPIPlanPtr kept_plan(const char* sql, int nargs, Oid* types)
         elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
     SPI_keepplan(plan);
     return plan;
-}
-
-// Which chain this is: the cluster's system identifier and the database.
-char* own_chain_source()
-{
-    return psprintf("cluster %llu database %u", static_cast<unsigned long long>(GetSystemIdentifier()), MyDatabaseId);
 }
 
 // The head row of this database's own chain, sealed, in the appender's
@@ -115,6 +117,11 @@ void record_head(const ChainTail& tail)
 }
 
 } // namespace
+
+char* own_chain_source()
+{
+    return psprintf("cluster %llu database %u", static_cast<unsigned long long>(GetSystemIdentifier()), MyDatabaseId);
+}
 
 ChainTail append_to_audit_log(Oid audit_log, const AuditEvent* events, int count)
 {

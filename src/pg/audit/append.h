@@ -24,6 +24,10 @@ struct ChainTail {
 // appender before has committed).
 ChainTail append_to_audit_log(Oid audit_log, const AuditEvent* events, int count);
 
+// Which chain this database's is: "cluster <system identifier> database
+// <oid>" (palloc'd).
+char* own_chain_source();
+
 // After a failed transaction: the prepared insert is gone with it.
 void forget_audit_append_plan();
 

@@ -60,6 +60,8 @@ const char* event_kind_name(EventKind kind) noexcept
         return "access_request";
     case EventKind::Canary:
         return "canary";
+    case EventKind::AuditArchived:
+        return "audit_archived";
     }
     return "unknown";
 }
@@ -136,7 +138,7 @@ void log_event(const AuditEvent& e, const char* why)
 
 bool is_event_kind_name(const char* name) noexcept
 {
-    for (int k = 0; k <= static_cast<int>(EventKind::Canary); k++)
+    for (int k = 0; k <= static_cast<int>(EventKind::AuditArchived); k++)
         if (strcmp(name, event_kind_name(static_cast<EventKind>(k))) == 0)
             return true;
     return strcmp(name, "audit_gap") == 0;
@@ -197,10 +199,8 @@ void count_event(EventKind kind, const char* detail)
 
 } // namespace
 
-void record_event(EventKind kind, const char* detail_json, const EventScope& scope)
+AuditEvent* build_event(EventKind kind, const char* detail_json, const EventScope& scope)
 {
-    // Built in palloc'd memory and copied into the queue: this must not fail
-    // part-way through the error path that calls it.
     AuditEvent* e = static_cast<AuditEvent*>(palloc0(sizeof(AuditEvent)));
     SessionInfo info = session_info();
     e->database = MyDatabaseId;
@@ -249,7 +249,14 @@ void record_event(EventKind kind, const char* detail_json, const EventScope& sco
         detail = "{\"truncated\": true}";
     copy_text(e->detail, sizeof e->detail, detail);
     e->detail_length = strlen(e->detail);
+    return e;
+}
 
+void record_event(EventKind kind, const char* detail_json, const EventScope& scope)
+{
+    // Built in palloc'd memory and copied into the queue: this must not fail
+    // part-way through the error path that calls it.
+    AuditEvent* e = build_event(kind, detail_json, scope);
     count_event(kind, e->detail);
 
     bool standby = RecoveryInProgress();

@@ -34,6 +34,7 @@ enum class EventKind {
     Key,
     AccessRequest,
     Canary,
+    AuditArchived, // the last: is_event_kind_name() goes up to it
 };
 
 const char* event_kind_name(EventKind kind) noexcept;
@@ -60,6 +61,10 @@ EventScope table_scope(Oid relation);
 // detail_json: a JSON object. Never errors out (an event that cannot be
 // queued is logged), so it is safe just before ereport(ERROR).
 void record_event(EventKind kind, const char* detail_json, const EventScope& scope = {});
+
+// The event record_event() would queue (palloc'd), for code that appends it
+// itself, in its own transaction (archive_audit()'s audit_archived).
+AuditEvent* build_event(EventKind kind, const char* detail_json, const EventScope& scope = {});
 
 // An event about one of listguard's records (an access request, a canary),
 // from the arguments of the SQL function that records it: (action text,

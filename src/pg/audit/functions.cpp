@@ -3,6 +3,7 @@
 // change to listguard.audit_log made outside its writer.
 #include "pg/audit/anchor.h"
 #include "pg/audit/append.h"
+#include "pg/audit/archived_head.h"
 #include "pg/audit/events.h"
 #include "pg/audit/heads.h"
 #include "pg/audit/queue.h"
@@ -88,6 +89,22 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
     MemoryContext row_context =
         AllocSetContextCreate(CurrentMemoryContext, "listguard verify_audit row", ALLOCSET_DEFAULT_SIZES);
     SPI_connect();
+    // Events archived (archive_audit()) are in segments: the chain goes on
+    // in the table from the last segment's exit link, which its sealed
+    // record gives.
+    ArchivedHead archived = read_archived_head();
+    int64 archived_through = 0;
+    if (archived.present && !archived.sealed) {
+        first_broken = archived.first_id;
+        problem = psprintf("the record of archived segment %s (events %lld to %lld) is not sealed by this keyring: it "
+                           "was made or changed outside listguard",
+                           archived.segment, static_cast<long long>(archived.first_id),
+                           static_cast<long long>(archived.last_id));
+    } else if (archived.present) {
+        archived_through = archived.last_id;
+        previous_id = archived.last_id;
+        memcpy(previous, archived.exit_link, kLinkSize);
+    }
     Portal portal = SPI_cursor_open_with_args("listguard_verify", "SELECT * FROM listguard.audit_log ORDER BY id", 0,
                                               nullptr, nullptr, nullptr, true, CURSOR_OPT_NO_SCROLL);
     while (problem == nullptr) {
@@ -105,7 +122,11 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
             checked++;
             MemoryContextReset(row_context);
             MemoryContext old = MemoryContextSwitchTo(row_context);
-            if (id != previous_id + 1) {
+            if (id <= archived_through) {
+                first_broken = id;
+                problem = psprintf("event %lld lies within archived segment %s: it was inserted",
+                                   static_cast<long long>(id), archived.segment);
+            } else if (id != previous_id + 1) {
                 first_broken = previous_id + 1;
                 problem = id - 1 == previous_id + 1
                               ? psprintf("event %lld is missing: it was deleted", static_cast<long long>(first_broken))
@@ -148,7 +169,7 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
     }
     SPI_cursor_close(portal);
     if (problem == nullptr)
-        problem = check_restored_heads(previous_id, &first_broken);
+        problem = check_restored_heads(previous_id, &first_broken, archived_through);
     SPI_finish();
 
     if (problem == nullptr && checked > 0 && !anchor.present()) {
@@ -220,10 +241,14 @@ extern "C" Datum lg_audit_log_modified(PG_FUNCTION_ARGS)
                  errdetail("The audit log is appended to by listguard's audit writer only.")));
     }
     if (row && TRIGGER_FIRED_BY_INSERT(data->tg_event)) {
-        bool isnull;
+        bool isnull, prev_null;
         Datum id = heap_getattr(data->tg_trigtuple, kId + 1, RelationGetDescr(data->tg_relation), &isnull);
+        Datum prev = heap_getattr(data->tg_trigtuple, kPrevLink + 1, RelationGetDescr(data->tg_relation), &prev_null);
+        bytea* prev_link = prev_null ? nullptr : DatumGetByteaPP(prev);
         if (!isnull)
-            audit_restored_row(DatumGetInt64(id));
+            audit_restored_row(DatumGetInt64(id), prev_link && VARSIZE_ANY_EXHDR(prev_link) == kLinkSize
+                                                      ? reinterpret_cast<const uint8*>(VARDATA_ANY(prev_link))
+                                                      : nullptr);
         return PointerGetDatum(result);
     }
     char* detail;

@@ -69,7 +69,7 @@ int64 last_restored_event()
 
 } // namespace
 
-char* check_restored_heads(int64 chain_end, int64* first_broken)
+char* check_restored_heads(int64 chain_end, int64* first_broken, int64 archived_through)
 {
     if (!OidIsValid(listguard_objects().audit_heads))
         return nullptr;
@@ -91,6 +91,10 @@ char* check_restored_heads(int64 chain_end, int64* first_broken)
         head.as_of = DatumGetTimestampTz(SPI_getbinval(row, desc, 4, &isnull));
         bytea* seal = DatumGetByteaPP(SPI_getbinval(row, desc, 5, &isnull));
         const char* as_of = pstrdup(timestamptz_to_str(head.as_of));
+        if (head.last_id <= archived_through) {
+            proven = Max(proven, head.last_id);
+            continue;
+        }
         bool shaped = VARSIZE_ANY_EXHDR(link) == kLinkSize && VARSIZE_ANY_EXHDR(seal) == kLinkSize;
         if (shaped)
             memcpy(head.link, VARDATA_ANY(link), kLinkSize);

@@ -164,9 +164,12 @@ Piece text_piece(const char* data, size_t size)
 
 } // namespace
 
-void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out)
+void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out, StringInfo canonical,
+                    ChainEncoding* encoding_out)
 {
     ChainEncoding encoding = encoding_of(values, nulls);
+    if (encoding_out != nullptr)
+        *encoding_out = encoding;
     // Version 1 covers the columns of listguard 0.1 (up to prev_link);
     // version 2 every column but the link.
     int columns = encoding == ChainEncoding::V1 ? kLink : kAuditColumns;
@@ -253,6 +256,23 @@ void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out)
     uint8 previous[kLinkSize];
     memcpy(previous, VARDATA_ANY(prev), kLinkSize);
 
+    // Room for the canonical bytes, made before the C++ part (which may
+    // not allocate PostgreSQL memory): each piece's encoding has a fixed
+    // overhead in each version.
+    if (canonical != nullptr) {
+        size_t size = encoding == ChainEncoding::V1 ? 0 : 1;
+        for (int i = 0; i < n; i++) {
+            const Piece& p = pieces[i];
+            if (encoding == ChainEncoding::V1)
+                size += p.kind == Piece::Null ? 4 : p.kind == Piece::Number ? 12 : 4 + p.size;
+            else
+                size += p.kind == Piece::Null     ? 1
+                        : p.kind == Piece::Number ? 9
+                        : p.kind == Piece::Array  ? 5
+                                                  : 5 + p.size;
+        }
+        enlargeStringInfo(canonical, static_cast<int>(size));
+    }
     ensure_keyring();
     guarded([&] {
         CanonicalEvent event(encoding);
@@ -274,6 +294,14 @@ void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out)
             }
         }
         chain_link(keyring().audit(), previous, event, link_out);
+        if (canonical != nullptr) {
+            const std::string& bytes = event.bytes();
+            if (bytes.size() > static_cast<size_t>(canonical->maxlen - canonical->len - 1))
+                throw Error(ErrorKind::Internal, "audit event encoding is longer than foreseen");
+            memcpy(canonical->data + canonical->len, bytes.data(), bytes.size());
+            canonical->len += static_cast<int>(bytes.size());
+            canonical->data[canonical->len] = '\0';
+        }
     });
 }
 

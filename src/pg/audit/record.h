@@ -10,6 +10,10 @@
 
 #include "core/audit/chain.h"
 
+extern "C" {
+#include "lib/stringinfo.h"
+}
+
 namespace listguard::pg {
 
 // Columns of listguard.audit_log, in table order.
@@ -49,7 +53,10 @@ void audit_event_from_row(const Datum* values, const bool* nulls, AuditEvent* ev
 // A new bytea holding a copy of the given octets.
 Datum bytea_datum(const uint8* data, size_t size);
 
-// The chain link of a row, from its values (kLink ignored).
-void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out);
+// The chain link of a row, from its values (kLink ignored); with
+// `canonical`, its canonical bytes (what the link covers) are appended there
+// too, and its encoding set (an archived segment keeps them).
+void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out, StringInfo canonical = nullptr,
+                    ChainEncoding* encoding_out = nullptr);
 
 } // namespace listguard::pg

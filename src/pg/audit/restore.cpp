@@ -82,8 +82,31 @@ void move_rows_from(int64 from)
     PG_END_TRY();
 }
 
+// Whether the log holds the event before `id` with the link `prev_link`
+// names (false too when it has no row before id at all).
+bool continues(int64 id, const uint8* prev_link, bool* rows_before)
+{
+    Oid type = INT8OID;
+    Datum value = Int64GetDatum(id);
+    if (SPI_execute_with_args("SELECT max(id) FROM listguard.audit_log WHERE id OPERATOR(pg_catalog.<) $1", 1, &type,
+                              &value, nullptr, false, 1) != SPI_OK_SELECT)
+        elog(ERROR, "could not read the audit log");
+    bool isnull;
+    Datum before = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    *rows_before = !isnull;
+    if (isnull || DatumGetInt64(before) != id - 1 || prev_link == nullptr)
+        return false;
+    value = Int64GetDatum(id - 1);
+    if (SPI_execute_with_args("SELECT link FROM listguard.audit_log WHERE id OPERATOR(pg_catalog.=) $1", 1, &type,
+                              &value, nullptr, false, 1) != SPI_OK_SELECT ||
+        SPI_processed == 0)
+        return false;
+    bytea* link = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    return !isnull && VARSIZE_ANY_EXHDR(link) == kLinkSize && memcmp(VARDATA_ANY(link), prev_link, kLinkSize) == 0;
+}
+
 // A superuser's row inserted into the log: the restore case above.
-void restored_row(int64 id)
+void restored_row(int64 id, const uint8* prev_link)
 {
     Oid audit_log = listguard_objects().audit_log;
     // The writer appends under a lock that this one conflicts with: it
@@ -91,6 +114,12 @@ void restored_row(int64 id)
     LockRelationOid(audit_log, ExclusiveLock);
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "SPI_connect failed");
+    // A restored history whose first events were archived (it starts after
+    // event 1) is a chain of its own: what the log held before it (the
+    // restore's own first events) goes after it, as from event 1.
+    bool rows_before = false;
+    if (restore.rows == 0 && id > 1 && !continues(id, prev_link, &rows_before) && rows_before)
+        move_rows_from(0);
     if (id_exists(id))
         move_rows_from(id);
     SPI_finish();
@@ -106,9 +135,9 @@ bool audit_restore_moving()
     return moving;
 }
 
-void audit_restored_row(int64 id)
+void audit_restored_row(int64 id, const uint8* prev_link)
 {
-    restored_row(id);
+    restored_row(id, prev_link);
 }
 
 char* audit_restored_rows_json()

@@ -11,8 +11,9 @@
 
 namespace listguard::pg {
 
-// A superuser inserts event `id` into the log (BEFORE ROW).
-void audit_restored_row(int64 id);
+// A superuser inserts event `id`, which names `prev_link` as its
+// predecessor's link, into the log (BEFORE ROW).
+void audit_restored_row(int64 id, const uint8* prev_link);
 
 // The statement's inserted rows as a JSON event detail (AFTER STATEMENT),
 // or null if it inserted none.

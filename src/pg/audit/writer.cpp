@@ -366,7 +366,10 @@ void run_audit_writer(Oid database)
     bool anchor_due = false;
     TimestampTz last_event = GetCurrentTimestamp();
     TimestampTz last_anchor = 0;
-    bool woken = false;
+    // A writer starting catches up with the chain's end first: another
+    // appender (archive_audit(), a standby's link on the primary) may have
+    // moved it while none ran, and the anchor follows.
+    bool woken = true;
     for (;;) {
         CHECK_FOR_INTERRUPTS();
         if (ConfigReloadPending) {

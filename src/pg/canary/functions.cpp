@@ -15,6 +15,8 @@
 #include "core/base/error.h"
 
 extern "C" {
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
@@ -25,6 +27,7 @@ PG_FUNCTION_INFO_V1(lg_local_part_in_style);
 PG_FUNCTION_INFO_V1(lg_value_digest);
 PG_FUNCTION_INFO_V1(lg_as_canary);
 PG_FUNCTION_INFO_V1(lg_canary_reveal_count);
+PG_FUNCTION_INFO_V1(lg_canary_reveal_ids);
 PG_FUNCTION_INFO_V1(lg_loose_digest);
 PG_FUNCTION_INFO_V1(lg_loose_digest_of);
 PG_FUNCTION_INFO_V1(lg_address_domain);
@@ -135,6 +138,35 @@ extern "C" Datum lg_canary_reveal_count(PG_FUNCTION_ARGS)
         }
     });
     PG_RETURN_INT64(count);
+}
+
+// listguard._canary_reveal_ids(record text) -> bigint[]: the canaries a
+// clear_reveal event's sealed record holds (empty for anything that is no
+// such record): what archive_audit() keeps of the events it archives.
+extern "C" Datum lg_canary_reveal_ids(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    char* record = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    ensure_keyring();
+    int64 ids[RevealRecord::kSlots];
+    int n = guarded([&]() -> int {
+        try {
+            RevealRecord r = keyring().canary_reveals().open(record);
+            int found = 0;
+            for (int i = 0; i < RevealRecord::kSlots; i++)
+                if (r.ids[i] != 0 && r.counts[i] > 0)
+                    ids[found++] = r.ids[i];
+            return found;
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::InvalidText)
+                throw;
+            return 0;
+        }
+    });
+    Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * Max(n, 1)));
+    for (int i = 0; i < n; i++)
+        values[i] = Int64GetDatum(ids[i]);
+    PG_RETURN_ARRAYTYPE_P(construct_array(values, n, INT8OID, 8, true, TYPALIGN_DOUBLE));
 }
 
 // listguard._value_digest(email) -> bytea: the keyed digest equality uses.

@@ -7,6 +7,7 @@
 #include "pg/access/reveal_context.h"
 #include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
+#include "pg/archive/archive.h"
 #include "pg/activity/counters.h"
 #include "pg/audit/counts.h"
 #include "pg/audit/ddl_events.h"
@@ -286,9 +287,11 @@ void end_of_transaction(XactEvent event)
     if (event == XACT_EVENT_COMMIT) {
         without_errors("queue restored audit events", [] { audit_restore_at_transaction_end(true); });
         without_errors("start the background stamping", [] { background_stamping_at_transaction_end(true); });
+        archive_at_transaction_end(true);
     } else {
         audit_restore_at_transaction_end(false);
         background_stamping_at_transaction_end(false);
+        archive_at_transaction_end(false);
     }
     forget_fresh_nonce();
 }

@@ -54,6 +54,7 @@ void listguard_housekeeper_main(Datum)
     bool in_recovery = RecoveryInProgress();
     bool woke_spilled = false;
     TimestampTz last_maintenance = 0;
+    TimestampTz last_retention = GetCurrentTimestamp();
     while (!ShutdownRequestPending) {
         // At least once a second: audit events must not wait long for a writer.
         int interval = quota_save_interval_setting > 0 ? Min(quota_save_interval_setting, 1000) : 1000;
@@ -99,6 +100,19 @@ void listguard_housekeeper_main(Datum)
             last_maintenance = now;
             ListCell* lc;
             List* databases = databases_with_stamping_queued();
+            foreach (lc, databases)
+                start_maintenance_worker(lfirst_oid(lc));
+            list_free(databases);
+        }
+        // Retention: every audited database's maintenance worker archives
+        // what is older than listguard.audit_retention, as often as the
+        // retention itself (at most every 10 minutes, at least every second).
+        if (!in_recovery && audit_retention_setting > 0 && audit_archive_directory_setting != nullptr &&
+            audit_archive_directory_setting[0] != '\0' &&
+            TimestampDifferenceExceeds(last_retention, now, Min(Max(audit_retention_setting, 1), 600) * 1000)) {
+            last_retention = now;
+            ListCell* lc;
+            List* databases = audited_databases();
             foreach (lc, databases)
                 start_maintenance_worker(lfirst_oid(lc));
             list_free(databases);

@@ -1,5 +1,6 @@
 #include "pg/worker/maintenance.h"
 
+#include "pg/archive/archive.h"
 #include "pg/audit/append.h"
 #include "pg/base/session_settings.h"
 #include "pg/protect/background.h"
@@ -55,6 +56,7 @@ void listguard_maintenance_main(Datum arg)
         {"idle_in_transaction_session_timeout", "0"},
         {"session_replication_role", "origin"},
         {"row_security", "on"},
+        {"application_name", "listguard maintenance"},
     };
     for (const auto& setting : kFixed)
         SetConfigOption(setting[0], setting[1], PGC_SUSET, PGC_S_OVERRIDE);
@@ -62,6 +64,8 @@ void listguard_maintenance_main(Datum arg)
         proc_exit(0);
     pgstat_report_activity(STATE_RUNNING, "listguard maintenance");
     run_background_stamping();
+    if (!ShutdownRequestPending)
+        run_retention();
     pgstat_report_activity(STATE_IDLE, nullptr);
     proc_exit(0);
 }

@@ -44,3 +44,20 @@
 #replace "keys/reseal_existing/0.3.0.sql"
 #replace "keys/_key_usage/0.3.0.sql"
 #replace "keys/_retire_key/0.3.0.sql"
+
+-- Retention of the audit trail: archive_audit() moves old events into
+-- sealed segment files (listguard.audit_archive_directory), recorded in
+-- audit_archives; what archived events said of canaries is kept for
+-- trace() and report_canary_hit().
+#include "archive/_archive_guard/0.3.0.sql"
+#include "archive/audit_archives/0.3.0.sql"
+#include "archive/canary_reveal_history/0.3.0.sql"
+#include "canary/_canary_reveal_ids/0.3.0.sql"
+#include "archive/archive_audit/0.3.0.sql"
+#include "archive/_archive_audit/0.3.0.sql"
+#include "archive/verify_audit_archive/0.3.0.sql"
+#include "archive/_verify_audit_archive/0.3.0.sql"
+#include "archive/read_audit_archive/0.3.0.sql"
+#include "archive/_read_audit_archive/0.3.0.sql"
+#replace "canary/_canary_reveals/0.3.0.sql"
+#replace "canary/_report_canary_hit/0.3.0.sql"

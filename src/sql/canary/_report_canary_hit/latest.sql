@@ -24,6 +24,8 @@ BEGIN
     -- Events the audit log could not take since the planting (a flood, say)
     -- may have been its reveal: then nobody can say it was a guess.
     SELECT count(*) > 0 INTO gap FROM listguard.audit_log a WHERE a.kind = 'audit_gap' AND a.logged_at >= c.planted_at;
+    -- ... archived ones included.
+    gap := gap OR EXISTS (SELECT 1 FROM listguard.audit_archives r WHERE r.last_gap_at >= c.planted_at);
     PERFORM listguard._record_canary_event('hit', c.id, c.account, c.list,
         jsonb_build_object('role', c.role::text, 'seen_at', seen_at, 'source', source,
                            'revealed', revealed IS NOT NULL,

@@ -1,0 +1,25 @@
+-- What the audit trail says of a planted canary: its role's clear reveals of
+-- the canary's list since planting, and when the role (or a member, or its
+-- login under another role) read this canary in clear — from the
+-- clear_reveal events (kept while listguard.audit_reveals is on), whose
+-- sealed "canaries" record counts the role's own canaries among the values.
+-- Events archived since (archive_audit()) left when the canary was read in
+-- canary_reveal_history; clear_reveals counts what the table still holds.
+CREATE FUNCTION _canary_reveals(c listguard.canaries, OUT clear_reveals bigint, OUT first_revealed timestamptz,
+                                OUT last_revealed timestamptz)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT s.clear_reveals, least(s.first_revealed, h.first_revealed), greatest(s.last_revealed, h.last_revealed)
+    FROM (SELECT coalesce(sum((a.counts->>'clear')::bigint)
+                              FILTER (WHERE a.account = c.account
+                                        AND a.list IS NOT DISTINCT FROM coalesce(c.list, 0)), 0) AS clear_reveals,
+                 min(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0)
+                     AS first_revealed,
+                 max(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0)
+                     AS last_revealed
+          FROM listguard.audit_log a
+          WHERE a.kind = 'clear_reveal' AND a.logged_at >= c.planted_at
+            AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname IN (a.detail->>'role', a.session_user_name)
+                        AND listguard._is_member_of(r.oid::regrole, c.role))) s
+    LEFT JOIN listguard.canary_reveal_history h ON h.canary = c.id
+$$;
+REVOKE ALL ON FUNCTION _canary_reveals(listguard.canaries) FROM PUBLIC;
