@@ -411,8 +411,8 @@ void operations(Rows& rows)
 {
     int n = 0;
     ProgressRow* running = progress_snapshot(MyDatabaseId, &n);
-    static const char* const kCommands[] = {"protect",    "stamp_existing",      "reseal_existing", "invalid_addresses",
-                                            "retire_key", "background stamping", "archive_audit"};
+    static const char* const kCommands[] = {"protect",   "stamp_existing", "reseal_existing",     "invalid_addresses",
+                                            "key_usage", "retire_key",     "background stamping", "archive_audit"};
     for (const char* command : kCommands) {
         int count = 0;
         for (int i = 0; i < n; i++)
