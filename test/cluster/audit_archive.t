@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 . lib/servers.sh
 . lib/tap.sh
 trap "${KEEP_SERVERS:+:} servers_cleanup" EXIT
-echo "1..31"
+echo "1..32"
 
 archive="$SERVERS_DIR/archive"
 scratch="$SERVERS_DIR/scratch"
@@ -97,6 +97,11 @@ attack
 rm "$scratch/$seg2"
 check_true '[[ "$(problems_scratch)" == *"are missing: no segment holds them"* && "$(problems_scratch)" == *"that this database archived is missing"* ]]' \
     "a segment deleted between two others is found, by the gap and by the database's record"
+
+attack
+rm "$scratch/$seg1"
+check_true '[[ "$(problems_scratch)" == *"are in no segment here"* ]]' \
+    "the first segment deleted is found by where the chain starts"
 
 attack
 rm "$scratch/$seg3"

@@ -85,7 +85,9 @@ pgbench -n -c 16 -j 2 -t 30 -f /tmp/listguard-audit-parts-$$.sql >/dev/null 2>&1
 rm -f /tmp/listguard-audit-parts-$$.sql
 settle
 echo "committed_rows=$(psql -X -A -t -c "SELECT string_agg(tbl || \$\$ \$\$ || op || \$\$ \$\$ || n, \$\$, \$\$ ORDER BY tbl, op) FROM (SELECT tbl, op, sum(n) AS n FROM tally GROUP BY 1, 2) t")"
-echo "logged_rows=$(psql -X -A -t -c "SELECT string_agg(tbl || \$\$ \$\$ || op || \$\$ \$\$ || n, \$\$, \$\$ ORDER BY tbl, op) FROM (SELECT split_part(relation, \$\$.\$\$, 2) AS tbl, detail ->> \$\$operation\$\$ AS op, sum((counts ->> \$\$rows\$\$)::bigint) AS n FROM listguard.audit_log WHERE kind = \$\$rows_changed\$\$ AND relation IN (\$\$public.parts\$\$, \$\$public.family\$\$, \$\$public.family_a\$\$) AND txid_status(xid) = \$\$committed\$\$ GROUP BY 1, 2) t")"
+# rows_changed holds the rows of a transaction per operation and list:
+# {"insert": {"1/10": 3}, "update": {...}, "rows": 5}.
+echo "logged_rows=$(psql -X -A -t -c "SELECT string_agg(tbl || \$\$ \$\$ || op || \$\$ \$\$ || n, \$\$, \$\$ ORDER BY tbl, op) FROM (SELECT split_part(a.relation, \$\$.\$\$, 2) AS tbl, e.key AS op, sum(c.value::bigint) AS n FROM listguard.audit_log a, jsonb_each(a.counts) e, jsonb_each_text(CASE WHEN e.key IN (\$\$insert\$\$, \$\$update\$\$, \$\$delete\$\$) THEN e.value ELSE \$\${}\$\$::jsonb END) c WHERE a.kind = \$\$rows_changed\$\$ AND a.relation IN (\$\$public.parts\$\$, \$\$public.family\$\$, \$\$public.family_a\$\$) AND txid_status(a.xid) = \$\$committed\$\$ GROUP BY 1, 2) t")"
 echo "family_a_as_family=$(psql -X -A -t -c "SELECT count(*) FROM listguard.audit_log WHERE relation = \$\$public.family_a\$\$")"
 ' 2>/dev/null)
 

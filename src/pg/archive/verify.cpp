@@ -294,12 +294,44 @@ extern "C" Datum lg_verify_audit_archive(PG_FUNCTION_ARGS)
         }
     }
 
+    // Where each chain starts: at its first event, or where a segment of
+    // another chain here ends (a restored database's), or where a record of
+    // a restored archive ends; else its first segments are gone.
+    List* records = archive_records();
+    ListCell* lc;
+    static const uint8 kZero[kLinkSize] = {};
+    for (int i = 0; i < n && directory; i++) {
+        if (!checks[i].header_read)
+            continue;
+        bool first_of_source = true;
+        for (int j = 0; j < i && first_of_source; j++)
+            first_of_source = strcmp(checks[j].head.source, checks[i].head.source) != 0;
+        if (!first_of_source)
+            continue;
+        const ArchivedHead& h = checks[i].head;
+        bool starts = h.first_id == 1 && links_equal(h.entry_link, kZero);
+        for (int j = 0; j < n && !starts; j++)
+            starts = checks[j].complete && checks[j].head.last_id + 1 == h.first_id &&
+                     links_equal(checks[j].head.exit_link, h.entry_link);
+        foreach (lc, records) {
+            auto* r = static_cast<Record*>(lfirst(lc));
+            starts = starts ||
+                     (r->restored && r->head.last_id + 1 == h.first_id && links_equal(r->head.exit_link, h.entry_link));
+        }
+        if (!starts) {
+            char problem[512];
+            snprintf(problem, sizeof problem,
+                     "events 1 to %lld of this chain are in no segment here: its first segments were deleted (or are "
+                     "kept elsewhere)",
+                     static_cast<long long>(h.first_id - 1));
+            fail(checks[i], 1, problem);
+        }
+    }
+
     // This database's own segments: every one it recorded is there, the
     // same (the last one deleted, or one put back from an older archive,
     // shows here); the first continues where the chain starts.
     char* own = own_chain_source();
-    List* records = archive_records();
-    ListCell* lc;
     foreach (lc, records) {
         auto* r = static_cast<Record*>(lfirst(lc));
         if (r->restored || strcmp(r->head.source, own) != 0)
