@@ -22,7 +22,7 @@ AuditEvent rows_event(const char* user, const char* table, std::int64_t time, co
     e.xid = 1000 + static_cast<std::uint64_t>(time % 1000);
     std::strcpy(e.counts, counts);
     e.counts_length = static_cast<std::int32_t>(std::strlen(counts));
-    std::strcpy(e.detail, "{\"operations\": [\"insert\"], \"statements\": 1}");
+    std::strcpy(e.detail, "{\"operation\": \"insert\"}");
     e.detail_length = static_cast<std::int32_t>(std::strlen(e.detail));
     return e;
 }
