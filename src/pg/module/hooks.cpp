@@ -20,7 +20,6 @@
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
 #include "pg/replica/logical.h"
-#include "pg/type/fresh.h"
 
 extern "C" {
 #include "access/xact.h"
@@ -272,7 +271,6 @@ void end_of_transaction(XactEvent event)
         without_errors("queue restored audit events", [] { audit_restore_at_transaction_end(true); });
     else
         audit_restore_at_transaction_end(false);
-    forget_fresh_nonce();
 }
 
 // Counts are recorded before the transaction ends (failed ones included);
