@@ -36,6 +36,13 @@ PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-
 # Includes name their room: "core/email/address.h", "pg/base/guard.h".
 PG_CPPFLAGS = -Isrc -I$(shell $(PG_CONFIG) --includedir)
 SHLIB_LINK += -lstdc++ -lcrypto -licuuc -lpq
+# SANITIZE=address,undefined (scripts/test --asan, from a copy of the tree):
+# instrument every object and link the sanitizer runtimes; the server that
+# loads the library must preload libasan (postgres itself is not instrumented).
+ifdef SANITIZE
+PG_CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+SHLIB_LINK += -fsanitize=$(SANITIZE)
+endif
 
 # Debian's PostgreSQL is built with LLVM; without this PGXS would also try to
 # make JIT bitcode for every file with clang. (Before the include: PGXS
