@@ -36,6 +36,7 @@
 #include "type/invalid_addresses/latest.sql"
 #include "type/to_email/latest.sql"
 #include "type/_address_or_null/latest.sql"
+#include "output/_written_back/latest.sql"
 #include "type/cast_email_to_text/latest.sql"
 
 -- Operators live in pg_catalog so that "email = 'x'" works whatever the

@@ -15,6 +15,8 @@
 #include "pg/canary/registry.h"
 #include "pg/module/shared_memory.h"
 #include "pg/output/lookups.h"
+#include "pg/output/write_back.h"
+#include "pg/type/placeholders.h"
 #include "pg/protect/database_guard.h"
 #include "pg/protect/lookalike_guard.h"
 #include "pg/protect/ddl_guard.h"
@@ -87,6 +89,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     bool has_phase = utility_reveal_phase(stmt, &phase);
     if (has_phase)
         enter_reveal_phase(phase);
+    enter_statement_work();
     PG_TRY();
     {
         if (next_ProcessUtility_hook)
@@ -96,6 +99,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     }
     PG_FINALLY();
     {
+        leave_statement_work();
         if (has_phase)
             leave_reveal_phase();
     }
@@ -112,7 +116,9 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
 void listguard_ExecutorStart(QueryDesc* query, int eflags)
 {
     check_walsender_query(query);
+    check_written_back_parameters(query);
     enter_reveal_phase(RevealPhase::Preparing);
+    enter_statement_work();
     PG_TRY();
     {
         if (next_ExecutorStart_hook)
@@ -122,6 +128,7 @@ void listguard_ExecutorStart(QueryDesc* query, int eflags)
     }
     PG_FINALLY();
     {
+        leave_statement_work();
         leave_reveal_phase();
     }
     PG_END_TRY();
@@ -130,6 +137,7 @@ void listguard_ExecutorStart(QueryDesc* query, int eflags)
 void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 count, bool execute_once)
 {
     enter_reveal_phase(RevealPhase::Executing);
+    enter_statement_work();
     PG_TRY();
     {
         if (next_ExecutorRun_hook)
@@ -139,6 +147,7 @@ void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 cou
     }
     PG_FINALLY();
     {
+        leave_statement_work();
         leave_reveal_phase();
     }
     PG_END_TRY();
@@ -147,6 +156,7 @@ void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 cou
 void listguard_ExecutorFinish(QueryDesc* query)
 {
     enter_reveal_phase(RevealPhase::Executing);
+    enter_statement_work();
     PG_TRY();
     {
         if (next_ExecutorFinish_hook)
@@ -156,6 +166,7 @@ void listguard_ExecutorFinish(QueryDesc* query)
     }
     PG_FINALLY();
     {
+        leave_statement_work();
         leave_reveal_phase();
     }
     PG_END_TRY();
@@ -164,6 +175,7 @@ void listguard_ExecutorFinish(QueryDesc* query)
 void listguard_ExecutorEnd(QueryDesc* query)
 {
     enter_reveal_phase(RevealPhase::Preparing);
+    enter_statement_work();
     PG_TRY();
     {
         if (next_ExecutorEnd_hook)
@@ -173,6 +185,7 @@ void listguard_ExecutorEnd(QueryDesc* query)
     }
     PG_FINALLY();
     {
+        leave_statement_work();
         leave_reveal_phase();
     }
     PG_END_TRY();
@@ -211,19 +224,35 @@ void listguard_ExecutorEnd_outer(QueryDesc* query)
 }
 
 // Planning: lookups that compare an address's text become the type's own
-// equality (pg/output/lookups.h).
+// equality (pg/output/lookups.h); write-backs of what a role was shown
+// keep the value (pg/output/write_back.h). Functions run while planning
+// (constant folding, inlining) are statement work.
 PlannedStmt* listguard_planner(Query* parse, const char* query_string, int cursor_options, ParamListInfo params)
 {
     rewrite_address_lookups(parse);
-    if (next_planner_hook)
-        return next_planner_hook(parse, query_string, cursor_options, params);
-    return standard_planner(parse, query_string, cursor_options, params);
+    plan_written_back(parse, params);
+    PlannedStmt* plan = nullptr;
+    enter_statement_work();
+    PG_TRY();
+    {
+        if (next_planner_hook)
+            plan = next_planner_hook(parse, query_string, cursor_options, params);
+        else
+            plan = standard_planner(parse, query_string, cursor_options, params);
+    }
+    PG_FINALLY();
+    {
+        leave_statement_work();
+    }
+    PG_END_TRY();
+    return plan;
 }
 
 void listguard_post_parse_analyze(ParseState* pstate, Query* query, JumbleState* jstate)
 {
     if (next_post_parse_analyze_hook)
         next_post_parse_analyze_hook(pstate, query, jstate);
+    check_written_back_literals(query);
     if (outer_next_ExecutorStart_hook == nullptr && ExecutorStart_hook != listguard_ExecutorStart) {
         outer_next_ExecutorStart_hook = ExecutorStart_hook;
         ExecutorStart_hook = listguard_ExecutorStart_outer;
@@ -279,6 +308,7 @@ void without_errors(const char* what, void (*step)())
 void end_of_transaction(XactEvent event)
 {
     access_changes_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT);
+    placeholders_at_transaction_end();
     without_errors("give back unused quota", quota_at_transaction_end);
     if (event == XACT_EVENT_COMMIT)
         without_errors("queue restored audit events", [] { audit_restore_at_transaction_end(true); });

@@ -16,3 +16,7 @@
 #include "type/_address_or_null/0.3.0.sql"
 #replace "type/email_to_text/0.3.0.sql"
 #replace "protect/_untrusted_code/0.3.0.sql"
+
+-- An UPDATE may write back the mask or pseudonym its role was shown: the
+-- value stays as it was.
+#include "output/_written_back/0.3.0.sql"
