@@ -59,8 +59,11 @@ COMMENT ON TYPE email IS 'an email address, stored sealed (AES-SIV) and shown as
 -- $1::text) compares as an email, by its digest, and uses the index.
 CREATE FUNCTION email(text) RETURNS email
     AS 'MODULE_PATHNAME', 'email_from_text' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+-- Volatile: what it returns depends on the role, its grants, its quota and
+-- the clock, and a clear value is charged when it is made. So the planner
+-- makes it after a sort or a limit, for the rows that are returned only.
 CREATE FUNCTION text(email) RETURNS text
-    AS 'MODULE_PATHNAME', 'email_to_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'email_to_text' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 CREATE CAST (text AS email) WITH FUNCTION email(text) AS IMPLICIT;
 CREATE CAST (varchar AS email) WITH FUNCTION email(text) AS IMPLICIT;
 
@@ -70,6 +73,13 @@ CREATE FUNCTION invalid_addresses(tbl regclass, col name) RETURNS TABLE (ctid ti
     AS 'MODULE_PATHNAME', 'lg_invalid_addresses' LANGUAGE C VOLATILE STRICT;
 CREATE FUNCTION to_email(address text, row_key text) RETURNS email
     AS 'MODULE_PATHNAME', 'lg_to_email' LANGUAGE C STABLE PARALLEL RESTRICTED;
+-- What a lookup that compares an address's text becomes at planning
+-- (email::text = x, upper(email::text) = upper(x): pg/output/lookups.cpp):
+-- x as a value of the type, or null if it is no address (then nothing
+-- matches, as nothing matched the text). Public: it is the type's input,
+-- without the error.
+CREATE FUNCTION _address_or_null(address text) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_address_or_null' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE CAST (email AS text) WITH FUNCTION text(email) AS ASSIGNMENT;
 
 -- Operators live in pg_catalog so that "email = 'x'" works whatever the
@@ -573,7 +583,10 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
         SELECT o.oprcode::oid FROM regexp_matches(e.tree, ':opno ([0-9]+)', 'g') m JOIN pg_operator o ON o.oid = m[1]::oid
     ) called
     JOIN pg_proc p ON p.oid = called.fn
-    WHERE (p.provolatile = 'v'
+    -- (listguard's own cast to text is volatile because it charges the
+    -- clear values it makes, so that the planner makes them late: it sends
+    -- nothing anywhere.)
+    WHERE ((p.provolatile = 'v' AND p.oid <> 'listguard.text(listguard.email)'::regprocedure)
            -- built-ins marked stable that run a query given as text, or
            -- every view of a schema or database
            OR (p.pronamespace = 'pg_catalog'::regnamespace

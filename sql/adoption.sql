@@ -57,9 +57,10 @@ CREATE TEMP TABLE ad_same_tx (email listguard.email);
 INSERT INTO ad_same_tx VALUES ('same.transaction@example.com');
 INSERT INTO ad_subs (account_id, list_id, email, tag) SELECT 1, 10, email, 'same tx' FROM ad_same_tx;
 COMMIT;
--- ... but not a value made in an earlier transaction.
+-- ... and in a later transaction too: the role supplied it (a value another
+-- role typed is not its own: sql/prepared.sql).
 INSERT INTO ad_subs (account_id, list_id, email, tag) SELECT 1, 10, email, 'later tx' FROM ad_same_tx;
-SELECT tag, email::text FROM ad_subs WHERE tag IN ('typed', 'param', 'text', 'same tx') ORDER BY id;
+SELECT tag, email::text FROM ad_subs WHERE tag IN ('typed', 'param', 'text', 'same tx', 'later tx') ORDER BY id;
 RESET ROLE;
 SET ROLE ad_everyone;
 INSERT INTO ad_subs (account_id, list_id, email, tag) SELECT 1, 10, email, 'moved by everyone' FROM ad_legacy;

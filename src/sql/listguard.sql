@@ -35,6 +35,7 @@
 -- caller), and a cast whose error names the row instead of the address.
 #include "type/invalid_addresses/latest.sql"
 #include "type/to_email/latest.sql"
+#include "type/_address_or_null/latest.sql"
 #include "type/cast_email_to_text/latest.sql"
 
 -- Operators live in pg_catalog so that "email = 'x'" works whatever the

@@ -29,6 +29,7 @@ SELECT set_eq(
              ('listguard.stamp_batch(regclass,bigint,bigint)'), ('listguard.stamp_existing(regclass,integer)'),
              ('listguard.stamp_plan(regclass)'),
              ('listguard.text(listguard.email)'), ('listguard.to_email(text,text)'), ('listguard.unprotect(regclass)'),
+             ('listguard._address_or_null(text)'),
              ('listguard.verify_audit()'), ('listguard.accept_restored_history(text)'),
              -- keys: the admin gates, and re-sealing (which changes nothing a
              -- role could not copy anyway; table owners run it)

@@ -14,17 +14,18 @@
 #include "pg/base/catalog.h"
 #include "pg/canary/registry.h"
 #include "pg/module/shared_memory.h"
+#include "pg/output/lookups.h"
 #include "pg/protect/database_guard.h"
 #include "pg/protect/lookalike_guard.h"
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
 #include "pg/replica/logical.h"
-#include "pg/type/fresh.h"
 
 extern "C" {
 #include "access/xact.h"
 #include "executor/executor.h"
+#include "optimizer/planner.h"
 #include "parser/analyze.h"
 #include "storage/ipc.h"
 #include "tcop/utility.h"
@@ -41,6 +42,7 @@ shmem_request_hook_type next_shmem_request_hook = nullptr;
 shmem_startup_hook_type next_shmem_startup_hook = nullptr;
 ProcessUtility_hook_type next_ProcessUtility_hook = nullptr;
 post_parse_analyze_hook_type next_post_parse_analyze_hook = nullptr;
+planner_hook_type next_planner_hook = nullptr;
 ExecutorStart_hook_type next_ExecutorStart_hook = nullptr;
 ExecutorRun_hook_type next_ExecutorRun_hook = nullptr;
 ExecutorFinish_hook_type next_ExecutorFinish_hook = nullptr;
@@ -208,6 +210,16 @@ void listguard_ExecutorEnd_outer(QueryDesc* query)
     PG_END_TRY();
 }
 
+// Planning: lookups that compare an address's text become the type's own
+// equality (pg/output/lookups.h).
+PlannedStmt* listguard_planner(Query* parse, const char* query_string, int cursor_options, ParamListInfo params)
+{
+    rewrite_address_lookups(parse);
+    if (next_planner_hook)
+        return next_planner_hook(parse, query_string, cursor_options, params);
+    return standard_planner(parse, query_string, cursor_options, params);
+}
+
 void listguard_post_parse_analyze(ParseState* pstate, Query* query, JumbleState* jstate)
 {
     if (next_post_parse_analyze_hook)
@@ -272,7 +284,6 @@ void end_of_transaction(XactEvent event)
         without_errors("queue restored audit events", [] { audit_restore_at_transaction_end(true); });
     else
         audit_restore_at_transaction_end(false);
-    forget_fresh_nonce();
 }
 
 // Counts are recorded before the transaction ends (failed ones included);
@@ -337,6 +348,8 @@ void install_hooks()
     ProcessUtility_hook = listguard_ProcessUtility;
     next_post_parse_analyze_hook = post_parse_analyze_hook;
     post_parse_analyze_hook = listguard_post_parse_analyze;
+    next_planner_hook = planner_hook;
+    planner_hook = listguard_planner;
     next_ExecutorRun_hook = ExecutorRun_hook;
     ExecutorRun_hook = listguard_ExecutorRun;
     next_ExecutorFinish_hook = ExecutorFinish_hook;

@@ -70,7 +70,7 @@ void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp tar
                  errdetail("The value belongs to no account: it was stored before its table was protected, or in a "
                            "table that is not protected. Only a role with clear access to every account may move "
                            "it."),
-                 errhint("Insert the address itself (typed, a parameter, or text cast in the same transaction), or "
+                 errhint("Insert the address itself (typed, a parameter, or text cast by this role), or "
                          "have an administrator protect the table it is in.")));
     ereport(ERROR,
             (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

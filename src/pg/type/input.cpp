@@ -22,6 +22,7 @@ extern "C" {
 PG_FUNCTION_INFO_V1(email_in);
 PG_FUNCTION_INFO_V1(email_recv);
 PG_FUNCTION_INFO_V1(email_from_text);
+PG_FUNCTION_INFO_V1(lg_address_or_null);
 }
 
 namespace listguard::pg {
@@ -75,4 +76,17 @@ extern "C" Datum email_recv(PG_FUNCTION_ARGS)
     int nbytes = 0;
     char* text = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
     return email_from_text_bytes(text, static_cast<std::size_t>(nbytes));
+}
+
+// listguard._address_or_null(text) -> listguard.email: the text as a value
+// of the type, or null for text that is no address (a lookup rewritten from
+// a comparison of text finds no row for it, as the text found none).
+extern "C" Datum lg_address_or_null(PG_FUNCTION_ARGS)
+{
+    text* input = PG_GETARG_TEXT_PP(0);
+    Datum result;
+    PendingError error;
+    if (!seal_text(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input), &result, error))
+        PG_RETURN_NULL();
+    return result;
 }
