@@ -2,20 +2,22 @@
 # Debian's pgbouncer (1.18) in transaction mode, on loopback, in front of a
 # server with listguard (docs/poolers.md). Two roles share one server
 # connection: a shared login (app, NOINHERIT) whose transactions start with
-# SET LOCAL ROLE, pool size 1, four clients at once; then per-role pools
+# SET LOCAL ROLE (or set_config('role', ..., true)), pool size 1, four
+# clients at once; then per-role pools
 # (alice and bob log in as themselves, two clients each). No reveal right,
 # quota charge or audit attribution crosses between them: each transaction
 # sees what its role's grant allows, quota_usage charges each grant exactly
 # its role's clear values, and audit_log's current_user_name (and
-# session_user_name) name the right role. Also: a session-level SET ROLE
+# session_user_name, application_name) name the right role and client. Also: a session-level SET ROLE
 # does cross into the next client's transaction (the hazard the docs warn
-# of) unless server_reset_query_always = 1; and from_networks judges the
-# pooler's connection to the server, not the application's.
+# of) unless server_reset_query_always = 1; psycopg 3 must be told not to
+# prepare statements (pgbouncer 1.18 cannot pool them); and from_networks
+# judges the pooler's connection to the server, not the application's.
 set -u
 cd "$(dirname "$0")/../.."
 . test/cluster/lib/servers.sh
 . test/cluster/lib/tap.sh
-echo "1..16"
+echo "1..18"
 
 PYTHON=/usr/bin/python3
 ROUNDS=6 # as in pgbouncer_clients.py
@@ -30,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 if ! command -v pgbouncer >/dev/null; then
-    for i in $(seq 16); do echo "not ok $i - pgbouncer is not installed (apt-get install pgbouncer)"; done
+    for i in $(seq 18); do echo "not ok $i - pgbouncer is not installed (apt-get install pgbouncer)"; done
     exit 1
 fi
 
@@ -93,16 +95,18 @@ pgbouncer_start 0 0 && pgbouncer_start 1 1 || { echo "# pgbouncer did not start"
 
 used() { on primary -c "SELECT coalesce(sum(used), 0) FROM listguard.quota_usage WHERE role = '$1'::regrole"; }
 last_event() { on primary -c "SELECT coalesce(max(id), 0) FROM listguard.audit_log"; }
-# reveals_since ID: "current_user|session_user|account|clear values" per group of clear_reveal events.
+# reveals_since ID: "current_user|session_user|application_name|account|clear values"
+# per group of clear_reveal events.
 reveals_since() {
     for _ in $(seq 100); do
         [ "$(on primary -c "SELECT listguard.audit_pending()")" = 0 ] && break
         sleep 0.1
     done
-    on primary -c "SELECT string_agg(format('%s|%s|%s|%s', current_user_name, session_user_name, account, n), ' '
-                                     ORDER BY current_user_name)
-                   FROM (SELECT current_user_name, session_user_name, account, sum((counts ->> 'clear')::int) n
-                         FROM listguard.audit_log WHERE kind = 'clear_reveal' AND id > $1 GROUP BY 1, 2, 3) s"
+    on primary -c "SELECT string_agg(format('%s|%s|%s|%s|%s', current_user_name, session_user_name, application_name,
+                                            account, n), ' ' ORDER BY current_user_name)
+                   FROM (SELECT current_user_name, session_user_name, application_name, account,
+                                sum((counts ->> 'clear')::int) n
+                         FROM listguard.audit_log WHERE kind = 'clear_reveal' AND id > $1 GROUP BY 1, 2, 3, 4) s"
 }
 value() { printf '%s\n' "$out" | grep "^$1=" | head -1 | cut -d= -f2-; }
 
@@ -113,15 +117,15 @@ check "$(value shared_server_connections)" 1 "shared login: every transaction of
 check "$(value shared_alice_sees) $(value shared_alice_runs_as)" "ok app/alice" \
     "shared login: SET LOCAL ROLE alice sees account 1 in clear, nothing else"
 check "$(value shared_bob_sees) $(value shared_bob_runs_as)" "ok app/bob" \
-    "shared login: SET LOCAL ROLE bob sees account 2 in clear, nothing else"
+    "shared login: set_config('role', 'bob', true) sees account 2 in clear, nothing else"
 check "$(value shared_support_sees) $(value shared_support_runs_as)" "ok app/support" \
     "shared login: SET LOCAL ROLE support sees every account masked"
 check "$(value shared_app_sees) $(value shared_app_runs_as)" "ok app/app" \
     "shared login: a transaction without SET LOCAL ROLE runs as the login and sees no row"
 check "$(($(used alice) - alice0)) $(($(used bob) - bob0))" "$((ROUNDS * 10)) $((ROUNDS * 10))" \
     "shared login: quota_usage charges each grant its own role's clear values"
-check "$(reveals_since "$event0")" "alice|app|1|$((ROUNDS * 10)) bob|app|2|$((ROUNDS * 10))" \
-    "shared login: clear_reveal events name the role that read (current_user_name), its account and count"
+check "$(reveals_since "$event0")" "alice|app|client-alice|1|$((ROUNDS * 10)) bob|app|client-bob|2|$((ROUNDS * 10))" \
+    "shared login: clear_reveal events name the role that read, the login, the client's application_name, the account, the count"
 
 # 2. Per-role pools: alice and bob log in as themselves, two clients each.
 alice0=$(used alice) bob0=$(used bob) event0=$(last_event)
@@ -134,7 +138,7 @@ check "$(value per_role_alice_server_connections) $(value per_role_bob_server_co
     "per-role pools: each role's two clients share its one server connection"
 check "$(($(used alice) - alice0)) $(($(used bob) - bob0))" "$((2 * ROUNDS * 10)) $((2 * ROUNDS * 10))" \
     "per-role pools: quota_usage charges each grant its own role's clear values"
-check "$(reveals_since "$event0")" "alice|alice|1|$((2 * ROUNDS * 10)) bob|bob|2|$((2 * ROUNDS * 10))" \
+check "$(reveals_since "$event0")" "alice|alice|client-alice|1|$((2 * ROUNDS * 10)) bob|bob|client-bob|2|$((2 * ROUNDS * 10))" \
     "per-role pools: clear_reveal events name the role that read, its account and count"
 
 # 3. The hazard: a session-level SET ROLE outlives its transaction.
@@ -145,7 +149,13 @@ out=$($PYTHON test/cluster/pgbouncer_clients.py "$(bouncer_port 1)" hazard 2>&1)
 check "$(value hazard_next_runs_as) $(value hazard_next_sees)" "app nothing" \
     "with server_reset_query_always = 1 (DISCARD ALL after each transaction) it does not"
 
-# 4. from_networks sees the pooler's connection to the server.
+# 4. Protocol-level prepared statements: pgbouncer 1.18 does not pool them.
+out=$($PYTHON test/cluster/pgbouncer_clients.py "$(bouncer_port 0)" prepared 2>&1)
+check "$(value prepared_default)" DuplicatePreparedStatement \
+    "psycopg 3's automatic prepared statements collide on a pooled server connection (pgbouncer 1.18)"
+check "$(value prepared_off)" ok "with prepare_threshold=None they do not (docs/poolers.md)"
+
+# 5. from_networks sees the pooler's connection to the server.
 out=$($PYTHON test/cluster/pgbouncer_clients.py "$(bouncer_port 0)" networks 2>&1)
 check "$(value networks_esp)" "a***@example.com via local" \
     "from_networks {127.0.0.1/32} through a pooler reaching the server over a Unix socket: masked"

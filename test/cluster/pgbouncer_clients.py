@@ -8,13 +8,18 @@ scenario in threads whose transactions pgbouncer interleaves, and prints
 key=value lines for the test to check:
 
 shared     one login, app (NOINHERIT), for everyone; each transaction starts
-           with SET LOCAL ROLE alice / bob / support, or none (app itself).
-           Four clients, ROUNDS transactions each, all at once.
+           with SET LOCAL ROLE alice / support (bob: set_config('role', 'bob',
+           true), the same with a parameter), or none (app itself). Four
+           clients, ROUNDS transactions each, all at once, each with its own
+           application_name.
 per_role   alice and bob log in as themselves (a pool each); two clients
            per role, ROUNDS transactions each, all at once.
 hazard     one client of app runs a session-level SET ROLE alice in its
            transaction; the next transaction of another client on the same
            server connection says who it runs as.
+prepared   two clients of alice run one parameterized query 8 times each, in
+           turns, with psycopg's automatic prepared statements (its default,
+           after 5 runs) and without (prepare_threshold=None).
 networks   a role whose clear grant is limited to 127.0.0.1/32 reads through
            the pooler's two databases: esp (pooler to server over the Unix
            socket) and esp_tcp (over 127.0.0.1).
@@ -29,14 +34,18 @@ ROUNDS = 6
 ACCOUNT_OF = {"alice": 1, "bob": 2}
 
 
-def connect(port, user, dbname="esp"):
-    return psycopg.connect(host="127.0.0.1", port=port, user=user, dbname=dbname, autocommit=True, prepare_threshold=None)
+def connect(port, user, dbname="esp", application_name=None):
+    return psycopg.connect(host="127.0.0.1", port=port, user=user, dbname=dbname, autocommit=True,
+                           prepare_threshold=None, application_name=application_name or "client-" + user)
 
 
 def transaction(conn, role):
     """One pooled transaction; what it ran as and what it saw."""
     with conn.transaction():
-        if role:
+        if role == "bob":
+            # The same as SET LOCAL ROLE, with the role as a parameter.
+            conn.execute("SELECT set_config('role', %s, true)", (role,))
+        elif role:
             conn.execute("SET LOCAL ROLE %s" % role)
         pid, current, session = conn.execute("SELECT pg_backend_pid(), current_user, session_user").fetchone()
         rows = conn.execute("SELECT account_id, email::text FROM subs ORDER BY id").fetchall()
@@ -96,7 +105,7 @@ def report(prefix, clients, results):
 
 
 def shared(port):
-    clients = [(name, connect(port, "app"), role)
+    clients = [(name, connect(port, "app", application_name="client-" + name), role)
                for name, role in (("alice", "alice"), ("bob", "bob"), ("support", "support"), ("app", None))]
     report("shared", clients, run_clients(clients))
 
@@ -119,6 +128,21 @@ def hazard(port):
     print("hazard_next_sees=%s" % (rows[0][0] if rows else "nothing"))
 
 
+def prepared(port):
+    for label, threshold in (("default", 5), ("off", None)):
+        conns = [psycopg.connect(host="127.0.0.1", port=port, user="alice", dbname="esp", autocommit=True,
+                                 prepare_threshold=threshold) for _ in range(2)]
+        try:
+            for _ in range(8):
+                for conn in conns:
+                    conn.execute("SELECT id FROM subs WHERE email = %s", ("A1.1@example.com",)).fetchone()
+            print("prepared_%s=ok" % label)
+        except psycopg.Error as error:
+            print("prepared_%s=%s" % (label, type(error).__name__))
+        for conn in conns:
+            conn.close()
+
+
 def networks(port):
     for dbname in ("esp", "esp_tcp"):
         with connect(port, "netrole", dbname) as conn:
@@ -129,4 +153,4 @@ def networks(port):
 
 if __name__ == "__main__":
     port, scenario = int(sys.argv[1]), sys.argv[2]
-    {"shared": shared, "per_role": per_role, "hazard": hazard, "networks": networks}[scenario](port)
+    {"shared": shared, "per_role": per_role, "hazard": hazard, "prepared": prepared, "networks": networks}[scenario](port)

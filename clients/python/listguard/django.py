@@ -10,11 +10,12 @@
 Lookups ``exact``, ``iexact`` and ``in`` compare the column with the type's
 own equality, which ignores case (``"email" = CAST(%s AS listguard.email)``):
 an index is used, nothing is revealed or charged, and a masked role finds
-rows as a clear one does. (Django's own ``iexact``, ``UPPER("email"::text)``,
-would turn every row scanned into text: a clear reveal charged to the
-quota for each, and masks, not addresses, for every other role.) Other
-lookups (``contains``, ``startswith``, ``regex``, ``gt``...) are refused with
-``FieldError`` for the same reason; ``isnull`` works.
+rows as a clear one does, without relying on the server to recognise
+Django's usual ``UPPER("email"::text) = UPPER(%s)``. Other lookups
+(``contains``, ``startswith``, ``regex``, ``gt``...) are refused with
+``FieldError``: they compare the text each row shows, which makes a clear
+value (charged to the quota) of every row scanned, and matches masks, not
+addresses, for other roles; ``isnull`` works.
 
 Values come back as ``listguard.Email`` (clear) or ``MaskedEmail``,
 ``PseudonymEmail``, ``SealedEmail``. ``save()`` writes back a value that is
@@ -84,11 +85,13 @@ class _EmailIn(lookups.In):
 
 
 class _EmailAttribute(DeferredAttribute):
-    """Remembers, per instance, the value each row was read with.
+    """Remembers, per instance, the value its row was read with.
 
-    A value made by ``from_db_value`` belongs to the first instance it is
-    set on (the one Django builds from the row), and to another instance of
-    the same row (``refresh_from_db()`` copies from a fresh one).
+    A value made by ``from_db_value`` belongs to the instance Django builds
+    from the row (the first it is set on while that instance has no value
+    yet), and is the row's value for any instance of the same row
+    (``refresh_from_db()`` copies from a fresh instance). A value of another
+    row, or one from ``values_list()`` assigned later, is not.
     """
 
     def __set__(self, instance, value):
@@ -96,13 +99,16 @@ class _EmailAttribute(DeferredAttribute):
         if isinstance(value, Email) and value.__dict__.get("_from_db"):
             owner_ref = value.__dict__.get("_owner")
             owner = owner_ref() if owner_ref is not None else None
-            if owner is None:
+            if owner is None and attname not in instance.__dict__:
                 value._owner = weakref.ref(instance)
                 owner = instance
-            if owner is instance or (
-                owner._meta.concrete_model is instance._meta.concrete_model
-                and owner.pk is not None
-                and owner.pk == instance.pk
+            if owner is not None and (
+                owner is instance
+                or (
+                    owner._meta.concrete_model is instance._meta.concrete_model
+                    and owner.pk is not None
+                    and owner.pk == instance.pk
+                )
             ):
                 instance.__dict__.setdefault(_SHOWN, {})[attname] = str(value)
         instance.__dict__[attname] = value

@@ -15,8 +15,6 @@ filler rows and Jane.Doe@Example.com (id 7777) in account 1, list 10, an
 index on the address, privileges for the four roles.
 """
 
-import os
-
 import psycopg
 
 ADMIN = "postgres"

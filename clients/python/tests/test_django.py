@@ -319,6 +319,22 @@ class SaveTest(unittest.TestCase):
             first.save()
         self.assertTrue(server.stored_address_is(TABLE, first.id, "one@first.example"))
 
+    def test_a_sealed_token_is_copied_to_another_row(self):
+        """a sealed role assigns one row's token to another: it is written (a token is valid input)"""
+        manager = Subscriber.objects.using("sealed")
+        source = manager.get(id=new_row("source", "Copied.Address@Example.com"))
+        target = manager.get(id=new_row("target", "Replaced.Address@Example.com"))
+        source.delete()  # (one row per address and account)
+        target.email = source.email
+        target.save()
+        self.assertTrue(server.stored_address_is(TABLE, target.id, "copied.address@example.com"))
+        # A token read with values_list() and assigned is written too.
+        target.email = manager.filter(id=target.id).values_list("email", flat=True)[0]
+        target.name = "target again"
+        with CaptureQueriesContext(connections["sealed"]) as queries:
+            target.save()
+        self.assertIn("CAST(", [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")][0])
+
     def test_bulk_update_writes_the_mask_back(self):
         """NEEDS THE DATABASE SIDE (issue 22 item 2): bulk_update() writes the shown mask back, the address stays"""
         row_id = new_row("bulk before", "Bulk.Row@Example.com")

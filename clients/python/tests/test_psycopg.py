@@ -1,11 +1,12 @@
 """psycopg 3: register_email() for text and binary results, arrays, parameters."""
 
+import asyncio
 import unittest
 
 import psycopg
 
 from listguard import Email, MaskedEmail, PseudonymEmail, SealedEmail
-from listguard.psycopg import register_email
+from listguard.psycopg import register_email, register_email_async
 
 import server
 
@@ -50,6 +51,18 @@ class Psycopg3Test(unittest.TestCase):
                     ).fetchone()[0]
                     self.assertEqual([type(v) for v in values], [MaskedEmail] * 3)
                     self.assertEqual(values[2], "J***@Example.com")
+
+    def test_async_connections(self):
+        """register_email_async() registers the type on an AsyncConnection"""
+
+        async def read():
+            conn = await psycopg.AsyncConnection.connect(server.conninfo("lg_pseudo"), autocommit=True)
+            async with conn:
+                await register_email_async(conn)
+                cur = await conn.cursor(binary=True).execute("SELECT email FROM %s WHERE id = 1" % TABLE)
+                return (await cur.fetchone())[0]
+
+        self.assertIs(type(asyncio.run(read())), PseudonymEmail)
 
     def test_registering_on_a_cursor(self):
         """register_email() on a cursor affects that cursor only"""
