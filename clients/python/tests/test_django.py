@@ -336,7 +336,7 @@ class SaveTest(unittest.TestCase):
         self.assertIn("CAST(", [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")][0])
 
     def test_bulk_update_writes_the_mask_back(self):
-        """NEEDS THE DATABASE SIDE (issue 22 item 2): bulk_update() writes the shown mask back, the address stays"""
+        """bulk_update() writes the shown mask back, the address stays"""
         row_id = new_row("bulk before", "Bulk.Row@Example.com")
         row = Subscriber.objects.using("masked").get(id=row_id)
         row.name = "bulk after"

@@ -139,7 +139,7 @@ class Psycopg3Test(unittest.TestCase):
             self.assertEqual(conn.execute("SELECT email FROM %s WHERE id = %%s" % TABLE, (new_id,)).fetchone()[0], server.JANE)
 
     def test_full_row_write_back(self):
-        """NEEDS THE DATABASE SIDE (issue 22 item 2): a full-row UPDATE of the values read keeps the address"""
+        """a full-row UPDATE of the values read keeps the address"""
         for role in ("lg_masked", "lg_pseudo", "lg_sealed"):
             with self.subTest(role=role), server.connect(role) as conn:
                 register_email(conn)

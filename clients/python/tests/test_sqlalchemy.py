@@ -160,7 +160,7 @@ class SqlalchemyTest(unittest.TestCase):
         self.assertIsInstance(table.c.email.type, EmailType)
 
     def test_core_update_writes_the_mask_back(self):
-        """NEEDS THE DATABASE SIDE (issue 22 item 2): a Core UPDATE of every column as read keeps the address"""
+        """a Core UPDATE of every column as read keeps the address"""
         with engine("lg_masked").begin() as conn:
             row = conn.execute(sa.select(Subscriber.__table__).where(Subscriber.id == server.JANE_ID)).one()
             conn.execute(

@@ -178,7 +178,7 @@ bool count_placeholder_params(Node* node, ParamUses* uses)
     if (IsA(node, Query))
         return query_tree_walker(castNode(Query, node),
                                  reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_placeholder_params)),
-                                 uses, QTW_EXAMINE_RTES_BEFORE);
+                                 uses, 0);
     return expression_tree_walker(
         node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_placeholder_params)), uses);
 }
