@@ -102,7 +102,13 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     ),
     -- What those objects use, and who could change or drop it (dropping it
     -- with CASCADE would take part of the table with it). A sequence the
-    -- table owns goes to listguard_owner with the table.
+    -- table owns goes to listguard_owner with the table, one a parent owns
+    -- (a partition's default) with the parent.
+    ancestors(rel) AS (
+        SELECT tbl::oid
+        UNION
+        SELECT i.inhparent FROM pg_inherits i JOIN ancestors a ON i.inhrelid = a.rel
+    ),
     uses AS (
         SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid,
                CASE d.refclassid
@@ -117,7 +123,8 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                    WHEN 'pg_class'::regclass THEN
                        (SELECT c.relowner FROM pg_class c WHERE c.oid = d.refobjid
                           AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass
-                                            AND o.objid = c.oid AND o.refobjid = tbl AND o.deptype IN ('a', 'i')))
+                                            AND o.objid = c.oid AND o.refobjid IN (SELECT rel FROM ancestors)
+                                            AND o.deptype IN ('a', 'i')))
                END AS owner
         FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
         WHERE d.deptype = 'n' AND d.refobjid <> tbl
@@ -257,6 +264,226 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                     AND (e.atttypid = 'listguard.email'::regtype OR et.typbasetype = 'listguard.email'::regtype))
 $$;
 REVOKE ALL ON FUNCTION _untrusted_code(regclass) FROM PUBLIC;
+
+-- protect() takes over the sequences a protected table's defaults draw
+-- from (a partition's default draws from its parent's), and records it.
+-- A protection_changed event of a table, for what protect()'s SQL changes
+-- besides the table itself (sequences it takes over).
+CREATE FUNCTION _record_protection_event(tbl regclass, detail jsonb) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_record_protection_event' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _record_protection_event(regclass, jsonb) FROM PUBLIC;
+-- The sequences a protected table's column defaults draw from belong to
+-- listguard_owner, as the table does: their owner could otherwise change
+-- them under the table (ALTER SEQUENCE) or drop them with CASCADE, taking
+-- the default with them. A sequence the table (or, for a partition, its
+-- parent) owns goes with it in _protect_one(); one linked to no table,
+-- owned by a role that is not trusted (pg_partman's and many
+-- applications' set-up), is taken over here. Whoever had USAGE keeps it,
+-- the former owner gets USAGE and SELECT, and the move is recorded.
+CREATE FUNCTION _take_over_sequences(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s record;
+BEGIN
+    FOR s IN
+        SELECT DISTINCT c.oid::regclass AS seq, c.relowner::regrole AS owner_was
+        FROM pg_attrdef ad
+        JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                        AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n'
+        JOIN pg_class c ON c.oid = d.refobjid AND c.relkind = 'S'
+        WHERE ad.adrelid = tbl AND NOT listguard._is_trusted_owner(c.relowner)
+          AND NOT EXISTS (SELECT 1 FROM pg_depend o
+                          WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid
+                            AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i'))
+    LOOP
+        EXECUTE format('ALTER SEQUENCE %s OWNER TO listguard_owner', s.seq);
+        EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', s.seq, s.owner_was::text);
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+            'action', 'take over sequence', 'sequence', s.seq::text, 'owner_was', s.owner_was::text));
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _take_over_sequences(regclass) FROM PUBLIC;
+-- Protects one table (root: the table whose protect() covers it): row
+-- security with listguard's policies and ownership by listguard_owner (the
+-- triggers come from _protect_triggers()). Its former owner keeps reading
+-- and writing (as its grants allow) but may no longer change the table.
+CREATE OR REPLACE FUNCTION _protect_one(tbl regclass, root regclass, account_column name, list_column name, audit text)
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    was_enabled boolean;
+    was_forced boolean;
+    owner_was regrole;
+    scope text;
+    privilege record;
+    seq regclass;
+BEGIN
+    -- Protecting again keeps what the table was like before it was first
+    -- protected.
+    SELECT c.relrowsecurity, c.relforcerowsecurity, c.relowner::regrole INTO was_enabled, was_forced, owner_was
+    FROM pg_class c WHERE c.oid = tbl;
+    SELECT p.rls_was_enabled, p.rls_was_forced, p.owner_was INTO was_enabled, was_forced, owner_was
+    FROM listguard.protected_tables p WHERE p.relid = tbl
+    UNION ALL SELECT was_enabled, was_forced, owner_was LIMIT 1;
+    PERFORM listguard._drop_protection(tbl);
+
+    scope := format('%I, %s', account_column, coalesce(quote_ident(list_column), '0'));
+    EXECUTE format('ALTER TABLE ONLY %s ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', tbl);
+    -- One permissive policy lets rows through; the restrictive ones decide.
+    -- Other permissive policies cannot widen access; restrictive ones can
+    -- narrow it further.
+    EXECUTE format('CREATE POLICY listguard_base ON %s AS PERMISSIVE FOR ALL USING (true) WITH CHECK (true)', tbl);
+    EXECUTE format('CREATE POLICY listguard_read ON %s AS RESTRICTIVE FOR SELECT USING (listguard.can_read(%s))',
+                   tbl, scope);
+    EXECUTE format('CREATE POLICY listguard_insert ON %s AS RESTRICTIVE FOR INSERT WITH CHECK (listguard.can_write(%s))',
+                   tbl, scope);
+    EXECUTE format('CREATE POLICY listguard_update ON %s AS RESTRICTIVE FOR UPDATE USING (listguard.can_write(%s)) '
+                   'WITH CHECK (listguard.can_write(%s))', tbl, scope, scope);
+    EXECUTE format('CREATE POLICY listguard_delete ON %s AS RESTRICTIVE FOR DELETE USING (listguard.can_write(%s))',
+                   tbl, scope);
+    -- Canaries stay hidden in every protected table, whichever a copy of one
+    -- lands in.
+    PERFORM listguard._canary_policy(tbl, account_column, list_column);
+    -- listguard_owner owns the table (and its indexes and owned sequences).
+    EXECUTE format('ALTER TABLE %s OWNER TO listguard_owner', tbl);
+    -- Nobody but the owner may add triggers (TRIGGER), check rows through a
+    -- foreign key, which ignores row security (REFERENCES), or empty every
+    -- account at once (TRUNCATE).
+    FOR privilege IN
+        SELECT DISTINCT a.grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = tbl AND a.privilege_type IN ('TRIGGER', 'REFERENCES', 'TRUNCATE')
+          AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
+                       CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
+    END LOOP;
+    -- The former owner keeps using the table as its grants allow.
+    IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
+       AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %I', tbl, owner_was::text);
+        FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+                   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                     AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
+            EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', seq, owner_was::text);
+            PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+                'action', 'take over sequence', 'sequence', seq::text, 'owner_was', owner_was::text));
+        END LOOP;
+    END IF;
+
+    INSERT INTO listguard.protected_tables (relid, account_column, list_column, audit, rls_was_enabled,
+                                            rls_was_forced, protected_by, owner_was, root)
+    VALUES (tbl, account_column, list_column, audit, was_enabled, was_forced, listguard.calling_role(),
+            owner_was, root);
+END
+$$;
+REVOKE ALL ON FUNCTION _protect_one(regclass, regclass, name, name, text) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION _protect(tbl regclass, account_column name, list_column name, audit text, stamp text)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    kind "char";
+    persistence "char";
+    parent regclass;
+    t regclass;
+    column_type regtype;
+    scope name;
+BEGIN
+    IF tbl IS NULL OR account_column IS NULL THEN
+        PERFORM listguard._invalid('table and account column must not be null', 'protect() needs both.');
+    END IF;
+    IF audit IS NULL OR audit NOT IN ('statement', 'row', 'off') THEN
+        PERFORM listguard._invalid(format('invalid audit level %L', audit),
+            'The audit level must be statement, row or off.');
+    END IF;
+    IF stamp IS NULL OR stamp NOT IN ('now', 'later') THEN
+        PERFORM listguard._invalid(format('invalid stamp %L', stamp),
+            'now stamps the rows the table already holds before protect() returns; later leaves that to '
+            'CALL listguard.stamp_existing(), in committed batches.');
+    END IF;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence FROM pg_class c WHERE c.oid = tbl;
+    IF kind NOT IN ('r', 'p') OR persistence = 't'
+       OR (SELECT c.relnamespace FROM pg_class c WHERE c.oid = tbl) IN ('pg_catalog'::regnamespace,
+                                                                       'listguard'::regnamespace) THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type', MESSAGE = format('%s is not a table that can be protected', tbl),
+            DETAIL = 'Only ordinary and partitioned tables outside pg_catalog and listguard, and not temporary, can be protected.';
+    END IF;
+    -- Rows of a table are read through its parents under the parents'
+    -- policies only: protection starts at the top.
+    SELECT i.inhparent::regclass INTO parent FROM pg_inherits i WHERE i.inhrelid = tbl LIMIT 1;
+    IF parent IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('%s is a partition or child of %s', tbl, parent),
+            DETAIL = 'Its rows can be read through its parent, which protecting this table alone would leave open.',
+            HINT = format('Protect %s instead: protecting a table protects every table below it.', parent);
+    END IF;
+    -- Nobody changes the tables while they are checked and protected.
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        FOREACH scope IN ARRAY ARRAY[account_column, list_column] LOOP
+            CONTINUE WHEN scope IS NULL;
+            SELECT a.atttypid::regtype INTO column_type FROM pg_attribute a
+            WHERE a.attrelid = t AND a.attname = scope AND a.attnum > 0 AND NOT a.attisdropped;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+                    MESSAGE = format('column %I of table %s does not exist', scope, t);
+            END IF;
+            IF column_type NOT IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+                RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                    MESSAGE = format('column %I of table %s is of type %s', scope, t, column_type),
+                    DETAIL = 'Account and list columns must be smallint, integer or bigint.';
+            END IF;
+        END LOOP;
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+                   WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+                     AND (a.atttypid = 'listguard.email'::regtype OR
+                          (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype))) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_table_definition',
+            MESSAGE = format('table %s has no listguard.email column', tbl),
+            DETAIL = 'protect() stamps and polices listguard.email values; this table has none.';
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._take_over_sequences(t);
+        PERFORM listguard._refuse_untrusted(t);
+    END LOOP;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_one(t, tbl, account_column, list_column, audit);
+    END LOOP;
+    -- The rows already there take their stamps, so that grants scoped to an
+    -- account or list read them as they read new ones. Nothing else sees the
+    -- tables until this transaction ends: they are locked.
+    IF stamp = 'now' THEN
+        PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_triggers(t, audit);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _protect(regclass, name, name, text, text) FROM PUBLIC;
+-- A table that became a partition or child of a protected table (by an
+-- admin: nobody else may) is protected like its parent.
+CREATE OR REPLACE FUNCTION _protect_child(child regclass, parent regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+    t regclass;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = parent;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._take_over_sequences(t);
+        PERFORM listguard._refuse_untrusted(t);
+        PERFORM listguard._protect_one(t, p.root, p.account_column, p.list_column, p.audit);
+    END LOOP;
+    FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._protect_triggers(t, p.audit);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _protect_child(regclass, regclass) FROM PUBLIC;
 
 -- An UPDATE may write back the mask or pseudonym its role was shown: the
 -- value stays as it was.

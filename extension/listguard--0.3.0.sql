@@ -490,7 +490,13 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     ),
     -- What those objects use, and who could change or drop it (dropping it
     -- with CASCADE would take part of the table with it). A sequence the
-    -- table owns goes to listguard_owner with the table.
+    -- table owns goes to listguard_owner with the table, one a parent owns
+    -- (a partition's default) with the parent.
+    ancestors(rel) AS (
+        SELECT tbl::oid
+        UNION
+        SELECT i.inhparent FROM pg_inherits i JOIN ancestors a ON i.inhrelid = a.rel
+    ),
     uses AS (
         SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid,
                CASE d.refclassid
@@ -505,7 +511,8 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                    WHEN 'pg_class'::regclass THEN
                        (SELECT c.relowner FROM pg_class c WHERE c.oid = d.refobjid
                           AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass
-                                            AND o.objid = c.oid AND o.refobjid = tbl AND o.deptype IN ('a', 'i')))
+                                            AND o.objid = c.oid AND o.refobjid IN (SELECT rel FROM ancestors)
+                                            AND o.deptype IN ('a', 'i')))
                END AS owner
         FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
         WHERE d.deptype = 'n' AND d.refobjid <> tbl
@@ -682,6 +689,43 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 REVOKE ALL ON FUNCTION _descendants(regclass) FROM PUBLIC;
 
+-- A protection_changed event of a table, for what protect()'s SQL changes
+-- besides the table itself (sequences it takes over).
+CREATE FUNCTION _record_protection_event(tbl regclass, detail jsonb) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_record_protection_event' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _record_protection_event(regclass, jsonb) FROM PUBLIC;
+-- The sequences a protected table's column defaults draw from belong to
+-- listguard_owner, as the table does: their owner could otherwise change
+-- them under the table (ALTER SEQUENCE) or drop them with CASCADE, taking
+-- the default with them. A sequence the table (or, for a partition, its
+-- parent) owns goes with it in _protect_one(); one linked to no table,
+-- owned by a role that is not trusted (pg_partman's and many
+-- applications' set-up), is taken over here. Whoever had USAGE keeps it,
+-- the former owner gets USAGE and SELECT, and the move is recorded.
+CREATE FUNCTION _take_over_sequences(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s record;
+BEGIN
+    FOR s IN
+        SELECT DISTINCT c.oid::regclass AS seq, c.relowner::regrole AS owner_was
+        FROM pg_attrdef ad
+        JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                        AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n'
+        JOIN pg_class c ON c.oid = d.refobjid AND c.relkind = 'S'
+        WHERE ad.adrelid = tbl AND NOT listguard._is_trusted_owner(c.relowner)
+          AND NOT EXISTS (SELECT 1 FROM pg_depend o
+                          WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid
+                            AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i'))
+    LOOP
+        EXECUTE format('ALTER SEQUENCE %s OWNER TO listguard_owner', s.seq);
+        EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', s.seq, s.owner_was::text);
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+            'action', 'take over sequence', 'sequence', s.seq::text, 'owner_was', s.owner_was::text));
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _take_over_sequences(regclass) FROM PUBLIC;
 -- Protects one table (root: the table whose protect() covers it): row
 -- security with listguard's policies and ownership by listguard_owner (the
 -- triggers come from _protect_triggers()). Its former owner keeps reading
@@ -743,6 +787,8 @@ BEGIN
                    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
                      AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
             EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', seq, owner_was::text);
+            PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+                'action', 'take over sequence', 'sequence', seq::text, 'owner_was', owner_was::text));
         END LOOP;
     END IF;
 
@@ -870,6 +916,7 @@ BEGIN
             DETAIL = 'protect() stamps and polices listguard.email values; this table has none.';
     END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._take_over_sequences(t);
         PERFORM listguard._refuse_untrusted(t);
     END LOOP;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
@@ -921,6 +968,7 @@ BEGIN
         RETURN;
     END IF;
     FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._take_over_sequences(t);
         PERFORM listguard._refuse_untrusted(t);
         PERFORM listguard._protect_one(t, p.root, p.account_column, p.list_column, p.audit);
     END LOOP;

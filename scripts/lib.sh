@@ -11,7 +11,7 @@ libtap-parser-sourcehandler-pgtap-perl postgresql-common libssl-dev libicu-dev l
 g++ make cmake libgtest-dev python3 python3-psycopg python3-psycopg2 libpostgresql-jdbc-java openjdk-17-jdk-headless"
 # The Python client package's tests (clients/python) and the pooler test
 # (test/cluster/pgbouncer.t).
-DEPS="$DEPS python3-django python3-sqlalchemy pgbouncer"
+DEPS="$DEPS python3-django python3-sqlalchemy pgbouncer postgresql-$PGVER-partman"
 
 log() { printf '\n==> %s\n' "$*"; }
 

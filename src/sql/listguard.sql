@@ -122,6 +122,8 @@
 
 #include "protect/_descendants/latest.sql"
 
+#include "protect/_record_protection_event/latest.sql"
+#include "protect/_take_over_sequences/latest.sql"
 #include "protect/_protect_one/latest.sql"
 
 #include "protect/_unstamped/latest.sql"

@@ -17,6 +17,14 @@
 #replace "type/email_to_text/0.3.0.sql"
 #replace "protect/_untrusted_code/0.3.0.sql"
 
+-- protect() takes over the sequences a protected table's defaults draw
+-- from (a partition's default draws from its parent's), and records it.
+#include "protect/_record_protection_event/0.3.0.sql"
+#include "protect/_take_over_sequences/0.3.0.sql"
+#replace "protect/_protect_one/0.3.0.sql"
+#replace "protect/_protect/0.3.0.sql"
+#replace "protect/_protect_child/0.3.0.sql"
+
 -- An UPDATE may write back the mask or pseudonym its role was shown: the
 -- value stays as it was.
 #include "output/_written_back/0.3.0.sql"

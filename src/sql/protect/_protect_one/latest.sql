@@ -59,6 +59,8 @@ BEGIN
                    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
                      AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
             EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', seq, owner_was::text);
+            PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+                'action', 'take over sequence', 'sequence', seq::text, 'owner_was', owner_was::text));
         END LOOP;
     END IF;
 

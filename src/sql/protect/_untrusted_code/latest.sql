@@ -40,7 +40,13 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     ),
     -- What those objects use, and who could change or drop it (dropping it
     -- with CASCADE would take part of the table with it). A sequence the
-    -- table owns goes to listguard_owner with the table.
+    -- table owns goes to listguard_owner with the table, one a parent owns
+    -- (a partition's default) with the parent.
+    ancestors(rel) AS (
+        SELECT tbl::oid
+        UNION
+        SELECT i.inhparent FROM pg_inherits i JOIN ancestors a ON i.inhrelid = a.rel
+    ),
     uses AS (
         SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid,
                CASE d.refclassid
@@ -55,7 +61,8 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                    WHEN 'pg_class'::regclass THEN
                        (SELECT c.relowner FROM pg_class c WHERE c.oid = d.refobjid
                           AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass
-                                            AND o.objid = c.oid AND o.refobjid = tbl AND o.deptype IN ('a', 'i')))
+                                            AND o.objid = c.oid AND o.refobjid IN (SELECT rel FROM ancestors)
+                                            AND o.deptype IN ('a', 'i')))
                END AS owner
         FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
         WHERE d.deptype = 'n' AND d.refobjid <> tbl
