@@ -5,6 +5,12 @@
 -- restarted.
 \echo Use "ALTER EXTENSION listguard UPDATE TO '0.3.0'" to load this file. \quit
 
+-- listguard_backup: backup logins read every protected row, sealed, in
+-- dumps (and listguard's own tables, which a dump holds).
+SELECT _setup_roles(false);
+GRANT SELECT ON grants, protected_tables, audit_log, requests, request_approvals, canaries TO listguard_backup;
+GRANT SELECT ON SEQUENCE grants_id_seq, requests_id_seq, canaries_id_seq TO listguard_backup;
+
 -- Dumps carry the audit chain's head, sealed, so that a restore proves it
 -- holds the whole history; the writer fills it at its next append.
 -- Rows of audit_heads come from the appenders of the audit log; a row any
@@ -29,7 +35,7 @@ CREATE TABLE audit_heads (
 );
 CREATE UNIQUE INDEX audit_heads_own ON audit_heads (source) WHERE restored_at IS NULL;
 REVOKE ALL ON audit_heads FROM PUBLIC;
-GRANT SELECT ON audit_heads TO listguard_admin;
+GRANT SELECT ON audit_heads TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.audit_heads', '');
 CREATE TRIGGER audit_heads_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_heads
     FOR EACH ROW EXECUTE FUNCTION audit_heads_guard();
@@ -304,6 +310,35 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION _take_over_sequences(regclass) FROM PUBLIC;
+-- listguard_backup reads a protected table and the sequences it owns or
+-- its defaults draw from (pg_dump reads their positions): listguard owns
+-- them, so nobody else could grant it. What it reads is decided by the
+-- policies and the reveal: every row, sealed, in a dump, nothing outside
+-- one. Taken back when the table is unprotected.
+CREATE FUNCTION _backup_reads(tbl regclass, allowed boolean) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    seq regclass;
+BEGIN
+    EXECUTE format(CASE WHEN allowed THEN 'GRANT SELECT ON %s TO listguard_backup'
+                        ELSE 'REVOKE SELECT ON %s FROM listguard_backup' END, tbl);
+    FOR seq IN
+        SELECT DISTINCT s.oid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+        WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = tbl
+          AND d.deptype IN ('a', 'i')
+        UNION
+        SELECT DISTINCT s.oid::regclass FROM pg_attrdef ad
+        JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                        AND d.refclassid = 'pg_class'::regclass
+        JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
+        WHERE ad.adrelid = tbl AND s.relowner = 'listguard_owner'::regrole
+    LOOP
+        EXECUTE format(CASE WHEN allowed THEN 'GRANT SELECT ON SEQUENCE %s TO listguard_backup'
+                            ELSE 'REVOKE SELECT ON SEQUENCE %s FROM listguard_backup' END, seq);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _backup_reads(regclass, boolean) FROM PUBLIC;
 -- Protects one table (root: the table whose protect() covers it): row
 -- security with listguard's policies and ownership by listguard_owner (the
 -- triggers come from _protect_triggers()). Its former owner keeps reading
@@ -357,6 +392,7 @@ BEGIN
         EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
                        CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
     END LOOP;
+    PERFORM listguard._backup_reads(tbl, true);
     -- The former owner keeps using the table as its grants allow.
     IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
        AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
@@ -377,6 +413,36 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION _protect_one(regclass, regclass, name, name, text) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION _unprotect(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = tbl;
+    IF NOT FOUND THEN
+        RETURN; -- not protected: nothing to do
+    END IF;
+    IF p.root <> tbl THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('%s is protected as part of %s', tbl, p.root),
+            HINT = format('Unprotect %s: it covers every table below it.', p.root);
+    END IF;
+    -- Children first: their cloned triggers go with the root's.
+    FOR p IN SELECT * FROM listguard.protected_tables WHERE root = tbl ORDER BY relid = tbl LOOP
+        PERFORM listguard._drop_protection(p.relid);
+        PERFORM listguard._backup_reads(p.relid, false);
+        EXECUTE format('ALTER TABLE ONLY %s %s ROW LEVEL SECURITY, %s ROW LEVEL SECURITY', p.relid,
+                       CASE WHEN p.rls_was_enabled THEN 'ENABLE' ELSE 'DISABLE' END,
+                       CASE WHEN p.rls_was_forced THEN 'FORCE' ELSE 'NO FORCE' END);
+        IF p.owner_was IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = p.owner_was) THEN
+            EXECUTE format('ALTER TABLE %s OWNER TO %I', p.relid, p.owner_was::text);
+        END IF;
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _unprotect(regclass) FROM PUBLIC;
+-- Tables protected before 0.3.0: their backups read them too.
+SELECT _backup_reads(relid, true) FROM protected_tables;
 CREATE OR REPLACE FUNCTION _protect(tbl regclass, account_column name, list_column name, audit text, stamp text)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$

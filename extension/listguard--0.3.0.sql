@@ -196,9 +196,10 @@ CREATE TABLE grants (
     CHECK ((quota IS NULL) = (quota_limit IS NULL) AND (quota IS NULL) = (quota_window IS NULL))
 );
 REVOKE ALL ON grants FROM PUBLIC;
-GRANT SELECT ON grants TO listguard_admin;
+GRANT SELECT ON grants TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.grants', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.grants_id_seq', '');
+GRANT SELECT ON SEQUENCE grants_id_seq TO listguard_backup;
 CREATE TRIGGER grants_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TRIGGER grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
@@ -218,7 +219,7 @@ CREATE TABLE protected_tables (
     root           regclass NOT NULL  -- the table whose protect() covers this one
 );
 REVOKE ALL ON protected_tables FROM PUBLIC;
-GRANT SELECT ON protected_tables TO listguard_admin;
+GRANT SELECT ON protected_tables TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.protected_tables', '');
 CREATE TRIGGER protected_tables_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
@@ -726,6 +727,35 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION _take_over_sequences(regclass) FROM PUBLIC;
+-- listguard_backup reads a protected table and the sequences it owns or
+-- its defaults draw from (pg_dump reads their positions): listguard owns
+-- them, so nobody else could grant it. What it reads is decided by the
+-- policies and the reveal: every row, sealed, in a dump, nothing outside
+-- one. Taken back when the table is unprotected.
+CREATE FUNCTION _backup_reads(tbl regclass, allowed boolean) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    seq regclass;
+BEGIN
+    EXECUTE format(CASE WHEN allowed THEN 'GRANT SELECT ON %s TO listguard_backup'
+                        ELSE 'REVOKE SELECT ON %s FROM listguard_backup' END, tbl);
+    FOR seq IN
+        SELECT DISTINCT s.oid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+        WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = tbl
+          AND d.deptype IN ('a', 'i')
+        UNION
+        SELECT DISTINCT s.oid::regclass FROM pg_attrdef ad
+        JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                        AND d.refclassid = 'pg_class'::regclass
+        JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
+        WHERE ad.adrelid = tbl AND s.relowner = 'listguard_owner'::regrole
+    LOOP
+        EXECUTE format(CASE WHEN allowed THEN 'GRANT SELECT ON SEQUENCE %s TO listguard_backup'
+                            ELSE 'REVOKE SELECT ON SEQUENCE %s FROM listguard_backup' END, seq);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _backup_reads(regclass, boolean) FROM PUBLIC;
 -- Protects one table (root: the table whose protect() covers it): row
 -- security with listguard's policies and ownership by listguard_owner (the
 -- triggers come from _protect_triggers()). Its former owner keeps reading
@@ -779,6 +809,7 @@ BEGIN
         EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
                        CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
     END LOOP;
+    PERFORM listguard._backup_reads(tbl, true);
     -- The former owner keeps using the table as its grants allow.
     IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
        AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
@@ -1042,6 +1073,7 @@ BEGIN
     -- Children first: their cloned triggers go with the root's.
     FOR p IN SELECT * FROM listguard.protected_tables WHERE root = tbl ORDER BY relid = tbl LOOP
         PERFORM listguard._drop_protection(p.relid);
+        PERFORM listguard._backup_reads(p.relid, false);
         EXECUTE format('ALTER TABLE ONLY %s %s ROW LEVEL SECURITY, %s ROW LEVEL SECURITY', p.relid,
                        CASE WHEN p.rls_was_enabled THEN 'ENABLE' ELSE 'DISABLE' END,
                        CASE WHEN p.rls_was_forced THEN 'FORCE' ELSE 'NO FORCE' END);
@@ -1148,7 +1180,7 @@ CREATE TABLE audit_log (
     format            smallint NOT NULL DEFAULT 1   -- the canonical encoding of its link (1: listguard 0.1)
 );
 REVOKE ALL ON audit_log FROM PUBLIC;
-GRANT SELECT ON audit_log TO listguard_admin;
+GRANT SELECT ON audit_log TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.audit_log', '');
 CREATE INDEX audit_log_email_digests ON audit_log USING gin (email_digests) WHERE email_digests IS NOT NULL;
 CREATE TRIGGER audit_log_modified BEFORE INSERT OR UPDATE OR DELETE ON audit_log
@@ -1488,9 +1520,10 @@ CREATE TABLE requests (
     sends         boolean NOT NULL DEFAULT false -- a pending grant's
 );
 REVOKE ALL ON requests FROM PUBLIC;
-GRANT SELECT ON requests TO listguard_admin;
+GRANT SELECT ON requests TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.requests', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.requests_id_seq', '');
+GRANT SELECT ON SEQUENCE requests_id_seq TO listguard_backup;
 CREATE TRIGGER requests_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON requests
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TABLE request_approvals (
@@ -1502,7 +1535,7 @@ CREATE TABLE request_approvals (
     PRIMARY KEY (request_id, approver)
 );
 REVOKE ALL ON request_approvals FROM PUBLIC;
-GRANT SELECT ON request_approvals TO listguard_admin;
+GRANT SELECT ON request_approvals TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.request_approvals', '');
 CREATE TRIGGER request_approvals_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON request_approvals
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
@@ -1805,9 +1838,10 @@ CREATE TABLE canaries (
 );
 CREATE UNIQUE INDEX canaries_address ON canaries (address);
 REVOKE ALL ON canaries FROM PUBLIC;
-GRANT SELECT ON canaries TO listguard_admin;
+GRANT SELECT ON canaries TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.canaries', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.canaries_id_seq', '');
+GRANT SELECT ON SEQUENCE canaries_id_seq TO listguard_backup;
 CREATE TRIGGER canaries_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TRIGGER canaries_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
@@ -2382,7 +2416,7 @@ CREATE TABLE audit_heads (
 );
 CREATE UNIQUE INDEX audit_heads_own ON audit_heads (source) WHERE restored_at IS NULL;
 REVOKE ALL ON audit_heads FROM PUBLIC;
-GRANT SELECT ON audit_heads TO listguard_admin;
+GRANT SELECT ON audit_heads TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.audit_heads', '');
 CREATE TRIGGER audit_heads_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_heads
     FOR EACH ROW EXECUTE FUNCTION audit_heads_guard();

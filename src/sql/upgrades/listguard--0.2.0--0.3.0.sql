@@ -3,6 +3,12 @@
 -- restarted.
 \echo Use "ALTER EXTENSION listguard UPDATE TO '0.3.0'" to load this file. \quit
 
+-- listguard_backup: backup logins read every protected row, sealed, in
+-- dumps (and listguard's own tables, which a dump holds).
+SELECT _setup_roles(false);
+GRANT SELECT ON grants, protected_tables, audit_log, requests, request_approvals, canaries TO listguard_backup;
+GRANT SELECT ON SEQUENCE grants_id_seq, requests_id_seq, canaries_id_seq TO listguard_backup;
+
 -- Dumps carry the audit chain's head, sealed, so that a restore proves it
 -- holds the whole history; the writer fills it at its next append.
 #include "audit/audit_heads_guard/0.3.0.sql"
@@ -21,7 +27,11 @@
 -- from (a partition's default draws from its parent's), and records it.
 #include "protect/_record_protection_event/0.3.0.sql"
 #include "protect/_take_over_sequences/0.3.0.sql"
+#include "protect/_backup_reads/0.3.0.sql"
 #replace "protect/_protect_one/0.3.0.sql"
+#replace "protect/_unprotect/0.3.0.sql"
+-- Tables protected before 0.3.0: their backups read them too.
+SELECT _backup_reads(relid, true) FROM protected_tables;
 #replace "protect/_protect/0.3.0.sql"
 #replace "protect/_protect_child/0.3.0.sql"
 

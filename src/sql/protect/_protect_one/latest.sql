@@ -51,6 +51,7 @@ BEGIN
         EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
                        CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
     END LOOP;
+    PERFORM listguard._backup_reads(tbl, true);
     -- The former owner keeps using the table as its grants allow.
     IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
        AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
