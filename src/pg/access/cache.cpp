@@ -60,12 +60,20 @@ MemoryContext cache_context = nullptr;
 HTAB* scopes = nullptr;
 HTAB* roles = nullptr;
 
-// The most recently used decisions, checked before the hash table: rows of
-// a few interleaved lists then cost a few comparisons each.
-constexpr int kRecent = 8;
-ScopeEntry* recent[kRecent] = {};
-int recent_next = 0;
-ScopeEntry* last_hit = nullptr; // a row's policy check and its output ask the same
+// A direct-mapped memo of decisions, checked before the hash table: one
+// slot per hash of (role, account, list), so rows of many interleaved lists
+// cost one probe each (a COPY of a table whose rows cycle through a few
+// lists asks for a different scope at every row, and asks twice: the row
+// policy and the output).
+constexpr int kMemoSlots = 64;
+ScopeEntry* memo[kMemoSlots] = {};
+
+inline int memo_slot(Oid role, Stamp scope)
+{
+    uint64 h = static_cast<uint64>(scope.account) * UINT64CONST(0x9E3779B97F4A7C15) ^
+               static_cast<uint64>(scope.list) * UINT64CONST(0xC2B2AE3D27D4EB4F) ^ role;
+    return static_cast<int>((h >> 32) & (kMemoSlots - 1));
+}
 
 // Expiry is compared with the clock, not with the start of the statement or
 // transaction: a procedure that commits in a loop, a cursor or a prepared
@@ -85,9 +93,7 @@ bool usable(const ScopeEntry* e, Oid role, Stamp scope)
 
 void remember(ScopeEntry* e)
 {
-    last_hit = e;
-    recent[recent_next] = e;
-    recent_next = (recent_next + 1) % kRecent;
+    memo[memo_slot(e->key.role, Stamp{e->key.account, e->key.list})] = e;
 }
 
 bool network_allowed(Datum networks)
@@ -213,9 +219,8 @@ const RoleEntry* grants_of(Oid role)
 
 void reset_access_cache() noexcept
 {
-    for (ScopeEntry*& e : recent)
+    for (ScopeEntry*& e : memo)
         e = nullptr;
-    last_hit = nullptr;
     scopes = nullptr;
     roles = nullptr;
     if (cache_context != nullptr)
@@ -225,14 +230,10 @@ void reset_access_cache() noexcept
 Access access_for(Oid role, Stamp scope)
 {
     take_in_access_changes();
-    // The hot path: a few comparisons.
-    if (usable(last_hit, role, scope))
-        return last_hit->access;
-    for (ScopeEntry* e : recent)
-        if (usable(e, role, scope)) {
-            last_hit = e;
-            return e->access;
-        }
+    // The hot path: one probe and a few comparisons.
+    ScopeEntry* hit = memo[memo_slot(role, scope)];
+    if (usable(hit, role, scope))
+        return hit->access;
     TimestampTz now = clock_now();
 
     ScopeKey key;
