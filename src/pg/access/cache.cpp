@@ -57,6 +57,7 @@ struct RoleEntry {
 };
 
 MemoryContext cache_context = nullptr;
+uint64 cache_epoch = 1; // counts resets
 HTAB* scopes = nullptr;
 HTAB* roles = nullptr;
 
@@ -219,6 +220,7 @@ const RoleEntry* grants_of(Oid role)
 
 void reset_access_cache() noexcept
 {
+    cache_epoch++;
     for (ScopeEntry*& e : memo)
         e = nullptr;
     scopes = nullptr;
@@ -256,6 +258,25 @@ Access access_for(Oid role, Stamp scope)
     entry->access = access;
     remember(entry);
     return access;
+}
+
+AccountRange account_range_for(Oid role, bool write)
+{
+    // Remembered until the cache is reset (a recheck condition asks for
+    // every row of a lossy bitmap page).
+    static struct {
+        uint64 epoch;
+        Oid role;
+        bool write;
+        AccountRange range;
+    } last = {0, InvalidOid, false, {}};
+    take_in_access_changes();
+    if (last.epoch == cache_epoch && last.role == role && last.write == write)
+        return last.range;
+    const RoleEntry* grants = grants_of(role);
+    AccountRange range = account_range(grants->grants, grants->count, write);
+    last = {cache_epoch, role, write, range};
+    return range;
 }
 
 bool role_has_grant(Oid role, int64 grant_id)

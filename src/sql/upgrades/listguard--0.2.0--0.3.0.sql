@@ -9,3 +9,14 @@
 #include "audit/audit_heads/0.3.0.sql"
 #include "audit/accept_restored_history/0.3.0.sql"
 #include "audit/_accept_restored_history/0.3.0.sql"
+
+-- Row policies the planner can use: can_read() and can_write() get a
+-- planner support function that puts the account argument's range in front
+-- of them as an index condition (issue 24).
+#include "access/_scope_support/0.3.0.sql"
+#include "access/_first_account/0.3.0.sql"
+#include "access/_last_account/0.3.0.sql"
+#replace "access/can_read/0.3.0.sql"
+#replace "access/can_write/0.3.0.sql"
+#replace "canary/can_read/0.3.0.sql"
+#replace "canary/can_write/0.3.0.sql"
