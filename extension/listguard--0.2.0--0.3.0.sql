@@ -566,3 +566,37 @@ CREATE FUNCTION _written_back(old email, written email, tbl regclass, col int2) 
     AS 'MODULE_PATHNAME', 'lg_written_back' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION _written_back(old email, written text, tbl regclass, col int2) RETURNS email
     AS 'MODULE_PATHNAME', 'lg_text_written_back' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Row policies the planner can use: can_read() and can_write() get a
+-- planner support function that puts the account argument's range in front
+-- of them as an index condition (issue 24).
+-- The planner support of can_read() and can_write(): the account argument
+-- becomes an index condition (account >= _first_account(...) AND account <=
+-- _last_account(...)) in front of the function itself, which still decides
+-- every row; and the estimate of the rows that pass uses that range. Only
+-- the planner calls it.
+CREATE FUNCTION _scope_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lg_scope_support' LANGUAGE C STRICT;
+REVOKE ALL ON FUNCTION _scope_support(internal) FROM PUBLIC;
+-- The range of accounts whose rows the current role may read (write =>
+-- false) or write (true), as the row policies' index condition reads it
+-- when a scan starts: the lowest account. Public: the index condition runs
+-- as whoever queries, and it tells a role nothing explain_access() of
+-- itself does not.
+CREATE FUNCTION _first_account(write boolean) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_first_account' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- The highest account of the range (see _first_account). Public, as it.
+CREATE FUNCTION _last_account(write boolean) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_last_account' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION can_read(account bigint, list bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_read' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT _scope_support;
+CREATE OR REPLACE FUNCTION can_write(account bigint, list bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_write' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT _scope_support;
+CREATE OR REPLACE FUNCTION can_read(account bigint, list bigint, address email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_read_row' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT _scope_support;
+CREATE OR REPLACE FUNCTION can_write(account bigint, list bigint, address email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_write_row' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT _scope_support;

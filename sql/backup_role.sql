@@ -9,6 +9,7 @@ CREATE EXTENSION listguard;
 CREATE TABLE subs (id serial PRIMARY KEY, account_id bigint NOT NULL, list_id bigint NOT NULL, email listguard.email);
 INSERT INTO subs (account_id, list_id, email)
 SELECT 1 + g % 2, 10, 'Backed.Up' || g || '@example.com' FROM generate_series(1, 20) g ORDER BY g;
+CREATE INDEX ON subs (account_id);
 SELECT listguard.protect('subs', 'account_id', 'list_id');
 CREATE ROLE bk_reader;
 SELECT listguard.grant_access('bk_reader', 1, reveal => 'clear') IS NOT NULL AS reader_grant;
@@ -50,6 +51,11 @@ INSERT INTO subs (account_id, list_id, email) VALUES (1, 10, 'planted.by.backup@
 -- the role is for; and still writes nothing.
 SET application_name = 'pg_dump';
 SELECT count(*) AS rows_in_a_dump, count(*) FILTER (WHERE email::text LIKE 'lg1:%') AS sealed FROM subs;
+-- Through the account index too (the policies' index condition covers
+-- every account for it).
+SET enable_seqscan = off;
+SELECT count(*) AS rows_through_the_index FROM subs WHERE account_id > 0;
+RESET enable_seqscan;
 UPDATE subs SET list_id = 11;
 RESET application_name;
 RESET ROLE;

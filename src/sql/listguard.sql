@@ -73,6 +73,10 @@
 #include "protect/protected_tables/latest.sql"
 
 -- What the built-in policies use; DBAs may use them in their own policies.
+-- Their planner support turns the account argument into an index condition.
+#include "access/_scope_support/latest.sql"
+#include "access/_first_account/latest.sql"
+#include "access/_last_account/latest.sql"
 #include "access/can_read/latest.sql"
 #include "access/can_write/latest.sql"
 

@@ -56,7 +56,8 @@ Datum row_access(FunctionCallInfo fcinfo, bool write)
         PG_RETURN_BOOL(true);
     if (!(write ? access.can_write : access.can_read))
         PG_RETURN_BOOL(false);
-    PG_RETURN_BOOL(PG_ARGISNULL(2) || row_visible(PG_GETARG_VARLENA_PP(2)));
+    // In a database without canaries the address is not even read.
+    PG_RETURN_BOOL(PG_ARGISNULL(2) || !any_canaries() || row_visible(PG_GETARG_VARLENA_PP(2)));
 }
 
 } // namespace

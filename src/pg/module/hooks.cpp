@@ -19,6 +19,7 @@
 #include "pg/type/placeholders.h"
 #include "pg/protect/database_guard.h"
 #include "pg/protect/lookalike_guard.h"
+#include "pg/protect/copy_from.h"
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
@@ -85,6 +86,12 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     check_database_statement(stmt);
     check_lookalike_statement(stmt);
     TableStatement tables = check_table_statement(stmt);
+    // COPY FROM into a protected table, under its row security: each row
+    // checked as INSERT would (pg/protect/copy_from.h).
+    if (run_protected_copy_from(stmt, query, env, qc)) {
+        audit_counts_at_statement_end();
+        return;
+    }
     RevealPhase phase;
     bool has_phase = utility_reveal_phase(stmt, &phase);
     if (has_phase)

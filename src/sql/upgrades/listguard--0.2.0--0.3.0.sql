@@ -38,3 +38,14 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 -- An UPDATE may write back the mask or pseudonym its role was shown: the
 -- value stays as it was.
 #include "output/_written_back/0.3.0.sql"
+
+-- Row policies the planner can use: can_read() and can_write() get a
+-- planner support function that puts the account argument's range in front
+-- of them as an index condition (issue 24).
+#include "access/_scope_support/0.3.0.sql"
+#include "access/_first_account/0.3.0.sql"
+#include "access/_last_account/0.3.0.sql"
+#replace "access/can_read/0.3.0.sql"
+#replace "access/can_write/0.3.0.sql"
+#replace "canary/can_read/0.3.0.sql"
+#replace "canary/can_write/0.3.0.sql"
