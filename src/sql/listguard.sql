@@ -127,6 +127,7 @@
 #include "protect/_descendants/latest.sql"
 
 #include "protect/_record_protection_event/latest.sql"
+#include "protect/_restrict_sequence/latest.sql"
 #include "protect/_take_over_sequences/latest.sql"
 #include "protect/_backup_reads/latest.sql"
 #include "protect/_protect_one/latest.sql"

@@ -96,6 +96,28 @@ void guard_role(const char* action, Oid role, bool admin)
                  psprintf("{\"action\": %s, \"role\": %s}", json_string(action), json_string(name_of(role))));
 }
 
+// A backup login reads every row sealed and can tell canaries apart: it may
+// not also hold grants (through any role it belongs to), nor may a role
+// holding grants become a backup login. Admins included: this is no matter
+// of rank.
+void refuse_backup_with_grants(Oid granted, Oid member)
+{
+    Oid backup = backup_role();
+    if (!OidIsValid(backup) || !OidIsValid(granted) || !OidIsValid(member) || superuser_arg(member))
+        return;
+    bool granted_is_backup = is_member_of_role_nosuper(granted, backup);
+    bool member_is_backup = is_member_of_role_nosuper(member, backup);
+    if ((granted_is_backup && belongs_to_a_grantee(member)) || (member_is_backup && belongs_to_a_grantee(granted))) {
+        record_event(EventKind::Denied, psprintf("{\"reason\": \"backup with grants\", \"role\": %s, \"member\": %s}",
+                                                 json_string(name_of(granted)), json_string(name_of(member))));
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                        errmsg("role \"%s\" cannot both back up and hold listguard grants", name_of(member)),
+                        errdetail("A member of listguard_backup reads every row sealed and can tell canaries apart; "
+                                  "a role that also reads addresses could export around them."),
+                        errhint("Use a separate login for backups, with no listguard grants.")));
+    }
+}
+
 void check_grant_role(GrantRoleStmt* stmt, bool admin)
 {
     ListCell* lc;
@@ -103,7 +125,13 @@ void check_grant_role(GrantRoleStmt* stmt, bool admin)
         auto* priv = static_cast<AccessPriv*>(lfirst(lc));
         if (priv->priv_name == nullptr)
             continue;
-        guard_role(stmt->is_grant ? "grant" : "revoke", get_role_oid(priv->priv_name, true), admin);
+        Oid granted = get_role_oid(priv->priv_name, true);
+        guard_role(stmt->is_grant ? "grant" : "revoke", granted, admin);
+        if (!stmt->is_grant)
+            continue;
+        ListCell* m;
+        foreach (m, stmt->grantee_roles)
+            refuse_backup_with_grants(granted, role_of(static_cast<RoleSpec*>(lfirst(m))));
     }
 }
 
@@ -119,6 +147,22 @@ void check_create_role(CreateRoleStmt* stmt, bool admin)
         ListCell* rc;
         foreach (rc, castNode(List, option->arg))
             guard_role("add a new role to", role_of(static_cast<RoleSpec*>(lfirst(rc))), admin);
+        // The new role joins all of them: a backup login and a grantee at once?
+        Oid backup = backup_role();
+        bool joins_backup = false, joins_grantee = false;
+        foreach (rc, castNode(List, option->arg)) {
+            Oid joined = role_of(static_cast<RoleSpec*>(lfirst(rc)));
+            if (!OidIsValid(joined))
+                continue;
+            joins_backup = joins_backup || (OidIsValid(backup) && is_member_of_role_nosuper(joined, backup));
+            joins_grantee = joins_grantee || belongs_to_a_grantee(joined);
+        }
+        if (joins_backup && joins_grantee)
+            ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                            errmsg("role \"%s\" cannot both back up and hold listguard grants", stmt->role),
+                            errdetail("A member of listguard_backup reads every row sealed and can tell canaries "
+                                      "apart; a role that also reads addresses could export around them."),
+                            errhint("Use a separate login for backups, with no listguard grants.")));
     }
 }
 

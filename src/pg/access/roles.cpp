@@ -107,6 +107,25 @@ Oid backup_role()
     return get_role_oid(kBackupRole, true);
 }
 
+bool belongs_to_a_grantee(Oid role)
+{
+    List* seen = list_make1_oid(role);
+    bool found = false;
+    for (int i = 0; i < list_length(seen) && !found; i++) {
+        Oid r = list_nth_oid(seen, i);
+        const char* label = role_label(r);
+        found = label != nullptr && strcmp(label, kGranteeLabel) == 0;
+        CatCList* memberships = SearchSysCacheList1(AUTHMEMMEMROLE, ObjectIdGetDatum(r));
+        for (int j = 0; j < memberships->n_members; j++) {
+            HeapTuple tuple = &memberships->members[j]->tuple;
+            seen = list_append_unique_oid(seen, reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(tuple))->roleid);
+        }
+        ReleaseSysCacheList(memberships);
+    }
+    list_free(seen);
+    return found;
+}
+
 bool is_admin(Oid role)
 {
     if (superuser_arg(role))

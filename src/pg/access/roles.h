@@ -28,6 +28,11 @@ constexpr const char* kBackupRole = "listguard_backup";   // backup logins: seal
 // The role listguard_backup, or InvalidOid.
 Oid backup_role();
 
+// Does the role, or a role it belongs to (inheriting or not: it may SET
+// ROLE), hold listguard grants in any database? A backup login may not:
+// it can tell canaries apart, so it must not also be a reader of addresses.
+bool belongs_to_a_grantee(Oid role);
+
 // The role listguard_owner, or InvalidOid.
 Oid owner_role();
 

@@ -86,12 +86,9 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     check_database_statement(stmt);
     check_lookalike_statement(stmt);
     TableStatement tables = check_table_statement(stmt);
-    // COPY FROM into a protected table, under its row security: each row
-    // checked as INSERT would (pg/protect/copy_from.h).
-    if (run_protected_copy_from(stmt, query, env, qc)) {
-        audit_counts_at_statement_end();
-        return;
-    }
+    // Parameters a client bound are never a utility statement's write-back.
+    if (pending_placeholders() > 0)
+        refuse_pending_placeholders();
     RevealPhase phase;
     bool has_phase = utility_reveal_phase(stmt, &phase);
     if (has_phase)
@@ -99,9 +96,13 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     enter_statement_work();
     PG_TRY();
     {
-        if (next_ProcessUtility_hook)
+        // COPY FROM into a protected table, under its row security: each
+        // row checked as INSERT would (pg/protect/copy_from.h). Libraries
+        // whose utility hook is inside listguard's would not see it.
+        bool copied = run_protected_copy_from(stmt, query, env, qc, next_ProcessUtility_hook != nullptr);
+        if (!copied && next_ProcessUtility_hook)
             next_ProcessUtility_hook(pstmt, query, read_only_tree, context, params, env, dest, qc);
-        else
+        else if (!copied)
             standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
     }
     PG_FINALLY();

@@ -183,6 +183,25 @@ bool count_placeholder_params(Node* node, ParamUses* uses)
         node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_placeholder_params)), uses);
 }
 
+bool count_placeholder_consts(Node* node, int* count)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, Const)) {
+        auto* c = castNode(Const, node);
+        if (!c->constisnull && c->consttype == listguard_objects().email_type &&
+            holds_placeholder(reinterpret_cast<struct varlena*>(DatumGetPointer(c->constvalue))))
+            (*count)++;
+        return false;
+    }
+    if (IsA(node, Query))
+        return query_tree_walker(castNode(Query, node),
+                                 reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_placeholder_consts)),
+                                 count, 0);
+    return expression_tree_walker(
+        node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_placeholder_consts)), count);
+}
+
 struct WrappedParams {
     Oid function;
     const ParamListInfo params;
@@ -274,6 +293,23 @@ void check_written_back_literals(Query* query)
 
 void plan_written_back(Query* query, ParamListInfo bound)
 {
+    // What the rewriter made of a statement (a rule's action holds the
+    // literal too): placeholder literals only where an UPDATE's email
+    // column takes its new value from them.
+    if (placeholders_ever_made()) {
+        Oid email_type = listguard_objects().email_type;
+        int all = 0;
+        count_placeholder_consts(reinterpret_cast<Node*>(query), &all);
+        int sources = 0;
+        for_each_email_target(query, email_type, [&](TargetEntry* tle) {
+            for_each_source(reinterpret_cast<Node*>(tle->expr), [&](Node* source) {
+                if (is_placeholder_const(source, email_type))
+                    sources++;
+            });
+        });
+        if (all != sources)
+            refuse_pending_placeholders();
+    }
     if (query->commandType != CMD_UPDATE)
         return;
     WriteBackObjects o = write_back_objects();
@@ -372,7 +408,10 @@ Datum kept_if_shown(FunctionCallInfo fcinfo, ShownForm form, std::string_view te
     ensure_keyring();
     RevealDecision reveal = reveal_for(stamp);
     // What the role was shown: its level's form; a clear role is shown
-    // masks when its quota is used up (on_exceed => 'mask').
+    // masks only when its quota is used up and its grant says to mask (one
+    // that says to fail was never shown one, and learns nothing here).
+    if (reveal.level == RevealLevel::Clear && !reveal.grant.mask_on_exceed)
+        guarded([&] { refuse_shown_form(form, true); });
     RevealLevel shown = reveal.level == RevealLevel::Clear ? RevealLevel::Masked : reveal.level;
     bool same = guarded([&] {
         if (shown == RevealLevel::Sealed || (shown == RevealLevel::Masked) != (form == ShownForm::Mask))

@@ -8,6 +8,8 @@
 SELECT _setup_roles(false);
 GRANT SELECT ON grants, protected_tables, audit_log, requests, request_approvals, canaries TO listguard_backup;
 GRANT SELECT ON SEQUENCE grants_id_seq, requests_id_seq, canaries_id_seq TO listguard_backup;
+-- (and it may hold no grants)
+#replace "access/_make_grant/0.3.0.sql"
 
 -- Dumps carry the audit chain's head, sealed, so that a restore proves it
 -- holds the whole history; the writer fills it at its next append.
@@ -26,6 +28,7 @@ GRANT SELECT ON SEQUENCE grants_id_seq, requests_id_seq, canaries_id_seq TO list
 -- protect() takes over the sequences a protected table's defaults draw
 -- from (a partition's default draws from its parent's), and records it.
 #include "protect/_record_protection_event/0.3.0.sql"
+#include "protect/_restrict_sequence/0.3.0.sql"
 #include "protect/_take_over_sequences/0.3.0.sql"
 #include "protect/_backup_reads/0.3.0.sql"
 #replace "protect/_protect_one/0.3.0.sql"
