@@ -344,6 +344,9 @@ BEGIN
             HINT = 'An administrator can revoke and grant these memberships again (they would receive the grant), '
                    'or grant to another role.';
     END IF;
+    -- So do the settings stored for it or its members (ALTER ROLE ... SET
+    -- search_path, say), which decide what their sessions run.
+    PERFORM listguard._check_role_settings(grantee);
     IF check_only THEN
         RETURN NULL;
     END IF;
@@ -434,6 +437,13 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WHERE NOT listguard._is_trusted_owner(b.grantor)
 $$;
 REVOKE ALL ON FUNCTION _untrusted_members(regrole) FROM PUBLIC;
+-- Refuses (42501) a grantee that holds, or has a member that holds, a
+-- setting stored by ALTER ROLE ... SET that decides what its sessions run
+-- (search_path, row_security, role, session_authorization): stored while no
+-- listguard power guarded the role, perhaps by a CREATEROLE role.
+CREATE FUNCTION _check_role_settings(grantee regrole) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_check_role_settings' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _check_role_settings(regrole) FROM PUBLIC;
 
 -- What would run around a table, or could be changed or dropped, by someone
 -- who is not an admin: the reasons protect() refuses a table, one row each.

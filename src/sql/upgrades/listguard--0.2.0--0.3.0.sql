@@ -16,3 +16,9 @@
 #include "type/_address_or_null/0.3.0.sql"
 #replace "type/email_to_text/0.3.0.sql"
 #replace "protect/_untrusted_code/0.3.0.sql"
+
+-- A grant is refused while its grantee (or a member) holds a stored
+-- setting that decides what its sessions run (ALTER ROLE ... SET
+-- search_path, say), which a CREATEROLE role may have put there.
+#include "access/_check_role_settings/0.3.0.sql"
+#replace "access/_make_grant/0.3.0.sql"
