@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Backups that restore: a database with listguard (protected table, grants,
 # a quota, an audit history) is dumped in the custom, directory and plain
-# formats and restored 20 times each into a fresh database. Every restore
+# formats and restored 20 times each into a fresh database, the custom and
+# plain ones also in a single transaction (pg_restore --single-transaction,
+# psql -1: CREATE EXTENSION and the restored rows in one). Every restore
 # must exit 0 with no error, hold every row and the whole audit history
 # (the same links, in the same order), find rows by address, and pass
 # verify_audit() over the restored events and those appended after them.
@@ -44,13 +46,15 @@ src_events=$(cat "$work/src_events")
 src_links=$(cat "$work/src_links")
 failed_restore=0; lost=0; broken=0; lookups=0
 for round in $(seq 1 "$ROUNDS"); do
-    for fmt in custom directory plain; do
+    for fmt in custom directory plain custom1 plain1; do
         db="r_${fmt}_$round"
         createdb "$db"
         case $fmt in
             custom) pg_restore -d "$db" "$work/dump.fc" 2>"$work/err" || failed_restore=$((failed_restore + 1)) ;;
             directory) pg_restore -j 2 -d "$db" "$work/dump.dir" 2>"$work/err" || failed_restore=$((failed_restore + 1)) ;;
             plain) psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$work/dump.sql" >/dev/null 2>"$work/err" || failed_restore=$((failed_restore + 1)) ;;
+            custom1) pg_restore --single-transaction -d "$db" "$work/dump.fc" 2>"$work/err" || failed_restore=$((failed_restore + 1)) ;;
+            plain1) psql -X -q -1 -v ON_ERROR_STOP=1 -d "$db" -f "$work/dump.sql" >/dev/null 2>"$work/err" || failed_restore=$((failed_restore + 1)) ;;
         esac
         if [ -s "$work/err" ]; then
             failed_restore=$((failed_restore + 1))
@@ -82,7 +86,7 @@ check() {
         printf '%s\n' "$out" | grep -v "=" | head -20 | sed "s/^/# /"
     fi
 }
-check failed_restore 1 "$ROUNDS restores of each format exit 0 without an error"
+check failed_restore 1 "$ROUNDS restores of each format (single-transaction ones too) exit 0 without an error"
 check lost 2 "every restore keeps the whole audit history, in order"
 check broken 3 "verify_audit() is ok on every restored database"
 check lookups 4 "every restore holds every row and finds one by another spelling"

@@ -328,6 +328,10 @@ void listguard_relcache_callback(Datum, Oid relid)
         forget_protections();
         reset_access_cache();
         forget_canaries();
+    } else if (!listguard_objects_complete()) {
+        // Perhaps one of listguard's tables, just created (CREATE EXTENSION
+        // in the transaction of a restore that fills it next).
+        forget_listguard_objects();
     }
 }
 
