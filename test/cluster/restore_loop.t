@@ -7,9 +7,13 @@
 # must exit 0 with no error, hold every row and the whole audit history
 # (the same links, in the same order), find rows by address, and pass
 # verify_audit() over the restored events and those appended after them.
+# Then the shared audit queue is kept full by a role's refused calls while a
+# dump whose head was left out and whose last events were cut is restored:
+# the restore's own record still reaches its audit log (it is written in the
+# restoring transaction), so verify_audit() says the history is unproven.
 set -u
 ROUNDS=${RESTORE_ROUNDS:-20}
-echo "1..4"
+echo "1..6"
 out=$(ROUNDS=$ROUNDS pg_virtualenv -o shared_preload_libraries=listguard bash -c '
 set -e
 work=$(mktemp -d)
@@ -78,6 +82,36 @@ echo "failed_restore=$failed_restore"
 echo "lost=$lost"
 echo "broken=$broken"
 echo "lookups=$lookups"
+
+# The queue kept full: the writer of database flood waits for a lock held
+# open, and a role with no right fills the queue with refusals (anyone can).
+createdb flood
+psql -X -q -d flood -c "CREATE EXTENSION listguard" -c "CREATE ROLE rl_flooder LOGIN"
+settle flood || true
+PGAPPNAME=rl_lock psql -X -q -d flood -c "BEGIN" -c "LOCK TABLE listguard.audit_log IN EXCLUSIVE MODE" \
+    -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
+for _ in $(seq 1 100); do
+    [ "$(psql -X -A -t -d flood -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE a.application_name = \$\$rl_lock\$\$ AND l.mode = \$\$ExclusiveLock\$\$ AND l.granted")" -ge 1 ] && break
+    sleep 0.1
+done
+size=$(psql -X -A -t -d flood -c "SHOW listguard.audit_queue_size")
+psql -X -q -d flood -U rl_flooder -c "DO \$\$ BEGIN FOR i IN 1..$((size + 500)) LOOP
+    BEGIN PERFORM listguard.revoke_access(1); EXCEPTION WHEN OTHERS THEN END; END LOOP; END \$\$" 2>/dev/null
+echo "queue_full=$(psql -X -A -t -d flood -c "SELECT listguard.audit_pending() >= $size")"
+awk "/^COPY listguard.audit_heads /{skip=1; print; next} skip && /^\\\\\\.\$/{skip=0; print; next} skip{next} {print}" \
+    "$work/dump.sql" > "$work/headless.sql"
+n=$(awk "/^COPY listguard.audit_log /{c=1; next} c && /^\\\\\\.\$/{c=0} c{n++} END{print n}" "$work/dump.sql")
+awk -v keep=$((n - 3)) "/^COPY listguard.audit_log /{c=1; print; next} c && /^\\\\\\.\$/{c=0; print; next} c{if (++i > keep) next} {print}" \
+    "$work/headless.sql" > "$work/cut.sql"
+createdb flooded
+psql -X -q -d flooded -f "$work/cut.sql" >/dev/null 2>&1
+echo "flooded_markers=$(psql -X -A -t -d flooded -c "SELECT count(*) FROM listguard.audit_log WHERE kind = \$\$audit_log_modified\$\$ AND detail->>\$\$operation\$\$ = \$\$INSERT\$\$ AND (detail->>\$\$last_id\$\$)::bigint = $((n - 3))")"
+echo "flooded_queue_still_full=$(psql -X -A -t -d flood -c "SELECT listguard.audit_pending() >= $size")"
+psql -X -q -d flood -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \$\$rl_lock\$\$" >/dev/null
+wait
+settle flooded || true
+echo "flooded_verify=$(psql -X -A -t -d flooded -c "SELECT ok FROM listguard.verify_audit()")"
+psql -X -A -t -d flooded -c "SELECT problem FROM listguard.verify_audit()" | sed "s/^/# flooded: /"
 ' 2>&1)
 line() { printf '%s\n' "$out" | grep "^$1=" | head -1 | cut -d= -f2; }
 check() {
@@ -90,3 +124,14 @@ check failed_restore 1 "$ROUNDS restores of each format (single-transaction ones
 check lost 2 "every restore keeps the whole audit history, in order"
 check broken 3 "verify_audit() is ok on every restored database"
 check lookups 4 "every restore holds every row and finds one by another spelling"
+if [ "$(line queue_full)" = t ] && [ "$(line flooded_queue_still_full)" = t ] && [ "$(line flooded_markers)" = 1 ]; then
+    echo "ok 5 - with the audit queue kept full, a restore's own record still reaches its audit log"
+else
+    echo "not ok 5 - with the audit queue kept full, a restore's own record still reaches its audit log (queue full: $(line queue_full) $(line flooded_queue_still_full), records: $(line flooded_markers))"
+fi
+if [ "$(line flooded_verify)" = f ]; then
+    echo "ok 6 - verify_audit() finds the headless, cut history unproven"
+else
+    echo "not ok 6 - verify_audit() finds the headless, cut history unproven (ok: $(line flooded_verify))"
+    printf '%s\n' "$out" | grep "^# flooded" | head -3
+fi

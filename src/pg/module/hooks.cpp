@@ -315,8 +315,10 @@ void listguard_subxact_callback(SubXactEvent event, SubTransactionId, SubTransac
 {
     if (event == SUBXACT_EVENT_COMMIT_SUB)
         without_errors("keep the counts of a subtransaction", [] { audit_counts_at_subtransaction_end(true); });
-    else if (event == SUBXACT_EVENT_ABORT_SUB)
+    else if (event == SUBXACT_EVENT_ABORT_SUB) {
         without_errors("drop the counts of a subtransaction", [] { audit_counts_at_subtransaction_end(false); });
+        audit_restore_at_subtransaction_abort();
+    }
 }
 
 // Invalidation callbacks must not read catalogs (they also run in the
