@@ -135,7 +135,49 @@ SET ROLE dh_admin;
 UPDATE listguard.audit_heads SET last_id = 1;
 RESET ROLE;
 
+-- A dump of a database that was itself restored once (dh_whole) carries two
+-- heads: its own, and the one its restore brought, now nested in its
+-- history. An insider cuts the dump back to that inner head and leaves out
+-- the own head, so that it looks like a dump of dh_src and the history made
+-- after the restore (a clear grant) is gone: the inner head proves only the
+-- older history. Passed off as the dump's own (restored_at emptied), it no
+-- longer fits its seal. The whole dump verifies, inner head and all.
+\c dh_whole
+RESET ROLE;
+SELECT listguard.grant_access('dh_reader', 2, reveal => 'clear', reason => 'the insider''s own grant') IS NOT NULL
+    AS granted;
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+SELECT last_id AS inner_head FROM listguard.audit_heads WHERE restored_at IS NOT NULL \gset
+SELECT max(id) > :inner_head AS history_after_it FROM listguard.audit_log;
+\setenv LG_INNER :inner_head
+\! env -u PGAPPNAME pg_dump -d dh_whole -f "$LG_DUMP.nested" && echo dumped
+\! awk -F'\t' -v OFS='\t' -v inner="$LG_INNER" '/^COPY listguard.audit_log /{lg=1; print; next} /^COPY listguard.audit_heads /{hd=1; print; next} /^\\\.$/{lg=0; hd=0; print; next} lg && $1 > inner {next} hd && $6 == "\\N" {next} {print}' "$LG_DUMP.nested" > "$LG_DUMP.inner" && echo cut to the inner head
+\! awk -F'\t' -v OFS='\t' '/^COPY listguard.audit_heads /{hd=1; print; next} /^\\\.$/{hd=0; print; next} hd {$6 = "\\N"; $7 = "\\N"} {print}' "$LG_DUMP.inner" > "$LG_DUMP.posed" && echo posed as the own head
 \c contrib_regression
+CREATE DATABASE dh_nested;
+CREATE DATABASE dh_inner;
+CREATE DATABASE dh_posed;
+\! psql -X -q -v ON_ERROR_STOP=1 -d dh_nested -f "$LG_DUMP.nested" >/dev/null && echo restored nested
+\! psql -X -q -v ON_ERROR_STOP=1 -d dh_inner -f "$LG_DUMP.inner" >/dev/null && echo restored inner
+\! psql -X -q -v ON_ERROR_STOP=1 -d dh_posed -f "$LG_DUMP.posed" >/dev/null && echo restored posed
+\c dh_nested
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+SELECT ok, problem FROM listguard.verify_audit();
+SELECT nested, count(*) FROM listguard.audit_heads WHERE restored_at IS NOT NULL GROUP BY nested ORDER BY nested;
+\c dh_inner
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+SELECT ok, first_broken,
+       regexp_replace(problem, 'cluster \d+ database \d+', '<source>') AS problem
+FROM listguard.verify_audit();
+\c dh_posed
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+SELECT ok, regexp_replace(regexp_replace(problem, '\d{4}-\d\d-\d\d [0-9:.+-]+', '<time>'), 'cluster \d+ database \d+', '<source>')
+    AS problem FROM listguard.verify_audit();
+
+\c contrib_regression
+DROP DATABASE dh_nested;
+DROP DATABASE dh_inner;
+DROP DATABASE dh_posed;
 DROP DATABASE dh_src;
 DROP DATABASE dh_whole;
 DROP DATABASE dh_cut;
@@ -149,4 +191,4 @@ DROP DATABASE "dh_dä";
 \c contrib_regression
 DROP DATABASE dh_latin;
 DROP ROLE dh_crole;
-\! rm -f "$LG_DUMP" "$LG_DUMP.cut" "$LG_DUMP.headless" "$LG_DUMP.forged"
+\! rm -f "$LG_DUMP" "$LG_DUMP.cut" "$LG_DUMP.headless" "$LG_DUMP.forged" "$LG_DUMP.nested" "$LG_DUMP.inner" "$LG_DUMP.posed"
