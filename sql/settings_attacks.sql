@@ -73,6 +73,21 @@ SHOW standard_conforming_strings;
 SELECT listguard.protect('sa_checked', 'account_id');
 RESET standard_conforming_strings;
 
+-- PL/pgSQL's settings made before PL/pgSQL is loaded in a session are
+-- placeholders, which PL/pgSQL takes up as it loads: in the middle of the
+-- first listguard call, after its settings were pinned. Elevated calls load
+-- it first and pin its settings like any other; the session keeps its own.
+\c sa_db
+SELECT count(*) AS plpgsql_settings FROM pg_settings WHERE name LIKE 'plpgsql.%';
+SET plpgsql.variable_conflict = use_column;
+SET plpgsql.extra_errors = 'all';
+SET plpgsql.extra_warnings = 'all';
+SELECT count(*) >= 0 AS admin_call FROM listguard.explain_access('sa_dbo');
+SELECT listguard.grant_access('sa_plain', 1) IS NOT NULL AS granted;
+SELECT count(listguard.revoke_access(id)::text) AS revoked FROM listguard.grants WHERE grantee = 'sa_plain'::regrole;
+SELECT name, setting FROM pg_settings WHERE name IN ('plpgsql.variable_conflict', 'plpgsql.extra_errors') ORDER BY name;
+\c sa_db
+
 -- Pinning leaves the transaction's own state alone (it cannot change once
 -- a query ran, and a standby's is read-only): an administrator's call in a
 -- read-only, serializable, deferrable transaction works.
