@@ -22,3 +22,7 @@
 -- search_path, say), which a CREATEROLE role may have put there.
 #include "access/_check_role_settings/0.3.0.sql"
 #replace "access/_make_grant/0.3.0.sql"
+
+-- An access request's duration is a length of time (a month 30 days, a day
+-- 24 hours), whatever the calendar or the requester's time zone.
+#replace "access/_request_access/0.3.0.sql"
