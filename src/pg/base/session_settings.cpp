@@ -183,7 +183,7 @@ int pin_settings(const char* search_path)
     // Loaded first, so that its settings are settings (pinned below), not
     // placeholders; it stays loaded, as a first PL/pgSQL call would leave it.
     if (plpgsql_placeholders())
-        load_file("plpgsql", false);
+        load_file("$libdir/plpgsql", false);
     int level = NewGUCNestLevel();
     config_generic** settings = get_guc_variables();
     int count = GetNumConfigOptions();
