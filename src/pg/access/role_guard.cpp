@@ -224,17 +224,15 @@ void check_default_setting(const VariableSetStmt* set, const char* dbname, bool 
         // if a guarded one is among them.
         Oid database = dbname != nullptr ? get_database_oid(dbname, true) : InvalidOid;
         StoredSetting stored;
-        if ((dbname == nullptr || OidIsValid(database)) &&
-            stored_guarded_setting(InvalidOid, database, false, &stored))
+        if ((dbname == nullptr || OidIsValid(database)) && stored_guarded_setting(InvalidOid, database, false, &stored))
             name = stored.name;
     } else {
         name = guarded_setting(set->name);
     }
     if (name == nullptr)
         return;
-    record_event(EventKind::Denied,
-                 psprintf("{\"reason\": \"listguard role\", \"action\": \"%s a database %s\"}",
-                          reset_all ? "reset" : "set", name));
+    record_event(EventKind::Denied, psprintf("{\"reason\": \"listguard role\", \"action\": \"%s a database %s\"}",
+                                             reset_all ? "reset" : "set", name));
     const char* scope = dbname != nullptr ? psprintf("of database \"%s\"", dbname) : "for every role";
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                     reset_all ? errmsg("permission denied to reset every setting %s", scope)

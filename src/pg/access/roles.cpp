@@ -160,8 +160,7 @@ bool stored_guarded_setting(Oid role, Oid database, bool any_database, StoredSet
         Datum* items;
         bool* item_nulls;
         int count;
-        deconstruct_array(DatumGetArrayTypeP(config), TEXTOID, -1, false, TYPALIGN_INT, &items, &item_nulls,
-                          &count);
+        deconstruct_array(DatumGetArrayTypeP(config), TEXTOID, -1, false, TYPALIGN_INT, &items, &item_nulls, &count);
         for (int i = 0; i < count && !result; i++) {
             if (item_nulls[i])
                 continue;

@@ -154,8 +154,8 @@ char* check_restored_heads(int64 chain_end, int64* first_broken)
         elog(ERROR, "could not read listguard.audit_heads");
     SPITupleTable* heads = SPI_tuptable;
     uint64 count = SPI_processed;
-    int64 proven = 0;      // the restored history the dumps' own heads prove whole
-    int64 nested_end = 0;  // how far the heads nested in restored histories reach
+    int64 proven = 0;     // the restored history the dumps' own heads prove whole
+    int64 nested_end = 0; // how far the heads nested in restored histories reach
     const char* nested_source = nullptr;
     for (uint64 i = 0; i < count; i++) {
         HeapTuple row = heads->vals[i];
@@ -176,18 +176,18 @@ char* check_restored_heads(int64 chain_end, int64* first_broken)
         ensure_keyring();
         // Sealed again by the restore that brought it, if it was sealed by
         // this keyring as it came (lg_audit_heads_guard()).
-        bool sealed_here = shaped && guarded([&] {
-                               AuditHead head;
-                               head.source = source;
-                               head.last_id = last_id;
-                               memcpy(head.link, head_link, kLinkSize);
-                               head.as_of = head_as_of;
-                               head.restored = true;
-                               head.restored_at = restored_at;
-                               head.nested = nested;
-                               return head_seal_valid(keyring().audit(), head,
-                                                      reinterpret_cast<const uint8*>(VARDATA_ANY(seal)));
-                           });
+        bool sealed_here =
+            shaped && guarded([&] {
+                AuditHead head;
+                head.source = source;
+                head.last_id = last_id;
+                memcpy(head.link, head_link, kLinkSize);
+                head.as_of = head_as_of;
+                head.restored = true;
+                head.restored_at = restored_at;
+                head.nested = nested;
+                return head_seal_valid(keyring().audit(), head, reinterpret_cast<const uint8*>(VARDATA_ANY(seal)));
+            });
         if (!sealed_here) {
             *first_broken = last_id;
             return psprintf("the head record of %s (event %lld, %s) that came with a restore is not sealed by this "
