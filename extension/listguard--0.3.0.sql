@@ -391,6 +391,9 @@ BEGIN
                      'sealed and can tell canaries apart.',
             HINT = 'Use a separate login for backups, with no listguard grants.';
     END IF;
+    -- So do the settings stored for it or its members (ALTER ROLE ... SET
+    -- search_path, say), which decide what their sessions run.
+    PERFORM listguard._check_role_settings(grantee);
     IF check_only THEN
         RETURN NULL;
     END IF;
@@ -481,6 +484,13 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WHERE NOT listguard._is_trusted_owner(b.grantor)
 $$;
 REVOKE ALL ON FUNCTION _untrusted_members(regrole) FROM PUBLIC;
+-- Refuses (42501) a grantee that holds, or has a member that holds, a
+-- setting stored by ALTER ROLE ... SET that decides what its sessions run
+-- (search_path, row_security, role, session_authorization): stored while no
+-- listguard power guarded the role, perhaps by a CREATEROLE role.
+CREATE FUNCTION _check_role_settings(grantee regrole) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_check_role_settings' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _check_role_settings(regrole) FROM PUBLIC;
 
 -- What would run around a table, or could be changed or dropped, by someone
 -- who is not an admin: the reasons protect() refuses a table, one row each.
@@ -1697,6 +1707,11 @@ BEGIN
     IF duration IS NULL OR duration <= interval '0' THEN
         PERFORM listguard._invalid('the duration of an access request must be positive', 'It is how long the grant lasts.');
     END IF;
+    -- A length of time, whatever the calendar or the session's time zone:
+    -- a month is the 30 days and a day the 24 hours that the comparison
+    -- below counts, so the grant, now() + duration, lasts exactly that
+    -- (a calendar month can have 31 days, a day with a clock change 25 hours).
+    duration := make_interval(secs => extract(epoch FROM duration));
     IF duration > current_setting('listguard.max_request_duration')::interval THEN
         PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
             format('It asks for %s (listguard.max_request_duration).', duration));
@@ -2468,14 +2483,18 @@ REVOKE ALL ON FUNCTION audit_heads_guard() FROM PUBLIC;
 -- and link, and when), sealed with the audit key: pg_dump writes it into
 -- every dump, so a restored database proves it holds the source's whole
 -- history up to the dump (verify_audit()). This database's own head has no
--- restored_at; a head that came in with a restore has one.
+-- restored_at; a head that came in with a restore has one, and is sealed
+-- again by the restoring server with when and how it came: as the dump's
+-- own head, or nested (one the dump's source had itself restored, which
+-- proves only the older history it covers).
 CREATE TABLE audit_heads (
     source      text NOT NULL,         -- cluster system identifier and database OID of the chain
     last_id     bigint NOT NULL,
     last_link   bytea NOT NULL,
     as_of       timestamptz NOT NULL,
     seal        bytea NOT NULL,
-    restored_at timestamptz
+    restored_at timestamptz,
+    nested      boolean                -- restored: it came in a restored history of the dump's source
 );
 CREATE UNIQUE INDEX audit_heads_own ON audit_heads (source) WHERE restored_at IS NULL;
 REVOKE ALL ON audit_heads FROM PUBLIC;

@@ -119,6 +119,7 @@
 #include "access/_is_trusted_owner/latest.sql"
 
 #include "access/_untrusted_members/latest.sql"
+#include "access/_check_role_settings/latest.sql"
 
 #include "protect/_untrusted_code/latest.sql"
 

@@ -5,9 +5,17 @@
 #include "pg/base/catalog.h"
 
 extern "C" {
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
 #include "catalog/pg_auth_members.h"
 #include "catalog/pg_authid.h"
+#include "catalog/pg_db_role_setting.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
 #include "nodes/pg_list.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -143,6 +151,81 @@ void require_admin(const char* action)
                     errdetail("Only superusers and members of listguard_admin may manage listguard."),
                     errhint("An administrator can run: GRANT listguard_admin TO %s;",
                             quote_identifier(GetUserNameFromId(GetUserId(), false)))));
+}
+
+const char* guarded_setting(const char* name)
+{
+    static const char* const kGuarded[] = {"search_path", "row_security", "role", "session_authorization"};
+    if (name == nullptr)
+        return nullptr;
+    for (const char* guarded : kGuarded)
+        if (pg_strcasecmp(name, guarded) == 0)
+            return guarded;
+    return nullptr;
+}
+
+bool stored_guarded_setting(Oid role, Oid database, bool any_database, StoredSetting* found)
+{
+    ScanKeyData keys[2];
+    int nkeys = 0;
+    ScanKeyInit(&keys[nkeys++], Anum_pg_db_role_setting_setrole, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(role));
+    if (!any_database)
+        ScanKeyInit(&keys[nkeys++], Anum_pg_db_role_setting_setdatabase, BTEqualStrategyNumber, F_OIDEQ,
+                    ObjectIdGetDatum(database));
+    Relation rel = table_open(DbRoleSettingRelationId, AccessShareLock);
+    SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, nkeys, keys);
+    HeapTuple tuple;
+    bool result = false;
+    while (!result && HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        bool isnull;
+        Datum config = heap_getattr(tuple, Anum_pg_db_role_setting_setconfig, RelationGetDescr(rel), &isnull);
+        if (isnull)
+            continue;
+        Datum* items;
+        bool* item_nulls;
+        int count;
+        deconstruct_array(DatumGetArrayTypeP(config), TEXTOID, -1, false, TYPALIGN_INT, &items, &item_nulls, &count);
+        for (int i = 0; i < count && !result; i++) {
+            if (item_nulls[i])
+                continue;
+            char* item = TextDatumGetCString(items[i]); // name=value
+            char* equals = strchr(item, '=');
+            if (equals != nullptr)
+                *equals = '\0';
+            const char* name = guarded_setting(item);
+            if (name != nullptr) {
+                found->database = DatumGetObjectId(
+                    heap_getattr(tuple, Anum_pg_db_role_setting_setdatabase, RelationGetDescr(rel), &isnull));
+                found->role = role;
+                found->name = name;
+                result = true;
+            }
+        }
+    }
+    systable_endscan(scan);
+    table_close(rel, AccessShareLock);
+    return result;
+}
+
+bool receiver_with_guarded_setting(Oid role, StoredSetting* found)
+{
+    // Breadth-first down through the members.
+    List* seen = list_make1_oid(role);
+    bool result = false;
+    for (int i = 0; i < list_length(seen) && !result; i++) {
+        Oid r = list_nth_oid(seen, i);
+        if (!OidIsValid(listguard_power_of(r)) && stored_guarded_setting(r, InvalidOid, true, found))
+            result = true;
+        CatCList* members = SearchSysCacheList1(AUTHMEMROLEMEM, ObjectIdGetDatum(r));
+        for (int j = 0; j < members->n_members; j++) {
+            HeapTuple tuple = &members->members[j]->tuple;
+            seen = list_append_unique_oid(seen, reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(tuple))->member);
+        }
+        ReleaseSysCacheList(members);
+    }
+    list_free(seen);
+    return result;
 }
 
 } // namespace listguard::pg

@@ -46,4 +46,32 @@ Oid owner_role();
 // or InvalidOid.
 Oid listguard_power_of(Oid role);
 
+// Settings that decide which functions and operators a session's statements
+// find, whether row security applies, and as whom the session runs:
+// search_path, row_security, role, session_authorization. Matched as
+// PostgreSQL matches setting names (in any letter case). Returns the
+// setting's name, or null if `name` is none of them.
+const char* guarded_setting(const char* name);
+
+// A guarded setting stored in pg_db_role_setting (ALTER ROLE / ALTER
+// DATABASE ... SET): for `role` (InvalidOid: every role) in `database`
+// (InvalidOid: every database).
+struct StoredSetting {
+    Oid database = InvalidOid;
+    Oid role = InvalidOid;
+    const char* name = nullptr;
+};
+
+// The first guarded setting stored for exactly (database, role), or, with
+// any_database, for role in any database or in all. False if none.
+bool stored_guarded_setting(Oid role, Oid database, bool any_database, StoredSetting* found);
+
+// Before role gains listguard power (its first grant, or membership in a
+// role that carries power): the first guarded setting stored for it or for
+// any role below it (its members, at any depth, inheriting or not: a member
+// may SET ROLE), in any database. Roles that already carry power are
+// skipped: since they gained it only administrators could change their
+// settings. False if none.
+bool receiver_with_guarded_setting(Oid role, StoredSetting* found);
+
 } // namespace listguard::pg

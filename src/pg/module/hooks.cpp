@@ -353,8 +353,10 @@ void listguard_subxact_callback(SubXactEvent event, SubTransactionId, SubTransac
 {
     if (event == SUBXACT_EVENT_COMMIT_SUB)
         without_errors("keep the counts of a subtransaction", [] { audit_counts_at_subtransaction_end(true); });
-    else if (event == SUBXACT_EVENT_ABORT_SUB)
+    else if (event == SUBXACT_EVENT_ABORT_SUB) {
         without_errors("drop the counts of a subtransaction", [] { audit_counts_at_subtransaction_end(false); });
+        audit_restore_at_subtransaction_abort();
+    }
 }
 
 // Invalidation callbacks must not read catalogs (they also run in the
@@ -366,6 +368,10 @@ void listguard_relcache_callback(Datum, Oid relid)
         forget_protections();
         reset_access_cache();
         forget_canaries();
+    } else if (!listguard_objects_complete()) {
+        // Perhaps one of listguard's tables, just created (CREATE EXTENSION
+        // in the transaction of a restore that fills it next).
+        forget_listguard_objects();
     }
 }
 

@@ -8,8 +8,6 @@
 SELECT _setup_roles(false);
 GRANT SELECT ON grants, protected_tables, audit_log, requests, request_approvals, canaries TO listguard_backup;
 GRANT SELECT ON SEQUENCE grants_id_seq, requests_id_seq, canaries_id_seq TO listguard_backup;
--- (and it may hold no grants)
-#replace "access/_make_grant/0.3.0.sql"
 
 -- Dumps carry the audit chain's head, sealed, so that a restore proves it
 -- holds the whole history; the writer fills it at its next append.
@@ -52,3 +50,13 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 #replace "access/can_write/0.3.0.sql"
 #replace "canary/can_read/0.3.0.sql"
 #replace "canary/can_write/0.3.0.sql"
+
+-- A grant is refused while its grantee (or a member) holds a stored
+-- setting that decides what its sessions run (ALTER ROLE ... SET
+-- search_path, say), which a CREATEROLE role may have put there.
+#include "access/_check_role_settings/0.3.0.sql"
+#replace "access/_make_grant/0.3.0.sql"
+
+-- An access request's duration is a length of time (a month 30 days, a day
+-- 24 hours), whatever the calendar or the requester's time zone.
+#replace "access/_request_access/0.3.0.sql"

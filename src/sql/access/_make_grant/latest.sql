@@ -78,6 +78,9 @@ BEGIN
                      'sealed and can tell canaries apart.',
             HINT = 'Use a separate login for backups, with no listguard grants.';
     END IF;
+    -- So do the settings stored for it or its members (ALTER ROLE ... SET
+    -- search_path, say), which decide what their sessions run.
+    PERFORM listguard._check_role_settings(grantee);
     IF check_only THEN
         RETURN NULL;
     END IF;
