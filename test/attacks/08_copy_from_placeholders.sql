@@ -15,8 +15,8 @@
 CREATE TABLE public.contacts (id bigserial PRIMARY KEY, account_id bigint NOT NULL, list_id bigint NOT NULL,
                               email listguard.email NOT NULL, aliases listguard.email[]);
 SELECT listguard.protect('contacts', 'account_id', 'list_id') IS NOT NULL AS protected;
-GRANT SELECT, INSERT, UPDATE, DELETE ON contacts TO a_writer, a_clear;
-GRANT USAGE ON SEQUENCE contacts_id_seq TO a_writer, a_clear;
+GRANT SELECT, INSERT, UPDATE, DELETE ON contacts TO a_writer, a_masked;
+GRANT USAGE ON SEQUENCE contacts_id_seq TO a_writer;
 \c atk a_writer
 INSERT INTO contacts (account_id, list_id, email, aliases) VALUES (1, 11, 'real@example.com', '{"j***@example.com"}');
 COPY contacts (account_id, list_id, email, aliases) FROM stdin;
@@ -24,9 +24,9 @@ COPY contacts (account_id, list_id, email, aliases) FROM stdin;
 \.
 SELECT id, email, pg_column_size(aliases) AS stored_bytes FROM contacts;
 SELECT id, aliases FROM contacts;
-\c atk a_clear
+\c atk a_masked
 SELECT * FROM contacts;
-\! "${PGBIN:-/usr/lib/postgresql/15/bin}/pg_dump" -d atk -f /dev/null 2>&1 | head -2
+\! "${PGBIN:-/usr/lib/postgresql/15/bin}/pg_dump" -U postgres -d atk -f /dev/null 2>&1 | head -2
 \c atk postgres
 ANALYZE contacts;   -- autovacuum's too: the table is never analyzed again
 -- cleanup

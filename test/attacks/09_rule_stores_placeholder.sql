@@ -35,7 +35,7 @@ CREATE RULE keep AS ON UPDATE TO mine2 DO INSTEAD
     INSERT INTO contacts (account_id, list_id, email, aliases) VALUES (1, 11, 'x.y@example.com', ARRAY[NEW.email]);
 UPDATE mine2 SET email = 'k***@example.com';
 SELECT id, aliases FROM contacts;
-\! "${PGBIN:-/usr/lib/postgresql/15/bin}/pg_dump" -d atk -f /dev/null 2>&1 | head -2
+\! "${PGBIN:-/usr/lib/postgresql/15/bin}/pg_dump" -U postgres -d atk -f /dev/null 2>&1 | head -2
 -- cleanup
 \c atk postgres
 DROP TABLE mine, store, mine2, contacts;
