@@ -37,31 +37,44 @@ bool inherits(Oid role)
     return result;
 }
 
+enum class Along {
+    Groups,  // the roles it belongs to
+    Members, // the roles that belong to it
+};
+
+// Breadth-first from `start` along memberships: the first role `match`
+// accepts, start included, or InvalidOid. With `inheriting_only`, a role
+// that does not inherit passes nothing on (privileges flow that way).
+template <typename Match>
+Oid first_related_role(Oid start, Along along, bool inheriting_only, Match&& match)
+{
+    List* seen = list_make1_oid(start);
+    Oid found = InvalidOid;
+    for (int i = 0; i < list_length(seen) && !OidIsValid(found); i++) {
+        Oid r = list_nth_oid(seen, i);
+        if (match(r)) {
+            found = r;
+            break;
+        }
+        if (inheriting_only && !inherits(r))
+            continue;
+        CatCList* links =
+            SearchSysCacheList1(along == Along::Groups ? AUTHMEMMEMROLE : AUTHMEMROLEMEM, ObjectIdGetDatum(r));
+        for (int j = 0; j < links->n_members; j++) {
+            auto* link = reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(&links->members[j]->tuple));
+            seen = list_append_unique_oid(seen, along == Along::Groups ? link->roleid : link->member);
+        }
+        ReleaseSysCacheList(links);
+    }
+    list_free(seen);
+    return found;
+}
+
 } // namespace
 
 bool role_receives_grants_of(Oid member, Oid grantee)
 {
-    if (member == grantee)
-        return true;
-    // Breadth-first through the roles whose privileges member has.
-    List* seen = list_make1_oid(member);
-    bool found = false;
-    for (int i = 0; i < list_length(seen) && !found; i++) {
-        Oid role = list_nth_oid(seen, i);
-        if (!inherits(role))
-            continue;
-        CatCList* memberships = SearchSysCacheList1(AUTHMEMMEMROLE, ObjectIdGetDatum(role));
-        for (int j = 0; j < memberships->n_members; j++) {
-            HeapTuple tuple = &memberships->members[j]->tuple;
-            Oid group = reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(tuple))->roleid;
-            if (group == grantee)
-                found = true;
-            seen = list_append_unique_oid(seen, group);
-        }
-        ReleaseSysCacheList(memberships);
-    }
-    list_free(seen);
-    return found;
+    return OidIsValid(first_related_role(member, Along::Groups, true, [&](Oid r) { return r == grantee; }));
 }
 
 Oid listguard_power_of(Oid role)
@@ -84,25 +97,13 @@ Oid listguard_power_of(Oid role)
     for (size_t i = 0; i < lengthof(kPowerful); i++)
         powerful[i] = get_role_oid(kPowerful[i], true);
 
-    // Breadth-first through every role that role belongs to.
-    List* seen = list_make1_oid(role);
-    Oid found = InvalidOid;
-    for (int i = 0; i < list_length(seen) && !OidIsValid(found); i++) {
-        Oid r = list_nth_oid(seen, i);
+    // Every role that role belongs to, inheriting or not (a member may SET ROLE).
+    return first_related_role(role, Along::Groups, false, [&](Oid r) {
         for (Oid p : powerful)
             if (OidIsValid(p) && r == p)
-                found = r;
-        if (!OidIsValid(found) && role_label(r) != nullptr)
-            found = r;
-        CatCList* memberships = SearchSysCacheList1(AUTHMEMMEMROLE, ObjectIdGetDatum(r));
-        for (int j = 0; j < memberships->n_members; j++) {
-            HeapTuple tuple = &memberships->members[j]->tuple;
-            seen = list_append_unique_oid(seen, reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(tuple))->roleid);
-        }
-        ReleaseSysCacheList(memberships);
-    }
-    list_free(seen);
-    return found;
+                return true;
+        return role_label(r) != nullptr;
+    });
 }
 
 Oid owner_role()
@@ -117,21 +118,10 @@ Oid backup_role()
 
 bool belongs_to_a_grantee(Oid role)
 {
-    List* seen = list_make1_oid(role);
-    bool found = false;
-    for (int i = 0; i < list_length(seen) && !found; i++) {
-        Oid r = list_nth_oid(seen, i);
+    return OidIsValid(first_related_role(role, Along::Groups, false, [](Oid r) {
         const char* label = role_label(r);
-        found = label != nullptr && strcmp(label, kGranteeLabel) == 0;
-        CatCList* memberships = SearchSysCacheList1(AUTHMEMMEMROLE, ObjectIdGetDatum(r));
-        for (int j = 0; j < memberships->n_members; j++) {
-            HeapTuple tuple = &memberships->members[j]->tuple;
-            seen = list_append_unique_oid(seen, reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(tuple))->roleid);
-        }
-        ReleaseSysCacheList(memberships);
-    }
-    list_free(seen);
-    return found;
+        return label != nullptr && strcmp(label, kGranteeLabel) == 0;
+    }));
 }
 
 bool is_admin(Oid role)
@@ -210,22 +200,10 @@ bool stored_guarded_setting(Oid role, Oid database, bool any_database, StoredSet
 
 bool receiver_with_guarded_setting(Oid role, StoredSetting* found)
 {
-    // Breadth-first down through the members.
-    List* seen = list_make1_oid(role);
-    bool result = false;
-    for (int i = 0; i < list_length(seen) && !result; i++) {
-        Oid r = list_nth_oid(seen, i);
-        if (!OidIsValid(listguard_power_of(r)) && stored_guarded_setting(r, InvalidOid, true, found))
-            result = true;
-        CatCList* members = SearchSysCacheList1(AUTHMEMROLEMEM, ObjectIdGetDatum(r));
-        for (int j = 0; j < members->n_members; j++) {
-            HeapTuple tuple = &members->members[j]->tuple;
-            seen = list_append_unique_oid(seen, reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(tuple))->member);
-        }
-        ReleaseSysCacheList(members);
-    }
-    list_free(seen);
-    return result;
+    // Down through the members.
+    return OidIsValid(first_related_role(role, Along::Members, false, [&](Oid r) {
+        return !OidIsValid(listguard_power_of(r)) && stored_guarded_setting(r, InvalidOid, true, found);
+    }));
 }
 
 } // namespace listguard::pg

@@ -5,6 +5,7 @@
 
 #include "pg/access/reveal.h"
 #include "pg/base/catalog.h"
+#include "pg/base/expression_nodes.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/keys/keyring.h"
@@ -61,16 +62,9 @@ WriteBackObjects write_back_objects()
     return o;
 }
 
-Node* strip(Node* node)
-{
-    while (node != nullptr && IsA(node, RelabelType))
-        node = reinterpret_cast<Node*>(castNode(RelabelType, node)->arg);
-    return node;
-}
-
 bool is_placeholder_const(Node* node, Oid email_type)
 {
-    node = strip(node);
+    node = without_relabel(node);
     if (node == nullptr || !IsA(node, Const))
         return false;
     auto* c = castNode(Const, node);
@@ -91,7 +85,7 @@ bool is_placeholder_param(const ParamListInfo params, int paramid, Oid email_typ
 
 bool is_extern_param(Node* node)
 {
-    node = strip(node);
+    node = without_relabel(node);
     return node != nullptr && IsA(node, Param) && castNode(Param, node)->paramkind == PARAM_EXTERN;
 }
 
@@ -101,7 +95,7 @@ bool is_extern_param(Node* node)
 // conditions, nor the arguments of any other function.
 template <typename Fn> void for_each_source(Node* expr, Fn&& fn)
 {
-    expr = strip(expr);
+    expr = without_relabel(expr);
     if (expr != nullptr && IsA(expr, CaseExpr)) {
         auto* c = castNode(CaseExpr, expr);
         ListCell* lc;
@@ -336,7 +330,7 @@ void plan_written_back(Query* query, ParamListInfo bound)
         // Text cast to the type (JDBC's setString, email::text written
         // back) is compared as text: email(x) becomes _written_back(email, x, ...).
         Node* value = map_sources(reinterpret_cast<Node*>(tle->expr), [&](Node* source) -> Node* {
-            Node* plain = strip(source);
+            Node* plain = without_relabel(source);
             if (plain != nullptr && IsA(plain, FuncExpr) && castNode(FuncExpr, plain)->funcid == o.from_text)
                 return reinterpret_cast<Node*>(written_back_call(o.text_written_back, o.email_type, query, tle,
                                                                  static_cast<Node*>(linitial(castNode(FuncExpr, plain)->args))));
