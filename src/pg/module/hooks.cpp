@@ -119,84 +119,69 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     audit_counts_at_statement_end();
 }
 
+// Runs fn in a reveal phase (reveal_context.h) and, for listguard's own
+// hooks, as statement work (placeholders.h), leaving both on every way out.
+template <typename Fn>
+void bracketed(RevealPhase phase, bool statement_work, Fn&& fn)
+{
+    enter_reveal_phase(phase);
+    if (statement_work)
+        enter_statement_work();
+    PG_TRY();
+    {
+        fn();
+    }
+    PG_FINALLY();
+    {
+        if (statement_work)
+            leave_statement_work();
+        leave_reveal_phase();
+    }
+    PG_END_TRY();
+}
+
 // The executor: results are produced in Run and Finish (triggers); Start
 // and End, with every hook around them, are where loggers print.
 void listguard_ExecutorStart(QueryDesc* query, int eflags)
 {
     check_walsender_query(query);
     check_written_back_parameters(query);
-    enter_reveal_phase(RevealPhase::Preparing);
-    enter_statement_work();
-    PG_TRY();
-    {
+    bracketed(RevealPhase::Preparing, true, [&] {
         if (next_ExecutorStart_hook)
             next_ExecutorStart_hook(query, eflags);
         else
             standard_ExecutorStart(query, eflags);
-    }
-    PG_FINALLY();
-    {
-        leave_statement_work();
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
 }
 
 void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 count, bool execute_once)
 {
-    enter_reveal_phase(RevealPhase::Executing);
-    enter_statement_work();
-    PG_TRY();
-    {
+    bracketed(RevealPhase::Executing, true, [&] {
         if (next_ExecutorRun_hook)
             next_ExecutorRun_hook(query, direction, count, execute_once);
         else
             standard_ExecutorRun(query, direction, count, execute_once);
-    }
-    PG_FINALLY();
-    {
-        leave_statement_work();
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
 }
 
 void listguard_ExecutorFinish(QueryDesc* query)
 {
-    enter_reveal_phase(RevealPhase::Executing);
-    enter_statement_work();
-    PG_TRY();
-    {
+    bracketed(RevealPhase::Executing, true, [&] {
         if (next_ExecutorFinish_hook)
             next_ExecutorFinish_hook(query);
         else
             standard_ExecutorFinish(query);
-    }
-    PG_FINALLY();
-    {
-        leave_statement_work();
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
 }
 
 void listguard_ExecutorEnd(QueryDesc* query)
 {
-    enter_reveal_phase(RevealPhase::Preparing);
-    enter_statement_work();
-    PG_TRY();
-    {
+    bracketed(RevealPhase::Preparing, true, [&] {
         if (next_ExecutorEnd_hook)
             next_ExecutorEnd_hook(query);
         else
             standard_ExecutorEnd(query);
-    }
-    PG_FINALLY();
-    {
-        leave_statement_work();
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
     audit_counts_at_statement_end();
 }
 
@@ -205,30 +190,12 @@ void listguard_ExecutorEnd(QueryDesc* query)
 // wrapper outside it again.
 void listguard_ExecutorStart_outer(QueryDesc* query, int eflags)
 {
-    enter_reveal_phase(RevealPhase::Preparing);
-    PG_TRY();
-    {
-        outer_next_ExecutorStart_hook(query, eflags);
-    }
-    PG_FINALLY();
-    {
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    bracketed(RevealPhase::Preparing, false, [&] { outer_next_ExecutorStart_hook(query, eflags); });
 }
 
 void listguard_ExecutorEnd_outer(QueryDesc* query)
 {
-    enter_reveal_phase(RevealPhase::Preparing);
-    PG_TRY();
-    {
-        outer_next_ExecutorEnd_hook(query);
-    }
-    PG_FINALLY();
-    {
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    bracketed(RevealPhase::Preparing, false, [&] { outer_next_ExecutorEnd_hook(query); });
 }
 
 // Planning: lookups that compare an address's text become the type's own
