@@ -129,10 +129,7 @@ Datum run_gate(FunctionCallInfo fcinfo, bool admins_only)
     Oid fn = fcinfo->flinfo->fn_oid;
     char* name = get_func_name(fn);
     if (admins_only) {
-        StringInfoData action;
-        initStringInfo(&action);
-        appendStringInfo(&action, "call listguard.%s", name);
-        require_admin(action.data);
+        require_admin(psprintf("listguard.%s", name));
     }
 
     Oid* argtypes;

@@ -108,7 +108,7 @@ extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
             if (!superuser()) {
                 record_event(EventKind::Denied, detail, scope);
                 ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                                errmsg("permission denied to change %s", get_rel_name(relid)),
+                                errmsg("permission denied for table %s", get_rel_name(relid)),
                                 errdetail("listguard's grants and protections change through its admin functions "
                                           "only.")));
             }

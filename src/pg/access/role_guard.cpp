@@ -61,7 +61,7 @@ const char* name_of(Oid role)
                                              json_string(action), json_string(name_of(role))));
     ereport(ERROR,
             (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-             errmsg("permission denied to %s role \"%s\"", action, name_of(role)),
+             errmsg("permission denied for role \"%s\"", name_of(role)),
              because == role
                  ? errdetail("Role \"%s\" carries listguard power: only superusers and members of listguard_admin "
                              "may change it or who belongs to it.",
@@ -77,7 +77,7 @@ const char* name_of(Oid role)
 {
     record_event(EventKind::Denied, psprintf("{\"reason\": \"listguard role\", \"action\": %s, \"role\": %s}",
                                              json_string(action), json_string(name)));
-    ereport(ERROR, (errcode(ERRCODE_RESERVED_NAME), errmsg("permission denied to %s role \"%s\"", action, name),
+    ereport(ERROR, (errcode(ERRCODE_RESERVED_NAME), errmsg("permission denied for role \"%s\"", name),
                     errdetail("Role names beginning with \"listguard_\" are reserved for listguard's own roles, "
                               "which only superusers may create, rename or drop.")));
     pg_unreachable();

@@ -132,12 +132,13 @@ bool is_admin(Oid role)
     return OidIsValid(admin) && has_privs_of_role(role, admin);
 }
 
-void require_admin(const char* action)
+void require_admin(const char* function)
 {
     if (is_admin(GetUserId()))
         return;
-    record_event(EventKind::Denied, psprintf("{\"reason\": \"not an admin\", \"action\": %s}", json_string(action)));
-    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to %s", action),
+    record_event(EventKind::Denied, psprintf("{\"reason\": \"not an admin\", \"action\": %s}",
+                                             json_string(psprintf("call %s", function))));
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied for function %s", function),
                     errdetail("Only superusers and members of listguard_admin may manage listguard."),
                     errhint("An administrator can run: GRANT listguard_admin TO %s;",
                             quote_identifier(GetUserNameFromId(GetUserId(), false)))));

@@ -13,8 +13,9 @@ bool role_receives_grants_of(Oid member, Oid grantee);
 // Superusers and roles with the privileges of listguard_admin.
 bool is_admin(Oid role);
 
-// Reports 42501 unless the current user is an admin.
-void require_admin(const char* action);
+// Reports 42501 ("permission denied for function ...") unless the current
+// user is an admin.
+void require_admin(const char* function);
 
 // The roles listguard creates (cluster-wide, marked with a security label;
 // see role_labels.h): administrators, the owner of protected tables,

@@ -40,7 +40,7 @@ ActiveCopy copy_state;
 [[noreturn]] void refuse(Relation rel, const char* detail)
 {
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("COPY FROM into protected table %s cannot check its rows as INSERT would",
+                    errmsg("COPY FROM into protected table \"%s\" cannot check its rows as INSERT would",
                            RelationGetRelationName(rel)),
                     errdetail("%s", detail),
                     errhint("Use INSERT, or COPY into a staging table and INSERT ... SELECT from it.")));
@@ -220,7 +220,7 @@ bool run_protected_copy_from(Node* node, const char* query, QueryEnvironment* en
     // skipped was checked and not inserted).
     if (checked < processed)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
-                        errmsg("COPY FROM into protected table %s inserted rows listguard did not check",
+                        errmsg("COPY FROM into protected table \"%s\" inserted rows listguard did not check",
                                RelationGetRelationName(rel)),
                         errdetail("%llu rows inserted, %llu checked.", static_cast<unsigned long long>(processed),
                                   static_cast<unsigned long long>(checked))));

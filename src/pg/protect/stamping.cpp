@@ -68,7 +68,7 @@ extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
     Protection p = protection_of(relid);
     if (!p.is_protected)
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                        errmsg("table %s is not protected", get_rel_name(relid)),
+                        errmsg("table \"%s\" is not protected", get_rel_name(relid)),
                         errhint("Protect it first: listguard.protect() stamps its rows.")));
     if (get_rel_relkind(relid) != RELKIND_RELATION)
         PG_RETURN_INT64(0); // a partitioned table holds no rows of its own
