@@ -10,7 +10,7 @@ set -u
 echo "1..12"
 n=0
 for order in "listguard,auto_explain,pgaudit" "auto_explain,pgaudit,listguard"; do
-out=$(pg_virtualenv -o shared_preload_libraries="$order" -o auto_explain.log_min_duration=0 \
+out=$(pg_virtualenv -t -o shared_preload_libraries="$order" -o auto_explain.log_min_duration=0 \
         -o auto_explain.log_nested_statements=on -o auto_explain.log_analyze=on \
         -o pgaudit.log=all -o pgaudit.log_parameter=on -o pgaudit.log_catalog=off bash -c '
 set -e
@@ -66,7 +66,7 @@ SQL
 echo "copy_refused=$(printf "%s" "$copy" | grep -c "shared_preload_libraries order")"
 echo "copy_rows=$(psql -X -A -t -c "SELECT count(*) FROM subs WHERE id = 4")"
 echo "alive=$(psql -X -A -t -c "SELECT 1")"
-log=$(ls ${LOGDIR:-/var/log/postgresql}/postgresql-*-regress.log | head -1)
+read -r _ _ _ _ _ _ log < <(pg_lsclusters -h "$PGVERSION" regress)
 echo "plans_logged=$(grep -c "Query Text" "$log" || true)"
 echo "audit_logged=$(grep -c "AUDIT:" "$log" || true)"
 echo "addresses_in_log=$(grep -ciE "(logged|second|cast|literal)\.never@" "$log" || true)"

@@ -18,7 +18,7 @@
 set -u
 ROUNDS=${RESTORE_ROUNDS:-20}
 echo "1..7"
-out=$(ROUNDS=$ROUNDS pg_virtualenv -o shared_preload_libraries=listguard bash -c '
+out=$(ROUNDS=$ROUNDS pg_virtualenv -t -o shared_preload_libraries=listguard bash -c '
 set -e
 work=$(mktemp -d)
 chmod 777 "$work"

@@ -12,7 +12,7 @@
 #include "pg/keys/keyring.h"
 #include "pg/base/catalog.h"
 #include "pg/base/preload.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/email/address.h"
 

@@ -5,7 +5,7 @@
 #include "pg/audit/queue.h"
 #include "pg/audit/record.h"
 #include "pg/base/catalog.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 
 extern "C" {
 #include "access/htup_details.h"

@@ -8,7 +8,7 @@
 #include "pg/base/preload.h"
 #include "pg/canary/registry.h"
 #include "pg/keys/keyring.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/canary/local_part.h"
 #include "core/canary/loose_address.h"

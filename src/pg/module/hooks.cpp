@@ -7,7 +7,7 @@
 #include "pg/access/reveal_context.h"
 #include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
-#include "pg/audit/counts.h"
+#include "pg/audit/statement_counts.h"
 #include "pg/audit/ddl_events.h"
 #include "pg/audit/log_redaction.h"
 #include "pg/audit/restore.h"

@@ -12,7 +12,7 @@
 #include "pg/output/email_output.h"
 #include "pg/type/input.h"
 #include "pg/type/placeholders.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/email/placeholder.h"
 
@@ -35,8 +35,8 @@ namespace {
 
 struct WriteBackObjects {
     Oid email_type = InvalidOid;
-    Oid from_text = InvalidOid;    // listguard.email(text): the casts from text and varchar
-    Oid written_back = InvalidOid; // listguard._written_back(email, email, regclass, int2)
+    Oid from_text = InvalidOid;         // listguard.email(text): the casts from text and varchar
+    Oid written_back = InvalidOid;      // listguard._written_back(email, email, regclass, int2)
     Oid text_written_back = InvalidOid; // listguard._written_back(email, text, regclass, int2)
 };
 
@@ -93,7 +93,8 @@ bool is_extern_param(Node* node)
 // or the results of the CASE and COALESCE in it (Django's bulk_update
 // writes CASE WHEN id = 1 THEN '<mask>' ... ELSE email END). Never their
 // conditions, nor the arguments of any other function.
-template <typename Fn> void for_each_source(Node* expr, Fn&& fn)
+template <typename Fn>
+void for_each_source(Node* expr, Fn&& fn)
 {
     expr = without_relabel(expr);
     if (expr != nullptr && IsA(expr, CaseExpr)) {
@@ -112,7 +113,8 @@ template <typename Fn> void for_each_source(Node* expr, Fn&& fn)
 }
 
 // The same places, each replaced by what fn returns.
-template <typename Fn> Node* map_sources(Node* expr, Fn&& fn)
+template <typename Fn>
+Node* map_sources(Node* expr, Fn&& fn)
 {
     if (expr != nullptr && IsA(expr, RelabelType)) {
         auto* r = static_cast<RelabelType*>(copyObjectImpl(expr));
@@ -141,7 +143,8 @@ template <typename Fn> Node* map_sources(Node* expr, Fn&& fn)
 
 // The new values of email columns in an UPDATE: the target entries a
 // write-back may be.
-template <typename Fn> void for_each_email_target(Query* query, Oid email_type, Fn&& fn)
+template <typename Fn>
+void for_each_email_target(Query* query, Oid email_type, Fn&& fn)
 {
     if (query->commandType != CMD_UPDATE)
         return;
@@ -215,8 +218,8 @@ bool count_wrapped_params(Node* node, WrappedParams* w)
         });
         return false;
     }
-    return expression_tree_walker(node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_wrapped_params)),
-                                  w);
+    return expression_tree_walker(node,
+                                  reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_wrapped_params)), w);
 }
 
 // Wrapped placeholders in the target lists of every node of a plan (a
@@ -332,8 +335,9 @@ void plan_written_back(Query* query, ParamListInfo bound)
         Node* value = map_sources(reinterpret_cast<Node*>(tle->expr), [&](Node* source) -> Node* {
             Node* plain = without_relabel(source);
             if (plain != nullptr && IsA(plain, FuncExpr) && castNode(FuncExpr, plain)->funcid == o.from_text)
-                return reinterpret_cast<Node*>(written_back_call(o.text_written_back, o.email_type, query, tle,
-                                                                 static_cast<Node*>(linitial(castNode(FuncExpr, plain)->args))));
+                return reinterpret_cast<Node*>(
+                    written_back_call(o.text_written_back, o.email_type, query, tle,
+                                      static_cast<Node*>(linitial(castNode(FuncExpr, plain)->args))));
             if (is_extern_param(plain) || is_placeholder_const(plain, o.email_type))
                 may_hold_placeholder = true;
             return source;

@@ -2,11 +2,11 @@
 
 #include <cstring>
 
-#include "pg/access/admin_gate.h"
+#include "pg/access/gated_functions.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 #include "pg/protect/protection.h"
 
 extern "C" {

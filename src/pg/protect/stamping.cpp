@@ -10,8 +10,8 @@
 #include "pg/keys/keyring.h"
 #include "pg/base/preload.h"
 #include "pg/protect/protection.h"
-#include "pg/protect/rows.h"
-#include "pg/type/value.h"
+#include "pg/protect/row_scope.h"
+#include "pg/type/stored_value.h"
 
 extern "C" {
 #include "access/table.h"

@@ -9,9 +9,9 @@
 #include "pg/base/session_settings.h"
 #include "pg/keys/keyring.h"
 #include "pg/protect/protection.h"
-#include "pg/protect/rows.h"
+#include "pg/protect/row_scope.h"
 #include "pg/rotation/key_events.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/keys/keyring.h"
 

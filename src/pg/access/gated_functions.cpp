@@ -1,9 +1,9 @@
-#include "pg/access/admin_gate.h"
+#include "pg/access/gated_functions.h"
 
 #include "pg/access/requests.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 #include "pg/base/preload.h"
 
 extern "C" {

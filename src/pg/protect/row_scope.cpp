@@ -1,4 +1,4 @@
-#include "pg/protect/rows.h"
+#include "pg/protect/row_scope.h"
 
 #include "pg/base/catalog.h"
 
