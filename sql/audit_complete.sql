@@ -107,6 +107,7 @@ WHERE id > :mark AND kind = 'denied' ORDER BY id;
 SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'ac_narrow'::regrole;
 DROP ROLE ac_narrow;
 DELETE FROM ac_parts WHERE id = 4003;
+SELECT lgtest.audit_settle() AS settled;
 SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
 
 -- A write that fails is not a change: a duplicate key, a row of the wrong

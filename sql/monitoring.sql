@@ -93,11 +93,24 @@ SELECT string_agg(DISTINCT metric, ' ' ORDER BY metric) AS metrics FROM listguar
 WHERE metric IN ('audit_queue_pending', 'audit_writer_lag_seconds', 'audit_gaps_total', 'audit_overflow_total',
                  'seal_keys', 'seal_key_current', 'protected_tables', 'standby', 'standby_links',
                  'audit_log_events', 'keyring_loaded', 'operations_running');
--- What a monitor still cannot do: read the log, grants or digests.
+-- What a monitor still cannot do: read the log, grants or digests, the
+-- archived segments' links and seals or their events, canaries, what is
+-- queued for stamping; archive (prune) the log.
+\x on
 SELECT lgtest.try('SELECT count(*) FROM listguard.audit_log') AS monitor_audit_log,
        lgtest.try('SELECT count(*) FROM listguard.grants') AS monitor_grants,
        lgtest.try($$SELECT listguard._email_digest('monitored1@example.com')$$) AS monitor_digest,
-       lgtest.try('SELECT count(email::text) FROM mn_subs') AS monitor_reads_table;
+       lgtest.try('SELECT count(email::text) FROM mn_subs') AS monitor_reads_table,
+       lgtest.try('SELECT count(segment) FROM listguard.audit_archives') AS monitor_archive_names,
+       lgtest.try('SELECT count(seal) FROM listguard.audit_archives') AS monitor_archive_seals,
+       lgtest.try('SELECT count(exit_link) FROM listguard.audit_archives') AS monitor_archive_links,
+       lgtest.try($$SELECT count(*) FROM listguard.audit_for('monitored1@example.com')$$) AS monitor_audit_for,
+       lgtest.try($$SELECT count(*) FROM listguard.read_audit_archive('x')$$) AS monitor_read_archive,
+       lgtest.try('SELECT count(*) FROM listguard.explain_access(current_user::regrole)') AS monitor_explain_access,
+       lgtest.try('SELECT count(*) FROM listguard.canaries') AS monitor_canaries,
+       lgtest.try('SELECT count(*) FROM listguard.stamp_queue') AS monitor_stamp_queue,
+       lgtest.try('SELECT count(*) FROM listguard.archive_audit(now())') AS monitor_archives;
+\x off
 RESET ROLE;
 
 -- pg_monitor's members read the same.
@@ -105,6 +118,21 @@ SET ROLE mn_pgmon;
 SELECT count(*) > 0 AS pg_monitor_metrics FROM listguard.metrics;
 SELECT lgtest.try('SELECT count(*) FROM listguard.progress') AS pg_monitor_progress;
 SELECT count(*) > 0 AS pg_monitor_audit_events FROM listguard.audit_events;
+-- ... and no more.
+\x on
+SELECT lgtest.try('SELECT count(*) FROM listguard.audit_log') AS pg_monitor_audit_log,
+       lgtest.try('SELECT count(*) FROM listguard.grants') AS pg_monitor_grants,
+       lgtest.try($$SELECT listguard._email_digest('monitored1@example.com')$$) AS pg_monitor_digest,
+       lgtest.try('SELECT count(segment) FROM listguard.audit_archives') AS pg_monitor_archive_names,
+       lgtest.try('SELECT count(seal) FROM listguard.audit_archives') AS pg_monitor_archive_seals,
+       lgtest.try('SELECT count(exit_link) FROM listguard.audit_archives') AS pg_monitor_archive_links,
+       lgtest.try($$SELECT count(*) FROM listguard.audit_for('monitored1@example.com')$$) AS pg_monitor_audit_for,
+       lgtest.try($$SELECT count(*) FROM listguard.read_audit_archive('x')$$) AS pg_monitor_read_archive,
+       lgtest.try('SELECT count(*) FROM listguard.explain_access(current_user::regrole)') AS pg_monitor_explain_access,
+       lgtest.try('SELECT count(*) FROM listguard.canaries') AS pg_monitor_canaries,
+       lgtest.try('SELECT count(*) FROM listguard.stamp_queue') AS pg_monitor_stamp_queue,
+       lgtest.try('SELECT count(*) FROM listguard.archive_audit(now())') AS pg_monitor_archives;
+\x off
 RESET ROLE;
 
 -- Nothing a monitor reads holds an address: every text of the metrics,

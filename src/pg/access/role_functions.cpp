@@ -3,6 +3,7 @@
 // the test of trusted owners that protect() uses.
 #include <initializer_list>
 
+#include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
 #include "pg/access/roles.h"
 #include "pg/base/preload.h"
@@ -17,6 +18,7 @@ extern "C" {
 PG_FUNCTION_INFO_V1(lg_setup_roles);
 PG_FUNCTION_INFO_V1(lg_mark_grantee);
 PG_FUNCTION_INFO_V1(lg_is_trusted_owner);
+PG_FUNCTION_INFO_V1(lg_check_role_settings);
 }
 
 using namespace listguard::pg;
@@ -50,6 +52,7 @@ void claim(const char* name, bool adopt)
                                : strcmp(name, kOwnerRole) == 0   ? "owners of every protected table"
                                : strcmp(name, kMonitorRole) == 0 ? "readers of listguard's metrics"
                                : strcmp(name, kStandbyRole) == 0 ? "standby links"
+                               : strcmp(name, kBackupRole) == 0  ? "readers of every protected row, in dumps"
                                                                  : "approvers of access requests"),
                      errhint("Check who belongs to it (\\du %s). To adopt it, SET listguard.adopt_existing_roles = "
                              "on and create the extension again; or drop or rename the role first.",
@@ -62,14 +65,15 @@ void claim(const char* name, bool adopt)
 
 // listguard._setup_roles(adopt boolean): listguard_admin, listguard_owner
 // (which owns protected tables; admins belong to it so that they may change
-// them), listguard_approver, listguard_standby and listguard_monitor.
+// them), listguard_approver, listguard_standby, listguard_backup and
+// listguard_monitor.
 extern "C" Datum lg_setup_roles(PG_FUNCTION_ARGS)
 {
     require_preload();
     bool adopt = PG_GETARG_BOOL(0) || adopt_existing_roles_setting;
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "SPI_connect failed");
-    for (const char* name : {kAdminRole, kOwnerRole, kApproverRole, kStandbyRole, kMonitorRole})
+    for (const char* name : {kAdminRole, kOwnerRole, kApproverRole, kStandbyRole, kBackupRole, kMonitorRole})
         claim(name, adopt);
     Oid admin = get_role_oid(kAdminRole, false);
     Oid owner = get_role_oid(kOwnerRole, false);
@@ -96,4 +100,15 @@ extern "C" Datum lg_is_trusted_owner(PG_FUNCTION_ARGS)
     Oid role = PG_GETARG_OID(0);
     Oid owner = owner_role();
     PG_RETURN_BOOL(is_admin(role) || (OidIsValid(owner) && has_privs_of_role(role, owner)));
+}
+
+// listguard._check_role_settings(grantee): before a grant is made (or an
+// access request opened), refuses a grantee that holds, or has a member
+// that holds, a stored setting that decides what its sessions run
+// (role_guard.h).
+extern "C" Datum lg_check_role_settings(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    check_receiver_settings(PG_GETARG_OID(0), "a listguard grant");
+    PG_RETURN_VOID();
 }

@@ -359,12 +359,13 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
         char hex[kLinkHexSize + 1];
         link_to_hex(header.exit_link, hex);
         char* kinds_text = kinds_json(kinds);
-        AuditEvent* event =
-            build_event(EventKind::AuditArchived,
-                        psprintf("{\"segment\": %s, \"first_id\": %lld, \"last_id\": %lld, \"events\": %lld, "
-                                 "\"exit_link\": \"%s\", \"kinds\": %s}",
-                                 json_string(name), static_cast<long long>(first), static_cast<long long>(last),
-                                 static_cast<long long>(header.events), hex, kinds_text));
+        AuditEvent* event = static_cast<AuditEvent*>(palloc(sizeof(AuditEvent)));
+        make_event(EventKind::AuditArchived,
+                   psprintf("{\"segment\": %s, \"first_id\": %lld, \"last_id\": %lld, \"events\": %lld, "
+                            "\"exit_link\": \"%s\", \"kinds\": %s}",
+                            json_string(name), static_cast<long long>(first), static_cast<long long>(last),
+                            static_cast<long long>(header.events), hex, kinds_text),
+                   {}, event);
         (void)append_to_audit_log(audit_log, event, 1);
     }
     PG_FINALLY();

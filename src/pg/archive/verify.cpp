@@ -8,7 +8,7 @@
 
 #include <sys/stat.h>
 
-#include "pg/access/admin_gate.h"
+#include "pg/access/gated_functions.h"
 #include "pg/archive/archive.h"
 #include "pg/audit/append.h"
 #include "pg/audit/archived_head.h"

@@ -34,8 +34,10 @@ enum class EventKind {
     Key,
     AccessRequest,
     Canary,
-    AuditArchived, // the last: is_event_kind_name() goes up to it
+    Dump,
+    AuditArchived,
 };
+constexpr EventKind kLastEventKind = EventKind::AuditArchived; // a new kind goes before it, or becomes it
 
 const char* event_kind_name(EventKind kind) noexcept;
 
@@ -62,9 +64,10 @@ EventScope table_scope(Oid relation);
 // queued is logged), so it is safe just before ereport(ERROR).
 void record_event(EventKind kind, const char* detail_json, const EventScope& scope = {});
 
-// The event record_event() would queue (palloc'd), for code that appends it
-// itself, in its own transaction (archive_audit()'s audit_archived).
-AuditEvent* build_event(EventKind kind, const char* detail_json, const EventScope& scope = {});
+// The event record_event() would queue, made into *out (for one appended
+// in the current transaction instead: a restore's own record, archive_audit()'s
+// audit_archived).
+void make_event(EventKind kind, const char* detail_json, const EventScope& scope, AuditEvent* out);
 
 // An event about one of listguard's records (an access request, a canary),
 // from the arguments of the SQL function that records it: (action text,

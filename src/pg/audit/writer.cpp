@@ -366,9 +366,9 @@ void run_audit_writer(Oid database)
     bool anchor_due = false;
     TimestampTz last_event = GetCurrentTimestamp();
     TimestampTz last_anchor = 0;
-    // A writer starting catches up with the chain's end first: another
-    // appender (archive_audit(), a standby's link on the primary) may have
-    // moved it while none ran, and the anchor follows.
+    // As if woken: a writer started with nothing queued (another appender --
+    // archive_audit(), a restore, a standby's events -- moved the chain's end
+    // while none ran) catches up with the chain's end and writes the anchor.
     bool woken = true;
     for (;;) {
         CHECK_FOR_INTERRUPTS();

@@ -16,7 +16,7 @@
 #include "pg/activity/progress.h"
 #include "pg/audit/queue.h"
 #include "pg/base/catalog.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/keys/keyring.h"
@@ -442,7 +442,7 @@ using namespace listguard::pg;
 extern "C" Datum lg_metrics(PG_FUNCTION_ARGS)
 {
     require_preload();
-    require_monitor("read listguard.metrics");
+    require_monitor("listguard.metrics");
     InitMaterializedSRF(fcinfo, 0);
     Rows rows;
     rows.rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
@@ -463,7 +463,7 @@ extern "C" Datum lg_metrics(PG_FUNCTION_ARGS)
 extern "C" Datum lg_progress(PG_FUNCTION_ARGS)
 {
     require_preload();
-    require_monitor("read listguard.progress");
+    require_monitor("listguard.progress");
     InitMaterializedSRF(fcinfo, 0);
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     int n = 0;

@@ -5,7 +5,7 @@
 #include "pg/activity/progress.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/base/settings.h"
@@ -277,8 +277,9 @@ extern "C" Datum lg_stamp_queue_guard(PG_FUNCTION_ARGS)
     if (!running_elevated() && !in_background_stamping() && !superuser()) {
         record_event(EventKind::Denied, "{\"reason\": \"listguard table\", \"operation\": \"write stamp_queue\"}",
                      table_scope(RelationGetRelid(data->tg_relation)));
-        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to change stamp_queue"),
-                        errdetail("listguard's background stamping keeps it.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to change listguard.stamp_queue"),
+                 errdetail("listguard's background stamping keeps it.")));
     }
     return PointerGetDatum(nullptr);
 }

@@ -21,7 +21,10 @@ CREATE TABLE audit_archives (
 );
 CREATE UNIQUE INDEX audit_archives_last_id ON audit_archives (last_id);
 REVOKE ALL ON audit_archives FROM PUBLIC;
-GRANT SELECT ON audit_archives TO listguard_admin, listguard_monitor, pg_monitor;
+GRANT SELECT ON audit_archives TO listguard_admin, listguard_backup;
+-- Monitors: the segments and their extent, not their links and seals.
+GRANT SELECT (segment, source, first_id, last_id, events, archived_at, gap_events, last_gap_at, restored_at)
+    ON audit_archives TO listguard_monitor, pg_monitor;
 SELECT pg_catalog.pg_extension_config_dump('listguard.audit_archives', '');
 CREATE TRIGGER audit_archives_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_archives
     FOR EACH ROW EXECUTE FUNCTION _archive_guard();

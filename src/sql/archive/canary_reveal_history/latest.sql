@@ -9,7 +9,7 @@ CREATE TABLE canary_reveal_history (
     reveals        bigint NOT NULL
 );
 REVOKE ALL ON canary_reveal_history FROM PUBLIC;
-GRANT SELECT ON canary_reveal_history TO listguard_admin;
+GRANT SELECT ON canary_reveal_history TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.canary_reveal_history', '');
 CREATE TRIGGER canary_reveal_history_guard BEFORE INSERT OR UPDATE OR DELETE ON canary_reveal_history
     FOR EACH ROW EXECUTE FUNCTION _archive_guard();

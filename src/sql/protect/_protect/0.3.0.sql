@@ -74,6 +74,7 @@ BEGIN
             DETAIL = 'protect() stamps and polices listguard.email values; this table has none.';
     END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._take_over_sequences(t);
         PERFORM listguard._refuse_untrusted(t);
     END LOOP;
     PERFORM listguard._note_progress('protect', tbl, 'installing policies', 0, 0, 0);

@@ -15,7 +15,7 @@ CREATE TABLE stamp_queue (
     queued_by   regrole NOT NULL
 );
 REVOKE ALL ON stamp_queue FROM PUBLIC;
-GRANT SELECT ON stamp_queue TO listguard_admin;
+GRANT SELECT ON stamp_queue TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.stamp_queue', '');
 CREATE TRIGGER stamp_queue_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON stamp_queue
     FOR EACH STATEMENT EXECUTE FUNCTION _stamp_queue_guard();
