@@ -11,7 +11,8 @@
 #
 #   ROWS=1000000 bench/online_protect.sh
 set -u
-cd "$(dirname "$0")/../test/cluster"
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo/test/cluster"
 . lib/servers.sh
 trap "${KEEP_SERVERS:+:} servers_cleanup" EXIT
 ROWS=${ROWS:-1000000}
@@ -108,5 +109,5 @@ run() {
                mode, rows, l[2] - l[1] + 0.005, t1 - t0, t2 - t0, lat }'
 }
 
-echo "listguard $(git -C "$(dirname "$0")/../.." log -1 --format=%h), $(nproc) cores, PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"
+echo "listguard $(git -C "$repo" log -1 --format=%h), $(nproc) cores, PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"
 for mode in ${MODES:-now online}; do run "$mode"; done
