@@ -26,7 +26,7 @@ canaries() { $P -U postgres -At -c "SELECT string_agg(s.id::text, ' ') FROM subs
 plain() { $P -U postgres -At -c "SELECT string_agg(id::text, ' ') FROM (SELECT s.id FROM subs s WHERE account_id = $2 AND list_id = $3 AND NOT EXISTS (SELECT FROM listguard.canaries c WHERE c.address = s.email) ORDER BY id DESC LIMIT 2) x"; }
 outcome() { # role, sql
   local out
-  out=$(printf 'BEGIN;\n%s\nROLLBACK;\n' "$2" | $P -U "$1" -v ON_ERROR_STOP=0 2>&1 | grep -vE '^(BEGIN|ROLLBACK)$' | sed -E 's/[0-9]+/N/g; s/"[^"]*@[^"]*"/"ADDR"/g; s/'[^']*@[^']*'/'ADDR'/g' | tr '\n' ' ')
+  out=$(printf 'BEGIN;\n%s\nROLLBACK;\n' "$2" | $P -U "$1" -v ON_ERROR_STOP=0 2>&1 | grep -vE '^(BEGIN|ROLLBACK)$' | sed -E "s/[0-9]+/N/g; s/\"[^\"]*@[^\"]*\"/\"ADDR\"/g; s/'[^']*@[^']*'/'ADDR'/g" | tr '\n' ' ')
   printf '%s' "${out:-ok}"
 }
 try() { # role, acct, list, label, template with ID, ADDR, MASK
