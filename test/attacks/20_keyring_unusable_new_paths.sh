@@ -7,6 +7,7 @@
 # fail with F0000 (or work where no key is needed) and no backend may die.
 # Expected secure outcome: no "terminated by signal" in the server log, the
 # postmaster never resets.
+# RESULT: held (F0000 each time, no crash, three keyring faults).
 # Needs PGHOST, PGPORT, PGDATA (to move the key file; run as root or the
 # server's OS user), the setup.sql fixture.
 set -u

@@ -8,6 +8,10 @@
 # expires), every value output is masked, except clear text the role itself
 # made (and was charged and recorded for) before: held cursors of
 # email::text are that (materialised at COMMIT, charged then).
+# RESULT: held: the open cursor, the generic plan and the held cursor of
+# email show masks after the revocation; the loop shows masks once the grant
+# expires; only the held cursor of email::text (made and charged before)
+# stays clear, as a temp table of email::text would.
 # Needs PGHOST, PGPORT (superuser postgres), the setup.sql fixture.
 set -u
 P="psql -X -q -d atk"

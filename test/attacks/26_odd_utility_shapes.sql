@@ -8,6 +8,7 @@
 -- SECURITY LABEL with NULL, COMMENT/ALTER on objects of listguard.
 -- Expected secure outcome: each statement works or fails with an ordinary
 -- error; no backend dies (the script ends with SELECT 'alive').
+-- RESULT: held (no backend died; every refusal an ordinary 42501 or PostgreSQL error).
 -- Run: psql -X -U postgres -d postgres -f 26_odd_utility_shapes.sql
 \set ON_ERROR_STOP 0
 SELECT 'CREATE DATABASE atk_plain OWNER a_dbo' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'atk_plain') \gexec
