@@ -21,7 +21,8 @@
 #     public).
 # Expected secure outcome: CREATE EXTENSION refuses a listguard schema it
 # did not create (or takes it over), and nothing in 1-2 works.
-# RESULT: FINDING (H): both work.
+# RESULT: FINDING (H): both work (1. with text and varchar parameters, not
+# with an untyped literal).
 # Needs PGHOST, PGPORT (superuser postgres) and the roles of setup.sql.
 set -u
 P="psql -X -q"
@@ -50,6 +51,11 @@ SQL
 $P -U a_dbo -d atk_pre -c "ALTER SCHEMA lg_off RENAME TO listguard"
 echo "== a clear reader looks one address up by a text parameter"
 $P -U a_clear -d atk_pre -c "PREPARE q(text) AS SELECT id FROM public.subs WHERE email = \$1" -c "EXECUTE q('pre5@example.com')"
+$P -U a_dbo -d atk_pre -At -c "SELECT 'after a text parameter: ' || count(*) FROM public.loot"
+$P -U a_clear -d atk_pre -c "PREPARE q(varchar) AS SELECT id FROM public.subs WHERE email = \$1" -c "EXECUTE q('pre6@example.com')" >/dev/null
+$P -U a_dbo -d atk_pre -At -c "SELECT 'after a varchar parameter: ' || count(*) FROM public.loot"
+$P -U a_clear -d atk_pre -c "SELECT id FROM public.subs WHERE email = 'pre7@example.com'" >/dev/null
+$P -U a_dbo -d atk_pre -At -c "SELECT 'after an untyped literal: ' || count(*) FROM public.loot"
 echo "== what the database owner (no grant) now holds"
 $P -U a_dbo -d atk_pre -c "SELECT who, count(*), min(e), max(e) FROM public.loot GROUP BY who"
 echo "== 2. the owner removes listguard and the protected table"
