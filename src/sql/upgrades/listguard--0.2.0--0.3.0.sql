@@ -65,7 +65,8 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 #replace "access/_request_access/0.3.0.sql"
 
 -- Monitors see every quota, and read metrics, progress and the audit log
--- without its addresses.
+-- without its addresses; quota_usage names make_interval's exact argument
+-- type (schema-qualified).
 #include "quota/current_role_is_monitor/0.3.0.sql"
 #replace "quota/quota_usage/0.3.0.sql"
 #include "monitor/_redact/0.3.0.sql"
