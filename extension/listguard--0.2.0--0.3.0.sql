@@ -525,6 +525,7 @@ DECLARE
     started timestamptz;
     budget interval;
     left_blocks bigint := 0;
+    stamped_blocks bigint := 0;
 BEGIN
     IF tbl IS NULL OR account_column IS NULL THEN
         PERFORM listguard._invalid('table and account column must not be null', 'protect() needs both.');
@@ -595,8 +596,10 @@ BEGIN
     -- The rows already there take their stamps, so that grants scoped to an
     -- account or list read them as they read new ones. Nothing else sees the
     -- tables until this transaction ends: they are locked. Online, for at
-    -- most the budget (from when the lock was taken): what is left is
-    -- queued, and stamped in the background once this commits, in batches
+    -- most the budget (from when the lock was taken), but the first 64
+    -- blocks of the tables whatever the time unless the budget is 0 (so a
+    -- small table is stamped when protect() returns, on a slow machine
+    -- too): what is left is queued, and stamped in the background once this commits, in batches
     -- that lock only their rows; the triggers stamp what is written
     -- meanwhile. (Before the triggers: a BEFORE ROW trigger, even one that
     -- does not fire, makes every updated row be locked first.)
@@ -606,8 +609,11 @@ BEGIN
         FOR target IN SELECT p.relid, p.blocks FROM listguard._stamp_plan(tbl) p LOOP
             next_block := 0;
             batch := CASE WHEN budget IS NULL THEN target.blocks + 1 ELSE 64 END;
-            WHILE next_block < target.blocks AND (budget IS NULL OR clock_timestamp() - started < budget) LOOP
+            WHILE next_block < target.blocks
+                  AND (budget IS NULL OR clock_timestamp() - started < budget
+                       OR (budget > interval '0' AND stamped_blocks < 64)) LOOP
                 PERFORM listguard._stamp_batch(target.relid, next_block, next_block + batch);
+                stamped_blocks := stamped_blocks + least(batch, target.blocks - next_block);
                 next_block := next_block + batch;
                 batch := least(batch * 2, 4096);
             END LOOP;

@@ -101,6 +101,16 @@ SELECT count(*) AS queued FROM listguard.stamp_queue;
 SELECT listguard.unprotect('op_subs');
 SELECT count(*) AS queued_after_unprotect FROM listguard.stamp_queue;
 
+-- A small table (64 blocks at most, this one 58) is stamped before
+-- protect() returns whatever the time its checks took, unless the budget is
+-- 0: nothing is queued, however slow the machine.
+SET listguard.protect_stamp_budget = '1ms';
+SELECT listguard.protect('op_subs', 'account_id', 'list_id');
+RESET listguard.protect_stamp_budget;
+SELECT count(*) AS queued_small FROM listguard.stamp_queue;
+SELECT count(*) FILTER (WHERE listguard._unstamped(email)) AS unstamped_small FROM op_subs;
+SELECT listguard.unprotect('op_subs');
+
 -- Nobody but listguard writes the queue.
 SET ROLE op_writer;
 SELECT lgtest.try('DELETE FROM listguard.stamp_queue') AS writer_deletes_queue;
