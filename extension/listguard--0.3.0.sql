@@ -852,8 +852,16 @@ BEGIN
     -- The rows already there take their stamps, so that grants scoped to an
     -- account or list read them as they read new ones. Nothing else sees the
     -- tables until this transaction ends: they are locked.
-    IF stamp = 'now' THEN
+    IF stamp = 'now' AND listguard._citus_table(tbl) THEN
+        -- A Citus table's rows are in its shards, on every node.
+        PERFORM listguard._citus_stamp(tbl);
+    ELSIF stamp = 'now' THEN
         PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    END IF;
+    -- Citus creates triggers on the shards of its tables only when told to
+    -- (undone when this function's elevated call ends).
+    IF listguard._citus_table(tbl) THEN
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
     END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_triggers(t, audit);
@@ -2282,6 +2290,87 @@ CREATE FUNCTION _append_standby_events(origin text, events bytea) RETURNS intege
     SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION _append_standby_events(text, bytea) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION _append_standby_events(text, bytea) TO listguard_standby;
+
+-- Citus (docs/citus.md): the coordinator sends its catalog to every other
+-- node in the transaction that changes it, a worker's link takes it when
+-- it missed it, and protect() of a Citus table stamps the rows in its shards
+-- on every node.
+-- A Citus worker's link (pg/replica/link.h) takes the coordinator's catalog
+-- (grants, protections of Citus tables, canaries; canary addresses in
+-- transit) through this: null when the md5 it knows is the catalog's.
+CREATE FUNCTION _citus_catalog(known text) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_citus_catalog' LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _citus_catalog(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _citus_catalog(text) TO listguard_standby;
+-- On a Citus worker: the coordinator's catalog replaces this node's. The
+-- coordinator's listguard runs it through Citus as its extension's owner;
+-- the function itself refuses any caller but a superuser, and a catalog
+-- made under another keyring.
+CREATE FUNCTION _citus_apply_catalog(snapshot text) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_citus_apply_catalog' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _citus_apply_catalog(text) FROM PUBLIC;
+-- On the coordinator of a Citus cluster: sends the catalog to every other
+-- node now, in this transaction (else it goes when the transaction commits).
+CREATE FUNCTION _citus_push_catalog() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_citus_push_catalog' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _citus_push_catalog() FROM PUBLIC;
+-- Whether a table is a Citus table (distributed, reference or Citus-managed
+-- local): protect() stamps its rows on the nodes that hold its shards and
+-- lets Citus create its triggers there. False without Citus.
+CREATE FUNCTION _citus_table(tbl regclass) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_citus_table' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_table(regclass) FROM PUBLIC;
+-- Runs a command on every other node of a Citus cluster as the current user
+-- (a superuser: listguard's elevated code, as the extension's owner), in
+-- this transaction: committed on them when it commits here.
+CREATE FUNCTION _run_on_other_nodes(command text) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_run_on_other_nodes' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _run_on_other_nodes(text) FROM PUBLIC;
+-- Stamps the rows that the shards placed on this node hold, of a protected
+-- Citus table and the protected tables below it (protect() runs it on every
+-- node, as the extension's owner; listguard.protected_tables has the table
+-- already: the coordinator sent its catalog first).
+CREATE FUNCTION _stamp_local_shards(tbl regclass) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    t regclass;
+    shard regclass;
+    total bigint := 0;
+BEGIN
+    FOR t IN SELECT p.relid FROM listguard.protected_tables p
+             WHERE p.root = (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl) LOOP
+        -- shard_name() leaves out the schema public: the shard is in t's schema.
+        FOR shard IN SELECT pg_catalog.format('%I.%I', (SELECT n.nspname FROM pg_namespace n JOIN pg_class c
+                                                        ON c.relnamespace = n.oid WHERE c.oid = t),
+                         (pg_catalog.parse_ident(pg_catalog.shard_name(t, s.shardid)))[
+                             pg_catalog.array_length(pg_catalog.parse_ident(pg_catalog.shard_name(t, s.shardid)), 1)])::regclass
+                     FROM pg_catalog.pg_dist_shard s
+                     JOIN pg_catalog.pg_dist_placement pl ON pl.shardid = s.shardid
+                     WHERE s.logicalrelid = t
+                       AND pl.groupid = (SELECT g.groupid FROM pg_catalog.pg_dist_local_group g) LOOP
+            CONTINUE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = shard) <> 'r';
+            total := total + listguard._stamp_batch(shard, 0,
+                pg_relation_size(shard) / current_setting('block_size')::bigint + 1);
+        END LOOP;
+    END LOOP;
+    RETURN total;
+END
+$$;
+REVOKE ALL ON FUNCTION _stamp_local_shards(regclass) FROM PUBLIC;
+-- protect() of a Citus table stamps the rows already there where they are:
+-- in the shards on every node (an UPDATE through Citus cannot call the
+-- stamping function with the row's columns). The other nodes first get the
+-- catalog that says the table is protected, in this transaction.
+CREATE FUNCTION _citus_stamp(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM listguard._citus_push_catalog();
+    PERFORM listguard._run_on_other_nodes(format('SELECT listguard._stamp_local_shards(%L)', tbl::text));
+    PERFORM listguard._stamp_local_shards(tbl);
+END
+$$;
+REVOKE ALL ON FUNCTION _citus_stamp(regclass) FROM PUBLIC;
 
 -- The audit chain's head, which dumps carry (new in 0.3.0: last, so that the
 -- extension's configuration tables are listed in the order an upgraded

@@ -313,6 +313,18 @@
 #include "replica/_quota_windows/latest.sql"
 #include "replica/_append_standby_events/latest.sql"
 
+-- Citus (docs/citus.md): the coordinator sends its catalog to every other
+-- node in the transaction that changes it, a worker's link takes it when
+-- it missed it, and protect() of a Citus table stamps the rows in its shards
+-- on every node.
+#include "replica/_citus_catalog/latest.sql"
+#include "replica/_citus_apply_catalog/latest.sql"
+#include "replica/_citus_push_catalog/latest.sql"
+#include "citus/_citus_table/latest.sql"
+#include "citus/_run_on_other_nodes/latest.sql"
+#include "citus/_stamp_local_shards/latest.sql"
+#include "citus/_citus_stamp/latest.sql"
+
 -- The audit chain's head, which dumps carry (new in 0.3.0: last, so that the
 -- extension's configuration tables are listed in the order an upgraded
 -- database lists them).

@@ -13,12 +13,15 @@
 #include "pg/audit/restore.h"
 #include "pg/base/catalog.h"
 #include "pg/canary/registry.h"
+#include "pg/citus/transit.h"
+#include "pg/citus/windows.h"
 #include "pg/module/shared_memory.h"
 #include "pg/protect/database_guard.h"
 #include "pg/protect/lookalike_guard.h"
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
+#include "pg/replica/citus_catalog.h"
 #include "pg/replica/logical.h"
 
 extern "C" {
@@ -47,6 +50,7 @@ ExecutorEnd_hook_type next_ExecutorEnd_hook = nullptr;
 ExecutorStart_hook_type outer_next_ExecutorStart_hook = nullptr;
 ExecutorEnd_hook_type outer_next_ExecutorEnd_hook = nullptr;
 emit_log_hook_type next_emit_log_hook = nullptr;
+planner_hook_type next_planner_hook = nullptr;
 
 void install_executor_start_end();
 
@@ -75,7 +79,9 @@ void listguard_shmem_startup()
 void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_only_tree, ProcessUtilityContext context,
                               ParamListInfo params, QueryEnvironment* env, DestReceiver* dest, QueryCompletion* qc)
 {
-    Node* stmt = pstmt->utilityStmt;
+    bool tree_read_only = read_only_tree;
+    PlannedStmt* const statement = restrictive_policies_for_citus(pstmt, &tree_read_only);
+    Node* stmt = statement->utilityStmt;
     check_role_statement(stmt);
     check_database_statement(stmt);
     check_lookalike_statement(stmt);
@@ -84,15 +90,17 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     bool has_phase = utility_reveal_phase(stmt, &phase);
     if (has_phase)
         enter_reveal_phase(phase);
+    bool was_in_transit = set_in_transit(utility_in_transit(stmt) || in_transit());
     PG_TRY();
     {
         if (next_ProcessUtility_hook)
-            next_ProcessUtility_hook(pstmt, query, read_only_tree, context, params, env, dest, qc);
+            next_ProcessUtility_hook(statement, query, tree_read_only, context, params, env, dest, qc);
         else
-            standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
+            standard_ProcessUtility(statement, query, tree_read_only, context, params, env, dest, qc);
     }
     PG_FINALLY();
     {
+        set_in_transit(was_in_transit);
         if (has_phase)
             leave_reveal_phase();
     }
@@ -110,6 +118,9 @@ void listguard_ExecutorStart(QueryDesc* query, int eflags)
 {
     check_walsender_query(query);
     enter_reveal_phase(RevealPhase::Preparing);
+    // Citus starts its scans here (constants of deferred plans go out).
+    bool citus = is_citus_plan(query->plannedstmt);
+    bool was_in_transit = set_in_transit(citus || in_transit());
     PG_TRY();
     {
         if (next_ExecutorStart_hook)
@@ -119,14 +130,22 @@ void listguard_ExecutorStart(QueryDesc* query, int eflags)
     }
     PG_FINALLY();
     {
+        set_in_transit(was_in_transit);
         leave_reveal_phase();
     }
     PG_END_TRY();
+    if (citus)
+        citus_scans_in_transit(query);
 }
 
 void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 count, bool execute_once)
 {
     enter_reveal_phase(RevealPhase::Executing);
+    // Rows for another Citus node go out in transit (pg/citus/transit.h).
+    DestReceiver* dest = query->dest;
+    DestReceiver* receiver = receiver_for_run(query);
+    if (receiver != nullptr)
+        query->dest = receiver;
     PG_TRY();
     {
         if (next_ExecutorRun_hook)
@@ -136,6 +155,7 @@ void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 cou
     }
     PG_FINALLY();
     {
+        query->dest = dest;
         leave_reveal_phase();
     }
     PG_END_TRY();
@@ -229,6 +249,12 @@ void install_executor_start_end()
     ExecutorEnd_hook = listguard_ExecutorEnd;
 }
 
+// Citus writes the constants of the queries it sends while it plans.
+PlannedStmt* listguard_planner(Query* parse, const char* query, int options, ParamListInfo params)
+{
+    return plan_for_citus(parse, query, options, params, next_planner_hook);
+}
+
 // Addresses are masked before anything else sees the report.
 void listguard_emit_log(ErrorData* edata)
 {
@@ -265,6 +291,8 @@ void without_errors(const char* what, void (*step)())
 // restore moved aside is queued again if it committed (else dropped).
 void end_of_transaction(XactEvent event)
 {
+    reset_transit();
+    catalog_at_transaction_end();
     access_changes_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT);
     without_errors("give back unused quota", quota_at_transaction_end);
     if (event == XACT_EVENT_COMMIT)
@@ -279,6 +307,9 @@ void listguard_xact_callback(XactEvent event, void*)
 {
     switch (event) {
     case XACT_EVENT_PRE_COMMIT:
+        push_catalog_at_commit(); // to the other nodes of a Citus cluster, before Citus prepares them
+        audit_counts_at_transaction_end(true);
+        break;
     case XACT_EVENT_PARALLEL_PRE_COMMIT:
     case XACT_EVENT_PRE_PREPARE:
         audit_counts_at_transaction_end(true);
@@ -343,6 +374,9 @@ void install_hooks()
     // other preloaded library.
     next_emit_log_hook = emit_log_hook;
     emit_log_hook = listguard_emit_log;
+    next_planner_hook = planner_hook;
+    planner_hook = listguard_planner;
+    install_citus_function_hooks();
 
     RegisterXactCallback(listguard_xact_callback, nullptr);
     RegisterSubXactCallback(listguard_subxact_callback, nullptr);

@@ -9,15 +9,18 @@
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/canary/registry.h"
+#include "pg/citus/transit.h"
 #include "pg/keys/keyring.h"
 #include "pg/quota/charge.h"
 #include "pg/type/encoding.h"
+#include "pg/type/fresh.h"
 #include "pg/type/value.h"
 
 #include "core/email/address.h"
 #include "core/email/mask.h"
 #include "core/email/pseudonym.h"
 #include "core/email/token.h"
+#include "core/email/transit.h"
 #include "core/keys/keyring.h"
 
 extern "C" {
@@ -34,9 +37,9 @@ namespace listguard::pg {
 
 namespace {
 
-constexpr std::size_t kMaxRenderOctets = kMaxTokenOctets;
-static_assert(kMaxTokenOctets >= kMaxMaskedOctets && kMaxTokenOctets >= kMaxAddressOctets &&
-              kMaxTokenOctets >= kMaxPseudonymOctets);
+constexpr std::size_t kMaxRenderOctets = transit::kMaxTokenOctets;
+static_assert(transit::kMaxTokenOctets >= kMaxTokenOctets && kMaxTokenOctets >= kMaxMaskedOctets &&
+              kMaxTokenOctets >= kMaxAddressOctets && kMaxTokenOctets >= kMaxPseudonymOctets);
 
 std::size_t render(RevealLevel reveal, Stamp stamp, EmailBytes v, char* out)
 {
@@ -62,12 +65,23 @@ std::size_t render(RevealLevel reveal, Stamp stamp, EmailBytes v, char* out)
 // What the current role may see of a value, in the database encoding. A
 // clear value is charged before it is shown (a quota fails closed) and
 // counted once it was: a value the keyring cannot open is not counted.
+// A value on its way to another node of a Citus cluster: its transit
+// token, whatever the role may see (that node shows it).
+std::string_view transit_text(EmailBytes v, Stamp stamp, char* buffer)
+{
+    const char* role = stamp.account == 0 && is_fresh(sealed::fresh_nonce_of(v.data)) ? current_role_name() : "";
+    std::size_t len = guarded([&] { return keyring().transit().wrap(v.data, v.size, role, buffer); });
+    return std::string_view(buffer, len); // base64: the same in every server encoding
+}
+
 std::string_view shown_text(struct varlena* value, char* buffer)
 {
     require_preload();
     EmailBytes v = email_bytes(value);
     Stamp stamp = sealed::stamp_of(v.data);
     ensure_keyring();
+    if (in_transit())
+        return transit_text(v, stamp, buffer);
     RevealDecision reveal = reveal_for(stamp);
     if (reveal.level == RevealLevel::Clear && !charge_clear_reveal(reveal.grant))
         reveal.level = RevealLevel::Masked;
@@ -90,10 +104,14 @@ extern "C" Datum email_out(PG_FUNCTION_ARGS)
     PG_RETURN_CSTRING(pnstrdup(shown.data(), shown.size()));
 }
 
+// A cast is an expression, not a value leaving for another node: it shows
+// what the role may see wherever it runs.
 extern "C" Datum email_to_text(PG_FUNCTION_ARGS)
 {
     char buffer[kMaxRenderOctets];
+    bool was = set_in_transit(false);
     std::string_view shown = shown_text(PG_GETARG_VARLENA_PP(0), buffer);
+    set_in_transit(was);
     PG_RETURN_TEXT_P(cstring_to_text_with_len(shown.data(), static_cast<int>(shown.size())));
 }
 

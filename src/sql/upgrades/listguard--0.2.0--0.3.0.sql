@@ -9,3 +9,13 @@
 #include "audit/audit_heads/0.3.0.sql"
 #include "audit/accept_restored_history/0.3.0.sql"
 #include "audit/_accept_restored_history/0.3.0.sql"
+
+-- Citus (docs/citus.md): the catalog on every node, protect() of Citus tables.
+#include "replica/_citus_catalog/0.3.0.sql"
+#include "replica/_citus_apply_catalog/0.3.0.sql"
+#include "replica/_citus_push_catalog/0.3.0.sql"
+#include "citus/_citus_table/0.3.0.sql"
+#include "citus/_run_on_other_nodes/0.3.0.sql"
+#include "citus/_stamp_local_shards/0.3.0.sql"
+#include "citus/_citus_stamp/0.3.0.sql"
+#replace "protect/_protect/0.3.0.sql"

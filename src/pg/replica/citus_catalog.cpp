@@ -1,0 +1,216 @@
+#include "pg/replica/citus_catalog.h"
+
+#include <string>
+
+#include "pg/access/role_labels.h"
+#include "pg/base/catalog.h"
+#include "pg/base/elevated.h"
+#include "pg/base/guard.h"
+#include "pg/base/preload.h"
+#include "pg/citus/citus.h"
+#include "pg/citus/transit.h"
+#include "pg/keys/keyring.h"
+
+#include "core/keys/keyring.h"
+
+extern "C" {
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "common/md5.h"
+#include "executor/spi.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
+
+PG_FUNCTION_INFO_V1(lg_citus_catalog);
+PG_FUNCTION_INFO_V1(lg_citus_apply_catalog);
+PG_FUNCTION_INFO_V1(lg_citus_push_catalog);
+}
+
+namespace listguard::pg {
+
+namespace {
+
+// Serialises the snapshots of concurrent transactions: the later one waits,
+// then sees what the earlier one committed.
+constexpr const char* kLock = "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('listguard citus catalog'))";
+
+// Roles and tables by name (their OIDs differ between nodes); only the
+// protections and canaries of Citus tables, which every node has.
+constexpr const char* kSnapshot = R"SQL(
+WITH citus_tables AS (SELECT logicalrelid FROM pg_catalog.pg_dist_partition)
+SELECT pg_catalog.jsonb_build_object(
+    'index_key', $1::pg_catalog.text,
+    'grants', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(g) ORDER BY g.id)
+                        FROM listguard.grants g), '[]'),
+    'protected_tables', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(p) ORDER BY p.relid::pg_catalog.text)
+                                  FROM listguard.protected_tables p
+                                  WHERE p.relid::pg_catalog.oid IN (SELECT logicalrelid FROM citus_tables)), '[]'),
+    'canaries', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(c) OPERATOR(pg_catalog.||)
+                              pg_catalog.jsonb_build_object('relid',
+                                  CASE WHEN c.relid::pg_catalog.oid IN (SELECT logicalrelid FROM citus_tables)
+                                  THEN c.relid::pg_catalog.text END) ORDER BY c.id)
+                          FROM listguard.canaries c), '[]'))::pg_catalog.text
+)SQL";
+
+constexpr const char* kApply[] = {
+    "LOCK TABLE listguard.grants, listguard.protected_tables, listguard.canaries IN EXCLUSIVE MODE",
+    "DELETE FROM listguard.grants",
+    "INSERT INTO listguard.grants SELECT * FROM pg_catalog.jsonb_populate_recordset(NULL::listguard.grants, "
+    "$1::pg_catalog.jsonb OPERATOR(pg_catalog.->) 'grants')",
+    "DELETE FROM listguard.protected_tables",
+    "INSERT INTO listguard.protected_tables SELECT * FROM "
+    "pg_catalog.jsonb_populate_recordset(NULL::listguard.protected_tables, "
+    "$1::pg_catalog.jsonb OPERATOR(pg_catalog.->) 'protected_tables')",
+    "DELETE FROM listguard.canaries",
+    "INSERT INTO listguard.canaries SELECT * FROM pg_catalog.jsonb_populate_recordset(NULL::listguard.canaries, "
+    "$1::pg_catalog.jsonb OPERATOR(pg_catalog.->) 'canaries')",
+};
+
+char* index_key_id()
+{
+    ensure_keyring();
+    char id[64];
+    guarded([&] { strlcpy(id, keyring().index_id().c_str(), sizeof id); });
+    return pstrdup(id);
+}
+
+bool pushed_in_transaction = false;
+
+} // namespace
+
+char* catalog_snapshot()
+{
+    char* key = index_key_id();
+    char* result = nullptr;
+    MemoryContext caller = CurrentMemoryContext;
+    with_transit(true, [&] {
+        elevated([&] {
+            if (SPI_execute(kLock, false, 0) != SPI_OK_SELECT)
+                elog(ERROR, "could not lock listguard's catalog");
+            Oid types[] = {TEXTOID};
+            Datum values[] = {CStringGetTextDatum(key)};
+            if (SPI_execute_with_args(kSnapshot, 1, types, values, nullptr, true, 1) != SPI_OK_SELECT ||
+                SPI_processed != 1)
+                elog(ERROR, "could not read listguard's catalog");
+            char* text = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+            result = MemoryContextStrdup(caller, text);
+        });
+    });
+    return result;
+}
+
+void apply_catalog(const char* snapshot)
+{
+    char* key = index_key_id();
+    elevated([&] {
+        Oid types[] = {TEXTOID};
+        Datum values[] = {CStringGetTextDatum(snapshot)};
+        if (SPI_execute_with_args("SELECT $1::pg_catalog.jsonb OPERATOR(pg_catalog.->>) 'index_key'", 1, types,
+                                  values, nullptr, true, 1) != SPI_OK_SELECT ||
+            SPI_processed != 1)
+            elog(ERROR, "could not read a listguard catalog");
+        char* theirs = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+        if (theirs == nullptr || strcmp(theirs, key) != 0)
+            ereport(ERROR, (errcode(ERRCODE_CONFIG_FILE_ERROR),
+                            errmsg("the listguard keyring of this node is not the coordinator's"),
+                            errdetail("The coordinator's index key id is %s; this node's is %s.",
+                                      theirs ? theirs : "unknown", key),
+                            errhint("Every node of a Citus cluster needs the same keyring: copy the coordinator's "
+                                    "key file, or point listguard.key_command at the same secret.")));
+        for (const char* sql : kApply)
+            if (SPI_execute_with_args(sql, 1, types, values, nullptr, false, 0) < 0)
+                elog(ERROR, "could not apply a listguard catalog: %s", sql);
+        // Grantees carry listguard's label here too (the role guard).
+        if (SPI_execute("SELECT DISTINCT grantee::pg_catalog.oid FROM listguard.grants", true, 0) != SPI_OK_SELECT)
+            elog(ERROR, "could not read listguard.grants");
+        uint64 n = SPI_processed;
+        Oid* roles = static_cast<Oid*>(palloc(sizeof(Oid) * (n + 1)));
+        for (uint64 i = 0; i < n; i++) {
+            bool isnull;
+            roles[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+        }
+        for (uint64 i = 0; i < n; i++)
+            label_role(roles[i], kGranteeLabel);
+    });
+    forget_catalog_change(); // what came from the coordinator goes nowhere else
+}
+
+void push_catalog()
+{
+    if (!citus_active() || citus_is_worker() || !OidIsValid(listguard_objects().schema))
+        return;
+    char* snapshot = catalog_snapshot();
+    char* command = psprintf("SELECT listguard._citus_apply_catalog(%s)", quote_literal_cstr(snapshot));
+    // As the extension's owner: Citus runs it as that superuser on every
+    // other node, in this transaction.
+    elevated([&] {
+        const char* owner = GetUserNameFromId(GetUserId(), false);
+        citus_run_on_other_nodes(command, owner);
+    });
+    forget_catalog_change();
+    pushed_in_transaction = true;
+}
+
+void push_catalog_at_commit()
+{
+    if (!catalog_change_pending() || !IsTransactionState())
+        return;
+    PushActiveSnapshot(GetTransactionSnapshot());
+    push_catalog();
+    PopActiveSnapshot();
+    forget_catalog_change();
+}
+
+void catalog_at_transaction_end() noexcept
+{
+    forget_catalog_change();
+    pushed_in_transaction = false;
+}
+
+} // namespace listguard::pg
+
+using namespace listguard::pg;
+
+// listguard._citus_catalog(known text) -> text: this node's catalog for a
+// worker's link, or null if its md5 is known (the worker has it already).
+extern "C" Datum lg_citus_catalog(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    char* snapshot = catalog_snapshot();
+    if (!PG_ARGISNULL(0)) {
+        char* known = text_to_cstring(PG_GETARG_TEXT_PP(0));
+        char digest[33];
+        const char* error = nullptr;
+        if (pg_md5_hash(snapshot, strlen(snapshot), digest, &error) && strcmp(digest, known) == 0)
+            PG_RETURN_NULL();
+    }
+    PG_RETURN_TEXT_P(cstring_to_text(snapshot));
+}
+
+// listguard._citus_apply_catalog(snapshot text): replaces this node's
+// catalog with the coordinator's. Superusers only: the coordinator's
+// listguard sends it through Citus as its extension's owner.
+extern "C" Datum lg_citus_apply_catalog(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    if (!superuser())
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to replace listguard's catalog"),
+                        errdetail("Only the coordinator of a Citus cluster sends its catalog to the other nodes.")));
+    if (!citus_is_worker())
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("this node is not a worker of a Citus cluster"),
+                        errdetail("listguard's catalog is made on the coordinator and sent to the workers.")));
+    apply_catalog(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+    PG_RETURN_VOID();
+}
+
+// listguard._citus_push_catalog(): sends the catalog to the other nodes now,
+// in this transaction (protect() does, before it stamps their shards).
+extern "C" Datum lg_citus_push_catalog(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    push_catalog();
+    PG_RETURN_VOID();
+}

@@ -1,0 +1,34 @@
+// listguard's catalog on every node of a Citus cluster. The coordinator's
+// grants, protections (of Citus tables) and canaries decide on every node:
+// a worker checks row policies, stamps, casts and direct queries with them.
+// The coordinator sends its catalog to every other node in the transaction
+// that changed it (Citus's two-phase commit: committed everywhere or
+// nowhere, and the change fails if a node cannot be reached); a node added
+// later, or one restored from a backup, takes it through its link
+// (pg/replica/link.h) within seconds, and until then its empty catalog
+// lets nobody read anything.
+#pragma once
+
+#include "pg/base/postgres_c.h"
+
+namespace listguard::pg {
+
+// The catalog as JSON text (palloc'd), canary addresses in transit.
+char* catalog_snapshot();
+
+// Replaces this node's catalog with a snapshot (as the extension's owner).
+// Refuses one made under another keyring.
+void apply_catalog(const char* snapshot);
+
+// On the coordinator of a Citus cluster: sends the catalog to every other
+// node, in this transaction. Nothing elsewhere.
+void push_catalog();
+
+// Before the transaction commits: sends the catalog if it changed since
+// it was last sent in this transaction.
+void push_catalog_at_commit();
+
+// The transaction ended.
+void catalog_at_transaction_end() noexcept;
+
+} // namespace listguard::pg
