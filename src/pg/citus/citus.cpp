@@ -3,9 +3,15 @@
 #include <dlfcn.h>
 
 extern "C" {
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
+#include "catalog/pg_namespace.h"
+#include "commands/extension.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 }
 
 namespace listguard::pg {
@@ -34,6 +40,7 @@ struct Library {
 };
 
 Library citus;
+bool avoid_calls = false;
 
 template <typename T>
 T symbol(const char* name)
@@ -83,10 +90,15 @@ bool citus_loaded()
     return library().handle != nullptr;
 }
 
+void avoid_citus_calls() noexcept
+{
+    avoid_calls = true;
+}
+
 bool citus_active()
 {
     Library& l = library();
-    return l.handle != nullptr && IsTransactionState() && l.has_been_loaded();
+    return !avoid_calls && l.handle != nullptr && IsTransactionState() && l.has_been_loaded();
 }
 
 int32 citus_group_id()
@@ -96,7 +108,30 @@ int32 citus_group_id()
 
 bool citus_is_worker()
 {
+    if (avoid_calls)
+        return IsTransactionState() && citus_is_worker_by_catalog();
     return citus_group_id() != 0;
+}
+
+bool citus_is_worker_by_catalog()
+{
+    if (!citus_loaded() || !OidIsValid(get_extension_oid("citus", true)))
+        return false;
+    Oid local_group = get_relname_relid("pg_dist_local_group", PG_CATALOG_NAMESPACE);
+    if (!OidIsValid(local_group))
+        return false;
+    bool worker = false;
+    Relation rel = table_open(local_group, AccessShareLock);
+    SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
+    HeapTuple tuple = systable_getnext(scan);
+    if (HeapTupleIsValid(tuple)) {
+        bool isnull;
+        Datum group = heap_getattr(tuple, 1, RelationGetDescr(rel), &isnull);
+        worker = !isnull && DatumGetInt32(group) != 0;
+    }
+    systable_endscan(scan);
+    table_close(rel, AccessShareLock);
+    return worker;
 }
 
 bool citus_is_table(Oid relid)
@@ -144,7 +179,7 @@ bool citus_owns_address(const void* address)
 uint64 citus_global_pid()
 {
     Library& l = library();
-    return l.handle != nullptr ? l.global_pid() : 0;
+    return l.handle != nullptr && !avoid_calls ? l.global_pid() : 0;
 }
 
 namespace {

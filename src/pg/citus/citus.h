@@ -10,12 +10,23 @@ namespace listguard::pg {
 // Citus's library is loaded in this process.
 bool citus_loaded();
 
-// Citus is loaded and its extension exists in this database.
+// Citus is loaded and its extension exists in this database. Always false
+// in listguard's own background workers (below).
 bool citus_active();
+
+// Called first thing by listguard's background workers: Citus sets up no
+// state of its own in them, so nothing of Citus's may be called there
+// (citus_is_worker() reads the catalog instead).
+void avoid_citus_calls() noexcept;
 
 // This node is a worker of a Citus cluster (its group is not the
 // coordinator's, 0).
 bool citus_is_worker();
+
+// The same, read from the catalog only, calling nothing of Citus's (for
+// listguard's background workers, where Citus sets up no backend state).
+// In a transaction.
+bool citus_is_worker_by_catalog();
 
 // The Citus group id of this node (0: the coordinator, or no Citus).
 int32 citus_group_id();

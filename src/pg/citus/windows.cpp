@@ -146,13 +146,25 @@ void mode_destroy(DestReceiver* self)
 struct FunctionEntry {
     Oid function; // the key
     bool citus;
+    bool adds_node; // makes a node a member of the cluster: it needs listguard's catalog
 };
 HTAB* functions = nullptr;
 
+FunctionEntry* citus_function(Oid function);
+
 bool is_citus_c_function(Oid function)
 {
+    FunctionEntry* e = citus_function(function);
+    return e != nullptr && e->citus;
+}
+
+FunctionEntry* citus_function(Oid function)
+{
+    static const char* const kAddsNode[] = {"citus_add_node", "master_add_node", "citus_activate_node",
+                                            "master_activate_node", "start_metadata_sync_to_node",
+                                            "start_metadata_sync_to_all_nodes", "citus_update_node"};
     if (!citus_loaded() || !OidIsValid(function))
-        return false;
+        return nullptr;
     if (functions == nullptr) {
         HASHCTL ctl;
         ctl.keysize = sizeof(Oid);
@@ -163,8 +175,9 @@ bool is_citus_c_function(Oid function)
     bool found;
     auto* e = static_cast<FunctionEntry*>(hash_search(functions, &function, HASH_FIND, &found));
     if (found)
-        return e->citus;
+        return e;
     bool citus = false;
+    bool adds_node = false;
     HeapTuple tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(function));
     if (HeapTupleIsValid(tuple)) {
         auto* proc = reinterpret_cast<Form_pg_proc>(GETSTRUCT(tuple));
@@ -177,12 +190,19 @@ bool is_citus_c_function(Oid function)
                 base = base ? base + 1 : path;
                 citus = strcmp(base, "citus") == 0 || strcmp(base, "citus" DLSUFFIX) == 0;
             }
+            Datum src = SysCacheGetAttr(PROCOID, tuple, Anum_pg_proc_prosrc, &isnull);
+            if (citus && !isnull) {
+                char* symbol = TextDatumGetCString(src);
+                for (const char* name : kAddsNode)
+                    adds_node = adds_node || strcmp(symbol, name) == 0;
+            }
         }
         ReleaseSysCache(tuple);
     }
     e = static_cast<FunctionEntry*>(hash_search(functions, &function, HASH_ENTER, &found));
     e->citus = citus;
-    return citus;
+    e->adds_node = adds_node;
+    return e;
 }
 
 needs_fmgr_hook_type next_needs_fmgr_hook = nullptr;
@@ -204,10 +224,13 @@ void function_hook(FmgrHookEventType event, FmgrInfo* flinfo, Datum* arg)
 {
     if (next_fmgr_hook != nullptr)
         next_fmgr_hook(event, flinfo, arg);
-    if (!is_citus_c_function(flinfo->fn_oid))
+    FunctionEntry* f = citus_function(flinfo->fn_oid);
+    if (f == nullptr || !f->citus)
         return;
     switch (event) {
     case FHET_START: {
+        if (f->adds_node)
+            note_catalog_change(); // the node gets the catalog before this transaction commits
         bool was = set_in_transit(true);
         if (depth < kMaxDepth)
             saved_modes[depth] = was;
