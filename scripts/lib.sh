@@ -9,6 +9,9 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 DEPS="postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-$PGVER-pgtap postgresql-$PGVER-pgaudit \
 libtap-parser-sourcehandler-pgtap-perl postgresql-common libssl-dev libicu-dev libpq-dev \
 g++ make cmake libgtest-dev python3 python3-psycopg python3-psycopg2 libpostgresql-jdbc-java openjdk-17-jdk-headless"
+# The Python client package's tests (clients/python) and the pooler test
+# (test/cluster/pgbouncer.t).
+DEPS="$DEPS python3-django python3-sqlalchemy pgbouncer postgresql-$PGVER-partman"
 
 log() { printf '\n==> %s\n' "$*"; }
 

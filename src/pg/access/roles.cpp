@@ -62,6 +62,7 @@ Oid listguard_power_of(Oid role)
                                             kOwnerRole,
                                             kApproverRole,
                                             kStandbyRole,
+                                            kBackupRole,
                                             "pg_write_all_data",    // listguard's tables around its functions
                                             "pg_read_all_data",     // the grants and the audit log
                                             "pg_read_all_stats",    // others' running statements, literals included
@@ -99,6 +100,11 @@ Oid listguard_power_of(Oid role)
 Oid owner_role()
 {
     return get_role_oid(kOwnerRole, true);
+}
+
+Oid backup_role()
+{
+    return get_role_oid(kBackupRole, true);
 }
 
 bool is_admin(Oid role)

@@ -18,11 +18,15 @@ void require_admin(const char* action);
 
 // The roles listguard creates (cluster-wide, marked with a security label;
 // see role_labels.h): administrators, the owner of protected tables,
-// approvers of access requests, and the standby links' logins.
+// approvers of access requests, the standby links' logins and backups.
 constexpr const char* kAdminRole = "listguard_admin";
 constexpr const char* kOwnerRole = "listguard_owner";
 constexpr const char* kApproverRole = "listguard_approver";
 constexpr const char* kStandbyRole = "listguard_standby"; // the standby links' login belongs to it
+constexpr const char* kBackupRole = "listguard_backup";   // backup logins: sealed reads of every row, in dumps
+
+// The role listguard_backup, or InvalidOid.
+Oid backup_role();
 
 // The role listguard_owner, or InvalidOid.
 Oid owner_role();

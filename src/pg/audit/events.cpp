@@ -59,6 +59,8 @@ const char* event_kind_name(EventKind kind) noexcept
         return "access_request";
     case EventKind::Canary:
         return "canary";
+    case EventKind::Dump:
+        return "dump";
     }
     return "unknown";
 }
@@ -135,7 +137,7 @@ void log_event(const AuditEvent& e, const char* why)
 
 bool is_event_kind_name(const char* name) noexcept
 {
-    for (int k = 0; k <= static_cast<int>(EventKind::Canary); k++)
+    for (int k = 0; k <= static_cast<int>(kLastEventKind); k++)
         if (strcmp(name, event_kind_name(static_cast<EventKind>(k))) == 0)
             return true;
     return strcmp(name, "audit_gap") == 0;

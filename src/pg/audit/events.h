@@ -34,7 +34,9 @@ enum class EventKind {
     Key,
     AccessRequest,
     Canary,
+    Dump,
 };
+constexpr EventKind kLastEventKind = EventKind::Dump; // a new kind goes before it, or becomes it
 
 const char* event_kind_name(EventKind kind) noexcept;
 

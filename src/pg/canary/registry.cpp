@@ -138,6 +138,15 @@ bool find_canary(const uint8* digest, Canary* canary)
     return true;
 }
 
+bool any_canaries()
+{
+    take_in_access_changes();
+    long count = canary_count;
+    if (canaries == nullptr)
+        load_canaries(&count);
+    return count > 0;
+}
+
 namespace {
 
 // Is the caller the canary's role, or could it be: a member of it

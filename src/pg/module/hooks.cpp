@@ -16,8 +16,12 @@
 #include "pg/citus/transit.h"
 #include "pg/citus/windows.h"
 #include "pg/module/shared_memory.h"
+#include "pg/output/lookups.h"
+#include "pg/output/write_back.h"
+#include "pg/type/placeholders.h"
 #include "pg/protect/database_guard.h"
 #include "pg/protect/lookalike_guard.h"
+#include "pg/protect/copy_from.h"
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
@@ -27,6 +31,7 @@
 extern "C" {
 #include "access/xact.h"
 #include "executor/executor.h"
+#include "optimizer/planner.h"
 #include "parser/analyze.h"
 #include "storage/ipc.h"
 #include "tcop/utility.h"
@@ -43,6 +48,7 @@ shmem_request_hook_type next_shmem_request_hook = nullptr;
 shmem_startup_hook_type next_shmem_startup_hook = nullptr;
 ProcessUtility_hook_type next_ProcessUtility_hook = nullptr;
 post_parse_analyze_hook_type next_post_parse_analyze_hook = nullptr;
+planner_hook_type next_planner_hook = nullptr;
 ExecutorStart_hook_type next_ExecutorStart_hook = nullptr;
 ExecutorRun_hook_type next_ExecutorRun_hook = nullptr;
 ExecutorFinish_hook_type next_ExecutorFinish_hook = nullptr;
@@ -50,7 +56,6 @@ ExecutorEnd_hook_type next_ExecutorEnd_hook = nullptr;
 ExecutorStart_hook_type outer_next_ExecutorStart_hook = nullptr;
 ExecutorEnd_hook_type outer_next_ExecutorEnd_hook = nullptr;
 emit_log_hook_type next_emit_log_hook = nullptr;
-planner_hook_type next_planner_hook = nullptr;
 
 void install_executor_start_end();
 
@@ -86,10 +91,17 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     check_database_statement(stmt);
     check_lookalike_statement(stmt);
     TableStatement tables = check_table_statement(stmt);
+    // COPY FROM into a protected table, under its row security: each row
+    // checked as INSERT would (pg/protect/copy_from.h).
+    if (run_protected_copy_from(stmt, query, env, qc)) {
+        audit_counts_at_statement_end();
+        return;
+    }
     RevealPhase phase;
     bool has_phase = utility_reveal_phase(stmt, &phase);
     if (has_phase)
         enter_reveal_phase(phase);
+    enter_statement_work();
     bool was_in_transit = set_in_transit(utility_in_transit(stmt) || in_transit());
     PG_TRY();
     {
@@ -100,6 +112,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     }
     PG_FINALLY();
     {
+        leave_statement_work();
         set_in_transit(was_in_transit);
         if (has_phase)
             leave_reveal_phase();
@@ -117,7 +130,9 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
 void listguard_ExecutorStart(QueryDesc* query, int eflags)
 {
     check_walsender_query(query);
+    check_written_back_parameters(query);
     enter_reveal_phase(RevealPhase::Preparing);
+    enter_statement_work();
     // Citus starts its scans here (constants of deferred plans go out).
     bool citus = is_citus_plan(query->plannedstmt);
     bool was_in_transit = set_in_transit(citus || in_transit());
@@ -130,6 +145,7 @@ void listguard_ExecutorStart(QueryDesc* query, int eflags)
     }
     PG_FINALLY();
     {
+        leave_statement_work();
         set_in_transit(was_in_transit);
         leave_reveal_phase();
     }
@@ -141,6 +157,7 @@ void listguard_ExecutorStart(QueryDesc* query, int eflags)
 void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 count, bool execute_once)
 {
     enter_reveal_phase(RevealPhase::Executing);
+    enter_statement_work();
     // Rows for another Citus node go out in transit (pg/citus/transit.h).
     DestReceiver* dest = query->dest;
     DestReceiver* receiver = receiver_for_run(query);
@@ -155,6 +172,7 @@ void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 cou
     }
     PG_FINALLY();
     {
+        leave_statement_work();
         query->dest = dest;
         leave_reveal_phase();
     }
@@ -164,6 +182,7 @@ void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 cou
 void listguard_ExecutorFinish(QueryDesc* query)
 {
     enter_reveal_phase(RevealPhase::Executing);
+    enter_statement_work();
     PG_TRY();
     {
         if (next_ExecutorFinish_hook)
@@ -173,6 +192,7 @@ void listguard_ExecutorFinish(QueryDesc* query)
     }
     PG_FINALLY();
     {
+        leave_statement_work();
         leave_reveal_phase();
     }
     PG_END_TRY();
@@ -181,6 +201,7 @@ void listguard_ExecutorFinish(QueryDesc* query)
 void listguard_ExecutorEnd(QueryDesc* query)
 {
     enter_reveal_phase(RevealPhase::Preparing);
+    enter_statement_work();
     PG_TRY();
     {
         if (next_ExecutorEnd_hook)
@@ -190,6 +211,7 @@ void listguard_ExecutorEnd(QueryDesc* query)
     }
     PG_FINALLY();
     {
+        leave_statement_work();
         leave_reveal_phase();
     }
     PG_END_TRY();
@@ -227,10 +249,34 @@ void listguard_ExecutorEnd_outer(QueryDesc* query)
     PG_END_TRY();
 }
 
+// Planning: lookups that compare an address's text become the type's own
+// equality (pg/output/lookups.h); write-backs of what a role was shown
+// keep the value (pg/output/write_back.h). Functions run while planning
+// (constant folding, inlining) are statement work. Citus writes the
+// constants of the queries it sends while it plans (pg/citus/transit.h).
+PlannedStmt* listguard_planner(Query* parse, const char* query_string, int cursor_options, ParamListInfo params)
+{
+    rewrite_address_lookups(parse);
+    plan_written_back(parse, params);
+    PlannedStmt* plan = nullptr;
+    enter_statement_work();
+    PG_TRY();
+    {
+        plan = plan_for_citus(parse, query_string, cursor_options, params, next_planner_hook);
+    }
+    PG_FINALLY();
+    {
+        leave_statement_work();
+    }
+    PG_END_TRY();
+    return plan;
+}
+
 void listguard_post_parse_analyze(ParseState* pstate, Query* query, JumbleState* jstate)
 {
     if (next_post_parse_analyze_hook)
         next_post_parse_analyze_hook(pstate, query, jstate);
+    check_written_back_literals(query);
     if (outer_next_ExecutorStart_hook == nullptr && ExecutorStart_hook != listguard_ExecutorStart) {
         outer_next_ExecutorStart_hook = ExecutorStart_hook;
         ExecutorStart_hook = listguard_ExecutorStart_outer;
@@ -247,12 +293,6 @@ void install_executor_start_end()
     ExecutorStart_hook = listguard_ExecutorStart;
     next_ExecutorEnd_hook = ExecutorEnd_hook;
     ExecutorEnd_hook = listguard_ExecutorEnd;
-}
-
-// Citus writes the constants of the queries it sends while it plans.
-PlannedStmt* listguard_planner(Query* parse, const char* query, int options, ParamListInfo params)
-{
-    return plan_for_citus(parse, query, options, params, next_planner_hook);
 }
 
 // Addresses are masked before anything else sees the report.
@@ -294,6 +334,7 @@ void end_of_transaction(XactEvent event)
     reset_transit();
     catalog_at_transaction_end();
     access_changes_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT);
+    placeholders_at_transaction_end();
     without_errors("give back unused quota", quota_at_transaction_end);
     if (event == XACT_EVENT_COMMIT)
         without_errors("queue restored audit events", [] { audit_restore_at_transaction_end(true); });
@@ -366,6 +407,8 @@ void install_hooks()
     ProcessUtility_hook = listguard_ProcessUtility;
     next_post_parse_analyze_hook = post_parse_analyze_hook;
     post_parse_analyze_hook = listguard_post_parse_analyze;
+    next_planner_hook = planner_hook;
+    planner_hook = listguard_planner;
     next_ExecutorRun_hook = ExecutorRun_hook;
     ExecutorRun_hook = listguard_ExecutorRun;
     next_ExecutorFinish_hook = ExecutorFinish_hook;
@@ -374,8 +417,6 @@ void install_hooks()
     // other preloaded library.
     next_emit_log_hook = emit_log_hook;
     emit_log_hook = listguard_emit_log;
-    next_planner_hook = planner_hook;
-    planner_hook = listguard_planner;
     install_citus_function_hooks();
 
     RegisterXactCallback(listguard_xact_callback, nullptr);

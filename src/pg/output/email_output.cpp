@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "pg/output/email_output.h"
+
 #include "pg/access/reveal.h"
 #include "pg/audit/counts.h"
 #include "pg/base/guard.h"
@@ -35,11 +37,11 @@ PG_FUNCTION_INFO_V1(email_to_text);
 
 namespace listguard::pg {
 
-namespace {
-
-constexpr std::size_t kMaxRenderOctets = transit::kMaxTokenOctets;
-static_assert(transit::kMaxTokenOctets >= kMaxTokenOctets && kMaxTokenOctets >= kMaxMaskedOctets &&
-              kMaxTokenOctets >= kMaxAddressOctets && kMaxTokenOctets >= kMaxPseudonymOctets);
+static_assert(kMaxRenderOctets >= kMaxMaskedOctets && kMaxRenderOctets >= kMaxAddressOctets &&
+              kMaxRenderOctets >= kMaxPseudonymOctets);
+// A transit token is the longest form a value leaves this node in.
+constexpr std::size_t kMaxShownOctets = transit::kMaxTokenOctets;
+static_assert(kMaxShownOctets >= kMaxRenderOctets);
 
 std::size_t render(RevealLevel reveal, Stamp stamp, EmailBytes v, char* out)
 {
@@ -62,9 +64,8 @@ std::size_t render(RevealLevel reveal, Stamp stamp, EmailBytes v, char* out)
                                      [out](std::string_view address) { return mask_address(address, out); });
 }
 
-// What the current role may see of a value, in the database encoding. A
-// clear value is charged before it is shown (a quota fails closed) and
-// counted once it was: a value the keyring cannot open is not counted.
+namespace {
+
 // A value on its way to another node of a Citus cluster: its transit
 // token, whatever the role may see (that node shows it).
 std::string_view transit_text(EmailBytes v, Stamp stamp, char* buffer)
@@ -74,6 +75,9 @@ std::string_view transit_text(EmailBytes v, Stamp stamp, char* buffer)
     return std::string_view(buffer, len); // base64: the same in every server encoding
 }
 
+// What the current role may see of a value, in the database encoding. A
+// clear value is charged before it is shown (a quota fails closed) and
+// counted once it was: a value the keyring cannot open is not counted.
 std::string_view shown_text(struct varlena* value, char* buffer)
 {
     require_preload();
@@ -99,7 +103,7 @@ using namespace listguard::pg;
 
 extern "C" Datum email_out(PG_FUNCTION_ARGS)
 {
-    char buffer[kMaxRenderOctets];
+    char buffer[kMaxShownOctets];
     std::string_view shown = shown_text(PG_GETARG_VARLENA_PP(0), buffer);
     PG_RETURN_CSTRING(pnstrdup(shown.data(), shown.size()));
 }
@@ -108,7 +112,7 @@ extern "C" Datum email_out(PG_FUNCTION_ARGS)
 // what the role may see wherever it runs.
 extern "C" Datum email_to_text(PG_FUNCTION_ARGS)
 {
-    char buffer[kMaxRenderOctets];
+    char buffer[kMaxShownOctets];
     bool was = set_in_transit(false);
     std::string_view shown = shown_text(PG_GETARG_VARLENA_PP(0), buffer);
     set_in_transit(was);
@@ -117,7 +121,7 @@ extern "C" Datum email_to_text(PG_FUNCTION_ARGS)
 
 extern "C" Datum email_send(PG_FUNCTION_ARGS)
 {
-    char buffer[kMaxRenderOctets];
+    char buffer[kMaxShownOctets];
     std::string_view shown = shown_text(PG_GETARG_VARLENA_PP(0), buffer);
     StringInfoData buf;
     pq_begintypsend(&buf);

@@ -161,6 +161,12 @@ void check_alter_table(TableStatement& s, AlterTableStmt* stmt)
             break;
         case AT_AttachPartition: {
             Oid part = relid_of(castNode(PartitionCmd, cmd->def)->name);
+            // ALTER INDEX ... ATTACH PARTITION (pg_restore's, after a
+            // partition's own index): the index of a table already attached.
+            if (is_index) {
+                touch(s, table_of(part), "attach an index of");
+                break;
+            }
             touch(s, part, "attach");
             if (protection_of(table).is_protected) {
                 s.adopt = lappend_oid(s.adopt, part);

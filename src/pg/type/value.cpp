@@ -4,12 +4,20 @@
 
 #include "pg/base/guard.h"
 
+#include "core/email/placeholder.h"
+
 namespace listguard::pg {
 
 EmailBytes email_bytes(struct varlena* value)
 {
     EmailBytes bytes{reinterpret_cast<const std::uint8_t*>(VARDATA_ANY(value)), VARSIZE_ANY_EXHDR(value)};
-    guarded([&] { sealed::check_layout(bytes.data, bytes.size); });
+    guarded([&] {
+        // A mask or pseudonym written back stands for no value anywhere
+        // else (core/email/placeholder.h): used, it is the input's error.
+        if (is_placeholder(bytes.data, bytes.size))
+            refuse_shown_form(placeholder_form(bytes.data), true);
+        sealed::check_layout(bytes.data, bytes.size);
+    });
     return bytes;
 }
 
