@@ -2452,53 +2452,51 @@ REVOKE ALL ON FUNCTION _citus_push_catalog() FROM PUBLIC;
 CREATE FUNCTION _citus_table(tbl regclass) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_citus_table' LANGUAGE C STABLE STRICT;
 REVOKE ALL ON FUNCTION _citus_table(regclass) FROM PUBLIC;
--- Runs a command on every other node of a Citus cluster as the current user
--- (a superuser: listguard's elevated code, as the extension's owner), in
--- this transaction: committed on them when it commits here.
-CREATE FUNCTION _run_on_other_nodes(command text) RETURNS void
-    AS 'MODULE_PATHNAME', 'lg_run_on_other_nodes' LANGUAGE C VOLATILE STRICT;
-REVOKE ALL ON FUNCTION _run_on_other_nodes(text) FROM PUBLIC;
--- Stamps the rows that the shards placed on this node hold, of a protected
--- Citus table and the protected tables below it (protect() runs it on every
--- node, as the extension's owner; listguard.protected_tables has the table
--- already: the coordinator sent its catalog first).
-CREATE FUNCTION _stamp_local_shards(tbl regclass) RETURNS bigint
+-- _stamped() for a Citus table's UPDATE (_citus_stamp()): Citus sends an
+-- UPDATE to the shards, where it runs on each placement over the connection
+-- that holds the table's locks, only if the functions it calls with the
+-- row's columns are immutable. The same C function: its result depends on
+-- its arguments (and the keyring, which no plan outlives unchanged).
+CREATE FUNCTION _citus_stamped(email, bigint, bigint) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_stamped' LANGUAGE C IMMUTABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_stamped(email, bigint, bigint) FROM PUBLIC;
+-- _unstamped() for a Citus table's UPDATE (see _citus_stamped()).
+CREATE FUNCTION _citus_unstamped(email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_unstamped' LANGUAGE C IMMUTABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_unstamped(email) FROM PUBLIC;
+-- protect() of a Citus table stamps the rows already there, in its shards
+-- on every node: one UPDATE through Citus (the table is locked already;
+-- Citus runs it on each placement over the connection that holds the
+-- lock), as the extension's owner, before the table has listguard's
+-- triggers. Values already stamped keep their stamp, as _stamp_batch()
+-- keeps them.
+CREATE FUNCTION _citus_stamp(tbl regclass) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    t regclass;
-    shard regclass;
-    total bigint := 0;
+    p record;
+    sets text;
+    unstamped text;
+    stamped bigint;
 BEGIN
-    FOR t IN SELECT p.relid FROM listguard.protected_tables p
-             WHERE p.root = (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl) LOOP
-        -- shard_name() leaves out the schema public: the shard is in t's schema.
-        FOR shard IN SELECT pg_catalog.format('%I.%I', (SELECT n.nspname FROM pg_namespace n JOIN pg_class c
-                                                        ON c.relnamespace = n.oid WHERE c.oid = t),
-                         (pg_catalog.parse_ident(pg_catalog.shard_name(t, s.shardid)))[
-                             pg_catalog.array_length(pg_catalog.parse_ident(pg_catalog.shard_name(t, s.shardid)), 1)])::regclass
-                     FROM pg_catalog.pg_dist_shard s
-                     JOIN pg_catalog.pg_dist_placement pl ON pl.shardid = s.shardid
-                     WHERE s.logicalrelid = t
-                       AND pl.groupid = (SELECT g.groupid FROM pg_catalog.pg_dist_local_group g) LOOP
-            CONTINUE WHEN (SELECT c.relkind FROM pg_class c WHERE c.oid = shard) <> 'r';
-            total := total + listguard._stamp_batch(shard, 0,
-                pg_relation_size(shard) / current_setting('block_size')::bigint + 1);
-        END LOOP;
-    END LOOP;
-    RETURN total;
-END
-$$;
-REVOKE ALL ON FUNCTION _stamp_local_shards(regclass) FROM PUBLIC;
--- protect() of a Citus table stamps the rows already there where they are:
--- in the shards on every node (an UPDATE through Citus cannot call the
--- stamping function with the row's columns). The other nodes first get the
--- catalog that says the table is protected, in this transaction.
-CREATE FUNCTION _citus_stamp(tbl regclass) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    PERFORM listguard._citus_push_catalog();
-    PERFORM listguard._run_on_other_nodes(format('SELECT listguard._stamp_local_shards(%L)', tbl::text));
-    PERFORM listguard._stamp_local_shards(tbl);
+    SELECT q.account_column, q.list_column INTO p FROM listguard.protected_tables q WHERE q.relid = tbl;
+    SELECT string_agg(format('%1$I = listguard._citus_stamped(%1$I, %2$I::pg_catalog.int8, %3$s::pg_catalog.int8)',
+                             a.attname, p.account_column, coalesce(quote_ident(p.list_column), '0')), ', '),
+           string_agg(format('listguard._citus_unstamped(%I)', a.attname), ' OR ')
+      INTO sets, unstamped
+      FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+     WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+       AND (a.atttypid = 'listguard.email'::regtype
+            OR (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype));
+    IF sets IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('UPDATE %s SET %s WHERE %s', tbl, sets, unstamped);
+    GET DIAGNOSTICS stamped = ROW_COUNT;
+    IF stamped > 0 THEN
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object('action', 'stamp existing rows',
+                                                                           'stamped', stamped));
+    END IF;
+    RETURN stamped;
 END
 $$;
 REVOKE ALL ON FUNCTION _citus_stamp(regclass) FROM PUBLIC;

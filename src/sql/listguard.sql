@@ -330,8 +330,8 @@
 #include "replica/_citus_apply_catalog/latest.sql"
 #include "replica/_citus_push_catalog/latest.sql"
 #include "citus/_citus_table/latest.sql"
-#include "citus/_run_on_other_nodes/latest.sql"
-#include "citus/_stamp_local_shards/latest.sql"
+#include "citus/_citus_stamped/latest.sql"
+#include "citus/_citus_unstamped/latest.sql"
 #include "citus/_citus_stamp/latest.sql"
 
 -- The audit chain's head, which dumps carry (new in 0.3.0: last, so that the

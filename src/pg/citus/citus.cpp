@@ -167,6 +167,15 @@ bool is_name_on_shard(const char* name, const char* expected, Oid relid)
     return suffix != nullptr && strcmp(name + n, suffix) == 0;
 }
 
+const char* name_on_shard(const char* name, Oid relid)
+{
+    if (!OidIsValid(citus_table_of_shard(relid)))
+        return name;
+    const char* rel = get_rel_name(relid);
+    const char* suffix = rel ? strrchr(rel, '_') : nullptr;
+    return suffix ? psprintf("%s%s", name, suffix) : name;
+}
+
 bool citus_owns_address(const void* address)
 {
     Library& l = library();

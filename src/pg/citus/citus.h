@@ -39,6 +39,10 @@ Oid citus_table_of_shard(Oid relid);
 // (expected_<shard id>: the names of triggers and policies on shards).
 bool is_name_on_shard(const char* name, const char* expected, Oid relid);
 
+// What Citus makes of a trigger or policy name on relid: name_<shard id> on
+// a shard, else name (palloc'd or name itself).
+const char* name_on_shard(const char* name, Oid relid);
+
 // A Citus table (distributed, reference or Citus-managed local).
 bool citus_is_table(Oid relid);
 

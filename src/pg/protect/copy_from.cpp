@@ -75,15 +75,16 @@ void check_copyable(Relation rel, List* relids, CopyStmt* stmt)
             continue;
         Relation child = relid == RelationGetRelid(rel) ? rel : table_open(relid, NoLock);
         bool stamped = false;
+        const char* stamp_name = name_on_shard("listguard_stamp", relid); // on a Citus shard, with its id
         TriggerDesc* triggers = child->trigdesc;
         for (int i = 0; triggers != nullptr && i < triggers->numtriggers; i++) {
             const Trigger& t = triggers->triggers[i];
             if (t.tgenabled == TRIGGER_DISABLED || !TRIGGER_FOR_ROW(t.tgtype) || !TRIGGER_FOR_BEFORE(t.tgtype) ||
                 !TRIGGER_FOR_INSERT(t.tgtype))
                 continue;
-            if (strcmp(t.tgname, "listguard_stamp") == 0)
+            if (strcmp(t.tgname, stamp_name) == 0)
                 stamped = t.tgenabled == TRIGGER_FIRES_ON_ORIGIN || t.tgenabled == TRIGGER_FIRES_ALWAYS;
-            else if (strcmp(t.tgname, "listguard_stamp") > 0)
+            else if (strcmp(t.tgname, stamp_name) > 0)
                 refuse(rel, psprintf("Trigger \"%s\" of table %s would run after listguard's check of the row.",
                                      t.tgname, RelationGetRelationName(child)));
         }

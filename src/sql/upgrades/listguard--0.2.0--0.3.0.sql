@@ -55,6 +55,6 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 #include "replica/_citus_apply_catalog/0.3.0.sql"
 #include "replica/_citus_push_catalog/0.3.0.sql"
 #include "citus/_citus_table/0.3.0.sql"
-#include "citus/_run_on_other_nodes/0.3.0.sql"
-#include "citus/_stamp_local_shards/0.3.0.sql"
+#include "citus/_citus_stamped/0.3.0.sql"
+#include "citus/_citus_unstamped/0.3.0.sql"
 #include "citus/_citus_stamp/0.3.0.sql"
