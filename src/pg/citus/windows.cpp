@@ -66,10 +66,40 @@ bool has_citus_scan(const Plan* plan)
     return false;
 }
 
-// A Citus scan's ExecProcNode: Citus runs the distributed query on its
-// first call (parameters and rows go out, results come back) and hands out
-// what came back on every call.
-TupleTableSlot* exec_citus_scan(PlanState* node)
+// A Citus scan's qual and projection, taken off it (below).
+struct ScanParts {
+    PlanState* node;
+    ExprState* qual;
+    ProjectionInfo* projection;
+    ScanParts* next;
+};
+ScanParts* scan_parts = nullptr; // of the Citus scans of the queries running in this backend
+
+void forget_scan_parts(void* arg)
+{
+    for (ScanParts** p = &scan_parts; *p != nullptr; p = &(*p)->next)
+        if (*p == arg) {
+            *p = (*p)->next;
+            return;
+        }
+}
+
+ScanParts* parts_of(PlanState* node)
+{
+    for (ScanParts* p = scan_parts; p != nullptr; p = p->next)
+        if (p->node == node)
+            return p;
+    return nullptr;
+}
+
+// A Citus scan's ExecProcNode. Citus runs the distributed query on its
+// first call (parameters go out, results come back) and hands out what
+// came back on every call, filtered and projected: the rows are fetched in
+// transit, the filter and projection (expressions such as format('%s',
+// email) over the rows that came back) run as any expression does, out of
+// transit (Citus applies them itself when the scan has them: they are
+// taken off it when it starts, and applied here).
+TupleTableSlot* fetch_in_transit(PlanState* node)
 {
     bool was = set_in_transit(true);
     TupleTableSlot* volatile slot = nullptr;
@@ -89,15 +119,52 @@ TupleTableSlot* exec_citus_scan(PlanState* node)
     return slot;
 }
 
+TupleTableSlot* exec_citus_scan(PlanState* node)
+{
+    ScanParts* parts = parts_of(node);
+    ExprContext* econtext = node->ps_ExprContext;
+    for (;;) {
+        TupleTableSlot* slot = fetch_in_transit(node);
+        if (parts == nullptr || (parts->qual == nullptr && parts->projection == nullptr))
+            return slot;
+        if (TupIsNull(slot))
+            return parts->projection ? ExecClearTuple(parts->projection->pi_state.resultslot) : slot;
+        ResetExprContext(econtext);
+        econtext->ecxt_scantuple = slot;
+        if (parts->qual != nullptr && !ExecQual(parts->qual, econtext)) {
+            InstrCountFiltered1(node, 1);
+            continue;
+        }
+        return parts->projection ? ExecProject(parts->projection) : slot;
+    }
+}
+
 bool wrap_citus_scans(PlanState* state, void* context)
 {
     if (state == nullptr)
         return false;
     if (IsA(state, CustomScanState) && is_citus_scan(state->plan)) {
         check_stack_depth(); // what ExecProcNodeFirst would have done
+        if (state->qual != nullptr || state->ps_ProjInfo != nullptr) {
+            MemoryContext query_context = state->state->es_query_cxt;
+            auto* parts = static_cast<ScanParts*>(MemoryContextAllocZero(query_context, sizeof(ScanParts)));
+            parts->node = state;
+            parts->qual = state->qual;
+            parts->projection = state->ps_ProjInfo;
+            state->qual = nullptr;
+            state->ps_ProjInfo = nullptr;
+            parts->next = scan_parts;
+            scan_parts = parts;
+            auto* callback =
+                static_cast<MemoryContextCallback*>(MemoryContextAllocZero(query_context, sizeof(MemoryContextCallback)));
+            callback->func = forget_scan_parts;
+            callback->arg = parts;
+            MemoryContextRegisterResetCallback(query_context, callback);
+        }
         state->ExecProcNode = exec_citus_scan;
     }
-    return planstate_tree_walker(state, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(wrap_citus_scans)), context);
+    return planstate_tree_walker(state, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(wrap_citus_scans)),
+                                 context);
 }
 
 // A receiver that runs another with values in transit, or not.
@@ -291,8 +358,6 @@ DestReceiver* receiver_for_run(QueryDesc* query)
         transit = true; // rows Citus sends on: COPY into shards, intermediate results
     else if (dest->mydest != DestCopyOut && session_is_citus_internal())
         transit = true; // results going back to the node that asked (COPY TO goes to its client)
-    else if (in_transit())
-        transit = false; // rows for a client or a local store, inside a Citus function or scan
     else
         return nullptr;
     auto* r = static_cast<ModeReceiver*>(palloc0(sizeof(ModeReceiver)));

@@ -23,8 +23,9 @@ bool is_citus_plan(const PlannedStmt* stmt);
 void citus_scans_in_transit(QueryDesc* query);
 
 // ExecutorRun: the receiver that takes the run's rows, wrapped so that
-// values go out in transit or shown as the role may see them (nullptr:
-// nothing to change).
+// values go out in transit (nullptr: nothing to change). The run itself is
+// out of transit: its expressions are a query's, even one Citus runs in
+// this backend (local execution) or a function's SPI query.
 DestReceiver* receiver_for_run(QueryDesc* query);
 
 // Whether a utility statement runs in transit: COPY into a Citus table,

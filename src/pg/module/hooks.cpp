@@ -163,6 +163,7 @@ void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 cou
     DestReceiver* receiver = receiver_for_run(query);
     if (receiver != nullptr)
         query->dest = receiver;
+    bool was_in_transit = set_in_transit(false);
     PG_TRY();
     {
         if (next_ExecutorRun_hook)
@@ -174,6 +175,7 @@ void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 cou
     {
         leave_statement_work();
         query->dest = dest;
+        set_in_transit(was_in_transit);
         leave_reveal_phase();
     }
     PG_END_TRY();

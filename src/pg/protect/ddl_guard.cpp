@@ -7,6 +7,7 @@
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
 #include "pg/base/elevated.h"
+#include "pg/citus/transit.h"
 #include "pg/protect/protection.h"
 
 extern "C" {
@@ -416,8 +417,11 @@ void after_table_statement(Node* stmt, const TableStatement& s)
         Oid relid = lfirst_oid(t);
         if (!OidIsValid(get_rel_namespace(relid)))
             continue; // dropped: the sql_drop event trigger recorded it
-        record_event(EventKind::ProtectionChanged,
-                     psprintf("{\"action\": %s}", json_string(static_cast<char*>(lfirst(a)))), table_scope(relid));
+        // DDL Citus sends to a shard was recorded on the node it came from.
+        if (!session_is_citus_internal())
+            record_event(EventKind::ProtectionChanged,
+                         psprintf("{\"action\": %s}", json_string(static_cast<char*>(lfirst(a)))),
+                         table_scope(relid));
         call_elevated("_check_protected", relid);
     }
 }

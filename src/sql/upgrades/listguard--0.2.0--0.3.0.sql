@@ -58,3 +58,4 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 #include "citus/_citus_stamped/0.3.0.sql"
 #include "citus/_citus_unstamped/0.3.0.sql"
 #include "citus/_citus_stamp/0.3.0.sql"
+#replace "canary/_plant_canaries/0.3.0.sql"
