@@ -258,12 +258,21 @@ CREATE FUNCTION can_write(account bigint, list bigint) RETURNS boolean
 CREATE FUNCTION stamp_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_stamp_trigger' LANGUAGE C;
 REVOKE ALL ON FUNCTION stamp_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION stamp_trigger() TO listguard_owner;
 CREATE FUNCTION audit_statement_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_audit_statement_trigger' LANGUAGE C;
 REVOKE ALL ON FUNCTION audit_statement_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION audit_statement_trigger() TO listguard_owner;
 CREATE FUNCTION audit_row_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_audit_row_trigger' LANGUAGE C;
 REVOKE ALL ON FUNCTION audit_row_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION audit_row_trigger() TO listguard_owner;
 
 CREATE FUNCTION quota_parts(quota text, OUT quota_limit bigint, OUT window_seconds bigint)
     AS 'MODULE_PATHNAME', 'lg_quota_parts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -984,9 +993,17 @@ BEGIN
         PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
     END IF;
     -- Citus creates triggers on the shards of its tables only when told to
-    -- (undone when this function's elevated call ends).
+    -- (undone when this function's elevated call ends). It creates, copies
+    -- and moves shards as the table's owner, listguard_owner: that role logs
+    -- in, as Citus's internal connections only (listguard refuses any other
+    -- login of it), and creates tables in the table's schema.
     IF listguard._citus_table(tbl) THEN
         PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+        IF NOT (SELECT r.rolcanlogin FROM pg_roles r WHERE r.rolname = 'listguard_owner') THEN
+            ALTER ROLE listguard_owner LOGIN;
+        END IF;
+        EXECUTE format('GRANT CREATE ON SCHEMA %I TO listguard_owner',
+                       (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl));
     END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_triggers(t, audit);
@@ -2459,6 +2476,14 @@ GRANT EXECUTE ON FUNCTION _append_standby_events(text, bytea) TO listguard_stand
 -- node in the transaction that changes it, a worker's link takes it when
 -- it missed it, and protect() of a Citus table stamps the rows in its shards
 -- on every node.
+-- A value's transit token (docs/citus.md): the catalog a Citus coordinator
+-- sends its workers carries canary addresses so, each opened by the
+-- worker's keyring with its stamp and canary mark. A token gives nothing
+-- the value itself would not (it comes back as the same value); only
+-- listguard's own code, as the extension's owner, needs it.
+CREATE FUNCTION _transit_token(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_transit_token' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _transit_token(email) FROM PUBLIC;
 -- A Citus worker's link (pg/replica/link.h) takes the coordinator's catalog
 -- (grants, protections of Citus tables, canaries; canary addresses in
 -- transit) through this: null when the md5 it knows is the catalog's.

@@ -124,6 +124,36 @@ bool session_is_citus_internal()
     return proof_state == Proof::Valid && gpid == proven_gpid;
 }
 
+void check_owner_login(const char* user, const char* application, const char* options)
+{
+    if (user == nullptr || strcmp(user, "listguard_owner") != 0)
+        return;
+    // The startup packet's options, as libpq sends PGOPTIONS: "-c name=value".
+    char proof[128] = "";
+    const char* at = options ? strstr(options, "listguard.citus_proof=") : nullptr;
+    if (at != nullptr) {
+        at += strlen("listguard.citus_proof=");
+        std::size_t n = strcspn(at, " \t");
+        if (n < sizeof proof) {
+            memcpy(proof, at, n);
+            proof[n] = '\0';
+        }
+    }
+    uint64 gpid = claimed_gpid(application);
+    bool valid = false;
+    if (proof[0] != '\0' && gpid != 0) {
+        ensure_keyring();
+        int64 now = now_seconds();
+        valid = guarded([&] { return keyring().transit().check_proof(proof, gpid, now, kProofLifetime); });
+    }
+    if (!valid)
+        ereport(FATAL, (errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+                        errmsg("role \"listguard_owner\" may log in only as a Citus internal connection"),
+                        errdetail("It owns every protected table; Citus logs in as it to create, copy and move their "
+                                  "shards, with a proof that only a listguard backend of this cluster can make."),
+                        errhint("Connect as your own role.")));
+}
+
 void offer_citus_proof()
 {
     int64 now = now_seconds();

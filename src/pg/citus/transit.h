@@ -27,6 +27,10 @@
 
 #include "pg/base/postgres_c.h"
 
+extern "C" {
+#include "nodes/pg_list.h"
+}
+
 namespace listguard::pg {
 
 // Whether the type's output writes transit tokens now.
@@ -62,6 +66,12 @@ bool session_is_citus_internal();
 // connections Citus opens from it; renewed when it gets old. Called before
 // Citus may connect anywhere.
 void offer_citus_proof();
+
+// At authentication: listguard_owner, which owns protected tables, logs in
+// only as a Citus internal connection that proved itself (Citus creates,
+// copies and moves shards as the table's owner, and so must be able to log
+// in as it; no one else may). Other logins pass.
+void check_owner_login(const char* user, const char* application, const char* startup_options);
 
 // The current role's name, which transit tokens of fresh values carry
 // (remembered per role: the output asks for every fresh value).

@@ -31,6 +31,8 @@
 extern "C" {
 #include "access/xact.h"
 #include "executor/executor.h"
+#include "libpq/auth.h"
+#include "libpq/libpq-be.h"
 #include "optimizer/planner.h"
 #include "parser/analyze.h"
 #include "storage/ipc.h"
@@ -49,6 +51,7 @@ shmem_startup_hook_type next_shmem_startup_hook = nullptr;
 ProcessUtility_hook_type next_ProcessUtility_hook = nullptr;
 post_parse_analyze_hook_type next_post_parse_analyze_hook = nullptr;
 planner_hook_type next_planner_hook = nullptr;
+ClientAuthentication_hook_type next_client_auth_hook = nullptr;
 ExecutorStart_hook_type next_ExecutorStart_hook = nullptr;
 ExecutorRun_hook_type next_ExecutorRun_hook = nullptr;
 ExecutorFinish_hook_type next_ExecutorFinish_hook = nullptr;
@@ -297,6 +300,16 @@ void install_executor_start_end()
     ExecutorEnd_hook = listguard_ExecutorEnd;
 }
 
+// listguard_owner logs in only as Citus's internal connection
+// (pg/citus/transit.h).
+void listguard_client_auth(Port* port, int status)
+{
+    if (next_client_auth_hook)
+        next_client_auth_hook(port, status);
+    if (status == STATUS_OK)
+        check_owner_login(port->user_name, port->application_name, port->cmdline_options);
+}
+
 // Addresses are masked before anything else sees the report.
 void listguard_emit_log(ErrorData* edata)
 {
@@ -420,6 +433,8 @@ void install_hooks()
     next_emit_log_hook = emit_log_hook;
     emit_log_hook = listguard_emit_log;
     install_citus_function_hooks();
+    next_client_auth_hook = ClientAuthentication_hook;
+    ClientAuthentication_hook = listguard_client_auth;
 
     RegisterXactCallback(listguard_xact_callback, nullptr);
     RegisterSubXactCallback(listguard_subxact_callback, nullptr);

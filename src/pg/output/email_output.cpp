@@ -33,6 +33,7 @@ extern "C" {
 PG_FUNCTION_INFO_V1(email_out);
 PG_FUNCTION_INFO_V1(email_send);
 PG_FUNCTION_INFO_V1(email_to_text);
+PG_FUNCTION_INFO_V1(lg_transit_token);
 }
 
 namespace listguard::pg {
@@ -127,4 +128,17 @@ extern "C" Datum email_send(PG_FUNCTION_ARGS)
     pq_begintypsend(&buf);
     pq_sendtext(&buf, shown.data(), static_cast<int>(shown.size()));
     PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+// listguard._transit_token(email) -> text: the value's transit token, for
+// the catalog a Citus coordinator sends to its workers (canary addresses;
+// pg/replica/citus_catalog.h), whose queries run out of transit.
+extern "C" Datum lg_transit_token(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    char buffer[kMaxShownOctets];
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
+    ensure_keyring();
+    std::string_view token = transit_text(v, listguard::sealed::stamp_of(v.data), buffer);
+    PG_RETURN_TEXT_P(cstring_to_text_with_len(token.data(), static_cast<int>(token.size())));
 }

@@ -50,7 +50,8 @@ SELECT pg_catalog.jsonb_build_object(
     'canaries', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(c) OPERATOR(pg_catalog.||)
                               pg_catalog.jsonb_build_object('relid',
                                   CASE WHEN c.relid::pg_catalog.oid IN (SELECT logicalrelid FROM citus_tables)
-                                  THEN c.relid::pg_catalog.text END) ORDER BY c.id)
+                                  THEN c.relid::pg_catalog.text END,
+                                  'address', listguard._transit_token(c.address)) ORDER BY c.id)
                           FROM listguard.canaries c), '[]'))::pg_catalog.text
 )SQL";
 

@@ -51,6 +51,7 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 #replace "canary/can_write/0.3.0.sql"
 
 -- Citus (docs/citus.md): the catalog on every node, protect() of Citus tables.
+#include "replica/_transit_token/0.3.0.sql"
 #include "replica/_citus_catalog/0.3.0.sql"
 #include "replica/_citus_apply_catalog/0.3.0.sql"
 #include "replica/_citus_push_catalog/0.3.0.sql"
@@ -59,3 +60,6 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 #include "citus/_citus_unstamped/0.3.0.sql"
 #include "citus/_citus_stamp/0.3.0.sql"
 #replace "canary/_plant_canaries/0.3.0.sql"
+#replace "protect/stamp_trigger/0.3.0.sql"
+#replace "audit/audit_statement_trigger/0.3.0.sql"
+#replace "audit/audit_row_trigger/0.3.0.sql"
