@@ -861,6 +861,45 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION _plant_canaries(regclass, bigint, bigint, regrole[], integer) FROM PUBLIC;
+-- Removes listguard's policies and triggers from a table (not the triggers a
+-- partition has cloned from its parent: they go with the parent's).
+CREATE OR REPLACE FUNCTION _drop_protection(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
+DECLARE
+    policy text;
+    trigger_name name;
+BEGIN
+    -- Citus drops triggers of its tables (and their shards') only when told
+    -- to (undone when listguard's elevated call ends).
+    IF listguard._citus_table(tbl) THEN
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    END IF;
+    FOREACH policy IN ARRAY ARRAY['listguard_base', 'listguard_read', 'listguard_insert', 'listguard_update',
+                                  'listguard_delete'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %s', policy, tbl);
+    END LOOP;
+    FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
+                        WHERE t.tgrelid = tbl AND t.tgparentid = 0
+                          AND t.tgname IN ('listguard_stamp', 'listguard_audit', 'listguard_audit_row',
+                                           'listguard_audit_truncate') LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, tbl);
+    END LOOP;
+    DELETE FROM listguard.protected_tables WHERE relid = tbl;
+END
+$$;
+REVOKE ALL ON FUNCTION _drop_protection(regclass) FROM PUBLIC;
+-- The tables below tbl's protection root that hold rows, and their size in
+-- blocks.
+CREATE OR REPLACE FUNCTION _stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    -- A Citus table is stamped in one batch, through Citus (_stamp_batch()).
+    SELECT p.relid, CASE WHEN listguard._citus_table(p.relid) THEN 1
+                         ELSE pg_relation_size(p.relid) / current_setting('block_size')::bigint END
+    FROM listguard.protected_tables p JOIN pg_class c ON c.oid = p.relid
+    WHERE p.root = (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl) AND c.relkind = 'r'
+    ORDER BY p.relid::text
+$$;
+REVOKE ALL ON FUNCTION _stamp_plan(regclass) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION stamp_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_stamp_trigger' LANGUAGE C;
 REVOKE ALL ON FUNCTION stamp_trigger() FROM PUBLIC;

@@ -135,6 +135,8 @@
 #include "protect/_stamped/latest.sql"
 #include "protect/_stamp_batch/latest.sql"
 
+-- Whether a table is Citus's (its rows are in shards on other nodes).
+#include "citus/_citus_table/latest.sql"
 #include "protect/_stamp_plan/latest.sql"
 
 #include "protect/_protect_triggers/latest.sql"
@@ -330,7 +332,6 @@
 #include "replica/_citus_catalog/latest.sql"
 #include "replica/_citus_apply_catalog/latest.sql"
 #include "replica/_citus_push_catalog/latest.sql"
-#include "citus/_citus_table/latest.sql"
 #include "citus/_citus_stamped/latest.sql"
 #include "citus/_citus_unstamped/latest.sql"
 #include "citus/_citus_stamp/latest.sql"

@@ -60,6 +60,8 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 #include "citus/_citus_unstamped/0.3.0.sql"
 #include "citus/_citus_stamp/0.3.0.sql"
 #replace "canary/_plant_canaries/0.3.0.sql"
+#replace "protect/_drop_protection/0.3.0.sql"
+#replace "protect/_stamp_plan/0.3.0.sql"
 #replace "protect/stamp_trigger/0.3.0.sql"
 #replace "audit/audit_statement_trigger/0.3.0.sql"
 #replace "audit/audit_row_trigger/0.3.0.sql"
