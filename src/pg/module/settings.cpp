@@ -26,6 +26,14 @@ void assign_key_source(const char*, void*)
     forget_keyring();
 }
 
+// A session's proof of being a Citus internal connection is never shown,
+// not even to pg_read_all_settings: a query Citus pushes to a worker runs
+// in such a session, and could read it there (pg/citus/transit.h).
+const char* show_citus_proof()
+{
+    return citus_proof_setting != nullptr && citus_proof_setting[0] != '\0' ? "(set)" : "";
+}
+
 // The quota of approved requests must parse, or every approval would fail.
 bool check_request_quota(char** value, void**, GucSource)
 {
@@ -185,7 +193,7 @@ void define_settings()
                                "Set by listguard in the connections Citus opens; see docs/citus.md.",
                                &citus_proof_setting, "", PGC_BACKEND,
                                GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
-                               nullptr, nullptr, nullptr);
+                               nullptr, nullptr, show_citus_proof);
     // How a Citus worker's listguard link reaches the coordinator (leases,
     // audit events, the catalog). Empty: the coordinator Citus knows, as
     // the extension's owner.
