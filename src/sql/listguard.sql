@@ -328,6 +328,7 @@
 -- node in the transaction that changes it, a worker's link takes it when
 -- it missed it, and protect() of a Citus table stamps the rows in its shards
 -- on every node.
+#include "replica/catalog_generation/latest.sql"
 #include "replica/_transit_token/latest.sql"
 #include "replica/_citus_catalog/latest.sql"
 #include "replica/_citus_apply_catalog/latest.sql"

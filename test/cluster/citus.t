@@ -25,7 +25,7 @@ if ! citus_available; then
     echo "1..0 # SKIP Citus is not installed in $("$PGBIN/pg_config" --pkglibdir) (scripts/test installs it with ../shared/citus/build.sh)"
     exit 0
 fi
-echo "1..51"
+echo "1..54"
 
 # count_reaches_at NAME MIN SQL: as count_reaches, on a node.
 count_reaches_at() {
@@ -133,11 +133,23 @@ before=$(at worker2 -U carol -c "SELECT count(*) FROM subs")
 at coordinator -U lead -c "SELECT listguard.approve(r.request_id, 'checked') FROM listguard.access_requests r WHERE r.requester = 'carol'::regrole" >/dev/null
 check "$before|$(at worker2 -U carol -c "SELECT count(*) FROM subs")" "0|200" \
     "an approved request: its grant reaches every node in the approval's transaction"
+# A copy of the catalog taken before the revocation (as a worker's link
+# might hold one) cannot bring the grant back.
+stale=$(at coordinator -c "SELECT listguard._citus_catalog(NULL)")
 at coordinator -c "SELECT listguard.revoke_access(g.id) FROM listguard.grants g WHERE g.grantee = 'carol'::regrole" >/dev/null
+at worker1 -c "SELECT listguard._citus_apply_catalog(\$stale\$$stale\$stale\$)" >/dev/null
 check "$(at coordinator -U carol -c "SELECT count(*) FROM subs")|$(at worker1 -U carol -c "SELECT count(*) FROM subs")" "0|0" \
     "a revocation takes effect on every node at once"
+check "$(at worker1 -c "SELECT count(*) FROM listguard.grants WHERE grantee = 'carol'::regrole")" 0 \
+    "an older copy of the catalog does not undo it on a worker"
 check "$(at worker1 -c "SELECT count(*) FROM listguard.grants")|$(at worker2 -c "SELECT count(*) FROM listguard.protected_tables")" \
     "$(at coordinator -c "SELECT count(*) FROM listguard.grants")|3" "the workers hold the coordinator's catalog"
+# A worker whose catalog is lost (restored from an old backup, say) takes
+# the coordinator's through its link within seconds.
+at worker1 -c "UPDATE listguard.catalog_generation SET generation = 0" -c "DELETE FROM listguard.grants" >/dev/null 2>&1
+want=$(at coordinator -c "SELECT count(*) FROM listguard.grants")
+check "$(count_reaches_at worker1 "$want" "SELECT count(*) FROM listguard.grants")" "$want" \
+    "a worker that lost the catalog takes it back through its link"
 
 # 16-17: canaries in a distributed table.
 at coordinator -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
@@ -195,6 +207,7 @@ check "$(printf '%s' "$err" | grep -c 'row-level security\|permission denied')" 
 at coordinator -c "SELECT listguard.grant_access('reader', 1, reveal => 'clear', can_write => true)" >/dev/null
 at coordinator -c "SELECT listguard.grant_access('reader', 2, reveal => 'masked')" >/dev/null
 err=$(at coordinator -U reader -c "INSERT INTO subs (account_id, list_id, email) SELECT 1, 10, email FROM subs WHERE account_id = 2 LIMIT 1" 2>&1)
+echo "# $(printf '%s' "$err" | head -1)"
 check "$(printf '%s' "$err" | grep -c 'ERROR')|$(at coordinator -U reader -c "SELECT count(*) FROM subs WHERE account_id = 1")" "1|201" \
     "a value of account 2 cannot be copied into account 1 by a role masked there (through the coordinator)"
 sleep 1
@@ -263,6 +276,20 @@ check "$(at worker3 -c "SET citus.override_table_visibility = off" -c "SELECT co
     "the moved shards are protected on the new node (forced row security, listguard's owner)"
 check "$(at worker3 -U viewer -c "SELECT count(*) FROM subs")|$(at worker3 -c "SET citus.override_table_visibility = off" -c "SELECT count(*) FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relname ~ '^subs_[0-9]+$' AND p.polname <> 'listguard_base' AND p.polpermissive")" \
     "200|0" "and read through it with the masked role's rows only (restrictive policies there too)"
+# A split: the new shards are protected too, and the rows still read.
+split=$(at coordinator -c "SELECT citus_split_shard_by_split_points(s.shardid, ARRAY[(s.shardminvalue::int + 1000)::text],
+            ARRAY[(SELECT nodeid FROM pg_dist_node WHERE nodeport = $(node_port worker1)),
+                  (SELECT nodeid FROM pg_dist_node WHERE nodeport = $(node_port worker2))], 'block_writes')
+        FROM pg_dist_shard s WHERE s.shardid = get_shard_id_for_distribution_column('subs', 12)" 2>&1)
+unprotected=0
+for w in worker1 worker2 worker3; do
+    cnt=$(at "$w" -c "SET citus.override_table_visibility = off" -c "SELECT count(*) FROM pg_class c WHERE c.relname ~ '^subs_[0-9]+$'
+            AND NOT (c.relforcerowsecurity AND c.relowner = 'listguard_owner'::regrole
+                     AND (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid AND NOT p.polpermissive) = 4)")
+    unprotected=$((unprotected + ${cnt:-1}))
+done
+check "$split|$unprotected|$(at coordinator -U reader -c "SELECT count(*) FILTER (WHERE email::text LIKE 'member%') FROM subs WHERE account_id = 1")" \
+    "|0|200" "a shard split: the new shards are protected, and the role reads the same rows in clear"
 
 # 42-44: the coordinator stops: a clear read under a quota on a worker
 # fails closed, masked reads go on; the refusal reaches the coordinator's

@@ -42,6 +42,7 @@ constexpr const char* kSnapshot = R"SQL(
 WITH citus_tables AS (SELECT logicalrelid FROM pg_catalog.pg_dist_partition)
 SELECT pg_catalog.jsonb_build_object(
     'index_key', $1::pg_catalog.text,
+    'generation', $2::pg_catalog.int8,
     'grants', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(g) ORDER BY g.id)
                         FROM listguard.grants g), '[]'),
     'protected_tables', COALESCE((SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(p) ORDER BY p.relid::pg_catalog.text)
@@ -54,6 +55,22 @@ SELECT pg_catalog.jsonb_build_object(
                                   'address', listguard._transit_token(c.address)) ORDER BY c.id)
                           FROM listguard.canaries c), '[]'))::pg_catalog.text
 )SQL";
+
+// Every catalog the coordinator sends carries a generation, later than any
+// before it (the microseconds of its clock, or one more than the last):
+// sent in the changing transaction, serialised by the lock above. A worker
+// takes a catalog only if it is newer than the one it holds, so that a
+// link's copy taken before a change cannot undo it (a revocation above all).
+constexpr const char* kNextGeneration =
+    "UPDATE listguard.catalog_generation SET generation = GREATEST(generation OPERATOR(pg_catalog.+) 1, "
+    "(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()) OPERATOR(pg_catalog.*) 1000000)::pg_catalog.int8) "
+    "RETURNING generation";
+constexpr const char* kGeneration = "SELECT generation FROM listguard.catalog_generation";
+// On a worker: the catalog's generation taken, if it is newer.
+constexpr const char* kTakeGeneration =
+    "UPDATE listguard.catalog_generation SET generation = ($1::pg_catalog.jsonb OPERATOR(pg_catalog.->>) "
+    "'generation')::pg_catalog.int8 WHERE generation OPERATOR(pg_catalog.<) ($1::pg_catalog.jsonb "
+    "OPERATOR(pg_catalog.->>) 'generation')::pg_catalog.int8";
 
 constexpr const char* kApply[] = {
     "LOCK TABLE listguard.grants, listguard.protected_tables, listguard.canaries IN EXCLUSIVE MODE",
@@ -81,7 +98,7 @@ bool pushed_in_transaction = false;
 
 } // namespace
 
-char* catalog_snapshot()
+char* catalog_snapshot(bool next_generation)
 {
     char* key = index_key_id();
     char* result = nullptr;
@@ -90,9 +107,17 @@ char* catalog_snapshot()
         elevated([&] {
             if (SPI_execute(kLock, false, 0) != SPI_OK_SELECT)
                 elog(ERROR, "could not lock listguard's catalog");
-            Oid types[] = {TEXTOID};
-            Datum values[] = {CStringGetTextDatum(key)};
-            if (SPI_execute_with_args(kSnapshot, 1, types, values, nullptr, true, 1) != SPI_OK_SELECT ||
+            // Not read-only: a snapshot taken after the lock, which sees what
+            // a transaction that held it committed.
+            int rc = next_generation ? SPI_execute(kNextGeneration, false, 0) : SPI_execute(kGeneration, false, 0);
+            if ((rc != SPI_OK_UPDATE_RETURNING && rc != SPI_OK_SELECT) || SPI_processed != 1)
+                elog(ERROR, "could not read listguard.catalog_generation");
+            bool isnull;
+            int64 generation =
+                DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+            Oid types[] = {TEXTOID, INT8OID};
+            Datum values[] = {CStringGetTextDatum(key), Int64GetDatum(generation)};
+            if (SPI_execute_with_args(kSnapshot, 2, types, values, nullptr, false, 1) != SPI_OK_SELECT ||
                 SPI_processed != 1)
                 elog(ERROR, "could not read listguard's catalog");
             char* text = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -120,6 +145,10 @@ void apply_catalog(const char* snapshot)
                                       theirs ? theirs : "unknown", key),
                             errhint("Every node of a Citus cluster needs the same keyring: copy the coordinator's "
                                     "key file, or point listguard.key_command at the same secret.")));
+        if (SPI_execute_with_args(kTakeGeneration, 1, types, values, nullptr, false, 0) != SPI_OK_UPDATE)
+            elog(ERROR, "could not update listguard.catalog_generation");
+        if (SPI_processed == 0)
+            return; // this node holds a newer catalog already
         for (const char* sql : kApply)
             if (SPI_execute_with_args(sql, 1, types, values, nullptr, false, 0) < 0)
                 elog(ERROR, "could not apply a listguard catalog: %s", sql);
@@ -142,7 +171,7 @@ void push_catalog()
 {
     if (!citus_active() || citus_is_worker() || !OidIsValid(listguard_objects().schema))
         return;
-    char* snapshot = catalog_snapshot();
+    char* snapshot = catalog_snapshot(true);
     char* command = psprintf("SELECT listguard._citus_apply_catalog(%s)", quote_literal_cstr(snapshot));
     // As the extension's owner: Citus runs it as that superuser on every
     // other node, in this transaction.
@@ -179,7 +208,7 @@ using namespace listguard::pg;
 extern "C" Datum lg_citus_catalog(PG_FUNCTION_ARGS)
 {
     require_preload();
-    char* snapshot = catalog_snapshot();
+    char* snapshot = catalog_snapshot(false);
     if (!PG_ARGISNULL(0)) {
         char* known = text_to_cstring(PG_GETARG_TEXT_PP(0));
         char digest[33];

@@ -13,8 +13,9 @@
 
 namespace listguard::pg {
 
-// The catalog as JSON text (palloc'd), canary addresses in transit.
-char* catalog_snapshot();
+// The catalog as JSON text (palloc'd), canary addresses as transit tokens,
+// with its generation: the next one (a catalog being sent) or the current.
+char* catalog_snapshot(bool next_generation);
 
 // Replaces this node's catalog with a snapshot (as the extension's owner).
 // Refuses one made under another keyring.

@@ -51,6 +51,7 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 #replace "canary/can_write/0.3.0.sql"
 
 -- Citus (docs/citus.md): the catalog on every node, protect() of Citus tables.
+#include "replica/catalog_generation/0.3.0.sql"
 #include "replica/_transit_token/0.3.0.sql"
 #include "replica/_citus_catalog/0.3.0.sql"
 #include "replica/_citus_apply_catalog/0.3.0.sql"
