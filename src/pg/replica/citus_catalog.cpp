@@ -4,7 +4,7 @@
 
 #include "pg/access/role_labels.h"
 #include "pg/base/catalog.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/citus/citus.h"

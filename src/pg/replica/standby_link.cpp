@@ -1,10 +1,10 @@
-#include "pg/replica/link.h"
+#include "pg/replica/standby_link.h"
 
 #include "pg/audit/events.h"
 #include "pg/audit/origin.h"
 #include "pg/audit/queue.h"
 #include "pg/base/clipped_text.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 #include "pg/base/settings.h"
 #include "pg/citus/citus.h"
 #include "pg/quota/leases.h"
@@ -12,7 +12,7 @@
 #include "pg/replica/citus_catalog.h"
 #include "pg/replica/primary_connection.h"
 #include "pg/replica/shipment.h"
-#include "pg/replica/spill.h"
+#include "pg/replica/event_spill.h"
 
 extern "C" {
 #include "access/xact.h"
@@ -290,7 +290,7 @@ int take_batch(Link& link, AuditEvent* events, AuditEvent** batch)
 }
 
 // Events that could not be shipped: in the server log at once (once each),
-// and on disk until the primary can be reached (pg/replica/spill.h); those
+// and on disk until the primary can be reached (pg/replica/event_spill.h); those
 // beyond the file's bound are counted for the next audit_gap.
 void keep_for_later(Link& link, AuditEvent* events, int count)
 {
