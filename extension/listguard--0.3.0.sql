@@ -2561,14 +2561,15 @@ REVOKE ALL ON catalog_generation FROM PUBLIC;
 CREATE FUNCTION _transit_token(email) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_transit_token' LANGUAGE C VOLATILE STRICT;
 REVOKE ALL ON FUNCTION _transit_token(email) FROM PUBLIC;
--- A Citus worker's link (pg/replica/link.h) takes the coordinator's catalog
--- (grants, protections of Citus tables, canaries; canary addresses in
--- transit) through this: null when the md5 it knows is the catalog's.
-CREATE FUNCTION _citus_catalog(known text) RETURNS text
+-- A Citus worker's link (pg/replica/standby_link.h) takes the coordinator's
+-- catalog (grants, protections of Citus tables, canaries; canary addresses
+-- in transit) through this: null when the generation the worker holds is
+-- the catalog's.
+CREATE FUNCTION _citus_catalog(held bigint) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_citus_catalog' LANGUAGE C VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp;
-REVOKE ALL ON FUNCTION _citus_catalog(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION _citus_catalog(text) TO listguard_standby;
+REVOKE ALL ON FUNCTION _citus_catalog(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _citus_catalog(bigint) TO listguard_standby;
 -- On a Citus worker: the coordinator's catalog replaces this node's. The
 -- coordinator's listguard runs it through Citus as its extension's owner;
 -- the function itself refuses any caller but a superuser, and a catalog

@@ -25,7 +25,7 @@ if ! citus_available; then
     echo "1..0 # SKIP Citus is not installed in $("$PGBIN/pg_config" --pkglibdir) (scripts/test installs it with ../shared/citus/build.sh)"
     exit 0
 fi
-echo "1..54"
+echo "1..63"
 
 # count_reaches_at NAME MIN SQL: as count_reaches, on a node.
 count_reaches_at() {
@@ -142,6 +142,10 @@ check "$(at coordinator -U carol -c "SELECT count(*) FROM subs")|$(at worker1 -U
     "a revocation takes effect on every node at once"
 check "$(at worker1 -c "SELECT count(*) FROM listguard.grants WHERE grantee = 'carol'::regrole")" 0 \
     "an older copy of the catalog does not undo it on a worker"
+err=$(at worker1 -U owner1 -c "SELECT listguard._citus_apply_catalog(\$stale\$$stale\$stale\$)" 2>&1)
+err2=$(at worker1 -U owner1 -c "SELECT listguard._citus_catalog(NULL)" 2>&1)
+check "$(printf '%s\n%s\n' "$err" "$err2" | grep -c 'permission denied')" 2 \
+    "a role on a worker can neither replay a catalog nor take the coordinator's"
 check "$(at worker1 -c "SELECT count(*) FROM listguard.grants")|$(at worker2 -c "SELECT count(*) FROM listguard.protected_tables")" \
     "$(at coordinator -c "SELECT count(*) FROM listguard.grants")|3" "the workers hold the coordinator's catalog"
 # A worker whose catalog is lost (restored from an old backup, say) takes
@@ -311,3 +315,69 @@ check "$(at coordinator -c "SELECT count(*) FROM listguard.audit_log WHERE kind 
     "no address in the refusals the workers recorded"
 check "$(grep -h 'ERROR\|DETAIL' "$SERVERS_DIR"/*.log | grep -c 'member[0-9]*@example.com')" 0 "no clear address in any node's server log"
 check "$(at coordinator -c "SELECT ok FROM listguard.verify_audit()")" t "verify_audit() is ok at the end"
+
+# 55-56: a worker-local DBA without superuser (CREATEROLE, made on worker1
+# only) cannot make itself a member of a role with a clear grant, nor of
+# listguard_owner, which owns the shards.
+at worker1 -c "SET citus.enable_ddl_propagation = off" -c "CREATE ROLE wdba LOGIN CREATEROLE" >/dev/null
+refused=0
+for sql in "GRANT reader TO wdba" "GRANT listguard_owner TO wdba" "CREATE ROLE wdba2 LOGIN IN ROLE reader"; do
+    err=$(at worker1 -U wdba -c "SET citus.enable_ddl_propagation = off" -c "$sql" 2>&1)
+    case $err in *"permission denied"*|*"must have admin option"*|*"must be superuser"*) refused=$((refused + 1)) ;; *) echo "# not refused: $sql: $err" ;; esac
+done
+check "$refused" 3 "a CREATEROLE role on a worker cannot take a grantee's or listguard_owner's rights"
+check "$(at worker1 -U wdba -c "SELECT count(*) FROM subs" 2>&1 | grep -c 'permission denied')" 1 "nor read the table"
+
+# 57-62: a worker down while a grant is revoked, or restored from a backup
+# taken before. The revocation cannot reach a node that is down and fails
+# (as Citus's own DDL does): no node keeps a grant the others lost. A node
+# restored from a backup holds the revoked grant when it starts; started
+# while the coordinator is down, it shows nothing above masks until its
+# link has compared catalogs with the coordinator's; then the grant is gone
+# there too.
+at coordinator -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+CREATE ROLE dave LOGIN;
+GRANT USAGE ON SCHEMA listguard TO dave;
+GRANT SELECT ON subs TO dave;
+SELECT listguard.grant_access('dave', 1, reveal => 'clear');
+SQL
+shard2=$(at coordinator -c "SELECT shard_name('subs', p.shardid) FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+                            WHERE n.nodeport = $(node_port worker2) AND p.shardid IN
+                                (SELECT get_shard_id_for_distribution_column('subs', l) FROM unnest(ARRAY[10, 12, 14, 16]) l)
+                            LIMIT 1")
+dave_clear() { at worker2 -U dave -c "SELECT count(*) FILTER (WHERE email::text LIKE 'member%') FROM $shard2" 2>&1; }
+revoke_dave="SELECT listguard.revoke_access(g.id) FROM listguard.grants g WHERE g.grantee = 'dave'::regrole"
+before=$(dave_clear)
+node_stop worker2
+as_server cp -a "$SERVERS_DIR/worker2" "$SERVERS_DIR/worker2.backup" # a file-level backup, with dave's grant
+err=$(at coordinator -c "$revoke_dave" 2>&1)
+echo "# $(printf '%s' "$err" | head -1)"
+check_true "[ \"\${before:-0}\" -gt 0 ] && [ \$(printf '%s' \"\$err\" | grep -c ERROR) -ge 1 ] && [ \$(at coordinator -c \"SELECT count(*) FROM listguard.grants WHERE grantee = 'dave'::regrole\") = 1 ]" \
+    "with a worker down, a revocation fails everywhere (dave read $before clear values there before)"
+node_start worker2
+err=$(at coordinator -c "$revoke_dave" 2>&1 | grep ERROR)
+check "$err$(at coordinator -c "SELECT count(*) FROM listguard.grants WHERE grantee = 'dave'::regrole")|$(dave_clear)" "0|0" \
+    "with the worker back, the revocation commits and reaches it"
+# The worker is restored from the backup while the coordinator is down.
+node_stop coordinator
+node_stop worker2
+as_server rm -rf "$SERVERS_DIR/worker2"
+as_server mv "$SERVERS_DIR/worker2.backup" "$SERVERS_DIR/worker2"
+node_start worker2
+stale=$(at worker2 -c "SELECT count(*) FROM listguard.grants WHERE grantee = 'dave'::regrole")
+got=$(dave_clear)
+echo "# $(printf '%s' "$got" | grep WARNING | head -1)"
+check "$stale|$(printf '%s' "$got" | tail -1)|$(printf '%s' "$got" | grep -c 'catalog on this Citus worker is not confirmed')" "1|0|1" \
+    "a worker restored from an older backup, the coordinator down: it holds the revoked grant but shows no clear value under it"
+node_start coordinator
+gone=1
+for _ in $(seq 300); do
+    gone=$(at worker2 -c "SELECT count(*) FROM listguard.grants WHERE grantee = 'dave'::regrole")
+    [ "$gone" = 0 ] && break
+    dave_clear >/dev/null # a reader starts the link if none runs
+    sleep 0.1
+done
+check "$gone|$(dave_clear)" "0|0" "once the coordinator is back, the restored worker takes the revocation through its link"
+check "$(at coordinator -U dave -c "SELECT count(*) FROM subs")|$(at worker2 -c "SELECT count(*) FROM listguard.grants")" \
+    "0|$(at coordinator -c "SELECT count(*) FROM listguard.grants")" "and holds the coordinator's catalog"
+check "$(at coordinator -c "SELECT ok FROM listguard.verify_audit()")" t "verify_audit() is ok after it all"

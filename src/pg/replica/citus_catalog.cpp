@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "pg/access/catalog_confirmation.h"
 #include "pg/access/role_labels.h"
 #include "pg/base/catalog.h"
 #include "pg/base/elevated_call.h"
@@ -16,7 +17,6 @@
 extern "C" {
 #include "access/xact.h"
 #include "catalog/pg_type.h"
-#include "common/md5.h"
 #include "executor/spi.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -98,7 +98,7 @@ bool pushed_in_transaction = false;
 
 } // namespace
 
-char* catalog_snapshot(bool next_generation)
+char* catalog_snapshot(bool next_generation, int64* generation_out)
 {
     char* key = index_key_id();
     char* result = nullptr;
@@ -113,8 +113,9 @@ char* catalog_snapshot(bool next_generation)
             if ((rc != SPI_OK_UPDATE_RETURNING && rc != SPI_OK_SELECT) || SPI_processed != 1)
                 elog(ERROR, "could not read listguard.catalog_generation");
             bool isnull;
-            int64 generation =
-                DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+            int64 generation = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+            if (generation_out != nullptr)
+                *generation_out = generation;
             Oid types[] = {TEXTOID, INT8OID};
             Datum values[] = {CStringGetTextDatum(key), Int64GetDatum(generation)};
             if (SPI_execute_with_args(kSnapshot, 2, types, values, nullptr, false, 1) != SPI_OK_SELECT ||
@@ -133,8 +134,8 @@ void apply_catalog(const char* snapshot)
     elevated([&] {
         Oid types[] = {TEXTOID};
         Datum values[] = {CStringGetTextDatum(snapshot)};
-        if (SPI_execute_with_args("SELECT $1::pg_catalog.jsonb OPERATOR(pg_catalog.->>) 'index_key'", 1, types,
-                                  values, nullptr, true, 1) != SPI_OK_SELECT ||
+        if (SPI_execute_with_args("SELECT $1::pg_catalog.jsonb OPERATOR(pg_catalog.->>) 'index_key'", 1, types, values,
+                                  nullptr, true, 1) != SPI_OK_SELECT ||
             SPI_processed != 1)
             elog(ERROR, "could not read a listguard catalog");
         char* theirs = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -167,11 +168,23 @@ void apply_catalog(const char* snapshot)
     forget_catalog_change(); // what came from the coordinator goes nowhere else
 }
 
+int64 held_catalog_generation()
+{
+    int64 generation = 0;
+    elevated([&] {
+        if (SPI_execute(kGeneration, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
+            elog(ERROR, "could not read listguard.catalog_generation");
+        bool isnull;
+        generation = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    });
+    return generation;
+}
+
 void push_catalog()
 {
     if (!citus_active() || citus_is_worker() || !OidIsValid(listguard_objects().schema))
         return;
-    char* snapshot = catalog_snapshot(true);
+    char* snapshot = catalog_snapshot(true, nullptr);
     char* command = psprintf("SELECT listguard._citus_apply_catalog(%s)", quote_literal_cstr(snapshot));
     // As the extension's owner: Citus runs it as that superuser on every
     // other node, in this transaction.
@@ -203,19 +216,15 @@ void catalog_at_transaction_end() noexcept
 
 using namespace listguard::pg;
 
-// listguard._citus_catalog(known text) -> text: this node's catalog for a
-// worker's link, or null if its md5 is known (the worker has it already).
+// listguard._citus_catalog(held bigint) -> text: this node's catalog for a
+// worker's link, or null if the worker holds its generation already.
 extern "C" Datum lg_citus_catalog(PG_FUNCTION_ARGS)
 {
     require_preload();
-    char* snapshot = catalog_snapshot(false);
-    if (!PG_ARGISNULL(0)) {
-        char* known = text_to_cstring(PG_GETARG_TEXT_PP(0));
-        char digest[33];
-        const char* error = nullptr;
-        if (pg_md5_hash(snapshot, strlen(snapshot), digest, &error) && strcmp(digest, known) == 0)
-            PG_RETURN_NULL();
-    }
+    int64 generation = 0;
+    char* snapshot = catalog_snapshot(false, &generation);
+    if (!PG_ARGISNULL(0) && PG_GETARG_INT64(0) == generation)
+        PG_RETURN_NULL();
     PG_RETURN_TEXT_P(cstring_to_text(snapshot));
 }
 
@@ -226,13 +235,15 @@ extern "C" Datum lg_citus_apply_catalog(PG_FUNCTION_ARGS)
 {
     require_preload();
     if (!superuser())
-        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to replace listguard's catalog"),
-                        errdetail("Only the coordinator of a Citus cluster sends its catalog to the other nodes.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to replace listguard's catalog"),
+                 errdetail("Only the coordinator of a Citus cluster sends its catalog to the other nodes.")));
     if (!citus_is_worker())
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                         errmsg("this node is not a worker of a Citus cluster"),
                         errdetail("listguard's catalog is made on the coordinator and sent to the workers.")));
     apply_catalog(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+    confirm_citus_catalog(MyDatabaseId); // sent by the coordinator, in its transaction
     PG_RETURN_VOID();
 }
 

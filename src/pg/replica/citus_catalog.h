@@ -5,8 +5,9 @@
 // that changed it (Citus's two-phase commit: committed everywhere or
 // nowhere, and the change fails if a node cannot be reached); a node added
 // later, or one restored from a backup, takes it through its link
-// (pg/replica/link.h) within seconds, and until then its empty catalog
-// lets nobody read anything.
+// (pg/replica/standby_link.h) within seconds; until its link has compared
+// generations with the coordinator since the server started, the node shows
+// nothing above masks (pg/access/catalog_confirmation.h).
 #pragma once
 
 #include "pg/base/postgres_c.h"
@@ -14,8 +15,12 @@
 namespace listguard::pg {
 
 // The catalog as JSON text (palloc'd), canary addresses as transit tokens,
-// with its generation: the next one (a catalog being sent) or the current.
-char* catalog_snapshot(bool next_generation);
+// with its generation: the next one (a catalog being sent) or the current
+// (put in *generation too, unless nullptr).
+char* catalog_snapshot(bool next_generation, int64* generation);
+
+// The generation of the catalog this node holds. In a transaction.
+int64 held_catalog_generation();
 
 // Replaces this node's catalog with a snapshot (as the extension's owner).
 // Refuses one made under another keyring.

@@ -6,6 +6,7 @@
 #include "pg/base/clipped_text.h"
 #include "pg/base/elevated_call.h"
 #include "pg/base/settings.h"
+#include "pg/access/catalog_confirmation.h"
 #include "pg/citus/citus.h"
 #include "pg/quota/leases.h"
 #include "pg/quota/store.h"
@@ -19,7 +20,6 @@ extern "C" {
 #include "access/xlog.h"
 #include "access/xlogrecovery.h"
 #include "commands/dbcommands.h"
-#include "common/md5.h"
 #include "executor/spi.h"
 #include "pgstat.h"
 #include "postmaster/interrupt.h"
@@ -62,7 +62,6 @@ struct Link {
     char* coordinator = nullptr; // its connection string, derived when not configured
     TimestampTz last_citus_check = 0;
     TimestampTz last_catalog = 0;
-    char catalog_md5[33] = ""; // of the catalog last taken
 };
 
 // A Citus worker's way to the coordinator: listguard.coordinator_conninfo,
@@ -324,33 +323,42 @@ bool ship_spilled(Link& link)
     return true;
 }
 
-// A Citus worker takes the coordinator's catalog when it differs from what
-// it took last (a node added later, or one that was restored): the
-// coordinator sends every change to the nodes it can reach in the change's
-// own transaction, this catches the others up.
+// A Citus worker takes the coordinator's catalog when its generation is
+// not the one this node holds (a node added later, or one that was down or
+// restored): the coordinator sends every change to the nodes it can reach
+// in the change's own transaction, this catches the others up. Once the
+// coordinator answered, the catalog here is confirmed (until the server
+// stops: pg/access/catalog_confirmation.h).
 bool take_catalog(Link& link)
 {
-    const char* values[] = {link.catalog_md5[0] ? link.catalog_md5 : nullptr};
-    PGresult* r = link.primary.run("SELECT listguard._citus_catalog($1)", 1, values, nullptr, nullptr,
+    StartTransactionCommand();
+    PushActiveSnapshot(GetTransactionSnapshot());
+    char held[32];
+    snprintf(held, sizeof held, INT64_FORMAT, held_catalog_generation());
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+    const char* values[] = {held};
+    PGresult* r = link.primary.run("SELECT listguard._citus_catalog($1::pg_catalog.int8)", 1, values, nullptr, nullptr,
                                    PGRES_TUPLES_OK, kRequestTimeoutMs);
     if (r == nullptr)
         return false;
-    if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return false;
+    }
+    if (!PQgetisnull(r, 0, 0)) {
         char* snapshot = pstrdup(PQgetvalue(r, 0, 0));
         PQclear(r);
-        char digest[33];
-        const char* error = nullptr;
-        StartTransactionCommand(); // md5 needs a resource owner
-        if (!pg_md5_hash(snapshot, strlen(snapshot), digest, &error))
-            elog(ERROR, "could not compute an md5: %s", error ? error : "out of memory");
+        StartTransactionCommand();
         PushActiveSnapshot(GetTransactionSnapshot());
         apply_catalog(snapshot);
         PopActiveSnapshot();
         CommitTransactionCommand();
-        strlcpy(link.catalog_md5, digest, sizeof link.catalog_md5);
+        pfree(snapshot);
         ereport(DEBUG1, (errmsg("listguard took the coordinator's catalog")));
     } else
         PQclear(r);
+    confirm_citus_catalog(MyDatabaseId);
     return true;
 }
 
