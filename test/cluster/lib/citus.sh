@@ -5,7 +5,9 @@
 # citus_cleanup on exit (it stops the nodes, then servers_cleanup).
 
 # citus_available: Citus is installed where the servers' PostgreSQL is.
-citus_available() { [ -f "$("$PGBIN/pg_config" --pkglibdir)/citus.so" ]; }
+citus_available() {
+    [ -f "$("$PGBIN/pg_config" --pkglibdir)/citus.so" ] && [ -f "$("$PGBIN/pg_config" --sharedir)/extension/citus.control" ]
+}
 
 # Five TCP ports on loopback that nothing listens on (the nodes listen on
 # 127.0.0.1: Citus's nodes reach each other by host and port).
