@@ -61,6 +61,9 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 -- 24 hours), whatever the calendar or the requester's time zone.
 #replace "access/_request_access/0.3.0.sql"
 
+-- quota_usage names make_interval's exact argument type (schema-qualified).
+#replace "quota/quota_usage/0.3.0.sql"
+
 -- Citus (docs/citus.md): the catalog on every node, protect() of Citus tables.
 #include "replica/catalog_generation/0.3.0.sql"
 #include "replica/_transit_token/0.3.0.sql"
