@@ -25,8 +25,8 @@ constexpr int64 kProofRenewal = 3600;       // a backend makes a new one after t
 constexpr const char* kInternalPrefixes[] = {"citus_internal gpid=", "citus_rebalancer gpid="};
 // Connections a node opens for a client's command (run_command_on_workers)
 // or for a shard move's replication: not a client's own address either.
-constexpr const char* kNodePrefixes[] = {"citus_internal gpid=", "citus_rebalancer gpid=", "citus_run_command gpid=",
-                                         "citus_shard_"};
+constexpr const char* kNodePrefixes[] = {
+    "citus_internal gpid=", "citus_rebalancer gpid=", "citus_run_command gpid=", "citus_shard_"};
 
 bool transit = false;
 
@@ -112,8 +112,7 @@ bool session_is_citus_internal()
         ensure_keyring();
         const char* proof = citus_proof_setting;
         int64 now = now_seconds();
-        bool valid =
-            guarded([&] { return keyring().transit().check_proof(proof, gpid, now, kProofLifetime); });
+        bool valid = guarded([&] { return keyring().transit().check_proof(proof, gpid, now, kProofLifetime); });
         proof_state = valid ? Proof::Valid : Proof::Invalid;
         proven_gpid = gpid;
         if (!valid)

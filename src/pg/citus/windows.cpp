@@ -155,8 +155,8 @@ bool wrap_citus_scans(PlanState* state, void* context)
             state->ps_ProjInfo = nullptr;
             parts->next = scan_parts;
             scan_parts = parts;
-            auto* callback =
-                static_cast<MemoryContextCallback*>(MemoryContextAllocZero(query_context, sizeof(MemoryContextCallback)));
+            auto* callback = static_cast<MemoryContextCallback*>(
+                MemoryContextAllocZero(query_context, sizeof(MemoryContextCallback)));
             callback->func = forget_scan_parts;
             callback->arg = parts;
             MemoryContextRegisterResetCallback(query_context, callback);
@@ -227,9 +227,13 @@ bool is_citus_c_function(Oid function)
 
 FunctionEntry* citus_function(Oid function)
 {
-    static const char* const kAddsNode[] = {"citus_add_node", "master_add_node", "citus_activate_node",
-                                            "master_activate_node", "start_metadata_sync_to_node",
-                                            "start_metadata_sync_to_all_nodes", "citus_update_node"};
+    static const char* const kAddsNode[] = {"citus_add_node",
+                                            "master_add_node",
+                                            "citus_activate_node",
+                                            "master_activate_node",
+                                            "start_metadata_sync_to_node",
+                                            "start_metadata_sync_to_all_nodes",
+                                            "citus_update_node"};
     if (!citus_loaded() || !OidIsValid(function))
         return nullptr;
     if (functions == nullptr) {
@@ -316,8 +320,7 @@ void function_hook(FmgrHookEventType event, FmgrInfo* flinfo, Datum* arg)
 
 } // namespace
 
-PlannedStmt* plan_for_citus(Query* parse, const char* query, int options, ParamListInfo params,
-                            planner_hook_type next)
+PlannedStmt* plan_for_citus(Query* parse, const char* query, int options, ParamListInfo params, planner_hook_type next)
 {
     bool citus = citus_active();
     if (citus)

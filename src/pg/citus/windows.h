@@ -13,8 +13,7 @@ extern "C" {
 namespace listguard::pg {
 
 // The planner: Citus writes the constants of the queries it will send.
-PlannedStmt* plan_for_citus(Query* parse, const char* query, int options, ParamListInfo params,
-                            planner_hook_type next);
+PlannedStmt* plan_for_citus(Query* parse, const char* query, int options, ParamListInfo params, planner_hook_type next);
 
 // Whether a plan has Citus scans (ExecutorStart runs them in transit).
 bool is_citus_plan(const PlannedStmt* stmt);
