@@ -28,5 +28,7 @@ bool background_stamping_setting = true;
 int audit_row_aggregation_setting = static_cast<int>(RowAggregation::Transaction);
 char* audit_archive_directory_setting = nullptr;
 int audit_retention_setting = 0;
+char* citus_proof_setting = nullptr;
+char* coordinator_conninfo_setting = nullptr;
 
 } // namespace listguard::pg

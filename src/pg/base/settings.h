@@ -31,5 +31,7 @@ extern char* audit_archive_directory_setting; // listguard.audit_archive_directo
 extern int audit_retention_setting;           // listguard.audit_retention, s; 0: events are kept in the table
 enum class StandbyQuota { Primary, Local, Deny };
 extern int standby_quota_setting; // listguard.standby_quota, a StandbyQuota
+extern char* citus_proof_setting;  // listguard.citus_proof (pg/citus/transit.h)
+extern char* coordinator_conninfo_setting; // listguard.coordinator_conninfo
 
 } // namespace listguard::pg

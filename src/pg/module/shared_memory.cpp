@@ -6,6 +6,7 @@
 #include "pg/activity/counters.h"
 #include "pg/activity/progress.h"
 #include "pg/audit/queue.h"
+#include "pg/access/catalog_confirmation.h"
 #include "pg/keys/keyring.h"
 #include "pg/quota/state_file.h"
 #include "pg/quota/store.h"
@@ -31,6 +32,7 @@ void request_shared_memory()
     RequestAddinShmemSpace(access_generation_shared_size());
     RequestAddinShmemSpace(counters_shared_size());
     RequestAddinShmemSpace(progress_shared_size());
+    RequestAddinShmemSpace(catalog_confirmation_shared_size());
     RequestNamedLWLockTranche("listguard", 2); // the quota slots, saving their state
     RequestNamedLWLockTranche("listguard audit", 1);
     RequestNamedLWLockTranche("listguard keys", 1);
@@ -69,6 +71,7 @@ void attach_shared_memory()
     attach_access_generation_shared();
     attach_counters_shared();
     attach_progress_shared();
+    attach_catalog_confirmation_shared();
     LWLockRelease(AddinShmemInitLock);
     if (!IsUnderPostmaster) {
         quota_postmaster_startup(fresh_quota);

@@ -88,13 +88,17 @@ BEGIN
     -- most the budget (from when the lock was taken), but the first 64
     -- blocks of the tables whatever the time unless the budget is 0 (so a
     -- small table is stamped when protect() returns, on a slow machine
-    -- too): what is left is queued, and stamped in the background once this commits, in batches
-    -- that lock only their rows; the triggers stamp what is written
-    -- meanwhile. (Before the triggers: a BEFORE ROW trigger, even one that
+    -- too): what is left is queued, and stamped in the background once this
+    -- commits, in batches that lock only their rows; the triggers stamp what
+    -- is written meanwhile. (Before the triggers: a BEFORE ROW trigger, even one that
     -- does not fire, makes every updated row be locked first.)
     budget := CASE WHEN stamp = 'now' OR current_setting('listguard.protect_stamp_budget') = '-1' THEN NULL
                    ELSE current_setting('listguard.protect_stamp_budget')::interval END;
-    IF stamp IN ('now', 'online') THEN
+    IF stamp IN ('now', 'online') AND listguard._citus_table(tbl) THEN
+        -- A Citus table's rows are in its shards, on every node: one UPDATE
+        -- through Citus, under the lock (no background stamping).
+        PERFORM listguard._citus_stamp(tbl);
+    ELSIF stamp IN ('now', 'online') THEN
         FOR target IN SELECT p.relid, p.blocks FROM listguard._stamp_plan(tbl) p LOOP
             next_block := 0;
             batch := CASE WHEN budget IS NULL THEN target.blocks + 1 ELSE 64 END;
@@ -117,6 +121,19 @@ BEGIN
         END LOOP;
     END IF;
     PERFORM listguard._note_progress('protect', tbl, 'installing triggers', 0, 0, 0);
+    -- Citus creates triggers on the shards of its tables only when told to
+    -- (undone when this function's elevated call ends). It creates, copies
+    -- and moves shards as the table's owner, listguard_owner: that role logs
+    -- in, as Citus's internal connections only (listguard refuses any other
+    -- login of it), and creates tables in the table's schema.
+    IF listguard._citus_table(tbl) THEN
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+        IF NOT (SELECT r.rolcanlogin FROM pg_roles r WHERE r.rolname = 'listguard_owner') THEN
+            ALTER ROLE listguard_owner LOGIN;
+        END IF;
+        EXECUTE format('GRANT CREATE ON SCHEMA %I TO listguard_owner',
+                       (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl));
+    END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_triggers(t, audit);
     END LOOP;
