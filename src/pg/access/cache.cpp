@@ -283,6 +283,26 @@ AccountRange account_range_for(Oid role, bool write)
     return range;
 }
 
+bool role_reads_every_scope(Oid role)
+{
+    const RoleEntry* grants = grants_of(role);
+    for (int i = 0; i < grants->count; i++)
+        if (!grants->grants[i].account && !grants->grants[i].list)
+            return true;
+    return false;
+}
+
+AccessMark access_mark()
+{
+    take_in_access_changes();
+    return AccessMark{seen_access_generation(), cache_epoch};
+}
+
+bool access_unchanged_since(const AccessMark& mark) noexcept
+{
+    return mark.generation != 0 && mark.epoch == cache_epoch && current_access_generation() == mark.generation;
+}
+
 bool role_has_grant(Oid role, int64 grant_id)
 {
     const RoleEntry* grants = grants_of(role);

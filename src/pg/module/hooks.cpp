@@ -13,6 +13,7 @@
 #include "pg/audit/restore.h"
 #include "pg/base/catalog.h"
 #include "pg/canary/registry.h"
+#include "pg/canary/policy_shortcut.h"
 #include "pg/module/shared_memory.h"
 #include "pg/output/lookups.h"
 #include "pg/output/write_back.h"
@@ -132,6 +133,8 @@ void listguard_ExecutorStart(QueryDesc* query, int eflags)
             next_ExecutorStart_hook(query, eflags);
         else
             standard_ExecutorStart(query, eflags);
+        if (!(eflags & EXEC_FLAG_EXPLAIN_ONLY))
+            shortcut_row_policies(query);
     }
     PG_FINALLY();
     {
