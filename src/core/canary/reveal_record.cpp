@@ -26,15 +26,6 @@ std::uint32_t get_u32(const std::uint8_t* p)
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }
 
-// AES-256-CTR over len octets (its own inverse).
-void ctr(const Secret& key, const std::uint8_t* iv, const std::uint8_t* in, std::uint8_t* out, std::size_t len)
-{
-    std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
-    int n = 0;
-    if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_ctr(), nullptr, key.data(), iv) != 1 ||
-        EVP_EncryptUpdate(ctx.get(), out, &n, in, static_cast<int>(len)) != 1 || static_cast<std::size_t>(n) != len)
-        throw Error(ErrorKind::Internal, "could not seal a canary reveal record");
-}
 
 } // namespace
 
@@ -63,9 +54,43 @@ std::uint32_t RevealRecord::count_of(std::int64_t id) const
     return 0;
 }
 
-RevealRecordSealer::RevealRecordSealer(const Secret& index_key)
-    : key_(derive_key(index_key, "listguard canary reveals v1", 32))
+struct RevealRecordSealer::Cipher {
+    EVP_CIPHER_CTX* ctx = nullptr;
+    ~Cipher() { EVP_CIPHER_CTX_free(ctx); }
+};
+
+RevealRecordSealer::Cipher* RevealRecordSealer::make_cipher() const
 {
+    auto cipher = std::make_unique<Cipher>();
+    cipher->ctx = EVP_CIPHER_CTX_new();
+    if (cipher->ctx == nullptr || EVP_EncryptInit_ex(cipher->ctx, EVP_aes_256_ctr(), nullptr, key_.data(), nullptr) != 1)
+        throw Error(ErrorKind::Internal, "could not set up the canary reveal record cipher");
+    return cipher.release();
+}
+
+RevealRecordSealer::RevealRecordSealer(const Secret& index_key)
+    : key_(derive_key(index_key, "listguard canary reveals v1", 32)), cipher_(make_cipher())
+{
+}
+
+RevealRecordSealer::RevealRecordSealer(const RevealRecordSealer& other)
+    : key_(other.key_.data(), other.key_.size()), cipher_(make_cipher())
+{
+}
+
+RevealRecordSealer::~RevealRecordSealer()
+{
+    delete cipher_;
+}
+
+// AES-256-CTR over len octets (its own inverse): the kept context, its
+// counter set to iv.
+void RevealRecordSealer::ctr(const std::uint8_t* iv, const std::uint8_t* in, std::uint8_t* out, std::size_t len) const
+{
+    int n = 0;
+    if (EVP_EncryptInit_ex(cipher_->ctx, nullptr, nullptr, nullptr, iv) != 1 ||
+        EVP_EncryptUpdate(cipher_->ctx, out, &n, in, static_cast<int>(len)) != 1 || static_cast<std::size_t>(n) != len)
+        throw Error(ErrorKind::Internal, "could not seal a canary reveal record");
 }
 
 std::string RevealRecordSealer::seal(const RevealRecord& record, const std::uint8_t* iv) const
@@ -79,7 +104,7 @@ std::string RevealRecordSealer::seal(const RevealRecord& record, const std::uint
     put_u32(plain + 8 * RevealRecord::kSlots + 4, 0);
     std::uint8_t sealed[kIvSize + kPlainSize];
     std::memcpy(sealed, iv, kIvSize);
-    ctr(key_, iv, plain, sealed + kIvSize, kPlainSize);
+    ctr(iv, plain, sealed + kIvSize, kPlainSize);
     static const char digits[] = "0123456789abcdef";
     std::string text;
     text.reserve(kTextSize);
@@ -105,7 +130,7 @@ RevealRecord RevealRecordSealer::open(std::string_view text) const
         sealed[i] = static_cast<std::uint8_t>(hi * 16 + lo);
     }
     std::uint8_t plain[kPlainSize];
-    ctr(key_, sealed, sealed + kIvSize, plain, kPlainSize);
+    ctr(sealed, sealed + kIvSize, plain, kPlainSize);
     RevealRecord record;
     for (int i = 0; i < RevealRecord::kSlots; i++) {
         record.ids[i] = get_u32(plain + 8 * i);
