@@ -24,14 +24,18 @@ REVOKE ALL ON FUNCTION audit_heads_guard() FROM PUBLIC;
 -- and link, and when), sealed with the audit key: pg_dump writes it into
 -- every dump, so a restored database proves it holds the source's whole
 -- history up to the dump (verify_audit()). This database's own head has no
--- restored_at; a head that came in with a restore has one.
+-- restored_at; a head that came in with a restore has one, and is sealed
+-- again by the restoring server with when and how it came: as the dump's
+-- own head, or nested (one the dump's source had itself restored, which
+-- proves only the older history it covers).
 CREATE TABLE audit_heads (
     source      text NOT NULL,         -- cluster system identifier and database OID of the chain
     last_id     bigint NOT NULL,
     last_link   bytea NOT NULL,
     as_of       timestamptz NOT NULL,
     seal        bytea NOT NULL,
-    restored_at timestamptz
+    restored_at timestamptz,
+    nested      boolean                -- restored: it came in a restored history of the dump's source
 );
 CREATE UNIQUE INDEX audit_heads_own ON audit_heads (source) WHERE restored_at IS NULL;
 REVOKE ALL ON audit_heads FROM PUBLIC;
@@ -278,14 +282,34 @@ REVOKE ALL ON FUNCTION _untrusted_code(regclass) FROM PUBLIC;
 CREATE FUNCTION _record_protection_event(tbl regclass, detail jsonb) RETURNS void
     AS 'MODULE_PATHNAME', 'lg_record_protection_event' LANGUAGE C VOLATILE STRICT;
 REVOKE ALL ON FUNCTION _record_protection_event(regclass, jsonb) FROM PUBLIC;
+-- A sequence listguard_owner took over keeps its USAGE and SELECT grants
+-- (what drawing and reading numbers need) but no other role may set it
+-- (UPDATE: setval, which would let ids collide or be chosen).
+CREATE FUNCTION _restrict_sequence(seq regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    grantee oid;
+BEGIN
+    FOR grantee IN
+        SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = seq AND a.privilege_type = 'UPDATE' AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE UPDATE ON SEQUENCE %s FROM %s', seq,
+                       CASE WHEN grantee = 0 THEN 'PUBLIC' ELSE quote_ident(grantee::regrole::text) END);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _restrict_sequence(regclass) FROM PUBLIC;
 -- The sequences a protected table's column defaults draw from belong to
 -- listguard_owner, as the table does: their owner could otherwise change
 -- them under the table (ALTER SEQUENCE) or drop them with CASCADE, taking
 -- the default with them. A sequence the table (or, for a partition, its
 -- parent) owns goes with it in _protect_one(); one linked to no table,
 -- owned by a role that is not trusted (pg_partman's and many
--- applications' set-up), is taken over here. Whoever had USAGE keeps it,
--- the former owner gets USAGE and SELECT, and the move is recorded.
+-- applications' set-up), is taken over here, if the table's owner owns it
+-- (a default must not hand over another role's sequence). Whoever had USAGE
+-- or SELECT keeps it, nobody keeps UPDATE (setval), the former owner gets
+-- USAGE and SELECT, and the move is recorded.
 CREATE FUNCTION _take_over_sequences(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -298,12 +322,14 @@ BEGIN
                         AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n'
         JOIN pg_class c ON c.oid = d.refobjid AND c.relkind = 'S'
         WHERE ad.adrelid = tbl AND NOT listguard._is_trusted_owner(c.relowner)
+          AND c.relowner = (SELECT t.relowner FROM pg_class t WHERE t.oid = tbl)
           AND NOT EXISTS (SELECT 1 FROM pg_depend o
                           WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid
                             AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i'))
     LOOP
         EXECUTE format('ALTER SEQUENCE %s OWNER TO listguard_owner', s.seq);
         EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', s.seq, s.owner_was::text);
+        PERFORM listguard._restrict_sequence(s.seq);
         PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
             'action', 'take over sequence', 'sequence', s.seq::text, 'owner_was', s.owner_was::text));
     END LOOP;
@@ -393,6 +419,12 @@ BEGIN
                        CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
     END LOOP;
     PERFORM listguard._backup_reads(tbl, true);
+    -- Its own sequences went with it: nobody else may set them.
+    FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+               WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                 AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
+        PERFORM listguard._restrict_sequence(seq);
+    END LOOP;
     -- The former owner keeps using the table as its grants allow.
     IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
        AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
@@ -600,3 +632,150 @@ CREATE OR REPLACE FUNCTION can_read(account bigint, list bigint, address email) 
 CREATE OR REPLACE FUNCTION can_write(account bigint, list bigint, address email) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_can_write_row' LANGUAGE C STABLE PARALLEL SAFE
     SUPPORT _scope_support;
+
+-- A grant is refused while its grantee (or a member) holds a stored
+-- setting that decides what its sessions run (ALTER ROLE ... SET
+-- search_path, say), which a CREATEROLE role may have put there.
+-- Refuses (42501) a grantee that holds, or has a member that holds, a
+-- setting stored by ALTER ROLE ... SET that decides what its sessions run
+-- (search_path, row_security, role, session_authorization): stored while no
+-- listguard power guarded the role, perhaps by a CREATEROLE role.
+CREATE FUNCTION _check_role_settings(grantee regrole) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_check_role_settings' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _check_role_settings(regrole) FROM PUBLIC;
+-- Checks a grant and, unless check_only, makes it (granted_by: who made it;
+-- request_id: the access request whose approval made it).
+CREATE OR REPLACE FUNCTION _make_grant(
+    grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
+    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text,
+    granted_by regrole, request_id bigint, check_only boolean, sends boolean DEFAULT false) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    q_limit bigint;
+    q_window bigint;
+    new_id bigint;
+    untrusted text;
+BEGIN
+    IF grantee IS NULL THEN
+        PERFORM listguard._invalid('grantee must not be null', 'grant_access() needs the role that receives the grant.');
+    END IF;
+    IF reveal IS NULL OR reveal NOT IN ('masked', 'pseudonym', 'sealed', 'clear') THEN
+        PERFORM listguard._invalid(format('invalid reveal level %L', reveal),
+            'The reveal level must be one of masked, pseudonym, sealed and clear.');
+    END IF;
+    IF account IS NOT NULL AND account <= 0 THEN
+        PERFORM listguard._invalid(format('invalid account id %s', account), 'Account ids are positive numbers.',
+            'Use NULL for every account.');
+    END IF;
+    IF list IS NOT NULL AND list <= 0 THEN
+        PERFORM listguard._invalid(format('invalid list id %s', list), 'List ids are positive numbers.',
+            'Use NULL for every list of the account.');
+    END IF;
+    IF list IS NOT NULL AND account IS NULL THEN
+        PERFORM listguard._invalid('a list grant needs an account', 'List ids are only unique within an account.');
+    END IF;
+    IF on_exceed IS NULL OR on_exceed NOT IN ('error', 'mask') THEN
+        PERFORM listguard._invalid(format('invalid on_exceed %L', on_exceed),
+            'What happens when the quota is used up: error (the statement fails) or mask (values are shown masked).');
+    END IF;
+    IF on_exceed = 'mask' AND quota IS NULL THEN
+        PERFORM listguard._invalid('on_exceed needs a quota', 'Without a quota there is nothing to exceed.');
+    END IF;
+    IF can_write IS NULL THEN
+        PERFORM listguard._invalid('can_write must not be null', 'Say true or false.');
+    END IF;
+    IF sends IS NULL THEN
+        PERFORM listguard._invalid('sends must not be null', 'Say true for the role that sends campaigns (it sees '
+                                   'every canary of its lists), false for any other.');
+    END IF;
+    IF quota IS NOT NULL THEN
+        SELECT p.quota_limit, p.window_seconds INTO q_limit, q_window FROM listguard.quota_parts(quota) p;
+    END IF;
+    IF valid_until IS NOT NULL AND valid_until <= now() THEN
+        PERFORM listguard._invalid('valid_until is in the past', 'A grant must be valid for some time after it is made.',
+            'Use NULL for a grant that does not expire.');
+    END IF;
+    IF from_networks IS NOT NULL AND (cardinality(from_networks) = 0 OR array_position(from_networks, NULL) IS NOT NULL) THEN
+        PERFORM listguard._invalid('from_networks must list networks',
+            'It is empty or holds a null, which no connection could match.', 'Use NULL for any network.');
+    END IF;
+    -- Whoever already belongs to the grantee receives the grant too: a
+    -- membership a non-administrator (a CREATEROLE role) arranged before the
+    -- grant existed must not carry it.
+    SELECT string_agg(format('%s belongs to %s by grant of %s', m.member, m.via, m.grantor), E'\n' ORDER BY m.member::text)
+    INTO untrusted FROM listguard._untrusted_members(grantee) m;
+    IF untrusted IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('role %s has members that no administrator let in', grantee),
+            DETAIL = untrusted,
+            HINT = 'An administrator can revoke and grant these memberships again (they would receive the grant), '
+                   'or grant to another role.';
+    END IF;
+    -- A backup login reads every row sealed and can tell canaries apart:
+    -- it may not read addresses too (role_guard.cpp refuses the same from
+    -- the other side).
+    IF EXISTS (SELECT 1 FROM pg_roles r
+               WHERE NOT r.rolsuper AND (r.oid = grantee OR pg_has_role(r.oid, grantee, 'USAGE'))
+                 AND pg_has_role(r.oid, 'listguard_backup', 'MEMBER')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('role %s cannot both back up and hold listguard grants', grantee),
+            DETAIL = 'It or a role that receives its grants belongs to listguard_backup, which reads every row '
+                     'sealed and can tell canaries apart.',
+            HINT = 'Use a separate login for backups, with no listguard grants.';
+    END IF;
+    -- So do the settings stored for it or its members (ALTER ROLE ... SET
+    -- search_path, say), which decide what their sessions run.
+    PERFORM listguard._check_role_settings(grantee);
+    IF check_only THEN
+        RETURN NULL;
+    END IF;
+    -- Every database must know that this role now carries listguard power.
+    PERFORM listguard._mark_grantee(grantee);
+    INSERT INTO listguard.grants (grantee, account, list, reveal, can_write, quota, quota_limit, quota_window,
+                                  on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends)
+    VALUES (grantee, account, list, reveal, can_write, quota, q_limit, q_window,
+            on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends)
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+REVOKE ALL ON FUNCTION _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean, boolean) FROM PUBLIC;
+
+-- An access request's duration is a length of time (a month 30 days, a day
+-- 24 hours), whatever the calendar or the requester's time zone.
+CREATE OR REPLACE FUNCTION _request_access(account bigint, list bigint, reveal text, duration interval, reason text)
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    requester regrole := listguard.calling_role();
+    request bigint;
+BEGIN
+    IF reason IS NULL OR btrim(reason) = '' THEN
+        PERFORM listguard._invalid('an access request needs a reason',
+            'Approvers decide from it: say what the access is for (a ticket, an incident).');
+    END IF;
+    IF duration IS NULL OR duration <= interval '0' THEN
+        PERFORM listguard._invalid('the duration of an access request must be positive', 'It is how long the grant lasts.');
+    END IF;
+    -- A length of time, whatever the calendar or the session's time zone:
+    -- a month is the 30 days and a day the 24 hours that the comparison
+    -- below counts, so the grant, now() + duration, lasts exactly that
+    -- (a calendar month can have 31 days, a day with a clock change 25 hours).
+    duration := make_interval(secs => extract(epoch FROM duration));
+    IF duration > current_setting('listguard.max_request_duration')::interval THEN
+        PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
+            format('It asks for %s (listguard.max_request_duration).', duration));
+    END IF;
+    -- The same checks a grant gets, now rather than at approval.
+    PERFORM listguard._make_grant(requester, account, list, reveal, false, current_setting('listguard.request_quota'),
+                                  NULL, NULL, reason, 'error', requester, NULL, true);
+    INSERT INTO listguard.requests (requester, grantee, kind, account, list, reveal, quota, duration, reason, expires_at)
+    VALUES (requester, requester, 'access', account, list, reveal, current_setting('listguard.request_quota'),
+            duration, reason, now() + current_setting('listguard.request_ttl')::interval)
+    RETURNING id INTO request;
+    PERFORM listguard._request_opened(request);
+    PERFORM listguard._expire_requests();
+    RETURN request;
+END
+$$;
+REVOKE ALL ON FUNCTION _request_access(bigint, bigint, text, interval, text) FROM PUBLIC;

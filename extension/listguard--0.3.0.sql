@@ -379,6 +379,21 @@ BEGIN
             HINT = 'An administrator can revoke and grant these memberships again (they would receive the grant), '
                    'or grant to another role.';
     END IF;
+    -- A backup login reads every row sealed and can tell canaries apart:
+    -- it may not read addresses too (role_guard.cpp refuses the same from
+    -- the other side).
+    IF EXISTS (SELECT 1 FROM pg_roles r
+               WHERE NOT r.rolsuper AND (r.oid = grantee OR pg_has_role(r.oid, grantee, 'USAGE'))
+                 AND pg_has_role(r.oid, 'listguard_backup', 'MEMBER')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('role %s cannot both back up and hold listguard grants', grantee),
+            DETAIL = 'It or a role that receives its grants belongs to listguard_backup, which reads every row '
+                     'sealed and can tell canaries apart.',
+            HINT = 'Use a separate login for backups, with no listguard grants.';
+    END IF;
+    -- So do the settings stored for it or its members (ALTER ROLE ... SET
+    -- search_path, say), which decide what their sessions run.
+    PERFORM listguard._check_role_settings(grantee);
     IF check_only THEN
         RETURN NULL;
     END IF;
@@ -469,6 +484,13 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WHERE NOT listguard._is_trusted_owner(b.grantor)
 $$;
 REVOKE ALL ON FUNCTION _untrusted_members(regrole) FROM PUBLIC;
+-- Refuses (42501) a grantee that holds, or has a member that holds, a
+-- setting stored by ALTER ROLE ... SET that decides what its sessions run
+-- (search_path, row_security, role, session_authorization): stored while no
+-- listguard power guarded the role, perhaps by a CREATEROLE role.
+CREATE FUNCTION _check_role_settings(grantee regrole) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_check_role_settings' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _check_role_settings(regrole) FROM PUBLIC;
 
 -- What would run around a table, or could be changed or dropped, by someone
 -- who is not an admin: the reasons protect() refuses a table, one row each.
@@ -716,14 +738,34 @@ REVOKE ALL ON FUNCTION _descendants(regclass) FROM PUBLIC;
 CREATE FUNCTION _record_protection_event(tbl regclass, detail jsonb) RETURNS void
     AS 'MODULE_PATHNAME', 'lg_record_protection_event' LANGUAGE C VOLATILE STRICT;
 REVOKE ALL ON FUNCTION _record_protection_event(regclass, jsonb) FROM PUBLIC;
+-- A sequence listguard_owner took over keeps its USAGE and SELECT grants
+-- (what drawing and reading numbers need) but no other role may set it
+-- (UPDATE: setval, which would let ids collide or be chosen).
+CREATE FUNCTION _restrict_sequence(seq regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    grantee oid;
+BEGIN
+    FOR grantee IN
+        SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = seq AND a.privilege_type = 'UPDATE' AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE UPDATE ON SEQUENCE %s FROM %s', seq,
+                       CASE WHEN grantee = 0 THEN 'PUBLIC' ELSE quote_ident(grantee::regrole::text) END);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _restrict_sequence(regclass) FROM PUBLIC;
 -- The sequences a protected table's column defaults draw from belong to
 -- listguard_owner, as the table does: their owner could otherwise change
 -- them under the table (ALTER SEQUENCE) or drop them with CASCADE, taking
 -- the default with them. A sequence the table (or, for a partition, its
 -- parent) owns goes with it in _protect_one(); one linked to no table,
 -- owned by a role that is not trusted (pg_partman's and many
--- applications' set-up), is taken over here. Whoever had USAGE keeps it,
--- the former owner gets USAGE and SELECT, and the move is recorded.
+-- applications' set-up), is taken over here, if the table's owner owns it
+-- (a default must not hand over another role's sequence). Whoever had USAGE
+-- or SELECT keeps it, nobody keeps UPDATE (setval), the former owner gets
+-- USAGE and SELECT, and the move is recorded.
 CREATE FUNCTION _take_over_sequences(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -736,12 +778,14 @@ BEGIN
                         AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n'
         JOIN pg_class c ON c.oid = d.refobjid AND c.relkind = 'S'
         WHERE ad.adrelid = tbl AND NOT listguard._is_trusted_owner(c.relowner)
+          AND c.relowner = (SELECT t.relowner FROM pg_class t WHERE t.oid = tbl)
           AND NOT EXISTS (SELECT 1 FROM pg_depend o
                           WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid
                             AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i'))
     LOOP
         EXECUTE format('ALTER SEQUENCE %s OWNER TO listguard_owner', s.seq);
         EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', s.seq, s.owner_was::text);
+        PERFORM listguard._restrict_sequence(s.seq);
         PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
             'action', 'take over sequence', 'sequence', s.seq::text, 'owner_was', s.owner_was::text));
     END LOOP;
@@ -831,6 +875,12 @@ BEGIN
                        CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
     END LOOP;
     PERFORM listguard._backup_reads(tbl, true);
+    -- Its own sequences went with it: nobody else may set them.
+    FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+               WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                 AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
+        PERFORM listguard._restrict_sequence(seq);
+    END LOOP;
     -- The former owner keeps using the table as its grants allow.
     IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
        AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
@@ -1657,6 +1707,11 @@ BEGIN
     IF duration IS NULL OR duration <= interval '0' THEN
         PERFORM listguard._invalid('the duration of an access request must be positive', 'It is how long the grant lasts.');
     END IF;
+    -- A length of time, whatever the calendar or the session's time zone:
+    -- a month is the 30 days and a day the 24 hours that the comparison
+    -- below counts, so the grant, now() + duration, lasts exactly that
+    -- (a calendar month can have 31 days, a day with a clock change 25 hours).
+    duration := make_interval(secs => extract(epoch FROM duration));
     IF duration > current_setting('listguard.max_request_duration')::interval THEN
         PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
             format('It asks for %s (listguard.max_request_duration).', duration));
@@ -2428,14 +2483,18 @@ REVOKE ALL ON FUNCTION audit_heads_guard() FROM PUBLIC;
 -- and link, and when), sealed with the audit key: pg_dump writes it into
 -- every dump, so a restored database proves it holds the source's whole
 -- history up to the dump (verify_audit()). This database's own head has no
--- restored_at; a head that came in with a restore has one.
+-- restored_at; a head that came in with a restore has one, and is sealed
+-- again by the restoring server with when and how it came: as the dump's
+-- own head, or nested (one the dump's source had itself restored, which
+-- proves only the older history it covers).
 CREATE TABLE audit_heads (
     source      text NOT NULL,         -- cluster system identifier and database OID of the chain
     last_id     bigint NOT NULL,
     last_link   bytea NOT NULL,
     as_of       timestamptz NOT NULL,
     seal        bytea NOT NULL,
-    restored_at timestamptz
+    restored_at timestamptz,
+    nested      boolean                -- restored: it came in a restored history of the dump's source
 );
 CREATE UNIQUE INDEX audit_heads_own ON audit_heads (source) WHERE restored_at IS NULL;
 REVOKE ALL ON audit_heads FROM PUBLIC;

@@ -61,7 +61,7 @@ RESET application_name;
 RESET ROLE;
 
 -- Its dumps are recorded, with the right they used.
-SELECT pg_sleep(0.1);
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
 SELECT kind, current_user_name, detail FROM listguard.audit_log WHERE kind = 'dump' ORDER BY id;
 
 -- Membership is listguard's to give: a CREATEROLE role cannot take it or
@@ -72,8 +72,26 @@ GRANT listguard_backup TO bk_creator;
 CREATE ROLE bk_sneak IN ROLE listguard_backup;
 RESET ROLE;
 
+-- A backup login can tell canaries apart, so it may not also read
+-- addresses: no grant to it, no backup membership for a grantee, from
+-- either side, administrators included.
+SELECT listguard.grant_access('bk_login', 1, reveal => 'masked');
+GRANT listguard_backup TO bk_reader;
+CREATE ROLE bk_both IN ROLE listguard_backup, bk_reader;
+CREATE ROLE bk_group;
+SELECT listguard.grant_access('bk_group', 1) IS NOT NULL AS group_grant;
+GRANT bk_group TO bk_login;
+
+-- A dump session that only reads rows (no address) is recorded too.
+CREATE ROLE bk_quiet LOGIN IN ROLE listguard_backup;
+SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
+\! env -u PGAPPNAME PGUSER=bk_quiet psql -X -q -A -t -d lg_backup_src -c "SET application_name = 'pg_dump'" -c "SELECT count(id) FROM subs"
+DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+SELECT kind, current_user_name, detail FROM listguard.audit_log WHERE id > :mark AND kind = 'dump';
+SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'bk_group'::regrole;
+
 \c contrib_regression
 DROP DATABASE lg_backup_src;
 DROP DATABASE lg_backup_dst;
-DROP ROLE bk_login, bk_reader, bk_creator;
+DROP ROLE bk_login, bk_reader, bk_creator, bk_group, bk_quiet;
 \! rm -f /tmp/listguard-regress-backup.sql

@@ -53,6 +53,23 @@ COPY cf_subs FROM STDIN WITH (FORMAT csv);
 SELECT count(*) FROM cf_subs;
 RESET ROLE;
 
+-- A mask is no address in a COPY, alone or in an array (kept, it would be
+-- a value nobody could read, nor dump).
+CREATE TABLE cf_more (id int, account_id bigint, list_id bigint, email listguard.email, before listguard.email[]);
+SELECT listguard.protect('cf_more', 'account_id', 'list_id');
+GRANT INSERT ON cf_more TO cf_writer;
+SET ROLE cf_writer;
+COPY cf_more FROM STDIN;
+1	1	10	j***@example.com	\N
+\.
+COPY cf_more FROM STDIN;
+2	1	10	jane@example.com	{j***@example.com}
+\.
+RESET ROLE;
+SELECT count(*) AS copied FROM cf_more;
+SELECT listguard.unprotect('cf_more');
+DROP TABLE cf_more;
+
 -- Binary COPY: addresses as text columns go in like text COPY.
 \copy (SELECT 10, 1::bigint, 11::bigint, 'hank@example.com'::text) TO '/tmp/listguard_copy_from_1.bin' WITH (FORMAT binary)
 SET ROLE cf_writer;

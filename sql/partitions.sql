@@ -110,6 +110,31 @@ SELECT lgtest.try('ALTER SEQUENCE pt_app.refs RESTART 1');
 SELECT lgtest.try('DROP SEQUENCE pt_app.refs CASCADE');
 SELECT lgtest.try('ALTER SEQUENCE pt_app.subs_id_seq OWNED BY NONE');
 RESET ROLE;
+-- Taken over, a sequence keeps no UPDATE (setval) for anyone: not the
+-- PUBLIC grant its former owner made before protect().
+SELECT listguard.unprotect('pt_app.subs');
+ALTER SEQUENCE pt_app.refs OWNER TO pt_app;
+SET ROLE pt_app;
+GRANT UPDATE ON SEQUENCE pt_app.refs TO PUBLIC;
+GRANT UPDATE ON SEQUENCE pt_app.subs_id_seq TO PUBLIC;
+RESET ROLE;
+SELECT listguard.protect('pt_app.subs', 'account_id', 'list_id');
+SELECT c.oid::regclass AS sequence, a.grantee::regrole AS grantee, a.privilege_type
+FROM pg_class c, aclexplode(c.relacl) a
+WHERE c.relnamespace = 'pt_app'::regnamespace AND c.relkind = 'S' AND a.privilege_type = 'UPDATE' ORDER BY 1, 2;
+-- A default drawing from another role's sequence does not hand it over.
+CREATE ROLE pt_victim;
+CREATE SEQUENCE pt_app.victims;
+ALTER SEQUENCE pt_app.victims OWNER TO pt_victim;
+SET ROLE pt_app;
+CREATE TABLE pt_app.seizes (id bigint DEFAULT nextval('pt_app.victims'), account_id bigint NOT NULL,
+                            email listguard.email);
+RESET ROLE;
+SELECT lgtest.try($$SELECT listguard.protect('pt_app.seizes', 'account_id')$$) LIKE '42501%' AS refused;
+SELECT relowner::regrole AS victims_owner FROM pg_class WHERE oid = 'pt_app.victims'::regclass;
+DROP TABLE pt_app.seizes;
+DROP SEQUENCE pt_app.victims;
+DROP ROLE pt_victim;
 -- A sequence linked to another table is not taken from it: refused.
 CREATE TABLE pt_app.other (id bigserial);
 ALTER TABLE pt_app.other OWNER TO pt_app;

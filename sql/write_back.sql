@@ -123,6 +123,26 @@ PREPARE wb_prepared AS UPDATE wb_plain SET email = 'p***@example.com' WHERE id =
 UPDATE wb_plain SET email = 'p***@example.com' WHERE id = 1;
 SELECT id, email = 'plain@example.com' AS same_address FROM wb_plain ORDER BY id;
 
+-- A rule carries the literal into another statement: refused there too.
+CREATE TABLE wb_store (email listguard.email);
+CREATE TABLE wb_ruled (id int, email listguard.email);
+INSERT INTO wb_ruled VALUES (1, 'ruled@example.com');
+CREATE RULE wb_keep AS ON UPDATE TO wb_ruled DO INSTEAD INSERT INTO wb_store VALUES (NEW.email);
+UPDATE wb_ruled SET email = 'r***@example.com' WHERE id = 1;
+SELECT count(*) AS stored FROM wb_store;
+DROP TABLE wb_ruled, wb_store;
+-- Called by hand, _written_back tells a clear role whose grant fails past
+-- its quota nothing (it is never shown a mask).
+CREATE ROLE wb_strict;
+GRANT SELECT ON wb_subs TO wb_strict;
+SELECT listguard.grant_access('wb_strict', 1, reveal => 'clear', quota => '1/day') AS g_strict \gset
+SET ROLE wb_strict;
+SELECT count(*) FROM wb_subs WHERE id = 1 AND listguard._written_back(email, 'J***@Example.com'::text, 'wb_subs', 5::int2) IS NOT NULL;
+RESET ROLE;
+SELECT listguard.revoke_access(:g_strict);
+REVOKE SELECT ON wb_subs FROM wb_strict;
+DROP ROLE wb_strict;
+
 -- The table's own BEFORE triggers (named to fire before listguard's) see
 -- the value kept, never the mask.
 CREATE TABLE wb_history (id int, email listguard.email);

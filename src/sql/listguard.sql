@@ -119,6 +119,7 @@
 #include "access/_is_trusted_owner/latest.sql"
 
 #include "access/_untrusted_members/latest.sql"
+#include "access/_check_role_settings/latest.sql"
 
 #include "protect/_untrusted_code/latest.sql"
 
@@ -127,6 +128,7 @@
 #include "protect/_descendants/latest.sql"
 
 #include "protect/_record_protection_event/latest.sql"
+#include "protect/_restrict_sequence/latest.sql"
 #include "protect/_take_over_sequences/latest.sql"
 #include "protect/_backup_reads/latest.sql"
 #include "protect/_protect_one/latest.sql"

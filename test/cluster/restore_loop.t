@@ -3,17 +3,22 @@
 # protected partitioned table whose key is a bigserial of the application's
 # role, one kept by pg_partman, grants, a quota, an audit history) is dumped
 # in the custom, directory and plain formats and restored 20 times each into
-# a fresh database: pg_restore serially, with -j 2 and with --exit-on-error,
-# psql for the plain dump. Every restore must exit 0 with no error, hold
-# every row and the whole audit history (the same links, in the same order),
-# find rows by address, pass verify_audit() over the restored events and
-# those appended after them, and equal the source: protection, policies,
-# triggers (a partitioned root keeps its stamping trigger), owners and
-# privileges of tables and sequences, sequence positions.
+# a fresh database: pg_restore serially, with -j 2, with --exit-on-error and
+# in a single transaction, psql for the plain dump, also with -1 (CREATE
+# EXTENSION and the restored rows in one). Every restore must exit 0 with no
+# error, hold every row and the whole audit history (the same links, in the
+# same order), find rows by address, pass verify_audit() over the restored
+# events and those appended after them, and equal the source: protection,
+# policies, triggers (a partitioned root keeps its stamping trigger), owners
+# and privileges of tables and sequences, sequence positions.
+# Then the shared audit queue is kept full by a role's refused calls while a
+# dump whose head was left out and whose last events were cut is restored:
+# the restore's own record still reaches its audit log (it is written in the
+# restoring transaction), so verify_audit() says the history is unproven.
 set -u
 ROUNDS=${RESTORE_ROUNDS:-20}
-echo "1..5"
-out=$(ROUNDS=$ROUNDS pg_virtualenv -o shared_preload_libraries=listguard bash -c '
+echo "1..7"
+out=$(ROUNDS=$ROUNDS pg_virtualenv -t -o shared_preload_libraries=listguard bash -c '
 set -e
 work=$(mktemp -d)
 chmod 777 "$work"
@@ -96,7 +101,7 @@ src_links=$(cat "$work/src_links")
 src_shape=$(cat "$work/src_shape")
 failed_restore=0; lost=0; broken=0; lookups=0; differs=0
 for round in $(seq 1 "$ROUNDS"); do
-    for fmt in custom directory plain exit_on_error; do
+    for fmt in custom directory plain exit_on_error custom1 plain1; do
         db="r_${fmt}_$round"
         createdb "$db"
         case $fmt in
@@ -104,6 +109,8 @@ for round in $(seq 1 "$ROUNDS"); do
             directory) pg_restore -j 2 -d "$db" "$work/dump.dir" 2>"$work/err" || failed_restore=$((failed_restore + 1)) ;;
             plain) psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$work/dump.sql" >/dev/null 2>"$work/err" || failed_restore=$((failed_restore + 1)) ;;
             exit_on_error) pg_restore --exit-on-error -d "$db" "$work/dump.fc" 2>"$work/err" || failed_restore=$((failed_restore + 1)) ;;
+            custom1) pg_restore --single-transaction -d "$db" "$work/dump.fc" 2>"$work/err" || failed_restore=$((failed_restore + 1)) ;;
+            plain1) psql -X -q -1 -v ON_ERROR_STOP=1 -d "$db" -f "$work/dump.sql" >/dev/null 2>"$work/err" || failed_restore=$((failed_restore + 1)) ;;
         esac
         if [ -s "$work/err" ]; then
             failed_restore=$((failed_restore + 1))
@@ -134,6 +141,36 @@ echo "lost=$lost"
 echo "broken=$broken"
 echo "lookups=$lookups"
 echo "differs=$differs"
+
+# The queue kept full: the writer of database flood waits for a lock held
+# open, and a role with no right fills the queue with refusals (anyone can).
+createdb flood
+psql -X -q -d flood -c "CREATE EXTENSION listguard" -c "CREATE ROLE rl_flooder LOGIN"
+settle flood || true
+PGAPPNAME=rl_lock psql -X -q -d flood -c "BEGIN" -c "LOCK TABLE listguard.audit_log IN EXCLUSIVE MODE" \
+    -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
+for _ in $(seq 1 100); do
+    [ "$(psql -X -A -t -d flood -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE a.application_name = \$\$rl_lock\$\$ AND l.mode = \$\$ExclusiveLock\$\$ AND l.granted")" -ge 1 ] && break
+    sleep 0.1
+done
+size=$(psql -X -A -t -d flood -c "SHOW listguard.audit_queue_size")
+psql -X -q -d flood -U rl_flooder -c "DO \$\$ BEGIN FOR i IN 1..$((size + 500)) LOOP
+    BEGIN PERFORM listguard.revoke_access(1); EXCEPTION WHEN OTHERS THEN END; END LOOP; END \$\$" 2>/dev/null
+echo "queue_full=$(psql -X -A -t -d flood -c "SELECT listguard.audit_pending() >= $size")"
+awk "/^COPY listguard.audit_heads /{skip=1; print; next} skip && /^\\\\\\.\$/{skip=0; print; next} skip{next} {print}" \
+    "$work/dump.sql" > "$work/headless.sql"
+n=$(awk "/^COPY listguard.audit_log /{c=1; next} c && /^\\\\\\.\$/{c=0} c{n++} END{print n}" "$work/dump.sql")
+awk -v keep=$((n - 3)) "/^COPY listguard.audit_log /{c=1; print; next} c && /^\\\\\\.\$/{c=0; print; next} c{if (++i > keep) next} {print}" \
+    "$work/headless.sql" > "$work/cut.sql"
+createdb flooded
+psql -X -q -d flooded -f "$work/cut.sql" >/dev/null 2>&1
+echo "flooded_markers=$(psql -X -A -t -d flooded -c "SELECT count(*) FROM listguard.audit_log WHERE kind = \$\$audit_log_modified\$\$ AND detail->>\$\$operation\$\$ = \$\$INSERT\$\$ AND (detail->>\$\$last_id\$\$)::bigint = $((n - 3))")"
+echo "flooded_queue_still_full=$(psql -X -A -t -d flood -c "SELECT listguard.audit_pending() >= $size")"
+psql -X -q -d flood -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \$\$rl_lock\$\$" >/dev/null
+wait
+settle flooded || true
+echo "flooded_verify=$(psql -X -A -t -d flooded -c "SELECT ok FROM listguard.verify_audit()")"
+psql -X -A -t -d flooded -c "SELECT problem FROM listguard.verify_audit()" | sed "s/^/# flooded: /"
 ' 2>&1)
 line() { printf '%s\n' "$out" | grep "^$1=" | head -1 | cut -d= -f2; }
 check() {
@@ -142,8 +179,19 @@ check() {
         printf '%s\n' "$out" | grep -v "=" | head -20 | sed "s/^/# /"
     fi
 }
-check failed_restore 1 "$ROUNDS restores of each format exit 0 without an error"
+check failed_restore 1 "$ROUNDS restores of each format (single-transaction ones too) exit 0 without an error"
 check lost 2 "every restore keeps the whole audit history, in order"
 check broken 3 "verify_audit() is ok on every restored database"
 check lookups 4 "every restore holds every row and finds one by another spelling"
 check differs 5 "every restore equals the source (protection, triggers, policies, owners, privileges, sequences) and takes new rows"
+if [ "$(line queue_full)" = t ] && [ "$(line flooded_queue_still_full)" = t ] && [ "$(line flooded_markers)" = 1 ]; then
+    echo "ok 6 - with the audit queue kept full, a restore's own record still reaches its audit log"
+else
+    echo "not ok 6 - with the audit queue kept full, a restore's own record still reaches its audit log (queue full: $(line queue_full) $(line flooded_queue_still_full), records: $(line flooded_markers))"
+fi
+if [ "$(line flooded_verify)" = f ]; then
+    echo "ok 7 - verify_audit() finds the headless, cut history unproven"
+else
+    echo "not ok 7 - verify_audit() finds the headless, cut history unproven (ok: $(line flooded_verify))"
+    printf '%s\n' "$out" | grep "^# flooded" | head -3
+fi

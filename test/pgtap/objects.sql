@@ -29,7 +29,7 @@ SELECT set_eq(
              ('listguard.stamp_batch(regclass,bigint,bigint)'), ('listguard.stamp_existing(regclass,integer)'),
              ('listguard.stamp_plan(regclass)'),
              ('listguard.text(listguard.email)'), ('listguard.to_email(text,text)'), ('listguard.unprotect(regclass)'),
-             ('listguard._address_or_null(text)'),
+             ('listguard._address_or_null(text)'), ('listguard._first_account(boolean)'), ('listguard._last_account(boolean)'),
              ('listguard._written_back(listguard.email,listguard.email,regclass,smallint)'),
              ('listguard._written_back(listguard.email,text,regclass,smallint)'),
              ('listguard.verify_audit()'), ('listguard.accept_restored_history(text)'),

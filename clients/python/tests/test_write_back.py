@@ -24,6 +24,11 @@ def setUpModule():
                LANGUAGE plpgsql SET search_path = public, pg_catalog AS $$
                BEGIN INSERT INTO py_write_back_copies VALUES (e); RETURN true; END $$"""
         )
+        conn.execute(
+            """CREATE OR REPLACE PROCEDURE py_write_back_later(e anyelement)
+               LANGUAGE plpgsql SET search_path = public, pg_catalog AS $$
+               BEGIN COMMIT; INSERT INTO py_write_back_copies VALUES (e); END $$"""
+        )
 
 
 def refused(test, conn, sql, params):
@@ -92,6 +97,13 @@ class WriteBackTest(unittest.TestCase):
                         with self.assertRaises(psycopg.errors.InvalidTextRepresentation):
                             conn.execute(sql.format(t=TABLE), params, prepare=True)
                         conn.rollback()
+
+
+    def test_utility_statements_take_no_mask_parameter(self):
+        """a mask parameter of CALL (whose procedure commits, then stores it) is refused before it runs"""
+        with server.connect("lg_masked", autocommit=True) as conn:
+            with self.assertRaises(psycopg.errors.InvalidTextRepresentation):
+                conn.execute("CALL py_write_back_later(%s::listguard.email)", (MASK,))
 
 
 if __name__ == "__main__":

@@ -1,14 +1,14 @@
 // SQL functions over the access model: the row-policy functions, the
 // helpers of the admin functions, and the trigger that tells every session
 // that grants changed.
-#include "pg/access/admin_gate.h"
+#include "pg/access/gated_functions.h"
 #include "pg/access/cache.h"
 #include "pg/access/reveal.h"
 #include "pg/access/generation.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 
@@ -108,7 +108,7 @@ extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
             if (!superuser()) {
                 record_event(EventKind::Denied, detail, scope);
                 ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                                errmsg("permission denied to change %s", get_rel_name(relid)),
+                                errmsg("permission denied for table %s", get_rel_name(relid)),
                                 errdetail("listguard's grants and protections change through its admin functions "
                                           "only.")));
             }
@@ -166,8 +166,9 @@ Oid bound_function(bool upper)
         return InvalidOid;
     Oid arg_types[1] = {BOOLOID};
     oidvector* args = buildoidvector(arg_types, 1);
-    return GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid, CStringGetDatum(upper ? "_last_account" : "_first_account"),
-                           PointerGetDatum(args), ObjectIdGetDatum(schema));
+    return GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
+                           CStringGetDatum(upper ? "_last_account" : "_first_account"), PointerGetDatum(args),
+                           ObjectIdGetDatum(schema));
 }
 
 bool is_write_function(Oid fn)
@@ -182,15 +183,15 @@ bool is_write_function(Oid fn)
 Expr* bound_clause(Node* account, Oid opfamily, bool upper, bool write)
 {
     Oid type = exprType(account);
-    Oid op = get_opfamily_member(opfamily, type, INT8OID,
-                                 upper ? BTLessEqualStrategyNumber : BTGreaterEqualStrategyNumber);
+    Oid op =
+        get_opfamily_member(opfamily, type, INT8OID, upper ? BTLessEqualStrategyNumber : BTGreaterEqualStrategyNumber);
     if (!OidIsValid(op))
         return nullptr;
     Oid fn = bound_function(upper);
     if (!OidIsValid(fn))
         return nullptr;
-    Expr* bound = reinterpret_cast<Expr*>(
-        makeFuncExpr(fn, INT8OID, list_make1(makeBoolConst(write, false)), InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL));
+    Expr* bound = reinterpret_cast<Expr*>(makeFuncExpr(fn, INT8OID, list_make1(makeBoolConst(write, false)), InvalidOid,
+                                                       InvalidOid, COERCE_EXPLICIT_CALL));
     return make_opclause(op, BOOLOID, false, static_cast<Expr*>(copyObjectImpl(account)), bound, InvalidOid,
                          InvalidOid);
 }
@@ -243,13 +244,14 @@ extern "C" Datum lg_scope_support(PG_FUNCTION_ARGS)
             PG_RETURN_POINTER(req);
         }
         Node* account = reinterpret_cast<Node*>(linitial(req->args));
-        Oid op_ge = get_opfamily_member(INTEGER_BTREE_FAM_OID, exprType(account), INT8OID, BTGreaterEqualStrategyNumber);
+        Oid op_ge =
+            get_opfamily_member(INTEGER_BTREE_FAM_OID, exprType(account), INT8OID, BTGreaterEqualStrategyNumber);
         Oid op_le = get_opfamily_member(INTEGER_BTREE_FAM_OID, exprType(account), INT8OID, BTLessEqualStrategyNumber);
         if (!OidIsValid(op_ge) || !OidIsValid(op_le))
             PG_RETURN_POINTER(nullptr);
         auto constant = [](int64 v) {
-            return reinterpret_cast<Expr*>(makeConst(INT8OID, -1, InvalidOid, sizeof(int64), Int64GetDatum(v), false,
-                                                     FLOAT8PASSBYVAL));
+            return reinterpret_cast<Expr*>(
+                makeConst(INT8OID, -1, InvalidOid, sizeof(int64), Int64GetDatum(v), false, FLOAT8PASSBYVAL));
         };
         List* clauses = list_make2(make_opclause(op_ge, BOOLOID, false, reinterpret_cast<Expr*>(account),
                                                  constant(range.first), InvalidOid, InvalidOid),

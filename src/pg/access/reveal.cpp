@@ -23,18 +23,10 @@ bool in_dump_session()
     return is_dump_session(row_security, application_name ? application_name : "");
 }
 
-bool reads_as_backup(Oid role)
-{
-    if (!in_dump_session())
-        return false;
-    Oid backup = backup_role();
-    return OidIsValid(backup) && has_privs_of_role(role, backup);
-}
-
 namespace {
 
-// A dump session that reads values is recorded once per backend: who, and
-// by which right.
+// A dump session that reads rows or values is recorded once per backend:
+// who, and by which right.
 void note_dump_session(Oid role, const char* right)
 {
     static bool recorded = false;
@@ -46,6 +38,18 @@ void note_dump_session(Oid role, const char* right)
 }
 
 } // namespace
+
+bool reads_as_backup(Oid role)
+{
+    if (!in_dump_session())
+        return false;
+    Oid backup = backup_role();
+    if (!OidIsValid(backup) || !has_privs_of_role(role, backup))
+        return false;
+    note_dump_session(role, superuser_arg(role) ? "superuser" : kBackupRole);
+    return true;
+}
+
 
 RevealDecision reveal_for(Stamp stamp)
 {

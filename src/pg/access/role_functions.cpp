@@ -3,6 +3,7 @@
 // the test of trusted owners that protect() uses.
 #include <initializer_list>
 
+#include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
 #include "pg/access/roles.h"
 #include "pg/base/preload.h"
@@ -17,6 +18,7 @@ extern "C" {
 PG_FUNCTION_INFO_V1(lg_setup_roles);
 PG_FUNCTION_INFO_V1(lg_mark_grantee);
 PG_FUNCTION_INFO_V1(lg_is_trusted_owner);
+PG_FUNCTION_INFO_V1(lg_check_role_settings);
 }
 
 using namespace listguard::pg;
@@ -95,4 +97,15 @@ extern "C" Datum lg_is_trusted_owner(PG_FUNCTION_ARGS)
     Oid role = PG_GETARG_OID(0);
     Oid owner = owner_role();
     PG_RETURN_BOOL(is_admin(role) || (OidIsValid(owner) && has_privs_of_role(role, owner)));
+}
+
+// listguard._check_role_settings(grantee): before a grant is made (or an
+// access request opened), refuses a grantee that holds, or has a member
+// that holds, a stored setting that decides what its sessions run
+// (role_guard.h).
+extern "C" Datum lg_check_role_settings(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    check_receiver_settings(PG_GETARG_OID(0), "a listguard grant");
+    PG_RETURN_VOID();
 }

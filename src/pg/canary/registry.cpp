@@ -5,7 +5,7 @@
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/email/sealed_email.h"
 

@@ -7,7 +7,7 @@
 #include "pg/access/reveal_context.h"
 #include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
-#include "pg/audit/counts.h"
+#include "pg/audit/statement_counts.h"
 #include "pg/audit/ddl_events.h"
 #include "pg/audit/log_redaction.h"
 #include "pg/audit/restore.h"
@@ -87,12 +87,9 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     check_database_statement(stmt);
     check_lookalike_statement(stmt);
     TableStatement tables = check_table_statement(stmt);
-    // COPY FROM into a protected table, under its row security: each row
-    // checked as INSERT would (pg/protect/copy_from.h).
-    if (run_protected_copy_from(stmt, query, env, qc)) {
-        audit_counts_at_statement_end();
-        return;
-    }
+    // Parameters a client bound are never a utility statement's write-back.
+    if (pending_placeholders() > 0)
+        refuse_pending_placeholders();
     RevealPhase phase;
     bool has_phase = utility_reveal_phase(stmt, &phase);
     if (has_phase)
@@ -100,9 +97,13 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     enter_statement_work();
     PG_TRY();
     {
-        if (next_ProcessUtility_hook)
+        // COPY FROM into a protected table, under its row security: each
+        // row checked as INSERT would (pg/protect/copy_from.h). Libraries
+        // whose utility hook is inside listguard's would not see it.
+        bool copied = run_protected_copy_from(stmt, query, env, qc, next_ProcessUtility_hook != nullptr);
+        if (!copied && next_ProcessUtility_hook)
             next_ProcessUtility_hook(pstmt, query, read_only_tree, context, params, env, dest, qc);
-        else
+        else if (!copied)
             standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
     }
     PG_FINALLY();
@@ -119,86 +120,71 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     audit_counts_at_statement_end();
 }
 
+// Runs fn in a reveal phase (reveal_context.h) and, for listguard's own
+// hooks, as statement work (placeholders.h), leaving both on every way out.
+template <typename Fn>
+void bracketed(RevealPhase phase, bool statement_work, Fn&& fn)
+{
+    enter_reveal_phase(phase);
+    if (statement_work)
+        enter_statement_work();
+    PG_TRY();
+    {
+        fn();
+    }
+    PG_FINALLY();
+    {
+        if (statement_work)
+            leave_statement_work();
+        leave_reveal_phase();
+    }
+    PG_END_TRY();
+}
+
 // The executor: results are produced in Run and Finish (triggers); Start
 // and End, with every hook around them, are where loggers print.
 void listguard_ExecutorStart(QueryDesc* query, int eflags)
 {
     check_walsender_query(query);
     check_written_back_parameters(query);
-    enter_reveal_phase(RevealPhase::Preparing);
-    enter_statement_work();
-    PG_TRY();
-    {
+    bracketed(RevealPhase::Preparing, true, [&] {
         if (next_ExecutorStart_hook)
             next_ExecutorStart_hook(query, eflags);
         else
             standard_ExecutorStart(query, eflags);
         if (!(eflags & EXEC_FLAG_EXPLAIN_ONLY))
             shortcut_row_policies(query);
-    }
-    PG_FINALLY();
-    {
-        leave_statement_work();
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
 }
 
 void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 count, bool execute_once)
 {
-    enter_reveal_phase(RevealPhase::Executing);
-    enter_statement_work();
-    PG_TRY();
-    {
+    bracketed(RevealPhase::Executing, true, [&] {
         if (next_ExecutorRun_hook)
             next_ExecutorRun_hook(query, direction, count, execute_once);
         else
             standard_ExecutorRun(query, direction, count, execute_once);
-    }
-    PG_FINALLY();
-    {
-        leave_statement_work();
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
 }
 
 void listguard_ExecutorFinish(QueryDesc* query)
 {
-    enter_reveal_phase(RevealPhase::Executing);
-    enter_statement_work();
-    PG_TRY();
-    {
+    bracketed(RevealPhase::Executing, true, [&] {
         if (next_ExecutorFinish_hook)
             next_ExecutorFinish_hook(query);
         else
             standard_ExecutorFinish(query);
-    }
-    PG_FINALLY();
-    {
-        leave_statement_work();
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
 }
 
 void listguard_ExecutorEnd(QueryDesc* query)
 {
-    enter_reveal_phase(RevealPhase::Preparing);
-    enter_statement_work();
-    PG_TRY();
-    {
+    bracketed(RevealPhase::Preparing, true, [&] {
         if (next_ExecutorEnd_hook)
             next_ExecutorEnd_hook(query);
         else
             standard_ExecutorEnd(query);
-    }
-    PG_FINALLY();
-    {
-        leave_statement_work();
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
     audit_counts_at_statement_end();
 }
 
@@ -207,30 +193,12 @@ void listguard_ExecutorEnd(QueryDesc* query)
 // wrapper outside it again.
 void listguard_ExecutorStart_outer(QueryDesc* query, int eflags)
 {
-    enter_reveal_phase(RevealPhase::Preparing);
-    PG_TRY();
-    {
-        outer_next_ExecutorStart_hook(query, eflags);
-    }
-    PG_FINALLY();
-    {
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    bracketed(RevealPhase::Preparing, false, [&] { outer_next_ExecutorStart_hook(query, eflags); });
 }
 
 void listguard_ExecutorEnd_outer(QueryDesc* query)
 {
-    enter_reveal_phase(RevealPhase::Preparing);
-    PG_TRY();
-    {
-        outer_next_ExecutorEnd_hook(query);
-    }
-    PG_FINALLY();
-    {
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    bracketed(RevealPhase::Preparing, false, [&] { outer_next_ExecutorEnd_hook(query); });
 }
 
 // Planning: lookups that compare an address's text become the type's own
@@ -355,8 +323,10 @@ void listguard_subxact_callback(SubXactEvent event, SubTransactionId, SubTransac
 {
     if (event == SUBXACT_EVENT_COMMIT_SUB)
         without_errors("keep the counts of a subtransaction", [] { audit_counts_at_subtransaction_end(true); });
-    else if (event == SUBXACT_EVENT_ABORT_SUB)
+    else if (event == SUBXACT_EVENT_ABORT_SUB) {
         without_errors("drop the counts of a subtransaction", [] { audit_counts_at_subtransaction_end(false); });
+        audit_restore_at_subtransaction_abort();
+    }
 }
 
 // Invalidation callbacks must not read catalogs (they also run in the
@@ -368,6 +338,10 @@ void listguard_relcache_callback(Datum, Oid relid)
         forget_protections();
         reset_access_cache();
         forget_canaries();
+    } else if (!listguard_objects_complete()) {
+        // Perhaps one of listguard's tables, just created (CREATE EXTENSION
+        // in the transaction of a restore that fills it next).
+        forget_listguard_objects();
     }
 }
 

@@ -7,14 +7,14 @@
 #include "pg/output/email_output.h"
 
 #include "pg/access/reveal.h"
-#include "pg/audit/counts.h"
+#include "pg/audit/statement_counts.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/canary/registry.h"
 #include "pg/keys/keyring.h"
 #include "pg/quota/charge.h"
 #include "pg/type/encoding.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/email/address.h"
 #include "core/email/mask.h"

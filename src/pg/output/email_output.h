@@ -4,7 +4,7 @@
 #include <cstddef>
 
 #include "pg/base/postgres_c.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/access/reveal_level.h"
 #include "core/email/token.h"

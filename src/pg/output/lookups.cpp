@@ -1,6 +1,7 @@
 #include "pg/output/lookups.h"
 
 #include "pg/base/catalog.h"
+#include "pg/base/expression_nodes.h"
 
 extern "C" {
 #include "catalog/pg_operator.h"
@@ -47,17 +48,10 @@ LookupObjects lookup_objects()
     return o;
 }
 
-Node* strip(Node* node)
-{
-    while (node != nullptr && IsA(node, RelabelType))
-        node = reinterpret_cast<Node*>(castNode(RelabelType, node)->arg);
-    return node;
-}
-
 // The email expression E of a cast E::text (listguard.text(E)), else null.
 Node* cast_argument(Node* node, const LookupObjects& o)
 {
-    node = strip(node);
+    node = without_relabel(node);
     if (node == nullptr || !IsA(node, FuncExpr))
         return nullptr;
     auto* f = castNode(FuncExpr, node);
@@ -67,7 +61,7 @@ Node* cast_argument(Node* node, const LookupObjects& o)
 // The argument of upper(x) or lower(x) (of the given one), else null.
 Node* case_fold_argument(Node* node, Oid* fold)
 {
-    node = strip(node);
+    node = without_relabel(node);
     if (node == nullptr || !IsA(node, FuncExpr))
         return nullptr;
     auto* f = castNode(FuncExpr, node);

@@ -5,13 +5,14 @@
 
 #include "pg/access/reveal.h"
 #include "pg/base/catalog.h"
+#include "pg/base/expression_nodes.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/keys/keyring.h"
 #include "pg/output/email_output.h"
 #include "pg/type/input.h"
 #include "pg/type/placeholders.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/email/placeholder.h"
 
@@ -34,8 +35,8 @@ namespace {
 
 struct WriteBackObjects {
     Oid email_type = InvalidOid;
-    Oid from_text = InvalidOid;    // listguard.email(text): the casts from text and varchar
-    Oid written_back = InvalidOid; // listguard._written_back(email, email, regclass, int2)
+    Oid from_text = InvalidOid;         // listguard.email(text): the casts from text and varchar
+    Oid written_back = InvalidOid;      // listguard._written_back(email, email, regclass, int2)
     Oid text_written_back = InvalidOid; // listguard._written_back(email, text, regclass, int2)
 };
 
@@ -61,16 +62,9 @@ WriteBackObjects write_back_objects()
     return o;
 }
 
-Node* strip(Node* node)
-{
-    while (node != nullptr && IsA(node, RelabelType))
-        node = reinterpret_cast<Node*>(castNode(RelabelType, node)->arg);
-    return node;
-}
-
 bool is_placeholder_const(Node* node, Oid email_type)
 {
-    node = strip(node);
+    node = without_relabel(node);
     if (node == nullptr || !IsA(node, Const))
         return false;
     auto* c = castNode(Const, node);
@@ -91,7 +85,7 @@ bool is_placeholder_param(const ParamListInfo params, int paramid, Oid email_typ
 
 bool is_extern_param(Node* node)
 {
-    node = strip(node);
+    node = without_relabel(node);
     return node != nullptr && IsA(node, Param) && castNode(Param, node)->paramkind == PARAM_EXTERN;
 }
 
@@ -99,9 +93,10 @@ bool is_extern_param(Node* node)
 // or the results of the CASE and COALESCE in it (Django's bulk_update
 // writes CASE WHEN id = 1 THEN '<mask>' ... ELSE email END). Never their
 // conditions, nor the arguments of any other function.
-template <typename Fn> void for_each_source(Node* expr, Fn&& fn)
+template <typename Fn>
+void for_each_source(Node* expr, Fn&& fn)
 {
-    expr = strip(expr);
+    expr = without_relabel(expr);
     if (expr != nullptr && IsA(expr, CaseExpr)) {
         auto* c = castNode(CaseExpr, expr);
         ListCell* lc;
@@ -118,7 +113,8 @@ template <typename Fn> void for_each_source(Node* expr, Fn&& fn)
 }
 
 // The same places, each replaced by what fn returns.
-template <typename Fn> Node* map_sources(Node* expr, Fn&& fn)
+template <typename Fn>
+Node* map_sources(Node* expr, Fn&& fn)
 {
     if (expr != nullptr && IsA(expr, RelabelType)) {
         auto* r = static_cast<RelabelType*>(copyObjectImpl(expr));
@@ -147,7 +143,8 @@ template <typename Fn> Node* map_sources(Node* expr, Fn&& fn)
 
 // The new values of email columns in an UPDATE: the target entries a
 // write-back may be.
-template <typename Fn> void for_each_email_target(Query* query, Oid email_type, Fn&& fn)
+template <typename Fn>
+void for_each_email_target(Query* query, Oid email_type, Fn&& fn)
 {
     if (query->commandType != CMD_UPDATE)
         return;
@@ -183,6 +180,25 @@ bool count_placeholder_params(Node* node, ParamUses* uses)
         node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_placeholder_params)), uses);
 }
 
+bool count_placeholder_consts(Node* node, int* count)
+{
+    if (node == nullptr)
+        return false;
+    if (IsA(node, Const)) {
+        auto* c = castNode(Const, node);
+        if (!c->constisnull && c->consttype == listguard_objects().email_type &&
+            holds_placeholder(reinterpret_cast<struct varlena*>(DatumGetPointer(c->constvalue))))
+            (*count)++;
+        return false;
+    }
+    if (IsA(node, Query))
+        return query_tree_walker(castNode(Query, node),
+                                 reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_placeholder_consts)),
+                                 count, 0);
+    return expression_tree_walker(
+        node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_placeholder_consts)), count);
+}
+
 struct WrappedParams {
     Oid function;
     const ParamListInfo params;
@@ -202,8 +218,8 @@ bool count_wrapped_params(Node* node, WrappedParams* w)
         });
         return false;
     }
-    return expression_tree_walker(node, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_wrapped_params)),
-                                  w);
+    return expression_tree_walker(node,
+                                  reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(count_wrapped_params)), w);
 }
 
 // Wrapped placeholders in the target lists of every node of a plan (a
@@ -274,6 +290,23 @@ void check_written_back_literals(Query* query)
 
 void plan_written_back(Query* query, ParamListInfo bound)
 {
+    // What the rewriter made of a statement (a rule's action holds the
+    // literal too): placeholder literals only where an UPDATE's email
+    // column takes its new value from them.
+    if (placeholders_ever_made()) {
+        Oid email_type = listguard_objects().email_type;
+        int all = 0;
+        count_placeholder_consts(reinterpret_cast<Node*>(query), &all);
+        int sources = 0;
+        for_each_email_target(query, email_type, [&](TargetEntry* tle) {
+            for_each_source(reinterpret_cast<Node*>(tle->expr), [&](Node* source) {
+                if (is_placeholder_const(source, email_type))
+                    sources++;
+            });
+        });
+        if (all != sources)
+            refuse_pending_placeholders();
+    }
     if (query->commandType != CMD_UPDATE)
         return;
     WriteBackObjects o = write_back_objects();
@@ -300,10 +333,11 @@ void plan_written_back(Query* query, ParamListInfo bound)
         // Text cast to the type (JDBC's setString, email::text written
         // back) is compared as text: email(x) becomes _written_back(email, x, ...).
         Node* value = map_sources(reinterpret_cast<Node*>(tle->expr), [&](Node* source) -> Node* {
-            Node* plain = strip(source);
+            Node* plain = without_relabel(source);
             if (plain != nullptr && IsA(plain, FuncExpr) && castNode(FuncExpr, plain)->funcid == o.from_text)
-                return reinterpret_cast<Node*>(written_back_call(o.text_written_back, o.email_type, query, tle,
-                                                                 static_cast<Node*>(linitial(castNode(FuncExpr, plain)->args))));
+                return reinterpret_cast<Node*>(
+                    written_back_call(o.text_written_back, o.email_type, query, tle,
+                                      static_cast<Node*>(linitial(castNode(FuncExpr, plain)->args))));
             if (is_extern_param(plain) || is_placeholder_const(plain, o.email_type))
                 may_hold_placeholder = true;
             return source;
@@ -372,7 +406,10 @@ Datum kept_if_shown(FunctionCallInfo fcinfo, ShownForm form, std::string_view te
     ensure_keyring();
     RevealDecision reveal = reveal_for(stamp);
     // What the role was shown: its level's form; a clear role is shown
-    // masks when its quota is used up (on_exceed => 'mask').
+    // masks only when its quota is used up and its grant says to mask (one
+    // that says to fail was never shown one, and learns nothing here).
+    if (reveal.level == RevealLevel::Clear && !reveal.grant.mask_on_exceed)
+        guarded([&] { refuse_shown_form(form, true); });
     RevealLevel shown = reveal.level == RevealLevel::Clear ? RevealLevel::Masked : reveal.level;
     bool same = guarded([&] {
         if (shown == RevealLevel::Sealed || (shown == RevealLevel::Masked) != (form == ShownForm::Mask))

@@ -40,7 +40,7 @@ ActiveCopy copy_state;
 [[noreturn]] void refuse(Relation rel, const char* detail)
 {
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("COPY FROM into protected table %s cannot check its rows as INSERT would",
+                    errmsg("COPY FROM into protected table \"%s\" cannot check its rows as INSERT would",
                            RelationGetRelationName(rel)),
                     errdetail("%s", detail),
                     errhint("Use INSERT, or COPY into a staging table and INSERT ... SELECT from it.")));
@@ -137,7 +137,8 @@ void count_checked_copy_row() noexcept
     copy_state.checked++;
 }
 
-bool run_protected_copy_from(Node* node, const char* query, QueryEnvironment* env, QueryCompletion* qc)
+bool run_protected_copy_from(Node* node, const char* query, QueryEnvironment* env, QueryCompletion* qc,
+                             bool inner_utility_hook)
 {
     if (!IsA(node, CopyStmt))
         return false;
@@ -148,6 +149,14 @@ bool run_protected_copy_from(Node* node, const char* query, QueryEnvironment* en
     if (!OidIsValid(relid) || !protection_of(relid).is_protected ||
         check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED)
         return false;
+    if (inner_utility_hook)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("cannot COPY FROM into protected table \"%s\" with this shared_preload_libraries order",
+                               get_rel_name(relid)),
+                        errdetail("A library listed before listguard handles utility statements after listguard "
+                                  "does, and would not see this COPY."),
+                        errhint("List listguard first in shared_preload_libraries, or load through a staging table "
+                                "and INSERT ... SELECT.")));
 
     // DoCopy's own checks, for COPY FROM.
     if (stmt->filename != nullptr) {
@@ -211,7 +220,7 @@ bool run_protected_copy_from(Node* node, const char* query, QueryEnvironment* en
     // skipped was checked and not inserted).
     if (checked < processed)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
-                        errmsg("COPY FROM into protected table %s inserted rows listguard did not check",
+                        errmsg("COPY FROM into protected table \"%s\" inserted rows listguard did not check",
                                RelationGetRelationName(rel)),
                         errdetail("%llu rows inserted, %llu checked.", static_cast<unsigned long long>(processed),
                                   static_cast<unsigned long long>(checked))));

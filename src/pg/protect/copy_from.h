@@ -24,8 +24,12 @@ namespace listguard::pg {
 
 // Runs a COPY FROM into a protected table the current role is under row
 // security for, and returns true; false for any other statement (left to
-// PostgreSQL).
-bool run_protected_copy_from(Node* stmt, const char* query, QueryEnvironment* env, QueryCompletion* qc);
+// PostgreSQL). With another library's utility hook inside listguard's
+// (listed before it in shared_preload_libraries), refuses instead: that
+// library would never see the COPY, and may depend on having seen it
+// (pgaudit's permission-check hook crashed on it).
+bool run_protected_copy_from(Node* stmt, const char* query, QueryEnvironment* env, QueryCompletion* qc,
+                             bool inner_utility_hook);
 
 // In the stamping trigger: is this row one a protected COPY inserts? Then
 // the trigger checks it as the insert policy would (and counts it).

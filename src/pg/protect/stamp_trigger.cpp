@@ -6,7 +6,7 @@
 // would launder addresses from the first into the second). It also counts
 // the row for the statement's audit event (audit => 'statement').
 #include "pg/access/cache.h"
-#include "pg/audit/counts.h"
+#include "pg/audit/statement_counts.h"
 #include "pg/canary/registry.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
@@ -15,10 +15,10 @@
 #include "pg/base/preload.h"
 #include "pg/protect/copy_from.h"
 #include "pg/protect/protection.h"
-#include "pg/protect/rows.h"
+#include "pg/protect/row_scope.h"
 #include "pg/quota/charge.h"
-#include "pg/type/fresh.h"
-#include "pg/type/value.h"
+#include "pg/type/fresh_nonce.h"
+#include "pg/type/stored_value.h"
 
 extern "C" {
 #include "access/htup_details.h"

@@ -1,6 +1,6 @@
 // The type's input: text, binary and the cast from text. An address comes in
 // sealed under the current key and marked fresh (it may go into any
-// account: pg/type/fresh.h); a sealed token is opened and checked.
+// account: pg/type/fresh_nonce.h); a sealed token is opened and checked.
 #include "pg/type/input.h"
 
 #include <cstring>
@@ -9,9 +9,9 @@
 #include "pg/base/preload.h"
 #include "pg/keys/keyring.h"
 #include "pg/type/encoding.h"
-#include "pg/type/fresh.h"
+#include "pg/type/fresh_nonce.h"
 #include "pg/type/placeholders.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/email/input.h"
 #include "core/email/placeholder.h"

@@ -8,6 +8,7 @@ namespace {
 
 int statement_depth = 0;
 int pending = 0;
+bool ever_made = false;
 ShownForm last_form = ShownForm::Mask;
 
 } // namespace
@@ -31,12 +32,18 @@ bool placeholders_allowed()
 void note_placeholder_made(ShownForm form)
 {
     pending++;
+    ever_made = true;
     last_form = form;
 }
 
 int pending_placeholders()
 {
     return pending;
+}
+
+bool placeholders_ever_made()
+{
+    return ever_made;
 }
 
 void clear_pending_placeholders()

@@ -20,6 +20,8 @@ void leave_statement_work();
 bool placeholders_allowed();
 void note_placeholder_made(ShownForm form);
 int pending_placeholders();
+// Has this backend ever made one? (Until it has, planning need not look.)
+bool placeholders_ever_made();
 void clear_pending_placeholders();
 
 // Reports the input's error for the placeholders pending (what the input

@@ -26,6 +26,7 @@ GRANT SELECT ON SEQUENCE grants_id_seq, requests_id_seq, canaries_id_seq TO list
 -- protect() takes over the sequences a protected table's defaults draw
 -- from (a partition's default draws from its parent's), and records it.
 #include "protect/_record_protection_event/0.3.0.sql"
+#include "protect/_restrict_sequence/0.3.0.sql"
 #include "protect/_take_over_sequences/0.3.0.sql"
 #include "protect/_backup_reads/0.3.0.sql"
 #replace "protect/_protect_one/0.3.0.sql"
@@ -49,3 +50,13 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 #replace "access/can_write/0.3.0.sql"
 #replace "canary/can_read/0.3.0.sql"
 #replace "canary/can_write/0.3.0.sql"
+
+-- A grant is refused while its grantee (or a member) holds a stored
+-- setting that decides what its sessions run (ALTER ROLE ... SET
+-- search_path, say), which a CREATEROLE role may have put there.
+#include "access/_check_role_settings/0.3.0.sql"
+#replace "access/_make_grant/0.3.0.sql"
+
+-- An access request's duration is a length of time (a month 30 days, a day
+-- 24 hours), whatever the calendar or the requester's time zone.
+#replace "access/_request_access/0.3.0.sql"

@@ -1,4 +1,4 @@
-#include "pg/replica/link.h"
+#include "pg/replica/standby_link.h"
 
 #include "pg/audit/events.h"
 #include "pg/audit/origin.h"
@@ -9,7 +9,7 @@
 #include "pg/quota/store.h"
 #include "pg/replica/primary_connection.h"
 #include "pg/replica/shipment.h"
-#include "pg/replica/spill.h"
+#include "pg/replica/event_spill.h"
 
 extern "C" {
 #include "access/xact.h"
@@ -229,7 +229,7 @@ int take_batch(Link& link, AuditEvent* events, AuditEvent** batch)
 }
 
 // Events that could not be shipped: in the server log at once (once each),
-// and on disk until the primary can be reached (pg/replica/spill.h); those
+// and on disk until the primary can be reached (pg/replica/event_spill.h); those
 // beyond the file's bound are counted for the next audit_gap.
 void keep_for_later(Link& link, AuditEvent* events, int count)
 {

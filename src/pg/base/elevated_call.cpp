@@ -1,4 +1,4 @@
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 
 #include "pg/base/session_settings.h"
 

@@ -1,9 +1,9 @@
-#include "pg/access/admin_gate.h"
+#include "pg/access/gated_functions.h"
 
 #include "pg/access/requests.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 #include "pg/base/preload.h"
 
 extern "C" {
@@ -129,10 +129,7 @@ Datum run_gate(FunctionCallInfo fcinfo, bool admins_only)
     Oid fn = fcinfo->flinfo->fn_oid;
     char* name = get_func_name(fn);
     if (admins_only) {
-        StringInfoData action;
-        initStringInfo(&action);
-        appendStringInfo(&action, "call listguard.%s", name);
-        require_admin(action.data);
+        require_admin(psprintf("listguard.%s", name));
     }
 
     Oid* argtypes;

@@ -1,6 +1,6 @@
 // Administration functions (grant_access, protect, ...) are C functions that
 // check the *calling* role is an admin and then run their implementation,
-// listguard._<name>(...) elevated (pg/base/elevated.h: as the extension's
+// listguard._<name>(...) elevated (pg/base/elevated_call.h: as the extension's
 // owner, with a fixed search_path). A SECURITY DEFINER SQL function could
 // not do this: inside it, the caller's identity is gone.
 #pragma once

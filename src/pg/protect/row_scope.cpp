@@ -1,4 +1,4 @@
-#include "pg/protect/rows.h"
+#include "pg/protect/row_scope.h"
 
 #include "pg/base/catalog.h"
 
@@ -15,12 +15,14 @@ namespace listguard::pg {
 namespace {
 
 // The row's account or list id: a positive integer of any integer type.
-int64 scope_id(HeapTuple tuple, TupleDesc desc, const char* column, const char* what, Relation rel)
+enum class ScopePart { Account, List };
+
+int64 scope_id(HeapTuple tuple, TupleDesc desc, const char* column, ScopePart part, Relation rel)
 {
     int attnum = SPI_fnumber(desc, column);
     if (attnum <= 0)
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
-                        errmsg("protected table %s has no column \"%s\"", RelationGetRelationName(rel), column),
+                        errmsg("protected table \"%s\" has no column \"%s\"", RelationGetRelationName(rel), column),
                         errhint("Run listguard.protect() again with the current column names.")));
     bool isnull;
     Datum d = heap_getattr(tuple, attnum, desc, &isnull);
@@ -38,15 +40,21 @@ int64 scope_id(HeapTuple tuple, TupleDesc desc, const char* column, const char* 
             break;
         default:
             ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                            errmsg("%s column \"%s\" of protected table %s is not an integer column", what, column,
-                                   RelationGetRelationName(rel)),
+                            part == ScopePart::Account
+                                ? errmsg("account column \"%s\" of protected table \"%s\" is not an integer column",
+                                         column, RelationGetRelationName(rel))
+                                : errmsg("list column \"%s\" of protected table \"%s\" is not an integer column",
+                                         column, RelationGetRelationName(rel)),
                             errhint("Account and list columns must be smallint, integer or bigint.")));
         }
     }
     if (isnull || id <= 0)
         ereport(ERROR, (errcode(isnull ? ERRCODE_NOT_NULL_VIOLATION : ERRCODE_CHECK_VIOLATION),
-                        errmsg("%s of a row of protected table %s must be a positive number", what,
-                               RelationGetRelationName(rel)),
+                        part == ScopePart::Account
+                            ? errmsg("account of a row of protected table \"%s\" must be a positive number",
+                                     RelationGetRelationName(rel))
+                            : errmsg("list of a row of protected table \"%s\" must be a positive number",
+                                     RelationGetRelationName(rel)),
                         errdetail("Column \"%s\" is %s.", column, isnull ? "null" : "zero or negative")));
     return id;
 }
@@ -57,8 +65,8 @@ Stamp row_scope(Relation rel, HeapTuple tuple, const Protection& protection)
 {
     TupleDesc desc = RelationGetDescr(rel);
     const char* list_column = NameStr(protection.list_column);
-    return Stamp{scope_id(tuple, desc, NameStr(protection.account_column), "account", rel),
-                 list_column[0] ? scope_id(tuple, desc, list_column, "list", rel) : 0};
+    return Stamp{scope_id(tuple, desc, NameStr(protection.account_column), ScopePart::Account, rel),
+                 list_column[0] ? scope_id(tuple, desc, list_column, ScopePart::List, rel) : 0};
 }
 
 namespace {

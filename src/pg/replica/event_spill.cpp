@@ -1,4 +1,4 @@
-#include "pg/replica/spill.h"
+#include "pg/replica/event_spill.h"
 
 #include "pg/replica/shipment.h"
 

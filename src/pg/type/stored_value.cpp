@@ -1,4 +1,4 @@
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "pg/audit/counts.h"
+#include "pg/audit/statement_counts.h"
 
 #include "pg/audit/events.h"
 #include "pg/base/guard.h"

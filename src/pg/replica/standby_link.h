@@ -5,7 +5,7 @@
 //    back what lies unused;
 //  - ships the standby's audit events to the primary's listguard.audit_log,
 //    where they join the chain with their origin (events it cannot ship go
-//    to the server log and wait on disk, pg/replica/spill.h; beyond its
+//    to the server log and wait on disk, pg/replica/event_spill.h; beyond its
 //    bound, or when the queue is full, they are only in the server log, and
 //    the next shipment starts with an audit_gap saying how many);
 //  - mirrors the primary's quota windows every second, so that a promotion

@@ -1,4 +1,4 @@
-#include "pg/type/fresh.h"
+#include "pg/type/fresh_nonce.h"
 
 extern "C" {
 #include "miscadmin.h"
