@@ -25,7 +25,9 @@ GRANT USAGE ON SEQUENCE subs_id_seq TO bk_login;
 SELECT count(*) AS rows_with_a_canary FROM subs;
 
 -- The dump: every row, canaries included, addresses as sealed tokens only.
-\setenv LG_BACKUP_FILE /tmp/listguard-regress-backup.sql
+-- One file per server: other suites may run beside this one.
+\getenv lg_port PGPORT
+\setenv LG_BACKUP_FILE /tmp/listguard-regress-backup-:lg_port.sql
 \! env -u PGAPPNAME PGUSER=bk_login PGPASSWORD=bk_login_pw pg_dump --enable-row-security -d lg_backup_src -f "$LG_BACKUP_FILE" && echo dumped
 \! grep -c -i -e 'backed.up' -e 'maria.backup' "$LG_BACKUP_FILE"
 \! sed -n '/^COPY public.subs /,/^\\\./p' "$LG_BACKUP_FILE" | grep -c 'lg1:'
@@ -83,9 +85,9 @@ SELECT listguard.grant_access('bk_group', 1) IS NOT NULL AS group_grant;
 GRANT bk_group TO bk_login;
 
 -- A dump session that only reads rows (no address) is recorded too.
-CREATE ROLE bk_quiet LOGIN IN ROLE listguard_backup;
+CREATE ROLE bk_quiet LOGIN PASSWORD 'bk_quiet_pw' IN ROLE listguard_backup;
 SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
-\! env -u PGAPPNAME PGUSER=bk_quiet psql -X -q -A -t -d lg_backup_src -c "SET application_name = 'pg_dump'" -c "SELECT count(id) FROM subs"
+\! env -u PGAPPNAME PGUSER=bk_quiet PGPASSWORD=bk_quiet_pw psql -X -q -A -t -d lg_backup_src -c "SET application_name = 'pg_dump'" -c "SELECT count(id) FROM subs"
 DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
 SELECT kind, current_user_name, detail FROM listguard.audit_log WHERE id > :mark AND kind = 'dump';
 SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'bk_group'::regrole;
@@ -94,4 +96,4 @@ SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'bk_gro
 DROP DATABASE lg_backup_src;
 DROP DATABASE lg_backup_dst;
 DROP ROLE bk_login, bk_reader, bk_creator, bk_group, bk_quiet;
-\! rm -f /tmp/listguard-regress-backup.sql
+\! rm -f "$LG_BACKUP_FILE"
