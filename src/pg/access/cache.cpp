@@ -232,13 +232,13 @@ void reset_access_cache() noexcept
         MemoryContextReset(cache_context);
 }
 
-Access access_for(Oid role, Stamp scope)
+namespace {
+
+// The decision for role and scope when the memo holds none: from the
+// cache's table, or made now. Not inlined, so that the hot path below keeps
+// a small frame.
+__attribute__((noinline)) const ScopeEntry* entry_made_for(Oid role, Stamp scope)
 {
-    take_in_access_changes();
-    // The hot path: one probe and a few comparisons.
-    ScopeEntry* hit = memo[memo_slot(role, scope)];
-    if (usable(hit, role, scope))
-        return hit->access;
     TimestampTz now = clock_now();
 
     ScopeKey key;
@@ -250,7 +250,7 @@ Access access_for(Oid role, Stamp scope)
         auto* entry = static_cast<ScopeEntry*>(hash_search(scopes, &key, HASH_FIND, nullptr));
         if (entry != nullptr && now < entry->access.valid_until) {
             remember(entry);
-            return entry->access;
+            return entry;
         }
     }
 
@@ -260,7 +260,31 @@ Access access_for(Oid role, Stamp scope)
     auto* entry = static_cast<ScopeEntry*>(hash_search(scopes, &key, HASH_ENTER, nullptr));
     entry->access = access;
     remember(entry);
-    return access;
+    return entry;
+}
+
+// The cached decision for role and scope, made now if there is none that
+// holds. Valid until the cache is next reset: use it at once.
+const ScopeEntry* entry_for(Oid role, Stamp scope)
+{
+    take_in_access_changes();
+    // The hot path: one probe and a few comparisons.
+    ScopeEntry* hit = memo[memo_slot(role, scope)];
+    if (usable(hit, role, scope))
+        return hit;
+    return entry_made_for(role, scope);
+}
+
+} // namespace
+
+Access access_for(Oid role, Stamp scope)
+{
+    return entry_for(role, scope)->access;
+}
+
+const Access& cached_access_for(Oid role, Stamp scope)
+{
+    return entry_for(role, scope)->access;
 }
 
 AccountRange account_range_for(Oid role, bool write)

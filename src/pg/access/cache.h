@@ -17,6 +17,11 @@ namespace listguard::pg {
 
 Access access_for(Oid role, Stamp scope);
 
+// access_for() without copying the decision: the cached one itself, valid
+// until the cache next changes, so copy what is needed at once (every value
+// shown asks: copying a returned Access again cost more than the lookup).
+const Access& cached_access_for(Oid role, Stamp scope);
+
 // True if grant_id is one of the grants that apply to role.
 bool role_has_grant(Oid role, int64 grant_id);
 

@@ -33,8 +33,8 @@ void note_dump_session(Oid role, const char* right)
     if (recorded)
         return;
     recorded = true;
-    record_event(EventKind::Dump, psprintf("{\"role\": %s, \"as\": \"%s\"}",
-                                          json_string(GetUserNameFromId(role, false)), right));
+    record_event(EventKind::Dump,
+                 psprintf("{\"role\": %s, \"as\": \"%s\"}", json_string(GetUserNameFromId(role, false)), right));
 }
 
 } // namespace
@@ -50,11 +50,10 @@ bool reads_as_backup(Oid role)
     return true;
 }
 
-
 RevealDecision reveal_for(Stamp stamp)
 {
     Oid role = GetUserId();
-    Access access = access_for(role, stamp);
+    const Access& access = cached_access_for(role, stamp);
     RevealDecision decision{access.reveal, access.grant};
 
     if (in_logical_decoding())
