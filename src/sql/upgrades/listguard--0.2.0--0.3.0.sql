@@ -60,3 +60,6 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 -- An access request's duration is a length of time (a month 30 days, a day
 -- 24 hours), whatever the calendar or the requester's time zone.
 #replace "access/_request_access/0.3.0.sql"
+
+-- quota_usage names make_interval's exact argument type (schema-qualified).
+#replace "quota/quota_usage/0.3.0.sql"
