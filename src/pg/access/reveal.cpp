@@ -7,6 +7,8 @@
 #include "pg/audit/events.h"
 #include "pg/base/preload.h"
 #include "pg/base/settings.h"
+#include "pg/access/catalog_confirmation.h"
+#include "pg/citus/citus.h"
 
 #include "core/access/dump_session.h"
 
@@ -77,6 +79,10 @@ RevealDecision reveal_for(Stamp stamp)
     Oid role = GetUserId();
     const Access& access = cached_access_for(role, stamp);
     RevealDecision decision{access.reveal, access.grant};
+    // A Citus worker shows nothing above masks until it knows that its
+    // grants are the coordinator's (pg/access/catalog_confirmation.h).
+    if (decision.level != RevealLevel::Masked && citus_is_worker() && !citus_catalog_confirmed())
+        decision = {RevealLevel::Masked, Grant{}};
 
     if (in_logical_decoding())
         return walsender_reveal(role, decision);
