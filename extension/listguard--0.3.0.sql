@@ -1711,7 +1711,12 @@ GRANT SELECT ON access_requests TO PUBLIC;
 -- Canary addresses. One in the pool (role null) waits to be planted; a
 -- planted one names the role it was planted for, the protection root of the
 -- table that holds its row, and its account and list. A removed canary is
--- kept (removed_at) so that an older leak can still be traced.
+-- kept (removed_at) so that an older leak can still be traced. slot: its
+-- number among the canaries of its account, which the sealed records of
+-- clear_reveal events note it by (core/canary/reveal_record.h);
+-- loose_digest and domain_digest: the keyed digests of its address's loose
+-- form and of its domain, which trace_leak() and report_canary_hit() match
+-- without opening any address.
 CREATE TABLE canaries (
     id          bigserial PRIMARY KEY,
     address     email NOT NULL,
@@ -1727,9 +1732,14 @@ CREATE TABLE canaries (
     planted_at  timestamptz,
     removed_by  regrole,
     removed_at  timestamptz,
+    slot        integer,
+    loose_digest bytea,
+    domain_digest bytea,
     CHECK ((role IS NULL) = (planted_at IS NULL))
 );
 CREATE UNIQUE INDEX canaries_address ON canaries (address);
+CREATE UNIQUE INDEX canaries_slot ON canaries (account, slot) WHERE slot IS NOT NULL;
+CREATE INDEX canaries_loose_digest ON canaries (loose_digest);
 REVOKE ALL ON canaries FROM PUBLIC;
 GRANT SELECT ON canaries TO listguard_admin;
 SELECT pg_catalog.pg_extension_config_dump('listguard.canaries', '');
@@ -1738,6 +1748,36 @@ CREATE TRIGGER canaries_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON c
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TRIGGER canaries_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+-- What each role read in clear, per day, as Bloom filters of keyed digests,
+-- and since when they are kept.
+-- Per role and day (UTC), which addresses the role read in clear, as
+-- parts of a Bloom filter over keyed digests (core/canary/reveal_summary.h):
+-- never an address, and nothing that tells a canary from another row. The
+-- audit writer folds the backends' spool files into it; trace_leak(),
+-- trace() and report_canary_hit() read it. A role is recorded under itself
+-- and, when another role's session read as it, under that session's login
+-- too. Readable by admins only.
+CREATE TABLE reveal_summaries (
+    role  regrole NOT NULL,
+    day   date NOT NULL,
+    part  smallint NOT NULL,
+    items integer NOT NULL,
+    bits  bytea NOT NULL,
+    PRIMARY KEY (role, day, part)
+);
+REVOKE ALL ON reveal_summaries FROM PUBLIC;
+GRANT SELECT ON reveal_summaries TO listguard_admin;
+SELECT pg_catalog.pg_extension_config_dump('listguard.reveal_summaries', '');
+-- Since when the reveal summaries are kept in this database (installing or
+-- updating to 0.3.0): trace_leak() takes a role's summaries for complete only
+-- for a period they cover. Readable by admins only.
+CREATE TABLE reveal_summaries_since (
+    since timestamptz NOT NULL
+);
+REVOKE ALL ON reveal_summaries_since FROM PUBLIC;
+GRANT SELECT ON reveal_summaries_since TO listguard_admin;
+INSERT INTO reveal_summaries_since VALUES (now());
+SELECT pg_catalog.pg_extension_config_dump('listguard.reveal_summaries_since', '');
 
 -- The row policies of protected tables with an address column (see
 -- _canary_policy()): as the two-argument forms, and another role's canary
@@ -1760,10 +1800,12 @@ CREATE FUNCTION trace(address text)
                    clear_reveals bigint, first_revealed timestamptz, last_revealed timestamptz)
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
 CREATE FUNCTION trace_leak(addresses text[])
-    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean)
-    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+    RETURNS TABLE (role regrole, canaries_found integer, canaries_visible integer, canaries_revealed integer,
+                   addresses_revealed real, odds real, likely boolean)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 CREATE FUNCTION report_canary_hit(address text, seen_at timestamptz DEFAULT now(), source text DEFAULT NULL)
-    RETURNS void AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+    RETURNS TABLE (role regrole, sees text, revealed boolean, first_revealed date, last_revealed date)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 
 CREATE FUNCTION _local_part_style(email) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_local_part_style' LANGUAGE C STABLE STRICT;
@@ -1771,9 +1813,11 @@ REVOKE ALL ON FUNCTION _local_part_style(email) FROM PUBLIC;
 CREATE FUNCTION _local_part_in_style(style text) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_local_part_in_style' LANGUAGE C VOLATILE STRICT;
 REVOKE ALL ON FUNCTION _local_part_in_style(text) FROM PUBLIC;
-CREATE FUNCTION _canary_reveal_count(record text, canary_id bigint) RETURNS bigint
-    AS 'MODULE_PATHNAME', 'lg_canary_reveal_count' LANGUAGE C STABLE STRICT;
-REVOKE ALL ON FUNCTION _canary_reveal_count(text, bigint) FROM PUBLIC;
+-- Whether a clear_reveal event's sealed record notes a canary: by its slot
+-- when the event is in the canary's own account, else by its id.
+CREATE FUNCTION _canary_in_record(record text, canary_id bigint, slot integer, own_account boolean) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_canary_in_record' LANGUAGE C STABLE;
+REVOKE ALL ON FUNCTION _canary_in_record(text, bigint, integer, boolean) FROM PUBLIC;
 CREATE FUNCTION _as_canary(email) RETURNS email
     AS 'MODULE_PATHNAME', 'lg_as_canary' LANGUAGE C VOLATILE STRICT;
 REVOKE ALL ON FUNCTION _as_canary(email) FROM PUBLIC;
@@ -1794,6 +1838,16 @@ REVOKE ALL ON FUNCTION _address_in_line(text) FROM PUBLIC;
 CREATE FUNCTION _address_domain(email) RETURNS text
     AS 'MODULE_PATHNAME', 'lg_address_domain' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 REVOKE ALL ON FUNCTION _address_domain(email) FROM PUBLIC;
+-- The keyed digest of a stored value's domain (canaries.domain_digest).
+CREATE FUNCTION _domain_digest_of(email) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lg_domain_digest_of' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+REVOKE ALL ON FUNCTION _domain_digest_of(email) FROM PUBLIC;
+-- Which of the roles read the address with this loose digest in clear from
+-- day `since` on, and on which days first and last (the reveal summaries).
+CREATE FUNCTION _revealed_by(loose_digest bytea, roles regrole[], since date)
+    RETURNS TABLE (role regrole, first_day date, last_day date)
+    AS 'MODULE_PATHNAME', 'lg_revealed_by' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _revealed_by(bytea, regrole[], date) FROM PUBLIC;
 CREATE FUNCTION _record_canary_event(action text, canary_id bigint, account bigint, list bigint, detail jsonb,
                                      address email) RETURNS void
     AS 'MODULE_PATHNAME', 'lg_record_canary_event' LANGUAGE C VOLATILE;
@@ -1861,8 +1915,9 @@ BEGIN
         SELECT DISTINCT ON (listguard._value_digest(a.e)) a.e
         FROM (SELECT listguard.email(x) AS e FROM unnest(addresses) x) a
     )
-    INSERT INTO listguard.canaries (address, origin, added_by)
-    SELECT g.e, 'added', listguard.calling_role() FROM given g
+    INSERT INTO listguard.canaries (address, origin, added_by, loose_digest, domain_digest)
+    SELECT g.e, 'added', listguard.calling_role(), listguard._loose_digest_of(g.e), listguard._domain_digest_of(g.e)
+    FROM given g
     ON CONFLICT (address) DO NOTHING;
     GET DIAGNOSTICS added = ROW_COUNT;
     PERFORM listguard._record_canary_event('add', NULL, NULL, NULL,
@@ -1908,8 +1963,9 @@ BEGIN
             EXCEPTION WHEN invalid_parameter_value THEN
                 CONTINUE;
             END;
-            INSERT INTO listguard.canaries (address, origin, added_by)
-            VALUES (listguard.email(made), 'generated', listguard.calling_role())
+            INSERT INTO listguard.canaries (address, origin, added_by, loose_digest, domain_digest)
+            VALUES (listguard.email(made), 'generated', listguard.calling_role(),
+                    listguard._loose_digest_of(listguard.email(made)), listguard._domain_digest_of(listguard.email(made)))
             ON CONFLICT (address) DO NOTHING
             RETURNING id INTO taken;
             IF taken IS NOT NULL THEN
@@ -1926,6 +1982,37 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION _take_canary_address(regclass, name, text, text[]) FROM PUBLIC;
+
+-- The slot of the next canary planted in an account: the lowest number no
+-- canary of the account has. The sealed record of every clear_reveal event
+-- has one bit per slot of the fullest account (core/canary/reveal_record.h),
+-- up to 6144 in an account, removed canaries included (their old reveals are
+-- still traced by their slots). Planting waits for another planting in the
+-- same account to end.
+CREATE FUNCTION _next_canary_slot(account bigint) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    slot integer;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('listguard canary slots'), hashint8(account));
+    SELECT coalesce(min(s.n), 0) INTO slot
+    FROM (SELECT 0 AS n WHERE NOT EXISTS (SELECT 1 FROM listguard.canaries c
+                                          WHERE c.account = _next_canary_slot.account AND c.slot = 0)
+          UNION ALL
+          SELECT c.slot + 1 FROM listguard.canaries c
+          WHERE c.account = _next_canary_slot.account AND c.slot IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM listguard.canaries d
+                            WHERE d.account = _next_canary_slot.account AND d.slot = c.slot + 1)) s;
+    IF slot >= 6144 THEN
+        RAISE EXCEPTION USING ERRCODE = 'program_limit_exceeded',
+            MESSAGE = format('account %s has 6144 canaries, the most one account can hold', account),
+            DETAIL = 'Each canary of an account, removed ones included, has a slot in the sealed records of '
+                     'clear_reveal events.';
+    END IF;
+    RETURN slot;
+END
+$$;
+REVOKE ALL ON FUNCTION _next_canary_slot(bigint) FROM PUBLIC;
 
 CREATE FUNCTION _plant_canaries(tbl regclass, account bigint, list bigint, roles regrole[], per_role integer)
 RETURNS integer
@@ -2045,7 +2132,7 @@ BEGIN
         END IF;
         UPDATE listguard.canaries c SET address = stamped, role = target, relid = p.root, column_name = email_column,
             account = _plant_canaries.account, list = _plant_canaries.list,
-            planted_by = listguard.calling_role(), planted_at = now()
+            planted_by = listguard.calling_role(), planted_at = now(), slot = listguard._next_canary_slot(_plant_canaries.account)
         WHERE c.id = canary_id;
         planted := planted + 1;
     END LOOP;
@@ -2099,20 +2186,64 @@ REVOKE ALL ON FUNCTION _remove_canaries(regclass, bigint, bigint, regrole[]) FRO
 -- the canary's list since planting, and when the role (or a member, or its
 -- login under another role) read this canary in clear — from the
 -- clear_reveal events (kept while listguard.audit_reveals is on), whose
--- sealed "canaries" record counts the role's own canaries among the values.
+-- sealed "canaries" record notes every one of the role's own canaries among
+-- the values (by slot in their own account, by id elsewhere).
 CREATE FUNCTION _canary_reveals(c listguard.canaries, OUT clear_reveals bigint, OUT first_revealed timestamptz,
                                 OUT last_revealed timestamptz)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT coalesce(sum((a.counts->>'clear')::bigint) FILTER (WHERE a.account = c.account
                                                                 AND a.list IS NOT DISTINCT FROM coalesce(c.list, 0)), 0),
-           min(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0),
-           max(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0)
+           min(a.logged_at) FILTER (WHERE listguard._canary_in_record(a.detail->>'canaries', c.id, c.slot,
+                                                                       a.account IS NOT DISTINCT FROM c.account)),
+           max(a.logged_at) FILTER (WHERE listguard._canary_in_record(a.detail->>'canaries', c.id, c.slot,
+                                                                       a.account IS NOT DISTINCT FROM c.account))
     FROM listguard.audit_log a
     WHERE a.kind = 'clear_reveal' AND a.logged_at >= c.planted_at
       AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname IN (a.detail->>'role', a.session_user_name)
                   AND listguard._is_member_of(r.oid::regrole, c.role))
 $$;
 REVOKE ALL ON FUNCTION _canary_reveals(listguard.canaries) FROM PUBLIC;
+
+-- The roles that could have seen a planted canary: the role it was planted
+-- for, every role that is a member of it (inheriting or not: they could SET
+-- ROLE to it), and the senders whose grant covers its list, with the roles
+-- that receive their grants.
+CREATE FUNCTION _canary_seers(c listguard.canaries) RETURNS TABLE (role regrole, sees text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE members(r) AS (
+        SELECT c.role::oid
+        UNION SELECT m.member FROM pg_auth_members m JOIN members ON m.roleid = members.r
+    ), senders AS (
+        SELECT DISTINCT g.grantee FROM listguard.grants g
+        WHERE g.sends AND (g.account IS NULL OR g.account = c.account)
+          AND (g.list IS NULL OR g.list IS NOT DISTINCT FROM c.list)
+    )
+    SELECT x.role, x.sees FROM (
+        SELECT m.r::regrole AS role, CASE WHEN m.r = c.role::oid THEN 'planted for' ELSE 'member' END AS sees,
+               CASE WHEN m.r = c.role::oid THEN 0 ELSE 1 END AS rank
+        FROM members m
+        UNION ALL
+        SELECT r.oid::regrole, 'sender', 2 FROM pg_roles r
+        WHERE EXISTS (SELECT 1 FROM senders s WHERE listguard.role_receives_grants_of(r.oid::regrole, s.grantee))
+          AND NOT EXISTS (SELECT 1 FROM members m WHERE m.r = r.oid)
+    ) x
+    ORDER BY x.rank, x.role::text
+$$;
+REVOKE ALL ON FUNCTION _canary_seers(listguard.canaries) FROM PUBLIC;
+
+-- Whether the reveal summaries say everything a role read in clear since a
+-- moment: kept since then, no audit gap since (keys of a crashed backend, or
+-- a spool file that could not be written), and the role read nothing on a
+-- hot standby (whose reveals are in the trail, not in the summaries).
+CREATE FUNCTION _reveals_complete(who regrole, since timestamptz) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((SELECT min(s.since) FROM listguard.reveal_summaries_since s) <= since, false)
+       AND NOT EXISTS (SELECT 1 FROM listguard.audit_log a WHERE a.kind = 'audit_gap' AND a.logged_at >= since)
+       AND NOT EXISTS (SELECT 1 FROM listguard.audit_log a
+                       WHERE a.kind = 'clear_reveal' AND a.origin IS NOT NULL AND a.logged_at >= since
+                         AND who::text IN (a.current_user_name, a.session_user_name))
+$$;
+REVOKE ALL ON FUNCTION _reveals_complete(regrole, timestamptz) FROM PUBLIC;
 
 CREATE FUNCTION _trace(address text)
     RETURNS TABLE (canary boolean, role regrole, account bigint, list bigint, planted_at timestamptz,
@@ -2129,7 +2260,7 @@ BEGIN
     RETURN QUERY
         SELECT true, c.role, c.account, c.list, c.planted_at, r.clear_reveals, r.first_revealed, r.last_revealed
         FROM listguard.canaries c, LATERAL listguard._canary_reveals(c) r
-        WHERE c.role IS NOT NULL AND listguard._loose_digest_of(c.address) = digest
+        WHERE c.role IS NOT NULL AND c.loose_digest = digest
         ORDER BY c.planted_at;
     IF NOT FOUND THEN
         RETURN QUERY SELECT false, NULL::regrole, NULL::bigint, NULL::bigint, NULL::timestamptz, NULL::bigint,
@@ -2139,95 +2270,40 @@ END
 $$;
 REVOKE ALL ON FUNCTION _trace(text) FROM PUBLIC;
 
--- Who could have leaked a file of addresses. A role could have seen a
--- canary if it was planted for the role or a role it is a member of, or if
--- the role sends for the canary's list. Each role that could have seen a
--- canary in the file is scored by how well "this role's export, cut to some
--- share" explains the file: the share of the canaries it could see that are
--- in it (a cut file holds each of them with that chance), and the canaries in
--- it that it could not have seen (each as unlikely as a 1-in-100 accident).
--- The best score is likely, and any within a small margin of it. So a file
--- with one role's canaries points at that role, and a file with a share of
--- everyone's at the sender. Addresses made at the canary domains can be
--- guessed (their names are common ones): a file that holds addresses there
--- that are no canaries was padded with guesses, and then only the canaries
--- added as mailboxes elsewhere count.
+-- Who could have leaked a file of addresses, and who likely did
+-- (src/pg/canary/trace_leak.cpp, core/canary/attribution.h): the roles that
+-- could have seen a canary of the file, each with the canaries of the file it
+-- could see, those it could see, those it read in clear (null: the trail
+-- cannot tell), the share of the file's known addresses it read in clear
+-- (null: cannot tell), and the odds (log10) that the file is better explained
+-- with it as a source than without; likely when they pass 5.
 CREATE FUNCTION _trace_leak(addresses text[])
-    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean)
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    guessed boolean;
-    unread bigint;
-    digests bytea[];
-    domains text[];
-BEGIN
-    SELECT array_agg(x.d), array_agg(x.domain) INTO digests, domains
-    FROM (SELECT DISTINCT d, lower(split_part(listguard._address_in_line(a), '@', -1)) AS domain
-          FROM unnest(addresses) a, LATERAL listguard._loose_digest(a) d WHERE d IS NOT NULL) x;
-    SELECT count(*) INTO unread FROM unnest(addresses) a WHERE a LIKE '%@%' AND listguard._loose_digest(a) IS NULL;
-    IF unread > 0 THEN
-        RAISE NOTICE 'listguard: % of the lines hold an @ but no address listguard could read', unread
-            USING HINT = 'Canaries in them are not found: clean those lines up and trace again.';
-    END IF;
-    SELECT EXISTS (
-        SELECT 1 FROM unnest(digests, domains) l(digest, domain)
-        WHERE l.domain IN (SELECT lower(btrim(x)) FROM unnest(string_to_array(current_setting('listguard.canary_domains'), ',')) x
-                           UNION SELECT listguard._address_domain(c.address) FROM listguard.canaries c
-                           WHERE c.origin = 'generated')
-          AND NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.role IS NOT NULL
-                          AND listguard._loose_digest_of(c.address) = l.digest))
-    INTO guessed;
-    IF guessed THEN
-        RAISE NOTICE 'listguard: the file holds addresses at the canary domains that are no canaries'
-            USING DETAIL = 'Someone may have added guessed canaries to shift the blame: only canaries added with '
-                           'add_canary_addresses() count.';
-    END IF;
-    RETURN QUERY
-    WITH planted AS (
-        SELECT c.id, c.role, c.account, coalesce(c.list, 0) AS list, listguard._loose_digest_of(c.address) AS digest
-        FROM listguard.canaries c WHERE c.role IS NOT NULL AND (NOT guessed OR c.origin = 'added')
-    ), found AS (
-        SELECT DISTINCT p.id, p.role FROM planted p JOIN unnest(digests) l(digest) ON l.digest = p.digest
-    ), candidates AS (
-        SELECT DISTINCT x.role FROM (
-            SELECT f.role FROM found f
-            UNION SELECT g.grantee FROM listguard.grants g WHERE g.sends
-        ) x
-    ), could_see AS (
-        SELECT r.role, p.id
-        FROM candidates r JOIN planted p
-          ON listguard._is_member_of(r.role, p.role)
-             OR EXISTS (SELECT 1 FROM listguard.grants g
-                        WHERE g.sends AND listguard.role_receives_grants_of(r.role, g.grantee)
-                          AND (g.account IS NULL OR g.account = p.account) AND (g.list IS NULL OR g.list = p.list))
-    ), scored AS (
-        SELECT s.role, count(*) FILTER (WHERE s.id IN (SELECT f.id FROM found f))::integer AS found,
-               count(*)::integer AS planted
-        FROM could_see s GROUP BY s.role
-    ), likelihood AS (
-        SELECT s.role, s.found, s.planted,
-               s.found * ln(s.found::float8 / s.planted)
-               + CASE WHEN s.planted > s.found THEN (s.planted - s.found) * ln(1 - s.found::float8 / s.planted) ELSE 0 END
-               + ((SELECT count(*) FROM found) - s.found) * ln(0.01) AS score
-        FROM scored s WHERE s.found > 0
-    )
-    SELECT l.role, l.found, l.planted, l.score >= (SELECT max(x.score) FROM likelihood x) - 0.5
-    FROM likelihood l
-    ORDER BY l.score DESC, l.found DESC, l.role::text;
-END
-$$;
+    RETURNS TABLE (role regrole, canaries_found integer, canaries_visible integer, canaries_revealed integer,
+                   addresses_revealed real, odds real, likely boolean)
+    AS 'MODULE_PATHNAME', 'lg_trace_leak' LANGUAGE C VOLATILE;
 REVOKE ALL ON FUNCTION _trace_leak(text[]) FROM PUBLIC;
 
--- A spam trap hit: mail arrived at an address. An event (and a NOTIFY on
--- listguard_canary, ids only) when it is a canary; marked a probable guess
--- when its role never read it in clear.
-CREATE FUNCTION _report_canary_hit(address text, seen_at timestamptz, source text) RETURNS void
+-- A spam trap hit: mail arrived at an address. When it is a canary: an
+-- event (and a NOTIFY on listguard_canary, ids only), and one row for each
+-- role that could have seen it (_canary_seers()), with whether it read the
+-- canary in clear before the hit and on which days first and last (the
+-- reveal summaries, and the sealed records of its clear_reveal events). The
+-- verdict: a leak when one of them read it before; probable guessing when
+-- none did; unknown when the trail cannot tell (a gap, reveals on a standby,
+-- summaries kept only since later).
+CREATE FUNCTION _report_canary_hit(address text, seen_at timestamptz, source text)
+    RETURNS TABLE (role regrole, sees text, revealed boolean, first_revealed date, last_revealed date)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     digest bytea := listguard._loose_digest(address);
     c listguard.canaries;
-    revealed timestamptz;
-    gap boolean;
+    h record;
+    record_first timestamptz;
+    seen_day date := (seen_at AT TIME ZONE 'UTC')::date;
+    complete boolean := true;
+    could_see text[] := '{}';
+    read_by text[] := '{}';
+    verdict text;
 BEGIN
     IF digest IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_text_representation',
@@ -2235,22 +2311,44 @@ BEGIN
             DETAIL = 'report_canary_hit() needs the address the mail was sent to.';
     END IF;
     SELECT * INTO c FROM listguard.canaries k
-    WHERE k.role IS NOT NULL AND listguard._loose_digest_of(k.address) = digest
+    WHERE k.role IS NOT NULL AND k.loose_digest = digest
     ORDER BY k.planted_at DESC LIMIT 1;
     IF NOT FOUND THEN
         RETURN;
     END IF;
-    SELECT r.first_revealed INTO revealed FROM listguard._canary_reveals(c) r;
-    -- Events the audit log could not take since the planting (a flood, say)
-    -- may have been its reveal: then nobody can say it was a guess.
-    SELECT count(*) > 0 INTO gap FROM listguard.audit_log a WHERE a.kind = 'audit_gap' AND a.logged_at >= c.planted_at;
+    SELECT r.first_revealed INTO record_first FROM listguard._canary_reveals(c) r;
+    FOR h IN
+        WITH seers AS (SELECT s.role, s.sees, row_number() OVER () AS n FROM listguard._canary_seers(c) s),
+             read AS (SELECT b.role, b.first_day, b.last_day
+                      FROM listguard._revealed_by(c.loose_digest, ARRAY(SELECT s.role FROM seers s),
+                                                  (c.planted_at AT TIME ZONE 'UTC')::date) b)
+        SELECT s.role, s.sees, b.first_day, b.last_day, listguard._reveals_complete(s.role, c.planted_at) AS complete
+        FROM seers s LEFT JOIN read b ON b.role = s.role ORDER BY s.n
+    LOOP
+        role := h.role;
+        sees := h.sees;
+        first_revealed := h.first_day;
+        last_revealed := h.last_day;
+        revealed := h.first_day IS NOT NULL AND (seen_at IS NULL OR h.first_day <= seen_day);
+        -- The sealed records of its own clear_reveal events, to the moment.
+        IF h.sees = 'planted for' AND record_first IS NOT NULL THEN
+            revealed := revealed OR seen_at IS NULL OR record_first <= seen_at;
+            first_revealed := least(first_revealed, (record_first AT TIME ZONE 'UTC')::date);
+            last_revealed := greatest(last_revealed, (record_first AT TIME ZONE 'UTC')::date);
+        END IF;
+        could_see := could_see || h.role::text;
+        IF revealed THEN
+            read_by := read_by || h.role::text;
+        END IF;
+        complete := complete AND h.complete;
+        RETURN NEXT;
+    END LOOP;
+    verdict := CASE WHEN cardinality(read_by) > 0 THEN 'leak'
+                    WHEN NOT complete THEN 'unknown: the trail cannot tell what every role that could see it read'
+                    ELSE 'probable guessing' END;
     PERFORM listguard._record_canary_event('hit', c.id, c.account, c.list,
-        jsonb_build_object('role', c.role::text, 'seen_at', seen_at, 'source', source,
-                           'revealed', revealed IS NOT NULL,
-                           'verdict', CASE WHEN revealed IS NOT NULL AND (seen_at IS NULL OR seen_at >= revealed)
-                                           THEN 'leak'
-                                           WHEN gap THEN 'unknown: the audit trail has a gap since planting'
-                                           ELSE 'probable guessing' END),
+        jsonb_build_object('role', c.role::text, 'seen_at', seen_at, 'source', source, 'could_see', could_see,
+                           'revealed_by', read_by, 'revealed', cardinality(read_by) > 0, 'verdict', verdict),
         c.address);
     PERFORM pg_notify('listguard_canary', json_build_object('canary', c.id, 'event', 'hit')::text);
 END

@@ -254,6 +254,10 @@
 -- ---------------------------------------------------------------------------
 
 #include "canary/canaries/latest.sql"
+-- What each role read in clear, per day, as Bloom filters of keyed digests,
+-- and since when they are kept.
+#include "canary/reveal_summaries/latest.sql"
+#include "canary/reveal_summaries_since/latest.sql"
 
 -- The row policies of protected tables with an address column (see
 -- _canary_policy()): as the two-argument forms, and another role's canary
@@ -270,7 +274,7 @@
 
 #include "canary/_local_part_style/latest.sql"
 #include "canary/_local_part_in_style/latest.sql"
-#include "canary/_canary_reveal_count/latest.sql"
+#include "canary/_canary_in_record/latest.sql"
 #include "canary/_as_canary/latest.sql"
 #include "canary/_value_digest/latest.sql"
 -- Canaries are found by the loose form of their address (+tags and Gmail
@@ -279,6 +283,8 @@
 #include "canary/_loose_digest_of/latest.sql"
 #include "canary/_address_in_line/latest.sql"
 #include "canary/_address_domain/latest.sql"
+#include "canary/_domain_digest_of/latest.sql"
+#include "canary/_revealed_by/latest.sql"
 #include "canary/_record_canary_event/latest.sql"
 
 #include "canary/_canary_column/latest.sql"
@@ -291,11 +297,17 @@
 
 #include "canary/_take_canary_address/latest.sql"
 
+#include "canary/_next_canary_slot/latest.sql"
+
 #include "canary/_plant_canaries/latest.sql"
 
 #include "canary/_remove_canaries/latest.sql"
 
 #include "canary/_canary_reveals/latest.sql"
+
+#include "canary/_canary_seers/latest.sql"
+
+#include "canary/_reveals_complete/latest.sql"
 
 #include "canary/_trace/latest.sql"
 

@@ -68,8 +68,9 @@ SELECT set_eq(
              ('grants: listguard_admin SELECT'),
              ('protected_tables: listguard_admin SELECT'), ('quota_usage: PUBLIC SELECT'),
              ('requests: listguard_admin SELECT'), ('request_approvals: listguard_admin SELECT'),
-             ('access_requests: PUBLIC SELECT'), ('canaries: listguard_admin SELECT')$$,
-    'only admins read the grants, protections, requests, canaries and audit log; everyone reads their quotas and requests');
+             ('access_requests: PUBLIC SELECT'), ('canaries: listguard_admin SELECT'),
+             ('reveal_summaries: listguard_admin SELECT'), ('reveal_summaries_since: listguard_admin SELECT')$$,
+    'only admins read the grants, protections, requests, canaries, reveal summaries and audit log; everyone reads their quotas and requests');
 -- The schema: everyone may use what is in it, nobody may create there.
 SELECT results_eq(
     $$SELECT format('%s %s', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,

@@ -6,17 +6,25 @@
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/canary/registry.h"
+#include "pg/canary/summaries.h"
 #include "pg/keys/keyring.h"
 #include "pg/type/value.h"
 
 #include "core/canary/local_part.h"
 #include "core/canary/loose_address.h"
+#include "core/canary/reveal_summary.h"
 #include "core/email/address.h"
 #include "core/base/error.h"
 
 extern "C" {
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/date.h"
+#include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(lg_can_read_row);
 PG_FUNCTION_INFO_V1(lg_can_write_row);
@@ -24,7 +32,8 @@ PG_FUNCTION_INFO_V1(lg_local_part_style);
 PG_FUNCTION_INFO_V1(lg_local_part_in_style);
 PG_FUNCTION_INFO_V1(lg_value_digest);
 PG_FUNCTION_INFO_V1(lg_as_canary);
-PG_FUNCTION_INFO_V1(lg_canary_reveal_count);
+PG_FUNCTION_INFO_V1(lg_canary_in_record);
+PG_FUNCTION_INFO_V1(lg_revealed_by);
 PG_FUNCTION_INFO_V1(lg_loose_digest);
 PG_FUNCTION_INFO_V1(lg_loose_digest_of);
 PG_FUNCTION_INFO_V1(lg_address_domain);
@@ -116,25 +125,28 @@ extern "C" Datum lg_as_canary(PG_FUNCTION_ARGS)
     return email_datum(marked, size);
 }
 
-// listguard._canary_reveal_count(record text, canary_id bigint) -> bigint:
-// reveals of that canary a clear_reveal event's sealed record holds (0 for
-// anything that is no such record).
-extern "C" Datum lg_canary_reveal_count(PG_FUNCTION_ARGS)
+// listguard._canary_in_record(record text, canary_id bigint, slot integer,
+// own_account boolean) -> boolean: whether a clear_reveal event's sealed
+// record notes that canary (by its slot when the event is in the canary's
+// own account, else by id); false for anything that is no such record.
+extern "C" Datum lg_canary_in_record(PG_FUNCTION_ARGS)
 {
     require_preload();
     char* record = text_to_cstring(PG_GETARG_TEXT_PP(0));
     int64 id = PG_GETARG_INT64(1);
+    int64 slot = PG_ARGISNULL(2) ? -1 : PG_GETARG_INT32(2);
+    bool own_account = PG_GETARG_BOOL(3);
     ensure_keyring();
-    int64 count = guarded([&]() -> int64 {
+    bool noted = guarded([&]() -> bool {
         try {
-            return keyring().canary_reveals().open(record).count_of(id);
+            return keyring().canary_reveals().notes(record, id, slot, own_account);
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::InvalidText)
                 throw;
-            return 0;
+            return false;
         }
     });
-    PG_RETURN_INT64(count);
+    PG_RETURN_BOOL(noted);
 }
 
 // listguard._value_digest(email) -> bytea: the keyed digest equality uses.
@@ -234,4 +246,54 @@ extern "C" Datum lg_record_canary_event(PG_FUNCTION_ARGS)
     }
     record_action_event(fcinfo, EventKind::Canary, "canary", scope);
     PG_RETURN_VOID();
+}
+
+// listguard._revealed_by(loose_digest bytea, roles regrole[], since date)
+// -> (role regrole, first_day date, last_day date): which of the roles read
+// the address with that loose digest in clear, from day `since` on, and on
+// which days first and last, as the reveal summaries say (a false positive
+// now and then, about one in a thousand a day).
+extern "C" Datum lg_revealed_by(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    InitMaterializedSRF(fcinfo, 0);
+    auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    bytea* digest = PG_GETARG_BYTEA_PP(0);
+    if (VARSIZE_ANY_EXHDR(digest) != sealed::kDigestSize)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("not a listguard address digest")));
+    uint64 key = summary_key(reinterpret_cast<const uint8*>(VARDATA_ANY(digest)));
+    Datum* items;
+    bool* item_nulls;
+    int role_count;
+    deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), REGROLEOID, sizeof(Oid), true, TYPALIGN_INT, &items, &item_nulls,
+                      &role_count);
+    Oid* roles = static_cast<Oid*>(palloc(sizeof(Oid) * Max(role_count, 1)));
+    for (int i = 0; i < role_count; i++)
+        roles[i] = item_nulls[i] ? InvalidOid : DatumGetObjectId(items[i]);
+    DateADT since = PG_GETARG_DATEADT(2);
+    SPI_connect();
+    RoleSummaries* summaries = load_role_summaries(roles, role_count, since);
+    for (int i = 0; i < role_count; i++) {
+        const RoleSummaries& s = summaries[i];
+        DateADT first = DATEVAL_NOEND, last = DATEVAL_NOBEGIN;
+        for (int f = 0; f < s.filter_count; f++) {
+            if (summary_contains(s.filters[f].bits, s.filters[f].octets, key)) {
+                first = Min(first, s.filters[f].day);
+                last = Max(last, s.filters[f].day);
+            }
+        }
+        for (int p = 0; p < s.pending_count; p++) {
+            if (s.pending[p] == key) {
+                first = Min(first, s.pending_day[p]);
+                last = Max(last, s.pending_day[p]);
+            }
+        }
+        if (first == DATEVAL_NOEND)
+            continue;
+        Datum values[3] = {ObjectIdGetDatum(roles[i]), DateADTGetDatum(first), DateADTGetDatum(last)};
+        bool nulls[3] = {false, false, false};
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    SPI_finish();
+    return static_cast<Datum>(0);
 }

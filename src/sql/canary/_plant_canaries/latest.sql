@@ -116,7 +116,7 @@ BEGIN
         END IF;
         UPDATE listguard.canaries c SET address = stamped, role = target, relid = p.root, column_name = email_column,
             account = _plant_canaries.account, list = _plant_canaries.list,
-            planted_by = listguard.calling_role(), planted_at = now()
+            planted_by = listguard.calling_role(), planted_at = now(), slot = listguard._next_canary_slot(_plant_canaries.account)
         WHERE c.id = canary_id;
         planted := planted + 1;
     END LOOP;

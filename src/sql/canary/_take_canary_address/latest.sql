@@ -34,8 +34,9 @@ BEGIN
             EXCEPTION WHEN invalid_parameter_value THEN
                 CONTINUE;
             END;
-            INSERT INTO listguard.canaries (address, origin, added_by)
-            VALUES (listguard.email(made), 'generated', listguard.calling_role())
+            INSERT INTO listguard.canaries (address, origin, added_by, loose_digest, domain_digest)
+            VALUES (listguard.email(made), 'generated', listguard.calling_role(),
+                    listguard._loose_digest_of(listguard.email(made)), listguard._domain_digest_of(listguard.email(made)))
             ON CONFLICT (address) DO NOTHING
             RETURNING id INTO taken;
             IF taken IS NOT NULL THEN
