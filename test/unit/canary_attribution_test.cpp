@@ -196,3 +196,19 @@ TEST(CanaryAttribution, NoCanaryNamesNobody)
     for (const LeakVerdict& v : attribute_leak(in))
         EXPECT_FALSE(v.likely);
 }
+
+TEST(CanaryAttribution, ASenderWhoseLeakKeepsOneRolesCanariesBestIsNotJoinedByThatRole)
+{
+    // The sender's leak happens to hold every canary of role 0 and fewer of
+    // the others' (a filter that, by chance, suits role 0's): "the sender and
+    // role 0" would explain it better than the sender alone, but role 0 read
+    // nothing the sender did not: it is no second source, and not named.
+    World w{3, 100, true};
+    std::mt19937 rng(8);
+    LeakInput in = leak(w, 3, 0.5, rng);
+    for (int c = 0; c < w.canaries(); c++)
+        in.canaries[c].found = w.owner(c) == 0 || c % 2 == 0;
+    std::vector<LeakVerdict> v = attribute_leak(in);
+    EXPECT_FALSE(v[0].likely);
+    EXPECT_TRUE(v[3].likely);
+}

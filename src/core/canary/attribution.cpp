@@ -91,7 +91,10 @@ std::vector<LeakVerdict> attribute_leak(const LeakInput& input)
     for (std::size_t r = 0; r < n; r++)
         consider(single[r], r, r);
 
-    // Two sources: among the best single roles.
+    // Two sources: among the best single roles, each of which read a canary
+    // the other did not (a role that read nothing the other did not adds
+    // nothing the other could not explain alone: a sender's leak must not
+    // become "the sender and that role").
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return single[a] > single[b]; });
@@ -100,8 +103,14 @@ std::vector<LeakVerdict> attribute_leak(const LeakInput& input)
     for (std::size_t i = 0; i < order.size(); i++) {
         for (std::size_t j = i + 1; j < order.size(); j++) {
             std::size_t a = order[i], b = order[j];
-            for (std::size_t c = 0; c < both.size(); c++)
+            bool a_only = false, b_only = false;
+            for (std::size_t c = 0; c < both.size(); c++) {
+                a_only = a_only || (p[a][c] > 0 && p[b][c] <= 0);
+                b_only = b_only || (p[b][c] > 0 && p[a][c] <= 0);
                 both[c] = 1 - (1 - p[a][c]) * (1 - p[b][c]);
+            }
+            if (!a_only || !b_only)
+                continue;
             consider(log_likelihood(input, both) + std::log(kSecondSource), a, b);
         }
     }

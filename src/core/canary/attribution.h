@@ -1,7 +1,8 @@
 // Who leaked a file: the scoring behind listguard.trace_leak().
 //
 // The file is explained by hypotheses: "role R leaked part of what it read
-// in clear", "roles R and S both did" (two sources merged, or colluders),
+// in clear", "roles R and S both did" (two sources merged, or colluders;
+// only for two roles that each read a canary the other did not),
 // and "no role did" (the file came from elsewhere). Under "R leaked", each
 // canary R revealed (read in clear) is in the file with the chance that R's
 // other revealed addresses of that canary's list are: the share of the list

@@ -227,11 +227,13 @@ size_t for_each_spool_record(const uint8* data, size_t size, SpoolRecordFn each,
     return at;
 }
 
-void read_spool_files(Oid database, SpoolRecordFn each, void* arg)
+void read_spool_files(Oid database, bool with_folded, SpoolRecordFn each, void* arg)
 {
     int count;
     SpoolFile* files = list_spool_files(database, &count);
     for (int i = 0; i < count; i++) {
+        if (files[i].folded && !with_folded)
+            continue;
         uint8* data;
         size_t size;
         if (!read_spool_file(files[i], &data, &size))

@@ -62,8 +62,11 @@ bool read_spool_file(const SpoolFile& file, uint8** data, size_t* size);
 using SpoolRecordFn = void (*)(void* arg, const SpoolRecordHeader& header, const uint64* keys);
 size_t for_each_spool_record(const uint8* data, size_t size, SpoolRecordFn each, void* arg);
 
-// Calls each() for every record of this database's spool files, folded or
-// not (a key may come twice: what it is used for does not mind).
-void read_spool_files(Oid database, SpoolRecordFn each, void* arg);
+// Calls each() for every record of this database's spool files not yet
+// folded (with folded ones too: a key may come twice, what it is used for
+// does not mind). A reader that then reads listguard.reveal_summaries under
+// a newer snapshot misses nothing without the folded ones: a file is renamed
+// .folded only once the transaction that folded it committed.
+void read_spool_files(Oid database, bool with_folded, SpoolRecordFn each, void* arg);
 
 } // namespace listguard::pg

@@ -5,6 +5,7 @@
 #include "core/canary/reveal_summary.h"
 
 extern "C" {
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/array.h"
@@ -105,9 +106,10 @@ RoleSummaries* load_role_summaries(const Oid* roles, int role_count, int32 since
     MemoryContext outer = CurrentMemoryContext;
 
     // The spool first: a file the writer folds meanwhile is in the table by
-    // the time the table is read (each SPI query takes a new snapshot).
+    // the time the table is read (each SPI query takes a new snapshot, but
+    // in a transaction that keeps one snapshot: then folded files too).
     Pending pending{out, role_count, since, static_cast<int*>(palloc0(sizeof(int) * role_count))};
-    read_spool_files(MyDatabaseId, take_spool_record, &pending);
+    read_spool_files(MyDatabaseId, IsolationUsesXactSnapshot(), take_spool_record, &pending);
     for (int i = 0; i < role_count; i++)
         sort_pending(out[i]);
 

@@ -51,6 +51,14 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
+#include "common/pg_prng.h"
+#include "executor/tuptable.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 PG_FUNCTION_INFO_V1(lg_trace_leak);
 PG_FUNCTION_INFO_V1(lg_domain_digest_of);
@@ -95,6 +103,8 @@ struct ListInfo {
     int matched;     // lines of the file found there
     int* lines;      // which (indexes into the deduplicated lines)
     uint64* sample;  // summary keys of sampled rows
+    const uint8** sample_values;
+    size_t* sample_sizes;
     int sample_count;
 };
 
@@ -115,6 +125,16 @@ struct Verdict {
     bool likely;
 };
 
+// How long each step took, at DEBUG1 (for tuning; no address is logged).
+TimestampTz step_start = 0;
+void step(const char* what)
+{
+    TimestampTz now = GetCurrentTimestamp();
+    if (step_start != 0)
+        elog(DEBUG1, "listguard trace_leak: %s took %.1f ms", what, (now - step_start) / 1000.0);
+    step_start = now;
+}
+
 int compare_digests(const void* a, const void* b)
 {
     return memcmp(a, b, kDigest);
@@ -127,22 +147,6 @@ void domain_digest(std::string_view domain, uint8* out)
     for (char& c : lower)
         c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     keyring().email().digest("@" + lower, out);
-}
-
-bytea* new_bytea(const uint8* data, size_t size)
-{
-    auto* b = static_cast<bytea*>(palloc(VARHDRSZ + size));
-    SET_VARSIZE(b, VARHDRSZ + size);
-    memcpy(VARDATA(b), data, size);
-    return b;
-}
-
-Datum digest_array(const uint8 (*digests)[kDigest], int count)
-{
-    Datum* items = static_cast<Datum*>(palloc(sizeof(Datum) * Max(count, 1)));
-    for (int i = 0; i < count; i++)
-        items[i] = PointerGetDatum(new_bytea(digests[i], kDigest));
-    return PointerGetDatum(construct_array(items, count, BYTEAOID, -1, false, TYPALIGN_INT));
 }
 
 Datum oid_array(const Oid* oids, int count)
@@ -159,6 +163,56 @@ void copy_digest(Datum d, uint8* out)
     memset(out, 0, kDigest);
     if (VARSIZE_ANY_EXHDR(b) == kDigest)
         memcpy(out, VARDATA_ANY(b), kDigest);
+}
+
+// The file's digests in an open-addressing table (by their first octets,
+// which are HMAC output): a stored row's digest is looked up in one or two
+// probes.
+struct LineTable {
+    uint64* keys; // 0: empty (a digest whose first octets are 0 is kept out)
+    int* lines;
+    const uint8 (*digests)[kDigest];
+    uint64 mask;
+};
+
+uint64 head_of(const uint8* d)
+{
+    uint64 k;
+    memcpy(&k, d, sizeof k);
+    return k;
+}
+
+LineTable line_table(const uint8 (*digests)[kDigest], const int* lines, int count)
+{
+    LineTable t;
+    uint64 size = 16;
+    while (size < static_cast<uint64>(count) * 2)
+        size *= 2;
+    t.keys = static_cast<uint64*>(palloc0(sizeof(uint64) * size));
+    t.lines = static_cast<int*>(palloc(sizeof(int) * size));
+    t.digests = digests;
+    t.mask = size - 1;
+    for (int i = 0; i < count; i++) {
+        uint64 k = head_of(digests[i]);
+        if (k == 0)
+            continue;
+        uint64 at = k & t.mask;
+        while (t.keys[at] != 0)
+            at = (at + 1) & t.mask;
+        t.keys[at] = k;
+        t.lines[at] = i; // into digests; the line is lines[i]
+    }
+    (void)lines;
+    return t;
+}
+
+int find_in(const LineTable& t, const int* lines, const uint8* digest)
+{
+    uint64 k = head_of(digest);
+    for (uint64 at = k & t.mask; t.keys[at] != 0; at = (at + 1) & t.mask)
+        if (t.keys[at] == k && memcmp(t.digests[t.lines[at]], digest, kDigest) == 0)
+            return lines[t.lines[at]];
+    return -1;
 }
 
 int find_line(const uint8 (*sorted)[kDigest], const int* index, int count, const uint8* digest)
@@ -195,6 +249,94 @@ Datum get_datum(uint64 row, int column, bool* isnull)
     return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column, isnull);
 }
 
+
+// Reads the rows of the lists of one table (every table under its
+// protection root; no row policy: listguard's own code, elevated), in one
+// pass: how many each list has, which lines of the file are among them (by
+// digest: no address is opened), and a sample of kSampleRows of their stored
+// values (reservoir sampling).
+void scan_lists(ListInfo* lists, const int* which, int count, const char* account_column, const char* list_column,
+                const uint8 (*probes)[kDigest], const int* probe_line, int probe_count, int line_count)
+{
+    LineTable table = line_table(probes, probe_line, probe_count);
+    bool** seen = static_cast<bool**>(palloc(sizeof(bool*) * count));
+    for (int k = 0; k < count; k++) {
+        ListInfo& L = lists[which[k]];
+        L.lines = static_cast<int*>(palloc(sizeof(int) * Max(line_count, 1)));
+        L.matched = 0;
+        L.rows = 0;
+        L.sample_values = static_cast<const uint8**>(palloc(sizeof(uint8*) * kSampleRows));
+        L.sample_sizes = static_cast<size_t*>(palloc(sizeof(size_t) * kSampleRows));
+        L.sample_count = 0;
+        seen[k] = static_cast<bool*>(palloc0(sizeof(bool) * Max(line_count, 1)));
+    }
+    Oid root = lists[which[0]].relid;
+    List* leaves = find_all_inheritors(root, AccessShareLock, nullptr);
+    ListCell* cell;
+    foreach (cell, leaves) {
+        Oid leaf = lfirst_oid(cell);
+        if (get_rel_relkind(leaf) != RELKIND_RELATION)
+            continue;
+        AttrNumber a_account = get_attnum(leaf, account_column);
+        AttrNumber a_list = list_column == nullptr ? InvalidAttrNumber : get_attnum(leaf, list_column);
+        AttrNumber a_email = get_attnum(leaf, lists[which[0]].column);
+        if (a_account == InvalidAttrNumber || a_email == InvalidAttrNumber ||
+            (list_column != nullptr && a_list == InvalidAttrNumber))
+            continue;
+        Relation rel = table_open(leaf, AccessShareLock);
+        TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, nullptr);
+        TupleTableSlot* slot = table_slot_create(rel, nullptr);
+        AttrNumber last = Max(a_account, Max(a_list, a_email));
+        while (table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
+            slot_getsomeattrs(slot, last);
+            if (slot->tts_isnull[a_account - 1] || slot->tts_isnull[a_email - 1])
+                continue;
+            int64 account = DatumGetInt64(slot->tts_values[a_account - 1]);
+            int64 list = 0;
+            if (a_list != InvalidAttrNumber) {
+                if (slot->tts_isnull[a_list - 1])
+                    continue;
+                list = DatumGetInt64(slot->tts_values[a_list - 1]);
+            }
+            int k = 0;
+            while (k < count && !(lists[which[k]].account == account && lists[which[k]].list == list))
+                k++;
+            if (k == count)
+                continue;
+            ListInfo& L = lists[which[k]];
+            L.rows++;
+            auto* value = reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(slot->tts_values[a_email - 1]));
+            EmailBytes v = email_bytes(value);
+            const uint8* digest = sealed::digest_of(v.data);
+            int line = head_of(digest) == 0 ? find_line(probes, probe_line, probe_count, digest)
+                                             : find_in(table, probe_line, digest);
+            if (line >= 0 && !seen[k][line]) {
+                seen[k][line] = true;
+                L.lines[L.matched++] = line;
+            }
+            int into = -1;
+            if (L.sample_count < kSampleRows)
+                into = L.sample_count++;
+            else if (int64 j = static_cast<int64>(pg_prng_uint64_range(&pg_global_prng_state, 0, L.rows - 1));
+                     j < kSampleRows)
+                into = static_cast<int>(j);
+            if (into >= 0) {
+                uint8* copy = static_cast<uint8*>(palloc(v.size));
+                memcpy(copy, v.data, v.size);
+                L.sample_values[into] = copy;
+                L.sample_sizes[into] = v.size;
+            }
+        }
+        ExecDropSingleTupleTableSlot(slot);
+        table_endscan(scan);
+        table_close(rel, AccessShareLock);
+    }
+    for (int k = 0; k < count; k++) {
+        ListInfo& L = lists[which[k]];
+        L.sample = static_cast<uint64*>(palloc(sizeof(uint64) * Max(L.sample_count, 1)));
+    }
+}
+
 } // namespace
 
 // listguard._domain_digest_of(email) -> bytea: the digest of a stored
@@ -229,6 +371,8 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
     int line_count;
     deconstruct_array(input, TEXTOID, -1, false, TYPALIGN_INT, &texts, &text_nulls, &line_count);
     ensure_keyring();
+    step_start = 0;
+    step("start");
 
     // 1. The lines. Plain copies first (PostgreSQL calls), then the C++.
     auto* raw = static_cast<std::string_view*>(palloc(sizeof(std::string_view) * Max(line_count, 1)));
@@ -323,6 +467,7 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         }
     }
 
+    step("reading the lines");
     SPI_connect();
     // 2. The canaries.
     run("SELECT c.id, c.role::pg_catalog.oid, c.account, coalesce(c.list, 0), coalesce(c.relid::pg_catalog.oid, 0), "
@@ -392,6 +537,7 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         return static_cast<Datum>(0);
     }
 
+    step("finding the canaries");
     // 3. Candidates: owners of found canaries, and senders.
     int owner_count = 0;
     Oid* owners = static_cast<Oid*>(palloc(sizeof(Oid) * Max(canary_count, 1)));
@@ -495,6 +641,7 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         }
     }
 
+    step("candidates and what they could see");
     // 4. The lists of the canaries candidates could see.
     int list_count = 0;
     auto* lists = static_cast<ListInfo*>(palloc0(sizeof(ListInfo) * Max(canary_count, 1)));
@@ -517,17 +664,25 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
             c.list_index = l;
         }
     }
-    Datum probe_array = digest_array(probes, probe_count);
     bool* line_known = static_cast<bool*>(palloc0(sizeof(bool) * Max(distinct, 1)));
     int known_lines = 0;
+    bool* scanned = static_cast<bool*>(palloc0(sizeof(bool) * Max(list_count, 1)));
+    int* which = static_cast<int*>(palloc(sizeof(int) * Max(list_count, 1)));
     for (int l = 0; l < list_count; l++) {
-        ListInfo& L = lists[l];
-        Oid types[3] = {BYTEAARRAYOID, INT8OID, INT8OID};
-        Datum args[3] = {probe_array, Int64GetDatum(L.account), Int64GetDatum(L.list)};
+        if (scanned[l])
+            continue;
+        // Every list of this table (and email column), in one pass.
+        int count = 0;
+        for (int k = l; k < list_count; k++) {
+            if (!scanned[k] && lists[k].relid == lists[l].relid && strcmp(lists[k].column, lists[l].column) == 0) {
+                which[count++] = k;
+                scanned[k] = true;
+            }
+        }
         Oid relid_type[1] = {OIDOID};
-        Datum relid_arg[1] = {ObjectIdGetDatum(L.relid)};
-        run("SELECT account_column, list_column FROM listguard.protected_tables WHERE relid::pg_catalog.oid "
-            "OPERATOR(pg_catalog.=) $1",
+        Datum relid_arg[1] = {ObjectIdGetDatum(lists[l].relid)};
+        run("SELECT account_column::pg_catalog.text, list_column::pg_catalog.text FROM listguard.protected_tables "
+            "WHERE relid::pg_catalog.oid OPERATOR(pg_catalog.=) $1",
             1, relid_type, relid_arg);
         if (SPI_processed == 0) {
             SPI_freetuptable(SPI_tuptable);
@@ -535,63 +690,38 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         }
         char* account_column = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
         char* list_column = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-        char* table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(L.relid)), get_rel_name(L.relid));
-        char* scope = list_column == nullptr
-                          ? psprintf("t.%s OPERATOR(pg_catalog.=) $2", quote_identifier(account_column))
-                          : psprintf("t.%s OPERATOR(pg_catalog.=) $2 AND t.%s OPERATOR(pg_catalog.=) $3",
-                                     quote_identifier(account_column), quote_identifier(list_column));
-        const char* column = quote_identifier(L.column);
         SPI_freetuptable(SPI_tuptable);
-        run(psprintf("SELECT count(*), array_agg(d) FILTER (WHERE d OPERATOR(pg_catalog.=) ANY ($1)) "
-                     "FROM (SELECT listguard._value_digest(t.%s) AS d FROM %s t WHERE %s) x",
-                     column, table, scope),
-            3, types, args);
-        bool isnull;
-        L.rows = DatumGetInt64(get_datum(0, 1, &isnull));
-        Datum matched = get_datum(0, 2, &isnull);
-        L.lines = static_cast<int*>(palloc(sizeof(int) * Max(distinct, 1)));
-        if (!isnull) {
-            Datum* items;
-            bool* item_nulls;
-            int n;
-            deconstruct_array(DatumGetArrayTypeP(matched), BYTEAOID, -1, false, TYPALIGN_INT, &items, &item_nulls, &n);
-            for (int i = 0; i < n; i++) {
-                uint8 d[kDigest];
-                copy_digest(items[i], d);
-                int line = find_line(probes, probe_line, probe_count, d);
-                if (line < 0)
-                    continue;
-                bool dup = false;
-                for (int k = 0; k < L.matched && !dup; k++)
-                    dup = L.lines[k] == line;
-                if (!dup)
-                    L.lines[L.matched++] = line;
-                if (!line_known[line]) {
-                    line_known[line] = true;
+        scan_lists(lists, which, count, account_column, list_column, probes, probe_line, probe_count, distinct);
+        for (int k = 0; k < count; k++) {
+            const ListInfo& L = lists[which[k]];
+            for (int m = 0; m < L.matched; m++) {
+                if (!line_known[L.lines[m]]) {
+                    line_known[L.lines[m]] = true;
                     known_lines++;
                 }
             }
         }
-        SPI_freetuptable(SPI_tuptable);
-        // A sample of the list's rows, for the share of it each role read.
-        if (L.matched > 0 && L.rows > 0) {
-            Oid stypes[3] = {FLOAT8OID, INT8OID, INT8OID};
-            Datum sargs[3] = {Float8GetDatum(Min(1.0, static_cast<double>(kSampleRows) / L.rows)),
-                              Int64GetDatum(L.account), Int64GetDatum(L.list)};
-            run(psprintf("SELECT listguard._loose_digest_of(t.%s) FROM %s t WHERE %s AND random() < $1", column,
-                         table, scope),
-                3, stypes, sargs);
-            L.sample_count = static_cast<int>(SPI_processed);
-            L.sample = static_cast<uint64*>(palloc(sizeof(uint64) * Max(L.sample_count, 1)));
-            for (int i = 0; i < L.sample_count; i++) {
-                uint8 d[kDigest];
-                copy_digest(get_datum(i, 1, &isnull), d);
-                L.sample[i] = summary_key(d);
-            }
-            SPI_freetuptable(SPI_tuptable);
-        }
     }
-
+    // The sampled rows' summary keys (their loose digests: the addresses are
+    // opened, and wiped, here).
+    for (int l = 0; l < list_count; l++) {
+        ListInfo& L = lists[l];
+        if (L.sample_count == 0 || L.matched == 0)
+            continue; // the file holds nothing of it: no share to weigh
+        guarded([&] {
+            for (int i = 0; i < L.sample_count; i++) {
+                const uint8* v = L.sample_values[i];
+                size_t size = L.sample_sizes[i];
+                uint8 digest[kDigest];
+                keyring().email().with_address(v, size, [&](std::string_view address) {
+                    keyring().email().digest(loose_form(parse_address(address).canonical()), digest);
+                    return 0;
+                });
+                L.sample[i] = summary_key(digest);
+            }
+        });
+    }
+    step("the lists");
     // 5. The summaries, and whether they are complete for each candidate.
     int32 since_day = since == DT_NOEND ? 0 : static_cast<int32>(since / USECS_PER_DAY) - (since < 0 ? 1 : 0);
     bool trail_complete = false;
@@ -622,7 +752,9 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         }
         SPI_freetuptable(SPI_tuptable);
     }
+    step("the trail's completeness");
     RoleSummaries* summaries = load_role_summaries(candidate_oids, candidate_count, since_day);
+    step("loading the summaries");
     for (int r = 0; r < candidate_count; r++) {
         Candidate& cand = candidates[r];
         cand.summaries = &summaries[r];
@@ -661,6 +793,7 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         }
     }
 
+    step("testing the summaries");
     // 6. The scores.
     auto* verdicts = static_cast<Verdict*>(palloc0(sizeof(Verdict) * candidate_count));
     guarded([&] {
@@ -691,6 +824,7 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
             verdicts[r] = Verdict{out[r].found, out[r].visible, out[r].revealed, out[r].odds, out[r].likely};
     });
 
+    step("scoring");
     // The rows: roles that could have seen a canary of the file, best first.
     int* order = static_cast<int*>(palloc(sizeof(int) * candidate_count));
     for (int r = 0; r < candidate_count; r++)
