@@ -258,6 +258,8 @@
 -- and since when they are kept.
 #include "canary/reveal_summaries/latest.sql"
 #include "canary/reveal_summaries_since/latest.sql"
+-- Canaries to plant later, one at a time, among real signups.
+#include "canary/canary_plans/latest.sql"
 
 -- The row policies of protected tables with an address column (see
 -- _canary_policy()): as the two-argument forms, and another role's canary
@@ -267,6 +269,8 @@
 
 #include "canary/add_canary_addresses/latest.sql"
 #include "canary/plant_canaries/latest.sql"
+#include "canary/plan_canaries/latest.sql"
+#include "canary/plant_due_canaries/latest.sql"
 #include "canary/remove_canaries/latest.sql"
 #include "canary/trace/latest.sql"
 #include "canary/trace_leak/latest.sql"
@@ -295,11 +299,19 @@
 
 #include "canary/_add_canary_addresses/latest.sql"
 
-#include "canary/_take_canary_address/latest.sql"
+#include "canary/_local_part_template/latest.sql"
+#include "canary/_local_part_from_template/latest.sql"
+#include "canary/_names_for_local_part/latest.sql"
+
+#include "canary/_canary_address/latest.sql"
 
 #include "canary/_next_canary_slot/latest.sql"
 
 #include "canary/_plant_canaries/latest.sql"
+
+#include "canary/_plan_canaries/latest.sql"
+
+#include "canary/_plant_due_canaries/latest.sql"
 
 #include "canary/_remove_canaries/latest.sql"
 

@@ -44,6 +44,8 @@ SELECT set_eq(
              -- canaries: the admin gates, and the row policy of tables that hold them
              ('listguard.add_canary_addresses(text[])'),
              ('listguard.plant_canaries(regclass,bigint,bigint,regrole[],integer)'),
+             ('listguard.plan_canaries(regclass,bigint,bigint,regrole[],integer,interval)'),
+             ('listguard.plant_due_canaries(integer)'),
              ('listguard.remove_canaries(regclass,bigint,bigint,regrole[])'), ('listguard.trace(text)'),
              ('listguard.trace_leak(text[])'), ('listguard.report_canary_hit(text,timestamp with time zone,text)'),
              ('listguard.can_read(bigint,bigint,listguard.email)'), ('listguard.can_write(bigint,bigint,listguard.email)')$$,
@@ -69,7 +71,8 @@ SELECT set_eq(
              ('protected_tables: listguard_admin SELECT'), ('quota_usage: PUBLIC SELECT'),
              ('requests: listguard_admin SELECT'), ('request_approvals: listguard_admin SELECT'),
              ('access_requests: PUBLIC SELECT'), ('canaries: listguard_admin SELECT'),
-             ('reveal_summaries: listguard_admin SELECT'), ('reveal_summaries_since: listguard_admin SELECT')$$,
+             ('reveal_summaries: listguard_admin SELECT'), ('reveal_summaries_since: listguard_admin SELECT'),
+             ('canary_plans: listguard_admin SELECT')$$,
     'only admins read the grants, protections, requests, canaries, reveal summaries and audit log; everyone reads their quotas and requests');
 -- The schema: everyone may use what is in it, nobody may create there.
 SELECT results_eq(

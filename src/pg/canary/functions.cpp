@@ -30,6 +30,9 @@ PG_FUNCTION_INFO_V1(lg_can_read_row);
 PG_FUNCTION_INFO_V1(lg_can_write_row);
 PG_FUNCTION_INFO_V1(lg_local_part_style);
 PG_FUNCTION_INFO_V1(lg_local_part_in_style);
+PG_FUNCTION_INFO_V1(lg_local_part_template);
+PG_FUNCTION_INFO_V1(lg_local_part_from_template);
+PG_FUNCTION_INFO_V1(lg_names_for_local_part);
 PG_FUNCTION_INFO_V1(lg_value_digest);
 PG_FUNCTION_INFO_V1(lg_as_canary);
 PG_FUNCTION_INFO_V1(lg_canary_in_record);
@@ -111,6 +114,130 @@ extern "C" Datum lg_local_part_in_style(PG_FUNCTION_ARGS)
     if (made.empty())
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid local part style \"%s\"", style)));
     PG_RETURN_TEXT_P(cstring_to_text_with_len(made.data(), static_cast<int>(made.size())));
+}
+
+namespace {
+
+// Plain copies of a text[] argument (no C++ object lives across the
+// PostgreSQL calls that read it).
+struct TextArray {
+    char** items;
+    int* sizes;
+    int count;
+};
+
+TextArray text_array_arg(ArrayType* array)
+{
+    Datum* items;
+    bool* nulls;
+    TextArray out;
+    deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &out.count);
+    out.items = static_cast<char**>(palloc(sizeof(char*) * Max(out.count, 1)));
+    out.sizes = static_cast<int*>(palloc(sizeof(int) * Max(out.count, 1)));
+    for (int i = 0; i < out.count; i++) {
+        text* t = nulls[i] ? nullptr : DatumGetTextPP(items[i]);
+        out.items[i] = t == nullptr ? pstrdup("") : VARDATA_ANY(t);
+        out.sizes[i] = t == nullptr ? 0 : static_cast<int>(VARSIZE_ANY_EXHDR(t));
+    }
+    return out;
+}
+
+std::vector<std::string> strings_of(const TextArray& a)
+{
+    std::vector<std::string> out;
+    for (int i = 0; i < a.count; i++)
+        out.emplace_back(a.items[i], static_cast<std::size_t>(a.sizes[i]));
+    return out;
+}
+
+std::string_view local_part_of(std::string_view address)
+{
+    std::size_t at = address.rfind('@');
+    return address.substr(0, at == std::string_view::npos ? 0 : at);
+}
+
+} // namespace
+
+// listguard._local_part_template(email, names text[]) -> text: how the
+// value's local part is made from the row's names (core/canary/local_part.h),
+// never the address; null for a local part with no template. For
+// plant_canaries() only (elevated).
+extern "C" Datum lg_local_part_template(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
+    TextArray names = text_array_arg(PG_GETARG_ARRAYTYPE_P(1));
+    ensure_keyring();
+    char out[256];
+    guarded([&] {
+        std::string made = keyring().email().with_address(v.data, v.size, [&](std::string_view address) {
+            return local_part_template(local_part_of(address), strings_of(names));
+        });
+        strlcpy(out, made.c_str(), sizeof out);
+    });
+    if (out[0] == '\0')
+        PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(cstring_to_text(out));
+}
+
+// listguard._local_part_from_template(template text, names text[]) -> text:
+// a local part made in the template from a row's names, or null.
+extern "C" Datum lg_local_part_from_template(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    char* tmpl = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    TextArray names = text_array_arg(PG_GETARG_ARRAYTYPE_P(1));
+    char out[256];
+    guarded([&] {
+        std::string made = local_part_from_template(tmpl, strings_of(names), [](std::uint32_t bound) {
+            std::uint32_t r;
+            if (!pg_strong_random(&r, sizeof r))
+                throw Error(ErrorKind::Internal, "could not generate random bytes");
+            return r % bound;
+        });
+        strlcpy(out, made.c_str(), sizeof out);
+    });
+    if (out[0] == '\0')
+        PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(cstring_to_text(out));
+}
+
+// listguard._names_for_local_part(email, template text, names text[], known
+// text[]) -> text[]: the names a row would have if the value's local part (a
+// canary mailbox's) was made from them in the template (known: the list's
+// names, for initials), or null if it was not.
+extern "C" Datum lg_names_for_local_part(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
+    char* tmpl = text_to_cstring(PG_GETARG_TEXT_PP(1));
+    TextArray names = text_array_arg(PG_GETARG_ARRAYTYPE_P(2));
+    TextArray known = text_array_arg(PG_GETARG_ARRAYTYPE_P(3));
+    ensure_keyring();
+    constexpr int kRoom = 256;
+    char(*out)[kRoom] = static_cast<char(*)[kRoom]>(palloc0(kRoom * Max(names.count, 1)));
+    bool fits = guarded([&] {
+        std::vector<std::string> fitted = keyring().email().with_address(v.data, v.size, [&](std::string_view address) {
+            return names_for_local_part(local_part_of(address), tmpl, strings_of(names), strings_of(known),
+                                        [](std::uint32_t bound) {
+                                            std::uint32_t r;
+                                            if (!pg_strong_random(&r, sizeof r))
+                                                throw Error(ErrorKind::Internal, "could not generate random bytes");
+                                            return r % bound;
+                                        });
+        });
+        if (fitted.size() != static_cast<std::size_t>(names.count))
+            return false;
+        for (int i = 0; i < names.count; i++)
+            strlcpy(out[i], fitted[i].c_str(), kRoom);
+        return true;
+    });
+    if (!fits)
+        PG_RETURN_NULL();
+    Datum* items = static_cast<Datum*>(palloc(sizeof(Datum) * Max(names.count, 1)));
+    for (int i = 0; i < names.count; i++)
+        items[i] = CStringGetTextDatum(out[i]);
+    PG_RETURN_ARRAYTYPE_P(construct_array(items, names.count, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
 // listguard._as_canary(email) -> email: the value marked as a canary. For

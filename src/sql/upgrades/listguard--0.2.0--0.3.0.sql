@@ -33,8 +33,21 @@ DROP FUNCTION _canary_reveal_count(text, bigint);
 #include "canary/_revealed_by/0.3.0.sql"
 #include "canary/_next_canary_slot/0.3.0.sql"
 #replace "canary/_add_canary_addresses/0.3.0.sql"
-#replace "canary/_take_canary_address/0.3.0.sql"
+-- Canary rows are made like the list's own: names that fit the address,
+-- other columns drawn one by one, the domains of the list's own shares.
+DROP FUNCTION _take_canary_address(regclass, name, text, text[]);
+#include "canary/_local_part_template/0.3.0.sql"
+#include "canary/_local_part_from_template/0.3.0.sql"
+#include "canary/_names_for_local_part/0.3.0.sql"
+#include "canary/_canary_address/0.3.0.sql"
 #replace "canary/_plant_canaries/0.3.0.sql"
+-- Canaries planned over a period and planted one at a time.
+#include "canary/canary_plans/0.3.0.sql"
+#include "canary/plan_canaries/0.3.0.sql"
+#include "canary/plant_due_canaries/0.3.0.sql"
+#include "canary/_plan_canaries/0.3.0.sql"
+#include "canary/_plant_due_canaries/0.3.0.sql"
+#replace "canary/_remove_canaries/0.3.0.sql"
 #replace "canary/_canary_reveals/0.3.0.sql"
 #include "canary/_canary_seers/0.3.0.sql"
 #include "canary/_reveals_complete/0.3.0.sql"
