@@ -254,12 +254,6 @@
 -- ---------------------------------------------------------------------------
 
 #include "canary/canaries/latest.sql"
--- What each role read in clear, per day, as Bloom filters of keyed digests,
--- and since when they are kept.
-#include "canary/reveal_summaries/latest.sql"
-#include "canary/reveal_summaries_since/latest.sql"
--- Canaries to plant later, one at a time, among real signups.
-#include "canary/canary_plans/latest.sql"
 
 -- The row policies of protected tables with an address column (see
 -- _canary_policy()): as the two-argument forms, and another role's canary
@@ -319,8 +313,6 @@
 
 #include "canary/_canary_seers/latest.sql"
 
-#include "canary/_reveals_complete/latest.sql"
-
 #include "canary/_trace/latest.sql"
 
 #include "canary/_trace_leak/latest.sql"
@@ -342,3 +334,12 @@
 -- database lists them).
 #include "audit/audit_heads_guard/latest.sql"
 #include "audit/audit_heads/latest.sql"
+
+-- Leak attribution (tables 0.3 added, in the order its update adds them):
+-- what each role read in clear, per day, as Bloom filters of keyed digests,
+-- and since when they are kept; canaries to plant later, one at a time,
+-- among real signups.
+#include "canary/reveal_summaries/latest.sql"
+#include "canary/reveal_summaries_since/latest.sql"
+#include "canary/canary_plans/latest.sql"
+#include "canary/_reveals_complete/latest.sql"

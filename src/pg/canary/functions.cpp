@@ -36,6 +36,7 @@ PG_FUNCTION_INFO_V1(lg_names_for_local_part);
 PG_FUNCTION_INFO_V1(lg_value_digest);
 PG_FUNCTION_INFO_V1(lg_as_canary);
 PG_FUNCTION_INFO_V1(lg_canary_in_record);
+PG_FUNCTION_INFO_V1(lg_canary_reveal_count);
 PG_FUNCTION_INFO_V1(lg_revealed_by);
 PG_FUNCTION_INFO_V1(lg_loose_digest);
 PG_FUNCTION_INFO_V1(lg_loose_digest_of);
@@ -250,6 +251,28 @@ extern "C" Datum lg_as_canary(PG_FUNCTION_ARGS)
     std::uint8_t marked[sealed::kMaxSize];
     std::size_t size = guarded([&] { return keyring().email().as_canary(v.data, v.size, marked); });
     return email_datum(marked, size);
+}
+
+// listguard._canary_reveal_count(record text, canary_id bigint) -> bigint:
+// listguard 0.2's function, which its scripts still create (an update from
+// 0.1 or 0.2 runs them with this library): 1 if a record notes the canary
+// by its id (as 0.2's records do), else 0.
+extern "C" Datum lg_canary_reveal_count(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    char* record = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    int64 id = PG_GETARG_INT64(1);
+    ensure_keyring();
+    int64 count = guarded([&]() -> int64 {
+        try {
+            return keyring().canary_reveals().notes(record, id, -1, false) ? 1 : 0;
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::InvalidText)
+                throw;
+            return 0;
+        }
+    });
+    PG_RETURN_INT64(count);
 }
 
 // listguard._canary_in_record(record text, canary_id bigint, slot integer,
