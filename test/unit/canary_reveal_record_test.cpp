@@ -83,7 +83,8 @@ TEST(CanaryRevealRecord, OtherIvsLookUnrelated)
 // count and a reserved word, AES-256-CTR, in hexadecimal.
 TEST(CanaryRevealRecord, OpensRecordsOfListguard02)
 {
-    listguard::Secret key = listguard::derive_key(listguard::test::fixed_server_key(), "listguard canary reveals v1", 32);
+    listguard::Secret key =
+        listguard::derive_key(listguard::test::fixed_server_key(), "listguard canary reveals v1", 32);
     std::uint8_t plain[72] = {};
     plain[3] = 7;  // id 7
     plain[7] = 2;  // read twice

@@ -118,11 +118,11 @@ namespace {
 
 // Words of local parts that show no name (nicknames, hobbies).
 constexpr std::array<std::string_view, 48> kWords = {
-    "sunny",  "tiger",  "rocket",  "angel",   "shadow", "happy", "music",  "lucky",  "star",   "dragon",
-    "ninja",  "pixel",  "runner",  "surfer",  "biker",  "chef",  "honey",  "cookie", "panda",  "wolf",
-    "eagle",  "storm",  "ocean",   "river",   "forest", "moon",  "cherry", "mango",  "peach",  "coffee",
-    "jazz",   "retro",  "urban",   "magic",   "dancer", "singer", "artist", "travel", "hiker",  "sailor",
-    "pilot",  "coach",  "legend",  "smiley",  "bubbles", "sugar", "blue",  "gamer"};
+    "sunny", "tiger", "rocket", "angel",  "shadow",  "happy",  "music",  "lucky",  "star",  "dragon",
+    "ninja", "pixel", "runner", "surfer", "biker",   "chef",   "honey",  "cookie", "panda", "wolf",
+    "eagle", "storm", "ocean",  "river",  "forest",  "moon",   "cherry", "mango",  "peach", "coffee",
+    "jazz",  "retro", "urban",  "magic",  "dancer",  "singer", "artist", "travel", "hiker", "sailor",
+    "pilot", "coach", "legend", "smiley", "bubbles", "sugar",  "blue",   "gamer"};
 
 struct Token {
     std::string text;        // lower case
@@ -368,9 +368,8 @@ std::vector<std::string> names_for_local_part(std::string_view local_part, std::
         }
         // A run of letter items: the local part's run of letters.
         std::size_t end_item = k;
-        while (end_item < items.size() &&
-               (items[end_item].kind == Item::Whole || items[end_item].kind == Item::Initial ||
-                items[end_item].kind == Item::Word))
+        while (end_item < items.size() && (items[end_item].kind == Item::Whole ||
+                                           items[end_item].kind == Item::Initial || items[end_item].kind == Item::Word))
             end_item++;
         std::size_t start = at;
         while (at < local.size() && is_letter(local[at]))

@@ -251,8 +251,7 @@ RevealRecord RevealRecordSealer::open(std::string_view text) const
     return record;
 }
 
-bool RevealRecordSealer::notes(std::string_view text, std::int64_t canary_id, std::int64_t slot,
-                               bool own_account) const
+bool RevealRecordSealer::notes(std::string_view text, std::int64_t canary_id, std::int64_t slot, bool own_account) const
 {
     RevealRecord record = open(text);
     if (record.version() == 1)

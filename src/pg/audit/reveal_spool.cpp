@@ -49,8 +49,7 @@ int32 today() noexcept
 
 void spool_path(char* path, size_t size, bool done)
 {
-    snprintf(path, size, "%s/%u.%d.%d%s", kSpoolDirectory, MyDatabaseId, MyProcPid, spool_number,
-             done ? ".done" : "");
+    snprintf(path, size, "%s/%u.%d.%d%s", kSpoolDirectory, MyDatabaseId, MyProcPid, spool_number, done ? ".done" : "");
 }
 
 // Closes the spool file and marks it finished for the writer.
@@ -130,7 +129,8 @@ SpoolFile* list_spool_files(Oid database, int* count)
     DIR* dir = AllocateDir(kSpoolDirectory);
     if (dir == nullptr) {
         if (errno != ENOENT)
-            ereport(WARNING, (errcode_for_file_access(), errmsg("could not open directory \"%s\": %m", kSpoolDirectory)));
+            ereport(WARNING,
+                    (errcode_for_file_access(), errmsg("could not open directory \"%s\": %m", kSpoolDirectory)));
         return files;
     }
     struct dirent* entry;
@@ -165,9 +165,9 @@ SpoolFile* list_spool_files(Oid database, int* count)
         files[(*count)++] = f;
     }
     FreeDir(dir);
-    qsort(files, *count, sizeof(SpoolFile),
-          [](const void* a, const void* b) { return strcmp(static_cast<const SpoolFile*>(a)->name,
-                                                           static_cast<const SpoolFile*>(b)->name); });
+    qsort(files, *count, sizeof(SpoolFile), [](const void* a, const void* b) {
+        return strcmp(static_cast<const SpoolFile*>(a)->name, static_cast<const SpoolFile*>(b)->name);
+    });
     return files;
 }
 

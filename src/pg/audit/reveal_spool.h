@@ -44,9 +44,9 @@ void spool_flush() noexcept;
 // A spool file of a database, as the writer and readers see it.
 struct SpoolFile {
     char name[64]; // within kSpoolDirectory
-    int pid;              // the backend writing it
-    bool finished;        // .done: its backend closed it
-    bool folded;          // .folded: in the summaries already, kept a while for readers
+    int pid;       // the backend writing it
+    bool finished; // .done: its backend closed it
+    bool folded;   // .folded: in the summaries already, kept a while for readers
     time_t modified;
 };
 

@@ -80,9 +80,9 @@ void set_offset(const char* name, size_t offset)
     }
     if (offset_count == offset_room) {
         offset_room = Max(16, offset_room * 2);
-        offsets = static_cast<Offset*>(offsets == nullptr
-                                           ? MemoryContextAlloc(TopMemoryContext, sizeof(Offset) * offset_room)
-                                           : repalloc(offsets, sizeof(Offset) * offset_room));
+        offsets =
+            static_cast<Offset*>(offsets == nullptr ? MemoryContextAlloc(TopMemoryContext, sizeof(Offset) * offset_room)
+                                                    : repalloc(offsets, sizeof(Offset) * offset_room));
     }
     strlcpy(offsets[offset_count].name, name, sizeof offsets[offset_count].name);
     offsets[offset_count++].offset = offset;

@@ -200,6 +200,4 @@ bool own_canary_of(const uint8* value, size_t size, Canary* canary)
     return find_marked_canary(value, size, canary) && caller_owns(*canary);
 }
 
-
-
 } // namespace listguard::pg

@@ -40,8 +40,9 @@ void add_pending(Pending* p, RoleSummaries* s, int32 day, const uint64* keys, ui
         int grown = Max(room * 2, s->pending_count + static_cast<int>(n) + 64);
         s->pending = static_cast<uint64*>(s->pending == nullptr ? palloc(sizeof(uint64) * grown)
                                                                 : repalloc(s->pending, sizeof(uint64) * grown));
-        s->pending_day = static_cast<int32*>(s->pending_day == nullptr ? palloc(sizeof(int32) * grown)
-                                                                        : repalloc(s->pending_day, sizeof(int32) * grown));
+        s->pending_day =
+            static_cast<int32*>(s->pending_day == nullptr ? palloc(sizeof(int32) * grown)
+                                                          : repalloc(s->pending_day, sizeof(int32) * grown));
         room = grown;
     }
     for (uint32 i = 0; i < n; i++) {
@@ -57,7 +58,8 @@ void take_spool_record(void* arg, const SpoolRecordHeader& h, const uint64* keys
     if (h.day < p->since)
         return;
     RoleSummaries* as_role = find_role(p->roles, p->role_count, static_cast<Oid>(h.role));
-    RoleSummaries* as_login = h.login != h.role ? find_role(p->roles, p->role_count, static_cast<Oid>(h.login)) : nullptr;
+    RoleSummaries* as_login =
+        h.login != h.role ? find_role(p->roles, p->role_count, static_cast<Oid>(h.login)) : nullptr;
     if (as_role != nullptr)
         add_pending(p, as_role, h.day, keys, h.count);
     if (as_login != nullptr)

@@ -99,10 +99,10 @@ struct ListInfo {
     char column[NAMEDATALEN];
     int64 account;
     int64 list;
-    int64 rows;      // in the list, canaries included
-    int matched;     // lines of the file found there
-    int* lines;      // which (indexes into the deduplicated lines)
-    uint64* sample;  // summary keys of sampled rows
+    int64 rows;     // in the list, canaries included
+    int matched;    // lines of the file found there
+    int* lines;     // which (indexes into the deduplicated lines)
+    uint64* sample; // summary keys of sampled rows
     const uint8** sample_values;
     size_t* sample_sizes;
     int sample_count;
@@ -115,7 +115,7 @@ struct Candidate {
     int* visible; // canary indexes
     int visible_count;
     bool* revealed;
-    double* share; // per list
+    double* share;             // per list
     double addresses_revealed; // share of the file's known lines (negative: unknown)
 };
 
@@ -249,7 +249,6 @@ Datum get_datum(uint64 row, int column, bool* isnull)
     return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column, isnull);
 }
 
-
 // Reads the rows of the lists of one table (every table under its
 // protection root; no row policy: listguard's own code, elevated), in one
 // pass: how many each list has, which lines of the file are among them (by
@@ -309,7 +308,7 @@ void scan_lists(ListInfo* lists, const int* which, int count, const char* accoun
             EmailBytes v = email_bytes(value);
             const uint8* digest = sealed::digest_of(v.data);
             int line = head_of(digest) == 0 ? find_line(probes, probe_line, probe_count, digest)
-                                             : find_in(table, probe_line, digest);
+                                            : find_in(table, probe_line, digest);
             if (line >= 0 && !seen[k][line]) {
                 seen[k][line] = true;
                 L.lines[L.matched++] = line;
@@ -601,7 +600,8 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         Oid types[1] = {OIDARRAYOID};
         Datum args[1] = {oid_array(candidate_oids, candidate_count)};
         run("SELECT r.i, g.account, coalesce(g.list, 0), g.list IS NULL FROM unnest($1) WITH ORDINALITY r(oid, i), "
-            "listguard.grants g WHERE g.sends AND listguard.role_receives_grants_of(r.oid::pg_catalog.regrole, g.grantee)",
+            "listguard.grants g WHERE g.sends AND listguard.role_receives_grants_of(r.oid::pg_catalog.regrole, "
+            "g.grantee)",
             1, types, args);
         send_count = static_cast<int>(SPI_processed);
         sends = static_cast<SendScope*>(palloc(sizeof(SendScope) * Max(send_count, 1)));
@@ -730,11 +730,13 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
     {
         Oid types[1] = {TIMESTAMPTZOID};
         Datum args[1] = {TimestampTzGetDatum(since == DT_NOEND ? 0 : since)};
-        run("SELECT coalesce((SELECT min(s.since) FROM listguard.reveal_summaries_since s) OPERATOR(pg_catalog.<=) $1, false) "
+        run("SELECT coalesce((SELECT min(s.since) FROM listguard.reveal_summaries_since s) OPERATOR(pg_catalog.<=) $1, "
+            "false) "
             "AND NOT EXISTS (SELECT 1 FROM listguard.audit_log a WHERE a.kind OPERATOR(pg_catalog.=) 'audit_gap' "
             "AND a.logged_at OPERATOR(pg_catalog.>=) $1), "
             "ARRAY(SELECT DISTINCT r.oid FROM listguard.audit_log a JOIN pg_catalog.pg_roles r "
-            "ON r.rolname OPERATOR(pg_catalog.=) a.current_user_name OR r.rolname OPERATOR(pg_catalog.=) a.session_user_name "
+            "ON r.rolname OPERATOR(pg_catalog.=) a.current_user_name OR r.rolname OPERATOR(pg_catalog.=) "
+            "a.session_user_name "
             "WHERE a.origin IS NOT NULL AND a.kind OPERATOR(pg_catalog.=) 'clear_reveal' "
             "AND a.logged_at OPERATOR(pg_catalog.>=) $1)",
             1, types, args);
