@@ -220,10 +220,20 @@ int64 fold_reveal_spool(Oid database)
     pending_count = 0;
     Oid schema = get_namespace_oid("listguard", true);
     Oid table = OidIsValid(schema) ? get_relname_relid("reveal_summaries", schema) : InvalidOid;
-    if (!OidIsValid(table))
-        return -1;
     int count;
     SpoolFile* files = list_spool_files(database, &count);
+    if (!OidIsValid(schema)) {
+        // listguard was dropped here: nothing will fold them.
+        for (int i = 0; i < count; i++) {
+            char path[MAXPGPATH];
+            snprintf(path, sizeof path, "%s/%s", kSpoolDirectory, files[i].name);
+            if (files[i].finished || !backend_alive(files[i].pid))
+                (void)unlink(path);
+        }
+        return -1;
+    }
+    if (!OidIsValid(table))
+        return -1; // an older version: the files wait for ALTER EXTENSION UPDATE
     if (count == 0)
         return 0;
     if (pending != nullptr)
@@ -319,13 +329,18 @@ void wake_writers_for_spool()
         const char* rest = entry->d_name + end;
         bool waiting = false;
         if (strcmp(rest, ".done") == 0) {
-            waiting = true;
+            // Not for ever: a database dropped since has no writer to fold them.
+            char path[MAXPGPATH];
+            snprintf(path, sizeof path, "%s/%s", kSpoolDirectory, entry->d_name);
+            struct stat st;
+            waiting = stat(path, &st) == 0 && now - st.st_mtime < 3600;
         } else if (*rest == '\0') {
             // A live file: waiting if written lately, or if its backend is gone.
             char path[MAXPGPATH];
             snprintf(path, sizeof path, "%s/%s", kSpoolDirectory, entry->d_name);
             struct stat st;
-            waiting = stat(path, &st) == 0 && st.st_size > 0 && (now - st.st_mtime < 60 || !backend_alive(pid));
+            waiting = stat(path, &st) == 0 && st.st_size > 0 &&
+                      (now - st.st_mtime < 60 || (!backend_alive(pid) && now - st.st_mtime < 3600));
         }
         bool seen = false;
         for (int i = 0; i < woken_count && !seen; i++)
