@@ -212,3 +212,28 @@ TEST(CanaryAttribution, ASenderWhoseLeakKeepsOneRolesCanariesBestIsNotJoinedByTh
     EXPECT_FALSE(v[0].likely);
     EXPECT_TRUE(v[3].likely);
 }
+
+TEST(CanaryAttribution, ARoleThatReadLessThanHalfOfTheFileIsCleared)
+{
+    // A file holding several of role 0's canaries, which would name it, but
+    // whose addresses role 0 mostly never read in clear (its summaries):
+    // someone else put them there. Role 0 is not named; with the summaries
+    // showing it read the file, or with too few addresses to tell, it is.
+    World w{3, 62, false};
+    std::mt19937 rng(5);
+    LeakInput in = leak(w, 0, 0.5, rng);
+    ASSERT_TRUE(attribute_leak(in)[0].likely);
+    in.known_lines = 1000;
+    in.roles[0].addresses_revealed = 0.3;
+    std::vector<LeakVerdict> v = attribute_leak(in);
+    EXPECT_FALSE(v[0].likely);
+    EXPECT_GT(v[0].odds, 5) << "the canaries still point at it; the summaries clear it";
+    in.roles[0].addresses_revealed = 0.95;
+    EXPECT_TRUE(attribute_leak(in)[0].likely);
+    in.roles[0].addresses_revealed = 0.3;
+    in.known_lines = listguard::kClearingLines - 1;
+    EXPECT_TRUE(attribute_leak(in)[0].likely) << "too few addresses to tell";
+    in.known_lines = 1000;
+    in.roles[0].addresses_revealed = -1;
+    EXPECT_TRUE(attribute_leak(in)[0].likely) << "unknown summaries clear nobody";
+}

@@ -119,7 +119,10 @@ std::vector<LeakVerdict> attribute_leak(const LeakInput& input)
     for (std::size_t r = 0; r < n; r++) {
         double margin = with[r] - without[r];
         verdicts[r].odds = margin / std::log(10.0);
-        verdicts[r].likely = verdicts[r].found > 0 && margin >= threshold;
+        const LeakRole& role = input.roles[r];
+        bool cleared = role.addresses_revealed >= 0 && input.known_lines >= kClearingLines &&
+                       role.addresses_revealed < kClearingShare;
+        verdicts[r].likely = verdicts[r].found > 0 && margin >= threshold && !cleared;
     }
     return verdicts;
 }

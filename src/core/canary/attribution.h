@@ -21,7 +21,10 @@
 //   file, each missing canary multiplies the odds by 1/(1 - q), so a small
 //   sample (1 %) with few canaries names nobody rather than guess;
 // - two roles that read the same canaries (two senders) are never told
-//   apart, and neither is named.
+//   apart, and neither is named;
+// - a role whose reveal summaries show it read in clear less than half of
+//   the file's addresses (of the lists weighed) is cleared, whichever
+//   canaries the file holds.
 //
 // Plain arithmetic on counts; the adapter (pg/canary) gathers them.
 #pragma once
@@ -46,10 +49,14 @@ struct LeakRole {
     // Per list: the share of what the role read of it in clear that the
     // file holds (negative: unknown; the list's share is used).
     std::vector<double> share;
+    // The share of the file's addresses found in the lists weighed that the
+    // role read in clear (its reveal summaries; negative: unknown).
+    double addresses_revealed = -1;
 };
 
 struct LeakInput {
     std::vector<double> list_share; // per list: its rows in the file, over its rows
+    int known_lines = 0;            // the file's addresses found in the lists weighed
     std::vector<LeakCanary> canaries;
     std::vector<LeakRole> roles;
 };
@@ -73,6 +80,12 @@ constexpr double kSecondSource = 1e-3;
 // Likely: the best explanation with the role is this many times better than
 // the best without it.
 constexpr double kLikelyOdds = 1e5;
+// A role that read in clear less than kClearingShare of the file's
+// addresses found in the lists (when there are kClearingLines or more of
+// them) could have leaked only part of the file: it is not likely, whatever
+// canaries the file holds.
+constexpr double kClearingShare = 0.5;
+constexpr int kClearingLines = 20;
 // Hypotheses of two roles are formed among this many best single roles.
 constexpr int kPairCandidates = 32;
 

@@ -800,6 +800,7 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
     auto* verdicts = static_cast<Verdict*>(palloc0(sizeof(Verdict) * candidate_count));
     guarded([&] {
         LeakInput in;
+        in.known_lines = known_lines;
         in.list_share.resize(list_count);
         for (int l = 0; l < list_count; l++)
             in.list_share[l] = lists[l].rows > 0 ? static_cast<double>(lists[l].matched) / lists[l].rows : 0.0;
@@ -819,6 +820,7 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
                 role.revealed.push_back(cand.revealed[k]);
             }
             role.share.assign(cand.share, cand.share + list_count);
+            role.addresses_revealed = cand.addresses_revealed;
             in.roles.push_back(std::move(role));
         }
         std::vector<LeakVerdict> out = attribute_leak(in);
