@@ -20,7 +20,7 @@
 
 #include "pg/base/postgres_c.h"
 
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/canary/reveal_summary.h"
 

@@ -2,11 +2,11 @@
 
 #include "pg/access/cache.h"
 #include "pg/access/generation.h"
-#include "pg/audit/counts.h"
+#include "pg/audit/statement_counts.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/canary/reveal_record.h"
 #include "core/email/sealed_email.h"
@@ -152,6 +152,15 @@ bool find_canary(const uint8* digest, Canary* canary)
         return false;
     *canary = entry->canary;
     return true;
+}
+
+bool any_canaries()
+{
+    take_in_access_changes();
+    long count = canary_count;
+    if (canaries == nullptr)
+        load_canaries(&count);
+    return count > 0;
 }
 
 namespace {

@@ -33,7 +33,7 @@
 #include "pg/base/settings.h"
 #include "pg/canary/summaries.h"
 #include "pg/keys/keyring.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/canary/attribution.h"
 #include "core/canary/loose_address.h"

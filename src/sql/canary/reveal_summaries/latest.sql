@@ -4,7 +4,7 @@
 -- audit writer folds the backends' spool files into it; trace_leak(),
 -- trace() and report_canary_hit() read it. A role is recorded under itself
 -- and, when another role's session read as it, under that session's login
--- too. Readable by admins only.
+-- too. Readable by admins (and backups) only.
 CREATE TABLE reveal_summaries (
     role  regrole NOT NULL,
     day   date NOT NULL,
@@ -14,5 +14,5 @@ CREATE TABLE reveal_summaries (
     PRIMARY KEY (role, day, part)
 );
 REVOKE ALL ON reveal_summaries FROM PUBLIC;
-GRANT SELECT ON reveal_summaries TO listguard_admin;
+GRANT SELECT ON reveal_summaries TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.reveal_summaries', '');
