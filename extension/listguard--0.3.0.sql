@@ -2215,7 +2215,7 @@ END
 $$;
 REVOKE ALL ON FUNCTION _next_canary_slot(bigint) FROM PUBLIC;
 
--- Plants canary rows that look like the list's own (docs/leak-attribution.md):
+-- Plants canary rows that look like the list's own (docs/canaries.md):
 --
 -- - from a sample of the list's real rows: which text columns are names
 --   (their values show in the local parts), how each row's local part is

@@ -1,4 +1,4 @@
--- Leak attribution (docs/leak-attribution.md): trace_leak() names a role
+-- Leak attribution (docs/canaries.md): trace_leak() names a role
 -- only when the file singles it out, never one that did not leak it; a
 -- sender cannot pin its leak on the roles whose canaries it holds; every
 -- canary read is in the trail at any density; what each role read in clear
@@ -216,9 +216,45 @@ SELECT count(*) AS plans_left, bool_and(due_at > now()) AS all_later FROM listgu
 SELECT listguard.remove_canaries('la_subs', 1, 10, ARRAY['la_bob']::regrole[]) > 100 AS removed_bob;
 SELECT count(*) AS plans_left FROM listguard.canary_plans;
 
+-- Carol reads little in clear: only the rows planted after she was given
+-- her grant (her canaries). A file that holds her canaries among hundreds
+-- of the list's addresses she never read (bob's, say, with his canaries
+-- taken out, as someone trying to frame her might) is not hers: her reveal
+-- summaries clear her, and the sender, which read them all but whose other
+-- canaries are missing, is not named either. A leak of what she did read
+-- names her.
+CREATE ROLE la_carol;
+GRANT SELECT ON la_subs TO la_carol;
+SELECT listguard.grant_access('la_carol', 1, 10, reveal => 'clear') > 0 AS carol_granted;
+SELECT max(id) AS before_carol FROM la_subs \gset
+SELECT listguard.plant_canaries('la_subs', 1, 10, ARRAY['la_carol']::regrole[], per_role => 20) AS planted_for_carol;
+CREATE FUNCTION lgtest.read_after(who name, after integer) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('role', who, true);
+    RETURN QUERY SELECT s.email::text FROM la_subs s WHERE s.id > after AND s.list_id = 10;
+    PERFORM set_config('role', 'none', true);
+END
+$$;
+INSERT INTO la_export SELECT 'la_carol', NULL, line, true FROM lgtest.read_after('la_carol', :before_carol) line;
+SELECT count(*) AS carol_read FROM la_export WHERE who = 'la_carol';
+DO $$
+BEGIN
+    FOR i IN 1..300 LOOP
+        EXIT WHEN EXISTS (SELECT 1 FROM listguard.reveal_summaries WHERE role = 'la_carol'::regrole);
+        PERFORM pg_sleep(0.1);
+    END LOOP;
+END
+$$;
+SELECT role, canaries_found, addresses_revealed < 0.1 AS read_little, likely
+FROM listguard.trace_leak(ARRAY(SELECT line FROM la_export WHERE who = 'la_carol') || ARRAY(
+         SELECT split_part(line, ',', 3) FROM la_export WHERE who = 'la_bob' AND NOT canary ORDER BY id LIMIT 600))
+ORDER BY role::text;
+SELECT role, canaries_found, addresses_revealed, likely
+FROM listguard.trace_leak(ARRAY(SELECT line FROM la_export WHERE who = 'la_carol')) ORDER BY role::text;
+
 DROP TABLE la_subs;
 SELECT count(*) > 0 AS revoked FROM (SELECT listguard.revoke_access(id) FROM listguard.grants
                                      WHERE grantee::text LIKE 'la\_%') x;
-DROP FUNCTION lgtest.export(name, bigint), lgtest.leak(text, float8, float8);
-DROP ROLE la_alice, la_bob, la_dave, la_mta, la_eve, la_helper;
+DROP FUNCTION lgtest.export(name, bigint), lgtest.leak(text, float8, float8), lgtest.read_after(name, integer);
+DROP ROLE la_alice, la_bob, la_dave, la_mta, la_eve, la_helper, la_carol;
 RESET listguard.canary_domains;

@@ -237,3 +237,66 @@ TEST(CanaryAttribution, ARoleThatReadLessThanHalfOfTheFileIsCleared)
     in.roles[0].addresses_revealed = -1;
     EXPECT_TRUE(attribute_leak(in)[0].likely) << "unknown summaries clear nobody";
 }
+
+TEST(CanaryAttribution, TwoColludersWhoEachReadPartOfTheFileAreBothNamed)
+{
+    // Alice and bob each read part of what a file holds (alice 40 % of its
+    // addresses, bob the other 60 %), and each leaked their part with their
+    // canaries. Neither alone explains most of the file; together they do:
+    // both are named, and the sender, which read everything, is not.
+    World w{2, 62, true};
+    std::mt19937 rng(9);
+    LeakInput in = leak(w, 0, 0.5, rng);
+    LeakInput bob = leak(w, 1, 0.5, rng);
+    for (std::size_t c = 0; c < in.canaries.size(); c++)
+        in.canaries[c].found = in.canaries[c].found || bob.canaries[c].found;
+    in.known_lines = 100;
+    for (int r = 0; r < 3; r++) {
+        in.roles[r].lines_read.assign(100, r == 2);
+        in.roles[r].addresses_revealed = r == 2 ? 1.0 : r == 0 ? 0.4 : 0.6;
+    }
+    for (int i = 0; i < 100; i++)
+        (i < 40 ? in.roles[0] : in.roles[1]).lines_read[i] = true;
+    std::vector<LeakVerdict> v = attribute_leak(in);
+    EXPECT_TRUE(v[0].likely);
+    EXPECT_TRUE(v[1].likely);
+    EXPECT_FALSE(v[2].likely);
+    // Had bob read only 30 % (the rest of the file from nobody here), alice
+    // and bob together explain 70 %: still both. Had each read 20 %, nobody.
+    for (int i = 70; i < 100; i++)
+        in.roles[1].lines_read[i] = false;
+    v = attribute_leak(in);
+    EXPECT_TRUE(v[0].likely && v[1].likely);
+    for (int i = 20; i < 100; i++)
+        in.roles[0].lines_read[i] = in.roles[1].lines_read[i] = false;
+    for (int i = 20; i < 40; i++)
+        in.roles[1].lines_read[i] = true;
+    v = attribute_leak(in);
+    EXPECT_FALSE(v[0].likely);
+    EXPECT_FALSE(v[1].likely);
+    EXPECT_FALSE(v[2].likely);
+}
+
+TEST(CanaryAttribution, ARoleIsNotNamedThroughAPartnerWhoseCanariesAreNotInTheFile)
+{
+    // Carol read little of the list (her canaries and a few rows); a file
+    // holds her canaries among many addresses she never read, which alice
+    // read, but none of alice's canaries. "Carol and alice" would explain
+    // every address; it is no hypothesis, for alice adds no canary of the
+    // file: carol is cleared, and nobody is named.
+    World w{2, 62, true};
+    std::mt19937 rng(11);
+    LeakInput in = leak(w, 1, 0.3, rng); // role 1 is carol
+    in.known_lines = 600;
+    for (int r = 0; r < 3; r++) {
+        in.roles[r].lines_read.assign(600, r != 1);
+        in.roles[r].addresses_revealed = r != 1 ? 1.0 : 0.05;
+    }
+    for (int i = 0; i < 30; i++)
+        in.roles[1].lines_read[i] = true;
+    std::vector<LeakVerdict> v = attribute_leak(in);
+    EXPECT_GT(v[1].found, 0);
+    EXPECT_EQ(v[0].found, 0);
+    for (int r = 0; r < 3; r++)
+        EXPECT_FALSE(v[r].likely) << r;
+}

@@ -23,8 +23,9 @@
 // - two roles that read the same canaries (two senders) are never told
 //   apart, and neither is named;
 // - a role whose reveal summaries show it read in clear less than half of
-//   the file's addresses (of the lists weighed) is cleared, whichever
-//   canaries the file holds.
+//   the file's addresses (of the lists weighed), alone or with the second
+//   source of a two-role hypothesis, is cleared, whichever canaries the file
+//   holds.
 //
 // Plain arithmetic on counts; the adapter (pg/canary) gathers them.
 #pragma once
@@ -50,8 +51,11 @@ struct LeakRole {
     // file holds (negative: unknown; the list's share is used).
     std::vector<double> share;
     // The share of the file's addresses found in the lists weighed that the
-    // role read in clear (its reveal summaries; negative: unknown).
+    // role read in clear (its reveal summaries; negative: unknown), and,
+    // when known, which of those addresses (LeakInput::known_lines bits), so
+    // that what two roles read together can be told.
     double addresses_revealed = -1;
+    std::vector<bool> lines_read;
 };
 
 struct LeakInput {
@@ -80,10 +84,11 @@ constexpr double kSecondSource = 1e-3;
 // Likely: the best explanation with the role is this many times better than
 // the best without it.
 constexpr double kLikelyOdds = 1e5;
-// A role that read in clear less than kClearingShare of the file's
-// addresses found in the lists (when there are kClearingLines or more of
-// them) could have leaked only part of the file: it is not likely, whatever
-// canaries the file holds.
+// A hypothesis whose roles read in clear less than kClearingShare of the
+// file's addresses found in the lists (when there are kClearingLines or
+// more of them) explains only part of the file: a role is likely only
+// through a hypothesis that explains most of it (alone, or with a second
+// source, such as a colluder), whatever canaries the file holds.
 constexpr double kClearingShare = 0.5;
 constexpr int kClearingLines = 20;
 // Hypotheses of two roles are formed among this many best single roles.

@@ -117,6 +117,7 @@ struct Candidate {
     bool* revealed;
     double* share;             // per list
     double addresses_revealed; // share of the file's known lines (negative: unknown)
+    bool* lines_read;          // per known line, in order (null: unknown)
 };
 
 struct Verdict {
@@ -768,6 +769,7 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         for (int l = 0; l < list_count; l++)
             cand.share[l] = -1;
         cand.addresses_revealed = -1;
+        cand.lines_read = nullptr;
         if (!cand.complete)
             continue;
         for (int k = 0; k < cand.visible_count; k++) {
@@ -788,9 +790,14 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
             cand.share[l] = in_file == 0 ? 0.0 : in_file / Max(read, static_cast<double>(in_file));
         }
         if (known_lines > 0) {
-            int held = 0;
-            for (int i = 0; i < distinct; i++)
-                held += line_known[i] && summaries_hold(*cand.summaries, summary_key(lines[i].loose)) ? 1 : 0;
+            int held = 0, k = 0;
+            cand.lines_read = static_cast<bool*>(palloc0(sizeof(bool) * known_lines));
+            for (int i = 0; i < distinct; i++) {
+                if (!line_known[i])
+                    continue;
+                cand.lines_read[k] = summaries_hold(*cand.summaries, summary_key(lines[i].loose));
+                held += cand.lines_read[k++] ? 1 : 0;
+            }
             cand.addresses_revealed = static_cast<double>(held) / known_lines;
         }
     }
@@ -821,6 +828,8 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
             }
             role.share.assign(cand.share, cand.share + list_count);
             role.addresses_revealed = cand.addresses_revealed;
+            if (cand.lines_read != nullptr)
+                role.lines_read.assign(cand.lines_read, cand.lines_read + known_lines);
             in.roles.push_back(std::move(role));
         }
         std::vector<LeakVerdict> out = attribute_leak(in);

@@ -1,4 +1,4 @@
--- Plants canary rows that look like the list's own (docs/leak-attribution.md):
+-- Plants canary rows that look like the list's own (docs/canaries.md):
 --
 -- - from a sample of the list's real rows: which text columns are names
 --   (their values show in the local parts), how each row's local part is
