@@ -252,6 +252,18 @@ ORDER BY role::text;
 SELECT role, canaries_found, addresses_revealed, likely
 FROM listguard.trace_leak(ARRAY(SELECT line FROM la_export WHERE who = 'la_carol')) ORDER BY role::text;
 
+-- Alice pads her leak with addresses of a list she cannot read (list 11,
+-- whose only canaries are the sender's), to look as if she read less than
+-- half of the file: what she read is measured against the lists where the
+-- file holds a canary, so she is named all the same.
+INSERT INTO la_subs (account_id, list_id, email, first_name, last_name, plan)
+SELECT 1, 11, 'pad' || g || '@pad.example', 'Pad', 'Row', 'free' FROM generate_series(1, 400) g;
+SELECT listguard.plant_canaries('la_subs', 1, 11, ARRAY['la_mta']::regrole[], per_role => 5) AS planted_in_11;
+SELECT role, addresses_revealed > 0.9 AS read_what_counts, likely
+FROM listguard.trace_leak(lgtest.leak('la_alice', 0.1, 4) || ARRAY(SELECT 'pad' || g || '@pad.example'
+                                                                   FROM generate_series(1, 400) g))
+WHERE likely OR role = 'la_alice'::regrole ORDER BY role::text;
+
 DROP TABLE la_subs;
 SELECT count(*) > 0 AS revoked FROM (SELECT listguard.revoke_access(id) FROM listguard.grants
                                      WHERE grantee::text LIKE 'la\_%') x;

@@ -665,6 +665,13 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
             c.list_index = l;
         }
     }
+    // The file's known lines, against which what a role read is measured:
+    // those of the lists where the file holds a canary (padding from other
+    // lists, which the leaker never read, dilutes nothing).
+    bool* list_found = static_cast<bool*>(palloc0(sizeof(bool) * Max(list_count, 1)));
+    for (int i = 0; i < canary_count; i++)
+        if (canaries[i].found && canaries[i].list_index >= 0)
+            list_found[canaries[i].list_index] = true;
     bool* line_known = static_cast<bool*>(palloc0(sizeof(bool) * Max(distinct, 1)));
     int known_lines = 0;
     bool* scanned = static_cast<bool*>(palloc0(sizeof(bool) * Max(list_count, 1)));
@@ -695,6 +702,8 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         scan_lists(lists, which, count, account_column, list_column, probes, probe_line, probe_count, distinct);
         for (int k = 0; k < count; k++) {
             const ListInfo& L = lists[which[k]];
+            if (!list_found[which[k]])
+                continue;
             for (int m = 0; m < L.matched; m++) {
                 if (!line_known[L.lines[m]]) {
                     line_known[L.lines[m]] = true;
