@@ -874,6 +874,27 @@ BEGIN
         EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
                        CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
     END LOOP;
+    -- Nobody but the owner hands privileges on (a grant option the former
+    -- owner gave an accomplice would pass SELECT to anyone, unrecorded):
+    -- grant options are revoked, with what was granted through them.
+    FOR privilege IN
+        SELECT DISTINCT a.grantee, a.privilege_type, NULL::name AS column_name
+        FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = tbl AND a.is_grantable AND a.grantee <> c.relowner
+        UNION
+        SELECT DISTINCT a.grantee, a.privilege_type, att.attname
+        FROM pg_class c JOIN pg_attribute att ON att.attrelid = c.oid, aclexplode(att.attacl) a
+        WHERE c.oid = tbl AND a.is_grantable AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE GRANT OPTION FOR %s%s ON %s FROM %s CASCADE', privilege.privilege_type,
+                       CASE WHEN privilege.column_name IS NULL THEN '' ELSE format(' (%I)', privilege.column_name) END,
+                       tbl,
+                       CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+            'action', 'revoke grant option', 'privilege', privilege.privilege_type,
+            'column', privilege.column_name,
+            'grantee', CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE privilege.grantee::regrole::text END));
+    END LOOP;
     PERFORM listguard._backup_reads(tbl, true);
     -- Its own sequences went with it: nobody else may set them.
     FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
@@ -1203,15 +1224,17 @@ CREATE FUNCTION current_role_is_admin() RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_current_role_is_admin' LANGUAGE C STABLE PARALLEL SAFE;
 
 -- Every quota the caller may see (admins: all) and where it stands. "used"
--- counts what backends have reserved and not yet given back too.
+-- counts what backends have reserved and not yet given back too. The
+-- window's seconds are cast to make_interval's own argument type, so that
+-- no function of another signature could be a better match.
 CREATE VIEW quota_usage WITH (security_barrier) AS
 SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
        coalesce(s.used, 0) AS used,
        greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
-       s.window_start + make_interval(secs => g.quota_window) AS window_resets_at
+       s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) AS window_resets_at
 FROM listguard.grants g
 LEFT JOIN listguard._quota_state() s
-       ON s.grant_id = g.id AND s.window_start + make_interval(secs => g.quota_window) > now()
+       ON s.grant_id = g.id AND s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) > now()
 WHERE g.quota IS NOT NULL
   AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
 GRANT SELECT ON quota_usage TO PUBLIC;
@@ -1711,7 +1734,7 @@ BEGIN
     -- a month is the 30 days and a day the 24 hours that the comparison
     -- below counts, so the grant, now() + duration, lasts exactly that
     -- (a calendar month can have 31 days, a day with a clock change 25 hours).
-    duration := make_interval(secs => extract(epoch FROM duration));
+    duration := pg_catalog.make_interval(secs => extract(epoch FROM duration)::float8);
     IF duration > current_setting('listguard.max_request_duration')::interval THEN
         PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
             format('It asks for %s (listguard.max_request_duration).', duration));

@@ -10,6 +10,7 @@
 #include "pg/audit/queue.h"
 #include "pg/audit/record.h"
 #include "pg/audit/reveal_spool.h"
+#include "pg/base/catalog.h"
 
 #include "core/canary/reveal_summary.h"
 
@@ -218,8 +219,10 @@ void fold_day(Oid table, const DayKeys& d)
 int64 fold_reveal_spool(Oid database)
 {
     pending_count = 0;
-    Oid schema = get_namespace_oid("listguard", true);
-    Oid table = OidIsValid(schema) ? get_relname_relid("reveal_summaries", schema) : InvalidOid;
+    // Found through the extension, never by name (a look-alike schema).
+    const ListguardObjects& objects = listguard_objects();
+    Oid schema = objects.schema;
+    Oid table = objects.reveal_summaries;
     int count;
     SpoolFile* files = list_spool_files(database, &count);
     if (!OidIsValid(schema)) {

@@ -19,6 +19,7 @@
 #include "pg/type/placeholders.h"
 #include "pg/protect/database_guard.h"
 #include "pg/protect/lookalike_guard.h"
+#include "pg/protect/schema_guard.h"
 #include "pg/protect/copy_from.h"
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/protection.h"
@@ -85,6 +86,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     check_role_statement(stmt);
     check_database_statement(stmt);
     check_lookalike_statement(stmt);
+    check_schema_statement(stmt);
     TableStatement tables = check_table_statement(stmt);
     // Parameters a client bound are never a utility statement's write-back.
     if (pending_placeholders() > 0)

@@ -61,6 +61,9 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 -- 24 hours), whatever the calendar or the requester's time zone.
 #replace "access/_request_access/0.3.0.sql"
 
+-- quota_usage names make_interval's exact argument type (schema-qualified).
+#replace "quota/quota_usage/0.3.0.sql"
+
 -- Leak attribution (issue 27). Canaries get a slot, a number among those of
 -- their account, by which the sealed record of every clear_reveal event
 -- notes each canary read (however many), and the keyed digests of their
