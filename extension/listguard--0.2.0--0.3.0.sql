@@ -571,8 +571,24 @@ BEGIN
     -- The rows already there take their stamps, so that grants scoped to an
     -- account or list read them as they read new ones. Nothing else sees the
     -- tables until this transaction ends: they are locked.
-    IF stamp = 'now' THEN
+    IF stamp = 'now' AND listguard._citus_table(tbl) THEN
+        -- A Citus table's rows are in its shards, on every node.
+        PERFORM listguard._citus_stamp(tbl);
+    ELSIF stamp = 'now' THEN
         PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    END IF;
+    -- Citus creates triggers on the shards of its tables only when told to
+    -- (undone when this function's elevated call ends). It creates, copies
+    -- and moves shards as the table's owner, listguard_owner: that role logs
+    -- in, as Citus's internal connections only (listguard refuses any other
+    -- login of it), and creates tables in the table's schema.
+    IF listguard._citus_table(tbl) THEN
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+        IF NOT (SELECT r.rolcanlogin FROM pg_roles r WHERE r.rolname = 'listguard_owner') THEN
+            ALTER ROLE listguard_owner LOGIN;
+        END IF;
+        EXECUTE format('GRANT CREATE ON SCHEMA %I TO listguard_owner',
+                       (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl));
     END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_triggers(t, audit);
@@ -817,6 +833,156 @@ LEFT JOIN listguard._quota_state() s
 WHERE g.quota IS NOT NULL
   AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
 GRANT SELECT ON quota_usage TO PUBLIC;
+
+-- Citus (docs/citus.md): the catalog on every node, protect() of Citus tables.
+-- The generation of listguard's catalog on a node of a Citus cluster
+-- (docs/citus.md): on the coordinator, the last one it sent; on a worker, the
+-- one it holds. A worker takes only a newer catalog, so that a copy its link
+-- took before a change cannot undo it. One row; nobody but listguard's own
+-- code changes it.
+CREATE TABLE catalog_generation (generation bigint NOT NULL);
+INSERT INTO catalog_generation VALUES (0);
+REVOKE ALL ON catalog_generation FROM PUBLIC;
+-- A value's transit token (docs/citus.md): the catalog a Citus coordinator
+-- sends its workers carries canary addresses so, each opened by the
+-- worker's keyring with its stamp and canary mark. A token gives nothing
+-- the value itself would not (it comes back as the same value); only
+-- listguard's own code, as the extension's owner, needs it.
+CREATE FUNCTION _transit_token(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_transit_token' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _transit_token(email) FROM PUBLIC;
+-- A Citus worker's link (pg/replica/standby_link.h) takes the coordinator's
+-- catalog (grants, protections of Citus tables, canaries; canary addresses
+-- in transit) through this: null when the generation the worker holds is
+-- the catalog's.
+CREATE FUNCTION _citus_catalog(held bigint) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_citus_catalog' LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _citus_catalog(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _citus_catalog(bigint) TO listguard_standby;
+-- On a Citus worker: the coordinator's catalog replaces this node's. The
+-- coordinator's listguard runs it through Citus as its extension's owner;
+-- the function itself refuses any caller but a superuser, and a catalog
+-- made under another keyring.
+CREATE FUNCTION _citus_apply_catalog(snapshot text) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_citus_apply_catalog' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _citus_apply_catalog(text) FROM PUBLIC;
+-- On the coordinator of a Citus cluster: sends the catalog to every other
+-- node now, in this transaction (else it goes when the transaction commits).
+CREATE FUNCTION _citus_push_catalog() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_citus_push_catalog' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _citus_push_catalog() FROM PUBLIC;
+-- Whether a table is a Citus table (distributed, reference or Citus-managed
+-- local): protect() stamps its rows on the nodes that hold its shards and
+-- lets Citus create its triggers there. False without Citus.
+CREATE FUNCTION _citus_table(tbl regclass) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_citus_table' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_table(regclass) FROM PUBLIC;
+-- _stamped() for a Citus table's UPDATE (_citus_stamp()): Citus sends an
+-- UPDATE to the shards, where it runs on each placement over the connection
+-- that holds the table's locks, only if the functions it calls with the
+-- row's columns are immutable. The same C function: its result depends on
+-- its arguments (and the keyring, which no plan outlives unchanged).
+CREATE FUNCTION _citus_stamped(email, bigint, bigint) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_stamped' LANGUAGE C IMMUTABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_stamped(email, bigint, bigint) FROM PUBLIC;
+-- _unstamped() for a Citus table's UPDATE (see _citus_stamped()).
+CREATE FUNCTION _citus_unstamped(email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_unstamped' LANGUAGE C IMMUTABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_unstamped(email) FROM PUBLIC;
+-- protect() of a Citus table stamps the rows already there, in its shards
+-- on every node: one UPDATE through Citus (the table is locked already;
+-- Citus runs it on each placement over the connection that holds the
+-- lock), as the extension's owner, before the table has listguard's
+-- triggers. Values already stamped keep their stamp, as _stamp_batch()
+-- keeps them.
+CREATE FUNCTION _citus_stamp(tbl regclass) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p record;
+    sets text;
+    unstamped text;
+    stamped bigint;
+BEGIN
+    SELECT q.account_column, q.list_column INTO p FROM listguard.protected_tables q WHERE q.relid = tbl;
+    SELECT string_agg(format('%1$I = listguard._citus_stamped(%1$I, %2$I::pg_catalog.int8, %3$s::pg_catalog.int8)',
+                             a.attname, p.account_column, coalesce(quote_ident(p.list_column), '0')), ', '),
+           string_agg(format('listguard._citus_unstamped(%I)', a.attname), ' OR ')
+      INTO sets, unstamped
+      FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+     WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+       AND (a.atttypid = 'listguard.email'::regtype
+            OR (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype));
+    IF sets IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('UPDATE %s SET %s WHERE %s', tbl, sets, unstamped);
+    GET DIAGNOSTICS stamped = ROW_COUNT;
+    IF stamped > 0 THEN
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object('action', 'stamp existing rows',
+                                                                           'stamped', stamped));
+    END IF;
+    RETURN stamped;
+END
+$$;
+REVOKE ALL ON FUNCTION _citus_stamp(regclass) FROM PUBLIC;
+-- Removes listguard's policies and triggers from a table (not the triggers a
+-- partition has cloned from its parent: they go with the parent's).
+CREATE OR REPLACE FUNCTION _drop_protection(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
+DECLARE
+    policy text;
+    trigger_name name;
+BEGIN
+    -- Citus drops triggers of its tables (and their shards') only when told
+    -- to (undone when listguard's elevated call ends).
+    IF listguard._citus_table(tbl) THEN
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    END IF;
+    FOREACH policy IN ARRAY ARRAY['listguard_base', 'listguard_read', 'listguard_insert', 'listguard_update',
+                                  'listguard_delete'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %s', policy, tbl);
+    END LOOP;
+    FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
+                        WHERE t.tgrelid = tbl AND t.tgparentid = 0
+                          AND t.tgname IN ('listguard_stamp', 'listguard_audit', 'listguard_audit_row',
+                                           'listguard_audit_truncate') LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, tbl);
+    END LOOP;
+    DELETE FROM listguard.protected_tables WHERE relid = tbl;
+END
+$$;
+REVOKE ALL ON FUNCTION _drop_protection(regclass) FROM PUBLIC;
+-- The tables below tbl's protection root that hold rows, and their size in
+-- blocks.
+CREATE OR REPLACE FUNCTION _stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    -- A Citus table is stamped in one batch, through Citus (_stamp_batch()).
+    SELECT p.relid, CASE WHEN listguard._citus_table(p.relid) THEN 1
+                         ELSE pg_relation_size(p.relid) / current_setting('block_size')::bigint END
+    FROM listguard.protected_tables p JOIN pg_class c ON c.oid = p.relid
+    WHERE p.root = (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl) AND c.relkind = 'r'
+    ORDER BY p.relid::text
+$$;
+REVOKE ALL ON FUNCTION _stamp_plan(regclass) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION stamp_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_stamp_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION stamp_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION stamp_trigger() TO listguard_owner;
+CREATE OR REPLACE FUNCTION audit_statement_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_statement_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION audit_statement_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION audit_statement_trigger() TO listguard_owner;
+CREATE OR REPLACE FUNCTION audit_row_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_row_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION audit_row_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION audit_row_trigger() TO listguard_owner;
 
 -- Leak attribution (issue 27). Canaries get a slot, a number among those of
 -- their account, by which the sealed record of every clear_reveal event
@@ -1094,6 +1260,12 @@ DECLARE
     tmpl_domain text;
     exprs text[];
     value text;
+    -- A Citus table's rows are on other nodes: the sample is copied, by
+    -- value, into a local table (src), and what needs the address is
+    -- computed where the rows are.
+    citus boolean;
+    src text;
+    drawn_types text[] := '{}';
 BEGIN
     IF tbl IS NULL OR account IS NULL THEN
         PERFORM listguard._invalid('table and account must not be null', 'plant_canaries() plants into one list of one table.');
@@ -1137,12 +1309,38 @@ BEGIN
 
     scope_filter := format('t.%I = %s', p.account_column, account)
                     || CASE WHEN list IS NULL THEN '' ELSE format(' AND t.%I = %s', p.list_column, list) END;
-    not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
-    -- A sample of the list's real rows.
-    EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
-                   'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 1000) x',
-                   tbl, scope_filter, not_canary, email_column)
-        INTO sample_tables, sample_rows;
+    citus := listguard._citus_table(tbl);
+    IF citus THEN
+        -- Its queries cannot correlate with listguard's own tables.
+        not_canary := format('NOT (t.%I OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT c.address FROM listguard.canaries c)))',
+                             email_column);
+        IF (SELECT count(*) FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+            WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+              AND (a.atttypid = 'listguard.email'::regtype
+                   OR (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype))) > 1 THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = format('cannot plant canaries in Citus table %s with more than one listguard.email column', tbl),
+                DETAIL = 'Canary rows copy the other columns of real rows by value, and an address would be copied as '
+                         'the planting role sees it.';
+        END IF;
+        DROP TABLE IF EXISTS pg_temp.lg_plant_rows;
+        EXECUTE format('CREATE TEMP TABLE lg_plant_rows ON COMMIT DROP AS SELECT * FROM %s WITH NO DATA', tbl);
+        EXECUTE format('INSERT INTO pg_temp.lg_plant_rows SELECT * FROM pg_catalog.jsonb_populate_recordset('
+                       'NULL::pg_temp.lg_plant_rows, (SELECT pg_catalog.jsonb_agg(x.j) FROM ('
+                       'SELECT pg_catalog.to_jsonb(t) OPERATOR(pg_catalog.-) %L AS j FROM %s t '
+                       'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 1000) x))',
+                       email_column, tbl, scope_filter, not_canary, email_column);
+        src := 'pg_temp.lg_plant_rows';
+        SELECT array_agg(t.tableoid), array_agg(t.ctid) INTO sample_tables, sample_rows FROM pg_temp.lg_plant_rows t;
+    ELSE
+        not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
+        src := tbl::text;
+        -- A sample of the list's real rows.
+        EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
+                       'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 1000) x',
+                       tbl, scope_filter, not_canary, email_column)
+            INTO sample_tables, sample_rows;
+    END IF;
     sample_count := coalesce(cardinality(sample_rows), 0);
     IF sample_count = 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -1166,11 +1364,19 @@ BEGIN
           AND (d.oid IS NULL OR d.adbin::text LIKE '{CONST %')
         ORDER BY a.attnum
     LOOP
-        IF col.typcategory = 'S' THEN
+        IF col.typcategory = 'S' AND citus THEN
+            EXECUTE format('SELECT avg(x.f::int) FROM (SELECT listguard._local_part_template(t.%I, ARRAY[t.%I::text]) '
+                           'LIKE ''%%{%%'' AS f FROM %s t WHERE %s AND t.%I IS NOT NULL AND t.%I IS NOT NULL '
+                           'ORDER BY random() LIMIT 300) x', email_column, col.attname, tbl, scope_filter, email_column,
+                           col.attname)
+                INTO rate;
+        ELSIF col.typcategory = 'S' THEN
             EXECUTE format('SELECT avg((listguard._local_part_template(t.%I, ARRAY[t.%I::text]) LIKE ''%%{%%'')::int) '
                            'FROM %s t JOIN pg_temp.lg_plant_sample s ON s.rel = t.tableoid AND s.row_tid = t.ctid '
                            'WHERE s.n <= 300 AND t.%I IS NOT NULL', email_column, col.attname, tbl, col.attname)
                 INTO rate;
+        END IF;
+        IF col.typcategory = 'S' THEN
             IF rate >= 0.2 THEN
                 name_columns := name_columns || col.attname;
                 name_types := name_types || col.type;
@@ -1180,7 +1386,7 @@ BEGIN
         IF col.typcategory IN ('N', 'D') THEN
             EXECUTE format('SELECT count(DISTINCT t.%1$I)::float8 / greatest(count(t.%1$I), 1) FROM %2$s t '
                            'JOIN pg_temp.lg_plant_sample s ON s.rel = t.tableoid AND s.row_tid = t.ctid',
-                           col.attname, tbl)
+                           col.attname, src)
                 INTO rate;
             IF rate >= 0.9 AND sample_count >= 20 THEN
                 spread_columns := spread_columns || col.attname;
@@ -1189,23 +1395,36 @@ BEGIN
             END IF;
         END IF;
         drawn_columns := drawn_columns || col.attname;
+        drawn_types := drawn_types || col.type;
     END LOOP;
 
     -- How the sampled rows' local parts are made from their names, and
     -- their domains.
-    EXECUTE format('SELECT array_agg(listguard._local_part_template(t.%1$I, ARRAY[%2$s]::text[]) ORDER BY s.n), '
-                   'array_agg(listguard._address_domain(t.%1$I) ORDER BY s.n) '
-                   'FROM %3$s t JOIN pg_temp.lg_plant_sample s ON s.rel = t.tableoid AND s.row_tid = t.ctid',
-                   email_column,
-                   coalesce((SELECT string_agg(format('t.%I::text', c), ', ') FROM unnest(name_columns) c), ''), tbl)
-        INTO templates, template_domains;
+    IF citus THEN
+        -- Computed on the nodes, from another sample of the list.
+        EXECUTE format('SELECT array_agg(x.tp), array_agg(x.dm) FROM ('
+                       'SELECT listguard._local_part_template(t.%1$I, ARRAY[%2$s]::text[]) AS tp, '
+                       'listguard._address_domain(t.%1$I) AS dm FROM %3$s t WHERE %4$s AND %5$s AND t.%1$I IS NOT NULL '
+                       'ORDER BY random() LIMIT $1) x',
+                       email_column,
+                       coalesce((SELECT string_agg(format('t.%I::text', c), ', ') FROM unnest(name_columns) c), ''),
+                       tbl, scope_filter, not_canary)
+            INTO templates, template_domains USING sample_count;
+    ELSE
+        EXECUTE format('SELECT array_agg(listguard._local_part_template(t.%1$I, ARRAY[%2$s]::text[]) ORDER BY s.n), '
+                       'array_agg(listguard._address_domain(t.%1$I) ORDER BY s.n) '
+                       'FROM %3$s t JOIN pg_temp.lg_plant_sample s ON s.rel = t.tableoid AND s.row_tid = t.ctid',
+                       email_column,
+                       coalesce((SELECT string_agg(format('t.%I::text', c), ', ') FROM unnest(name_columns) c), ''), tbl)
+            INTO templates, template_domains;
+    END IF;
     -- The names the list has (a mailbox's local part gives its row names
     -- only if they are names the list has).
     IF cardinality(name_columns) > 0 THEN
         EXECUTE format('SELECT array_agg(DISTINCT w) FROM %s t JOIN pg_temp.lg_plant_sample s '
                        'ON s.rel = t.tableoid AND s.row_tid = t.ctid, '
                        'LATERAL regexp_split_to_table(lower(concat_ws('' '', %s)), ''[^a-z]+'') w WHERE w <> ''''',
-                       tbl, (SELECT string_agg(format('t.%I::text', c), ', ') FROM unnest(name_columns) c))
+                       src, (SELECT string_agg(format('t.%I::text', c), ', ') FROM unnest(name_columns) c))
             INTO known_names;
     END IF;
     SELECT jsonb_object_agg(d.domain, d.n) INTO domain_counts
@@ -1235,7 +1454,7 @@ BEGIN
             names := '{}';
             FOR i IN 1..coalesce(cardinality(name_columns), 0) LOOP
                 EXECUTE format('SELECT t.%I::text FROM %s t JOIN pg_temp.lg_plant_sample s '
-                               'ON s.rel = t.tableoid AND s.row_tid = t.ctid WHERE s.n = $1', name_columns[i], tbl)
+                               'ON s.rel = t.tableoid AND s.row_tid = t.ctid WHERE s.n = $1', name_columns[i], src)
                     INTO value USING 1 + floor(random() * sample_count)::int;
                 names := names || coalesce(value, '');
             END LOOP;
@@ -1262,8 +1481,16 @@ BEGIN
             END LOOP;
             FOR i IN 1..coalesce(cardinality(drawn_columns), 0) LOOP
                 pick := 1 + floor(random() * sample_count)::int;
-                exprs := exprs || format('(SELECT t.%I FROM %s t WHERE t.tableoid = %s AND t.ctid = %L)',
-                                         drawn_columns[i], tbl, sample_tables[pick], sample_rows[pick]);
+                IF citus THEN
+                    -- By value: an INSERT into a Citus table takes no subquery.
+                    EXECUTE format('SELECT t.%I::text FROM %s t WHERE t.tableoid = $1 AND t.ctid = $2',
+                                   drawn_columns[i], src)
+                        INTO value USING sample_tables[pick], sample_rows[pick];
+                    exprs := exprs || format('%L::%s', value, drawn_types[i]);
+                ELSE
+                    exprs := exprs || format('(SELECT t.%I FROM %s t WHERE t.tableoid = %s AND t.ctid = %L)',
+                                             drawn_columns[i], tbl, sample_tables[pick], sample_rows[pick]);
+                END IF;
             END LOOP;
             FOR i IN 1..coalesce(cardinality(spread_columns), 0) LOOP
                 a := 1 + floor(random() * sample_count)::int;
@@ -1274,7 +1501,7 @@ BEGIN
                                '      ON s.rel = t.tableoid AND s.row_tid = t.ctid WHERE s.n = $1) x, '
                                '     (SELECT t.%1$I AS v FROM %3$s t JOIN pg_temp.lg_plant_sample s '
                                '      ON s.rel = t.tableoid AND s.row_tid = t.ctid WHERE s.n = $2) y',
-                               spread_columns[i], spread_types[i], tbl,
+                               spread_columns[i], spread_types[i], src,
                                CASE WHEN (SELECT t.typcategory = 'D' FROM pg_type t WHERE t.oid = spread_types[i]::regtype)
                                     THEN 'to_timestamp(extract(epoch FROM x.v) + (extract(epoch FROM y.v) '
                                          '- extract(epoch FROM x.v)) * random())'

@@ -7,6 +7,8 @@
 #include "pg/audit/events.h"
 #include "pg/base/preload.h"
 #include "pg/base/settings.h"
+#include "pg/access/catalog_confirmation.h"
+#include "pg/citus/citus.h"
 
 #include "core/access/dump_session.h"
 
@@ -55,8 +57,8 @@ void note_dump_session(Oid role, const char* right)
     if (recorded)
         return;
     recorded = true;
-    record_event(EventKind::Dump, psprintf("{\"role\": %s, \"as\": \"%s\"}",
-                                          json_string(GetUserNameFromId(role, false)), right));
+    record_event(EventKind::Dump,
+                 psprintf("{\"role\": %s, \"as\": \"%s\"}", json_string(GetUserNameFromId(role, false)), right));
 }
 
 } // namespace
@@ -72,12 +74,15 @@ bool reads_as_backup(Oid role)
     return true;
 }
 
-
 RevealDecision reveal_for(Stamp stamp)
 {
     Oid role = GetUserId();
     Access access = access_for(role, stamp);
     RevealDecision decision{access.reveal, access.grant};
+    // A Citus worker shows nothing above masks until it knows that its
+    // grants are the coordinator's (pg/access/catalog_confirmation.h).
+    if (decision.level != RevealLevel::Masked && citus_is_worker() && !citus_catalog_confirmed())
+        decision = {RevealLevel::Masked, Grant{}};
 
     if (in_logical_decoding())
         return walsender_reveal(role, decision);

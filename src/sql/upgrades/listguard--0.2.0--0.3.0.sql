@@ -64,6 +64,22 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 -- quota_usage names make_interval's exact argument type (schema-qualified).
 #replace "quota/quota_usage/0.3.0.sql"
 
+-- Citus (docs/citus.md): the catalog on every node, protect() of Citus tables.
+#include "replica/catalog_generation/0.3.0.sql"
+#include "replica/_transit_token/0.3.0.sql"
+#include "replica/_citus_catalog/0.3.0.sql"
+#include "replica/_citus_apply_catalog/0.3.0.sql"
+#include "replica/_citus_push_catalog/0.3.0.sql"
+#include "citus/_citus_table/0.3.0.sql"
+#include "citus/_citus_stamped/0.3.0.sql"
+#include "citus/_citus_unstamped/0.3.0.sql"
+#include "citus/_citus_stamp/0.3.0.sql"
+#replace "protect/_drop_protection/0.3.0.sql"
+#replace "protect/_stamp_plan/0.3.0.sql"
+#replace "protect/stamp_trigger/0.3.0.sql"
+#replace "audit/audit_statement_trigger/0.3.0.sql"
+#replace "audit/audit_row_trigger/0.3.0.sql"
+
 -- Leak attribution (issue 27). Canaries get a slot, a number among those of
 -- their account, by which the sealed record of every clear_reveal event
 -- notes each canary read (however many), and the keyed digests of their

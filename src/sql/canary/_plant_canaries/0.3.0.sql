@@ -58,6 +58,12 @@ DECLARE
     tmpl_domain text;
     exprs text[];
     value text;
+    -- A Citus table's rows are on other nodes: the sample is copied, by
+    -- value, into a local table (src), and what needs the address is
+    -- computed where the rows are.
+    citus boolean;
+    src text;
+    drawn_types text[] := '{}';
 BEGIN
     IF tbl IS NULL OR account IS NULL THEN
         PERFORM listguard._invalid('table and account must not be null', 'plant_canaries() plants into one list of one table.');
@@ -101,12 +107,38 @@ BEGIN
 
     scope_filter := format('t.%I = %s', p.account_column, account)
                     || CASE WHEN list IS NULL THEN '' ELSE format(' AND t.%I = %s', p.list_column, list) END;
-    not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
-    -- A sample of the list's real rows.
-    EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
-                   'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 1000) x',
-                   tbl, scope_filter, not_canary, email_column)
-        INTO sample_tables, sample_rows;
+    citus := listguard._citus_table(tbl);
+    IF citus THEN
+        -- Its queries cannot correlate with listguard's own tables.
+        not_canary := format('NOT (t.%I OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT c.address FROM listguard.canaries c)))',
+                             email_column);
+        IF (SELECT count(*) FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+            WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+              AND (a.atttypid = 'listguard.email'::regtype
+                   OR (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype))) > 1 THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = format('cannot plant canaries in Citus table %s with more than one listguard.email column', tbl),
+                DETAIL = 'Canary rows copy the other columns of real rows by value, and an address would be copied as '
+                         'the planting role sees it.';
+        END IF;
+        DROP TABLE IF EXISTS pg_temp.lg_plant_rows;
+        EXECUTE format('CREATE TEMP TABLE lg_plant_rows ON COMMIT DROP AS SELECT * FROM %s WITH NO DATA', tbl);
+        EXECUTE format('INSERT INTO pg_temp.lg_plant_rows SELECT * FROM pg_catalog.jsonb_populate_recordset('
+                       'NULL::pg_temp.lg_plant_rows, (SELECT pg_catalog.jsonb_agg(x.j) FROM ('
+                       'SELECT pg_catalog.to_jsonb(t) OPERATOR(pg_catalog.-) %L AS j FROM %s t '
+                       'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 1000) x))',
+                       email_column, tbl, scope_filter, not_canary, email_column);
+        src := 'pg_temp.lg_plant_rows';
+        SELECT array_agg(t.tableoid), array_agg(t.ctid) INTO sample_tables, sample_rows FROM pg_temp.lg_plant_rows t;
+    ELSE
+        not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
+        src := tbl::text;
+        -- A sample of the list's real rows.
+        EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
+                       'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 1000) x',
+                       tbl, scope_filter, not_canary, email_column)
+            INTO sample_tables, sample_rows;
+    END IF;
     sample_count := coalesce(cardinality(sample_rows), 0);
     IF sample_count = 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -130,11 +162,19 @@ BEGIN
           AND (d.oid IS NULL OR d.adbin::text LIKE '{CONST %')
         ORDER BY a.attnum
     LOOP
-        IF col.typcategory = 'S' THEN
+        IF col.typcategory = 'S' AND citus THEN
+            EXECUTE format('SELECT avg(x.f::int) FROM (SELECT listguard._local_part_template(t.%I, ARRAY[t.%I::text]) '
+                           'LIKE ''%%{%%'' AS f FROM %s t WHERE %s AND t.%I IS NOT NULL AND t.%I IS NOT NULL '
+                           'ORDER BY random() LIMIT 300) x', email_column, col.attname, tbl, scope_filter, email_column,
+                           col.attname)
+                INTO rate;
+        ELSIF col.typcategory = 'S' THEN
             EXECUTE format('SELECT avg((listguard._local_part_template(t.%I, ARRAY[t.%I::text]) LIKE ''%%{%%'')::int) '
                            'FROM %s t JOIN pg_temp.lg_plant_sample s ON s.rel = t.tableoid AND s.row_tid = t.ctid '
                            'WHERE s.n <= 300 AND t.%I IS NOT NULL', email_column, col.attname, tbl, col.attname)
                 INTO rate;
+        END IF;
+        IF col.typcategory = 'S' THEN
             IF rate >= 0.2 THEN
                 name_columns := name_columns || col.attname;
                 name_types := name_types || col.type;
@@ -144,7 +184,7 @@ BEGIN
         IF col.typcategory IN ('N', 'D') THEN
             EXECUTE format('SELECT count(DISTINCT t.%1$I)::float8 / greatest(count(t.%1$I), 1) FROM %2$s t '
                            'JOIN pg_temp.lg_plant_sample s ON s.rel = t.tableoid AND s.row_tid = t.ctid',
-                           col.attname, tbl)
+                           col.attname, src)
                 INTO rate;
             IF rate >= 0.9 AND sample_count >= 20 THEN
                 spread_columns := spread_columns || col.attname;
@@ -153,23 +193,36 @@ BEGIN
             END IF;
         END IF;
         drawn_columns := drawn_columns || col.attname;
+        drawn_types := drawn_types || col.type;
     END LOOP;
 
     -- How the sampled rows' local parts are made from their names, and
     -- their domains.
-    EXECUTE format('SELECT array_agg(listguard._local_part_template(t.%1$I, ARRAY[%2$s]::text[]) ORDER BY s.n), '
-                   'array_agg(listguard._address_domain(t.%1$I) ORDER BY s.n) '
-                   'FROM %3$s t JOIN pg_temp.lg_plant_sample s ON s.rel = t.tableoid AND s.row_tid = t.ctid',
-                   email_column,
-                   coalesce((SELECT string_agg(format('t.%I::text', c), ', ') FROM unnest(name_columns) c), ''), tbl)
-        INTO templates, template_domains;
+    IF citus THEN
+        -- Computed on the nodes, from another sample of the list.
+        EXECUTE format('SELECT array_agg(x.tp), array_agg(x.dm) FROM ('
+                       'SELECT listguard._local_part_template(t.%1$I, ARRAY[%2$s]::text[]) AS tp, '
+                       'listguard._address_domain(t.%1$I) AS dm FROM %3$s t WHERE %4$s AND %5$s AND t.%1$I IS NOT NULL '
+                       'ORDER BY random() LIMIT $1) x',
+                       email_column,
+                       coalesce((SELECT string_agg(format('t.%I::text', c), ', ') FROM unnest(name_columns) c), ''),
+                       tbl, scope_filter, not_canary)
+            INTO templates, template_domains USING sample_count;
+    ELSE
+        EXECUTE format('SELECT array_agg(listguard._local_part_template(t.%1$I, ARRAY[%2$s]::text[]) ORDER BY s.n), '
+                       'array_agg(listguard._address_domain(t.%1$I) ORDER BY s.n) '
+                       'FROM %3$s t JOIN pg_temp.lg_plant_sample s ON s.rel = t.tableoid AND s.row_tid = t.ctid',
+                       email_column,
+                       coalesce((SELECT string_agg(format('t.%I::text', c), ', ') FROM unnest(name_columns) c), ''), tbl)
+            INTO templates, template_domains;
+    END IF;
     -- The names the list has (a mailbox's local part gives its row names
     -- only if they are names the list has).
     IF cardinality(name_columns) > 0 THEN
         EXECUTE format('SELECT array_agg(DISTINCT w) FROM %s t JOIN pg_temp.lg_plant_sample s '
                        'ON s.rel = t.tableoid AND s.row_tid = t.ctid, '
                        'LATERAL regexp_split_to_table(lower(concat_ws('' '', %s)), ''[^a-z]+'') w WHERE w <> ''''',
-                       tbl, (SELECT string_agg(format('t.%I::text', c), ', ') FROM unnest(name_columns) c))
+                       src, (SELECT string_agg(format('t.%I::text', c), ', ') FROM unnest(name_columns) c))
             INTO known_names;
     END IF;
     SELECT jsonb_object_agg(d.domain, d.n) INTO domain_counts
@@ -199,7 +252,7 @@ BEGIN
             names := '{}';
             FOR i IN 1..coalesce(cardinality(name_columns), 0) LOOP
                 EXECUTE format('SELECT t.%I::text FROM %s t JOIN pg_temp.lg_plant_sample s '
-                               'ON s.rel = t.tableoid AND s.row_tid = t.ctid WHERE s.n = $1', name_columns[i], tbl)
+                               'ON s.rel = t.tableoid AND s.row_tid = t.ctid WHERE s.n = $1', name_columns[i], src)
                     INTO value USING 1 + floor(random() * sample_count)::int;
                 names := names || coalesce(value, '');
             END LOOP;
@@ -226,8 +279,16 @@ BEGIN
             END LOOP;
             FOR i IN 1..coalesce(cardinality(drawn_columns), 0) LOOP
                 pick := 1 + floor(random() * sample_count)::int;
-                exprs := exprs || format('(SELECT t.%I FROM %s t WHERE t.tableoid = %s AND t.ctid = %L)',
-                                         drawn_columns[i], tbl, sample_tables[pick], sample_rows[pick]);
+                IF citus THEN
+                    -- By value: an INSERT into a Citus table takes no subquery.
+                    EXECUTE format('SELECT t.%I::text FROM %s t WHERE t.tableoid = $1 AND t.ctid = $2',
+                                   drawn_columns[i], src)
+                        INTO value USING sample_tables[pick], sample_rows[pick];
+                    exprs := exprs || format('%L::%s', value, drawn_types[i]);
+                ELSE
+                    exprs := exprs || format('(SELECT t.%I FROM %s t WHERE t.tableoid = %s AND t.ctid = %L)',
+                                             drawn_columns[i], tbl, sample_tables[pick], sample_rows[pick]);
+                END IF;
             END LOOP;
             FOR i IN 1..coalesce(cardinality(spread_columns), 0) LOOP
                 a := 1 + floor(random() * sample_count)::int;
@@ -238,7 +299,7 @@ BEGIN
                                '      ON s.rel = t.tableoid AND s.row_tid = t.ctid WHERE s.n = $1) x, '
                                '     (SELECT t.%1$I AS v FROM %3$s t JOIN pg_temp.lg_plant_sample s '
                                '      ON s.rel = t.tableoid AND s.row_tid = t.ctid WHERE s.n = $2) y',
-                               spread_columns[i], spread_types[i], tbl,
+                               spread_columns[i], spread_types[i], src,
                                CASE WHEN (SELECT t.typcategory = 'D' FROM pg_type t WHERE t.oid = spread_types[i]::regtype)
                                     THEN 'to_timestamp(extract(epoch FROM x.v) + (extract(epoch FROM y.v) '
                                          '- extract(epoch FROM x.v)) * random())'
