@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Leak attribution (docs/leak-attribution.md): how often trace_leak() names
+# Leak attribution (docs/canaries.md): how often trace_leak() names
 # the role that leaked a file, names nobody, or names a role that did not
 # leak it. Run by bench/run, or against any server with listguard preloaded
 # (PGHOST, PGPORT, PGUSER: a superuser).
