@@ -1,6 +1,7 @@
 #include "pg/audit/statement_counts.h"
 
 #include "pg/audit/events.h"
+#include "pg/audit/reveal_spool.h"
 #include "pg/base/guard.h"
 #include "pg/base/session_info.h"
 #include "pg/base/settings.h"
@@ -32,6 +33,7 @@ struct RevealCount {
 constexpr int kReveals = 32;
 RevealCount reveals[kReveals];
 int reveal_count = 0;
+size_t record_slots = RevealRecord::kSlotStep;
 
 // Where a (role, grant, scope) was last counted, as index + 1 (0: nowhere),
 // by a hash of the three: rows cycling through a few lists find their
@@ -61,12 +63,13 @@ void report_clear_reveals()
         // whether a canary was read. This also runs while a transaction
         // aborts, perhaps because the keyring could not be read: the sealer
         // does not need it.
-        char sealed[RevealRecordSealer::kTextSize + 1] = "";
+        char sealed[RevealRecordSealer::kMaxTextSize + 1] = "";
         const RevealRecordSealer* sealer = canary_reveal_sealer();
         uint8 iv[16];
         PendingError error;
         if (sealer != nullptr && pg_strong_random(iv, sizeof iv))
-            (void)try_guarded([&] { strlcpy(sealed, sealer->seal(r.canaries, iv).c_str(), sizeof sealed); }, error);
+            (void)try_guarded(
+                [&] { strlcpy(sealed, sealer->seal(r.canaries, record_slots, iv).c_str(), sizeof sealed); }, error);
         char* detail = psprintf("{\"role\": %s, \"grant\": %lld, \"canaries\": %s}", json_string(info.current_user),
                                 static_cast<long long>(r.grant_id), json_string(sealed));
         char* counts = psprintf("{\"clear\": %lld}", static_cast<long long>(r.count));
@@ -247,8 +250,28 @@ const char* row_op_name(char op)
     return op == 'i' ? "insert" : op == 'u' ? "update" : "delete";
 }
 
-void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
+namespace {
+
+void note_canary(RevealRecord& record, Stamp scope, const RevealedCanary* canary)
 {
+    if (canary == nullptr)
+        return;
+    if (canary->account == scope.account && canary->slot >= 0)
+        record.add_slot(static_cast<uint32>(canary->slot));
+    else
+        record.add_outside(canary->id);
+}
+
+} // namespace
+
+void note_canary_record_slots(size_t slots) noexcept
+{
+    record_slots = Max(record_slots, Min(slots, RevealRecord::kMaxSlots));
+}
+
+void count_clear_reveal(const Grant& grant, Stamp scope, const RevealedCanary* canary, uint64 summary_key)
+{
+    spool_reveal(summary_key);
     if (!audit_reveals_setting)
         return;
     Oid role = GetUserId();
@@ -258,8 +281,7 @@ void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
         RevealCount& r = reveals[hint];
         if (r.role == role && r.grant_id == grant.id && r.scope == scope) {
             r.count++;
-            if (canary_id != 0)
-                r.canaries.add(canary_id);
+            note_canary(r.canaries, scope, canary);
             return;
         }
     }
@@ -268,8 +290,7 @@ void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
         RevealCount& r = reveals[i];
         if (r.role == role && r.grant_id == grant.id && r.scope == scope) {
             r.count++;
-            if (canary_id != 0)
-                r.canaries.add(canary_id);
+            note_canary(r.canaries, scope, canary);
             reveal_memo[slot] = i + 1;
             return;
         }
@@ -278,9 +299,12 @@ void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
         report_clear_reveals();
     (void)session_info(); // remember the names while the catalogs can be read
     RevealCount& r = reveals[reveal_count++];
-    r = RevealCount{role, grant.id, scope, 1, RevealRecord{}};
-    if (canary_id != 0)
-        r.canaries.add(canary_id);
+    r.role = role;
+    r.grant_id = grant.id;
+    r.scope = scope;
+    r.count = 1;
+    r.canaries.clear();
+    note_canary(r.canaries, scope, canary);
     reveal_memo[slot] = reveal_count;
 }
 
@@ -331,11 +355,13 @@ void report_row_changes(Oid relid, char op)
 void audit_counts_at_statement_end()
 {
     report_clear_reveals();
+    spool_flush();
 }
 
 void audit_counts_at_transaction_end(bool committing)
 {
     report_clear_reveals();
+    spool_flush();
     if (!committing) {
         row_count = 0;
         reindex_rows();
