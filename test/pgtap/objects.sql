@@ -47,6 +47,8 @@ SELECT set_eq(
              -- canaries: the admin gates, and the row policy of tables that hold them
              ('listguard.add_canary_addresses(text[])'),
              ('listguard.plant_canaries(regclass,bigint,bigint,regrole[],integer)'),
+             ('listguard.plan_canaries(regclass,bigint,bigint,regrole[],integer,interval)'),
+             ('listguard.plant_due_canaries(integer)'),
              ('listguard.remove_canaries(regclass,bigint,bigint,regrole[])'), ('listguard.trace(text)'),
              ('listguard.trace_leak(text[])'), ('listguard.report_canary_hit(text,timestamp with time zone,text)'),
              ('listguard.can_read(bigint,bigint,listguard.email)'), ('listguard.can_write(bigint,bigint,listguard.email)'),
@@ -82,7 +84,6 @@ SELECT set_eq(
              ('progress: listguard_admin SELECT'), ('audit_events: listguard_monitor SELECT'),
              ('audit_events: pg_monitor SELECT'), ('audit_events: listguard_admin SELECT'),
              ('stamp_queue: listguard_admin SELECT'), ('audit_archives: listguard_admin SELECT'),
-            
              ('canary_reveal_history: listguard_admin SELECT'),
              -- backups hold listguard's own tables too
              ('audit_log: listguard_backup SELECT'), ('audit_heads: listguard_backup SELECT'),
@@ -90,10 +91,14 @@ SELECT set_eq(
              ('requests: listguard_backup SELECT'), ('request_approvals: listguard_backup SELECT'),
              ('canaries: listguard_backup SELECT'), ('grants_id_seq: listguard_backup SELECT'),
              ('requests_id_seq: listguard_backup SELECT'), ('canaries_id_seq: listguard_backup SELECT'),
+             ('reveal_summaries: listguard_admin SELECT'), ('reveal_summaries_since: listguard_admin SELECT'),
+             ('canary_plans: listguard_admin SELECT'), ('reveal_summaries: listguard_backup SELECT'),
+             ('reveal_summaries_since: listguard_backup SELECT'), ('canary_plans: listguard_backup SELECT'),
+             ('canary_plans_id_seq: listguard_backup SELECT'),
              ('stamp_queue: listguard_backup SELECT'), ('audit_archives: listguard_backup SELECT'),
              ('canary_reveal_history: listguard_backup SELECT')$$,
-    'only admins and backups read the grants, protections, requests, canaries and audit log; everyone reads their '
-    'quotas and requests; monitors read metrics, progress and the audit log without addresses');
+    'only admins and backups read the grants, protections, requests, canaries, reveal summaries, canary plans and audit log; '
+    'everyone reads their quotas and requests; monitors read metrics, progress and the audit log without addresses');
 -- The schema: everyone may use what is in it, nobody may create there.
 SELECT results_eq(
     $$SELECT format('%s %s', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,

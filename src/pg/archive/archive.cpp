@@ -323,10 +323,12 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
         // each canary was revealed, and whether the trail had gaps.
         if (SPI_execute_with_args(
                 "INSERT INTO listguard.canary_reveal_history AS h (canary, first_revealed, last_revealed, reveals) "
-                "SELECT r.canary, min(a.logged_at), max(a.logged_at), count(*) FROM listguard.audit_log a, "
-                "LATERAL pg_catalog.unnest(listguard._canary_reveal_ids(a.detail ->> 'canaries')) r(canary) "
+                "SELECT c.id, min(a.logged_at), max(a.logged_at), count(*) FROM listguard.audit_log a "
+                "JOIN listguard.canaries c ON a.logged_at OPERATOR(pg_catalog.>=) c.planted_at AND "
+                "listguard._canary_in_record(a.detail ->> 'canaries', c.id, c.slot, a.account IS NOT DISTINCT FROM "
+                "c.account) "
                 "WHERE a.id OPERATOR(pg_catalog.>=) $1 AND a.id OPERATOR(pg_catalog.<=) $2 AND a.kind = 'clear_reveal' "
-                "GROUP BY r.canary ON CONFLICT (canary) DO UPDATE SET "
+                "GROUP BY c.id ON CONFLICT (canary) DO UPDATE SET "
                 "first_revealed = least(h.first_revealed, excluded.first_revealed), "
                 "last_revealed = greatest(h.last_revealed, excluded.last_revealed), "
                 "reveals = h.reveals OPERATOR(pg_catalog.+) excluded.reveals",

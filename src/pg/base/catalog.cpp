@@ -59,8 +59,8 @@ const ListguardObjects& listguard_objects()
     // of other columns, where the extension is not installed. Each object
     // must be a member of the extension.
     // (The schema's name, a syscache probe, first: most databases have none.)
-    Oid extension = OidIsValid(get_namespace_oid("listguard", true)) ? get_extension_oid("listguard", true)
-                                                                     : InvalidOid;
+    Oid extension =
+        OidIsValid(get_namespace_oid("listguard", true)) ? get_extension_oid("listguard", true) : InvalidOid;
     if (OidIsValid(extension)) {
         found.schema = extension_schema(extension);
         found.email_type = member_or_invalid(
@@ -73,6 +73,7 @@ const ListguardObjects& listguard_objects()
         found.audit_heads = member_table(extension, "audit_heads", found.schema);
         found.stamp_queue = member_table(extension, "stamp_queue", found.schema);
         found.audit_archives = member_table(extension, "audit_archives", found.schema);
+        found.reveal_summaries = member_table(extension, "reveal_summaries", found.schema);
     }
     objects = found;
     // Remembered once the extension's core is there: the extension may be
@@ -88,7 +89,8 @@ const ListguardObjects& listguard_objects()
 
 bool listguard_objects_complete() noexcept
 {
-    return objects_valid && OidIsValid(objects.canaries) && OidIsValid(objects.audit_heads);
+    return objects_valid && OidIsValid(objects.canaries) && OidIsValid(objects.audit_heads) &&
+           OidIsValid(objects.reveal_summaries);
 }
 
 void forget_listguard_objects() noexcept

@@ -23,6 +23,7 @@ struct ListguardObjects {
     Oid audit_heads = InvalidOid;      // listguard.audit_heads (InvalidOid before ALTER EXTENSION UPDATE to 0.3)
     Oid stamp_queue = InvalidOid;      // listguard.stamp_queue (the same)
     Oid audit_archives = InvalidOid;   // listguard.audit_archives (the same)
+    Oid reveal_summaries = InvalidOid; // listguard.reveal_summaries (likewise)
 };
 
 const ListguardObjects& listguard_objects();

@@ -2,6 +2,7 @@
 
 #include "pg/audit/anchor.h"
 #include "pg/audit/queue.h"
+#include "pg/audit/reveal_summaries.h"
 #include "pg/base/settings.h"
 #include "pg/protect/background.h"
 #include "pg/quota/leases.h"
@@ -55,6 +56,7 @@ void listguard_housekeeper_main(Datum)
     bool woke_spilled = false;
     TimestampTz last_maintenance = 0;
     TimestampTz last_retention = GetCurrentTimestamp();
+    int spool_ticks = 0;
     while (!ShutdownRequestPending) {
         // At least once a second: audit events must not wait long for a writer.
         int interval = quota_save_interval_setting > 0 ? Min(quota_save_interval_setting, 1000) : 1000;
@@ -116,6 +118,11 @@ void listguard_housekeeper_main(Datum)
             foreach (lc, databases)
                 start_maintenance_worker(lfirst_oid(lc));
             list_free(databases);
+        }
+        // Reveal summaries wait in spool files for their database's writer.
+        if (!in_recovery && ++spool_ticks >= 10) {
+            spool_ticks = 0;
+            wake_writers_for_spool();
         }
     }
     save_quota_state_if_dirty();

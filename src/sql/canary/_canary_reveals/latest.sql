@@ -2,8 +2,9 @@
 -- the canary's list since planting, and when the role (or a member, or its
 -- login under another role) read this canary in clear — from the
 -- clear_reveal events (kept while listguard.audit_reveals is on), whose
--- sealed "canaries" record counts the role's own canaries among the values.
--- Events archived since (archive_audit()) left when the canary was read in
+-- sealed "canaries" record notes every one of the role's own canaries among
+-- the values (by slot in their own account, by id elsewhere). Events
+-- archived since (archive_audit()) left when the canary was read in
 -- canary_reveal_history; clear_reveals counts what the table still holds.
 CREATE FUNCTION _canary_reveals(c listguard.canaries, OUT clear_reveals bigint, OUT first_revealed timestamptz,
                                 OUT last_revealed timestamptz)
@@ -12,9 +13,11 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     FROM (SELECT coalesce(sum((a.counts->>'clear')::bigint)
                               FILTER (WHERE a.account = c.account
                                         AND a.list IS NOT DISTINCT FROM coalesce(c.list, 0)), 0) AS clear_reveals,
-                 min(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0)
+                 min(a.logged_at) FILTER (WHERE listguard._canary_in_record(a.detail->>'canaries', c.id, c.slot,
+                                                                             a.account IS NOT DISTINCT FROM c.account))
                      AS first_revealed,
-                 max(a.logged_at) FILTER (WHERE listguard._canary_reveal_count(a.detail->>'canaries', c.id) > 0)
+                 max(a.logged_at) FILTER (WHERE listguard._canary_in_record(a.detail->>'canaries', c.id, c.slot,
+                                                                             a.account IS NOT DISTINCT FROM c.account))
                      AS last_revealed
           FROM listguard.audit_log a
           WHERE a.kind = 'clear_reveal' AND a.logged_at >= c.planted_at
