@@ -49,7 +49,7 @@ SELECT events FROM listguard.archive_audit(now() - interval '1 hour');
 
 -- The canary's evidence outlives the events: trace() and a hit's verdict.
 SELECT canary, first_revealed IS NOT NULL AS revealed FROM listguard.trace(:'canary_address');
-SELECT listguard.report_canary_hit(:'canary_address', now(), 'test');
+SELECT role, sees, revealed FROM listguard.report_canary_hit(:'canary_address', now(), 'test');
 SELECT lgtest.audit_settle() AS settled;
 SELECT detail->'detail'->>'verdict' AS verdict FROM listguard.audit_log WHERE kind = 'canary' AND detail->>'action' = 'hit';
 
