@@ -106,7 +106,6 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 #include "archive/_verify_audit_archive/0.3.0.sql"
 #include "archive/read_audit_archive/0.3.0.sql"
 #include "archive/_read_audit_archive/0.3.0.sql"
-#replace "canary/_report_canary_hit/0.3.0.sql"
 
 -- Citus (docs/citus.md): the catalog on every node, protect() of Citus tables.
 #include "replica/catalog_generation/0.3.0.sql"
