@@ -80,15 +80,16 @@ extern "C" Datum lg_local_part_style(PG_FUNCTION_ARGS)
     require_preload();
     EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
     ensure_keyring();
-    std::string style = guarded([&] {
-        return keyring().email().with_address(v.data, v.size, [](std::string_view address) {
+    text* style = guarded([&]() -> text* {
+        std::string made = keyring().email().with_address(v.data, v.size, [](std::string_view address) {
             std::size_t at = address.rfind('@');
             return local_part_style(address.substr(0, at == std::string_view::npos ? 0 : at));
         });
+        return made.empty() ? nullptr : postgres_text(made);
     });
-    if (style.empty())
+    if (style == nullptr)
         PG_RETURN_NULL();
-    PG_RETURN_TEXT_P(cstring_to_text_with_len(style.data(), static_cast<int>(style.size())));
+    PG_RETURN_TEXT_P(style);
 }
 
 // listguard._local_part_in_style(style) -> text: a new local part in that
@@ -97,17 +98,20 @@ extern "C" Datum lg_local_part_in_style(PG_FUNCTION_ARGS)
 {
     require_preload();
     char* style = text_to_cstring(PG_GETARG_TEXT_PP(0));
-    std::string made = guarded([&] {
-        return local_part_in_style(style, [](std::uint32_t bound) {
+    PG_RETURN_TEXT_P(guarded([&] {
+        std::string made = local_part_in_style(style, [](std::uint32_t bound) {
             std::uint32_t r;
             if (!pg_strong_random(&r, sizeof r))
                 throw Error(ErrorKind::Internal, "could not generate random bytes");
             return r % bound;
         });
-    });
-    if (made.empty())
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid local part style \"%s\"", style)));
-    PG_RETURN_TEXT_P(cstring_to_text_with_len(made.data(), static_cast<int>(made.size())));
+        if (made.empty())
+            postgres_call([&] {
+                ereport(ERROR,
+                        (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid local part style \"%s\"", style)));
+            });
+        return postgres_text(made);
+    }));
 }
 
 // listguard._as_canary(email) -> email: the value marked as a canary. For
@@ -218,13 +222,13 @@ extern "C" Datum lg_address_domain(PG_FUNCTION_ARGS)
     require_preload();
     EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
     ensure_keyring();
-    std::string domain = guarded([&] {
-        return keyring().email().with_address(v.data, v.size, [](std::string_view address) {
+    PG_RETURN_TEXT_P(guarded([&] {
+        std::string domain = keyring().email().with_address(v.data, v.size, [](std::string_view address) {
             std::string canonical(parse_address(address).canonical());
             return canonical.substr(canonical.rfind('@') + 1);
         });
-    });
-    PG_RETURN_TEXT_P(cstring_to_text_with_len(domain.data(), static_cast<int>(domain.size())));
+        return postgres_text(domain);
+    }));
 }
 
 // listguard._record_canary_event(action, canary_id, account, list, detail,

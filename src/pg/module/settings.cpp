@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "pg/base/guard.h"
 #include "pg/base/settings.h"
 #include "pg/keys/keyring.h"
 
@@ -29,37 +30,55 @@ void assign_key_source(const char*, void*)
 // The quota of approved requests must parse, or every approval would fail.
 bool check_request_quota(char** value, void**, GucSource)
 {
-    try {
-        (void)parse_quota(*value ? *value : "");
+    const char* text = *value ? *value : "";
+    PendingError error;
+    if (try_guarded([&] { (void)parse_quota(text); }, error))
         return true;
-    } catch (const Error& e) {
-        GUC_check_errdetail("%s", e.detail().empty() ? e.what() : e.detail().c_str());
-        return false;
-    }
+    GUC_check_errdetail("%s", error.detail[0] ? error.detail : error.message);
+    return false;
 }
 
 // Canary domains: a comma-separated list of domains an address could have.
 bool check_canary_domains(char** value, void**, GucSource)
 {
-    std::string list = *value ? *value : "";
-    std::size_t start = 0;
-    while (start <= list.size()) {
-        std::size_t comma = list.find(',', start);
-        std::string domain = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        std::size_t first = domain.find_first_not_of(" \t");
-        std::size_t last = domain.find_last_not_of(" \t");
-        domain = first == std::string::npos ? "" : domain.substr(first, last - first + 1);
-        if (!domain.empty()) {
-            try {
-                (void)parse_address("canary@" + domain);
-            } catch (const Error& e) {
-                GUC_check_errdetail("\"%s\" is not a domain an address can have.", domain.c_str());
-                return false;
+    // The C++ part finds the first domain no address can have (where it is
+    // in the setting); the detail is written after it.
+    const char* setting = *value ? *value : "";
+    std::size_t bad_start = 0;
+    int bad_length = 0;
+    PendingError error;
+    bool valid = try_guarded(
+        [&] {
+            std::string list = setting;
+            std::size_t start = 0;
+            while (start <= list.size()) {
+                std::size_t comma = list.find(',', start);
+                std::string domain = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                std::size_t first = domain.find_first_not_of(" \t");
+                std::size_t last = domain.find_last_not_of(" \t");
+                domain = first == std::string::npos ? "" : domain.substr(first, last - first + 1);
+                if (!domain.empty()) {
+                    try {
+                        (void)parse_address("canary@" + domain);
+                    } catch (const Error& e) {
+                        bad_start = start + first;
+                        bad_length = static_cast<int>(domain.size());
+                        return;
+                    }
+                }
+                if (comma == std::string::npos)
+                    break;
+                start = comma + 1;
             }
-        }
-        if (comma == std::string::npos)
-            break;
-        start = comma + 1;
+        },
+        error);
+    if (!valid) {
+        GUC_check_errdetail("%s", error.detail[0] ? error.detail : error.message);
+        return false;
+    }
+    if (bad_length > 0) {
+        GUC_check_errdetail("\"%.*s\" is not a domain an address can have.", bad_length, setting + bad_start);
+        return false;
     }
     return true;
 }
