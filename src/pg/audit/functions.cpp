@@ -9,6 +9,7 @@
 #include "pg/audit/record.h"
 #include "pg/audit/restore.h"
 #include "pg/base/guard.h"
+#include "pg/base/spi.h"
 #include "pg/keys/keyring.h"
 #include "pg/base/catalog.h"
 #include "pg/base/preload.h"
@@ -87,7 +88,7 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
     // freed row by row: a log of millions of events fits in a few kilobytes.
     MemoryContext row_context =
         AllocSetContextCreate(CurrentMemoryContext, "listguard verify_audit row", ALLOCSET_DEFAULT_SIZES);
-    SPI_connect();
+    connect_spi();
     Portal portal = SPI_cursor_open_with_args("listguard_verify", "SELECT * FROM listguard.audit_log ORDER BY id", 0,
                                               nullptr, nullptr, nullptr, true, CURSOR_OPT_NO_SCROLL);
     while (problem == nullptr) {

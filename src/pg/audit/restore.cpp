@@ -6,6 +6,7 @@
 #include "pg/audit/record.h"
 #include "pg/base/catalog.h"
 #include "pg/base/elevated_call.h"
+#include "pg/base/spi.h"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -92,8 +93,7 @@ void restored_row(int64 id)
     // The writer appends under a lock that this one conflicts with: it
     // waits until the restored rows are committed, then reads the new head.
     LockRelationOid(audit_log, ExclusiveLock);
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     if (id_exists(id))
         move_rows_from(id);
     SPI_finish();

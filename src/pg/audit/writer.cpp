@@ -12,6 +12,7 @@
 #include "pg/audit/record.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
+#include "pg/base/spi.h"
 #include "pg/keys/keyring.h"
 #include "pg/base/settings.h"
 
@@ -160,7 +161,7 @@ bool writer_transaction(const char* what, F&& body)
     {
         SetCurrentStatementStartTimestamp();
         StartTransactionCommand();
-        SPI_connect();
+        connect_spi();
         PushActiveSnapshot(GetTransactionSnapshot());
         body();
         PopActiveSnapshot();

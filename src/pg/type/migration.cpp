@@ -3,6 +3,7 @@
 // row, never the address.
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
+#include "pg/base/spi.h"
 #include "pg/type/input.h"
 
 extern "C" {
@@ -45,8 +46,7 @@ extern "C" Datum lg_invalid_addresses(PG_FUNCTION_ARGS)
                          quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid)));
     MemoryContext caller = CurrentMemoryContext;
     MemoryContext row_context = AllocSetContextCreate(caller, "listguard invalid_addresses", ALLOCSET_DEFAULT_SIZES);
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     Portal portal = SPI_cursor_open_with_args("listguard_invalid_addresses", sql, 0, nullptr, nullptr, nullptr, true,
                                               CURSOR_OPT_NO_SCROLL);
     for (;;) {
