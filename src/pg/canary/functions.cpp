@@ -192,7 +192,8 @@ extern "C" Datum lg_address_in_line(PG_FUNCTION_ARGS)
 {
     require_preload();
     text* input = PG_GETARG_TEXT_PP(0);
-    std::string_view found = address_in_line(std::string_view(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input)));
+    std::string_view line(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input));
+    std::string_view found = guarded([&] { return address_in_line(line); });
     if (found.empty())
         PG_RETURN_NULL();
     PG_RETURN_TEXT_P(cstring_to_text_with_len(found.data(), static_cast<int>(found.size())));
