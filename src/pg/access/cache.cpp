@@ -12,6 +12,7 @@
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/base/session_info.h"
+#include "pg/citus/transit.h"
 
 #include "core/access/network.h"
 #include "core/access/reveal_level.h"
@@ -101,6 +102,10 @@ void remember(ScopeEntry* e)
 
 bool network_allowed(Datum networks)
 {
+    // A connection a Citus node opened comes from that node, not from the
+    // client: grants limited to networks do not apply there (fail closed).
+    if (session_claims_citus_internal())
+        return false;
     ArrayElements listed = array_elements(networks, CIDROID);
     Oid out_fn;
     bool varlena;

@@ -23,5 +23,7 @@ bool two_person_rule_setting = false;
 char* canary_domains_setting = nullptr;
 char* primary_conninfo_setting = nullptr;
 int standby_quota_setting = static_cast<int>(StandbyQuota::Primary);
+char* citus_proof_setting = nullptr;
+char* coordinator_conninfo_setting = nullptr;
 
 } // namespace listguard::pg

@@ -25,5 +25,7 @@ extern char* canary_domains_setting;          // listguard.canary_domains
 extern char* primary_conninfo_setting;        // listguard.primary_conninfo
 enum class StandbyQuota { Primary, Local, Deny };
 extern int standby_quota_setting; // listguard.standby_quota, a StandbyQuota
+extern char* citus_proof_setting;  // listguard.citus_proof (pg/citus/transit.h)
+extern char* coordinator_conninfo_setting; // listguard.coordinator_conninfo
 
 } // namespace listguard::pg

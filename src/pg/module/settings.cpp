@@ -27,6 +27,14 @@ void assign_key_source(const char*, void*)
     forget_keyring();
 }
 
+// A session's proof of being a Citus internal connection is never shown,
+// not even to pg_read_all_settings: a query Citus pushes to a worker runs
+// in such a session, and could read it there (pg/citus/transit.h).
+const char* show_citus_proof()
+{
+    return citus_proof_setting != nullptr && citus_proof_setting[0] != '\0' ? "(set)" : "";
+}
+
 // The quota of approved requests must parse, or every approval would fail.
 bool check_request_quota(char** value, void**, GucSource)
 {
@@ -196,6 +204,23 @@ void define_settings()
                              "allows the full quota); deny: no clear reveals under a quota.",
                              &standby_quota_setting, static_cast<int>(StandbyQuota::Primary), kStandbyQuota, PGC_SIGHUP,
                              0, nullptr, nullptr, nullptr);
+
+    // Citus (pg/citus). The proof a listguard backend puts into the startup
+    // options of the connections Citus opens from it: set at connection
+    // start only, and no role but a superuser may read it.
+    DefineCustomStringVariable("listguard.citus_proof", "Proof that a session is a Citus internal connection.",
+                               "Set by listguard in the connections Citus opens; see docs/citus.md.",
+                               &citus_proof_setting, "", PGC_BACKEND,
+                               GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
+                               nullptr, nullptr, show_citus_proof);
+    // How a Citus worker's listguard link reaches the coordinator (leases,
+    // audit events, the catalog). Empty: the coordinator Citus knows, as
+    // the extension's owner.
+    DefineCustomStringVariable(
+        "listguard.coordinator_conninfo", "How a Citus worker's listguard link connects to the coordinator.",
+        "Empty: host and port of the coordinator in Citus's metadata, user the owner of the extension. The "
+        "database is the link's own.",
+        &coordinator_conninfo_setting, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr, nullptr);
 
     MarkGUCPrefixReserved("listguard");
 }

@@ -4,6 +4,7 @@
 
 #include "pg/access/generation.h"
 #include "pg/audit/queue.h"
+#include "pg/access/catalog_confirmation.h"
 #include "pg/keys/keyring.h"
 #include "pg/quota/state_file.h"
 #include "pg/quota/store.h"
@@ -27,6 +28,7 @@ void request_shared_memory()
     RequestAddinShmemSpace(audit_queue_shared_size());
     RequestAddinShmemSpace(keys_shared_size());
     RequestAddinShmemSpace(access_generation_shared_size());
+    RequestAddinShmemSpace(catalog_confirmation_shared_size());
     RequestNamedLWLockTranche("listguard", 2); // the quota slots, saving their state
     RequestNamedLWLockTranche("listguard audit", 1);
     RequestNamedLWLockTranche("listguard keys", 1);
@@ -62,6 +64,7 @@ void attach_shared_memory()
     attach_audit_queue_shared();
     attach_keys_shared();
     attach_access_generation_shared();
+    attach_catalog_confirmation_shared();
     LWLockRelease(AddinShmemInitLock);
     if (!IsUnderPostmaster) {
         quota_postmaster_startup(fresh_quota);

@@ -60,3 +60,23 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 -- An access request's duration is a length of time (a month 30 days, a day
 -- 24 hours), whatever the calendar or the requester's time zone.
 #replace "access/_request_access/0.3.0.sql"
+
+-- quota_usage names make_interval's exact argument type (schema-qualified).
+#replace "quota/quota_usage/0.3.0.sql"
+
+-- Citus (docs/citus.md): the catalog on every node, protect() of Citus tables.
+#include "replica/catalog_generation/0.3.0.sql"
+#include "replica/_transit_token/0.3.0.sql"
+#include "replica/_citus_catalog/0.3.0.sql"
+#include "replica/_citus_apply_catalog/0.3.0.sql"
+#include "replica/_citus_push_catalog/0.3.0.sql"
+#include "citus/_citus_table/0.3.0.sql"
+#include "citus/_citus_stamped/0.3.0.sql"
+#include "citus/_citus_unstamped/0.3.0.sql"
+#include "citus/_citus_stamp/0.3.0.sql"
+#replace "canary/_plant_canaries/0.3.0.sql"
+#replace "protect/_drop_protection/0.3.0.sql"
+#replace "protect/_stamp_plan/0.3.0.sql"
+#replace "protect/stamp_trigger/0.3.0.sql"
+#replace "audit/audit_statement_trigger/0.3.0.sql"
+#replace "audit/audit_row_trigger/0.3.0.sql"
