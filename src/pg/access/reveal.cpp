@@ -77,7 +77,7 @@ bool reads_as_backup(Oid role)
 RevealDecision reveal_for(Stamp stamp)
 {
     Oid role = GetUserId();
-    Access access = access_for(role, stamp);
+    const Access& access = cached_access_for(role, stamp);
     RevealDecision decision{access.reveal, access.grant};
     // A Citus worker shows nothing above masks until it knows that its
     // grants are the coordinator's (pg/access/catalog_confirmation.h).

@@ -1,5 +1,5 @@
-// The elements of a one-dimensional array of a varlena type (text, bytea,
-// cidr: not passed by value, aligned on int), unpacked once.
+// The elements of a one-dimensional array of text, bytea or cidr (varlena,
+// aligned on int) or of oid or regrole (passed by value), unpacked once.
 #pragma once
 
 #include "pg/base/postgres_c.h"

@@ -59,8 +59,8 @@ const ListguardObjects& listguard_objects()
     // of other columns, where the extension is not installed. Each object
     // must be a member of the extension.
     // (The schema's name, a syscache probe, first: most databases have none.)
-    Oid extension = OidIsValid(get_namespace_oid("listguard", true)) ? get_extension_oid("listguard", true)
-                                                                     : InvalidOid;
+    Oid extension =
+        OidIsValid(get_namespace_oid("listguard", true)) ? get_extension_oid("listguard", true) : InvalidOid;
     if (OidIsValid(extension)) {
         found.schema = extension_schema(extension);
         found.email_type = member_or_invalid(
@@ -71,6 +71,7 @@ const ListguardObjects& listguard_objects()
         found.audit_log = member_table(extension, "audit_log", found.schema);
         found.canaries = member_table(extension, "canaries", found.schema);
         found.audit_heads = member_table(extension, "audit_heads", found.schema);
+        found.reveal_summaries = member_table(extension, "reveal_summaries", found.schema);
     }
     objects = found;
     // Remembered once the extension's core is there: the extension may be
@@ -86,7 +87,8 @@ const ListguardObjects& listguard_objects()
 
 bool listguard_objects_complete() noexcept
 {
-    return objects_valid && OidIsValid(objects.canaries) && OidIsValid(objects.audit_heads);
+    return objects_valid && OidIsValid(objects.canaries) && OidIsValid(objects.audit_heads) &&
+           OidIsValid(objects.reveal_summaries);
 }
 
 void forget_listguard_objects() noexcept
