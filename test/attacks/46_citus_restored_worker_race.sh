@@ -4,10 +4,9 @@
 #
 # Tries: dave (clear on account 1) is revoked while every node is up; then
 # worker2 is restored from a file backup taken before the revocation and
-# started while the coordinator runs. dave connects to worker2 at once, in
-# a tight loop from the moment it accepts connections, and reads a shard
-# there in clear (cast and output), by COPY, and through run_command_on_shards
-# from the coordinator.
+# started while the coordinator runs. dave, from eight clients, opens fresh
+# sessions on worker2 from the moment it accepts connections, each reading
+# a shard's addresses (email::text) as its first statement.
 # Secure outcome: no clear value under the revoked grant at any moment
 # (masks until the link compared catalogs, then no rows).
 # Result: FINDING (M). reveal_for() (pg/access/reveal.cpp) decides Clear from the
