@@ -16,6 +16,10 @@
 #      docs/citus.md): it logs in; the DDL guard treats it as Citus (admin)
 #      and records nothing for internal sessions: it opens the shard's row
 #      policy to everyone and disables the stamping and audit triggers.
+#   c) as a listguard admin (adm, its own login, no listguard_owner needed):
+#      with its own captured proof, ALTER TABLE <shard> DISABLE TRIGGER
+#      listguard_audit_<id> on a worker: without the proof this is recorded
+#      (protection_changed, origin worker); with it nothing is recorded.
 # Secure outcome: the proof never leaves for a node outside pg_dist_node
 #   (or is bound to the target node and connection), listguard_owner's
 #   login is refused, and DDL on a shard is refused or recorded.
@@ -25,7 +29,10 @@
 #   cluster and many Citus setups do); row security of the shard is
 #   opened (outsider: 0 rows -> every row of both accounts, masked), the
 #   shard's stamp and audit triggers disabled, and the coordinator's audit
-#   log gets no event. The script puts the shard back as superuser.
+#   log gets no event. c) an admin's DDL on a shard through a proven
+#   session is not recorded either (after_table_statement() skips
+#   recording for every session_is_citus_internal() session, whoever its
+#   user). The script puts the shard back as superuser.
 set -u
 cd "$(dirname "$0")"
 . ./citus_env.sh
@@ -60,6 +67,16 @@ echo "   audit events on the coordinator since: $events"
 # Put the shard back (superuser).
 at "$node" -c "ALTER POLICY listguard_read ON $shard USING (listguard.can_read(account_id, list_id, email))" \
     -c "ALTER TABLE $shard ENABLE TRIGGER ALL" >/dev/null
+echo "c) admin, plain: $(at "$node" -U adm -c "ALTER TABLE $shard DISABLE TRIGGER listguard_audit_${shard##*_}" 2>&1 | head -1)"
+at "$node" -c "ALTER TABLE $shard ENABLE TRIGGER ALL" >/dev/null
+sleep 3
+b2=$(at coordinator -c "SELECT max(id) FROM listguard.audit_log")
+echo "   recorded: $(at coordinator -c "SELECT count(*) FROM listguard.audit_log WHERE id > $before AND kind = 'protection_changed' AND origin = '$node'")"
+read -r aproof agpid < <(ATTACKER=adm capture_proof)
+PGAPPNAME="citus_internal gpid=$agpid" PGOPTIONS="-c listguard.citus_proof=$aproof" at "$node" -U adm -c "ALTER TABLE $shard DISABLE TRIGGER listguard_audit_${shard##*_}" 2>&1
+sleep 3
+echo "   admin with its proof: trigger $(at "$node" -c "SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'listguard_audit_${shard##*_}'"), events recorded: $(at coordinator -c "SELECT count(*) FROM listguard.audit_log WHERE id > $b2")"
+at "$node" -c "ALTER TABLE $shard ENABLE TRIGGER ALL" >/dev/null
 if [ "$seen_after" -gt "$seen_before" ] && [ "$events" = 0 ]; then
     echo "RESULT: FINDING (H): a captured proof logs listguard_owner in; shard protection removed, unrecorded"
 else
