@@ -15,6 +15,8 @@
 # distribution value, a reference table of email values protect()ed.
 # Secure outcome: no crash, no clear value to viewer, the literals keep
 # working on the shards.
+# and a fresh 251-octet address typed by a role with a 63-character name
+# (the longest transit token) routed to a shard.
 # Result: held (no backend crash in any node's log; viewer's output holds
 # no clear address; defaults and CHECK literals work on the shards).
 set -u
@@ -86,6 +88,12 @@ for r in app viewer; do at coordinator -U $r -f /tmp/atk4/45_shapes.sql >/tmp/at
 at coordinator -c "DROP SCHEMA IF EXISTS play45 CASCADE" >/dev/null 2>&1
 at coordinator -f /tmp/atk4/45_ddl.sql >/tmp/atk4/45.ddl.out 2>&1
 grep ERROR /tmp/atk4/45.*.out | sed 's/^/  /' | sort | uniq -c
+# The longest transit token: a fresh 251-octet address typed by a role with
+# a 63-character name, routed to a shard of a table distributed by email.
+R=$(printf 'r%.0s' $(seq 63))
+A="$(printf 'a%.0s' $(seq 64))@$(printf 'b%.0s' $(seq 60)).$(printf 'c%.0s' $(seq 60)).$(printf 'd%.0s' $(seq 60)).com"
+at coordinator -c "CREATE ROLE $R LOGIN" -c "GRANT USAGE ON SCHEMA listguard, play45 TO $R" -c "GRANT INSERT, SELECT ON play45.d TO $R" >/dev/null 2>&1
+at coordinator -U $R -c "INSERT INTO play45.d VALUES ('$A', 9)" -c "SELECT count(*) FROM play45.d WHERE e = '$A'" >>/tmp/atk4/45.ddl.out 2>&1
 clear_viewer=$(grep -c 'member[0-9]*@' /tmp/atk4/45.viewer.out)
 crashes=$(tail -q -n +1 /tmp/atk4/cl/*.log | grep -c 'terminated by signal\|PANIC')
 defaults=$(grep -c 'third@example.com|second@example.com' /tmp/atk4/45.ddl.out)
