@@ -29,7 +29,8 @@
 #   cluster and many Citus setups do); row security of the shard is
 #   opened (outsider: 0 rows -> every row of both accounts, masked), the
 #   shard's stamp and audit triggers disabled, and the coordinator's audit
-#   log gets no event. c) an admin's DDL on a shard through a proven
+#   log gets no event; the application's later writes to that shard are
+#   neither recorded nor stamped. c) an admin's DDL on a shard through a proven
 #   session is not recorded either (after_table_statement() skips
 #   recording for every session_is_citus_internal() session, whoever its
 #   user). The script puts the shard back as superuser.
@@ -62,6 +63,11 @@ via_coord=$(at coordinator -U outsider -c "SELECT count(*) FROM subs")
 trig=$(at "$node" -c "SELECT string_agg(tgname || '=' || tgenabled::text, ',') FROM pg_trigger WHERE tgrelid = '$shard'::regclass")
 sleep 3
 events=$(at coordinator -c "SELECT count(*) FROM listguard.audit_log WHERE id > $before")
+b1=$(at coordinator -c "SELECT max(id) FROM listguard.audit_log")
+at coordinator -U app -c "INSERT INTO subs (account_id, list_id, email) VALUES (1, 10, 'after.open@example.com')" >/dev/null
+sleep 3
+echo "   app inserts into list 10 afterwards: events recorded: $(at coordinator -c "SELECT count(*) FROM listguard.audit_log WHERE id > $b1"), the value unstamped: $(at "$node" -c "SELECT listguard._citus_unstamped(email) FROM $shard WHERE email = 'after.open@example.com'")"
+at "$node" -c "DELETE FROM $shard WHERE email = 'after.open@example.com'" >/dev/null
 echo "   outsider rows in $shard: before $seen_before, after $seen_after; through the coordinator: $via_coord; triggers: $trig"
 echo "   audit events on the coordinator since: $events"
 # Put the shard back (superuser).
