@@ -13,8 +13,8 @@
 # grants it holds, then waits (up to 5 s) in citus_catalog_confirmed() for the
 # link; when the link confirms (after applying the newer catalog), the
 # decision made from the stale grant stands: the first value each session
-# reads in the window is shown in clear under the revoked grant (2 of 2
-# sessions that hit the window here; one value per session, any row by
+# reads in the window is shown in clear under the revoked grant (7 of 8
+# clients on a fresh cluster, 2 on a reused one; one value per session, any row by
 # OFFSET; recorded as clear_reveal of dave). Rows after it are gone.
 set -u
 cd "$(dirname "$0")"
