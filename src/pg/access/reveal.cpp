@@ -2,6 +2,7 @@
 
 #include "pg/access/cache.h"
 #include "pg/access/logical_reveal.h"
+#include "pg/access/principals.h"
 #include "pg/access/reveal_context.h"
 #include "pg/audit/events.h"
 #include "pg/base/preload.h"
@@ -24,8 +25,9 @@ bool in_dump_session()
 RevealDecision reveal_for(Stamp stamp)
 {
     Oid role = GetUserId();
-    Access access = access_for(role, stamp);
-    RevealDecision decision{access.reveal, access.grant};
+    Grant principal_grant;
+    Access access = session_access(stamp, &principal_grant);
+    RevealDecision decision{access.reveal, access.grant, principal_grant};
 
     if (in_logical_decoding())
         return walsender_reveal(role, decision);

@@ -24,6 +24,7 @@ namespace {
 struct RevealCount {
     Oid role;
     int64 grant_id;
+    int64 principal_grant_id; // 0: no principal's grant
     Stamp scope;
     int64 count;
     RevealRecord canaries; // the role's own canaries among the values
@@ -52,8 +53,12 @@ void report_clear_reveals()
         PendingError error;
         if (sealer != nullptr && pg_strong_random(iv, sizeof iv))
             (void)try_guarded([&] { strlcpy(sealed, sealer->seal(r.canaries, iv).c_str(), sizeof sealed); }, error);
-        char* detail = psprintf("{\"role\": %s, \"grant\": %lld, \"canaries\": %s}", json_string(info.current_user),
-                                static_cast<long long>(r.grant_id), json_string(sealed));
+        char* detail = psprintf("{\"role\": %s, \"grant\": %lld, \"canaries\": %s%s}", json_string(info.current_user),
+                                static_cast<long long>(r.grant_id), json_string(sealed),
+                                r.principal_grant_id == 0
+                                    ? ""
+                                    : psprintf(", \"principal_grant\": %lld",
+                                               static_cast<long long>(r.principal_grant_id)));
         char* counts = psprintf("{\"clear\": %lld}", static_cast<long long>(r.count));
         EventScope scope = scope_of(r.scope);
         scope.counts_json = counts;
@@ -232,7 +237,7 @@ const char* row_op_name(char op)
     return op == 'i' ? "insert" : op == 'u' ? "update" : "delete";
 }
 
-void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
+void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id, int64 principal_grant_id)
 {
     if (!audit_reveals_setting)
         return;
@@ -240,7 +245,7 @@ void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
     // Newest first: consecutive values mostly share their scope.
     for (int i = reveal_count - 1; i >= 0; i--) {
         RevealCount& r = reveals[i];
-        if (r.role == role && r.grant_id == grant.id && r.scope == scope) {
+        if (r.role == role && r.grant_id == grant.id && r.principal_grant_id == principal_grant_id && r.scope == scope) {
             r.count++;
             if (canary_id != 0)
                 r.canaries.add(canary_id);
@@ -251,7 +256,7 @@ void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id)
         report_clear_reveals();
     (void)session_info(); // remember the names while the catalogs can be read
     RevealCount& r = reveals[reveal_count++];
-    r = RevealCount{role, grant.id, scope, 1, RevealRecord{}};
+    r = RevealCount{role, grant.id, principal_grant_id, scope, 1, RevealRecord{}};
     if (canary_id != 0)
         r.canaries.add(canary_id);
 }

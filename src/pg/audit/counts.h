@@ -22,7 +22,9 @@ namespace listguard::pg {
 // A value of this scope shown in clear under grant; canary_id: the role's
 // own canary it is (0: none), recorded sealed inside the same clear_reveal
 // event (core/canary/reveal_record.h).
-void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id = 0);
+// principal_grant_id: the grant of the principal in force that authorised
+// it too (0: none), recorded beside the role's.
+void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id = 0, int64 principal_grant_id = 0);
 
 // A row operation as a trigger event names it: 'i', 'u' or 'd'; and the
 // operation's name in events.

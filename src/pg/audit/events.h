@@ -34,6 +34,7 @@ enum class EventKind {
     Key,
     AccessRequest,
     Canary,
+    Principal, // principals and applications registered, changed or dropped
 };
 
 const char* event_kind_name(EventKind kind) noexcept;

@@ -25,5 +25,11 @@ extern char* canary_domains_setting;          // listguard.canary_domains
 extern char* primary_conninfo_setting;        // listguard.primary_conninfo
 enum class StandbyQuota { Primary, Local, Deny };
 extern int standby_quota_setting; // listguard.standby_quota, a StandbyQuota
+// Principals (application users, pg/access/principals.h).
+extern char* audience_setting;       // listguard.audience; empty: the database's name
+enum class MissingPrincipal { Mask, Refuse };
+extern int missing_principal_setting; // listguard.missing_principal, a MissingPrincipal
+extern int max_assertions_setting;    // listguard.max_assertions
+extern int assertion_leeway_setting;  // listguard.assertion_leeway, s
 
 } // namespace listguard::pg

@@ -1,6 +1,7 @@
 // SQL functions of canaries: the row policies that hide them, the local-part styles
 // plant_canaries() copies, address digests for tracing, and their events.
 #include "pg/access/cache.h"
+#include "pg/access/principals.h"
 #include "pg/audit/events.h"
 #include "pg/audit/record.h"
 #include "pg/base/guard.h"
@@ -48,8 +49,7 @@ Datum row_access(FunctionCallInfo fcinfo, bool write)
     if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
         PG_RETURN_BOOL(false);
     Stamp scope{PG_GETARG_INT64(0), PG_GETARG_INT64(1)};
-    Oid role = GetUserId();
-    Access access = access_for(role, scope);
+    Access access = session_access(scope);
     if (!(write ? access.can_write : access.can_read))
         PG_RETURN_BOOL(false);
     PG_RETURN_BOOL(PG_ARGISNULL(2) || row_visible(PG_GETARG_VARLENA_PP(2)));

@@ -2,6 +2,7 @@
 
 #include "pg/access/cache.h"
 #include "pg/access/generation.h"
+#include "pg/access/principals.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
@@ -170,7 +171,7 @@ bool row_visible(struct varlena* address)
     // Senders are asked about the value's own list, not the scope the caller
     // gave (anyone may call can_read() with any scope), wherever its role
     // copied it.
-    return access_for(GetUserId(), sealed::stamp_of(v.data)).sends;
+    return session_access(sealed::stamp_of(v.data)).sends;
 }
 
 bool own_canary_address(const uint8* value)

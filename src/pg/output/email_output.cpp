@@ -69,11 +69,13 @@ std::string_view shown_text(struct varlena* value, char* buffer)
     Stamp stamp = sealed::stamp_of(v.data);
     ensure_keyring();
     RevealDecision reveal = reveal_for(stamp);
-    if (reveal.level == RevealLevel::Clear && !charge_clear_reveal(reveal.grant))
+    // Charged to the principal's grant (if one is in force) and to the role's.
+    if (reveal.level == RevealLevel::Clear &&
+        !(charge_clear_reveal(reveal.principal_grant) && charge_clear_reveal(reveal.grant)))
         reveal.level = RevealLevel::Masked;
     std::size_t len = guarded([&] { return render(reveal.level, stamp, v, buffer); });
     if (reveal.level == RevealLevel::Clear)
-        count_clear_reveal(reveal.grant, stamp, own_canary_id_of(v.data, v.size));
+        count_clear_reveal(reveal.grant, stamp, own_canary_id_of(v.data, v.size), reveal.principal_grant.id);
     return from_utf8(buffer, len);
 }
 

@@ -6,6 +6,7 @@
 // would launder addresses from the first into the second). It also counts
 // the row for the statement's audit event (audit => 'statement').
 #include "pg/access/cache.h"
+#include "pg/access/principals.h"
 #include "pg/audit/counts.h"
 #include "pg/canary/registry.h"
 #include "pg/audit/events.h"
@@ -46,12 +47,13 @@ namespace {
 // refuses the move, whatever on_exceed says: a move cannot be masked).
 void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp target)
 {
-    Access from = access_for(GetUserId(), source);
+    Grant principal_grant; // with a principal in force, its grant is charged too
+    Access from = session_access(source, &principal_grant);
     bool quota_left = true;
     if (from.reveal == RevealLevel::Clear) {
-        quota_left = charge_clear_reveal(from.grant);
+        quota_left = charge_clear_reveal(principal_grant) && charge_clear_reveal(from.grant);
         if (quota_left) {
-            count_clear_reveal(from.grant, source, own_canary_id_of(v.data, v.size));
+            count_clear_reveal(from.grant, source, own_canary_id_of(v.data, v.size), principal_grant.id);
             return;
         }
     }

@@ -50,7 +50,7 @@ BEGIN
     ), candidates AS (
         SELECT DISTINCT x.role FROM (
             SELECT f.role FROM found f
-            UNION SELECT g.grantee FROM listguard.grants g WHERE g.sends
+            UNION SELECT g.grantee FROM listguard.grants g WHERE g.sends AND g.grantee IS NOT NULL
         ) x
     ), could_see AS (
         SELECT r.role, p.id
