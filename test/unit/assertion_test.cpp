@@ -240,6 +240,7 @@ TEST(Assertion, PrincipalNames)
     EXPECT_FALSE(valid_principal_name("acme:alice "));
     EXPECT_FALSE(valid_principal_name("acme:\talice"));
     EXPECT_FALSE(valid_principal_name(std::string("acme:\0alice", 11)));
+    EXPECT_FALSE(valid_principal_name("alice@acme.example")); // an identifier, never an address
     EXPECT_FALSE(valid_principal_name(std::string(kMaxPrincipalName + 1, 'a')));
     EXPECT_TRUE(valid_principal_name(std::string(kMaxPrincipalName, 'a')));
 }

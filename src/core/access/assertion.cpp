@@ -122,7 +122,7 @@ bool valid_principal_name(std::string_view name) noexcept
         return false;
     for (char c : name) {
         auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f)
+        if (u < 0x20 || u == 0x7f || c == '@')
             return false;
     }
     return true;

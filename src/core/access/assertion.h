@@ -111,7 +111,9 @@ AssertionCheck check_assertion_claims(const AssertionClaims& claims, const Claim
 std::optional<AssertionMicros> numeric_date_micros(const NumericDate& date);
 
 // A principal's name: 1 to kMaxPrincipalName octets, no control
-// character, no space at either end.
+// character, no space at either end, and no "@": an identifier, never an
+// address (every audit event names the principal in force, and listguard
+// keeps addresses out of its audit trail and its messages).
 bool valid_principal_name(std::string_view name) noexcept;
 
 // The key a jti is remembered by, per issuing application (its role's id):

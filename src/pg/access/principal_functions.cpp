@@ -278,7 +278,7 @@ Refusal claim_refusal(const AssertionCheck& check, const char* audience, int64 n
                        nullptr};
     case AssertionProblem::ClaimType: {
         const char* why = strcmp(member, "sub") == 0 ? "sub must be a principal's name: a string of 1 to 128 octets, "
-                                                       "no control character, no space at either end."
+                                                       "no control character, no \"@\", no space at either end."
                           : strcmp(member, "aud") == 0 ? "aud must be a string, or an array of strings."
                           : strcmp(member, "jti") == 0 ? "jti must be a string of 1 to 256 octets."
                           : strcmp(member, "ip") == 0  ? "ip must be the person's client address, as a string."

@@ -18,8 +18,11 @@
 extern "C" {
 #include "access/htup_details.h"
 #include "access/skey.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "nodes/parsenodes.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -271,8 +274,8 @@ GrantSet load_principal_grants(int64 principal, MemoryContext context)
     int capacity = 8;
     set.grants = static_cast<Grant*>(MemoryContextAlloc(context, sizeof(Grant) * capacity));
     set.networks = static_cast<Networks*>(MemoryContextAlloc(context, sizeof(Networks) * capacity));
-    ScanKeyData key;
-    ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(principal));
+    ScanKeyData key; // on the heap's column: systable_beginscan maps it to the index's
+    ScanKeyInit(&key, column("principal"), BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(principal));
     Relation rel = table_open(grants_oid, AccessShareLock);
     SysScanDesc scan = systable_beginscan(rel, o.grants_by_principal, true, nullptr, 1, &key);
     HeapTuple tuple;
@@ -576,7 +579,7 @@ bool find_principal(const char* name, PrincipalEntry* out)
         return false;
     uint64 started = invalidations;
     ScanKeyData skey;
-    ScanKeyInit(&skey, 1, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(name));
+    ScanKeyInit(&skey, listguard_column(o.users, "name"), BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(name));
     Relation rel = table_open(o.users, AccessShareLock);
     SysScanDesc scan = systable_beginscan(rel, o.users_by_name, true, nullptr, 1, &skey);
     HeapTuple tuple = systable_getnext(scan);
@@ -619,6 +622,26 @@ void forget_principal_caches() noexcept
     decisions = nullptr;
     if (principal_context != nullptr)
         MemoryContextReset(principal_context);
+}
+
+void check_drop_application_roles(Node* stmt)
+{
+    if (!IsA(stmt, DropRoleStmt) || !IsTransactionState() || !OidIsValid(listguard_objects().schema))
+        return;
+    ListCell* lc;
+    foreach (lc, castNode(DropRoleStmt, stmt)->roles) {
+        auto* spec = static_cast<RoleSpec*>(lfirst(lc));
+        if (spec->roletype != ROLESPEC_CSTRING)
+            continue;
+        Oid role = get_role_oid(spec->rolename, true);
+        if (OidIsValid(role) && application_of(role).registered)
+            ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+                            errmsg("role \"%s\" cannot be dropped because it is a listguard application",
+                                   spec->rolename),
+                            errdetail("It is registered in listguard.applications of this database."),
+                            errhint("Drop the application first: SELECT listguard.drop_application('%s');",
+                                    spec->rolename)));
+    }
 }
 
 bool is_principal_table(Oid relid) noexcept

@@ -72,6 +72,10 @@ struct PrincipalEntry {
 };
 bool find_principal(const char* name, PrincipalEntry* entry);
 
+// Before DROP ROLE: a registered application cannot be dropped (its
+// registration would then name a role id a new role could reuse).
+void check_drop_application_roles(Node* stmt);
+
 // Invalidation: the registries and the principals' grants are read again.
 void forget_principal_caches() noexcept;
 bool is_principal_table(Oid relid) noexcept;

@@ -79,6 +79,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
 {
     Node* stmt = pstmt->utilityStmt;
     check_role_statement(stmt);
+    check_drop_application_roles(stmt);
     check_database_statement(stmt);
     check_lookalike_statement(stmt);
     TableStatement tables = check_table_statement(stmt);

@@ -2,6 +2,7 @@
 
 #include "pg/access/reveal.h"
 #include "pg/audit/events.h"
+#include "pg/base/principal_state.h"
 #include "pg/quota/leases.h"
 #include "pg/quota/standby_reservation.h"
 #include "pg/quota/store.h"
@@ -156,15 +157,19 @@ void report_exceeded(const Grant& grant, int64 window_start, StandbyRefusal refu
         report_standby_refusal(grant, role, refusal, mask);
         return;
     }
+    // Acting for a principal, the grant may be the principal's: say whose.
+    const Principal* principal = principal_in_force();
+    char* whose = principal == nullptr ? psprintf("role \"%s\"", role)
+                                       : psprintf("role \"%s\" acting for principal \"%s\"", role, principal->name);
     if (!mask)
         ereport(ERROR, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
-                        errmsg("export quota exceeded for role \"%s\"", role), errdetail_internal("%s", detail),
+                        errmsg("export quota exceeded for %s", whose), errdetail_internal("%s", detail),
                         grant.mask_on_exceed
                             ? errhint("This session is a dump, which would hold masks in place of addresses: wait "
                                       "for the window to reset, or dump as a role granted sealed access.")
                             : errhint("Wait for the window to reset, or ask an administrator for a larger quota.")));
     ereport(WARNING, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
-                      errmsg("export quota exceeded for role \"%s\"; showing masked addresses", role),
+                      errmsg("export quota exceeded for %s; showing masked addresses", whose),
                       errdetail_internal("%s", detail)));
 }
 

@@ -3,11 +3,12 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     new_id bigint;
 BEGIN
-    IF name IS NULL OR length(name) NOT BETWEEN 1 AND 128 OR octet_length(name) > 128 OR name ~ '[[:cntrl:]]'
+    IF name IS NULL OR length(name) NOT BETWEEN 1 AND 128 OR octet_length(name) > 128 OR name ~ '[[:cntrl:]@]'
        OR name <> btrim(name, ' ') THEN
         PERFORM listguard._invalid('invalid principal name',
-            'A principal''s name is 1 to 128 octets, with no control character and no space at either end; '
-            'assertions name it in their sub claim.', 'Use the application''s own user id, such as ''acme:alice''.');
+            'A principal''s name is 1 to 128 octets, with no control character, no "@" (a name, never an address: '
+            'every audit event carries it) and no space at either end; assertions name it in their sub claim.',
+            'Use the application''s own user id, such as ''acme:alice''.');
     END IF;
     IF account IS NOT NULL AND account <= 0 THEN
         PERFORM listguard._invalid(format('invalid account id %s', account), 'Account ids are positive numbers.',

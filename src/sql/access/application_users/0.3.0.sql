@@ -8,7 +8,7 @@
 -- the view listguard.principals.
 CREATE TABLE application_users (
     id          bigserial PRIMARY KEY,
-    name        text NOT NULL CHECK (length(name) BETWEEN 1 AND 128 AND name !~ '[[:cntrl:]]' AND name = btrim(name, ' ')),
+    name        text NOT NULL CHECK (length(name) BETWEEN 1 AND 128 AND name !~ '[[:cntrl:]@]' AND name = btrim(name, ' ')),
     account     bigint CHECK (account > 0),
     description text,
     created_by  regrole NOT NULL,
