@@ -8,7 +8,8 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 DEPS="postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-$PGVER-pgtap postgresql-$PGVER-pgaudit \
 libtap-parser-sourcehandler-pgtap-perl postgresql-common libssl-dev libicu-dev libpq-dev \
-g++ make cmake libgtest-dev python3 python3-psycopg python3-psycopg2 libpostgresql-jdbc-java openjdk-17-jdk-headless"
+g++ make cmake libgtest-dev python3 python3-psycopg python3-psycopg2 libpostgresql-jdbc-java openjdk-17-jdk-headless \
+pgbouncer python3-jwt python3-cryptography"
 
 log() { printf '\n==> %s\n' "$*"; }
 
