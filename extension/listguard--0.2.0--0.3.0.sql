@@ -787,6 +787,68 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION _plant_canaries(regclass, bigint, bigint, regrole[], integer) FROM PUBLIC;
+-- Canaries of principals: seen by their principal alone; trace_leak names
+-- the person (a new result column).
+ALTER TABLE canaries ADD COLUMN principal bigint;
+-- plant_canaries(..., principals => ...): canaries of principals, each seen
+-- by its principal alone (not by its application acting for anyone else),
+-- planted through the application that reads the list for them.
+CREATE FUNCTION plant_canaries(tbl regclass, account bigint, list bigint, principals text[],
+                               per_principal integer DEFAULT 3, application regrole DEFAULT NULL) RETURNS integer
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+-- Plants each principal's canaries as the application's (the role-based
+-- planting, unchanged), then makes them the principal's. The application:
+-- the one given, else the only registered application with a clear grant
+-- on the list.
+CREATE FUNCTION _plant_canaries(tbl regclass, account bigint, list bigint, principals text[], per_principal integer,
+                                application regrole) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    apps regrole[];
+    who text;
+    pid bigint;
+    before bigint[];
+    planted integer := 0;
+BEGIN
+    IF principals IS NULL OR cardinality(principals) = 0 OR array_position(principals, NULL) IS NOT NULL THEN
+        PERFORM listguard._invalid('principals must name principals', 'plant_canaries() plants for each one named.');
+    END IF;
+    IF application IS NULL THEN
+        SELECT array_agg(DISTINCT a.role) INTO apps FROM listguard.applications a JOIN listguard.grants g
+          ON listguard.role_receives_grants_of(a.role, g.grantee)
+        WHERE g.reveal = 'clear' AND (g.account IS NULL OR g.account = _plant_canaries.account)
+          AND (g.list IS NULL OR g.list = _plant_canaries.list);
+        IF cardinality(apps) IS DISTINCT FROM 1 THEN
+            PERFORM listguard._invalid(format('%s applications read this list in clear', coalesce(cardinality(apps), 0)),
+                'A principal''s canaries are planted through the application that reads the list for it.',
+                'Name it: plant_canaries(..., application => ''webapp'').');
+        END IF;
+        application := apps[1];
+    ELSIF NOT EXISTS (SELECT 1 FROM listguard.applications a WHERE a.role = application) THEN
+        PERFORM listguard._invalid(format('role %s is not an application', application),
+            'listguard.add_application() registers applications.');
+    END IF;
+    FOREACH who IN ARRAY principals LOOP
+        SELECT u.id INTO pid FROM listguard.application_users u WHERE u.name = who;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = format('principal %L does not exist', who);
+        END IF;
+        SELECT coalesce(array_agg(c.id), '{}') INTO before FROM listguard.canaries c WHERE c.role IS NOT NULL;
+        planted := planted + listguard._plant_canaries(tbl, account, list, ARRAY[application], per_principal);
+        UPDATE listguard.canaries c SET principal = pid
+        WHERE c.role = application AND c.principal IS NULL AND c.id <> ALL (before);
+    END LOOP;
+    RETURN planted;
+END
+$$;
+REVOKE ALL ON FUNCTION _plant_canaries(regclass, bigint, bigint, text[], integer, regrole) FROM PUBLIC;
+DROP FUNCTION trace_leak(text[]);
+DROP FUNCTION _trace_leak(text[]);
+-- principal: the person behind role (an application) whose canaries point
+-- at the file, if they were a principal's.
+CREATE FUNCTION trace_leak(addresses text[])
+    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean, principal text)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
 -- Who could have leaked a file of addresses. A role could have seen a
 -- canary if it was planted for the role or a role it is a member of, or if
 -- the role sends for the canary's list. Each role that could have seen a
@@ -799,9 +861,11 @@ REVOKE ALL ON FUNCTION _plant_canaries(regclass, bigint, bigint, regrole[], inte
 -- everyone's at the sender. Addresses made at the canary domains can be
 -- guessed (their names are common ones): a file that holds addresses there
 -- that are no canaries was padded with guesses, and then only the canaries
--- added as mailboxes elsewhere count.
-CREATE OR REPLACE FUNCTION _trace_leak(addresses text[])
-    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean)
+-- added as mailboxes elsewhere count. A principal's canaries (seen by that
+-- person alone) make the candidate the principal behind its application;
+-- the principal also sees the canaries of its application's roles.
+CREATE FUNCTION _trace_leak(addresses text[])
+    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean, principal text)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     guessed boolean;
@@ -832,36 +896,39 @@ BEGIN
     END IF;
     RETURN QUERY
     WITH planted AS (
-        SELECT c.id, c.role, c.account, coalesce(c.list, 0) AS list, listguard._loose_digest_of(c.address) AS digest
+        SELECT c.id, c.role, c.principal, c.account, coalesce(c.list, 0) AS list,
+               listguard._loose_digest_of(c.address) AS digest
         FROM listguard.canaries c WHERE c.role IS NOT NULL AND (NOT guessed OR c.origin = 'added')
     ), found AS (
-        SELECT DISTINCT p.id, p.role FROM planted p JOIN unnest(digests) l(digest) ON l.digest = p.digest
+        SELECT DISTINCT p.id, p.role, p.principal FROM planted p JOIN unnest(digests) l(digest) ON l.digest = p.digest
     ), candidates AS (
-        SELECT DISTINCT x.role FROM (
-            SELECT f.role FROM found f
-            UNION SELECT g.grantee FROM listguard.grants g WHERE g.sends AND g.grantee IS NOT NULL
+        SELECT DISTINCT x.role, x.principal FROM (
+            SELECT f.role, f.principal FROM found f
+            UNION SELECT g.grantee, NULL::bigint FROM listguard.grants g WHERE g.sends AND g.grantee IS NOT NULL
         ) x
     ), could_see AS (
-        SELECT r.role, p.id
+        SELECT r.role, r.principal, p.id
         FROM candidates r JOIN planted p
-          ON listguard._is_member_of(r.role, p.role)
+          ON (p.principal IS NULL AND listguard._is_member_of(r.role, p.role))
+             OR p.principal = r.principal
              OR EXISTS (SELECT 1 FROM listguard.grants g
                         WHERE g.sends AND listguard.role_receives_grants_of(r.role, g.grantee)
                           AND (g.account IS NULL OR g.account = p.account) AND (g.list IS NULL OR g.list = p.list))
     ), scored AS (
-        SELECT s.role, count(*) FILTER (WHERE s.id IN (SELECT f.id FROM found f))::integer AS found,
+        SELECT s.role, s.principal, count(*) FILTER (WHERE s.id IN (SELECT f.id FROM found f))::integer AS found,
                count(*)::integer AS planted
-        FROM could_see s GROUP BY s.role
+        FROM could_see s GROUP BY s.role, s.principal
     ), likelihood AS (
-        SELECT s.role, s.found, s.planted,
+        SELECT s.role, s.principal, s.found, s.planted,
                s.found * ln(s.found::float8 / s.planted)
                + CASE WHEN s.planted > s.found THEN (s.planted - s.found) * ln(1 - s.found::float8 / s.planted) ELSE 0 END
                + ((SELECT count(*) FROM found) - s.found) * ln(0.01) AS score
         FROM scored s WHERE s.found > 0
     )
-    SELECT l.role, l.found, l.planted, l.score >= (SELECT max(x.score) FROM likelihood x) - 0.5
+    SELECT l.role, l.found, l.planted, l.score >= (SELECT max(x.score) FROM likelihood x) - 0.5,
+           (SELECT u.name FROM listguard.application_users u WHERE u.id = l.principal)
     FROM likelihood l
-    ORDER BY l.score DESC, l.found DESC, l.role::text;
+    ORDER BY l.score DESC, l.found DESC, l.role::text, l.principal NULLS FIRST;
 END
 $$;
 REVOKE ALL ON FUNCTION _trace_leak(text[]) FROM PUBLIC;

@@ -343,3 +343,5 @@
 #include "access/_remembered_assertions/latest.sql"
 #include "quota/quota_usage/latest.sql"
 #include "access/access_requests/latest.sql"
+#include "canary/plant_principal_canaries/latest.sql"
+#include "canary/_plant_principal_canaries/latest.sql"

@@ -51,7 +51,8 @@ SELECT set_eq(
              -- (act_as refuses every role but a registered application)
              ('listguard.create_principal(text,bigint,text)'), ('listguard.drop_principal(text)'),
              ('listguard.add_application(regrole,text,boolean,boolean)'), ('listguard.drop_application(regrole,text)'),
-             ('listguard.act_as(text,boolean)'), ('listguard.end_principal()'), ('listguard.current_principal()')$$,
+             ('listguard.act_as(text,boolean)'), ('listguard.end_principal()'), ('listguard.current_principal()'),
+             ('listguard.plant_canaries(regclass,bigint,bigint,text[],integer,regrole)')$$,
     'only the type, the policy functions, the admin gates and harmless helpers are open to PUBLIC');
 
 -- Nobody but the extension's owner owns anything of listguard.

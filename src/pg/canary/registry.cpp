@@ -5,6 +5,7 @@
 #include "pg/access/principals.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
+#include "pg/base/principal_state.h"
 #include "pg/keys/keyring.h"
 #include "pg/type/value.h"
 
@@ -14,6 +15,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "utils/acl.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 }
 
@@ -75,6 +77,8 @@ HTAB* load_canaries(long* loaded)
         auto column = [relid](const char* name) { return listguard_column(relid, name); };
         AttrNumber a_id = column("id"), a_address = column("address"), a_role = column("role"),
                    a_account = column("account"), a_list = column("list");
+        // New in 0.3: before ALTER EXTENSION UPDATE there is no principal.
+        AttrNumber a_principal = get_attnum(relid, "principal");
         scan_listguard_table(relid, [&](HeapTuple tuple, TupleDesc desc) {
             bool role_null, address_null, isnull;
             Datum role = heap_getattr(tuple, a_role, desc, &role_null);
@@ -93,6 +97,11 @@ HTAB* load_canaries(long* loaded)
             entry->canary.account = isnull ? 0 : DatumGetInt64(d);
             d = heap_getattr(tuple, a_list, desc, &isnull);
             entry->canary.list = isnull ? 0 : DatumGetInt64(d);
+            entry->canary.principal = 0;
+            if (a_principal != InvalidAttrNumber) {
+                d = heap_getattr(tuple, a_principal, desc, &isnull);
+                entry->canary.principal = isnull ? 0 : DatumGetInt64(d);
+            }
             int bit = filter_bit(sealed::digest_of(v.data));
             new_filter[bit / 64] |= uint64{1} << (bit % 64);
             count++;
@@ -144,8 +153,14 @@ namespace {
 // Is the caller the canary's role, or could it be: a member of it
 // (inheriting or not), as current user or as the session's login whatever
 // role it set? Comparing its own views must not single its canaries out.
+// A principal's canary is its principal's alone: its application, acting
+// for nobody or for anyone else, does not see it.
 bool caller_owns(const Canary& canary)
 {
+    if (canary.principal != 0) {
+        const Principal* p = principal_in_force();
+        return p != nullptr && p->id == canary.principal;
+    }
     return is_member_of_role_nosuper(GetUserId(), canary.role) ||
            is_member_of_role_nosuper(GetSessionUserId(), canary.role);
 }

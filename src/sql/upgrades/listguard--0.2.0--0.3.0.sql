@@ -56,4 +56,12 @@ DROP FUNCTION _audit_for(text);
 #replace "access/access_requests/0.3.0.sql"
 #replace "quota/quota_usage/0.3.0.sql"
 #replace "canary/_plant_canaries/0.3.0.sql"
-#replace "canary/_trace_leak/0.3.0.sql"
+-- Canaries of principals: seen by their principal alone; trace_leak names
+-- the person (a new result column).
+ALTER TABLE canaries ADD COLUMN principal bigint;
+#include "canary/plant_principal_canaries/0.3.0.sql"
+#include "canary/_plant_principal_canaries/0.3.0.sql"
+DROP FUNCTION trace_leak(text[]);
+DROP FUNCTION _trace_leak(text[]);
+#include "canary/trace_leak/0.3.0.sql"
+#include "canary/_trace_leak/0.3.0.sql"

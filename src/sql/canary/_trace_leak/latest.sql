@@ -10,9 +10,11 @@
 -- everyone's at the sender. Addresses made at the canary domains can be
 -- guessed (their names are common ones): a file that holds addresses there
 -- that are no canaries was padded with guesses, and then only the canaries
--- added as mailboxes elsewhere count.
+-- added as mailboxes elsewhere count. A principal's canaries (seen by that
+-- person alone) make the candidate the principal behind its application;
+-- the principal also sees the canaries of its application's roles.
 CREATE FUNCTION _trace_leak(addresses text[])
-    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean)
+    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean, principal text)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     guessed boolean;
@@ -43,36 +45,39 @@ BEGIN
     END IF;
     RETURN QUERY
     WITH planted AS (
-        SELECT c.id, c.role, c.account, coalesce(c.list, 0) AS list, listguard._loose_digest_of(c.address) AS digest
+        SELECT c.id, c.role, c.principal, c.account, coalesce(c.list, 0) AS list,
+               listguard._loose_digest_of(c.address) AS digest
         FROM listguard.canaries c WHERE c.role IS NOT NULL AND (NOT guessed OR c.origin = 'added')
     ), found AS (
-        SELECT DISTINCT p.id, p.role FROM planted p JOIN unnest(digests) l(digest) ON l.digest = p.digest
+        SELECT DISTINCT p.id, p.role, p.principal FROM planted p JOIN unnest(digests) l(digest) ON l.digest = p.digest
     ), candidates AS (
-        SELECT DISTINCT x.role FROM (
-            SELECT f.role FROM found f
-            UNION SELECT g.grantee FROM listguard.grants g WHERE g.sends AND g.grantee IS NOT NULL
+        SELECT DISTINCT x.role, x.principal FROM (
+            SELECT f.role, f.principal FROM found f
+            UNION SELECT g.grantee, NULL::bigint FROM listguard.grants g WHERE g.sends AND g.grantee IS NOT NULL
         ) x
     ), could_see AS (
-        SELECT r.role, p.id
+        SELECT r.role, r.principal, p.id
         FROM candidates r JOIN planted p
-          ON listguard._is_member_of(r.role, p.role)
+          ON (p.principal IS NULL AND listguard._is_member_of(r.role, p.role))
+             OR p.principal = r.principal
              OR EXISTS (SELECT 1 FROM listguard.grants g
                         WHERE g.sends AND listguard.role_receives_grants_of(r.role, g.grantee)
                           AND (g.account IS NULL OR g.account = p.account) AND (g.list IS NULL OR g.list = p.list))
     ), scored AS (
-        SELECT s.role, count(*) FILTER (WHERE s.id IN (SELECT f.id FROM found f))::integer AS found,
+        SELECT s.role, s.principal, count(*) FILTER (WHERE s.id IN (SELECT f.id FROM found f))::integer AS found,
                count(*)::integer AS planted
-        FROM could_see s GROUP BY s.role
+        FROM could_see s GROUP BY s.role, s.principal
     ), likelihood AS (
-        SELECT s.role, s.found, s.planted,
+        SELECT s.role, s.principal, s.found, s.planted,
                s.found * ln(s.found::float8 / s.planted)
                + CASE WHEN s.planted > s.found THEN (s.planted - s.found) * ln(1 - s.found::float8 / s.planted) ELSE 0 END
                + ((SELECT count(*) FROM found) - s.found) * ln(0.01) AS score
         FROM scored s WHERE s.found > 0
     )
-    SELECT l.role, l.found, l.planted, l.score >= (SELECT max(x.score) FROM likelihood x) - 0.5
+    SELECT l.role, l.found, l.planted, l.score >= (SELECT max(x.score) FROM likelihood x) - 0.5,
+           (SELECT u.name FROM listguard.application_users u WHERE u.id = l.principal)
     FROM likelihood l
-    ORDER BY l.score DESC, l.found DESC, l.role::text;
+    ORDER BY l.score DESC, l.found DESC, l.role::text, l.principal NULLS FIRST;
 END
 $$;
 REVOKE ALL ON FUNCTION _trace_leak(text[]) FROM PUBLIC;

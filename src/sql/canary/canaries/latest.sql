@@ -17,6 +17,7 @@ CREATE TABLE canaries (
     planted_at  timestamptz,
     removed_by  regrole,
     removed_at  timestamptz,
+    principal   bigint,            -- planted for a principal (then role is its application)
     CHECK ((role IS NULL) = (planted_at IS NULL))
 );
 CREATE UNIQUE INDEX canaries_address ON canaries (address);
