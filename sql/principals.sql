@@ -177,6 +177,50 @@ SELECT lgtest.try($$INSERT INTO pr_subs VALUES (9, 1, 10, 'ivy.nine@example.com'
 ROLLBACK;
 RESET ROLE;
 
+-- Assertion details: aud may be an array holding the audience; a kid names
+-- one of the application's keys; nbf in the past is fine; the audience is
+-- listguard.audience when set (a superuser's setting).
+\set tok_k1 `test/principals/assert webapp acme:bob aud=other,contrib_regression kid=oeGl5bezVvLnnhfCOy14m0qUAa0DVIJohLp2xDvTqP4 nbf=-30`
+SET listguard.audience = 'esp-primary';
+\set tok_k2 `test/principals/assert webapp acme:bob`
+\set tok_k3 `test/principals/assert webapp acme:bob aud=esp-primary`
+SET ROLE pr_webapp;
+BEGIN;
+SELECT listguard.act_as(:'tok_k3') AS with_audience_set;
+SELECT lgtest.try(format('SELECT listguard.act_as(%L)', :'tok_k2')) AS database_name_no_longer;
+ROLLBACK;
+RESET ROLE;
+RESET listguard.audience;
+SET ROLE pr_webapp;
+BEGIN;
+SELECT listguard.act_as(:'tok_k1') AS audience_array_and_kid;
+ROLLBACK;
+RESET ROLE;
+
+-- Networks: a principal's from_networks is matched against the address its
+-- assertion names (ip), never the connection's (the pooler's); without one
+-- the person is outside every network.
+SELECT listguard.create_principal('acme:dora', 1) > 0 AS dora;
+SELECT listguard.grant_access(NULL, 1, 10, reveal => 'clear', from_networks => '{203.0.113.0/24}',
+                              principal => 'acme:dora') IS NOT NULL AS dora_10;
+\set tok_n1 `test/principals/assert webapp acme:dora ip=203.0.113.9`
+\set tok_n2 `test/principals/assert webapp acme:dora ip=198.51.100.9`
+\set tok_n3 `test/principals/assert webapp acme:dora`
+SET ROLE pr_webapp;
+BEGIN;
+SELECT listguard.act_as(:'tok_n1') AS inside;
+SELECT email FROM pr_subs WHERE id = 1;
+COMMIT;
+BEGIN;
+SELECT listguard.act_as(:'tok_n2') AS outside;
+SELECT email FROM pr_subs WHERE id = 1;
+COMMIT;
+BEGIN;
+SELECT listguard.act_as(:'tok_n3') AS no_address;
+SELECT email FROM pr_subs WHERE id = 1;
+COMMIT;
+RESET ROLE;
+
 -- A principal of the session (session pooling): allowed to the admin tool
 -- only, until end_principal(), DISCARD ALL, or a rolled-back change.
 \set tok_s1 `test/principals/assert adminapp esp:sam`
@@ -250,8 +294,8 @@ SELECT lgtest.try($$SELECT listguard.plant_canaries('pr_subs', 2, 20, principals
 SELECT lgtest.try($$SELECT listguard.plant_canaries('pr_subs', 2, 20, principals => ARRAY['acme:nobody'])$$) AS unknown;
 -- The application: the only one with a clear grant on the list (the admin tool).
 SELECT listguard.plant_canaries('pr_subs', 2, 20, principals => ARRAY['globex:carol'], per_principal => 2) AS planted;
-SELECT role, principal IS NOT NULL AS for_principal, count(*) FROM listguard.canaries WHERE role IS NOT NULL
-GROUP BY 1, 2;
+SELECT role, principal IS NOT NULL AS for_principal, count(*) FROM listguard.canaries
+WHERE role IS NOT NULL AND relid = 'pr_subs'::regclass GROUP BY 1, 2;
 \set tok_c3 `test/principals/assert adminapp globex:carol`
 \set tok_s4 `test/principals/assert adminapp esp:sam`
 SET ROLE pr_adminapp;
