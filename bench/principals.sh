@@ -109,8 +109,26 @@ for _ in $(seq 50); do [ -f "$work/pgbouncer.pid" ] && break; sleep 0.1; done
 bouncer_pid=$(cat "$work/pgbouncer.pid")
 
 conninfo="host=127.0.0.1 port=$bouncer_port dbname=bench user=p_app"
-# tps MODE RUN: one run through pgbouncer (act_as's with run RUN's assertions).
-tps() { "$work/client" "$conninfo" "$1" "$CLIENTS" "$SECONDS_PER_RUN" "$BENCH_ROWS" "$work/tokens.$2"; }
+# Backend CPU (clock ticks) of the server connections pgbouncer holds:
+# what the transactions cost the server, whatever else the machine runs.
+backend_ticks() {
+    local pids total=0 p
+    pids=$(psqlq -A -t -c "SELECT pid FROM pg_stat_activity WHERE usename = 'p_app'")
+    for p in $pids; do
+        [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+    done
+    echo "$total"
+}
+# tps MODE RUN: one run through pgbouncer (act_as's with run RUN's
+# assertions); prints its TPS and the server's CPU per transaction (us).
+tps() {
+    local before after t
+    before=$(backend_ticks)
+    t=$("$work/client" "$conninfo" "$1" "$CLIENTS" "$SECONDS_PER_RUN" "$BENCH_ROWS" "$work/tokens.$2")
+    after=$(backend_ticks)
+    echo "$t $(awk -v d=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$t" -v s="$SECONDS_PER_RUN" \
+        'BEGIN { printf "%.0f", (n > 0 ? d / hz * 1e6 / (n * s) : 0) }')"
+}
 # What act_as's side does, checked once before measuring.
 token=$("$PYTHON" -c "import sys,time,uuid,jwt; from cryptography.hazmat.primitives import serialization as s; \
 k=s.load_pem_private_key(open('$work/app.key','rb').read(),None); t=int(time.time()); \
@@ -121,11 +139,12 @@ case "$check" in *"bench:user member1@example.com"*) ;; *) echo "act_as does not
 
 tps role 0 >/dev/null
 tps act_as 0 >/dev/null
-best_role=0 best_act=0
+best_role=0 best_act=0 cpu_role=0 cpu_act=0
 for run in $(seq 1 "$REPEAT"); do
-    t=$(tps role "$run"); [ "${t:-0}" -gt "$best_role" ] && best_role=$t
-    t=$(tps act_as "$run"); [ "${t:-0}" -gt "$best_act" ] && best_act=$t
+    read -r t c < <(tps role "$run"); if [ "${t:-0}" -gt "$best_role" ]; then best_role=$t; cpu_role=$c; fi
+    read -r t c < <(tps act_as "$run"); if [ "${t:-0}" -gt "$best_act" ]; then best_act=$t; cpu_act=$c; fi
 done
 
 header "principals through pgbouncer, transaction mode ($CLIENTS clients)"
 row "act_as + indexed lookup vs SET LOCAL ROLE (TPS)" "$best_role" "$best_act" "" ">= 0.8x"
+row "  server CPU per transaction (us)" "$cpu_role" "$cpu_act" "" "(measured)"
