@@ -32,8 +32,8 @@ TEST(Base64url, RefusesWhatNoEncodingWrites)
     EXPECT_FALSE(base64url_decode("Zm9v YmFy").has_value());
     EXPECT_FALSE(base64url_decode("Zm9vY").has_value()); // 4n + 1 characters
     EXPECT_FALSE(base64url_decode("Zh").has_value());    // stray bits after "f"
-    EXPECT_FALSE(base64url_decode("Zm9").has_value()); // "fo" is Zm8
-    EXPECT_FALSE(base64url_decode("Zm-").has_value()); // stray bits after "fo"
+    EXPECT_FALSE(base64url_decode("Zm9").has_value());   // "fo" is Zm8
+    EXPECT_FALSE(base64url_decode("Zm-").has_value());   // stray bits after "fo"
     EXPECT_FALSE(base64url_decode(std::string("Zm\0v", 4)).has_value());
     EXPECT_FALSE(base64url_decode("Zm9v\n").has_value());
 }

@@ -98,7 +98,7 @@ struct AssertionClaims {
 };
 
 struct ClaimRules {
-    std::string_view audience;  // aud must hold exactly this
+    std::string_view audience; // aud must hold exactly this
     AssertionMicros now = 0;
     AssertionMicros floor = 0;  // iat must be at least this
     AssertionMicros leeway = 0; // how far iat and nbf may lie ahead of now (clock skew)

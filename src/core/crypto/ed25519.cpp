@@ -42,8 +42,8 @@ Ed25519Key ed25519_key_from_pem(std::string_view pem)
         invalid_key("OpenSSL could not read it as a public key.");
     Ed25519Key key{};
     std::size_t len = key.size();
-    bool ok = EVP_PKEY_get_base_id(pkey) == EVP_PKEY_ED25519 && EVP_PKEY_get_raw_public_key(pkey, key.data(), &len) == 1 &&
-              len == key.size();
+    bool ok = EVP_PKEY_get_base_id(pkey) == EVP_PKEY_ED25519 &&
+              EVP_PKEY_get_raw_public_key(pkey, key.data(), &len) == 1 && len == key.size();
     EVP_PKEY_free(pkey);
     if (!ok)
         invalid_key("It is not an Ed25519 key (assertions are signed with EdDSA over Ed25519, RFC 8037).");
@@ -73,7 +73,8 @@ std::string ed25519_pem(const Ed25519Key& key)
 std::string ed25519_thumbprint(const Ed25519Key& key)
 {
     // RFC 7638: the required members in lexicographic order, no whitespace.
-    std::string jwk = "{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"" + base64url_encode(key.data(), key.size()) + "\"}";
+    std::string jwk =
+        "{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"" + base64url_encode(key.data(), key.size()) + "\"}";
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (EVP_Digest(jwk.data(), jwk.size(), digest, &len, EVP_sha256(), nullptr) != 1) {

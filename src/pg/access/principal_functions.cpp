@@ -133,7 +133,9 @@ void on_scalar(void* state, char* token, JsonTokenType type)
 {
     auto* m = static_cast<Members*>(state);
     if (m->depth == 1 && m->current != nullptr) {
-        m->current->kind = type == JSON_TOKEN_STRING ? Kind::String : type == JSON_TOKEN_NUMBER ? Kind::Number : Kind::Other;
+        m->current->kind = type == JSON_TOKEN_STRING   ? Kind::String
+                           : type == JSON_TOKEN_NUMBER ? Kind::Number
+                                                       : Kind::Other;
         m->current->text = token;
     } else if (m->depth == 2 && m->current != nullptr && m->current->kind == Kind::Array) {
         if (type != JSON_TOKEN_STRING) {
@@ -141,10 +143,10 @@ void on_scalar(void* state, char* token, JsonTokenType type)
             return;
         }
         Member& a = *m->current;
-        a.elements = static_cast<char**>(a.elements == nullptr ? palloc(sizeof(char*) * 8)
-                                                               : (a.strings % 8 == 0
-                                                                      ? repalloc(a.elements, sizeof(char*) * (a.strings + 8))
-                                                                      : static_cast<void*>(a.elements)));
+        a.elements = static_cast<char**>(
+            a.elements == nullptr ? palloc(sizeof(char*) * 8)
+                                  : (a.strings % 8 == 0 ? repalloc(a.elements, sizeof(char*) * (a.strings + 8))
+                                                        : static_cast<void*>(a.elements)));
         a.elements[a.strings++] = token;
     }
 }
@@ -230,8 +232,8 @@ struct Refusal {
 [[noreturn]] void refuse(Oid application, const Refusal& r, const char* asserted = nullptr)
 {
     char* event = psprintf("{\"reason\": %s, \"action\": \"act_as\", \"application\": %s%s%s}", json_string(r.reason),
-                           json_string(application_name_of(application)),
-                           asserted ? ", \"asserted_principal\": " : "", asserted ? json_string(asserted) : "");
+                           json_string(application_name_of(application)), asserted ? ", \"asserted_principal\": " : "",
+                           asserted ? json_string(asserted) : "");
     record_event(EventKind::Denied, event);
     ereport(ERROR, (errcode(r.sqlstate), errmsg_internal("%s", r.message),
                     r.detail ? errdetail_internal("%s", r.detail) : 0, r.hint ? errhint("%s", r.hint) : 0));
@@ -277,8 +279,8 @@ Refusal claim_refusal(const AssertionCheck& check, const char* audience, int64 n
                                "iat) and jti."),
                        nullptr};
     case AssertionProblem::ClaimType: {
-        const char* why = strcmp(member, "sub") == 0 ? "sub must be a principal's name: a string of 1 to 128 octets, "
-                                                       "no control character, no \"@\", no space at either end."
+        const char* why = strcmp(member, "sub") == 0   ? "sub must be a principal's name: a string of 1 to 128 octets, "
+                                                         "no control character, no \"@\", no space at either end."
                           : strcmp(member, "aud") == 0 ? "aud must be a string, or an array of strings."
                           : strcmp(member, "jti") == 0 ? "jti must be a string of 1 to 256 octets."
                           : strcmp(member, "ip") == 0  ? "ip must be the person's client address, as a string."
@@ -289,13 +291,13 @@ Refusal claim_refusal(const AssertionCheck& check, const char* audience, int64 n
     }
     case AssertionProblem::Lifetime:
         return Refusal{LG_INVALID_ASSERTION, "lifetime", pstrdup("assertion lasts too long"),
-                       pstrdup("Its exp must be after its iat, and at most 300 seconds after it."), pstrdup(kFreshHint)};
+                       pstrdup("Its exp must be after its iat, and at most 300 seconds after it."),
+                       pstrdup(kFreshHint)};
     case AssertionProblem::Expired:
         return Refusal{LG_ASSERTION_EXPIRED, "expired", pstrdup("assertion has expired"),
                        pstrdup("Its exp has passed by the server's clock."), pstrdup(kFreshHint)};
     case AssertionProblem::BeforeStart: {
-        TimestampTz since =
-            floor - static_cast<int64>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+        TimestampTz since = floor - static_cast<int64>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
         return Refusal{LG_ASSERTION_EXPIRED, "issued before the server remembered assertions",
                        pstrdup("assertion was issued before the server began to remember assertions"),
                        psprintf("Its iat is before %s: this server's memory of used assertions began then (a start, "
@@ -310,10 +312,10 @@ Refusal claim_refusal(const AssertionCheck& check, const char* audience, int64 n
                                 member, assertion_leeway_setting),
                        pstrdup("Check the clocks of the application's servers.")};
     case AssertionProblem::Audience:
-        return Refusal{LG_ASSERTION_AUDIENCE, "wrong audience", pstrdup("assertion is for another audience"),
-                       psprintf("Its aud does not name \"%s\" (listguard.audience, or else the database's name).",
-                                audience),
-                       pstrdup("Make assertions for this database's audience.")};
+        return Refusal{
+            LG_ASSERTION_AUDIENCE, "wrong audience", pstrdup("assertion is for another audience"),
+            psprintf("Its aud does not name \"%s\" (listguard.audience, or else the database's name).", audience),
+            pstrdup("Make assertions for this database's audience.")};
     default:
         return malformed("Its claims are not a JSON object, each claim named once.");
     }
@@ -345,9 +347,9 @@ extern "C" Datum lg_act_as(PG_FUNCTION_ARGS)
                                "standby."),
                        pstrdup("Run the transactions of principals on the primary.")});
     if (InSecurityRestrictedOperation())
-        refuse(application, Refusal{LG_NOT_AN_APPLICATION, "security-restricted operation",
-                                    pstrdup("cannot act for a principal in a security-restricted operation"), nullptr,
-                                    nullptr});
+        refuse(application,
+               Refusal{LG_NOT_AN_APPLICATION, "security-restricted operation",
+                       pstrdup("cannot act for a principal in a security-restricted operation"), nullptr, nullptr});
     if (!OidIsValid(application)) {
         const char* role = application_name_of(GetUserId());
         refuse(application,
@@ -360,13 +362,13 @@ extern "C" Datum lg_act_as(PG_FUNCTION_ARGS)
     const char* app_name = application_name_of(application);
     Application app = application_of(application);
     if (session && !app.session_principals)
-        refuse(application, Refusal{LG_NOT_AN_APPLICATION, "session scope not allowed",
-                                    psprintf("application \"%s\" may not act for a principal for a whole session",
-                                             app_name),
-                                    pstrdup("Behind a pooler in transaction mode the next client would inherit the "
-                                            "principal; the application was not registered with "
-                                            "session_principals => true."),
-                                    pstrdup("Call act_as(assertion) in each transaction instead.")});
+        refuse(application,
+               Refusal{LG_NOT_AN_APPLICATION, "session scope not allowed",
+                       psprintf("application \"%s\" may not act for a principal for a whole session", app_name),
+                       pstrdup("Behind a pooler in transaction mode the next client would inherit the "
+                               "principal; the application was not registered with "
+                               "session_principals => true."),
+                       pstrdup("Call act_as(assertion) in each transaction instead.")});
 
     // The compact JWS, decoded into PostgreSQL's memory.
     text* arg = PG_GETARG_TEXT_PP(0);
@@ -425,8 +427,8 @@ extern "C" Datum lg_act_as(PG_FUNCTION_ARGS)
                            ? psprintf("It names a key (kid %s) that application \"%s\" does not have.",
                                       quoted ? quoted : "(unquotable)", app_name)
                            : psprintf("No key of application \"%s\" verifies its signature.", app_name);
-        refuse(application, Refusal{LG_ASSERTION_SIGNATURE, key == KeyCheck::KidOfAnother ? "another application's key"
-                                                                                          : "bad signature",
+        refuse(application, Refusal{LG_ASSERTION_SIGNATURE,
+                                    key == KeyCheck::KidOfAnother ? "another application's key" : "bad signature",
                                     pstrdup("assertion signature does not verify"), detail,
                                     pstrdup("Sign assertions with this application's private key; "
                                             "listguard.add_application() registers its public key.")});
@@ -436,9 +438,8 @@ extern "C" Datum lg_act_as(PG_FUNCTION_ARGS)
     Members* claims = static_cast<Members*>(palloc0(sizeof(Members)));
     if (!read_object(payload, sizes.payload, claims))
         refuse(application, malformed("Its claims are not a JSON object, each claim named once."));
-    const char* audience = audience_setting != nullptr && audience_setting[0] != '\0'
-                               ? audience_setting
-                               : get_database_name(MyDatabaseId);
+    const char* audience =
+        audience_setting != nullptr && audience_setting[0] != '\0' ? audience_setting : get_database_name(MyDatabaseId);
     int64 now = unix_now();
     int64 floor = assertion_floor(now);
     struct Checked {
@@ -451,7 +452,8 @@ extern "C" Datum lg_act_as(PG_FUNCTION_ARGS)
         c.sub = json_text(*claims, "sub");
         const Member* aud = claims->find("aud");
         c.aud_present = aud != nullptr;
-        c.aud_well_typed = aud != nullptr && (aud->kind == Kind::String || (aud->kind == Kind::Array && aud->all_strings));
+        c.aud_well_typed =
+            aud != nullptr && (aud->kind == Kind::String || (aud->kind == Kind::Array && aud->all_strings));
         if (aud != nullptr && aud->kind == Kind::String)
             c.aud.push_back(aud->text);
         else if (aud != nullptr && aud->kind == Kind::Array)

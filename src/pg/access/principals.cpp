@@ -44,7 +44,7 @@ struct Objects {
     bool valid = false;
     Oid applications = InvalidOid;
     Oid application_keys = InvalidOid;
-    Oid users = InvalidOid;       // application_users
+    Oid users = InvalidOid;         // application_users
     Oid users_by_name = InvalidOid; // its unique index on name
     Oid grants = InvalidOid;
     Oid grants_by_principal = InvalidOid;
@@ -96,7 +96,7 @@ struct Registry {
             delete k.verifier;
     }
 };
-Registry* registry = nullptr; // null: not loaded
+Registry* registry = nullptr;       // null: not loaded
 Registry* stale_registry = nullptr; // deleted at the next load (a caller may still hold it)
 uint64 registry_generation = 0;     // bumped at each load
 
@@ -184,7 +184,7 @@ const Registry& current_registry()
 // Principals by name, and their grants.
 
 MemoryContext principal_context = nullptr;
-HTAB* names = nullptr;     // NameKey -> PrincipalEntry
+HTAB* names = nullptr;      // NameKey -> PrincipalEntry
 HTAB* grant_sets = nullptr; // principal id -> GrantSet
 HTAB* decisions = nullptr;  // DecisionKey -> Access
 
@@ -222,8 +222,7 @@ DecisionEntry* last_decision = nullptr;
 void ensure_principal_tables()
 {
     if (principal_context == nullptr)
-        principal_context =
-            AllocSetContextCreate(TopMemoryContext, "listguard principals", ALLOCSET_DEFAULT_SIZES);
+        principal_context = AllocSetContextCreate(TopMemoryContext, "listguard principals", ALLOCSET_DEFAULT_SIZES);
     if (names != nullptr)
         return;
     HASHCTL ctl;
@@ -362,8 +361,9 @@ const GrantSet& grants_of_principal(int64 principal)
 // connection's is the pooler's, which says nothing of the person.
 Access principal_access(const Principal& p, Stamp scope)
 {
-    if (last_decision != nullptr && last_decision->key.principal == p.id && last_decision->key.account == scope.account &&
-        last_decision->key.list == scope.list && strcmp(last_decision->key.client_addr, p.client_addr) == 0 &&
+    if (last_decision != nullptr && last_decision->key.principal == p.id &&
+        last_decision->key.account == scope.account && last_decision->key.list == scope.list &&
+        strcmp(last_decision->key.client_addr, p.client_addr) == 0 &&
         (last_decision->access.valid_until == kNever || GetCurrentTimestamp() < last_decision->access.valid_until))
         return last_decision->access;
     DecisionKey key;
@@ -389,7 +389,8 @@ Access principal_access(const Principal& p, Stamp scope)
         for (int i = 0; i < set.count; i++) {
             const Networks& n = set.networks[i];
             if (n.count >= 0)
-                grants[i].network_allowed = client_in_networks(client, std::vector<std::string>(n.blocks, n.blocks + n.count));
+                grants[i].network_allowed =
+                    client_in_networks(client, std::vector<std::string>(n.blocks, n.blocks + n.count));
         }
         return decide(grants, set.count, scope, now);
     });
@@ -448,8 +449,8 @@ Oid requiring_application()
 [[noreturn]] void report_principal_required(Oid application)
 {
     const char* name = GetUserNameFromId(application, true);
-    record_event(EventKind::Denied, psprintf("{\"reason\": \"principal required\", \"application\": %s}",
-                                             json_string(name ? name : "?")));
+    record_event(EventKind::Denied,
+                 psprintf("{\"reason\": \"principal required\", \"application\": %s}", json_string(name ? name : "?")));
     ereport(ERROR, (errcode(LG_PRINCIPAL_REQUIRED),
                     errmsg("application \"%s\" must act for a principal to read protected rows", name ? name : "?"),
                     errdetail("It was registered with require_principal, and listguard.missing_principal is "
@@ -635,12 +636,11 @@ void check_drop_application_roles(Node* stmt)
             continue;
         Oid role = get_role_oid(spec->rolename, true);
         if (OidIsValid(role) && application_of(role).registered)
-            ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-                            errmsg("role \"%s\" cannot be dropped because it is a listguard application",
-                                   spec->rolename),
-                            errdetail("It is registered in listguard.applications of this database."),
-                            errhint("Drop the application first: SELECT listguard.drop_application('%s');",
-                                    spec->rolename)));
+            ereport(ERROR,
+                    (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+                     errmsg("role \"%s\" cannot be dropped because it is a listguard application", spec->rolename),
+                     errdetail("It is registered in listguard.applications of this database."),
+                     errhint("Drop the application first: SELECT listguard.drop_application('%s');", spec->rolename)));
     }
 }
 

@@ -56,10 +56,10 @@ Oid acting_application();
 
 enum class KeyCheck {
     Verified,
-    NoKey,          // the application has no key (cannot happen once registered)
-    UnknownKid,     // the header's kid is no key of this application's
-    KidOfAnother,   // ... but another application's
-    BadSignature,   // no key of the application verifies it
+    NoKey,        // the application has no key (cannot happen once registered)
+    UnknownKid,   // the header's kid is no key of this application's
+    KidOfAnother, // ... but another application's
+    BadSignature, // no key of the application verifies it
 };
 KeyCheck verify_application_signature(Oid application, const char* kid, std::string_view signing_input,
                                       std::string_view signature);
