@@ -512,8 +512,7 @@ extern "C" Datum lg_act_as(PG_FUNCTION_ARGS)
         ereport(WARNING, (errmsg("act_as() outside a transaction block acts for the principal in this statement only"),
                           errhint("Call it after BEGIN, in the transaction whose queries act for the principal.")));
 
-    Principal principal;
-    memset(&principal, 0, sizeof principal);
+    Principal principal{}; // zeroed, then filled
     principal.id = entry.id;
     principal.application = application;
     strlcpy(principal.name, sub, sizeof principal.name);
