@@ -5,6 +5,12 @@
 -- restarted.
 \echo Use "ALTER EXTENSION listguard UPDATE TO '0.3.0'" to load this file. \quit
 
+-- listguard_backup: backup logins read every protected row, sealed, in
+-- dumps (and listguard's own tables, which a dump holds).
+SELECT _setup_roles(false);
+GRANT SELECT ON grants, protected_tables, audit_log, requests, request_approvals, canaries TO listguard_backup;
+GRANT SELECT ON SEQUENCE grants_id_seq, requests_id_seq, canaries_id_seq TO listguard_backup;
+
 -- Dumps carry the audit chain's head, sealed, so that a restore proves it
 -- holds the whole history; the writer fills it at its next append.
 -- Rows of audit_heads come from the appenders of the audit log; a row any
@@ -18,18 +24,22 @@ REVOKE ALL ON FUNCTION audit_heads_guard() FROM PUBLIC;
 -- and link, and when), sealed with the audit key: pg_dump writes it into
 -- every dump, so a restored database proves it holds the source's whole
 -- history up to the dump (verify_audit()). This database's own head has no
--- restored_at; a head that came in with a restore has one.
+-- restored_at; a head that came in with a restore has one, and is sealed
+-- again by the restoring server with when and how it came: as the dump's
+-- own head, or nested (one the dump's source had itself restored, which
+-- proves only the older history it covers).
 CREATE TABLE audit_heads (
     source      text NOT NULL,         -- cluster system identifier and database OID of the chain
     last_id     bigint NOT NULL,
     last_link   bytea NOT NULL,
     as_of       timestamptz NOT NULL,
     seal        bytea NOT NULL,
-    restored_at timestamptz
+    restored_at timestamptz,
+    nested      boolean                -- restored: it came in a restored history of the dump's source
 );
 CREATE UNIQUE INDEX audit_heads_own ON audit_heads (source) WHERE restored_at IS NULL;
 REVOKE ALL ON audit_heads FROM PUBLIC;
-GRANT SELECT ON audit_heads TO listguard_admin;
+GRANT SELECT ON audit_heads TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.audit_heads', '');
 CREATE TRIGGER audit_heads_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_heads
     FOR EACH ROW EXECUTE FUNCTION audit_heads_guard();
@@ -44,6 +54,601 @@ CREATE FUNCTION accept_restored_history(reason text) RETURNS bigint
 CREATE FUNCTION _accept_restored_history(reason text) RETURNS bigint
     AS 'MODULE_PATHNAME', 'lg_accept_restored_history' LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION _accept_restored_history(text) FROM PUBLIC;
+
+-- Lookups that compare an address's text use the type's equality instead
+-- (no reveal, no quota, the index); the cast to text is volatile, so that
+-- a sort or a limit runs before it.
+-- What a lookup that compares an address's text becomes at planning
+-- (email::text = x, upper(email::text) = upper(x): pg/output/lookups.cpp):
+-- x as a value of the type, or null if it is no address (then nothing
+-- matches, as nothing matched the text). Public: it is the type's input,
+-- without the error.
+CREATE FUNCTION _address_or_null(address text) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_address_or_null' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- Volatile: what it returns depends on the role, its grants, its quota and
+-- the clock, and a clear value is charged when it is made. So the planner
+-- makes it after a sort or a limit, for the rows that are returned only.
+CREATE OR REPLACE FUNCTION text(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'email_to_text' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+-- What would run around a table, or could be changed or dropped, by someone
+-- who is not an admin: the reasons protect() refuses a table, one row each.
+-- Code that runs as the reading or writing role (triggers, rules, policies,
+-- check constraints, defaults, generated columns, index expressions, domain
+-- checks, and what that code calls) must belong to a superuser or an admin,
+-- in a schema of one, with its search_path pinned: its owner could replace
+-- it with code that copies every address the role can see. So must the
+-- types, collations, operator classes and sequences it uses (dropping one
+-- with CASCADE would take part of the table), and the tables at the other
+-- end of its foreign keys (which bypass row security).
+CREATE OR REPLACE FUNCTION _untrusted_code(tbl regclass) RETURNS TABLE (object text, problem text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE
+    -- Every type a column's value is made of: domains and their base types,
+    -- array elements, composite attributes, range subtypes.
+    types(typ) AS (
+        SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+        UNION
+        SELECT inner_type FROM types x JOIN pg_type t ON t.oid = x.typ
+        CROSS JOIN LATERAL (
+            SELECT t.typbasetype WHERE t.typtype = 'd'
+            UNION ALL SELECT t.typelem WHERE t.typelem <> 0 AND t.typsubscript <> 0
+            UNION ALL SELECT a.atttypid FROM pg_attribute a
+                      WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+            UNION ALL SELECT r.rngsubtype FROM pg_range r WHERE r.rngtypid = t.oid
+            UNION ALL SELECT r.rngtypid FROM pg_range r WHERE r.rngmultitypid = t.oid
+        ) step(inner_type)
+    ),
+    -- What belongs to the table, and the constraints of the domains it uses.
+    objects(classid, objid) AS (
+        SELECT 'pg_class'::regclass::oid, tbl::oid
+        UNION ALL SELECT 'pg_trigger'::regclass, t.oid FROM pg_trigger t WHERE t.tgrelid = tbl
+        UNION ALL SELECT 'pg_policy'::regclass, p.oid FROM pg_policy p WHERE p.polrelid = tbl
+        UNION ALL SELECT 'pg_constraint'::regclass, c.oid FROM pg_constraint c WHERE c.conrelid = tbl
+        UNION ALL SELECT 'pg_attrdef'::regclass, d.oid FROM pg_attrdef d WHERE d.adrelid = tbl
+        UNION ALL SELECT 'pg_class'::regclass, i.indexrelid FROM pg_index i WHERE i.indrelid = tbl
+        UNION ALL SELECT 'pg_statistic_ext'::regclass, s.oid FROM pg_statistic_ext s WHERE s.stxrelid = tbl
+        UNION ALL SELECT 'pg_rewrite'::regclass, r.oid FROM pg_rewrite r WHERE r.ev_class = tbl
+        UNION ALL SELECT 'pg_constraint'::regclass, c.oid FROM pg_constraint c JOIN types x ON c.contypid = x.typ
+    ),
+    -- What those objects use, and who could change or drop it (dropping it
+    -- with CASCADE would take part of the table with it). A sequence the
+    -- table owns goes to listguard_owner with the table, one a parent owns
+    -- (a partition's default) with the parent.
+    ancestors(rel) AS (
+        SELECT tbl::oid
+        UNION
+        SELECT i.inhparent FROM pg_inherits i JOIN ancestors a ON i.inhrelid = a.rel
+    ),
+    uses AS (
+        SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid,
+               CASE d.refclassid
+                   WHEN 'pg_proc'::regclass THEN (SELECT p.proowner FROM pg_proc p WHERE p.oid = d.refobjid)
+                   WHEN 'pg_operator'::regclass THEN (SELECT o.oprowner FROM pg_operator o WHERE o.oid = d.refobjid)
+                   WHEN 'pg_type'::regclass THEN (SELECT t.typowner FROM pg_type t WHERE t.oid = d.refobjid)
+                   WHEN 'pg_collation'::regclass THEN (SELECT c.collowner FROM pg_collation c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_opclass'::regclass THEN (SELECT c.opcowner FROM pg_opclass c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_opfamily'::regclass THEN (SELECT f.opfowner FROM pg_opfamily f WHERE f.oid = d.refobjid)
+                   WHEN 'pg_ts_config'::regclass THEN (SELECT c.cfgowner FROM pg_ts_config c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_ts_dict'::regclass THEN (SELECT c.dictowner FROM pg_ts_dict c WHERE c.oid = d.refobjid)
+                   WHEN 'pg_class'::regclass THEN
+                       (SELECT c.relowner FROM pg_class c WHERE c.oid = d.refobjid
+                          AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass
+                                            AND o.objid = c.oid AND o.refobjid IN (SELECT rel FROM ancestors)
+                                            AND o.deptype IN ('a', 'i')))
+               END AS owner
+        FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
+        WHERE d.deptype = 'n' AND d.refobjid <> tbl
+        UNION ALL
+        -- The types a value is made of, at any depth.
+        SELECT 'pg_class'::regclass, tbl, 0, 'pg_type'::regclass, t.oid, t.typowner
+        FROM types x JOIN pg_type t ON t.oid = x.typ
+    ),
+    -- Functions the table's code calls, and those they name in their bodies
+    -- (SQL and PL/pgSQL bodies record no dependencies), at any depth.
+    functions(fn) AS (
+        SELECT u.refobjid FROM uses u WHERE u.refclassid = 'pg_proc'::regclass
+        UNION
+        SELECT o.oprcode FROM uses u JOIN pg_operator o ON o.oid = u.refobjid WHERE u.refclassid = 'pg_operator'::regclass
+        UNION
+        SELECT callee.oid FROM functions f
+        JOIN pg_proc caller ON caller.oid = f.fn
+        JOIN pg_language l ON l.oid = caller.prolang AND l.lanname IN ('sql', 'plpgsql')
+        JOIN pg_proc callee ON callee.pronamespace <> 'pg_catalog'::regnamespace
+                           AND caller.prosrc ~* ('\m' || regexp_replace(callee.proname, '([^[:alnum:]_])', '\\\1', 'g') || '\M')
+    )
+    SELECT pg_describe_object(u.classid, u.objid, u.objsubid),
+           format('it uses %s, owned by %s, who is not a superuser or listguard administrator',
+                  pg_describe_object(u.refclassid, u.refobjid, 0), u.owner::regrole)
+    FROM uses u
+    WHERE u.owner IS NOT NULL AND NOT listguard._is_trusted_owner(u.owner)
+    UNION
+    SELECT format('%s (called by code that runs around %s)', f.fn::regprocedure, tbl),
+           CASE WHEN NOT listguard._is_trusted_owner(p.proowner)
+                THEN format('it is owned by %s, who is not a superuser or listguard administrator', p.proowner::regrole)
+                WHEN NOT listguard._is_trusted_owner(n.nspowner)
+                THEN format('its schema %I is owned by %s, who could replace it', n.nspname, n.nspowner::regrole)
+                ELSE 'it does not pin its search_path (ALTER FUNCTION ... SET search_path): names it calls would resolve in the search_path of whoever writes'
+           END
+    FROM functions f JOIN pg_proc p ON p.oid = f.fn JOIN pg_namespace n ON n.oid = p.pronamespace
+    JOIN pg_language l ON l.oid = p.prolang
+    WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'listguard'::regnamespace)
+      AND NOT (NOT listguard._is_trusted_owner(p.proowner)   -- already named where it is used
+               AND f.fn IN (SELECT u.refobjid FROM uses u WHERE u.refclassid = 'pg_proc'::regclass))
+      AND (NOT listguard._is_trusted_owner(p.proowner) OR NOT listguard._is_trusted_owner(n.nspowner)
+           OR (l.lanname NOT IN ('c', 'internal')
+               AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')))
+    UNION
+    -- A foreign key checks and changes rows without row security: a table
+    -- at its other end must be an administrator's too.
+    SELECT pg_describe_object('pg_constraint'::regclass, c.oid, 0),
+           format('%s at its other end is owned by %s, who could learn which rows exist in every account, or delete them',
+                  other.oid::regclass, other.relowner::regrole)
+    FROM pg_constraint c
+    JOIN pg_class other ON other.oid = CASE WHEN c.conrelid = tbl THEN c.confrelid ELSE c.conrelid END
+    WHERE c.contype = 'f' AND (c.conrelid = tbl OR c.confrelid = tbl) AND other.oid <> tbl
+      AND NOT listguard._is_trusted_owner(other.relowner)
+    UNION
+    -- Expressions attached to the table were written by whoever owned it,
+    -- and run in every reader's and writer's statement (and as the
+    -- administrator who protects it, when its rows are stamped): they may
+    -- call only functions without side effects. A default sees no row and
+    -- may also draw numbers (sequences, random values).
+    SELECT e.what,
+           CASE WHEN p.provolatile = 'v'
+                THEN format('it calls %s, which is volatile: code on a protected table may only call functions that '
+                            'cannot send anything anywhere (immutable or stable)', p.oid::regprocedure)
+                ELSE format('it calls %s, which runs a query of its own', p.oid::regprocedure) END
+    FROM (
+        SELECT pg_describe_object('pg_constraint'::regclass, c.oid, 0) AS what, c.conbin::text AS tree, false AS is_default
+        FROM pg_constraint c WHERE c.conrelid = tbl AND c.conbin IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_attrdef'::regclass, ad.oid, 0), ad.adbin::text, a.attgenerated = ''
+        FROM pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum WHERE ad.adrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_class'::regclass, i.indexrelid, 0),
+               coalesce(i.indexprs::text, '') || coalesce(i.indpred::text, ''), false
+        FROM pg_index i WHERE i.indrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_policy'::regclass, pol.oid, 0),
+               coalesce(pol.polqual::text, '') || coalesce(pol.polwithcheck::text, ''), false
+        FROM pg_policy pol WHERE pol.polrelid = tbl
+        UNION ALL
+        SELECT pg_describe_object('pg_trigger'::regclass, t.oid, 0), t.tgqual::text, false
+        FROM pg_trigger t WHERE t.tgrelid = tbl AND t.tgqual IS NOT NULL
+        UNION ALL
+        SELECT pg_describe_object('pg_statistic_ext'::regclass, st.oid, 0), st.stxexprs::text, false
+        FROM pg_statistic_ext st WHERE st.stxrelid = tbl AND st.stxexprs IS NOT NULL
+    ) e
+    CROSS JOIN LATERAL (
+        SELECT m[1]::oid AS fn FROM regexp_matches(e.tree, ':(?:funcid|opfuncid|aggfnoid|winfnoid) ([0-9]+)', 'g') m
+        UNION
+        SELECT o.oprcode::oid FROM regexp_matches(e.tree, ':opno ([0-9]+)', 'g') m JOIN pg_operator o ON o.oid = m[1]::oid
+    ) called
+    JOIN pg_proc p ON p.oid = called.fn
+    -- (listguard's own cast to text is volatile because it charges the
+    -- clear values it makes, so that the planner makes them late: it sends
+    -- nothing anywhere.)
+    WHERE ((p.provolatile = 'v' AND p.oid <> 'listguard.text(listguard.email)'::regprocedure)
+           -- built-ins marked stable that run a query given as text, or
+           -- every view of a schema or database
+           OR (p.pronamespace = 'pg_catalog'::regnamespace
+               AND (p.proname ~ '^(query|cursor|table|schema|database)_to_xml' OR p.proname IN ('ts_stat', 'ts_rewrite'))))
+      AND listguard._is_trusted_owner(p.proowner) -- the others are named above
+      AND NOT (e.is_default AND (p.oid IN ('pg_catalog.nextval(regclass)'::regprocedure, 'pg_catalog.random()'::regprocedure,
+                                           'pg_catalog.gen_random_uuid()'::regprocedure,
+                                           'pg_catalog.clock_timestamp()'::regprocedure)
+                                 OR (p.pronamespace <> 'pg_catalog'::regnamespace
+                                     AND listguard._is_trusted_owner(p.proowner))))
+    UNION
+    -- A trigger runs its function with the row in hand: only functions an
+    -- administrator wrote. Built-in trigger functions other than
+    -- suppress_redundant_updates_trigger copy values elsewhere, and an
+    -- extension's are vetted by whoever installed the extension.
+    SELECT pg_describe_object('pg_trigger'::regclass, t.oid, 0),
+           CASE WHEN x.oid IS NOT NULL
+                THEN format('its function %s belongs to extension %I, installed by %s, who is not a superuser or '
+                            'listguard administrator', t.tgfoid::regprocedure, x.extname, x.extowner::regrole)
+                ELSE format('its function %s is built in and copies or sends row values', t.tgfoid::regprocedure)
+           END
+    FROM pg_trigger t
+    LEFT JOIN pg_depend xd ON xd.classid = 'pg_proc'::regclass AND xd.objid = t.tgfoid AND xd.deptype = 'e'
+    LEFT JOIN pg_extension x ON x.oid = xd.refobjid AND xd.refclassid = 'pg_extension'::regclass
+    WHERE t.tgrelid = tbl AND NOT t.tgisinternal
+      AND ((x.oid IS NOT NULL AND x.extname <> 'listguard' AND NOT listguard._is_trusted_owner(x.extowner))
+           OR (t.tgfoid < 16384 AND t.tgfoid <> 'pg_catalog.suppress_redundant_updates_trigger()'::regprocedure))
+    UNION
+    SELECT format('rule %I on %s', r.rulename, tbl),
+           'rules run with the table owner''s rights in the statements of the reading and writing roles'
+    FROM pg_rewrite r WHERE r.ev_class = tbl
+    UNION
+    SELECT format('generated column %I of %s', a.attname, tbl),
+           'it is computed from an email column: it would store what the writing role sees of the address'
+    FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attgenerated <> '' AND NOT a.attisdropped
+      AND EXISTS (SELECT 1 FROM pg_attrdef ad
+                  JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                  JOIN pg_attribute e ON e.attrelid = tbl AND e.attnum = d.refobjsubid
+                  JOIN pg_type et ON et.oid = e.atttypid
+                  WHERE ad.adrelid = tbl AND ad.adnum = a.attnum
+                    AND d.refclassid = 'pg_class'::regclass AND d.refobjid = tbl
+                    AND (e.atttypid = 'listguard.email'::regtype OR et.typbasetype = 'listguard.email'::regtype))
+$$;
+REVOKE ALL ON FUNCTION _untrusted_code(regclass) FROM PUBLIC;
+
+-- protect() takes over the sequences a protected table's defaults draw
+-- from (a partition's default draws from its parent's), and records it.
+-- A protection_changed event of a table, for what protect()'s SQL changes
+-- besides the table itself (sequences it takes over).
+CREATE FUNCTION _record_protection_event(tbl regclass, detail jsonb) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_record_protection_event' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _record_protection_event(regclass, jsonb) FROM PUBLIC;
+-- A sequence listguard_owner took over keeps its USAGE and SELECT grants
+-- (what drawing and reading numbers need) but no other role may set it
+-- (UPDATE: setval, which would let ids collide or be chosen).
+CREATE FUNCTION _restrict_sequence(seq regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    grantee oid;
+BEGIN
+    FOR grantee IN
+        SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = seq AND a.privilege_type = 'UPDATE' AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE UPDATE ON SEQUENCE %s FROM %s', seq,
+                       CASE WHEN grantee = 0 THEN 'PUBLIC' ELSE quote_ident(grantee::regrole::text) END);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _restrict_sequence(regclass) FROM PUBLIC;
+-- The sequences a protected table's column defaults draw from belong to
+-- listguard_owner, as the table does: their owner could otherwise change
+-- them under the table (ALTER SEQUENCE) or drop them with CASCADE, taking
+-- the default with them. A sequence the table (or, for a partition, its
+-- parent) owns goes with it in _protect_one(); one linked to no table,
+-- owned by a role that is not trusted (pg_partman's and many
+-- applications' set-up), is taken over here, if the table's owner owns it
+-- (a default must not hand over another role's sequence). Whoever had USAGE
+-- or SELECT keeps it, nobody keeps UPDATE (setval), the former owner gets
+-- USAGE and SELECT, and the move is recorded.
+CREATE FUNCTION _take_over_sequences(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s record;
+BEGIN
+    FOR s IN
+        SELECT DISTINCT c.oid::regclass AS seq, c.relowner::regrole AS owner_was
+        FROM pg_attrdef ad
+        JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                        AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n'
+        JOIN pg_class c ON c.oid = d.refobjid AND c.relkind = 'S'
+        WHERE ad.adrelid = tbl AND NOT listguard._is_trusted_owner(c.relowner)
+          AND c.relowner = (SELECT t.relowner FROM pg_class t WHERE t.oid = tbl)
+          AND NOT EXISTS (SELECT 1 FROM pg_depend o
+                          WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid
+                            AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i'))
+    LOOP
+        EXECUTE format('ALTER SEQUENCE %s OWNER TO listguard_owner', s.seq);
+        EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', s.seq, s.owner_was::text);
+        PERFORM listguard._restrict_sequence(s.seq);
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+            'action', 'take over sequence', 'sequence', s.seq::text, 'owner_was', s.owner_was::text));
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _take_over_sequences(regclass) FROM PUBLIC;
+-- listguard_backup reads a protected table and the sequences it owns or
+-- its defaults draw from (pg_dump reads their positions): listguard owns
+-- them, so nobody else could grant it. What it reads is decided by the
+-- policies and the reveal: every row, sealed, in a dump, nothing outside
+-- one. Taken back when the table is unprotected.
+CREATE FUNCTION _backup_reads(tbl regclass, allowed boolean) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    seq regclass;
+BEGIN
+    EXECUTE format(CASE WHEN allowed THEN 'GRANT SELECT ON %s TO listguard_backup'
+                        ELSE 'REVOKE SELECT ON %s FROM listguard_backup' END, tbl);
+    FOR seq IN
+        SELECT DISTINCT s.oid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+        WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = tbl
+          AND d.deptype IN ('a', 'i')
+        UNION
+        SELECT DISTINCT s.oid::regclass FROM pg_attrdef ad
+        JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                        AND d.refclassid = 'pg_class'::regclass
+        JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
+        WHERE ad.adrelid = tbl AND s.relowner = 'listguard_owner'::regrole
+    LOOP
+        EXECUTE format(CASE WHEN allowed THEN 'GRANT SELECT ON SEQUENCE %s TO listguard_backup'
+                            ELSE 'REVOKE SELECT ON SEQUENCE %s FROM listguard_backup' END, seq);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _backup_reads(regclass, boolean) FROM PUBLIC;
+-- Protects one table (root: the table whose protect() covers it): row
+-- security with listguard's policies and ownership by listguard_owner (the
+-- triggers come from _protect_triggers()). Its former owner keeps reading
+-- and writing (as its grants allow) but may no longer change the table.
+CREATE OR REPLACE FUNCTION _protect_one(tbl regclass, root regclass, account_column name, list_column name, audit text)
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    was_enabled boolean;
+    was_forced boolean;
+    owner_was regrole;
+    scope text;
+    privilege record;
+    seq regclass;
+BEGIN
+    -- Protecting again keeps what the table was like before it was first
+    -- protected.
+    SELECT c.relrowsecurity, c.relforcerowsecurity, c.relowner::regrole INTO was_enabled, was_forced, owner_was
+    FROM pg_class c WHERE c.oid = tbl;
+    SELECT p.rls_was_enabled, p.rls_was_forced, p.owner_was INTO was_enabled, was_forced, owner_was
+    FROM listguard.protected_tables p WHERE p.relid = tbl
+    UNION ALL SELECT was_enabled, was_forced, owner_was LIMIT 1;
+    PERFORM listguard._drop_protection(tbl);
+
+    scope := format('%I, %s', account_column, coalesce(quote_ident(list_column), '0'));
+    EXECUTE format('ALTER TABLE ONLY %s ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', tbl);
+    -- One permissive policy lets rows through; the restrictive ones decide.
+    -- Other permissive policies cannot widen access; restrictive ones can
+    -- narrow it further.
+    EXECUTE format('CREATE POLICY listguard_base ON %s AS PERMISSIVE FOR ALL USING (true) WITH CHECK (true)', tbl);
+    EXECUTE format('CREATE POLICY listguard_read ON %s AS RESTRICTIVE FOR SELECT USING (listguard.can_read(%s))',
+                   tbl, scope);
+    EXECUTE format('CREATE POLICY listguard_insert ON %s AS RESTRICTIVE FOR INSERT WITH CHECK (listguard.can_write(%s))',
+                   tbl, scope);
+    EXECUTE format('CREATE POLICY listguard_update ON %s AS RESTRICTIVE FOR UPDATE USING (listguard.can_write(%s)) '
+                   'WITH CHECK (listguard.can_write(%s))', tbl, scope, scope);
+    EXECUTE format('CREATE POLICY listguard_delete ON %s AS RESTRICTIVE FOR DELETE USING (listguard.can_write(%s))',
+                   tbl, scope);
+    -- Canaries stay hidden in every protected table, whichever a copy of one
+    -- lands in.
+    PERFORM listguard._canary_policy(tbl, account_column, list_column);
+    -- listguard_owner owns the table (and its indexes and owned sequences).
+    EXECUTE format('ALTER TABLE %s OWNER TO listguard_owner', tbl);
+    -- Nobody but the owner may add triggers (TRIGGER), check rows through a
+    -- foreign key, which ignores row security (REFERENCES), or empty every
+    -- account at once (TRUNCATE).
+    FOR privilege IN
+        SELECT DISTINCT a.grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = tbl AND a.privilege_type IN ('TRIGGER', 'REFERENCES', 'TRUNCATE')
+          AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
+                       CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
+    END LOOP;
+    PERFORM listguard._backup_reads(tbl, true);
+    -- Its own sequences went with it: nobody else may set them.
+    FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+               WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                 AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
+        PERFORM listguard._restrict_sequence(seq);
+    END LOOP;
+    -- The former owner keeps using the table as its grants allow.
+    IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
+       AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO %I', tbl, owner_was::text);
+        FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+                   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                     AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
+            EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', seq, owner_was::text);
+            PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+                'action', 'take over sequence', 'sequence', seq::text, 'owner_was', owner_was::text));
+        END LOOP;
+    END IF;
+
+    INSERT INTO listguard.protected_tables (relid, account_column, list_column, audit, rls_was_enabled,
+                                            rls_was_forced, protected_by, owner_was, root)
+    VALUES (tbl, account_column, list_column, audit, was_enabled, was_forced, listguard.calling_role(),
+            owner_was, root);
+END
+$$;
+REVOKE ALL ON FUNCTION _protect_one(regclass, regclass, name, name, text) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION _unprotect(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = tbl;
+    IF NOT FOUND THEN
+        RETURN; -- not protected: nothing to do
+    END IF;
+    IF p.root <> tbl THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('%s is protected as part of %s', tbl, p.root),
+            HINT = format('Unprotect %s: it covers every table below it.', p.root);
+    END IF;
+    -- Children first: their cloned triggers go with the root's.
+    FOR p IN SELECT * FROM listguard.protected_tables WHERE root = tbl ORDER BY relid = tbl LOOP
+        PERFORM listguard._drop_protection(p.relid);
+        PERFORM listguard._backup_reads(p.relid, false);
+        EXECUTE format('ALTER TABLE ONLY %s %s ROW LEVEL SECURITY, %s ROW LEVEL SECURITY', p.relid,
+                       CASE WHEN p.rls_was_enabled THEN 'ENABLE' ELSE 'DISABLE' END,
+                       CASE WHEN p.rls_was_forced THEN 'FORCE' ELSE 'NO FORCE' END);
+        IF p.owner_was IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = p.owner_was) THEN
+            EXECUTE format('ALTER TABLE %s OWNER TO %I', p.relid, p.owner_was::text);
+        END IF;
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _unprotect(regclass) FROM PUBLIC;
+-- Tables protected before 0.3.0: their backups read them too.
+SELECT _backup_reads(relid, true) FROM protected_tables;
+CREATE OR REPLACE FUNCTION _protect(tbl regclass, account_column name, list_column name, audit text, stamp text)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    kind "char";
+    persistence "char";
+    parent regclass;
+    t regclass;
+    column_type regtype;
+    scope name;
+BEGIN
+    IF tbl IS NULL OR account_column IS NULL THEN
+        PERFORM listguard._invalid('table and account column must not be null', 'protect() needs both.');
+    END IF;
+    IF audit IS NULL OR audit NOT IN ('statement', 'row', 'off') THEN
+        PERFORM listguard._invalid(format('invalid audit level %L', audit),
+            'The audit level must be statement, row or off.');
+    END IF;
+    IF stamp IS NULL OR stamp NOT IN ('now', 'later') THEN
+        PERFORM listguard._invalid(format('invalid stamp %L', stamp),
+            'now stamps the rows the table already holds before protect() returns; later leaves that to '
+            'CALL listguard.stamp_existing(), in committed batches.');
+    END IF;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence FROM pg_class c WHERE c.oid = tbl;
+    IF kind NOT IN ('r', 'p') OR persistence = 't'
+       OR (SELECT c.relnamespace FROM pg_class c WHERE c.oid = tbl) IN ('pg_catalog'::regnamespace,
+                                                                       'listguard'::regnamespace) THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type', MESSAGE = format('%s is not a table that can be protected', tbl),
+            DETAIL = 'Only ordinary and partitioned tables outside pg_catalog and listguard, and not temporary, can be protected.';
+    END IF;
+    -- Rows of a table are read through its parents under the parents'
+    -- policies only: protection starts at the top.
+    SELECT i.inhparent::regclass INTO parent FROM pg_inherits i WHERE i.inhrelid = tbl LIMIT 1;
+    IF parent IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('%s is a partition or child of %s', tbl, parent),
+            DETAIL = 'Its rows can be read through its parent, which protecting this table alone would leave open.',
+            HINT = format('Protect %s instead: protecting a table protects every table below it.', parent);
+    END IF;
+    -- Nobody changes the tables while they are checked and protected.
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', tbl);
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        FOREACH scope IN ARRAY ARRAY[account_column, list_column] LOOP
+            CONTINUE WHEN scope IS NULL;
+            SELECT a.atttypid::regtype INTO column_type FROM pg_attribute a
+            WHERE a.attrelid = t AND a.attname = scope AND a.attnum > 0 AND NOT a.attisdropped;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+                    MESSAGE = format('column %I of table %s does not exist', scope, t);
+            END IF;
+            IF column_type NOT IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype) THEN
+                RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                    MESSAGE = format('column %I of table %s is of type %s', scope, t, column_type),
+                    DETAIL = 'Account and list columns must be smallint, integer or bigint.';
+            END IF;
+        END LOOP;
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+                   WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+                     AND (a.atttypid = 'listguard.email'::regtype OR
+                          (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype))) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_table_definition',
+            MESSAGE = format('table %s has no listguard.email column', tbl),
+            DETAIL = 'protect() stamps and polices listguard.email values; this table has none.';
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._take_over_sequences(t);
+        PERFORM listguard._refuse_untrusted(t);
+    END LOOP;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_one(t, tbl, account_column, list_column, audit);
+    END LOOP;
+    -- The rows already there take their stamps, so that grants scoped to an
+    -- account or list read them as they read new ones. Nothing else sees the
+    -- tables until this transaction ends: they are locked.
+    IF stamp = 'now' THEN
+        PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    END IF;
+    FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._protect_triggers(t, audit);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _protect(regclass, name, name, text, text) FROM PUBLIC;
+-- A table that became a partition or child of a protected table (by an
+-- admin: nobody else may) is protected like its parent.
+CREATE OR REPLACE FUNCTION _protect_child(child regclass, parent regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+    t regclass;
+BEGIN
+    SELECT * INTO p FROM listguard.protected_tables WHERE relid = parent;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._take_over_sequences(t);
+        PERFORM listguard._refuse_untrusted(t);
+        PERFORM listguard._protect_one(t, p.root, p.account_column, p.list_column, p.audit);
+    END LOOP;
+    FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._protect_triggers(t, p.audit);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _protect_child(regclass, regclass) FROM PUBLIC;
+
+-- An UPDATE may write back the mask or pseudonym its role was shown: the
+-- value stays as it was.
+-- What a write-back becomes at planning (pg/output/write_back.h): an
+-- UPDATE's new value for an email column that may be a mask or a
+-- pseudonym the client wrote back (a parameter, a literal, text cast to
+-- the type) is listguard._written_back(the column, the value, the table,
+-- the column's number): the value, unless it is the mask or pseudonym the
+-- role is shown of the value it replaces; then that value, unchanged.
+-- Public: every role's UPDATE calls them, and they give nothing a role
+-- could not read (they compare with what the role is shown, and only if it
+-- may read the column).
+CREATE FUNCTION _written_back(old email, written email, tbl regclass, col int2) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_written_back' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION _written_back(old email, written text, tbl regclass, col int2) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_text_written_back' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Row policies the planner can use: can_read() and can_write() get a
+-- planner support function that puts the account argument's range in front
+-- of them as an index condition (issue 24).
+-- The planner support of can_read() and can_write(): the account argument
+-- becomes an index condition (account >= _first_account(...) AND account <=
+-- _last_account(...)) in front of the function itself, which still decides
+-- every row; and the estimate of the rows that pass uses that range. Only
+-- the planner calls it.
+CREATE FUNCTION _scope_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lg_scope_support' LANGUAGE C STRICT;
+REVOKE ALL ON FUNCTION _scope_support(internal) FROM PUBLIC;
+-- The range of accounts whose rows the current role may read (write =>
+-- false) or write (true), as the row policies' index condition reads it
+-- when a scan starts: the lowest account. Public: the index condition runs
+-- as whoever queries, and it tells a role nothing explain_access() of
+-- itself does not.
+CREATE FUNCTION _first_account(write boolean) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_first_account' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- The highest account of the range (see _first_account). Public, as it.
+CREATE FUNCTION _last_account(write boolean) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_last_account' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION can_read(account bigint, list bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_read' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT _scope_support;
+CREATE OR REPLACE FUNCTION can_write(account bigint, list bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_write' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT _scope_support;
+CREATE OR REPLACE FUNCTION can_read(account bigint, list bigint, address email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_read_row' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT _scope_support;
+CREATE OR REPLACE FUNCTION can_write(account bigint, list bigint, address email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_can_write_row' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT _scope_support;
+
+-- A grant is refused while its grantee (or a member) holds a stored
+-- setting that decides what its sessions run (ALTER ROLE ... SET
+-- search_path, say), which a CREATEROLE role may have put there.
+-- (_make_grant, with the principals below, checks them.)
+-- Refuses (42501) a grantee that holds, or has a member that holds, a
+-- setting stored by ALTER ROLE ... SET that decides what its sessions run
+-- (search_path, row_security, role, session_authorization): stored while no
+-- listguard power guarded the role, perhaps by a CREATEROLE role.
+CREATE FUNCTION _check_role_settings(grantee regrole) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_check_role_settings' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _check_role_settings(regrole) FROM PUBLIC;
+
+-- An access request's duration is a length of time (a month 30 days, a day
+-- 24 hours), whatever the calendar or the requester's time zone; an
+-- application acting for a principal asks for the principal
+-- (access/_request_access, with the principals below).
 
 -- Principals: application users, granted like roles (a grant goes to a role
 -- or to a principal), and the applications that act for them with signed
@@ -66,9 +671,10 @@ CREATE TABLE application_users (
     CONSTRAINT application_users_name_key UNIQUE (name)
 );
 REVOKE ALL ON application_users FROM PUBLIC;
-GRANT SELECT ON application_users TO listguard_admin;
+GRANT SELECT ON application_users TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.application_users', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.application_users_id_seq', '');
+GRANT SELECT ON SEQUENCE application_users_id_seq TO listguard_backup;
 CREATE TRIGGER application_users_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_users
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TRIGGER application_users_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_users
@@ -87,7 +693,7 @@ CREATE TABLE applications (
     added_at           timestamptz NOT NULL DEFAULT now()
 );
 REVOKE ALL ON applications FROM PUBLIC;
-GRANT SELECT ON applications TO listguard_admin;
+GRANT SELECT ON applications TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.applications', '');
 CREATE TRIGGER applications_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON applications
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
@@ -105,7 +711,7 @@ CREATE TABLE application_keys (
     added_at   timestamptz NOT NULL DEFAULT now()
 );
 REVOKE ALL ON application_keys FROM PUBLIC;
-GRANT SELECT ON application_keys TO listguard_admin;
+GRANT SELECT ON application_keys TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.application_keys', '');
 CREATE TRIGGER application_keys_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_keys
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
@@ -375,6 +981,21 @@ BEGIN
             HINT = 'An administrator can revoke and grant these memberships again (they would receive the grant), '
                    'or grant to another role.';
     END IF;
+    -- A backup login reads every row sealed and can tell canaries apart:
+    -- it may not read addresses too (role_guard.cpp refuses the same from
+    -- the other side).
+    IF EXISTS (SELECT 1 FROM pg_roles r
+               WHERE NOT r.rolsuper AND (r.oid = grantee OR pg_has_role(r.oid, grantee, 'USAGE'))
+                 AND pg_has_role(r.oid, 'listguard_backup', 'MEMBER')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('role %s cannot both back up and hold listguard grants', grantee),
+            DETAIL = 'It or a role that receives its grants belongs to listguard_backup, which reads every row '
+                     'sealed and can tell canaries apart.',
+            HINT = 'Use a separate login for backups, with no listguard grants.';
+    END IF;
+    -- So do the settings stored for it or its members (ALTER ROLE ... SET
+    -- search_path, say), which decide what their sessions run.
+    PERFORM listguard._check_role_settings(grantee);
     IF check_only THEN
         RETURN NULL;
     END IF;
@@ -535,6 +1156,11 @@ BEGIN
     IF duration IS NULL OR duration <= interval '0' THEN
         PERFORM listguard._invalid('the duration of an access request must be positive', 'It is how long the grant lasts.');
     END IF;
+    -- A length of time, whatever the calendar or the session's time zone:
+    -- a month is the 30 days and a day the 24 hours that the comparison
+    -- below counts, so the grant, now() + duration, lasts exactly that
+    -- (a calendar month can have 31 days, a day with a clock change 25 hours).
+    duration := make_interval(secs => extract(epoch FROM duration));
     IF duration > current_setting('listguard.max_request_duration')::interval THEN
         PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
             format('It asks for %s (listguard.max_request_duration).', duration));

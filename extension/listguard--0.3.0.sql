@@ -59,8 +59,11 @@ COMMENT ON TYPE email IS 'an email address, stored sealed (AES-SIV) and shown as
 -- $1::text) compares as an email, by its digest, and uses the index.
 CREATE FUNCTION email(text) RETURNS email
     AS 'MODULE_PATHNAME', 'email_from_text' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+-- Volatile: what it returns depends on the role, its grants, its quota and
+-- the clock, and a clear value is charged when it is made. So the planner
+-- makes it after a sort or a limit, for the rows that are returned only.
 CREATE FUNCTION text(email) RETURNS text
-    AS 'MODULE_PATHNAME', 'email_to_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'email_to_text' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 CREATE CAST (text AS email) WITH FUNCTION email(text) AS IMPLICIT;
 CREATE CAST (varchar AS email) WITH FUNCTION email(text) AS IMPLICIT;
 
@@ -70,6 +73,26 @@ CREATE FUNCTION invalid_addresses(tbl regclass, col name) RETURNS TABLE (ctid ti
     AS 'MODULE_PATHNAME', 'lg_invalid_addresses' LANGUAGE C VOLATILE STRICT;
 CREATE FUNCTION to_email(address text, row_key text) RETURNS email
     AS 'MODULE_PATHNAME', 'lg_to_email' LANGUAGE C STABLE PARALLEL RESTRICTED;
+-- What a lookup that compares an address's text becomes at planning
+-- (email::text = x, upper(email::text) = upper(x): pg/output/lookups.cpp):
+-- x as a value of the type, or null if it is no address (then nothing
+-- matches, as nothing matched the text). Public: it is the type's input,
+-- without the error.
+CREATE FUNCTION _address_or_null(address text) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_address_or_null' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- What a write-back becomes at planning (pg/output/write_back.h): an
+-- UPDATE's new value for an email column that may be a mask or a
+-- pseudonym the client wrote back (a parameter, a literal, text cast to
+-- the type) is listguard._written_back(the column, the value, the table,
+-- the column's number): the value, unless it is the mask or pseudonym the
+-- role is shown of the value it replaces; then that value, unchanged.
+-- Public: every role's UPDATE calls them, and they give nothing a role
+-- could not read (they compare with what the role is shown, and only if it
+-- may read the column).
+CREATE FUNCTION _written_back(old email, written email, tbl regclass, col int2) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_written_back' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION _written_back(old email, written text, tbl regclass, col int2) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_text_written_back' LANGUAGE C STABLE PARALLEL RESTRICTED;
 CREATE CAST (email AS text) WITH FUNCTION text(email) AS ASSIGNMENT;
 
 -- Operators live in pg_catalog so that "email = 'x'" works whatever the
@@ -177,10 +200,11 @@ CREATE TABLE grants (
     CHECK ((quota IS NULL) = (quota_limit IS NULL) AND (quota IS NULL) = (quota_window IS NULL))
 );
 REVOKE ALL ON grants FROM PUBLIC;
-GRANT SELECT ON grants TO listguard_admin;
+GRANT SELECT ON grants TO listguard_admin, listguard_backup;
 CREATE INDEX grants_principal ON grants (principal) WHERE principal IS NOT NULL;
 SELECT pg_catalog.pg_extension_config_dump('listguard.grants', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.grants_id_seq', '');
+GRANT SELECT ON SEQUENCE grants_id_seq TO listguard_backup;
 CREATE TRIGGER grants_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TRIGGER grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
@@ -200,7 +224,7 @@ CREATE TABLE protected_tables (
     root           regclass NOT NULL  -- the table whose protect() covers this one
 );
 REVOKE ALL ON protected_tables FROM PUBLIC;
-GRANT SELECT ON protected_tables TO listguard_admin;
+GRANT SELECT ON protected_tables TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.protected_tables', '');
 CREATE TRIGGER protected_tables_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
@@ -208,10 +232,31 @@ CREATE TRIGGER protected_tables_changed AFTER INSERT OR UPDATE OR DELETE OR TRUN
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 
 -- What the built-in policies use; DBAs may use them in their own policies.
+-- Their planner support turns the account argument into an index condition.
+-- The planner support of can_read() and can_write(): the account argument
+-- becomes an index condition (account >= _first_account(...) AND account <=
+-- _last_account(...)) in front of the function itself, which still decides
+-- every row; and the estimate of the rows that pass uses that range. Only
+-- the planner calls it.
+CREATE FUNCTION _scope_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lg_scope_support' LANGUAGE C STRICT;
+REVOKE ALL ON FUNCTION _scope_support(internal) FROM PUBLIC;
+-- The range of accounts whose rows the current role may read (write =>
+-- false) or write (true), as the row policies' index condition reads it
+-- when a scan starts: the lowest account. Public: the index condition runs
+-- as whoever queries, and it tells a role nothing explain_access() of
+-- itself does not.
+CREATE FUNCTION _first_account(write boolean) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_first_account' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- The highest account of the range (see _first_account). Public, as it.
+CREATE FUNCTION _last_account(write boolean) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_last_account' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION can_read(account bigint, list bigint) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'lg_can_read' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'lg_can_read' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT _scope_support;
 CREATE FUNCTION can_write(account bigint, list bigint) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'lg_can_write' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'lg_can_write' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT _scope_support;
 
 -- The triggers protect() installs; they check that they run as those
 -- triggers, and nobody else may use them.
@@ -367,6 +412,21 @@ BEGIN
             HINT = 'An administrator can revoke and grant these memberships again (they would receive the grant), '
                    'or grant to another role.';
     END IF;
+    -- A backup login reads every row sealed and can tell canaries apart:
+    -- it may not read addresses too (role_guard.cpp refuses the same from
+    -- the other side).
+    IF EXISTS (SELECT 1 FROM pg_roles r
+               WHERE NOT r.rolsuper AND (r.oid = grantee OR pg_has_role(r.oid, grantee, 'USAGE'))
+                 AND pg_has_role(r.oid, 'listguard_backup', 'MEMBER')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('role %s cannot both back up and hold listguard grants', grantee),
+            DETAIL = 'It or a role that receives its grants belongs to listguard_backup, which reads every row '
+                     'sealed and can tell canaries apart.',
+            HINT = 'Use a separate login for backups, with no listguard grants.';
+    END IF;
+    -- So do the settings stored for it or its members (ALTER ROLE ... SET
+    -- search_path, say), which decide what their sessions run.
+    PERFORM listguard._check_role_settings(grantee);
     IF check_only THEN
         RETURN NULL;
     END IF;
@@ -506,6 +566,13 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WHERE NOT listguard._is_trusted_owner(b.grantor)
 $$;
 REVOKE ALL ON FUNCTION _untrusted_members(regrole) FROM PUBLIC;
+-- Refuses (42501) a grantee that holds, or has a member that holds, a
+-- setting stored by ALTER ROLE ... SET that decides what its sessions run
+-- (search_path, row_security, role, session_authorization): stored while no
+-- listguard power guarded the role, perhaps by a CREATEROLE role.
+CREATE FUNCTION _check_role_settings(grantee regrole) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_check_role_settings' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _check_role_settings(regrole) FROM PUBLIC;
 
 -- What would run around a table, or could be changed or dropped, by someone
 -- who is not an admin: the reasons protect() refuses a table, one row each.
@@ -549,7 +616,13 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     ),
     -- What those objects use, and who could change or drop it (dropping it
     -- with CASCADE would take part of the table with it). A sequence the
-    -- table owns goes to listguard_owner with the table.
+    -- table owns goes to listguard_owner with the table, one a parent owns
+    -- (a partition's default) with the parent.
+    ancestors(rel) AS (
+        SELECT tbl::oid
+        UNION
+        SELECT i.inhparent FROM pg_inherits i JOIN ancestors a ON i.inhrelid = a.rel
+    ),
     uses AS (
         SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid,
                CASE d.refclassid
@@ -564,7 +637,8 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                    WHEN 'pg_class'::regclass THEN
                        (SELECT c.relowner FROM pg_class c WHERE c.oid = d.refobjid
                           AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass
-                                            AND o.objid = c.oid AND o.refobjid = tbl AND o.deptype IN ('a', 'i')))
+                                            AND o.objid = c.oid AND o.refobjid IN (SELECT rel FROM ancestors)
+                                            AND o.deptype IN ('a', 'i')))
                END AS owner
         FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
         WHERE d.deptype = 'n' AND d.refobjid <> tbl
@@ -655,7 +729,10 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
         SELECT o.oprcode::oid FROM regexp_matches(e.tree, ':opno ([0-9]+)', 'g') m JOIN pg_operator o ON o.oid = m[1]::oid
     ) called
     JOIN pg_proc p ON p.oid = called.fn
-    WHERE (p.provolatile = 'v'
+    -- (listguard's own cast to text is volatile because it charges the
+    -- clear values it makes, so that the planner makes them late: it sends
+    -- nothing anywhere.)
+    WHERE ((p.provolatile = 'v' AND p.oid <> 'listguard.text(listguard.email)'::regprocedure)
            -- built-ins marked stable that run a query given as text, or
            -- every view of a schema or database
            OR (p.pronamespace = 'pg_catalog'::regnamespace
@@ -738,6 +815,94 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 REVOKE ALL ON FUNCTION _descendants(regclass) FROM PUBLIC;
 
+-- A protection_changed event of a table, for what protect()'s SQL changes
+-- besides the table itself (sequences it takes over).
+CREATE FUNCTION _record_protection_event(tbl regclass, detail jsonb) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_record_protection_event' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _record_protection_event(regclass, jsonb) FROM PUBLIC;
+-- A sequence listguard_owner took over keeps its USAGE and SELECT grants
+-- (what drawing and reading numbers need) but no other role may set it
+-- (UPDATE: setval, which would let ids collide or be chosen).
+CREATE FUNCTION _restrict_sequence(seq regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    grantee oid;
+BEGIN
+    FOR grantee IN
+        SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = seq AND a.privilege_type = 'UPDATE' AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE UPDATE ON SEQUENCE %s FROM %s', seq,
+                       CASE WHEN grantee = 0 THEN 'PUBLIC' ELSE quote_ident(grantee::regrole::text) END);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _restrict_sequence(regclass) FROM PUBLIC;
+-- The sequences a protected table's column defaults draw from belong to
+-- listguard_owner, as the table does: their owner could otherwise change
+-- them under the table (ALTER SEQUENCE) or drop them with CASCADE, taking
+-- the default with them. A sequence the table (or, for a partition, its
+-- parent) owns goes with it in _protect_one(); one linked to no table,
+-- owned by a role that is not trusted (pg_partman's and many
+-- applications' set-up), is taken over here, if the table's owner owns it
+-- (a default must not hand over another role's sequence). Whoever had USAGE
+-- or SELECT keeps it, nobody keeps UPDATE (setval), the former owner gets
+-- USAGE and SELECT, and the move is recorded.
+CREATE FUNCTION _take_over_sequences(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s record;
+BEGIN
+    FOR s IN
+        SELECT DISTINCT c.oid::regclass AS seq, c.relowner::regrole AS owner_was
+        FROM pg_attrdef ad
+        JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                        AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n'
+        JOIN pg_class c ON c.oid = d.refobjid AND c.relkind = 'S'
+        WHERE ad.adrelid = tbl AND NOT listguard._is_trusted_owner(c.relowner)
+          AND c.relowner = (SELECT t.relowner FROM pg_class t WHERE t.oid = tbl)
+          AND NOT EXISTS (SELECT 1 FROM pg_depend o
+                          WHERE o.classid = 'pg_class'::regclass AND o.objid = c.oid
+                            AND o.refclassid = 'pg_class'::regclass AND o.deptype IN ('a', 'i'))
+    LOOP
+        EXECUTE format('ALTER SEQUENCE %s OWNER TO listguard_owner', s.seq);
+        EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', s.seq, s.owner_was::text);
+        PERFORM listguard._restrict_sequence(s.seq);
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+            'action', 'take over sequence', 'sequence', s.seq::text, 'owner_was', s.owner_was::text));
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _take_over_sequences(regclass) FROM PUBLIC;
+-- listguard_backup reads a protected table and the sequences it owns or
+-- its defaults draw from (pg_dump reads their positions): listguard owns
+-- them, so nobody else could grant it. What it reads is decided by the
+-- policies and the reveal: every row, sealed, in a dump, nothing outside
+-- one. Taken back when the table is unprotected.
+CREATE FUNCTION _backup_reads(tbl regclass, allowed boolean) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    seq regclass;
+BEGIN
+    EXECUTE format(CASE WHEN allowed THEN 'GRANT SELECT ON %s TO listguard_backup'
+                        ELSE 'REVOKE SELECT ON %s FROM listguard_backup' END, tbl);
+    FOR seq IN
+        SELECT DISTINCT s.oid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+        WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = tbl
+          AND d.deptype IN ('a', 'i')
+        UNION
+        SELECT DISTINCT s.oid::regclass FROM pg_attrdef ad
+        JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+                        AND d.refclassid = 'pg_class'::regclass
+        JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
+        WHERE ad.adrelid = tbl AND s.relowner = 'listguard_owner'::regrole
+    LOOP
+        EXECUTE format(CASE WHEN allowed THEN 'GRANT SELECT ON SEQUENCE %s TO listguard_backup'
+                            ELSE 'REVOKE SELECT ON SEQUENCE %s FROM listguard_backup' END, seq);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION _backup_reads(regclass, boolean) FROM PUBLIC;
 -- Protects one table (root: the table whose protect() covers it): row
 -- security with listguard's policies and ownership by listguard_owner (the
 -- triggers come from _protect_triggers()). Its former owner keeps reading
@@ -791,6 +956,13 @@ BEGIN
         EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
                        CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
     END LOOP;
+    PERFORM listguard._backup_reads(tbl, true);
+    -- Its own sequences went with it: nobody else may set them.
+    FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+               WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                 AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
+        PERFORM listguard._restrict_sequence(seq);
+    END LOOP;
     -- The former owner keeps using the table as its grants allow.
     IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
        AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
@@ -799,6 +971,8 @@ BEGIN
                    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
                      AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
             EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', seq, owner_was::text);
+            PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+                'action', 'take over sequence', 'sequence', seq::text, 'owner_was', owner_was::text));
         END LOOP;
     END IF;
 
@@ -926,6 +1100,7 @@ BEGIN
             DETAIL = 'protect() stamps and polices listguard.email values; this table has none.';
     END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._take_over_sequences(t);
         PERFORM listguard._refuse_untrusted(t);
     END LOOP;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
@@ -977,6 +1152,7 @@ BEGIN
         RETURN;
     END IF;
     FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._take_over_sequences(t);
         PERFORM listguard._refuse_untrusted(t);
         PERFORM listguard._protect_one(t, p.root, p.account_column, p.list_column, p.audit);
     END LOOP;
@@ -1050,6 +1226,7 @@ BEGIN
     -- Children first: their cloned triggers go with the root's.
     FOR p IN SELECT * FROM listguard.protected_tables WHERE root = tbl ORDER BY relid = tbl LOOP
         PERFORM listguard._drop_protection(p.relid);
+        PERFORM listguard._backup_reads(p.relid, false);
         EXECUTE format('ALTER TABLE ONLY %s %s ROW LEVEL SECURITY, %s ROW LEVEL SECURITY', p.relid,
                        CASE WHEN p.rls_was_enabled THEN 'ENABLE' ELSE 'DISABLE' END,
                        CASE WHEN p.rls_was_forced THEN 'FORCE' ELSE 'NO FORCE' END);
@@ -1144,7 +1321,7 @@ CREATE TABLE audit_log (
     format            smallint NOT NULL DEFAULT 1   -- the canonical encoding of its link (1: listguard 0.1)
 );
 REVOKE ALL ON audit_log FROM PUBLIC;
-GRANT SELECT ON audit_log TO listguard_admin;
+GRANT SELECT ON audit_log TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.audit_log', '');
 CREATE INDEX audit_log_email_digests ON audit_log USING gin (email_digests) WHERE email_digests IS NOT NULL;
 CREATE TRIGGER audit_log_modified BEFORE INSERT OR UPDATE OR DELETE ON audit_log
@@ -1498,9 +1675,10 @@ CREATE TABLE requests (
     CONSTRAINT requests_grantee_or_principal CHECK ((grantee IS NULL) <> (principal IS NULL))
 );
 REVOKE ALL ON requests FROM PUBLIC;
-GRANT SELECT ON requests TO listguard_admin;
+GRANT SELECT ON requests TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.requests', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.requests_id_seq', '');
+GRANT SELECT ON SEQUENCE requests_id_seq TO listguard_backup;
 CREATE TRIGGER requests_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON requests
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TABLE request_approvals (
@@ -1512,7 +1690,7 @@ CREATE TABLE request_approvals (
     PRIMARY KEY (request_id, approver)
 );
 REVOKE ALL ON request_approvals FROM PUBLIC;
-GRANT SELECT ON request_approvals TO listguard_admin;
+GRANT SELECT ON request_approvals TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.request_approvals', '');
 CREATE TRIGGER request_approvals_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON request_approvals
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
@@ -1618,6 +1796,11 @@ BEGIN
     IF duration IS NULL OR duration <= interval '0' THEN
         PERFORM listguard._invalid('the duration of an access request must be positive', 'It is how long the grant lasts.');
     END IF;
+    -- A length of time, whatever the calendar or the session's time zone:
+    -- a month is the 30 days and a day the 24 hours that the comparison
+    -- below counts, so the grant, now() + duration, lasts exactly that
+    -- (a calendar month can have 31 days, a day with a clock change 25 hours).
+    duration := make_interval(secs => extract(epoch FROM duration));
     IF duration > current_setting('listguard.max_request_duration')::interval THEN
         PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
             format('It asks for %s (listguard.max_request_duration).', duration));
@@ -1814,9 +1997,10 @@ CREATE TABLE canaries (
 );
 CREATE UNIQUE INDEX canaries_address ON canaries (address);
 REVOKE ALL ON canaries FROM PUBLIC;
-GRANT SELECT ON canaries TO listguard_admin;
+GRANT SELECT ON canaries TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.canaries', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.canaries_id_seq', '');
+GRANT SELECT ON SEQUENCE canaries_id_seq TO listguard_backup;
 CREATE TRIGGER canaries_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TRIGGER canaries_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
@@ -1826,9 +2010,11 @@ CREATE TRIGGER canaries_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON 
 -- _canary_policy()): as the two-argument forms, and another role's canary
 -- is not there.
 CREATE FUNCTION can_read(account bigint, list bigint, address email) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'lg_can_read_row' LANGUAGE C STABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'lg_can_read_row' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT _scope_support;
 CREATE FUNCTION can_write(account bigint, list bigint, address email) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'lg_can_write_row' LANGUAGE C STABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'lg_can_write_row' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT _scope_support;
 
 CREATE FUNCTION add_canary_addresses(addresses text[]) RETURNS integer
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
@@ -2387,18 +2573,22 @@ REVOKE ALL ON FUNCTION audit_heads_guard() FROM PUBLIC;
 -- and link, and when), sealed with the audit key: pg_dump writes it into
 -- every dump, so a restored database proves it holds the source's whole
 -- history up to the dump (verify_audit()). This database's own head has no
--- restored_at; a head that came in with a restore has one.
+-- restored_at; a head that came in with a restore has one, and is sealed
+-- again by the restoring server with when and how it came: as the dump's
+-- own head, or nested (one the dump's source had itself restored, which
+-- proves only the older history it covers).
 CREATE TABLE audit_heads (
     source      text NOT NULL,         -- cluster system identifier and database OID of the chain
     last_id     bigint NOT NULL,
     last_link   bytea NOT NULL,
     as_of       timestamptz NOT NULL,
     seal        bytea NOT NULL,
-    restored_at timestamptz
+    restored_at timestamptz,
+    nested      boolean                -- restored: it came in a restored history of the dump's source
 );
 CREATE UNIQUE INDEX audit_heads_own ON audit_heads (source) WHERE restored_at IS NULL;
 REVOKE ALL ON audit_heads FROM PUBLIC;
-GRANT SELECT ON audit_heads TO listguard_admin;
+GRANT SELECT ON audit_heads TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.audit_heads', '');
 CREATE TRIGGER audit_heads_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_heads
     FOR EACH ROW EXECUTE FUNCTION audit_heads_guard();
@@ -2428,9 +2618,10 @@ CREATE TABLE application_users (
     CONSTRAINT application_users_name_key UNIQUE (name)
 );
 REVOKE ALL ON application_users FROM PUBLIC;
-GRANT SELECT ON application_users TO listguard_admin;
+GRANT SELECT ON application_users TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.application_users', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.application_users_id_seq', '');
+GRANT SELECT ON SEQUENCE application_users_id_seq TO listguard_backup;
 CREATE TRIGGER application_users_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_users
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TRIGGER application_users_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_users
@@ -2449,7 +2640,7 @@ CREATE TABLE applications (
     added_at           timestamptz NOT NULL DEFAULT now()
 );
 REVOKE ALL ON applications FROM PUBLIC;
-GRANT SELECT ON applications TO listguard_admin;
+GRANT SELECT ON applications TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.applications', '');
 CREATE TRIGGER applications_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON applications
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
@@ -2467,7 +2658,7 @@ CREATE TABLE application_keys (
     added_at   timestamptz NOT NULL DEFAULT now()
 );
 REVOKE ALL ON application_keys FROM PUBLIC;
-GRANT SELECT ON application_keys TO listguard_admin;
+GRANT SELECT ON application_keys TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.application_keys', '');
 CREATE TRIGGER application_keys_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_keys
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();

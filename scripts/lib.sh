@@ -8,8 +8,13 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 DEPS="postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-$PGVER-pgtap postgresql-$PGVER-pgaudit \
 libtap-parser-sourcehandler-pgtap-perl postgresql-common libssl-dev libicu-dev libpq-dev \
-g++ make cmake libgtest-dev python3 python3-psycopg python3-psycopg2 libpostgresql-jdbc-java openjdk-17-jdk-headless \
-pgbouncer python3-jwt python3-cryptography"
+g++ make cmake libgtest-dev python3 python3-psycopg python3-psycopg2 libpostgresql-jdbc-java openjdk-17-jdk-headless"
+# The Python client package's tests (clients/python) and the pooler test
+# (test/cluster/pgbouncer.t).
+DEPS="$DEPS python3-django python3-sqlalchemy pgbouncer postgresql-$PGVER-partman"
+# The principals' example app and its cluster test (examples/principals,
+# test/cluster/principals.t) and test/principals/assert.
+DEPS="$DEPS python3-jwt python3-cryptography"
 
 log() { printf '\n==> %s\n' "$*"; }
 

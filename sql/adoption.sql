@@ -135,10 +135,10 @@ SELECT listguard.protect('ad_old', 'account_id', 'list_id');
 SELECT (SELECT count(*) FROM ad_old) AS rows_after, (SELECT count(*) FROM ad_quarantine) AS set_aside;
 SELECT lgtest.try($$INSERT INTO ad_old VALUES (2000, 1, 10, 'SIGNUP7@example.COM')$$) AS case_variant_is_a_duplicate;
 
--- 6. Bulk loads. COPY FROM into a table under row-level security is
--- refused by PostgreSQL for everyone but superusers; the tested path is a
--- staging table of text, loaded with COPY, then one INSERT ... SELECT that
--- keeps every check (write grant, stamping, audit).
+-- 6. Bulk loads. COPY FROM straight into the protected table checks and
+-- stamps each row as INSERT would (since 0.3, issue 24: sql/copy_from.sql);
+-- a staging table of text, loaded with COPY, then one INSERT ... SELECT,
+-- keeps every check too (write grant, stamping, audit).
 SET ROLE ad_loader;
 COPY ad_subs (account_id, list_id, email, tag) FROM STDIN;
 1	12	copy.direct@example.com	copy

@@ -81,6 +81,91 @@ SELECT c.relname, c.relowner::regrole AS owner, c.relrowsecurity AS rls,
 FROM pg_class c WHERE c.relname LIKE 'pt\_subs%' AND c.relkind IN ('r', 'p') ORDER BY 1;
 SELECT count(*) AS still_protected FROM listguard.protected_tables WHERE root = 'pt_subs'::regclass;
 
+-- pg_partman's and plain PARTITION BY's usual set-up: the key is a
+-- bigserial of the application's role, owned by the partitioned root, and
+-- another default draws from a sequence of that role linked to no table.
+-- protect() takes both over (listguard_owner owns them, the role keeps
+-- USAGE, the move is recorded); the role still inserts, and can no longer
+-- change or drop them under the table.
+CREATE ROLE pt_app;
+CREATE SCHEMA pt_app AUTHORIZATION pt_app;
+SET ROLE pt_app;
+CREATE SEQUENCE pt_app.refs;
+CREATE TABLE pt_app.subs (id bigserial, ref bigint DEFAULT nextval('pt_app.refs'), account_id bigint NOT NULL,
+                          list_id bigint NOT NULL, email listguard.email, PRIMARY KEY (id, account_id))
+    PARTITION BY LIST (account_id);
+CREATE TABLE pt_app.subs_1 PARTITION OF pt_app.subs FOR VALUES IN (1);
+RESET ROLE;
+SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
+SELECT listguard.protect('pt_app.subs', 'account_id', 'list_id');
+SELECT c.oid::regclass AS sequence, c.relowner::regrole AS owner, c.relacl FROM pg_class c
+WHERE c.relnamespace = 'pt_app'::regnamespace AND c.relkind = 'S' ORDER BY 1;
+SELECT lgtest.audit_settle() AS settled;
+SELECT kind, relation, detail FROM listguard.audit_log
+WHERE id > :mark AND detail ->> 'action' = 'take over sequence' ORDER BY detail ->> 'sequence';
+SELECT listguard.grant_access('pt_app', 1, can_write => true) AS g_app \gset
+SET ROLE pt_app;
+INSERT INTO pt_app.subs (account_id, list_id, email) VALUES (1, 10, 'app.row@example.com') RETURNING id, ref;
+SELECT lgtest.try('ALTER SEQUENCE pt_app.refs RESTART 1');
+SELECT lgtest.try('DROP SEQUENCE pt_app.refs CASCADE');
+SELECT lgtest.try('ALTER SEQUENCE pt_app.subs_id_seq OWNED BY NONE');
+RESET ROLE;
+-- Taken over, a sequence keeps no UPDATE (setval) for anyone: not the
+-- PUBLIC grant its former owner made before protect().
+SELECT listguard.unprotect('pt_app.subs');
+ALTER SEQUENCE pt_app.refs OWNER TO pt_app;
+SET ROLE pt_app;
+GRANT UPDATE ON SEQUENCE pt_app.refs TO PUBLIC;
+GRANT UPDATE ON SEQUENCE pt_app.subs_id_seq TO PUBLIC;
+RESET ROLE;
+SELECT listguard.protect('pt_app.subs', 'account_id', 'list_id');
+SELECT c.oid::regclass AS sequence, a.grantee::regrole AS grantee, a.privilege_type
+FROM pg_class c, aclexplode(c.relacl) a
+WHERE c.relnamespace = 'pt_app'::regnamespace AND c.relkind = 'S' AND a.privilege_type = 'UPDATE' ORDER BY 1, 2;
+-- A default drawing from another role's sequence does not hand it over.
+CREATE ROLE pt_victim;
+CREATE SEQUENCE pt_app.victims;
+ALTER SEQUENCE pt_app.victims OWNER TO pt_victim;
+SET ROLE pt_app;
+CREATE TABLE pt_app.seizes (id bigint DEFAULT nextval('pt_app.victims'), account_id bigint NOT NULL,
+                            email listguard.email);
+RESET ROLE;
+SELECT lgtest.try($$SELECT listguard.protect('pt_app.seizes', 'account_id')$$) LIKE '42501%' AS refused;
+SELECT relowner::regrole AS victims_owner FROM pg_class WHERE oid = 'pt_app.victims'::regclass;
+DROP TABLE pt_app.seizes;
+DROP SEQUENCE pt_app.victims;
+DROP ROLE pt_victim;
+-- A sequence linked to another table is not taken from it: refused.
+CREATE TABLE pt_app.other (id bigserial);
+ALTER TABLE pt_app.other OWNER TO pt_app;
+SET ROLE pt_app;
+CREATE TABLE pt_app.borrows (id bigint DEFAULT nextval('pt_app.other_id_seq'), account_id bigint NOT NULL,
+                             email listguard.email);
+RESET ROLE;
+SELECT lgtest.try($$SELECT listguard.protect('pt_app.borrows', 'account_id')$$);
+-- An index of a partition attached to the root's index (as pg_restore
+-- does after the partition's own index) is no new partition to protect.
+SELECT listguard.unprotect('pt_app.subs');
+CREATE TABLE pt_app.subs_2 (LIKE pt_app.subs);
+ALTER TABLE pt_app.subs ATTACH PARTITION pt_app.subs_2 FOR VALUES IN (2);
+SELECT listguard.protect('pt_app.subs', 'account_id', 'list_id');
+CREATE TABLE pt_app.subs_3 (id bigint NOT NULL, ref bigint, account_id bigint NOT NULL, list_id bigint NOT NULL,
+                            email listguard.email);
+ALTER TABLE pt_app.subs_3 OWNER TO listguard_owner;
+ALTER TABLE ONLY pt_app.subs_3 ADD PRIMARY KEY (id, account_id);
+ALTER TABLE pt_app.subs ATTACH PARTITION pt_app.subs_3 FOR VALUES IN (3);
+CREATE INDEX subs_ref ON ONLY pt_app.subs (ref);
+CREATE INDEX subs_1_ref ON pt_app.subs_1 (ref);
+ALTER INDEX pt_app.subs_ref ATTACH PARTITION pt_app.subs_1_ref;
+SELECT c.relname, (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'listguard_stamp') AS stamp,
+       (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+FROM pg_class c WHERE c.relnamespace = 'pt_app'::regnamespace AND c.relname LIKE 'subs%' AND c.relkind IN ('r', 'p')
+ORDER BY 1;
+SELECT listguard.revoke_access(:g_app);
+SELECT listguard.unprotect('pt_app.subs');
+DROP SCHEMA pt_app CASCADE;
+DROP ROLE pt_app;
+
 SELECT listguard.revoke_access(:g);
 SELECT listguard.unprotect('pt_people');
 SELECT listguard.unprotect('pt_loose');

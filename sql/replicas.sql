@@ -130,7 +130,7 @@ SELECT lgtest.try(format('SELECT listguard._append_standby_events(%L, %L::bytea)
 RESET ROLE;
 SELECT count(*) AS events_appended_by_link FROM listguard.audit_log WHERE origin IS NOT NULL;
 -- A well-formed one is appended to the chain under the name it came with:
--- listguard_standby is trusted like a replication login (README).
+-- listguard_standby is trusted like a replication login (docs/limitations.md).
 SET ROLE rp_link;
 SELECT listguard._append_standby_events('standby9', lgtest.standby_event('denied', :now_us, 'rp_forger', :'header'));
 RESET ROLE;

@@ -159,6 +159,29 @@ WHERE id > :mark AND kind = 'access_request' GROUP BY 1 ORDER BY 1;
 SELECT count(*) AS reasons_in_audit FROM listguard.audit_log
 WHERE id > :mark AND (detail::text LIKE '%ticket 42%' OR detail::text LIKE '%bounce%');
 
+-- A duration is a length of time, whatever the calendar or the
+-- requester's time zone: '1 mon' is the 30 days the longest duration is
+-- compared with, '1 day' 24 hours. (now() + '1 mon' made the 31 days of
+-- some months, and a day with a clock change in the session's time zone 23
+-- or 25 hours.) Approved, the grant lasts exactly that.
+SET listguard.max_request_duration = '30d';
+SET TimeZone = 'America/New_York';
+SET ROLE rq_engineer;
+SELECT listguard.request_access(1, 10, duration => '1 mon', reason => 'ticket 44') AS r_month \gset
+SELECT listguard.request_access(1, 10, duration => '1 day 1 hour', reason => 'ticket 45') AS r_day \gset
+SELECT lgtest.try($$SELECT listguard.request_access(1, 10, duration => '1 mon 1 second', reason => 'ticket 46')$$)
+    AS longer_than_30_days;
+RESET ROLE;
+SELECT id = :r_month AS month, duration, extract(epoch FROM duration) / 3600 AS hours FROM listguard.requests
+WHERE id IN (:r_month, :r_day) ORDER BY id;
+SET SESSION AUTHORIZATION rq_lead;
+SELECT listguard.approve(:r_month);
+RESET SESSION AUTHORIZATION;
+SELECT extract(epoch FROM g.valid_until - a.approved_at) / 86400 AS days_granted
+FROM listguard.grants g JOIN listguard.request_approvals a ON a.request_id = g.request_id WHERE g.request_id = :r_month;
+RESET TimeZone;
+RESET listguard.max_request_duration;
+
 SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee IN ('rq_outsider'::regrole, 'rq_engineer'::regrole);
 DROP FUNCTION public.rq_helpful(bigint), lgtest.clear_rows(name);
 REVOKE CREATE ON SCHEMA public FROM rq_engineer;

@@ -35,6 +35,8 @@
 -- caller), and a cast whose error names the row instead of the address.
 #include "type/invalid_addresses/latest.sql"
 #include "type/to_email/latest.sql"
+#include "type/_address_or_null/latest.sql"
+#include "output/_written_back/latest.sql"
 #include "type/cast_email_to_text/latest.sql"
 
 -- Operators live in pg_catalog so that "email = 'x'" works whatever the
@@ -71,6 +73,10 @@
 #include "protect/protected_tables/latest.sql"
 
 -- What the built-in policies use; DBAs may use them in their own policies.
+-- Their planner support turns the account argument into an index condition.
+#include "access/_scope_support/latest.sql"
+#include "access/_first_account/latest.sql"
+#include "access/_last_account/latest.sql"
 #include "access/can_read/latest.sql"
 #include "access/can_write/latest.sql"
 
@@ -113,6 +119,7 @@
 #include "access/_is_trusted_owner/latest.sql"
 
 #include "access/_untrusted_members/latest.sql"
+#include "access/_check_role_settings/latest.sql"
 
 #include "protect/_untrusted_code/latest.sql"
 
@@ -120,6 +127,10 @@
 
 #include "protect/_descendants/latest.sql"
 
+#include "protect/_record_protection_event/latest.sql"
+#include "protect/_restrict_sequence/latest.sql"
+#include "protect/_take_over_sequences/latest.sql"
+#include "protect/_backup_reads/latest.sql"
 #include "protect/_protect_one/latest.sql"
 
 #include "protect/_unstamped/latest.sql"

@@ -11,7 +11,7 @@
 # for committed transactions are exactly the rows those wrote.
 set -u
 echo "1..8"
-out=$(pg_virtualenv -o shared_preload_libraries=listguard -o max_connections=60 -o listguard.log_events=on bash -c '
+out=$(pg_virtualenv -t -o shared_preload_libraries=listguard -o max_connections=60 -o listguard.log_events=on bash -c '
 set -e
 psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
 CREATE EXTENSION listguard;
@@ -45,7 +45,7 @@ settle
 echo "verify=$(psql -X -A -t -c "SELECT ok || \$\$ \$\$ || coalesce(problem, \$\$\$\$) FROM listguard.verify_audit()")"
 echo "contiguous=$(psql -X -A -t -c "SELECT count(*) = max(id) AND count(DISTINCT id) = count(*) FROM listguard.audit_log")"
 echo "address_in_table=$(psql -X -A -t -c "SELECT count(*) FROM listguard.audit_log WHERE audit_log::text LIKE \$\$%loadtest%@%\$\$")"
-log=$(ls ${LOGDIR:-/var/log/postgresql}/postgresql-*-regress.log 2>/dev/null | head -1)
+read -r _ _ _ _ _ _ log < <(pg_lsclusters -h "$PGVERSION" regress)
 echo "json_lines=$(grep -c "listguard event: {\"kind\": \"clear_reveal\"" "$log" || true)"
 echo "address_in_log=$(grep -c "loadtest[0-9]*@" "$log" || true)"
 # Writes through a partitioned root and an inheritance parent.

@@ -6,7 +6,7 @@
 # reaches a listener with ids only.
 set -u
 echo "1..5"
-out=$(pg_virtualenv -o shared_preload_libraries=listguard bash -c '
+out=$(pg_virtualenv -t -o shared_preload_libraries=listguard bash -c '
 set -e
 work=$(mktemp -d)
 chmod 777 "$work"

@@ -10,7 +10,7 @@ mkdir -p build/node
 if [ ! -d build/node/node_modules/pg ]; then
     (cd build/node && npm install --silent --no-audit --no-fund pg@8 >/dev/null 2>&1)
 fi
-out=$(pg_virtualenv -o shared_preload_libraries=listguard bash -c '
+out=$(pg_virtualenv -t -o shared_preload_libraries=listguard bash -c '
 set -e
 psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
 CREATE EXTENSION listguard;

@@ -7,7 +7,7 @@
 # writer and the housekeeper: 24 kills by default (FAULTS_KILLS), each one
 # making the postmaster restart everything (crash recovery). After each
 # kill the server accepts connections again and verify_audit() is ok. At
-# the end, what the README promises for a crash:
+# the end, what docs/audit.md and docs/access.md promise for a crash:
 # - events: every event a client saw committed (a grant_access(),
 #   revoke_access(), request_access() or approve() that returned, a
 #   committed write on an audited table, a clear read) is in the audit log,
@@ -22,7 +22,7 @@
 #   reservation before its values are shown), so the clear values the
 #   clients received under a quota never exceed its limit.
 # Both quotas are used up during the run, so the bound is tested where it
-# bites. Last, the README's own case of events going to the server log (the
+# bites. Last, docs/audit.md's own case of events going to the server log (the
 # writer cannot append: the audit log is locked) followed by a crash: the
 # log must say after recovery that they are missing.
 # The workload and the checks are faults_workload.py (psycopg); FAULTS_SEED

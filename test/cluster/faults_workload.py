@@ -709,7 +709,7 @@ def main():
 
 
 def locked_writer_crash():
-    """The README's own case: the writer cannot append (the audit log is
+    """docs/audit.md's own case: the writer cannot append (the audit log is
     locked), the queue fills, events go to the server log and wait for
     their audit_gap event. Then a crash (kill -9 of the backend holding the
     lock). The queued events are lost, as documented (at most

@@ -5,7 +5,7 @@
 # queue, which makes every process reset its caches; the server must stay up.
 set -u
 echo "1..2"
-out=$(pg_virtualenv -o shared_preload_libraries=listguard -o autovacuum_naptime=1 bash -c '
+out=$(pg_virtualenv -t -o shared_preload_libraries=listguard -o autovacuum_naptime=1 bash -c '
 psql -X -q -c "CREATE EXTENSION listguard"
 started=$(psql -X -A -t -c "SELECT pg_postmaster_start_time()")
 for round in 1 2 3; do
@@ -21,7 +21,7 @@ log=$(psql -X -A -t -c "SELECT pg_current_logfile()")
 datadir=$(psql -X -A -t -c "SHOW data_directory")
 logfile=${log:-/var/log/postgresql/postgresql-15-regress.log}
 case "$logfile" in /*) ;; *) logfile="$datadir/$logfile" ;; esac
-[ -f "$logfile" ] || logfile=$(ls ${LOGDIR:-/var/log/postgresql}/*regress*.log 2>/dev/null | head -1)
+[ -f "$logfile" ] || read -r _ _ _ _ _ _ logfile < <(pg_lsclusters -h "$PGVERSION" regress)
 fatal=$(grep -c "without having selected a database" "$logfile" 2>/dev/null)
 restarts=$(grep -c "all server processes terminated" "$logfile" 2>/dev/null)
 echo "fatal_lines=${fatal:-0}"

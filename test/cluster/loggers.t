@@ -7,10 +7,10 @@
 # address (a duplicate key, a bad cast, a statement with an address
 # literal) are logged with the address masked.
 set -u
-echo "1..8"
+echo "1..12"
 n=0
 for order in "listguard,auto_explain,pgaudit" "auto_explain,pgaudit,listguard"; do
-out=$(pg_virtualenv -o shared_preload_libraries="$order" -o auto_explain.log_min_duration=0 \
+out=$(pg_virtualenv -t -o shared_preload_libraries="$order" -o auto_explain.log_min_duration=0 \
         -o auto_explain.log_nested_statements=on -o auto_explain.log_analyze=on \
         -o pgaudit.log=all -o pgaudit.log_parameter=on -o pgaudit.log_catalog=off bash -c '
 set -e
@@ -53,7 +53,20 @@ echo "clear_after=$(psql -X -A -t -c "SET ROLE finder" -c "SELECT email FROM sub
 psql -X -q -c "SET ROLE finder" -c "INSERT INTO subs VALUES (3, 1, 10, \$\$logged.never@EXAMPLE.com\$\$)" >/dev/null 2>&1 || true
 psql -X -q -c "SELECT \$\$cast.never@example.com\$\$::int" >/dev/null 2>&1 || true
 psql -X -q -c "SELECT * FROM plain WHERE n = \$\$literal.never@example.com\$\$" >/dev/null 2>&1 || true
-log=$(ls ${LOGDIR:-/var/log/postgresql}/postgresql-*-regress.log | head -1)
+# COPY FROM into the protected table: run by listguard when it is listed
+# first; refused, never crashing, when pgaudit'"'"'s utility hook is inside
+# listguard'"'"'s (pgaudit'"'"'s permission hook crashed on a COPY it never saw).
+copy=$(psql -X -q 2>&1 <<SQL
+SET ROLE finder;
+COPY subs FROM STDIN;
+4	1	10	copied.never@example.com
+\\.
+SQL
+)
+echo "copy_refused=$(printf "%s" "$copy" | grep -c "shared_preload_libraries order")"
+echo "copy_rows=$(psql -X -A -t -c "SELECT count(*) FROM subs WHERE id = 4")"
+echo "alive=$(psql -X -A -t -c "SELECT 1")"
+read -r _ _ _ _ _ _ log < <(pg_lsclusters -h "$PGVERSION" regress)
 echo "plans_logged=$(grep -c "Query Text" "$log" || true)"
 echo "audit_logged=$(grep -c "AUDIT:" "$log" || true)"
 echo "addresses_in_log=$(grep -ciE "(logged|second|cast|literal)\.never@" "$log" || true)"
@@ -64,6 +77,12 @@ check() { n=$((n + 1)); if [ "$1" = "$2" ]; then echo "ok $n - $3 ($order)"; els
 check "$(line lookups)" 1 "lookups by an address run under auto_explain and pgaudit"
 check "$(line used)" 0 "plans and audit lines charge no quota"
 check "$(line clear_after)" 2 "the quota is whole: both addresses still read in clear"
+if [ "${order%%,*}" = listguard ]; then
+    check "$(line copy_rows):$(line copy_refused)" "1:0" "COPY FROM into a protected table runs with listguard listed first"
+else
+    check "$(line copy_rows):$(line copy_refused)" "0:1" "COPY FROM into a protected table is refused with listguard listed after pgaudit"
+fi
+check "$(line alive)" 1 "the server is up after the COPY"
 logged="$(line plans_logged):$(line audit_logged):$(line addresses_in_log)"
 [ "$(line plans_logged)" -gt 0 ] && [ "$(line audit_logged)" -gt 0 ] && [ "$(line addresses_in_log)" = 0 ] &&
     [ "$(line masks_in_log)" -gt 0 ] && { n=$((n + 1)); echo "ok $n - plans, audit lines and errors are logged, addresses masked ($order)"; } ||

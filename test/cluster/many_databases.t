@@ -5,7 +5,7 @@
 # its own audit log.
 set -u
 echo "1..2"
-out=$(pg_virtualenv -o shared_preload_libraries=listguard -o max_worker_processes=24 bash -c '
+out=$(pg_virtualenv -t -o shared_preload_libraries=listguard -o max_worker_processes=24 bash -c '
 set -e
 for i in $(seq 1 72); do
     createdb "many_$i"

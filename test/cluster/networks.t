@@ -5,7 +5,7 @@
 # network; an expired grant gives masked on either transport.
 set -u
 echo "1..8"
-out=$(pg_virtualenv -o shared_preload_libraries=listguard bash -c '
+out=$(pg_virtualenv -t -o shared_preload_libraries=listguard bash -c '
 set -e
 hba=$(psql -X -A -t -c "SHOW hba_file")
 sockdir=$(psql -X -A -t -c "SHOW unix_socket_directories" | cut -d, -f1)

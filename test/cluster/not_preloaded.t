@@ -3,7 +3,7 @@
 # hint, and stays refused within the session after a failed load.
 set -u
 echo "1..4"
-out=$(pg_virtualenv sh -c '
+out=$(pg_virtualenv -t sh -c '
 psql -X -c "CREATE EXTENSION listguard" 2>&1
 psql -X 2>&1 <<SQL
 LOAD '"'"'listguard'"'"';

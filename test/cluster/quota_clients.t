@@ -7,7 +7,7 @@
 set -u
 echo "1..6"
 here=$(cd "$(dirname "$0")" && pwd)
-out=$(pg_virtualenv -o shared_preload_libraries=listguard -o max_connections=60 bash -c '
+out=$(pg_virtualenv -t -o shared_preload_libraries=listguard -o max_connections=60 bash -c '
 set -e
 hba=$(psql -X -A -t -c "SHOW hba_file")
 { echo "local all all trust"; cat "$hba"; } > "$hba.new" && cat "$hba.new" > "$hba" && rm -f "$hba.new"

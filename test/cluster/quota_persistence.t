@@ -6,7 +6,7 @@
 # reaches the audit log, once for the statement that masked.
 set -u
 echo "1..6"
-out=$(pg_virtualenv -o shared_preload_libraries=listguard -o listguard.quota_save_interval=200 bash -c '
+out=$(pg_virtualenv -t -o shared_preload_libraries=listguard -o listguard.quota_save_interval=200 bash -c '
 set -e
 psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
 CREATE EXTENSION listguard;
@@ -36,7 +36,7 @@ sleep 1
 wait_ready
 echo "after_crash=$(used)"
 echo "more_after_crash=$(clear_reads 30)"
-log=$(ls ${LOGDIR:-/var/log/postgresql}/postgresql-*-regress.log 2>/dev/null | head -1)
+read -r _ _ _ _ _ _ log < <(pg_lsclusters -h "$PGVERSION" regress)
 echo "crash_logged=$(grep -c "terminated by signal 9" "$log" || true)"
 for i in $(seq 200); do [ "$(psql -X -A -t -c "SELECT listguard.audit_pending()")" = 0 ] && break; sleep 0.05; done
 echo "event_logged=$(psql -X -A -t -c "SELECT count(*) FROM listguard.audit_log WHERE kind = \$\$quota_exceeded\$\$")"

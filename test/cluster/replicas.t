@@ -4,13 +4,14 @@
 # from all three at once gets at most 100 clear values; with the primary
 # stopped a standby's clear reads fail closed within a second while masked
 # reads go on, and work again when it is back; standby events reach the
-# primary's audit_log in its chain; a promoted standby keeps the quota used.
+# primary's audit_log in its chain; a revocation replayed on a standby takes
+# effect for a cursor held open there; a promoted standby keeps the quota used.
 set -u
 cd "$(dirname "$0")"
 . lib/servers.sh
 . lib/tap.sh
 trap "${KEEP_SERVERS:+:} servers_cleanup" EXIT
-echo "1..22"
+echo "1..24"
 
 primary_init >/dev/null
 on primary -d postgres -c "CREATE DATABASE esp" >/dev/null
@@ -34,6 +35,17 @@ SELECT listguard.grant_access('late', 1, reveal => 'clear', quota => '1000/day')
 SELECT listguard.grant_access('later', 1, reveal => 'clear', quota => '1000/day');
 SELECT listguard.grant_access('localr', 1, reveal => 'clear', quota => '10/day');
 SELECT listguard.grant_access('free', 1, reveal => 'clear');
+-- Sessions on a standby that hold a cursor open: a clear grant of their
+-- own, or through a group (and a masked one on every account).
+CREATE ROLE holder LOGIN;
+CREATE ROLE member LOGIN;
+CREATE ROLE holders;
+GRANT holders TO member;
+GRANT SELECT ON subs TO holder, member;
+SELECT listguard.grant_access('holder', NULL, reveal => 'masked');
+SELECT listguard.grant_access('member', NULL, reveal => 'masked');
+SELECT listguard.grant_access('holder', 1, reveal => 'clear', reason => 'holder clear');
+SELECT listguard.grant_access('holders', 1, reveal => 'clear');
 -- The standbys' links log in with only the rights they need.
 CREATE ROLE standby_link LOGIN;
 GRANT listguard_standby TO standby_link;
@@ -82,7 +94,47 @@ sleep 1
 check_true "[ \$(on primary -c \"SELECT count(DISTINCT origin) FROM listguard.audit_log WHERE origin IS NOT NULL\") -eq 2 ]" \
     "both standbys' events are in the primary's audit log"
 
-# 6-8: the primary stops. Clear reads on a standby fail closed within a
+# 6-7: a revocation (of a grant, of a group membership) replayed on a
+# standby takes effect there for a cursor declared before it, in a
+# transaction held open: WAL replay commits no transaction on the standby,
+# so nothing there bumps the access generation; its backends take in the
+# replayed invalidations before each value.
+hold() { # hold ROLE: a session on standby1 that fetches from a cursor when told
+    mkfifo "$SERVERS_DIR/$1.in"
+    on standby1 -U "$1" <"$SERVERS_DIR/$1.in" >"$SERVERS_DIR/$1.out" 2>&1 &
+    held="$held $!"
+    eval "exec $2>\"$SERVERS_DIR/$1.in\""
+    echo "BEGIN; DECLARE c CURSOR FOR SELECT email FROM subs ORDER BY id; FETCH 2 FROM c;" >&"$2"
+}
+held=""
+hold holder 7
+hold member 8
+count_clear() { grep -c '^member[0-9]*@example.com$' "$SERVERS_DIR/$1.out"; }
+for _ in $(seq 100); do
+    [ "$(count_clear holder)" = 2 ] && [ "$(count_clear member)" = 2 ] && break
+    sleep 0.1
+done
+echo "# before: holder $(count_clear holder), member $(count_clear member) clear values"
+on primary >/dev/null <<'SQL'
+SET default_transaction_read_only = off; -- the database owner's default (above)
+SELECT listguard.revoke_access(id) FROM listguard.grants WHERE reason = 'holder clear';
+REVOKE holders FROM member;
+SQL
+wait_replayed standby1
+for fd in 7 8; do
+    echo '\echo after' >&"$fd"; echo "FETCH 3 FROM c;" >&"$fd"; echo "COMMIT;" >&"$fd"
+done
+exec 7>&- 8>&-
+wait $held
+after() { sed -n '/^after$/,$p' "$SERVERS_DIR/$1.out"; }
+echo "# holder after: $(after holder | tr '\n' ' ')"
+echo "# member after: $(after member | tr '\n' ' ')"
+check_true "[ \$(count_clear holder) = 2 ] && [ \$(after holder | grep -c '^m\*\*\*@example.com$') = 3 ] && [ \$(after holder | grep -c '^member') = 0 ]" \
+    "a revoked grant, replayed on the standby, reaches a cursor held open there"
+check_true "[ \$(count_clear member) = 2 ] && [ \$(after member | grep -c '^m\*\*\*@example.com$') = 3 ] && [ \$(after member | grep -c '^member') = 0 ]" \
+    "a revoked group membership, replayed on the standby, reaches a cursor held open there"
+
+# 8-10: the primary stops. Clear reads on a standby fail closed within a
 # second (SQLSTATE LG002); masked reads go on. (A role that holds a lease
 # may spend it first: the primary counted it when it granted it.)
 server_stop primary
@@ -106,7 +158,7 @@ check_true "[ ${ms:-99999} -le 1500 ]" "it fails within a second (slack for a lo
 check "$(on standby1 -U viewer -c "SELECT count(*) FROM subs WHERE email::text LIKE '%*%'")" 400 \
     "masked reads on the standby go on"
 
-# 9-10: the primary is back: the standby recovers without a restart, and
+# 11-12: the primary is back: the standby recovers without a restart, and
 # what it raised meanwhile (the refusal) reaches the primary's log, though
 # the standby itself restarted while cut off (the events waited on disk).
 server_stop standby1
@@ -123,7 +175,7 @@ refused=$(count_reaches primary 1 "SELECT count(*) FROM listguard.audit_log WHER
 check_true "[ ${refused:-0} -ge 1 ]" "the refusal raised while the primary was down is in its audit log now"
 check "$(on primary -c "SELECT ok FROM listguard.verify_audit()")" t "verify_audit() is still ok"
 
-# 12-13: a primary that stops answering (frozen, not down: no connection is
+# 13-14: a primary that stops answering (frozen, not down: no connection is
 # refused) also fails clear reads closed within a second.
 frozen=$(as_server cat "$SERVERS_DIR/primary/postmaster.pid" | head -1)
 kill -STOP "$frozen" $(pgrep -P "$frozen")
@@ -133,14 +185,14 @@ echo "# frozen primary: failed closed in $ms ms"
 check "$(printf '%s' "$err" | grep -c 'cannot be counted on this standby')" 1 "a frozen primary: clear reads on the standby fail closed"
 check_true "[ ${ms:-99999} -le 1500 ]" "within a second of waiting for the lease (slack for a loaded machine): $ms ms"
 
-# 14: 'deny' refuses clear reveals under a quota on the standby at once.
+# 15: 'deny' refuses clear reveals under a quota on the standby at once.
 as_server tee -a "$SERVERS_DIR/standby1/postgresql.auto.conf" >/dev/null <<<"listguard.standby_quota = 'deny'"
 on standby1 -c "SELECT pg_reload_conf()" >/dev/null
 sleep 0.3
 err=$(on standby1 -U spare -c "SELECT email FROM subs WHERE id = 300" 2>&1 >/dev/null)
 check "$(printf '%s' "$err" | grep -c 'cannot be counted on this standby')" 1 "standby_quota = 'deny' refuses clear reveals under a quota"
 
-# 15: 'local' is 0.1's behaviour: the standby counts on its own (each
+# 16: 'local' is 0.1's behaviour: the standby counts on its own (each
 # server allows the whole quota), and the primary's counts do not reach it.
 as_server sed -i '/listguard.standby_quota/d' "$SERVERS_DIR/standby1/postgresql.auto.conf"
 as_server tee -a "$SERVERS_DIR/standby1/postgresql.auto.conf" >/dev/null <<<"listguard.standby_quota = 'local'"
@@ -151,7 +203,7 @@ got=$(for i in $(seq 1 15); do echo "SELECT email FROM subs WHERE id = $i;"; don
       on standby1 -U localr 2>/dev/null | grep -c '@example.com$')
 check "$got" 10 "standby_quota = 'local': the standby allows the whole quota again (k x N)"
 
-# 16: a standby stopped in the middle of a burst of reads: every clear value
+# 17: a standby stopped in the middle of a burst of reads: every clear value
 # its clients received has its event in the primary's log (the link ships
 # or keeps on disk what is queued before it stops).
 for i in $(seq 1 20000); do echo "SELECT email FROM subs WHERE id = $(( i % 400 + 1 ));"; done |
@@ -166,7 +218,7 @@ recorded=$(count_reaches primary "$received" "SELECT coalesce(sum((counts->>'cle
 echo "# burst: $received clear values received, $recorded recorded"
 check_true "[ $received -gt 0 ] && [ $recorded -ge $received ]" "a standby stopped mid-burst loses no event of what its clients received"
 
-# 17-20: the primary fails; standby2 is promoted. It keeps the quota used
+# 18-24: the primary fails; standby2 is promoted. It keeps the quota used
 # (exporter has none left) and the events it raised while cut off.
 wait_replayed standby2
 sleep 1.5 # one mirror round of the link

@@ -36,7 +36,7 @@ else
 fi
 
 out=$(OLD_SO="$old_so" CURRENT_SO="$current_so" LIBDIR="$libdir" SUDO="$SUDO" WORK="$work" REPO="$repo" \
-      pg_virtualenv -o shared_preload_libraries=listguard bash -c '
+      pg_virtualenv -t -o shared_preload_libraries=listguard bash -c '
 set -e
 q() { psql -X -A -t -q -v ON_ERROR_STOP=1 "$@"; }
 settle() {

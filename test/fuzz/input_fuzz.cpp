@@ -11,6 +11,7 @@
 
 #include "core/email/address.h"
 #include "core/email/input.h"
+#include "core/email/placeholder.h"
 #include "core/email/token.h"
 #include "fuzz.h"
 
@@ -33,8 +34,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const Error& e) {
         // A token sealed under a key the keyring lacks is a ConfigFile error.
         FUZZ_CHECK(e.kind() == ErrorKind::InvalidText || e.kind() == ErrorKind::ConfigFile);
+        // Refused text may be a mask or pseudonym, kept as a placeholder
+        // for a write-back, as typed; or it is refused there too.
+        try {
+            value_size = seal_input(sealer, text, kNonce, value, ShownForms::Placeholder);
+            FUZZ_CHECK(is_placeholder(value, value_size));
+            FUZZ_CHECK(placeholder_text(value, value_size) == text);
+        } catch (const Error& again) {
+            FUZZ_CHECK(again.kind() == e.kind());
+        }
         return 0;
     }
+    // The same text where a write-back may stand: a placeholder exactly
+    // when the input refuses it as a mask or pseudonym, else the same kind
+    // of value.
+    std::uint8_t written_back[sealed::kMaxSize];
+    std::size_t written_back_size = seal_input(sealer, text, kNonce, written_back, ShownForms::Placeholder);
+    FUZZ_CHECK(!is_placeholder(written_back, written_back_size));
+    FUZZ_CHECK(written_back_size == value_size);
     sealed::check_layout(value, value_size); // throws, and so fails, if not
     FUZZ_CHECK(sealer.under_current_key(value));
 

@@ -29,6 +29,9 @@ SELECT set_eq(
              ('listguard.stamp_batch(regclass,bigint,bigint)'), ('listguard.stamp_existing(regclass,integer)'),
              ('listguard.stamp_plan(regclass)'),
              ('listguard.text(listguard.email)'), ('listguard.to_email(text,text)'), ('listguard.unprotect(regclass)'),
+             ('listguard._address_or_null(text)'), ('listguard._first_account(boolean)'), ('listguard._last_account(boolean)'),
+             ('listguard._written_back(listguard.email,listguard.email,regclass,smallint)'),
+             ('listguard._written_back(listguard.email,text,regclass,smallint)'),
              ('listguard.verify_audit()'), ('listguard.accept_restored_history(text)'),
              -- keys: the admin gates, and re-sealing (which changes nothing a
              -- role could not copy anyway; table owners run it)
@@ -75,9 +78,17 @@ SELECT set_eq(
              ('protected_tables: listguard_admin SELECT'), ('quota_usage: PUBLIC SELECT'),
              ('requests: listguard_admin SELECT'), ('request_approvals: listguard_admin SELECT'),
              ('access_requests: PUBLIC SELECT'), ('canaries: listguard_admin SELECT'),
+             -- backups hold listguard's own tables too
+             ('audit_log: listguard_backup SELECT'), ('audit_heads: listguard_backup SELECT'),
+             ('grants: listguard_backup SELECT'), ('protected_tables: listguard_backup SELECT'),
+             ('requests: listguard_backup SELECT'), ('request_approvals: listguard_backup SELECT'),
+             ('canaries: listguard_backup SELECT'), ('grants_id_seq: listguard_backup SELECT'),
+             ('requests_id_seq: listguard_backup SELECT'), ('canaries_id_seq: listguard_backup SELECT'),
+             ('application_users: listguard_backup SELECT'), ('applications: listguard_backup SELECT'),
+             ('application_keys: listguard_backup SELECT'), ('application_users_id_seq: listguard_backup SELECT'),
              ('application_users: listguard_admin SELECT'), ('applications: listguard_admin SELECT'),
              ('application_keys: listguard_admin SELECT'), ('principals: listguard_admin SELECT')$$,
-    'only admins read the grants, protections, requests, canaries and audit log; everyone reads their quotas and requests');
+    'only admins and backups read the grants, protections, requests, canaries, principals, applications and audit log; everyone reads their quotas and requests');
 -- The schema: everyone may use what is in it, nobody may create there.
 SELECT results_eq(
     $$SELECT format('%s %s', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,
@@ -92,9 +103,11 @@ SELECT results_eq(
     $$SELECT r.rolname::text COLLATE "default", r.rolcanlogin, r.rolsuper, r.rolcreaterole, r.rolbypassrls,
              l.label COLLATE "default"
       FROM pg_roles r LEFT JOIN pg_shseclabel l ON l.objoid = r.oid AND l.provider = 'listguard'
-      WHERE r.rolname IN ('listguard_admin', 'listguard_owner', 'listguard_approver', 'listguard_standby') ORDER BY 1$$,
+      WHERE r.rolname IN ('listguard_admin', 'listguard_owner', 'listguard_approver', 'listguard_standby',
+                          'listguard_backup') ORDER BY 1$$,
     $$VALUES ('listguard_admin', false, false, false, false, 'role'),
              ('listguard_approver', false, false, false, false, 'role'),
+             ('listguard_backup', false, false, false, false, 'role'),
              ('listguard_owner', false, false, false, false, 'role'),
              ('listguard_standby', false, false, false, false, 'role')$$,
     'listguard''s roles are NOLOGIN, not superusers, and marked');

@@ -139,3 +139,46 @@ TEST(Access, SendingComesFromAnActiveCoveringGrant)
     grants[1].network_allowed = false;
     EXPECT_FALSE(decide(grants, {10, 11}, 0).sends) << "nor one used from outside its networks";
 }
+
+// The range a row policy's index condition scans holds every account
+// decide() may let through, for reading (any grant, expired or not) and
+// writing (grants with can_write, whatever their expiry).
+TEST(Access, AccountRangeHoldsEveryAccountDecideAllows)
+{
+    std::vector<Grant> grants(3);
+    grants[0].account = 40;
+    grants[0].list = 2;
+    grants[1].account = 7;
+    grants[1].valid_until = 5; // expired at 10: still read, masked
+    grants[2].account = 12;
+    grants[2].can_write = true;
+    grants[2].valid_until = 5; // expired: no write now, but kept in the range
+    AccountRange read = account_range(grants.data(), grants.size(), false);
+    EXPECT_FALSE(read.every);
+    EXPECT_EQ(read.first, 7);
+    EXPECT_EQ(read.last, 40);
+    AccountRange write = account_range(grants.data(), grants.size(), true);
+    EXPECT_EQ(write.first, 12);
+    EXPECT_EQ(write.last, 12);
+    for (std::int64_t account = 0; account < 50; account++)
+        for (std::int64_t list = 0; list < 4; list++) {
+            Access a = decide(grants, {account, list}, 10);
+            if (a.can_read) {
+                EXPECT_TRUE(account >= read.first && account <= read.last) << account;
+            }
+            Access earlier = decide(grants, {account, list}, 1);
+            if (earlier.can_write) {
+                EXPECT_TRUE(account >= write.first && account <= write.last) << account;
+            }
+        }
+
+    AccountRange none = account_range(nullptr, 0, false);
+    EXPECT_GT(none.first, none.last) << "no grant: no account";
+    EXPECT_FALSE(none.every);
+    grants[1].account.reset();
+    AccountRange every = account_range(grants.data(), grants.size(), false);
+    EXPECT_TRUE(every.every);
+    EXPECT_EQ(every.first, INT64_MIN);
+    EXPECT_EQ(every.last, INT64_MAX);
+    EXPECT_FALSE(account_range(grants.data(), grants.size(), true).every) << "the every-account grant cannot write";
+}

@@ -70,3 +70,33 @@ TEST(AuditHead, SealDiffersFromAnyChainLink)
     chain_link(key, h.link, e, link);
     EXPECT_FALSE(links_equal(seal, link));
 }
+
+TEST(AuditHead, RestoredSealIsNotAnOwnSeal)
+{
+    // A restoring server seals a head again as restored (when, and whether
+    // it came nested in a restored history): such a seal cannot pass for a
+    // chain's own head, nor for another restore's, nor the other way round.
+    KeyedDigest key(derive_key(fixed_server_key(), "listguard audit v1", 32));
+    AuditHead own = sample();
+    std::uint8_t own_seal[kLinkSize];
+    seal_head(key, own, own_seal);
+
+    AuditHead restored = own;
+    restored.restored = true;
+    restored.restored_at = 852000000000000;
+    std::uint8_t restored_seal[kLinkSize];
+    seal_head(key, restored, restored_seal);
+    EXPECT_TRUE(head_seal_valid(key, restored, restored_seal));
+    EXPECT_FALSE(head_seal_valid(key, own, restored_seal)) << "a restored head passed off as a dump's own";
+    EXPECT_FALSE(head_seal_valid(key, restored, own_seal)) << "an own seal kept by a restore that did not check it";
+
+    AuditHead later = restored;
+    later.restored_at += 1;
+    EXPECT_FALSE(head_seal_valid(key, later, restored_seal)) << "a seal carried over from another restore";
+    AuditHead nested = restored;
+    nested.nested = true;
+    EXPECT_FALSE(head_seal_valid(key, nested, restored_seal));
+    std::uint8_t nested_seal[kLinkSize];
+    seal_head(key, nested, nested_seal);
+    EXPECT_FALSE(head_seal_valid(key, restored, nested_seal)) << "a nested head passed off as the dump's own";
+}

@@ -4,6 +4,7 @@
 
 #include "core/keys/keyring.h"
 #include "core/email/input.h"
+#include "core/email/placeholder.h"
 #include "core/email/sealed_email.h"
 #include "test_util.h"
 #include "core/email/token.h"
@@ -94,4 +95,38 @@ TEST(EmailInput, AddressesCarryTheirTransactionsNonce)
     std::size_t m = s.seal(parse_address("jane@example.com"), {9, 3}, v);
     (void)m;
     EXPECT_EQ(sealed::fresh_nonce_of(v), 0);
+}
+
+TEST(EmailInput, MasksAndPseudonymsBecomePlaceholdersForWriteBack)
+{
+    // Kept as typed, with their form; never a sealed value, never opened.
+    EmailSealer s(fixed_server_key());
+    std::uint8_t v[sealed::kMaxSize];
+    std::size_t n = seal_input(s, "J***@Example.com", 0, v, ShownForms::Placeholder);
+    ASSERT_TRUE(is_placeholder(v, n));
+    EXPECT_EQ(placeholder_form(v), ShownForm::Mask);
+    EXPECT_EQ(placeholder_text(v, n), "J***@Example.com");
+    EXPECT_THROW(sealed::check_layout(v, n), Error);
+    n = seal_input(s, "p.abcdefgh2345@example.com", 0, v, ShownForms::Placeholder);
+    ASSERT_TRUE(is_placeholder(v, n));
+    EXPECT_EQ(placeholder_form(v), ShownForm::Pseudonym);
+    EXPECT_EQ(placeholder_text(v, n), "p.abcdefgh2345@example.com");
+    // Addresses and malformed text are what they always were.
+    n = seal_input(s, "jane@example.com", 0, v, ShownForms::Placeholder);
+    EXPECT_FALSE(is_placeholder(v, n));
+    EXPECT_NO_THROW(sealed::check_layout(v, n));
+    EXPECT_THROW(seal_input(s, "j***@", 0, v, ShownForms::Placeholder), Error);
+}
+
+TEST(EmailInput, NoSealedValueLooksLikeAPlaceholder)
+{
+    EmailSealer s(fixed_server_key());
+    std::uint8_t v[sealed::kMaxSize];
+    std::size_t n = seal_input(s, "jane@example.com", 0, v);
+    EXPECT_FALSE(is_placeholder(v, n));
+    EXPECT_EQ(v[0], sealed::kVersion);
+    EXPECT_NE(sealed::kVersion, placeholder::kVersion);
+    // A refusal names the form, and says where it may stand when asked to.
+    EXPECT_EQ(error_detail([&] { refuse_shown_form(ShownForm::Mask, true); }),
+              "It has the shape of a listguard mask (one character, then ***), not of an address.");
 }

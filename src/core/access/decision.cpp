@@ -39,4 +39,27 @@ Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now)
     return access;
 }
 
+AccountRange account_range(const Grant* grants, std::size_t count, bool for_write) noexcept
+{
+    AccountRange range;
+    bool any = false;
+    for (std::size_t i = 0; i < count; i++) {
+        const Grant& grant = grants[i];
+        if (for_write && !grant.can_write)
+            continue;
+        if (!grant.account) {
+            range.every = true;
+            range.first = INT64_MIN;
+            range.last = INT64_MAX;
+            return range;
+        }
+        if (!any || *grant.account < range.first)
+            range.first = *grant.account;
+        if (!any || *grant.account > range.last)
+            range.last = *grant.account;
+        any = true;
+    }
+    return range;
+}
+
 } // namespace listguard

@@ -50,6 +50,21 @@ bool covers(const Grant& grant, Stamp scope) noexcept;
 // An expired grant, or one whose from_networks excludes the client, still
 // lets the role read rows in its scope, masked, and nothing more.
 Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now);
+// The accounts whose rows decide() may let a role read (or write): a range
+// that holds every account of every grant that can give can_read (any
+// grant: expired ones too, see above) or can_write (a grant with can_write,
+// whatever its expiry or networks, so that the range holds whatever the
+// decision says at any later time). A row outside it is one decide() refuses,
+// so a scan may skip it (the row policies' index condition); a row inside
+// it is still decided row by row. `every`: a grant covers every account.
+// No grant: an empty range (first > last).
+struct AccountRange {
+    bool every = false;
+    std::int64_t first = 1;
+    std::int64_t last = 0;
+};
+AccountRange account_range(const Grant* grants, std::size_t count, bool for_write) noexcept;
+
 inline Access decide(const std::vector<Grant>& grants, Stamp scope, Micros now)
 {
     return decide(grants.data(), grants.size(), scope, now);

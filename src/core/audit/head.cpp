@@ -7,11 +7,15 @@ namespace {
 CanonicalEvent canonical_head(const AuditHead& head)
 {
     CanonicalEvent fields;
-    fields.add_text("listguard audit head v1");
+    fields.add_text(head.restored ? "listguard restored audit head v1" : "listguard audit head v1");
     fields.add_int64(head.last_id);
     fields.add_text(std::string_view(reinterpret_cast<const char*>(head.link), kLinkSize));
     fields.add_int64(head.as_of);
     fields.add_text(head.source);
+    if (head.restored) {
+        fields.add_int64(head.restored_at);
+        fields.add_int64(head.nested ? 1 : 0);
+    }
     return fields;
 }
 

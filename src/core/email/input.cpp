@@ -6,13 +6,15 @@
 
 #include "core/email/address.h"
 #include "core/email/mask.h"
+#include "core/email/placeholder.h"
 #include "core/email/pseudonym.h"
 #include "core/email/token.h"
 #include "core/base/error.h"
 
 namespace listguard {
 
-std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t fresh_nonce, std::uint8_t* out)
+std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t fresh_nonce, std::uint8_t* out,
+                       ShownForms shown_forms)
 {
     if (looks_like_token(text)) {
         std::size_t size = decode_token(text, out);
@@ -30,14 +32,13 @@ std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t 
     }
     Address address = parse_address(text);
     // Judged on the canonical form: "j***"@example.com is j***@example.com.
-    if (has_mask_shape(address.canonical()))
-        throw Error(ErrorKind::InvalidText, "invalid email address",
-                    "It has the shape of a listguard mask (one character, then ***), not of an address.",
-                    "Load addresses or sealed tokens; a masked export cannot be loaded back.");
-    if (has_pseudonym_shape(address.canonical()))
-        throw Error(ErrorKind::InvalidText, "invalid email address",
-                    "It has the shape of a listguard pseudonym (p. and 12 letters or digits), not of an address.",
-                    "Load addresses or sealed tokens; a pseudonymous export cannot be loaded back.");
+    bool mask = has_mask_shape(address.canonical());
+    if (mask || has_pseudonym_shape(address.canonical())) {
+        ShownForm form = mask ? ShownForm::Mask : ShownForm::Pseudonym;
+        if (shown_forms == ShownForms::Placeholder)
+            return make_placeholder(form, text, out);
+        refuse_shown_form(form, false);
+    }
     return sealer.seal(address, Stamp{0, fresh_nonce}, out);
 }
 

@@ -10,12 +10,20 @@
 
 namespace listguard {
 
+// What a mask or a pseudonym given to the input becomes.
+enum class ShownForms {
+    Refused,     // Error(InvalidText): a masked export loaded back would
+                 // otherwise replace addresses with masks without a word
+    Placeholder, // a placeholder (core/email/placeholder.h), for the
+                 // write-back of an UPDATE
+};
+
 // Writes the sealed value into out (sealed::kMaxSize) and returns its size.
-// An address is sealed unstamped and fresh for the transaction whose nonce
-// is given (see sealed::fresh_nonce_of); a token keeps its own stamp.
-// Throws Error(InvalidText) for malformed addresses, forged or foreign
-// tokens, and masks: a masked export loaded back would otherwise replace
-// addresses with masks without a word.
-std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t fresh_nonce, std::uint8_t* out);
+// An address is sealed unstamped and fresh for the role whose nonce is
+// given (see sealed::fresh_nonce_of); a token keeps its own stamp.
+// Throws Error(InvalidText) for malformed addresses and forged or foreign
+// tokens, and for masks and pseudonyms unless they become placeholders.
+std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t fresh_nonce, std::uint8_t* out,
+                       ShownForms shown_forms = ShownForms::Refused);
 
 } // namespace listguard

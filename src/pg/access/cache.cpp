@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pg/access/generation.h"
+#include "pg/access/reveal.h"
 #include "pg/access/roles.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
@@ -57,15 +58,24 @@ struct RoleEntry {
 };
 
 MemoryContext cache_context = nullptr;
+uint64 cache_epoch = 1; // counts resets
 HTAB* scopes = nullptr;
 HTAB* roles = nullptr;
 
-// The most recently used decisions, checked before the hash table: rows of
-// a few interleaved lists then cost a few comparisons each.
-constexpr int kRecent = 8;
-ScopeEntry* recent[kRecent] = {};
-int recent_next = 0;
-ScopeEntry* last_hit = nullptr; // a row's policy check and its output ask the same
+// A direct-mapped memo of decisions, checked before the hash table: one
+// slot per hash of (role, account, list), so rows of many interleaved lists
+// cost one probe each (a COPY of a table whose rows cycle through a few
+// lists asks for a different scope at every row, and asks twice: the row
+// policy and the output).
+constexpr int kMemoSlots = 64;
+ScopeEntry* memo[kMemoSlots] = {};
+
+inline int memo_slot(Oid role, Stamp scope)
+{
+    uint64 h = static_cast<uint64>(scope.account) * UINT64CONST(0x9E3779B97F4A7C15) ^
+               static_cast<uint64>(scope.list) * UINT64CONST(0xC2B2AE3D27D4EB4F) ^ role;
+    return static_cast<int>((h >> 32) & (kMemoSlots - 1));
+}
 
 // Expiry is compared with the clock, not with the start of the statement or
 // transaction: a procedure that commits in a loop, a cursor or a prepared
@@ -85,9 +95,7 @@ bool usable(const ScopeEntry* e, Oid role, Stamp scope)
 
 void remember(ScopeEntry* e)
 {
-    last_hit = e;
-    recent[recent_next] = e;
-    recent_next = (recent_next + 1) % kRecent;
+    memo[memo_slot(e->key.role, Stamp{e->key.account, e->key.list})] = e;
 }
 
 bool network_allowed(Datum networks)
@@ -213,9 +221,9 @@ const RoleEntry* grants_of(Oid role)
 
 void reset_access_cache() noexcept
 {
-    for (ScopeEntry*& e : recent)
+    cache_epoch++;
+    for (ScopeEntry*& e : memo)
         e = nullptr;
-    last_hit = nullptr;
     scopes = nullptr;
     roles = nullptr;
     if (cache_context != nullptr)
@@ -225,14 +233,10 @@ void reset_access_cache() noexcept
 Access access_for(Oid role, Stamp scope)
 {
     take_in_access_changes();
-    // The hot path: a few comparisons.
-    if (usable(last_hit, role, scope))
-        return last_hit->access;
-    for (ScopeEntry* e : recent)
-        if (usable(e, role, scope)) {
-            last_hit = e;
-            return e->access;
-        }
+    // The hot path: one probe and a few comparisons.
+    ScopeEntry* hit = memo[memo_slot(role, scope)];
+    if (usable(hit, role, scope))
+        return hit->access;
     TimestampTz now = clock_now();
 
     ScopeKey key;
@@ -255,6 +259,28 @@ Access access_for(Oid role, Stamp scope)
     entry->access = access;
     remember(entry);
     return access;
+}
+
+AccountRange account_range_for(Oid role, bool write)
+{
+    // Remembered until the cache is reset (a recheck condition asks for
+    // every row of a lossy bitmap page).
+    static struct {
+        uint64 epoch;
+        Oid role;
+        bool write;
+        AccountRange range;
+    } last = {0, InvalidOid, false, {}};
+    take_in_access_changes();
+    // A backup's dump reads every account (reveal.h).
+    if (!write && reads_as_backup(role))
+        return AccountRange{true, INT64_MIN, INT64_MAX};
+    if (last.epoch == cache_epoch && last.role == role && last.write == write)
+        return last.range;
+    const RoleEntry* grants = grants_of(role);
+    AccountRange range = account_range(grants->grants, grants->count, write);
+    last = {cache_epoch, role, write, range};
+    return range;
 }
 
 bool role_has_grant(Oid role, int64 grant_id)

@@ -24,6 +24,10 @@ bool role_has_grant(Oid role, int64 grant_id);
 // at least the given reveal level (and is valid now, from this client).
 bool role_has_unscoped_grant(Oid role, RevealLevel at_least);
 
+// The range of accounts whose rows access_for() may let role read (or
+// write): core/access/decision.h's account_range() over its grants.
+AccountRange account_range_for(Oid role, bool write);
+
 // Forgets every cached decision (for tests and invalidation).
 void reset_access_cache() noexcept;
 

@@ -1,6 +1,7 @@
 #include "pg/access/generation.h"
 
 extern "C" {
+#include "access/xlog.h"
 #include "nodes/parsenodes.h"
 #include "port/atomics.h"
 #include "storage/shmem.h"
@@ -33,9 +34,14 @@ void take_in_access_changes()
 {
     // Without shared memory (not preloaded) every look is a change.
     uint64 now = generation != nullptr ? pg_atomic_read_u64(generation) : 0;
-    if (likely(now != 0 && now == seen_generation))
+    if (likely(now != 0 && now == seen_generation) && likely(!RecoveryInProgress()))
         return;
     seen_generation = now;
+    // On a hot standby no backend commits the changes: WAL replay does, and
+    // sends their invalidations (the grants table's relcache entry, role
+    // memberships) to every backend, with no count to bump. So a standby's
+    // backend takes in pending invalidations before every decision; with
+    // none pending this is one unlocked read of its queue state.
     AcceptInvalidationMessages();
 }
 

@@ -4,8 +4,9 @@
 // has committed; every backend compares it with the count its cached
 // decisions were made at before each value it shows or lets through, and
 // on a difference reads the latest committed state again. So a revocation
-// takes effect for every value output after it commits, whatever keeps a
-// session's transaction, cursor, prepared statement or procedure open.
+// takes effect for every value output after it commits (on a hot standby:
+// after it is replayed there), whatever keeps a session's transaction,
+// cursor, prepared statement or procedure open.
 #pragma once
 
 #include "pg/base/postgres_c.h"
@@ -22,7 +23,9 @@ void access_changes_at_transaction_end(bool committed) noexcept;
 // Before a decision: if access changed anywhere since this backend last
 // looked, takes in the invalidations it has not processed yet, which reset
 // every cache that decides access (grants, protections, canaries, role
-// memberships). One atomic read when nothing changed.
+// memberships). One atomic read when nothing changed. On a hot standby,
+// where the changes arrive by WAL replay and bump no count, it takes in
+// pending invalidations every time (cheap when there are none).
 void take_in_access_changes();
 
 // In ProcessUtility, after a statement ran: role statements change

@@ -6,7 +6,7 @@
 
 #include "pg/access/assertion_store.h"
 #include "pg/access/principals.h"
-#include "pg/audit/counts.h"
+#include "pg/audit/statement_counts.h"
 #include "pg/audit/events.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"

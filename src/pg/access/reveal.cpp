@@ -4,6 +4,7 @@
 #include "pg/access/logical_reveal.h"
 #include "pg/access/principals.h"
 #include "pg/access/reveal_context.h"
+#include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/preload.h"
 #include "pg/base/settings.h"
@@ -11,6 +12,7 @@
 #include "core/access/dump_session.h"
 
 extern "C" {
+#include "utils/acl.h"
 #include "utils/guc.h"
 #include "utils/rls.h"
 }
@@ -22,6 +24,34 @@ bool in_dump_session()
     return is_dump_session(row_security, application_name ? application_name : "");
 }
 
+namespace {
+
+// A dump session that reads rows or values is recorded once per backend:
+// who, and by which right.
+void note_dump_session(Oid role, const char* right)
+{
+    static bool recorded = false;
+    if (recorded)
+        return;
+    recorded = true;
+    record_event(EventKind::Dump, psprintf("{\"role\": %s, \"as\": \"%s\"}",
+                                          json_string(GetUserNameFromId(role, false)), right));
+}
+
+} // namespace
+
+bool reads_as_backup(Oid role)
+{
+    if (!in_dump_session())
+        return false;
+    Oid backup = backup_role();
+    if (!OidIsValid(backup) || !has_privs_of_role(role, backup))
+        return false;
+    note_dump_session(role, superuser_arg(role) ? "superuser" : kBackupRole);
+    return true;
+}
+
+
 RevealDecision reveal_for(Stamp stamp)
 {
     Oid role = GetUserId();
@@ -32,16 +62,20 @@ RevealDecision reveal_for(Stamp stamp)
     if (in_logical_decoding())
         return walsender_reveal(role, decision);
     if (in_dump_session()) {
-        if (superuser_arg(role))
+        if (superuser_arg(role) || reads_as_backup(role)) {
+            note_dump_session(role, superuser_arg(role) ? "superuser" : kBackupRole);
             return {RevealLevel::Sealed, Grant{}};
-        if (decision.level == RevealLevel::Sealed || decision.level == RevealLevel::Clear)
+        }
+        if (decision.level == RevealLevel::Sealed || decision.level == RevealLevel::Clear) {
+            note_dump_session(role, "grant");
             return decision;
+        }
         record_event(EventKind::Denied, "{\"reason\": \"dump with masks\"}", scope_of(stamp));
         ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                         errmsg("role \"%s\" cannot dump listguard.email values", GetUserNameFromId(role, false)),
                         errdetail("The session is a dump (application_name is pg_dump, or row_security is off), and a "
                                   "dump would hold masked addresses in place of the real ones."),
-                        errhint("Run pg_dump as a superuser, or as a role granted sealed access, whose dumps hold "
+                        errhint("Run pg_dump as a member of listguard_backup (or a superuser), whose dumps hold "
                                 "sealed tokens.")));
     }
     if (sealed_output_setting && superuser_arg(role))

@@ -28,4 +28,9 @@ RevealDecision reveal_for(Stamp stamp);
 // value or an error, never a mask.
 bool in_dump_session();
 
+// Is this a dump session of a member of listguard_backup? Then every row of
+// every protected table may be read, every value sealed (and nothing else:
+// outside dumps the role has no right of its own).
+bool reads_as_backup(Oid role);
+
 } // namespace listguard::pg

@@ -3,6 +3,7 @@
 // the test of trusted owners that protect() uses.
 #include <initializer_list>
 
+#include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
 #include "pg/access/roles.h"
 #include "pg/base/preload.h"
@@ -17,6 +18,7 @@ extern "C" {
 PG_FUNCTION_INFO_V1(lg_setup_roles);
 PG_FUNCTION_INFO_V1(lg_mark_grantee);
 PG_FUNCTION_INFO_V1(lg_is_trusted_owner);
+PG_FUNCTION_INFO_V1(lg_check_role_settings);
 }
 
 using namespace listguard::pg;
@@ -46,9 +48,10 @@ void claim(const char* name, bool adopt)
                     (errcode(ERRCODE_DUPLICATE_OBJECT),
                      errmsg("role \"%s\" already exists and was not created by listguard", name),
                      errdetail("Its members would become %s without anyone having said so.",
-                               strcmp(name, kAdminRole) == 0   ? "listguard administrators"
-                               : strcmp(name, kOwnerRole) == 0 ? "owners of every protected table"
-                                                               : "approvers of access requests"),
+                               strcmp(name, kAdminRole) == 0    ? "listguard administrators"
+                               : strcmp(name, kOwnerRole) == 0  ? "owners of every protected table"
+                               : strcmp(name, kBackupRole) == 0 ? "readers of every protected row, in dumps"
+                                                                : "approvers of access requests"),
                      errhint("Check who belongs to it (\\du %s). To adopt it, SET listguard.adopt_existing_roles = "
                              "on and create the extension again; or drop or rename the role first.",
                              name)));
@@ -60,14 +63,14 @@ void claim(const char* name, bool adopt)
 
 // listguard._setup_roles(adopt boolean): listguard_admin, listguard_owner
 // (which owns protected tables; admins belong to it so that they may change
-// them), listguard_approver and listguard_standby.
+// them), listguard_approver, listguard_standby and listguard_backup.
 extern "C" Datum lg_setup_roles(PG_FUNCTION_ARGS)
 {
     require_preload();
     bool adopt = PG_GETARG_BOOL(0) || adopt_existing_roles_setting;
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "SPI_connect failed");
-    for (const char* name : {kAdminRole, kOwnerRole, kApproverRole, kStandbyRole})
+    for (const char* name : {kAdminRole, kOwnerRole, kApproverRole, kStandbyRole, kBackupRole})
         claim(name, adopt);
     Oid admin = get_role_oid(kAdminRole, false);
     Oid owner = get_role_oid(kOwnerRole, false);
@@ -94,4 +97,15 @@ extern "C" Datum lg_is_trusted_owner(PG_FUNCTION_ARGS)
     Oid role = PG_GETARG_OID(0);
     Oid owner = owner_role();
     PG_RETURN_BOOL(is_admin(role) || (OidIsValid(owner) && has_privs_of_role(role, owner)));
+}
+
+// listguard._check_role_settings(grantee): before a grant is made (or an
+// access request opened), refuses a grantee that holds, or has a member
+// that holds, a stored setting that decides what its sessions run
+// (role_guard.h).
+extern "C" Datum lg_check_role_settings(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    check_receiver_settings(PG_GETARG_OID(0), "a listguard grant");
+    PG_RETURN_VOID();
 }

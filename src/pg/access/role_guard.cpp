@@ -8,6 +8,7 @@
 extern "C" {
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "commands/dbcommands.h"
 #include "access/xact.h"
 #include "catalog/pg_authid.h"
 #include "nodes/parsenodes.h"
@@ -60,7 +61,7 @@ const char* name_of(Oid role)
                                              json_string(action), json_string(name_of(role))));
     ereport(ERROR,
             (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-             errmsg("permission denied to %s role \"%s\"", action, name_of(role)),
+             errmsg("permission denied for role \"%s\"", name_of(role)),
              because == role
                  ? errdetail("Role \"%s\" carries listguard power: only superusers and members of listguard_admin "
                              "may change it or who belongs to it.",
@@ -76,7 +77,7 @@ const char* name_of(Oid role)
 {
     record_event(EventKind::Denied, psprintf("{\"reason\": \"listguard role\", \"action\": %s, \"role\": %s}",
                                              json_string(action), json_string(name)));
-    ereport(ERROR, (errcode(ERRCODE_RESERVED_NAME), errmsg("permission denied to %s role \"%s\"", action, name),
+    ereport(ERROR, (errcode(ERRCODE_RESERVED_NAME), errmsg("permission denied for role \"%s\"", name),
                     errdetail("Role names beginning with \"listguard_\" are reserved for listguard's own roles, "
                               "which only superusers may create, rename or drop.")));
     pg_unreachable();
@@ -96,6 +97,28 @@ void guard_role(const char* action, Oid role, bool admin)
                  psprintf("{\"action\": %s, \"role\": %s}", json_string(action), json_string(name_of(role))));
 }
 
+// A backup login reads every row sealed and can tell canaries apart: it may
+// not also hold grants (through any role it belongs to), nor may a role
+// holding grants become a backup login. Admins included: this is no matter
+// of rank.
+void refuse_backup_with_grants(Oid granted, Oid member)
+{
+    Oid backup = backup_role();
+    if (!OidIsValid(backup) || !OidIsValid(granted) || !OidIsValid(member) || superuser_arg(member))
+        return;
+    bool granted_is_backup = is_member_of_role_nosuper(granted, backup);
+    bool member_is_backup = is_member_of_role_nosuper(member, backup);
+    if ((granted_is_backup && belongs_to_a_grantee(member)) || (member_is_backup && belongs_to_a_grantee(granted))) {
+        record_event(EventKind::Denied, psprintf("{\"reason\": \"backup with grants\", \"role\": %s, \"member\": %s}",
+                                                 json_string(name_of(granted)), json_string(name_of(member))));
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                        errmsg("role \"%s\" cannot both back up and hold listguard grants", name_of(member)),
+                        errdetail("A member of listguard_backup reads every row sealed and can tell canaries apart; "
+                                  "a role that also reads addresses could export around them."),
+                        errhint("Use a separate login for backups, with no listguard grants.")));
+    }
+}
+
 void check_grant_role(GrantRoleStmt* stmt, bool admin)
 {
     ListCell* lc;
@@ -103,7 +126,20 @@ void check_grant_role(GrantRoleStmt* stmt, bool admin)
         auto* priv = static_cast<AccessPriv*>(lfirst(lc));
         if (priv->priv_name == nullptr)
             continue;
-        guard_role(stmt->is_grant ? "grant" : "revoke", get_role_oid(priv->priv_name, true), admin);
+        Oid granted = get_role_oid(priv->priv_name, true);
+        guard_role(stmt->is_grant ? "grant" : "revoke", granted, admin);
+        if (!stmt->is_grant || !OidIsValid(granted))
+            continue;
+        ListCell* gc;
+        foreach (gc, stmt->grantee_roles) {
+            Oid member = role_of(static_cast<RoleSpec*>(lfirst(gc)));
+            refuse_backup_with_grants(granted, member);
+            // The new members (and theirs) gain listguard power with their
+            // membership: settings a non-admin stored for them before must
+            // not come along (check_receiver_settings()).
+            if (OidIsValid(member) && OidIsValid(listguard_power_of(granted)))
+                check_receiver_settings(member, psprintf("membership in \"%s\"", priv->priv_name));
+        }
     }
 }
 
@@ -119,6 +155,22 @@ void check_create_role(CreateRoleStmt* stmt, bool admin)
         ListCell* rc;
         foreach (rc, castNode(List, option->arg))
             guard_role("add a new role to", role_of(static_cast<RoleSpec*>(lfirst(rc))), admin);
+        // The new role joins all of them: a backup login and a grantee at once?
+        Oid backup = backup_role();
+        bool joins_backup = false, joins_grantee = false;
+        foreach (rc, castNode(List, option->arg)) {
+            Oid joined = role_of(static_cast<RoleSpec*>(lfirst(rc)));
+            if (!OidIsValid(joined))
+                continue;
+            joins_backup = joins_backup || (OidIsValid(backup) && is_member_of_role_nosuper(joined, backup));
+            joins_grantee = joins_grantee || belongs_to_a_grantee(joined);
+        }
+        if (joins_backup && joins_grantee)
+            ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                            errmsg("role \"%s\" cannot both back up and hold listguard grants", stmt->role),
+                            errdetail("A member of listguard_backup reads every row sealed and can tell canaries "
+                                      "apart; a role that also reads addresses could export around them."),
+                            errhint("Use a separate login for backups, with no listguard grants.")));
     }
 }
 
@@ -195,36 +247,93 @@ void check_drop_roles(DropRoleStmt* stmt, bool admin)
 // search_path (which functions and operators their statements find),
 // row_security (off makes every read of a protected table fail), and role
 // and session_authorization (whom a session starts as, and so whom the
-// audit trail names). PostgreSQL matches setting names in any letter case.
-const char* guarded_database_setting(const char* name)
+// audit trail names). PostgreSQL writes them for ALTER DATABASE ... SET and
+// for ALTER ROLE ALL IN DATABASE ... SET alike (the same row of
+// pg_db_role_setting, the same owner check), and ALTER ROLE ALL SET (every
+// database; superusers only) likewise; RESET ALL removes whatever is there.
+// Only admins may write guarded names there, in any spelling.
+void check_default_setting(const VariableSetStmt* set, const char* dbname, bool admin)
 {
-    static const char* const kGuarded[] = {"search_path", "row_security", "role", "session_authorization"};
+    if (admin || set == nullptr)
+        return;
+    const char* name = nullptr;
+    bool reset_all = set->kind == VAR_RESET_ALL;
+    if (reset_all) {
+        // Removes every setting of the database (or of all roles): refused
+        // if a guarded one is among them.
+        Oid database = dbname != nullptr ? get_database_oid(dbname, true) : InvalidOid;
+        StoredSetting stored;
+        if ((dbname == nullptr || OidIsValid(database)) && stored_guarded_setting(InvalidOid, database, false, &stored))
+            name = stored.name;
+    } else {
+        name = guarded_setting(set->name);
+    }
     if (name == nullptr)
-        return nullptr;
-    for (const char* guarded : kGuarded)
-        if (pg_strcasecmp(name, guarded) == 0)
-            return guarded;
-    return nullptr;
+        return;
+    record_event(EventKind::Denied, psprintf("{\"reason\": \"listguard role\", \"action\": \"%s a database %s\"}",
+                                             reset_all ? "reset" : "set", name));
+    const char* scope = dbname != nullptr ? psprintf("of database \"%s\"", dbname) : "for every role";
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    reset_all ? errmsg("permission denied to reset every setting %s", scope)
+                              : errmsg("permission denied to set parameter \"%s\" %s", name, scope),
+                    errdetail("%s reach the sessions of roles that may read addresses and of administrators; with "
+                              "listguard loaded, only superusers and members of listguard_admin may set or reset %s "
+                              "there%s.",
+                              dbname != nullptr ? "A database's settings" : "Settings for every role", name,
+                              reset_all ? ", and it is among them" : ""),
+                    reset_all ? errhint("Reset the other settings one by one.")
+                              : errhint("Set it per role or per session instead.")));
 }
 
 void check_alter_database_set(AlterDatabaseSetStmt* stmt, bool admin)
 {
-    VariableSetStmt* set = stmt->setstmt;
-    const char* name = set != nullptr ? guarded_database_setting(set->name) : nullptr;
-    if (admin || name == nullptr)
+    check_default_setting(stmt->setstmt, stmt->dbname, admin);
+}
+
+// ALTER ROLE (or USER) r [IN DATABASE d] SET: r's own settings, guarded
+// like anything else about a role that carries listguard power. ALTER ROLE
+// ALL ... SET: the database's (or every database's) defaults, above.
+void check_alter_role_set(AlterRoleSetStmt* stmt, bool admin)
+{
+    if (stmt->role != nullptr) {
+        guard_role("change the settings of", role_of(stmt->role), admin);
         return;
-    record_event(EventKind::Denied,
-                 psprintf("{\"reason\": \"listguard role\", \"action\": \"set a database %s\"}", name));
-    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied to set parameter \"%s\" of database \"%s\"", name, stmt->dbname),
-                    errdetail("A database's settings reach the sessions of roles that may read addresses and of "
-                              "administrators; with listguard loaded, only superusers and members of "
-                              "listguard_admin may set %s there.",
-                              name),
-                    errhint("Set it per role or per session instead.")));
+    }
+    check_default_setting(stmt->setstmt, stmt->database, admin);
 }
 
 } // namespace
+
+void check_receiver_settings(Oid role, const char* what)
+{
+    StoredSetting stored;
+    if (!receiver_with_guarded_setting(role, &stored))
+        return;
+    const char* holder = name_of(stored.role);
+    const char* where = OidIsValid(stored.database) ? get_database_name(stored.database) : nullptr;
+    const char* scope = where != nullptr ? psprintf("in database %s", quote_identifier(where)) : "in every database";
+    record_event(EventKind::Denied,
+                 psprintf("{\"reason\": \"role setting\", \"role\": %s, \"holder\": %s, \"setting\": %s, "
+                          "\"database\": %s}",
+                          json_string(name_of(role)), json_string(holder), json_string(stored.name),
+                          where != nullptr ? json_string(where) : "null"));
+    ereport(ERROR,
+            (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+             errmsg("role \"%s\" has a stored %s setting that no administrator checked", holder, stored.name),
+             stored.role == role
+                 ? errdetail("The role would receive %s. Its %s %s was stored while no listguard power guarded the "
+                             "role, perhaps by a role that is not an administrator, and decides what its sessions "
+                             "run.",
+                             what, stored.name, scope)
+                 : errdetail("It belongs to \"%s\", which would receive %s. Its %s %s was stored while no listguard "
+                             "power guarded it, perhaps by a role that is not an administrator, and decides what its "
+                             "sessions run.",
+                             name_of(role), what, stored.name, scope),
+             errhint("An administrator can remove it (ALTER ROLE %s%s%s RESET %s) and set it again afterwards: from "
+                     "then on only administrators may change it.",
+                     quote_identifier(holder), where != nullptr ? " IN DATABASE " : "",
+                     where != nullptr ? quote_identifier(where) : "", stored.name)));
+}
 
 void check_role_statement(Node* stmt)
 {
@@ -256,11 +365,9 @@ void check_role_statement(Node* stmt)
     case T_AlterRoleStmt:
         check_alter_role(castNode(AlterRoleStmt, stmt), admin);
         break;
-    case T_AlterRoleSetStmt: {
-        auto* set = castNode(AlterRoleSetStmt, stmt);
-        guard_role("change the settings of", role_of(set->role), admin);
+    case T_AlterRoleSetStmt:
+        check_alter_role_set(castNode(AlterRoleSetStmt, stmt), admin);
         break;
-    }
     case T_RenameStmt:
         check_rename_role(castNode(RenameStmt, stmt), admin);
         break;

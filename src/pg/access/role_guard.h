@@ -14,4 +14,12 @@ namespace listguard::pg {
 // Called before every utility statement (ProcessUtility).
 void check_role_statement(Node* stmt);
 
+// Before role gains listguard power (`what`: "a listguard grant",
+// "membership in ..."): refuses (42501) if it or a role below it holds a
+// setting stored by ALTER ROLE ... SET that decides what its sessions run
+// (search_path, row_security, role, session_authorization) and was stored
+// while nothing guarded the role, so perhaps by a CREATEROLE role. Whoever
+// asks, an administrator too: who stored a setting is not recorded.
+void check_receiver_settings(Oid role, const char* what);
+
 } // namespace listguard::pg

@@ -1,6 +1,6 @@
 #include "pg/access/role_labels.h"
 
-#include "pg/access/admin_gate.h"
+#include "pg/access/gated_functions.h"
 
 extern "C" {
 #include "catalog/objectaddress.h"

@@ -5,9 +5,17 @@
 #include "pg/base/catalog.h"
 
 extern "C" {
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
 #include "catalog/pg_auth_members.h"
 #include "catalog/pg_authid.h"
+#include "catalog/pg_db_role_setting.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
 #include "nodes/pg_list.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -29,31 +37,44 @@ bool inherits(Oid role)
     return result;
 }
 
+enum class Along {
+    Groups,  // the roles it belongs to
+    Members, // the roles that belong to it
+};
+
+// Breadth-first from `start` along memberships: the first role `match`
+// accepts, start included, or InvalidOid. With `inheriting_only`, a role
+// that does not inherit passes nothing on (privileges flow that way).
+template <typename Match>
+Oid first_related_role(Oid start, Along along, bool inheriting_only, Match&& match)
+{
+    List* seen = list_make1_oid(start);
+    Oid found = InvalidOid;
+    for (int i = 0; i < list_length(seen) && !OidIsValid(found); i++) {
+        Oid r = list_nth_oid(seen, i);
+        if (match(r)) {
+            found = r;
+            break;
+        }
+        if (inheriting_only && !inherits(r))
+            continue;
+        CatCList* links =
+            SearchSysCacheList1(along == Along::Groups ? AUTHMEMMEMROLE : AUTHMEMROLEMEM, ObjectIdGetDatum(r));
+        for (int j = 0; j < links->n_members; j++) {
+            auto* link = reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(&links->members[j]->tuple));
+            seen = list_append_unique_oid(seen, along == Along::Groups ? link->roleid : link->member);
+        }
+        ReleaseSysCacheList(links);
+    }
+    list_free(seen);
+    return found;
+}
+
 } // namespace
 
 bool role_receives_grants_of(Oid member, Oid grantee)
 {
-    if (member == grantee)
-        return true;
-    // Breadth-first through the roles whose privileges member has.
-    List* seen = list_make1_oid(member);
-    bool found = false;
-    for (int i = 0; i < list_length(seen) && !found; i++) {
-        Oid role = list_nth_oid(seen, i);
-        if (!inherits(role))
-            continue;
-        CatCList* memberships = SearchSysCacheList1(AUTHMEMMEMROLE, ObjectIdGetDatum(role));
-        for (int j = 0; j < memberships->n_members; j++) {
-            HeapTuple tuple = &memberships->members[j]->tuple;
-            Oid group = reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(tuple))->roleid;
-            if (group == grantee)
-                found = true;
-            seen = list_append_unique_oid(seen, group);
-        }
-        ReleaseSysCacheList(memberships);
-    }
-    list_free(seen);
-    return found;
+    return OidIsValid(first_related_role(member, Along::Groups, true, [&](Oid r) { return r == grantee; }));
 }
 
 Oid listguard_power_of(Oid role)
@@ -62,6 +83,7 @@ Oid listguard_power_of(Oid role)
                                             kOwnerRole,
                                             kApproverRole,
                                             kStandbyRole,
+                                            kBackupRole,
                                             "pg_write_all_data",    // listguard's tables around its functions
                                             "pg_read_all_data",     // the grants and the audit log
                                             "pg_read_all_stats",    // others' running statements, literals included
@@ -75,30 +97,31 @@ Oid listguard_power_of(Oid role)
     for (size_t i = 0; i < lengthof(kPowerful); i++)
         powerful[i] = get_role_oid(kPowerful[i], true);
 
-    // Breadth-first through every role that role belongs to.
-    List* seen = list_make1_oid(role);
-    Oid found = InvalidOid;
-    for (int i = 0; i < list_length(seen) && !OidIsValid(found); i++) {
-        Oid r = list_nth_oid(seen, i);
+    // Every role that role belongs to, inheriting or not (a member may SET ROLE).
+    return first_related_role(role, Along::Groups, false, [&](Oid r) {
         for (Oid p : powerful)
             if (OidIsValid(p) && r == p)
-                found = r;
-        if (!OidIsValid(found) && role_label(r) != nullptr)
-            found = r;
-        CatCList* memberships = SearchSysCacheList1(AUTHMEMMEMROLE, ObjectIdGetDatum(r));
-        for (int j = 0; j < memberships->n_members; j++) {
-            HeapTuple tuple = &memberships->members[j]->tuple;
-            seen = list_append_unique_oid(seen, reinterpret_cast<Form_pg_auth_members>(GETSTRUCT(tuple))->roleid);
-        }
-        ReleaseSysCacheList(memberships);
-    }
-    list_free(seen);
-    return found;
+                return true;
+        return role_label(r) != nullptr;
+    });
 }
 
 Oid owner_role()
 {
     return get_role_oid(kOwnerRole, true);
+}
+
+Oid backup_role()
+{
+    return get_role_oid(kBackupRole, true);
+}
+
+bool belongs_to_a_grantee(Oid role)
+{
+    return OidIsValid(first_related_role(role, Along::Groups, false, [](Oid r) {
+        const char* label = role_label(r);
+        return label != nullptr && strcmp(label, kGranteeLabel) == 0;
+    }));
 }
 
 bool is_admin(Oid role)
@@ -109,15 +132,79 @@ bool is_admin(Oid role)
     return OidIsValid(admin) && has_privs_of_role(role, admin);
 }
 
-void require_admin(const char* action)
+void require_admin(const char* function)
 {
     if (is_admin(GetUserId()))
         return;
-    record_event(EventKind::Denied, psprintf("{\"reason\": \"not an admin\", \"action\": %s}", json_string(action)));
-    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to %s", action),
+    record_event(EventKind::Denied, psprintf("{\"reason\": \"not an admin\", \"action\": %s}",
+                                             json_string(psprintf("call %s", function))));
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied for function %s", function),
                     errdetail("Only superusers and members of listguard_admin may manage listguard."),
                     errhint("An administrator can run: GRANT listguard_admin TO %s;",
                             quote_identifier(GetUserNameFromId(GetUserId(), false)))));
+}
+
+const char* guarded_setting(const char* name)
+{
+    static const char* const kGuarded[] = {"search_path", "row_security", "role", "session_authorization"};
+    if (name == nullptr)
+        return nullptr;
+    for (const char* guarded : kGuarded)
+        if (pg_strcasecmp(name, guarded) == 0)
+            return guarded;
+    return nullptr;
+}
+
+bool stored_guarded_setting(Oid role, Oid database, bool any_database, StoredSetting* found)
+{
+    ScanKeyData keys[2];
+    int nkeys = 0;
+    ScanKeyInit(&keys[nkeys++], Anum_pg_db_role_setting_setrole, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(role));
+    if (!any_database)
+        ScanKeyInit(&keys[nkeys++], Anum_pg_db_role_setting_setdatabase, BTEqualStrategyNumber, F_OIDEQ,
+                    ObjectIdGetDatum(database));
+    Relation rel = table_open(DbRoleSettingRelationId, AccessShareLock);
+    SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, nkeys, keys);
+    HeapTuple tuple;
+    bool result = false;
+    while (!result && HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        bool isnull;
+        Datum config = heap_getattr(tuple, Anum_pg_db_role_setting_setconfig, RelationGetDescr(rel), &isnull);
+        if (isnull)
+            continue;
+        Datum* items;
+        bool* item_nulls;
+        int count;
+        deconstruct_array(DatumGetArrayTypeP(config), TEXTOID, -1, false, TYPALIGN_INT, &items, &item_nulls, &count);
+        for (int i = 0; i < count && !result; i++) {
+            if (item_nulls[i])
+                continue;
+            char* item = TextDatumGetCString(items[i]); // name=value
+            char* equals = strchr(item, '=');
+            if (equals != nullptr)
+                *equals = '\0';
+            const char* name = guarded_setting(item);
+            if (name != nullptr) {
+                found->database = DatumGetObjectId(
+                    heap_getattr(tuple, Anum_pg_db_role_setting_setdatabase, RelationGetDescr(rel), &isnull));
+                found->role = role;
+                found->name = name;
+                result = true;
+            }
+        }
+    }
+    systable_endscan(scan);
+    table_close(rel, AccessShareLock);
+    return result;
+}
+
+bool receiver_with_guarded_setting(Oid role, StoredSetting* found)
+{
+    // Down through the members.
+    return OidIsValid(first_related_role(role, Along::Members, false, [&](Oid r) {
+        return !OidIsValid(listguard_power_of(r)) && stored_guarded_setting(r, InvalidOid, true, found);
+    }));
 }
 
 } // namespace listguard::pg

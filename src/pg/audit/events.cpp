@@ -60,6 +60,8 @@ const char* event_kind_name(EventKind kind) noexcept
         return "access_request";
     case EventKind::Canary:
         return "canary";
+    case EventKind::Dump:
+        return "dump";
     case EventKind::Principal:
         return "principal";
     }
@@ -138,17 +140,15 @@ void log_event(const AuditEvent& e, const char* why)
 
 bool is_event_kind_name(const char* name) noexcept
 {
-    for (int k = 0; k <= static_cast<int>(EventKind::Principal); k++)
+    for (int k = 0; k <= static_cast<int>(kLastEventKind); k++)
         if (strcmp(name, event_kind_name(static_cast<EventKind>(k))) == 0)
             return true;
     return strcmp(name, "audit_gap") == 0;
 }
 
-void record_event(EventKind kind, const char* detail_json, const EventScope& scope)
+void make_event(EventKind kind, const char* detail_json, const EventScope& scope, AuditEvent* e)
 {
-    // Built in palloc'd memory and copied into the queue: this must not fail
-    // part-way through the error path that calls it.
-    AuditEvent* e = static_cast<AuditEvent*>(palloc0(sizeof(AuditEvent)));
+    memset(e, 0, sizeof *e);
     SessionInfo info = session_info();
     e->database = MyDatabaseId;
     copy_text(e->database_name, sizeof e->database_name, info.database);
@@ -208,6 +208,14 @@ void record_event(EventKind kind, const char* detail_json, const EventScope& sco
         detail = "{\"truncated\": true}";
     copy_text(e->detail, sizeof e->detail, detail);
     e->detail_length = strlen(e->detail);
+}
+
+void record_event(EventKind kind, const char* detail_json, const EventScope& scope)
+{
+    // Built in palloc'd memory and copied into the queue: this must not fail
+    // part-way through the error path that calls it.
+    AuditEvent* e = static_cast<AuditEvent*>(palloc(sizeof(AuditEvent)));
+    make_event(kind, detail_json, scope, e);
 
     bool standby = RecoveryInProgress();
     // While a transaction aborts the catalogs cannot be read: rely on what

@@ -34,8 +34,10 @@ enum class EventKind {
     Key,
     AccessRequest,
     Canary,
+    Dump,
     Principal, // principals and applications registered, changed or dropped
 };
+constexpr EventKind kLastEventKind = EventKind::Principal; // a new kind goes before it, or becomes it
 
 const char* event_kind_name(EventKind kind) noexcept;
 
@@ -60,6 +62,10 @@ EventScope table_scope(Oid relation);
 // detail_json: a JSON object. Never errors out (an event that cannot be
 // queued is logged), so it is safe just before ereport(ERROR).
 void record_event(EventKind kind, const char* detail_json, const EventScope& scope = {});
+
+// The event record_event() would queue, made into *out (for one appended
+// in the current transaction instead: a restore's own record).
+void make_event(EventKind kind, const char* detail_json, const EventScope& scope, AuditEvent* out);
 
 // An event about one of listguard's records (an access request, a canary),
 // from the arguments of the SQL function that records it: (action text,

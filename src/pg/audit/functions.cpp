@@ -12,7 +12,7 @@
 #include "pg/keys/keyring.h"
 #include "pg/base/catalog.h"
 #include "pg/base/preload.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/email/address.h"
 
@@ -233,9 +233,10 @@ extern "C" Datum lg_audit_log_modified(PG_FUNCTION_ARGS)
         detail = psprintf("{\"operation\": \"%s\", \"id\": %lld}", op,
                           isnull ? 0LL : static_cast<long long>(DatumGetInt64(id)));
     } else if (TRIGGER_FIRED_BY_INSERT(data->tg_event)) {
-        detail = audit_restored_rows_json();
-        if (detail == nullptr)
-            return PointerGetDatum(nullptr);
+        // A restore's rows: its record goes into the chain in this
+        // transaction (restore.h), not through the queue.
+        (void)audit_append_restore_record();
+        return PointerGetDatum(nullptr);
     } else {
         detail = psprintf("{\"operation\": \"%s\"}", op);
     }

@@ -1,9 +1,11 @@
 #include "pg/audit/restore.h"
 
+#include "pg/audit/append.h"
 #include "pg/audit/events.h"
 #include "pg/audit/queue.h"
 #include "pg/audit/record.h"
 #include "pg/base/catalog.h"
+#include "pg/base/elevated_call.h"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -22,8 +24,8 @@ namespace {
 // tables after CREATE EXTENSION, and the writer may have appended the
 // events of the restore itself by then: the restored history collides with
 // them at id 1. The restored rows win; the writer's rows from that id on
-// are taken out and appended again, after the restored history, once the
-// restoring transaction commits.
+// are taken out and appended again, after the restored history, at the end
+// of the restoring statement.
 struct Restore {
     AuditEvent* moved = nullptr; // in TopTransactionContext
     int moved_count = 0;
@@ -32,7 +34,8 @@ struct Restore {
     int64 last_id = 0;
 };
 Restore restore;
-bool moving = false; // our own DELETE of the rows being moved
+bool moving = false;   // our own DELETE of the rows being moved
+bool appended = false; // this transaction appended to the chain
 
 // Reads with a new snapshot (read_only = false): the writer's rows were
 // committed after the restoring statement began, while it waited for the
@@ -111,20 +114,61 @@ void audit_restored_row(int64 id)
     restored_row(id);
 }
 
-char* audit_restored_rows_json()
+bool audit_append_restore_record()
 {
     if (restore.rows == 0)
-        return nullptr;
-    char* json = psprintf("{\"operation\": \"INSERT\", \"rows\": %lld, \"first_id\": %lld, \"last_id\": %lld, "
-                          "\"moved\": %d}",
-                          static_cast<long long>(restore.rows), static_cast<long long>(restore.first_id),
-                          static_cast<long long>(restore.last_id), restore.moved_count);
-    restore.rows = 0;
-    return json;
+        return false;
+    Oid audit_log = listguard_objects().audit_log;
+    int count = restore.moved_count + 1;
+    AuditEvent* events = static_cast<AuditEvent*>(palloc(sizeof(AuditEvent) * count));
+    if (restore.moved_count > 0)
+        memcpy(events, restore.moved, sizeof(AuditEvent) * restore.moved_count);
+    make_event(EventKind::AuditLogModified,
+               psprintf("{\"operation\": \"INSERT\", \"rows\": %lld, \"first_id\": %lld, \"last_id\": %lld, "
+                        "\"moved\": %d}",
+                        static_cast<long long>(restore.rows), static_cast<long long>(restore.first_id),
+                        static_cast<long long>(restore.last_id), restore.moved_count),
+               EventScope{}, &events[count - 1]);
+    restore = Restore{};
+    // Appended as the writer would, in this transaction: it commits with
+    // the restored rows or not at all. (The lock restored_row() took keeps
+    // the writer out until then.)
+    bool was_writer = in_audit_writer;
+    in_audit_writer = true; // the guards of the audit tables let appenders through
+    PG_TRY();
+    {
+        pinned_spi([&] {
+            forget_audit_append_plan(); // made afresh: the extension may have been made in this transaction
+            (void)append_to_audit_log(audit_log, events, count);
+        });
+    }
+    PG_FINALLY();
+    {
+        in_audit_writer = was_writer;
+    }
+    PG_END_TRY();
+    appended = true;
+    return true;
+}
+
+void audit_restore_at_subtransaction_abort()
+{
+    // The statement that gathered rows failed: its deletes are undone, and
+    // nothing is appended for it.
+    restore = Restore{};
 }
 
 void audit_restore_at_transaction_end(bool committed)
 {
+    if (committed && restore.rows > 0) {
+        // Rows inserted with no statement end seen (its trigger disabled):
+        // recorded the old way, through the queue.
+        record_event(EventKind::AuditLogModified,
+                     psprintf("{\"operation\": \"INSERT\", \"rows\": %lld, \"first_id\": %lld, \"last_id\": "
+                              "%lld, \"moved\": %d}",
+                              static_cast<long long>(restore.rows), static_cast<long long>(restore.first_id),
+                              static_cast<long long>(restore.last_id), restore.moved_count));
+    }
     if (committed && restore.moved_count > 0) {
         int placed = audit_requeue(MyDatabaseId, restore.moved, restore.moved_count);
         for (int i = 0; i < restore.moved_count - placed; i++) {
@@ -132,7 +176,10 @@ void audit_restore_at_transaction_end(bool committed)
             audit_note_overflow(MyDatabaseId);
         }
     }
+    if (committed && appended)
+        audit_wake_writer(MyDatabaseId); // the anchor follows the chain's new end
     restore = Restore{};
+    appended = false;
 }
 
 } // namespace listguard::pg

@@ -308,7 +308,10 @@ void run_audit_writer(Oid database)
     bool anchor_due = false;
     TimestampTz last_event = GetCurrentTimestamp();
     TimestampTz last_anchor = 0;
-    bool woken = false;
+    // As if woken: a writer started with nothing queued (a restore or a
+    // standby's events appended the chain and woke it) catches up with the
+    // chain's end and writes the anchor.
+    bool woken = true;
     for (;;) {
         CHECK_FOR_INTERRUPTS();
         if (ConfigReloadPending) {

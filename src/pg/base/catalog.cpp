@@ -33,11 +33,20 @@ const ListguardObjects& listguard_objects()
         found.audit_heads = get_relname_relid("audit_heads", found.schema);
     }
     objects = found;
-    // Only a complete set is remembered: the extension may be created (or
-    // be half-way through its script) later in this session.
+    // Remembered once the extension's core is there: the extension may be
+    // created later in this session. A set that lacks any object is kept
+    // only until the next relcache invalidation of any relation
+    // (listguard_objects_complete()): CREATE EXTENSION's script may be
+    // half-way through (a restore in one transaction goes on to fill
+    // audit_heads), or ALTER EXTENSION UPDATE may add the rest.
     objects_valid = OidIsValid(found.email_type) && OidIsValid(found.grants) && OidIsValid(found.protected_tables) &&
                     OidIsValid(found.audit_log);
     return objects;
+}
+
+bool listguard_objects_complete() noexcept
+{
+    return objects_valid && OidIsValid(objects.canaries) && OidIsValid(objects.audit_heads);
 }
 
 void forget_listguard_objects() noexcept
@@ -55,7 +64,7 @@ bool is_remembered_listguard_table(Oid relid) noexcept
 {
     return objects_valid && OidIsValid(relid) &&
            (relid == objects.grants || relid == objects.protected_tables || relid == objects.audit_log ||
-            relid == objects.canaries);
+            relid == objects.canaries || relid == objects.audit_heads);
 }
 
 Oid admin_role()

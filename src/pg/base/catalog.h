@@ -29,6 +29,12 @@ const ListguardObjects& listguard_objects();
 const ListguardObjects& remembered_listguard_objects() noexcept;
 void forget_listguard_objects() noexcept;
 
+// Whether the remembered set has every object. One that lacks some is
+// forgotten at any relcache invalidation (the missing object may just have
+// been created, in this very transaction); a complete one only when one of
+// its tables changes. Reads no catalog.
+bool listguard_objects_complete() noexcept;
+
 // True if relid is one of listguard's tables as last looked up. Reads no
 // catalog: safe in invalidation callbacks, which also run in processes that
 // have no database.

@@ -3,6 +3,7 @@
 extern "C" {
 #include "access/xact.h"
 #include "miscadmin.h"
+#include "fmgr.h"
 #include "utils/guc.h"
 #include "utils/guc_tables.h"
 #include "utils/memutils.h"
@@ -74,7 +75,10 @@ bool keeps_session_value(const config_generic& setting)
     // values are written out for it (text that listguard's code renders in
     // the client's style reads back the same in that session), and the
     // transaction's own state (fixed once it has run a query; a standby's
-    // is read-only).
+    // is read-only). TimeZone changes how long a calendar interval added to
+    // a time is (a day with a clock change has 23 or 25 hours): listguard's
+    // code adds only fixed lengths (an access request's duration is made
+    // one), so it keeps the client's zone for the times it writes out.
     static const char* const kKept[] = {
         "transaction_isolation",
         "transaction_read_only",
@@ -158,15 +162,35 @@ const ServerSetting* server_setting(const char* name)
     return nullptr;
 }
 
+// Whether the session holds settings of the procedural language listguard's
+// functions are written in that are still placeholders (plpgsql is not
+// loaded in this session yet): plpgsql would take them up as it loads,
+// half-way through listguard's call, after the settings were pinned.
+bool plpgsql_placeholders()
+{
+    config_generic** settings = get_guc_variables();
+    int count = GetNumConfigOptions();
+    for (int i = 0; i < count; i++)
+        if ((settings[i]->flags & GUC_CUSTOM_PLACEHOLDER) && pg_strncasecmp(settings[i]->name, "plpgsql.", 8) == 0)
+            return true;
+    return false;
+}
+
 } // namespace
 
 int pin_settings(const char* search_path)
 {
+    // Loaded first, so that its settings are settings (pinned below), not
+    // placeholders; it stays loaded, as a first PL/pgSQL call would leave it.
+    if (plpgsql_placeholders())
+        load_file("$libdir/plpgsql", false);
     int level = NewGUCNestLevel();
     config_generic** settings = get_guc_variables();
     int count = GetNumConfigOptions();
     for (int i = 0; i < count; i++) {
         config_generic& setting = *settings[i];
+        // A placeholder is a setting of a module this session has not
+        // loaded (plpgsql's were loaded above): it changes nothing here.
         if ((setting.context != PGC_USERSET && setting.context != PGC_SUSET) ||
             (setting.flags & GUC_CUSTOM_PLACEHOLDER) || keeps_session_value(setting))
             continue;

@@ -13,6 +13,9 @@
 //    built-in default for the call (only resource limits, planner costs,
 //    logging, timeouts, the client's encoding, its time zone and message
 //    language, and other extensions' own settings keep the session's value).
+//    PL/pgSQL's settings are pinned too: if the session set them before
+//    PL/pgSQL was loaded (placeholders, which PL/pgSQL would take up as it
+//    loads in the middle of the call), it is loaded first.
 //
 //  * Background workers take the server's configuration only: whatever the
 //    database and role settings applied when the worker connected is put

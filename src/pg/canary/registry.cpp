@@ -7,7 +7,7 @@
 #include "pg/base/guard.h"
 #include "pg/base/principal_state.h"
 #include "pg/keys/keyring.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/email/sealed_email.h"
 
@@ -146,6 +146,15 @@ bool find_canary(const uint8* digest, Canary* canary)
         return false;
     *canary = entry->canary;
     return true;
+}
+
+bool any_canaries()
+{
+    take_in_access_changes();
+    long count = canary_count;
+    if (canaries == nullptr)
+        load_canaries(&count);
+    return count > 0;
 }
 
 namespace {

@@ -23,6 +23,10 @@ struct Canary {
 // the database has none.
 bool find_canary(const uint8* digest, Canary* canary);
 
+// Has a canary ever been planted in this database (removed ones count)?
+// If not, no value is one, and the row policies need not look at it.
+bool any_canaries();
+
 // May the current role see a row holding this address (a stored
 // listguard.email)? Yes unless the value is a canary (its address is one,
 // and it carries the encrypted mark sealed::kCanaryMark that only

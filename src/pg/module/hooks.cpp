@@ -8,7 +8,7 @@
 #include "pg/access/reveal_context.h"
 #include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
-#include "pg/audit/counts.h"
+#include "pg/audit/statement_counts.h"
 #include "pg/audit/ddl_events.h"
 #include "pg/audit/log_redaction.h"
 #include "pg/audit/restore.h"
@@ -16,8 +16,12 @@
 #include "pg/base/principal_state.h"
 #include "pg/canary/registry.h"
 #include "pg/module/shared_memory.h"
+#include "pg/output/lookups.h"
+#include "pg/output/write_back.h"
+#include "pg/type/placeholders.h"
 #include "pg/protect/database_guard.h"
 #include "pg/protect/lookalike_guard.h"
+#include "pg/protect/copy_from.h"
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
@@ -26,6 +30,7 @@
 extern "C" {
 #include "access/xact.h"
 #include "executor/executor.h"
+#include "optimizer/planner.h"
 #include "parser/analyze.h"
 #include "storage/ipc.h"
 #include "tcop/utility.h"
@@ -42,6 +47,7 @@ shmem_request_hook_type next_shmem_request_hook = nullptr;
 shmem_startup_hook_type next_shmem_startup_hook = nullptr;
 ProcessUtility_hook_type next_ProcessUtility_hook = nullptr;
 post_parse_analyze_hook_type next_post_parse_analyze_hook = nullptr;
+planner_hook_type next_planner_hook = nullptr;
 ExecutorStart_hook_type next_ExecutorStart_hook = nullptr;
 ExecutorRun_hook_type next_ExecutorRun_hook = nullptr;
 ExecutorFinish_hook_type next_ExecutorFinish_hook = nullptr;
@@ -83,19 +89,28 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     check_database_statement(stmt);
     check_lookalike_statement(stmt);
     TableStatement tables = check_table_statement(stmt);
+    // Parameters a client bound are never a utility statement's write-back.
+    if (pending_placeholders() > 0)
+        refuse_pending_placeholders();
     RevealPhase phase;
     bool has_phase = utility_reveal_phase(stmt, &phase);
     if (has_phase)
         enter_reveal_phase(phase);
+    enter_statement_work();
     PG_TRY();
     {
-        if (next_ProcessUtility_hook)
+        // COPY FROM into a protected table, under its row security: each
+        // row checked as INSERT would (pg/protect/copy_from.h). Libraries
+        // whose utility hook is inside listguard's would not see it.
+        bool copied = run_protected_copy_from(stmt, query, env, qc, next_ProcessUtility_hook != nullptr);
+        if (!copied && next_ProcessUtility_hook)
             next_ProcessUtility_hook(pstmt, query, read_only_tree, context, params, env, dest, qc);
-        else
+        else if (!copied)
             standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
     }
     PG_FINALLY();
     {
+        leave_statement_work();
         if (has_phase)
             leave_reveal_phase();
     }
@@ -111,75 +126,69 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     audit_counts_at_statement_end();
 }
 
+// Runs fn in a reveal phase (reveal_context.h) and, for listguard's own
+// hooks, as statement work (placeholders.h), leaving both on every way out.
+template <typename Fn>
+void bracketed(RevealPhase phase, bool statement_work, Fn&& fn)
+{
+    enter_reveal_phase(phase);
+    if (statement_work)
+        enter_statement_work();
+    PG_TRY();
+    {
+        fn();
+    }
+    PG_FINALLY();
+    {
+        if (statement_work)
+            leave_statement_work();
+        leave_reveal_phase();
+    }
+    PG_END_TRY();
+}
+
 // The executor: results are produced in Run and Finish (triggers); Start
 // and End, with every hook around them, are where loggers print.
 void listguard_ExecutorStart(QueryDesc* query, int eflags)
 {
     check_walsender_query(query);
-    enter_reveal_phase(RevealPhase::Preparing);
-    PG_TRY();
-    {
+    check_written_back_parameters(query);
+    bracketed(RevealPhase::Preparing, true, [&] {
         if (next_ExecutorStart_hook)
             next_ExecutorStart_hook(query, eflags);
         else
             standard_ExecutorStart(query, eflags);
-    }
-    PG_FINALLY();
-    {
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
 }
 
 void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 count, bool execute_once)
 {
-    enter_reveal_phase(RevealPhase::Executing);
-    PG_TRY();
-    {
+    bracketed(RevealPhase::Executing, true, [&] {
         if (next_ExecutorRun_hook)
             next_ExecutorRun_hook(query, direction, count, execute_once);
         else
             standard_ExecutorRun(query, direction, count, execute_once);
-    }
-    PG_FINALLY();
-    {
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
 }
 
 void listguard_ExecutorFinish(QueryDesc* query)
 {
-    enter_reveal_phase(RevealPhase::Executing);
-    PG_TRY();
-    {
+    bracketed(RevealPhase::Executing, true, [&] {
         if (next_ExecutorFinish_hook)
             next_ExecutorFinish_hook(query);
         else
             standard_ExecutorFinish(query);
-    }
-    PG_FINALLY();
-    {
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
 }
 
 void listguard_ExecutorEnd(QueryDesc* query)
 {
-    enter_reveal_phase(RevealPhase::Preparing);
-    PG_TRY();
-    {
+    bracketed(RevealPhase::Preparing, true, [&] {
         if (next_ExecutorEnd_hook)
             next_ExecutorEnd_hook(query);
         else
             standard_ExecutorEnd(query);
-    }
-    PG_FINALLY();
-    {
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    });
     audit_counts_at_statement_end();
 }
 
@@ -188,36 +197,44 @@ void listguard_ExecutorEnd(QueryDesc* query)
 // wrapper outside it again.
 void listguard_ExecutorStart_outer(QueryDesc* query, int eflags)
 {
-    enter_reveal_phase(RevealPhase::Preparing);
-    PG_TRY();
-    {
-        outer_next_ExecutorStart_hook(query, eflags);
-    }
-    PG_FINALLY();
-    {
-        leave_reveal_phase();
-    }
-    PG_END_TRY();
+    bracketed(RevealPhase::Preparing, false, [&] { outer_next_ExecutorStart_hook(query, eflags); });
 }
 
 void listguard_ExecutorEnd_outer(QueryDesc* query)
 {
-    enter_reveal_phase(RevealPhase::Preparing);
+    bracketed(RevealPhase::Preparing, false, [&] { outer_next_ExecutorEnd_hook(query); });
+}
+
+// Planning: lookups that compare an address's text become the type's own
+// equality (pg/output/lookups.h); write-backs of what a role was shown
+// keep the value (pg/output/write_back.h). Functions run while planning
+// (constant folding, inlining) are statement work.
+PlannedStmt* listguard_planner(Query* parse, const char* query_string, int cursor_options, ParamListInfo params)
+{
+    rewrite_address_lookups(parse);
+    plan_written_back(parse, params);
+    PlannedStmt* plan = nullptr;
+    enter_statement_work();
     PG_TRY();
     {
-        outer_next_ExecutorEnd_hook(query);
+        if (next_planner_hook)
+            plan = next_planner_hook(parse, query_string, cursor_options, params);
+        else
+            plan = standard_planner(parse, query_string, cursor_options, params);
     }
     PG_FINALLY();
     {
-        leave_reveal_phase();
+        leave_statement_work();
     }
     PG_END_TRY();
+    return plan;
 }
 
 void listguard_post_parse_analyze(ParseState* pstate, Query* query, JumbleState* jstate)
 {
     if (next_post_parse_analyze_hook)
         next_post_parse_analyze_hook(pstate, query, jstate);
+    check_written_back_literals(query);
     if (outer_next_ExecutorStart_hook == nullptr && ExecutorStart_hook != listguard_ExecutorStart) {
         outer_next_ExecutorStart_hook = ExecutorStart_hook;
         ExecutorStart_hook = listguard_ExecutorStart_outer;
@@ -273,6 +290,7 @@ void without_errors(const char* what, void (*step)())
 void end_of_transaction(XactEvent event)
 {
     access_changes_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT);
+    placeholders_at_transaction_end();
     without_errors("give back unused quota", quota_at_transaction_end);
     // After the transaction's counts were recorded (naming the principal).
     principal_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT);
@@ -311,8 +329,10 @@ void listguard_subxact_callback(SubXactEvent event, SubTransactionId, SubTransac
 {
     if (event == SUBXACT_EVENT_COMMIT_SUB)
         without_errors("keep the counts of a subtransaction", [] { audit_counts_at_subtransaction_end(true); });
-    else if (event == SUBXACT_EVENT_ABORT_SUB)
+    else if (event == SUBXACT_EVENT_ABORT_SUB) {
         without_errors("drop the counts of a subtransaction", [] { audit_counts_at_subtransaction_end(false); });
+        audit_restore_at_subtransaction_abort();
+    }
     if (event == SUBXACT_EVENT_COMMIT_SUB || event == SUBXACT_EVENT_ABORT_SUB)
         principal_at_subtransaction_end(event == SUBXACT_EVENT_COMMIT_SUB);
 }
@@ -326,6 +346,10 @@ void listguard_relcache_callback(Datum, Oid relid)
         forget_protections();
         reset_access_cache();
         forget_canaries();
+    } else if (!listguard_objects_complete()) {
+        // Perhaps one of listguard's tables, just created (CREATE EXTENSION
+        // in the transaction of a restore that fills it next).
+        forget_listguard_objects();
     }
     if (relid == InvalidOid || is_principal_table(relid) || relid == remembered_listguard_objects().grants)
         forget_principal_caches();
@@ -349,6 +373,8 @@ void install_hooks()
     ProcessUtility_hook = listguard_ProcessUtility;
     next_post_parse_analyze_hook = post_parse_analyze_hook;
     post_parse_analyze_hook = listguard_post_parse_analyze;
+    next_planner_hook = planner_hook;
+    planner_hook = listguard_planner;
     next_ExecutorRun_hook = ExecutorRun_hook;
     ExecutorRun_hook = listguard_ExecutorRun;
     next_ExecutorFinish_hook = ExecutorFinish_hook;

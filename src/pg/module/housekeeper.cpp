@@ -6,7 +6,7 @@
 #include "pg/quota/leases.h"
 #include "pg/quota/state_file.h"
 #include "pg/quota/store.h"
-#include "pg/replica/spill.h"
+#include "pg/replica/event_spill.h"
 
 extern "C" {
 #include "access/xlog.h"

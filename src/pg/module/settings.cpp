@@ -1,6 +1,6 @@
-// Every listguard.* setting, defined in one place, in the order the README
-// lists them; the variables behind them are in pg/base/settings.h, for
-// every room to read.
+// Every listguard.* setting, defined in one place, in the order
+// docs/reference.md lists them; the variables behind them are in
+// pg/base/settings.h, for every room to read.
 #include "pg/module/settings.h"
 
 #include <string>
@@ -100,8 +100,8 @@ void define_settings()
                             "Export quotas that can have an open window at once (shared memory slots).", nullptr,
                             &max_quota_slots_setting, 1024, 16, 1000000, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
     DefineCustomIntVariable("listguard.quota_save_interval", "How often export-quota counters are saved to disk.",
-                            "After a crash, the charges of at most this interval are lost. 0 saves them only at a "
-                            "clean shutdown.",
+                            "A reservation is also saved before its values are shown, so a crash never gives "
+                            "quota back. 0: only those saves, and one at a clean shutdown.",
                             &quota_save_interval_setting, 1000, 0, 3600000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
                             nullptr);
 

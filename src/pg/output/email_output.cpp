@@ -4,15 +4,17 @@
 #include <cstring>
 #include <string_view>
 
+#include "pg/output/email_output.h"
+
 #include "pg/access/reveal.h"
-#include "pg/audit/counts.h"
+#include "pg/audit/statement_counts.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/canary/registry.h"
 #include "pg/keys/keyring.h"
 #include "pg/quota/charge.h"
 #include "pg/type/encoding.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/email/address.h"
 #include "core/email/mask.h"
@@ -32,11 +34,8 @@ PG_FUNCTION_INFO_V1(email_to_text);
 
 namespace listguard::pg {
 
-namespace {
-
-constexpr std::size_t kMaxRenderOctets = kMaxTokenOctets;
-static_assert(kMaxTokenOctets >= kMaxMaskedOctets && kMaxTokenOctets >= kMaxAddressOctets &&
-              kMaxTokenOctets >= kMaxPseudonymOctets);
+static_assert(kMaxRenderOctets >= kMaxMaskedOctets && kMaxRenderOctets >= kMaxAddressOctets &&
+              kMaxRenderOctets >= kMaxPseudonymOctets);
 
 std::size_t render(RevealLevel reveal, Stamp stamp, EmailBytes v, char* out)
 {
@@ -58,6 +57,8 @@ std::size_t render(RevealLevel reveal, Stamp stamp, EmailBytes v, char* out)
     return keys.email().with_address(v.data, v.size,
                                      [out](std::string_view address) { return mask_address(address, out); });
 }
+
+namespace {
 
 // What the current role may see of a value, in the database encoding. A
 // clear value is charged before it is shown (a quota fails closed) and

@@ -3,14 +3,14 @@
 // counts), listguard_audit_row (AFTER ROW, audit => 'row': one event per
 // row written) and listguard_audit_truncate. Each checks that it runs as the
 // trigger protect() made, on a protected table.
-#include "pg/audit/counts.h"
+#include "pg/audit/statement_counts.h"
 #include "pg/audit/events.h"
 #include "pg/audit/queue.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/protect/protection.h"
-#include "pg/protect/rows.h"
-#include "pg/type/value.h"
+#include "pg/protect/row_scope.h"
+#include "pg/type/stored_value.h"
 
 #include "core/email/redact.h"
 

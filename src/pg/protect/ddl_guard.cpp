@@ -2,11 +2,11 @@
 
 #include <cstring>
 
-#include "pg/access/admin_gate.h"
+#include "pg/access/gated_functions.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 #include "pg/protect/protection.h"
 
 extern "C" {
@@ -59,7 +59,7 @@ Oid relid_of_names(List* names)
     record_event(EventKind::Denied, psprintf("{\"reason\": \"protected table\", \"action\": %s}", json_string(action)),
                  table_scope(relid));
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied to %s protected table %s", action, get_rel_name(relid)),
+                    errmsg("permission denied for protected table \"%s\"", get_rel_name(relid)),
                     errdetail("Only superusers and members of listguard_admin may change what runs around a "
                               "protected table: its triggers, rules, policies, constraints, defaults, indexes, "
                               "columns, inheritance and partitions."),
@@ -76,7 +76,7 @@ Oid relid_of_names(List* names)
                  "{\"reason\": \"protected table\", \"action\": \"place under an unprotected parent\"}",
                  table_scope(child));
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("cannot place protected table %s under unprotected table %s", get_rel_name(child),
+                    errmsg("cannot place protected table \"%s\" under unprotected table \"%s\"", get_rel_name(child),
                            get_rel_name(parent)),
                     errdetail("Rows of a table are read through its parents under the parents' policies only."),
                     errhint("Protect the parent instead: protecting a table protects every table below it.")));
@@ -161,6 +161,12 @@ void check_alter_table(TableStatement& s, AlterTableStmt* stmt)
             break;
         case AT_AttachPartition: {
             Oid part = relid_of(castNode(PartitionCmd, cmd->def)->name);
+            // ALTER INDEX ... ATTACH PARTITION (pg_restore's, after a
+            // partition's own index): the index of a table already attached.
+            if (is_index) {
+                touch(s, table_of(part), "attach an index of");
+                break;
+            }
             touch(s, part, "attach");
             if (protection_of(table).is_protected) {
                 s.adopt = lappend_oid(s.adopt, part);

@@ -4,11 +4,11 @@
 // taking a column, default, trigger or constraint of a protected table with
 // them. Such drops are for admins only; a protected table dropped by an
 // admin is recorded and forgotten.
-#include "pg/access/admin_gate.h"
+#include "pg/access/gated_functions.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 #include "pg/base/preload.h"
 #include "pg/protect/protection.h"
 

@@ -33,22 +33,35 @@ Oid column_type_of(TypeName* name)
     return column == InvalidAttrNumber ? InvalidOid : get_atttype(relid, column);
 }
 
-// Whether a value of listguard.email is this type, or inside it (a domain,
-// an array of either); polymorphic types too if asked.
-bool takes_email(TypeName* name, bool polymorphic_too)
+// How a type takes listguard.email values: not at all, as listguard.email
+// (or a domain over it, an array of either), or as a polymorphic type
+// (anyelement, any, ...), which takes every type.
+enum class Takes { Nothing, Email, Polymorphic };
+
+Takes email_taken_by(TypeName* name)
 {
     if (name == nullptr)
-        return false;
+        return Takes::Nothing;
     Oid email = listguard_objects().email_type;
     if (!OidIsValid(email))
-        return false;
+        return Takes::Nothing;
     Oid type = name->pct_type ? column_type_of(name) : LookupTypeNameOid(nullptr, name, true);
     if (!OidIsValid(type))
-        return false;
+        return Takes::Nothing;
     Oid element = get_element_type(type);
     if (OidIsValid(element))
         type = element;
-    return getBaseType(type) == email || (polymorphic_too && (IsPolymorphicType(type) || type == ANYOID));
+    if (getBaseType(type) == email)
+        return Takes::Email;
+    return IsPolymorphicType(type) || type == ANYOID ? Takes::Polymorphic : Takes::Nothing;
+}
+
+// Whether a value of listguard.email is this type, or inside it; polymorphic
+// types too if asked.
+bool takes_email(TypeName* name, bool polymorphic_too)
+{
+    Takes takes = email_taken_by(name);
+    return takes == Takes::Email || (polymorphic_too && takes == Takes::Polymorphic);
 }
 
 // An aggregate's argument list is (parameters, position of ORDER BY): for
@@ -70,7 +83,8 @@ bool any_parameter_takes_email(List* parameters)
     return false;
 }
 
-// What the statement would create over listguard.email, if anything.
+// What the statement would create over listguard.email, if anything
+// ("... over listguard.email" follows it, unless it says otherwise).
 const char* lookalike(Node* stmt)
 {
     switch (nodeTag(stmt)) {
@@ -78,14 +92,25 @@ const char* lookalike(Node* stmt)
         auto* define = castNode(DefineStmt, stmt);
         if (define->kind == OBJECT_OPERATOR) {
             ListCell* lc;
+            Takes takes = Takes::Nothing;
             foreach (lc, define->definition) {
                 auto* item = castNode(DefElem, lfirst(lc));
                 // defGetTypeName() reads the type however it is written
                 // (a name, or a string such as 'email').
                 if ((pg_strcasecmp(item->defname, "leftarg") == 0 || pg_strcasecmp(item->defname, "rightarg") == 0) &&
-                    item->arg != nullptr && takes_email(defGetTypeName(item), true))
-                    return psprintf("operator %s", NameListToString(define->defnames));
+                    item->arg != nullptr) {
+                    Takes arg = email_taken_by(defGetTypeName(item));
+                    if (arg == Takes::Email || (arg == Takes::Polymorphic && takes == Takes::Nothing))
+                        takes = arg;
+                }
             }
+            // A polymorphic operator is said as such: the statement names no
+            // listguard.email, but the operator would take its values.
+            if (takes == Takes::Email)
+                return psprintf("operator %s", NameListToString(define->defnames));
+            if (takes == Takes::Polymorphic)
+                return psprintf("operator %s over a polymorphic type (it takes listguard.email values too)",
+                                NameListToString(define->defnames));
         }
         if (define->kind == OBJECT_AGGREGATE && any_parameter_takes_email(define->args))
             return psprintf("aggregate %s", NameListToString(define->defnames));
@@ -118,8 +143,10 @@ void check_lookalike_statement(Node* stmt)
         return;
     record_event(EventKind::Denied,
                  psprintf("{\"reason\": \"object over listguard.email\", \"object\": %s}", json_string(what)));
+    bool says_over = strstr(what, " over ") != nullptr;
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied to create %s over listguard.email", what),
+                    says_over ? errmsg("permission denied to create %s", what)
+                              : errmsg("permission denied to create %s over listguard.email", what),
                     errdetail("Queries that pass listguard.email values to a name could resolve to it rather than "
                               "to listguard's or PostgreSQL's own, and hand it every value; with listguard loaded, "
                               "only superusers and members of listguard_admin may create operators, functions, "

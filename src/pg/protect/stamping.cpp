@@ -4,13 +4,14 @@
 // Values already stamped (copied from elsewhere) keep their stamp: stamping
 // them here would launder them.
 #include "pg/audit/events.h"
+#include "pg/base/block_update.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
 #include "pg/base/preload.h"
 #include "pg/protect/protection.h"
-#include "pg/protect/rows.h"
-#include "pg/type/value.h"
+#include "pg/protect/row_scope.h"
+#include "pg/type/stored_value.h"
 
 extern "C" {
 #include "access/table.h"
@@ -67,7 +68,7 @@ extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
     Protection p = protection_of(relid);
     if (!p.is_protected)
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                        errmsg("table %s is not protected", get_rel_name(relid)),
+                        errmsg("table \"%s\" is not protected", get_rel_name(relid)),
                         errhint("Protect it first: listguard.protect() stamps its rows.")));
     if (get_rel_relkind(relid) != RELKIND_RELATION)
         PG_RETURN_INT64(0); // a partitioned table holds no rows of its own
@@ -92,28 +93,9 @@ extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
     if (cols.count == 0)
         PG_RETURN_INT64(0);
 
-    // Block ranges make a TID range scan: one batch reads only its blocks.
-    char* sql = psprintf("UPDATE ONLY %s SET %s WHERE ctid OPERATOR(pg_catalog.>=) '(%lld,0)'::pg_catalog.tid "
-                         "AND ctid OPERATOR(pg_catalog.<) '(%lld,0)'::pg_catalog.tid AND (%s)",
-                         table, sets.data, static_cast<long long>(from), static_cast<long long>(to), unstamped.data);
     // The table's constraints and index expressions run in this UPDATE:
-    // protect() vetted them, and they run in a security-restricted
-    // operation, whose settings are undone afterwards.
-    Oid saved_user;
-    int saved_context;
-    GetUserIdAndSecContext(&saved_user, &saved_context);
-    int nest_level = NewGUCNestLevel();
-    (void)set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
-                            false);
-    SetUserIdAndSecContext(saved_user, saved_context | SECURITY_RESTRICTED_OPERATION);
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
-    if (SPI_execute(sql, false, 0) != SPI_OK_UPDATE)
-        elog(ERROR, "could not stamp the rows of %s", table);
-    int64 stamped = static_cast<int64>(SPI_processed);
-    SPI_finish();
-    SetUserIdAndSecContext(saved_user, saved_context);
-    AtEOXact_GUC(false, nest_level); // undo whatever the table's code set
+    // protect() vetted them.
+    int64 stamped = update_blocks(table, sets.data, from, to, unstamped.data, InvalidOid, "stamp");
     if (stamped > 0) {
         EventScope scope = table_scope(relid);
         scope.counts_json = psprintf("{\"stamped\": %lld}", static_cast<long long>(stamped));

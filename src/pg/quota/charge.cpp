@@ -3,6 +3,7 @@
 #include "pg/access/reveal.h"
 #include "pg/audit/events.h"
 #include "pg/base/principal_state.h"
+#include "pg/base/sqlstates.h"
 #include "pg/quota/leases.h"
 #include "pg/quota/standby_reservation.h"
 #include "pg/quota/store.h"
@@ -100,14 +101,14 @@ void report_standby_refusal(const Grant& grant, const char* role, StandbyRefusal
                             "the primary only."
                           : "The standby could not get a lease on the quota from the primary within one second.";
     if (!mask)
-        ereport(ERROR, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '2')),
+        ereport(ERROR, (errcode(kSqlstateStandbyQuota),
                         errmsg("export quota of role \"%s\" cannot be counted on this standby", role),
                         errdetail_internal("Grant %lld has an export quota. %s", static_cast<long long>(grant.id), why),
                         errhint(refusal == StandbyRefusal::Denied
                                     ? "Read clear addresses on the primary."
                                     : "Read clear addresses on the primary, or check the standby's "
                                       "listguard.primary_conninfo and the primary.")));
-    ereport(WARNING, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '2')),
+    ereport(WARNING, (errcode(kSqlstateStandbyQuota),
                       errmsg("export quota of role \"%s\" cannot be counted on this standby; showing masked "
                              "addresses",
                              role),
@@ -159,18 +160,23 @@ void report_exceeded(const Grant& grant, int64 window_start, StandbyRefusal refu
     }
     // Acting for a principal, the grant may be the principal's: say whose.
     const Principal* principal = principal_in_force();
-    char* whose = principal == nullptr ? psprintf("role \"%s\"", role)
-                                       : psprintf("role \"%s\" acting for principal \"%s\"", role, principal->name);
     if (!mask)
-        ereport(ERROR, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
-                        errmsg("export quota exceeded for %s", whose), errdetail_internal("%s", detail),
+        ereport(ERROR, (errcode(kSqlstateQuotaExceeded),
+                        principal == nullptr ? errmsg("export quota exceeded for role \"%s\"", role)
+                                             : errmsg("export quota exceeded for principal \"%s\" of role \"%s\"",
+                                                      principal->name, role),
+                        errdetail_internal("%s", detail),
                         grant.mask_on_exceed
                             ? errhint("This session is a dump, which would hold masks in place of addresses: wait "
-                                      "for the window to reset, or dump as a role granted sealed access.")
+                                      "for the window to reset, or dump as a member of listguard_backup.")
                             : errhint("Wait for the window to reset, or ask an administrator for a larger quota.")));
-    ereport(WARNING, (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '1')),
-                      errmsg("export quota exceeded for %s; showing masked addresses", whose),
-                      errdetail_internal("%s", detail)));
+    ereport(WARNING,
+            (errcode(kSqlstateQuotaExceeded),
+             principal == nullptr
+                 ? errmsg("export quota exceeded for role \"%s\"; showing masked addresses", role)
+                 : errmsg("export quota exceeded for principal \"%s\" of role \"%s\"; showing masked addresses",
+                          principal->name, role),
+             errdetail_internal("%s", detail)));
 }
 
 } // namespace

@@ -5,7 +5,7 @@
 #include "pg/audit/queue.h"
 #include "pg/base/catalog.h"
 #include "pg/base/clipped_text.h"
-#include "pg/base/elevated.h"
+#include "pg/base/elevated_call.h"
 #include "pg/base/preload.h"
 #include "pg/quota/store.h"
 #include "pg/replica/shipment.h"

@@ -11,7 +11,7 @@
 #include "pg/keys/database_registry.h"
 #include "pg/keys/keyring.h"
 #include "pg/rotation/key_events.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/keys/keyring.h"
 #include "core/keys/keyring_file.h"

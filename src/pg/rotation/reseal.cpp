@@ -3,14 +3,15 @@
 #include <openssl/crypto.h>
 
 #include "pg/audit/events.h"
+#include "pg/base/block_update.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/base/session_settings.h"
 #include "pg/keys/keyring.h"
 #include "pg/protect/protection.h"
-#include "pg/protect/rows.h"
+#include "pg/protect/row_scope.h"
 #include "pg/rotation/key_events.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 #include "core/keys/keyring.h"
 
@@ -81,28 +82,9 @@ extern "C" Datum lg_reseal_batch(PG_FUNCTION_ARGS)
     if (cols.count == 0)
         PG_RETURN_INT64(0);
 
-    char* sql = psprintf("UPDATE ONLY %s SET %s WHERE ctid OPERATOR(pg_catalog.>=) '(%lld,0)'::pg_catalog.tid "
-                         "AND ctid OPERATOR(pg_catalog.<) '(%lld,0)'::pg_catalog.tid AND (%s)",
-                         table, sets.data, static_cast<long long>(from), static_cast<long long>(to), stale.data);
-    bool as_owner = !protection_of(relid).is_protected;
-    Oid saved_user;
-    int saved_context;
-    GetUserIdAndSecContext(&saved_user, &saved_context);
-    int nest_level = pin_settings();
-    (void)set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
-                            false);
-    if (as_owner)
-        SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
-    else
-        SetUserIdAndSecContext(saved_user, saved_context | SECURITY_RESTRICTED_OPERATION);
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
-    if (SPI_execute(sql, false, 0) != SPI_OK_UPDATE)
-        elog(ERROR, "could not re-seal the rows of %s", table);
-    int64 resealed = static_cast<int64>(SPI_processed);
-    SPI_finish();
-    SetUserIdAndSecContext(saved_user, saved_context);
-    AtEOXact_GUC(false, nest_level); // undo whatever the table's code set
+    // A table that is not protected runs its code as its owner.
+    Oid as_user = protection_of(relid).is_protected ? InvalidOid : owner;
+    int64 resealed = update_blocks(table, sets.data, from, to, stale.data, as_user, "re-seal");
     if (resealed > 0) {
         EventScope scope = table_scope(relid);
         scope.counts_json = psprintf("{\"resealed\": %lld}", static_cast<long long>(resealed));

@@ -1,6 +1,6 @@
 // The type's input: text, binary and the cast from text. An address comes in
 // sealed under the current key and marked fresh (it may go into any
-// account: pg/type/fresh.h); a sealed token is opened and checked.
+// account: pg/type/fresh_nonce.h); a sealed token is opened and checked.
 #include "pg/type/input.h"
 
 #include <cstring>
@@ -9,10 +9,12 @@
 #include "pg/base/preload.h"
 #include "pg/keys/keyring.h"
 #include "pg/type/encoding.h"
-#include "pg/type/fresh.h"
-#include "pg/type/value.h"
+#include "pg/type/fresh_nonce.h"
+#include "pg/type/placeholders.h"
+#include "pg/type/stored_value.h"
 
 #include "core/email/input.h"
+#include "core/email/placeholder.h"
 #include "core/keys/keyring.h"
 
 extern "C" {
@@ -22,11 +24,12 @@ extern "C" {
 PG_FUNCTION_INFO_V1(email_in);
 PG_FUNCTION_INFO_V1(email_recv);
 PG_FUNCTION_INFO_V1(email_from_text);
+PG_FUNCTION_INFO_V1(lg_address_or_null);
 }
 
 namespace listguard::pg {
 
-bool seal_text(const char* s, std::size_t len, Datum* result, PendingError& error)
+bool seal_text(const char* s, std::size_t len, Datum* result, PendingError& error, ShownForms shown_forms)
 {
     require_preload();
     std::string_view text = to_utf8(s, len);
@@ -34,7 +37,7 @@ bool seal_text(const char* s, std::size_t len, Datum* result, PendingError& erro
     int64 nonce = fresh_nonce();
     std::uint8_t sealed_value[sealed::kMaxSize];
     std::size_t size = 0;
-    if (!try_guarded([&] { size = seal_input(keyring().email(), text, nonce, sealed_value); }, error))
+    if (!try_guarded([&] { size = seal_input(keyring().email(), text, nonce, sealed_value, shown_forms); }, error))
         return false;
     *result = email_datum(sealed_value, size);
     return true;
@@ -42,31 +45,42 @@ bool seal_text(const char* s, std::size_t len, Datum* result, PendingError& erro
 
 namespace {
 
-Datum email_from_text_bytes(const char* s, std::size_t len)
+Datum email_from_text_bytes(const char* s, std::size_t len, ShownForms shown_forms)
 {
     Datum result;
     PendingError error;
-    if (!seal_text(s, len, &result, error))
+    if (!seal_text(s, len, &result, error, shown_forms))
         error.raise();
+    auto* value = reinterpret_cast<struct varlena*>(DatumGetPointer(result));
+    if (holds_placeholder(value))
+        note_placeholder_made(placeholder_form(reinterpret_cast<const std::uint8_t*>(VARDATA_ANY(value))));
     return result;
+}
+
+// The type's input and binary receive: a literal or a parameter the client
+// sent may be the form its role was shown, written back (pg/type/placeholders.h).
+ShownForms client_text_forms()
+{
+    return placeholders_allowed() ? ShownForms::Placeholder : ShownForms::Refused;
 }
 
 } // namespace
 
 } // namespace listguard::pg
 
+using namespace listguard;
 using namespace listguard::pg;
 
 extern "C" Datum email_in(PG_FUNCTION_ARGS)
 {
     const char* text = PG_GETARG_CSTRING(0);
-    return email_from_text_bytes(text, std::strlen(text));
+    return email_from_text_bytes(text, std::strlen(text), client_text_forms());
 }
 
 extern "C" Datum email_from_text(PG_FUNCTION_ARGS)
 {
     text* input = PG_GETARG_TEXT_PP(0);
-    return email_from_text_bytes(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input));
+    return email_from_text_bytes(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input), ShownForms::Refused);
 }
 
 extern "C" Datum email_recv(PG_FUNCTION_ARGS)
@@ -74,5 +88,18 @@ extern "C" Datum email_recv(PG_FUNCTION_ARGS)
     StringInfo buf = reinterpret_cast<StringInfo>(PG_GETARG_POINTER(0));
     int nbytes = 0;
     char* text = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
-    return email_from_text_bytes(text, static_cast<std::size_t>(nbytes));
+    return email_from_text_bytes(text, static_cast<std::size_t>(nbytes), client_text_forms());
+}
+
+// listguard._address_or_null(text) -> listguard.email: the text as a value
+// of the type, or null for text that is no address (a lookup rewritten from
+// a comparison of text finds no row for it, as the text found none).
+extern "C" Datum lg_address_or_null(PG_FUNCTION_ARGS)
+{
+    text* input = PG_GETARG_TEXT_PP(0);
+    Datum result;
+    PendingError error;
+    if (!seal_text(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input), &result, error))
+        PG_RETURN_NULL();
+    return result;
 }

@@ -5,11 +5,16 @@
 #include "pg/base/guard.h"
 #include "pg/base/postgres_c.h"
 
+#include "core/email/input.h"
+
 namespace listguard::pg {
 
 // What the input function does with text in the database encoding: a
 // sealed, fresh value in *result, or false and the reason in `error` (the
-// same the input function would report; never the address).
-bool seal_text(const char* s, size_t len, Datum* result, PendingError& error);
+// same the input function would report; never the address). A mask or a
+// pseudonym is refused, or becomes a placeholder if asked (for the caller
+// to resolve: core/email/placeholder.h).
+bool seal_text(const char* s, size_t len, Datum* result, PendingError& error,
+               ShownForms shown_forms = ShownForms::Refused);
 
 } // namespace listguard::pg

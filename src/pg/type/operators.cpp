@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "pg/base/preload.h"
-#include "pg/type/value.h"
+#include "pg/type/stored_value.h"
 
 extern "C" {
 #include "common/hashfn.h"

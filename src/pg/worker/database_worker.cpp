@@ -1,15 +1,15 @@
 // A database's listguard worker: one background process per database,
 // started by the first event of that database (pg/audit/queue.h). Its
 // session takes the server's configuration only, whatever the database's
-// owner set. On a hot standby it is the standby link (pg/replica/link.h);
+// owner set. On a hot standby it is the standby link (pg/replica/standby_link.h);
 // on a primary, and on a standby once promoted, the audit writer
 // (pg/audit/writer.h), after it appended what the standby kept on disk.
 #include "pg/audit/append.h"
 #include "pg/audit/queue.h"
 #include "pg/audit/writer.h"
 #include "pg/base/session_settings.h"
-#include "pg/replica/link.h"
-#include "pg/replica/spill.h"
+#include "pg/replica/standby_link.h"
+#include "pg/replica/event_spill.h"
 
 extern "C" {
 #include "access/xlog.h"
@@ -37,7 +37,7 @@ void forget_writer(int, Datum)
 }
 
 // Events this server kept on disk as a standby cut off from its primary
-// (pg/replica/spill.h) go first, now that it is a primary itself.
+// (pg/replica/event_spill.h) go first, now that it is a primary itself.
 void append_spilled_events(Oid database)
 {
     auto* events = static_cast<listguard::AuditEvent*>(palloc(sizeof(listguard::AuditEvent) * kBatch));

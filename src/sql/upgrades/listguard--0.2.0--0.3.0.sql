@@ -3,12 +3,64 @@
 -- restarted.
 \echo Use "ALTER EXTENSION listguard UPDATE TO '0.3.0'" to load this file. \quit
 
+-- listguard_backup: backup logins read every protected row, sealed, in
+-- dumps (and listguard's own tables, which a dump holds).
+SELECT _setup_roles(false);
+GRANT SELECT ON grants, protected_tables, audit_log, requests, request_approvals, canaries TO listguard_backup;
+GRANT SELECT ON SEQUENCE grants_id_seq, requests_id_seq, canaries_id_seq TO listguard_backup;
+
 -- Dumps carry the audit chain's head, sealed, so that a restore proves it
 -- holds the whole history; the writer fills it at its next append.
 #include "audit/audit_heads_guard/0.3.0.sql"
 #include "audit/audit_heads/0.3.0.sql"
 #include "audit/accept_restored_history/0.3.0.sql"
 #include "audit/_accept_restored_history/0.3.0.sql"
+
+-- Lookups that compare an address's text use the type's equality instead
+-- (no reveal, no quota, the index); the cast to text is volatile, so that
+-- a sort or a limit runs before it.
+#include "type/_address_or_null/0.3.0.sql"
+#replace "type/email_to_text/0.3.0.sql"
+#replace "protect/_untrusted_code/0.3.0.sql"
+
+-- protect() takes over the sequences a protected table's defaults draw
+-- from (a partition's default draws from its parent's), and records it.
+#include "protect/_record_protection_event/0.3.0.sql"
+#include "protect/_restrict_sequence/0.3.0.sql"
+#include "protect/_take_over_sequences/0.3.0.sql"
+#include "protect/_backup_reads/0.3.0.sql"
+#replace "protect/_protect_one/0.3.0.sql"
+#replace "protect/_unprotect/0.3.0.sql"
+-- Tables protected before 0.3.0: their backups read them too.
+SELECT _backup_reads(relid, true) FROM protected_tables;
+#replace "protect/_protect/0.3.0.sql"
+#replace "protect/_protect_child/0.3.0.sql"
+
+-- An UPDATE may write back the mask or pseudonym its role was shown: the
+-- value stays as it was.
+#include "output/_written_back/0.3.0.sql"
+
+-- Row policies the planner can use: can_read() and can_write() get a
+-- planner support function that puts the account argument's range in front
+-- of them as an index condition (issue 24).
+#include "access/_scope_support/0.3.0.sql"
+#include "access/_first_account/0.3.0.sql"
+#include "access/_last_account/0.3.0.sql"
+#replace "access/can_read/0.3.0.sql"
+#replace "access/can_write/0.3.0.sql"
+#replace "canary/can_read/0.3.0.sql"
+#replace "canary/can_write/0.3.0.sql"
+
+-- A grant is refused while its grantee (or a member) holds a stored
+-- setting that decides what its sessions run (ALTER ROLE ... SET
+-- search_path, say), which a CREATEROLE role may have put there.
+-- (_make_grant, with the principals below, checks them.)
+#include "access/_check_role_settings/0.3.0.sql"
+
+-- An access request's duration is a length of time (a month 30 days, a day
+-- 24 hours), whatever the calendar or the requester's time zone; an
+-- application acting for a principal asks for the principal
+-- (access/_request_access, with the principals below).
 
 -- Principals: application users, granted like roles (a grant goes to a role
 -- or to a principal), and the applications that act for them with signed

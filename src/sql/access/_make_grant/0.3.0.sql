@@ -87,6 +87,21 @@ BEGIN
             HINT = 'An administrator can revoke and grant these memberships again (they would receive the grant), '
                    'or grant to another role.';
     END IF;
+    -- A backup login reads every row sealed and can tell canaries apart:
+    -- it may not read addresses too (role_guard.cpp refuses the same from
+    -- the other side).
+    IF EXISTS (SELECT 1 FROM pg_roles r
+               WHERE NOT r.rolsuper AND (r.oid = grantee OR pg_has_role(r.oid, grantee, 'USAGE'))
+                 AND pg_has_role(r.oid, 'listguard_backup', 'MEMBER')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('role %s cannot both back up and hold listguard grants', grantee),
+            DETAIL = 'It or a role that receives its grants belongs to listguard_backup, which reads every row '
+                     'sealed and can tell canaries apart.',
+            HINT = 'Use a separate login for backups, with no listguard grants.';
+    END IF;
+    -- So do the settings stored for it or its members (ALTER ROLE ... SET
+    -- search_path, say), which decide what their sessions run.
+    PERFORM listguard._check_role_settings(grantee);
     IF check_only THEN
         RETURN NULL;
     END IF;

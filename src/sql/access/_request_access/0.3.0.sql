@@ -16,6 +16,11 @@ BEGIN
     IF duration IS NULL OR duration <= interval '0' THEN
         PERFORM listguard._invalid('the duration of an access request must be positive', 'It is how long the grant lasts.');
     END IF;
+    -- A length of time, whatever the calendar or the session's time zone:
+    -- a month is the 30 days and a day the 24 hours that the comparison
+    -- below counts, so the grant, now() + duration, lasts exactly that
+    -- (a calendar month can have 31 days, a day with a clock change 25 hours).
+    duration := make_interval(secs => extract(epoch FROM duration));
     IF duration > current_setting('listguard.max_request_duration')::interval THEN
         PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
             format('It asks for %s (listguard.max_request_duration).', duration));

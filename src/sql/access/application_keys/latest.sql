@@ -10,7 +10,7 @@ CREATE TABLE application_keys (
     added_at   timestamptz NOT NULL DEFAULT now()
 );
 REVOKE ALL ON application_keys FROM PUBLIC;
-GRANT SELECT ON application_keys TO listguard_admin;
+GRANT SELECT ON application_keys TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.application_keys', '');
 CREATE TRIGGER application_keys_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_keys
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();

@@ -16,9 +16,10 @@ CREATE TABLE application_users (
     CONSTRAINT application_users_name_key UNIQUE (name)
 );
 REVOKE ALL ON application_users FROM PUBLIC;
-GRANT SELECT ON application_users TO listguard_admin;
+GRANT SELECT ON application_users TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.application_users', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.application_users_id_seq', '');
+GRANT SELECT ON SEQUENCE application_users_id_seq TO listguard_backup;
 CREATE TRIGGER application_users_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_users
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TRIGGER application_users_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_users

@@ -12,7 +12,7 @@ CREATE TABLE applications (
     added_at           timestamptz NOT NULL DEFAULT now()
 );
 REVOKE ALL ON applications FROM PUBLIC;
-GRANT SELECT ON applications TO listguard_admin;
+GRANT SELECT ON applications TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.applications', '');
 CREATE TRIGGER applications_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON applications
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();

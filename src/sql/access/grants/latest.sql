@@ -25,10 +25,11 @@ CREATE TABLE grants (
     CHECK ((quota IS NULL) = (quota_limit IS NULL) AND (quota IS NULL) = (quota_window IS NULL))
 );
 REVOKE ALL ON grants FROM PUBLIC;
-GRANT SELECT ON grants TO listguard_admin;
+GRANT SELECT ON grants TO listguard_admin, listguard_backup;
 CREATE INDEX grants_principal ON grants (principal) WHERE principal IS NOT NULL;
 SELECT pg_catalog.pg_extension_config_dump('listguard.grants', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.grants_id_seq', '');
+GRANT SELECT ON SEQUENCE grants_id_seq TO listguard_backup;
 CREATE TRIGGER grants_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TRIGGER grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grants

@@ -7,7 +7,7 @@ CREATE TABLE request_approvals (
     PRIMARY KEY (request_id, approver)
 );
 REVOKE ALL ON request_approvals FROM PUBLIC;
-GRANT SELECT ON request_approvals TO listguard_admin;
+GRANT SELECT ON request_approvals TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.request_approvals', '');
 CREATE TRIGGER request_approvals_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON request_approvals
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();

@@ -26,8 +26,9 @@ CREATE TABLE requests (
     CONSTRAINT requests_grantee_or_principal CHECK ((grantee IS NULL) <> (principal IS NULL))
 );
 REVOKE ALL ON requests FROM PUBLIC;
-GRANT SELECT ON requests TO listguard_admin;
+GRANT SELECT ON requests TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.requests', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.requests_id_seq', '');
+GRANT SELECT ON SEQUENCE requests_id_seq TO listguard_backup;
 CREATE TRIGGER requests_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON requests
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();

@@ -23,7 +23,7 @@ CREATE TABLE audit_log (
     format            smallint NOT NULL DEFAULT 1   -- the canonical encoding of its link (1: listguard 0.1)
 );
 REVOKE ALL ON audit_log FROM PUBLIC;
-GRANT SELECT ON audit_log TO listguard_admin;
+GRANT SELECT ON audit_log TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.audit_log', '');
 CREATE INDEX audit_log_email_digests ON audit_log USING gin (email_digests) WHERE email_digests IS NOT NULL;
 CREATE TRIGGER audit_log_modified BEFORE INSERT OR UPDATE OR DELETE ON audit_log

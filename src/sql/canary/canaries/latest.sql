@@ -22,9 +22,10 @@ CREATE TABLE canaries (
 );
 CREATE UNIQUE INDEX canaries_address ON canaries (address);
 REVOKE ALL ON canaries FROM PUBLIC;
-GRANT SELECT ON canaries TO listguard_admin;
+GRANT SELECT ON canaries TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.canaries', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.canaries_id_seq', '');
+GRANT SELECT ON SEQUENCE canaries_id_seq TO listguard_backup;
 CREATE TRIGGER canaries_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
 CREATE TRIGGER canaries_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON canaries

@@ -64,6 +64,7 @@ BEGIN
             DETAIL = 'protect() stamps and polices listguard.email values; this table has none.';
     END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
+        PERFORM listguard._take_over_sequences(t);
         PERFORM listguard._refuse_untrusted(t);
     END LOOP;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP

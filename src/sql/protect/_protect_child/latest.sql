@@ -11,6 +11,7 @@ BEGIN
         RETURN;
     END IF;
     FOR t IN SELECT child UNION ALL SELECT listguard._descendants(child) LOOP
+        PERFORM listguard._take_over_sequences(t);
         PERFORM listguard._refuse_untrusted(t);
         PERFORM listguard._protect_one(t, p.root, p.account_column, p.list_column, p.audit);
     END LOOP;

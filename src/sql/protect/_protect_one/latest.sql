@@ -51,6 +51,13 @@ BEGIN
         EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
                        CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
     END LOOP;
+    PERFORM listguard._backup_reads(tbl, true);
+    -- Its own sequences went with it: nobody else may set them.
+    FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
+               WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                 AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
+        PERFORM listguard._restrict_sequence(seq);
+    END LOOP;
     -- The former owner keeps using the table as its grants allow.
     IF owner_was IS NOT NULL AND owner_was <> 'listguard_owner'::regrole
        AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = owner_was) THEN
@@ -59,6 +66,8 @@ BEGIN
                    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
                      AND d.refobjid = tbl AND d.deptype IN ('a', 'i') AND s.relkind = 'S' LOOP
             EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %s TO %I', seq, owner_was::text);
+            PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+                'action', 'take over sequence', 'sequence', seq::text, 'owner_was', owner_was::text));
         END LOOP;
     END IF;
 

@@ -15,6 +15,7 @@ BEGIN
     -- Children first: their cloned triggers go with the root's.
     FOR p IN SELECT * FROM listguard.protected_tables WHERE root = tbl ORDER BY relid = tbl LOOP
         PERFORM listguard._drop_protection(p.relid);
+        PERFORM listguard._backup_reads(p.relid, false);
         EXECUTE format('ALTER TABLE ONLY %s %s ROW LEVEL SECURITY, %s ROW LEVEL SECURITY', p.relid,
                        CASE WHEN p.rls_was_enabled THEN 'ENABLE' ELSE 'DISABLE' END,
                        CASE WHEN p.rls_was_forced THEN 'FORCE' ELSE 'NO FORCE' END);

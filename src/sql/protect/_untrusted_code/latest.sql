@@ -40,7 +40,13 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     ),
     -- What those objects use, and who could change or drop it (dropping it
     -- with CASCADE would take part of the table with it). A sequence the
-    -- table owns goes to listguard_owner with the table.
+    -- table owns goes to listguard_owner with the table, one a parent owns
+    -- (a partition's default) with the parent.
+    ancestors(rel) AS (
+        SELECT tbl::oid
+        UNION
+        SELECT i.inhparent FROM pg_inherits i JOIN ancestors a ON i.inhrelid = a.rel
+    ),
     uses AS (
         SELECT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid,
                CASE d.refclassid
@@ -55,7 +61,8 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                    WHEN 'pg_class'::regclass THEN
                        (SELECT c.relowner FROM pg_class c WHERE c.oid = d.refobjid
                           AND NOT EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass
-                                            AND o.objid = c.oid AND o.refobjid = tbl AND o.deptype IN ('a', 'i')))
+                                            AND o.objid = c.oid AND o.refobjid IN (SELECT rel FROM ancestors)
+                                            AND o.deptype IN ('a', 'i')))
                END AS owner
         FROM pg_depend d JOIN objects o ON d.classid = o.classid AND d.objid = o.objid
         WHERE d.deptype = 'n' AND d.refobjid <> tbl
@@ -146,7 +153,10 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
         SELECT o.oprcode::oid FROM regexp_matches(e.tree, ':opno ([0-9]+)', 'g') m JOIN pg_operator o ON o.oid = m[1]::oid
     ) called
     JOIN pg_proc p ON p.oid = called.fn
-    WHERE (p.provolatile = 'v'
+    -- (listguard's own cast to text is volatile because it charges the
+    -- clear values it makes, so that the planner makes them late: it sends
+    -- nothing anywhere.)
+    WHERE ((p.provolatile = 'v' AND p.oid <> 'listguard.text(listguard.email)'::regprocedure)
            -- built-ins marked stable that run a query given as text, or
            -- every view of a schema or database
            OR (p.pronamespace = 'pg_catalog'::regnamespace

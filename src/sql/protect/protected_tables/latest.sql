@@ -12,7 +12,7 @@ CREATE TABLE protected_tables (
     root           regclass NOT NULL  -- the table whose protect() covers this one
 );
 REVOKE ALL ON protected_tables FROM PUBLIC;
-GRANT SELECT ON protected_tables TO listguard_admin;
+GRANT SELECT ON protected_tables TO listguard_admin, listguard_backup;
 SELECT pg_catalog.pg_extension_config_dump('listguard.protected_tables', '');
 CREATE TRIGGER protected_tables_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON protected_tables
     FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();

@@ -1,0 +1,1 @@
+DO $$ DECLARE t0 timestamptz := clock_timestamp(); BEGIN WHILE clock_timestamp() < t0 + interval '15 seconds' LOOP BEGIN PERFORM listguard.revoke_access(1); EXCEPTION WHEN OTHERS THEN END; END LOOP; END $$;
