@@ -209,6 +209,64 @@ SET ROLE pr_plain;
 SELECT lgtest.try(format('SELECT listguard.act_as(%L)', :'tok')) AS not_an_application;
 RESET ROLE;
 
+-- 10. Switching principals, SECURITY DEFINER code, SET ROLE and COPY.
+-- Quinn reads list 10 in clear with no quota of her own (the app's own
+-- transactions for her); a reporting function runs as pa_reports.
+SELECT listguard.create_principal('acme:quinn', 1) > 0 AS quinn;
+SELECT listguard.grant_access(NULL, 1, 10, reveal => 'clear', principal => 'acme:quinn') IS NOT NULL AS quinn_10;
+CREATE FUNCTION pa_reports_export() RETURNS TABLE (id int, email text)
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    SELECT s.id, s.email::text FROM public.pr_subs s WHERE s.account_id = 1 AND s.id < 90 ORDER BY s.id
+$$;
+ALTER FUNCTION pa_reports_export() OWNER TO pa_reports;
+-- (The web app no longer receives pa_reports' grants: its own grant of
+-- account 1, with its quota, is its ceiling there again.)
+REVOKE pa_reports FROM pr_webapp;
+SET SESSION AUTHORIZATION pr_webapp;
+-- A later act_as() replaces the principal (no union of both); a rolled-back
+-- savepoint brings back the one the transaction had.
+\set tok_q1 `test/principals/assert webapp acme:quinn`
+\set tok_m9 `test/principals/assert webapp acme:mallory`
+BEGIN;
+SELECT listguard.act_as(:'tok_q1') AS acting_for;
+SAVEPOINT s;
+SELECT listguard.act_as(:'tok_m9') AS acting_for;
+SELECT listguard.current_principal(), pa_clear_rows() AS clear_rows;
+ROLLBACK TO SAVEPOINT s;
+SELECT listguard.current_principal() AS back_to;
+COMMIT;
+-- A SECURITY DEFINER function of a clear-granted role: masks without a
+-- principal (the session's application requires one), the principal's
+-- rights with one.
+SELECT id, lgtest.shape(email) AS email FROM pa_reports_export();
+\set tok_m10 `test/principals/assert webapp acme:mallory`
+BEGIN;
+SELECT listguard.act_as(:'tok_m10') AS acting_for;
+SELECT id, lgtest.shape(email) AS email FROM pa_reports_export();
+COMMIT;
+-- The application's quota holds whatever role its code runs as: acting for
+-- Quinn through pa_reports' function (pa_reports has no quota), each clear
+-- value is charged to pr_webapp's grant too.
+SELECT used AS webapp_used FROM listguard.quota_usage WHERE role = 'pr_webapp'::regrole AND account = 1 \gset
+\set tok_q2 `test/principals/assert webapp acme:quinn`
+BEGIN;
+SELECT listguard.act_as(:'tok_q2') AS acting_for;
+SELECT count(*) FILTER (WHERE email NOT LIKE '%***%') AS clear_through_function FROM pa_reports_export();
+COMMIT;
+SELECT used - :webapp_used AS charged_to_webapp FROM listguard.quota_usage
+WHERE role = 'pr_webapp'::regrole AND account = 1;
+-- COPY FROM is checked against the principal's grants too: Mallory's do
+-- not write, though the application's do.
+\set tok_m11 `test/principals/assert webapp acme:mallory`
+BEGIN;
+SELECT listguard.act_as(:'tok_m11') AS acting_for;
+COPY pr_subs (id, account_id, list_id, email) FROM STDIN;
+97	1	10	copied.in@example.com
+\.
+ROLLBACK;
+RESET SESSION AUTHORIZATION;
+DROP FUNCTION pa_reports_export();
+
 -- Every refusal is in the audit trail as denied, with its reason; none
 -- quotes the assertion.
 SELECT lgtest.audit_settle() AS settled;

@@ -461,10 +461,12 @@ Oid requiring_application()
 
 } // namespace
 
-Access session_access(Stamp scope, Grant* principal_grant)
+Access session_access(Stamp scope, Grant* principal_grant, Grant* application_grant)
 {
     if (principal_grant != nullptr)
         *principal_grant = Grant{};
+    if (application_grant != nullptr)
+        *application_grant = Grant{};
     Oid role = GetUserId();
     Access access = access_for(role, scope);
     const Principal* p = principal_in_force();
@@ -489,12 +491,20 @@ Access session_access(Stamp scope, Grant* principal_grant)
         access.can_write = false;
         return access;
     }
-    if (p->application != role)
-        access = intersect(access, access_for(p->application, scope));
+    Access ceiling = access;
+    if (p->application != role) {
+        ceiling = access_for(p->application, scope);
+        access = intersect(access, ceiling);
+    }
     Access own = principal_access(*p, scope);
     access = intersect(access, own);
-    if (principal_grant != nullptr && access.reveal != RevealLevel::Masked)
-        *principal_grant = own.grant;
+    if (access.reveal != RevealLevel::Masked) {
+        if (principal_grant != nullptr)
+            *principal_grant = own.grant;
+        // Once only, if the role reaches it through the application.
+        if (application_grant != nullptr && p->application != role && ceiling.grant.id != access.grant.id)
+            *application_grant = ceiling.grant;
+    }
     return access;
 }
 

@@ -35,8 +35,11 @@ namespace listguard::pg {
 
 // What the current role sees of a scope in this session. With a principal
 // in force, *principal_grant (if given) is the principal's grant that
-// authorises the reveal, charged and counted beside the role's (id 0: none).
-Access session_access(Stamp scope, Grant* principal_grant = nullptr);
+// authorises the reveal, charged and counted beside the role's (id 0: none),
+// and *application_grant the application's, charged too when the current
+// role is not the application (SET ROLE, a SECURITY DEFINER function): the
+// application's quota holds for everyone behind it, whatever role it sets.
+Access session_access(Stamp scope, Grant* principal_grant = nullptr, Grant* application_grant = nullptr);
 
 // Whether grant_id is one of the grants of the principal in force.
 bool principal_has_grant(int64 grant_id);

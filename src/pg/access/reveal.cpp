@@ -55,9 +55,9 @@ bool reads_as_backup(Oid role)
 RevealDecision reveal_for(Stamp stamp)
 {
     Oid role = GetUserId();
-    Grant principal_grant;
-    Access access = session_access(stamp, &principal_grant);
-    RevealDecision decision{access.reveal, access.grant, principal_grant};
+    Grant principal_grant, application_grant;
+    Access access = session_access(stamp, &principal_grant, &application_grant);
+    RevealDecision decision{access.reveal, access.grant, principal_grant, application_grant};
 
     if (in_logical_decoding())
         return walsender_reveal(role, decision);

@@ -70,9 +70,11 @@ std::string_view shown_text(struct varlena* value, char* buffer)
     Stamp stamp = sealed::stamp_of(v.data);
     ensure_keyring();
     RevealDecision reveal = reveal_for(stamp);
-    // Charged to the principal's grant (if one is in force) and to the role's.
+    // Charged to the principal's grant (if one is in force), to its
+    // application's (if the role is another) and to the role's.
     if (reveal.level == RevealLevel::Clear &&
-        !(charge_clear_reveal(reveal.principal_grant) && charge_clear_reveal(reveal.grant)))
+        !(charge_clear_reveal(reveal.principal_grant) && charge_clear_reveal(reveal.application_grant) &&
+          charge_clear_reveal(reveal.grant)))
         reveal.level = RevealLevel::Masked;
     std::size_t len = guarded([&] { return render(reveal.level, stamp, v, buffer); });
     if (reveal.level == RevealLevel::Clear)

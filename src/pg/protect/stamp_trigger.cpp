@@ -48,11 +48,13 @@ namespace {
 // refuses the move, whatever on_exceed says: a move cannot be masked).
 void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp target)
 {
-    Grant principal_grant; // with a principal in force, its grant is charged too
-    Access from = session_access(source, &principal_grant);
+    // With a principal in force, its grant (and its application's) is charged too.
+    Grant principal_grant, application_grant;
+    Access from = session_access(source, &principal_grant, &application_grant);
     bool quota_left = true;
     if (from.reveal == RevealLevel::Clear) {
-        quota_left = charge_clear_reveal(principal_grant) && charge_clear_reveal(from.grant);
+        quota_left = charge_clear_reveal(principal_grant) && charge_clear_reveal(application_grant) &&
+                     charge_clear_reveal(from.grant);
         if (quota_left) {
             count_clear_reveal(from.grant, source, own_canary_id_of(v.data, v.size), principal_grant.id);
             return;
@@ -115,15 +117,22 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
     // A row of a COPY FROM under row security: the insert policy's check,
     // which COPY does not run (pg/protect/copy_from.h).
     if (op == 'i' && in_protected_copy(rel)) {
+        // (With a principal in force, within its grants too.)
         if (!session_access(target).can_write) {
             record_event(EventKind::Denied, "{\"reason\": \"copy from outside the grant\"}",
                          scope_of(target, RelationGetRelid(rel)));
+            const Principal* principal = principal_in_force();
+            const char* role = GetUserNameFromId(GetUserId(), false);
+            long long account = static_cast<long long>(target.account), list = static_cast<long long>(target.list);
             ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                             errmsg("new row violates row-level security policy \"listguard_insert\" for table \"%s\"",
                                    RelationGetRelationName(rel)),
-                            errdetail("Role \"%s\" may not write rows of account %lld list %lld.",
-                                      GetUserNameFromId(GetUserId(), false), static_cast<long long>(target.account),
-                                      static_cast<long long>(target.list)),
+                            principal == nullptr
+                                ? errdetail("Role \"%s\" may not write rows of account %lld list %lld.", role, account,
+                                            list)
+                                : errdetail("Role \"%s\" acting for principal \"%s\" may not write rows of account "
+                                            "%lld list %lld.",
+                                            role, principal->name, account, list),
                             errhint("The row's line is in the context below; the COPY wrote nothing.")));
         }
         count_checked_copy_row();
