@@ -28,7 +28,7 @@ check "$(printf '%s' "$(field sam_lookup)" | sed -E 's/p\.[a-z2-7]{12}@/p.<pseud
 check "$(field after_alice)" '["after_alice", "acme:alice", null, true, 0, 100]' \
     "the next client on alice's pooled backend acts for nobody and sees masks"
 check "$(field alice_over_quota)" \
-    '["alice_over_quota", ["LG001", "export quota exceeded for role \"webapp\" acting for principal \"acme:alice\""]]' \
+    '["alice_over_quota", ["LG001", "export quota exceeded for principal \"acme:alice\" of role \"webapp\""]]' \
     "alice's own quota (60/hour) stops her second export"
 check "$(field replay)" '["replay", ["LGP05", "assertion has been used already"]]' "a used assertion is refused"
 check "$(field forged)" '["forged", ["LGP02", "assertion signature does not verify"]]' "a forged assertion is refused"
