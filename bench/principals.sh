@@ -85,7 +85,7 @@ PY
 cc -O2 -o "$work/client" "$(dirname "$0")/principals_client.c" -I"$(pg_config --includedir)" -L"$(pg_config --libdir)" -lpq
 
 # pgbouncer, transaction mode, one server connection per core.
-bouncer_port=$((PGPORT + 100))
+bouncer_port=${BOUNCER_PORT:-$((PGPORT + 100))}
 echo '"p_app" "p_app"' > "$work/userlist.txt"
 cat > "$work/pgbouncer.ini" <<INI
 [databases]
