@@ -13,9 +13,9 @@ cd "$(dirname "$0")/../.."
 . test/cluster/lib/tap.sh
 . examples/principals/env.sh
 trap 'example_stop; ${KEEP_SERVERS:+:} servers_cleanup' EXIT
-echo "1..24"
+echo "1..26"
 
-example_start >/dev/null
+example_start "max_prepared_transactions = 2" >/dev/null
 out=$("$PYTHON" examples/principals/app.py check --dsn "$APP_DSN" --admin-dsn "$ADMIN_DSN" --key "$APP_KEY" 2>&1)
 field() { printf '%s\n' "$out" | grep "^\[\"$1\"" | head -1; }
 check "$(field alice_export)" '["alice_export", 50, 50, ["reader1@acme-news.example", "reader2@acme-news.example"]]' \
@@ -53,6 +53,24 @@ wait_ready() {
     done
     return 1
 }
+
+# A prepared transaction keeps its session-level changes, as SET's do:
+# end_principal() in it ends the session's principal for good, while the
+# transaction's own principal ends with it. (The session form needs
+# session_principals: registered with a second key for this.)
+"$PYTHON" examples/principals/app.py keygen "$SERVERS_DIR/second.key" > "$SERVERS_DIR/second.pub"
+second_kid=$(on primary -d esp -v pub="$(cat "$SERVERS_DIR/second.pub")" \
+    -c "SELECT listguard.add_application('webapp', :'pub', session_principals => true)")
+prepared=$(app_psql -c "SELECT listguard.act_as('$(assertion acme:alice)', session => true)" \
+    -c "BEGIN" -c "SELECT listguard.end_principal()" -c "PREPARE TRANSACTION 'lg_principal'" \
+    -c "SELECT coalesce(listguard.current_principal(), 'nobody')" | tail -1)
+check "$prepared" "nobody" "a principal ended in a prepared transaction stays ended"
+prepared=$(app_psql -c "BEGIN" -c "SELECT listguard.act_as('$(assertion acme:alice)')" \
+    -c "PREPARE TRANSACTION 'lg_principal2'" -c "SELECT coalesce(listguard.current_principal(), 'nobody')" | tail -1)
+check "$prepared" "nobody" "a prepared transaction's own principal ends with it"
+on primary -d esp -c "ROLLBACK PREPARED 'lg_principal'" -c "ROLLBACK PREPARED 'lg_principal2'" >/dev/null
+app_psql -c "SELECT listguard.end_principal()" >/dev/null
+on primary -d esp -c "SELECT listguard.drop_application('webapp', '$second_kid')" >/dev/null
 
 # A crash loses the server's memory of used assertions: those issued before
 # it came back are refused.

@@ -34,8 +34,8 @@ void note_dump_session(Oid role, const char* right)
     if (recorded)
         return;
     recorded = true;
-    record_event(EventKind::Dump, psprintf("{\"role\": %s, \"as\": \"%s\"}",
-                                          json_string(GetUserNameFromId(role, false)), right));
+    record_event(EventKind::Dump,
+                 psprintf("{\"role\": %s, \"as\": \"%s\"}", json_string(GetUserNameFromId(role, false)), right));
 }
 
 } // namespace
@@ -50,7 +50,6 @@ bool reads_as_backup(Oid role)
     note_dump_session(role, superuser_arg(role) ? "superuser" : kBackupRole);
     return true;
 }
-
 
 RevealDecision reveal_for(Stamp stamp)
 {

@@ -293,7 +293,10 @@ void end_of_transaction(XactEvent event)
     placeholders_at_transaction_end();
     without_errors("give back unused quota", quota_at_transaction_end);
     // After the transaction's counts were recorded (naming the principal).
-    principal_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT);
+    // A prepared transaction keeps its session-level changes, as SET's do
+    // (end_principal() in it stays ended); its own principal ends.
+    principal_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT ||
+                                 event == XACT_EVENT_PREPARE);
     if (event == XACT_EVENT_COMMIT)
         without_errors("queue restored audit events", [] { audit_restore_at_transaction_end(true); });
     else

@@ -124,16 +124,16 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
             const Principal* principal = principal_in_force();
             const char* role = GetUserNameFromId(GetUserId(), false);
             long long account = static_cast<long long>(target.account), list = static_cast<long long>(target.list);
-            ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                            errmsg("new row violates row-level security policy \"listguard_insert\" for table \"%s\"",
-                                   RelationGetRelationName(rel)),
-                            principal == nullptr
-                                ? errdetail("Role \"%s\" may not write rows of account %lld list %lld.", role, account,
-                                            list)
-                                : errdetail("Role \"%s\" acting for principal \"%s\" may not write rows of account "
-                                            "%lld list %lld.",
-                                            role, principal->name, account, list),
-                            errhint("The row's line is in the context below; the COPY wrote nothing.")));
+            ereport(ERROR,
+                    (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                     errmsg("new row violates row-level security policy \"listguard_insert\" for table \"%s\"",
+                            RelationGetRelationName(rel)),
+                     principal == nullptr
+                         ? errdetail("Role \"%s\" may not write rows of account %lld list %lld.", role, account, list)
+                         : errdetail("Role \"%s\" acting for principal \"%s\" may not write rows of account "
+                                     "%lld list %lld.",
+                                     role, principal->name, account, list),
+                     errhint("The row's line is in the context below; the COPY wrote nothing.")));
         }
         count_checked_copy_row();
     }
