@@ -264,6 +264,22 @@ COPY pr_subs (id, account_id, list_id, email) FROM STDIN;
 97	1	10	copied.in@example.com
 \.
 ROLLBACK;
+-- A table of its own (a temporary one, left on the pooled backend for the
+-- next client) holds values, which stay protected: copied while acting
+-- for Quinn, read back without a principal they are masks, and as
+-- Mallory pseudonyms.
+\set tok_q3 `test/principals/assert webapp acme:quinn`
+BEGIN;
+SELECT listguard.act_as(:'tok_q3') AS acting_for;
+CREATE TEMP TABLE pa_loot AS SELECT id, email FROM pr_subs WHERE list_id = 10 AND id < 90;
+COMMIT;
+SELECT count(*) FILTER (WHERE email::text LIKE '%***%') AS masked, count(*) AS total FROM pa_loot;
+\set tok_m12 `test/principals/assert webapp acme:mallory`
+BEGIN;
+SELECT listguard.act_as(:'tok_m12') AS acting_for;
+SELECT count(*) FILTER (WHERE email::text LIKE 'p.%') AS pseudonyms, count(*) AS total FROM pa_loot;
+COMMIT;
+DROP TABLE pa_loot;
 RESET SESSION AUTHORIZATION;
 DROP FUNCTION pa_reports_export();
 
