@@ -18,6 +18,13 @@ DEPS="$DEPS python3-jwt python3-cryptography"
 
 log() { printf '\n==> %s\n' "$*"; }
 
+# pg_virtualenv -t numbers its cluster 5432 whatever already listens there (a
+# running main cluster, another run): its servers get a port nothing holds.
+use_free_port() {
+    PGPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    export PGPORT
+}
+
 install_deps() {
     local missing=""
     for pkg in $DEPS $*; do

@@ -83,9 +83,9 @@ SELECT listguard.grant_access('bk_group', 1) IS NOT NULL AS group_grant;
 GRANT bk_group TO bk_login;
 
 -- A dump session that only reads rows (no address) is recorded too.
-CREATE ROLE bk_quiet LOGIN IN ROLE listguard_backup;
+CREATE ROLE bk_quiet LOGIN PASSWORD 'bk_quiet_pw' IN ROLE listguard_backup;
 SELECT coalesce(max(id), 0) AS mark FROM listguard.audit_log \gset
-\! env -u PGAPPNAME PGUSER=bk_quiet psql -X -q -A -t -d lg_backup_src -c "SET application_name = 'pg_dump'" -c "SELECT count(id) FROM subs"
+\! env -u PGAPPNAME PGUSER=bk_quiet PGPASSWORD=bk_quiet_pw psql -X -q -A -t -d lg_backup_src -c "SET application_name = 'pg_dump'" -c "SELECT count(id) FROM subs"
 DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
 SELECT kind, current_user_name, detail FROM listguard.audit_log WHERE id > :mark AND kind = 'dump';
 SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'bk_group'::regrole;
