@@ -418,6 +418,27 @@ BEGIN
         EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
                        CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
     END LOOP;
+    -- Nobody but the owner hands privileges on (a grant option the former
+    -- owner gave an accomplice would pass SELECT to anyone, unrecorded):
+    -- grant options are revoked, with what was granted through them.
+    FOR privilege IN
+        SELECT DISTINCT a.grantee, a.privilege_type, NULL::name AS column_name
+        FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = tbl AND a.is_grantable AND a.grantee <> c.relowner
+        UNION
+        SELECT DISTINCT a.grantee, a.privilege_type, att.attname
+        FROM pg_class c JOIN pg_attribute att ON att.attrelid = c.oid, aclexplode(att.attacl) a
+        WHERE c.oid = tbl AND a.is_grantable AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE GRANT OPTION FOR %s%s ON %s FROM %s CASCADE', privilege.privilege_type,
+                       CASE WHEN privilege.column_name IS NULL THEN '' ELSE format(' (%I)', privilege.column_name) END,
+                       tbl,
+                       CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+            'action', 'revoke grant option', 'privilege', privilege.privilege_type,
+            'column', privilege.column_name,
+            'grantee', CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE privilege.grantee::regrole::text END));
+    END LOOP;
     PERFORM listguard._backup_reads(tbl, true);
     -- Its own sequences went with it: nobody else may set them.
     FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
@@ -550,8 +571,24 @@ BEGIN
     -- The rows already there take their stamps, so that grants scoped to an
     -- account or list read them as they read new ones. Nothing else sees the
     -- tables until this transaction ends: they are locked.
-    IF stamp = 'now' THEN
+    IF stamp = 'now' AND listguard._citus_table(tbl) THEN
+        -- A Citus table's rows are in its shards, on every node.
+        PERFORM listguard._citus_stamp(tbl);
+    ELSIF stamp = 'now' THEN
         PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    END IF;
+    -- Citus creates triggers on the shards of its tables only when told to
+    -- (undone when this function's elevated call ends). It creates, copies
+    -- and moves shards as the table's owner, listguard_owner: that role logs
+    -- in, as Citus's internal connections only (listguard refuses any other
+    -- login of it), and creates tables in the table's schema.
+    IF listguard._citus_table(tbl) THEN
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+        IF NOT (SELECT r.rolcanlogin FROM pg_roles r WHERE r.rolname = 'listguard_owner') THEN
+            ALTER ROLE listguard_owner LOGIN;
+        END IF;
+        EXECUTE format('GRANT CREATE ON SCHEMA %I TO listguard_owner',
+                       (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl));
     END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_triggers(t, audit);
@@ -1160,7 +1197,7 @@ BEGIN
     -- a month is the 30 days and a day the 24 hours that the comparison
     -- below counts, so the grant, now() + duration, lasts exactly that
     -- (a calendar month can have 31 days, a day with a clock change 25 hours).
-    duration := make_interval(secs => extract(epoch FROM duration));
+    duration := pg_catalog.make_interval(secs => extract(epoch FROM duration)::float8);
     IF duration > current_setting('listguard.max_request_duration')::interval THEN
         PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
             format('It asks for %s (listguard.max_request_duration).', duration));
@@ -1270,149 +1307,6 @@ WHERE r.requester = current_user::regrole OR r.grantee = current_user::regrole
    OR listguard._is_member_of(current_user::regrole, to_regrole('listguard_approver'))
    OR listguard.current_role_is_admin();
 GRANT SELECT ON access_requests TO PUBLIC;
--- Every quota the caller may see (admins: all) and where it stands. "used"
--- counts what backends have reserved and not yet given back too.
-CREATE OR REPLACE VIEW quota_usage WITH (security_barrier) AS
-SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
-       coalesce(s.used, 0) AS used,
-       greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
-       s.window_start + make_interval(secs => g.quota_window) AS window_resets_at,
-       (SELECT u.name FROM listguard.application_users u WHERE u.id = g.principal) AS principal
-FROM listguard.grants g
-LEFT JOIN listguard._quota_state() s
-       ON s.grant_id = g.id AND s.window_start + make_interval(secs => g.quota_window) > now()
-WHERE g.quota IS NOT NULL
-  AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee)
-       OR g.principal = (SELECT u.id FROM listguard.application_users u WHERE u.name = listguard.current_principal()));
-GRANT SELECT ON quota_usage TO PUBLIC;
-CREATE OR REPLACE FUNCTION _plant_canaries(tbl regclass, account bigint, list bigint, roles regrole[], per_role integer)
-RETURNS integer
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    p listguard.protected_tables;
-    email_column name;
-    scope_filter text;
-    copied text;
-    styles text[];
-    not_canary text;
-    template_tables oid[];
-    template_rows tid[];
-    template_count integer;
-    target regrole;
-    canary_id bigint;
-    stamped listguard.email;
-    planted integer := 0;
-    inserted boolean;
-    next_template integer := 0;
-BEGIN
-    IF tbl IS NULL OR account IS NULL THEN
-        PERFORM listguard._invalid('table and account must not be null', 'plant_canaries() plants into one list of one table.');
-    END IF;
-    IF account <= 0 OR list <= 0 THEN
-        PERFORM listguard._invalid('invalid account or list id', 'Account and list ids are positive numbers.');
-    END IF;
-    IF per_role IS NULL OR per_role < 1 OR per_role > 100 THEN
-        PERFORM listguard._invalid(format('invalid per_role %s', coalesce(per_role::text, 'null')),
-            'Each role gets between 1 and 100 canaries in a list.');
-    END IF;
-    SELECT * INTO p FROM listguard.protected_tables q WHERE q.relid = tbl;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
-            MESSAGE = format('table %s is not protected', tbl),
-            HINT = 'Canaries are hidden by listguard''s row policies: protect the table first.';
-    END IF;
-    IF (p.list_column IS NULL) <> (list IS NULL) THEN
-        PERFORM listguard._invalid(CASE WHEN list IS NULL THEN format('table %s has lists: say which one', tbl)
-                                        ELSE format('table %s has no list column', tbl) END,
-            'plant_canaries() plants into one list (or, in a table without lists, one account).');
-    END IF;
-    email_column := listguard._canary_column(tbl);
-    IF email_column IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
-            MESSAGE = format('table %s has no listguard.email column', tbl);
-    END IF;
-    IF roles IS NOT NULL AND array_position(roles, NULL) IS NOT NULL THEN
-        PERFORM listguard._invalid('roles must not hold a null', 'Name each role, or pass NULL for every clear reader.');
-    END IF;
-    -- By default: every role with a clear grant on the list.
-    roles := coalesce(roles, ARRAY(
-        SELECT DISTINCT g.grantee FROM listguard.grants g
-        WHERE g.reveal = 'clear' AND g.grantee IS NOT NULL AND (g.account IS NULL OR g.account = _plant_canaries.account)
-          AND (g.list IS NULL OR g.list = _plant_canaries.list) AND (g.valid_until IS NULL OR g.valid_until > now())
-        ORDER BY 1));
-    IF cardinality(roles) = 0 THEN
-        RAISE NOTICE 'listguard: no role reads this list in clear; no canary planted';
-        RETURN 0;
-    END IF;
-
-    scope_filter := format('t.%I = %s', p.account_column, account)
-                    || CASE WHEN list IS NULL THEN '' ELSE format(' AND t.%I = %s', p.list_column, list) END;
-    not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
-    -- The local-part styles of the list's real addresses.
-    EXECUTE format('SELECT array_agg(s) FROM (SELECT listguard._local_part_style(t.%I) s FROM %s t '
-                   'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 500) x WHERE s IS NOT NULL',
-                   email_column, tbl, scope_filter, not_canary, email_column) INTO styles;
-    -- A canary row copies every column of a real row of the list but its
-    -- address, and columns that draw their value (serials, identities,
-    -- timestamps of insertion) take their defaults.
-    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO copied
-    FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' AND a.attidentity = ''
-      AND a.attname <> email_column
-      AND (d.oid IS NULL OR d.adbin::text LIKE '{CONST %' OR a.attname IN (p.account_column, p.list_column));
-    EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
-                   'WHERE %s AND %s ORDER BY random() LIMIT $1) x', tbl, scope_filter, not_canary)
-        INTO template_tables, template_rows USING cardinality(roles) * per_role * 2 + 10;
-    template_count := coalesce(cardinality(template_rows), 0);
-    IF template_count = 0 THEN
-        RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
-            MESSAGE = 'the list has no rows to model canaries on',
-            DETAIL = 'A canary row copies the columns of a real row of its list, so that nothing sets it apart.';
-    END IF;
-
-    PERFORM listguard._canary_policies(p.root);
-    -- The roles' canaries in a random order, not one role's after another's.
-    FOR target IN SELECT r FROM unnest(roles) r, generate_series(1, per_role) ORDER BY random() LOOP
-        canary_id := listguard._take_canary_address(tbl, email_column, scope_filter, styles);
-        -- Stamped for its list and marked as a canary (a mark no role can
-        -- make: an address a role types in is never taken for one).
-        SELECT listguard._as_canary(listguard._stamped(c.address, _plant_canaries.account,
-                                                       coalesce(_plant_canaries.list, 0))) INTO stamped
-        FROM listguard.canaries c WHERE c.id = canary_id;
-        -- Each canary row in a transaction of its own (a subtransaction),
-        -- so its xmin is not shared with the others. A template whose
-        -- copy breaks a unique constraint is passed over.
-        inserted := false;
-        FOR attempt IN 1..5 LOOP
-            next_template := next_template % template_count + 1;
-            BEGIN
-                EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 FROM %1$s t '
-                               'WHERE t.tableoid = $2 AND t.ctid = $3', tbl, copied, email_column)
-                    USING stamped, template_tables[next_template], template_rows[next_template];
-                inserted := true;
-            EXCEPTION WHEN unique_violation OR exclusion_violation THEN
-                NULL;
-            END;
-            EXIT WHEN inserted;
-        END LOOP;
-        IF NOT inserted THEN
-            RAISE EXCEPTION USING ERRCODE = 'unique_violation',
-                MESSAGE = format('could not plant a canary in %s: copies of its rows break a unique constraint', tbl),
-                HINT = 'Give the unique columns a default (a sequence, gen_random_uuid()), so canary rows draw '
-                       'their own values.';
-        END IF;
-        UPDATE listguard.canaries c SET address = stamped, role = target, relid = p.root, column_name = email_column,
-            account = _plant_canaries.account, list = _plant_canaries.list,
-            planted_by = listguard.calling_role(), planted_at = now()
-        WHERE c.id = canary_id;
-        planted := planted + 1;
-    END LOOP;
-    PERFORM listguard._record_canary_event('plant', NULL, account, list,
-        jsonb_build_object('table', tbl::text, 'roles', roles::text[], 'per_role', per_role, 'planted', planted), NULL);
-    RETURN planted;
-END
-$$;
-REVOKE ALL ON FUNCTION _plant_canaries(regclass, bigint, bigint, regrole[], integer) FROM PUBLIC;
 -- Canaries of principals: seen by their principal alone; trace_leak names
 -- the person (a new result column).
 ALTER TABLE canaries ADD COLUMN principal bigint;
@@ -1558,3 +1452,334 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION _trace_leak(text[]) FROM PUBLIC;
+
+-- quota_usage names make_interval's exact argument type (schema-qualified),
+-- and has a principal column (principals above).
+-- Every quota the caller may see (admins: all) and where it stands. "used"
+-- counts what backends have reserved and not yet given back too. The
+-- window's seconds are cast to make_interval's own argument type, so that
+-- no function of another signature could be a better match.
+CREATE OR REPLACE VIEW quota_usage WITH (security_barrier) AS
+SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
+       coalesce(s.used, 0) AS used,
+       greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
+       s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) AS window_resets_at,
+       (SELECT u.name FROM listguard.application_users u WHERE u.id = g.principal) AS principal
+FROM listguard.grants g
+LEFT JOIN listguard._quota_state() s
+       ON s.grant_id = g.id AND s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) > now()
+WHERE g.quota IS NOT NULL
+  AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee)
+       OR g.principal = (SELECT u.id FROM listguard.application_users u WHERE u.name = listguard.current_principal()));
+GRANT SELECT ON quota_usage TO PUBLIC;
+
+-- Citus (docs/citus.md): the catalog on every node, protect() of Citus tables.
+-- The generation of listguard's catalog on a node of a Citus cluster
+-- (docs/citus.md): on the coordinator, the last one it sent; on a worker, the
+-- one it holds. A worker takes only a newer catalog, so that a copy its link
+-- took before a change cannot undo it. One row; nobody but listguard's own
+-- code changes it.
+CREATE TABLE catalog_generation (generation bigint NOT NULL);
+INSERT INTO catalog_generation VALUES (0);
+REVOKE ALL ON catalog_generation FROM PUBLIC;
+-- A value's transit token (docs/citus.md): the catalog a Citus coordinator
+-- sends its workers carries canary addresses so, each opened by the
+-- worker's keyring with its stamp and canary mark. A token gives nothing
+-- the value itself would not (it comes back as the same value); only
+-- listguard's own code, as the extension's owner, needs it.
+CREATE FUNCTION _transit_token(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_transit_token' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _transit_token(email) FROM PUBLIC;
+-- A Citus worker's link (pg/replica/standby_link.h) takes the coordinator's
+-- catalog (grants, protections of Citus tables, canaries; canary addresses
+-- in transit) through this: null when the generation the worker holds is
+-- the catalog's.
+CREATE FUNCTION _citus_catalog(held bigint) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_citus_catalog' LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _citus_catalog(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _citus_catalog(bigint) TO listguard_standby;
+-- On a Citus worker: the coordinator's catalog replaces this node's. The
+-- coordinator's listguard runs it through Citus as its extension's owner;
+-- the function itself refuses any caller but a superuser, and a catalog
+-- made under another keyring.
+CREATE FUNCTION _citus_apply_catalog(snapshot text) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_citus_apply_catalog' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _citus_apply_catalog(text) FROM PUBLIC;
+-- On the coordinator of a Citus cluster: sends the catalog to every other
+-- node now, in this transaction (else it goes when the transaction commits).
+CREATE FUNCTION _citus_push_catalog() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_citus_push_catalog' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _citus_push_catalog() FROM PUBLIC;
+-- Whether a table is a Citus table (distributed, reference or Citus-managed
+-- local): protect() stamps its rows on the nodes that hold its shards and
+-- lets Citus create its triggers there. False without Citus.
+CREATE FUNCTION _citus_table(tbl regclass) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_citus_table' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_table(regclass) FROM PUBLIC;
+-- _stamped() for a Citus table's UPDATE (_citus_stamp()): Citus sends an
+-- UPDATE to the shards, where it runs on each placement over the connection
+-- that holds the table's locks, only if the functions it calls with the
+-- row's columns are immutable. The same C function: its result depends on
+-- its arguments (and the keyring, which no plan outlives unchanged).
+CREATE FUNCTION _citus_stamped(email, bigint, bigint) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_stamped' LANGUAGE C IMMUTABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_stamped(email, bigint, bigint) FROM PUBLIC;
+-- _unstamped() for a Citus table's UPDATE (see _citus_stamped()).
+CREATE FUNCTION _citus_unstamped(email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_unstamped' LANGUAGE C IMMUTABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_unstamped(email) FROM PUBLIC;
+-- protect() of a Citus table stamps the rows already there, in its shards
+-- on every node: one UPDATE through Citus (the table is locked already;
+-- Citus runs it on each placement over the connection that holds the
+-- lock), as the extension's owner, before the table has listguard's
+-- triggers. Values already stamped keep their stamp, as _stamp_batch()
+-- keeps them.
+CREATE FUNCTION _citus_stamp(tbl regclass) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p record;
+    sets text;
+    unstamped text;
+    stamped bigint;
+BEGIN
+    SELECT q.account_column, q.list_column INTO p FROM listguard.protected_tables q WHERE q.relid = tbl;
+    SELECT string_agg(format('%1$I = listguard._citus_stamped(%1$I, %2$I::pg_catalog.int8, %3$s::pg_catalog.int8)',
+                             a.attname, p.account_column, coalesce(quote_ident(p.list_column), '0')), ', '),
+           string_agg(format('listguard._citus_unstamped(%I)', a.attname), ' OR ')
+      INTO sets, unstamped
+      FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+     WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+       AND (a.atttypid = 'listguard.email'::regtype
+            OR (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype));
+    IF sets IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('UPDATE %s SET %s WHERE %s', tbl, sets, unstamped);
+    GET DIAGNOSTICS stamped = ROW_COUNT;
+    IF stamped > 0 THEN
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object('action', 'stamp existing rows',
+                                                                           'stamped', stamped));
+    END IF;
+    RETURN stamped;
+END
+$$;
+REVOKE ALL ON FUNCTION _citus_stamp(regclass) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION _plant_canaries(tbl regclass, account bigint, list bigint, roles regrole[], per_role integer)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.protected_tables;
+    email_column name;
+    scope_filter text;
+    copied text;
+    styles text[];
+    not_canary text;
+    template_tables oid[];
+    template_rows tid[];
+    template_count integer;
+    target regrole;
+    canary_id bigint;
+    stamped listguard.email;
+    planted integer := 0;
+    inserted boolean;
+    next_template integer := 0;
+    citus boolean;
+    template_json jsonb[];
+BEGIN
+    IF tbl IS NULL OR account IS NULL THEN
+        PERFORM listguard._invalid('table and account must not be null', 'plant_canaries() plants into one list of one table.');
+    END IF;
+    IF account <= 0 OR list <= 0 THEN
+        PERFORM listguard._invalid('invalid account or list id', 'Account and list ids are positive numbers.');
+    END IF;
+    IF per_role IS NULL OR per_role < 1 OR per_role > 100 THEN
+        PERFORM listguard._invalid(format('invalid per_role %s', coalesce(per_role::text, 'null')),
+            'Each role gets between 1 and 100 canaries in a list.');
+    END IF;
+    SELECT * INTO p FROM listguard.protected_tables q WHERE q.relid = tbl;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+            MESSAGE = format('table %s is not protected', tbl),
+            HINT = 'Canaries are hidden by listguard''s row policies: protect the table first.';
+    END IF;
+    IF (p.list_column IS NULL) <> (list IS NULL) THEN
+        PERFORM listguard._invalid(CASE WHEN list IS NULL THEN format('table %s has lists: say which one', tbl)
+                                        ELSE format('table %s has no list column', tbl) END,
+            'plant_canaries() plants into one list (or, in a table without lists, one account).');
+    END IF;
+    email_column := listguard._canary_column(tbl);
+    IF email_column IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = format('table %s has no listguard.email column', tbl);
+    END IF;
+    IF roles IS NOT NULL AND array_position(roles, NULL) IS NOT NULL THEN
+        PERFORM listguard._invalid('roles must not hold a null', 'Name each role, or pass NULL for every clear reader.');
+    END IF;
+    -- By default: every role with a clear grant on the list.
+    roles := coalesce(roles, ARRAY(
+        SELECT DISTINCT g.grantee FROM listguard.grants g
+        WHERE g.reveal = 'clear' AND g.grantee IS NOT NULL AND (g.account IS NULL OR g.account = _plant_canaries.account)
+          AND (g.list IS NULL OR g.list = _plant_canaries.list) AND (g.valid_until IS NULL OR g.valid_until > now())
+        ORDER BY 1));
+    IF cardinality(roles) = 0 THEN
+        RAISE NOTICE 'listguard: no role reads this list in clear; no canary planted';
+        RETURN 0;
+    END IF;
+
+    scope_filter := format('t.%I = %s', p.account_column, account)
+                    || CASE WHEN list IS NULL THEN '' ELSE format(' AND t.%I = %s', p.list_column, list) END;
+    -- A Citus table's rows are on other nodes: its queries cannot correlate
+    -- with listguard's own tables, and its rows are copied by value.
+    citus := listguard._citus_table(tbl);
+    IF citus THEN
+        not_canary := format('NOT (t.%I OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT c.address FROM listguard.canaries c)))',
+                             email_column);
+    ELSE
+        not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
+    END IF;
+    -- The local-part styles of the list's real addresses.
+    EXECUTE format('SELECT array_agg(s) FROM (SELECT listguard._local_part_style(t.%I) s FROM %s t '
+                   'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 500) x WHERE s IS NOT NULL',
+                   email_column, tbl, scope_filter, not_canary, email_column) INTO styles;
+    -- A canary row copies every column of a real row of the list but its
+    -- address, and columns that draw their value (serials, identities,
+    -- timestamps of insertion) take their defaults.
+    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO copied
+    FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' AND a.attidentity = ''
+      AND a.attname <> email_column
+      AND (d.oid IS NULL OR d.adbin::text LIKE '{CONST %' OR a.attname IN (p.account_column, p.list_column));
+    IF citus THEN
+        IF (SELECT count(*) FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+            WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+              AND (a.atttypid = 'listguard.email'::regtype
+                   OR (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype))) > 1 THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = format('cannot plant canaries in Citus table %s with more than one listguard.email column', tbl),
+                DETAIL = 'Canary rows copy the other columns of a real row by value, and an address would be copied as '
+                         'the planting role sees it.';
+        END IF;
+        EXECUTE format('SELECT array_agg(x.j) FROM (SELECT pg_catalog.to_jsonb(t) OPERATOR(pg_catalog.-) %L AS j '
+                       'FROM %s t WHERE %s AND %s ORDER BY random() LIMIT $1) x', email_column, tbl, scope_filter,
+                       not_canary)
+            INTO template_json USING cardinality(roles) * per_role * 2 + 10;
+        template_count := coalesce(cardinality(template_json), 0);
+    ELSE
+        EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
+                       'WHERE %s AND %s ORDER BY random() LIMIT $1) x', tbl, scope_filter, not_canary)
+            INTO template_tables, template_rows USING cardinality(roles) * per_role * 2 + 10;
+        template_count := coalesce(cardinality(template_rows), 0);
+    END IF;
+    IF template_count = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+            MESSAGE = 'the list has no rows to model canaries on',
+            DETAIL = 'A canary row copies the columns of a real row of its list, so that nothing sets it apart.';
+    END IF;
+
+    PERFORM listguard._canary_policies(p.root);
+    -- The roles' canaries in a random order, not one role's after another's.
+    FOR target IN SELECT r FROM unnest(roles) r, generate_series(1, per_role) ORDER BY random() LOOP
+        canary_id := listguard._take_canary_address(tbl, email_column, scope_filter, styles);
+        -- Stamped for its list and marked as a canary (a mark no role can
+        -- make: an address a role types in is never taken for one).
+        SELECT listguard._as_canary(listguard._stamped(c.address, _plant_canaries.account,
+                                                       coalesce(_plant_canaries.list, 0))) INTO stamped
+        FROM listguard.canaries c WHERE c.id = canary_id;
+        -- Each canary row in a transaction of its own (a subtransaction),
+        -- so its xmin is not shared with the others. A template whose
+        -- copy breaks a unique constraint is passed over.
+        inserted := false;
+        FOR attempt IN 1..5 LOOP
+            next_template := next_template % template_count + 1;
+            BEGIN
+                IF citus THEN
+                    EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 '
+                                   'FROM pg_catalog.jsonb_populate_record(NULL::%1$s, $2) t', tbl, copied, email_column)
+                        USING stamped, template_json[next_template];
+                ELSE
+                    EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 FROM %1$s t '
+                                   'WHERE t.tableoid = $2 AND t.ctid = $3', tbl, copied, email_column)
+                        USING stamped, template_tables[next_template], template_rows[next_template];
+                END IF;
+                inserted := true;
+            EXCEPTION WHEN unique_violation OR exclusion_violation THEN
+                NULL;
+            END;
+            EXIT WHEN inserted;
+        END LOOP;
+        IF NOT inserted THEN
+            RAISE EXCEPTION USING ERRCODE = 'unique_violation',
+                MESSAGE = format('could not plant a canary in %s: copies of its rows break a unique constraint', tbl),
+                HINT = 'Give the unique columns a default (a sequence, gen_random_uuid()), so canary rows draw '
+                       'their own values.';
+        END IF;
+        UPDATE listguard.canaries c SET address = stamped, role = target, relid = p.root, column_name = email_column,
+            account = _plant_canaries.account, list = _plant_canaries.list,
+            planted_by = listguard.calling_role(), planted_at = now()
+        WHERE c.id = canary_id;
+        planted := planted + 1;
+    END LOOP;
+    PERFORM listguard._record_canary_event('plant', NULL, account, list,
+        jsonb_build_object('table', tbl::text, 'roles', roles::text[], 'per_role', per_role, 'planted', planted), NULL);
+    RETURN planted;
+END
+$$;
+REVOKE ALL ON FUNCTION _plant_canaries(regclass, bigint, bigint, regrole[], integer) FROM PUBLIC;
+-- Removes listguard's policies and triggers from a table (not the triggers a
+-- partition has cloned from its parent: they go with the parent's).
+CREATE OR REPLACE FUNCTION _drop_protection(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
+DECLARE
+    policy text;
+    trigger_name name;
+BEGIN
+    -- Citus drops triggers of its tables (and their shards') only when told
+    -- to (undone when listguard's elevated call ends).
+    IF listguard._citus_table(tbl) THEN
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    END IF;
+    FOREACH policy IN ARRAY ARRAY['listguard_base', 'listguard_read', 'listguard_insert', 'listguard_update',
+                                  'listguard_delete'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %s', policy, tbl);
+    END LOOP;
+    FOR trigger_name IN SELECT t.tgname FROM pg_trigger t
+                        WHERE t.tgrelid = tbl AND t.tgparentid = 0
+                          AND t.tgname IN ('listguard_stamp', 'listguard_audit', 'listguard_audit_row',
+                                           'listguard_audit_truncate') LOOP
+        EXECUTE format('DROP TRIGGER %I ON %s', trigger_name, tbl);
+    END LOOP;
+    DELETE FROM listguard.protected_tables WHERE relid = tbl;
+END
+$$;
+REVOKE ALL ON FUNCTION _drop_protection(regclass) FROM PUBLIC;
+-- The tables below tbl's protection root that hold rows, and their size in
+-- blocks.
+CREATE OR REPLACE FUNCTION _stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    -- A Citus table is stamped in one batch, through Citus (_stamp_batch()).
+    SELECT p.relid, CASE WHEN listguard._citus_table(p.relid) THEN 1
+                         ELSE pg_relation_size(p.relid) / current_setting('block_size')::bigint END
+    FROM listguard.protected_tables p JOIN pg_class c ON c.oid = p.relid
+    WHERE p.root = (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl) AND c.relkind = 'r'
+    ORDER BY p.relid::text
+$$;
+REVOKE ALL ON FUNCTION _stamp_plan(regclass) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION stamp_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_stamp_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION stamp_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION stamp_trigger() TO listguard_owner;
+CREATE OR REPLACE FUNCTION audit_statement_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_statement_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION audit_statement_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION audit_statement_trigger() TO listguard_owner;
+CREATE OR REPLACE FUNCTION audit_row_trigger() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lg_audit_row_trigger' LANGUAGE C;
+REVOKE ALL ON FUNCTION audit_row_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION audit_row_trigger() TO listguard_owner;

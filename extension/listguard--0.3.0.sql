@@ -263,12 +263,21 @@ CREATE FUNCTION can_write(account bigint, list bigint) RETURNS boolean
 CREATE FUNCTION stamp_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_stamp_trigger' LANGUAGE C;
 REVOKE ALL ON FUNCTION stamp_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION stamp_trigger() TO listguard_owner;
 CREATE FUNCTION audit_statement_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_audit_statement_trigger' LANGUAGE C;
 REVOKE ALL ON FUNCTION audit_statement_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION audit_statement_trigger() TO listguard_owner;
 CREATE FUNCTION audit_row_trigger() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lg_audit_row_trigger' LANGUAGE C;
 REVOKE ALL ON FUNCTION audit_row_trigger() FROM PUBLIC;
+-- Citus creates a protected table's shards, with this trigger, as the
+-- table's owner (docs/citus.md).
+GRANT EXECUTE ON FUNCTION audit_row_trigger() TO listguard_owner;
 
 CREATE FUNCTION quota_parts(quota text, OUT quota_limit bigint, OUT window_seconds bigint)
     AS 'MODULE_PATHNAME', 'lg_quota_parts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -956,6 +965,27 @@ BEGIN
         EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
                        CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
     END LOOP;
+    -- Nobody but the owner hands privileges on (a grant option the former
+    -- owner gave an accomplice would pass SELECT to anyone, unrecorded):
+    -- grant options are revoked, with what was granted through them.
+    FOR privilege IN
+        SELECT DISTINCT a.grantee, a.privilege_type, NULL::name AS column_name
+        FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = tbl AND a.is_grantable AND a.grantee <> c.relowner
+        UNION
+        SELECT DISTINCT a.grantee, a.privilege_type, att.attname
+        FROM pg_class c JOIN pg_attribute att ON att.attrelid = c.oid, aclexplode(att.attacl) a
+        WHERE c.oid = tbl AND a.is_grantable AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE GRANT OPTION FOR %s%s ON %s FROM %s CASCADE', privilege.privilege_type,
+                       CASE WHEN privilege.column_name IS NULL THEN '' ELSE format(' (%I)', privilege.column_name) END,
+                       tbl,
+                       CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+            'action', 'revoke grant option', 'privilege', privilege.privilege_type,
+            'column', privilege.column_name,
+            'grantee', CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE privilege.grantee::regrole::text END));
+    END LOOP;
     PERFORM listguard._backup_reads(tbl, true);
     -- Its own sequences went with it: nobody else may set them.
     FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid
@@ -994,11 +1024,20 @@ CREATE FUNCTION _stamp_batch(tbl regclass, from_block bigint, to_block bigint) R
     AS 'MODULE_PATHNAME', 'lg_stamp_batch' LANGUAGE C VOLATILE STRICT;
 REVOKE ALL ON FUNCTION _stamp_batch(regclass, bigint, bigint) FROM PUBLIC;
 
+-- Whether a table is Citus's (its rows are in shards on other nodes).
+-- Whether a table is a Citus table (distributed, reference or Citus-managed
+-- local): protect() stamps its rows on the nodes that hold its shards and
+-- lets Citus create its triggers there. False without Citus.
+CREATE FUNCTION _citus_table(tbl regclass) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_citus_table' LANGUAGE C STABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_table(regclass) FROM PUBLIC;
 -- The tables below tbl's protection root that hold rows, and their size in
 -- blocks.
 CREATE FUNCTION _stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks bigint)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT p.relid, pg_relation_size(p.relid) / current_setting('block_size')::bigint
+    -- A Citus table is stamped in one batch, through Citus (_stamp_batch()).
+    SELECT p.relid, CASE WHEN listguard._citus_table(p.relid) THEN 1
+                         ELSE pg_relation_size(p.relid) / current_setting('block_size')::bigint END
     FROM listguard.protected_tables p JOIN pg_class c ON c.oid = p.relid
     WHERE p.root = (SELECT q.root FROM listguard.protected_tables q WHERE q.relid = tbl) AND c.relkind = 'r'
     ORDER BY p.relid::text
@@ -1109,8 +1148,24 @@ BEGIN
     -- The rows already there take their stamps, so that grants scoped to an
     -- account or list read them as they read new ones. Nothing else sees the
     -- tables until this transaction ends: they are locked.
-    IF stamp = 'now' THEN
+    IF stamp = 'now' AND listguard._citus_table(tbl) THEN
+        -- A Citus table's rows are in its shards, on every node.
+        PERFORM listguard._citus_stamp(tbl);
+    ELSIF stamp = 'now' THEN
         PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    END IF;
+    -- Citus creates triggers on the shards of its tables only when told to
+    -- (undone when this function's elevated call ends). It creates, copies
+    -- and moves shards as the table's owner, listguard_owner: that role logs
+    -- in, as Citus's internal connections only (listguard refuses any other
+    -- login of it), and creates tables in the table's schema.
+    IF listguard._citus_table(tbl) THEN
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+        IF NOT (SELECT r.rolcanlogin FROM pg_roles r WHERE r.rolname = 'listguard_owner') THEN
+            ALTER ROLE listguard_owner LOGIN;
+        END IF;
+        EXECUTE format('GRANT CREATE ON SCHEMA %I TO listguard_owner',
+                       (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl));
     END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_triggers(t, audit);
@@ -1194,6 +1249,11 @@ DECLARE
     policy text;
     trigger_name name;
 BEGIN
+    -- Citus drops triggers of its tables (and their shards') only when told
+    -- to (undone when listguard's elevated call ends).
+    IF listguard._citus_table(tbl) THEN
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    END IF;
     FOREACH policy IN ARRAY ARRAY['listguard_base', 'listguard_read', 'listguard_insert', 'listguard_update',
                                   'listguard_delete'] LOOP
         EXECUTE format('DROP POLICY IF EXISTS %I ON %s', policy, tbl);
@@ -1800,7 +1860,7 @@ BEGIN
     -- a month is the 30 days and a day the 24 hours that the comparison
     -- below counts, so the grant, now() + duration, lasts exactly that
     -- (a calendar month can have 31 days, a day with a clock change 25 hours).
-    duration := make_interval(secs => extract(epoch FROM duration));
+    duration := pg_catalog.make_interval(secs => extract(epoch FROM duration)::float8);
     IF duration > current_setting('listguard.max_request_duration')::interval THEN
         PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
             format('It asks for %s (listguard.max_request_duration).', duration));
@@ -2217,6 +2277,8 @@ DECLARE
     planted integer := 0;
     inserted boolean;
     next_template integer := 0;
+    citus boolean;
+    template_json jsonb[];
 BEGIN
     IF tbl IS NULL OR account IS NULL THEN
         PERFORM listguard._invalid('table and account must not be null', 'plant_canaries() plants into one list of one table.');
@@ -2260,7 +2322,15 @@ BEGIN
 
     scope_filter := format('t.%I = %s', p.account_column, account)
                     || CASE WHEN list IS NULL THEN '' ELSE format(' AND t.%I = %s', p.list_column, list) END;
-    not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
+    -- A Citus table's rows are on other nodes: its queries cannot correlate
+    -- with listguard's own tables, and its rows are copied by value.
+    citus := listguard._citus_table(tbl);
+    IF citus THEN
+        not_canary := format('NOT (t.%I OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT c.address FROM listguard.canaries c)))',
+                             email_column);
+    ELSE
+        not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
+    END IF;
     -- The local-part styles of the list's real addresses.
     EXECUTE format('SELECT array_agg(s) FROM (SELECT listguard._local_part_style(t.%I) s FROM %s t '
                    'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 500) x WHERE s IS NOT NULL',
@@ -2273,10 +2343,27 @@ BEGIN
     WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' AND a.attidentity = ''
       AND a.attname <> email_column
       AND (d.oid IS NULL OR d.adbin::text LIKE '{CONST %' OR a.attname IN (p.account_column, p.list_column));
-    EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
-                   'WHERE %s AND %s ORDER BY random() LIMIT $1) x', tbl, scope_filter, not_canary)
-        INTO template_tables, template_rows USING cardinality(roles) * per_role * 2 + 10;
-    template_count := coalesce(cardinality(template_rows), 0);
+    IF citus THEN
+        IF (SELECT count(*) FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+            WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+              AND (a.atttypid = 'listguard.email'::regtype
+                   OR (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype))) > 1 THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = format('cannot plant canaries in Citus table %s with more than one listguard.email column', tbl),
+                DETAIL = 'Canary rows copy the other columns of a real row by value, and an address would be copied as '
+                         'the planting role sees it.';
+        END IF;
+        EXECUTE format('SELECT array_agg(x.j) FROM (SELECT pg_catalog.to_jsonb(t) OPERATOR(pg_catalog.-) %L AS j '
+                       'FROM %s t WHERE %s AND %s ORDER BY random() LIMIT $1) x', email_column, tbl, scope_filter,
+                       not_canary)
+            INTO template_json USING cardinality(roles) * per_role * 2 + 10;
+        template_count := coalesce(cardinality(template_json), 0);
+    ELSE
+        EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
+                       'WHERE %s AND %s ORDER BY random() LIMIT $1) x', tbl, scope_filter, not_canary)
+            INTO template_tables, template_rows USING cardinality(roles) * per_role * 2 + 10;
+        template_count := coalesce(cardinality(template_rows), 0);
+    END IF;
     IF template_count = 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
             MESSAGE = 'the list has no rows to model canaries on',
@@ -2299,9 +2386,15 @@ BEGIN
         FOR attempt IN 1..5 LOOP
             next_template := next_template % template_count + 1;
             BEGIN
-                EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 FROM %1$s t '
-                               'WHERE t.tableoid = $2 AND t.ctid = $3', tbl, copied, email_column)
-                    USING stamped, template_tables[next_template], template_rows[next_template];
+                IF citus THEN
+                    EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 '
+                                   'FROM pg_catalog.jsonb_populate_record(NULL::%1$s, $2) t', tbl, copied, email_column)
+                        USING stamped, template_json[next_template];
+                ELSE
+                    EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 FROM %1$s t '
+                                   'WHERE t.tableoid = $2 AND t.ctid = $3', tbl, copied, email_column)
+                        USING stamped, template_tables[next_template], template_rows[next_template];
+                END IF;
                 inserted := true;
             EXCEPTION WHEN unique_violation OR exclusion_violation THEN
                 NULL;
@@ -2558,6 +2651,96 @@ CREATE FUNCTION _append_standby_events(origin text, events bytea) RETURNS intege
     SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION _append_standby_events(text, bytea) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION _append_standby_events(text, bytea) TO listguard_standby;
+
+-- Citus (docs/citus.md): the coordinator sends its catalog to every other
+-- node in the transaction that changes it, a worker's link takes it when
+-- it missed it, and protect() of a Citus table stamps the rows in its shards
+-- on every node.
+-- The generation of listguard's catalog on a node of a Citus cluster
+-- (docs/citus.md): on the coordinator, the last one it sent; on a worker, the
+-- one it holds. A worker takes only a newer catalog, so that a copy its link
+-- took before a change cannot undo it. One row; nobody but listguard's own
+-- code changes it.
+CREATE TABLE catalog_generation (generation bigint NOT NULL);
+INSERT INTO catalog_generation VALUES (0);
+REVOKE ALL ON catalog_generation FROM PUBLIC;
+-- A value's transit token (docs/citus.md): the catalog a Citus coordinator
+-- sends its workers carries canary addresses so, each opened by the
+-- worker's keyring with its stamp and canary mark. A token gives nothing
+-- the value itself would not (it comes back as the same value); only
+-- listguard's own code, as the extension's owner, needs it.
+CREATE FUNCTION _transit_token(email) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_transit_token' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _transit_token(email) FROM PUBLIC;
+-- A Citus worker's link (pg/replica/standby_link.h) takes the coordinator's
+-- catalog (grants, protections of Citus tables, canaries; canary addresses
+-- in transit) through this: null when the generation the worker holds is
+-- the catalog's.
+CREATE FUNCTION _citus_catalog(held bigint) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_citus_catalog' LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION _citus_catalog(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _citus_catalog(bigint) TO listguard_standby;
+-- On a Citus worker: the coordinator's catalog replaces this node's. The
+-- coordinator's listguard runs it through Citus as its extension's owner;
+-- the function itself refuses any caller but a superuser, and a catalog
+-- made under another keyring.
+CREATE FUNCTION _citus_apply_catalog(snapshot text) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_citus_apply_catalog' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _citus_apply_catalog(text) FROM PUBLIC;
+-- On the coordinator of a Citus cluster: sends the catalog to every other
+-- node now, in this transaction (else it goes when the transaction commits).
+CREATE FUNCTION _citus_push_catalog() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_citus_push_catalog' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _citus_push_catalog() FROM PUBLIC;
+-- _stamped() for a Citus table's UPDATE (_citus_stamp()): Citus sends an
+-- UPDATE to the shards, where it runs on each placement over the connection
+-- that holds the table's locks, only if the functions it calls with the
+-- row's columns are immutable. The same C function: its result depends on
+-- its arguments (and the keyring, which no plan outlives unchanged).
+CREATE FUNCTION _citus_stamped(email, bigint, bigint) RETURNS email
+    AS 'MODULE_PATHNAME', 'lg_stamped' LANGUAGE C IMMUTABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_stamped(email, bigint, bigint) FROM PUBLIC;
+-- _unstamped() for a Citus table's UPDATE (see _citus_stamped()).
+CREATE FUNCTION _citus_unstamped(email) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_unstamped' LANGUAGE C IMMUTABLE STRICT;
+REVOKE ALL ON FUNCTION _citus_unstamped(email) FROM PUBLIC;
+-- protect() of a Citus table stamps the rows already there, in its shards
+-- on every node: one UPDATE through Citus (the table is locked already;
+-- Citus runs it on each placement over the connection that holds the
+-- lock), as the extension's owner, before the table has listguard's
+-- triggers. Values already stamped keep their stamp, as _stamp_batch()
+-- keeps them.
+CREATE FUNCTION _citus_stamp(tbl regclass) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p record;
+    sets text;
+    unstamped text;
+    stamped bigint;
+BEGIN
+    SELECT q.account_column, q.list_column INTO p FROM listguard.protected_tables q WHERE q.relid = tbl;
+    SELECT string_agg(format('%1$I = listguard._citus_stamped(%1$I, %2$I::pg_catalog.int8, %3$s::pg_catalog.int8)',
+                             a.attname, p.account_column, coalesce(quote_ident(p.list_column), '0')), ', '),
+           string_agg(format('listguard._citus_unstamped(%I)', a.attname), ' OR ')
+      INTO sets, unstamped
+      FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+     WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+       AND (a.atttypid = 'listguard.email'::regtype
+            OR (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype));
+    IF sets IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('UPDATE %s SET %s WHERE %s', tbl, sets, unstamped);
+    GET DIAGNOSTICS stamped = ROW_COUNT;
+    IF stamped > 0 THEN
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object('action', 'stamp existing rows',
+                                                                           'stamped', stamped));
+    END IF;
+    RETURN stamped;
+END
+$$;
+REVOKE ALL ON FUNCTION _citus_stamp(regclass) FROM PUBLIC;
 
 -- The audit chain's head, which dumps carry (new in 0.3.0: last, so that the
 -- extension's configuration tables are listed in the order an upgraded
@@ -2825,16 +3008,18 @@ CREATE FUNCTION _remembered_assertions() RETURNS bigint
 REVOKE ALL ON FUNCTION _remembered_assertions() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION _remembered_assertions() TO listguard_admin;
 -- Every quota the caller may see (admins: all) and where it stands. "used"
--- counts what backends have reserved and not yet given back too.
+-- counts what backends have reserved and not yet given back too. The
+-- window's seconds are cast to make_interval's own argument type, so that
+-- no function of another signature could be a better match.
 CREATE VIEW quota_usage WITH (security_barrier) AS
 SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
        coalesce(s.used, 0) AS used,
        greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
-       s.window_start + make_interval(secs => g.quota_window) AS window_resets_at,
+       s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) AS window_resets_at,
        (SELECT u.name FROM listguard.application_users u WHERE u.id = g.principal) AS principal
 FROM listguard.grants g
 LEFT JOIN listguard._quota_state() s
-       ON s.grant_id = g.id AND s.window_start + make_interval(secs => g.quota_window) > now()
+       ON s.grant_id = g.id AND s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) > now()
 WHERE g.quota IS NOT NULL
   AND (listguard.current_role_is_admin() OR listguard.role_receives_grants_of(current_user::regrole, g.grantee)
        OR g.principal = (SELECT u.id FROM listguard.application_users u WHERE u.name = listguard.current_principal()));

@@ -217,3 +217,41 @@ DROP SCHEMA oa CASCADE;
 DROP FUNCTION lgtest.planted(text, text), lgtest.touch_tag();
 REVOKE CREATE ON DATABASE :"DBNAME" FROM oa_owner;
 DROP ROLE oa_owner, oa_signup;
+
+-- Before protect(), the owner gave an accomplice every privilege WITH
+-- GRANT OPTION (on the table and on a column). protect() takes the grant
+-- options back, with what was passed on through them, and records it: the
+-- accomplice can hand nothing on.
+CREATE ROLE oa_owner2;
+CREATE ROLE oa_accomplice;
+CREATE ROLE oa_friend;
+GRANT CREATE ON SCHEMA public TO oa_owner2;
+SET ROLE oa_owner2;
+CREATE TABLE public.oa_subs2 (id int PRIMARY KEY, account_id bigint NOT NULL, list_id bigint NOT NULL,
+                              email listguard.email);
+GRANT ALL ON public.oa_subs2 TO oa_accomplice WITH GRANT OPTION;
+GRANT SELECT (email) ON public.oa_subs2 TO oa_accomplice WITH GRANT OPTION;
+SET ROLE oa_accomplice;
+GRANT SELECT ON public.oa_subs2 TO oa_friend;
+RESET ROLE;
+SELECT listguard.protect('public.oa_subs2', 'account_id', 'list_id');
+SELECT count(*) AS grant_options_left
+FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = 'public.oa_subs2'::regclass AND a.is_grantable
+  AND a.grantee <> c.relowner;
+SELECT count(*) AS column_grant_options_left
+FROM pg_attribute att, aclexplode(att.attacl) a WHERE att.attrelid = 'public.oa_subs2'::regclass AND a.is_grantable;
+SELECT has_table_privilege('oa_friend', 'public.oa_subs2', 'SELECT') AS friend_still_reads;
+SET ROLE oa_accomplice;
+GRANT SELECT ON public.oa_subs2 TO oa_friend;
+GRANT SELECT (email) ON public.oa_subs2 TO oa_friend;
+RESET ROLE;
+SELECT has_table_privilege('oa_friend', 'public.oa_subs2', 'SELECT') AS friend_reads,
+       has_column_privilege('oa_friend', 'public.oa_subs2', 'email', 'SELECT') AS friend_reads_email;
+SELECT lgtest.audit_settle() AS settled;
+SELECT detail ->> 'privilege' AS privilege, detail ->> 'column' AS col, detail ->> 'grantee' AS grantee
+FROM listguard.audit_log WHERE kind = 'protection_changed' AND relation = 'public.oa_subs2'
+  AND detail ->> 'action' = 'revoke grant option' ORDER BY 1, 2;
+SELECT listguard.unprotect('public.oa_subs2');
+DROP TABLE public.oa_subs2;
+REVOKE CREATE ON SCHEMA public FROM oa_owner2;
+DROP ROLE oa_owner2, oa_accomplice, oa_friend;

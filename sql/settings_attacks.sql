@@ -187,3 +187,24 @@ ALTER ROLE sa_newbie RESET ALL;
 ALTER ROLE sa_newbie2 RESET ALL;
 DROP DATABASE sa_db;
 DROP ROLE sa_dbo, sa_dbo2, sa_plain, sa_newbie, sa_newbie2, sa_team, sa_member;
+
+-- application_name makes a session a dump (whose masked reads fail) only
+-- when the session chose it: the client's startup packet or a SET. A
+-- default the database owner stores for everyone is ignored, so a client
+-- that names no application (libpq, psycopg by default) still reads masks.
+CREATE ROLE sa_app_reader;
+CREATE TABLE sa_app_subs (id int PRIMARY KEY, account_id bigint NOT NULL, list_id bigint NOT NULL,
+                          email listguard.email);
+SELECT listguard.protect('sa_app_subs', 'account_id', 'list_id');
+INSERT INTO sa_app_subs VALUES (1, 7, 1, 'reader.test@example.com');
+GRANT SELECT ON sa_app_subs TO sa_app_reader;
+SELECT listguard.grant_access('sa_app_reader', 7, reveal => 'masked') IS NOT NULL AS granted;
+ALTER DATABASE contrib_regression SET application_name = 'pg_dump';
+\! env -u PGAPPNAME /usr/bin/python3 -c "import psycopg; c = psycopg.connect('dbname=contrib_regression', autocommit=True); print(c.execute('SELECT source FROM pg_settings WHERE name = %s', ['application_name']).fetchone()[0], c.execute('SET ROLE sa_app_reader').statusmessage, c.execute('SELECT email::text FROM sa_app_subs').fetchone()[0])"
+-- The client saying it is pg_dump still makes a dump session.
+\! /usr/bin/python3 -c "import psycopg; c = psycopg.connect('dbname=contrib_regression application_name=pg_dump', autocommit=True); c.execute('SET ROLE sa_app_reader'); c.execute('SELECT email::text FROM sa_app_subs')" 2>&1 | grep -o 'cannot dump listguard.email values'
+ALTER DATABASE contrib_regression RESET application_name;
+SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'sa_app_reader'::regrole;
+SELECT listguard.unprotect('sa_app_subs');
+DROP TABLE sa_app_subs;
+DROP ROLE sa_app_reader;

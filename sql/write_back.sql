@@ -162,6 +162,31 @@ RESET ROLE;
 SELECT id, email = 'jane.doe@example.com' AS same_address FROM wb_history;
 SELECT lgtest.wb_unchanged() AS after_trigger;
 
+-- A view updated by its INSTEAD OF trigger (any view, protected or not):
+-- its UPDATEs run as written, with parameters as drivers bind them; a
+-- mask written through it reaches no write-back and is refused as before.
+CREATE TABLE wb_notes (id int PRIMARY KEY, email listguard.email);
+INSERT INTO wb_notes VALUES (1, 'note@example.com');
+CREATE VIEW wb_notes_v AS SELECT id, email FROM wb_notes;
+CREATE FUNCTION lgtest.wb_notes_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE wb_notes SET email = NEW.email WHERE id = OLD.id;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER wb_notes_v_update INSTEAD OF UPDATE ON wb_notes_v FOR EACH ROW
+    EXECUTE FUNCTION lgtest.wb_notes_update();
+PREPARE wb_view_text(text) AS UPDATE wb_notes_v SET email = $1 WHERE id = 1;
+EXECUTE wb_view_text('changed@example.com');
+SELECT email = 'changed@example.com' AS changed FROM wb_notes;
+UPDATE wb_notes_v SET email = 'again@example.com'::text WHERE id = 1;
+SELECT email = 'again@example.com' AS changed_again FROM wb_notes;
+UPDATE wb_notes_v SET email = 'a***@example.com' WHERE id = 1;
+EXECUTE wb_view_text('a***@example.com');
+SELECT email = 'again@example.com' AS unchanged FROM wb_notes;
+DROP VIEW wb_notes_v;
+DROP TABLE wb_notes;
+DROP FUNCTION lgtest.wb_notes_update();
+
 DROP FUNCTION lgtest.wb_unchanged();
 DROP TABLE lgtest.wb_before, wb_history, wb_plain;
 DEALLOCATE ALL;

@@ -137,6 +137,8 @@
 #include "protect/_stamped/latest.sql"
 #include "protect/_stamp_batch/latest.sql"
 
+-- Whether a table is Citus's (its rows are in shards on other nodes).
+#include "citus/_citus_table/latest.sql"
 #include "protect/_stamp_plan/latest.sql"
 
 #include "protect/_protect_triggers/latest.sql"
@@ -323,6 +325,19 @@
 #include "replica/_return_quota/latest.sql"
 #include "replica/_quota_windows/latest.sql"
 #include "replica/_append_standby_events/latest.sql"
+
+-- Citus (docs/citus.md): the coordinator sends its catalog to every other
+-- node in the transaction that changes it, a worker's link takes it when
+-- it missed it, and protect() of a Citus table stamps the rows in its shards
+-- on every node.
+#include "replica/catalog_generation/latest.sql"
+#include "replica/_transit_token/latest.sql"
+#include "replica/_citus_catalog/latest.sql"
+#include "replica/_citus_apply_catalog/latest.sql"
+#include "replica/_citus_push_catalog/latest.sql"
+#include "citus/_citus_stamped/latest.sql"
+#include "citus/_citus_unstamped/latest.sql"
+#include "citus/_citus_stamp/latest.sql"
 
 -- The audit chain's head, which dumps carry (new in 0.3.0: last, so that the
 -- extension's configuration tables are listed in the order an upgraded

@@ -79,10 +79,10 @@ SELECT md5(string_agg(x, $$,$$ ORDER BY x)) FROM (
     SELECT $$protected:$$ || relid::text || $$:$$ || root::text || $$:$$ || audit || $$:$$ || account_column
            || $$:$$ || coalesce(list_column, $$$$) AS x FROM listguard.protected_tables
     UNION ALL SELECT $$trigger:$$ || tgrelid::regclass::text || $$:$$ || tgname || $$:$$ || (tgparentid <> 0)::text
-              || $$:$$ || tgenabled FROM pg_trigger WHERE NOT tgisinternal
+              || $$:$$ || tgenabled::text FROM pg_trigger WHERE NOT tgisinternal
     UNION ALL SELECT $$policy:$$ || polrelid::regclass::text || $$:$$ || polname || $$:$$ || polpermissive::text
-              || $$:$$ || polcmd FROM pg_policy
-    UNION ALL SELECT $$relation:$$ || c.oid::regclass::text || $$:$$ || c.relkind || $$:$$ || c.relowner::regrole::text
+              || $$:$$ || polcmd::text FROM pg_policy
+    UNION ALL SELECT $$relation:$$ || c.oid::regclass::text || $$:$$ || c.relkind::text || $$:$$ || c.relowner::regrole::text
               || $$:$$ || c.relrowsecurity::text || c.relforcerowsecurity::text || $$:$$ || coalesce(c.relacl::text, $$$$)
               FROM pg_class c WHERE c.relnamespace = $$public$$::regnamespace AND c.relkind IN ($$r$$, $$p$$, $$S$$)
     UNION ALL SELECT $$sequence:$$ || schemaname || $$.$$ || sequencename || $$:$$ || coalesce(last_value, 0)
@@ -90,7 +90,7 @@ SELECT md5(string_agg(x, $$,$$ ORDER BY x)) FROM (
     UNION ALL SELECT $$rows:$$ || (SELECT count(*) FROM parts) || $$:$$ || (SELECT count(*) FROM kept)
 ) s
 SQL
-psql -X -A -t -d src -f "$work/shape.sql" > "$work/src_shape"
+psql -X -A -t -v ON_ERROR_STOP=1 -d src -f "$work/shape.sql" > "$work/src_shape"
 psql -X -A -t -d src -c "SELECT count(*) FROM listguard.audit_log" > "$work/src_events"
 psql -X -A -t -d src -c "SELECT md5(string_agg(encode(link, \$\$hex\$\$), \$\$,\$\$ ORDER BY id)) FROM listguard.audit_log" > "$work/src_links"
 env -u PGAPPNAME pg_dump -d src -Fc -f "$work/dump.fc"
@@ -123,8 +123,8 @@ for round in $(seq 1 "$ROUNDS"); do
         [ "$ok" = t ] || { broken=$((broken + 1)); echo "verify-failed $db: $(psql -X -A -t -d "$db" -c "SELECT problem FROM listguard.verify_audit()")"; }
         found=$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM subs WHERE email = \$\$LATE.ONE@example.com\$\$" -c "SELECT count(*) FROM subs")
         [ "$(echo $found)" = "1 501" ] || { lookups=$((lookups + 1)); echo "rows-differ $db: $found"; }
-        shape=$(psql -X -A -t -d "$db" -f "$work/shape.sql")
-        [ "$shape" = "$src_shape" ] || { differs=$((differs + 1)); echo "shape-differs $db"; }
+        shape=$(psql -X -A -t -v ON_ERROR_STOP=1 -d "$db" -f "$work/shape.sql")
+        [ -n "$shape" ] && [ "$shape" = "$src_shape" ] || { differs=$((differs + 1)); echo "shape-differs $db"; }
         # The application still writes its partitioned table, stamped.
         psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "SET ROLE rl_app" \
             -c "INSERT INTO parts (account_id, list_id, email) VALUES (2, 10, \$\$after.restore@example.com\$\$)" \
@@ -145,7 +145,7 @@ echo "differs=$differs"
 # The queue kept full: the writer of database flood waits for a lock held
 # open, and a role with no right fills the queue with refusals (anyone can).
 createdb flood
-psql -X -q -d flood -c "CREATE EXTENSION listguard" -c "CREATE ROLE rl_flooder LOGIN"
+psql -X -q -d flood -c "CREATE EXTENSION listguard" -c "CREATE ROLE rl_flooder LOGIN PASSWORD \$\$rl_flooder\$\$"
 settle flood || true
 PGAPPNAME=rl_lock psql -X -q -d flood -c "BEGIN" -c "LOCK TABLE listguard.audit_log IN EXCLUSIVE MODE" \
     -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
@@ -154,7 +154,7 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 size=$(psql -X -A -t -d flood -c "SHOW listguard.audit_queue_size")
-psql -X -q -d flood -U rl_flooder -c "DO \$\$ BEGIN FOR i IN 1..$((size + 500)) LOOP
+PGPASSWORD=rl_flooder psql -X -q -d flood -U rl_flooder -c "DO \$\$ BEGIN FOR i IN 1..$((size + 500)) LOOP
     BEGIN PERFORM listguard.revoke_access(1); EXCEPTION WHEN OTHERS THEN END; END LOOP; END \$\$" 2>/dev/null
 echo "queue_full=$(psql -X -A -t -d flood -c "SELECT listguard.audit_pending() >= $size")"
 awk "/^COPY listguard.audit_heads /{skip=1; print; next} skip && /^\\\\\\.\$/{skip=0; print; next} skip{next} {print}" \

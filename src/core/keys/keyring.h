@@ -15,6 +15,7 @@
 #include "core/crypto/secret.h"
 #include "core/email/pseudonym.h"
 #include "core/email/sealed_email.h"
+#include "core/email/transit.h"
 
 namespace listguard {
 
@@ -28,13 +29,15 @@ public:
     explicit Keyring(const KeyringSpec& spec)
         : email_(spec.index, spec.seals, spec.current), pseudonyms_(spec.index),
           audit_(derive_key(spec.index, "listguard audit v1", 32)), canary_reveals_(spec.index),
-          index_id_(index_key_id(spec.index))
+          transit_(spec.index), index_id_(index_key_id(spec.index))
     {
     }
     EmailSealer& email() noexcept { return email_; }
     Pseudonymizer& pseudonyms() noexcept { return pseudonyms_; }
     KeyedDigest& audit() noexcept { return audit_; }
     const RevealRecordSealer& canary_reveals() const noexcept { return canary_reveals_; }
+    // Values and proofs between the nodes of a Citus cluster (core/email/transit.h).
+    TransitSealer& transit() noexcept { return transit_; }
     const std::string& index_id() const noexcept { return index_id_; }
 
 private:
@@ -42,6 +45,7 @@ private:
     Pseudonymizer pseudonyms_;
     KeyedDigest audit_;
     RevealRecordSealer canary_reveals_;
+    TransitSealer transit_;
     std::string index_id_;
 };
 

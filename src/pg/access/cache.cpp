@@ -11,6 +11,7 @@
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/base/session_info.h"
+#include "pg/citus/transit.h"
 
 #include "core/access/network.h"
 #include "core/access/reveal_level.h"
@@ -100,6 +101,10 @@ void remember(ScopeEntry* e)
 
 bool network_allowed(Datum networks)
 {
+    // A connection a Citus node opened comes from that node, not from the
+    // client: grants limited to networks do not apply there (fail closed).
+    if (session_claims_citus_internal())
+        return false;
     ArrayType* array = DatumGetArrayTypeP(networks);
     Datum* elems;
     bool* nulls;

@@ -12,6 +12,7 @@
 #include "pg/base/elevated_call.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
+#include "pg/citus/citus.h"
 
 #include "core/quota/quota.h"
 
@@ -122,6 +123,8 @@ extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
         return PointerGetDatum(nullptr);
     CacheInvalidateRelcacheByRelid(relid);
     note_access_change();
+    if (relid != objects.audit_log)
+        note_catalog_change(); // the other nodes of a Citus cluster get it (pg/replica/citus_catalog.h)
     reset_access_cache(); // the other caches go with the invalidation (pg/module/hooks.cpp)
     forget_principal_caches();
     return PointerGetDatum(nullptr);

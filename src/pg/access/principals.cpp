@@ -56,14 +56,14 @@ const Objects& principal_objects()
     if (objects.valid)
         return objects;
     Objects found;
-    Oid schema = listguard_objects().schema;
-    if (OidIsValid(schema)) {
-        found.applications = get_relname_relid("applications", schema);
-        found.application_keys = get_relname_relid("application_keys", schema);
-        found.users = get_relname_relid("application_users", schema);
-        found.users_by_name = get_relname_relid("application_users_name_key", schema);
+    // Members of the extension only, as pg/base/catalog.h finds its own.
+    if (OidIsValid(listguard_objects().schema)) {
+        found.applications = listguard_member_relation("applications");
+        found.application_keys = listguard_member_relation("application_keys");
+        found.users = listguard_member_relation("application_users");
+        found.users_by_name = listguard_member_relation("application_users_name_key");
         found.grants = listguard_objects().grants;
-        found.grants_by_principal = get_relname_relid("grants_principal", schema);
+        found.grants_by_principal = listguard_member_relation("grants_principal");
     }
     found.valid = OidIsValid(found.applications) && OidIsValid(found.application_keys) && OidIsValid(found.users) &&
                   OidIsValid(found.users_by_name) && OidIsValid(found.grants_by_principal);

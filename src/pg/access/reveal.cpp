@@ -8,20 +8,44 @@
 #include "pg/audit/events.h"
 #include "pg/base/preload.h"
 #include "pg/base/settings.h"
+#include "pg/access/catalog_confirmation.h"
+#include "pg/citus/citus.h"
 
 #include "core/access/dump_session.h"
 
 extern "C" {
 #include "utils/acl.h"
 #include "utils/guc.h"
+#include "utils/guc_tables.h"
 #include "utils/rls.h"
 }
 
 namespace listguard::pg {
 
+namespace {
+
+// application_name says "dump" only when the session chose it: the client
+// (pg_dump's startup packet) or a SET. A default the database owner stored
+// with ALTER DATABASE or ALTER ROLE ... SET would otherwise make every
+// session that names no application a dump (whose masked reads fail).
+bool application_name_chosen_by_session()
+{
+    static config_generic* option = nullptr;
+    if (option == nullptr) {
+        config_generic** options = get_guc_variables();
+        for (int i = 0, n = GetNumConfigOptions(); i < n; i++)
+            if (strcmp(options[i]->name, "application_name") == 0)
+                option = options[i];
+    }
+    return option != nullptr && (option->source == PGC_S_CLIENT || option->source == PGC_S_SESSION);
+}
+
+} // namespace
+
 bool in_dump_session()
 {
-    return is_dump_session(row_security, application_name ? application_name : "");
+    const char* name = application_name != nullptr && application_name_chosen_by_session() ? application_name : "";
+    return is_dump_session(row_security, name);
 }
 
 namespace {
@@ -57,6 +81,10 @@ RevealDecision reveal_for(Stamp stamp)
     Grant principal_grant, application_grant;
     Access access = session_access(stamp, &principal_grant, &application_grant);
     RevealDecision decision{access.reveal, access.grant, principal_grant, application_grant};
+    // A Citus worker shows nothing above masks until it knows that its
+    // grants are the coordinator's (pg/access/catalog_confirmation.h).
+    if (decision.level != RevealLevel::Masked && citus_is_worker() && !citus_catalog_confirmed())
+        decision = {RevealLevel::Masked, Grant{}};
 
     if (in_logical_decoding())
         return walsender_reveal(role, decision);

@@ -97,6 +97,19 @@ void copy_text_datum(Datum value, bool isnull, char* out, size_t size)
         copy_clipped(out, size, TextDatumGetCString(value));
 }
 
+// jsonb prints with spaces its input may not have had: a document that no
+// longer fits is replaced by one that says so, never cut (a cut document is
+// not JSON, and a dump holding it would not restore).
+void copy_json_datum(Datum value, char* out, size_t size)
+{
+    const char* json = DatumGetCString(DirectFunctionCall1(jsonb_out, value));
+    size_t length = strlen(json);
+    if (length < size)
+        memcpy(out, json, length + 1);
+    else
+        snprintf(out, size, "{\"truncated\": true, \"length\": %zu}", length);
+}
+
 } // namespace
 
 void audit_event_from_row(const Datum* values, const bool* nulls, AuditEvent* e)
@@ -133,12 +146,14 @@ void audit_event_from_row(const Datum* values, const bool* nulls, AuditEvent* e)
         }
     }
     if (!nulls[kCounts]) {
-        strlcpy(e->counts, DatumGetCString(DirectFunctionCall1(jsonb_out, values[kCounts])), sizeof e->counts);
+        copy_json_datum(values[kCounts], e->counts, sizeof e->counts);
         e->counts_length = strlen(e->counts);
     }
     copy_text_datum(values[kOrigin], nulls[kOrigin], e->origin, sizeof e->origin);
-    strlcpy(e->detail, nulls[kDetail] ? "{}" : DatumGetCString(DirectFunctionCall1(jsonb_out, values[kDetail])),
-            sizeof e->detail);
+    if (nulls[kDetail])
+        strlcpy(e->detail, "{}", sizeof e->detail);
+    else
+        copy_json_datum(values[kDetail], e->detail, sizeof e->detail);
     e->detail_length = strlen(e->detail);
 }
 

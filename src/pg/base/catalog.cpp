@@ -1,9 +1,15 @@
 #include "pg/base/catalog.h"
 
 extern "C" {
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "utils/acl.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 }
@@ -15,6 +21,32 @@ namespace {
 ListguardObjects objects;
 bool objects_valid = false;
 
+// pg_extension.extnamespace (PostgreSQL 15 keeps get_extension_schema() static).
+Oid extension_schema(Oid extension)
+{
+    Oid schema = InvalidOid;
+    Relation rel = table_open(ExtensionRelationId, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(extension));
+    SysScanDesc scan = systable_beginscan(rel, ExtensionOidIndexId, true, nullptr, 1, &key);
+    HeapTuple tuple = systable_getnext(scan);
+    if (HeapTupleIsValid(tuple))
+        schema = reinterpret_cast<Form_pg_extension>(GETSTRUCT(tuple))->extnamespace;
+    systable_endscan(scan);
+    table_close(rel, AccessShareLock);
+    return schema;
+}
+
+Oid member_or_invalid(Oid extension, Oid class_id, Oid object)
+{
+    return OidIsValid(object) && getExtensionOfObject(class_id, object) == extension ? object : InvalidOid;
+}
+
+Oid member_table(Oid extension, const char* name, Oid schema)
+{
+    return member_or_invalid(extension, RelationRelationId, get_relname_relid(name, schema));
+}
+
 } // namespace
 
 const ListguardObjects& listguard_objects()
@@ -22,15 +54,23 @@ const ListguardObjects& listguard_objects()
     if (objects_valid)
         return objects;
     ListguardObjects found;
-    found.schema = get_namespace_oid("listguard", true);
-    if (OidIsValid(found.schema)) {
-        found.email_type =
-            GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("email"), ObjectIdGetDatum(found.schema));
-        found.grants = get_relname_relid("grants", found.schema);
-        found.protected_tables = get_relname_relid("protected_tables", found.schema);
-        found.audit_log = get_relname_relid("audit_log", found.schema);
-        found.canaries = get_relname_relid("canaries", found.schema);
-        found.audit_heads = get_relname_relid("audit_heads", found.schema);
+    // Found through the extension, never by name alone: a database owner can
+    // make a schema called listguard, with an enum called email and tables
+    // of other columns, where the extension is not installed. Each object
+    // must be a member of the extension.
+    // (The schema's name, a syscache probe, first: most databases have none.)
+    Oid extension =
+        OidIsValid(get_namespace_oid("listguard", true)) ? get_extension_oid("listguard", true) : InvalidOid;
+    if (OidIsValid(extension)) {
+        found.schema = extension_schema(extension);
+        found.email_type = member_or_invalid(
+            extension, TypeRelationId,
+            GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("email"), ObjectIdGetDatum(found.schema)));
+        found.grants = member_table(extension, "grants", found.schema);
+        found.protected_tables = member_table(extension, "protected_tables", found.schema);
+        found.audit_log = member_table(extension, "audit_log", found.schema);
+        found.canaries = member_table(extension, "canaries", found.schema);
+        found.audit_heads = member_table(extension, "audit_heads", found.schema);
     }
     objects = found;
     // Remembered once the extension's core is there: the extension may be
@@ -42,6 +82,15 @@ const ListguardObjects& listguard_objects()
     objects_valid = OidIsValid(found.email_type) && OidIsValid(found.grants) && OidIsValid(found.protected_tables) &&
                     OidIsValid(found.audit_log);
     return objects;
+}
+
+Oid listguard_member_relation(const char* name)
+{
+    Oid schema = listguard_objects().schema;
+    if (!OidIsValid(schema))
+        return InvalidOid;
+    Oid extension = get_extension_oid("listguard", true);
+    return OidIsValid(extension) ? member_table(extension, name, schema) : InvalidOid;
 }
 
 bool listguard_objects_complete() noexcept

@@ -27,5 +27,7 @@ char* audience_setting = nullptr;
 int missing_principal_setting = static_cast<int>(MissingPrincipal::Mask);
 int max_assertions_setting = 65536;
 int assertion_leeway_setting = 2;
+char* citus_proof_setting = nullptr;
+char* coordinator_conninfo_setting = nullptr;
 
 } // namespace listguard::pg

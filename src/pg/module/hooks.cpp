@@ -15,21 +15,28 @@
 #include "pg/base/catalog.h"
 #include "pg/base/principal_state.h"
 #include "pg/canary/registry.h"
+#include "pg/citus/citus.h"
+#include "pg/citus/transit.h"
+#include "pg/citus/windows.h"
 #include "pg/module/shared_memory.h"
 #include "pg/output/lookups.h"
 #include "pg/output/write_back.h"
 #include "pg/type/placeholders.h"
 #include "pg/protect/database_guard.h"
 #include "pg/protect/lookalike_guard.h"
+#include "pg/protect/schema_guard.h"
 #include "pg/protect/copy_from.h"
 #include "pg/protect/ddl_guard.h"
 #include "pg/protect/protection.h"
 #include "pg/quota/charge.h"
+#include "pg/replica/citus_catalog.h"
 #include "pg/replica/logical.h"
 
 extern "C" {
 #include "access/xact.h"
 #include "executor/executor.h"
+#include "libpq/auth.h"
+#include "libpq/libpq-be.h"
 #include "optimizer/planner.h"
 #include "parser/analyze.h"
 #include "storage/ipc.h"
@@ -48,6 +55,7 @@ shmem_startup_hook_type next_shmem_startup_hook = nullptr;
 ProcessUtility_hook_type next_ProcessUtility_hook = nullptr;
 post_parse_analyze_hook_type next_post_parse_analyze_hook = nullptr;
 planner_hook_type next_planner_hook = nullptr;
+ClientAuthentication_hook_type next_client_auth_hook = nullptr;
 ExecutorStart_hook_type next_ExecutorStart_hook = nullptr;
 ExecutorRun_hook_type next_ExecutorRun_hook = nullptr;
 ExecutorFinish_hook_type next_ExecutorFinish_hook = nullptr;
@@ -83,11 +91,14 @@ void listguard_shmem_startup()
 void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_only_tree, ProcessUtilityContext context,
                               ParamListInfo params, QueryEnvironment* env, DestReceiver* dest, QueryCompletion* qc)
 {
-    Node* stmt = pstmt->utilityStmt;
+    bool tree_read_only = read_only_tree;
+    PlannedStmt* const statement = restrictive_policies_for_citus(pstmt, &tree_read_only);
+    Node* stmt = statement->utilityStmt;
     check_role_statement(stmt);
     check_drop_application_roles(stmt);
     check_database_statement(stmt);
     check_lookalike_statement(stmt);
+    check_schema_statement(stmt);
     TableStatement tables = check_table_statement(stmt);
     // Parameters a client bound are never a utility statement's write-back.
     if (pending_placeholders() > 0)
@@ -97,20 +108,26 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     if (has_phase)
         enter_reveal_phase(phase);
     enter_statement_work();
+    bool was_in_transit = set_in_transit(utility_in_transit(stmt) || in_transit());
     PG_TRY();
     {
         // COPY FROM into a protected table, under its row security: each
         // row checked as INSERT would (pg/protect/copy_from.h). Libraries
-        // whose utility hook is inside listguard's would not see it.
-        bool copied = run_protected_copy_from(stmt, query, env, qc, next_ProcessUtility_hook != nullptr);
+        // whose utility hook is inside listguard's would not see it; Citus's
+        // (which insists on being first, so nothing is inside it) leaves a
+        // COPY into any table but its own to PostgreSQL, as listguard does.
+        bool inner_hook = next_ProcessUtility_hook != nullptr &&
+                          !citus_owns_address(reinterpret_cast<const void*>(next_ProcessUtility_hook));
+        bool copied = run_protected_copy_from(stmt, query, env, qc, inner_hook);
         if (!copied && next_ProcessUtility_hook)
-            next_ProcessUtility_hook(pstmt, query, read_only_tree, context, params, env, dest, qc);
+            next_ProcessUtility_hook(statement, query, tree_read_only, context, params, env, dest, qc);
         else if (!copied)
-            standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
+            standard_ProcessUtility(statement, query, tree_read_only, context, params, env, dest, qc);
     }
     PG_FINALLY();
     {
         leave_statement_work();
+        set_in_transit(was_in_transit);
         if (has_phase)
             leave_reveal_phase();
     }
@@ -126,20 +143,29 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     audit_counts_at_statement_end();
 }
 
-// Runs fn in a reveal phase (reveal_context.h) and, for listguard's own
-// hooks, as statement work (placeholders.h), leaving both on every way out.
+// What a hook does with transit (pg/citus/transit.h) while fn runs.
+enum class Transit { Keep, On, Off };
+
+// Runs fn in a reveal phase (reveal_context.h), for listguard's own hooks
+// as statement work (placeholders.h), and with values in transit or not,
+// leaving all three as they were on every way out.
 template <typename Fn>
-void bracketed(RevealPhase phase, bool statement_work, Fn&& fn)
+void bracketed(RevealPhase phase, bool statement_work, Transit transit, Fn&& fn)
 {
     enter_reveal_phase(phase);
     if (statement_work)
         enter_statement_work();
+    bool was_in_transit = in_transit();
+    if (transit != Transit::Keep)
+        set_in_transit(transit == Transit::On);
     PG_TRY();
     {
         fn();
     }
     PG_FINALLY();
     {
+        if (transit != Transit::Keep)
+            set_in_transit(was_in_transit);
         if (statement_work)
             leave_statement_work();
         leave_reveal_phase();
@@ -153,27 +179,45 @@ void listguard_ExecutorStart(QueryDesc* query, int eflags)
 {
     check_walsender_query(query);
     check_written_back_parameters(query);
-    bracketed(RevealPhase::Preparing, true, [&] {
+    // Citus starts its scans here (constants of deferred plans go out).
+    bool citus = is_citus_plan(query->plannedstmt);
+    bracketed(RevealPhase::Preparing, true, citus ? Transit::On : Transit::Keep, [&] {
         if (next_ExecutorStart_hook)
             next_ExecutorStart_hook(query, eflags);
         else
             standard_ExecutorStart(query, eflags);
     });
+    if (citus)
+        citus_scans_in_transit(query);
 }
 
+// The run itself is out of transit; rows for another Citus node go out in
+// transit through the receiver that takes them (pg/citus/windows.h).
 void listguard_ExecutorRun(QueryDesc* query, ScanDirection direction, uint64 count, bool execute_once)
 {
-    bracketed(RevealPhase::Executing, true, [&] {
-        if (next_ExecutorRun_hook)
-            next_ExecutorRun_hook(query, direction, count, execute_once);
-        else
-            standard_ExecutorRun(query, direction, count, execute_once);
-    });
+    DestReceiver* dest = query->dest;
+    DestReceiver* receiver = receiver_for_run(query);
+    if (receiver != nullptr)
+        query->dest = receiver;
+    PG_TRY();
+    {
+        bracketed(RevealPhase::Executing, true, Transit::Off, [&] {
+            if (next_ExecutorRun_hook)
+                next_ExecutorRun_hook(query, direction, count, execute_once);
+            else
+                standard_ExecutorRun(query, direction, count, execute_once);
+        });
+    }
+    PG_FINALLY();
+    {
+        query->dest = dest;
+    }
+    PG_END_TRY();
 }
 
 void listguard_ExecutorFinish(QueryDesc* query)
 {
-    bracketed(RevealPhase::Executing, true, [&] {
+    bracketed(RevealPhase::Executing, true, Transit::Keep, [&] {
         if (next_ExecutorFinish_hook)
             next_ExecutorFinish_hook(query);
         else
@@ -183,7 +227,7 @@ void listguard_ExecutorFinish(QueryDesc* query)
 
 void listguard_ExecutorEnd(QueryDesc* query)
 {
-    bracketed(RevealPhase::Preparing, true, [&] {
+    bracketed(RevealPhase::Preparing, true, Transit::Keep, [&] {
         if (next_ExecutorEnd_hook)
             next_ExecutorEnd_hook(query);
         else
@@ -197,18 +241,19 @@ void listguard_ExecutorEnd(QueryDesc* query)
 // wrapper outside it again.
 void listguard_ExecutorStart_outer(QueryDesc* query, int eflags)
 {
-    bracketed(RevealPhase::Preparing, false, [&] { outer_next_ExecutorStart_hook(query, eflags); });
+    bracketed(RevealPhase::Preparing, false, Transit::Keep, [&] { outer_next_ExecutorStart_hook(query, eflags); });
 }
 
 void listguard_ExecutorEnd_outer(QueryDesc* query)
 {
-    bracketed(RevealPhase::Preparing, false, [&] { outer_next_ExecutorEnd_hook(query); });
+    bracketed(RevealPhase::Preparing, false, Transit::Keep, [&] { outer_next_ExecutorEnd_hook(query); });
 }
 
 // Planning: lookups that compare an address's text become the type's own
 // equality (pg/output/lookups.h); write-backs of what a role was shown
 // keep the value (pg/output/write_back.h). Functions run while planning
-// (constant folding, inlining) are statement work.
+// (constant folding, inlining) are statement work. Citus writes the
+// constants of the queries it sends while it plans (pg/citus/transit.h).
 PlannedStmt* listguard_planner(Query* parse, const char* query_string, int cursor_options, ParamListInfo params)
 {
     rewrite_address_lookups(parse);
@@ -217,10 +262,7 @@ PlannedStmt* listguard_planner(Query* parse, const char* query_string, int curso
     enter_statement_work();
     PG_TRY();
     {
-        if (next_planner_hook)
-            plan = next_planner_hook(parse, query_string, cursor_options, params);
-        else
-            plan = standard_planner(parse, query_string, cursor_options, params);
+        plan = plan_for_citus(parse, query_string, cursor_options, params, next_planner_hook);
     }
     PG_FINALLY();
     {
@@ -251,6 +293,16 @@ void install_executor_start_end()
     ExecutorStart_hook = listguard_ExecutorStart;
     next_ExecutorEnd_hook = ExecutorEnd_hook;
     ExecutorEnd_hook = listguard_ExecutorEnd;
+}
+
+// listguard_owner logs in only as Citus's internal connection
+// (pg/citus/transit.h).
+void listguard_client_auth(Port* port, int status)
+{
+    if (next_client_auth_hook)
+        next_client_auth_hook(port, status);
+    if (status == STATUS_OK)
+        check_owner_login(port->user_name, port->application_name, port->cmdline_options);
 }
 
 // Addresses are masked before anything else sees the report.
@@ -289,6 +341,8 @@ void without_errors(const char* what, void (*step)())
 // restore moved aside is queued again if it committed (else dropped).
 void end_of_transaction(XactEvent event)
 {
+    reset_transit();
+    catalog_at_transaction_end();
     access_changes_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT);
     placeholders_at_transaction_end();
     without_errors("give back unused quota", quota_at_transaction_end);
@@ -309,6 +363,9 @@ void listguard_xact_callback(XactEvent event, void*)
 {
     switch (event) {
     case XACT_EVENT_PRE_COMMIT:
+        push_catalog_at_commit(); // to the other nodes of a Citus cluster, before Citus prepares them
+        audit_counts_at_transaction_end(true);
+        break;
     case XACT_EVENT_PARALLEL_PRE_COMMIT:
     case XACT_EVENT_PRE_PREPARE:
         audit_counts_at_transaction_end(true);
@@ -386,6 +443,9 @@ void install_hooks()
     // other preloaded library.
     next_emit_log_hook = emit_log_hook;
     emit_log_hook = listguard_emit_log;
+    install_citus_function_hooks();
+    next_client_auth_hook = ClientAuthentication_hook;
+    ClientAuthentication_hook = listguard_client_auth;
 
     RegisterXactCallback(listguard_xact_callback, nullptr);
     RegisterSubXactCallback(listguard_subxact_callback, nullptr);

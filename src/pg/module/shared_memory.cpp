@@ -6,6 +6,7 @@
 #include "pg/access/generation.h"
 #include "pg/audit/queue.h"
 #include "pg/base/principal_state.h"
+#include "pg/access/catalog_confirmation.h"
 #include "pg/keys/keyring.h"
 #include "pg/quota/state_file.h"
 #include "pg/quota/store.h"
@@ -31,6 +32,7 @@ void request_shared_memory()
     RequestAddinShmemSpace(access_generation_shared_size());
     RequestAddinShmemSpace(principal_shared_size());
     RequestAddinShmemSpace(assertion_store_shared_size());
+    RequestAddinShmemSpace(catalog_confirmation_shared_size());
     RequestNamedLWLockTranche("listguard", 2); // the quota slots, saving their state
     RequestNamedLWLockTranche("listguard audit", 1);
     RequestNamedLWLockTranche("listguard keys", 1);
@@ -69,6 +71,7 @@ void attach_shared_memory()
     attach_access_generation_shared();
     attach_principal_shared();
     attach_assertion_store_shared();
+    attach_catalog_confirmation_shared();
     LWLockRelease(AddinShmemInitLock);
     if (!IsUnderPostmaster) {
         quota_postmaster_startup(fresh_quota);

@@ -21,6 +21,7 @@ extern "C" {
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parse_func.h"
+#include "catalog/pg_class.h"
 #include "parser/parsetree.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
@@ -143,10 +144,27 @@ Node* map_sources(Node* expr, Fn&& fn)
 
 // The new values of email columns in an UPDATE: the target entries a
 // write-back may be.
-template <typename Fn>
-void for_each_email_target(Query* query, Oid email_type, Fn&& fn)
+// Parse analysis sees the statement as written; the planner, after the
+// rewriter, sees the relation actually updated.
+enum class Stage { Written, Rewritten };
+
+// Only an UPDATE of a table keeps a stored value: a view updated by its
+// INSTEAD OF trigger (still the target after the rewriter) passes NEW to
+// code of its own, where a placeholder would be a value like any other; an
+// automatically updatable view is its table once rewritten.
+bool writes_into_table(Query* query, Stage stage)
 {
-    if (query->commandType != CMD_UPDATE)
+    RangeTblEntry* target = rt_fetch(query->resultRelation, query->rtable);
+    if (target->rtekind != RTE_RELATION)
+        return false;
+    return target->relkind == RELKIND_RELATION || target->relkind == RELKIND_PARTITIONED_TABLE ||
+           (stage == Stage::Written && target->relkind == RELKIND_VIEW);
+}
+
+template <typename Fn>
+void for_each_email_target(Query* query, Oid email_type, Stage stage, Fn&& fn)
+{
+    if (query->commandType != CMD_UPDATE || !writes_into_table(query, stage))
         return;
     ListCell* lc;
     foreach (lc, query->targetList) {
@@ -277,7 +295,7 @@ void check_written_back_literals(Query* query)
         return;
     Oid email_type = listguard_objects().email_type;
     int allowed = 0;
-    for_each_email_target(query, email_type, [&](TargetEntry* tle) {
+    for_each_email_target(query, email_type, Stage::Written, [&](TargetEntry* tle) {
         for_each_source(reinterpret_cast<Node*>(tle->expr), [&](Node* source) {
             if (is_placeholder_const(source, email_type))
                 allowed++;
@@ -298,7 +316,7 @@ void plan_written_back(Query* query, ParamListInfo bound)
         int all = 0;
         count_placeholder_consts(reinterpret_cast<Node*>(query), &all);
         int sources = 0;
-        for_each_email_target(query, email_type, [&](TargetEntry* tle) {
+        for_each_email_target(query, email_type, Stage::Rewritten, [&](TargetEntry* tle) {
             for_each_source(reinterpret_cast<Node*>(tle->expr), [&](Node* source) {
                 if (is_placeholder_const(source, email_type))
                     sources++;
@@ -318,7 +336,7 @@ void plan_written_back(Query* query, ParamListInfo bound)
         ParamUses all{bound, o.email_type};
         count_placeholder_params(reinterpret_cast<Node*>(query), &all);
         int sources = 0;
-        for_each_email_target(query, o.email_type, [&](TargetEntry* tle) {
+        for_each_email_target(query, o.email_type, Stage::Rewritten, [&](TargetEntry* tle) {
             for_each_source(reinterpret_cast<Node*>(tle->expr), [&](Node* source) {
                 if (source != nullptr && IsA(source, Param) &&
                     is_placeholder_param(bound, castNode(Param, source)->paramid, o.email_type))
@@ -328,7 +346,7 @@ void plan_written_back(Query* query, ParamListInfo bound)
         if (all.uses != sources)
             refuse_pending_placeholders();
     }
-    for_each_email_target(query, o.email_type, [&](TargetEntry* tle) {
+    for_each_email_target(query, o.email_type, Stage::Rewritten, [&](TargetEntry* tle) {
         bool may_hold_placeholder = false;
         // Text cast to the type (JDBC's setString, email::text written
         // back) is compared as text: email(x) becomes _written_back(email, x, ...).

@@ -8,6 +8,7 @@
 #include "pg/audit/queue.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
+#include "pg/citus/citus.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/row_scope.h"
 #include "pg/type/stored_value.h"
@@ -39,7 +40,7 @@ void require_trigger(TriggerData* data, bool for_row, std::initializer_list<cons
     const char* name = data->tg_trigger->tgname;
     bool named = false;
     for (const char* n : names)
-        named = named || strcmp(name, n) == 0;
+        named = named || is_name_on_shard(name, n, RelationGetRelid(data->tg_relation));
     bool right_level = for_row ? TRIGGER_FIRED_FOR_ROW(data->tg_event) : TRIGGER_FIRED_FOR_STATEMENT(data->tg_event);
     if (!named || !right_level || !TRIGGER_FIRED_AFTER(data->tg_event) ||
         !protection_of(RelationGetRelid(data->tg_relation)).is_protected)

@@ -1,3 +1,4 @@
+#include "pg/citus/citus.h"
 #include "pg/protect/copy_from.h"
 
 #include <cstring>
@@ -74,15 +75,16 @@ void check_copyable(Relation rel, List* relids, CopyStmt* stmt)
             continue;
         Relation child = relid == RelationGetRelid(rel) ? rel : table_open(relid, NoLock);
         bool stamped = false;
+        const char* stamp_name = name_on_shard("listguard_stamp", relid); // on a Citus shard, with its id
         TriggerDesc* triggers = child->trigdesc;
         for (int i = 0; triggers != nullptr && i < triggers->numtriggers; i++) {
             const Trigger& t = triggers->triggers[i];
             if (t.tgenabled == TRIGGER_DISABLED || !TRIGGER_FOR_ROW(t.tgtype) || !TRIGGER_FOR_BEFORE(t.tgtype) ||
                 !TRIGGER_FOR_INSERT(t.tgtype))
                 continue;
-            if (strcmp(t.tgname, "listguard_stamp") == 0)
+            if (strcmp(t.tgname, stamp_name) == 0)
                 stamped = t.tgenabled == TRIGGER_FIRES_ON_ORIGIN || t.tgenabled == TRIGGER_FIRES_ALWAYS;
-            else if (strcmp(t.tgname, "listguard_stamp") > 0)
+            else if (strcmp(t.tgname, stamp_name) > 0)
                 refuse(rel, psprintf("Trigger \"%s\" of table %s would run after listguard's check of the row.",
                                      t.tgname, RelationGetRelationName(child)));
         }
@@ -146,6 +148,10 @@ bool run_protected_copy_from(Node* node, const char* query, QueryEnvironment* en
     if (!stmt->is_from || stmt->relation == nullptr || !row_security || copy_state.active)
         return false;
     Oid relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+    // A Citus table's rows go to its shards, through Citus's COPY; each
+    // shard's COPY runs here on its node.
+    if (citus_is_table(relid))
+        return false;
     if (!OidIsValid(relid) || !protection_of(relid).is_protected ||
         check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED)
         return false;

@@ -7,6 +7,7 @@
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
 #include "pg/base/elevated_call.h"
+#include "pg/citus/transit.h"
 #include "pg/protect/protection.h"
 
 extern "C" {
@@ -25,6 +26,7 @@ extern "C" {
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_type.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
@@ -371,6 +373,15 @@ void collect(TableStatement& s, Node* stmt)
     }
 }
 
+// Citus creates, copies and moves shards as their table's owner,
+// listguard_owner, which logs in only as Citus's internal connection
+// (pg/citus/transit.h): its DDL on shards is Citus's own.
+bool is_citus_owner_session()
+{
+    Oid owner = get_role_oid("listguard_owner", true);
+    return OidIsValid(owner) && GetSessionUserId() == owner && GetUserId() == owner && session_is_citus_internal();
+}
+
 // Runs listguard.<function>(relid[, relid]) elevated.
 void call_elevated(const char* function, Oid first, Oid second = InvalidOid)
 {
@@ -390,7 +401,7 @@ TableStatement check_table_statement(Node* stmt)
     TableStatement s;
     if (!IsTransactionState() || !OidIsValid(listguard_objects().schema))
         return s;
-    s.admin = is_admin(GetUserId());
+    s.admin = is_admin(GetUserId()) || is_citus_owner_session();
     collect(s, stmt);
     return s;
 }
@@ -416,8 +427,11 @@ void after_table_statement(Node* stmt, const TableStatement& s)
         Oid relid = lfirst_oid(t);
         if (!OidIsValid(get_rel_namespace(relid)))
             continue; // dropped: the sql_drop event trigger recorded it
-        record_event(EventKind::ProtectionChanged,
-                     psprintf("{\"action\": %s}", json_string(static_cast<char*>(lfirst(a)))), table_scope(relid));
+        // DDL Citus sends to a shard was recorded on the node it came from.
+        if (!session_is_citus_internal())
+            record_event(EventKind::ProtectionChanged,
+                         psprintf("{\"action\": %s}", json_string(static_cast<char*>(lfirst(a)))),
+                         table_scope(relid));
         call_elevated("_check_protected", relid);
     }
 }

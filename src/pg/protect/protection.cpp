@@ -1,6 +1,7 @@
 #include "pg/protect/protection.h"
 
 #include "pg/base/catalog.h"
+#include "pg/citus/citus.h"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -79,7 +80,21 @@ Protection protection_of(Oid relid)
     if (protections == nullptr)
         return {};
     auto* e = static_cast<Entry*>(hash_search(protections, &relid, HASH_FIND, nullptr));
-    return e ? e->protection : Protection{};
+    if (e != nullptr)
+        return e->protection;
+    // A shard of a protected Citus table is protected as its table is (on
+    // a worker, the shell that listguard.protected_tables names).
+    Oid table = citus_table_of_shard(relid);
+    if (!OidIsValid(table) || table == relid || protections == nullptr)
+        return {};
+    e = static_cast<Entry*>(hash_search(protections, &table, HASH_FIND, nullptr));
+    if (e == nullptr)
+        return {};
+    Protection shard = e->protection;
+    e = static_cast<Entry*>(hash_search(protections, &relid, HASH_ENTER, nullptr));
+    e->relid = relid;
+    e->protection = shard;
+    return shard;
 }
 
 List* protected_tables_in(Oid schema)

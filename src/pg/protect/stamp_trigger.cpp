@@ -15,6 +15,7 @@
 #include "pg/keys/keyring.h"
 #include "pg/base/preload.h"
 #include "pg/protect/copy_from.h"
+#include "pg/citus/citus.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/row_scope.h"
 #include "pg/quota/charge.h"
@@ -104,7 +105,8 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
     // from the trigger's arguments.
     Protection protection = protection_of(RelationGetRelid(rel));
     if (!TRIGGER_FIRED_BEFORE(data->tg_event) || !TRIGGER_FIRED_FOR_ROW(data->tg_event) ||
-        strcmp(data->tg_trigger->tgname, "listguard_stamp") != 0 || !protection.is_protected)
+        !is_name_on_shard(data->tg_trigger->tgname, "listguard_stamp", RelationGetRelid(rel)) ||
+        !protection.is_protected)
         ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
                         errmsg("listguard.stamp_trigger() may only run as the trigger listguard.protect() installs"),
                         errdetail("It fired as trigger \"%s\" on table %s.", data->tg_trigger->tgname,

@@ -9,12 +9,14 @@
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
 #include "pg/base/preload.h"
+#include "pg/citus/citus.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/row_scope.h"
 #include "pg/type/stored_value.h"
 
 extern "C" {
 #include "access/table.h"
+#include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -70,6 +72,26 @@ extern "C" Datum lg_stamp_batch(PG_FUNCTION_ARGS)
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                         errmsg("table \"%s\" is not protected", get_rel_name(relid)),
                         errhint("Protect it first: listguard.protect() stamps its rows.")));
+    // A Citus table's rows are in its shards: one UPDATE through Citus
+    // stamps them all (listguard._citus_stamp()), in the first batch.
+    if (citus_is_table(relid)) {
+        int64 stamped = 0;
+        if (from == 0) {
+            Oid types[] = {REGCLASSOID};
+            Datum values[] = {ObjectIdGetDatum(relid)};
+            if (SPI_connect() != SPI_OK_CONNECT)
+                elog(ERROR, "SPI_connect failed");
+            if (SPI_execute_with_args("SELECT listguard._citus_stamp($1)", 1, types, values, nullptr, false, 1) !=
+                    SPI_OK_SELECT ||
+                SPI_processed != 1)
+                elog(ERROR, "could not stamp the rows of %s", get_rel_name(relid));
+            bool isnull;
+            Datum n = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+            stamped = isnull ? 0 : DatumGetInt64(n);
+            SPI_finish();
+        }
+        PG_RETURN_INT64(stamped);
+    }
     if (get_rel_relkind(relid) != RELKIND_RELATION)
         PG_RETURN_INT64(0); // a partitioned table holds no rows of its own
 

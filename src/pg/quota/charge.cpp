@@ -4,6 +4,7 @@
 #include "pg/audit/events.h"
 #include "pg/base/principal_state.h"
 #include "pg/base/sqlstates.h"
+#include "pg/citus/citus.h"
 #include "pg/quota/leases.h"
 #include "pg/quota/standby_reservation.h"
 #include "pg/quota/store.h"
@@ -96,6 +97,30 @@ char* scope_text(const Grant& grant)
 // quota: SQLSTATE LG002, or masks, as the grant's on_exceed says.
 void report_standby_refusal(const Grant& grant, const char* role, StandbyRefusal refusal, bool mask)
 {
+    if (citus_is_worker()) {
+        // A worker of a Citus cluster leases from the coordinator.
+        const char* why = refusal == StandbyRefusal::Denied
+                              ? "listguard.standby_quota is 'deny': clear reveals under an export quota are made on "
+                                "the coordinator only."
+                              : "This Citus worker could not get a lease on the quota from the coordinator within "
+                                "one second.";
+        if (!mask)
+            ereport(ERROR,
+                    (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '2')),
+                     errmsg("export quota of role \"%s\" cannot be counted on this Citus worker", role),
+                     errdetail_internal("Grant %lld has an export quota. %s", static_cast<long long>(grant.id), why),
+                     errhint(refusal == StandbyRefusal::Denied
+                                 ? "Read clear addresses through the coordinator, where they are not cast on workers."
+                                 : "Check that the coordinator is up, and the worker's "
+                                   "listguard.coordinator_conninfo.")));
+        ereport(WARNING,
+                (errcode(MAKE_SQLSTATE('L', 'G', '0', '0', '2')),
+                 errmsg("export quota of role \"%s\" cannot be counted on this Citus worker; showing masked "
+                        "addresses",
+                        role),
+                 errdetail_internal("Grant %lld has an export quota. %s", static_cast<long long>(grant.id), why)));
+        return;
+    }
     const char* why = refusal == StandbyRefusal::Denied
                           ? "listguard.standby_quota is 'deny': clear reveals under an export quota are made on "
                             "the primary only."
@@ -208,7 +233,9 @@ bool charge_clear_reveal(const Grant& grant)
     int64 clock = static_cast<int64>(timestamptz_to_time_t(GetCurrentTimestamp()));
     bool leased = false;
     StandbyRefusal refusal = StandbyRefusal::None;
-    Reservation r = RecoveryInProgress()
+    // A hot standby, and a worker of a Citus cluster, lease from the
+    // server that counts (the primary, the coordinator).
+    Reservation r = RecoveryInProgress() || citus_is_worker()
                         ? reserve_on_standby(grant, clock, reservation_size(grant.quota_limit), &leased, &refusal)
                         : reserve_quota(grant.id, grant.quota_limit, grant.quota_window, clock,
                                         reservation_size(grant.quota_limit));

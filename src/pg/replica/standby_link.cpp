@@ -4,9 +4,13 @@
 #include "pg/audit/origin.h"
 #include "pg/audit/queue.h"
 #include "pg/base/clipped_text.h"
+#include "pg/base/elevated_call.h"
 #include "pg/base/settings.h"
+#include "pg/access/catalog_confirmation.h"
+#include "pg/citus/citus.h"
 #include "pg/quota/leases.h"
 #include "pg/quota/store.h"
+#include "pg/replica/citus_catalog.h"
 #include "pg/replica/primary_connection.h"
 #include "pg/replica/shipment.h"
 #include "pg/replica/event_spill.h"
@@ -16,11 +20,14 @@ extern "C" {
 #include "access/xlog.h"
 #include "access/xlogrecovery.h"
 #include "commands/dbcommands.h"
+#include "executor/spi.h"
 #include "pgstat.h"
 #include "postmaster/interrupt.h"
 #include "storage/latch.h"
 #include "utils/guc.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 }
 
@@ -35,6 +42,8 @@ constexpr int kRetryMs = 250;           // between connection attempts
 constexpr int kMirrorEveryMs = 1000;
 constexpr int64 kIdleLeaseSeconds = 5; // unused leases go back after this
 constexpr int kIdleExitMs = 10000;     // a link with nothing to do leaves, unless it is the last
+constexpr int kCatalogEveryMs = 2000;  // a Citus worker's link checks the coordinator's catalog this often
+constexpr int kCitusCheckMs = 5000;    // and whether this node is still one
 
 struct Link {
     Oid database;
@@ -48,13 +57,60 @@ struct Link {
     AuditEvent* spill_buffer = nullptr;
     AuditEvent* in_hand = nullptr; // taken off the queue, not yet shipped or kept
     int in_hand_count = 0;
+    // A Citus worker's link: to the coordinator instead of a primary.
+    bool citus = false;
+    char* coordinator = nullptr; // its connection string, derived when not configured
+    TimestampTz last_citus_check = 0;
+    TimestampTz last_catalog = 0;
 };
 
-const char* conninfo()
+// A Citus worker's way to the coordinator: listguard.coordinator_conninfo,
+// or the coordinator in Citus's metadata as the extension's owner, with
+// citus.node_conninfo (TLS settings) as Citus's own connections have.
+char* coordinator_conninfo()
 {
+    if (coordinator_conninfo_setting != nullptr && coordinator_conninfo_setting[0] != '\0')
+        return MemoryContextStrdup(TopMemoryContext, coordinator_conninfo_setting);
+    char* result = nullptr;
+    StartTransactionCommand();
+    PushActiveSnapshot(GetTransactionSnapshot());
+    const char* owner = GetUserNameFromId(extension_owner(), false);
+    if (SPI_connect() == SPI_OK_CONNECT) {
+        if (SPI_execute("SELECT nodename, nodeport, pg_catalog.current_setting('citus.node_conninfo', true) "
+                        "FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND noderole = 'primary' LIMIT 1",
+                        true, 1) == SPI_OK_SELECT &&
+            SPI_processed == 1) {
+            char* host = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+            char* port = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+            char* extra = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+            result = MemoryContextStrdup(
+                TopMemoryContext, psprintf("host='%s' port=%s user='%s' %s", host, port, owner, extra ? extra : ""));
+        }
+        SPI_finish();
+    }
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+    return result;
+}
+
+const char* conninfo(Link& link)
+{
+    if (link.citus) {
+        if (link.coordinator == nullptr)
+            link.coordinator = coordinator_conninfo();
+        return link.coordinator ? link.coordinator : "";
+    }
     if (primary_conninfo_setting != nullptr && primary_conninfo_setting[0] != '\0')
         return primary_conninfo_setting;
     return PrimaryConnInfo != nullptr ? PrimaryConnInfo : "";
+}
+
+bool database_is_citus_worker()
+{
+    StartTransactionCommand();
+    bool worker = citus_is_worker_by_catalog();
+    CommitTransactionCommand();
+    return worker;
 }
 
 void report_down(Link& link, const char* why)
@@ -62,10 +118,11 @@ void report_down(Link& link, const char* why)
     if (link.reported_down)
         return;
     link.reported_down = true;
-    ereport(LOG,
-            (errmsg("listguard standby link for database \"%s\" cannot reach the primary: %s", link.database_name, why),
-             errdetail("Clear reveals under export quotas fail closed here, and audit events go to the "
-                       "server log and wait on disk, until it can.")));
+    ereport(LOG, (errmsg("listguard %s link for database \"%s\" cannot reach the %s: %s",
+                         link.citus ? "Citus worker" : "standby", link.database_name,
+                         link.citus ? "coordinator" : "primary", why),
+                  errdetail("Clear reveals under export quotas fail closed here, and audit events go to the "
+                            "server log and wait on disk, until it can.")));
 }
 
 bool connect(Link& link)
@@ -76,8 +133,9 @@ bool connect(Link& link)
     if (!TimestampDifferenceExceeds(link.last_attempt, now, kRetryMs))
         return false;
     link.last_attempt = now;
-    if (conninfo()[0] == '\0') {
-        report_down(link, "neither listguard.primary_conninfo nor primary_conninfo is set");
+    if (conninfo(link)[0] == '\0') {
+        report_down(link, link.citus ? "listguard.coordinator_conninfo is not set and Citus knows no coordinator"
+                                     : "neither listguard.primary_conninfo nor primary_conninfo is set");
         return false;
     }
     // The name as it is now (a rename replays here too).
@@ -94,7 +152,8 @@ bool connect(Link& link)
     // the session runs as, a read-only default would keep the standby's
     // events out of the chain, a short idle timeout would cut the link. (The
     // primary's functions pin what their own SQL depends on.)
-    const char* values[] = {conninfo(), link.database_name, "listguard standby link",
+    const char* values[] = {conninfo(link), link.database_name,
+                            link.citus ? "listguard citus worker link" : "listguard standby link",
                             "-c role=none -c synchronous_commit=on -c search_path=pg_catalog -c row_security=on "
                             "-c default_transaction_isolation=read\\ committed -c default_transaction_read_only=off "
                             "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0 "
@@ -113,7 +172,8 @@ bool connect(Link& link)
         report_down(link, link.primary.error());
         return false;
     }
-    bool same = PQntuples(r) == 1 && strtoul(PQgetvalue(r, 0, 0), nullptr, 10) == link.database;
+    // A Citus worker's databases have OIDs of their own: the name is enough.
+    bool same = PQntuples(r) == 1 && (link.citus || strtoul(PQgetvalue(r, 0, 0), nullptr, 10) == link.database);
     PQclear(r);
     if (!same) {
         link.primary.close();
@@ -263,6 +323,45 @@ bool ship_spilled(Link& link)
     return true;
 }
 
+// A Citus worker takes the coordinator's catalog when its generation is
+// not the one this node holds (a node added later, or one that was down or
+// restored): the coordinator sends every change to the nodes it can reach
+// in the change's own transaction, this catches the others up. Once the
+// coordinator answered, the catalog here is confirmed (until the server
+// stops: pg/access/catalog_confirmation.h).
+bool take_catalog(Link& link)
+{
+    StartTransactionCommand();
+    PushActiveSnapshot(GetTransactionSnapshot());
+    char held[32];
+    snprintf(held, sizeof held, INT64_FORMAT, held_catalog_generation());
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+    const char* values[] = {held};
+    PGresult* r = link.primary.run("SELECT listguard._citus_catalog($1::pg_catalog.int8)", 1, values, nullptr, nullptr,
+                                   PGRES_TUPLES_OK, kRequestTimeoutMs);
+    if (r == nullptr)
+        return false;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return false;
+    }
+    if (!PQgetisnull(r, 0, 0)) {
+        char* snapshot = pstrdup(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        StartTransactionCommand();
+        PushActiveSnapshot(GetTransactionSnapshot());
+        apply_catalog(snapshot);
+        PopActiveSnapshot();
+        CommitTransactionCommand();
+        pfree(snapshot);
+        ereport(DEBUG1, (errmsg("listguard took the coordinator's catalog")));
+    } else
+        PQclear(r);
+    confirm_citus_catalog(MyDatabaseId);
+    return true;
+}
+
 // One round; whether it did anything (then another follows at once). The
 // mirror is taken whatever else fails; leases are fetched only once the
 // standby's events have reached the primary, so that no clear reveal here
@@ -277,9 +376,10 @@ bool link_round(Link& link, AuditEvent* events)
     int batch_count = take_batch(link, events, &batch);
     // Only when the primary counts: with 'local' the standby's own counts
     // are the ones that matter, and a mirror would overwrite them.
-    bool mirror_due = standby_quota_setting == static_cast<int>(StandbyQuota::Primary) &&
+    bool mirror_due = !link.citus && standby_quota_setting == static_cast<int>(StandbyQuota::Primary) &&
                       TimestampDifferenceExceeds(link.last_mirror, now, kMirrorEveryMs);
-    if (works == 0 && batch_count == 0 && !mirror_due && !link.spill_pending)
+    bool catalog_due = link.citus && TimestampDifferenceExceeds(link.last_catalog, now, kCatalogEveryMs);
+    if (works == 0 && batch_count == 0 && !mirror_due && !catalog_due && !link.spill_pending)
         return false;
     link.in_hand = batch;
     link.in_hand_count = batch_count;
@@ -288,6 +388,12 @@ bool link_round(Link& link, AuditEvent* events)
     if (mirror_due) {
         mirrored = connected && mirror(link);
         link.last_mirror = now; // a failed mirror is tried again in a second
+        connected = link.primary.is_open();
+    }
+    if (catalog_due) {
+        if (connected)
+            (void)take_catalog(link);
+        link.last_catalog = now; // tried again in a while, whatever happened
         connected = link.primary.is_open();
     }
     bool shipped = connected && ship_spilled(link) && ship(link, batch, batch_count);
@@ -332,10 +438,12 @@ void run_standby_link(Oid database)
 {
     Link link;
     link.database = database;
+    link.citus = !RecoveryInProgress() && database_is_citus_worker();
+    link.last_citus_check = GetCurrentTimestamp();
     StartTransactionCommand();
     link.database_name = MemoryContextStrdup(TopMemoryContext, get_database_name(database));
     CommitTransactionCommand();
-    pgstat_report_appname("listguard standby link");
+    pgstat_report_appname(link.citus ? "listguard citus worker link" : "listguard standby link");
     AuditEvent* events =
         static_cast<AuditEvent*>(MemoryContextAlloc(TopMemoryContext, sizeof(AuditEvent) * (kShipBatch + 1)));
     link.spill_buffer = static_cast<AuditEvent*>(MemoryContextAlloc(TopMemoryContext, sizeof(AuditEvent) * kShipBatch));
@@ -349,8 +457,13 @@ void run_standby_link(Oid database)
             ProcessConfigFile(PGC_SIGHUP);
             link.primary.close(); // the connection string may have changed
         }
-        if (!RecoveryInProgress())
-            break;
+        if (!link.citus && !RecoveryInProgress())
+            break; // promoted
+        if (link.citus && TimestampDifferenceExceeds(link.last_citus_check, GetCurrentTimestamp(), kCitusCheckMs)) {
+            if (!database_is_citus_worker())
+                break; // removed from the cluster: the database's writer takes over
+            link.last_citus_check = GetCurrentTimestamp();
+        }
         if (ShutdownRequestPending) {
             drain_at_shutdown(link, events);
             break;

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "pg/base/preload.h"
+#include "pg/citus/transit.h"
 #include "pg/keys/keyring.h"
 #include "pg/type/encoding.h"
 #include "pg/type/fresh_nonce.h"
@@ -14,6 +15,7 @@
 #include "pg/type/stored_value.h"
 
 #include "core/email/input.h"
+#include "core/email/transit.h"
 #include "core/email/placeholder.h"
 #include "core/keys/keyring.h"
 
@@ -29,11 +31,45 @@ PG_FUNCTION_INFO_V1(lg_address_or_null);
 
 namespace listguard::pg {
 
+namespace {
+
+// A value from another node of a Citus cluster (pg/citus/transit.h): as it
+// left, or fresh again for the role that typed it.
+bool from_transit(std::string_view text, Datum* result, PendingError& error)
+{
+    const char* role = current_role_name();
+    int64 nonce = fresh_nonce();
+    std::uint8_t value[sealed::kMaxSize];
+    std::size_t size = 0;
+    bool ok = try_guarded(
+        [&] {
+            EmailSealer& sealer = keyring().email();
+            std::uint8_t carried[sealed::kMaxSize];
+            Unwrapped u = keyring().transit().unwrap(text, role, carried);
+            if (u.fresh_for_role)
+                size = sealer.restamp(carried, u.size, Stamp{0, nonce}, value);
+            else if (!sealer.under_current_key(carried))
+                size = sealer.reseal(carried, u.size, value);
+            else {
+                std::memcpy(value, carried, u.size);
+                size = u.size;
+            }
+        },
+        error);
+    if (ok)
+        *result = email_datum(value, size);
+    return ok;
+}
+
+} // namespace
+
 bool seal_text(const char* s, std::size_t len, Datum* result, PendingError& error, ShownForms shown_forms)
 {
     require_preload();
     std::string_view text = to_utf8(s, len);
     ensure_keyring();
+    if (looks_like_transit(text))
+        return from_transit(text, result, error);
     int64 nonce = fresh_nonce();
     std::uint8_t sealed_value[sealed::kMaxSize];
     std::size_t size = 0;

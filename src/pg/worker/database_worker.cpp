@@ -8,10 +8,12 @@
 #include "pg/audit/queue.h"
 #include "pg/audit/writer.h"
 #include "pg/base/session_settings.h"
+#include "pg/citus/citus.h"
 #include "pg/replica/standby_link.h"
 #include "pg/replica/event_spill.h"
 
 extern "C" {
+#include "access/xact.h"
 #include "access/xlog.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -60,6 +62,7 @@ void listguard_database_worker_main(Datum arg)
 {
     Oid database = DatumGetObjectId(arg);
     worker_database = database;
+    avoid_citus_calls();
     in_audit_writer = true;
     pqsignal(SIGTERM, SignalHandlerForShutdownRequest);
     pqsignal(SIGHUP, SignalHandlerForConfigReload);
@@ -93,6 +96,15 @@ void listguard_database_worker_main(Datum arg)
     if (!audit_register_writer(database))
         proc_exit(0); // another writer serves this database
     before_shmem_exit(forget_writer, 0);
+    // A worker of a Citus cluster ships its events to the coordinator's
+    // chain and leases quota from it, as a standby does from its primary.
+    StartTransactionCommand();
+    bool citus_worker = !RecoveryInProgress() && citus_is_worker_by_catalog();
+    CommitTransactionCommand();
+    if (citus_worker) {
+        run_standby_link(database);
+        proc_exit(0); // idle, stopping, or no longer a worker (the next event starts a writer)
+    }
     if (RecoveryInProgress()) {
         // A hot standby: ship events to the primary. When the link returns
         // because the server was promoted, this process, whose session can

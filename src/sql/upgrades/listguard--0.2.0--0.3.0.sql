@@ -106,8 +106,6 @@ DROP FUNCTION _audit_for(text);
 #replace "access/_approve/0.3.0.sql"
 #replace "access/_request_opened/0.3.0.sql"
 #replace "access/access_requests/0.3.0.sql"
-#replace "quota/quota_usage/0.3.0.sql"
-#replace "canary/_plant_canaries/0.3.0.sql"
 -- Canaries of principals: seen by their principal alone; trace_leak names
 -- the person (a new result column).
 ALTER TABLE canaries ADD COLUMN principal bigint;
@@ -117,3 +115,24 @@ DROP FUNCTION trace_leak(text[]);
 DROP FUNCTION _trace_leak(text[]);
 #include "canary/trace_leak/0.3.0.sql"
 #include "canary/_trace_leak/0.3.0.sql"
+
+-- quota_usage names make_interval's exact argument type (schema-qualified),
+-- and has a principal column (principals above).
+#replace "quota/quota_usage/0.3.0.sql"
+
+-- Citus (docs/citus.md): the catalog on every node, protect() of Citus tables.
+#include "replica/catalog_generation/0.3.0.sql"
+#include "replica/_transit_token/0.3.0.sql"
+#include "replica/_citus_catalog/0.3.0.sql"
+#include "replica/_citus_apply_catalog/0.3.0.sql"
+#include "replica/_citus_push_catalog/0.3.0.sql"
+#include "citus/_citus_table/0.3.0.sql"
+#include "citus/_citus_stamped/0.3.0.sql"
+#include "citus/_citus_unstamped/0.3.0.sql"
+#include "citus/_citus_stamp/0.3.0.sql"
+#replace "canary/_plant_canaries/0.3.0.sql"
+#replace "protect/_drop_protection/0.3.0.sql"
+#replace "protect/_stamp_plan/0.3.0.sql"
+#replace "protect/stamp_trigger/0.3.0.sql"
+#replace "audit/audit_statement_trigger/0.3.0.sql"
+#replace "audit/audit_row_trigger/0.3.0.sql"

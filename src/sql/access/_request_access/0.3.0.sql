@@ -20,7 +20,7 @@ BEGIN
     -- a month is the 30 days and a day the 24 hours that the comparison
     -- below counts, so the grant, now() + duration, lasts exactly that
     -- (a calendar month can have 31 days, a day with a clock change 25 hours).
-    duration := make_interval(secs => extract(epoch FROM duration));
+    duration := pg_catalog.make_interval(secs => extract(epoch FROM duration)::float8);
     IF duration > current_setting('listguard.max_request_duration')::interval THEN
         PERFORM listguard._invalid(format('an access request may last at most %s', current_setting('listguard.max_request_duration')),
             format('It asks for %s (listguard.max_request_duration).', duration));

@@ -17,6 +17,8 @@ DECLARE
     planted integer := 0;
     inserted boolean;
     next_template integer := 0;
+    citus boolean;
+    template_json jsonb[];
 BEGIN
     IF tbl IS NULL OR account IS NULL THEN
         PERFORM listguard._invalid('table and account must not be null', 'plant_canaries() plants into one list of one table.');
@@ -60,7 +62,15 @@ BEGIN
 
     scope_filter := format('t.%I = %s', p.account_column, account)
                     || CASE WHEN list IS NULL THEN '' ELSE format(' AND t.%I = %s', p.list_column, list) END;
-    not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
+    -- A Citus table's rows are on other nodes: its queries cannot correlate
+    -- with listguard's own tables, and its rows are copied by value.
+    citus := listguard._citus_table(tbl);
+    IF citus THEN
+        not_canary := format('NOT (t.%I OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT c.address FROM listguard.canaries c)))',
+                             email_column);
+    ELSE
+        not_canary := format('NOT EXISTS (SELECT 1 FROM listguard.canaries c WHERE c.address = t.%I)', email_column);
+    END IF;
     -- The local-part styles of the list's real addresses.
     EXECUTE format('SELECT array_agg(s) FROM (SELECT listguard._local_part_style(t.%I) s FROM %s t '
                    'WHERE %s AND %s AND t.%I IS NOT NULL ORDER BY random() LIMIT 500) x WHERE s IS NOT NULL',
@@ -73,10 +83,27 @@ BEGIN
     WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' AND a.attidentity = ''
       AND a.attname <> email_column
       AND (d.oid IS NULL OR d.adbin::text LIKE '{CONST %' OR a.attname IN (p.account_column, p.list_column));
-    EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
-                   'WHERE %s AND %s ORDER BY random() LIMIT $1) x', tbl, scope_filter, not_canary)
-        INTO template_tables, template_rows USING cardinality(roles) * per_role * 2 + 10;
-    template_count := coalesce(cardinality(template_rows), 0);
+    IF citus THEN
+        IF (SELECT count(*) FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+            WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+              AND (a.atttypid = 'listguard.email'::regtype
+                   OR (ty.typtype = 'd' AND ty.typbasetype = 'listguard.email'::regtype))) > 1 THEN
+            RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+                MESSAGE = format('cannot plant canaries in Citus table %s with more than one listguard.email column', tbl),
+                DETAIL = 'Canary rows copy the other columns of a real row by value, and an address would be copied as '
+                         'the planting role sees it.';
+        END IF;
+        EXECUTE format('SELECT array_agg(x.j) FROM (SELECT pg_catalog.to_jsonb(t) OPERATOR(pg_catalog.-) %L AS j '
+                       'FROM %s t WHERE %s AND %s ORDER BY random() LIMIT $1) x', email_column, tbl, scope_filter,
+                       not_canary)
+            INTO template_json USING cardinality(roles) * per_role * 2 + 10;
+        template_count := coalesce(cardinality(template_json), 0);
+    ELSE
+        EXECUTE format('SELECT array_agg(x.tableoid), array_agg(x.ctid) FROM (SELECT t.tableoid, t.ctid FROM %s t '
+                       'WHERE %s AND %s ORDER BY random() LIMIT $1) x', tbl, scope_filter, not_canary)
+            INTO template_tables, template_rows USING cardinality(roles) * per_role * 2 + 10;
+        template_count := coalesce(cardinality(template_rows), 0);
+    END IF;
     IF template_count = 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
             MESSAGE = 'the list has no rows to model canaries on',
@@ -99,9 +126,15 @@ BEGIN
         FOR attempt IN 1..5 LOOP
             next_template := next_template % template_count + 1;
             BEGIN
-                EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 FROM %1$s t '
-                               'WHERE t.tableoid = $2 AND t.ctid = $3', tbl, copied, email_column)
-                    USING stamped, template_tables[next_template], template_rows[next_template];
+                IF citus THEN
+                    EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 '
+                                   'FROM pg_catalog.jsonb_populate_record(NULL::%1$s, $2) t', tbl, copied, email_column)
+                        USING stamped, template_json[next_template];
+                ELSE
+                    EXECUTE format('INSERT INTO %1$s (%2$s, %3$I) SELECT %2$s, $1 FROM %1$s t '
+                                   'WHERE t.tableoid = $2 AND t.ctid = $3', tbl, copied, email_column)
+                        USING stamped, template_tables[next_template], template_rows[next_template];
+                END IF;
                 inserted := true;
             EXCEPTION WHEN unique_violation OR exclusion_violation THEN
                 NULL;

@@ -73,8 +73,24 @@ BEGIN
     -- The rows already there take their stamps, so that grants scoped to an
     -- account or list read them as they read new ones. Nothing else sees the
     -- tables until this transaction ends: they are locked.
-    IF stamp = 'now' THEN
+    IF stamp = 'now' AND listguard._citus_table(tbl) THEN
+        -- A Citus table's rows are in its shards, on every node.
+        PERFORM listguard._citus_stamp(tbl);
+    ELSIF stamp = 'now' THEN
         PERFORM listguard._stamp_batch(p.relid, 0, p.blocks + 1) FROM listguard._stamp_plan(tbl) p;
+    END IF;
+    -- Citus creates triggers on the shards of its tables only when told to
+    -- (undone when this function's elevated call ends). It creates, copies
+    -- and moves shards as the table's owner, listguard_owner: that role logs
+    -- in, as Citus's internal connections only (listguard refuses any other
+    -- login of it), and creates tables in the table's schema.
+    IF listguard._citus_table(tbl) THEN
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+        IF NOT (SELECT r.rolcanlogin FROM pg_roles r WHERE r.rolname = 'listguard_owner') THEN
+            ALTER ROLE listguard_owner LOGIN;
+        END IF;
+        EXECUTE format('GRANT CREATE ON SCHEMA %I TO listguard_owner',
+                       (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl));
     END IF;
     FOR t IN SELECT tbl UNION ALL SELECT listguard._descendants(tbl) LOOP
         PERFORM listguard._protect_triggers(t, audit);

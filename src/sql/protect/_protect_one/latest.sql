@@ -51,6 +51,27 @@ BEGIN
         EXECUTE format('REVOKE %s ON %s FROM %s CASCADE', privilege.privilege_type, tbl,
                        CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
     END LOOP;
+    -- Nobody but the owner hands privileges on (a grant option the former
+    -- owner gave an accomplice would pass SELECT to anyone, unrecorded):
+    -- grant options are revoked, with what was granted through them.
+    FOR privilege IN
+        SELECT DISTINCT a.grantee, a.privilege_type, NULL::name AS column_name
+        FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = tbl AND a.is_grantable AND a.grantee <> c.relowner
+        UNION
+        SELECT DISTINCT a.grantee, a.privilege_type, att.attname
+        FROM pg_class c JOIN pg_attribute att ON att.attrelid = c.oid, aclexplode(att.attacl) a
+        WHERE c.oid = tbl AND a.is_grantable AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE GRANT OPTION FOR %s%s ON %s FROM %s CASCADE', privilege.privilege_type,
+                       CASE WHEN privilege.column_name IS NULL THEN '' ELSE format(' (%I)', privilege.column_name) END,
+                       tbl,
+                       CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(privilege.grantee::regrole::text) END);
+        PERFORM listguard._record_protection_event(tbl, jsonb_build_object(
+            'action', 'revoke grant option', 'privilege', privilege.privilege_type,
+            'column', privilege.column_name,
+            'grantee', CASE WHEN privilege.grantee = 0 THEN 'PUBLIC' ELSE privilege.grantee::regrole::text END));
+    END LOOP;
     PERFORM listguard._backup_reads(tbl, true);
     -- Its own sequences went with it: nobody else may set them.
     FOR seq IN SELECT d.objid::regclass FROM pg_depend d JOIN pg_class s ON s.oid = d.objid

@@ -1,0 +1,185 @@
+#include "pg/citus/transit.h"
+
+#include <cstdlib>
+#include <ctime>
+#include <string>
+
+#include "pg/base/catalog.h"
+#include "pg/base/guard.h"
+#include "pg/base/settings.h"
+#include "pg/citus/citus.h"
+#include "pg/keys/keyring.h"
+
+#include "core/keys/keyring.h"
+
+extern "C" {
+#include "utils/guc.h"
+}
+
+namespace listguard::pg {
+
+namespace {
+
+constexpr int64 kProofLifetime = 24 * 3600; // a proof older than this proves nothing
+constexpr int64 kProofRenewal = 3600;       // a backend makes a new one after this
+constexpr const char* kInternalPrefixes[] = {"citus_internal gpid=", "citus_rebalancer gpid="};
+// Connections a node opens for a client's command (run_command_on_workers)
+// or for a shard move's replication: not a client's own address either.
+constexpr const char* kNodePrefixes[] = {
+    "citus_internal gpid=", "citus_rebalancer gpid=", "citus_run_command gpid=", "citus_shard_"};
+
+bool transit = false;
+
+int64 offered_at = 0;
+char* original_options = nullptr; // PGOPTIONS before listguard added to it
+bool original_saved = false;
+
+enum class Proof { Unchecked, Valid, Invalid };
+Proof proof_state = Proof::Unchecked;
+uint64 proven_gpid = 0;
+
+// The global process id in an application_name Citus set, or 0.
+uint64 claimed_gpid(const char* name)
+{
+    if (name == nullptr)
+        return 0;
+    for (const char* prefix : kInternalPrefixes) {
+        std::size_t n = strlen(prefix);
+        if (strncmp(name, prefix, n) != 0)
+            continue;
+        const char* digits = name + n;
+        if (*digits < '0' || *digits > '9')
+            return 0;
+        char* end = nullptr;
+        unsigned long long gpid = strtoull(digits, &end, 10);
+        return *end == '\0' ? static_cast<uint64>(gpid) : 0;
+    }
+    return 0;
+}
+
+int64 now_seconds()
+{
+    return static_cast<int64>(time(nullptr));
+}
+
+} // namespace
+
+bool in_transit()
+{
+    return transit;
+}
+
+bool set_in_transit(bool on)
+{
+    bool was = transit;
+    transit = on;
+    return was;
+}
+
+const char* current_role_name()
+{
+    static Oid role = InvalidOid;
+    static char name[NAMEDATALEN];
+    Oid now = GetUserId();
+    if (now != role) {
+        strlcpy(name, GetUserNameFromId(now, false), sizeof name);
+        role = now;
+    }
+    return name;
+}
+
+void reset_transit() noexcept
+{
+    transit = false;
+}
+
+bool session_claims_citus_internal()
+{
+    if (application_name == nullptr)
+        return false;
+    for (const char* prefix : kNodePrefixes)
+        if (strncmp(application_name, prefix, strlen(prefix)) == 0)
+            return true;
+    return false;
+}
+
+bool session_is_citus_internal()
+{
+    uint64 gpid = claimed_gpid(application_name);
+    if (gpid == 0 || citus_proof_setting == nullptr || citus_proof_setting[0] == '\0')
+        return false;
+    if (proof_state == Proof::Unchecked) {
+        ensure_keyring();
+        const char* proof = citus_proof_setting;
+        int64 now = now_seconds();
+        bool valid = guarded([&] { return keyring().transit().check_proof(proof, gpid, now, kProofLifetime); });
+        proof_state = valid ? Proof::Valid : Proof::Invalid;
+        proven_gpid = gpid;
+        if (!valid)
+            ereport(LOG, (errmsg("listguard: a session claims to be a Citus internal connection without a valid "
+                                 "proof"),
+                          errdetail("Its values are shown as its role may see them, as to any client.")));
+    }
+    return proof_state == Proof::Valid && gpid == proven_gpid;
+}
+
+void check_owner_login(const char* user, const char* application, const char* options)
+{
+    if (user == nullptr || strcmp(user, "listguard_owner") != 0)
+        return;
+    // The startup packet's options, as libpq sends PGOPTIONS: "-c name=value".
+    char proof[128] = "";
+    const char* at = options ? strstr(options, "listguard.citus_proof=") : nullptr;
+    if (at != nullptr) {
+        at += strlen("listguard.citus_proof=");
+        std::size_t n = strcspn(at, " \t");
+        if (n < sizeof proof) {
+            memcpy(proof, at, n);
+            proof[n] = '\0';
+        }
+    }
+    uint64 gpid = claimed_gpid(application);
+    bool valid = false;
+    if (proof[0] != '\0' && gpid != 0) {
+        ensure_keyring();
+        int64 now = now_seconds();
+        valid = guarded([&] { return keyring().transit().check_proof(proof, gpid, now, kProofLifetime); });
+    }
+    if (!valid)
+        ereport(FATAL, (errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+                        errmsg("role \"listguard_owner\" may log in only as a Citus internal connection"),
+                        errdetail("It owns every protected table; Citus logs in as it to create, copy and move their "
+                                  "shards, with a proof that only a listguard backend of this cluster can make."),
+                        errhint("Connect as your own role.")));
+}
+
+void offer_citus_proof()
+{
+    int64 now = now_seconds();
+    if (offered_at != 0 && now - offered_at < kProofRenewal)
+        return;
+    if (!citus_active() || !OidIsValid(listguard_objects().schema))
+        return;
+    uint64 gpid = citus_global_pid();
+    if (gpid == 0)
+        return;
+    ensure_keyring();
+    char proof[128];
+    guarded([&] {
+        std::string made = keyring().transit().proof(gpid, now);
+        strlcpy(proof, made.c_str(), sizeof proof);
+    });
+    if (!original_saved) {
+        const char* options = getenv("PGOPTIONS");
+        original_options = options ? MemoryContextStrdup(TopMemoryContext, options) : nullptr;
+        original_saved = true;
+    }
+    char* options = psprintf("%s%s-c listguard.citus_proof=%s", original_options ? original_options : "",
+                             original_options ? " " : "", proof);
+    if (setenv("PGOPTIONS", options, 1) != 0)
+        ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("could not set PGOPTIONS for Citus's connections")));
+    pfree(options);
+    offered_at = now;
+}
+
+} // namespace listguard::pg
