@@ -19,6 +19,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "access/skey.h"
 #include "access/xact.h"
+#include "catalog/index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "nodes/parsenodes.h"
@@ -61,9 +62,16 @@ const Objects& principal_objects()
         found.applications = listguard_member_relation("applications");
         found.application_keys = listguard_member_relation("application_keys");
         found.users = listguard_member_relation("application_users");
-        found.users_by_name = listguard_member_relation("application_users_name_key");
         found.grants = listguard_objects().grants;
-        found.grants_by_principal = listguard_member_relation("grants_principal");
+        // Indexes are no members themselves: each must be one of its
+        // member table's.
+        auto index_of = [](const char* name, Oid table) {
+            Oid index = get_relname_relid(name, listguard_objects().schema);
+            return OidIsValid(index) && OidIsValid(table) && IndexGetRelation(index, true) == table ? index
+                                                                                                    : InvalidOid;
+        };
+        found.users_by_name = index_of("application_users_name_key", found.users);
+        found.grants_by_principal = index_of("grants_principal", found.grants);
     }
     found.valid = OidIsValid(found.applications) && OidIsValid(found.application_keys) && OidIsValid(found.users) &&
                   OidIsValid(found.users_by_name) && OidIsValid(found.grants_by_principal);
