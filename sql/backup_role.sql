@@ -25,7 +25,9 @@ GRANT USAGE ON SEQUENCE subs_id_seq TO bk_login;
 SELECT count(*) AS rows_with_a_canary FROM subs;
 
 -- The dump: every row, canaries included, addresses as sealed tokens only.
-\setenv LG_BACKUP_FILE /tmp/listguard-regress-backup.sql
+-- One file per server: other suites may run beside this one.
+\getenv lg_port PGPORT
+\setenv LG_BACKUP_FILE /tmp/listguard-regress-backup-:lg_port.sql
 \! env -u PGAPPNAME PGUSER=bk_login PGPASSWORD=bk_login_pw pg_dump --enable-row-security -d lg_backup_src -f "$LG_BACKUP_FILE" && echo dumped
 \! grep -c -i -e 'backed.up' -e 'maria.backup' "$LG_BACKUP_FILE"
 \! sed -n '/^COPY public.subs /,/^\\\./p' "$LG_BACKUP_FILE" | grep -c 'lg1:'
@@ -94,4 +96,4 @@ SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'bk_gro
 DROP DATABASE lg_backup_src;
 DROP DATABASE lg_backup_dst;
 DROP ROLE bk_login, bk_reader, bk_creator, bk_group, bk_quiet;
-\! rm -f /tmp/listguard-regress-backup.sql
+\! rm -f "$LG_BACKUP_FILE"

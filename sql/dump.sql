@@ -9,7 +9,9 @@ INSERT INTO subscribers VALUES (1, 'Unmistakable.Dumped@example.com'), (2, 'seco
 CREATE ROLE dump_plain LOGIN PASSWORD 'dump_plain_pw';
 GRANT SELECT ON subscribers TO dump_plain;
 
-\setenv LG_DUMP_FILE /tmp/listguard-regress-dump.sql
+-- One file per server: other suites may run beside this one.
+\getenv lg_port PGPORT
+\setenv LG_DUMP_FILE /tmp/listguard-regress-dump-:lg_port.sql
 \! env -u PGAPPNAME pg_dump -d lg_dump_src -f "$LG_DUMP_FILE" && echo dumped
 \! grep -c -i -e 'unmistakable' -e 'second.dumped' "$LG_DUMP_FILE"
 \! grep -c 'lg1:' "$LG_DUMP_FILE"

@@ -284,7 +284,7 @@ SELECT account, list, reveal, valid_until IS NOT NULL AS expires FROM listguard.
 ORDER BY list NULLS FIRST;
 
 -- Canaries of a principal: seen by that person alone, not by the
--- application acting for anyone else; trace_leak names the person.
+-- application acting for anyone else; the registry names the person.
 SELECT listguard.add_canary_addresses(ARRAY['lena.berg@mailbox-one.example', 'tom.hart@mailbox-two.example',
                                             'ines.roe@mailbox-one.example']) AS added;
 -- (A canary row copies a real row; its id draws a value of its own.)
@@ -310,7 +310,10 @@ SELECT count(*) AS rows_for_carol FROM pr_subs WHERE account_id = 2;
 SELECT array_agg(email::text)::text AS carol_file FROM pr_subs WHERE account_id = 2 \gset
 COMMIT;
 RESET ROLE;
-SELECT role, principal, canaries_found, likely FROM listguard.trace_leak(:'carol_file'::text[]);
+SELECT role, canaries_found FROM listguard.trace_leak(:'carol_file'::text[]);
+SELECT p.name AS planted_for, count(*) AS in_carol_file FROM listguard.canaries c
+JOIN listguard.principals p ON p.id = c.principal
+WHERE c.address = ANY (:'carol_file'::text[]::listguard.email[]) GROUP BY 1;
 SELECT listguard.remove_canaries('pr_subs') AS removed;
 
 -- Dropping a principal takes its grants with it.

@@ -276,6 +276,8 @@
 
 #include "canary/add_canary_addresses/latest.sql"
 #include "canary/plant_canaries/latest.sql"
+#include "canary/plan_canaries/latest.sql"
+#include "canary/plant_due_canaries/latest.sql"
 #include "canary/remove_canaries/latest.sql"
 #include "canary/trace/latest.sql"
 #include "canary/trace_leak/latest.sql"
@@ -283,7 +285,7 @@
 
 #include "canary/_local_part_style/latest.sql"
 #include "canary/_local_part_in_style/latest.sql"
-#include "canary/_canary_reveal_count/latest.sql"
+#include "canary/_canary_in_record/latest.sql"
 #include "canary/_as_canary/latest.sql"
 #include "canary/_value_digest/latest.sql"
 -- Canaries are found by the loose form of their address (+tags and Gmail
@@ -292,6 +294,8 @@
 #include "canary/_loose_digest_of/latest.sql"
 #include "canary/_address_in_line/latest.sql"
 #include "canary/_address_domain/latest.sql"
+#include "canary/_domain_digest_of/latest.sql"
+#include "canary/_revealed_by/latest.sql"
 #include "canary/_record_canary_event/latest.sql"
 
 #include "canary/_canary_column/latest.sql"
@@ -302,13 +306,25 @@
 
 #include "canary/_add_canary_addresses/latest.sql"
 
-#include "canary/_take_canary_address/latest.sql"
+#include "canary/_local_part_template/latest.sql"
+#include "canary/_local_part_from_template/latest.sql"
+#include "canary/_names_for_local_part/latest.sql"
+
+#include "canary/_canary_address/latest.sql"
+
+#include "canary/_next_canary_slot/latest.sql"
 
 #include "canary/_plant_canaries/latest.sql"
+
+#include "canary/_plan_canaries/latest.sql"
+
+#include "canary/_plant_due_canaries/latest.sql"
 
 #include "canary/_remove_canaries/latest.sql"
 
 #include "canary/_canary_reveals/latest.sql"
+
+#include "canary/_canary_seers/latest.sql"
 
 #include "canary/_trace/latest.sql"
 
@@ -344,6 +360,15 @@
 -- database lists them).
 #include "audit/audit_heads_guard/latest.sql"
 #include "audit/audit_heads/latest.sql"
+
+-- Leak attribution (tables 0.3 added, in the order its update adds them):
+-- what each role read in clear, per day, as Bloom filters of keyed digests,
+-- and since when they are kept; canaries to plant later, one at a time,
+-- among real signups.
+#include "canary/reveal_summaries/latest.sql"
+#include "canary/reveal_summaries_since/latest.sql"
+#include "canary/canary_plans/latest.sql"
+#include "canary/_reveals_complete/latest.sql"
 
 -- ---------------------------------------------------------------------------
 -- Principals (new in 0.3.0, after the audit heads for the same reason): the

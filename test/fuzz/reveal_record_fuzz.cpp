@@ -1,13 +1,13 @@
 // Canary reveal records (core/canary/reveal_record.h): open() on any text,
-// as listguard._canary_reveal_count gets it from a clear_reveal event.
+// as listguard._canary_in_record gets it from a clear_reveal event.
 //
-// Errors are InvalidText only. A record opened and sealed again under the
-// same IV (its first 32 hex digits) gives the same text but for its last 8
-// digits (a reserved word, sealed as 0). A record made from the input (a
-// run of canary ids added to it) counts like a plain model of its slots
-// and seals and opens back to itself.
+// Errors are InvalidText only. A version 2 record opened and sealed again,
+// with room for as many slots, gives a text as long, opening to the same. A
+// record made from the input (canary slots and ids outside their account,
+// added to it) notes exactly what a plain model of it says, seals to the
+// size its room says whatever it notes, and opens back to itself.
 #include <cstring>
-#include <map>
+#include <set>
 #include <string>
 
 #include "core/canary/reveal_record.h"
@@ -16,12 +16,6 @@
 using namespace listguard;
 
 namespace {
-
-bool same(const RevealRecord& a, const RevealRecord& b)
-{
-    return std::memcmp(a.ids, b.ids, sizeof a.ids) == 0 && std::memcmp(a.counts, b.counts, sizeof a.counts) == 0 &&
-           a.overflow == b.overflow;
-}
 
 void check_open(const RevealRecordSealer& sealer, std::string_view text)
 {
@@ -32,39 +26,65 @@ void check_open(const RevealRecordSealer& sealer, std::string_view text)
         FUZZ_CHECK(e.kind() == ErrorKind::InvalidText);
         return;
     }
-    FUZZ_CHECK(text.size() == RevealRecordSealer::kTextSize);
-    std::uint8_t iv[16];
-    for (std::size_t i = 0; i < sizeof iv; i++)
-        iv[i] = static_cast<std::uint8_t>(std::stoi(std::string(text.substr(2 * i, 2)), nullptr, 16));
-    std::string again = sealer.seal(record, iv);
+    if (record.version() == 1) {
+        FUZZ_CHECK(text.size() == RevealRecordSealer::kVersion1TextSize);
+        return;
+    }
+    // The room the text has: the smallest that makes its length.
+    std::size_t slots = RevealRecord::kSlotStep;
+    while (slots <= RevealRecord::kMaxSlots && RevealRecordSealer::text_size(slots) != text.size())
+        slots += RevealRecord::kSlotStep;
+    FUZZ_CHECK(slots <= RevealRecord::kMaxSlots);
+    FUZZ_CHECK(record.used_slots() <= slots);
+    // Sealed again with the same room: a text of the same length, which
+    // opens to the same slots.
+    std::uint8_t iv[16] = {};
+    std::string again = sealer.seal(record, slots, iv);
     FUZZ_CHECK(again.size() == text.size());
-    FUZZ_CHECK(std::string_view(again).substr(0, again.size() - 8) == text.substr(0, text.size() - 8));
+    RevealRecord back = sealer.open(again);
+    FUZZ_CHECK(back.used_slots() == record.used_slots() && back.overflow() == record.overflow());
 }
 
 void check_made(const RevealRecordSealer& sealer, const std::uint8_t* data, std::size_t size)
 {
     RevealRecord record;
-    std::map<std::int64_t, std::uint32_t> counted; // the first 8 distinct ids in range
+    std::set<std::uint32_t> slots;
+    std::set<std::int64_t> outside;
     std::uint32_t overflow = 0;
     for (std::size_t i = 0; i + 5 <= size; i += 5) {
-        // 5 octets: ids past 32 bits are exercised too.
-        std::int64_t id = 0;
-        for (std::size_t k = 0; k < 5; k++)
-            id = id << 8 | data[i + k];
-        id -= 0x100; // and ids of 0 and below
-        record.add(id);
-        if (id <= 0 || id > 0xffffffffLL || (counted.size() == RevealRecord::kSlots && !counted.count(id)))
-            overflow++;
-        else
-            counted[id]++;
+        // 5 octets: a kind, then 4 of value.
+        std::uint32_t v = 0;
+        for (std::size_t k = 1; k < 5; k++)
+            v = v << 8 | data[i + k];
+        if (data[i] & 1) {
+            std::uint32_t slot = v % (RevealRecord::kMaxSlots + 64);
+            record.add_slot(slot);
+            if (slot >= RevealRecord::kMaxSlots)
+                overflow++;
+            else
+                slots.insert(slot);
+        } else {
+            std::int64_t id = static_cast<std::int64_t>(v) - (data[i] & 2 ? 0x100 : 0);
+            record.add_outside(id);
+            if (id <= 0 || (outside.size() == RevealRecord::kOutsideIds && !outside.count(id)))
+                overflow++;
+            else
+                outside.insert(id);
+        }
     }
-    FUZZ_CHECK(record.overflow == overflow);
-    for (const auto& [id, count] : counted)
-        FUZZ_CHECK(record.count_of(id) == count);
-
+    FUZZ_CHECK(record.overflow() == overflow);
     std::uint8_t iv[16] = {};
     std::memcpy(iv, data, size < sizeof iv ? size : sizeof iv);
-    FUZZ_CHECK(same(sealer.open(sealer.seal(record, iv)), record));
+    std::size_t room = RevealRecord::slots_for(size > 0 ? data[0] * 24 : -1);
+    std::string text = sealer.seal(record, room, iv);
+    std::size_t needed = RevealRecord::slots_for(static_cast<std::int64_t>(record.used_slots()) - 1);
+    FUZZ_CHECK(text.size() == RevealRecordSealer::text_size(room > needed ? room : needed));
+    RevealRecord back = sealer.open(text);
+    for (std::uint32_t s = 0; s < RevealRecord::kMaxSlots; s++)
+        FUZZ_CHECK(back.has_slot(s) == (slots.count(s) > 0));
+    for (std::int64_t id : outside)
+        FUZZ_CHECK(back.has_outside(id));
+    FUZZ_CHECK(back.overflow() == overflow);
 }
 
 } // namespace

@@ -47,6 +47,8 @@ SELECT set_eq(
              -- canaries: the admin gates, and the row policy of tables that hold them
              ('listguard.add_canary_addresses(text[])'),
              ('listguard.plant_canaries(regclass,bigint,bigint,regrole[],integer)'),
+             ('listguard.plan_canaries(regclass,bigint,bigint,regrole[],integer,interval)'),
+             ('listguard.plant_due_canaries(integer)'),
              ('listguard.remove_canaries(regclass,bigint,bigint,regrole[])'), ('listguard.trace(text)'),
              ('listguard.trace_leak(text[])'), ('listguard.report_canary_hit(text,timestamp with time zone,text)'),
              ('listguard.can_read(bigint,bigint,listguard.email)'), ('listguard.can_write(bigint,bigint,listguard.email)'),
@@ -84,11 +86,15 @@ SELECT set_eq(
              ('requests: listguard_backup SELECT'), ('request_approvals: listguard_backup SELECT'),
              ('canaries: listguard_backup SELECT'), ('grants_id_seq: listguard_backup SELECT'),
              ('requests_id_seq: listguard_backup SELECT'), ('canaries_id_seq: listguard_backup SELECT'),
+             ('reveal_summaries: listguard_admin SELECT'), ('reveal_summaries_since: listguard_admin SELECT'),
+             ('canary_plans: listguard_admin SELECT'), ('reveal_summaries: listguard_backup SELECT'),
+             ('reveal_summaries_since: listguard_backup SELECT'), ('canary_plans: listguard_backup SELECT'),
+             ('canary_plans_id_seq: listguard_backup SELECT'),
              ('application_users: listguard_backup SELECT'), ('applications: listguard_backup SELECT'),
              ('application_keys: listguard_backup SELECT'), ('application_users_id_seq: listguard_backup SELECT'),
              ('application_users: listguard_admin SELECT'), ('applications: listguard_admin SELECT'),
              ('application_keys: listguard_admin SELECT'), ('principals: listguard_admin SELECT')$$,
-    'only admins and backups read the grants, protections, requests, canaries, principals, applications and audit log; everyone reads their quotas and requests');
+    'only admins and backups read the grants, protections, requests, canaries, reveal summaries, canary plans, principals, applications and audit log; everyone reads their quotas and requests');
 -- The schema: everyone may use what is in it, nobody may create there.
 SELECT results_eq(
     $$SELECT format('%s %s', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,

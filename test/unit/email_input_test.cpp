@@ -130,3 +130,32 @@ TEST(EmailInput, NoSealedValueLooksLikeAPlaceholder)
     EXPECT_EQ(error_detail([&] { refuse_shown_form(ShownForm::Mask, true); }),
               "It has the shape of a listguard mask (one character, then ***), not of an address.");
 }
+
+// check_input() refuses exactly what seal_input() refuses, with the same
+// message and detail, and accepts what it accepts (invalid_addresses()).
+TEST(EmailInput, CheckAgreesWithSealing)
+{
+    EmailSealer s(fixed_server_key());
+    std::uint8_t v[sealed::kMaxSize];
+    std::size_t n = s.seal(parse_address("jane@example.com"), {9, 3}, v);
+    char token[kMaxTokenOctets];
+    std::string good_token(token, encode_token(v, n, token));
+    std::string bad_token = good_token;
+    bad_token[bad_token.size() - 3] = bad_token[bad_token.size() - 3] == 'A' ? 'B' : 'A';
+    const std::string inputs[] = {"Jane@example.com", "j***@example.com", "j**@example.com", "p.4k2m9xq7@example.com",
+                                  "no at sign", "a..b@example.com", "", "x@" + std::string(260, 'a') + ".com",
+                                  std::string(240, 'a') + "@example.com", "jöhn@exämple.com", good_token, bad_token};
+    for (const std::string& input : inputs) {
+        auto outcome = [](auto fn) {
+            try {
+                fn();
+                return std::string("ok");
+            } catch (const Error& e) {
+                return std::string(e.what()) + " | " + e.detail();
+            }
+        };
+        std::string sealed = outcome([&] { seal_input(s, input, 0, v); });
+        std::string checked = outcome([&] { check_input(s, input); });
+        EXPECT_EQ(checked, sealed) << "input of " << input.size() << " octets";
+    }
+}

@@ -42,4 +42,18 @@ std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t 
     return sealer.seal(address, Stamp{0, fresh_nonce}, out);
 }
 
+void check_input(EmailSealer& sealer, std::string_view text)
+{
+    if (looks_like_token(text)) {
+        std::uint8_t out[sealed::kMaxSize];
+        seal_input(sealer, text, 0, out, ShownForms::Refused);
+        return;
+    }
+    Address address = parse_address(text);
+    bool mask = has_mask_shape(address.canonical());
+    if (mask || has_pseudonym_shape(address.canonical()))
+        refuse_shown_form(mask ? ShownForm::Mask : ShownForm::Pseudonym, false);
+    EmailSealer::check_sealable(address);
+}
+
 } // namespace listguard

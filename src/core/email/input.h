@@ -26,4 +26,9 @@ enum class ShownForms {
 std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t fresh_nonce, std::uint8_t* out,
                        ShownForms shown_forms = ShownForms::Refused);
 
+// Throws exactly what seal_input() would for this text (ShownForms::Refused),
+// without sealing an address: for listing the values a column would refuse.
+// A token is opened and checked as seal_input() does.
+void check_input(EmailSealer& sealer, std::string_view text);
+
 } // namespace listguard

@@ -179,6 +179,11 @@ void EmailSealer::encrypt_under_current(std::uint8_t* out, const std::uint8_t* p
     key.siv.encrypt(&header, 1, plain, padded, out + sealed::kTagOffset, out + sealed::kHeaderSize);
 }
 
+void EmailSealer::check_sealable(const Address& address)
+{
+    padded_size(address.display().size());
+}
+
 std::size_t EmailSealer::seal(const Address& address, Stamp stamp, std::uint8_t* out)
 {
     std::string_view display = address.display();

@@ -96,6 +96,8 @@ public:
 
     // Writes the sealed form into out (kMaxSize octets) and returns its size.
     std::size_t seal(const Address& address, Stamp stamp, std::uint8_t* out);
+    // Throws what seal() would throw for this address, without sealing it.
+    static void check_sealable(const Address& address);
 
     // Re-seals a value under another stamp (and the current key), keeping
     // its address and digest.

@@ -45,6 +45,16 @@ void take_in_access_changes()
     AcceptInvalidationMessages();
 }
 
+uint64 seen_access_generation() noexcept
+{
+    return seen_generation;
+}
+
+uint64 current_access_generation() noexcept
+{
+    return generation != nullptr ? pg_atomic_read_u64(generation) : 0;
+}
+
 void note_utility_access_change(Node* stmt) noexcept
 {
     switch (nodeTag(stmt)) {

@@ -28,6 +28,12 @@ void access_changes_at_transaction_end(bool committed) noexcept;
 // pending invalidations every time (cheap when there are none).
 void take_in_access_changes();
 
+// The count as this backend last took it in (take_in_access_changes()), and
+// the count now (one atomic read; 0 without shared memory, where every
+// look is a change).
+uint64 seen_access_generation() noexcept;
+uint64 current_access_generation() noexcept;
+
 // In ProcessUtility, after a statement ran: role statements change
 // memberships and attributes; COMMIT PREPARED may commit a change.
 void note_utility_access_change(Node* stmt) noexcept;

@@ -516,6 +516,20 @@ Access session_access(Stamp scope, Grant* principal_grant, Grant* application_gr
     return access;
 }
 
+bool principal_narrows_session()
+{
+    if (principal_in_force() != nullptr)
+        return true;
+    return static_cast<MissingPrincipal>(missing_principal_setting) == MissingPrincipal::Refuse &&
+           OidIsValid(requiring_application());
+}
+
+int64 principal_in_force_id()
+{
+    const Principal* p = principal_in_force();
+    return p == nullptr ? 0 : p->id;
+}
+
 bool principal_has_grant(int64 grant_id)
 {
     const Principal* p = principal_in_force();

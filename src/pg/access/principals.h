@@ -41,6 +41,15 @@ namespace listguard::pg {
 // application's quota holds for everyone behind it, whatever role it sets.
 Access session_access(Stamp scope, Grant* principal_grant = nullptr, Grant* application_grant = nullptr);
 
+// Whether the session decides otherwise than its role's grants alone would:
+// a principal is in force, or a require_principal application without one
+// is refused (listguard.missing_principal). (Without a principal such an
+// application reads the rows its grants allow, masked.)
+bool principal_narrows_session();
+
+// The id of the principal in force, 0: none.
+int64 principal_in_force_id();
+
 // Whether grant_id is one of the grants of the principal in force.
 bool principal_has_grant(int64 grant_id);
 

@@ -1,6 +1,7 @@
 #include "pg/audit/statement_counts.h"
 
 #include "pg/audit/events.h"
+#include "pg/audit/reveal_spool.h"
 #include "pg/base/guard.h"
 #include "pg/base/session_info.h"
 #include "pg/base/settings.h"
@@ -33,6 +34,22 @@ struct RevealCount {
 constexpr int kReveals = 32;
 RevealCount reveals[kReveals];
 int reveal_count = 0;
+size_t record_slots = RevealRecord::kSlotStep;
+
+// Where a (role, grant, scope) was last counted, as index + 1 (0: nowhere),
+// by a hash of the three: rows cycling through a few lists find their
+// count with one probe instead of a scan of every count. A slot is only a
+// hint: what it points to is compared with the key before it is used.
+constexpr int kRevealMemo = 64;
+int reveal_memo[kRevealMemo];
+
+inline int reveal_slot(Oid role, int64 grant_id, Stamp scope)
+{
+    uint64 h = static_cast<uint64>(scope.account) * UINT64CONST(0x9E3779B97F4A7C15) ^
+               static_cast<uint64>(scope.list) * UINT64CONST(0xC2B2AE3D27D4EB4F) ^
+               static_cast<uint64>(grant_id) * UINT64CONST(0x165667B19E3779F9) ^ role;
+    return static_cast<int>((h >> 32) & (kRevealMemo - 1));
+}
 
 void report_clear_reveals()
 {
@@ -47,12 +64,13 @@ void report_clear_reveals()
         // whether a canary was read. This also runs while a transaction
         // aborts, perhaps because the keyring could not be read: the sealer
         // does not need it.
-        char sealed[RevealRecordSealer::kTextSize + 1] = "";
+        char sealed[RevealRecordSealer::kMaxTextSize + 1] = "";
         const RevealRecordSealer* sealer = canary_reveal_sealer();
         uint8 iv[16];
         PendingError error;
         if (sealer != nullptr && pg_strong_random(iv, sizeof iv))
-            (void)try_guarded([&] { strlcpy(sealed, sealer->seal(r.canaries, iv).c_str(), sizeof sealed); }, error);
+            (void)try_guarded(
+                [&] { strlcpy(sealed, sealer->seal(r.canaries, record_slots, iv).c_str(), sizeof sealed); }, error);
         char* detail = psprintf("{\"role\": %s, \"grant\": %lld, \"canaries\": %s%s}", json_string(info.current_user),
                                 static_cast<long long>(r.grant_id), json_string(sealed),
                                 r.principal_grant_id == 0
@@ -237,18 +255,50 @@ const char* row_op_name(char op)
     return op == 'i' ? "insert" : op == 'u' ? "update" : "delete";
 }
 
-void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id, int64 principal_grant_id)
+namespace {
+
+void note_canary(RevealRecord& record, Stamp scope, const RevealedCanary* canary)
 {
+    if (canary == nullptr)
+        return;
+    if (canary->account == scope.account && canary->slot >= 0)
+        record.add_slot(static_cast<uint32>(canary->slot));
+    else
+        record.add_outside(canary->id);
+}
+
+} // namespace
+
+void note_canary_record_slots(size_t slots) noexcept
+{
+    record_slots = Max(record_slots, Min(slots, RevealRecord::kMaxSlots));
+}
+
+void count_clear_reveal(const Grant& grant, Stamp scope, const RevealedCanary* canary, uint64 summary_key,
+                        int64 principal_grant_id)
+{
+    spool_reveal(summary_key);
     if (!audit_reveals_setting)
         return;
     Oid role = GetUserId();
+    int slot = reveal_slot(role, grant.id, scope);
+    int hint = reveal_memo[slot] - 1;
+    if (hint >= 0 && hint < reveal_count) {
+        RevealCount& r = reveals[hint];
+        if (r.role == role && r.grant_id == grant.id && r.principal_grant_id == principal_grant_id &&
+            r.scope == scope) {
+            r.count++;
+            note_canary(r.canaries, scope, canary);
+            return;
+        }
+    }
     // Newest first: consecutive values mostly share their scope.
     for (int i = reveal_count - 1; i >= 0; i--) {
         RevealCount& r = reveals[i];
         if (r.role == role && r.grant_id == grant.id && r.principal_grant_id == principal_grant_id && r.scope == scope) {
             r.count++;
-            if (canary_id != 0)
-                r.canaries.add(canary_id);
+            note_canary(r.canaries, scope, canary);
+            reveal_memo[slot] = i + 1;
             return;
         }
     }
@@ -256,9 +306,14 @@ void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id, int64 
         report_clear_reveals();
     (void)session_info(); // remember the names while the catalogs can be read
     RevealCount& r = reveals[reveal_count++];
-    r = RevealCount{role, grant.id, principal_grant_id, scope, 1, RevealRecord{}};
-    if (canary_id != 0)
-        r.canaries.add(canary_id);
+    r.role = role;
+    r.grant_id = grant.id;
+    r.principal_grant_id = principal_grant_id;
+    r.scope = scope;
+    r.count = 1;
+    r.canaries.clear();
+    note_canary(r.canaries, scope, canary);
+    reveal_memo[slot] = reveal_count;
 }
 
 void count_row_change(Oid relid, char op, Stamp scope)
@@ -308,11 +363,13 @@ void report_row_changes(Oid relid, char op)
 void audit_counts_at_statement_end()
 {
     report_clear_reveals();
+    spool_flush();
 }
 
 void audit_counts_at_transaction_end(bool committing)
 {
     report_clear_reveals();
+    spool_flush();
     if (!committing) {
         row_count = 0;
         reindex_rows();

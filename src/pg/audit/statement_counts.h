@@ -19,12 +19,27 @@
 
 namespace listguard::pg {
 
-// A value of this scope shown in clear under grant; canary_id: the role's
-// own canary it is (0: none), recorded sealed inside the same clear_reveal
-// event (core/canary/reveal_record.h).
+// One of the current role's own canaries, as the sealed record of a
+// clear_reveal event notes it (core/canary/reveal_record.h).
+struct RevealedCanary {
+    int64 id;
+    int64 account; // its own account
+    int32 slot;    // its slot there (-1: none)
+};
+
+// A value of this scope shown in clear under grant; canary: the role's own
+// canary it is (null: none), recorded sealed inside the same clear_reveal
+// event; summary_key: its key for the reveal summaries (reveal_spool.h),
+// noted whether or not listguard.audit_reveals is on.
 // principal_grant_id: the grant of the principal in force that authorised
 // it too (0: none), recorded beside the role's.
-void count_clear_reveal(const Grant& grant, Stamp scope, int64 canary_id = 0, int64 principal_grant_id = 0);
+void count_clear_reveal(const Grant& grant, Stamp scope, const RevealedCanary* canary, uint64 summary_key,
+                        int64 principal_grant_id = 0);
+
+// The room the sealed records need in this database (RevealRecord's
+// slots_for the highest slot of its registry): the canary registry says so
+// whenever it loads. Records never shrink within a backend.
+void note_canary_record_slots(size_t slots) noexcept;
 
 // A row operation as a trigger event names it: 'i', 'u' or 'd'; and the
 // operation's name in events.

@@ -10,6 +10,7 @@
 #include "pg/audit/events.h"
 #include "pg/audit/queue.h"
 #include "pg/audit/record.h"
+#include "pg/audit/reveal_summaries.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
@@ -291,6 +292,21 @@ bool catch_up_head()
     return grew;
 }
 
+// Folds the reveal spool into the summaries (reveal_summaries.h), at most
+// once a second while the writer runs, and before it leaves.
+constexpr int kFoldEveryMs = 1000;
+TimestampTz last_fold = 0;
+
+void fold_spool(bool now)
+{
+    TimestampTz at = GetCurrentTimestamp();
+    if (!now && !TimestampDifferenceExceeds(last_fold, at, kFoldEveryMs))
+        return;
+    last_fold = at;
+    bool committed = writer_transaction("fold reveal summaries", [] { (void)fold_reveal_spool(my_database); });
+    finish_reveal_spool(committed);
+}
+
 } // namespace
 
 bool append_events_now(const AuditEvent* events, int count)
@@ -354,11 +370,14 @@ void run_audit_writer(Oid database)
             last_anchor = now;
             audit_batch_done(my_database);
         }
+        fold_spool(false);
         // An idle writer leaves, so that it does not hold its database open:
         // DROP DATABASE waits 5 s for other sessions to go. The next event
         // starts a new one.
-        if (!anchor_due && (stopping || TimestampDifferenceExceeds(last_event, now, kIdleExitMs)))
+        if (!anchor_due && (stopping || TimestampDifferenceExceeds(last_event, now, kIdleExitMs))) {
+            fold_spool(true);
             break;
+        }
         int rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, anchor_due ? kAnchorEveryMs : 500,
                            PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);

@@ -71,6 +71,7 @@ const ListguardObjects& listguard_objects()
         found.audit_log = member_table(extension, "audit_log", found.schema);
         found.canaries = member_table(extension, "canaries", found.schema);
         found.audit_heads = member_table(extension, "audit_heads", found.schema);
+        found.reveal_summaries = member_table(extension, "reveal_summaries", found.schema);
     }
     objects = found;
     // Remembered once the extension's core is there: the extension may be
@@ -95,7 +96,8 @@ Oid listguard_member_relation(const char* name)
 
 bool listguard_objects_complete() noexcept
 {
-    return objects_valid && OidIsValid(objects.canaries) && OidIsValid(objects.audit_heads);
+    return objects_valid && OidIsValid(objects.canaries) && OidIsValid(objects.audit_heads) &&
+           OidIsValid(objects.reveal_summaries);
 }
 
 void forget_listguard_objects() noexcept

@@ -21,6 +21,7 @@ struct ListguardObjects {
     Oid audit_log = InvalidOid;        // listguard.audit_log
     Oid canaries = InvalidOid;         // listguard.canaries (InvalidOid before ALTER EXTENSION UPDATE)
     Oid audit_heads = InvalidOid;      // listguard.audit_heads (InvalidOid before ALTER EXTENSION UPDATE to 0.3)
+    Oid reveal_summaries = InvalidOid; // listguard.reveal_summaries (likewise)
 };
 
 const ListguardObjects& listguard_objects();

@@ -8,25 +8,38 @@
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/canary/registry.h"
+#include "pg/canary/summaries.h"
 #include "pg/keys/keyring.h"
 #include "pg/type/stored_value.h"
 
 #include "core/canary/local_part.h"
 #include "core/canary/loose_address.h"
+#include "core/canary/reveal_summary.h"
 #include "core/email/address.h"
 #include "core/base/error.h"
 
 extern "C" {
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/date.h"
+#include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(lg_can_read_row);
 PG_FUNCTION_INFO_V1(lg_can_write_row);
 PG_FUNCTION_INFO_V1(lg_local_part_style);
 PG_FUNCTION_INFO_V1(lg_local_part_in_style);
+PG_FUNCTION_INFO_V1(lg_local_part_template);
+PG_FUNCTION_INFO_V1(lg_local_part_from_template);
+PG_FUNCTION_INFO_V1(lg_names_for_local_part);
 PG_FUNCTION_INFO_V1(lg_value_digest);
 PG_FUNCTION_INFO_V1(lg_as_canary);
+PG_FUNCTION_INFO_V1(lg_canary_in_record);
 PG_FUNCTION_INFO_V1(lg_canary_reveal_count);
+PG_FUNCTION_INFO_V1(lg_revealed_by);
 PG_FUNCTION_INFO_V1(lg_loose_digest);
 PG_FUNCTION_INFO_V1(lg_loose_digest_of);
 PG_FUNCTION_INFO_V1(lg_address_domain);
@@ -111,6 +124,130 @@ extern "C" Datum lg_local_part_in_style(PG_FUNCTION_ARGS)
     PG_RETURN_TEXT_P(cstring_to_text_with_len(made.data(), static_cast<int>(made.size())));
 }
 
+namespace {
+
+// Plain copies of a text[] argument (no C++ object lives across the
+// PostgreSQL calls that read it).
+struct TextArray {
+    char** items;
+    int* sizes;
+    int count;
+};
+
+TextArray text_array_arg(ArrayType* array)
+{
+    Datum* items;
+    bool* nulls;
+    TextArray out;
+    deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &out.count);
+    out.items = static_cast<char**>(palloc(sizeof(char*) * Max(out.count, 1)));
+    out.sizes = static_cast<int*>(palloc(sizeof(int) * Max(out.count, 1)));
+    for (int i = 0; i < out.count; i++) {
+        text* t = nulls[i] ? nullptr : DatumGetTextPP(items[i]);
+        out.items[i] = t == nullptr ? pstrdup("") : VARDATA_ANY(t);
+        out.sizes[i] = t == nullptr ? 0 : static_cast<int>(VARSIZE_ANY_EXHDR(t));
+    }
+    return out;
+}
+
+std::vector<std::string> strings_of(const TextArray& a)
+{
+    std::vector<std::string> out;
+    for (int i = 0; i < a.count; i++)
+        out.emplace_back(a.items[i], static_cast<std::size_t>(a.sizes[i]));
+    return out;
+}
+
+std::string_view local_part_of(std::string_view address)
+{
+    std::size_t at = address.rfind('@');
+    return address.substr(0, at == std::string_view::npos ? 0 : at);
+}
+
+} // namespace
+
+// listguard._local_part_template(email, names text[]) -> text: how the
+// value's local part is made from the row's names (core/canary/local_part.h),
+// never the address; null for a local part with no template. For
+// plant_canaries() only (elevated).
+extern "C" Datum lg_local_part_template(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
+    TextArray names = text_array_arg(PG_GETARG_ARRAYTYPE_P(1));
+    ensure_keyring();
+    char out[256];
+    guarded([&] {
+        std::string made = keyring().email().with_address(v.data, v.size, [&](std::string_view address) {
+            return local_part_template(local_part_of(address), strings_of(names));
+        });
+        strlcpy(out, made.c_str(), sizeof out);
+    });
+    if (out[0] == '\0')
+        PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(cstring_to_text(out));
+}
+
+// listguard._local_part_from_template(template text, names text[]) -> text:
+// a local part made in the template from a row's names, or null.
+extern "C" Datum lg_local_part_from_template(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    char* tmpl = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    TextArray names = text_array_arg(PG_GETARG_ARRAYTYPE_P(1));
+    char out[256];
+    guarded([&] {
+        std::string made = local_part_from_template(tmpl, strings_of(names), [](std::uint32_t bound) {
+            std::uint32_t r;
+            if (!pg_strong_random(&r, sizeof r))
+                throw Error(ErrorKind::Internal, "could not generate random bytes");
+            return r % bound;
+        });
+        strlcpy(out, made.c_str(), sizeof out);
+    });
+    if (out[0] == '\0')
+        PG_RETURN_NULL();
+    PG_RETURN_TEXT_P(cstring_to_text(out));
+}
+
+// listguard._names_for_local_part(email, template text, names text[], known
+// text[]) -> text[]: the names a row would have if the value's local part (a
+// canary mailbox's) was made from them in the template (known: the list's
+// names, for initials), or null if it was not.
+extern "C" Datum lg_names_for_local_part(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
+    char* tmpl = text_to_cstring(PG_GETARG_TEXT_PP(1));
+    TextArray names = text_array_arg(PG_GETARG_ARRAYTYPE_P(2));
+    TextArray known = text_array_arg(PG_GETARG_ARRAYTYPE_P(3));
+    ensure_keyring();
+    constexpr int kRoom = 256;
+    char(*out)[kRoom] = static_cast<char(*)[kRoom]>(palloc0(kRoom * Max(names.count, 1)));
+    bool fits = guarded([&] {
+        std::vector<std::string> fitted = keyring().email().with_address(v.data, v.size, [&](std::string_view address) {
+            return names_for_local_part(local_part_of(address), tmpl, strings_of(names), strings_of(known),
+                                        [](std::uint32_t bound) {
+                                            std::uint32_t r;
+                                            if (!pg_strong_random(&r, sizeof r))
+                                                throw Error(ErrorKind::Internal, "could not generate random bytes");
+                                            return r % bound;
+                                        });
+        });
+        if (fitted.size() != static_cast<std::size_t>(names.count))
+            return false;
+        for (int i = 0; i < names.count; i++)
+            strlcpy(out[i], fitted[i].c_str(), kRoom);
+        return true;
+    });
+    if (!fits)
+        PG_RETURN_NULL();
+    Datum* items = static_cast<Datum*>(palloc(sizeof(Datum) * Max(names.count, 1)));
+    for (int i = 0; i < names.count; i++)
+        items[i] = CStringGetTextDatum(out[i]);
+    PG_RETURN_ARRAYTYPE_P(construct_array(items, names.count, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
 // listguard._as_canary(email) -> email: the value marked as a canary. For
 // plant_canaries() only (elevated).
 extern "C" Datum lg_as_canary(PG_FUNCTION_ARGS)
@@ -124,8 +261,9 @@ extern "C" Datum lg_as_canary(PG_FUNCTION_ARGS)
 }
 
 // listguard._canary_reveal_count(record text, canary_id bigint) -> bigint:
-// reveals of that canary a clear_reveal event's sealed record holds (0 for
-// anything that is no such record).
+// listguard 0.2's function, which its scripts still create (an update from
+// 0.1 or 0.2 runs them with this library): 1 if a record notes the canary
+// by its id (as 0.2's records do), else 0.
 extern "C" Datum lg_canary_reveal_count(PG_FUNCTION_ARGS)
 {
     require_preload();
@@ -134,7 +272,7 @@ extern "C" Datum lg_canary_reveal_count(PG_FUNCTION_ARGS)
     ensure_keyring();
     int64 count = guarded([&]() -> int64 {
         try {
-            return keyring().canary_reveals().open(record).count_of(id);
+            return keyring().canary_reveals().notes(record, id, -1, false) ? 1 : 0;
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::InvalidText)
                 throw;
@@ -142,6 +280,30 @@ extern "C" Datum lg_canary_reveal_count(PG_FUNCTION_ARGS)
         }
     });
     PG_RETURN_INT64(count);
+}
+
+// listguard._canary_in_record(record text, canary_id bigint, slot integer,
+// own_account boolean) -> boolean: whether a clear_reveal event's sealed
+// record notes that canary (by its slot when the event is in the canary's
+// own account, else by id); false for anything that is no such record.
+extern "C" Datum lg_canary_in_record(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    char* record = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    int64 id = PG_GETARG_INT64(1);
+    int64 slot = PG_ARGISNULL(2) ? -1 : PG_GETARG_INT32(2);
+    bool own_account = PG_GETARG_BOOL(3);
+    ensure_keyring();
+    bool noted = guarded([&]() -> bool {
+        try {
+            return keyring().canary_reveals().notes(record, id, slot, own_account);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::InvalidText)
+                throw;
+            return false;
+        }
+    });
+    PG_RETURN_BOOL(noted);
 }
 
 // listguard._value_digest(email) -> bytea: the keyed digest equality uses.
@@ -241,4 +403,54 @@ extern "C" Datum lg_record_canary_event(PG_FUNCTION_ARGS)
     }
     record_action_event(fcinfo, EventKind::Canary, "canary", scope);
     PG_RETURN_VOID();
+}
+
+// listguard._revealed_by(loose_digest bytea, roles regrole[], since date)
+// -> (role regrole, first_day date, last_day date): which of the roles read
+// the address with that loose digest in clear, from day `since` on, and on
+// which days first and last, as the reveal summaries say (a false positive
+// now and then, about one in a thousand a day).
+extern "C" Datum lg_revealed_by(PG_FUNCTION_ARGS)
+{
+    require_preload();
+    InitMaterializedSRF(fcinfo, 0);
+    auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    bytea* digest = PG_GETARG_BYTEA_PP(0);
+    if (VARSIZE_ANY_EXHDR(digest) != sealed::kDigestSize)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("not a listguard address digest")));
+    uint64 key = summary_key(reinterpret_cast<const uint8*>(VARDATA_ANY(digest)));
+    Datum* items;
+    bool* item_nulls;
+    int role_count;
+    deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), REGROLEOID, sizeof(Oid), true, TYPALIGN_INT, &items, &item_nulls,
+                      &role_count);
+    Oid* roles = static_cast<Oid*>(palloc(sizeof(Oid) * Max(role_count, 1)));
+    for (int i = 0; i < role_count; i++)
+        roles[i] = item_nulls[i] ? InvalidOid : DatumGetObjectId(items[i]);
+    DateADT since = PG_GETARG_DATEADT(2);
+    SPI_connect();
+    RoleSummaries* summaries = load_role_summaries(roles, role_count, since);
+    for (int i = 0; i < role_count; i++) {
+        const RoleSummaries& s = summaries[i];
+        DateADT first = DATEVAL_NOEND, last = DATEVAL_NOBEGIN;
+        for (int f = 0; f < s.filter_count; f++) {
+            if (summary_contains(s.filters[f].bits, s.filters[f].octets, key)) {
+                first = Min(first, s.filters[f].day);
+                last = Max(last, s.filters[f].day);
+            }
+        }
+        for (int p = 0; p < s.pending_count; p++) {
+            if (s.pending[p] == key) {
+                first = Min(first, s.pending_day[p]);
+                last = Max(last, s.pending_day[p]);
+            }
+        }
+        if (first == DATEVAL_NOEND)
+            continue;
+        Datum values[3] = {ObjectIdGetDatum(roles[i]), DateADTGetDatum(first), DateADTGetDatum(last)};
+        bool nulls[3] = {false, false, false};
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    SPI_finish();
+    return static_cast<Datum>(0);
 }

@@ -3,12 +3,14 @@
 #include "pg/access/cache.h"
 #include "pg/access/generation.h"
 #include "pg/access/principals.h"
+#include "pg/audit/statement_counts.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/base/principal_state.h"
 #include "pg/keys/keyring.h"
 #include "pg/type/stored_value.h"
 
+#include "core/canary/reveal_record.h"
 #include "core/email/sealed_email.h"
 
 extern "C" {
@@ -45,6 +47,9 @@ int filter_bit(const uint8* digest)
 
 uint64 generation = 0; // counts invalidations
 
+// The highest canary slot seen in any load.
+int64 highest_slot = -1;
+
 // Digests are HMAC output: their first octets are already a good hash.
 uint32 digest_hash(const void* key, Size)
 {
@@ -79,6 +84,8 @@ HTAB* load_canaries(long* loaded)
                    a_account = column("account"), a_list = column("list");
         // New in 0.3: before ALTER EXTENSION UPDATE there is no principal.
         AttrNumber a_principal = get_attnum(relid, "principal");
+        // Before ALTER EXTENSION UPDATE to 0.3 there are no slots.
+        AttrNumber a_slot = get_attnum(relid, "slot");
         scan_listguard_table(relid, [&](HeapTuple tuple, TupleDesc desc) {
             bool role_null, address_null, isnull;
             Datum role = heap_getattr(tuple, a_role, desc, &role_null);
@@ -102,6 +109,12 @@ HTAB* load_canaries(long* loaded)
                 d = heap_getattr(tuple, a_principal, desc, &isnull);
                 entry->canary.principal = isnull ? 0 : DatumGetInt64(d);
             }
+            entry->canary.slot = -1;
+            if (a_slot != InvalidAttrNumber) {
+                d = heap_getattr(tuple, a_slot, desc, &isnull);
+                entry->canary.slot = isnull ? -1 : DatumGetInt32(d);
+                highest_slot = Max(highest_slot, entry->canary.slot);
+            }
             int bit = filter_bit(sealed::digest_of(v.data));
             new_filter[bit / 64] |= uint64{1} << (bit % 64);
             count++;
@@ -109,6 +122,8 @@ HTAB* load_canaries(long* loaded)
         });
     }
     *loaded = count;
+    // Records of every clear_reveal event have room for the highest slot.
+    note_canary_record_slots(RevealRecord::slots_for(highest_slot));
     // From the same rows as the table, kept or not (the lookup uses both).
     memcpy(filter, new_filter, sizeof filter);
     if (generation == started) {
@@ -204,10 +219,9 @@ bool own_canary_address(const uint8* value)
     return find_canary(sealed::digest_of(value), &canary) && caller_owns(canary);
 }
 
-int64 own_canary_id_of(const uint8* value, size_t size)
+bool own_canary_of(const uint8* value, size_t size, Canary* canary)
 {
-    Canary canary;
-    return find_marked_canary(value, size, &canary) && caller_owns(canary) ? canary.id : 0;
+    return find_marked_canary(value, size, canary) && caller_owns(*canary);
 }
 
 } // namespace listguard::pg

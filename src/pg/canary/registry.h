@@ -16,6 +16,7 @@ struct Canary {
     int64 principal; // the principal it was planted for (0: none; then only it sees it)
     int64 account;
     int64 list;
+    int32 slot; // its number among its account's canaries (-1: none yet)
 };
 
 // Is there a planted canary (removed or not) with this address digest
@@ -44,11 +45,11 @@ bool row_visible(struct varlena* address);
 // again.
 bool own_canary_address(const uint8* value);
 
-// The id of the canary a stored value is, if it is the current role's own
-// (marked, and its role's as own_canary_address() says), else 0: for the
-// sealed record of the statement's clear_reveal event. What a sender or
-// anyone else reads of it says nothing of its role.
-int64 own_canary_id_of(const uint8* value, size_t size);
+// The canary a stored value is, if it is the current role's own (marked,
+// and its role's as own_canary_address() says): for the sealed record of the
+// statement's clear_reveal event. What a sender or anyone else reads of it
+// says nothing of its role.
+bool own_canary_of(const uint8* value, size_t size, Canary* canary);
 
 void forget_canaries() noexcept;
 

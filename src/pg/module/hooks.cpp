@@ -15,6 +15,7 @@
 #include "pg/base/catalog.h"
 #include "pg/base/principal_state.h"
 #include "pg/canary/registry.h"
+#include "pg/canary/policy_shortcut.h"
 #include "pg/citus/citus.h"
 #include "pg/citus/transit.h"
 #include "pg/citus/windows.h"
@@ -186,6 +187,8 @@ void listguard_ExecutorStart(QueryDesc* query, int eflags)
             next_ExecutorStart_hook(query, eflags);
         else
             standard_ExecutorStart(query, eflags);
+        if (!(eflags & EXEC_FLAG_EXPLAIN_ONLY))
+            shortcut_row_policies(query);
     });
     if (citus)
         citus_scans_in_transit(query);

@@ -2,6 +2,7 @@
 
 #include "pg/audit/anchor.h"
 #include "pg/audit/queue.h"
+#include "pg/audit/reveal_summaries.h"
 #include "pg/base/settings.h"
 #include "pg/quota/leases.h"
 #include "pg/quota/state_file.h"
@@ -51,6 +52,7 @@ void listguard_housekeeper_main(Datum)
 
     bool in_recovery = RecoveryInProgress();
     bool woke_spilled = false;
+    int spool_ticks = 0;
     while (!ShutdownRequestPending) {
         // At least once a second: audit events must not wait long for a writer.
         int interval = quota_save_interval_setting > 0 ? Min(quota_save_interval_setting, 1000) : 1000;
@@ -88,6 +90,11 @@ void listguard_housekeeper_main(Datum)
         if (quota_save_interval_setting > 0)
             save_quota_state_if_dirty();
         audit_start_waiting_writers();
+        // Reveal summaries wait in spool files for their database's writer.
+        if (!in_recovery && ++spool_ticks >= 10) {
+            spool_ticks = 0;
+            wake_writers_for_spool();
+        }
     }
     save_quota_state_if_dirty();
     proc_exit(0);

@@ -7,6 +7,7 @@
 #include "pg/output/email_output.h"
 
 #include "pg/access/reveal.h"
+#include "pg/audit/reveal_spool.h"
 #include "pg/audit/statement_counts.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
@@ -94,9 +95,19 @@ std::string_view shown_text(struct varlena* value, char* buffer)
         !(charge_clear_reveal(reveal.principal_grant) && charge_clear_reveal(reveal.application_grant) &&
           charge_clear_reveal(reveal.grant)))
         reveal.level = RevealLevel::Masked;
-    std::size_t len = guarded([&] { return render(reveal.level, stamp, v, buffer); });
-    if (reveal.level == RevealLevel::Clear)
-        count_clear_reveal(reveal.grant, stamp, own_canary_id_of(v.data, v.size), reveal.principal_grant.id);
+    uint64 key = 0;
+    std::size_t len = guarded([&] {
+        std::size_t n = render(reveal.level, stamp, v, buffer);
+        if (reveal.level == RevealLevel::Clear)
+            key = reveal_summary_key(v, std::string_view(buffer, n));
+        return n;
+    });
+    if (reveal.level == RevealLevel::Clear) {
+        Canary canary{};
+        bool own = own_canary_of(v.data, v.size, &canary);
+        RevealedCanary revealed{canary.id, canary.account, canary.slot};
+        count_clear_reveal(reveal.grant, stamp, own ? &revealed : nullptr, key, reveal.principal_grant.id);
+    }
     return from_utf8(buffer, len);
 }
 

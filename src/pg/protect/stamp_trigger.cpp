@@ -7,6 +7,7 @@
 // the row for the statement's audit event (audit => 'statement').
 #include "pg/access/cache.h"
 #include "pg/access/principals.h"
+#include "pg/audit/reveal_spool.h"
 #include "pg/audit/statement_counts.h"
 #include "pg/canary/registry.h"
 #include "pg/audit/events.h"
@@ -57,7 +58,15 @@ void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp tar
         quota_left = charge_clear_reveal(principal_grant) && charge_clear_reveal(application_grant) &&
                      charge_clear_reveal(from.grant);
         if (quota_left) {
-            count_clear_reveal(from.grant, source, own_canary_id_of(v.data, v.size), principal_grant.id);
+            ensure_keyring();
+            uint64 key = guarded([&] {
+                return keyring().email().with_address(
+                    v.data, v.size, [&](std::string_view address) { return reveal_summary_key(v, address); });
+            });
+            Canary canary{};
+            bool own = own_canary_of(v.data, v.size, &canary);
+            RevealedCanary revealed{canary.id, canary.account, canary.slot};
+            count_clear_reveal(from.grant, source, own ? &revealed : nullptr, key, principal_grant.id);
             return;
         }
     }

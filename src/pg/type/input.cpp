@@ -79,6 +79,14 @@ bool seal_text(const char* s, std::size_t len, Datum* result, PendingError& erro
     return true;
 }
 
+bool check_text(const char* s, std::size_t len, PendingError& error)
+{
+    require_preload();
+    std::string_view text = to_utf8(s, len);
+    ensure_keyring();
+    return try_guarded([&] { check_input(keyring().email(), text); }, error);
+}
+
 namespace {
 
 Datum email_from_text_bytes(const char* s, std::size_t len, ShownForms shown_forms)

@@ -17,4 +17,8 @@ namespace listguard::pg {
 bool seal_text(const char* s, size_t len, Datum* result, PendingError& error,
                ShownForms shown_forms = ShownForms::Refused);
 
+// What seal_text() would refuse, without sealing (core/email/input.h's
+// check_input()): false and the same reason in `error`.
+bool check_text(const char* s, size_t len, PendingError& error);
+
 } // namespace listguard::pg

@@ -10,6 +10,7 @@ extern "C" {
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "executor/tuptable.h"
 #include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(lg_invalid_addresses);
@@ -25,12 +26,49 @@ char* reason_of(const PendingError& error)
     return error.detail[0] ? psprintf("%s: %s", error.message, error.detail) : pstrdup(error.message);
 }
 
+// The rows of invalid_addresses()'s query, as the executor makes them:
+// each value is checked as it comes, with nothing copied.
+struct CheckReceiver {
+    DestReceiver pub; // first: the executor sees a DestReceiver
+    ReturnSetInfo* rsinfo;
+    MemoryContext caller;
+    MemoryContext row_context;
+};
+
+bool check_row(TupleTableSlot* slot, DestReceiver* self)
+{
+    auto* receiver = reinterpret_cast<CheckReceiver*>(self);
+    bool isnull;
+    Datum value = slot_getattr(slot, 2, &isnull);
+    if (isnull)
+        return true;
+    MemoryContext old = MemoryContextSwitchTo(receiver->row_context);
+    text* address = DatumGetTextPP(value);
+    PendingError error;
+    bool ok = check_text(VARDATA_ANY(address), VARSIZE_ANY_EXHDR(address), error);
+    if (!ok) {
+        Datum ctid = slot_getattr(slot, 1, &isnull);
+        MemoryContextSwitchTo(receiver->caller);
+        Datum values[2] = {ctid, CStringGetTextDatum(reason_of(error))};
+        bool nulls[2] = {false, false};
+        tuplestore_putvalues(receiver->rsinfo->setResult, receiver->rsinfo->setDesc, values, nulls);
+    }
+    MemoryContextSwitchTo(old);
+    MemoryContextReset(receiver->row_context);
+    return true;
+}
+
+void check_startup(DestReceiver*, int, TupleDesc) {}
+void check_shutdown(DestReceiver*) {}
+void check_destroy(DestReceiver*) {}
+
 } // namespace
 
 // listguard.invalid_addresses(tbl regclass, col name) -> (ctid, reason):
 // every row whose value the type would refuse, with the reason it would
 // give. Reads the table as the caller (its privileges and row security
-// apply), a batch of rows at a time.
+// apply); each value is checked as the scan reaches it, as the input would
+// check it but without sealing it (check_text()).
 extern "C" Datum lg_invalid_addresses(PG_FUNCTION_ARGS)
 {
     require_preload();
@@ -43,40 +81,27 @@ extern "C" Datum lg_invalid_addresses(PG_FUNCTION_ARGS)
                         errmsg("column \"%s\" of table %s does not exist", column, get_rel_name(relid))));
     char* sql = psprintf("SELECT ctid, %s::pg_catalog.text FROM %s", quote_identifier(column),
                          quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid)));
-    MemoryContext caller = CurrentMemoryContext;
-    MemoryContext row_context = AllocSetContextCreate(caller, "listguard invalid_addresses", ALLOCSET_DEFAULT_SIZES);
+    CheckReceiver receiver;
+    memset(&receiver, 0, sizeof receiver);
+    receiver.pub.receiveSlot = check_row;
+    receiver.pub.rStartup = check_startup;
+    receiver.pub.rShutdown = check_shutdown;
+    receiver.pub.rDestroy = check_destroy;
+    receiver.pub.mydest = DestNone;
+    receiver.rsinfo = rsinfo;
+    receiver.caller = CurrentMemoryContext;
+    receiver.row_context = AllocSetContextCreate(CurrentMemoryContext, "listguard invalid_addresses", ALLOCSET_DEFAULT_SIZES);
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "SPI_connect failed");
-    Portal portal = SPI_cursor_open_with_args("listguard_invalid_addresses", sql, 0, nullptr, nullptr, nullptr, true,
-                                              CURSOR_OPT_NO_SCROLL);
-    for (;;) {
-        SPI_cursor_fetch(portal, true, 10000);
-        if (SPI_processed == 0)
-            break;
-        for (uint64 i = 0; i < SPI_processed; i++) {
-            bool isnull;
-            Datum value = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
-            if (isnull)
-                continue;
-            MemoryContext old = MemoryContextSwitchTo(row_context);
-            text* address = DatumGetTextPP(value);
-            Datum sealed;
-            PendingError error;
-            bool ok = seal_text(VARDATA_ANY(address), VARSIZE_ANY_EXHDR(address), &sealed, error);
-            MemoryContextSwitchTo(old);
-            if (!ok) {
-                Datum ctid = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
-                MemoryContext spi = MemoryContextSwitchTo(caller);
-                Datum values[2] = {ctid, CStringGetTextDatum(reason_of(error))};
-                bool nulls[2] = {false, false};
-                tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-                MemoryContextSwitchTo(spi);
-            }
-            MemoryContextReset(row_context);
-        }
-        SPI_freetuptable(SPI_tuptable);
-    }
-    SPI_cursor_close(portal);
+    SPIExecuteOptions options;
+    memset(&options, 0, sizeof options);
+    options.read_only = true;
+    options.dest = &receiver.pub;
+    int rc = SPI_execute_extended(sql, &options);
+    // A query whose rows go to a receiver of type DestNone reports itself
+    // as a utility statement.
+    if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+        elog(ERROR, "invalid_addresses: SPI_execute_extended returned %d", rc);
     SPI_finish();
     return (Datum)0;
 }

@@ -17,8 +17,9 @@ BEGIN
         SELECT DISTINCT ON (listguard._value_digest(a.e)) a.e
         FROM (SELECT listguard.email(x) AS e FROM unnest(addresses) x) a
     )
-    INSERT INTO listguard.canaries (address, origin, added_by)
-    SELECT g.e, 'added', listguard.calling_role() FROM given g
+    INSERT INTO listguard.canaries (address, origin, added_by, loose_digest, domain_digest)
+    SELECT g.e, 'added', listguard.calling_role(), listguard._loose_digest_of(g.e), listguard._domain_digest_of(g.e)
+    FROM given g
     ON CONFLICT (address) DO NOTHING;
     GET DIAGNOSTICS added = ROW_COUNT;
     PERFORM listguard._record_canary_event('add', NULL, NULL, NULL,

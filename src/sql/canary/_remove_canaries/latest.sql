@@ -30,6 +30,10 @@ BEGIN
         UPDATE listguard.canaries k SET removed_at = now(), removed_by = listguard.calling_role() WHERE k.id = c.id;
         removed := removed + 1;
     END LOOP;
+    -- Planned canaries of the same roles and lists go too.
+    DELETE FROM listguard.canary_plans k
+    WHERE k.relid = root_table AND (_remove_canaries.account IS NULL OR k.account = _remove_canaries.account)
+      AND (_remove_canaries.list IS NULL OR k.list = _remove_canaries.list) AND (roles IS NULL OR k.role = ANY (roles));
     PERFORM listguard._record_canary_event('remove', NULL, account, list,
         jsonb_build_object('table', tbl::text, 'roles', roles::text[], 'removed', removed), NULL);
     RETURN removed;

@@ -13,7 +13,7 @@ BEGIN
     RETURN QUERY
         SELECT true, c.role, c.account, c.list, c.planted_at, r.clear_reveals, r.first_revealed, r.last_revealed
         FROM listguard.canaries c, LATERAL listguard._canary_reveals(c) r
-        WHERE c.role IS NOT NULL AND listguard._loose_digest_of(c.address) = digest
+        WHERE c.role IS NOT NULL AND c.loose_digest = digest
         ORDER BY c.planted_at;
     IF NOT FOUND THEN
         RETURN QUERY SELECT false, NULL::regrole, NULL::bigint, NULL::bigint, NULL::timestamptz, NULL::bigint,

@@ -1,5 +1,4 @@
--- principal: the person behind role (an application) whose canaries point
--- at the file, if they were a principal's.
 CREATE FUNCTION trace_leak(addresses text[])
-    RETURNS TABLE (role regrole, canaries_found integer, canaries_planted integer, likely boolean, principal text)
-    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
+    RETURNS TABLE (role regrole, canaries_found integer, canaries_visible integer, canaries_revealed integer,
+                   addresses_revealed real, odds real, likely boolean)
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
