@@ -3165,75 +3165,6 @@ CREATE TRIGGER audit_heads_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_head
 CREATE TRIGGER audit_heads_truncated BEFORE TRUNCATE ON audit_heads
     FOR EACH STATEMENT EXECUTE FUNCTION audit_heads_guard();
 
--- Leak attribution (tables 0.3 added, in the order its update adds them):
--- what each role read in clear, per day, as Bloom filters of keyed digests,
--- and since when they are kept; canaries to plant later, one at a time,
--- among real signups.
--- Per role and day (UTC), which addresses the role read in clear, as
--- parts of a Bloom filter over keyed digests (core/canary/reveal_summary.h):
--- never an address, and nothing that tells a canary from another row. The
--- audit writer folds the backends' spool files into it; trace_leak(),
--- trace() and report_canary_hit() read it. A role is recorded under itself
--- and, when another role's session read as it, under that session's login
--- too. Readable by admins (and backups) only.
-CREATE TABLE reveal_summaries (
-    role  regrole NOT NULL,
-    day   date NOT NULL,
-    part  smallint NOT NULL,
-    items integer NOT NULL,
-    bits  bytea NOT NULL,
-    PRIMARY KEY (role, day, part)
-);
-REVOKE ALL ON reveal_summaries FROM PUBLIC;
-GRANT SELECT ON reveal_summaries TO listguard_admin, listguard_backup;
-SELECT pg_catalog.pg_extension_config_dump('listguard.reveal_summaries', '');
--- Since when the reveal summaries are kept in this database (installing or
--- updating to 0.3.0): trace_leak() takes a role's summaries for complete only
--- for a period they cover. Readable by admins (and backups) only.
-CREATE TABLE reveal_summaries_since (
-    since timestamptz NOT NULL
-);
-REVOKE ALL ON reveal_summaries_since FROM PUBLIC;
-GRANT SELECT ON reveal_summaries_since TO listguard_admin, listguard_backup;
-INSERT INTO reveal_summaries_since VALUES (now());
-SELECT pg_catalog.pg_extension_config_dump('listguard.reveal_summaries_since', '');
--- Canaries to plant later (plan_canaries()), one row each: the protection
--- root, list and role it is for, and when it is due. plant_due_canaries()
--- plants those due, so that canaries arrive one at a time among real
--- signups. Readable by admins (and backups) only; changed through listguard's functions
--- only.
-CREATE TABLE canary_plans (
-    id         bigserial PRIMARY KEY,
-    relid      regclass NOT NULL,
-    account    bigint NOT NULL,
-    list       bigint,
-    role       regrole NOT NULL,
-    due_at     timestamptz NOT NULL,
-    planned_by regrole NOT NULL,
-    planned_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX canary_plans_due ON canary_plans (due_at);
-REVOKE ALL ON canary_plans FROM PUBLIC;
-GRANT SELECT ON canary_plans TO listguard_admin, listguard_backup;
-SELECT pg_catalog.pg_extension_config_dump('listguard.canary_plans', '');
-SELECT pg_catalog.pg_extension_config_dump('listguard.canary_plans_id_seq', '');
-GRANT SELECT ON SEQUENCE canary_plans_id_seq TO listguard_backup;
-CREATE TRIGGER canary_plans_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON canary_plans
-    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
--- Whether the reveal summaries say everything a role read in clear since a
--- moment: kept since then, no audit gap since (keys of a crashed backend, or
--- a spool file that could not be written), and the role read nothing on a
--- hot standby (whose reveals are in the trail, not in the summaries).
-CREATE FUNCTION _reveals_complete(who regrole, since timestamptz) RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT coalesce((SELECT min(s.since) FROM listguard.reveal_summaries_since s) <= since, false)
-       AND NOT EXISTS (SELECT 1 FROM listguard.audit_log a WHERE a.kind = 'audit_gap' AND a.logged_at >= since)
-       AND NOT EXISTS (SELECT 1 FROM listguard.audit_log a
-                       WHERE a.kind = 'clear_reveal' AND a.origin IS NOT NULL AND a.logged_at >= since
-                         AND who::text IN (a.current_user_name, a.session_user_name))
-$$;
-REVOKE ALL ON FUNCTION _reveals_complete(regrole, timestamptz) FROM PUBLIC;
-
 -- ---------------------------------------------------------------------------
 -- Principals (new in 0.3.0, after the audit heads for the same reason): the
 -- people behind application roles, granted like roles, for whom an
@@ -3547,3 +3478,72 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION _plant_canaries(regclass, bigint, bigint, text[], integer, regrole) FROM PUBLIC;
+
+-- Leak attribution (tables 0.3 added, in the order its update adds them):
+-- what each role read in clear, per day, as Bloom filters of keyed digests,
+-- and since when they are kept; canaries to plant later, one at a time,
+-- among real signups.
+-- Per role and day (UTC), which addresses the role read in clear, as
+-- parts of a Bloom filter over keyed digests (core/canary/reveal_summary.h):
+-- never an address, and nothing that tells a canary from another row. The
+-- audit writer folds the backends' spool files into it; trace_leak(),
+-- trace() and report_canary_hit() read it. A role is recorded under itself
+-- and, when another role's session read as it, under that session's login
+-- too. Readable by admins (and backups) only.
+CREATE TABLE reveal_summaries (
+    role  regrole NOT NULL,
+    day   date NOT NULL,
+    part  smallint NOT NULL,
+    items integer NOT NULL,
+    bits  bytea NOT NULL,
+    PRIMARY KEY (role, day, part)
+);
+REVOKE ALL ON reveal_summaries FROM PUBLIC;
+GRANT SELECT ON reveal_summaries TO listguard_admin, listguard_backup;
+SELECT pg_catalog.pg_extension_config_dump('listguard.reveal_summaries', '');
+-- Since when the reveal summaries are kept in this database (installing or
+-- updating to 0.3.0): trace_leak() takes a role's summaries for complete only
+-- for a period they cover. Readable by admins (and backups) only.
+CREATE TABLE reveal_summaries_since (
+    since timestamptz NOT NULL
+);
+REVOKE ALL ON reveal_summaries_since FROM PUBLIC;
+GRANT SELECT ON reveal_summaries_since TO listguard_admin, listguard_backup;
+INSERT INTO reveal_summaries_since VALUES (now());
+SELECT pg_catalog.pg_extension_config_dump('listguard.reveal_summaries_since', '');
+-- Canaries to plant later (plan_canaries()), one row each: the protection
+-- root, list and role it is for, and when it is due. plant_due_canaries()
+-- plants those due, so that canaries arrive one at a time among real
+-- signups. Readable by admins (and backups) only; changed through listguard's functions
+-- only.
+CREATE TABLE canary_plans (
+    id         bigserial PRIMARY KEY,
+    relid      regclass NOT NULL,
+    account    bigint NOT NULL,
+    list       bigint,
+    role       regrole NOT NULL,
+    due_at     timestamptz NOT NULL,
+    planned_by regrole NOT NULL,
+    planned_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX canary_plans_due ON canary_plans (due_at);
+REVOKE ALL ON canary_plans FROM PUBLIC;
+GRANT SELECT ON canary_plans TO listguard_admin, listguard_backup;
+SELECT pg_catalog.pg_extension_config_dump('listguard.canary_plans', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.canary_plans_id_seq', '');
+GRANT SELECT ON SEQUENCE canary_plans_id_seq TO listguard_backup;
+CREATE TRIGGER canary_plans_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON canary_plans
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+-- Whether the reveal summaries say everything a role read in clear since a
+-- moment: kept since then, no audit gap since (keys of a crashed backend, or
+-- a spool file that could not be written), and the role read nothing on a
+-- hot standby (whose reveals are in the trail, not in the summaries).
+CREATE FUNCTION _reveals_complete(who regrole, since timestamptz) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((SELECT min(s.since) FROM listguard.reveal_summaries_since s) <= since, false)
+       AND NOT EXISTS (SELECT 1 FROM listguard.audit_log a WHERE a.kind = 'audit_gap' AND a.logged_at >= since)
+       AND NOT EXISTS (SELECT 1 FROM listguard.audit_log a
+                       WHERE a.kind = 'clear_reveal' AND a.origin IS NOT NULL AND a.logged_at >= since
+                         AND who::text IN (a.current_user_name, a.session_user_name))
+$$;
+REVOKE ALL ON FUNCTION _reveals_complete(regrole, timestamptz) FROM PUBLIC;

@@ -361,15 +361,6 @@
 #include "audit/audit_heads_guard/latest.sql"
 #include "audit/audit_heads/latest.sql"
 
--- Leak attribution (tables 0.3 added, in the order its update adds them):
--- what each role read in clear, per day, as Bloom filters of keyed digests,
--- and since when they are kept; canaries to plant later, one at a time,
--- among real signups.
-#include "canary/reveal_summaries/latest.sql"
-#include "canary/reveal_summaries_since/latest.sql"
-#include "canary/canary_plans/latest.sql"
-#include "canary/_reveals_complete/latest.sql"
-
 -- ---------------------------------------------------------------------------
 -- Principals (new in 0.3.0, after the audit heads for the same reason): the
 -- people behind application roles, granted like roles, for whom an
@@ -396,3 +387,12 @@
 #include "access/access_requests/latest.sql"
 #include "canary/plant_principal_canaries/latest.sql"
 #include "canary/_plant_principal_canaries/latest.sql"
+
+-- Leak attribution (tables 0.3 added, in the order its update adds them):
+-- what each role read in clear, per day, as Bloom filters of keyed digests,
+-- and since when they are kept; canaries to plant later, one at a time,
+-- among real signups.
+#include "canary/reveal_summaries/latest.sql"
+#include "canary/reveal_summaries_since/latest.sql"
+#include "canary/canary_plans/latest.sql"
+#include "canary/_reveals_complete/latest.sql"
