@@ -291,7 +291,10 @@ FROM listguard.audit_log WHERE kind = 'denied' AND detail ->> 'action' = 'act_as
 GROUP BY 1 ORDER BY 1;
 SELECT count(*) AS denied_principal_required FROM listguard.audit_log
 WHERE kind = 'denied' AND detail ->> 'reason' = 'principal required';
-SELECT count(*) AS events_quoting_an_assertion FROM listguard.audit_log WHERE detail::text LIKE '%eyJ%';
+-- (A compact JWS: two base64url parts of JSON, joined by a dot. Other
+-- events' base64, sealed canary records say, may hold "eyJ" by chance.)
+SELECT count(*) AS events_quoting_an_assertion FROM listguard.audit_log
+WHERE detail::text ~ 'eyJ[A-Za-z0-9_-]*\.eyJ';
 SELECT detail ->> 'principal' AS principal, count(*) FROM listguard.audit_log
 WHERE kind = 'quota_exceeded' AND detail ->> 'principal' = 'acme:vic' GROUP BY 1;
 SELECT listguard._remembered_assertions() > 0 AS remembered;
