@@ -35,8 +35,9 @@ enum class EventKind {
     AccessRequest,
     Canary,
     Dump,
+    Principal, // principals and applications registered, changed or dropped
 };
-constexpr EventKind kLastEventKind = EventKind::Dump; // a new kind goes before it, or becomes it
+constexpr EventKind kLastEventKind = EventKind::Principal; // a new kind goes before it, or becomes it
 
 const char* event_kind_name(EventKind kind) noexcept;
 

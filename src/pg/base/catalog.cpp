@@ -85,6 +85,15 @@ const ListguardObjects& listguard_objects()
     return objects;
 }
 
+Oid listguard_member_relation(const char* name)
+{
+    Oid schema = listguard_objects().schema;
+    if (!OidIsValid(schema))
+        return InvalidOid;
+    Oid extension = get_extension_oid("listguard", true);
+    return OidIsValid(extension) ? member_table(extension, name, schema) : InvalidOid;
+}
+
 bool listguard_objects_complete() noexcept
 {
     return objects_valid && OidIsValid(objects.canaries) && OidIsValid(objects.audit_heads) &&

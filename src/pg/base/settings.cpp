@@ -23,6 +23,10 @@ bool two_person_rule_setting = false;
 char* canary_domains_setting = nullptr;
 char* primary_conninfo_setting = nullptr;
 int standby_quota_setting = static_cast<int>(StandbyQuota::Primary);
+char* audience_setting = nullptr;
+int missing_principal_setting = static_cast<int>(MissingPrincipal::Mask);
+int max_assertions_setting = 65536;
+int assertion_leeway_setting = 2;
 char* citus_proof_setting = nullptr;
 char* coordinator_conninfo_setting = nullptr;
 

@@ -1,6 +1,7 @@
 // SQL functions of canaries: the row policies that hide them, the local-part styles
 // plant_canaries() copies, address digests for tracing, and their events.
 #include "pg/access/cache.h"
+#include "pg/access/principals.h"
 #include "pg/access/reveal.h"
 #include "pg/audit/events.h"
 #include "pg/audit/record.h"
@@ -69,7 +70,7 @@ Datum row_access(FunctionCallInfo fcinfo, bool write)
     // whatever grants it also has.
     if (!write && reads_as_backup(role))
         PG_RETURN_BOOL(true);
-    Access access = access_for(role, scope);
+    Access access = session_access(scope);
     if (!(write ? access.can_write : access.can_read))
         PG_RETURN_BOOL(false);
     // In a database without canaries the address is not even read.

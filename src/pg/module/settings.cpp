@@ -205,14 +205,42 @@ void define_settings()
                              &standby_quota_setting, static_cast<int>(StandbyQuota::Primary), kStandbyQuota, PGC_SIGHUP,
                              0, nullptr, nullptr, nullptr);
 
+    // Principals: application users an application acts for with signed
+    // assertions (listguard.act_as). Only superusers set them: a session
+    // that chose its own audience could use assertions made for another
+    // database, and one that chose "mask" could read where "refuse" is meant.
+    DefineCustomStringVariable(
+        "listguard.audience", "The audience (aud) that assertions given to listguard.act_as() must name.",
+        "Empty: the database's name.", &audience_setting, "", PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    static const struct config_enum_entry kMissingPrincipal[] = {
+        {"mask", static_cast<int>(MissingPrincipal::Mask), false},
+        {"refuse", static_cast<int>(MissingPrincipal::Refuse), false},
+        {nullptr, 0, false},
+    };
+    DefineCustomEnumVariable("listguard.missing_principal",
+                             "What an application registered with require_principal gets without a principal.",
+                             "mask: rows as its grants allow, every address masked; refuse: an error.",
+                             &missing_principal_setting, static_cast<int>(MissingPrincipal::Mask), kMissingPrincipal,
+                             PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "listguard.max_assertions", "Assertions whose jti the server remembers until they expire (shared memory).",
+        "act_as() refuses assertions while this many unexpired ones are remembered: at least "
+        "transactions per second times the assertions' lifetime.",
+        &max_assertions_setting, 65536, 1024, 100000000, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("listguard.assertion_leeway",
+                            "How far an assertion's iat and nbf may lie ahead of the server's clock.",
+                            "For clocks that differ a little. After a start, assertions issued in the first this "
+                            "many seconds are refused too (they might have been used before a crash).",
+                            &assertion_leeway_setting, 2, 0, 60, PGC_POSTMASTER, GUC_UNIT_S, nullptr, nullptr, nullptr);
+
     // Citus (pg/citus). The proof a listguard backend puts into the startup
     // options of the connections Citus opens from it: set at connection
     // start only, and no role but a superuser may read it.
     DefineCustomStringVariable("listguard.citus_proof", "Proof that a session is a Citus internal connection.",
                                "Set by listguard in the connections Citus opens; see docs/citus.md.",
                                &citus_proof_setting, "", PGC_BACKEND,
-                               GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
-                               nullptr, nullptr, show_citus_proof);
+                               GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE, nullptr,
+                               nullptr, show_citus_proof);
     // How a Citus worker's listguard link reaches the coordinator (leases,
     // audit events, the catalog). Empty: the coordinator Citus knows, as
     // the extension's owner.
