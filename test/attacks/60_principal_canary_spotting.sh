@@ -9,7 +9,13 @@
 # Secure outcome: the two views list the same rows (a canary is shown,
 # masked, to its application acting for nobody, or hidden from both), so
 # the difference is empty.
-# Result: FINDING - the difference is exactly alice's 3 canaries.
+# Result: FINDING (M) - the difference is exactly alice's 3 canaries. The
+# same works with end_principal() or a rolled-back savepoint around act_as()
+# inside one transaction: the app acting for nobody is a second view the
+# attacker always has. Cause: caller_owns() (src/pg/canary/registry.cpp)
+# makes a principal's canary invisible (row_visible false) to its own
+# application acting for nobody; roles' canaries are deliberately visible to
+# every member/login so that comparing one's own views singles none out.
 . "$(dirname "$0")/principals_env.sh"
 tok=$("$A" webapp acme:alice)
 U=webapp sq <<SQL

@@ -7,7 +7,7 @@
 # offered too, and a fresh one 3 s after the start.
 # Secure outcome: LGP03 for both old assertions (issued before the server
 # began to remember), the fresh one accepted.
-# Result: see output (held if LGP03 / LGP03 / accepted).
+# Result: held (LGP05 on the same server; LGP03 after the crash-restart for the used and the unused assertion, LGP03 after the immediate restart; a fresh one 3 s after the start accepted).
 . "$(dirname "$0")/principals_env.sh"
 DATA=${DATA:-/tmp/atk5/data}
 as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }

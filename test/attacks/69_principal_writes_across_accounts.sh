@@ -6,7 +6,7 @@
 # CONFLICT probe on account 2's unique key.
 # Secure outcome: no account-2 row changes or is revealed; writes outside
 # account 1 list 10 refused or touch 0 rows.
-# Result: see output.
+# Result: held: UPDATE of account-2 rows touches none, INSERT into account 2 and moving a row out are refused; the ON CONFLICT probe on account 2 is refused before it can tell.
 . "$(dirname "$0")/principals_env.sh"
 p="acme:w$RANDOM"
 sq -c "SELECT listguard.grant_access('webapp', 1, 10, reveal => 'clear', can_write => true)" \

@@ -18,7 +18,11 @@
 # remembered_listguard_objects().grants, which is by then InvalidOid: a
 # grants-table invalidation from another backend never reaches
 # forget_principal_caches(); the per-backend grant sets / decisions of
-# principals (src/pg/access/principals.cpp) live on.
+# principals (src/pg/access/principals.cpp) live on. Confirmed from outside:
+# any unrelated role change (ALTER ROLE x VALID UNTIL 'infinity', which
+# fires listguard_role_callback -> forget_principal_caches) makes the same
+# backend see the revocation at once. Lasts for the backend's life otherwise
+# (pooled server connections live for hours).
 . "$(dirname "$0")/principals_env.sh"
 p="acme:rv$RANDOM"
 sq -c "SELECT listguard.create_principal('$p', 1)" >/dev/null
