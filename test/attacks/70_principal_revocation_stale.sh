@@ -10,7 +10,10 @@
 # shape.
 # Secure outcome: (a) masks / nothing from the next decision on (roles get
 # this since 0.2); (b) and (c) nothing (the principal has no grant left).
-# Result: FINDING (H): (a) and (b) still read clear addresses after the
+# (d) drop_principal(), then act_as() with a fresh assertion for the dropped
+# principal on the same live backend: accepted, and it reads clear (its
+# name cache is not told either: see 73 for the sending side).
+# Result: FINDING (H): (a), (b) and (d) still read clear addresses after the
 # revocation (and after drop_principal in (a)); only (c), a new backend,
 # sees the revocation. The role control sees it at once.
 # Cause: listguard_relcache_callback (src/pg/module/hooks.cpp) calls
@@ -60,3 +63,15 @@ SELECT 'control after revoke', email::text FROM subscribers WHERE id = 52;
 COMMIT;
 SQL
 ) & sleep 1.5; sq -c "SELECT listguard.revoke_access($rg)" >/dev/null; wait
+echo "-- (d) drop_principal(), then a fresh assertion for the dropped principal on the live backend"
+p="acme:dp$RANDOM"
+sq -c "SELECT listguard.create_principal('$p', 1)" >/dev/null
+sq -c "SELECT listguard.grant_access(NULL, 1, 10, reveal => 'clear', principal => '$p')" >/dev/null
+t1=$("$A" webapp "$p"); t2=$("$A" webapp "$p"); t3=$("$A" webapp "$p")
+( U=webapp sq <<SQL 2>&1 | grep -E "^(ERROR|acme|d)" | cut -c1-150
+BEGIN; SELECT listguard.act_as('$t1'); SELECT 'd: before', email::text FROM subscribers WHERE id = 1; COMMIT;
+SELECT pg_sleep(3);
+BEGIN; SELECT 'd: act_as after drop_principal', listguard.act_as('$t2'); SELECT 'd: after drop', email::text FROM subscribers WHERE id = 2; COMMIT;
+SQL
+) & sleep 1.5; sq -c "SELECT listguard.drop_principal('$p')" >/dev/null; wait
+U=webapp sq -c "BEGIN" -c "SELECT 'd: new backend', listguard.act_as('$t3')" -c COMMIT 2>&1 | head -1
