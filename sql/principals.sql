@@ -323,3 +323,11 @@ SELECT listguard.drop_principal('acme:temp');
 SELECT count(*) AS temp_grants FROM listguard.grants WHERE principal IS NOT NULL
   AND principal NOT IN (SELECT id FROM listguard.principals);
 SELECT lgtest.try($$SELECT listguard.drop_principal('acme:temp')$$) AS again;
+
+-- A revocation reaches a server connection that already acts for the
+-- principal (a pooled connection lives for hours): the same backend, after
+-- another session revoked erin's grant, reads masks with a fresh
+-- assertion; erin dropped, it cannot act for her at all.
+SELECT listguard.create_principal('acme:erin', 1) > 0 AS erin;
+SELECT listguard.grant_access(NULL, 1, 11, reveal => 'clear', principal => 'acme:erin') AS erin_grant \gset
+\! /usr/bin/python3 test/principals/live_backend.py erin

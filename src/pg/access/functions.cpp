@@ -119,7 +119,7 @@ extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
         return PointerGetDatum(nullptr);
     }
     if (relid != objects.grants && relid != objects.protected_tables && relid != objects.audit_log &&
-        relid != objects.canaries && !is_principal_table(relid))
+        relid != objects.canaries && !is_principal_relation(relid))
         return PointerGetDatum(nullptr);
     CacheInvalidateRelcacheByRelid(relid);
     note_access_change();

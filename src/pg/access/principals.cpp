@@ -368,6 +368,7 @@ const GrantSet& grants_of_principal(int64 principal)
 // connection's is the pooler's, which says nothing of the person.
 Access principal_access(const Principal& p, Stamp scope)
 {
+    take_in_access_changes(); // a revocation committed since forgets the decisions below
     if (last_decision != nullptr && last_decision->key.principal == p.id &&
         last_decision->key.account == scope.account && last_decision->key.list == scope.list &&
         strcmp(last_decision->key.client_addr, p.client_addr) == 0 &&
@@ -673,6 +674,12 @@ void check_drop_application_roles(Node* stmt)
                      errdetail("It is registered in listguard.applications of this database."),
                      errhint("Drop the application first: SELECT listguard.drop_application('%s');", spec->rolename)));
     }
+}
+
+bool is_principal_relation(Oid relid)
+{
+    const Objects& o = principal_objects();
+    return o.valid && OidIsValid(relid) && (relid == o.applications || relid == o.application_keys || relid == o.users);
 }
 
 bool is_principal_table(Oid relid) noexcept

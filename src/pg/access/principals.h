@@ -91,5 +91,9 @@ void check_drop_application_roles(Node* stmt);
 // Invalidation: the registries and the principals' grants are read again.
 void forget_principal_caches() noexcept;
 bool is_principal_table(Oid relid) noexcept;
+// The same, looking the tables up first if this backend has not (for the
+// trigger that announces a change: a backend that never used principals
+// must still tell the others).
+bool is_principal_relation(Oid relid);
 
 } // namespace listguard::pg

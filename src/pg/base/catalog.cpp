@@ -20,6 +20,7 @@ namespace {
 
 ListguardObjects objects;
 bool objects_valid = false;
+Oid last_grants = InvalidOid; // kept when the objects are forgotten
 
 // pg_extension.extnamespace (PostgreSQL 15 keeps get_extension_schema() static).
 Oid extension_schema(Oid extension)
@@ -74,6 +75,8 @@ const ListguardObjects& listguard_objects()
         found.reveal_summaries = member_table(extension, "reveal_summaries", found.schema);
     }
     objects = found;
+    if (OidIsValid(found.grants))
+        last_grants = found.grants;
     // Remembered once the extension's core is there: the extension may be
     // created later in this session. A set that lacks any object is kept
     // only until the next relcache invalidation of any relation
@@ -109,6 +112,11 @@ const ListguardObjects& remembered_listguard_objects() noexcept
 {
     static const ListguardObjects none;
     return objects_valid ? objects : none;
+}
+
+bool is_last_known_grants_table(Oid relid) noexcept
+{
+    return OidIsValid(relid) && relid == last_grants;
 }
 
 bool is_remembered_listguard_table(Oid relid) noexcept

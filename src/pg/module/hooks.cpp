@@ -404,6 +404,10 @@ void listguard_subxact_callback(SubXactEvent event, SubTransactionId, SubTransac
 // launchers, which have no database): they only drop what is remembered.
 void listguard_relcache_callback(Datum, Oid relid)
 {
+    // Not by the remembered objects: an invalidation of another of
+    // listguard's tables in the same batch forgets them first, and a
+    // revocation would then not reach the principals' caches.
+    bool principals_changed = relid == InvalidOid || is_principal_table(relid) || is_last_known_grants_table(relid);
     if (relid == InvalidOid || is_remembered_listguard_table(relid)) {
         forget_listguard_objects();
         forget_protections();
@@ -414,7 +418,7 @@ void listguard_relcache_callback(Datum, Oid relid)
         // in the transaction of a restore that fills it next).
         forget_listguard_objects();
     }
-    if (relid == InvalidOid || is_principal_table(relid) || relid == remembered_listguard_objects().grants)
+    if (principals_changed)
         forget_principal_caches();
 }
 
