@@ -175,9 +175,11 @@ CREATE FUNCTION grants_changed() RETURNS trigger
 REVOKE ALL ON FUNCTION grants_changed() FROM PUBLIC;
 
 -- Who may see what. Changed only through grant_access() and revoke_access().
+-- A grant is to a role (grantee) or to a principal (an application user,
+-- listguard.application_users.id), never both.
 CREATE TABLE grants (
     id            bigserial PRIMARY KEY,
-    grantee       regrole NOT NULL,
+    grantee       regrole,
     account       bigint CHECK (account > 0),
     list          bigint CHECK (list > 0),
     reveal        text NOT NULL CHECK (reveal IN ('masked', 'pseudonym', 'sealed', 'clear')),
@@ -193,11 +195,14 @@ CREATE TABLE grants (
     granted_at    timestamptz NOT NULL DEFAULT now(),
     request_id    bigint,           -- the access request whose approval made it
     sends         boolean NOT NULL DEFAULT false, -- a sender (the MTA): sees every canary in its scope
+    principal     bigint,           -- an application user instead of a role
     CHECK (list IS NULL OR account IS NOT NULL),
+    CONSTRAINT grants_grantee_or_principal CHECK ((grantee IS NULL) <> (principal IS NULL)),
     CHECK ((quota IS NULL) = (quota_limit IS NULL) AND (quota IS NULL) = (quota_window IS NULL))
 );
 REVOKE ALL ON grants FROM PUBLIC;
 GRANT SELECT ON grants TO listguard_admin, listguard_backup;
+CREATE INDEX grants_principal ON grants (principal) WHERE principal IS NOT NULL;
 SELECT pg_catalog.pg_extension_config_dump('listguard.grants', '');
 SELECT pg_catalog.pg_extension_config_dump('listguard.grants_id_seq', '');
 GRANT SELECT ON SEQUENCE grants_id_seq TO listguard_backup;
@@ -291,7 +296,7 @@ CREATE FUNCTION grant_access(
     grantee regrole, account bigint, list bigint DEFAULT NULL, reveal text DEFAULT 'masked',
     can_write boolean DEFAULT false, quota text DEFAULT NULL, valid_until timestamptz DEFAULT NULL,
     from_networks cidr[] DEFAULT NULL, reason text DEFAULT NULL, on_exceed text DEFAULT 'error',
-    sends boolean DEFAULT false) RETURNS bigint
+    sends boolean DEFAULT false, principal text DEFAULT NULL) RETURNS bigint
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
 CREATE FUNCTION revoke_access(grant_id bigint) RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
@@ -312,10 +317,17 @@ CREATE FUNCTION stamp_plan(tbl regclass) RETURNS TABLE (relid regclass, blocks b
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
 CREATE FUNCTION unprotect(tbl regclass) RETURNS void
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
-CREATE FUNCTION explain_access(role regrole)
+-- The entitlement review: every grant that applies to a role; with a
+-- principal, what the principal may do through that application (each of
+-- the principal's grants cut down by each of the role's grants it
+-- overlaps: the application's grant is the ceiling, ceiling_grant and
+-- ceiling_reveal say which and how far; a principal's grant the role has
+-- no grant under shows reveal null: nothing through this application). A
+-- null role with a principal: through every registered application.
+CREATE FUNCTION explain_access(role regrole, principal text DEFAULT NULL)
     RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
                    valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint,
-                   sends boolean)
+                   sends boolean, ceiling_grant bigint, ceiling_reveal text)
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
 
 CREATE FUNCTION _invalid(message text, detail text, hint text DEFAULT NULL) RETURNS void
@@ -328,20 +340,41 @@ $$;
 REVOKE ALL ON FUNCTION _invalid(text, text, text) FROM PUBLIC;
 
 -- Checks a grant and, unless check_only, makes it (granted_by: who made it;
--- request_id: the access request whose approval made it).
+-- request_id: the access request whose approval made it). A grant goes to a
+-- role (grantee) or to a principal (by name), whose own account, if it has
+-- one, bounds it.
 CREATE FUNCTION _make_grant(
     grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
     valid_until timestamptz, from_networks cidr[], reason text, on_exceed text,
-    granted_by regrole, request_id bigint, check_only boolean, sends boolean DEFAULT false) RETURNS bigint
+    granted_by regrole, request_id bigint, check_only boolean, sends boolean DEFAULT false,
+    principal text DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     q_limit bigint;
     q_window bigint;
     new_id bigint;
     untrusted text;
+    pr listguard.application_users;
 BEGIN
-    IF grantee IS NULL THEN
+    IF grantee IS NULL AND principal IS NULL THEN
         PERFORM listguard._invalid('grantee must not be null', 'grant_access() needs the role that receives the grant.');
+    END IF;
+    IF grantee IS NOT NULL AND principal IS NOT NULL THEN
+        PERFORM listguard._invalid('a grant goes to a role or to a principal, not both',
+            'A principal''s rights are its own grants cut down to its application''s: grant the application role '
+            'and the principal separately.');
+    END IF;
+    IF principal IS NOT NULL THEN
+        SELECT * INTO pr FROM listguard.application_users u WHERE u.name = _make_grant.principal;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = format('principal %L does not exist', principal),
+                HINT = format('An administrator creates it: SELECT listguard.create_principal(%L);', principal);
+        END IF;
+        IF pr.account IS NOT NULL AND account IS DISTINCT FROM pr.account THEN
+            PERFORM listguard._invalid(format('principal %L belongs to account %s', principal, pr.account),
+                'A grant to a principal of a customer account stays within that account.',
+                format('Grant account %s (or one of its lists).', pr.account));
+        END IF;
     END IF;
     IF reveal IS NULL OR reveal NOT IN ('masked', 'pseudonym', 'sealed', 'clear') THEN
         PERFORM listguard._invalid(format('invalid reveal level %L', reveal),
@@ -385,7 +418,7 @@ BEGIN
     END IF;
     -- Whoever already belongs to the grantee receives the grant too: a
     -- membership a non-administrator (a CREATEROLE role) arranged before the
-    -- grant existed must not carry it.
+    -- grant existed must not carry it. (A principal has no members.)
     SELECT string_agg(format('%s belongs to %s by grant of %s', m.member, m.via, m.grantor), E'\n' ORDER BY m.member::text)
     INTO untrusted FROM listguard._untrusted_members(grantee) m;
     IF untrusted IS NOT NULL THEN
@@ -414,22 +447,26 @@ BEGIN
         RETURN NULL;
     END IF;
     -- Every database must know that this role now carries listguard power.
-    PERFORM listguard._mark_grantee(grantee);
+    IF grantee IS NOT NULL THEN
+        PERFORM listguard._mark_grantee(grantee);
+    END IF;
     INSERT INTO listguard.grants (grantee, account, list, reveal, can_write, quota, quota_limit, quota_window,
-                                  on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends)
+                                  on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends, principal)
     VALUES (grantee, account, list, reveal, can_write, quota, q_limit, q_window,
-            on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends)
+            on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends, pr.id)
     RETURNING id INTO new_id;
     RETURN new_id;
 END
 $$;
-REVOKE ALL ON FUNCTION _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean, boolean, text) FROM PUBLIC;
 
 -- grant_access(): under listguard.two_person_rule, a grant of clear or
--- sealed access or of writing waits, as a request, for a second person.
+-- sealed access or of writing waits, as a request, for a second person (a
+-- grant to a principal too).
 CREATE FUNCTION _grant_access(
     grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
-    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text, sends boolean) RETURNS bigint
+    valid_until timestamptz, from_networks cidr[], reason text, on_exceed text, sends boolean, principal text)
+    RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     request bigint;
@@ -437,15 +474,16 @@ BEGIN
     IF NOT current_setting('listguard.two_person_rule')::boolean
        OR (reveal NOT IN ('clear', 'sealed') AND can_write IS NOT TRUE AND sends IS NOT TRUE) THEN
         RETURN listguard._make_grant(grantee, account, list, reveal, can_write, quota, valid_until, from_networks,
-                                     reason, on_exceed, listguard.calling_role(), NULL, false, sends);
+                                     reason, on_exceed, listguard.calling_role(), NULL, false, sends, principal);
     END IF;
     PERFORM listguard._make_grant(grantee, account, list, reveal, can_write, quota, valid_until, from_networks,
-                                  reason, on_exceed, listguard.calling_role(), NULL, true, sends);
+                                  reason, on_exceed, listguard.calling_role(), NULL, true, sends, principal);
     INSERT INTO listguard.requests (requester, grantee, kind, account, list, reveal, can_write, quota, on_exceed,
-                                    valid_until, from_networks, reason, expires_at, sends)
+                                    valid_until, from_networks, reason, expires_at, sends, principal)
     VALUES (listguard.calling_role(), grantee, 'grant', account, list, reveal, can_write, quota, on_exceed,
             valid_until, from_networks, coalesce(reason, ''),
-            now() + current_setting('listguard.request_ttl')::interval, sends)
+            now() + current_setting('listguard.request_ttl')::interval, sends,
+            (SELECT u.id FROM listguard.application_users u WHERE u.name = _grant_access.principal))
     RETURNING id INTO request;
     PERFORM listguard._request_opened(request);
     PERFORM listguard._mark_pending_grant();
@@ -454,7 +492,7 @@ BEGIN
     RETURN request;
 END
 $$;
-REVOKE ALL ON FUNCTION _grant_access(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _grant_access(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, boolean, text) FROM PUBLIC;
 
 CREATE FUNCTION _revoke_access(grant_id bigint) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -468,18 +506,62 @@ END
 $$;
 REVOKE ALL ON FUNCTION _revoke_access(bigint) FROM PUBLIC;
 
-CREATE FUNCTION _explain_access(role regrole)
+CREATE FUNCTION _explain_access(role regrole, principal text)
     RETURNS TABLE (account bigint, list bigint, reveal text, can_write boolean, quota text,
                    valid_until timestamptz, from_networks cidr[], grant_id bigint, via_role regrole, request_id bigint,
-                   sends boolean)
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT g.account, g.list, g.reveal, g.can_write, g.quota, g.valid_until, g.from_networks, g.id, g.grantee, g.request_id,
-           g.sends
-    FROM listguard.grants g
-    WHERE listguard.role_receives_grants_of(role, g.grantee)
-    ORDER BY g.account NULLS FIRST, g.list NULLS FIRST, g.id
+                   sends boolean, ceiling_grant bigint, ceiling_reveal text)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.application_users;
+BEGIN
+    IF principal IS NULL THEN
+        RETURN QUERY
+        SELECT g.account, g.list, g.reveal, g.can_write, g.quota, g.valid_until, g.from_networks, g.id, g.grantee,
+               g.request_id, g.sends, NULL::bigint, NULL::text
+        FROM listguard.grants g
+        WHERE listguard.role_receives_grants_of(role, g.grantee)
+        ORDER BY g.account NULLS FIRST, g.list NULLS FIRST, g.id;
+        RETURN;
+    END IF;
+    SELECT * INTO p FROM listguard.application_users u WHERE u.name = _explain_access.principal;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = format('principal %L does not exist', principal),
+            HINT = 'listguard.principals lists them.';
+    END IF;
+    -- Reveal levels in the order of what they show.
+    RETURN QUERY
+    WITH levels(name, rank) AS (VALUES ('masked', 0), ('pseudonym', 1), ('sealed', 2), ('clear', 3)),
+    apps AS (
+        SELECT a.role AS app FROM listguard.applications a WHERE _explain_access.role IS NULL
+        UNION ALL SELECT _explain_access.role WHERE _explain_access.role IS NOT NULL
+    ),
+    pairs AS (
+        SELECT pg.*, x.app, ag.id AS ag_id, ag.reveal AS ag_reveal, ag.can_write AS ag_write,
+               ag.valid_until AS ag_until, ag.sends AS ag_sends, ag.account AS ag_account, ag.list AS ag_list,
+               ag.grantee AS ag_grantee
+        FROM listguard.grants pg CROSS JOIN apps x
+        LEFT JOIN listguard.grants ag
+               ON ag.grantee IS NOT NULL AND listguard.role_receives_grants_of(x.app, ag.grantee)
+              AND (pg.account IS NULL OR ag.account IS NULL OR pg.account = ag.account)
+              AND (pg.list IS NULL OR ag.list IS NULL OR pg.list = ag.list)
+        WHERE pg.principal = p.id
+    )
+    SELECT coalesce(x.account, x.ag_account), coalesce(x.list, x.ag_list),
+           CASE WHEN x.ag_id IS NULL THEN NULL
+                ELSE (SELECT l.name FROM levels l
+                      WHERE l.rank = least((SELECT r.rank FROM levels r WHERE r.name = x.reveal),
+                                           (SELECT r.rank FROM levels r WHERE r.name = x.ag_reveal))) END,
+           x.can_write AND coalesce(x.ag_write, false), x.quota,
+           CASE WHEN x.valid_until IS NULL THEN x.ag_until WHEN x.ag_until IS NULL THEN x.valid_until
+                ELSE least(x.valid_until, x.ag_until) END,
+           x.from_networks, x.id, x.app, x.request_id, x.sends AND coalesce(x.ag_sends, false), x.ag_id,
+           x.ag_reveal
+    FROM pairs x
+    ORDER BY x.app::text, coalesce(x.account, x.ag_account) NULLS FIRST, coalesce(x.list, x.ag_list) NULLS FIRST, x.id,
+             x.ag_id;
+END
 $$;
-REVOKE ALL ON FUNCTION _explain_access(regrole) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _explain_access(regrole, text) FROM PUBLIC;
 
 CREATE FUNCTION _mark_grantee(role regrole) RETURNS void
     AS 'MODULE_PATHNAME', 'lg_mark_grantee' LANGUAGE C VOLATILE STRICT;
@@ -1318,23 +1400,7 @@ CREATE FUNCTION current_role_is_admin() RETURNS boolean
 CREATE FUNCTION current_role_is_monitor() RETURNS boolean
     AS 'MODULE_PATHNAME', 'lg_current_role_is_monitor' LANGUAGE C STABLE PARALLEL SAFE;
 
--- Every quota the caller may see (admins and monitors: all; others: their
--- own) and where it stands. "used" counts what backends have reserved and
--- not yet given back too. The window's seconds are cast to make_interval's
--- own argument type, so that no function of another signature could be a
--- better match.
-CREATE VIEW quota_usage WITH (security_barrier) AS
-SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
-       coalesce(s.used, 0) AS used,
-       greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
-       s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) AS window_resets_at
-FROM listguard.grants g
-LEFT JOIN listguard._quota_state() s
-       ON s.grant_id = g.id AND s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) > now()
-WHERE g.quota IS NOT NULL
-  AND (listguard.current_role_is_admin() OR listguard.current_role_is_monitor()
-       OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
-GRANT SELECT ON quota_usage TO PUBLIC;
+-- (quota_usage: with the principals, below, whose names it shows)
 
 -- ---------------------------------------------------------------------------
 -- The audit trail.
@@ -1398,18 +1464,30 @@ CREATE FUNCTION _accept_restored_history(reason text) RETURNS bigint
     AS 'MODULE_PATHNAME', 'lg_accept_restored_history' LANGUAGE C VOLATILE SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION _accept_restored_history(text) FROM PUBLIC;
 
-CREATE FUNCTION audit_for(address text) RETURNS SETOF audit_log
+-- What the audit trail holds about one address (by its keyed digest), or
+-- about what one principal did (events name the principal in force in
+-- their detail), or both.
+CREATE FUNCTION audit_for(address text DEFAULT NULL, principal text DEFAULT NULL) RETURNS SETOF audit_log
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C STABLE;
 CREATE FUNCTION _email_digest(address text) RETURNS bytea
     AS 'MODULE_PATHNAME', 'lg_email_digest' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 REVOKE ALL ON FUNCTION _email_digest(text) FROM PUBLIC;
-CREATE FUNCTION _audit_for(address text) RETURNS SETOF audit_log
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT * FROM listguard.audit_log
-    WHERE email_digests IS NOT NULL AND email_digests @> ARRAY[listguard._email_digest(address)]
-    ORDER BY id
+CREATE FUNCTION _audit_for(address text, principal text) RETURNS SETOF audit_log
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF address IS NULL AND principal IS NULL THEN
+        PERFORM listguard._invalid('audit_for() needs an address or a principal',
+            'It finds the events about one address, or those of one principal.');
+    END IF;
+    RETURN QUERY
+    SELECT * FROM listguard.audit_log a
+    WHERE (_audit_for.address IS NULL
+           OR (a.email_digests IS NOT NULL AND a.email_digests @> ARRAY[listguard._email_digest(_audit_for.address)]))
+      AND (_audit_for.principal IS NULL OR a.detail ->> 'principal' = _audit_for.principal)
+    ORDER BY a.id;
+END
 $$;
-REVOKE ALL ON FUNCTION _audit_for(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _audit_for(text, text) FROM PUBLIC;
 
 -- Events not yet in the audit log: queued, or being written.
 CREATE FUNCTION audit_pending() RETURNS bigint
@@ -1688,7 +1766,7 @@ $$;
 CREATE TABLE requests (
     id            bigserial PRIMARY KEY,
     requester     regrole NOT NULL,     -- who asked (for a pending grant: the admin who called grant_access)
-    grantee       regrole NOT NULL,     -- who receives the grant
+    grantee       regrole,              -- who receives the grant (a role) ...
     kind          text NOT NULL CHECK (kind IN ('access', 'grant')),
     account       bigint,
     list          bigint,
@@ -1708,7 +1786,9 @@ CREATE TABLE requests (
     decided_at    timestamptz,
     comment       text,
     grant_id      bigint,
-    sends         boolean NOT NULL DEFAULT false -- a pending grant's
+    sends         boolean NOT NULL DEFAULT false, -- a pending grant's
+    principal     bigint,               -- ... or a principal (an application user)
+    CONSTRAINT requests_grantee_or_principal CHECK ((grantee IS NULL) <> (principal IS NULL))
 );
 REVOKE ALL ON requests FROM PUBLIC;
 GRANT SELECT ON requests TO listguard_admin, listguard_backup;
@@ -1777,6 +1857,7 @@ BEGIN
     SELECT * INTO r FROM listguard.requests WHERE id = request_id;
     PERFORM listguard._record_request_event('request', r.id, r.account, r.list,
         jsonb_build_object('kind', r.kind, 'requester', r.requester::text, 'grantee', r.grantee::text,
+                           'for_principal', (SELECT u.name FROM listguard.application_users u WHERE u.id = r.principal),
                            'reveal', r.reveal, 'can_write', r.can_write, 'duration', r.duration::text,
                            'expires_at', r.expires_at));
     PERFORM listguard._notify_request(r.id, 'new');
@@ -1818,6 +1899,10 @@ RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     requester regrole := listguard.calling_role();
+    -- An application acting for a principal asks for the principal: the
+    -- grant an approval makes is the principal's (still under the
+    -- application's ceiling), and nobody else behind the application gets it.
+    principal text := listguard.current_principal();
     request bigint;
 BEGIN
     IF reason IS NULL OR btrim(reason) = '' THEN
@@ -1837,11 +1922,15 @@ BEGIN
             format('It asks for %s (listguard.max_request_duration).', duration));
     END IF;
     -- The same checks a grant gets, now rather than at approval.
-    PERFORM listguard._make_grant(requester, account, list, reveal, false, current_setting('listguard.request_quota'),
-                                  NULL, NULL, reason, 'error', requester, NULL, true);
-    INSERT INTO listguard.requests (requester, grantee, kind, account, list, reveal, quota, duration, reason, expires_at)
-    VALUES (requester, requester, 'access', account, list, reveal, current_setting('listguard.request_quota'),
-            duration, reason, now() + current_setting('listguard.request_ttl')::interval)
+    PERFORM listguard._make_grant(CASE WHEN principal IS NULL THEN requester END, account, list, reveal, false,
+                                  current_setting('listguard.request_quota'), NULL, NULL, reason, 'error', requester,
+                                  NULL, true, false, principal);
+    INSERT INTO listguard.requests (requester, grantee, kind, account, list, reveal, quota, duration, reason, expires_at,
+                                    principal)
+    VALUES (requester, CASE WHEN principal IS NULL THEN requester END, 'access', account, list, reveal,
+            current_setting('listguard.request_quota'), duration, reason,
+            now() + current_setting('listguard.request_ttl')::interval,
+            (SELECT u.id FROM listguard.application_users u WHERE u.name = principal))
     RETURNING id INTO request;
     PERFORM listguard._request_opened(request);
     PERFORM listguard._expire_requests();
@@ -1896,6 +1985,7 @@ DECLARE
     session_role regrole := listguard._calling_session_role();
     approvals integer;
     new_grant bigint;
+    principal text;
 BEGIN
     -- Locked: a concurrent approval or denial of the same request waits.
     SELECT * INTO r FROM listguard.requests q WHERE q.id = _approve.request_id FOR UPDATE;
@@ -1923,20 +2013,21 @@ BEGIN
     IF approvals < current_setting('listguard.required_approvals')::integer THEN
         RETURN;
     END IF;
+    principal := (SELECT u.name FROM listguard.application_users u WHERE u.id = r.principal);
     IF r.kind = 'access' THEN
         new_grant := listguard._make_grant(r.grantee, r.account, r.list, r.reveal, false, r.quota,
                                            now() + r.duration, NULL, format('access request %s: %s', r.id, r.reason),
-                                           'error', me, r.id, false);
+                                           'error', me, r.id, false, false, principal);
     ELSE
         new_grant := listguard._make_grant(r.grantee, r.account, r.list, r.reveal, r.can_write, r.quota,
                                            r.valid_until, r.from_networks, nullif(r.reason, ''), r.on_exceed,
-                                           r.requester, r.id, false, r.sends);
+                                           r.requester, r.id, false, r.sends, principal);
     END IF;
     UPDATE listguard.requests q SET state = 'approved', decided_by = me, decided_at = now(), grant_id = new_grant,
                                     comment = coalesce(_approve.comment, q.comment)
     WHERE q.id = r.id;
     PERFORM listguard._record_request_event('approved', r.id, r.account, r.list,
-        jsonb_build_object('grant', new_grant, 'grantee', r.grantee::text));
+        jsonb_build_object('grant', new_grant, 'grantee', r.grantee::text, 'for_principal', principal));
     PERFORM listguard._notify_request(r.id, 'approved');
     -- Expiry is recorded by calls that succeed: a refused one rolls back.
     PERFORM listguard._expire_requests();
@@ -1992,20 +2083,7 @@ END
 $$;
 REVOKE ALL ON FUNCTION _cancel(bigint) FROM PUBLIC;
 
--- Requests as their requester (its own), approvers and admins (all) see
--- them. A pending request past its time to live shows as expired.
-CREATE VIEW access_requests WITH (security_barrier) AS
-SELECT r.id AS request_id, r.requester, r.grantee, r.kind, r.account, r.list, r.reveal, r.can_write, r.duration,
-       r.valid_until, r.reason,
-       CASE WHEN r.state = 'pending' AND r.expires_at <= now() THEN 'expired' ELSE r.state END AS state,
-       r.requested_at, r.expires_at,
-       (SELECT count(*) FROM listguard.request_approvals a WHERE a.request_id = r.id) AS approvals,
-       r.decided_by, r.decided_at, r.comment, r.grant_id
-FROM listguard.requests r
-WHERE r.requester = current_user::regrole OR r.grantee = current_user::regrole
-   OR listguard._is_member_of(current_user::regrole, to_regrole('listguard_approver'))
-   OR listguard.current_role_is_admin();
-GRANT SELECT ON access_requests TO PUBLIC;
+-- (access_requests: with the principals, below, whose names it shows)
 
 -- ---------------------------------------------------------------------------
 -- Canaries: addresses one role alone ever sees, to trace a leak to it.
@@ -2035,6 +2113,7 @@ CREATE TABLE canaries (
     planted_at  timestamptz,
     removed_by  regrole,
     removed_at  timestamptz,
+    principal   bigint,            -- planted for a principal (then role is its application)
     slot        integer,
     loose_digest bytea,
     domain_digest bytea,
@@ -2434,7 +2513,7 @@ BEGIN
     -- By default: every role with a clear grant on the list.
     roles := coalesce(roles, ARRAY(
         SELECT DISTINCT g.grantee FROM listguard.grants g
-        WHERE g.reveal = 'clear' AND (g.account IS NULL OR g.account = _plant_canaries.account)
+        WHERE g.reveal = 'clear' AND g.grantee IS NOT NULL AND (g.account IS NULL OR g.account = _plant_canaries.account)
           AND (g.list IS NULL OR g.list = _plant_canaries.list) AND (g.valid_until IS NULL OR g.valid_until > now())
         ORDER BY 1));
     IF cardinality(roles) = 0 THEN
@@ -3120,8 +3199,324 @@ CREATE TRIGGER audit_heads_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_head
 CREATE TRIGGER audit_heads_truncated BEFORE TRUNCATE ON audit_heads
     FOR EACH STATEMENT EXECUTE FUNCTION audit_heads_guard();
 
--- protect() of a table in use (new in 0.3.0, after audit_heads for the same
--- reason): it stamps what it can under its lock and queues the rest, which
+-- ---------------------------------------------------------------------------
+-- Principals (new in 0.3.0, after the audit heads for the same reason): the
+-- people behind application roles, granted like roles, for whom an
+-- application acts per transaction with an assertion it signed (act_as).
+-- ---------------------------------------------------------------------------
+-- Principals: the people behind application roles (customers' staff,
+-- support agents), who reach the database through an application's pooled
+-- connections and are no PostgreSQL roles. Granted like roles
+-- (grant_access(NULL, ..., principal => name)); an application acts for one
+-- per transaction with a signed assertion (act_as). A principal of a
+-- customer account (account not null) is granted within that account only.
+-- Changed only through create_principal() and drop_principal(); listed by
+-- the view listguard.principals.
+CREATE TABLE application_users (
+    id          bigserial PRIMARY KEY,
+    name        text NOT NULL CHECK (length(name) BETWEEN 1 AND 128 AND name !~ '[[:cntrl:]@]' AND name = btrim(name, ' ')),
+    account     bigint CHECK (account > 0),
+    description text,
+    created_by  regrole NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT application_users_name_key UNIQUE (name)
+);
+REVOKE ALL ON application_users FROM PUBLIC;
+GRANT SELECT ON application_users TO listguard_admin, listguard_backup;
+SELECT pg_catalog.pg_extension_config_dump('listguard.application_users', '');
+SELECT pg_catalog.pg_extension_config_dump('listguard.application_users_id_seq', '');
+GRANT SELECT ON SEQUENCE application_users_id_seq TO listguard_backup;
+CREATE TRIGGER application_users_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_users
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER application_users_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_users
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+-- Applications: roles whose sessions act for principals (act_as), with the
+-- rules of each: require_principal (without a principal its sessions see
+-- masks only, or are refused: listguard.missing_principal) and
+-- session_principals (act_as(..., session => true) is allowed: for session
+-- pooling only; behind a pooler in transaction mode the next client would
+-- inherit the principal). Their public keys are in application_keys.
+CREATE TABLE applications (
+    role               regrole PRIMARY KEY,
+    require_principal  boolean NOT NULL DEFAULT false,
+    session_principals boolean NOT NULL DEFAULT false,
+    added_by           regrole NOT NULL,
+    added_at           timestamptz NOT NULL DEFAULT now()
+);
+REVOKE ALL ON applications FROM PUBLIC;
+GRANT SELECT ON applications TO listguard_admin, listguard_backup;
+SELECT pg_catalog.pg_extension_config_dump('listguard.applications', '');
+CREATE TRIGGER applications_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON applications
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER applications_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON applications
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+-- The Ed25519 public keys an application signs its assertions with (more
+-- than one while a key is rotated). key_id is the key's JWK thumbprint
+-- (RFC 7638), which an assertion may name in its header's kid. A key
+-- belongs to one application.
+CREATE TABLE application_keys (
+    key_id     text PRIMARY KEY,
+    role       regrole NOT NULL,
+    public_key text NOT NULL UNIQUE,
+    added_by   regrole NOT NULL,
+    added_at   timestamptz NOT NULL DEFAULT now()
+);
+REVOKE ALL ON application_keys FROM PUBLIC;
+GRANT SELECT ON application_keys TO listguard_admin, listguard_backup;
+SELECT pg_catalog.pg_extension_config_dump('listguard.application_keys', '');
+CREATE TRIGGER application_keys_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_keys
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+CREATE TRIGGER application_keys_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_keys
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_changed();
+-- Every principal, with its grants (a count) and the applications it acts
+-- through: for administrators' entitlement reviews (explain_access(role,
+-- principal) details what a principal may do through one application).
+CREATE VIEW principals AS
+SELECT u.name, u.account, u.description,
+       (SELECT count(*) FROM listguard.grants g WHERE g.principal = u.id) AS grants,
+       u.created_by, u.created_at, u.id
+FROM listguard.application_users u;
+REVOKE ALL ON principals FROM PUBLIC;
+GRANT SELECT ON principals TO listguard_admin;
+CREATE FUNCTION create_principal(name text, account bigint DEFAULT NULL, description text DEFAULT NULL)
+    RETURNS bigint
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+CREATE FUNCTION _create_principal(name text, account bigint, description text) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    new_id bigint;
+BEGIN
+    IF name IS NULL OR length(name) NOT BETWEEN 1 AND 128 OR octet_length(name) > 128 OR name ~ '[[:cntrl:]@]'
+       OR name <> btrim(name, ' ') THEN
+        PERFORM listguard._invalid('invalid principal name',
+            'A principal''s name is 1 to 128 octets, with no control character, no "@" (a name, never an address: '
+            'every audit event carries it) and no space at either end; assertions name it in their sub claim.',
+            'Use the application''s own user id, such as ''acme:alice''.');
+    END IF;
+    IF account IS NOT NULL AND account <= 0 THEN
+        PERFORM listguard._invalid(format('invalid account id %s', account), 'Account ids are positive numbers.',
+            'Use NULL for a principal of the ESP itself (support staff).');
+    END IF;
+    IF EXISTS (SELECT 1 FROM listguard.application_users u WHERE u.name = _create_principal.name) THEN
+        RAISE EXCEPTION USING ERRCODE = 'duplicate_object', MESSAGE = format('principal %L already exists', name);
+    END IF;
+    INSERT INTO listguard.application_users (name, account, description, created_by)
+    VALUES (name, account, description, listguard.calling_role())
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
+$$;
+REVOKE ALL ON FUNCTION _create_principal(text, bigint, text) FROM PUBLIC;
+CREATE FUNCTION drop_principal(name text) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+-- Its grants go with it (each in the audit trail, with the call), and its
+-- pending requests are cancelled; its canaries stay, for tracing. A session
+-- that acts for it has nothing of it from its next value on.
+CREATE FUNCTION _drop_principal(name text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p listguard.application_users;
+BEGIN
+    SELECT * INTO p FROM listguard.application_users u WHERE u.name = _drop_principal.name;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = format('principal %L does not exist', name),
+            HINT = 'listguard.principals lists them.';
+    END IF;
+    DELETE FROM listguard.grants g WHERE g.principal = p.id;
+    UPDATE listguard.requests r SET state = 'cancelled', decided_by = listguard.calling_role(), decided_at = now(),
+                                    comment = 'principal dropped'
+    WHERE r.principal = p.id AND r.state = 'pending';
+    DELETE FROM listguard.application_users u WHERE u.id = p.id;
+END
+$$;
+REVOKE ALL ON FUNCTION _drop_principal(text) FROM PUBLIC;
+-- An Ed25519 public key (PEM) in canonical form, and its JWK thumbprint.
+CREATE FUNCTION _application_key(public_key text, OUT public_key text, OUT key_id text)
+    AS 'MODULE_PATHNAME', 'lg_application_key' LANGUAGE C IMMUTABLE STRICT;
+REVOKE ALL ON FUNCTION _application_key(text) FROM PUBLIC;
+CREATE FUNCTION add_application(role regrole, public_key text, require_principal boolean DEFAULT NULL,
+                                session_principals boolean DEFAULT NULL) RETURNS text
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+-- Registers a role as an application with one more public key (a second
+-- key while the first is rotated out), and sets its rules where given (a
+-- new application: false unless said). Returns the key's id (its JWK
+-- thumbprint), which assertions may name as kid.
+CREATE FUNCTION _add_application(role regrole, public_key text, require_principal boolean,
+                                 session_principals boolean) RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    k record;
+    owner regrole;
+BEGIN
+    IF role IS NULL OR public_key IS NULL THEN
+        PERFORM listguard._invalid('role and public_key must not be null',
+            'add_application() registers a role with the Ed25519 public key its assertions are signed with.');
+    END IF;
+    IF (SELECT rolsuper FROM pg_roles WHERE oid = role) THEN
+        PERFORM listguard._invalid(format('role %s is a superuser', role),
+            'An application''s principals are bounded by the application''s grants; a superuser is bounded by '
+            'nothing listguard can enforce.');
+    END IF;
+    SELECT * INTO k FROM listguard._application_key(public_key);
+    SELECT a.role INTO owner FROM listguard.application_keys a WHERE a.key_id = k.key_id;
+    IF owner IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
+            MESSAGE = format('key %s is registered already', k.key_id),
+            DETAIL = CASE WHEN owner = role THEN format('It is a key of %s.', role)
+                          ELSE 'It belongs to another application: a key signs for one application only.' END;
+    END IF;
+    -- Every database must know that this role now carries listguard power.
+    PERFORM listguard._mark_grantee(role);
+    INSERT INTO listguard.applications AS a (role, require_principal, session_principals, added_by)
+    VALUES (role, coalesce(require_principal, false), coalesce(session_principals, false), listguard.calling_role())
+    ON CONFLICT ON CONSTRAINT applications_pkey DO UPDATE
+        SET require_principal = coalesce(_add_application.require_principal, a.require_principal),
+            session_principals = coalesce(_add_application.session_principals, a.session_principals);
+    INSERT INTO listguard.application_keys (key_id, role, public_key, added_by)
+    VALUES (k.key_id, role, k.public_key, listguard.calling_role());
+    RETURN k.key_id;
+END
+$$;
+REVOKE ALL ON FUNCTION _add_application(regrole, text, boolean, boolean) FROM PUBLIC;
+CREATE FUNCTION drop_application(role regrole, key_id text DEFAULT NULL) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+-- Removes one key of an application (a rotated-out key), or, without a
+-- key id, the application and all its keys: its sessions act for nobody
+-- from their next value on.
+CREATE FUNCTION _drop_application(role regrole, key_id text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF key_id IS NOT NULL THEN
+        DELETE FROM listguard.application_keys k WHERE k.key_id = _drop_application.key_id AND k.role = _drop_application.role;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+                MESSAGE = format('application %s has no key %s', role, key_id);
+        END IF;
+        RETURN;
+    END IF;
+    DELETE FROM listguard.application_keys k WHERE k.role = _drop_application.role;
+    DELETE FROM listguard.applications a WHERE a.role = _drop_application.role;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = format('role %s is not an application', role);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION _drop_application(regrole, text) FROM PUBLIC;
+-- The application acts for the principal its assertion names: a compact
+-- JWT (EdDSA, RFC 8037) signed with one of its keys, with claims sub (the
+-- principal), aud (listguard.audience or the database's name), iat, exp (at
+-- most 5 minutes after iat) and jti (used once). Until the transaction ends
+-- (or, for applications registered with session_principals, the session:
+-- session => true), what the session reads is what both the principal's
+-- grants and the application's allow, charged to both. Everyone may call it:
+-- it refuses every role but a registered application, and every assertion
+-- but a valid one of that application's (SQLSTATEs LGP01 to LGP10). Not
+-- parallel safe: it changes the session.
+CREATE FUNCTION act_as(assertion text, session boolean DEFAULT false) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_act_as' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+-- The session acts for nobody from here on (a principal of the session
+-- too). Public: it can only take rights away.
+CREATE FUNCTION end_principal() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_end_principal' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+-- Who the session acts for (null: nobody); for row policies of one's own
+-- as well. Public: it says what the session itself asserted.
+CREATE FUNCTION current_principal() RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_current_principal' LANGUAGE C STABLE PARALLEL SAFE;
+-- Unexpired assertions the server remembers (listguard.max_assertions is
+-- the most it may).
+CREATE FUNCTION _remembered_assertions() RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lg_remembered_assertions' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _remembered_assertions() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _remembered_assertions() TO listguard_admin;
+-- Every quota the caller may see (admins and monitors: all; others: their
+-- own) and where it stands. "used" counts what backends have reserved and
+-- not yet given back too. The window's seconds are cast to make_interval's
+-- own argument type, so that no function of another signature could be a
+-- better match.
+CREATE VIEW quota_usage WITH (security_barrier) AS
+SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
+       coalesce(s.used, 0) AS used,
+       greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
+       s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) AS window_resets_at,
+       (SELECT u.name FROM listguard.application_users u WHERE u.id = g.principal) AS principal
+FROM listguard.grants g
+LEFT JOIN listguard._quota_state() s
+       ON s.grant_id = g.id AND s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) > now()
+WHERE g.quota IS NOT NULL
+  AND (listguard.current_role_is_admin() OR listguard.current_role_is_monitor()
+       OR listguard.role_receives_grants_of(current_user::regrole, g.grantee)
+       OR g.principal = (SELECT u.id FROM listguard.application_users u WHERE u.name = listguard.current_principal()));
+GRANT SELECT ON quota_usage TO PUBLIC;
+-- Requests as their requester (its own), approvers and admins (all) see
+-- them. A pending request past its time to live shows as expired.
+CREATE VIEW access_requests WITH (security_barrier) AS
+SELECT r.id AS request_id, r.requester, r.grantee, r.kind, r.account, r.list, r.reveal, r.can_write, r.duration,
+       r.valid_until, r.reason,
+       CASE WHEN r.state = 'pending' AND r.expires_at <= now() THEN 'expired' ELSE r.state END AS state,
+       r.requested_at, r.expires_at,
+       (SELECT count(*) FROM listguard.request_approvals a WHERE a.request_id = r.id) AS approvals,
+       r.decided_by, r.decided_at, r.comment, r.grant_id,
+       (SELECT u.name FROM listguard.application_users u WHERE u.id = r.principal) AS principal
+FROM listguard.requests r
+WHERE r.requester = current_user::regrole OR r.grantee = current_user::regrole
+   OR listguard._is_member_of(current_user::regrole, to_regrole('listguard_approver'))
+   OR listguard.current_role_is_admin();
+GRANT SELECT ON access_requests TO PUBLIC;
+-- plant_canaries(..., principals => ...): canaries of principals, each seen
+-- by its principal alone (not by its application acting for anyone else),
+-- planted through the application that reads the list for them.
+CREATE FUNCTION plant_canaries(tbl regclass, account bigint, list bigint, principals text[],
+                               per_principal integer DEFAULT 3, application regrole DEFAULT NULL) RETURNS integer
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+-- Plants each principal's canaries as the application's (the role-based
+-- planting, unchanged), then makes them the principal's. The application:
+-- the one given, else the only registered application with a clear grant
+-- on the list.
+CREATE FUNCTION _plant_canaries(tbl regclass, account bigint, list bigint, principals text[], per_principal integer,
+                                application regrole) RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    apps regrole[];
+    who text;
+    pid bigint;
+    before bigint[];
+    planted integer := 0;
+BEGIN
+    IF principals IS NULL OR cardinality(principals) = 0 OR array_position(principals, NULL) IS NOT NULL THEN
+        PERFORM listguard._invalid('principals must name principals', 'plant_canaries() plants for each one named.');
+    END IF;
+    IF application IS NULL THEN
+        SELECT array_agg(DISTINCT a.role) INTO apps FROM listguard.applications a JOIN listguard.grants g
+          ON listguard.role_receives_grants_of(a.role, g.grantee)
+        WHERE g.reveal = 'clear' AND (g.account IS NULL OR g.account = _plant_canaries.account)
+          AND (g.list IS NULL OR g.list = _plant_canaries.list);
+        IF cardinality(apps) IS DISTINCT FROM 1 THEN
+            PERFORM listguard._invalid(format('%s applications read this list in clear', coalesce(cardinality(apps), 0)),
+                'A principal''s canaries are planted through the application that reads the list for it.',
+                'Name it: plant_canaries(..., application => ''webapp'').');
+        END IF;
+        application := apps[1];
+    ELSIF NOT EXISTS (SELECT 1 FROM listguard.applications a WHERE a.role = application) THEN
+        PERFORM listguard._invalid(format('role %s is not an application', application),
+            'listguard.add_application() registers applications.');
+    END IF;
+    FOREACH who IN ARRAY principals LOOP
+        SELECT u.id INTO pid FROM listguard.application_users u WHERE u.name = who;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = format('principal %L does not exist', who);
+        END IF;
+        SELECT coalesce(array_agg(c.id), '{}') INTO before FROM listguard.canaries c WHERE c.role IS NOT NULL;
+        planted := planted + listguard._plant_canaries(tbl, account, list, ARRAY[application], per_principal);
+        UPDATE listguard.canaries c SET principal = pid
+        WHERE c.role = application AND c.principal IS NULL AND c.id <> ALL (before);
+    END LOOP;
+    RETURN planted;
+END
+$$;
+REVOKE ALL ON FUNCTION _plant_canaries(regclass, bigint, bigint, text[], integer, regrole) FROM PUBLIC;
+
+-- protect() of a table in use (new in 0.3.0, after the principals for the
+-- same reason): it stamps what it can under its lock and queues the rest, which
 -- the database's maintenance worker stamps in the background; every long
 -- operation says where it stands (listguard.progress).
 -- listguard's PL/pgSQL code (protect(), retire_key(), key_usage()) says

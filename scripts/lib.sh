@@ -13,6 +13,9 @@ prometheus-postgres-exporter curl"
 # The Python client package's tests (clients/python) and the pooler test
 # (test/cluster/pgbouncer.t).
 DEPS="$DEPS python3-django python3-sqlalchemy pgbouncer postgresql-$PGVER-partman"
+# The principals' example app and its cluster test (examples/principals,
+# test/cluster/principals.t) and test/principals/assert.
+DEPS="$DEPS python3-jwt python3-cryptography"
 
 log() { printf '\n==> %s\n' "$*"; }
 

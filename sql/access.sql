@@ -22,7 +22,7 @@ SELECT lgtest.try($$SELECT listguard.unprotect('acc_subscribers')$$);
 SELECT lgtest.try($$SELECT * FROM listguard.explain_access('acc_plain')$$);
 -- Nor can grants be written directly, or the implementations called.
 SELECT lgtest.try($$INSERT INTO listguard.grants (grantee, reveal, granted_by) VALUES ('acc_plain', 'clear', 'acc_plain')$$);
-SELECT lgtest.try($$SELECT listguard._grant_access('acc_plain', NULL, NULL, 'clear', false, NULL, NULL, NULL, NULL, 'error', false)$$);
+SELECT lgtest.try($$SELECT listguard._grant_access('acc_plain', NULL, NULL, 'clear', false, NULL, NULL, NULL, NULL, 'error', false, NULL)$$);
 RESET ROLE;
 
 -- An admin who is not a superuser manages grants ...

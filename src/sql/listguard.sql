@@ -167,7 +167,7 @@
 #include "quota/current_role_is_admin/latest.sql"
 #include "quota/current_role_is_monitor/latest.sql"
 
-#include "quota/quota_usage/latest.sql"
+-- (quota_usage: with the principals, below, whose names it shows)
 
 -- ---------------------------------------------------------------------------
 -- The audit trail.
@@ -261,7 +261,7 @@
 
 #include "access/_cancel/latest.sql"
 
-#include "access/access_requests/latest.sql"
+-- (access_requests: with the principals, below, whose names it shows)
 
 -- ---------------------------------------------------------------------------
 -- Canaries: addresses one role alone ever sees, to trace a leak to it.
@@ -360,8 +360,35 @@
 #include "audit/audit_heads_guard/latest.sql"
 #include "audit/audit_heads/latest.sql"
 
--- protect() of a table in use (new in 0.3.0, after audit_heads for the same
--- reason): it stamps what it can under its lock and queues the rest, which
+-- ---------------------------------------------------------------------------
+-- Principals (new in 0.3.0, after the audit heads for the same reason): the
+-- people behind application roles, granted like roles, for whom an
+-- application acts per transaction with an assertion it signed (act_as).
+-- ---------------------------------------------------------------------------
+#include "access/application_users/latest.sql"
+#include "access/applications/latest.sql"
+#include "access/application_keys/latest.sql"
+#include "access/principals/latest.sql"
+#include "access/create_principal/latest.sql"
+#include "access/_create_principal/latest.sql"
+#include "access/drop_principal/latest.sql"
+#include "access/_drop_principal/latest.sql"
+#include "access/_application_key/latest.sql"
+#include "access/add_application/latest.sql"
+#include "access/_add_application/latest.sql"
+#include "access/drop_application/latest.sql"
+#include "access/_drop_application/latest.sql"
+#include "access/act_as/latest.sql"
+#include "access/end_principal/latest.sql"
+#include "access/current_principal/latest.sql"
+#include "access/_remembered_assertions/latest.sql"
+#include "quota/quota_usage/latest.sql"
+#include "access/access_requests/latest.sql"
+#include "canary/plant_principal_canaries/latest.sql"
+#include "canary/_plant_principal_canaries/latest.sql"
+
+-- protect() of a table in use (new in 0.3.0, after the principals for the
+-- same reason): it stamps what it can under its lock and queues the rest, which
 -- the database's maintenance worker stamps in the background; every long
 -- operation says where it stands (listguard.progress).
 #include "activity/_note_progress/latest.sql"

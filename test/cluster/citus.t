@@ -25,7 +25,7 @@ if ! citus_available; then
     echo "1..0 # SKIP Citus is not installed in $("$PGBIN/pg_config" --pkglibdir) (scripts/test installs it with ../shared/citus/build.sh)"
     exit 0
 fi
-echo "1..63"
+echo "1..64"
 
 # count_reaches_at NAME MIN SQL: as count_reaches, on a node.
 count_reaches_at() {
@@ -76,6 +76,11 @@ SELECT listguard.grant_access('exporter', 1, reveal => 'clear', quota => '100/da
 SQL
 check "$(at coordinator -U reader -c "SELECT count(*), count(*) FILTER (WHERE email::text LIKE 'member%@example.com') FROM subs")" \
     "200|200" "a role with a clear grant on account 1 reads its 200 rows in clear, and no other"
+# The newest grant's role is labelled on the workers at once (a CREATEROLE
+# role on a worker could otherwise GRANT it to itself before the next change).
+labelled="SELECT count(*) FROM pg_shseclabel WHERE provider = 'listguard' AND objoid IN ('app'::regrole, 'reader'::regrole, 'viewer'::regrole, 'exporter'::regrole)"
+check "$(at worker1 -c "$labelled")|$(at worker2 -c "$labelled")" "4|4" \
+    "every grantee carries listguard's label on both workers as soon as its grant commits, the newest one too"
 
 # 4-6: what each role sees, through the coordinator and on a worker (Citus
 # lets clients query any node); the values in the shards are stamped.

@@ -24,7 +24,7 @@ ORDER BY p.proname;
 
 -- The gates and the policy functions are callable (the gates check the caller).
 SELECT function_privs_are('listguard', 'grant_access',
-    ARRAY['regrole', 'bigint', 'bigint', 'text', 'boolean', 'text', 'timestamp with time zone', 'cidr[]', 'text', 'text', 'boolean'],
+    ARRAY['regrole', 'bigint', 'bigint', 'text', 'boolean', 'text', 'timestamp with time zone', 'cidr[]', 'text', 'text', 'boolean', 'text'],
     'tap_someone', ARRAY['EXECUTE'], 'grant_access is callable (and refuses non-admins itself)');
 SELECT function_privs_are('listguard', 'can_read', ARRAY['bigint', 'bigint'], 'tap_someone', ARRAY['EXECUTE'],
                           'can_read is for everyone''s policies');

@@ -12,7 +12,7 @@ SELECT set_eq(
       WHERE p.pronamespace = 'listguard'::regnamespace
         AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a
                                           WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'))$$,
-    $$VALUES ('listguard._quota_state()'), ('listguard.audit_for(text)'), ('listguard.audit_pending()'),
+    $$VALUES ('listguard._quota_state()'), ('listguard.audit_for(text,text)'), ('listguard.audit_pending()'),
              ('listguard.calling_role()'), ('listguard.can_read(bigint,bigint)'), ('listguard.can_write(bigint,bigint)'),
              ('listguard.current_role_is_admin()'), ('listguard.email(text)'), ('listguard.email_cmp(listguard.email,listguard.email)'),
              ('listguard.email_eq(listguard.email,listguard.email)'), ('listguard.email_ge(listguard.email,listguard.email)'),
@@ -22,8 +22,8 @@ SELECT set_eq(
              ('listguard.email_ne(listguard.email,listguard.email)'), ('listguard.email_out(listguard.email)'),
              ('listguard.email_recv(internal)'), ('listguard.email_send(listguard.email)'),
              ('listguard.email_sortsupport(internal)'),
-             ('listguard.explain_access(regrole)'), ('listguard.invalid_addresses(regclass,name)'),
-             ('listguard.grant_access(regrole,bigint,bigint,text,boolean,text,timestamp with time zone,cidr[],text,text,boolean)'),
+             ('listguard.explain_access(regrole,text)'), ('listguard.invalid_addresses(regclass,name)'),
+             ('listguard.grant_access(regrole,bigint,bigint,text,boolean,text,timestamp with time zone,cidr[],text,text,boolean,text)'),
              ('listguard.protect(regclass,name,name,text,text)'), ('listguard.quota_parts(text)'),
              ('listguard.revoke_access(bigint)'), ('listguard.role_receives_grants_of(regrole,regrole)'),
              ('listguard.stamp_batch(regclass,bigint,bigint)'), ('listguard.stamp_existing(regclass,integer)'),
@@ -56,7 +56,13 @@ SELECT set_eq(
              ('listguard.current_role_is_monitor()'), ('listguard._redact(text)'), ('listguard._has_address(text)'),
              -- retention: the admin gates
              ('listguard.archive_audit(timestamp with time zone)'), ('listguard.verify_audit_archive(text)'),
-             ('listguard.read_audit_archive(text)')$$,
+             ('listguard.read_audit_archive(text)'),
+             -- principals: the admin gates, and what an application calls
+             -- (act_as refuses every role but a registered application)
+             ('listguard.create_principal(text,bigint,text)'), ('listguard.drop_principal(text)'),
+             ('listguard.add_application(regrole,text,boolean,boolean)'), ('listguard.drop_application(regrole,text)'),
+             ('listguard.act_as(text,boolean)'), ('listguard.end_principal()'), ('listguard.current_principal()'),
+             ('listguard.plant_canaries(regclass,bigint,bigint,text[],integer,regrole)')$$,
     'only the type, the policy functions, the admin gates and harmless helpers are open to PUBLIC');
 
 -- Nobody but the extension's owner owns anything of listguard.
@@ -96,9 +102,14 @@ SELECT set_eq(
              ('reveal_summaries_since: listguard_backup SELECT'), ('canary_plans: listguard_backup SELECT'),
              ('canary_plans_id_seq: listguard_backup SELECT'),
              ('stamp_queue: listguard_backup SELECT'), ('audit_archives: listguard_backup SELECT'),
-             ('canary_reveal_history: listguard_backup SELECT')$$,
-    'only admins and backups read the grants, protections, requests, canaries, reveal summaries, canary plans and audit log; '
-    'everyone reads their quotas and requests; monitors read metrics, progress and the audit log without addresses');
+             ('canary_reveal_history: listguard_backup SELECT'),
+             ('application_users: listguard_backup SELECT'), ('applications: listguard_backup SELECT'),
+             ('application_keys: listguard_backup SELECT'), ('application_users_id_seq: listguard_backup SELECT'),
+             ('application_users: listguard_admin SELECT'), ('applications: listguard_admin SELECT'),
+             ('application_keys: listguard_admin SELECT'), ('principals: listguard_admin SELECT')$$,
+    'only admins and backups read the grants, protections, requests, canaries, reveal summaries, canary plans, '
+    'principals, applications and audit log; everyone reads their quotas and requests; monitors read metrics, '
+    'progress and the audit log without addresses');
 -- The schema: everyone may use what is in it, nobody may create there.
 SELECT results_eq(
     $$SELECT format('%s %s', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END,

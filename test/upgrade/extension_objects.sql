@@ -20,7 +20,8 @@ SELECT line FROM (
                         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '')
            || coalesce(' constraints:' || (SELECT string_agg(' ' || pg_get_constraintdef(k.oid), ',' ORDER BY pg_get_constraintdef(k.oid))
                                           FROM pg_constraint k WHERE k.conrelid = c.oid), '')
-           || coalesce(' indexes:' || (SELECT string_agg(' ' || regexp_replace(pg_get_indexdef(i.indexrelid), 'INDEX \S+ ON', 'INDEX ON'), ',' ORDER BY 1)
+           || coalesce(' indexes:' || (SELECT string_agg(' ' || regexp_replace(pg_get_indexdef(i.indexrelid), 'INDEX \S+ ON', 'INDEX ON'), ','
+                                                         ORDER BY regexp_replace(pg_get_indexdef(i.indexrelid), 'INDEX \S+ ON', 'INDEX ON'))
                                       FROM pg_index i WHERE i.indrelid = c.oid), '')
            || coalesce(' triggers:' || (SELECT string_agg(' ' || pg_get_triggerdef(t.oid), ',' ORDER BY t.tgname)
                                        FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal), '')

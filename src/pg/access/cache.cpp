@@ -8,6 +8,7 @@
 #include "pg/access/generation.h"
 #include "pg/access/reveal.h"
 #include "pg/access/roles.h"
+#include "pg/base/array_elements.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/base/session_info.h"
@@ -107,20 +108,16 @@ bool network_allowed(Datum networks)
     // client: grants limited to networks do not apply there (fail closed).
     if (session_claims_citus_internal())
         return false;
-    ArrayType* array = DatumGetArrayTypeP(networks);
-    Datum* elems;
-    bool* nulls;
-    int n;
-    deconstruct_array(array, CIDROID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+    ArrayElements listed = array_elements(networks, CIDROID);
     Oid out_fn;
     bool varlena;
     getTypeOutputInfo(CIDROID, &out_fn, &varlena);
-    char** blocks = static_cast<char**>(palloc(sizeof(char*) * (n + 1)));
-    for (int i = 0; i < n; i++)
-        blocks[i] = nulls[i] ? pstrdup("") : OidOutputFunctionCall(out_fn, elems[i]);
+    char** blocks = static_cast<char**>(palloc(sizeof(char*) * (listed.count + 1)));
+    for (int i = 0; i < listed.count; i++)
+        blocks[i] = listed.nulls[i] ? pstrdup("") : OidOutputFunctionCall(out_fn, listed.values[i]);
     const char* client = client_address();
     return guarded([&] {
-        std::vector<std::string> list(blocks, blocks + n);
+        std::vector<std::string> list(blocks, blocks + listed.count);
         return client_in_networks(client, list);
     });
 }

@@ -5,6 +5,7 @@
 #include "pg/access/cache.h"
 #include "pg/access/reveal.h"
 #include "pg/access/generation.h"
+#include "pg/access/principals.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/catalog.h"
@@ -55,14 +56,14 @@ extern "C" Datum lg_can_read(PG_FUNCTION_ARGS)
 {
     require_preload();
     Stamp scope{PG_GETARG_INT64(0), PG_GETARG_INT64(1)};
-    PG_RETURN_BOOL(access_for(GetUserId(), scope).can_read || reads_as_backup(GetUserId()));
+    PG_RETURN_BOOL(session_access(scope).can_read || reads_as_backup(GetUserId()));
 }
 
 extern "C" Datum lg_can_write(PG_FUNCTION_ARGS)
 {
     require_preload();
     Stamp scope{PG_GETARG_INT64(0), PG_GETARG_INT64(1)};
-    PG_RETURN_BOOL(access_for(GetUserId(), scope).can_write);
+    PG_RETURN_BOOL(session_access(scope).can_write);
 }
 
 // listguard.quota_parts(quota) -> (quota_limit, window_seconds), or 22023.
@@ -118,13 +119,14 @@ extern "C" Datum lg_grants_changed(PG_FUNCTION_ARGS)
         return PointerGetDatum(nullptr);
     }
     if (relid != objects.grants && relid != objects.protected_tables && relid != objects.audit_log &&
-        relid != objects.canaries)
+        relid != objects.canaries && !is_principal_relation(relid))
         return PointerGetDatum(nullptr);
     CacheInvalidateRelcacheByRelid(relid);
     note_access_change();
     if (relid != objects.audit_log)
         note_catalog_change(); // the other nodes of a Citus cluster get it (pg/replica/citus_catalog.h)
     reset_access_cache(); // the other caches go with the invalidation (pg/module/hooks.cpp)
+    forget_principal_caches();
     return PointerGetDatum(nullptr);
 }
 

@@ -80,6 +80,9 @@ void record_admin_call(Oid fn, const char* name, int nargs, const Oid* argtypes,
         kind = EventKind::Protect;
     else if (strcmp(name, "unprotect") == 0)
         kind = EventKind::Unprotect;
+    else if (strcmp(name, "create_principal") == 0 || strcmp(name, "drop_principal") == 0 ||
+             strcmp(name, "add_application") == 0 || strcmp(name, "drop_application") == 0)
+        kind = EventKind::Principal;
     else
         return;
 
@@ -90,7 +93,10 @@ void record_admin_call(Oid fn, const char* name, int nargs, const Oid* argtypes,
     int count = HeapTupleIsValid(proc) ? get_func_arg_info(proc, &types, &names, &modes) : 0;
     StringInfoData json;
     initStringInfo(&json);
-    appendStringInfoString(&json, "{\"arguments\": {");
+    appendStringInfoString(&json, "{");
+    if (kind == EventKind::Principal)
+        appendStringInfo(&json, "\"action\": %s, ", json_string(name));
+    appendStringInfoString(&json, "\"arguments\": {");
     EventScope scope;
     for (int i = 0; i < nargs && i < count; i++) {
         const char* arg = names && names[i] ? names[i] : psprintf("$%d", i + 1);

@@ -2,6 +2,7 @@
 
 #include "pg/access/cache.h"
 #include "pg/access/logical_reveal.h"
+#include "pg/access/principals.h"
 #include "pg/access/reveal_context.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
@@ -77,8 +78,9 @@ bool reads_as_backup(Oid role)
 RevealDecision reveal_for(Stamp stamp)
 {
     Oid role = GetUserId();
-    const Access& access = cached_access_for(role, stamp);
-    RevealDecision decision{access.reveal, access.grant};
+    Grant principal_grant, application_grant;
+    Access access = session_access(stamp, &principal_grant, &application_grant);
+    RevealDecision decision{access.reveal, access.grant, principal_grant, application_grant};
     // A Citus worker shows nothing above masks until it knows that its
     // grants are the coordinator's (pg/access/catalog_confirmation.h).
     if (decision.level != RevealLevel::Masked && citus_is_worker() && !citus_catalog_confirmed())

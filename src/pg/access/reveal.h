@@ -15,6 +15,12 @@ namespace listguard::pg {
 struct RevealDecision {
     RevealLevel level = RevealLevel::Masked;
     Grant grant; // the grant that authorises it (id 0: none)
+    // With a principal in force (pg/access/principals.h): the principal's
+    // grant that authorises it too, charged beside `grant` (id 0: none).
+    Grant principal_grant;
+    // ... and, when the current role is not the principal's application, the
+    // application's grant, charged too (id 0: none).
+    Grant application_grant;
 };
 
 // May ereport (a dump that would hold masks or pseudonyms is refused). Call

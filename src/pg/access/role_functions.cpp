@@ -8,6 +8,7 @@
 #include "pg/access/roles.h"
 #include "pg/base/preload.h"
 #include "pg/base/settings.h"
+#include "pg/base/spi.h"
 
 extern "C" {
 #include "executor/spi.h"
@@ -71,8 +72,7 @@ extern "C" Datum lg_setup_roles(PG_FUNCTION_ARGS)
 {
     require_preload();
     bool adopt = PG_GETARG_BOOL(0) || adopt_existing_roles_setting;
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     for (const char* name : {kAdminRole, kOwnerRole, kApproverRole, kStandbyRole, kBackupRole, kMonitorRole})
         claim(name, adopt);
     Oid admin = get_role_oid(kAdminRole, false);

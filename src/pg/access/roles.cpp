@@ -2,6 +2,7 @@
 
 #include "pg/access/role_labels.h"
 #include "pg/audit/events.h"
+#include "pg/base/array_elements.h"
 #include "pg/base/catalog.h"
 
 extern "C" {
@@ -195,14 +196,11 @@ bool stored_guarded_setting(Oid role, Oid database, bool any_database, StoredSet
         Datum config = heap_getattr(tuple, Anum_pg_db_role_setting_setconfig, RelationGetDescr(rel), &isnull);
         if (isnull)
             continue;
-        Datum* items;
-        bool* item_nulls;
-        int count;
-        deconstruct_array(DatumGetArrayTypeP(config), TEXTOID, -1, false, TYPALIGN_INT, &items, &item_nulls, &count);
-        for (int i = 0; i < count && !result; i++) {
-            if (item_nulls[i])
+        ArrayElements items = array_elements(config, TEXTOID);
+        for (int i = 0; i < items.count && !result; i++) {
+            if (items.nulls[i])
                 continue;
-            char* item = TextDatumGetCString(items[i]); // name=value
+            char* item = TextDatumGetCString(items.values[i]); // name=value
             char* equals = strchr(item, '=');
             if (equals != nullptr)
                 *equals = '\0';

@@ -12,6 +12,7 @@
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/base/settings.h"
+#include "pg/base/spi.h"
 #include "pg/keys/keyring.h"
 
 #include "core/audit/anchor.h"
@@ -175,8 +176,7 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
     // As the writer appends: one at a time, and no restore meanwhile.
     LockRelationOid(audit_log, ShareRowExclusiveLock);
 
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     ArchivedHead archived = read_archived_head(true);
     if (archived.present && !archived.sealed)
         ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),

@@ -16,6 +16,7 @@
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
+#include "pg/base/spi.h"
 #include "pg/keys/keyring.h"
 
 #include "core/audit/segment.h"
@@ -198,8 +199,7 @@ List* archive_records()
     List* records = nullptr;
     if (!OidIsValid(listguard_objects().audit_archives))
         return nullptr;
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     if (SPI_execute("SELECT segment, source, first_id, last_id, exit_link, restored_at IS NOT NULL "
                     "FROM listguard.audit_archives ORDER BY first_id",
                     true, 0) != SPI_OK_SELECT)

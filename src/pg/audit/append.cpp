@@ -91,14 +91,20 @@ void record_head(const ChainTail& tail)
 {
     if (!OidIsValid(listguard_objects().audit_heads))
         return; // a 0.2 catalog, before ALTER EXTENSION UPDATE
-    AuditHead head;
-    head.last_id = tail.id;
-    memcpy(head.link, tail.link, kLinkSize);
-    head.as_of = GetCurrentTimestamp();
-    head.source = own_chain_source();
+    // Plain data only across the PostgreSQL calls; the head (its source a
+    // std::string) lives in guarded() alone.
+    const char* source = own_chain_source();
+    TimestampTz as_of = GetCurrentTimestamp();
     uint8 seal[kLinkSize];
     ensure_keyring();
-    guarded([&] { seal_head(keyring().audit(), head, seal); });
+    guarded([&] {
+        AuditHead head;
+        head.last_id = tail.id;
+        memcpy(head.link, tail.link, kLinkSize);
+        head.as_of = as_of;
+        head.source = source;
+        seal_head(keyring().audit(), head, seal);
+    });
     if (head_update_plan == nullptr) {
         Oid types[] = {TEXTOID, INT8OID, BYTEAOID, TIMESTAMPTZOID, BYTEAOID};
         head_update_plan = kept_plan("UPDATE listguard.audit_heads SET last_id = $2, last_link = $3, as_of = $4, "
@@ -108,8 +114,8 @@ void record_head(const ChainTail& tail)
                                      "VALUES ($1, $2, $3, $4, $5)",
                                      5, types);
     }
-    Datum values[] = {CStringGetTextDatum(head.source.c_str()), Int64GetDatum(head.last_id),
-                      bytea_datum(head.link, kLinkSize), TimestampTzGetDatum(head.as_of), bytea_datum(seal, kLinkSize)};
+    Datum values[] = {CStringGetTextDatum(source), Int64GetDatum(tail.id), bytea_datum(tail.link, kLinkSize),
+                      TimestampTzGetDatum(as_of), bytea_datum(seal, kLinkSize)};
     if (SPI_execute_plan(head_update_plan, values, nullptr, false, 0) != SPI_OK_UPDATE)
         elog(ERROR, "could not record the audit chain's head");
     if (SPI_processed == 0 && SPI_execute_plan(head_insert_plan, values, nullptr, false, 0) != SPI_OK_INSERT)

@@ -5,6 +5,7 @@
 #include "pg/audit/queue.h"
 #include "pg/base/catalog.h"
 #include "pg/base/clipped_text.h"
+#include "pg/base/principal_state.h"
 #include "pg/base/session_info.h"
 #include "pg/base/settings.h"
 
@@ -62,6 +63,8 @@ const char* event_kind_name(EventKind kind) noexcept
         return "canary";
     case EventKind::Dump:
         return "dump";
+    case EventKind::Principal:
+        return "principal";
     case EventKind::AuditArchived:
         return "audit_archived";
     }
@@ -247,6 +250,20 @@ void make_event(EventKind kind, const char* detail_json, const EventScope& scope
         e->counts_length = strlen(e->counts);
     }
     const char* detail = detail_json ? detail_json : "{}";
+    // Every event names the principal in force (pg/base/principal_state.h):
+    // last, so that it is the one a JSON reader keeps.
+    const Principal* principal = principal_in_force();
+    size_t length = strlen(detail);
+    while (length > 0 && isspace(static_cast<unsigned char>(detail[length - 1])))
+        length--;
+    if (principal != nullptr && length >= 2 && detail[length - 1] == '}') {
+        size_t inner = length - 1;
+        while (inner > 1 && isspace(static_cast<unsigned char>(detail[inner - 1])))
+            inner--;
+        bool empty = detail[inner - 1] == '{';
+        detail = psprintf("%.*s%s\"principal\": %s}", static_cast<int>(inner), detail, empty ? "" : ", ",
+                          json_string(principal->name));
+    }
     if (strlen(detail) >= sizeof e->detail)
         detail = "{\"truncated\": true}";
     copy_text(e->detail, sizeof e->detail, detail);

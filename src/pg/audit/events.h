@@ -35,6 +35,7 @@ enum class EventKind {
     AccessRequest,
     Canary,
     Dump,
+    Principal, // principals and applications registered, changed or dropped
     AuditArchived,
 };
 constexpr EventKind kLastEventKind = EventKind::AuditArchived; // a new kind goes before it, or becomes it

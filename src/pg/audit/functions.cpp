@@ -10,6 +10,7 @@
 #include "pg/audit/record.h"
 #include "pg/audit/restore.h"
 #include "pg/base/guard.h"
+#include "pg/base/spi.h"
 #include "pg/keys/keyring.h"
 #include "pg/base/catalog.h"
 #include "pg/base/preload.h"
@@ -88,7 +89,7 @@ extern "C" Datum lg_verify_audit(PG_FUNCTION_ARGS)
     // freed row by row: a log of millions of events fits in a few kilobytes.
     MemoryContext row_context =
         AllocSetContextCreate(CurrentMemoryContext, "listguard verify_audit row", ALLOCSET_DEFAULT_SIZES);
-    SPI_connect();
+    connect_spi();
     // Events archived (archive_audit()) are in segments: the chain goes on
     // in the table from the last segment's exit link, which its sealed
     // record gives.

@@ -8,6 +8,7 @@
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
+#include "pg/base/spi.h"
 #include "pg/keys/keyring.h"
 
 #include "core/audit/head.h"
@@ -292,8 +293,7 @@ extern "C" Datum lg_accept_restored_history(PG_FUNCTION_ARGS)
     if (reason[0] == '\0')
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("a reason is needed"),
                         errdetail("Accepting a history nothing proves whole is recorded with its reason.")));
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     int64 through = last_restored_event();
     SPI_finish();
     record_event(EventKind::AuditLogModified,

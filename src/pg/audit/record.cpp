@@ -1,5 +1,6 @@
 #include "pg/audit/record.h"
 
+#include "pg/base/array_elements.h"
 #include "pg/base/clipped_text.h"
 #include "pg/base/guard.h"
 #include "pg/keys/keyring.h"
@@ -134,13 +135,9 @@ void audit_event_from_row(const Datum* values, const bool* nulls, AuditEvent* e)
     e->list = e->has_list ? DatumGetInt64(values[kList]) : 0;
     copy_text_datum(values[kRelation], nulls[kRelation], e->relation, sizeof e->relation);
     if (!nulls[kEmailDigests]) {
-        Datum* elems;
-        bool* elem_nulls;
-        int n;
-        deconstruct_array(DatumGetArrayTypeP(values[kEmailDigests]), BYTEAOID, -1, false, TYPALIGN_INT, &elems,
-                          &elem_nulls, &n);
-        for (int i = 0; i < n && e->digest_count < kAuditMaxDigests; i++) {
-            bytea* b = elem_nulls[i] ? nullptr : DatumGetByteaPP(elems[i]);
+        ArrayElements digests = array_elements(values[kEmailDigests], BYTEAOID);
+        for (int i = 0; i < digests.count && e->digest_count < kAuditMaxDigests; i++) {
+            bytea* b = digests.nulls[i] ? nullptr : DatumGetByteaPP(digests.values[i]);
             if (b != nullptr && VARSIZE_ANY_EXHDR(b) == sealed::kDigestSize)
                 memcpy(e->digests[e->digest_count++], VARDATA_ANY(b), sealed::kDigestSize);
         }
@@ -231,28 +228,24 @@ void audit_row_link(const Datum* values, const bool* nulls, uint8* link_out, Str
             break;
         }
         case kEmailDigests: {
-            Datum* elems;
-            bool* elem_nulls;
-            int count;
-            deconstruct_array(DatumGetArrayTypeP(values[i]), BYTEAOID, -1, false, TYPALIGN_INT, &elems, &elem_nulls,
-                              &count);
+            ArrayElements digests = array_elements(values[i], BYTEAOID);
             if (encoding == ChainEncoding::V1) { // the elements' octets, concatenated
                 StringInfoData buf;
                 initStringInfo(&buf);
-                for (int j = 0; j < count; j++)
-                    if (!elem_nulls[j]) {
-                        bytea* b = DatumGetByteaPP(elems[j]);
+                for (int j = 0; j < digests.count; j++)
+                    if (!digests.nulls[j]) {
+                        bytea* b = DatumGetByteaPP(digests.values[j]);
                         appendBinaryStringInfo(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
                     }
                 add(text_piece(buf.data, buf.len));
                 break;
             }
-            add(Piece{Piece::Array, nullptr, 0, count});
-            for (int j = 0; j < count; j++) {
-                if (elem_nulls[j]) {
+            add(Piece{Piece::Array, nullptr, 0, digests.count});
+            for (int j = 0; j < digests.count; j++) {
+                if (digests.nulls[j]) {
                     add(Piece{Piece::Null, nullptr, 0, 0});
                 } else {
-                    bytea* b = DatumGetByteaPP(elems[j]);
+                    bytea* b = DatumGetByteaPP(digests.values[j]);
                     add(text_piece(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b)));
                 }
             }

@@ -6,6 +6,7 @@
 #include "pg/audit/record.h"
 #include "pg/base/catalog.h"
 #include "pg/base/elevated_call.h"
+#include "pg/base/spi.h"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -115,8 +116,7 @@ void restored_row(int64 id, const uint8* prev_link)
     // The writer appends under a lock that this one conflicts with: it
     // waits until the restored rows are committed, then reads the new head.
     LockRelationOid(audit_log, ExclusiveLock);
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     // A restored history whose first events were archived (it starts after
     // event 1) is a chain of its own: what the log held before it (the
     // restore's own first events) goes after it, as from event 1.

@@ -28,6 +28,7 @@ namespace {
 struct RevealCount {
     Oid role;
     int64 grant_id;
+    int64 principal_grant_id; // 0: no principal's grant
     Stamp scope;
     int64 count;
     RevealRecord canaries; // the role's own canaries among the values
@@ -73,8 +74,12 @@ void report_clear_reveals()
         if (sealer != nullptr && pg_strong_random(iv, sizeof iv))
             (void)try_guarded(
                 [&] { strlcpy(sealed, sealer->seal(r.canaries, record_slots, iv).c_str(), sizeof sealed); }, error);
-        char* detail = psprintf("{\"role\": %s, \"grant\": %lld, \"canaries\": %s}", json_string(info.current_user),
-                                static_cast<long long>(r.grant_id), json_string(sealed));
+        char* detail = psprintf("{\"role\": %s, \"grant\": %lld, \"canaries\": %s%s}", json_string(info.current_user),
+                                static_cast<long long>(r.grant_id), json_string(sealed),
+                                r.principal_grant_id == 0
+                                    ? ""
+                                    : psprintf(", \"principal_grant\": %lld",
+                                               static_cast<long long>(r.principal_grant_id)));
         char* counts = psprintf("{\"clear\": %lld}", static_cast<long long>(r.count));
         EventScope scope = scope_of(r.scope);
         scope.counts_json = counts;
@@ -525,7 +530,8 @@ void note_canary_record_slots(size_t slots) noexcept
     record_slots = Max(record_slots, Min(slots, RevealRecord::kMaxSlots));
 }
 
-void count_clear_reveal(const Grant& grant, Stamp scope, const RevealedCanary* canary, uint64 summary_key)
+void count_clear_reveal(const Grant& grant, Stamp scope, const RevealedCanary* canary, uint64 summary_key,
+                        int64 principal_grant_id)
 {
     spool_reveal(summary_key);
     if (!audit_reveals_setting)
@@ -535,7 +541,8 @@ void count_clear_reveal(const Grant& grant, Stamp scope, const RevealedCanary* c
     int hint = reveal_memo[slot] - 1;
     if (hint >= 0 && hint < reveal_count) {
         RevealCount& r = reveals[hint];
-        if (r.role == role && r.grant_id == grant.id && r.scope == scope) {
+        if (r.role == role && r.grant_id == grant.id && r.principal_grant_id == principal_grant_id &&
+            r.scope == scope) {
             r.count++;
             note_canary(r.canaries, scope, canary);
             return;
@@ -544,7 +551,7 @@ void count_clear_reveal(const Grant& grant, Stamp scope, const RevealedCanary* c
     // Newest first: consecutive values mostly share their scope.
     for (int i = reveal_count - 1; i >= 0; i--) {
         RevealCount& r = reveals[i];
-        if (r.role == role && r.grant_id == grant.id && r.scope == scope) {
+        if (r.role == role && r.grant_id == grant.id && r.principal_grant_id == principal_grant_id && r.scope == scope) {
             r.count++;
             note_canary(r.canaries, scope, canary);
             reveal_memo[slot] = i + 1;
@@ -557,6 +564,7 @@ void count_clear_reveal(const Grant& grant, Stamp scope, const RevealedCanary* c
     RevealCount& r = reveals[reveal_count++];
     r.role = role;
     r.grant_id = grant.id;
+    r.principal_grant_id = principal_grant_id;
     r.scope = scope;
     r.count = 1;
     r.canaries.clear();

@@ -36,7 +36,10 @@ struct RevealedCanary {
 // canary it is (null: none), recorded sealed inside the same clear_reveal
 // event; summary_key: its key for the reveal summaries (reveal_spool.h),
 // noted whether or not listguard.audit_reveals is on.
-void count_clear_reveal(const Grant& grant, Stamp scope, const RevealedCanary* canary, uint64 summary_key);
+// principal_grant_id: the grant of the principal in force that authorised
+// it too (0: none), recorded beside the role's.
+void count_clear_reveal(const Grant& grant, Stamp scope, const RevealedCanary* canary, uint64 summary_key,
+                        int64 principal_grant_id = 0);
 
 // The room the sealed records need in this database (RevealRecord's
 // slots_for the highest slot of its registry): the canary registry says so

@@ -14,6 +14,7 @@
 #include "pg/audit/reveal_summaries.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
+#include "pg/base/spi.h"
 #include "pg/keys/keyring.h"
 #include "pg/base/settings.h"
 
@@ -164,7 +165,7 @@ bool writer_transaction(const char* what, F&& body)
     {
         SetCurrentStatementStartTimestamp();
         StartTransactionCommand();
-        SPI_connect();
+        connect_spi();
         PushActiveSnapshot(GetTransactionSnapshot());
         body();
         PopActiveSnapshot();

@@ -1,6 +1,7 @@
 #include "pg/base/block_update.h"
 
 #include "pg/base/session_settings.h"
+#include "pg/base/spi.h"
 
 extern "C" {
 #include "executor/spi.h"
@@ -28,8 +29,7 @@ int64 update_blocks(const char* table, const char* sets, int64 from, int64 to, c
         SetUserIdAndSecContext(as_user, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
     else
         SetUserIdAndSecContext(saved_user, saved_context | SECURITY_RESTRICTED_OPERATION);
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     if (SPI_execute(sql, false, 0) != SPI_OK_UPDATE)
         elog(ERROR, "could not %s the rows of %s", what, table);
     int64 updated = static_cast<int64>(SPI_processed);

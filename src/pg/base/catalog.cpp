@@ -20,6 +20,7 @@ namespace {
 
 ListguardObjects objects;
 bool objects_valid = false;
+Oid last_grants = InvalidOid; // kept when the objects are forgotten
 
 // pg_extension.extnamespace (PostgreSQL 15 keeps get_extension_schema() static).
 Oid extension_schema(Oid extension)
@@ -76,6 +77,8 @@ const ListguardObjects& listguard_objects()
         found.reveal_summaries = member_table(extension, "reveal_summaries", found.schema);
     }
     objects = found;
+    if (OidIsValid(found.grants))
+        last_grants = found.grants;
     // Remembered once the extension's core is there: the extension may be
     // created later in this session. A set that lacks any object is kept
     // only until the next relcache invalidation of any relation
@@ -85,6 +88,15 @@ const ListguardObjects& listguard_objects()
     objects_valid = OidIsValid(found.email_type) && OidIsValid(found.grants) && OidIsValid(found.protected_tables) &&
                     OidIsValid(found.audit_log);
     return objects;
+}
+
+Oid listguard_member_relation(const char* name)
+{
+    Oid schema = listguard_objects().schema;
+    if (!OidIsValid(schema))
+        return InvalidOid;
+    Oid extension = get_extension_oid("listguard", true);
+    return OidIsValid(extension) ? member_table(extension, name, schema) : InvalidOid;
 }
 
 bool listguard_objects_complete() noexcept
@@ -102,6 +114,11 @@ const ListguardObjects& remembered_listguard_objects() noexcept
 {
     static const ListguardObjects none;
     return objects_valid ? objects : none;
+}
+
+bool is_last_known_grants_table(Oid relid) noexcept
+{
+    return OidIsValid(relid) && relid == last_grants;
 }
 
 bool is_remembered_listguard_table(Oid relid) noexcept

@@ -42,6 +42,14 @@ bool listguard_objects_complete() noexcept;
 // catalog: safe in invalidation callbacks, which also run in processes that
 // have no database.
 bool is_remembered_listguard_table(Oid relid) noexcept;
+// A table or index of the extension's schema by name, if it is a member of
+// the extension (never a look-alike), else InvalidOid.
+Oid listguard_member_relation(const char* name);
+
+// True if relid is listguard.grants as last found, even after the objects
+// were forgotten: an invalidation of another of listguard's tables, in the
+// same batch, forgets them before the grants' own arrives.
+bool is_last_known_grants_table(Oid relid) noexcept;
 
 // The role listguard_admin, or InvalidOid if it was dropped.
 Oid admin_role();

@@ -1,6 +1,7 @@
 #include "pg/base/elevated_call.h"
 
 #include "pg/base/session_settings.h"
+#include "pg/base/spi.h"
 
 extern "C" {
 #include "access/genam.h"
@@ -60,8 +61,7 @@ void run_pinned_spi(void (*fn)(void*), void* arg)
     // An abort pops the settings and ends SPI; a caller that catches the
     // error does so in a subtransaction, whose abort does the same.
     int nest_level = pin_settings();
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     fn(arg);
     SPI_finish();
     // false: whatever the code run here set (set_config() included) is

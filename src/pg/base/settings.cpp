@@ -28,6 +28,10 @@ bool background_stamping_setting = true;
 int audit_row_aggregation_setting = static_cast<int>(RowAggregation::Transaction);
 char* audit_archive_directory_setting = nullptr;
 int audit_retention_setting = 0;
+char* audience_setting = nullptr;
+int missing_principal_setting = static_cast<int>(MissingPrincipal::Mask);
+int max_assertions_setting = 65536;
+int assertion_leeway_setting = 2;
 char* citus_proof_setting = nullptr;
 char* coordinator_conninfo_setting = nullptr;
 

@@ -31,7 +31,13 @@ extern char* audit_archive_directory_setting; // listguard.audit_archive_directo
 extern int audit_retention_setting;           // listguard.audit_retention, s; 0: events are kept in the table
 enum class StandbyQuota { Primary, Local, Deny };
 extern int standby_quota_setting; // listguard.standby_quota, a StandbyQuota
-extern char* citus_proof_setting;  // listguard.citus_proof (pg/citus/transit.h)
+// Principals (application users, pg/access/principals.h).
+extern char* audience_setting; // listguard.audience; empty: the database's name
+enum class MissingPrincipal { Mask, Refuse };
+extern int missing_principal_setting;      // listguard.missing_principal, a MissingPrincipal
+extern int max_assertions_setting;         // listguard.max_assertions
+extern int assertion_leeway_setting;       // listguard.assertion_leeway, s
+extern char* citus_proof_setting;          // listguard.citus_proof (pg/citus/transit.h)
 extern char* coordinator_conninfo_setting; // listguard.coordinator_conninfo
 
 } // namespace listguard::pg

@@ -1,11 +1,14 @@
 // SQL functions of canaries: the row policies that hide them, the local-part styles
 // plant_canaries() copies, address digests for tracing, and their events.
 #include "pg/access/cache.h"
+#include "pg/access/principals.h"
 #include "pg/access/reveal.h"
 #include "pg/audit/events.h"
 #include "pg/audit/record.h"
+#include "pg/base/array_elements.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
+#include "pg/base/spi.h"
 #include "pg/canary/registry.h"
 #include "pg/canary/summaries.h"
 #include "pg/keys/keyring.h"
@@ -69,7 +72,7 @@ Datum row_access(FunctionCallInfo fcinfo, bool write)
     // whatever grants it also has.
     if (!write && reads_as_backup(role))
         PG_RETURN_BOOL(true);
-    Access access = access_for(role, scope);
+    Access access = session_access(scope);
     if (!(write ? access.can_write : access.can_read))
         PG_RETURN_BOOL(false);
     // In a database without canaries the address is not even read.
@@ -95,15 +98,16 @@ extern "C" Datum lg_local_part_style(PG_FUNCTION_ARGS)
     require_preload();
     EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
     ensure_keyring();
-    std::string style = guarded([&] {
-        return keyring().email().with_address(v.data, v.size, [](std::string_view address) {
+    text* style = guarded([&]() -> text* {
+        std::string made = keyring().email().with_address(v.data, v.size, [](std::string_view address) {
             std::size_t at = address.rfind('@');
             return local_part_style(address.substr(0, at == std::string_view::npos ? 0 : at));
         });
+        return made.empty() ? nullptr : postgres_text(made);
     });
-    if (style.empty())
+    if (style == nullptr)
         PG_RETURN_NULL();
-    PG_RETURN_TEXT_P(cstring_to_text_with_len(style.data(), static_cast<int>(style.size())));
+    PG_RETURN_TEXT_P(style);
 }
 
 // listguard._local_part_in_style(style) -> text: a new local part in that
@@ -112,17 +116,20 @@ extern "C" Datum lg_local_part_in_style(PG_FUNCTION_ARGS)
 {
     require_preload();
     char* style = text_to_cstring(PG_GETARG_TEXT_PP(0));
-    std::string made = guarded([&] {
-        return local_part_in_style(style, [](std::uint32_t bound) {
+    PG_RETURN_TEXT_P(guarded([&] {
+        std::string made = local_part_in_style(style, [](std::uint32_t bound) {
             std::uint32_t r;
             if (!pg_strong_random(&r, sizeof r))
                 throw Error(ErrorKind::Internal, "could not generate random bytes");
             return r % bound;
         });
-    });
-    if (made.empty())
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid local part style \"%s\"", style)));
-    PG_RETURN_TEXT_P(cstring_to_text_with_len(made.data(), static_cast<int>(made.size())));
+        if (made.empty())
+            postgres_call([&] {
+                ereport(ERROR,
+                        (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid local part style \"%s\"", style)));
+            });
+        return postgres_text(made);
+    }));
 }
 
 namespace {
@@ -137,14 +144,13 @@ struct TextArray {
 
 TextArray text_array_arg(ArrayType* array)
 {
-    Datum* items;
-    bool* nulls;
+    ArrayElements elements = array_elements(PointerGetDatum(array), TEXTOID);
     TextArray out;
-    deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &out.count);
+    out.count = elements.count;
     out.items = static_cast<char**>(palloc(sizeof(char*) * Max(out.count, 1)));
     out.sizes = static_cast<int*>(palloc(sizeof(int) * Max(out.count, 1)));
     for (int i = 0; i < out.count; i++) {
-        text* t = nulls[i] ? nullptr : DatumGetTextPP(items[i]);
+        text* t = elements.nulls[i] ? nullptr : DatumGetTextPP(elements.values[i]);
         out.items[i] = t == nullptr ? pstrdup("") : VARDATA_ANY(t);
         out.sizes[i] = t == nullptr ? 0 : static_cast<int>(VARSIZE_ANY_EXHDR(t));
     }
@@ -352,7 +358,8 @@ extern "C" Datum lg_address_in_line(PG_FUNCTION_ARGS)
 {
     require_preload();
     text* input = PG_GETARG_TEXT_PP(0);
-    std::string_view found = address_in_line(std::string_view(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input)));
+    std::string_view line(VARDATA_ANY(input), VARSIZE_ANY_EXHDR(input));
+    std::string_view found = guarded([&] { return address_in_line(line); });
     if (found.empty())
         PG_RETURN_NULL();
     PG_RETURN_TEXT_P(cstring_to_text_with_len(found.data(), static_cast<int>(found.size())));
@@ -382,13 +389,13 @@ extern "C" Datum lg_address_domain(PG_FUNCTION_ARGS)
     require_preload();
     EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
     ensure_keyring();
-    std::string domain = guarded([&] {
-        return keyring().email().with_address(v.data, v.size, [](std::string_view address) {
+    PG_RETURN_TEXT_P(guarded([&] {
+        std::string domain = keyring().email().with_address(v.data, v.size, [](std::string_view address) {
             std::string canonical(parse_address(address).canonical());
             return canonical.substr(canonical.rfind('@') + 1);
         });
-    });
-    PG_RETURN_TEXT_P(cstring_to_text_with_len(domain.data(), static_cast<int>(domain.size())));
+        return postgres_text(domain);
+    }));
 }
 
 // listguard._record_canary_event(action, canary_id, account, list, detail,
@@ -420,16 +427,13 @@ extern "C" Datum lg_revealed_by(PG_FUNCTION_ARGS)
     if (VARSIZE_ANY_EXHDR(digest) != sealed::kDigestSize)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("not a listguard address digest")));
     uint64 key = summary_key(reinterpret_cast<const uint8*>(VARDATA_ANY(digest)));
-    Datum* items;
-    bool* item_nulls;
-    int role_count;
-    deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), REGROLEOID, sizeof(Oid), true, TYPALIGN_INT, &items, &item_nulls,
-                      &role_count);
+    ArrayElements role_items = array_elements(PG_GETARG_DATUM(1), REGROLEOID);
+    int role_count = role_items.count;
     Oid* roles = static_cast<Oid*>(palloc(sizeof(Oid) * Max(role_count, 1)));
     for (int i = 0; i < role_count; i++)
-        roles[i] = item_nulls[i] ? InvalidOid : DatumGetObjectId(items[i]);
+        roles[i] = role_items.nulls[i] ? InvalidOid : DatumGetObjectId(role_items.values[i]);
     DateADT since = PG_GETARG_DATEADT(2);
-    SPI_connect();
+    connect_spi();
     RoleSummaries* summaries = load_role_summaries(roles, role_count, since);
     for (int i = 0; i < role_count; i++) {
         const RoleSummaries& s = summaries[i];

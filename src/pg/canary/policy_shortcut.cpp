@@ -2,6 +2,8 @@
 
 #include "pg/access/cache.h"
 #include "pg/access/generation.h"
+#include "pg/access/principals.h"
+#include "pg/base/settings.h"
 #include "pg/canary/registry.h"
 
 extern "C" {
@@ -23,12 +25,14 @@ namespace listguard::pg {
 namespace {
 
 struct PolicyShortcut {
-    ExprState* full; // the filter as planned
-    ExprState* rest; // the filter without the policy clauses (nullptr: nothing else)
+    ExprState* full;    // the filter as planned
+    ExprState* rest;    // the filter without the policy clauses (nullptr: nothing else)
     bool reads_address; // a three-argument can_read(): canaries are decided by address
     bool decided;
     bool passes; // the policy clauses are true for every row of the scan
     Oid role;
+    int64 principal; // the principal in force when decided (0: none)
+    bool refusing;   // listguard.missing_principal when decided
     AccessMark mark;
 };
 
@@ -39,8 +43,13 @@ void decide(PolicyShortcut* s, Oid role)
 {
     s->decided = false;
     AccessMark mark = access_mark();
-    bool passes = role_reads_every_scope(role) && (!s->reads_address || !any_canaries());
+    // A principal in force narrows the role's rights (and a refused
+    // application must be refused): the policy decides then.
+    bool passes =
+        role_reads_every_scope(role) && (!s->reads_address || !any_canaries()) && !principal_narrows_session();
     s->role = role;
+    s->principal = principal_in_force_id();
+    s->refusing = missing_principal_setting == static_cast<int>(MissingPrincipal::Refuse);
     s->mark = mark;
     s->passes = passes;
     s->decided = true;
@@ -50,7 +59,9 @@ Datum shortcut_filter(ExprState* state, ExprContext* econtext, bool* isnull)
 {
     auto* s = static_cast<PolicyShortcut*>(state->evalfunc_private);
     Oid role = GetUserId();
-    if (unlikely(!s->decided || role != s->role || !access_unchanged_since(s->mark)))
+    if (unlikely(!s->decided || role != s->role || !access_unchanged_since(s->mark) ||
+                 principal_in_force_id() != s->principal ||
+                 s->refusing != (missing_principal_setting == static_cast<int>(MissingPrincipal::Refuse))))
         decide(s, role);
     if (!s->passes)
         return s->full->evalfunc(s->full, econtext, isnull);

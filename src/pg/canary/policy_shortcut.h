@@ -5,8 +5,9 @@
 // of each row means touching each tuple: a count(*) under the policy costs
 // twice a count(*) without it. When the current role's grants cover every
 // account and every list (read access never expires: core/access/decision.h),
-// the database has no canary, and the account and list columns are NOT
-// NULL, the function is true for every row, so the scan need not call it.
+// the database has no canary, no principal is in force (its grants narrow
+// the role's) and the account and list columns are NOT NULL, the function
+// is true for every row, so the scan need not call it.
 //
 // After the executor starts, each scan of a table whose filter holds the
 // policy gets a filter that checks, for each row, that this still holds

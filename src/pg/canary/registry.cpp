@@ -2,9 +2,11 @@
 
 #include "pg/access/cache.h"
 #include "pg/access/generation.h"
+#include "pg/access/principals.h"
 #include "pg/audit/statement_counts.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
+#include "pg/base/principal_state.h"
 #include "pg/keys/keyring.h"
 #include "pg/type/stored_value.h"
 
@@ -80,6 +82,8 @@ HTAB* load_canaries(long* loaded)
         auto column = [relid](const char* name) { return listguard_column(relid, name); };
         AttrNumber a_id = column("id"), a_address = column("address"), a_role = column("role"),
                    a_account = column("account"), a_list = column("list");
+        // New in 0.3: before ALTER EXTENSION UPDATE there is no principal.
+        AttrNumber a_principal = get_attnum(relid, "principal");
         // Before ALTER EXTENSION UPDATE to 0.3 there are no slots.
         AttrNumber a_slot = get_attnum(relid, "slot");
         scan_listguard_table(relid, [&](HeapTuple tuple, TupleDesc desc) {
@@ -100,6 +104,11 @@ HTAB* load_canaries(long* loaded)
             entry->canary.account = isnull ? 0 : DatumGetInt64(d);
             d = heap_getattr(tuple, a_list, desc, &isnull);
             entry->canary.list = isnull ? 0 : DatumGetInt64(d);
+            entry->canary.principal = 0;
+            if (a_principal != InvalidAttrNumber) {
+                d = heap_getattr(tuple, a_principal, desc, &isnull);
+                entry->canary.principal = isnull ? 0 : DatumGetInt64(d);
+            }
             entry->canary.slot = -1;
             if (a_slot != InvalidAttrNumber) {
                 d = heap_getattr(tuple, a_slot, desc, &isnull);
@@ -168,8 +177,14 @@ namespace {
 // Is the caller the canary's role, or could it be: a member of it
 // (inheriting or not), as current user or as the session's login whatever
 // role it set? Comparing its own views must not single its canaries out.
+// A principal's canary is its principal's alone: its application, acting
+// for nobody or for anyone else, does not see it.
 bool caller_owns(const Canary& canary)
 {
+    if (canary.principal != 0) {
+        const Principal* p = principal_in_force();
+        return p != nullptr && p->id == canary.principal;
+    }
     return is_member_of_role_nosuper(GetUserId(), canary.role) ||
            is_member_of_role_nosuper(GetSessionUserId(), canary.role);
 }
@@ -195,7 +210,7 @@ bool row_visible(struct varlena* address)
     // Senders are asked about the value's own list, not the scope the caller
     // gave (anyone may call can_read() with any scope), wherever its role
     // copied it.
-    return access_for(GetUserId(), sealed::stamp_of(v.data)).sends;
+    return session_access(sealed::stamp_of(v.data)).sends;
 }
 
 bool own_canary_address(const uint8* value)

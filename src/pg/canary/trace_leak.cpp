@@ -28,9 +28,11 @@
 #include <unordered_map>
 
 #include "pg/audit/record.h"
+#include "pg/base/array_elements.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/base/settings.h"
+#include "pg/base/spi.h"
 #include "pg/canary/summaries.h"
 #include "pg/keys/keyring.h"
 #include "pg/type/stored_value.h"
@@ -366,10 +368,10 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
     if (PG_ARGISNULL(0))
         return static_cast<Datum>(0);
     ArrayType* input = PG_GETARG_ARRAYTYPE_P(0);
-    Datum* texts;
-    bool* text_nulls;
-    int line_count;
-    deconstruct_array(input, TEXTOID, -1, false, TYPALIGN_INT, &texts, &text_nulls, &line_count);
+    ArrayElements input_lines = array_elements(PointerGetDatum(input), TEXTOID);
+    Datum* texts = input_lines.values;
+    bool* text_nulls = input_lines.nulls;
+    int line_count = input_lines.count;
     ensure_keyring();
     step_start = 0;
     step("start");
@@ -468,7 +470,7 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
     }
 
     step("reading the lines");
-    SPI_connect();
+    connect_spi();
     // 2. The canaries.
     run("SELECT c.id, c.role::pg_catalog.oid, c.account, coalesce(c.list, 0), coalesce(c.relid::pg_catalog.oid, 0), "
         "coalesce(c.column_name::pg_catalog.text, ''), c.origin OPERATOR(pg_catalog.=) 'generated', "
@@ -754,13 +756,11 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         bool isnull;
         Datum a = get_datum(0, 2, &isnull);
         if (!isnull) {
-            Datum* items;
-            bool* item_nulls;
-            deconstruct_array(DatumGetArrayTypeP(a), OIDOID, sizeof(Oid), true, TYPALIGN_INT, &items, &item_nulls,
-                              &standby_count);
+            ArrayElements items = array_elements(a, OIDOID);
+            standby_count = items.count;
             standby_roles = static_cast<Oid*>(palloc(sizeof(Oid) * Max(standby_count, 1)));
             for (int i = 0; i < standby_count; i++)
-                standby_roles[i] = DatumGetObjectId(items[i]);
+                standby_roles[i] = DatumGetObjectId(items.values[i]);
         }
         SPI_freetuptable(SPI_tuptable);
     }

@@ -291,7 +291,7 @@ void create_keyring_if_none()
     ensure_keyring();
 }
 
-void edit_key_file(const std::function<void(KeyringSpec&)>& change)
+void edit_key_file_with(void (*change)(KeyringSpec&, void*), void* context)
 {
     if (!keyring_from_file())
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -309,7 +309,7 @@ void edit_key_file(const std::function<void(KeyringSpec&)>& change)
         OPENSSL_cleanse(bytes.data(), bytes.size());
         if (index_key_id(spec.index) != expected_index)
             throw Error(ErrorKind::ConfigFile, "listguard.key_file changed while it was being edited");
-        change(spec);
+        change(spec, context);
         std::string text = render_keyring(spec);
         try {
             write_key_file(path, text, KeyFileWrite::Replace);

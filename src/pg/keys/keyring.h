@@ -10,7 +10,8 @@
 // answer lookups and unique checks wrongly instead of failing.
 #pragma once
 
-#include <functional>
+#include <memory>
+#include <type_traits>
 
 #include "pg/base/postgres_c.h"
 
@@ -50,8 +51,20 @@ bool keyring_from_file();
 // Reads the key file's keyring under the keyring lock, lets `change` edit
 // it, writes it back whole, and makes every backend read it again. `change`
 // runs inside guarded(): it may throw listguard::Error (nothing is written
-// then), never ereport.
-void edit_key_file(const std::function<void(KeyringSpec&)>& change);
+// then), never ereport. It is alive across PostgreSQL calls that may raise
+// an error, so it holds nothing with a destructor (a lambda that captures by
+// reference; checked at compile time).
+void edit_key_file_with(void (*change)(KeyringSpec&, void*), void* context);
+
+template <typename Change>
+void edit_key_file(Change&& change)
+{
+    using Callable = std::remove_reference_t<Change>;
+    static_assert(std::is_trivially_destructible_v<Callable>,
+                  "edit_key_file: the change holds an object with a destructor (capture by reference)");
+    edit_key_file_with([](KeyringSpec& spec, void* context) { (*static_cast<Callable*>(context))(spec); },
+                       const_cast<void*>(static_cast<const void*>(std::addressof(change))));
+}
 
 // Makes every backend read the keyring again (after the key source changed).
 void reload_keyring_everywhere();

@@ -4,6 +4,7 @@
 
 #include "pg/access/cache.h"
 #include "pg/access/generation.h"
+#include "pg/access/principals.h"
 #include "pg/access/reveal_context.h"
 #include "pg/access/role_guard.h"
 #include "pg/access/role_labels.h"
@@ -14,6 +15,7 @@
 #include "pg/audit/log_redaction.h"
 #include "pg/audit/restore.h"
 #include "pg/base/catalog.h"
+#include "pg/base/principal_state.h"
 #include "pg/canary/registry.h"
 #include "pg/canary/policy_shortcut.h"
 #include "pg/citus/citus.h"
@@ -98,6 +100,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     PlannedStmt* const statement = restrictive_policies_for_citus(pstmt, &tree_read_only);
     Node* stmt = statement->utilityStmt;
     check_role_statement(stmt);
+    check_drop_application_roles(stmt);
     check_database_statement(stmt);
     check_lookalike_statement(stmt);
     check_schema_statement(stmt);
@@ -135,6 +138,10 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     }
     PG_END_TRY();
     note_utility_access_change(stmt);
+    // A pooler's reset between clients (session pooling): the next client
+    // does not act for this one's principal.
+    if (IsA(stmt, DiscardStmt) && castNode(DiscardStmt, stmt)->target == DISCARD_ALL)
+        principal_discard_all();
     after_table_statement(stmt, tables);
     after_database_statement(stmt);
     record_utility_events(stmt);
@@ -365,6 +372,11 @@ void end_of_transaction(XactEvent event)
     placeholders_at_transaction_end();
     flush_reveals();
     without_errors("give back unused quota", quota_at_transaction_end);
+    // After the transaction's counts were recorded (naming the principal).
+    // A prepared transaction keeps its session-level changes, as SET's do
+    // (end_principal() in it stays ended); its own principal ends.
+    principal_at_transaction_end(event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT ||
+                                 event == XACT_EVENT_PREPARE);
     if (event == XACT_EVENT_COMMIT) {
         without_errors("queue restored audit events", [] { audit_restore_at_transaction_end(true); });
         without_errors("start the background stamping", [] { background_stamping_at_transaction_end(true); });
@@ -412,12 +424,18 @@ void listguard_subxact_callback(SubXactEvent event, SubTransactionId, SubTransac
         without_errors("drop the counts of a subtransaction", [] { audit_counts_at_subtransaction_end(false); });
         audit_restore_at_subtransaction_abort();
     }
+    if (event == SUBXACT_EVENT_COMMIT_SUB || event == SUBXACT_EVENT_ABORT_SUB)
+        principal_at_subtransaction_end(event == SUBXACT_EVENT_COMMIT_SUB);
 }
 
 // Invalidation callbacks must not read catalogs (they also run in the
 // launchers, which have no database): they only drop what is remembered.
 void listguard_relcache_callback(Datum, Oid relid)
 {
+    // Not by the remembered objects: an invalidation of another of
+    // listguard's tables in the same batch forgets them first, and a
+    // revocation would then not reach the principals' caches.
+    bool principals_changed = relid == InvalidOid || is_principal_table(relid) || is_last_known_grants_table(relid);
     if (relid == InvalidOid || is_remembered_listguard_table(relid)) {
         forget_listguard_objects();
         forget_protections();
@@ -428,11 +446,14 @@ void listguard_relcache_callback(Datum, Oid relid)
         // in the transaction of a restore that fills it next).
         forget_listguard_objects();
     }
+    if (principals_changed)
+        forget_principal_caches();
 }
 
 void listguard_role_callback(Datum, int, uint32)
 {
     reset_access_cache();
+    forget_principal_caches();
 }
 
 } // namespace

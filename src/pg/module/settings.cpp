@@ -6,6 +6,7 @@
 #include <climits>
 #include <string>
 
+#include "pg/base/guard.h"
 #include "pg/base/settings.h"
 #include "pg/keys/keyring.h"
 
@@ -38,37 +39,55 @@ const char* show_citus_proof()
 // The quota of approved requests must parse, or every approval would fail.
 bool check_request_quota(char** value, void**, GucSource)
 {
-    try {
-        (void)parse_quota(*value ? *value : "");
+    const char* text = *value ? *value : "";
+    PendingError error;
+    if (try_guarded([&] { (void)parse_quota(text); }, error))
         return true;
-    } catch (const Error& e) {
-        GUC_check_errdetail("%s", e.detail().empty() ? e.what() : e.detail().c_str());
-        return false;
-    }
+    GUC_check_errdetail("%s", error.detail[0] ? error.detail : error.message);
+    return false;
 }
 
 // Canary domains: a comma-separated list of domains an address could have.
 bool check_canary_domains(char** value, void**, GucSource)
 {
-    std::string list = *value ? *value : "";
-    std::size_t start = 0;
-    while (start <= list.size()) {
-        std::size_t comma = list.find(',', start);
-        std::string domain = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        std::size_t first = domain.find_first_not_of(" \t");
-        std::size_t last = domain.find_last_not_of(" \t");
-        domain = first == std::string::npos ? "" : domain.substr(first, last - first + 1);
-        if (!domain.empty()) {
-            try {
-                (void)parse_address("canary@" + domain);
-            } catch (const Error& e) {
-                GUC_check_errdetail("\"%s\" is not a domain an address can have.", domain.c_str());
-                return false;
+    // The C++ part finds the first domain no address can have (where it is
+    // in the setting); the detail is written after it.
+    const char* setting = *value ? *value : "";
+    std::size_t bad_start = 0;
+    int bad_length = 0;
+    PendingError error;
+    bool valid = try_guarded(
+        [&] {
+            std::string list = setting;
+            std::size_t start = 0;
+            while (start <= list.size()) {
+                std::size_t comma = list.find(',', start);
+                std::string domain = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                std::size_t first = domain.find_first_not_of(" \t");
+                std::size_t last = domain.find_last_not_of(" \t");
+                domain = first == std::string::npos ? "" : domain.substr(first, last - first + 1);
+                if (!domain.empty()) {
+                    try {
+                        (void)parse_address("canary@" + domain);
+                    } catch (const Error& e) {
+                        bad_start = start + first;
+                        bad_length = static_cast<int>(domain.size());
+                        return;
+                    }
+                }
+                if (comma == std::string::npos)
+                    break;
+                start = comma + 1;
             }
-        }
-        if (comma == std::string::npos)
-            break;
-        start = comma + 1;
+        },
+        error);
+    if (!valid) {
+        GUC_check_errdetail("%s", error.detail[0] ? error.detail : error.message);
+        return false;
+    }
+    if (bad_length > 0) {
+        GUC_check_errdetail("\"%.*s\" is not a domain an address can have.", bad_length, setting + bad_start);
+        return false;
     }
     return true;
 }
@@ -226,6 +245,35 @@ void define_settings()
                              "Stamp protected tables' existing rows in the background.",
                              "Off pauses it; it resumes where it stopped when turned on again.",
                              &background_stamping_setting, true, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+
+    // Principals: application users an application acts for with signed
+    // assertions (listguard.act_as). Only superusers set them: a session
+    // that chose its own audience could use assertions made for another
+    // database, and one that chose "mask" could read where "refuse" is meant.
+    DefineCustomStringVariable(
+        "listguard.audience", "The audience (aud) that assertions given to listguard.act_as() must name.",
+        "Empty: the database's name.", &audience_setting, "", PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    static const struct config_enum_entry kMissingPrincipal[] = {
+        {"mask", static_cast<int>(MissingPrincipal::Mask), false},
+        {"refuse", static_cast<int>(MissingPrincipal::Refuse), false},
+        {nullptr, 0, false},
+    };
+    DefineCustomEnumVariable("listguard.missing_principal",
+                             "What an application registered with require_principal gets without a principal.",
+                             "mask: rows as its grants allow, every address masked; refuse: an error.",
+                             &missing_principal_setting, static_cast<int>(MissingPrincipal::Mask), kMissingPrincipal,
+                             PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "listguard.max_assertions", "Assertions whose jti the server remembers until they expire (shared memory).",
+        "act_as() refuses assertions while this many unexpired ones are remembered: at least "
+        "transactions per second times the assertions' lifetime.",
+        &max_assertions_setting, 65536, 1024, 100000000, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("listguard.assertion_leeway",
+                            "How far an assertion's iat and nbf may lie ahead of the server's clock.",
+                            "For clocks that differ a little. After a start, assertions issued in the first this "
+                            "many seconds are refused too (they might have been used before a crash).",
+                            &assertion_leeway_setting, 2, 0, 60, PGC_POSTMASTER, GUC_UNIT_S, nullptr, nullptr, nullptr);
+
     // Citus (pg/citus). The proof a listguard backend puts into the startup
     // options of the connections Citus opens from it: set at connection
     // start only, and no role but a superuser may read it.

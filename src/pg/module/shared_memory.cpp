@@ -2,10 +2,12 @@
 
 #include "pg/base/postgres_c.h"
 
+#include "pg/access/assertion_store.h"
 #include "pg/access/generation.h"
 #include "pg/activity/counters.h"
 #include "pg/activity/progress.h"
 #include "pg/audit/queue.h"
+#include "pg/base/principal_state.h"
 #include "pg/access/catalog_confirmation.h"
 #include "pg/keys/keyring.h"
 #include "pg/quota/state_file.h"
@@ -32,11 +34,14 @@ void request_shared_memory()
     RequestAddinShmemSpace(access_generation_shared_size());
     RequestAddinShmemSpace(counters_shared_size());
     RequestAddinShmemSpace(progress_shared_size());
+    RequestAddinShmemSpace(principal_shared_size());
+    RequestAddinShmemSpace(assertion_store_shared_size());
     RequestAddinShmemSpace(catalog_confirmation_shared_size());
     RequestNamedLWLockTranche("listguard", 2); // the quota slots, saving their state
     RequestNamedLWLockTranche("listguard audit", 1);
     RequestNamedLWLockTranche("listguard keys", 1);
     RequestNamedLWLockTranche("listguard activity", 1);
+    RequestNamedLWLockTranche("listguard assertions", 1);
 }
 
 namespace {
@@ -71,6 +76,8 @@ void attach_shared_memory()
     attach_access_generation_shared();
     attach_counters_shared();
     attach_progress_shared();
+    attach_principal_shared();
+    attach_assertion_store_shared();
     attach_catalog_confirmation_shared();
     LWLockRelease(AddinShmemInitLock);
     if (!IsUnderPostmaster) {

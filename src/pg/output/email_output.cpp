@@ -90,7 +90,11 @@ std::string_view shown_text(struct varlena* value, char* buffer)
     if (in_transit())
         return transit_text(v, stamp, buffer);
     RevealDecision reveal = reveal_for(stamp);
-    if (reveal.level == RevealLevel::Clear && !charge_clear_reveal(reveal.grant))
+    // Charged to the principal's grant (if one is in force), to its
+    // application's (if the role is another) and to the role's.
+    if (reveal.level == RevealLevel::Clear &&
+        !(charge_clear_reveal(reveal.principal_grant) && charge_clear_reveal(reveal.application_grant) &&
+          charge_clear_reveal(reveal.grant)))
         reveal.level = RevealLevel::Masked;
     uint64 key = 0;
     std::size_t len = guarded([&] {
@@ -103,7 +107,7 @@ std::string_view shown_text(struct varlena* value, char* buffer)
         Canary canary{};
         bool own = own_canary_of(v.data, v.size, &canary);
         RevealedCanary revealed{canary.id, canary.account, canary.slot};
-        count_clear_reveal(reveal.grant, stamp, own ? &revealed : nullptr, key);
+        count_clear_reveal(reveal.grant, stamp, own ? &revealed : nullptr, key, reveal.principal_grant.id);
     }
     note_reveal(reveal.level);
     return from_utf8(buffer, len);

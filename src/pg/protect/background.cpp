@@ -9,6 +9,7 @@
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
 #include "pg/base/settings.h"
+#include "pg/base/spi.h"
 #include "pg/protect/protection.h"
 #include "pg/protect/stamping.h"
 
@@ -76,7 +77,7 @@ bool stamp_one_batch(int64 batch)
     bool found = false;
     SetCurrentStatementStartTimestamp();
     StartTransactionCommand();
-    SPI_connect();
+    connect_spi();
     PushActiveSnapshot(GetTransactionSnapshot());
     if (SPI_execute("SELECT relid::oid, next_block, end_block, relfilenode FROM listguard.stamp_queue "
                     "ORDER BY queued_at, relid LIMIT 1 FOR UPDATE",

@@ -7,9 +7,11 @@
 #include "pg/access/gated_functions.h"
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
+#include "pg/base/array_elements.h"
 #include "pg/base/catalog.h"
 #include "pg/base/elevated_call.h"
 #include "pg/base/preload.h"
+#include "pg/base/spi.h"
 #include "pg/protect/protection.h"
 
 extern "C" {
@@ -43,14 +45,10 @@ struct Dropped {
 // trigger, policy, rule, constraint or default.
 Oid owning_table(Datum names)
 {
-    ArrayType* array = DatumGetArrayTypeP(names);
-    Datum* elems;
-    bool* nulls;
-    int n;
-    deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-    if (n < 2 || nulls[0] || nulls[1])
+    ArrayElements address = array_elements(names, TEXTOID);
+    if (address.count < 2 || address.nulls[0] || address.nulls[1])
         return InvalidOid;
-    RangeVar* rv = makeRangeVar(TextDatumGetCString(elems[0]), TextDatumGetCString(elems[1]), -1);
+    RangeVar* rv = makeRangeVar(TextDatumGetCString(address.values[0]), TextDatumGetCString(address.values[1]), -1);
     return RangeVarGetRelid(rv, NoLock, true);
 }
 
@@ -67,8 +65,7 @@ extern "C" Datum lg_on_sql_drop(PG_FUNCTION_ARGS)
 
     MemoryContext caller = CurrentMemoryContext;
     List* dropped = nullptr;
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     if (SPI_execute("SELECT classid, objid, objsubid, address_names, object_identity "
                     "FROM pg_catalog.pg_event_trigger_dropped_objects()",
                     true, 0) != SPI_OK_SELECT)

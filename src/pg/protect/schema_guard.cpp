@@ -1,3 +1,4 @@
+#include "pg/base/spi.h"
 #include "pg/protect/schema_guard.h"
 
 #include <cstring>
@@ -108,8 +109,7 @@ const char* unusable_schema_reason(Oid schema)
         "   LIMIT 1)";
     Oid type = OIDOID;
     Datum arg = ObjectIdGetDatum(schema);
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     if (SPI_execute_with_args(query, 1, &type, &arg, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
         elog(ERROR, "could not read the contents of schema \"listguard\"");
     bool isnull;

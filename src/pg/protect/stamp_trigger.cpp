@@ -6,6 +6,7 @@
 // would launder addresses from the first into the second). It also counts
 // the row for the statement's audit event (audit => 'statement').
 #include "pg/access/cache.h"
+#include "pg/access/principals.h"
 #include "pg/audit/reveal_spool.h"
 #include "pg/audit/statement_counts.h"
 #include "pg/canary/registry.h"
@@ -49,10 +50,13 @@ namespace {
 // refuses the move, whatever on_exceed says: a move cannot be masked).
 void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp target)
 {
-    Access from = access_for(GetUserId(), source);
+    // With a principal in force, its grant (and its application's) is charged too.
+    Grant principal_grant, application_grant;
+    Access from = session_access(source, &principal_grant, &application_grant);
     bool quota_left = true;
     if (from.reveal == RevealLevel::Clear) {
-        quota_left = charge_clear_reveal(from.grant);
+        quota_left = charge_clear_reveal(principal_grant) && charge_clear_reveal(application_grant) &&
+                     charge_clear_reveal(from.grant);
         if (quota_left) {
             ensure_keyring();
             uint64 key = guarded([&] {
@@ -62,7 +66,7 @@ void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp tar
             Canary canary{};
             bool own = own_canary_of(v.data, v.size, &canary);
             RevealedCanary revealed{canary.id, canary.account, canary.slot};
-            count_clear_reveal(from.grant, source, own ? &revealed : nullptr, key);
+            count_clear_reveal(from.grant, source, own ? &revealed : nullptr, key, principal_grant.id);
             return;
         }
     }
@@ -124,16 +128,23 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
     // A row of a COPY FROM under row security: the insert policy's check,
     // which COPY does not run (pg/protect/copy_from.h).
     if (op == 'i' && in_protected_copy(rel)) {
-        if (!access_for(GetUserId(), target).can_write) {
+        // (With a principal in force, within its grants too.)
+        if (!session_access(target).can_write) {
             record_event(EventKind::Denied, "{\"reason\": \"copy from outside the grant\"}",
                          scope_of(target, RelationGetRelid(rel)));
-            ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                            errmsg("new row violates row-level security policy \"listguard_insert\" for table \"%s\"",
-                                   RelationGetRelationName(rel)),
-                            errdetail("Role \"%s\" may not write rows of account %lld list %lld.",
-                                      GetUserNameFromId(GetUserId(), false), static_cast<long long>(target.account),
-                                      static_cast<long long>(target.list)),
-                            errhint("The row's line is in the context below; the COPY wrote nothing.")));
+            const Principal* principal = principal_in_force();
+            const char* role = GetUserNameFromId(GetUserId(), false);
+            long long account = static_cast<long long>(target.account), list = static_cast<long long>(target.list);
+            ereport(ERROR,
+                    (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                     errmsg("new row violates row-level security policy \"listguard_insert\" for table \"%s\"",
+                            RelationGetRelationName(rel)),
+                     principal == nullptr
+                         ? errdetail("Role \"%s\" may not write rows of account %lld list %lld.", role, account, list)
+                         : errdetail("Role \"%s\" acting for principal \"%s\" may not write rows of account "
+                                     "%lld list %lld.",
+                                     role, principal->name, account, list),
+                     errhint("The row's line is in the context below; the COPY wrote nothing.")));
         }
         count_checked_copy_row();
     }

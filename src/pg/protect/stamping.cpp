@@ -9,6 +9,7 @@
 #include "pg/base/block_update.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
+#include "pg/base/spi.h"
 #include "pg/keys/keyring.h"
 #include "pg/base/preload.h"
 #include "pg/citus/citus.h"
@@ -77,8 +78,7 @@ int64 stamp_blocks(Oid relid, int64 from, int64 to, const char* command)
         if (from == 0) {
             Oid types[] = {REGCLASSOID};
             Datum values[] = {ObjectIdGetDatum(relid)};
-            if (SPI_connect() != SPI_OK_CONNECT)
-                elog(ERROR, "SPI_connect failed");
+            connect_spi();
             if (SPI_execute_with_args("SELECT listguard._citus_stamp($1)", 1, types, values, nullptr, false, 1) !=
                     SPI_OK_SELECT ||
                 SPI_processed != 1)

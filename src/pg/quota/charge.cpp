@@ -2,6 +2,7 @@
 
 #include "pg/access/reveal.h"
 #include "pg/audit/events.h"
+#include "pg/base/principal_state.h"
 #include "pg/base/sqlstates.h"
 #include "pg/citus/citus.h"
 #include "pg/quota/leases.h"
@@ -182,16 +183,25 @@ void report_exceeded(const Grant& grant, int64 window_start, StandbyRefusal refu
         report_standby_refusal(grant, role, refusal, mask);
         return;
     }
+    // Acting for a principal, the grant may be the principal's: say whose.
+    const Principal* principal = principal_in_force();
     if (!mask)
         ereport(ERROR, (errcode(kSqlstateQuotaExceeded),
-                        errmsg("export quota exceeded for role \"%s\"", role), errdetail_internal("%s", detail),
+                        principal == nullptr ? errmsg("export quota exceeded for role \"%s\"", role)
+                                             : errmsg("export quota exceeded for principal \"%s\" of role \"%s\"",
+                                                      principal->name, role),
+                        errdetail_internal("%s", detail),
                         grant.mask_on_exceed
                             ? errhint("This session is a dump, which would hold masks in place of addresses: wait "
                                       "for the window to reset, or dump as a member of listguard_backup.")
                             : errhint("Wait for the window to reset, or ask an administrator for a larger quota.")));
-    ereport(WARNING, (errcode(kSqlstateQuotaExceeded),
-                      errmsg("export quota exceeded for role \"%s\"; showing masked addresses", role),
-                      errdetail_internal("%s", detail)));
+    ereport(WARNING,
+            (errcode(kSqlstateQuotaExceeded),
+             principal == nullptr
+                 ? errmsg("export quota exceeded for role \"%s\"; showing masked addresses", role)
+                 : errmsg("export quota exceeded for principal \"%s\" of role \"%s\"; showing masked addresses",
+                          principal->name, role),
+             errdetail_internal("%s", detail)));
 }
 
 } // namespace

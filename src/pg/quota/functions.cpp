@@ -1,5 +1,6 @@
 // SQL access to export-quota counters, for the listguard.quota_usage view.
 #include "pg/access/cache.h"
+#include "pg/access/principals.h"
 #include "pg/access/roles.h"
 #include "pg/base/preload.h"
 #include "pg/quota/store.h"
@@ -29,7 +30,8 @@ extern "C" Datum lg_quota_state(PG_FUNCTION_ARGS)
     int count = 0;
     QuotaSnapshot* snapshot = quota_snapshot(MyDatabaseId, &count);
     for (int i = 0; i < count; i++) {
-        if (snapshot[i].window.start == 0 || (!admin && !role_has_grant(role, snapshot[i].grant_id)))
+        if (snapshot[i].window.start == 0 || (!admin && !role_has_grant(role, snapshot[i].grant_id) &&
+                                              !principal_has_grant(snapshot[i].grant_id)))
             continue;
         Datum values[3] = {Int64GetDatum(snapshot[i].grant_id),
                            TimestampTzGetDatum(time_t_to_timestamptz(static_cast<pg_time_t>(snapshot[i].window.start))),

@@ -154,7 +154,7 @@ void apply_catalog(const char* snapshot)
             if (SPI_execute_with_args(sql, 1, types, values, nullptr, false, 0) < 0)
                 elog(ERROR, "could not apply a listguard catalog: %s", sql);
         // Grantees carry listguard's label here too (the role guard).
-        if (SPI_execute("SELECT DISTINCT grantee::pg_catalog.oid FROM listguard.grants", true, 0) != SPI_OK_SELECT)
+        if (SPI_execute("SELECT DISTINCT grantee::pg_catalog.oid FROM listguard.grants", false, 0) != SPI_OK_SELECT)
             elog(ERROR, "could not read listguard.grants");
         uint64 n = SPI_processed;
         Oid* roles = static_cast<Oid*>(palloc(sizeof(Oid) * (n + 1)));

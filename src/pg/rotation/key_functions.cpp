@@ -141,8 +141,10 @@ extern "C" Datum lg_key_id(PG_FUNCTION_ARGS)
 {
     require_preload();
     EmailBytes v = email_bytes(PG_GETARG_VARLENA_PP(0));
-    guarded([&] { sealed::check_layout(v.data, v.size); });
-    PG_RETURN_TEXT_P(cstring_to_text(key_id_of(v.data).hex().c_str()));
+    PG_RETURN_TEXT_P(guarded([&] {
+        sealed::check_layout(v.data, v.size);
+        return postgres_text(key_id_of(v.data).hex());
+    }));
 }
 
 // listguard._under_current_key(email) -> boolean

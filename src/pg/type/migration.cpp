@@ -4,6 +4,7 @@
 #include "pg/activity/progress.h"
 #include "pg/base/guard.h"
 #include "pg/base/preload.h"
+#include "pg/base/spi.h"
 #include "pg/type/input.h"
 
 extern "C" {
@@ -114,8 +115,7 @@ extern "C" Datum lg_invalid_addresses(PG_FUNCTION_ARGS)
     }
     receiver.row_context =
         AllocSetContextCreate(CurrentMemoryContext, "listguard invalid_addresses", ALLOCSET_DEFAULT_SIZES);
-    if (SPI_connect() != SPI_OK_CONNECT)
-        elog(ERROR, "SPI_connect failed");
+    connect_spi();
     SPIExecuteOptions options;
     memset(&options, 0, sizeof options);
     options.read_only = true;

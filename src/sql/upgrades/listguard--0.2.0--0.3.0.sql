@@ -57,17 +57,70 @@ SELECT _backup_reads(relid, true) FROM protected_tables;
 -- A grant is refused while its grantee (or a member) holds a stored
 -- setting that decides what its sessions run (ALTER ROLE ... SET
 -- search_path, say), which a CREATEROLE role may have put there.
+-- (_make_grant, with the principals below, checks them.)
 #include "access/_check_role_settings/0.3.0.sql"
-#replace "access/_make_grant/0.3.0.sql"
 
 -- An access request's duration is a length of time (a month 30 days, a day
--- 24 hours), whatever the calendar or the requester's time zone.
+-- 24 hours), whatever the calendar or the requester's time zone; an
+-- application acting for a principal asks for the principal
+-- (access/_request_access, with the principals below).
+
+-- Principals: application users, granted like roles (a grant goes to a role
+-- or to a principal), and the applications that act for them with signed
+-- assertions.
+#include "access/application_users/0.3.0.sql"
+#include "access/applications/0.3.0.sql"
+#include "access/application_keys/0.3.0.sql"
+ALTER TABLE grants ALTER COLUMN grantee DROP NOT NULL, ADD COLUMN principal bigint,
+    ADD CONSTRAINT grants_grantee_or_principal CHECK ((grantee IS NULL) <> (principal IS NULL));
+CREATE INDEX grants_principal ON grants (principal) WHERE principal IS NOT NULL;
+ALTER TABLE requests ALTER COLUMN grantee DROP NOT NULL, ADD COLUMN principal bigint,
+    ADD CONSTRAINT requests_grantee_or_principal CHECK ((grantee IS NULL) <> (principal IS NULL));
+#include "access/principals/0.3.0.sql"
+#include "access/create_principal/0.3.0.sql"
+#include "access/_create_principal/0.3.0.sql"
+#include "access/drop_principal/0.3.0.sql"
+#include "access/_drop_principal/0.3.0.sql"
+#include "access/_application_key/0.3.0.sql"
+#include "access/add_application/0.3.0.sql"
+#include "access/_add_application/0.3.0.sql"
+#include "access/drop_application/0.3.0.sql"
+#include "access/_drop_application/0.3.0.sql"
+#include "access/act_as/0.3.0.sql"
+#include "access/end_principal/0.3.0.sql"
+#include "access/current_principal/0.3.0.sql"
+#include "access/_remembered_assertions/0.3.0.sql"
+-- New arguments (a principal) or result columns: dropped and made again.
+DROP FUNCTION grant_access(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, boolean);
+DROP FUNCTION _grant_access(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, boolean);
+DROP FUNCTION _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean, boolean);
+#include "access/grant_access/0.3.0.sql"
+#include "access/_make_grant/0.3.0.sql"
+#include "access/_grant_access/0.3.0.sql"
+DROP FUNCTION explain_access(regrole);
+DROP FUNCTION _explain_access(regrole);
+#include "access/explain_access/0.3.0.sql"
+#include "access/_explain_access/0.3.0.sql"
+DROP FUNCTION audit_for(text);
+DROP FUNCTION _audit_for(text);
+#include "audit/audit_for/0.3.0.sql"
+#include "audit/_audit_for/0.3.0.sql"
 #replace "access/_request_access/0.3.0.sql"
+#replace "access/_approve/0.3.0.sql"
+#replace "access/_request_opened/0.3.0.sql"
+#replace "access/access_requests/0.3.0.sql"
+-- Canaries of principals: seen by their principal alone (canaries.principal
+-- names the person).
+ALTER TABLE canaries ADD COLUMN principal bigint;
+#include "canary/plant_principal_canaries/0.3.0.sql"
+#include "canary/_plant_principal_canaries/0.3.0.sql"
 
 -- Monitors see every quota, and read metrics, progress and the audit log
--- without its addresses; quota_usage names make_interval's exact argument
--- type (schema-qualified).
+-- without its addresses.
 #include "quota/current_role_is_monitor/0.3.0.sql"
+
+-- quota_usage names make_interval's exact argument type (schema-qualified),
+-- has a principal column (principals above) and shows monitors every quota.
 #replace "quota/quota_usage/0.3.0.sql"
 #include "monitor/_redact/0.3.0.sql"
 #include "monitor/_has_address/0.3.0.sql"

@@ -6,6 +6,7 @@ DECLARE
     session_role regrole := listguard._calling_session_role();
     approvals integer;
     new_grant bigint;
+    principal text;
 BEGIN
     -- Locked: a concurrent approval or denial of the same request waits.
     SELECT * INTO r FROM listguard.requests q WHERE q.id = _approve.request_id FOR UPDATE;
@@ -33,20 +34,21 @@ BEGIN
     IF approvals < current_setting('listguard.required_approvals')::integer THEN
         RETURN;
     END IF;
+    principal := (SELECT u.name FROM listguard.application_users u WHERE u.id = r.principal);
     IF r.kind = 'access' THEN
         new_grant := listguard._make_grant(r.grantee, r.account, r.list, r.reveal, false, r.quota,
                                            now() + r.duration, NULL, format('access request %s: %s', r.id, r.reason),
-                                           'error', me, r.id, false);
+                                           'error', me, r.id, false, false, principal);
     ELSE
         new_grant := listguard._make_grant(r.grantee, r.account, r.list, r.reveal, r.can_write, r.quota,
                                            r.valid_until, r.from_networks, nullif(r.reason, ''), r.on_exceed,
-                                           r.requester, r.id, false, r.sends);
+                                           r.requester, r.id, false, r.sends, principal);
     END IF;
     UPDATE listguard.requests q SET state = 'approved', decided_by = me, decided_at = now(), grant_id = new_grant,
                                     comment = coalesce(_approve.comment, q.comment)
     WHERE q.id = r.id;
     PERFORM listguard._record_request_event('approved', r.id, r.account, r.list,
-        jsonb_build_object('grant', new_grant, 'grantee', r.grantee::text));
+        jsonb_build_object('grant', new_grant, 'grantee', r.grantee::text, 'for_principal', principal));
     PERFORM listguard._notify_request(r.id, 'approved');
     -- Expiry is recorded by calls that succeed: a refused one rolls back.
     PERFORM listguard._expire_requests();

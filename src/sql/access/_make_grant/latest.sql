@@ -1,18 +1,39 @@
 -- Checks a grant and, unless check_only, makes it (granted_by: who made it;
--- request_id: the access request whose approval made it).
+-- request_id: the access request whose approval made it). A grant goes to a
+-- role (grantee) or to a principal (by name), whose own account, if it has
+-- one, bounds it.
 CREATE FUNCTION _make_grant(
     grantee regrole, account bigint, list bigint, reveal text, can_write boolean, quota text,
     valid_until timestamptz, from_networks cidr[], reason text, on_exceed text,
-    granted_by regrole, request_id bigint, check_only boolean, sends boolean DEFAULT false) RETURNS bigint
+    granted_by regrole, request_id bigint, check_only boolean, sends boolean DEFAULT false,
+    principal text DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     q_limit bigint;
     q_window bigint;
     new_id bigint;
     untrusted text;
+    pr listguard.application_users;
 BEGIN
-    IF grantee IS NULL THEN
+    IF grantee IS NULL AND principal IS NULL THEN
         PERFORM listguard._invalid('grantee must not be null', 'grant_access() needs the role that receives the grant.');
+    END IF;
+    IF grantee IS NOT NULL AND principal IS NOT NULL THEN
+        PERFORM listguard._invalid('a grant goes to a role or to a principal, not both',
+            'A principal''s rights are its own grants cut down to its application''s: grant the application role '
+            'and the principal separately.');
+    END IF;
+    IF principal IS NOT NULL THEN
+        SELECT * INTO pr FROM listguard.application_users u WHERE u.name = _make_grant.principal;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = format('principal %L does not exist', principal),
+                HINT = format('An administrator creates it: SELECT listguard.create_principal(%L);', principal);
+        END IF;
+        IF pr.account IS NOT NULL AND account IS DISTINCT FROM pr.account THEN
+            PERFORM listguard._invalid(format('principal %L belongs to account %s', principal, pr.account),
+                'A grant to a principal of a customer account stays within that account.',
+                format('Grant account %s (or one of its lists).', pr.account));
+        END IF;
     END IF;
     IF reveal IS NULL OR reveal NOT IN ('masked', 'pseudonym', 'sealed', 'clear') THEN
         PERFORM listguard._invalid(format('invalid reveal level %L', reveal),
@@ -56,7 +77,7 @@ BEGIN
     END IF;
     -- Whoever already belongs to the grantee receives the grant too: a
     -- membership a non-administrator (a CREATEROLE role) arranged before the
-    -- grant existed must not carry it.
+    -- grant existed must not carry it. (A principal has no members.)
     SELECT string_agg(format('%s belongs to %s by grant of %s', m.member, m.via, m.grantor), E'\n' ORDER BY m.member::text)
     INTO untrusted FROM listguard._untrusted_members(grantee) m;
     IF untrusted IS NOT NULL THEN
@@ -85,13 +106,15 @@ BEGIN
         RETURN NULL;
     END IF;
     -- Every database must know that this role now carries listguard power.
-    PERFORM listguard._mark_grantee(grantee);
+    IF grantee IS NOT NULL THEN
+        PERFORM listguard._mark_grantee(grantee);
+    END IF;
     INSERT INTO listguard.grants (grantee, account, list, reveal, can_write, quota, quota_limit, quota_window,
-                                  on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends)
+                                  on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends, principal)
     VALUES (grantee, account, list, reveal, can_write, quota, q_limit, q_window,
-            on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends)
+            on_exceed, valid_until, from_networks, reason, granted_by, request_id, sends, pr.id)
     RETURNING id INTO new_id;
     RETURN new_id;
 END
 $$;
-REVOKE ALL ON FUNCTION _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION _make_grant(regrole, bigint, bigint, text, boolean, text, timestamptz, cidr[], text, text, regrole, bigint, boolean, boolean, text) FROM PUBLIC;

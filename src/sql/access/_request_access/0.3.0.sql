@@ -3,6 +3,10 @@ RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     requester regrole := listguard.calling_role();
+    -- An application acting for a principal asks for the principal: the
+    -- grant an approval makes is the principal's (still under the
+    -- application's ceiling), and nobody else behind the application gets it.
+    principal text := listguard.current_principal();
     request bigint;
 BEGIN
     IF reason IS NULL OR btrim(reason) = '' THEN
@@ -22,11 +26,15 @@ BEGIN
             format('It asks for %s (listguard.max_request_duration).', duration));
     END IF;
     -- The same checks a grant gets, now rather than at approval.
-    PERFORM listguard._make_grant(requester, account, list, reveal, false, current_setting('listguard.request_quota'),
-                                  NULL, NULL, reason, 'error', requester, NULL, true);
-    INSERT INTO listguard.requests (requester, grantee, kind, account, list, reveal, quota, duration, reason, expires_at)
-    VALUES (requester, requester, 'access', account, list, reveal, current_setting('listguard.request_quota'),
-            duration, reason, now() + current_setting('listguard.request_ttl')::interval)
+    PERFORM listguard._make_grant(CASE WHEN principal IS NULL THEN requester END, account, list, reveal, false,
+                                  current_setting('listguard.request_quota'), NULL, NULL, reason, 'error', requester,
+                                  NULL, true, false, principal);
+    INSERT INTO listguard.requests (requester, grantee, kind, account, list, reveal, quota, duration, reason, expires_at,
+                                    principal)
+    VALUES (requester, CASE WHEN principal IS NULL THEN requester END, 'access', account, list, reveal,
+            current_setting('listguard.request_quota'), duration, reason,
+            now() + current_setting('listguard.request_ttl')::interval,
+            (SELECT u.id FROM listguard.application_users u WHERE u.name = principal))
     RETURNING id INTO request;
     PERFORM listguard._request_opened(request);
     PERFORM listguard._expire_requests();

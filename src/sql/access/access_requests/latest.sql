@@ -6,7 +6,8 @@ SELECT r.id AS request_id, r.requester, r.grantee, r.kind, r.account, r.list, r.
        CASE WHEN r.state = 'pending' AND r.expires_at <= now() THEN 'expired' ELSE r.state END AS state,
        r.requested_at, r.expires_at,
        (SELECT count(*) FROM listguard.request_approvals a WHERE a.request_id = r.id) AS approvals,
-       r.decided_by, r.decided_at, r.comment, r.grant_id
+       r.decided_by, r.decided_at, r.comment, r.grant_id,
+       (SELECT u.name FROM listguard.application_users u WHERE u.id = r.principal) AS principal
 FROM listguard.requests r
 WHERE r.requester = current_user::regrole OR r.grantee = current_user::regrole
    OR listguard._is_member_of(current_user::regrole, to_regrole('listguard_approver'))

@@ -1,7 +1,7 @@
 CREATE TABLE requests (
     id            bigserial PRIMARY KEY,
     requester     regrole NOT NULL,     -- who asked (for a pending grant: the admin who called grant_access)
-    grantee       regrole NOT NULL,     -- who receives the grant
+    grantee       regrole,              -- who receives the grant (a role) ...
     kind          text NOT NULL CHECK (kind IN ('access', 'grant')),
     account       bigint,
     list          bigint,
@@ -21,7 +21,9 @@ CREATE TABLE requests (
     decided_at    timestamptz,
     comment       text,
     grant_id      bigint,
-    sends         boolean NOT NULL DEFAULT false -- a pending grant's
+    sends         boolean NOT NULL DEFAULT false, -- a pending grant's
+    principal     bigint,               -- ... or a principal (an application user)
+    CONSTRAINT requests_grantee_or_principal CHECK ((grantee IS NULL) <> (principal IS NULL))
 );
 REVOKE ALL ON requests FROM PUBLIC;
 GRANT SELECT ON requests TO listguard_admin, listguard_backup;

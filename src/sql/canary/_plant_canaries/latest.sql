@@ -97,7 +97,7 @@ BEGIN
     -- By default: every role with a clear grant on the list.
     roles := coalesce(roles, ARRAY(
         SELECT DISTINCT g.grantee FROM listguard.grants g
-        WHERE g.reveal = 'clear' AND (g.account IS NULL OR g.account = _plant_canaries.account)
+        WHERE g.reveal = 'clear' AND g.grantee IS NOT NULL AND (g.account IS NULL OR g.account = _plant_canaries.account)
           AND (g.list IS NULL OR g.list = _plant_canaries.list) AND (g.valid_until IS NULL OR g.valid_until > now())
         ORDER BY 1));
     IF cardinality(roles) = 0 THEN

@@ -22,6 +22,7 @@ CREATE TABLE canaries (
     planted_at  timestamptz,
     removed_by  regrole,
     removed_at  timestamptz,
+    principal   bigint,            -- planted for a principal (then role is its application)
     slot        integer,
     loose_digest bytea,
     domain_digest bytea,

@@ -7,11 +7,13 @@ CREATE VIEW quota_usage WITH (security_barrier) AS
 SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
        coalesce(s.used, 0) AS used,
        greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
-       s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) AS window_resets_at
+       s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) AS window_resets_at,
+       (SELECT u.name FROM listguard.application_users u WHERE u.id = g.principal) AS principal
 FROM listguard.grants g
 LEFT JOIN listguard._quota_state() s
        ON s.grant_id = g.id AND s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) > now()
 WHERE g.quota IS NOT NULL
   AND (listguard.current_role_is_admin() OR listguard.current_role_is_monitor()
-       OR listguard.role_receives_grants_of(current_user::regrole, g.grantee));
+       OR listguard.role_receives_grants_of(current_user::regrole, g.grantee)
+       OR g.principal = (SELECT u.id FROM listguard.application_users u WHERE u.name = listguard.current_principal()));
 GRANT SELECT ON quota_usage TO PUBLIC;

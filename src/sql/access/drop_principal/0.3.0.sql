@@ -1,0 +1,2 @@
+CREATE FUNCTION drop_principal(name text) RETURNS void
+    AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
