@@ -331,3 +331,6 @@ SELECT lgtest.try($$SELECT listguard.drop_principal('acme:temp')$$) AS again;
 SELECT listguard.create_principal('acme:erin', 1) > 0 AS erin;
 SELECT listguard.grant_access(NULL, 1, 11, reveal => 'clear', principal => 'acme:erin') AS erin_grant \gset
 \! /usr/bin/python3 test/principals/live_backend.py erin
+-- A key dropped by an administrator whose session never used principals is
+-- announced to the backend that used it.
+\! /usr/bin/python3 test/principals/live_backend.py --dropped-key acme:bob
