@@ -9,4 +9,4 @@ ARCH=${ARCH:-/tmp/atk6/archive}
 sq() { "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=0 -U "${U:-postgres}" -d "${DB:-atk6}" "$@"; }
 settle() { for _ in $(seq 200); do [ "$(sq -c 'SELECT listguard.audit_pending()')" = 0 ] && return 0; sleep 0.05; done; }
 # A fresh fixture: database atk6 made again, the archive directory emptied.
-fresh() { rm -f "$ARCH"/*; "$PGBIN/psql" -X -q -U postgres -d postgres -f "$(dirname "${BASH_SOURCE[0]}")/atk6_setup.sql" >/dev/null 2>&1; settle; }
+fresh() { rm -rf "$ARCH"/*; "$PGBIN/psql" -X -q -U postgres -d postgres -f "$(dirname "${BASH_SOURCE[0]}")/atk6_setup.sql" >/dev/null 2>&1; settle; }
