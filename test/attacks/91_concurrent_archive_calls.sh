@@ -11,8 +11,9 @@
 # it does not see what the first caller committed. Nothing is lost (the
 # check catches it), but (a) the error claims missing events, a false alarm
 # of the kind tampering gives, and the housekeeper's retention fails the
-# same way when it meets an admin's call; (b) the failed call leaves
-# audit-...-N-N.lgseg.tmp in the archive directory for ever (the temporary
+# same way when it meets an admin's call; (b) the failed call can leave
+# audit-...-N-N.lgseg.tmp in the archive directory for ever, unless a later
+# call writes the same name (seen in 86 and in a first run here; the temporary
 # file is removed only after its rename). Fix: open the cursor with a fresh
 # snapshot taken after the lock (read_only = false, or PushActiveSnapshot
 # of GetTransactionSnapshot() after LockRelationOid in READ COMMITTED), and
