@@ -27,3 +27,7 @@ U=a6_clear sq -c "SELECT count(email::text) FROM subs" >/dev/null; settle
 U=a6_admin sq -c "SELECT segment, events FROM listguard.archive_audit(now())"
 U=a6_admin sq -c "SELECT segment, ok, problem FROM listguard.verify_audit_archive()"
 sq -c "SELECT 'verify_audit', ok, problem FROM listguard.verify_audit()"
+echo "-- the same from a PL/pgSQL EXCEPTION block"
+fresh
+U=a6_admin sq -c "DO \$\$BEGIN PERFORM listguard.archive_audit(now()); RAISE EXCEPTION 'x'; EXCEPTION WHEN others THEN RAISE NOTICE 'caught'; END\$\$" 2>&1
+echo "files: $(ls "$ARCH")"; echo "records: $(sq -c 'SELECT count(*) FROM listguard.audit_archives')"
