@@ -172,6 +172,13 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
     if (IsolationUsesXactSnapshot())
         ereport(ERROR, (errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
                         errmsg("listguard archives its audit log only in READ COMMITTED transactions")));
+    // The segment file is written before the transaction ends and removed
+    // if it aborts; a savepoint rolled back would keep a file no record
+    // names, whose events stay in the table.
+    if (IsSubTransaction())
+        ereport(ERROR, (errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+                        errmsg("listguard archives its audit log only outside savepoints and exception blocks"),
+                        errhint("Call archive_audit() as a statement of its own transaction.")));
     report_progress("archive_audit", audit_log, "locking the audit log", 0, 0, 0);
     // As the writer appends: one at a time, and no restore meanwhile.
     LockRelationOid(audit_log, ShareRowExclusiveLock);

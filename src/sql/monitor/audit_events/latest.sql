@@ -2,13 +2,15 @@
 -- monitors: no detail (it holds admins' reasons and arguments, masked key
 -- values, sealed canary records), no digests (they would let events about
 -- one address be linked), no links; names a role chose with addresses
--- masked, counts hidden if they hold anything like one. For a refusal, its
--- reason when it is one of listguard's own.
+-- masked, counts hidden if they hold anything like one; no transaction id or
+-- backend pid (rows a canary planting transaction wrote carry its xid as
+-- xmin: a monitor who reads the list would pick them out). For a refusal,
+-- its reason when it is one of listguard's own.
 CREATE VIEW audit_events WITH (security_barrier) AS
 SELECT a.id, a.logged_at, a.kind,
        listguard._redact(a.session_user_name) AS session_user_name,
        listguard._redact(a.current_user_name) AS current_user_name,
-       a.client_addr, listguard._redact(a.application_name) AS application_name, a.backend_pid, a.xid,
+       a.client_addr, listguard._redact(a.application_name) AS application_name,
        a.account, a.list, listguard._redact(a.relation) AS relation,
        CASE WHEN listguard._has_address(a.counts::text) THEN NULL ELSE a.counts END AS counts,
        CASE WHEN a.kind = 'denied' AND a.detail->>'reason' IN ('laundering', 'not an admin', 'not a monitor',
