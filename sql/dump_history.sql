@@ -161,7 +161,10 @@ CREATE DATABASE dh_posed;
 \! psql -X -q -v ON_ERROR_STOP=1 -d dh_inner -f "$LG_DUMP.inner" >/dev/null && echo restored inner
 \! psql -X -q -v ON_ERROR_STOP=1 -d dh_posed -f "$LG_DUMP.posed" >/dev/null && echo restored posed
 \c dh_nested
-DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN listguard.audit_pending() = 0; PERFORM pg_sleep(0.05); END LOOP; END $$;
+-- The writer writes the anchor after the restore's record: wait for both.
+DO $$ BEGIN FOR i IN 1..400 LOOP
+    EXIT WHEN listguard.audit_pending() = 0 AND (SELECT bool_and(ok) FROM listguard.verify_audit());
+    PERFORM pg_sleep(0.05); END LOOP; END $$;
 SELECT ok, problem FROM listguard.verify_audit();
 SELECT nested, count(*) FROM listguard.audit_heads WHERE restored_at IS NOT NULL GROUP BY nested ORDER BY nested;
 \c dh_inner
