@@ -56,6 +56,10 @@ REVOKE CREATE ON SCHEMA listguard FROM sa_dbo;
 -- An empty schema of a superuser's (what a restore makes first) takes it.
 CREATE EXTENSION listguard;
 SELECT extname, extnamespace::regnamespace FROM pg_extension WHERE extname = 'listguard';
+-- Once installed, CREATE EXTENSION IF NOT EXISTS is PostgreSQL's to skip
+-- (every ORM's migration runs it), and CREATE EXTENSION PostgreSQL's to refuse.
+CREATE EXTENSION IF NOT EXISTS listguard;
+CREATE EXTENSION listguard;
 -- Installed, the schema stays the superuser's.
 SET ROLE sa_dbo;
 ALTER SCHEMA listguard RENAME TO mine;

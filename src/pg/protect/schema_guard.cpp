@@ -7,6 +7,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
+#include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
@@ -135,6 +136,9 @@ void check_schema_statement(Node* stmt)
         return;
     if (IsA(stmt, CreateExtensionStmt)) {
         if (strcmp(castNode(CreateExtensionStmt, stmt)->extname, "listguard") != 0)
+            return;
+        // Installed already: PostgreSQL refuses, or skips IF NOT EXISTS.
+        if (OidIsValid(get_extension_oid("listguard", true)))
             return;
         Oid schema = get_namespace_oid(kSchema, true);
         if (!OidIsValid(schema))
