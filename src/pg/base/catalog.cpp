@@ -22,22 +22,6 @@ ListguardObjects objects;
 bool objects_valid = false;
 Oid last_grants = InvalidOid; // kept when the objects are forgotten
 
-// pg_extension.extnamespace (PostgreSQL 15 keeps get_extension_schema() static).
-Oid extension_schema(Oid extension)
-{
-    Oid schema = InvalidOid;
-    Relation rel = table_open(ExtensionRelationId, AccessShareLock);
-    ScanKeyData key;
-    ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(extension));
-    SysScanDesc scan = systable_beginscan(rel, ExtensionOidIndexId, true, nullptr, 1, &key);
-    HeapTuple tuple = systable_getnext(scan);
-    if (HeapTupleIsValid(tuple))
-        schema = reinterpret_cast<Form_pg_extension>(GETSTRUCT(tuple))->extnamespace;
-    systable_endscan(scan);
-    table_close(rel, AccessShareLock);
-    return schema;
-}
-
 Oid member_or_invalid(Oid extension, Oid class_id, Oid object)
 {
     return OidIsValid(object) && getExtensionOfObject(class_id, object) == extension ? object : InvalidOid;
@@ -63,7 +47,7 @@ const ListguardObjects& listguard_objects()
     Oid extension =
         OidIsValid(get_namespace_oid("listguard", true)) ? get_extension_oid("listguard", true) : InvalidOid;
     if (OidIsValid(extension)) {
-        found.schema = extension_schema(extension);
+        found.schema = extension_row(extension).schema;
         found.email_type = member_or_invalid(
             extension, TypeRelationId,
             GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("email"), ObjectIdGetDatum(found.schema)));
@@ -126,6 +110,24 @@ bool is_remembered_listguard_table(Oid relid) noexcept
     return objects_valid && OidIsValid(relid) &&
            (relid == objects.grants || relid == objects.protected_tables || relid == objects.audit_log ||
             relid == objects.canaries || relid == objects.audit_heads);
+}
+
+ExtensionRow extension_row(Oid extension)
+{
+    ExtensionRow row;
+    Relation rel = table_open(ExtensionRelationId, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(extension));
+    SysScanDesc scan = systable_beginscan(rel, ExtensionOidIndexId, true, nullptr, 1, &key);
+    HeapTuple tuple = systable_getnext(scan);
+    if (HeapTupleIsValid(tuple)) {
+        auto* form = reinterpret_cast<Form_pg_extension>(GETSTRUCT(tuple));
+        row.owner = form->extowner;
+        row.schema = form->extnamespace;
+    }
+    systable_endscan(scan);
+    table_close(rel, AccessShareLock);
+    return row;
 }
 
 Oid admin_role()

@@ -51,6 +51,15 @@ Oid listguard_member_relation(const char* name);
 // same batch, forgets them before the grants' own arrives.
 bool is_last_known_grants_table(Oid relid) noexcept;
 
+// An extension's owner and schema from pg_extension (InvalidOid for an
+// extension that is not there; PostgreSQL 15 keeps get_extension_schema()
+// static).
+struct ExtensionRow {
+    Oid owner = InvalidOid;
+    Oid schema = InvalidOid;
+};
+ExtensionRow extension_row(Oid extension);
+
 // The role listguard_admin, or InvalidOid if it was dropped.
 Oid admin_role();
 

@@ -1,5 +1,6 @@
 #include "pg/base/elevated_call.h"
 
+#include "pg/base/catalog.h"
 #include "pg/base/session_settings.h"
 #include "pg/base/spi.h"
 
@@ -26,16 +27,7 @@ Oid extension_owner()
     if (!OidIsValid(extension))
         ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                         errmsg("extension \"listguard\" is not installed in this database")));
-    Oid owner = InvalidOid;
-    Relation rel = table_open(ExtensionRelationId, AccessShareLock);
-    ScanKeyData key;
-    ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(extension));
-    SysScanDesc scan = systable_beginscan(rel, ExtensionOidIndexId, true, nullptr, 1, &key);
-    HeapTuple tuple = systable_getnext(scan);
-    if (HeapTupleIsValid(tuple))
-        owner = reinterpret_cast<Form_pg_extension>(GETSTRUCT(tuple))->extowner;
-    systable_endscan(scan);
-    table_close(rel, AccessShareLock);
+    Oid owner = extension_row(extension).owner;
     if (!OidIsValid(owner) || !superuser_arg(owner))
         ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                         errmsg("the owner of extension \"listguard\" is not a superuser"),
