@@ -676,16 +676,23 @@ void check_drop_application_roles(Node* stmt)
     }
 }
 
+namespace {
+
+bool is_one_of(const Objects& o, Oid relid) noexcept
+{
+    return o.valid && OidIsValid(relid) && (relid == o.applications || relid == o.application_keys || relid == o.users);
+}
+
+} // namespace
+
 bool is_principal_relation(Oid relid)
 {
-    const Objects& o = principal_objects();
-    return o.valid && OidIsValid(relid) && (relid == o.applications || relid == o.application_keys || relid == o.users);
+    return is_one_of(principal_objects(), relid);
 }
 
 bool is_principal_table(Oid relid) noexcept
 {
-    return objects.valid && OidIsValid(relid) &&
-           (relid == objects.applications || relid == objects.application_keys || relid == objects.users);
+    return is_one_of(objects, relid);
 }
 
 } // namespace listguard::pg
