@@ -3332,7 +3332,7 @@ $$;
 REVOKE ALL ON FUNCTION _drop_principal(text) FROM PUBLIC;
 -- An Ed25519 public key (PEM) in canonical form, and its JWK thumbprint.
 CREATE FUNCTION _application_key(public_key text, OUT public_key text, OUT key_id text)
-    AS 'MODULE_PATHNAME', 'lg_application_key' LANGUAGE C IMMUTABLE STRICT;
+    AS 'MODULE_PATHNAME', 'lg_application_key' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 REVOKE ALL ON FUNCTION _application_key(text) FROM PUBLIC;
 CREATE FUNCTION add_application(role regrole, public_key text, require_principal boolean DEFAULT NULL,
                                 session_principals boolean DEFAULT NULL) RETURNS text
