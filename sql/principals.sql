@@ -167,10 +167,32 @@ SELECT detail ->> 'action' AS action, detail -> 'arguments' ->> 'name' AS name
 FROM listguard.audit_log WHERE kind = 'principal' ORDER BY id LIMIT 2;
 
 -- Writes: within both grants only. Alice's grant does not write; Sam's
--- (support) does not either; the web app writes to account 1.
+-- (support) does not either; Wendy's writes to list 10, and the web app
+-- writes there for her.
+SELECT listguard.create_principal('acme:wendy', 1) > 0 AS wendy;
+SELECT listguard.grant_access(NULL, 1, 10, can_write => true, principal => 'acme:wendy') IS NOT NULL AS wendy_10;
+\set tok_w1 `test/principals/assert webapp acme:wendy`
 SET ROLE pr_webapp;
+BEGIN;
+SELECT listguard.act_as(:'tok_w1') AS acting_for;
 INSERT INTO pr_subs VALUES (8, 1, 10, 'hal.eight@example.com');
+COMMIT;
+-- Acting for nobody, SQL injected into the web app writes nowhere, though
+-- its own grant writes to account 1 (attack 72): nobody is never more than
+-- a principal could be. No insert, no update, no COPY; and it cannot ask
+-- for access for itself, above every principal behind it.
+SELECT listguard.current_principal() IS NULL AS nobody;
+SELECT lgtest.try($$INSERT INTO pr_subs VALUES (9, 1, 10, 'ivy.nine@example.com')$$) AS nobody_inserts;
+UPDATE pr_subs SET email = 'overwritten@evil.example' WHERE id = 1 RETURNING id AS nobody_overwrote;
+COPY pr_subs FROM STDIN (FORMAT csv);
+9,1,10,ivy.nine@example.com
+\.
+SELECT lgtest.try($$SELECT listguard.request_access(1, 10, 'clear', '1 hour', 'ticket 1')$$) AS nobody_asks;
+SELECT listguard.can_write(1, 10) AS nobody_can_write, listguard.can_read(1, 10) AS nobody_can_read;
+RESET ROLE;
+SELECT email FROM pr_subs WHERE id = 1;
 \set tok_a3 `test/principals/assert webapp acme:alice`
+SET ROLE pr_webapp;
 BEGIN;
 SELECT listguard.act_as(:'tok_a3') AS acting_for;
 SELECT lgtest.try($$INSERT INTO pr_subs VALUES (9, 1, 10, 'ivy.nine@example.com')$$) AS alice_writes;
@@ -334,3 +356,50 @@ SELECT listguard.grant_access(NULL, 1, 11, reveal => 'clear', principal => 'acme
 -- A key dropped by an administrator whose session never used principals is
 -- announced to the backend that used it.
 \! /usr/bin/python3 test/principals/live_backend.py --dropped-key acme:bob
+
+-- A role an administrator made a member of the web app (attack 66), for a
+-- second pool or a job: the web app's grants, and those of the roles the
+-- web app belongs to, reach it only as far as they reach the web app
+-- acting for nobody (its rows, masked, no writes); it cannot act for a
+-- principal (it is no application). Its own grants still apply, and so do
+-- grants it receives around the application.
+CREATE ROLE pr_exporters;
+CREATE ROLE pr_jobs IN ROLE pr_webapp;
+CREATE ROLE pr_jobs2 IN ROLE pr_webapp, pr_exporters;
+GRANT pr_exporters TO pr_webapp;
+GRANT SELECT, INSERT, UPDATE ON pr_subs TO pr_jobs, pr_jobs2;
+SELECT listguard.grant_access('pr_exporters', 2, reveal => 'clear') IS NOT NULL AS exporters_2;
+SELECT listguard.grant_access('pr_jobs', 1, 11, reveal => 'pseudonym') IS NOT NULL AS jobs_11;
+SET ROLE pr_jobs;
+SELECT id, lgtest.shape(email::text) AS email FROM pr_subs WHERE id IN (1, 5, 6) ORDER BY id;
+SELECT listguard.can_write(1, 10) AS jobs_can_write;
+SELECT lgtest.try($$INSERT INTO pr_subs VALUES (9, 1, 10, 'ivy.nine@example.com')$$) AS jobs_inserts;
+\set tok_j1 `test/principals/assert webapp acme:wendy`
+SELECT lgtest.try(format('SELECT listguard.act_as(%L)', :'tok_j1')) AS jobs_acts;
+RESET ROLE;
+SET ROLE pr_jobs2;
+SELECT id, email FROM pr_subs WHERE id IN (1, 6) ORDER BY id;
+RESET ROLE;
+-- Through SET ROLE to the web app, the member acts for a principal as the
+-- web app does.
+SET ROLE pr_jobs;
+SET ROLE pr_webapp;
+BEGIN;
+SELECT listguard.act_as(:'tok_j1') AS acting_for;
+SELECT listguard.can_write(1, 10) AS wendy_can_write;
+ROLLBACK;
+RESET ROLE;
+-- An application registered without require_principal passes its grants
+-- on as any role does.
+SELECT listguard.drop_application('pr_webapp');
+SELECT listguard.add_application('pr_webapp', :'webapp_pub') IS NOT NULL AS without_require;
+SET ROLE pr_jobs;
+SELECT id, email FROM pr_subs WHERE id = 1;
+RESET ROLE;
+SELECT listguard.drop_application('pr_webapp');
+SELECT listguard.add_application('pr_webapp', :'webapp_pub', require_principal => true) IS NOT NULL AS required_again;
+REVOKE pr_exporters FROM pr_webapp;
+SELECT count(listguard.revoke_access(id)) AS revoked FROM listguard.grants
+WHERE grantee IN ('pr_exporters'::regrole, 'pr_jobs'::regrole);
+REVOKE ALL ON pr_subs FROM pr_jobs, pr_jobs2;
+DROP ROLE pr_jobs, pr_jobs2, pr_exporters;
