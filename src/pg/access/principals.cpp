@@ -589,6 +589,15 @@ Application application_of(Oid role)
     return app;
 }
 
+Oid application_with_member(Oid role)
+{
+    const Registry& r = current_registry();
+    for (const AppRow& a : r.apps)
+        if (is_member_of_role_nosuper(role, a.role))
+            return a.role;
+    return InvalidOid;
+}
+
 Oid acting_application()
 {
     for (Oid role : {GetUserId(), GetOuterUserId(), GetSessionUserId()})

@@ -73,6 +73,10 @@ struct Application {
 };
 Application application_of(Oid role);
 
+// A registered application that role is a member of (inheriting or not),
+// or InvalidOid.
+Oid application_with_member(Oid role);
+
 // The application this session acts through: the first registered of the
 // current user, the role SET ROLE chose and the session user.
 Oid acting_application();
