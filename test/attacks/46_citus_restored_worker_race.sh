@@ -42,7 +42,7 @@ echo "after revocation: coordinator grants of dave $(at coordinator -c "SELECT c
 node_stop worker2
 as_server rm -rf "$SERVERS_DIR/worker2"
 as_server mv "$SERVERS_DIR/worker2.bak46" "$SERVERS_DIR/worker2"
-out=$SERVERS_DIR/../46.reads; rm -f $out.*
+out=$ATK_DIR/46.reads; rm -f $out.*
 # Eight clients, each opening fresh sessions from the moment worker2 accepts
 # them; each session's first statement reads the shard's addresses.
 for c in 1 2 3 4 5 6 7 8; do

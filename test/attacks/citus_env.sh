@@ -8,6 +8,7 @@ export PATH=$PGBIN:$PATH
 SERVERS_DIR=${SERVERS_DIR:-/tmp/atk4/cl}
 SERVERS_BASE_PORT=${SERVERS_BASE_PORT:-5810}
 FAKE_PORT=${FAKE_PORT:-5899}
+ATK_DIR=$(dirname "$SERVERS_DIR") # the scripts' scratch files
 mkdir -p "$SERVERS_DIR"; chmod 755 "$SERVERS_DIR"
 if [ "$(id -u)" = 0 ]; then chown postgres: "$SERVERS_DIR"; as_server() { runuser -u postgres -- "$@"; }; else as_server() { "$@"; }; fi
 export PGHOST=$SERVERS_DIR PGUSER=postgres PGDATABASE=esp
@@ -76,7 +77,7 @@ capture_proof() {
 }
 capture_proof_once() {
     local sql=${1:-"SELECT * FROM master_run_on_worker(ARRAY['127.0.0.1'], ARRAY[$FAKE_PORT], ARRAY['select 1'], false)"}
-    local dir=$SERVERS_DIR/../fake; mkdir -p "$dir"
+    local dir=$ATK_DIR/fake; mkdir -p "$dir"
     [ -f "$dir/c.pem" ] || openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/k.pem" -out "$dir/c.pem" -days 2 -subj /CN=fake 2>/dev/null
     python3 "$_here/lib/fake_pg_server.py" "$FAKE_PORT" 10 "$dir" >"$dir/caught" 2>"$dir/caught.err" &
     local pid=$!
