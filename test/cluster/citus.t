@@ -25,7 +25,7 @@ if ! citus_available; then
     echo "1..0 # SKIP Citus is not installed in $("$PGBIN/pg_config" --pkglibdir) (scripts/test installs it with ../shared/citus/build.sh)"
     exit 0
 fi
-echo "1..69"
+echo "1..70"
 
 # count_reaches_at NAME MIN SQL: as count_reaches, on a node.
 count_reaches_at() {
@@ -297,6 +297,16 @@ check "$(printf '%s' "$err" | grep -c 'may log in only as a Citus internal conne
 as_reader=$(replay "$vproof" "$vgpid" $shard_node -U reader -c "SELECT email FROM $shard ORDER BY id" 2>&1)
 check_true "[ -n \"\$as_reader\" ] && [ \"\$as_reader\" = \"\$(at $shard_node -U reader -c 'SELECT email FROM $shard ORDER BY id')\" ]" \
     "replayed as another role, the proof proves nothing: that role's own view, no transit token"
+# On another node, as its own role, a captured proof gives transit tokens,
+# which open as what the role may see anyway (it is not bound to a node).
+other_node=worker1; [ "$shard_node" = worker1 ] && other_node=worker2
+other_shard=$(at coordinator -c "SELECT shard_name('subs', s.shardid) FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid)
+        JOIN pg_dist_node n USING (groupid) WHERE s.logicalrelid = 'subs'::regclass AND n.nodeport = $(node_port $other_node)
+        AND s.shardid IN (SELECT get_shard_id_for_distribution_column('subs', l) FROM unnest(ARRAY[10, 12, 14, 16]) l) LIMIT 1")
+toks=$(replay "$vproof" "$vgpid" $other_node -U viewer -c "SELECT email FROM $other_shard ORDER BY id LIMIT 3")
+opened=$(for t in $toks; do at coordinator -U viewer -c "SELECT '$t'::listguard.email"; done)
+check_true "[ \"\$(printf '%s\n' \"\$toks\" | grep -c '^lgt1:')\" = 3 ] && [ \"\$opened\" = \"\$(at $other_node -U viewer -c 'SELECT email FROM $other_shard ORDER BY id LIMIT 3')\" ]" \
+    "replayed on another node as its own role: transit tokens that open as the role's own masks"
 read -r sproof sgpid < <(capture postgres)
 check "$(printf '%s' "$sproof" | tr ',' '\n' | grep -c '^lgp2:')" 2 \
     "a superuser's backend offers a proof for its role and one for listguard_owner"
