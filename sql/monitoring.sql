@@ -40,6 +40,8 @@ INSERT INTO mn_subs SELECT g, 1, 10, 'monitored' || g || '@example.com' FROM gen
 GRANT SELECT, INSERT ON mn_subs TO "mn.jane@example.com", mn_pseudo, mn_nobody;
 SELECT listguard.grant_access('"mn.jane@example.com"', 1, reveal => 'clear', quota => '1000/day') > 0 AS granted;
 SELECT listguard.grant_access('mn_pseudo', 1, 10, reveal => 'pseudonym') > 0 AS granted;
+-- Admins see the names in quota_usage as they are.
+SELECT role FROM listguard.quota_usage WHERE quota = '1000/day';
 
 -- Nobody else reads any of it.
 SET ROLE mn_nobody;
@@ -81,6 +83,10 @@ SELECT metric, labels - 'grant' AS labels, value FROM listguard.metrics
 WHERE metric LIKE 'quota%' AND labels->>'role' = 'm***@example.com' ORDER BY metric;
 -- ... and quota_usage shows every quota to a monitor.
 SELECT used, remaining FROM listguard.quota_usage WHERE account = 1 AND quota = '1000/day';
+-- ... with names as metrics show them (attack 81): a role whose name is an
+-- address null (a regrole cannot be masked; the grant's id ties the row to
+-- its metrics, where the name is m***@example.com).
+SELECT role, lgtest.unmasked(q::text) AS unmasked FROM listguard.quota_usage q WHERE quota = '1000/day';
 -- The audit log without its addresses: no detail, digest or link column;
 -- names with addresses masked.
 SELECT string_agg(attname, ', ' ORDER BY attnum) AS audit_events_columns FROM pg_attribute
