@@ -140,6 +140,25 @@ SELECT lgtest.try('SELECT count(*) FROM listguard.audit_log') AS pg_monitor_audi
        lgtest.try('SELECT count(*) FROM listguard.archive_audit(now())') AS pg_monitor_archives;
 \x off
 RESET ROLE;
+-- pg_monitor holds pg_read_all_settings, which reads superuser-only
+-- settings (attack 80): listguard's secrets are shown to superusers only,
+-- and kept out of pg_settings (with their reset_val) and SHOW ALL.
+SET listguard.canary_domains = 'secret-canaries.example';
+SHOW listguard.canary_domains;
+SET ROLE mn_pgmon;
+SHOW listguard.canary_domains;
+SELECT current_setting('listguard.canary_domains') AS canary_domains,
+       (SELECT count(*) FROM pg_settings WHERE name IN ('listguard.canary_domains', 'listguard.primary_conninfo',
+                                                       'listguard.key_command')) AS in_pg_settings,
+       (SELECT count(*) FROM pg_settings WHERE setting LIKE '%secret-canaries%' OR reset_val LIKE '%secret-canaries%')
+           AS shown_anywhere;
+RESET ROLE;
+RESET listguard.canary_domains;
+-- Nor may they be stored where every login reads them (pg_db_role_setting).
+SELECT lgtest.try($$ALTER DATABASE contrib_regression SET listguard.canary_domains = 'secret-canaries.example'$$)
+           AS database_setting,
+       lgtest.try($$ALTER ROLE mn_nobody SET listguard.canary_domains = 'secret-canaries.example'$$) AS role_setting;
+SELECT count(*) AS stored FROM pg_db_role_setting WHERE array_to_string(setconfig, ' ') LIKE '%canary_domains%';
 
 -- Nothing a monitor reads holds an address: every text of the metrics,
 -- the progress and the audit events, checked for anything like one.
