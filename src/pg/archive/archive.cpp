@@ -403,6 +403,18 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
     return true;
 }
 
+// A segment belongs to the transaction that wrote it and removed its
+// events; a prepared transaction could still be rolled back by another
+// session, which would not remove the file (as with temporary tables,
+// PREPARE is refused).
+void archive_before_prepare()
+{
+    if (written_segment != nullptr || written_temporary != nullptr)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("cannot PREPARE a transaction that has archived audit events"),
+                        errhint("Call listguard.archive_audit() in a transaction of its own.")));
+}
+
 void archive_at_transaction_end(bool committed)
 {
     if (!committed) {
