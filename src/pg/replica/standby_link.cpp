@@ -156,14 +156,16 @@ bool connect(Link& link)
     // the standby's events out of the chain, a short idle timeout would cut
     // the link. What the link needs is set here (the role and search_path,
     // which pg_settings does not show or whose value is not the default,
-    // and the timeouts, against postgresql.conf too); every other setting
-    // such a default reached is reset below. (The primary's functions pin
-    // what their own SQL depends on.)
+    // the timeouts and the read-only default, against postgresql.conf too;
+    // an idle timeout only costs a reconnection);
+    // every other setting such a default reached is reset below. (The
+    // primary's functions pin what their own SQL depends on.)
     const char* values[] = {conninfo(link), link.database_name,
                             link.citus ? "listguard citus worker link" : "listguard standby link",
                             "-c role=none -c synchronous_commit=on -c search_path=pg_catalog -c row_security=on "
                             "-c default_transaction_isolation=read\\ committed "
-                            "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0",
+                            "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0 "
+                            "-c default_transaction_read_only=off",
                             nullptr};
     if (!link.primary.open(keywords, values, kRequestTimeoutMs)) {
         report_down(link, link.primary.error());
