@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 80 (attack7): what a principal decided, carried past its end or into
+# 93 (attack7): what a principal decided, carried past its end or into
 # nobody's time, in one backend of the require_principal webapp.
 # Principal acme:cur7 (list 10 clear, no quota). Tries, acting for nobody
 # after having acted for cur7:
