@@ -363,6 +363,65 @@ SELECT count(*) AS rows_for_alice,
 FROM pr_subs WHERE list_id = 10;
 ROLLBACK;
 RESET ROLE;
+-- The same SQL holding the assertion of another user, bob (pseudonyms on
+-- list 10, no canaries of his own), attack 74: everything acting through
+-- the web app sees alice's canaries alike, nobody and any principal of it,
+-- so no view singles them out.
+\set tok_b5 `test/principals/assert webapp acme:bob`
+SET ROLE pr_webapp;
+BEGIN;
+CREATE TEMP TABLE pr_nobody_ids AS SELECT id FROM pr_subs WHERE list_id = 10;
+SELECT listguard.act_as(:'tok_b5') AS acting_for;
+SELECT count(*) AS rows_for_bob,
+       (SELECT count(*) FROM pr_nobody_ids) AS rows_for_nobody,
+       (SELECT count(*) FROM (SELECT id FROM pr_nobody_ids EXCEPT SELECT id FROM pr_subs WHERE list_id = 10) s)
+           AS spotted,
+       (SELECT count(*) FROM pr_subs WHERE list_id = 10 AND listguard.can_read(1, 10, email)) AS can_read
+FROM pr_subs WHERE list_id = 10;
+ROLLBACK;
+RESET ROLE;
+-- Who leaked is told by who read the canaries in clear, not by who could
+-- see them: alice exports her list in clear, bob reads it (pseudonyms).
+-- The file's canaries name the web app (trace_leak), and the clear_reveal
+-- events that recorded them name alice alone.
+SELECT listguard.grant_access(NULL, 1, 10, reveal => 'clear', principal => 'acme:alice') AS alice_export \gset
+\set tok_a6 `test/principals/assert webapp acme:alice`
+\set tok_b6 `test/principals/assert webapp acme:bob`
+SET ROLE pr_webapp;
+BEGIN;
+SELECT listguard.act_as(:'tok_a6') AS acting_for;
+SELECT array_agg(email::text)::text AS alice_file FROM pr_subs WHERE list_id = 10 \gset
+COMMIT;
+BEGIN;
+SELECT listguard.act_as(:'tok_b6') AS acting_for;
+SELECT count(*) AS bob_clear FROM pr_subs WHERE list_id = 10 AND email::text NOT LIKE 'p.%';
+COMMIT;
+RESET ROLE;
+SELECT lgtest.audit_settle() AS settled;
+SELECT role, canaries_found, canaries_revealed FROM listguard.trace_leak(:'alice_file'::text[]);
+CREATE TEMP VIEW pr_alice_canary_readers AS
+SELECT a.detail ->> 'principal' AS read_in_clear_by, count(DISTINCT c.id) AS alice_canaries
+FROM listguard.canaries c
+JOIN listguard.audit_log a ON a.kind = 'clear_reveal' AND a.logged_at >= c.planted_at
+ AND listguard._canary_in_record(a.detail ->> 'canaries', c.id, c.slot, a.account IS NOT DISTINCT FROM c.account)
+WHERE c.role IS NOT NULL AND c.principal = (SELECT id FROM listguard.principals WHERE name = 'acme:alice')
+GROUP BY 1 ORDER BY 1;
+SELECT * FROM pr_alice_canary_readers;
+-- Had bob a clear grant there and read them in clear too, the events
+-- would name both (trace_leak still names the web app: both are its
+-- candidates, told apart by the rest of the file).
+SELECT listguard.grant_access(NULL, 1, 10, reveal => 'clear', principal => 'acme:bob') AS bob_clear_grant \gset
+\set tok_b7 `test/principals/assert webapp acme:bob`
+SET ROLE pr_webapp;
+BEGIN;
+SELECT listguard.act_as(:'tok_b7') AS acting_for;
+SELECT count(*) AS bob_clear FROM pr_subs WHERE list_id = 10 AND email::text NOT LIKE 'p.%';
+COMMIT;
+RESET ROLE;
+SELECT lgtest.audit_settle() AS settled;
+SELECT * FROM pr_alice_canary_readers;
+SELECT listguard.revoke_access(:bob_clear_grant), listguard.revoke_access(:alice_export);
+DROP VIEW pr_alice_canary_readers;
 SELECT listguard.remove_canaries('pr_subs') AS removed;
 
 -- Dropping a principal takes its grants with it.

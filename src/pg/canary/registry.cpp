@@ -6,7 +6,6 @@
 #include "pg/audit/statement_counts.h"
 #include "pg/base/catalog.h"
 #include "pg/base/guard.h"
-#include "pg/base/principal_state.h"
 #include "pg/keys/keyring.h"
 #include "pg/type/stored_value.h"
 
@@ -82,8 +81,6 @@ HTAB* load_canaries(long* loaded)
         auto column = [relid](const char* name) { return listguard_column(relid, name); };
         AttrNumber a_id = column("id"), a_address = column("address"), a_role = column("role"),
                    a_account = column("account"), a_list = column("list");
-        // New in 0.3: before ALTER EXTENSION UPDATE there is no principal.
-        AttrNumber a_principal = get_attnum(relid, "principal");
         // Before ALTER EXTENSION UPDATE to 0.3 there are no slots.
         AttrNumber a_slot = get_attnum(relid, "slot");
         scan_listguard_table(relid, [&](HeapTuple tuple, TupleDesc desc) {
@@ -104,11 +101,6 @@ HTAB* load_canaries(long* loaded)
             entry->canary.account = isnull ? 0 : DatumGetInt64(d);
             d = heap_getattr(tuple, a_list, desc, &isnull);
             entry->canary.list = isnull ? 0 : DatumGetInt64(d);
-            entry->canary.principal = 0;
-            if (a_principal != InvalidAttrNumber) {
-                d = heap_getattr(tuple, a_principal, desc, &isnull);
-                entry->canary.principal = isnull ? 0 : DatumGetInt64(d);
-            }
             entry->canary.slot = -1;
             if (a_slot != InvalidAttrNumber) {
                 d = heap_getattr(tuple, a_slot, desc, &isnull);
@@ -177,18 +169,15 @@ namespace {
 // Is the caller the canary's role, or could it be: a member of it
 // (inheriting or not), as current user or as the session's login whatever
 // role it set? Comparing its own views must not single its canaries out.
-// A principal's canary is its principal's, and its application's (the
-// canary's role) acting for nobody: the application can always act for
-// nobody, so comparing that view with the principal's must not single the
-// principal's canaries out either. The application acting for another
-// principal does not see it. A reveal by nobody is the application's.
+// A principal's canary is planted for its application (the canary's role),
+// and everything acting through that application sees it alike: the
+// application acting for nobody and acting for any of its principals. Were
+// it hidden from some of them, comparing two views (nobody's with another
+// principal's, attack 74) would single it out. Which person read it is told
+// by the clear_reveal events (they name the principal in force and record
+// the canaries among the values), not by who could see it.
 bool caller_owns(const Canary& canary)
 {
-    if (canary.principal != 0) {
-        const Principal* p = principal_in_force();
-        if (p != nullptr)
-            return p->id == canary.principal;
-    }
     return is_member_of_role_nosuper(GetUserId(), canary.role) ||
            is_member_of_role_nosuper(GetSessionUserId(), canary.role);
 }

@@ -12,8 +12,7 @@ namespace listguard::pg {
 
 struct Canary {
     int64 id;
-    Oid role;        // the role it was planted for (for a principal: its application)
-    int64 principal; // the principal it was planted for (0: none; then only it sees it)
+    Oid role; // the role it was planted for (for a principal: its application)
     int64 account;
     int64 list;
     int32 slot; // its number among its account's canaries (-1: none yet)
