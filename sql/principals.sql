@@ -475,6 +475,40 @@ SELECT listguard.act_as(:'tok_j1') AS acting_for;
 SELECT listguard.can_write(1, 10) AS wendy_can_write;
 ROLLBACK;
 RESET ROLE;
+-- A login that is a member of the web app and sets a role the web app
+-- belongs to (attacks 75, 78, 94), or runs a SECURITY DEFINER function of
+-- that role, reaches it only through the web app: it holds that role's
+-- grants as the web app acting for nobody does (masks, no writes, no
+-- request_access()). pr_jobs2, a member of pr_exporters in its own right,
+-- keeps them. (SET SESSION AUTHORIZATION stands for the job's login.)
+GRANT SELECT, INSERT, DELETE ON pr_subs TO pr_exporters;
+SELECT listguard.grant_access('pr_exporters', 2, reveal => 'clear', can_write => true) IS NOT NULL AS exporters_write_2;
+CREATE FUNCTION pr_exporters_file() RETURNS text LANGUAGE sql SECURITY DEFINER
+    AS $$SELECT string_agg(email::text, ',' ORDER BY id) FROM public.pr_subs WHERE account_id = 2$$;
+ALTER FUNCTION pr_exporters_file() OWNER TO pr_exporters;
+SET SESSION AUTHORIZATION pr_jobs;
+SET ROLE pr_exporters;
+SELECT current_user, session_user;
+SELECT id, email FROM pr_subs WHERE account_id = 2 ORDER BY id;
+SELECT listguard.can_write(2, 20) AS can_write_2;
+SELECT lgtest.try($$INSERT INTO pr_subs VALUES (90, 2, 20, 'nia.ninety@example.org')$$) AS inserts;
+SELECT lgtest.try($$INSERT INTO pr_subs VALUES (90, 2, 20, 'nia.ninety@example.org') ON CONFLICT DO NOTHING$$)
+    AS inserts_on_conflict;
+WITH gone AS (DELETE FROM pr_subs WHERE id = 7 RETURNING id) SELECT count(*) AS deleted FROM gone;
+SELECT pr_try($$SELECT listguard.request_access(2, 20, 'clear', '1 hour', 'nightly job')$$) AS requests;
+RESET ROLE;
+SELECT pr_exporters_file() AS through_definer;
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION pr_jobs2;
+SET ROLE pr_exporters;
+SELECT id, email FROM pr_subs WHERE account_id = 2 ORDER BY id;
+SELECT listguard.can_write(2, 20) AS jobs2_can_write_2;
+RESET ROLE;
+SELECT pr_exporters_file() AS jobs2_through_definer;
+RESET SESSION AUTHORIZATION;
+SELECT count(*) AS account_2_rows FROM pr_subs WHERE account_id = 2;
+DROP FUNCTION pr_exporters_file();
+REVOKE ALL ON pr_subs FROM pr_exporters;
 -- An application registered without require_principal passes its grants
 -- on as any role does.
 SELECT listguard.drop_application('pr_webapp');

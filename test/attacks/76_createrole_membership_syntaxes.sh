@@ -38,7 +38,7 @@ try "ALTER ROLE webapp SET listguard.missing_principal" "ALTER ROLE webapp SET l
 echo "-- reads by roles that got in"
 for u in a_crole x7_webapp2 y7_webapp2 x7_lg_clear7 y7_lg_clear7; do
     U=$u sq -c "SELECT '$u', email::text FROM subscribers WHERE id IN (1, 51)" 2>/dev/null
-done | tee /tmp/atk7/76.out
+done | tee $PGHOST/76.out
 sq >/dev/null 2>&1 <<'SQL'
 REVOKE webapp2 FROM a_crole; REVOKE lg_clear7 FROM a_crole; REVOKE listguard_admin FROM a_crole;
 ALTER ROLE webapp2 RESET ALL; ALTER ROLE lg_clear7 RESET ALL; ALTER ROLE webapp RESET ALL; ALTER ROLE webapp INHERIT;
@@ -47,5 +47,5 @@ DROP ROLE IF EXISTS x7_listguard_admin; DROP ROLE IF EXISTS y7_listguard_admin;
 SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'lg_clear7'::regrole;
 REVOKE SELECT ON subscribers FROM lg_clear7; DROP ROLE lg_clear7;
 SQL
-if grep -qE '\|(reader|member)[0-9]+@' /tmp/atk7/76.out || echo "$ok" | grep -qE 'PASSWORD|ADD USER|IN ROLE|IN GROUP|GRANT'; then
+if grep -qE '\|(reader|member)[0-9]+@' $PGHOST/76.out || echo "$ok" | grep -qE 'PASSWORD|ADD USER|IN ROLE|IN GROUP|GRANT'; then
     echo "FINDING: accepted:$ok"; else echo "held"; fi

@@ -33,10 +33,10 @@ for who in "webapp:" "webapp:SET ROLE w7" "jobs7:SET ROLE w7" "jobs7:"; do
     run "$u" "$who writable CTE" -c "$pre" -c "WITH d AS (UPDATE subscribers SET list_id = 23 WHERE id = 62 RETURNING id) SELECT count(*) FROM d"
     run "$u" "$who temp-table trigger" -c "$pre" -c "CREATE TEMP TABLE t7 (x int)" -c "CREATE FUNCTION pg_temp.f7() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN INSERT INTO public.subscribers (account_id, list_id, email) VALUES (2, 20, 'trig7@evil.example'); RETURN NEW; END\$\$" -c "CREATE TRIGGER t7 AFTER INSERT ON t7 FOR EACH ROW EXECUTE FUNCTION pg_temp.f7()" -c "INSERT INTO t7 VALUES (1)"
     run "$u" "$who COPY FROM" -c "$pre" -c "COPY subscribers (account_id, list_id, email) FROM PROGRAM 'echo' " 2>/dev/null
-    printf '2\t20\tcopy7@evil.example\n' > /tmp/atk7/78.copy
-    r=$(U=$u sq -c "$pre" -c "\\copy subscribers (account_id, list_id, email) FROM '/tmp/atk7/78.copy'" 2>&1); echo "$r" | grep -q ERROR && echo "refused: $who \\copy FROM" || echo "ACCEPTED?: $who \\copy FROM: $r"
+    printf '2\t20\tcopy7@evil.example\n' > $PGHOST/78.copy
+    r=$(U=$u sq -c "$pre" -c "\\copy subscribers (account_id, list_id, email) FROM '$PGHOST/78.copy'" 2>&1); echo "$r" | grep -q ERROR && echo "refused: $who \\copy FROM" || echo "ACCEPTED?: $who \\copy FROM: $r"
     run "$u" "$who UPDATE via temp view" -c "$pre" -c "CREATE TEMP VIEW v7 AS SELECT * FROM public.subscribers WHERE account_id = 2" -c "UPDATE v7 SET list_id = 24 WHERE id = 63 RETURNING id"
-done | tee /tmp/atk7/78.out
+done | tee $PGHOST/78.out
 after=$(sq -c "SELECT count(*), md5(string_agg(id::text || list_id::text, ',' ORDER BY id)) FROM subscribers WHERE account_id = 2")
 changed=$(sq -c "SELECT string_agg(id::text || ':' || list_id, ',') FROM subscribers WHERE account_id = 2 AND (list_id <> 20 OR id > 100)")
 missing=$(sq -c "SELECT string_agg(g::text, ',') FROM generate_series(51, 100) g WHERE NOT EXISTS (SELECT FROM subscribers WHERE id = g)")
@@ -49,4 +49,4 @@ REVOKE DELETE ON subscribers FROM webapp; REVOKE webapp FROM jobs7; REVOKE w7 FR
 SELECT listguard.revoke_access(id) FROM listguard.grants WHERE grantee = 'w7'::regrole;
 REVOKE ALL ON subscribers FROM w7; REVOKE ALL ON SEQUENCE subscribers_id_seq FROM w7; DROP ROLE w7; DROP ROLE jobs7;
 SQL
-if [ -n "$changed" ]; then echo "FINDING: writes without a principal: $changed (rows written by the steps above whose output shows an id)"; grep -E '^ACCEPTED.*: [0-9]{2,} *$' /tmp/atk7/78.out; else echo "held"; fi
+if [ -n "$changed" ]; then echo "FINDING: writes without a principal: $changed (rows written by the steps above whose output shows an id)"; grep -E '^ACCEPTED.*: [0-9]{2,} *$' $PGHOST/78.out; else echo "held"; fi

@@ -7,6 +7,7 @@
 
 #include "pg/access/cache.h"
 #include "pg/access/generation.h"
+#include "pg/access/roles.h"
 #include "pg/audit/events.h"
 #include "pg/base/array_elements.h"
 #include "pg/base/catalog.h"
@@ -428,7 +429,17 @@ Access intersect(const Access& role, const Access& other)
 }
 
 // The first registered application among the session's roles that
-// requires a principal (InvalidOid: none). Remembered per role triple.
+// requires a principal (InvalidOid: none). Remembered per role triple
+// (and registry load: a membership change reloads the registry).
+//
+// A role is the application's when it is the current user, the outer user
+// (what SET ROLE chose) or the login; and, for the current user, when the
+// login or the outer user can become it only through such an application
+// (attack 75): a member of the application (a job's login) that sets a role
+// the application belongs to, or runs a SECURITY DEFINER function of one,
+// holds that role's grants only as the application acting for nobody does:
+// masked reads, no writes, no request_access(). Whoever reaches the role
+// another way (its own membership) keeps its grants.
 struct RequireMemo {
     Oid session_user, outer_user, current_user;
     uint64 generation;
@@ -450,6 +461,13 @@ Oid requiring_application()
         for (const AppRow& a : r.apps)
             if (a.role == role && a.require_principal && !OidIsValid(result))
                 result = role;
+    if (!OidIsValid(result)) {
+        Oid* apps = nullptr;
+        int count = applications_requiring_principal(&apps);
+        for (int i = 1; i < 3 && !OidIsValid(result); i++)
+            result = role_reached_only_through(roles[i], roles[0], apps, count);
+        pfree(apps);
+    }
     require_memo = RequireMemo{roles[2], roles[1], roles[0], registry_generation, result};
     return result;
 }

@@ -99,6 +99,29 @@ bool role_receives_grants_of_avoiding(Oid member, Oid grantee, const Oid* avoid,
         }));
 }
 
+Oid role_reached_only_through(Oid member, Oid role, const Oid* through, int count)
+{
+    if (member == role || count == 0)
+        return InvalidOid;
+    auto is_through = [&](Oid r) {
+        for (int i = 0; i < count; i++)
+            if (through[i] == r)
+                return true;
+        return false;
+    };
+    // Another way there: role reached around them.
+    if (OidIsValid(first_related_role(
+            member, Along::Groups, false, [&](Oid r) { return r == role; }, is_through)))
+        return InvalidOid;
+    for (int i = 0; i < count; i++) {
+        Oid via = through[i];
+        if (OidIsValid(first_related_role(member, Along::Groups, false, [&](Oid r) { return r == via; })) &&
+            OidIsValid(first_related_role(via, Along::Groups, false, [&](Oid r) { return r == role; })))
+            return via;
+    }
+    return InvalidOid;
+}
+
 Oid listguard_power_of(Oid role)
 {
     static const char* const kPowerful[] = {kAdminRole,

@@ -14,6 +14,12 @@ bool role_receives_grants_of(Oid member, Oid grantee);
 // in `avoid` (member and grantee included).
 bool role_receives_grants_of_avoiding(Oid member, Oid grantee, const Oid* avoid, int count);
 
+// Whether member can become role (SET ROLE, inheriting or not) only through
+// one of the `count` roles in `through`: it is not role, every membership
+// path from it to role passes through one of them, and there is one. Then
+// the first of them on such a path; else InvalidOid.
+Oid role_reached_only_through(Oid member, Oid role, const Oid* through, int count);
+
 // Superusers and roles with the privileges of listguard_admin.
 bool is_admin(Oid role);
 
