@@ -6,7 +6,7 @@
 -- names changed to those its local part shows (tried in the list's
 -- templates); for a rare domain, or with no mailbox left: an address made
 -- in the template from the names, at the canary domain this list uses least
--- where the table has no row with that address.
+-- where neither the table nor the registry has that address.
 -- Returns the id of its canaries row (a pool row stays in the pool until
 -- the canary row is in) and the names, or no row.
 CREATE FUNCTION _canary_address(tbl regclass, email_column name, scope_filter text, tmpl text, tmpl_domain text,
@@ -61,7 +61,9 @@ BEGIN
     FOR domain IN SELECT d FROM unnest(canary_domains) d ORDER BY coalesce((domain_use->>d)::int, 0), random() LOOP
         EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s t WHERE t.%I = $1)', tbl, email_column)
             INTO on_list USING listguard.email(made || '@' || domain);
-        EXIT WHEN NOT on_list;
+        -- Nor one that is a canary already (then the next domain, too).
+        EXIT WHEN NOT on_list AND NOT EXISTS (SELECT 1 FROM listguard.canaries c
+                                              WHERE c.address = listguard.email(made || '@' || domain));
         domain := NULL;
     END LOOP;
     IF domain IS NULL THEN
