@@ -873,6 +873,9 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         cand.complete = trail_complete;
         for (int i = 0; i < standby_count; i++)
             cand.complete = cand.complete && standby_roles[i] != cand.role;
+        // Summaries whose false positives added up past the bound (many
+        // days of many reads) cannot tell either.
+        cand.complete = cand.complete && cand.summaries->within_bound;
         cand.revealed = static_cast<bool*>(palloc0(sizeof(bool) * Max(cand.visible_count, 1)));
         cand.share = static_cast<double*>(palloc(sizeof(double) * Max(list_count, 1)));
         for (int l = 0; l < list_count; l++)
