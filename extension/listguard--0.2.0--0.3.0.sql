@@ -2474,7 +2474,7 @@ BEGIN
     -- The roles' canaries in a random order, not one role's after another's.
     FOR target IN SELECT r FROM unnest(roles) r, generate_series(1, per_role) ORDER BY random() LOOP
         inserted := false;
-        FOR attempt IN 1..5 LOOP
+        FOR attempt IN 1..20 LOOP
             -- The real row whose local part and domain the canary's follow.
             pick := 1 + floor(random() * sample_count)::int;
             tmpl := templates[pick];
