@@ -9,7 +9,8 @@
 # made and granted (a helper such as DBAs write; its body plans as adm);
 # b) listguard.explain_access() on oneself; c) a masked SELECT of the
 # protected table (viewer); d) an INSERT (app, the audit trigger);
-# e) listguard.request_access(), a gated function open to PUBLIC.
+# e) listguard.request_access(), a gated function open to PUBLIC; f) the
+# same in one plain SQL statement (request_access() in the port argument).
 # Each capture is replayed as listguard_owner on a worker. Then, with a
 # listguard_owner proof, on the coordinator: ALTER POLICY on the
 # distributed table itself (Citus sends it to every shard), with the
@@ -56,7 +57,12 @@ try "b) explain_access() on oneself" outsider "PERFORM * FROM listguard.explain_
 try "c) masked SELECT of subs" viewer "PERFORM email::text FROM subs WHERE list_id = 10 LIMIT 1"
 try "d) INSERT into subs" app "INSERT INTO subs (account_id, list_id, email) VALUES (2, 11, 'shape.d@example.com')"
 try "e) request_access()" outsider "PERFORM listguard.request_access(1, 10, reason => 'x')"
-at coordinator -c "DELETE FROM subs WHERE email = 'shape.d@example.com'; DELETE FROM listguard.access_requests WHERE reason = 'x'" >/dev/null 2>&1
+# f) one plain statement, no function of one's own: request_access() in the port.
+read -r fp fg < <(ATTACKER=outsider capture_proof "SELECT * FROM master_run_on_worker(ARRAY['127.0.0.1'], ARRAY[$FAKE_PORT + (listguard.request_access(1, 10, reason => 'x') * 0)::int], ARRAY['select 1'], false)")
+login=$(owner_ok "$fp" "$fg" "$node")
+echo "f) one plain statement with request_access() (outsider): $(echo "$fp" | tr ',' '\n' | grep -c .) proof(s); listguard_owner on $node: ${login:-refused}"
+[ "$login" = listguard_owner ] && found=$((found + 1))
+at coordinator -c "DELETE FROM subs WHERE email = 'shape.d@example.com'; DELETE FROM listguard.access_requests WHERE reason IN ('x', 'y')" >/dev/null 2>&1
 if [ -n "$good_proof" ]; then
     before=$(at coordinator -c "SELECT max(id) FROM listguard.audit_log")
     b=$(at coordinator -U outsider -c "SELECT count(*) FROM subs")
@@ -71,7 +77,7 @@ if [ -n "$good_proof" ]; then
 fi
 at coordinator -c "DROP FUNCTION IF EXISTS public.adm_helper()" >/dev/null
 if [ "$found" -gt 0 ]; then
-    echo "RESULT: FINDING (H): $found of 5 shapes hand an ordinary role a listguard_owner proof"
+    echo "RESULT: FINDING (H): $found of 6 shapes hand an ordinary role a listguard_owner proof"
 else
     echo "RESULT: held"
 fi
