@@ -6,16 +6,21 @@
 #include "pg/protect/protection.h"
 
 extern "C" {
+#include "access/heapam.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_inherits.h"
 #include "commands/copy.h"
+#include "commands/copyfrom_internal.h"
+#include "commands/progress.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
+#include "pgstat.h"
 #include "parser/parse_relation.h"
 #include "rewrite/rowsecurity.h"
 #include "tcop/utility.h"
@@ -127,6 +132,153 @@ char* without_line_content(const char* context)
     return out.data;
 }
 
+// The batched COPY (issue 24): with the stamping trigger as the only BEFORE
+// ROW INSERT trigger of a plain table, listguard does what the trigger would
+// to each row right after COPY parses it (pg/protect/copy_from.h:
+// check_and_stamp_copied_row(), before the table's constraints, as a BEFORE
+// ROW trigger runs), and inserts the checked rows in batches as PostgreSQL's
+// own COPY does into a table without such triggers (table_multi_insert, then
+// the indexes and AFTER ROW triggers of each row, the AFTER STATEMENT ones at
+// the end). Anything else (a partitioned or foreign table, another BEFORE ROW
+// or INSTEAD OF trigger, transition tables, volatile defaults, stored
+// generated columns, FREEZE) takes PostgreSQL's CopyFrom() with the trigger.
+constexpr int kBatchRows = 1000;   // as PostgreSQL's COPY: MAX_BUFFERED_TUPLES
+constexpr int kBatchBytes = 65535; // and MAX_BUFFERED_BYTES
+
+bool can_batch(CopyFromState cstate, Relation rel)
+{
+    if (rel->rd_rel->relkind != RELKIND_RELATION || cstate->volatile_defexprs || cstate->opts.freeze)
+        return false;
+    TupleDesc desc = RelationGetDescr(rel);
+    if (desc->constr != nullptr && desc->constr->has_generated_stored)
+        return false;
+    TriggerDesc* triggers = rel->trigdesc;
+    if (triggers == nullptr)
+        return false; // check_copyable() found the stamping trigger
+    if (triggers->trig_insert_instead_row || triggers->trig_insert_new_table)
+        return false;
+    const char* stamp_name = name_on_shard("listguard_stamp", RelationGetRelid(rel));
+    bool stamped = false;
+    for (int i = 0; i < triggers->numtriggers; i++) {
+        const Trigger& t = triggers->triggers[i];
+        if (t.tgenabled == TRIGGER_DISABLED || !TRIGGER_FOR_ROW(t.tgtype) || !TRIGGER_FOR_BEFORE(t.tgtype) ||
+            !TRIGGER_FOR_INSERT(t.tgtype))
+            continue;
+        if (strcmp(t.tgname, stamp_name) != 0)
+            return false;
+        stamped = true;
+    }
+    return stamped;
+}
+
+struct Batch {
+    TupleTableSlot* slots[kBatchRows];
+    uint64 linenos[kBatchRows];
+    int used;
+    int bytes;
+};
+
+void flush(CopyFromState cstate, EState* estate, ResultRelInfo* rri, Batch* batch, CommandId cid, int options,
+           BulkInsertState bistate, uint64* processed)
+{
+    if (batch->used == 0)
+        return;
+    bool line_buf_valid = cstate->line_buf_valid;
+    uint64 lineno = cstate->cur_lineno;
+    cstate->line_buf_valid = false;
+    MemoryContext old = MemoryContextSwitchTo(GetPerTupleMemoryContext(estate));
+    table_multi_insert(rri->ri_RelationDesc, batch->slots, batch->used, cid, options, bistate);
+    MemoryContextSwitchTo(old);
+    for (int i = 0; i < batch->used; i++) {
+        TupleTableSlot* slot = batch->slots[i];
+        cstate->cur_lineno = batch->linenos[i];
+        if (rri->ri_NumIndices > 0) {
+            List* recheck = ExecInsertIndexTuples(rri, slot, estate, false, false, nullptr, NIL);
+            ExecARInsertTriggers(estate, rri, slot, recheck, nullptr);
+            list_free(recheck);
+        } else if (rri->ri_TrigDesc != nullptr && rri->ri_TrigDesc->trig_insert_after_row) {
+            ExecARInsertTriggers(estate, rri, slot, NIL, nullptr);
+        }
+        ExecClearTuple(slot);
+    }
+    *processed += batch->used;
+    pgstat_progress_update_param(PROGRESS_COPY_TUPLES_PROCESSED, static_cast<int64>(*processed));
+    cstate->line_buf_valid = line_buf_valid;
+    cstate->cur_lineno = lineno;
+    batch->used = 0;
+    batch->bytes = 0;
+}
+
+uint64 batched_copy_from(CopyFromState cstate, Relation rel)
+{
+    elog(DEBUG1, "COPY FROM into protected table \"%s\" inserts in batches", RelationGetRelationName(rel));
+    Protection protection = protection_of(RelationGetRelid(rel));
+    EState* estate = CreateExecutorState();
+    ExecInitRangeTable(estate, cstate->range_table);
+    ResultRelInfo* rri = makeNode(ResultRelInfo);
+    ExecInitResultRelation(estate, rri, 1);
+    CheckValidResultRel(rri, CMD_INSERT);
+    ExecOpenIndices(rri, false);
+    AfterTriggerBeginQuery();
+    ExecBSInsertTriggers(estate, rri);
+
+    CommandId cid = GetCurrentCommandId(true);
+    int options = 0;
+    if (rel->rd_createSubid != InvalidSubTransactionId || rel->rd_firstRelfilenodeSubid != InvalidSubTransactionId)
+        options |= TABLE_INSERT_SKIP_FSM;
+    BulkInsertState bistate = GetBulkInsertState();
+    auto* batch = static_cast<Batch*>(palloc0(sizeof(Batch)));
+    ExprContext* econtext = GetPerTupleExprContext(estate);
+    uint64 processed = 0;
+
+    ErrorContextCallback callback;
+    callback.callback = CopyFromErrorCallback;
+    callback.arg = cstate;
+    callback.previous = error_context_stack;
+    error_context_stack = &callback;
+    for (;;) {
+        CHECK_FOR_INTERRUPTS();
+        ResetPerTupleExprContext(estate);
+        if (batch->slots[batch->used] == nullptr)
+            batch->slots[batch->used] = table_slot_create(rel, &estate->es_tupleTable);
+        TupleTableSlot* slot = batch->slots[batch->used];
+        MemoryContext old = MemoryContextSwitchTo(GetPerTupleMemoryContext(estate));
+        ExecClearTuple(slot);
+        if (!NextCopyFrom(cstate, econtext, slot->tts_values, slot->tts_isnull)) {
+            MemoryContextSwitchTo(old);
+            break;
+        }
+        // What the stamping trigger would do, where it would: before the
+        // table's constraints see the row.
+        check_and_stamp_copied_row(rel, protection, slot->tts_values, slot->tts_isnull);
+        count_checked_copy_row();
+        ExecStoreVirtualTuple(slot);
+        slot->tts_tableOid = RelationGetRelid(rel);
+        if (rel->rd_att->constr != nullptr)
+            ExecConstraints(rri, slot, estate);
+        if (rel->rd_rel->relispartition)
+            ExecPartitionCheck(rri, slot, estate, true);
+        ExecMaterializeSlot(slot); // kept past this row's memory
+        MemoryContextSwitchTo(old);
+        batch->linenos[batch->used++] = cstate->cur_lineno;
+        batch->bytes += cstate->line_buf.len;
+        if (batch->used == kBatchRows || batch->bytes >= kBatchBytes)
+            flush(cstate, estate, rri, batch, cid, options, bistate, &processed);
+    }
+    flush(cstate, estate, rri, batch, cid, options, bistate, &processed);
+    error_context_stack = callback.previous;
+
+    FreeBulkInsertState(bistate);
+    table_finish_bulk_insert(rel, options);
+    ExecASInsertTriggers(estate, rri, nullptr);
+    AfterTriggerEndQuery(estate);
+    ExecResetTupleTable(estate->es_tupleTable, false);
+    ExecCloseResultRelations(estate);
+    ExecCloseRangeTableRelations(estate);
+    FreeExecutorState(estate);
+    return processed;
+}
+
 } // namespace
 
 bool in_protected_copy(Relation rel) noexcept
@@ -205,9 +357,9 @@ bool run_protected_copy_from(Node* node, const char* query, QueryEnvironment* en
     copy_state.checked = 0;
     PG_TRY();
     {
-        CopyFromState cstate =
-            BeginCopyFrom(pstate, rel, nullptr, stmt->filename, stmt->is_program, nullptr, stmt->attlist, stmt->options);
-        processed = CopyFrom(cstate);
+        CopyFromState cstate = BeginCopyFrom(pstate, rel, nullptr, stmt->filename, stmt->is_program, nullptr,
+                                             stmt->attlist, stmt->options);
+        processed = can_batch(cstate, rel) ? batched_copy_from(cstate, rel) : CopyFrom(cstate);
         EndCopyFrom(cstate);
     }
     PG_CATCH();
