@@ -71,7 +71,23 @@ SELECT kind, current_user_name AS by_role, counts, detail FROM listguard.audit_l
 WHERE id > :mark AND relation LIKE '%cb_counted' ORDER BY id;
 SELECT count(*) AS rows, count(*) FILTER (WHERE listguard._unstamped(email)) AS unstamped FROM cb_counted;
 
-\! rm -f /tmp/listguard_copy_batches_1.txt /tmp/listguard_copy_batches_2.txt /tmp/listguard_copy_batches_3.txt
+-- Its role's canary address, copied in again: sealed with its row's stamp
+-- as COPY reads it, it is still marked a canary, which another reader of
+-- the list does not see.
+SELECT listguard.add_canary_addresses(ARRAY['planted.subscriber.number.nine@mail2.example']) AS added;
+SELECT listguard.plant_canaries('cb_counted', 1, 10, roles => ARRAY['cb_writer'::regrole], per_role => 1) AS planted;
+SELECT count(*) AS planted_from_pool FROM cb_counted WHERE email = 'planted.subscriber.number.nine@mail2.example';
+COPY (SELECT 9999, 1, 10, 'planted.subscriber.number.nine@mail2.example')
+    TO '/tmp/listguard_copy_batches_4.txt';
+SET ROLE cb_writer;
+\copy cb_counted FROM '/tmp/listguard_copy_batches_4.txt'
+RESET ROLE;
+GRANT SELECT ON cb_counted TO cb_reader;
+SELECT lgtest.as_role('cb_reader', 'SELECT count(*) FROM cb_counted WHERE id = 9999') AS reader_sees_copied_canary;
+SELECT count(*) AS copied FROM cb_counted WHERE id = 9999;
+SELECT listguard.remove_canaries('cb_counted') AS removed;
+
+\! rm -f /tmp/listguard_copy_batches_4.txt /tmp/listguard_copy_batches_1.txt /tmp/listguard_copy_batches_2.txt /tmp/listguard_copy_batches_3.txt
 SELECT listguard.unprotect('cb_subs'), listguard.unprotect('cb_counted');
 DROP TABLE cb_subs, cb_counted;
 SELECT count(listguard.revoke_access(id)) > 0 AS revoked FROM listguard.grants WHERE grantee::text LIKE 'cb\_%';

@@ -3,7 +3,9 @@
 
 #include <cstring>
 
+#include "pg/base/catalog.h"
 #include "pg/protect/protection.h"
+#include "pg/type/input.h"
 
 extern "C" {
 #include "access/heapam.h"
@@ -14,11 +16,13 @@ extern "C" {
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_type.h"
 #include "commands/copy.h"
 #include "commands/copyfrom_internal.h"
 #include "commands/progress.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
+#include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "parser/parse_relation.h"
@@ -178,6 +182,101 @@ struct Batch {
     int bytes;
 };
 
+// Sealing each address once. COPY reads a row's columns in the order it was
+// given; when the account and list columns come before an address, the row's
+// stamp is known as the address is read, and the address is sealed with it
+// straight away (one pass of the cipher) instead of sealed fresh by the
+// type's input and sealed again by the stamping (three). Only in the text
+// and CSV formats and for columns of the type itself (a domain's checks see
+// the value its input makes); everything else, and any row whose scope is
+// not a positive account and list yet, takes the type's input.
+// check_and_stamp_copied_row() then finds the value stamped with its row's
+// scope; a value stamped otherwise would be checked as a moved one.
+struct RowBeingRead {
+    const Datum* values = nullptr;
+    const bool* nulls = nullptr;
+    int account = 0; // attribute numbers; list 0 when the table has none
+    int list = 0;
+    Oid account_type = InvalidOid;
+    Oid list_type = InvalidOid;
+};
+RowBeingRead row_being_read;
+
+struct StampedColumn {
+    FmgrInfo input; // the type's own input, for what is not sealed here
+};
+
+bool scope_part(int attnum, Oid type, int64* id)
+{
+    const RowBeingRead& row = row_being_read;
+    if (row.values == nullptr || row.nulls[attnum - 1])
+        return false;
+    Datum d = row.values[attnum - 1];
+    switch (type) {
+    case INT2OID:
+        *id = DatumGetInt16(d);
+        break;
+    case INT4OID:
+        *id = DatumGetInt32(d);
+        break;
+    case INT8OID:
+        *id = DatumGetInt64(d);
+        break;
+    default:
+        return false;
+    }
+    return *id > 0;
+}
+
+Datum stamped_email_in(PG_FUNCTION_ARGS)
+{
+    auto* column = static_cast<StampedColumn*>(fcinfo->flinfo->fn_extra);
+    char* text = PG_GETARG_CSTRING(0);
+    const RowBeingRead& row = row_being_read;
+    int64 account = 0, list = 0;
+    if (scope_part(row.account, row.account_type, &account) &&
+        (row.list == 0 || scope_part(row.list, row.list_type, &list))) {
+        Datum value;
+        if (seal_text_stamped(text, strlen(text), Stamp{account, list}, &value))
+            return value;
+    }
+    return InputFunctionCall(&column->input, text, PG_GETARG_OID(1), PG_GETARG_INT32(2));
+}
+
+// Makes COPY read the table's listguard.email columns with
+// stamped_email_in(), when the account (and list) column comes before them.
+void seal_with_stamps(CopyFromState cstate, Relation rel, const Protection& protection)
+{
+    row_being_read = RowBeingRead{};
+    if (cstate->opts.binary)
+        return;
+    TupleDesc desc = RelationGetDescr(rel);
+    int account = SPI_fnumber(desc, NameStr(protection.account_column));
+    int list = NameStr(protection.list_column)[0] ? SPI_fnumber(desc, NameStr(protection.list_column)) : 0;
+    if (account <= 0 || list < 0)
+        return;
+    Oid email_type = listguard_objects().email_type;
+    bool seen_account = false, seen_list = list == 0;
+    ListCell* lc;
+    foreach (lc, cstate->attnumlist) {
+        int attnum = lfirst_int(lc);
+        seen_account = seen_account || attnum == account;
+        seen_list = seen_list || attnum == list;
+        if (!seen_account || !seen_list || !OidIsValid(email_type) ||
+            TupleDescAttr(desc, attnum - 1)->atttypid != email_type)
+            continue;
+        FmgrInfo* input = &cstate->in_functions[attnum - 1];
+        auto* column = static_cast<StampedColumn*>(MemoryContextAlloc(cstate->copycontext, sizeof(StampedColumn)));
+        column->input = *input;
+        input->fn_addr = stamped_email_in;
+        input->fn_extra = column;
+    }
+    row_being_read.account = account;
+    row_being_read.list = list;
+    row_being_read.account_type = TupleDescAttr(desc, account - 1)->atttypid;
+    row_being_read.list_type = list > 0 ? TupleDescAttr(desc, list - 1)->atttypid : InvalidOid;
+}
+
 void flush(CopyFromState cstate, EState* estate, ResultRelInfo* rri, Batch* batch, CommandId cid, int options,
            BulkInsertState bistate, uint64* processed)
 {
@@ -213,6 +312,7 @@ uint64 batched_copy_from(CopyFromState cstate, Relation rel)
 {
     elog(DEBUG1, "COPY FROM into protected table \"%s\" inserts in batches", RelationGetRelationName(rel));
     Protection protection = protection_of(RelationGetRelid(rel));
+    seal_with_stamps(cstate, rel, protection);
     EState* estate = CreateExecutorState();
     ExecInitRangeTable(estate, cstate->range_table);
     ResultRelInfo* rri = makeNode(ResultRelInfo);
@@ -244,7 +344,11 @@ uint64 batched_copy_from(CopyFromState cstate, Relation rel)
         TupleTableSlot* slot = batch->slots[batch->used];
         MemoryContext old = MemoryContextSwitchTo(GetPerTupleMemoryContext(estate));
         ExecClearTuple(slot);
-        if (!NextCopyFrom(cstate, econtext, slot->tts_values, slot->tts_isnull)) {
+        row_being_read.values = slot->tts_values;
+        row_being_read.nulls = slot->tts_isnull;
+        bool more = NextCopyFrom(cstate, econtext, slot->tts_values, slot->tts_isnull);
+        row_being_read.values = nullptr;
+        if (!more) {
             MemoryContextSwitchTo(old);
             break;
         }
@@ -365,6 +469,7 @@ bool run_protected_copy_from(Node* node, const char* query, QueryEnvironment* en
     PG_CATCH();
     {
         copy_state = ActiveCopy{};
+        row_being_read = RowBeingRead{};
         MemoryContextSwitchTo(context);
         ErrorData* error = CopyErrorData();
         FlushErrorState();

@@ -17,11 +17,32 @@ namespace {
 // The row's account or list id: a positive integer of any integer type.
 enum class ScopePart { Account, List };
 
+// The column's attribute number (SPI_fnumber()'s answer), remembered for the
+// two last asked about: a COPY or a statement of many rows asks for the same
+// two at every row. A remembered number is used only where the descriptor
+// still names that column there.
+int column_number(TupleDesc desc, const char* column)
+{
+    static int remembered[2] = {0, 0};
+    static int next = 0;
+    for (int attnum : remembered) {
+        if (attnum <= 0 || attnum > desc->natts)
+            continue;
+        Form_pg_attribute att = TupleDescAttr(desc, attnum - 1);
+        if (!att->attisdropped && strcmp(NameStr(att->attname), column) == 0)
+            return attnum;
+    }
+    int attnum = SPI_fnumber(desc, column);
+    remembered[next] = attnum;
+    next = 1 - next;
+    return attnum;
+}
+
 // get(attnum, &isnull) reads the column from the row however it is held.
 template <typename Get>
 int64 scope_id(const Get& get, TupleDesc desc, const char* column, ScopePart part, Relation rel)
 {
-    int attnum = SPI_fnumber(desc, column);
+    int attnum = column_number(desc, column);
     if (attnum <= 0)
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
                         errmsg("protected table \"%s\" has no column \"%s\"", RelationGetRelationName(rel), column),

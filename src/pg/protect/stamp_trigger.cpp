@@ -166,7 +166,10 @@ void check_and_stamp_copied_row(Relation rel, const Protection& protection, Datu
             continue;
         EmailBytes v = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(values[i])));
         Stamp stored = sealed::stamp_of(v.data);
-        if (stored == target && ensured_keyring().email().under_current_key(v.data))
+        // Sealed with its row's stamp as COPY read it (pg/protect/copy_from.cpp),
+        // or a token of this scope: kept, unless it is one of its role's
+        // canaries, which stamped_value() marks as such.
+        if (stored == target && ensured_keyring().email().under_current_key(v.data) && !own_canary_address(v.data))
             continue;
         std::uint8_t restamped[sealed::kMaxSize];
         std::size_t size = stamped_value(rel, v, stored, target, is_fresh(sealed::fresh_nonce_of(v.data)), restamped);
