@@ -48,6 +48,12 @@ DO \$\$ BEGIN
         CREATE ROLE p_reader;
         GRANT p_reader TO p_app;
     END IF;
+    -- The baseline's login: an app without principals (p_app requires
+    -- one, so it would read masks through p_reader's grant).
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'p_pool') THEN
+        CREATE ROLE p_pool LOGIN PASSWORD 'p_pool';
+        GRANT p_reader TO p_pool;
+    END IF;
 END \$\$;
 GRANT SELECT ON p_subs TO p_app, p_reader;
 -- Again from scratch when run twice against one server.
@@ -86,7 +92,7 @@ cc -O2 -o "$work/client" "$(dirname "$0")/principals_client.c" -I"$(pg_config --
 
 # pgbouncer, transaction mode, one server connection per core.
 bouncer_port=${BOUNCER_PORT:-$((PGPORT + 100))}
-echo '"p_app" "p_app"' > "$work/userlist.txt"
+printf '"p_app" "p_app"\n"p_pool" "p_pool"\n' > "$work/userlist.txt"
 cat > "$work/pgbouncer.ini" <<INI
 [databases]
 bench = host=${PGHOST:-localhost} port=$PGPORT dbname=$database
@@ -109,11 +115,12 @@ for _ in $(seq 50); do [ -f "$work/pgbouncer.pid" ] && break; sleep 0.1; done
 bouncer_pid=$(cat "$work/pgbouncer.pid")
 
 conninfo="host=127.0.0.1 port=$bouncer_port dbname=bench user=p_app"
+role_conninfo="host=127.0.0.1 port=$bouncer_port dbname=bench user=p_pool"
 # Backend CPU (clock ticks) of the server connections pgbouncer holds:
 # what the transactions cost the server, whatever else the machine runs.
 backend_ticks() {
     local pids total=0 p
-    pids=$(psqlq -A -t -c "SELECT pid FROM pg_stat_activity WHERE usename = 'p_app'")
+    pids=$(psqlq -A -t -c "SELECT pid FROM pg_stat_activity WHERE usename IN ('p_app', 'p_pool')")
     for p in $pids; do
         [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
     done
@@ -124,7 +131,9 @@ backend_ticks() {
 tps() {
     local before after t
     before=$(backend_ticks)
-    t=$("$work/client" "$conninfo" "$1" "$CLIENTS" "$SECONDS_PER_RUN" "$BENCH_ROWS" "$work/tokens.$2")
+    local ci=$conninfo
+    [ "$1" = role ] && ci=$role_conninfo
+    t=$("$work/client" "$ci" "$1" "$CLIENTS" "$SECONDS_PER_RUN" "$BENCH_ROWS" "$work/tokens.$2")
     after=$(backend_ticks)
     echo "$t $(awk -v d=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$t" -v s="$SECONDS_PER_RUN" \
         'BEGIN { printf "%.0f", (n > 0 ? d / hz * 1e6 / (n * s) : 0) }')"
@@ -136,6 +145,9 @@ print(jwt.encode({'sub':'bench:user','aud':'$database','iat':t,'exp':t+60,'jti':
 check=$(psql -X -A -t "$conninfo" -c "BEGIN" -c "SELECT listguard.act_as('$token')" \
     -c "SELECT email::text FROM p_subs WHERE id = 1" -c "COMMIT" 2>&1 | tr '\n' ' ')
 case "$check" in *"bench:user member1@example.com"*) ;; *) echo "act_as does not work through pgbouncer: $check" >&2; exit 1 ;; esac
+check=$(psql -X -A -t "$role_conninfo" -c "BEGIN" -c "SET LOCAL ROLE p_reader" \
+    -c "SELECT email::text FROM p_subs WHERE id = 1" -c "COMMIT" 2>&1 | tr '\n' ' ')
+case "$check" in *"member1@example.com"*) ;; *) echo "the baseline does not read clear: $check" >&2; exit 1 ;; esac
 
 tps role 0 >/dev/null
 tps act_as 0 >/dev/null

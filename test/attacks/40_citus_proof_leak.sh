@@ -23,17 +23,14 @@
 # Secure outcome: the proof never leaves for a node outside pg_dist_node
 #   (or is bound to the target node and connection), listguard_owner's
 #   login is refused, and DDL on a shard is refused or recorded.
-# Result: FINDING (H). The proof is captured in one call by any role; it
-#   logs listguard_owner in on every node for 24 h wherever pg_hba lets
-#   the network authenticate as it (trust between nodes, as the test
-#   cluster and many Citus setups do); row security of the shard is
-#   opened (outsider: 0 rows -> every row of both accounts, masked), the
-#   shard's stamp and audit triggers disabled, and the coordinator's audit
-#   log gets no event; the application's later writes to that shard are
-#   neither recorded nor stamped. c) an admin's DDL on a shard through a proven
-#   session is not recorded either (after_table_statement() skips
-#   recording for every session_is_citus_internal() session, whoever its
-#   user). The script puts the shard back as superuser.
+# Result: FINDING (H) in the review: the proof (then bound to no role)
+#   logged listguard_owner in on every node for 24 h; row security of the
+#   shard opened, its stamp and audit triggers disabled, nothing recorded.
+# Now held: a proof is bound to the role it logs in as and lives 15
+#   minutes; an ordinary role's backend offers none for listguard_owner, so
+#   b) is refused and a) replayed as another role proves nothing; c) an
+#   admin's DDL through its own proof is recorded (citus_internal: true).
+#   test/cluster/citus.t checks the same as the attacker.
 set -u
 cd "$(dirname "$0")"
 . ./citus_env.sh
@@ -42,7 +39,7 @@ read -r shard node < <(shard_of 10)
 read -r proof gpid < <(capture_proof)
 echo "captured: proof=$proof gpid=$gpid"
 [ -n "$proof" ] || { echo "RESULT: held (no proof captured)"; exit 0; }
-read -r proof2 gpid2 < <(capture_proof "SELECT citus_check_connection_to_node('127.0.0.1', 5899)")
+read -r proof2 gpid2 < <(capture_proof "SELECT citus_check_connection_to_node('127.0.0.1', $FAKE_PORT)")
 echo "captured again through citus_check_connection_to_node(): ${proof2:-none}"
 
 as_citus() { PGAPPNAME="citus_internal gpid=$gpid" PGOPTIONS="-c listguard.citus_proof=$proof" at "$@"; }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # 41 — Citus: transit tokens taken out of the internal path.
 #
-# Tries: with the proof captured as in 40 (any role can), a session on a
-# worker is "internal" and its results are transit tokens. Can a token
+# Tries: with the proof captured as in 40 (any role can, for itself), a
+# session on a worker is "internal" and its results are transit tokens. Can a token
 # (a) be turned into clear by a role that may not see it, (b) be replayed
 # by another role for more than its own view, (c) of a fresh literal be
 # replayed as "fresh" by another role, (d) be cast without charging the
@@ -19,8 +19,12 @@ cd "$(dirname "$0")"
 . ./citus_env.sh
 citus_env_up
 read -r shard node < <(shard_of 10)
-read -r proof gpid < <(capture_proof)
+# A proof is bound to the role it was made for (since the attack4 fixes):
+# each role captures its own, from a connection its backend opens.
+read -r proof gpid < <(ATTACKER=reader capture_proof)
+read -r vproof vgpid < <(ATTACKER=viewer capture_proof)
 as_citus() { PGAPPNAME="citus_internal gpid=$gpid" PGOPTIONS="-c listguard.citus_proof=$proof" at "$@"; }
+as_citus_viewer() { PGAPPNAME="citus_internal gpid=$vgpid" PGOPTIONS="-c listguard.citus_proof=$vproof" at "$@"; }
 tok=$(as_citus "$node" -U reader -c "SELECT email FROM $shard WHERE account_id = 1 ORDER BY id LIMIT 1")
 clear=$(at "$node" -U reader -c "SELECT email FROM $shard WHERE account_id = 1 ORDER BY id LIMIT 1")
 echo "token from reader's proven session: ${tok:0:40}..."
@@ -37,7 +41,7 @@ used1=$(at coordinator -c "SELECT coalesce(sum(used), 0) FROM listguard.quota_us
 ev1=$(at coordinator -c "SELECT count(*) FROM listguard.audit_log WHERE kind = 'clear_reveal' AND detail->>'role' = 'exporter'")
 echo "exporter quota used $used0 -> $used1, clear_reveal events $ev0 -> $ev1"
 [ "$used1" -gt "$used0" ] && [ "$ev1" -gt "$ev0" ] || bad=1
-ftok=$(as_citus "$node" -U viewer -c "SELECT 'fresh.secret@example.org'::listguard.email")
+ftok=$(as_citus_viewer "$node" -U viewer -c "SELECT 'fresh.secret@example.org'::listguard.email")
 echo "fresh token typed by viewer, cast by viewer: $(at coordinator -U viewer -c "SELECT '$ftok'::listguard.email")," \
      "by outsider: $(at coordinator -U outsider -c "SELECT '$ftok'::listguard.email")"
 for t in "lgt1:" "lgt1:====" "lgt1:${tok:5:20}" "${tok}AAAA" "${tok:0:60}" "lgt1:$(head -c 3000 /dev/zero | tr '\0' A)"; do

@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")"
 . ./citus_env.sh
 citus_env_up
-T=/tmp/atk4/q42; rm -rf $T; mkdir -p $T
+T=$ATK_DIR/q42; rm -rf $T; mkdir -p $T
 used0=$(at coordinator -c "SELECT coalesce(sum(used), 0) FROM listguard.quota_usage WHERE role = 'exporter'::regrole")
 room=$((20 - used0))
 read -r proof gpid < <(capture_proof)

@@ -23,8 +23,8 @@ set -u
 cd "$(dirname "$0")"
 . ./citus_env.sh
 citus_env_up
-mark=$(cat /tmp/atk4/cl/*.log | wc -l)
-cat >/tmp/atk4/45_shapes.sql <<'SQL'
+mark=$(cat $SERVERS_DIR/*.log | wc -l)
+cat >$ATK_DIR/45_shapes.sql <<'SQL'
 \set VERBOSITY terse
 SELECT count(DISTINCT email) FROM subs;
 SELECT email, count(*) FROM subs GROUP BY email ORDER BY 2 DESC LIMIT 2;
@@ -55,7 +55,7 @@ SELECT listguard.can_read(account_id, list_id, email) FROM subs LIMIT 1;
 SELECT worker_partition_query_result('x1', 'SELECT email FROM subs', 0, 'hash', '{-2147483648,0}'::text[], '{-1,2147483647}'::text[], false);
 SELECT 1;
 SQL
-cat >/tmp/atk4/45_ddl.sql <<'SQL'
+cat >$ATK_DIR/45_ddl.sql <<'SQL'
 \set VERBOSITY terse
 CREATE SCHEMA IF NOT EXISTS play45; GRANT ALL ON SCHEMA play45 TO app;
 SET ROLE app;
@@ -84,18 +84,18 @@ INSERT INTO play45.r SELECT email FROM subs LIMIT 3;
 SELECT listguard.protect('play45.r', 'e') ;
 SELECT 1;
 SQL
-for r in app viewer; do at coordinator -U $r -f /tmp/atk4/45_shapes.sql >/tmp/atk4/45.$r.out 2>&1; echo "$r: exit $?, errors: $(grep -c ERROR /tmp/atk4/45.$r.out)"; done
+for r in app viewer; do at coordinator -U $r -f $ATK_DIR/45_shapes.sql >$ATK_DIR/45.$r.out 2>&1; echo "$r: exit $?, errors: $(grep -c ERROR $ATK_DIR/45.$r.out)"; done
 at coordinator -c "DROP SCHEMA IF EXISTS play45 CASCADE" >/dev/null 2>&1
-at coordinator -f /tmp/atk4/45_ddl.sql >/tmp/atk4/45.ddl.out 2>&1
-grep ERROR /tmp/atk4/45.*.out | sed 's/^/  /' | sort | uniq -c
+at coordinator -f $ATK_DIR/45_ddl.sql >$ATK_DIR/45.ddl.out 2>&1
+grep ERROR $ATK_DIR/45.*.out | sed 's/^/  /' | sort | uniq -c
 # The longest transit token: a fresh 251-octet address typed by a role with
 # a 63-character name, routed to a shard of a table distributed by email.
 R=$(printf 'r%.0s' $(seq 63))
 A="$(printf 'a%.0s' $(seq 64))@$(printf 'b%.0s' $(seq 60)).$(printf 'c%.0s' $(seq 60)).$(printf 'd%.0s' $(seq 60)).com"
 at coordinator -c "CREATE ROLE $R LOGIN" -c "GRANT USAGE ON SCHEMA listguard, play45 TO $R" -c "GRANT INSERT, SELECT ON play45.d TO $R" >/dev/null 2>&1
-at coordinator -U $R -c "INSERT INTO play45.d VALUES ('$A', 9)" -c "SELECT count(*) FROM play45.d WHERE e = '$A'" >>/tmp/atk4/45.ddl.out 2>&1
-clear_viewer=$(grep -c 'member[0-9]*@' /tmp/atk4/45.viewer.out)
-crashes=$(tail -q -n +1 /tmp/atk4/cl/*.log | grep -c 'terminated by signal\|PANIC')
-defaults=$(grep -c 'third@example.com|second@example.com' /tmp/atk4/45.ddl.out)
+at coordinator -U $R -c "INSERT INTO play45.d VALUES ('$A', 9)" -c "SELECT count(*) FROM play45.d WHERE e = '$A'" >>$ATK_DIR/45.ddl.out 2>&1
+clear_viewer=$(grep -c 'member[0-9]*@' $ATK_DIR/45.viewer.out)
+crashes=$(tail -q -n +1 $SERVERS_DIR/*.log | grep -c 'terminated by signal\|PANIC')
+defaults=$(grep -c 'third@example.com|second@example.com' $ATK_DIR/45.ddl.out)
 echo "viewer clear values: $clear_viewer; crashes in logs: $crashes; shard defaults work: $defaults"
 [ "$clear_viewer" = 0 ] && [ "$crashes" = 0 ] && echo "RESULT: held" || echo "RESULT: FINDING"

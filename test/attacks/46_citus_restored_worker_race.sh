@@ -9,13 +9,14 @@
 # a shard's addresses (email::text) as its first statement.
 # Secure outcome: no clear value under the revoked grant at any moment
 # (masks until the link compared catalogs, then no rows).
-# Result: FINDING (M). reveal_for() (pg/access/reveal.cpp) decides Clear from the
-# grants it holds, then waits (up to 5 s) in citus_catalog_confirmed() for the
-# link; when the link confirms (after applying the newer catalog), the
-# decision made from the stale grant stands: the first value each session
-# reads in the window is shown in clear under the revoked grant (7 of 8
-# clients on a fresh cluster, 2 on a reused one; one value per session, any row by
-# OFFSET; recorded as clear_reveal of dave). Rows after it are gone.
+# Result: FINDING (M) in the review: reveal_for() (pg/access/reveal.cpp)
+# decided Clear from the grants it held, then waited (up to 5 s) for the link
+# to confirm the catalog; the decision made from the stale grant stood, and
+# the first value each session read in the window was shown in clear under
+# the revoked grant (7 of 8 clients on a fresh cluster).
+# Now held: a decision made before the wait is made again after it, and the
+# confirmation counts only once the generation it names has committed on
+# the worker (pg/access/catalog_confirmation.h).
 set -u
 cd "$(dirname "$0")"
 . ./citus_env.sh
@@ -41,7 +42,7 @@ echo "after revocation: coordinator grants of dave $(at coordinator -c "SELECT c
 node_stop worker2
 as_server rm -rf "$SERVERS_DIR/worker2"
 as_server mv "$SERVERS_DIR/worker2.bak46" "$SERVERS_DIR/worker2"
-out=/tmp/atk4/46.reads; rm -f $out.*
+out=$ATK_DIR/46.reads; rm -f $out.*
 # Eight clients, each opening fresh sessions from the moment worker2 accepts
 # them; each session's first statement reads the shard's addresses.
 for c in 1 2 3 4 5 6 7 8; do

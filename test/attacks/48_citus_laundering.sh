@@ -31,7 +31,7 @@ if [ "$(at coordinator -c "SELECT count(*) FROM pg_dist_partition WHERE logicalr
     at coordinator -c "SELECT listguard.protect('by_acct', 'account_id', 'list_id')" -c "GRANT SELECT, INSERT ON by_acct TO launder" >/dev/null
 fi
 before=$(at coordinator -U launder -c "SELECT count(*) FILTER (WHERE email::text LIKE 'member%') FROM subs WHERE account_id = 1")
-cat >/tmp/atk4/48.sql <<'SQL'
+cat >$ATK_DIR/48.sql <<'SQL'
 \set VERBOSITY terse
 INSERT INTO subs (account_id, list_id, email) SELECT 1, 10, email FROM subs WHERE account_id = 2 LIMIT 1;
 INSERT INTO subs (account_id, list_id, email) SELECT 1, list_id, email FROM subs WHERE account_id = 2;
@@ -41,15 +41,15 @@ UPDATE subs SET account_id = 1 WHERE account_id = 2 AND list_id = 11;
 UPDATE subs SET email = (SELECT email FROM subs s2 WHERE s2.list_id = subs.list_id AND s2.account_id = 2 LIMIT 1) WHERE account_id = 1 AND list_id = 11;
 INSERT INTO subs (account_id, list_id, email) SELECT 1, 10, e FROM (SELECT email AS e FROM subs WHERE account_id = 2 ORDER BY id LIMIT 2) s ON CONFLICT DO NOTHING;
 SQL
-at coordinator -U launder -f /tmp/atk4/48.sql 2>&1 | tee /tmp/atk4/48.err
+at coordinator -U launder -f $ATK_DIR/48.sql 2>&1 | tee $ATK_DIR/48.err
 read -r shard node < <(shard_of 11)
 read -r proof gpid < <(ATTACKER=launder capture_proof)
 tok=$(PGAPPNAME="citus_internal gpid=$gpid" PGOPTIONS="-c listguard.citus_proof=$proof" at "$node" -U launder -c "SELECT email FROM $shard WHERE account_id = 2 LIMIT 1")
 echo "token of an account-2 value: ${tok:0:30}..."
-at coordinator -U launder -c "INSERT INTO subs (account_id, list_id, email) VALUES (1, 10, '$tok')" 2>&1 | tee -a /tmp/atk4/48.err
-printf '1\t10\t%s\n' "$tok" | at coordinator -U launder -c "COPY subs (account_id, list_id, email) FROM STDIN" 2>&1 | tee -a /tmp/atk4/48.err
+at coordinator -U launder -c "INSERT INTO subs (account_id, list_id, email) VALUES (1, 10, '$tok')" 2>&1 | tee -a $ATK_DIR/48.err
+printf '1\t10\t%s\n' "$tok" | at coordinator -U launder -c "COPY subs (account_id, list_id, email) FROM STDIN" 2>&1 | tee -a $ATK_DIR/48.err
 after=$(at coordinator -U launder -c "SELECT count(*) FILTER (WHERE email::text LIKE 'member%') FROM subs WHERE account_id = 1")
 byacct=$(at coordinator -U launder -c "SELECT count(*) FILTER (WHERE email::text LIKE 'member%') FROM by_acct")
-refused=$(grep -c 'permission denied to move' /tmp/atk4/48.err)
+refused=$(grep -c 'permission denied to move' $ATK_DIR/48.err)
 echo "account-1 clear rows: $before -> $after; by_acct clear: $byacct; refusals: $refused"
 [ "$after" = "$before" ] && [ "$byacct" = 0 ] && echo "RESULT: held" || echo "RESULT: FINDING"

@@ -7,6 +7,8 @@ export PGBIN=${PGBIN:-/tmp/pg-atk4/usr/lib/postgresql/15/bin}
 export PATH=$PGBIN:$PATH
 SERVERS_DIR=${SERVERS_DIR:-/tmp/atk4/cl}
 SERVERS_BASE_PORT=${SERVERS_BASE_PORT:-5810}
+FAKE_PORT=${FAKE_PORT:-5899}
+ATK_DIR=$(dirname "$SERVERS_DIR") # the scripts' scratch files
 mkdir -p "$SERVERS_DIR"; chmod 755 "$SERVERS_DIR"
 if [ "$(id -u)" = 0 ]; then chown postgres: "$SERVERS_DIR"; as_server() { runuser -u postgres -- "$@"; }; else as_server() { "$@"; }; fi
 export PGHOST=$SERVERS_DIR PGUSER=postgres PGDATABASE=esp
@@ -61,8 +63,8 @@ shard_of() {
         JOIN pg_dist_node n USING (groupid)" | tr '|' ' '
 }
 
-# capture_proof [SQL making Citus connect to 127.0.0.1:5899] -> "PROOF GPID"
-# A fake TLS PostgreSQL server on 5899 prints the startup packet of the
+# capture_proof [SQL making Citus connect to 127.0.0.1:$FAKE_PORT] -> "PROOFS GPID"
+# A fake TLS PostgreSQL server on $FAKE_PORT (5899) prints the startup packet of the
 # connection Citus opens from the attacker's own backend.
 capture_proof() {
     local got i
@@ -74,14 +76,14 @@ capture_proof() {
     echo "$got"
 }
 capture_proof_once() {
-    local sql=${1:-"SELECT * FROM master_run_on_worker(ARRAY['127.0.0.1'], ARRAY[5899], ARRAY['select 1'], false)"}
-    local dir=/tmp/atk4/fake; mkdir -p "$dir"
+    local sql=${1:-"SELECT * FROM master_run_on_worker(ARRAY['127.0.0.1'], ARRAY[$FAKE_PORT], ARRAY['select 1'], false)"}
+    local dir=$ATK_DIR/fake; mkdir -p "$dir"
     [ -f "$dir/c.pem" ] || openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/k.pem" -out "$dir/c.pem" -days 2 -subj /CN=fake 2>/dev/null
-    python3 "$_here/lib/fake_pg_server.py" 5899 10 "$dir" >"$dir/caught" 2>"$dir/caught.err" &
+    python3 "$_here/lib/fake_pg_server.py" "$FAKE_PORT" 10 "$dir" >"$dir/caught" 2>"$dir/caught.err" &
     local pid=$!
     sleep 0.5
     at coordinator -U "${ATTACKER:-outsider}" -c "$sql" >/dev/null 2>&1
     wait "$pid"
     local line; line=$(cat "$dir/caught")
-    echo "$(echo "$line" | grep -o 'lgp1:[^ ]*') $(echo "$line" | grep -o 'gpid=[0-9]*' | cut -d= -f2)"
+    echo "$(echo "$line" | grep -o 'listguard.citus_proof=[^ ]*' | cut -d= -f2) $(echo "$line" | grep -o 'gpid=[0-9]*' | cut -d= -f2)"
 }

@@ -25,7 +25,7 @@ if ! citus_available; then
     echo "1..0 # SKIP Citus is not installed in $("$PGBIN/pg_config" --pkglibdir) (scripts/test installs it with ../shared/citus/build.sh)"
     exit 0
 fi
-echo "1..64"
+echo "1..71"
 
 # count_reaches_at NAME MIN SQL: as count_reaches, on a node.
 count_reaches_at() {
@@ -268,6 +268,56 @@ err2=$(PGAPPNAME="citus_internal gpid=10000012345" at coordinator -U listguard_o
 check "$(printf '%s\n%s\n' "$err" "$err2" | grep -c 'may log in only as a Citus internal connection')" 2 \
     "listguard_owner cannot log in as a client, posing as Citus or not"
 
+# The proof leaks with every connection a backend opens, also those a role
+# points at a server of its own (master_run_on_worker(), EXECUTE to PUBLIC):
+# as that role, a fake TLS server catches the startup packet, and the proof
+# it holds is replayed. It is bound to the role it was made for: it logs in
+# no other role, and listguard_owner only from a superuser's or an admin's
+# backend, whose DDL through it is recorded.
+fake_port=$((SERVERS_BASE_PORT + 7))
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$SERVERS_DIR/k.pem" -out "$SERVERS_DIR/c.pem" -days 2 \
+    -subj /CN=fake 2>/dev/null
+# capture ROLE -> "PROOFS GPID", caught from the connection ROLE's backend opens.
+capture() {
+    python3 ../attacks/lib/fake_pg_server.py "$fake_port" 10 "$SERVERS_DIR" >"$SERVERS_DIR/caught" 2>/dev/null &
+    local pid=$!
+    for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$fake_port") 2>/dev/null && break; sleep 0.1; done
+    at coordinator -U "$1" -c "SELECT * FROM master_run_on_worker(ARRAY['127.0.0.1'], ARRAY[$fake_port], ARRAY['SELECT 1'], false)" \
+        >/dev/null 2>&1
+    wait "$pid"
+    echo "$(grep -o 'listguard.citus_proof=[^ ]*' "$SERVERS_DIR/caught" | cut -d= -f2) $(grep -o 'gpid=[0-9]*' "$SERVERS_DIR/caught" | cut -d= -f2)"
+}
+read -r vproof vgpid < <(capture viewer)
+check "$(printf '%s' "$vproof" | grep -c '^lgp2:[A-Za-z0-9_-]*$')" 1 \
+    "a role's backend offers one proof, for its own role (none for listguard_owner)"
+replay() { PGAPPNAME="citus_internal gpid=$2" PGOPTIONS="-c listguard.citus_proof=$1" at "${@:3}"; }
+err=$(replay "$vproof" "$vgpid" $shard_node -U listguard_owner -c "SELECT 1" 2>&1)
+check "$(printf '%s' "$err" | grep -c 'may log in only as a Citus internal connection')" 1 \
+    "a captured proof does not log listguard_owner in"
+as_reader=$(replay "$vproof" "$vgpid" $shard_node -U reader -c "SELECT email FROM $shard ORDER BY id" 2>&1)
+check_true "[ -n \"\$as_reader\" ] && [ \"\$as_reader\" = \"\$(at $shard_node -U reader -c 'SELECT email FROM $shard ORDER BY id')\" ]" \
+    "replayed as another role, the proof proves nothing: that role's own view, no transit token"
+# On another node, as its own role, a captured proof gives transit tokens,
+# which open as what the role may see anyway (it is not bound to a node).
+other_node=worker1; [ "$shard_node" = worker1 ] && other_node=worker2
+other_shard=$(at coordinator -c "SELECT shard_name('subs', s.shardid) FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid)
+        JOIN pg_dist_node n USING (groupid) WHERE s.logicalrelid = 'subs'::regclass AND n.nodeport = $(node_port $other_node)
+        AND s.shardid IN (SELECT get_shard_id_for_distribution_column('subs', l) FROM unnest(ARRAY[10, 12, 14, 16]) l) LIMIT 1")
+toks=$(replay "$vproof" "$vgpid" $other_node -U viewer -c "SELECT email FROM $other_shard ORDER BY id LIMIT 3")
+opened=$(for t in $toks; do at coordinator -U viewer -c "SELECT '$t'::listguard.email"; done)
+check_true "[ \"\$(printf '%s\n' \"\$toks\" | grep -c '^lgt1:')\" = 3 ] && [ \"\$opened\" = \"\$(at $other_node -U viewer -c 'SELECT email FROM $other_shard ORDER BY id LIMIT 3')\" ]" \
+    "replayed on another node as its own role: transit tokens that open as the role's own masks"
+read -r sproof sgpid < <(capture postgres)
+check "$(printf '%s' "$sproof" | tr ',' '\n' | grep -c '^lgp2:')" 2 \
+    "a superuser's backend offers a proof for its role and one for listguard_owner"
+before=$(at coordinator -c "SELECT coalesce(max(id), 0) FROM listguard.audit_log")
+trigger="listguard_audit_${shard##*_}"
+err=$(replay "$sproof" "$sgpid" $shard_node -U listguard_owner -c "ALTER TABLE $shard DISABLE TRIGGER $trigger" 2>&1)
+at $shard_node -c "ALTER TABLE $shard ENABLE TRIGGER $trigger" >/dev/null
+check "$err$(count_reaches_at coordinator 1 "SELECT count(*) FROM listguard.audit_log WHERE id > $before AND kind = 'protection_changed'
+        AND origin = '$shard_node' AND (detail->>'citus_internal')::boolean")" 1 \
+    "DDL on a shard through a proven internal connection is recorded, as such"
+
 # 37-41: a node added later and shards moved to it.
 node_init worker3 "citus.shard_count = 8"
 at coordinator -c "SELECT citus_add_node('127.0.0.1', $(node_port worker3))" >/dev/null
@@ -375,6 +425,13 @@ echo "# $(printf '%s' "$got" | grep WARNING | head -1)"
 check "$stale|$(printf '%s' "$got" | tail -1)|$(printf '%s' "$got" | grep -c 'catalog on this Citus worker is not confirmed')" "1|0|1" \
     "a worker restored from an older backup, the coordinator down: it holds the revoked grant but shows no clear value under it"
 node_start coordinator
+# The first read once the coordinator is back waits for the link, which
+# takes the revocation meanwhile: its statement's row policy may still see
+# the stale grant (the rows it counts), its values are decided again after
+# the wait (attack review 4, finding 3).
+race=$(at worker2 -U dave -c "SELECT count(*), count(*) FILTER (WHERE email::text LIKE 'member%') FROM $shard2" 2>&1 | tail -1)
+echo "# the first read after the coordinator came back: $race (rows its row policy let through|clear values)"
+check "${race#*|}" 0 "a read that waited for the restored worker's link shows no clear value under the revoked grant"
 gone=1
 for _ in $(seq 300); do
     gone=$(at worker2 -c "SELECT count(*) FROM listguard.grants WHERE grantee = 'dave'::regrole")

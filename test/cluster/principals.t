@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 . test/cluster/lib/tap.sh
 . examples/principals/env.sh
 trap 'example_stop; ${KEEP_SERVERS:+:} servers_cleanup' EXIT
-echo "1..26"
+echo "1..27"
 
 example_start "max_prepared_transactions = 2" >/dev/null
 out=$("$PYTHON" examples/principals/app.py check --dsn "$APP_DSN" --admin-dsn "$ADMIN_DSN" --key "$APP_KEY" 2>&1)
@@ -59,12 +59,15 @@ wait_ready() {
 # transaction's own principal ends with it. (The session form needs
 # session_principals: registered with a second key for this.)
 "$PYTHON" examples/principals/app.py keygen "$SERVERS_DIR/second.key" > "$SERVERS_DIR/second.pub"
+# (psql substitutes :'pub' only in what it reads, not in -c.)
 second_kid=$(on primary -d esp -v pub="$(cat "$SERVERS_DIR/second.pub")" \
-    -c "SELECT listguard.add_application('webapp', :'pub', session_principals => true)")
+    <<< "SELECT listguard.add_application('webapp', :'pub', session_principals => true)" 2>&1)
+check "$(grep -cE '^[A-Za-z0-9_-]{43}$' <<< "$second_kid")" "1" "an application key registered for session principals"
 prepared=$(app_psql -c "SELECT listguard.act_as('$(assertion acme:alice)', session => true)" \
     -c "BEGIN" -c "SELECT listguard.end_principal()" -c "PREPARE TRANSACTION 'lg_principal'" \
-    -c "SELECT coalesce(listguard.current_principal(), 'nobody')" | tail -1)
-check "$prepared" "nobody" "a principal ended in a prepared transaction stays ended"
+    -c "SELECT coalesce(listguard.current_principal(), 'nobody')")
+check "$(head -1 <<< "$prepared") $(tail -1 <<< "$prepared")" "acme:alice nobody" \
+    "a principal ended in a prepared transaction stays ended"
 prepared=$(app_psql -c "BEGIN" -c "SELECT listguard.act_as('$(assertion acme:alice)')" \
     -c "PREPARE TRANSACTION 'lg_principal2'" -c "SELECT coalesce(listguard.current_principal(), 'nobody')" | tail -1)
 check "$prepared" "nobody" "a prepared transaction's own principal ends with it"

@@ -182,3 +182,30 @@ TEST(Access, AccountRangeHoldsEveryAccountDecideAllows)
     EXPECT_EQ(every.last, INT64_MAX);
     EXPECT_FALSE(account_range(grants.data(), grants.size(), true).every) << "the every-account grant cannot write";
 }
+
+TEST(Access, GrantsThatNeedAPrincipalOnlyReadWithoutOne)
+{
+    // One grant reaches the role through a require_principal application
+    // (clear, writing, sending), another is the role's own (pseudonyms).
+    Grant app = grant(1, 10, std::nullopt, RevealLevel::Clear, true);
+    app.sends = true;
+    app.needs_principal = true;
+    std::vector<Grant> grants = {app, grant(2, 10, 11, RevealLevel::Pseudonym)};
+
+    Access with = decide(grants, {10, 12}, 0);
+    EXPECT_TRUE(with.can_write);
+    EXPECT_TRUE(with.sends);
+    EXPECT_EQ(with.reveal, RevealLevel::Clear);
+
+    Access nobody = decide(grants, {10, 12}, 0, true);
+    EXPECT_TRUE(nobody.can_read) << "its rows, masked";
+    EXPECT_FALSE(nobody.can_write);
+    EXPECT_FALSE(nobody.sends);
+    EXPECT_EQ(nobody.reveal, RevealLevel::Masked);
+    EXPECT_EQ(nobody.grant.id, 0);
+
+    Access own = decide(grants, {10, 11}, 0, true);
+    EXPECT_EQ(own.reveal, RevealLevel::Pseudonym) << "the role's own grant still applies";
+    EXPECT_EQ(own.grant.id, 2);
+    EXPECT_FALSE(own.can_write);
+}

@@ -121,21 +121,37 @@ TEST(Transit, LongestValueFits)
     EXPECT_EQ(u.size, v.size);
 }
 
-TEST(TransitProof, ChecksGpidKeyAndAge)
+TEST(TransitProof, ChecksGpidRoleKeyAndAge)
 {
     TransitSealer t(fixed_server_key());
     TransitSealer same_cluster(fixed_server_key());
     TransitSealer other(fixed_server_key(3));
-    std::string proof = t.proof(10000012345ULL, 1000);
-    EXPECT_TRUE(same_cluster.check_proof(proof, 10000012345ULL, 1000, 3600));
-    EXPECT_TRUE(same_cluster.check_proof(proof, 10000012345ULL, 4600, 3600));
-    EXPECT_FALSE(same_cluster.check_proof(proof, 10000012345ULL, 4601, 3600));
-    EXPECT_FALSE(same_cluster.check_proof(proof, 10000012346ULL, 1000, 3600));
-    EXPECT_FALSE(same_cluster.check_proof(proof, 10000012345ULL, 900, 3600)); // issued in the future
-    EXPECT_FALSE(other.check_proof(proof, 10000012345ULL, 1000, 3600));
+    std::string proof = t.proof(10000012345ULL, "app", 1000);
+    EXPECT_TRUE(same_cluster.check_proof(proof, 10000012345ULL, "app", 1000, 3600));
+    EXPECT_TRUE(same_cluster.check_proof(proof, 10000012345ULL, "app", 4600, 3600));
+    EXPECT_FALSE(same_cluster.check_proof(proof, 10000012345ULL, "app", 4601, 3600));
+    EXPECT_FALSE(same_cluster.check_proof(proof, 10000012346ULL, "app", 1000, 3600));
+    EXPECT_FALSE(same_cluster.check_proof(proof, 10000012345ULL, "app", 900, 3600)); // issued in the future
+    EXPECT_FALSE(other.check_proof(proof, 10000012345ULL, "app", 1000, 3600));
+    // Bound to the role: captured, it logs in no other.
+    EXPECT_FALSE(same_cluster.check_proof(proof, 10000012345ULL, "listguard_owner", 1000, 3600));
+    EXPECT_FALSE(same_cluster.check_proof(proof, 10000012345ULL, "ap", 1000, 3600));
+    EXPECT_FALSE(same_cluster.check_proof(proof, 10000012345ULL, "", 1000, 3600));
     std::string altered = proof;
     altered[8] = altered[8] == 'A' ? 'B' : 'A';
-    EXPECT_FALSE(t.check_proof(altered, 10000012345ULL, 1000, 3600));
-    EXPECT_FALSE(t.check_proof("", 0, 0, 3600));
-    EXPECT_FALSE(t.check_proof("lgp1:", 0, 0, 3600));
+    EXPECT_FALSE(t.check_proof(altered, 10000012345ULL, "app", 1000, 3600));
+    EXPECT_FALSE(t.check_proof("", 0, "", 0, 3600));
+    EXPECT_FALSE(t.check_proof("lgp2:", 0, "", 0, 3600));
+}
+
+TEST(TransitProof, ListsOneProofPerRole)
+{
+    TransitSealer t(fixed_server_key());
+    std::string list = t.proof(7, "adm", 1000) + "," + t.proof(7, "listguard_owner", 1000);
+    EXPECT_TRUE(t.check_proofs(list, 7, "adm", 1000, 3600));
+    EXPECT_TRUE(t.check_proofs(list, 7, "listguard_owner", 1000, 3600));
+    EXPECT_FALSE(t.check_proofs(list, 7, "app", 1000, 3600));
+    EXPECT_FALSE(t.check_proofs(t.proof(7, "app", 1000), 7, "adm", 1000, 3600));
+    EXPECT_FALSE(t.check_proofs("", 7, "", 1000, 3600));
+    EXPECT_FALSE(t.check_proofs(",,,,," + t.proof(7, "app", 1000), 7, "app", 1000, 3600)); // at most four looked at
 }

@@ -9,7 +9,7 @@ bool covers(const Grant& grant, Stamp scope) noexcept
     return (!grant.account || *grant.account == scope.account) && (!grant.list || *grant.list == scope.list);
 }
 
-Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now)
+Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now, bool without_principal)
 {
     Access access;
     const Grant* chosen = nullptr;
@@ -18,6 +18,8 @@ Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now)
         if (!covers(grant, scope))
             continue;
         access.can_read = true;
+        if (without_principal && grant.needs_principal)
+            continue;
         bool expired = grant.valid_until && *grant.valid_until <= now;
         if (grant.valid_until && !expired)
             access.valid_until = std::min(access.valid_until, *grant.valid_until);

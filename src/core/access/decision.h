@@ -30,6 +30,11 @@ struct Grant {
     std::optional<Micros> valid_until;
     bool network_allowed = true; // the session's client address is in from_networks
     bool sends = false;          // a sender (the MTA): sees every canary in its scope
+    // The grant reaches the role only through an application registered
+    // with require_principal (the application itself, or roles it belongs
+    // to): without a principal in force it lets the role read rows, masked,
+    // and nothing more (decide()'s without_principal).
+    bool needs_principal = false;
 };
 
 struct Access {
@@ -48,8 +53,10 @@ struct Access {
 bool covers(const Grant& grant, Stamp scope) noexcept;
 
 // An expired grant, or one whose from_networks excludes the client, still
-// lets the role read rows in its scope, masked, and nothing more.
-Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now);
+// lets the role read rows in its scope, masked, and nothing more; so does a
+// grant that needs a principal when the session acts for nobody
+// (without_principal).
+Access decide(const Grant* grants, std::size_t count, Stamp scope, Micros now, bool without_principal = false);
 // The accounts whose rows decide() may let a role read (or write): a range
 // that holds every account of every grant that can give can_read (any
 // grant: expired ones too, see above) or can_write (a grant with can_write,
@@ -65,9 +72,9 @@ struct AccountRange {
 };
 AccountRange account_range(const Grant* grants, std::size_t count, bool for_write) noexcept;
 
-inline Access decide(const std::vector<Grant>& grants, Stamp scope, Micros now)
+inline Access decide(const std::vector<Grant>& grants, Stamp scope, Micros now, bool without_principal = false)
 {
-    return decide(grants.data(), grants.size(), scope, now);
+    return decide(grants.data(), grants.size(), scope, now, without_principal);
 }
 
 } // namespace listguard

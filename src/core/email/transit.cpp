@@ -87,7 +87,7 @@ std::uint64_t get64(const std::uint8_t* in)
 
 TransitSealer::TransitSealer(const Secret& index_key)
     : siv_(derive_key(index_key, "listguard citus transit v1", 64)),
-      proofs_(derive_key(index_key, "listguard citus proof v1", 32))
+      proofs_(derive_key(index_key, "listguard citus proof v2", 32))
 {
     if (RAND_bytes(prefix_, sizeof prefix_) != 1)
         throw Error(ErrorKind::Internal, "could not make a random transit nonce");
@@ -148,18 +148,32 @@ Unwrapped TransitSealer::unwrap(std::string_view token, std::string_view role, s
     return result;
 }
 
-std::string TransitSealer::proof(std::uint64_t gpid, std::int64_t issued)
+namespace {
+
+// What a proof's MAC covers: gpid and time (the first 16 octets of the
+// proof), then the role's name.
+std::string proof_message(const std::uint8_t* raw, std::string_view role)
+{
+    std::string message(reinterpret_cast<const char*>(raw), 16);
+    message.append(role);
+    return message;
+}
+
+} // namespace
+
+std::string TransitSealer::proof(std::uint64_t gpid, std::string_view role, std::int64_t issued)
 {
     std::uint8_t raw[kProofRaw];
     put64(raw, gpid);
     put64(raw + 8, static_cast<std::uint64_t>(issued));
-    proofs_.compute(std::string_view(reinterpret_cast<const char*>(raw), 16), raw + 16, 16);
+    proofs_.compute(proof_message(raw, role), raw + 16, 16);
     char out[transit::kProofPrefix.size() + (kProofRaw * 4 + 2) / 3 + 1];
     std::size_t len = encode64(transit::kProofPrefix, raw, kProofRaw, out);
     return std::string(out, len);
 }
 
-bool TransitSealer::check_proof(std::string_view proof, std::uint64_t gpid, std::int64_t now, std::int64_t max_age)
+bool TransitSealer::check_proof(std::string_view proof, std::uint64_t gpid, std::string_view role, std::int64_t now,
+                                std::int64_t max_age)
 {
     if (proof.substr(0, transit::kProofPrefix.size()) != transit::kProofPrefix)
         return false;
@@ -168,11 +182,25 @@ bool TransitSealer::check_proof(std::string_view proof, std::uint64_t gpid, std:
     if (size != kProofRaw || get64(raw) != gpid)
         return false;
     std::uint8_t mac[16];
-    proofs_.compute(std::string_view(reinterpret_cast<const char*>(raw), 16), mac, sizeof mac);
+    proofs_.compute(proof_message(raw, role), mac, sizeof mac);
     if (CRYPTO_memcmp(mac, raw + 16, sizeof mac) != 0)
         return false;
     auto issued = static_cast<std::int64_t>(get64(raw + 8));
     return issued <= now + 60 && now - issued <= max_age;
+}
+
+bool TransitSealer::check_proofs(std::string_view proofs, std::uint64_t gpid, std::string_view role, std::int64_t now,
+                                 std::int64_t max_age)
+{
+    for (std::size_t n = 0; n < transit::kMaxProofs && !proofs.empty(); n++) {
+        std::size_t comma = proofs.find(',');
+        if (check_proof(proofs.substr(0, comma), gpid, role, now, max_age))
+            return true;
+        if (comma == std::string_view::npos)
+            break;
+        proofs.remove_prefix(comma + 1);
+    }
+    return false;
 }
 
 } // namespace listguard

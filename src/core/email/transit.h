@@ -20,10 +20,14 @@
 // itself would not.
 //
 // A proof says "this connection was opened by a listguard backend of this
-// cluster for the Citus global process id gpid" (Citus names it in the
-// application_name of its internal connections, which any client can set):
-// "lgp1:" and the base64 of gpid (8) | issued (8) | HMAC (16), keyed by
-// another key derived from the index key.
+// cluster for the Citus global process id gpid, to log in as role" (Citus
+// names gpid in the application_name of its internal connections, which any
+// client can set): "lgp2:" and the base64 of gpid (8) | issued (8) |
+// HMAC (16) over those and the role's name, keyed by another key derived
+// from the index key. Bound to the role, a proof captured from a connection
+// (one a role made Citus open to a server of its own) logs in no other
+// role; its short life is its holder's (pg/citus/transit.h). Several proofs
+// (one per role a connection may log in as) travel comma-separated.
 #pragma once
 
 #include <cstddef>
@@ -45,7 +49,8 @@ constexpr std::size_t kMaxRole = 63;
 constexpr std::size_t kMaxPlain = 2 + kMaxRole + sealed::kMaxSize;
 constexpr std::size_t kMaxRaw = kNonceSize + AesSiv::kTagSize + kMaxPlain;
 constexpr std::size_t kMaxTokenOctets = kPrefix.size() + (kMaxRaw * 4 + 2) / 3;
-constexpr std::string_view kProofPrefix = "lgp1:";
+constexpr std::string_view kProofPrefix = "lgp2:";
+constexpr std::size_t kMaxProofs = 4; // in one list
 } // namespace transit
 
 inline bool looks_like_transit(std::string_view text) noexcept
@@ -73,12 +78,18 @@ public:
     // token that is malformed or did not come from this cluster's keyring.
     Unwrapped unwrap(std::string_view token, std::string_view role, std::uint8_t* out);
 
-    // A proof for the global process id, issued at `issued` (seconds).
-    std::string proof(std::uint64_t gpid, std::int64_t issued);
-    // Whether proof was made by this cluster's keyring for gpid, and
-    // issued no more than max_age seconds before now (nor in the future,
-    // beyond a minute of clock skew).
-    bool check_proof(std::string_view proof, std::uint64_t gpid, std::int64_t now, std::int64_t max_age);
+    // A proof for the global process id and the role a connection logs in
+    // as, issued at `issued` (seconds).
+    std::string proof(std::uint64_t gpid, std::string_view role, std::int64_t issued);
+    // Whether proof was made by this cluster's keyring for gpid and role,
+    // and issued no more than max_age seconds before now (nor in the
+    // future, beyond a minute of clock skew).
+    bool check_proof(std::string_view proof, std::uint64_t gpid, std::string_view role, std::int64_t now,
+                     std::int64_t max_age);
+    // Whether one of the comma-separated proofs (at most
+    // transit::kMaxProofs) passes check_proof().
+    bool check_proofs(std::string_view proofs, std::uint64_t gpid, std::string_view role, std::int64_t now,
+                      std::int64_t max_age);
 
 private:
     AesSiv siv_;

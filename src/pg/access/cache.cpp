@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pg/access/generation.h"
+#include "pg/access/principals.h"
 #include "pg/access/reveal.h"
 #include "pg/access/roles.h"
 #include "pg/base/array_elements.h"
@@ -43,7 +44,7 @@ static_assert(std::is_trivially_copyable_v<Access> && std::is_trivially_destruct
 
 struct ScopeKey {
     Oid role;
-    Oid padding; // zeroed: HASH_BLOBS hashes every byte
+    Oid without_principal; // 0 or 1 (an Oid: no padding, HASH_BLOBS hashes every byte)
     int64 account;
     int64 list;
 };
@@ -74,10 +75,11 @@ HTAB* roles = nullptr;
 constexpr int kMemoSlots = 1024;
 ScopeEntry* memo[kMemoSlots] = {};
 
-inline int memo_slot(Oid role, Stamp scope)
+inline int memo_slot(Oid role, Stamp scope, Oid without_principal)
 {
     uint64 h = static_cast<uint64>(scope.account) * UINT64CONST(0x9E3779B97F4A7C15) ^
-               static_cast<uint64>(scope.list) * UINT64CONST(0xC2B2AE3D27D4EB4F) ^ role;
+               static_cast<uint64>(scope.list) * UINT64CONST(0xC2B2AE3D27D4EB4F) ^ role ^
+               (static_cast<uint64>(without_principal) << 40);
     return static_cast<int>((h >> 32) & (kMemoSlots - 1));
 }
 
@@ -91,15 +93,16 @@ TimestampTz clock_now()
 
 // A remembered decision for role and scope that has not expired; the clock
 // is read only for decisions that can expire.
-bool usable(const ScopeEntry* e, Oid role, Stamp scope)
+bool usable(const ScopeEntry* e, Oid role, Stamp scope, Oid without_principal)
 {
-    return e != nullptr && e->key.role == role && e->key.account == scope.account && e->key.list == scope.list &&
+    return e != nullptr && e->key.role == role && e->key.without_principal == without_principal &&
+           e->key.account == scope.account && e->key.list == scope.list &&
            (e->access.valid_until == kNever || clock_now() < e->access.valid_until);
 }
 
 void remember(ScopeEntry* e)
 {
-    memo[memo_slot(e->key.role, Stamp{e->key.account, e->key.list})] = e;
+    memo[memo_slot(e->key.role, Stamp{e->key.account, e->key.list}, e->key.without_principal)] = e;
 }
 
 bool network_allowed(Datum networks)
@@ -140,6 +143,11 @@ Grant* load_grants(Oid role, int* count)
     // New in 0.2: a 0.1 catalog (before ALTER EXTENSION UPDATE) has no senders.
     AttrNumber a_sends = get_attnum(grants_oid, "sends");
 
+    // Grants that reach the role only through require_principal
+    // applications need a principal.
+    Oid* applications = nullptr;
+    int application_count = applications_requiring_principal(&applications);
+
     int capacity = 16;
     Grant* result = static_cast<Grant*>(palloc(sizeof(Grant) * capacity));
     scan_listguard_table(grants_oid, [&](HeapTuple tuple, TupleDesc desc) {
@@ -179,6 +187,8 @@ Grant* load_grants(Oid role, int* count)
             d = heap_getattr(tuple, a_sends, desc, &isnull);
             g.sends = !isnull && DatumGetBool(d);
         }
+        g.needs_principal =
+            application_count > 0 && !role_receives_grants_of_avoiding(role, grantee, applications, application_count);
         new (&result[(*count)++]) Grant(g);
         return true;
     });
@@ -239,13 +249,14 @@ namespace {
 // The decision for role and scope when the memo holds none: from the
 // cache's table, or made now. Not inlined, so that the hot path below keeps
 // a small frame.
-__attribute__((noinline)) const ScopeEntry* entry_made_for(Oid role, Stamp scope)
+__attribute__((noinline)) const ScopeEntry* entry_made_for(Oid role, Stamp scope, Oid without_principal)
 {
     TimestampTz now = clock_now();
 
     ScopeKey key;
     memset(&key, 0, sizeof key);
     key.role = role;
+    key.without_principal = without_principal;
     key.account = scope.account;
     key.list = scope.list;
     if (scopes != nullptr) {
@@ -257,7 +268,7 @@ __attribute__((noinline)) const ScopeEntry* entry_made_for(Oid role, Stamp scope
     }
 
     const RoleEntry* grants = grants_of(role);
-    Access access = guarded([&] { return decide(grants->grants, grants->count, scope, now); });
+    Access access = guarded([&] { return decide(grants->grants, grants->count, scope, now, without_principal != 0); });
     ensure_tables();
     auto* entry = static_cast<ScopeEntry*>(hash_search(scopes, &key, HASH_ENTER, nullptr));
     entry->access = access;
@@ -267,26 +278,27 @@ __attribute__((noinline)) const ScopeEntry* entry_made_for(Oid role, Stamp scope
 
 // The cached decision for role and scope, made now if there is none that
 // holds. Valid until the cache is next reset: use it at once.
-const ScopeEntry* entry_for(Oid role, Stamp scope)
+const ScopeEntry* entry_for(Oid role, Stamp scope, bool without_principal)
 {
     take_in_access_changes();
     // The hot path: one probe and a few comparisons.
-    ScopeEntry* hit = memo[memo_slot(role, scope)];
-    if (usable(hit, role, scope))
+    Oid mode = without_principal ? 1 : 0;
+    ScopeEntry* hit = memo[memo_slot(role, scope, mode)];
+    if (usable(hit, role, scope, mode))
         return hit;
-    return entry_made_for(role, scope);
+    return entry_made_for(role, scope, mode);
 }
 
 } // namespace
 
-Access access_for(Oid role, Stamp scope)
+Access access_for(Oid role, Stamp scope, bool without_principal)
 {
-    return entry_for(role, scope)->access;
+    return entry_for(role, scope, without_principal)->access;
 }
 
-const Access& cached_access_for(Oid role, Stamp scope)
+const Access& cached_access_for(Oid role, Stamp scope, bool without_principal)
 {
-    return entry_for(role, scope)->access;
+    return entry_for(role, scope, without_principal)->access;
 }
 
 AccountRange account_range_for(Oid role, bool write)

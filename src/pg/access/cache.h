@@ -15,12 +15,14 @@
 
 namespace listguard::pg {
 
-Access access_for(Oid role, Stamp scope);
+// without_principal: the session acts for no principal, so grants that
+// need one (Grant::needs_principal) only read rows, masked.
+Access access_for(Oid role, Stamp scope, bool without_principal = false);
 
 // access_for() without copying the decision: the cached one itself, valid
 // until the cache next changes, so copy what is needed at once (every value
 // shown asks: copying a returned Access again cost more than the lookup).
-const Access& cached_access_for(Oid role, Stamp scope);
+const Access& cached_access_for(Oid role, Stamp scope, bool without_principal = false);
 
 // True if grant_id is one of the grants that apply to role.
 bool role_has_grant(Oid role, int64 grant_id);

@@ -1,12 +1,19 @@
 #include "pg/access/catalog_confirmation.h"
 
 #include "pg/audit/queue.h"
+#include "pg/base/catalog.h"
 
 extern "C" {
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
 #include "miscadmin.h"
 #include "port/atomics.h"
 #include "storage/proc.h"
 #include "storage/shmem.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 }
 
 namespace listguard::pg {
@@ -14,11 +21,12 @@ namespace listguard::pg {
 namespace {
 
 // The databases whose catalog a link confirmed since the server started
-// (InvalidOid: a free slot). Slots are only ever claimed, never freed: a
-// server holds few databases with Citus.
+// (InvalidOid: a free slot), and the generation it confirmed. Slots are
+// only ever claimed, never freed: a server holds few databases with Citus.
 constexpr int kSlots = 64;
 struct Confirmed {
     pg_atomic_uint32 databases[kSlots];
+    pg_atomic_uint64 generations[kSlots];
 };
 Confirmed* shared = nullptr;
 
@@ -29,45 +37,82 @@ constexpr int kPollMs = 50;
 bool confirmed_here = false;                               // this backend saw it confirmed
 LocalTransactionId gave_up_in = InvalidLocalTransactionId; // waited in vain in this transaction
 
-bool is_confirmed(Oid database)
+// Whether a link confirmed database, and the generation it confirmed.
+bool is_confirmed(Oid database, int64* generation)
 {
     if (shared == nullptr)
         return false;
     for (int i = 0; i < kSlots; i++) {
         uint32 held = pg_atomic_read_u32(&shared->databases[i]);
-        if (held == database)
-            return true;
+        if (held == database) {
+            uint64 stored = pg_atomic_read_u64(&shared->generations[i]);
+            *generation = static_cast<int64>(stored) - 1;
+            return stored != 0;
+        }
         if (held == InvalidOid)
             return false;
     }
     return false;
 }
 
+// The generation of the catalog committed in this database now, read with
+// a fresh snapshot (the statement's may predate the link's transaction).
+int64 committed_generation()
+{
+    Oid schema = listguard_objects().schema;
+    Oid relid = OidIsValid(schema) ? get_relname_relid("catalog_generation", schema) : InvalidOid;
+    if (!OidIsValid(relid))
+        return 0;
+    AttrNumber column = listguard_column(relid, "generation");
+    int64 generation = 0;
+    Snapshot latest = RegisterSnapshot(GetLatestSnapshot());
+    Relation rel = table_open(relid, AccessShareLock);
+    SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, latest, 0, nullptr);
+    HeapTuple tuple = systable_getnext(scan);
+    if (HeapTupleIsValid(tuple)) {
+        bool isnull;
+        Datum value = heap_getattr(tuple, column, RelationGetDescr(rel), &isnull);
+        generation = isnull ? 0 : DatumGetInt64(value);
+    }
+    systable_endscan(scan);
+    table_close(rel, AccessShareLock);
+    UnregisterSnapshot(latest);
+    return generation;
+}
+
 } // namespace
 
-void confirm_citus_catalog(Oid database) noexcept
+void confirm_citus_catalog(Oid database, int64 generation) noexcept
 {
     if (shared == nullptr)
         return;
     for (int i = 0; i < kSlots; i++) {
         uint32 expected = InvalidOid;
-        if (pg_atomic_compare_exchange_u32(&shared->databases[i], &expected, database) || expected == database)
+        if (pg_atomic_compare_exchange_u32(&shared->databases[i], &expected, database) || expected == database) {
+            // The latest confirmation counts: a newer catalog that was sent
+            // but rolled back is confirmed no more once the link confirms
+            // again. Stored plus one: 0 is a slot claimed but not yet set.
+            pg_atomic_write_u64(&shared->generations[i], static_cast<uint64>(generation) + 1);
             return;
+        }
     }
 }
 
-bool citus_catalog_confirmed()
+CatalogConfirmation citus_catalog_confirmation()
 {
     if (confirmed_here)
-        return true;
+        return CatalogConfirmation::Confirmed;
     if (gave_up_in == MyProc->lxid)
-        return false;
+        return CatalogConfirmation::Unconfirmed;
     // The link is the database's writer on a worker: started if none runs.
     audit_wake_writer(MyDatabaseId);
     for (int waited = 0;; waited += kPollMs) {
-        if (is_confirmed(MyDatabaseId)) {
+        int64 generation = 0;
+        // Confirmed, and the catalog of that generation committed here (the
+        // coordinator's own sending confirms inside its transaction).
+        if (is_confirmed(MyDatabaseId, &generation) && committed_generation() >= generation) {
             confirmed_here = true;
-            return true;
+            return CatalogConfirmation::ConfirmedJustNow;
         }
         if (waited >= kWaitMs)
             break;
@@ -81,7 +126,7 @@ bool citus_catalog_confirmed()
              errdetail("Since this server started, its link has not compared its catalog with the coordinator's, "
                        "which may have revoked grants while this node was away."),
              errhint("Check that the coordinator is up, and the worker's listguard.coordinator_conninfo.")));
-    return false;
+    return CatalogConfirmation::Unconfirmed;
 }
 
 Size catalog_confirmation_shared_size()
@@ -94,8 +139,10 @@ void attach_catalog_confirmation_shared()
     bool found;
     shared = static_cast<Confirmed*>(ShmemInitStruct("listguard citus catalog", sizeof(Confirmed), &found));
     if (!found)
-        for (auto& slot : shared->databases)
-            pg_atomic_init_u32(&slot, InvalidOid);
+        for (int i = 0; i < kSlots; i++) {
+            pg_atomic_init_u32(&shared->databases[i], InvalidOid);
+            pg_atomic_init_u64(&shared->generations[i], 0);
+        }
 }
 
 } // namespace listguard::pg

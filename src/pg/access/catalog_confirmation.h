@@ -13,15 +13,25 @@
 
 namespace listguard::pg {
 
-// The link, or the coordinator sending its catalog: this node now holds the
-// coordinator's catalog (or a newer one) in database.
-void confirm_citus_catalog(Oid database) noexcept;
+// The link, or the coordinator sending its catalog: the coordinator's
+// catalog is that of `generation` (listguard.catalog_generation), which
+// this node holds in database once the transaction that took it commits.
+void confirm_citus_catalog(Oid database, int64 generation) noexcept;
+
+enum class CatalogConfirmation {
+    Unconfirmed,     // showing masks
+    Confirmed,       // before this call
+    ConfirmedJustNow // while this call waited: decisions made before it were made from the older catalog
+};
 
 // In a backend of a Citus worker: whether the catalog of this database was
-// confirmed since the server started. Starts the link if none runs, and
-// waits for it up to a few seconds, once per transaction (a server that
-// just started has not asked yet); a warning says when it gave up.
-bool citus_catalog_confirmed();
+// confirmed since the server started, and the generation confirmed is the
+// one its committed catalog holds (read with a fresh snapshot, not the
+// statement's: the catalog the link took after the statement began counts).
+// Starts the link if none runs, and waits for it up to a few seconds, once
+// per transaction (a server that just started has not asked yet); a
+// warning says when it gave up.
+CatalogConfirmation citus_catalog_confirmation();
 
 Size catalog_confirmation_shared_size();
 void attach_catalog_confirmation_shared();

@@ -1,5 +1,6 @@
 #include "pg/access/gated_functions.h"
 
+#include "pg/access/principals.h"
 #include "pg/access/requests.h"
 #include "pg/access/roles.h"
 #include "pg/activity/counters.h"
@@ -245,6 +246,10 @@ extern "C" Datum admin_gate(PG_FUNCTION_ARGS)
 // approvers who are not the requester, cancel for the requester).
 extern "C" Datum request_gate(PG_FUNCTION_ARGS)
 {
+    require_preload();
+    // A require_principal application acting for nobody does not ask.
+    if (strcmp(get_func_name(fcinfo->flinfo->fn_oid), "request_access") == 0)
+        require_principal_to_request();
     return run_gate(fcinfo, false);
 }
 

@@ -352,12 +352,17 @@ extern "C" Datum lg_act_as(PG_FUNCTION_ARGS)
                        pstrdup("cannot act for a principal in a security-restricted operation"), nullptr, nullptr});
     if (!OidIsValid(application)) {
         const char* role = application_name_of(GetUserId());
+        // A member of an application acts for principals as the application.
+        Oid member_of = application_with_member(GetUserId());
         refuse(application,
                Refusal{LG_NOT_AN_APPLICATION, "not an application", psprintf("role \"%s\" is not an application", role),
                        pstrdup("Only roles registered with listguard.add_application() act for principals."),
-                       psprintf("An administrator registers it: SELECT listguard.add_application('%s', "
-                                "public_key);",
-                                role)});
+                       OidIsValid(member_of)
+                           ? psprintf("It is a member of application \"%s\": SET ROLE to it first.",
+                                      application_name_of(member_of))
+                           : psprintf("An administrator registers it: SELECT listguard.add_application('%s', "
+                                      "public_key);",
+                                      role)});
     }
     const char* app_name = application_name_of(application);
     Application app = application_of(application);

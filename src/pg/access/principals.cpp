@@ -454,16 +454,30 @@ Oid requiring_application()
     return result;
 }
 
-[[noreturn]] void report_principal_required(Oid application)
+// What a require_principal application acting for nobody keeps of a
+// decision: the rows the role's grants let it read, masked, and nothing
+// more. Nobody is never more than a principal could be: a principal's
+// rights are cut down by its own grants, so nobody writes nowhere (a
+// principal without a writing grant writes nowhere either), and is no
+// sender (it would see every canary).
+Access acting_for_nobody(Access access)
+{
+    access.reveal = RevealLevel::Masked;
+    access.grant = Grant{};
+    access.sends = false;
+    access.can_write = false;
+    return access;
+}
+
+[[noreturn]] void report_principal_required(Oid application, const char* action, const char* why)
 {
     const char* name = GetUserNameFromId(application, true);
     record_event(EventKind::Denied,
-                 psprintf("{\"reason\": \"principal required\", \"application\": %s}", json_string(name ? name : "?")));
+                 psprintf("{\"reason\": \"principal required\", \"application\": %s, \"action\": %s}",
+                          json_string(name ? name : "?"), json_string(action)));
     ereport(ERROR, (errcode(LG_PRINCIPAL_REQUIRED),
-                    errmsg("application \"%s\" must act for a principal to read protected rows", name ? name : "?"),
-                    errdetail("It was registered with require_principal, and listguard.missing_principal is "
-                              "\"refuse\"."),
-                    errhint("Call listguard.act_as(assertion) in the transaction first.")));
+                    errmsg("application \"%s\" must act for a principal to %s", name ? name : "?", action),
+                    errdetail("%s", why), errhint("Call listguard.act_as(assertion) in the transaction first.")));
     pg_unreachable();
 }
 
@@ -476,29 +490,24 @@ Access session_access(Stamp scope, Grant* principal_grant, Grant* application_gr
     if (application_grant != nullptr)
         *application_grant = Grant{};
     Oid role = GetUserId();
-    Access access = access_for(role, scope);
     const Principal* p = principal_in_force();
+    // Acting for nobody, grants that reach the role through a
+    // require_principal application read rows, masked, and nothing more.
+    Access access = access_for(role, scope, p == nullptr);
     if (p == nullptr) {
         Oid app = requiring_application();
         if (!OidIsValid(app))
             return access;
         if (static_cast<MissingPrincipal>(missing_principal_setting) == MissingPrincipal::Refuse)
-            report_principal_required(app);
-        // Masks only: rows as the role's grants allow, nothing above masked.
-        access.reveal = RevealLevel::Masked;
-        access.grant = Grant{};
-        access.sends = false;
-        return access;
+            report_principal_required(app, "read protected rows",
+                                      "It was registered with require_principal, and listguard.missing_principal is "
+                                      "\"refuse\".");
+        return acting_for_nobody(access);
     }
     // An application dropped since the assertion was checked: nothing of
     // the principal's, and masks only.
-    if (!application_of(p->application).registered) {
-        access.reveal = RevealLevel::Masked;
-        access.grant = Grant{};
-        access.sends = false;
-        access.can_write = false;
-        return access;
-    }
+    if (!application_of(p->application).registered)
+        return acting_for_nobody(access);
     Access ceiling = access;
     if (p->application != role) {
         ceiling = access_for(p->application, scope);
@@ -514,6 +523,28 @@ Access session_access(Stamp scope, Grant* principal_grant, Grant* application_gr
             *application_grant = ceiling.grant;
     }
     return access;
+}
+
+int applications_requiring_principal(Oid** roles)
+{
+    const Registry& r = current_registry();
+    *roles = static_cast<Oid*>(palloc(sizeof(Oid) * Max(r.apps.size(), size_t{1})));
+    int count = 0;
+    for (const AppRow& a : r.apps)
+        if (a.require_principal)
+            (*roles)[count++] = a.role;
+    return count;
+}
+
+void require_principal_to_request()
+{
+    if (principal_in_force() != nullptr)
+        return;
+    Oid app = requiring_application();
+    if (OidIsValid(app))
+        report_principal_required(app, "ask for access",
+                                  "It was registered with require_principal: acting for nobody it would ask for a "
+                                  "grant of its own, above every principal behind it.");
 }
 
 bool principal_narrows_session()
@@ -556,6 +587,15 @@ Application application_of(Oid role)
         if (k.role == role)
             app.keys++;
     return app;
+}
+
+Oid application_with_member(Oid role)
+{
+    const Registry& r = current_registry();
+    for (const AppRow& a : r.apps)
+        if (is_member_of_role_nosuper(role, a.role))
+            return a.role;
+    return InvalidOid;
 }
 
 Oid acting_application()
@@ -642,6 +682,8 @@ bool find_principal(const char* name, PrincipalEntry* out)
 void forget_principal_caches() noexcept
 {
     invalidations++;
+    // Which grants need a principal follows the registry.
+    reset_access_cache();
     objects.valid = false;
     if (registry != nullptr) {
         // Freed at the next load: a caller up the stack may hold it.

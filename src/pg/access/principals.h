@@ -41,6 +41,17 @@ namespace listguard::pg {
 // application's quota holds for everyone behind it, whatever role it sets.
 Access session_access(Stamp scope, Grant* principal_grant = nullptr, Grant* application_grant = nullptr);
 
+// Before request_access(): a require_principal application acting for
+// nobody may not ask (LGP09, recorded as denied). A principal's request asks
+// for the principal's grant, under the application's; nobody's would ask for
+// the application's own, which no principal could.
+void require_principal_to_request();
+
+// The roles of the applications registered with require_principal, in a
+// palloc'd array; returns their count. A grant that reaches a role only
+// through one of them needs a principal (Grant::needs_principal).
+int applications_requiring_principal(Oid** roles);
+
 // Whether the session decides otherwise than its role's grants alone would:
 // a principal is in force, or a require_principal application without one
 // is refused (listguard.missing_principal). (Without a principal such an
@@ -61,6 +72,10 @@ struct Application {
     int keys = 0;
 };
 Application application_of(Oid role);
+
+// A registered application that role is a member of (inheriting or not),
+// or InvalidOid.
+Oid application_with_member(Oid role);
 
 // The application this session acts through: the first registered of the
 // current user, the role SET ROLE chose and the session user.

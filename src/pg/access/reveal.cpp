@@ -82,9 +82,25 @@ RevealDecision reveal_for(Stamp stamp)
     Access access = session_access(stamp, &principal_grant, &application_grant);
     RevealDecision decision{access.reveal, access.grant, principal_grant, application_grant};
     // A Citus worker shows nothing above masks until it knows that its
-    // grants are the coordinator's (pg/access/catalog_confirmation.h).
-    if (decision.level != RevealLevel::Masked && citus_is_worker() && !citus_catalog_confirmed())
-        decision = {RevealLevel::Masked, Grant{}};
+    // grants are the coordinator's (pg/access/catalog_confirmation.h). A
+    // decision made before it waited for that was made from the catalog it
+    // held then, maybe older than a revocation: made again from the one it
+    // holds now.
+    if (decision.level != RevealLevel::Masked && citus_is_worker()) {
+        switch (citus_catalog_confirmation()) {
+        case CatalogConfirmation::Unconfirmed:
+            decision = {RevealLevel::Masked, Grant{}};
+            break;
+        case CatalogConfirmation::ConfirmedJustNow:
+            principal_grant = Grant{};
+            application_grant = Grant{};
+            access = session_access(stamp, &principal_grant, &application_grant);
+            decision = {access.reveal, access.grant, principal_grant, application_grant};
+            break;
+        case CatalogConfirmation::Confirmed:
+            break;
+        }
+    }
 
     if (in_logical_decoding())
         return walsender_reveal(role, decision);

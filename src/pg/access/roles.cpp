@@ -46,13 +46,16 @@ enum class Along {
 // Breadth-first from `start` along memberships: the first role `match`
 // accepts, start included, or InvalidOid. With `inheriting_only`, a role
 // that does not inherit passes nothing on (privileges flow that way).
-template <typename Match>
-Oid first_related_role(Oid start, Along along, bool inheriting_only, Match&& match)
+// A role `avoid` accepts is neither matched nor passed through.
+template <typename Match, typename Avoid>
+Oid first_related_role(Oid start, Along along, bool inheriting_only, Match&& match, Avoid&& avoid)
 {
     List* seen = list_make1_oid(start);
     Oid found = InvalidOid;
     for (int i = 0; i < list_length(seen) && !OidIsValid(found); i++) {
         Oid r = list_nth_oid(seen, i);
+        if (avoid(r))
+            continue;
         if (match(r)) {
             found = r;
             break;
@@ -71,11 +74,29 @@ Oid first_related_role(Oid start, Along along, bool inheriting_only, Match&& mat
     return found;
 }
 
+template <typename Match>
+Oid first_related_role(Oid start, Along along, bool inheriting_only, Match&& match)
+{
+    return first_related_role(start, along, inheriting_only, match, [](Oid) { return false; });
+}
+
 } // namespace
 
 bool role_receives_grants_of(Oid member, Oid grantee)
 {
     return OidIsValid(first_related_role(member, Along::Groups, true, [&](Oid r) { return r == grantee; }));
+}
+
+bool role_receives_grants_of_avoiding(Oid member, Oid grantee, const Oid* avoid, int count)
+{
+    return OidIsValid(first_related_role(
+        member, Along::Groups, true, [&](Oid r) { return r == grantee; },
+        [&](Oid r) {
+            for (int i = 0; i < count; i++)
+                if (avoid[i] == r)
+                    return true;
+            return false;
+        }));
 }
 
 Oid listguard_power_of(Oid role)

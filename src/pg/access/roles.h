@@ -10,6 +10,10 @@ namespace listguard::pg {
 
 bool role_receives_grants_of(Oid member, Oid grantee);
 
+// The same along memberships that pass through none of the `count` roles
+// in `avoid` (member and grantee included).
+bool role_receives_grants_of_avoiding(Oid member, Oid grantee, const Oid* avoid, int count);
+
 // Superusers and roles with the privileges of listguard_admin.
 bool is_admin(Oid role);
 

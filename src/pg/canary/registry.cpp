@@ -177,13 +177,17 @@ namespace {
 // Is the caller the canary's role, or could it be: a member of it
 // (inheriting or not), as current user or as the session's login whatever
 // role it set? Comparing its own views must not single its canaries out.
-// A principal's canary is its principal's alone: its application, acting
-// for nobody or for anyone else, does not see it.
+// A principal's canary is its principal's, and its application's (the
+// canary's role) acting for nobody: the application can always act for
+// nobody, so comparing that view with the principal's must not single the
+// principal's canaries out either. The application acting for another
+// principal does not see it. A reveal by nobody is the application's.
 bool caller_owns(const Canary& canary)
 {
     if (canary.principal != 0) {
         const Principal* p = principal_in_force();
-        return p != nullptr && p->id == canary.principal;
+        if (p != nullptr)
+            return p->id == canary.principal;
     }
     return is_member_of_role_nosuper(GetUserId(), canary.role) ||
            is_member_of_role_nosuper(GetSessionUserId(), canary.role);

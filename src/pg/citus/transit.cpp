@@ -13,6 +13,7 @@
 #include "core/keys/keyring.h"
 
 extern "C" {
+#include "utils/acl.h"
 #include "utils/guc.h"
 }
 
@@ -20,8 +21,11 @@ namespace listguard::pg {
 
 namespace {
 
-constexpr int64 kProofLifetime = 24 * 3600; // a proof older than this proves nothing
-constexpr int64 kProofRenewal = 3600;       // a backend makes a new one after this
+// A proof older than this proves nothing; a backend makes new ones after
+// kProofRenewal (at the next statement it plans or utility it runs).
+constexpr int64 kProofLifetime = 15 * 60;
+constexpr int64 kProofRenewal = 60;
+constexpr const char* kOwnerRole = "listguard_owner";
 constexpr const char* kInternalPrefixes[] = {"citus_internal gpid=", "citus_rebalancer gpid="};
 // Connections a node opens for a client's command (run_command_on_workers)
 // or for a shard move's replication: not a client's own address either.
@@ -31,12 +35,15 @@ constexpr const char* kNodePrefixes[] = {
 bool transit = false;
 
 int64 offered_at = 0;
+Oid offered_role = InvalidOid;    // the role the offered proofs were made for
+bool offered_owner = false;       // they included one for listguard_owner
 char* original_options = nullptr; // PGOPTIONS before listguard added to it
 bool original_saved = false;
 
 enum class Proof { Unchecked, Valid, Invalid };
 Proof proof_state = Proof::Unchecked;
 uint64 proven_gpid = 0;
+Oid proven_user = InvalidOid;
 
 // The global process id in an application_name Citus set, or 0.
 uint64 claimed_gpid(const char* name)
@@ -60,6 +67,29 @@ uint64 claimed_gpid(const char* name)
 int64 now_seconds()
 {
     return static_cast<int64>(time(nullptr));
+}
+
+// Whether proofs (comma-separated) include one of this cluster for gpid
+// and the role user logs in as.
+bool proven(const char* proofs, uint64 gpid, const char* user)
+{
+    ensure_keyring();
+    int64 now = now_seconds();
+    return guarded([&] { return keyring().transit().check_proofs(proofs, gpid, user, now, kProofLifetime); });
+}
+
+// Citus connects as listguard_owner (the owner of every protected table)
+// to create, copy, move, truncate and drop shards: for what superusers and
+// listguard admins do. Other backends offer no proof for it, so that one a
+// role captures from a connection it made Citus open logs it in nowhere.
+bool may_offer_owner_proof(Oid role)
+{
+    if (superuser_arg(role))
+        return true;
+    Oid admin = admin_role();
+    Oid owner = get_role_oid(kOwnerRole, true);
+    return (OidIsValid(admin) && has_privs_of_role(role, admin)) ||
+           (OidIsValid(owner) && has_privs_of_role(role, owner));
 }
 
 } // namespace
@@ -108,13 +138,13 @@ bool session_is_citus_internal()
     uint64 gpid = claimed_gpid(application_name);
     if (gpid == 0 || citus_proof_setting == nullptr || citus_proof_setting[0] == '\0')
         return false;
-    if (proof_state == Proof::Unchecked) {
-        ensure_keyring();
-        const char* proof = citus_proof_setting;
-        int64 now = now_seconds();
-        bool valid = guarded([&] { return keyring().transit().check_proof(proof, gpid, now, kProofLifetime); });
+    // The proof is bound to the role the session logged in as.
+    Oid user = GetSessionUserId();
+    if (proof_state == Proof::Unchecked || user != proven_user) {
+        bool valid = proven(citus_proof_setting, gpid, GetUserNameFromId(user, false));
         proof_state = valid ? Proof::Valid : Proof::Invalid;
         proven_gpid = gpid;
+        proven_user = user;
         if (!valid)
             ereport(LOG, (errmsg("listguard: a session claims to be a Citus internal connection without a valid "
                                  "proof"),
@@ -125,10 +155,10 @@ bool session_is_citus_internal()
 
 void check_owner_login(const char* user, const char* application, const char* options)
 {
-    if (user == nullptr || strcmp(user, "listguard_owner") != 0)
+    if (user == nullptr || strcmp(user, kOwnerRole) != 0)
         return;
     // The startup packet's options, as libpq sends PGOPTIONS: "-c name=value".
-    char proof[128] = "";
+    char proof[transit::kMaxProofs * 64] = "";
     const char* at = options ? strstr(options, "listguard.citus_proof=") : nullptr;
     if (at != nullptr) {
         at += strlen("listguard.citus_proof=");
@@ -140,11 +170,8 @@ void check_owner_login(const char* user, const char* application, const char* op
     }
     uint64 gpid = claimed_gpid(application);
     bool valid = false;
-    if (proof[0] != '\0' && gpid != 0) {
-        ensure_keyring();
-        int64 now = now_seconds();
-        valid = guarded([&] { return keyring().transit().check_proof(proof, gpid, now, kProofLifetime); });
-    }
+    if (proof[0] != '\0' && gpid != 0)
+        valid = proven(proof, gpid, kOwnerRole);
     if (!valid)
         ereport(FATAL, (errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
                         errmsg("role \"listguard_owner\" may log in only as a Citus internal connection"),
@@ -156,17 +183,24 @@ void check_owner_login(const char* user, const char* application, const char* op
 void offer_citus_proof()
 {
     int64 now = now_seconds();
-    if (offered_at != 0 && now - offered_at < kProofRenewal)
+    Oid role = GetUserId();
+    if (offered_at != 0 && now - offered_at < kProofRenewal && role == offered_role)
         return;
     if (!citus_active() || !OidIsValid(listguard_objects().schema))
         return;
     uint64 gpid = citus_global_pid();
     if (gpid == 0)
         return;
+    // Citus connects as the current role, and as listguard_owner for shard
+    // operations: a proof for each, bound to it.
+    bool owner = may_offer_owner_proof(role);
+    const char* name = current_role_name();
     ensure_keyring();
-    char proof[128];
+    char proof[transit::kMaxProofs * 64];
     guarded([&] {
-        std::string made = keyring().transit().proof(gpid, now);
+        std::string made = keyring().transit().proof(gpid, name, now);
+        if (owner && strcmp(name, kOwnerRole) != 0)
+            made += "," + keyring().transit().proof(gpid, kOwnerRole, now);
         strlcpy(proof, made.c_str(), sizeof proof);
     });
     if (!original_saved) {
@@ -180,6 +214,8 @@ void offer_citus_proof()
         ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("could not set PGOPTIONS for Citus's connections")));
     pfree(options);
     offered_at = now;
+    offered_role = role;
+    offered_owner = owner;
 }
 
 } // namespace listguard::pg

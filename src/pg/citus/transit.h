@@ -20,9 +20,18 @@
 // gpid=..."), which any client can set. A session is taken for one only if
 // it also carries listguard.citus_proof, which the listguard backend that
 // opened it put into its startup options (libpq's PGOPTIONS) and which only
-// a holder of the cluster's keyring can make, for that global process id.
-// A client that sets application_name alone is a client: it sees what its
-// role may see, and nothing else.
+// a holder of the cluster's keyring can make, for that global process id
+// and the role the session logs in as, valid for 15 minutes. A client that
+// sets application_name alone is a client: it sees what its role may see,
+// and nothing else.
+//
+// PGOPTIONS goes with every connection the backend opens, also those a
+// role points at a server of its own (master_run_on_worker(), dblink): a
+// backend offers proofs only for its current role, and for listguard_owner
+// only when that role is a superuser or a listguard admin. A proof so
+// captured logs in only its own role, as the role could log in itself; such
+// a session's results leave as transit tokens, which open only under the
+// keyring, and its DDL is recorded as anyone's.
 #pragma once
 
 #include "pg/base/postgres_c.h"
@@ -62,9 +71,9 @@ bool session_claims_citus_internal();
 // It says so and proved it (listguard.citus_proof). Checked once.
 bool session_is_citus_internal();
 
-// Puts this backend's proof into its environment (PGOPTIONS), for the
-// connections Citus opens from it; renewed when it gets old. Called before
-// Citus may connect anywhere.
+// Puts this backend's proofs into its environment (PGOPTIONS), for the
+// connections Citus opens from it; renewed when they get a minute old or
+// the current role changes. Called before Citus may connect anywhere.
 void offer_citus_proof();
 
 // At authentication: listguard_owner, which owns protected tables, logs in

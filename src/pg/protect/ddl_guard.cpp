@@ -427,11 +427,14 @@ void after_table_statement(Node* stmt, const TableStatement& s)
         Oid relid = lfirst_oid(t);
         if (!OidIsValid(get_rel_namespace(relid)))
             continue; // dropped: the sql_drop event trigger recorded it
-        // DDL Citus sends to a shard was recorded on the node it came from.
-        if (!session_is_citus_internal())
-            record_event(EventKind::ProtectionChanged,
-                         psprintf("{\"action\": %s}", json_string(static_cast<char*>(lfirst(a)))),
-                         table_scope(relid));
+        // DDL Citus sends to a shard was recorded on the node it came from
+        // too; here it is recorded as what reached this node through an
+        // internal connection (whose proof a role may have captured).
+        record_event(
+            EventKind::ProtectionChanged,
+            psprintf(session_is_citus_internal() ? "{\"action\": %s, \"citus_internal\": true}" : "{\"action\": %s}",
+                     json_string(static_cast<char*>(lfirst(a)))),
+            table_scope(relid));
         call_elevated("_check_protected", relid);
     }
 }

@@ -172,7 +172,8 @@ int64 held_catalog_generation()
 {
     int64 generation = 0;
     elevated([&] {
-        if (SPI_execute(kGeneration, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
+        // Not read-only: sees what this transaction changed (a catalog it took).
+        if (SPI_execute(kGeneration, false, 0) != SPI_OK_SELECT || SPI_processed != 1)
             elog(ERROR, "could not read listguard.catalog_generation");
         bool isnull;
         generation = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -243,7 +244,9 @@ extern "C" Datum lg_citus_apply_catalog(PG_FUNCTION_ARGS)
                         errmsg("this node is not a worker of a Citus cluster"),
                         errdetail("listguard's catalog is made on the coordinator and sent to the workers.")));
     apply_catalog(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-    confirm_citus_catalog(MyDatabaseId); // sent by the coordinator, in its transaction
+    // Sent by the coordinator, in its transaction: backends count it
+    // confirmed once this generation has committed here.
+    confirm_citus_catalog(MyDatabaseId, held_catalog_generation());
     PG_RETURN_VOID();
 }
 

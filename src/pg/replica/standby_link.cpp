@@ -362,7 +362,14 @@ bool take_catalog(Link& link)
         ereport(DEBUG1, (errmsg("listguard took the coordinator's catalog")));
     } else
         PQclear(r);
-    confirm_citus_catalog(MyDatabaseId);
+    // The generation held now (committed): the coordinator's, or a newer
+    // one its own sending brought meanwhile.
+    StartTransactionCommand();
+    PushActiveSnapshot(GetTransactionSnapshot());
+    int64 confirmed = held_catalog_generation();
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+    confirm_citus_catalog(MyDatabaseId, confirmed);
     return true;
 }
 
