@@ -76,15 +76,21 @@ SELECT count(*) AS rows, count(*) FILTER (WHERE listguard._unstamped(email)) AS 
 -- the list does not see.
 SELECT listguard.add_canary_addresses(ARRAY['planted.subscriber.number.nine@mail2.example']) AS added;
 SELECT listguard.plant_canaries('cb_counted', 1, 10, roles => ARRAY['cb_writer'::regrole], per_role => 1) AS planted;
-SELECT count(*) AS planted_from_pool FROM cb_counted WHERE email = 'planted.subscriber.number.nine@mail2.example';
-COPY (SELECT 9999, 1, 10, 'planted.subscriber.number.nine@mail2.example')
-    TO '/tmp/listguard_copy_batches_4.txt';
+SELECT ctid AS canary FROM cb_counted
+WHERE email IN (SELECT address FROM listguard.canaries WHERE role = 'cb_writer'::regrole) \gset
+GRANT SELECT ON cb_counted TO cb_writer, cb_reader;
+SELECT listguard.grant_access('cb_writer', 1, 10, reveal => 'clear') AS writer_clear \gset
 SET ROLE cb_writer;
+CREATE TEMP TABLE cb_canary_line AS
+SELECT 9999 AS id, account_id, list_id, email::text AS email FROM cb_counted WHERE ctid = :'canary';
+\copy (SELECT * FROM cb_canary_line) TO '/tmp/listguard_copy_batches_4.txt'
 \copy cb_counted FROM '/tmp/listguard_copy_batches_4.txt'
 RESET ROLE;
-GRANT SELECT ON cb_counted TO cb_reader;
-SELECT lgtest.as_role('cb_reader', 'SELECT count(*) FROM cb_counted WHERE id = 9999') AS reader_sees_copied_canary;
+DROP TABLE cb_canary_line;
+SELECT lgtest.as_role('cb_reader', format('SELECT count(*) FROM cb_counted WHERE ctid = %L OR id = 9999', :'canary'))
+    AS reader_sees_canaries;
 SELECT count(*) AS copied FROM cb_counted WHERE id = 9999;
+SELECT listguard.revoke_access(:writer_clear) IS NOT NULL AS revoked;
 SELECT listguard.remove_canaries('cb_counted') AS removed;
 
 \! rm -f /tmp/listguard_copy_batches_4.txt /tmp/listguard_copy_batches_1.txt /tmp/listguard_copy_batches_2.txt /tmp/listguard_copy_batches_3.txt
