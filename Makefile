@@ -22,7 +22,7 @@ REGRESS = setup keys error_paths boundary input equality output tokens storage d
 REGRESS_OPTS = --inputdir=. --load-extension=listguard --encoding=UTF8 --no-locale
 
 # Concurrency specs: test/isolation/specs/<name>.spec.
-ISOLATION = grant_changes lingering_access quota_concurrency access_requests policy_shortcut canary_snapshots scoped_plans
+ISOLATION = grant_changes lingering_access quota_concurrency access_requests policy_shortcut canary_snapshots scoped_plans archive_waiter
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=listguard
 
 PG_CONFIG ?= pg_config

@@ -3428,17 +3428,35 @@ CREATE FUNCTION _remembered_assertions() RETURNS bigint
     AS 'MODULE_PATHNAME', 'lg_remembered_assertions' LANGUAGE C VOLATILE;
 REVOKE ALL ON FUNCTION _remembered_assertions() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION _remembered_assertions() TO listguard_admin;
+-- (quota_usage masks names for monitors as the monitoring views do.)
+-- Text with every address-like token masked (j***@example.com): names a role
+-- chose (of roles, tables, applications) as monitors see them. Public: it
+-- only ever hides.
+CREATE FUNCTION _redact(text) RETURNS text
+    AS 'MODULE_PATHNAME', 'lg_redact' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- Whether text holds anything _redact() would mask. Public: it says no more
+-- than _redact() does.
+CREATE FUNCTION _has_address(text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lg_has_address' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- Every quota the caller may see (admins and monitors: all; others: their
--- own) and where it stands. "used" counts what backends have reserved and
--- not yet given back too. The window's seconds are cast to make_interval's
--- own argument type, so that no function of another signature could be a
--- better match.
+-- own) and where it stands. Monitors that are not admins see names as
+-- metrics and audit_events show them: a principal masked (j***@example.com)
+-- and a role whose name holds an address as null (a regrole cannot be
+-- masked; grant_id ties the row to its metrics). "used" counts what
+-- backends have reserved and not yet given back too. The window's seconds
+-- are cast to make_interval's own argument type, so that no function of
+-- another signature could be a better match.
 CREATE VIEW quota_usage WITH (security_barrier) AS
-SELECT g.id AS grant_id, g.grantee AS role, g.account, g.list, g.quota, g.on_exceed,
+SELECT g.id AS grant_id,
+       CASE WHEN listguard.current_role_is_admin() OR NOT listguard.current_role_is_monitor()
+                 OR NOT listguard._has_address(g.grantee::text) THEN g.grantee END AS role,
+       g.account, g.list, g.quota, g.on_exceed,
        coalesce(s.used, 0) AS used,
        greatest(g.quota_limit - coalesce(s.used, 0), 0) AS remaining,
        s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) AS window_resets_at,
-       (SELECT u.name FROM listguard.application_users u WHERE u.id = g.principal) AS principal
+       (SELECT CASE WHEN listguard.current_role_is_admin() OR NOT listguard.current_role_is_monitor()
+                    THEN u.name ELSE listguard._redact(u.name) END
+        FROM listguard.application_users u WHERE u.id = g.principal) AS principal
 FROM listguard.grants g
 LEFT JOIN listguard._quota_state() s
        ON s.grant_id = g.id AND s.window_start + pg_catalog.make_interval(secs => g.quota_window::float8) > now()
@@ -3710,15 +3728,6 @@ REVOKE ALL ON FUNCTION _read_audit_archive(text) FROM PUBLIC;
 -- without any address: metrics, the progress of long operations, and the
 -- audit log without the columns that could hold or point at an address.
 -- ---------------------------------------------------------------------------
--- Text with every address-like token masked (j***@example.com): names a role
--- chose (of roles, tables, applications) as monitors see them. Public: it
--- only ever hides.
-CREATE FUNCTION _redact(text) RETURNS text
-    AS 'MODULE_PATHNAME', 'lg_redact' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
--- Whether text holds anything _redact() would mask. Public: it says no more
--- than _redact() does.
-CREATE FUNCTION _has_address(text) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'lg_has_address' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- The rows of listguard.metrics, from shared memory and listguard's tables
 -- (read as the extension's owner, with fixed queries). It checks that the
 -- caller is a monitor (an admin, a member of listguard_monitor or of

@@ -67,6 +67,15 @@ SELECT * FROM listguard.archive_audit(now());
 ROLLBACK TO s;
 COMMIT;
 SELECT lgtest.try($$SELECT * FROM listguard.archive_audit(now())$$) AS in_exception_block;
+-- Nor prepared: another session could roll it back and keep the file.
+SET ROLE ar_reader;
+SELECT count(email::text) AS read_before_prepare FROM ar_subs WHERE id <= 2;
+RESET ROLE;
+SELECT lgtest.audit_settle() AS settled;
+BEGIN;
+SELECT events > 0 AS archived_in_prepared FROM listguard.archive_audit(now());
+PREPARE TRANSACTION 'lg_archive';
+SELECT count(*) AS prepared FROM pg_prepared_xacts WHERE gid = 'lg_archive';
 SELECT ok FROM listguard.verify_audit();
 SELECT count(*) AS segments, bool_and(ok) AS ok FROM listguard.verify_audit_archive();
 

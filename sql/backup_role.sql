@@ -72,6 +72,16 @@ CREATE ROLE bk_creator CREATEROLE;
 SET ROLE bk_creator;
 GRANT listguard_backup TO bk_creator;
 CREATE ROLE bk_sneak IN ROLE listguard_backup;
+-- Nor put the backup login into a group of its own making, whatever that
+-- group is given later (attack 3's open finding): by GRANT, or as the new
+-- role's member or admin.
+CREATE ROLE bk_creators_group;
+GRANT bk_creators_group TO bk_login;
+CREATE ROLE bk_group2 ROLE bk_login;
+CREATE ROLE bk_group3 ADMIN bk_login;
+SELECT count(*) AS backup_login_groups FROM pg_auth_members
+WHERE member = 'bk_login'::regrole AND roleid <> 'listguard_backup'::regrole;
+DROP ROLE bk_creators_group;
 RESET ROLE;
 
 -- A backup login can tell canaries apart, so it may not also read

@@ -70,10 +70,6 @@ SELECT DISTINCT lower(p.address) FROM generate_series(1, 400) g, LATERAL lk.pers
 WHERE split_part(p.address, '@', 2) IN ('gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'icloud.com', 'aol.com')
 LIMIT 200;
 SELECT listguard.add_canary_addresses(ARRAY(SELECT address FROM lk.seen)) > 150 AS mailboxes;
-ALTER DATABASE contrib_regression SET listguard.canary_domains =
-    'brightmail.net, corelabs.io, peakworks.com, northmedia.org, silverlogistics.de, ironstudio.co.uk, pinehealth.com, '
-    'vistasoft.net, deltagroup.io, clearbuild.com, summitfoods.org, rapidconsult.net, fusionenergy.de, goldenretail.com, '
-    'opendesign.io, metrofinance.co.uk, truelaw.com, westtech.net, greensystems.org, novaworks.io';
 -- 60 canaries for each role, planned now, planted one at a time: a job
 -- calling plant_due_canaries(1) among the signups.
 SELECT listguard.plan_canaries('sp_subs', 1, 10, per_role => 60, over => '1 millisecond') AS planned;
@@ -91,6 +87,11 @@ END
 $$;
 \c
 SET client_min_messages = warning;
+-- (In a session: ALTER DATABASE ... SET would show them to every login.)
+SET listguard.canary_domains =
+    'brightmail.net, corelabs.io, peakworks.com, northmedia.org, silverlogistics.de, ironstudio.co.uk, pinehealth.com, '
+    'vistasoft.net, deltagroup.io, clearbuild.com, summitfoods.org, rapidconsult.net, fusionenergy.de, goldenretail.com, '
+    'opendesign.io, metrofinance.co.uk, truelaw.com, westtech.net, greensystems.org, novaworks.io';
 CALL lk.grow(6000, 24);
 SELECT count(*) AS planted, count(DISTINCT role) AS roles, count(*) FILTER (WHERE origin = 'added') > 100 AS mailboxes
 FROM listguard.canaries WHERE role::text LIKE 'sp\_%';
@@ -166,7 +167,7 @@ FROM (SELECT f.id, f.canary,
 GROUP BY r.id, r.canary;
 SELECT 'all features together' AS feature, lk.auc('all features together') <= 0.6 AS no_better_than_chance;
 
-ALTER DATABASE contrib_regression RESET listguard.canary_domains;
+RESET listguard.canary_domains;
 DROP TABLE sp_subs;
 SELECT count(*) > 0 AS revoked FROM (SELECT listguard.revoke_access(id) FROM listguard.grants
                                      WHERE grantee::text IN ('sp_r1', 'sp_r2', 'sp_r3', 'sp_mta')) x;

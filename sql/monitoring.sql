@@ -40,6 +40,8 @@ INSERT INTO mn_subs SELECT g, 1, 10, 'monitored' || g || '@example.com' FROM gen
 GRANT SELECT, INSERT ON mn_subs TO "mn.jane@example.com", mn_pseudo, mn_nobody;
 SELECT listguard.grant_access('"mn.jane@example.com"', 1, reveal => 'clear', quota => '1000/day') > 0 AS granted;
 SELECT listguard.grant_access('mn_pseudo', 1, 10, reveal => 'pseudonym') > 0 AS granted;
+-- Admins see the names in quota_usage as they are.
+SELECT role FROM listguard.quota_usage WHERE quota = '1000/day';
 
 -- Nobody else reads any of it.
 SET ROLE mn_nobody;
@@ -81,6 +83,10 @@ SELECT metric, labels - 'grant' AS labels, value FROM listguard.metrics
 WHERE metric LIKE 'quota%' AND labels->>'role' = 'm***@example.com' ORDER BY metric;
 -- ... and quota_usage shows every quota to a monitor.
 SELECT used, remaining FROM listguard.quota_usage WHERE account = 1 AND quota = '1000/day';
+-- ... with names as metrics show them (attack 81): a role whose name is an
+-- address null (a regrole cannot be masked; the grant's id ties the row to
+-- its metrics, where the name is m***@example.com).
+SELECT role, lgtest.unmasked(q::text) AS unmasked FROM listguard.quota_usage q WHERE quota = '1000/day';
 -- The audit log without its addresses: no detail, digest or link column;
 -- names with addresses masked.
 SELECT string_agg(attname, ', ' ORDER BY attnum) AS audit_events_columns FROM pg_attribute
@@ -134,6 +140,25 @@ SELECT lgtest.try('SELECT count(*) FROM listguard.audit_log') AS pg_monitor_audi
        lgtest.try('SELECT count(*) FROM listguard.archive_audit(now())') AS pg_monitor_archives;
 \x off
 RESET ROLE;
+-- pg_monitor holds pg_read_all_settings, which reads superuser-only
+-- settings (attack 80): listguard's secrets are shown to superusers only,
+-- and kept out of pg_settings (with their reset_val) and SHOW ALL.
+SET listguard.canary_domains = 'secret-canaries.example';
+SHOW listguard.canary_domains;
+SET ROLE mn_pgmon;
+SHOW listguard.canary_domains;
+SELECT current_setting('listguard.canary_domains') AS canary_domains,
+       (SELECT count(*) FROM pg_settings WHERE name IN ('listguard.canary_domains', 'listguard.primary_conninfo',
+                                                       'listguard.key_command')) AS in_pg_settings,
+       (SELECT count(*) FROM pg_settings WHERE setting LIKE '%secret-canaries%' OR reset_val LIKE '%secret-canaries%')
+           AS shown_anywhere;
+RESET ROLE;
+RESET listguard.canary_domains;
+-- Nor may they be stored where every login reads them (pg_db_role_setting).
+SELECT lgtest.try($$ALTER DATABASE contrib_regression SET listguard.canary_domains = 'secret-canaries.example'$$)
+           AS database_setting,
+       lgtest.try($$ALTER ROLE mn_nobody SET listguard.canary_domains = 'secret-canaries.example'$$) AS role_setting;
+SELECT count(*) AS stored FROM pg_db_role_setting WHERE array_to_string(setconfig, ' ') LIKE '%canary_domains%';
 
 -- Nothing a monitor reads holds an address: every text of the metrics,
 -- the progress and the audit events, checked for anything like one.

@@ -382,6 +382,9 @@
 #include "access/end_principal/latest.sql"
 #include "access/current_principal/latest.sql"
 #include "access/_remembered_assertions/latest.sql"
+-- (quota_usage masks names for monitors as the monitoring views do.)
+#include "monitor/_redact/latest.sql"
+#include "monitor/_has_address/latest.sql"
 #include "quota/quota_usage/latest.sql"
 #include "access/access_requests/latest.sql"
 #include "canary/plant_principal_canaries/latest.sql"
@@ -417,8 +420,6 @@
 -- without any address: metrics, the progress of long operations, and the
 -- audit log without the columns that could hold or point at an address.
 -- ---------------------------------------------------------------------------
-#include "monitor/_redact/latest.sql"
-#include "monitor/_has_address/latest.sql"
 #include "monitor/_metrics/latest.sql"
 #include "monitor/metrics/latest.sql"
 #include "monitor/_progress/latest.sql"

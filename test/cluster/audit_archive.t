@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 . lib/servers.sh
 . lib/tap.sh
 trap "${KEEP_SERVERS:+:} servers_cleanup" EXIT
-echo "1..32"
+echo "1..39"
 
 archive="$SERVERS_DIR/archive"
 scratch="$SERVERS_DIR/scratch"
@@ -168,11 +168,21 @@ SELECT listguard.grant_access('other_reader', 1);
 SQL
 for i in 1 2 3; do on primary -d esp2 -c "SELECT listguard.grant_access('other_reader', $((i + 1)))" >/dev/null; done
 sleep 0.5
-on primary -d esp2 -c "SELECT segment FROM listguard.archive_audit(now())" >/dev/null
+esp2_seg=$(on primary -d esp2 -c "SELECT segment FROM listguard.archive_audit(now())")
 on primary -d esp2 -c "SELECT listguard.grant_access('other_reader', 9)" >/dev/null; sleep 0.5
 on primary -d esp2 -c "SELECT segment FROM listguard.archive_audit(now())" >/dev/null
 on primary -d esp2 -c "SELECT listguard.grant_access('other_reader', 10)" >/dev/null; sleep 0.5
 check "$(on primary -d esp2 -c "SELECT ok FROM listguard.verify_audit()")" t "a second database archives twice and verifies"
+# The archive directory is shared: an admin of esp (who may not even
+# connect to esp2) reads esp2's trail from it (attack 89).
+check "$(on primary -c "SET ROLE admin2" -c "SELECT count(*) FILTER (WHERE ok) || ' of ' || count(*) FROM listguard.verify_audit_archive()")" \
+    "3 of 3" "an admin's verify_audit_archive() lists only its own database's segments"
+check_true '[[ "$(on primary -c "SET ROLE admin2" -c "SELECT count(*) FROM listguard.verify_audit_archive('"'$esp2_seg'"')" 2>&1)" == *"is not of this database'"'"'s audit trail"* ]]' \
+    "an admin may not verify another database's segment by name"
+check_true '[[ "$(on primary -c "SET ROLE admin2" -c "SELECT count(*) FROM listguard.read_audit_archive('"'$esp2_seg'"')" 2>&1)" == *"is not of this database'"'"'s audit trail"* ]]' \
+    "nor read its events"
+check "$(on primary -c "SELECT count(*) > 0 FROM listguard.read_audit_archive('$esp2_seg')")" t \
+    "a superuser still reads it from any database"
 on primary -d esp2 -c "DELETE FROM listguard.audit_archives WHERE last_id = (SELECT max(last_id) FROM listguard.audit_archives)" >/dev/null 2>&1
 check_true '[[ "$(on primary -d esp2 -c "SELECT problem FROM listguard.verify_audit()")" == *"are missing: they were deleted"* ]]' \
     "a record of the last archive deleted (to hide that events were cut) is found"
@@ -211,3 +221,19 @@ check_true '[ "$(ls "$archive" | grep -c "lgseg$")" -gt "$before" ]' "listguard.
 sleep 1
 check "$(on primary -c "SELECT ok FROM listguard.verify_audit()")" t "and the log still verifies"
 on primary -d postgres -c "ALTER SYSTEM RESET listguard.audit_retention" -c "SELECT pg_reload_conf()" >/dev/null
+
+# Junk named like a segment (attack 85): a FIFO blocked open() until a
+# writer came, cancel and terminate unheard; a symbolic link could point
+# anywhere. Each is reported, nothing read, and nothing waits.
+mkfifo "$archive/x.lgseg"
+ln -s /etc/passwd "$archive/y.lgseg"
+[ "$(id -u)" = 0 ] && chown -h postgres: "$archive/x.lgseg" "$archive/y.lgseg"
+junk=$(timeout 60 psql -X -q -A -t -p "$(port_of primary)" \
+    -c "SELECT segment || ': ' || problem FROM listguard.verify_audit_archive() WHERE segment IN ('x.lgseg', 'y.lgseg') ORDER BY 1" 2>&1)
+check_true '[[ "$junk" == *"x.lgseg: the segment is not a regular file (a FIFO)"* ]]' \
+    "a FIFO named like a segment is reported, not waited on"
+check_true '[[ "$junk" == *"y.lgseg: the segment is a symbolic link"* ]]' \
+    "a symbolic link named like a segment is reported, not followed"
+check_true '[[ "$(timeout 60 psql -X -q -A -t -p "$(port_of primary)" -c "SELECT count(*) FROM listguard.read_audit_archive('"'x.lgseg'"')" 2>&1)" == *"not a regular file"* ]]' \
+    "and read_audit_archive() refuses it"
+rm -f "$archive/x.lgseg" "$archive/y.lgseg"

@@ -52,7 +52,8 @@ GRANT listguard_standby TO standby_link;
 SQL
 # The database's owner (no other right) sets defaults for every session,
 # the link's too: they must not keep its events out of the primary's chain
-# (read-only) or cut it (idle timeout).
+# (read-only) or cut it (idle timeout). The link does not pin these: it
+# resets every setting a database or role default reached.
 on primary -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
 CREATE ROLE dbo LOGIN;
 ALTER DATABASE esp OWNER TO dbo;

@@ -60,8 +60,7 @@ const char* name_of(Oid role)
     record_event(EventKind::Denied, psprintf("{\"reason\": \"listguard role\", \"action\": %s, \"role\": %s}",
                                              json_string(action), json_string(name_of(role))));
     ereport(ERROR,
-            (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-             errmsg("permission denied for role \"%s\"", name_of(role)),
+            (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied for role \"%s\"", name_of(role)),
              because == role
                  ? errdetail("Role \"%s\" carries listguard power: only superusers and members of listguard_admin "
                              "may change it or who belongs to it.",
@@ -133,6 +132,10 @@ void check_grant_role(GrantRoleStmt* stmt, bool admin)
         ListCell* gc;
         foreach (gc, stmt->grantee_roles) {
             Oid member = role_of(static_cast<RoleSpec*>(lfirst(gc)));
+            // A role with listguard power (the backup login, an admin's or a
+            // monitor's login) put into a group takes on what the group is
+            // given later: changing what it belongs to is changing it.
+            guard_role("add to a group", member, admin);
             refuse_backup_with_grants(granted, member);
             // The new members (and theirs) gain listguard power with their
             // membership: settings a non-admin stored for them before must
@@ -150,6 +153,13 @@ void check_create_role(CreateRoleStmt* stmt, bool admin)
     ListCell* lc;
     foreach (lc, stmt->options) {
         auto* option = static_cast<DefElem*>(lfirst(lc));
+        // ROLE / ADMIN: these join the new role, as GRANT new TO them would.
+        if (strcmp(option->defname, "rolemembers") == 0 || strcmp(option->defname, "adminmembers") == 0) {
+            ListCell* mc;
+            foreach (mc, castNode(List, option->arg))
+                guard_role("add to a group", role_of(static_cast<RoleSpec*>(lfirst(mc))), admin);
+            continue;
+        }
         if (strcmp(option->defname, "addroleto") != 0) // IN ROLE / IN GROUP: the new role joins these
             continue;
         ListCell* rc;

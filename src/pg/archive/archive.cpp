@@ -46,8 +46,10 @@ namespace listguard::pg {
 
 namespace {
 
-// The segment file this transaction wrote: removed if it aborts.
+// The segment file this transaction wrote, or the temporary file it is
+// writing: removed if it aborts.
 char* written_segment = nullptr;
+char* written_temporary = nullptr;
 
 // Events per kind in what is archived, for the result and the event.
 struct KindCount {
@@ -236,6 +238,7 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
     if (file == nullptr)
         ereport(ERROR, (errcode_for_file_access(), errmsg("could not create audit segment \"%s\": %m", temporary),
                         errhint("Make listguard.audit_archive_directory writable by the server.")));
+    written_temporary = MemoryContextStrdup(TopTransactionContext, temporary);
     ArchivedHead header;
     strlcpy(header.segment, name, sizeof header.segment);
     strlcpy(header.source, own_chain_source(), sizeof header.source);
@@ -256,7 +259,10 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
     if (!written)
         ereport(ERROR, (errcode_for_file_access(), errmsg("could not write audit segment \"%s\": %m", temporary)));
 
-    // The events, in order, each checked as it is written.
+    // The events, in order, each checked as it is written, under a fresh
+    // snapshot: this statement's was taken before the lock, and a call that
+    // waited for another archive_audit() would not see the event it appended
+    // (read_only = false gives the cursor a new one).
     List* kinds = nullptr;
     int64 gaps = 0;
     TimestampTz last_gap = 0;
@@ -267,7 +273,7 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
         "listguard_archive",
         "SELECT * FROM listguard.audit_log WHERE id OPERATOR(pg_catalog.>=) $1 AND id OPERATOR(pg_catalog.<=) $2 "
         "ORDER BY id",
-        2, range_types, range, nullptr, true, CURSOR_OPT_NO_SCROLL);
+        2, range_types, range, nullptr, false, CURSOR_OPT_NO_SCROLL);
     MemoryContext keep = CurrentMemoryContext;
     MemoryContext row_context =
         AllocSetContextCreate(CurrentMemoryContext, "listguard archive row", ALLOCSET_DEFAULT_SIZES);
@@ -318,6 +324,7 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
     // segment whole or a temporary file, never half a segment.
     (void)durable_rename(temporary, path, ERROR);
     written_segment = MemoryContextStrdup(TopTransactionContext, path);
+    written_temporary = nullptr;
     report_progress("archive_audit", audit_log, "removing the archived events", done, header.events, 0);
 
     // Out of the table, into the record of archives, and the chain says so:
@@ -396,11 +403,29 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
     return true;
 }
 
+// A segment belongs to the transaction that wrote it and removed its
+// events; a prepared transaction could still be rolled back by another
+// session, which would not remove the file (as with temporary tables,
+// PREPARE is refused).
+void archive_before_prepare()
+{
+    if (written_segment != nullptr || written_temporary != nullptr)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("cannot PREPARE a transaction that has archived audit events"),
+                        errhint("Call listguard.archive_audit() in a transaction of its own.")));
+}
+
 void archive_at_transaction_end(bool committed)
 {
-    if (written_segment != nullptr && !committed)
-        (void)unlink(written_segment); // its events stay in the table
+    if (!committed) {
+        // Its events stay in the table.
+        if (written_segment != nullptr)
+            (void)unlink(written_segment);
+        if (written_temporary != nullptr)
+            (void)unlink(written_temporary);
+    }
     written_segment = nullptr;
+    written_temporary = nullptr;
 }
 
 void run_retention()

@@ -33,6 +33,8 @@ struct ArchiveResult {
 // not connected.
 bool archive_audit_before(TimestampTz before, ArchiveResult* result);
 
+// PREPARE TRANSACTION of a transaction that archived: refused.
+void archive_before_prepare();
 // Transaction end: a segment file written by a transaction that aborts is
 // removed (its events stay in the table).
 void archive_at_transaction_end(bool committed);

@@ -3,8 +3,13 @@
 // verify_audit_archive(path) checks a segment, or every segment of a
 // directory and how they chain; read_audit_archive(segment) gives back the
 // events of a segment that verifies, as rows of listguard.audit_log.
+#include <cerrno>
 #include <cstdio>
+#include <new>
 #include <string>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <sys/stat.h>
 
@@ -44,22 +49,81 @@ namespace {
 
 constexpr size_t kMaxLine = 1 << 20; // far above any event's line
 
-// A line of a file, without its newline; false at the end. Plain C++ (no
+// A segment file read line by line from its descriptor. Plain C++ (no
 // PostgreSQL call): read inside guarded().
-bool read_line(FILE* file, std::string& line)
-{
-    line.clear();
-    int c;
-    bool any = false;
-    while ((c = getc(file)) != EOF) {
-        any = true;
-        if (c == '\n')
-            return true;
-        if (line.size() >= kMaxLine)
-            throw Error(ErrorKind::DataCorrupted, "audit segment is malformed", "A line is far too long.");
-        line.push_back(static_cast<char>(c));
+class SegmentFile {
+public:
+    explicit SegmentFile(int fd) : fd_(fd) {}
+
+    // A line, without its newline; false at the end.
+    bool read_line(std::string& line)
+    {
+        line.clear();
+        bool any = false;
+        for (;;) {
+            if (position_ == length_ && !fill())
+                return any;
+            any = true;
+            char c = buffer_[position_++];
+            if (c == '\n')
+                return true;
+            if (line.size() >= kMaxLine)
+                throw Error(ErrorKind::DataCorrupted, "audit segment is malformed", "A line is far too long.");
+            line.push_back(c);
+        }
     }
-    return any;
+
+private:
+    bool fill()
+    {
+        ssize_t n;
+        do
+            n = read(fd_, buffer_, sizeof buffer_);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+            throw Error(ErrorKind::Internal, "could not read an audit segment", strerror(errno));
+        position_ = 0;
+        length_ = static_cast<size_t>(n);
+        return n > 0;
+    }
+
+    int fd_;
+    char buffer_[8192];
+    size_t position_ = 0;
+    size_t length_ = 0;
+};
+
+// Opens a segment, refusing anything but a regular file: a FIFO named
+// x.lgseg would block open() (and then read()) until some writer came, with
+// cancel and terminate unheard; a symbolic link could point anywhere. -1,
+// with the problem said, if it is not one.
+int open_segment(const char* path, char* problem, size_t size)
+{
+    int fd = OpenTransientFile(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | PG_BINARY);
+    if (fd < 0) {
+        if (errno == ELOOP)
+            snprintf(problem, size, "the segment is a symbolic link, not a regular file: it is not read");
+        else
+            snprintf(problem, size, "the segment cannot be read: %s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        snprintf(problem, size, "the segment cannot be read: %s", strerror(errno));
+        CloseTransientFile(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(problem, size, "the segment is not a regular file (%s): it is not read",
+                 S_ISFIFO(st.st_mode)                         ? "a FIFO"
+                 : S_ISDIR(st.st_mode)                        ? "a directory"
+                 : S_ISSOCK(st.st_mode)                       ? "a socket"
+                 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                              : "not a file");
+        CloseTransientFile(fd);
+        return -1;
+    }
+    return fd;
 }
 
 // What checking one segment found: plain data.
@@ -78,18 +142,17 @@ SegmentCheck check_file(const char* path, const char* name)
 {
     SegmentCheck check{};
     strlcpy(check.name, name, sizeof check.name);
-    FILE* file = AllocateFile(path, PG_BINARY_R);
-    if (file == nullptr) {
-        snprintf(check.problem, sizeof check.problem, "the segment cannot be read: %s", strerror(errno));
+    int fd = open_segment(path, check.problem, sizeof check.problem);
+    if (fd < 0)
         return check;
-    }
     ensure_keyring();
+    auto* file = new (palloc(sizeof(SegmentFile))) SegmentFile(fd);
     PendingError error;
     bool read = try_guarded(
         [&] {
             SegmentVerifier verifier(keyring().audit());
             std::string line;
-            while (read_line(file, line))
+            while (file->read_line(line))
                 if (!verifier.feed(line))
                     break;
             verifier.finish();
@@ -125,7 +188,8 @@ SegmentCheck check_file(const char* path, const char* name)
             }
         },
         error);
-    FreeFile(file);
+    CloseTransientFile(fd);
+    pfree(file);
     if (!read) {
         check.ok = false;
         snprintf(check.problem, sizeof check.problem, "%s: %s", error.message, error.detail);
@@ -225,6 +289,40 @@ List* archive_records()
     return records;
 }
 
+// Whose segments the caller may see: superusers every database's; others
+// only this database's chain (its own source, and the sources of the
+// archives its record names, a restored database's earlier chain). The
+// archive directory is shared by every database of the cluster, and a
+// segment holds a whole trail: grants, clear reveals, canary records.
+bool may_see_everything()
+{
+    // The admin gate runs this as the extension's owner: who called it counts.
+    return superuser_arg(calling_role());
+}
+
+bool is_own_source(const char* source, const char* own, List* records)
+{
+    if (strcmp(source, own) == 0)
+        return true;
+    ListCell* lc;
+    foreach (lc, records)
+        if (strcmp(static_cast<Record*>(lfirst(lc))->head.source, source) == 0)
+            return true;
+    return false;
+}
+
+// A segment named by a caller who may not see other databases' trails.
+void refuse_foreign(const SegmentCheck& check, const char* own, List* records)
+{
+    if (may_see_everything() || !check.header_read || is_own_source(check.head.source, own, records))
+        return;
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    errmsg("audit segment \"%s\" is not of this database's audit trail", check.name),
+                    errdetail("The archive directory is shared by every database; admins of a database read "
+                              "its own segments only."),
+                    errhint("Read it from the database that archived it, or as a superuser.")));
+}
+
 } // namespace
 
 } // namespace listguard::pg
@@ -266,6 +364,19 @@ extern "C" Datum lg_verify_audit_archive(PG_FUNCTION_ARGS)
         const char* name = static_cast<char*>(list_nth(names, i));
         checks[i] = check_file(directory ? psprintf("%s/%s", path, name) : path, name);
     }
+    // Another database's segments are not the caller's to see (those
+    // whose header cannot be read say nothing of anyone's trail).
+    List* records = archive_records();
+    char* own = own_chain_source();
+    if (!may_see_everything()) {
+        if (!directory && n == 1)
+            refuse_foreign(checks[0], own, records);
+        int kept = 0;
+        for (int i = 0; i < n; i++)
+            if (!checks[i].header_read || is_own_source(checks[i].head.source, own, records))
+                checks[kept++] = checks[i];
+        n = kept;
+    }
     qsort(checks, n, sizeof(SegmentCheck), compare_checks);
 
     // How they chain: within each chain's source, in order of their events.
@@ -297,7 +408,6 @@ extern "C" Datum lg_verify_audit_archive(PG_FUNCTION_ARGS)
     // Where each chain starts: at its first event, or where a segment of
     // another chain here ends (a restored database's), or where a record of
     // a restored archive ends; else its first segments are gone.
-    List* records = archive_records();
     ListCell* lc;
     static const uint8 kZero[kLinkSize] = {};
     for (int i = 0; i < n && directory; i++) {
@@ -331,7 +441,6 @@ extern "C" Datum lg_verify_audit_archive(PG_FUNCTION_ARGS)
     // This database's own segments: every one it recorded is there, the
     // same (the last one deleted, or one put back from an older archive,
     // shows here); the first continues where the chain starts.
-    char* own = own_chain_source();
     foreach (lc, records) {
         auto* r = static_cast<Record*>(lfirst(lc));
         if (r->restored || strcmp(r->head.source, own) != 0)
@@ -404,6 +513,7 @@ extern "C" Datum lg_read_audit_archive(PG_FUNCTION_ARGS)
     char* path = resolve(text_to_cstring(PG_GETARG_TEXT_PP(0)));
     const char* slash = strrchr(path, '/');
     SegmentCheck check = check_file(path, slash ? slash + 1 : path);
+    refuse_foreign(check, own_chain_source(), archive_records());
     if (!check.ok)
         ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("audit segment \"%s\" does not verify", check.name),
                         errdetail("%s", check.problem),
@@ -411,9 +521,12 @@ extern "C" Datum lg_read_audit_archive(PG_FUNCTION_ARGS)
     if (rsinfo->setDesc->natts != kAuditColumns)
         ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("listguard.audit_log has an unexpected shape")));
 
-    FILE* file = AllocateFile(path, PG_BINARY_R);
-    if (file == nullptr)
-        ereport(ERROR, (errcode_for_file_access(), errmsg("could not read \"%s\": %m", path)));
+    char problem[512];
+    int fd = open_segment(path, problem, sizeof problem);
+    if (fd < 0)
+        ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("audit segment \"%s\" cannot be read", check.name),
+                        errdetail("%s", problem)));
+    auto* file = new (palloc(sizeof(SegmentFile))) SegmentFile(fd);
     char* bytes = static_cast<char*>(palloc(kMaxLine));
     PlainColumn* columns = static_cast<PlainColumn*>(palloc0(sizeof(PlainColumn) * kMaxColumns));
     for (;;) {
@@ -427,7 +540,7 @@ extern "C" Datum lg_read_audit_archive(PG_FUNCTION_ARGS)
             std::string line;
             SegmentEvent e;
             for (;;) {
-                if (!read_line(file, line))
+                if (!file->read_line(line))
                     return false;
                 if (parse_segment_event(line, &e))
                     break;
@@ -534,6 +647,6 @@ extern "C" Datum lg_read_audit_archive(PG_FUNCTION_ARGS)
         }
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
-    FreeFile(file);
+    CloseTransientFile(fd);
     return (Datum)0;
 }

@@ -398,7 +398,10 @@ void listguard_xact_callback(XactEvent event, void*)
         audit_counts_at_transaction_end(true);
         break;
     case XACT_EVENT_PARALLEL_PRE_COMMIT:
+        audit_counts_at_transaction_end(true);
+        break;
     case XACT_EVENT_PRE_PREPARE:
+        archive_before_prepare();
         audit_counts_at_transaction_end(true);
         break;
     case XACT_EVENT_ABORT:

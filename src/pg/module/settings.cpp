@@ -15,6 +15,8 @@
 #include "core/quota/quota.h"
 
 extern "C" {
+#include "access/xact.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 }
 
@@ -36,6 +38,37 @@ const char* show_citus_proof()
     return citus_proof_setting != nullptr && citus_proof_setting[0] != '\0' ? "(set)" : "";
 }
 
+// Settings that hold a secret (canary domains, a password in a connection
+// string, the command that fetches the keyring) are shown to superusers
+// only. PostgreSQL's GUC_SUPERUSER_ONLY lets pg_read_all_settings (so every
+// member of pg_monitor) read them; a show hook is what SHOW, current_setting()
+// and pg_settings all go through, and GUC_NO_SHOW_ALL keeps the rows (with
+// their reset_val) out of pg_settings and SHOW ALL. listguard reads the
+// variables themselves.
+const char* show_secret(const char* value)
+{
+    if (value == nullptr || value[0] == '\0')
+        return "";
+    if (IsTransactionState() && superuser())
+        return value;
+    return "(hidden: only superusers read it)";
+}
+
+const char* show_canary_domains()
+{
+    return show_secret(canary_domains_setting);
+}
+
+const char* show_primary_conninfo()
+{
+    return show_secret(primary_conninfo_setting);
+}
+
+const char* show_key_command()
+{
+    return show_secret(key_command_setting);
+}
+
 // The quota of approved requests must parse, or every approval would fail.
 bool check_request_quota(char** value, void**, GucSource)
 {
@@ -48,8 +81,18 @@ bool check_request_quota(char** value, void**, GucSource)
 }
 
 // Canary domains: a comma-separated list of domains an address could have.
-bool check_canary_domains(char** value, void**, GucSource)
+bool check_canary_domains(char** value, void**, GucSource source)
 {
+    // ALTER DATABASE/ROLE ... SET (checked as PGC_S_TEST) would store the
+    // domains in pg_db_role_setting, which every login reads. Values stored
+    // before are still applied at connection start.
+    if (source == PGC_S_TEST && *value != nullptr && (*value)[0] != '\0') {
+        GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
+        GUC_check_errmsg("listguard.canary_domains cannot be set for a database, a role or a function");
+        GUC_check_errdetail("Every login reads such settings in pg_db_role_setting; canary domains are a secret.");
+        GUC_check_errhint("Set it in postgresql.conf (or with ALTER SYSTEM) and reload the configuration.");
+        return false;
+    }
     // The C++ part finds the first domain no address can have (where it is
     // in the setting); the detail is written after it.
     const char* setting = *value ? *value : "";
@@ -108,7 +151,7 @@ void define_settings()
     DefineCustomStringVariable(
         "listguard.key_command", "Command that prints the keyring; overrides listguard.key_file when set.",
         "Run by each backend that first needs a key, with the server's environment; must exit 0.", &key_command_setting,
-        "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, assign_key_source, nullptr);
+        "", PGC_SIGHUP, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL, nullptr, assign_key_source, show_key_command);
 
     // For backups by hand: superusers see sealed tokens instead of masks.
     DefineCustomBoolVariable("listguard.sealed_output", "Show listguard.email values as sealed tokens to superusers.",
@@ -213,8 +256,8 @@ void define_settings()
     DefineCustomStringVariable("listguard.canary_domains",
                                "Domains whose mail the ESP receives, where plant_canaries() makes canary addresses.",
                                "Comma-separated. Used when no address added with add_canary_addresses() is left.",
-                               &canary_domains_setting, "", PGC_SUSET, GUC_SUPERUSER_ONLY, check_canary_domains,
-                               nullptr, nullptr);
+                               &canary_domains_setting, "", PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL,
+                               check_canary_domains, nullptr, show_canary_domains);
 
     // Hot standbys (pg/replica). The connection string may hold a password.
     static const struct config_enum_entry kStandbyQuota[] = {
@@ -226,7 +269,7 @@ void define_settings()
     DefineCustomStringVariable(
         "listguard.primary_conninfo", "How a hot standby's listguard link connects to the primary.",
         "Empty: the standby's own primary_conninfo. The database is the link's own.", &primary_conninfo_setting, "",
-        PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr, nullptr);
+        PGC_SIGHUP, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL, nullptr, nullptr, show_primary_conninfo);
     DefineCustomEnumVariable("listguard.standby_quota", "Where a hot standby counts clear reveals under export quotas.",
                              "primary: leases from the primary's counters; local: its own counters (each server "
                              "allows the full quota); deny: no clear reveals under a quota.",

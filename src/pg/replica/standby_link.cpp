@@ -151,21 +151,41 @@ bool connect(Link& link)
     CommitTransactionCommand();
     const char* keywords[] = {"dbname", "dbname", "application_name", "options", nullptr};
     // The session's settings are the link's, not what the database's owner
-    // set for everyone (ALTER DATABASE ... SET): a role would change whom
-    // the session runs as, a read-only default would keep the standby's
-    // events out of the chain, a short idle timeout would cut the link. (The
+    // set for everyone (ALTER DATABASE ... SET, ALTER ROLE ... SET): a role
+    // would change whom the session runs as, a read-only default would keep
+    // the standby's events out of the chain, a short idle timeout would cut
+    // the link. What the link needs is set here (the role and search_path,
+    // which pg_settings does not show or whose value is not the default,
+    // the timeouts and the read-only default, against postgresql.conf too;
+    // an idle timeout only costs a reconnection);
+    // every other setting such a default reached is reset below. (The
     // primary's functions pin what their own SQL depends on.)
     const char* values[] = {conninfo(link), link.database_name,
                             link.citus ? "listguard citus worker link" : "listguard standby link",
                             "-c role=none -c synchronous_commit=on -c search_path=pg_catalog -c row_security=on "
-                            "-c default_transaction_isolation=read\\ committed -c default_transaction_read_only=off "
+                            "-c default_transaction_isolation=read\\ committed "
                             "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0 "
-                            "-c idle_session_timeout=0",
+                            "-c default_transaction_read_only=off",
                             nullptr};
     if (!link.primary.open(keywords, values, kRequestTimeoutMs)) {
         report_down(link, link.primary.error());
         return false;
     }
+    // Not a list of what is refused but of what is kept: every setting that
+    // came from the database's or a role's defaults goes back to its built-in
+    // value (those the link's login may set; the others only a superuser, or
+    // a role a superuser let, could have stored).
+    PGresult* reset = link.primary.run(
+        "SELECT pg_catalog.count(pg_catalog.set_config(s.name, s.boot_val, false)) FROM pg_catalog.pg_settings s "
+        "WHERE s.source OPERATOR(pg_catalog.=) ANY ('{database,user,\"database user\"}'::pg_catalog.text[]) "
+        "AND s.boot_val IS NOT NULL AND (s.context OPERATOR(pg_catalog.=) 'user' OR "
+        "(s.context OPERATOR(pg_catalog.=) 'superuser' AND pg_catalog.has_parameter_privilege(s.name, 'SET')))",
+        0, nullptr, nullptr, nullptr, PGRES_TUPLES_OK, kRequestTimeoutMs);
+    if (reset == nullptr) {
+        report_down(link, link.primary.error());
+        return false;
+    }
+    PQclear(reset);
     // The same database, not one made under its name since: a physical
     // standby's databases have the primary's OIDs.
     PGresult* r = link.primary.run(

@@ -119,11 +119,11 @@ ALTER TABLE canaries ADD COLUMN principal bigint;
 -- without its addresses.
 #include "quota/current_role_is_monitor/0.3.0.sql"
 
+#include "monitor/_redact/0.3.0.sql"
+#include "monitor/_has_address/0.3.0.sql"
 -- quota_usage names make_interval's exact argument type (schema-qualified),
 -- has a principal column (principals above) and shows monitors every quota.
 #replace "quota/quota_usage/0.3.0.sql"
-#include "monitor/_redact/0.3.0.sql"
-#include "monitor/_has_address/0.3.0.sql"
 #include "monitor/_metrics/0.3.0.sql"
 #include "monitor/metrics/0.3.0.sql"
 #include "monitor/_progress/0.3.0.sql"
