@@ -53,10 +53,11 @@ best_of t_check check_email
 # Bulk loads: COPY into a text table vs the staging path into a protected
 # table, as a role with a write grant.
 psqlq <<SQL
-DROP TABLE IF EXISTS load_text, load_email;
+DROP TABLE IF EXISTS load_text, load_email, load_sealed;
 DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bench_loader') THEN CREATE ROLE bench_loader; END IF; END \$\$;
 CREATE TABLE load_text (id int, account_id bigint, list_id bigint, email text);
 CREATE TABLE load_email (id int, account_id bigint, list_id bigint, email listguard.email);
+CREATE TABLE load_sealed (id int, account_id bigint, list_id bigint, email listguard.email);
 SELECT listguard.protect('load_email', 'account_id', 'list_id');
 GRANT INSERT ON load_email TO bench_loader;
 SELECT listguard.grant_access('bench_loader', NULL, reveal => 'masked', can_write => true)
@@ -71,10 +72,13 @@ load_email() {
 }
 # COPY FROM straight into the protected table, as the same role (issue 24).
 load_direct() { psqlq -c "TRUNCATE load_email" -c "SET ROLE bench_loader" -c "\\copy load_email FROM '$rows_file'"; }
-load_text; load_email; load_direct
-best_of t_load_text load_text
+# COPY into the same columns unprotected: what the type alone costs.
+load_sealed() { psqlq -c "TRUNCATE load_sealed" -c "\\copy load_sealed FROM '$rows_file'"; }
+load_text; load_email; load_direct; load_sealed
 best_of t_load_email load_email
-best_of t_load_direct load_direct
+# Alternately, so that neither side gets a quieter moment.
+best_of_pair t_load_text load_text t_load_direct load_direct
+best_of_pair t_load_sealed load_sealed t_load_direct2 load_direct
 
 header "adopting existing data ($ROWS rows)"
 row "protect() stamping existing rows vs UPDATE text (s)" "$t_update" "$t_protect" s "<= 2.0x"
@@ -82,3 +86,4 @@ row "stamp_existing() in batches, table in use (s)" "$t_update" "$t_later" s "(m
 row "invalid_addresses() vs a scan of the text (s)" "$t_scan" "$t_check" s "(measured)"
 row "staging + INSERT into protected vs COPY text (s)" "$t_load_text" "$t_load_email" s "(measured)"
 row "COPY FROM into protected, write grant, vs COPY text (s)" "$t_load_text" "$t_load_direct" s "<= 2.0x"
+row "COPY FROM into protected vs COPY into the type unprotected (s)" "$t_load_sealed" "$t_load_direct2" s "(measured)"

@@ -42,6 +42,16 @@ std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t 
     return sealer.seal(address, Stamp{0, fresh_nonce}, out);
 }
 
+std::size_t seal_input_stamped(EmailSealer& sealer, std::string_view text, Stamp stamp, std::uint8_t* out)
+{
+    if (looks_like_token(text))
+        return 0;
+    Address address = parse_address(text);
+    if (has_mask_shape(address.canonical()) || has_pseudonym_shape(address.canonical()))
+        return 0;
+    return sealer.seal(address, stamp, out);
+}
+
 void check_input(EmailSealer& sealer, std::string_view text)
 {
     if (looks_like_token(text)) {

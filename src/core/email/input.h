@@ -26,6 +26,13 @@ enum class ShownForms {
 std::size_t seal_input(EmailSealer& sealer, std::string_view text, std::int64_t fresh_nonce, std::uint8_t* out,
                        ShownForms shown_forms = ShownForms::Refused);
 
+// seal_input() for an address whose row's stamp is already known (a batched
+// COPY into a protected table): sealed with that stamp in one pass instead
+// of sealed fresh and stamped again. Returns 0, writing nothing, for text
+// that is not a plain address (a token, a mask or a pseudonym), which takes
+// seal_input()'s way; throws what seal_input() throws for a malformed one.
+std::size_t seal_input_stamped(EmailSealer& sealer, std::string_view text, Stamp stamp, std::uint8_t* out);
+
 // Throws exactly what seal_input() would for this text (ShownForms::Refused),
 // without sealing an address: for listing the values a column would refuse.
 // A token is opened and checked as seal_input() does.

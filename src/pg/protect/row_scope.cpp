@@ -17,15 +17,38 @@ namespace {
 // The row's account or list id: a positive integer of any integer type.
 enum class ScopePart { Account, List };
 
-int64 scope_id(HeapTuple tuple, TupleDesc desc, const char* column, ScopePart part, Relation rel)
+// The column's attribute number (SPI_fnumber()'s answer), remembered for the
+// two last asked about: a COPY or a statement of many rows asks for the same
+// two at every row. A remembered number is used only where the descriptor
+// still names that column there.
+int column_number(TupleDesc desc, const char* column)
 {
+    static int remembered[2] = {0, 0};
+    static int next = 0;
+    for (int attnum : remembered) {
+        if (attnum <= 0 || attnum > desc->natts)
+            continue;
+        Form_pg_attribute att = TupleDescAttr(desc, attnum - 1);
+        if (!att->attisdropped && strcmp(NameStr(att->attname), column) == 0)
+            return attnum;
+    }
     int attnum = SPI_fnumber(desc, column);
+    remembered[next] = attnum;
+    next = 1 - next;
+    return attnum;
+}
+
+// get(attnum, &isnull) reads the column from the row however it is held.
+template <typename Get>
+int64 scope_id(const Get& get, TupleDesc desc, const char* column, ScopePart part, Relation rel)
+{
+    int attnum = column_number(desc, column);
     if (attnum <= 0)
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
                         errmsg("protected table \"%s\" has no column \"%s\"", RelationGetRelationName(rel), column),
                         errhint("Run listguard.protect() again with the current column names.")));
     bool isnull;
-    Datum d = heap_getattr(tuple, attnum, desc, &isnull);
+    Datum d = get(attnum, &isnull);
     int64 id = 0;
     if (!isnull) {
         switch (TupleDescAttr(desc, attnum - 1)->atttypid) {
@@ -59,14 +82,33 @@ int64 scope_id(HeapTuple tuple, TupleDesc desc, const char* column, ScopePart pa
     return id;
 }
 
+template <typename Get>
+Stamp scope_of_row(Relation rel, const Get& get, const Protection& protection)
+{
+    TupleDesc desc = RelationGetDescr(rel);
+    const char* list_column = NameStr(protection.list_column);
+    return Stamp{scope_id(get, desc, NameStr(protection.account_column), ScopePart::Account, rel),
+                 list_column[0] ? scope_id(get, desc, list_column, ScopePart::List, rel) : 0};
+}
+
 } // namespace
 
 Stamp row_scope(Relation rel, HeapTuple tuple, const Protection& protection)
 {
     TupleDesc desc = RelationGetDescr(rel);
-    const char* list_column = NameStr(protection.list_column);
-    return Stamp{scope_id(tuple, desc, NameStr(protection.account_column), ScopePart::Account, rel),
-                 list_column[0] ? scope_id(tuple, desc, list_column, ScopePart::List, rel) : 0};
+    return scope_of_row(
+        rel, [&](int attnum, bool* isnull) { return heap_getattr(tuple, attnum, desc, isnull); }, protection);
+}
+
+Stamp row_scope(Relation rel, const Datum* values, const bool* nulls, const Protection& protection)
+{
+    return scope_of_row(
+        rel,
+        [&](int attnum, bool* isnull) {
+            *isnull = nulls[attnum - 1];
+            return values[attnum - 1];
+        },
+        protection);
 }
 
 namespace {

@@ -17,6 +17,9 @@ namespace listguard::pg {
 
 // The row's account and list; an error unless both are positive integers.
 Stamp row_scope(Relation rel, HeapTuple tuple, const Protection& protection);
+// The same of a row held as the table's values and nulls (a COPY's row
+// before it is formed).
+Stamp row_scope(Relation rel, const Datum* values, const bool* nulls, const Protection& protection);
 
 // The attribute numbers of a table's listguard.email columns (domains over
 // the type included), remembered for the table and tuple descriptor last

@@ -102,7 +102,84 @@ void require_clear_at_source(Relation rel, EmailBytes v, Stamp source, Stamp tar
              errhint("Insert the address itself, or have a role with clear access to the source copy it.")));
 }
 
+// The insert policy's check of a row a protected COPY writes: the role (and
+// the principal in force) may write rows of its scope. The refusal names
+// the scope, never an address; the COPY's line is in the error's context.
+void check_copied_row(Relation rel, Stamp target)
+{
+    if (session_access(target).can_write)
+        return;
+    record_event(EventKind::Denied, "{\"reason\": \"copy from outside the grant\"}",
+                 scope_of(target, RelationGetRelid(rel)));
+    const Principal* principal = principal_in_force();
+    const char* role = GetUserNameFromId(GetUserId(), false);
+    long long account = static_cast<long long>(target.account), list = static_cast<long long>(target.list);
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    errmsg("new row violates row-level security policy \"listguard_insert\" for table \"%s\"",
+                           RelationGetRelationName(rel)),
+                    principal == nullptr
+                        ? errdetail("Role \"%s\" may not write rows of account %lld list %lld.", role, account, list)
+                        : errdetail("Role \"%s\" acting for principal \"%s\" may not write rows of account "
+                                    "%lld list %lld.",
+                                    role, principal->name, account, list),
+                    errhint("The row's line is in the context below; the COPY wrote nothing.")));
+}
+
+// The value to write in place of v (stamped `source`, or fresh) in a row of
+// scope `target`, into out: its size. A fresh address (typed, loaded, cast
+// from text in this transaction) goes anywhere; any other value only where
+// its role could see it in clear (an unstamped one: every account).
+std::size_t stamped_value(Relation rel, EmailBytes v, Stamp source, Stamp target, bool fresh, std::uint8_t* out)
+{
+    if (source != target && !fresh)
+        require_clear_at_source(rel, v, source, target);
+    // Its role writing a canary's address again (SET email =
+    // email::text, a DELETE and INSERT, there and back) writes the
+    // canary: it cannot turn its canaries into ordinary rows.
+    bool keep_mark =
+        own_canary_address(v.data) && !guarded([&] { return keyring().email().is_canary(v.data, v.size); });
+    // Written under the current key too: after a key rotation,
+    // every write leaves the old key behind.
+    return guarded([&] {
+        std::size_t n = keyring().email().restamp(v.data, v.size, target, out);
+        if (!keep_mark)
+            return n;
+        std::uint8_t unmarked[sealed::kMaxSize];
+        memcpy(unmarked, out, n);
+        return keyring().email().as_canary(unmarked, n, out);
+    });
+}
+
 } // namespace
+
+namespace listguard::pg {
+
+void check_and_stamp_copied_row(Relation rel, const Protection& protection, Datum* values, bool* nulls)
+{
+    Stamp target = row_scope(rel, values, nulls, protection);
+    check_copied_row(rel, target);
+    ensure_keyring();
+    const EmailColumns& cols = email_columns(rel);
+    for (int c = 0; c < cols.count; c++) {
+        int i = cols.attnums[c] - 1;
+        if (nulls[i])
+            continue;
+        EmailBytes v = email_bytes(reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(values[i])));
+        Stamp stored = sealed::stamp_of(v.data);
+        // Sealed with its row's stamp as COPY read it (pg/protect/copy_from.cpp),
+        // or a token of this scope: kept, unless it is one of its role's
+        // canaries, which stamped_value() marks as such.
+        if (stored == target && ensured_keyring().email().under_current_key(v.data) && !own_canary_address(v.data))
+            continue;
+        std::uint8_t restamped[sealed::kMaxSize];
+        std::size_t size = stamped_value(rel, v, stored, target, is_fresh(sealed::fresh_nonce_of(v.data)), restamped);
+        values[i] = email_datum(restamped, size);
+    }
+    if (protection.audit == 's')
+        count_row_change(RelationGetRelid(rel), 'i', target);
+}
+
+} // namespace listguard::pg
 
 extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
 {
@@ -128,24 +205,7 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
     // A row of a COPY FROM under row security: the insert policy's check,
     // which COPY does not run (pg/protect/copy_from.h).
     if (op == 'i' && in_protected_copy(rel)) {
-        // (With a principal in force, within its grants too.)
-        if (!session_access(target).can_write) {
-            record_event(EventKind::Denied, "{\"reason\": \"copy from outside the grant\"}",
-                         scope_of(target, RelationGetRelid(rel)));
-            const Principal* principal = principal_in_force();
-            const char* role = GetUserNameFromId(GetUserId(), false);
-            long long account = static_cast<long long>(target.account), list = static_cast<long long>(target.list);
-            ereport(ERROR,
-                    (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                     errmsg("new row violates row-level security policy \"listguard_insert\" for table \"%s\"",
-                            RelationGetRelationName(rel)),
-                     principal == nullptr
-                         ? errdetail("Role \"%s\" may not write rows of account %lld list %lld.", role, account, list)
-                         : errdetail("Role \"%s\" acting for principal \"%s\" may not write rows of account "
-                                     "%lld list %lld.",
-                                     role, principal->name, account, list),
-                     errhint("The row's line is in the context below; the COPY wrote nothing.")));
-        }
+        check_copied_row(rel, target);
         count_checked_copy_row();
     }
     if (op != 'd') {
@@ -180,27 +240,8 @@ extern "C" Datum lg_stamp_trigger(PG_FUNCTION_ARGS)
                         source = row_scope(rel, data->tg_trigtuple, protection);
                 }
             }
-            // A fresh address (typed, loaded, cast from text in this
-            // transaction) goes anywhere; any other value only where its
-            // role could see it in clear (an unstamped one: every account).
-            if (source != target && !fresh)
-                require_clear_at_source(rel, v, source, target);
-            // Its role writing a canary's address again (SET email =
-            // email::text, a DELETE and INSERT, there and back) writes the
-            // canary: it cannot turn its canaries into ordinary rows.
-            bool keep_mark =
-                own_canary_address(v.data) && !guarded([&] { return keyring().email().is_canary(v.data, v.size); });
-            // Written under the current key too: after a key rotation,
-            // every write leaves the old key behind.
             std::uint8_t restamped[sealed::kMaxSize];
-            std::size_t size = guarded([&] {
-                std::size_t n = keyring().email().restamp(v.data, v.size, target, restamped);
-                if (!keep_mark)
-                    return n;
-                std::uint8_t unmarked[sealed::kMaxSize];
-                memcpy(unmarked, restamped, n);
-                return keyring().email().as_canary(unmarked, n, restamped);
-            });
+            std::size_t size = stamped_value(rel, v, source, target, fresh, restamped);
             if (values == nullptr) {
                 values = static_cast<Datum*>(palloc0(sizeof(Datum) * natts));
                 nulls = static_cast<bool*>(palloc0(sizeof(bool) * natts));

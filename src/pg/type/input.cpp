@@ -79,6 +79,24 @@ bool seal_text(const char* s, std::size_t len, Datum* result, PendingError& erro
     return true;
 }
 
+bool seal_text_stamped(const char* s, std::size_t len, Stamp stamp, Datum* result)
+{
+    require_preload();
+    std::string_view text = to_utf8(s, len);
+    if (looks_like_transit(text))
+        return false;
+    ensure_keyring();
+    std::uint8_t sealed_value[sealed::kMaxSize];
+    std::size_t size = 0;
+    PendingError error;
+    if (!try_guarded([&] { size = seal_input_stamped(keyring().email(), text, stamp, sealed_value); }, error))
+        error.raise();
+    if (size == 0)
+        return false;
+    *result = email_datum(sealed_value, size);
+    return true;
+}
+
 bool check_text(const char* s, std::size_t len, PendingError& error)
 {
     require_preload();

@@ -17,6 +17,13 @@ namespace listguard::pg {
 bool seal_text(const char* s, size_t len, Datum* result, PendingError& error,
                ShownForms shown_forms = ShownForms::Refused);
 
+// seal_text() for an address of a row whose stamp is already known (a
+// batched COPY into a protected table, pg/protect/copy_from.cpp): the value
+// sealed with that stamp in *result, or false for text that takes
+// seal_text()'s way (a token, a mask, a pseudonym). Raises the input's own
+// error for a malformed address.
+bool seal_text_stamped(const char* s, size_t len, Stamp stamp, Datum* result);
+
 // What seal_text() would refuse, without sealing (core/email/input.h's
 // check_input()): false and the same reason in `error`.
 bool check_text(const char* s, size_t len, PendingError& error);
