@@ -25,7 +25,7 @@ if ! citus_available; then
     echo "1..0 # SKIP Citus is not installed in $("$PGBIN/pg_config" --pkglibdir) (scripts/test installs it with ../shared/citus/build.sh)"
     exit 0
 fi
-echo "1..73"
+echo "1..76"
 
 # count_reaches_at NAME MIN SQL: as count_reaches, on a node.
 count_reaches_at() {
@@ -349,6 +349,42 @@ at $shard_node -c "ALTER TABLE $shard ENABLE TRIGGER $trigger" >/dev/null
 check "$err$(count_reaches_at coordinator 1 "SELECT count(*) FROM listguard.audit_log WHERE id > $before AND kind = 'protection_changed'
         AND origin = '$shard_node' AND (detail->>'citus_internal')::boolean")" 1 \
     "DDL on a shard through a proven internal connection is recorded, as such"
+
+# Should a listguard_owner proof leak anyway (made here from the keyring,
+# as its holder could): listguard_owner logs in, but may not take
+# protection off a shard or the distributed table: Citus sends no such DDL
+# as it.
+owner_proof=$(python3 - "$CITUS_KEYRING" 10000012345 <<'PY'
+import base64, hashlib, hmac, struct, sys, time
+key = next(bytes.fromhex(l.split()[1]) for l in open(sys.argv[1]) if l.startswith("index "))
+prk = hmac.new(b"listguard hkdf salt v1", key, hashlib.sha256).digest()
+okm = hmac.new(prk, b"listguard citus proof v2" + b"\x01", hashlib.sha256).digest()
+raw = struct.pack(">QQ", int(sys.argv[2]), int(time.time()))
+raw += hmac.new(okm, raw + b"listguard_owner", hashlib.sha256).digest()[:16]
+print("lgp2:" + base64.urlsafe_b64encode(raw).decode().rstrip("="))
+PY
+)
+at coordinator -c "CREATE ROLE outsider LOGIN" -c "GRANT SELECT ON subs TO outsider" >/dev/null
+as_owner() { PGAPPNAME="$1 gpid=10000012345" PGOPTIONS="-c listguard.citus_proof=$owner_proof" at "${@:2}" -U listguard_owner; }
+check "$(as_owner citus_internal $shard_node -c "SELECT current_user" 2>&1)" listguard_owner \
+    "a listguard_owner proof made from the keyring logs it in (the case below is a leaked one)"
+policy=listguard_read # policies keep their names on shards
+refused=0
+for sql in "ALTER TABLE $shard DISABLE TRIGGER $trigger" "ALTER TABLE $shard DISABLE TRIGGER ALL" \
+    "ALTER TABLE $shard NO FORCE ROW LEVEL SECURITY" "ALTER TABLE $shard DISABLE ROW LEVEL SECURITY" \
+    "ALTER POLICY $policy ON $shard USING (true)" "DROP POLICY $policy ON $shard" \
+    "CREATE POLICY opened ON $shard USING (true)" "ALTER TABLE $shard OWNER TO viewer" \
+    "DROP TRIGGER $trigger ON $shard" "ALTER POLICY $policy ON $shard RENAME TO other" \
+    "CREATE RULE r AS ON INSERT TO $shard DO INSTEAD NOTHING"; do
+    err=$(as_owner citus_internal $shard_node -c "$sql" 2>&1)
+    case "$err" in *"permission denied for protected table"*) refused=$((refused + 1)) ;; *) echo "# not refused: $sql: $err" ;; esac
+done
+check "$refused" 11 "a proven listguard_owner session may not disable triggers, row security or change policies of a shard"
+err=$(as_owner citus_rebalancer coordinator -c "SET citus.allow_nested_distributed_execution = on" \
+    -c "ALTER POLICY listguard_read ON subs USING (true)" 2>&1)
+check "$(printf '%s' "$err" | grep -c 'permission denied for protected table')|$(at $shard_node -U outsider -c "SELECT count(*) FROM $shard")|$(at coordinator -U outsider -c "SELECT count(*) FROM subs")|$(at $shard_node -c "SELECT count(*) FROM pg_trigger WHERE tgrelid = '$shard'::regclass AND tgname LIKE 'listguard%' AND tgenabled = 'D'")" \
+    "1|0|0|0" \
+    "nor, on the coordinator, the distributed table's policy: the outsider still reads no row anywhere"
 
 # 37-41: a node added later and shards moved to it.
 node_init worker3 "citus.shard_count = 8"
