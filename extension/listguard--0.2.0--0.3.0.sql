@@ -1377,6 +1377,22 @@ ALTER TABLE canaries ADD COLUMN principal bigint;
 CREATE FUNCTION plant_canaries(tbl regclass, account bigint, list bigint, principals text[],
                                per_principal integer DEFAULT 3, application regrole DEFAULT NULL) RETURNS integer
     AS 'MODULE_PATHNAME', 'admin_gate' LANGUAGE C VOLATILE;
+-- Called first by the functions that plant canaries (and their plans and
+-- addresses): until the calling function returns, nothing is counted in
+-- the cumulative statistics (track_counts = off), which every role reads:
+-- counts of listguard.canaries, canary_plans, the audit log or the list's
+-- own scans moving at a planting would tell a reader the moment
+-- (docs/limitations.md#canaries). The canary row itself is counted
+-- (_count_planted_row()), as a signup's would be.
+CREATE FUNCTION _quiet_planting() RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_quiet_planting' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION _quiet_planting() FROM PUBLIC;
+-- Counts one row inserted into tbl (the partition that took a canary row) in
+-- the cumulative statistics, as an INSERT would, while _quiet_planting() is
+-- in force: a canary row moves the list's counts as a signup does.
+CREATE FUNCTION _count_planted_row(tbl regclass) RETURNS void
+    AS 'MODULE_PATHNAME', 'lg_count_planted_row' LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _count_planted_row(regclass) FROM PUBLIC;
 -- Plants each principal's canaries as the application's (the role-based
 -- planting, unchanged), then makes them the principal's. The application:
 -- the one given, else the only registered application with a clear grant
@@ -1391,6 +1407,7 @@ DECLARE
     before bigint[];
     planted integer := 0;
 BEGIN
+    PERFORM listguard._quiet_planting(); -- no count in pg_stat_* tells the moment
     IF principals IS NULL OR cardinality(principals) = 0 OR array_position(principals, NULL) IS NOT NULL THEN
         PERFORM listguard._invalid('principals must name principals', 'plant_canaries() plants for each one named.');
     END IF;
@@ -2081,6 +2098,7 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     added integer;
 BEGIN
+    PERFORM listguard._quiet_planting(); -- no count in pg_stat_* tells the moment
     IF addresses IS NULL OR cardinality(addresses) = 0 THEN
         PERFORM listguard._invalid('no canary addresses given', 'add_canary_addresses() needs an array of addresses.');
     END IF;
@@ -2131,7 +2149,8 @@ REVOKE ALL ON FUNCTION _names_for_local_part(email, text, text[], text[]) FROM P
 -- at that provider if the pool has one (else at another), with the row's
 -- names changed to those its local part shows (tried in the list's
 -- templates); for a rare domain, or with no mailbox left: an address made
--- in the template from the names, at the canary domain this list uses least.
+-- in the template from the names, at the canary domain this list uses least
+-- where neither the table nor the registry has that address.
 -- Returns the id of its canaries row (a pool row stays in the pool until
 -- the canary row is in) and the names, or no row.
 CREATE FUNCTION _canary_address(tbl regclass, email_column name, scope_filter text, tmpl text, tmpl_domain text,
@@ -2179,8 +2198,21 @@ BEGIN
     IF made IS NULL THEN
         RETURN;
     END IF;
-    SELECT d INTO domain FROM unnest(canary_domains) d
-    ORDER BY coalesce((domain_use->>d)::int, 0), random() LIMIT 1;
+    -- At the least used canary domain where no row of the table (of any
+    -- list) has that address: a subscriber at a canary domain must never
+    -- share an address with a canary (its mail, and its lines in every
+    -- export of its list, would be taken for the canary's).
+    FOR domain IN SELECT d FROM unnest(canary_domains) d ORDER BY coalesce((domain_use->>d)::int, 0), random() LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s t WHERE t.%I = $1)', tbl, email_column)
+            INTO on_list USING listguard.email(made || '@' || domain);
+        -- Nor one that is a canary already (then the next domain, too).
+        EXIT WHEN NOT on_list AND NOT EXISTS (SELECT 1 FROM listguard.canaries c
+                                              WHERE c.address = listguard.email(made || '@' || domain));
+        domain := NULL;
+    END LOOP;
+    IF domain IS NULL THEN
+        RETURN;
+    END IF;
     made := made || '@' || domain;
     -- One that fills its size bucket has no room for the mark.
     BEGIN
@@ -2267,9 +2299,12 @@ DECLARE
     -- value, into a local table (src), and what needs the address is
     -- computed where the rows are.
     citus boolean;
+    stmt text;
+    leaf oid;
     src text;
     drawn_types text[] := '{}';
 BEGIN
+    PERFORM listguard._quiet_planting(); -- no count in pg_stat_* tells the moment
     IF tbl IS NULL OR account IS NULL THEN
         PERFORM listguard._invalid('table and account must not be null', 'plant_canaries() plants into one list of one table.');
     END IF;
@@ -2447,7 +2482,7 @@ BEGIN
     -- The roles' canaries in a random order, not one role's after another's.
     FOR target IN SELECT r FROM unnest(roles) r, generate_series(1, per_role) ORDER BY random() LOOP
         inserted := false;
-        FOR attempt IN 1..5 LOOP
+        FOR attempt IN 1..20 LOOP
             -- The real row whose local part and domain the canary's follow.
             pick := 1 + floor(random() * sample_count)::int;
             tmpl := templates[pick];
@@ -2518,14 +2553,20 @@ BEGIN
             -- so its xmin is not shared with the others. One whose values
             -- break a unique constraint is drawn again.
             BEGIN
-                EXECUTE format('INSERT INTO %s (%s) VALUES (%s, $1)', tbl,
+                stmt := format('INSERT INTO %s (%s) VALUES (%s, $1)', tbl,
                                (SELECT string_agg(quote_ident(c), ', ')
                                 FROM unnest(ARRAY[p.account_column] || CASE WHEN list IS NULL THEN '{}'::name[]
                                                                             ELSE ARRAY[p.list_column] END
                                             || name_columns || drawn_columns || spread_columns
                                             || ARRAY[email_column]) c),
-                               array_to_string(exprs, ', '))
-                    USING stamped;
+                               array_to_string(exprs, ', '));
+                IF citus THEN
+                    EXECUTE stmt USING stamped; -- its shard counts it, as a signup's
+                ELSE
+                    -- Counted as a signup's row is (_quiet_planting() counts nothing).
+                    EXECUTE stmt || ' RETURNING tableoid' INTO leaf USING stamped;
+                    PERFORM listguard._count_planted_row(leaf);
+                END IF;
                 inserted := true;
             EXCEPTION WHEN unique_violation OR exclusion_violation THEN
                 -- The address goes back to the pool (a made one is dropped).
@@ -2605,6 +2646,7 @@ DECLARE
     p listguard.protected_tables;
     planned integer;
 BEGIN
+    PERFORM listguard._quiet_planting(); -- no count in pg_stat_* tells the moment
     IF tbl IS NULL OR account IS NULL THEN
         PERFORM listguard._invalid('table and account must not be null', 'plan_canaries() plans for one list of one table.');
     END IF;
@@ -2661,6 +2703,7 @@ DECLARE
     planted integer := 0;
     message text;
 BEGIN
+    PERFORM listguard._quiet_planting(); -- no count in pg_stat_* tells the moment
     IF at_most IS NOT NULL AND at_most < 1 THEN
         PERFORM listguard._invalid(format('invalid at_most %s', at_most), 'Plant at least one, or pass NULL for all.');
     END IF;

@@ -305,6 +305,9 @@
 
 #include "canary/_canary_policies/latest.sql"
 
+#include "canary/_quiet_planting/latest.sql"
+#include "canary/_count_planted_row/latest.sql"
+
 #include "canary/_add_canary_addresses/latest.sql"
 
 #include "canary/_local_part_template/latest.sql"

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -97,4 +98,65 @@ TEST(CanaryRevealSummary, SpoolRecordsAreReadWholeOnly)
     EXPECT_EQ(roles, (std::vector<std::uint32_t>{10, 11}));
     file[whole] ^= 0xff;
     EXPECT_THROW(read_spool(file.data(), file.size(), each), listguard::Error);
+}
+
+// False positives add up over days: a question about a canary planted a
+// month ago asks every part of every day since. The rate of a set of
+// filters is computed from their bits, and answers count only while it is
+// within kMaxFalsePositiveRate: measured on a role that reads 20,000
+// distinct addresses a day, as the writer fills its days (parts of 2,048,
+// 8,192, 32,768 ...).
+TEST(CanaryRevealSummary, FalsePositivesAcrossDaysAreMeasuredAndBounded)
+{
+    using listguard::FalsePositiveRate;
+    using listguard::kMaxFalsePositiveRate;
+    using listguard::summary_false_positive_rate;
+    std::mt19937_64 rng(3);
+    const std::size_t per_day = 20000;
+    std::vector<std::vector<std::uint8_t>> filters;
+    FalsePositiveRate rate;
+    bool crossed = false;
+    for (int day = 1; day <= 12; day++) {
+        std::size_t left = per_day;
+        for (int part = 0; left > 0; part++) {
+            std::size_t capacity = SummaryFilter::capacity_of(part);
+            filters.emplace_back(SummaryFilter::octets_for(capacity));
+            SummaryFilter f(filters.back().data(), filters.back().size());
+            std::size_t n = std::min(left, capacity);
+            for (std::size_t i = 0; i < n; i++)
+                f.insert(rng());
+            left -= n;
+            rate.add(summary_false_positive_rate(filters.back().data(), filters.back().size()));
+        }
+        // Keys never added, asked of every filter so far.
+        const int trials = 200000;
+        int hits = 0;
+        for (int t = 0; t < trials; t++) {
+            std::uint64_t key = rng();
+            for (const auto& bits : filters) {
+                if (summary_contains(bits.data(), bits.size(), key)) {
+                    hits++;
+                    break;
+                }
+            }
+        }
+        double measured = static_cast<double>(hits) / trials;
+        EXPECT_NEAR(measured, rate.rate(), 0.0015 + 0.1 * rate.rate()) << "day " << day;
+        if (rate.within_bound())
+            EXPECT_LE(measured, kMaxFalsePositiveRate + 0.001) << "day " << day << ": answers that count";
+        else
+            crossed = true;
+    }
+    EXPECT_TRUE(crossed) << "twelve such days add up past the bound: the bound is what keeps answers in it";
+    EXPECT_GT(rate.rate(), kMaxFalsePositiveRate);
+}
+
+TEST(CanaryRevealSummary, FalsePositiveRateOfOneFilter)
+{
+    using listguard::summary_false_positive_rate;
+    std::vector<std::uint8_t> bits(SummaryFilter::octets_for(SummaryFilter::kFirstCapacity));
+    EXPECT_EQ(summary_false_positive_rate(bits.data(), bits.size()), 0.0) << "an empty filter holds nothing";
+    std::fill(bits.begin(), bits.end(), 0xff);
+    EXPECT_EQ(summary_false_positive_rate(bits.data(), bits.size()), 1.0);
+    EXPECT_EQ(summary_false_positive_rate(bits.data(), bits.size() - 1), 0.0) << "a filter of a wrong size";
 }

@@ -68,6 +68,31 @@ bool summary_contains(const std::uint8_t* bits, std::size_t octets, std::uint64_
     return true;
 }
 
+double summary_false_positive_rate(const std::uint8_t* bits, std::size_t octets) noexcept
+{
+    if (octets == 0 || octets % SummaryFilter::kBlockOctets != 0)
+        return 0.0;
+    // A key lands in each block alike. Its probes take 9 bits each of one
+    // 64-bit value (probe()): all but the last fall on each of the block's
+    // 512 bits alike; the last has one bit left, so it falls on bit 0 or 1.
+    // The chance, then, is the mean over blocks of (set bits / 512) to the
+    // kProbes - 1, times the share of bits 0 and 1 that are set.
+    std::size_t blocks = octets / SummaryFilter::kBlockOctets;
+    double sum = 0.0;
+    for (std::size_t b = 0; b < blocks; b++) {
+        const std::uint8_t* block = bits + b * SummaryFilter::kBlockOctets;
+        int set = 0;
+        for (std::size_t i = 0; i < SummaryFilter::kBlockOctets; i++)
+            set += __builtin_popcount(block[i]);
+        double f = set / (8.0 * SummaryFilter::kBlockOctets);
+        double p = ((block[0] & 1) + ((block[0] >> 1) & 1)) / 2.0;
+        for (int k = 0; k < SummaryFilter::kProbes - 1; k++)
+            p *= f;
+        sum += p;
+    }
+    return sum / static_cast<double>(blocks);
+}
+
 bool SummaryFilter::contains(std::uint64_t key) const noexcept
 {
     return summary_contains(bits_, blocks_ * kBlockOctets, key);

@@ -58,6 +58,28 @@ private:
 // Tests on filters held read-only.
 bool summary_contains(const std::uint8_t* bits, std::size_t octets, std::uint64_t key) noexcept;
 
+// False positives add up: "did the role read this address since the day a
+// canary was planted" asks every part of every day since, and each answers
+// "yes" for an address it does not hold now and then. The rate of one
+// filter is known exactly from its bits (a key not added is taken for one
+// when its kProbes bits, in its block, are all set); that of a set of
+// filters is one minus the product of their complements. Readers of the
+// summaries use them only while that rate is at most kMaxFalsePositiveRate
+// (pg/canary/summaries.h): past it, a role counts as having read all it
+// could see, as when the trail cannot tell.
+constexpr double kMaxFalsePositiveRate = 0.01;
+double summary_false_positive_rate(const std::uint8_t* bits, std::size_t octets) noexcept;
+
+class FalsePositiveRate {
+public:
+    void add(double filter_rate) noexcept { none_ *= 1.0 - filter_rate; }
+    double rate() const noexcept { return 1.0 - none_; }
+    bool within_bound() const noexcept { return rate() <= kMaxFalsePositiveRate; }
+
+private:
+    double none_ = 1.0;
+};
+
 // The key of an address: the first 8 octets of its loose digest.
 std::uint64_t summary_key(const std::uint8_t* loose_digest) noexcept;
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "pg/base/postgres_c.h"
+#include "pg/base/uncounted.h"
 
 extern "C" {
 #include "access/genam.h"
@@ -68,11 +69,14 @@ Oid admin_role();
 AttrNumber listguard_column(Oid relid, const char* name);
 
 // Calls row(tuple, desc) for each row of one of listguard's own (small)
-// tables, under the current snapshot, until it returns false.
+// tables, under the current snapshot, until it returns false. The scan is
+// not counted in the statistics: every backend reads the registries again
+// after a change, and the counts would tell every role when.
 template <typename Row>
 void scan_listguard_table(Oid relid, Row&& row)
 {
     Relation rel = table_open(relid, AccessShareLock);
+    stop_counting(rel);
     SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
     HeapTuple tuple;
     while (HeapTupleIsValid(tuple = systable_getnext(scan)))

@@ -152,6 +152,13 @@ RoleSummaries* load_role_summaries(const Oid* roles, int role_count, int32 since
             SummaryFilterRef{reinterpret_cast<const uint8*>(VARDATA(bits)), VARSIZE(bits) - VARHDRSZ, day};
     }
     SPI_freetuptable(SPI_tuptable);
+    for (int i = 0; i < role_count; i++) {
+        FalsePositiveRate rate;
+        for (int f = 0; f < out[i].filter_count; f++)
+            rate.add(summary_false_positive_rate(out[i].filters[f].bits, out[i].filters[f].octets));
+        out[i].false_positive_rate = rate.rate();
+        out[i].within_bound = rate.within_bound();
+    }
     return out;
 }
 

@@ -24,6 +24,11 @@ struct RoleSummaries {
     uint64* pending; // sorted
     int32* pending_day;
     int pending_count;
+    // The chance that a key the role never read is found in any of its
+    // filters (core/canary/reveal_summary.h): whatever the question, an
+    // answer's false positive rate is at most this.
+    double false_positive_rate;
+    bool within_bound; // at most kMaxFalsePositiveRate: its answers count
 };
 
 // Loads the summaries of `roles` from day `since` on, in the current memory
@@ -31,7 +36,7 @@ struct RoleSummaries {
 RoleSummaries* load_role_summaries(const Oid* roles, int role_count, int32 since);
 
 // Whether the role read the address with this key in clear on day `from`
-// or later (a false positive now and then: about 0.1 % per filter).
+// or later (a false positive now and then: at most false_positive_rate).
 bool summaries_hold(const RoleSummaries& s, uint64 key, int32 from = PG_INT32_MIN);
 
 } // namespace listguard::pg

@@ -7,8 +7,8 @@
 //     and its domain's.
 //  2. The canaries in the file, by loose digest (listguard.canaries keeps
 //     each one's). A file that holds addresses at the canary domains that
-//     are no canaries was padded with guesses: then only canaries added as
-//     mailboxes count.
+//     are no canaries, nor rows of a table that holds canaries, was padded
+//     with guesses: then only canaries added as mailboxes count.
 //  3. The candidates: the roles the found canaries were planted for, and
 //     the senders; what each could see (membership, sending grants).
 //  4. The lists of those canaries: how many of their rows the file holds
@@ -250,6 +250,40 @@ bool get_bool(uint64 row, int column)
 Datum get_datum(uint64 row, int column, bool* isnull)
 {
     return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column, isnull);
+}
+
+// Marks which of the lines probed (sorted digests, each with its line) are
+// rows of a table (every table under its protection root, every list; no
+// row policy: listguard's own code, elevated). Canary rows do not count.
+void mark_rows_of_table(Oid root, const char* column, const uint8 (*probes)[kDigest], const int* probe_line,
+                        int probe_count, bool* is_row)
+{
+    List* leaves = find_all_inheritors(root, AccessShareLock, nullptr);
+    ListCell* cell;
+    foreach (cell, leaves) {
+        Oid leaf = lfirst_oid(cell);
+        if (get_rel_relkind(leaf) != RELKIND_RELATION)
+            continue;
+        AttrNumber a_email = get_attnum(leaf, column);
+        if (a_email == InvalidAttrNumber)
+            continue;
+        Relation rel = table_open(leaf, AccessShareLock);
+        TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, nullptr);
+        TupleTableSlot* slot = table_slot_create(rel, nullptr);
+        while (table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
+            slot_getsomeattrs(slot, a_email);
+            if (slot->tts_isnull[a_email - 1])
+                continue;
+            auto* value = reinterpret_cast<struct varlena*>(PG_DETOAST_DATUM_PACKED(slot->tts_values[a_email - 1]));
+            EmailBytes v = email_bytes(value);
+            int line = find_line(probes, probe_line, probe_count, sealed::digest_of(v.data));
+            if (line >= 0 && !is_row[line] && !guarded([&] { return keyring().email().is_canary(v.data, v.size); }))
+                is_row[line] = true;
+        }
+        ExecDropSingleTupleTableSlot(slot);
+        table_endscan(scan);
+        table_close(rel, AccessShareLock);
+    }
 }
 
 // Reads the rows of the lists of one table (every table under its
@@ -516,10 +550,77 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
     for (int i = 0; i < canary_count; i++)
         memcpy(canary_loose[i], canaries[i].loose, kDigest);
     qsort(canary_loose, canary_count, kDigest, compare_digests);
+    // An address there that is a row of a table holding canaries is no
+    // guess: a subscriber at a canary domain (or one a writer added) is in
+    // every export of its list, and must not blunt the list's canaries. The
+    // same pass finds canaries whose address a row that is no canary has
+    // (a writer's guess that hit, added among misses): evidence for nobody.
+    int suspect_count = 0, probe_total = 0;
+    auto* suspects = static_cast<uint8(*)[kDigest]>(palloc(2 * kDigest * Max(distinct, 1)));
+    auto* suspect_line = static_cast<int*>(palloc(2 * sizeof(int) * Max(distinct, 1)));
+    bool* canary_line = static_cast<bool*>(palloc0(sizeof(bool) * Max(distinct, 1)));
+    bool* suspect = static_cast<bool*>(palloc0(sizeof(bool) * Max(distinct, 1)));
+    {
+        struct P {
+            uint8 d[kDigest];
+            int line;
+        };
+        auto* all = static_cast<P*>(palloc(sizeof(P) * 2 * Max(distinct, 1)));
+        for (int i = 0; i < distinct; i++) {
+            canary_line[i] = bsearch(lines[i].loose, canary_loose, canary_count, kDigest, compare_digests) != nullptr;
+            suspect[i] = !canary_line[i] &&
+                         bsearch(lines[i].domain, canary_domains, domain_count, kDigest, compare_digests) != nullptr;
+            if (!suspect[i] && !canary_line[i])
+                continue;
+            suspect_count += suspect[i] ? 1 : 0;
+            memcpy(all[probe_total].d, lines[i].exact, kDigest);
+            all[probe_total++].line = i;
+        }
+        qsort(all, probe_total, sizeof(P), compare_digests);
+        for (int i = 0; i < probe_total; i++) {
+            memcpy(suspects[i], all[i].d, kDigest);
+            suspect_line[i] = all[i].line;
+        }
+    }
     bool guessed = false;
-    for (int i = 0; i < distinct && !guessed; i++)
-        guessed = bsearch(lines[i].domain, canary_domains, domain_count, kDigest, compare_digests) != nullptr &&
-                  bsearch(lines[i].loose, canary_loose, canary_count, kDigest, compare_digests) == nullptr;
+    int collided = 0;
+    if (suspect_count > 0) {
+        bool* is_row = static_cast<bool*>(palloc0(sizeof(bool) * Max(distinct, 1)));
+        // Each table (and email column) that holds a canary, once.
+        for (int i = 0; i < canary_count; i++) {
+            const PlantedCanary& c = canaries[i];
+            bool seen = !OidIsValid(c.relid);
+            for (int k = 0; k < i && !seen; k++)
+                seen = canaries[k].relid == c.relid && strcmp(canaries[k].column, c.column) == 0;
+            if (seen)
+                continue;
+            Oid relid_type[1] = {OIDOID};
+            Datum relid_arg[1] = {ObjectIdGetDatum(c.relid)};
+            run("SELECT 1 FROM listguard.protected_tables WHERE relid::pg_catalog.oid OPERATOR(pg_catalog.=) $1", 1,
+                relid_type, relid_arg);
+            bool is_protected = SPI_processed > 0;
+            SPI_freetuptable(SPI_tuptable);
+            if (is_protected)
+                mark_rows_of_table(c.relid, c.column, suspects, suspect_line, probe_total, is_row);
+        }
+        for (int i = 0; i < distinct; i++) {
+            if (suspect[i] && !is_row[i])
+                guessed = true;
+            else if (canary_line[i] && is_row[i]) {
+                for (int k = 0; k < canary_count; k++) {
+                    if (OidIsValid(canaries[k].role) && memcmp(canaries[k].loose, lines[i].loose, kDigest) == 0) {
+                        canaries[k].role = InvalidOid; // evidence for nobody
+                        collided++;
+                    }
+                }
+            }
+        }
+    }
+    // (With guesses, only mailboxes count anyway: that NOTICE says enough.)
+    if (collided > 0 && !guessed)
+        ereport(NOTICE,
+                (errmsg("listguard: %d canaries of the file have the address of a row that is no canary", collided),
+                 errdetail("Someone added them to a list, where every reader sees them: they count for nobody.")));
     if (guessed)
         ereport(NOTICE, (errmsg("listguard: the file holds addresses at the canary domains that are no canaries"),
                          errdetail("Someone may have added guessed canaries to shift the blame: only canaries added "
@@ -527,10 +628,10 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
     int found_count = 0;
     for (int i = 0; i < canary_count; i++) {
         PlantedCanary& c = canaries[i];
-        if (guessed && c.generated) {
+        if (guessed && c.generated)
             c.role = InvalidOid; // evidence for nobody
+        if (!OidIsValid(c.role))
             continue;
-        }
         c.found = bsearch(c.loose, loose_sorted, distinct, kDigest, compare_digests) != nullptr;
         found_count += c.found ? 1 : 0;
     }
@@ -773,6 +874,9 @@ extern "C" Datum lg_trace_leak(PG_FUNCTION_ARGS)
         cand.complete = trail_complete;
         for (int i = 0; i < standby_count; i++)
             cand.complete = cand.complete && standby_roles[i] != cand.role;
+        // Summaries whose false positives added up past the bound (many
+        // days of many reads) cannot tell either.
+        cand.complete = cand.complete && cand.summaries->within_bound;
         cand.revealed = static_cast<bool*>(palloc0(sizeof(bool) * Max(cand.visible_count, 1)));
         cand.share = static_cast<double*>(palloc(sizeof(double) * Max(list_count, 1)));
         for (int l = 0; l < list_count; l++)

@@ -113,6 +113,8 @@ DROP FUNCTION _audit_for(text);
 -- names the person).
 ALTER TABLE canaries ADD COLUMN principal bigint;
 #include "canary/plant_principal_canaries/0.3.0.sql"
+#include "canary/_quiet_planting/0.3.0.sql"
+#include "canary/_count_planted_row/0.3.0.sql"
 #include "canary/_plant_principal_canaries/0.3.0.sql"
 
 -- Monitors see every quota, and read metrics, progress and the audit log

@@ -3,6 +3,7 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     added integer;
 BEGIN
+    PERFORM listguard._quiet_planting(); -- no count in pg_stat_* tells the moment
     IF addresses IS NULL OR cardinality(addresses) = 0 THEN
         PERFORM listguard._invalid('no canary addresses given', 'add_canary_addresses() needs an array of addresses.');
     END IF;

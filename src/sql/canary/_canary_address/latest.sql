@@ -5,7 +5,8 @@
 -- at that provider if the pool has one (else at another), with the row's
 -- names changed to those its local part shows (tried in the list's
 -- templates); for a rare domain, or with no mailbox left: an address made
--- in the template from the names, at the canary domain this list uses least.
+-- in the template from the names, at the canary domain this list uses least
+-- where neither the table nor the registry has that address.
 -- Returns the id of its canaries row (a pool row stays in the pool until
 -- the canary row is in) and the names, or no row.
 CREATE FUNCTION _canary_address(tbl regclass, email_column name, scope_filter text, tmpl text, tmpl_domain text,
@@ -53,8 +54,21 @@ BEGIN
     IF made IS NULL THEN
         RETURN;
     END IF;
-    SELECT d INTO domain FROM unnest(canary_domains) d
-    ORDER BY coalesce((domain_use->>d)::int, 0), random() LIMIT 1;
+    -- At the least used canary domain where no row of the table (of any
+    -- list) has that address: a subscriber at a canary domain must never
+    -- share an address with a canary (its mail, and its lines in every
+    -- export of its list, would be taken for the canary's).
+    FOR domain IN SELECT d FROM unnest(canary_domains) d ORDER BY coalesce((domain_use->>d)::int, 0), random() LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s t WHERE t.%I = $1)', tbl, email_column)
+            INTO on_list USING listguard.email(made || '@' || domain);
+        -- Nor one that is a canary already (then the next domain, too).
+        EXIT WHEN NOT on_list AND NOT EXISTS (SELECT 1 FROM listguard.canaries c
+                                              WHERE c.address = listguard.email(made || '@' || domain));
+        domain := NULL;
+    END LOOP;
+    IF domain IS NULL THEN
+        RETURN;
+    END IF;
     made := made || '@' || domain;
     -- One that fills its size bucket has no room for the mark.
     BEGIN

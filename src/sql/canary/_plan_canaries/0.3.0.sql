@@ -9,6 +9,7 @@ DECLARE
     p listguard.protected_tables;
     planned integer;
 BEGIN
+    PERFORM listguard._quiet_planting(); -- no count in pg_stat_* tells the moment
     IF tbl IS NULL OR account IS NULL THEN
         PERFORM listguard._invalid('table and account must not be null', 'plan_canaries() plans for one list of one table.');
     END IF;

@@ -62,9 +62,12 @@ DECLARE
     -- value, into a local table (src), and what needs the address is
     -- computed where the rows are.
     citus boolean;
+    stmt text;
+    leaf oid;
     src text;
     drawn_types text[] := '{}';
 BEGIN
+    PERFORM listguard._quiet_planting(); -- no count in pg_stat_* tells the moment
     IF tbl IS NULL OR account IS NULL THEN
         PERFORM listguard._invalid('table and account must not be null', 'plant_canaries() plants into one list of one table.');
     END IF;
@@ -242,7 +245,7 @@ BEGIN
     -- The roles' canaries in a random order, not one role's after another's.
     FOR target IN SELECT r FROM unnest(roles) r, generate_series(1, per_role) ORDER BY random() LOOP
         inserted := false;
-        FOR attempt IN 1..5 LOOP
+        FOR attempt IN 1..20 LOOP
             -- The real row whose local part and domain the canary's follow.
             pick := 1 + floor(random() * sample_count)::int;
             tmpl := templates[pick];
@@ -313,14 +316,20 @@ BEGIN
             -- so its xmin is not shared with the others. One whose values
             -- break a unique constraint is drawn again.
             BEGIN
-                EXECUTE format('INSERT INTO %s (%s) VALUES (%s, $1)', tbl,
+                stmt := format('INSERT INTO %s (%s) VALUES (%s, $1)', tbl,
                                (SELECT string_agg(quote_ident(c), ', ')
                                 FROM unnest(ARRAY[p.account_column] || CASE WHEN list IS NULL THEN '{}'::name[]
                                                                             ELSE ARRAY[p.list_column] END
                                             || name_columns || drawn_columns || spread_columns
                                             || ARRAY[email_column]) c),
-                               array_to_string(exprs, ', '))
-                    USING stamped;
+                               array_to_string(exprs, ', '));
+                IF citus THEN
+                    EXECUTE stmt USING stamped; -- its shard counts it, as a signup's
+                ELSE
+                    -- Counted as a signup's row is (_quiet_planting() counts nothing).
+                    EXECUTE stmt || ' RETURNING tableoid' INTO leaf USING stamped;
+                    PERFORM listguard._count_planted_row(leaf);
+                END IF;
                 inserted := true;
             EXCEPTION WHEN unique_violation OR exclusion_violation THEN
                 -- The address goes back to the pool (a made one is dropped).

@@ -10,6 +10,7 @@ DECLARE
     planted integer := 0;
     message text;
 BEGIN
+    PERFORM listguard._quiet_planting(); -- no count in pg_stat_* tells the moment
     IF at_most IS NOT NULL AND at_most < 1 THEN
         PERFORM listguard._invalid(format('invalid at_most %s', at_most), 'Plant at least one, or pass NULL for all.');
     END IF;

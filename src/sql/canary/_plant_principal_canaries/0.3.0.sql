@@ -12,6 +12,7 @@ DECLARE
     before bigint[];
     planted integer := 0;
 BEGIN
+    PERFORM listguard._quiet_planting(); -- no count in pg_stat_* tells the moment
     IF principals IS NULL OR cardinality(principals) = 0 OR array_position(principals, NULL) IS NOT NULL THEN
         PERFORM listguard._invalid('principals must name principals', 'plant_canaries() plants for each one named.');
     END IF;
