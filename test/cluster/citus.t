@@ -25,7 +25,7 @@ if ! citus_available; then
     echo "1..0 # SKIP Citus is not installed in $("$PGBIN/pg_config" --pkglibdir) (scripts/test installs it with ../shared/citus/build.sh)"
     exit 0
 fi
-echo "1..71"
+echo "1..76"
 
 # count_reaches_at NAME MIN SQL: as count_reaches, on a node.
 count_reaches_at() {
@@ -307,16 +307,84 @@ toks=$(replay "$vproof" "$vgpid" $other_node -U viewer -c "SELECT email FROM $ot
 opened=$(for t in $toks; do at coordinator -U viewer -c "SELECT '$t'::listguard.email"; done)
 check_true "[ \"\$(printf '%s\n' \"\$toks\" | grep -c '^lgt1:')\" = 3 ] && [ \"\$opened\" = \"\$(at $other_node -U viewer -c 'SELECT email FROM $other_shard ORDER BY id LIMIT 3')\" ]" \
     "replayed on another node as its own role: transit tokens that open as the role's own masks"
+# Proofs are for the session's own role only, also while listguard's
+# elevated code (request_access(), open to PUBLIC, plans its SPI as the
+# extension's owner) or a SECURITY DEFINER function of an admin runs in the
+# port argument, and a superuser's backend offers none for listguard_owner
+# outside Citus's own shard operations (attack8, findings 51 and 52).
+at coordinator -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+CREATE FUNCTION public.su_helper() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog
+    AS $$ SELECT count(*)::int * 0 FROM pg_catalog.pg_class WHERE false $$;
+GRANT EXECUTE ON FUNCTION public.su_helper() TO PUBLIC;
+SQL
+# capture_in ROLE PORT-EXPRESSION: as capture, with the port computed by it.
+capture_in() {
+    python3 ../attacks/lib/fake_pg_server.py "$fake_port" 10 "$SERVERS_DIR" >"$SERVERS_DIR/caught" 2>/dev/null &
+    local pid=$!
+    for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$fake_port") 2>/dev/null && break; sleep 0.1; done
+    at coordinator -U "$1" -c "SELECT * FROM master_run_on_worker(ARRAY['127.0.0.1'], ARRAY[$fake_port + ($2)], ARRAY['SELECT 1'], false)" \
+        >/dev/null 2>&1
+    wait "$pid"
+    echo "$(grep -o 'listguard.citus_proof=[^ ]*' "$SERVERS_DIR/caught" | cut -d= -f2) $(grep -o 'gpid=[0-9]*' "$SERVERS_DIR/caught" | cut -d= -f2)"
+}
+owner_login() { replay "$1" "$2" "$3" -U listguard_owner -c "SELECT current_user" 2>&1; }
+shard_mode() { # proof gpid role: "token" if a session of role with it is taken for Citus's own
+    replay "$1" "$2" $shard_node -U "$3" -c "SELECT email FROM $shard ORDER BY id LIMIT 1" 2>&1 | grep -q '^lgt1:' && echo token || echo plain
+}
+read -r rproof rgpid < <(capture_in carol "(listguard.request_access(1, 10, reason => 'attack8') * 0)::int")
+at coordinator -c "DELETE FROM listguard.access_requests WHERE reason = 'attack8'" >/dev/null 2>&1
+check "$(printf '%s' "$rproof" | tr ',' '\n' | grep -c '^lgp2:')|$(owner_login "$rproof" "$rgpid" $shard_node | grep -c 'may log in only as a Citus internal connection')|$(owner_login "$rproof" "$rgpid" coordinator | grep -c 'may log in only as a Citus internal connection')|$(shard_mode "$rproof" "$rgpid" postgres)" \
+    "1|1|1|plain" "elevated SPI in the port argument (request_access()): one proof, the caller's own; no listguard_owner, no superuser"
+read -r hproof hgpid < <(capture_in carol "public.su_helper()")
+check "$(printf '%s' "$hproof" | tr ',' '\n' | grep -c '^lgp2:')|$(owner_login "$hproof" "$hgpid" $shard_node | grep -c 'may log in only as a Citus internal connection')|$(shard_mode "$hproof" "$hgpid" postgres)" \
+    "1|1|plain" "a superuser's SECURITY DEFINER function in the port argument: the caller's proof only"
 read -r sproof sgpid < <(capture postgres)
-check "$(printf '%s' "$sproof" | tr ',' '\n' | grep -c '^lgp2:')" 2 \
-    "a superuser's backend offers a proof for its role and one for listguard_owner"
+check "$(printf '%s' "$sproof" | tr ',' '\n' | grep -c '^lgp2:')|$(owner_login "$sproof" "$sgpid" $shard_node | grep -c 'may log in only as a Citus internal connection')|$(shard_mode "$sproof" "$sgpid" postgres)" \
+    "1|1|token" "a superuser's backend offers a proof for its own role only (none for listguard_owner outside shard operations)"
+at coordinator -c "DROP FUNCTION public.su_helper()" >/dev/null
 before=$(at coordinator -c "SELECT coalesce(max(id), 0) FROM listguard.audit_log")
 trigger="listguard_audit_${shard##*_}"
-err=$(replay "$sproof" "$sgpid" $shard_node -U listguard_owner -c "ALTER TABLE $shard DISABLE TRIGGER $trigger" 2>&1)
+err=$(replay "$sproof" "$sgpid" $shard_node -U postgres -c "ALTER TABLE $shard DISABLE TRIGGER $trigger" 2>&1)
 at $shard_node -c "ALTER TABLE $shard ENABLE TRIGGER $trigger" >/dev/null
 check "$err$(count_reaches_at coordinator 1 "SELECT count(*) FROM listguard.audit_log WHERE id > $before AND kind = 'protection_changed'
         AND origin = '$shard_node' AND (detail->>'citus_internal')::boolean")" 1 \
     "DDL on a shard through a proven internal connection is recorded, as such"
+
+# Should a listguard_owner proof leak anyway (made here from the keyring,
+# as its holder could): listguard_owner logs in, but may not take
+# protection off a shard or the distributed table: Citus sends no such DDL
+# as it.
+owner_proof=$(python3 - "$CITUS_KEYRING" 10000012345 <<'PY'
+import base64, hashlib, hmac, struct, sys, time
+key = next(bytes.fromhex(l.split()[1]) for l in open(sys.argv[1]) if l.startswith("index "))
+prk = hmac.new(b"listguard hkdf salt v1", key, hashlib.sha256).digest()
+okm = hmac.new(prk, b"listguard citus proof v2" + b"\x01", hashlib.sha256).digest()
+raw = struct.pack(">QQ", int(sys.argv[2]), int(time.time()))
+raw += hmac.new(okm, raw + b"listguard_owner", hashlib.sha256).digest()[:16]
+print("lgp2:" + base64.urlsafe_b64encode(raw).decode().rstrip("="))
+PY
+)
+at coordinator -c "CREATE ROLE outsider LOGIN" -c "GRANT SELECT ON subs TO outsider" >/dev/null
+as_owner() { PGAPPNAME="$1 gpid=10000012345" PGOPTIONS="-c listguard.citus_proof=$owner_proof" at "${@:2}" -U listguard_owner; }
+check "$(as_owner citus_internal $shard_node -c "SELECT current_user" 2>&1)" listguard_owner \
+    "a listguard_owner proof made from the keyring logs it in (the case below is a leaked one)"
+policy=listguard_read # policies keep their names on shards
+refused=0
+for sql in "ALTER TABLE $shard DISABLE TRIGGER $trigger" "ALTER TABLE $shard DISABLE TRIGGER ALL" \
+    "ALTER TABLE $shard NO FORCE ROW LEVEL SECURITY" "ALTER TABLE $shard DISABLE ROW LEVEL SECURITY" \
+    "ALTER POLICY $policy ON $shard USING (true)" "DROP POLICY $policy ON $shard" \
+    "CREATE POLICY opened ON $shard USING (true)" "ALTER TABLE $shard OWNER TO viewer" \
+    "DROP TRIGGER $trigger ON $shard" "ALTER POLICY $policy ON $shard RENAME TO other" \
+    "CREATE RULE r AS ON INSERT TO $shard DO INSTEAD NOTHING"; do
+    err=$(as_owner citus_internal $shard_node -c "$sql" 2>&1)
+    case "$err" in *"permission denied for protected table"*) refused=$((refused + 1)) ;; *) echo "# not refused: $sql: $err" ;; esac
+done
+check "$refused" 11 "a proven listguard_owner session may not disable triggers, row security or change policies of a shard"
+err=$(as_owner citus_rebalancer coordinator -c "SET citus.allow_nested_distributed_execution = on" \
+    -c "ALTER POLICY listguard_read ON subs USING (true)" 2>&1)
+check "$(printf '%s' "$err" | grep -c 'permission denied for protected table')|$(at $shard_node -U outsider -c "SELECT count(*) FROM $shard")|$(at coordinator -U outsider -c "SELECT count(*) FROM subs")|$(at $shard_node -c "SELECT count(*) FROM pg_trigger WHERE tgrelid = '$shard'::regclass AND tgname LIKE 'listguard%' AND tgenabled = 'D'")" \
+    "1|0|0|0" \
+    "nor, on the coordinator, the distributed table's policy: the outsider still reads no row anywhere"
 
 # 37-41: a node added later and shards moved to it.
 node_init worker3 "citus.shard_count = 8"

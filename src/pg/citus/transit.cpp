@@ -5,6 +5,7 @@
 #include <string>
 
 #include "pg/base/catalog.h"
+#include "pg/base/elevated_call.h"
 #include "pg/base/guard.h"
 #include "pg/base/settings.h"
 #include "pg/citus/citus.h"
@@ -39,6 +40,8 @@ Oid offered_role = InvalidOid;    // the role the offered proofs were made for
 bool offered_owner = false;       // they included one for listguard_owner
 char* original_options = nullptr; // PGOPTIONS before listguard added to it
 bool original_saved = false;
+bool owner_scope = false; // a Citus function that connects as listguard_owner runs
+char plain_options[1024]; // PGOPTIONS with the proof for the role only
 
 enum class Proof { Unchecked, Valid, Invalid };
 Proof proof_state = Proof::Unchecked;
@@ -84,12 +87,29 @@ bool proven(const char* proofs, uint64 gpid, const char* user)
 // role captures from a connection it made Citus open logs it in nowhere.
 bool may_offer_owner_proof(Oid role)
 {
+    if (!OidIsValid(role))
+        return false;
     if (superuser_arg(role))
         return true;
     Oid admin = admin_role();
     Oid owner = get_role_oid(kOwnerRole, true);
     return (OidIsValid(admin) && has_privs_of_role(role, admin)) ||
            (OidIsValid(owner) && has_privs_of_role(role, owner));
+}
+
+// The current role is not the one the session acts as: listguard's
+// elevated code (the extension's owner) or a SECURITY DEFINER function (or
+// an operation PostgreSQL runs as a table's owner) is running. Proofs are
+// made for the session's own role only, so nothing is offered meanwhile.
+bool role_borrowed()
+{
+    return running_elevated() || GetUserId() != GetOuterUserId() || InLocalUserIdChange() ||
+           InSecurityRestrictedOperation();
+}
+
+bool set_options(const char* options) noexcept
+{
+    return (options[0] == '\0' ? unsetenv("PGOPTIONS") : setenv("PGOPTIONS", options, 1)) == 0;
 }
 
 } // namespace
@@ -121,6 +141,7 @@ const char* current_role_name()
 void reset_transit() noexcept
 {
     transit = false;
+    withdraw_owner_proof();
 }
 
 bool session_claims_citus_internal()
@@ -182,23 +203,31 @@ void check_owner_login(const char* user, const char* application, const char* op
 
 void offer_citus_proof()
 {
+    // Inside elevated or SECURITY DEFINER code the backend's PGOPTIONS stay
+    // as the session's own statement left them: a connection a function
+    // opens there (to a server of its caller's choice) carries no proof for
+    // the role it borrowed.
+    if (role_borrowed())
+        return;
     int64 now = now_seconds();
-    Oid role = GetUserId();
-    if (offered_at != 0 && now - offered_at < kProofRenewal && role == offered_role)
+    Oid role = GetOuterUserId();
+    if (offered_at != 0 && now - offered_at < kProofRenewal && role == offered_role && owner_scope == offered_owner)
         return;
     if (!citus_active() || !OidIsValid(listguard_objects().schema))
         return;
     uint64 gpid = citus_global_pid();
     if (gpid == 0)
         return;
-    // Citus connects as the current role, and as listguard_owner for shard
-    // operations: a proof for each, bound to it.
-    bool owner = may_offer_owner_proof(role);
-    const char* name = current_role_name();
+    // Citus connects as the current role (here the session's), and as
+    // listguard_owner only in the shard operations of owner_scope.
+    bool owner = owner_scope && may_offer_owner_proof(GetSessionUserId()) && may_offer_owner_proof(role);
+    const char* name = GetUserNameFromId(role, false);
     ensure_keyring();
     char proof[transit::kMaxProofs * 64];
+    char own[transit::kMaxProofs * 64];
     guarded([&] {
         std::string made = keyring().transit().proof(gpid, name, now);
+        strlcpy(own, made.c_str(), sizeof own);
         if (owner && strcmp(name, kOwnerRole) != 0)
             made += "," + keyring().transit().proof(gpid, kOwnerRole, now);
         strlcpy(proof, made.c_str(), sizeof proof);
@@ -208,14 +237,42 @@ void offer_citus_proof()
         original_options = options ? MemoryContextStrdup(TopMemoryContext, options) : nullptr;
         original_saved = true;
     }
-    char* options = psprintf("%s%s-c listguard.citus_proof=%s", original_options ? original_options : "",
-                             original_options ? " " : "", proof);
-    if (setenv("PGOPTIONS", options, 1) != 0)
+    const char* before = original_options ? original_options : "";
+    const char* space = original_options ? " " : "";
+    int n = snprintf(plain_options, sizeof plain_options, "%s%s-c listguard.citus_proof=%s", before, space, own);
+    if (n < 0 || static_cast<std::size_t>(n) >= sizeof plain_options)
+        ereport(ERROR,
+                (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("PGOPTIONS is too long for Citus's connections")));
+    char* options = psprintf("%s%s-c listguard.citus_proof=%s", before, space, proof);
+    if (!set_options(options))
         ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("could not set PGOPTIONS for Citus's connections")));
     pfree(options);
     offered_at = now;
     offered_role = role;
-    offered_owner = owner;
+    offered_owner = owner_scope;
+}
+
+bool set_owner_scope(bool on)
+{
+    bool was = owner_scope;
+    owner_scope = on && !role_borrowed();
+    if (owner_scope)
+        offer_citus_proof();
+    else
+        withdraw_owner_proof();
+    return was;
+}
+
+void withdraw_owner_proof() noexcept
+{
+    owner_scope = false;
+    if (!offered_owner)
+        return;
+    // Back to the proof for the session's role alone (made with it); if
+    // that cannot be set, to no proof at all.
+    if (!set_options(plain_options) && !set_options(original_options ? original_options : ""))
+        (void)unsetenv("PGOPTIONS");
+    offered_owner = false;
 }
 
 } // namespace listguard::pg

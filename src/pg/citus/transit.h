@@ -71,10 +71,24 @@ bool session_claims_citus_internal();
 // It says so and proved it (listguard.citus_proof). Checked once.
 bool session_is_citus_internal();
 
-// Puts this backend's proofs into its environment (PGOPTIONS), for the
-// connections Citus opens from it; renewed when they get a minute old or
-// the current role changes. Called before Citus may connect anywhere.
+// Puts this backend's proof into its environment (PGOPTIONS), for the
+// connections Citus opens from it: for the role the session acts as
+// (GetOuterUserId(), never one reached through SECURITY DEFINER or
+// listguard's elevated code: meanwhile nothing is offered and PGOPTIONS
+// stay as they were); renewed when it gets a minute old or that role
+// changes. Called before Citus may connect anywhere.
 void offer_citus_proof();
+
+// While on, a Citus function that creates, copies, moves or drops shards
+// as their owner runs, called by the session itself (not from SECURITY
+// DEFINER or elevated code): if the session's user and role are superusers
+// or listguard admins, a proof for listguard_owner is offered too, until
+// it is set off again (which withdraws it). Returns what it was.
+bool set_owner_scope(bool on);
+
+// Takes a listguard_owner proof out of PGOPTIONS (the session's own stays);
+// for every way out of an owner scope.
+void withdraw_owner_proof() noexcept;
 
 // At authentication: listguard_owner, which owns protected tables, logs in
 // only as a Citus internal connection that proved itself (Citus creates,

@@ -214,6 +214,7 @@ struct FunctionEntry {
     Oid function; // the key
     bool citus;
     bool adds_node; // makes a node a member of the cluster: it needs listguard's catalog
+    bool as_owner;  // creates, copies, moves or drops shards: Citus connects as the table's owner
 };
 HTAB* functions = nullptr;
 
@@ -234,6 +235,36 @@ FunctionEntry* citus_function(Oid function)
                                             "start_metadata_sync_to_node",
                                             "start_metadata_sync_to_all_nodes",
                                             "citus_update_node"};
+    // The ones whose shard work Citus does over connections as the table's
+    // owner (listguard_owner for protected tables), by their C symbol.
+    static const char* const kAsOwner[] = {"create_distributed_table",
+                                           "create_distributed_table_concurrently",
+                                           "create_reference_table",
+                                           "citus_add_local_table_to_metadata",
+                                           "undistribute_table",
+                                           "alter_distributed_table",
+                                           "alter_table_set_access_method",
+                                           "citus_move_shard_placement",
+                                           "citus_move_shard_placement_with_nodeid",
+                                           "master_move_shard_placement",
+                                           "citus_copy_shard_placement",
+                                           "citus_copy_shard_placement_with_nodeid",
+                                           "master_copy_shard_placement",
+                                           "rebalance_table_shards",
+                                           "replicate_table_shards",
+                                           "citus_drain_node",
+                                           "citus_split_shard_by_split_points",
+                                           "isolate_tenant_to_new_shard",
+                                           "master_create_empty_shard",
+                                           "replicate_reference_tables",
+                                           "citus_add_node",
+                                           "master_add_node",
+                                           "citus_activate_node",
+                                           "master_activate_node",
+                                           "citus_drop_all_shards",
+                                           "master_drop_all_shards",
+                                           "citus_truncate_trigger",
+                                           "citus_cleanup_orphaned_resources"};
     if (!citus_loaded() || !OidIsValid(function))
         return nullptr;
     if (functions == nullptr) {
@@ -249,6 +280,7 @@ FunctionEntry* citus_function(Oid function)
         return e;
     bool citus = false;
     bool adds_node = false;
+    bool as_owner = false;
     HeapTuple tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(function));
     if (HeapTupleIsValid(tuple)) {
         auto* proc = reinterpret_cast<Form_pg_proc>(GETSTRUCT(tuple));
@@ -266,6 +298,8 @@ FunctionEntry* citus_function(Oid function)
                 char* symbol = TextDatumGetCString(src);
                 for (const char* name : kAddsNode)
                     adds_node = adds_node || strcmp(symbol, name) == 0;
+                for (const char* name : kAsOwner)
+                    as_owner = as_owner || strcmp(symbol, name) == 0;
             }
         }
         ReleaseSysCache(tuple);
@@ -273,15 +307,18 @@ FunctionEntry* citus_function(Oid function)
     e = static_cast<FunctionEntry*>(hash_search(functions, &function, HASH_ENTER, &found));
     e->citus = citus;
     e->adds_node = adds_node;
+    e->as_owner = as_owner;
     return e;
 }
 
 needs_fmgr_hook_type next_needs_fmgr_hook = nullptr;
 fmgr_hook_type next_fmgr_hook = nullptr;
 
-// The modes saved by the calls of Citus functions under way.
+// The modes and owner scopes (pg/citus/transit.h) saved by the calls of
+// Citus functions under way.
 constexpr int kMaxDepth = 64;
 bool saved_modes[kMaxDepth];
+bool saved_scopes[kMaxDepth];
 int depth = 0;
 
 bool needs_hook(Oid function)
@@ -302,14 +339,28 @@ void function_hook(FmgrHookEventType event, FmgrInfo* flinfo, Datum* arg)
     case FHET_START: {
         if (f->adds_node)
             note_catalog_change(); // the node gets the catalog before this transaction commits
+        // A proof for listguard_owner only while a shard operation runs
+        // (and none while another Citus function, master_run_on_worker()
+        // say, runs inside it).
+        bool scope = set_owner_scope(f->as_owner && depth < kMaxDepth);
         bool was = set_in_transit(true);
-        if (depth < kMaxDepth)
+        if (depth < kMaxDepth) {
             saved_modes[depth] = was;
+            saved_scopes[depth] = scope;
+        }
         depth++;
         break;
     }
     case FHET_END:
+        if (depth > 0) {
+            depth--;
+            set_in_transit(depth < kMaxDepth ? saved_modes[depth] : true);
+            (void)set_owner_scope(depth < kMaxDepth && saved_scopes[depth]);
+        }
+        break;
     case FHET_ABORT:
+        // The statement fails: no owner proof is offered again in it.
+        withdraw_owner_proof();
         if (depth > 0) {
             depth--;
             set_in_transit(depth < kMaxDepth ? saved_modes[depth] : true);

@@ -32,6 +32,7 @@ struct TableStatement {
     Oid created_parent = InvalidOid;
     List* detached = nullptr; // protected tables leaving their parent (Oid)
     bool admin = false;
+    bool citus_owner = false; // listguard_owner through a proven Citus connection: no DDL that takes protection off
 };
 
 // Before the statement: refuses what the current role may not do.
