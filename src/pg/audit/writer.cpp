@@ -141,13 +141,16 @@ int audit_log_columns(Oid audit_log)
     return columns;
 }
 
-// Whether any event comes from a transaction still in progress (the one
-// creating the extension, say, whose table the writer cannot see yet).
-bool from_open_transaction(const AuditEvent* events, int count)
+// Whether any event comes from a transaction the writer cannot see yet: in
+// progress (the one creating the extension, say), or committed after the
+// writer's snapshot was taken (its table invisible in this transaction
+// though the transaction has ended).
+bool from_unseen_transaction(const AuditEvent* events, int count)
 {
+    Snapshot snapshot = GetActiveSnapshot();
     for (int i = 0; i < count; i++) {
         TransactionId xid = XidFromFullTransactionId(FullTransactionIdFromU64(events[i].xid));
-        if (TransactionIdIsValid(xid) && TransactionIdIsInProgress(xid))
+        if (TransactionIdIsValid(xid) && (TransactionIdIsInProgress(xid) || XidInMVCCSnapshot(xid, snapshot)))
             return true;
     }
     return false;
@@ -195,7 +198,7 @@ BatchResult append_batch(const AuditEvent* events, int count)
     bool committed = writer_transaction(psprintf("append %d events", count), [&] {
         Oid audit_log = listguard_objects().audit_log;
         if (!OidIsValid(audit_log)) {
-            if (from_open_transaction(events, count)) {
+            if (from_unseen_transaction(events, count)) {
                 result = BatchResult::Wait;
             } else {
                 log_events(events, count, " (no audit log in this database)");
