@@ -4,7 +4,7 @@
 # (polling pg_locks/pg_stat_activity while the planting job plants among
 # signups), then leaks the whole list without its canaries but the first two
 # spotted. It does not know whose they are (when they are of two roles, the
-# file points at the sender); when they are one role's, whoever it was planted for is an innocent
+# file points at the sender); when they are one role's, that role is an innocent
 # clear reader (a9_alice or a9_bob, both of whom exported the list).
 # trace_leak() then weighs "the sender leaked" against "the canary's role
 # leaked": a sender's full leak that misses 7 of its 8 canaries is unlikely.
