@@ -66,8 +66,8 @@ void claim(const char* name, bool adopt)
 
 // listguard._setup_roles(adopt boolean): listguard_admin, listguard_owner
 // (which owns protected tables; admins belong to it so that they may change
-// them), listguard_approver, listguard_standby, listguard_backup and
-// listguard_monitor.
+// them; its search_path is pg_catalog, pg_temp), listguard_approver,
+// listguard_standby, listguard_backup and listguard_monitor.
 extern "C" Datum lg_setup_roles(PG_FUNCTION_ARGS)
 {
     require_preload();
@@ -79,6 +79,13 @@ extern "C" Datum lg_setup_roles(PG_FUNCTION_ARGS)
     Oid owner = get_role_oid(kOwnerRole, false);
     if (!is_member_of_role_nosuper(admin, owner))
         run(psprintf("GRANT %s TO %s", quote_identifier(kOwnerRole), quote_identifier(kAdminRole)));
+    // listguard_owner's sessions find functions in pg_catalog only: Citus
+    // logs in as a table's owner and calls its worker functions unqualified,
+    // so with the default search_path a schema named listguard_owner (or
+    // public) holding a function of the same name would run in that proven
+    // session instead (attacks 108, 109). Every node runs this: Citus
+    // propagates CREATE EXTENSION, also to nodes added later.
+    run(psprintf("ALTER ROLE %s SET search_path = pg_catalog, pg_temp", quote_identifier(kOwnerRole)));
     SPI_finish();
     PG_RETURN_VOID();
 }
