@@ -27,6 +27,7 @@
 #include "pg/type/placeholders.h"
 #include "pg/protect/database_guard.h"
 #include "pg/protect/lookalike_guard.h"
+#include "pg/protect/shadow_guard.h"
 #include "pg/protect/schema_guard.h"
 #include "pg/protect/copy_from.h"
 #include "pg/protect/ddl_guard.h"
@@ -104,6 +105,7 @@ void listguard_ProcessUtility(PlannedStmt* pstmt, const char* query, bool read_o
     check_database_statement(stmt);
     check_lookalike_statement(stmt);
     check_schema_statement(stmt);
+    check_shadow_statement(stmt);
     TableStatement tables = check_table_statement(stmt);
     // Parameters a client bound are never a utility statement's write-back.
     if (pending_placeholders() > 0)
