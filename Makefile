@@ -18,7 +18,7 @@ OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 # pg_regress inputs are sql/<test>.sql, in this order: setup first, keys
 # before anything else needs the key. They expect a fresh cluster, as
 # scripts/test provides.
-REGRESS = setup keys error_paths boundary input equality output tokens storage dump backup_role dump_history access reveal_paths laundering prepared protection owner_attacks schema_attacks partitions partman adoption online_protect role_attacks settings_attacks search_path expiry quota monitoring charging write_back audit audit_complete audit_tamper key_rotation requests canaries canary_writes leak_attribution canary_spotting canary_moments canary_domain_rows principals principal_attacks replicas scoped_plans copy_from copy_batches policy_shortcut audit_archive reinstall
+REGRESS = setup keys error_paths boundary input equality output tokens storage dump backup_role dump_history access reveal_paths laundering prepared protection owner_attacks schema_attacks shadow_names partitions partman adoption online_protect role_attacks settings_attacks search_path expiry quota monitoring charging write_back audit audit_complete audit_tamper key_rotation requests canaries canary_writes leak_attribution canary_spotting canary_moments canary_domain_rows principals principal_attacks replicas scoped_plans copy_from copy_batches policy_shortcut audit_archive reinstall
 REGRESS_OPTS = --inputdir=. --load-extension=listguard --encoding=UTF8 --no-locale
 
 # Concurrency specs: test/isolation/specs/<name>.spec.
