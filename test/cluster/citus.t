@@ -25,7 +25,7 @@ if ! citus_available; then
     echo "1..0 # SKIP Citus is not installed in $("$PGBIN/pg_config" --pkglibdir) (scripts/test installs it with ../shared/citus/build.sh)"
     exit 0
 fi
-echo "1..76"
+echo "1..80"
 
 # count_reaches_at NAME MIN SQL: as count_reaches, on a node.
 count_reaches_at() {
@@ -369,22 +369,80 @@ as_owner() { PGAPPNAME="$1 gpid=10000012345" PGOPTIONS="-c listguard.citus_proof
 check "$(as_owner citus_internal $shard_node -c "SELECT current_user" 2>&1)" listguard_owner \
     "a listguard_owner proof made from the keyring logs it in (the case below is a leaked one)"
 policy=listguard_read # policies keep their names on shards
+# Qualified, as Citus sends them: listguard_owner's search_path is pg_catalog.
 refused=0
-for sql in "ALTER TABLE $shard DISABLE TRIGGER $trigger" "ALTER TABLE $shard DISABLE TRIGGER ALL" \
-    "ALTER TABLE $shard NO FORCE ROW LEVEL SECURITY" "ALTER TABLE $shard DISABLE ROW LEVEL SECURITY" \
-    "ALTER POLICY $policy ON $shard USING (true)" "DROP POLICY $policy ON $shard" \
-    "CREATE POLICY opened ON $shard USING (true)" "ALTER TABLE $shard OWNER TO viewer" \
-    "DROP TRIGGER $trigger ON $shard" "ALTER POLICY $policy ON $shard RENAME TO other" \
-    "CREATE RULE r AS ON INSERT TO $shard DO INSTEAD NOTHING"; do
+for sql in "ALTER TABLE public.$shard DISABLE TRIGGER $trigger" "ALTER TABLE public.$shard DISABLE TRIGGER ALL" \
+    "ALTER TABLE public.$shard NO FORCE ROW LEVEL SECURITY" "ALTER TABLE public.$shard DISABLE ROW LEVEL SECURITY" \
+    "ALTER POLICY $policy ON public.$shard USING (true)" "DROP POLICY $policy ON public.$shard" \
+    "CREATE POLICY opened ON public.$shard USING (true)" "ALTER TABLE public.$shard OWNER TO viewer" \
+    "DROP TRIGGER $trigger ON public.$shard" "ALTER POLICY $policy ON public.$shard RENAME TO other" \
+    "CREATE RULE r AS ON INSERT TO public.$shard DO INSTEAD NOTHING"; do
     err=$(as_owner citus_internal $shard_node -c "$sql" 2>&1)
     case "$err" in *"permission denied for protected table"*) refused=$((refused + 1)) ;; *) echo "# not refused: $sql: $err" ;; esac
 done
 check "$refused" 11 "a proven listguard_owner session may not disable triggers, row security or change policies of a shard"
 err=$(as_owner citus_rebalancer coordinator -c "SET citus.allow_nested_distributed_execution = on" \
-    -c "ALTER POLICY listguard_read ON subs USING (true)" 2>&1)
+    -c "ALTER POLICY listguard_read ON public.subs USING (true)" 2>&1)
 check "$(printf '%s' "$err" | grep -c 'permission denied for protected table')|$(at $shard_node -U outsider -c "SELECT count(*) FROM $shard")|$(at coordinator -U outsider -c "SELECT count(*) FROM subs")|$(at $shard_node -c "SELECT count(*) FROM pg_trigger WHERE tgrelid = '$shard'::regclass AND tgname LIKE 'listguard%' AND tgenabled = 'D'")" \
     "1|0|0|0" \
     "nor, on the coordinator, the distributed table's policy: the outsider still reads no row anywhere"
+
+# 77-78 (attack10: 107-109): Citus calls its worker functions unqualified
+# over connections as the table's owner (listguard_owner) or a superuser.
+# listguard_owner's search_path is pg_catalog, pg_temp on every node, and
+# no one but a superuser may put a function of a Citus function's name, or
+# a schema of listguard_owner's or a superuser's name, where those
+# connections would look. mig has CREATE on the database (schemas of its
+# own); wdbo owns the database on worker1 (and so schema public there).
+for w in worker1 worker2; do
+    at $w -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+SET citus.enable_ddl_propagation = off;
+CREATE TABLE public.trap_calls (node text, role text, cmd text);
+GRANT INSERT ON public.trap_calls TO PUBLIC;
+-- Made by a superuser (which may): stands for a schema made before
+-- listguard was loaded. Citus's own is pg_catalog.worker_apply_shard_ddl_command(bigint, ...).
+CREATE SCHEMA listguard_owner;
+GRANT USAGE ON SCHEMA listguard_owner TO PUBLIC;
+CREATE FUNCTION listguard_owner.worker_apply_shard_ddl_command(shardid int, cmd text) RETURNS void LANGUAGE plpgsql AS $f$
+BEGIN
+  INSERT INTO public.trap_calls VALUES (current_setting('port'), current_user, left(cmd, 60));
+  PERFORM pg_catalog.worker_apply_shard_ddl_command(shardid::bigint, cmd);
+END $f$;
+CREATE FUNCTION listguard_owner.worker_apply_shard_ddl_command(shardid int, schema text, cmd text) RETURNS void LANGUAGE plpgsql AS $f$
+BEGIN
+  INSERT INTO public.trap_calls VALUES (current_setting('port'), current_user, left(cmd, 60));
+  PERFORM pg_catalog.worker_apply_shard_ddl_command(shardid::bigint, schema, cmd);
+END $f$;
+SQL
+done
+settings=""
+for w in coordinator worker1 worker2; do
+    settings="$settings$(at $w -c "SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting WHERE setrole = 'listguard_owner'::regrole AND setdatabase = 0");"
+done
+check "$settings" "search_path=pg_catalog, pg_temp;search_path=pg_catalog, pg_temp;search_path=pg_catalog, pg_temp;" \
+    "listguard_owner's search_path is pg_catalog, pg_temp on every node"
+at coordinator -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+CREATE ROLE mig LOGIN;
+GRANT CREATE ON DATABASE esp TO mig;
+SQL
+at worker1 -c "SET citus.enable_ddl_propagation = off" -c "CREATE ROLE wdbo LOGIN" -c "ALTER DATABASE esp OWNER TO wdbo" -c "ALTER SCHEMA public OWNER TO wdbo" >/dev/null
+refused=0
+shadow() { # NODE ROLE SQL...: refused with 42501 by listguard?
+    local node=$1 role=$2; shift 2
+    local err
+    err=$(at $node -U $role -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -c "SET citus.enable_ddl_propagation = off" "${@/#/-c}" 2>&1)
+    case $err in *"ERROR:  42501: permission denied to "*) refused=$((refused + 1)) ;; *) echo "# not refused ($role on $node): $*: $err" ;; esac
+}
+shadow coordinator mig "CREATE SCHEMA listguard_owner"
+shadow coordinator mig "CREATE SCHEMA postgres"
+shadow coordinator mig "CREATE SCHEMA elsewhere" "ALTER SCHEMA elsewhere RENAME TO listguard_owner"
+shadow coordinator mig "CREATE SCHEMA IF NOT EXISTS mig" \
+    "CREATE FUNCTION mig.worker_apply_shard_ddl_command(int, text) RETURNS void LANGUAGE sql AS ''"
+shadow coordinator mig "CREATE SCHEMA IF NOT EXISTS mig" "CREATE FUNCTION mig.f(int, text) RETURNS void LANGUAGE sql AS ''" \
+    "ALTER FUNCTION mig.f(int, text) RENAME TO worker_apply_shard_ddl_command"
+shadow worker1 wdbo "CREATE FUNCTION public.worker_apply_shard_ddl_command(int, text, text) RETURNS void LANGUAGE sql AS ''"
+shadow worker1 wdbo "CREATE PROCEDURE public.citus_move_shard_placement(int) LANGUAGE sql AS ''"
+check "$refused" 7 "a role with CREATE on the database, or a worker's database owner, cannot shadow Citus's calls (42501)"
 
 # 37-41: a node added later and shards moved to it.
 node_init worker3 "citus.shard_count = 8"
@@ -417,6 +475,10 @@ for w in worker1 worker2 worker3; do
 done
 check "$split|$unprotected|$(at coordinator -U reader -c "SELECT count(*) FILTER (WHERE email::text LIKE 'member%') FROM subs WHERE account_id = 1")" \
     "|0|200" "a shard split: the new shards are protected, and the role reads the same rows in clear"
+check "$(at coordinator -c "SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting WHERE setrole = 'listguard_owner'::regrole AND setdatabase = 0")|$(at worker3 -c "SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting WHERE setrole = 'listguard_owner'::regrole AND setdatabase = 0")" \
+    "search_path=pg_catalog, pg_temp|search_path=pg_catalog, pg_temp" "the node added later has listguard_owner's search_path too"
+check "$(at worker1 -c "SELECT count(*) FROM public.trap_calls")|$(at worker2 -c "SELECT count(*) FROM public.trap_calls")" "0|0" \
+    "through the rebalance and the split, Citus's calls as listguard_owner never reached a function in schema listguard_owner"
 
 # 42-44: the coordinator stops: a clear read under a quota on a worker
 # fails closed, masked reads go on; the refusal reaches the coordinator's
