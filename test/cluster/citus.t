@@ -376,11 +376,14 @@ for sql in "ALTER TABLE public.$shard DISABLE TRIGGER $trigger" "ALTER TABLE pub
     "ALTER POLICY $policy ON public.$shard USING (true)" "DROP POLICY $policy ON public.$shard" \
     "CREATE POLICY opened ON public.$shard USING (true)" "ALTER TABLE public.$shard OWNER TO viewer" \
     "DROP TRIGGER $trigger ON public.$shard" "ALTER POLICY $policy ON public.$shard RENAME TO other" \
-    "CREATE RULE r AS ON INSERT TO public.$shard DO INSTEAD NOTHING"; do
+    "CREATE RULE r AS ON INSERT TO public.$shard DO INSTEAD NOTHING" \
+    "ALTER TABLE public.$shard RENAME TO ${shard}_x" "ALTER TABLE public.$shard RENAME COLUMN email TO e" \
+    "ALTER TABLE public.$shard ALTER COLUMN email SET DEFAULT 'planted@example.com'" \
+    "CREATE TABLE public.c58 () INHERITS (public.$shard)"; do
     err=$(as_owner citus_internal $shard_node -c "$sql" 2>&1)
     case "$err" in *"permission denied for protected table"*) refused=$((refused + 1)) ;; *) echo "# not refused: $sql: $err" ;; esac
 done
-check "$refused" 11 "a proven listguard_owner session may not disable triggers, row security or change policies of a shard"
+check "$refused" 15 "a proven listguard_owner session may not disable triggers, row security or change policies of a shard, rename it or its columns, set a default address, inherit from it (attack10 56, 58)"
 err=$(as_owner citus_rebalancer coordinator -c "SET citus.allow_nested_distributed_execution = on" \
     -c "ALTER POLICY listguard_read ON public.subs USING (true)" 2>&1)
 check "$(printf '%s' "$err" | grep -c 'permission denied for protected table')|$(at $shard_node -U outsider -c "SELECT count(*) FROM $shard")|$(at coordinator -U outsider -c "SELECT count(*) FROM subs")|$(at $shard_node -c "SELECT count(*) FROM pg_trigger WHERE tgrelid = '$shard'::regclass AND tgname LIKE 'listguard%' AND tgenabled = 'D'")" \

@@ -102,7 +102,8 @@ Oid relid_of_names(List* names)
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                     errmsg("permission denied for protected table \"%s\"", get_rel_name(relid)),
                     errdetail("Citus's connections as listguard_owner create, copy, move and drop shards; they may "
-                              "not disable, alter or drop a protected table's triggers, policies or row security."),
+                              "not rename a protected table or its columns, inherit from it, set a default on its "
+                              "address column, or disable, alter or drop its triggers, policies or row security."),
                     errhint("Connect as a listguard administrator to make the change on the distributed table.")));
     pg_unreachable();
 }
@@ -229,6 +230,17 @@ void check_alter_table(TableStatement& s, AlterTableStmt* stmt)
             if (!is_index)
                 refuse_email_type_change(relid, cmd);
             break;
+        case AT_ColumnDefault:
+            // A planted address every insert without one would get (attack
+            // 58); Citus puts defaults in a shard's CREATE TABLE.
+            if (!is_index && cmd->def != nullptr && cmd->name != nullptr) {
+                AttrNumber column = get_attnum(table, cmd->name);
+                Oid email = listguard_objects().email_type;
+                if (column != InvalidAttrNumber && OidIsValid(email) &&
+                    getBaseType(get_atttype(table, column)) == email)
+                    owner_may_not(s, table, "set a default address in");
+            }
+            break;
         case AT_AddInherit: {
             Oid parent = relid_of(castNode(RangeVar, cmd->def));
             touch(s, parent, "inherit from");
@@ -289,6 +301,9 @@ void check_create_table(TableStatement& s, CreateStmt* stmt)
     ListCell* lc;
     foreach (lc, stmt->inhRelations) {
         Oid parent = relid_of(castNode(RangeVar, lfirst(lc)));
+        // Citus makes shards of partitions with PARTITION OF, never INHERITS.
+        if (stmt->partbound == nullptr)
+            owner_may_not(s, parent, "inherit from");
         touch(s, parent, stmt->partbound ? "create a partition of" : "inherit from");
         if (protection_of(parent).is_protected) {
             s.created_child = stmt->relation;
@@ -443,8 +458,11 @@ void collect(TableStatement& s, Node* stmt)
             break;
         }
         const char* action = rename_action(rename->renameType);
+        // A shard renamed away leaves its name to a table of the session's
+        // making (attack 56); Citus renames no shard as listguard_owner.
         if (action != nullptr && (rename->renameType == OBJECT_TRIGGER || rename->renameType == OBJECT_POLICY ||
-                                  rename->renameType == OBJECT_RULE))
+                                  rename->renameType == OBJECT_RULE || rename->renameType == OBJECT_TABLE ||
+                                  rename->renameType == OBJECT_COLUMN))
             owner_may_not(s, relid_of(rename->relation), action);
         if (action != nullptr)
             touch(s, relid_of(rename->relation), action);
