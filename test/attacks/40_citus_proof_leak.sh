@@ -42,7 +42,7 @@ echo "captured: proof=$proof gpid=$gpid"
 read -r proof2 gpid2 < <(capture_proof "SELECT citus_check_connection_to_node('127.0.0.1', $FAKE_PORT)")
 echo "captured again through citus_check_connection_to_node(): ${proof2:-none}"
 
-as_citus() { PGAPPNAME="citus_internal gpid=$gpid" PGOPTIONS="-c listguard.citus_proof=$proof" at "$@"; }
+as_citus() { PGAPPNAME="citus_internal gpid=$gpid" PGOPTIONS="-c listguard.citus_proof=$proof -c search_path=public" at "$@"; }
 echo "a) viewer directly on $node, plain: $(at "$node" -U viewer -c "SELECT email FROM $shard ORDER BY id LIMIT 1")"
 echo "   viewer directly on $node, replaying the proof: $(as_citus "$node" -U viewer -c "SELECT email FROM $shard ORDER BY id LIMIT 1" | cut -c1-40)..."
 echo "   the same proof on the other worker and the coordinator (bound to no node):"

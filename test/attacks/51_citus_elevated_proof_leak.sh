@@ -36,7 +36,7 @@ read -r proof gpid < <(capture_proof "$grab")
 echo "outsider's plain capture: $(echo "$plain" | tr ',' '\n' | wc -l) proof(s)"
 echo "outsider's capture after listguard.cancel(): $(echo "$proof" | tr ',' '\n' | grep -c .) proof(s), gpid=$gpid"
 [ -n "$proof" ] || { echo "RESULT: held (no proof captured)"; exit 0; }
-as_citus() { PGAPPNAME="citus_internal gpid=$gpid" PGOPTIONS="-c listguard.citus_proof=$proof" at "$@"; }
+as_citus() { PGAPPNAME="citus_internal gpid=$gpid" PGOPTIONS="-c listguard.citus_proof=$proof -c search_path=public" at "$@"; }
 echo "listguard_owner, plain capture: $(PGAPPNAME="citus_internal gpid=$pgpid" PGOPTIONS="-c listguard.citus_proof=$plain" at "$node" -U listguard_owner -c "SELECT current_user" 2>&1 | head -1)"
 login=$(as_citus "$node" -U listguard_owner -c "SELECT current_user" 2>&1 | head -1)
 echo "listguard_owner with the elevated capture: $login"

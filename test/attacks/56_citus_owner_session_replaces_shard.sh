@@ -34,7 +34,7 @@ PY
 }
 GPID=10000056056
 P=$(owner_proof $GPID)
-as_owner() { PGAPPNAME="citus_internal gpid=$GPID" PGOPTIONS="-c listguard.citus_proof=$P" at "$1" -U listguard_owner "${@:2}"; }
+as_owner() { PGAPPNAME="citus_internal gpid=$GPID" PGOPTIONS="-c listguard.citus_proof=$P -c search_path=public" at "$1" -U listguard_owner "${@:2}"; }
 read -r shard node < <(shard_of 10)
 echo "list 10: shard $shard on $node; logged in as: $(as_owner "$node" -c "SELECT current_user" 2>&1)"
 before=$(at coordinator -U outsider -c "SELECT count(*) FROM subs WHERE list_id = 10")

@@ -26,7 +26,7 @@ PY
 }
 GPID=10000058058
 P=$(owner_proof $GPID)
-as_owner() { PGAPPNAME="citus_internal gpid=$GPID" PGOPTIONS="-c listguard.citus_proof=$P" at "$1" -U listguard_owner "${@:2}"; }
+as_owner() { PGAPPNAME="citus_internal gpid=$GPID" PGOPTIONS="-c listguard.citus_proof=$P -c search_path=public" at "$1" -U listguard_owner "${@:2}"; }
 read -r shard node < <(shard_of 10)
 sid=${shard##*_}
 trig=$(at "$node" -c "SET citus.override_table_visibility = off" -c "SELECT tgname FROM pg_trigger WHERE tgrelid = '$shard'::regclass AND tgname LIKE 'listguard%' ORDER BY 1 LIMIT 1")
