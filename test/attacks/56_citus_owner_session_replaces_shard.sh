@@ -54,8 +54,9 @@ rdr=$(at coordinator -U reader -c "SELECT count(*) FROM subs WHERE list_id = 10"
 events=$(at coordinator -c "SELECT string_agg(kind || coalesce(' ' || (detail->>'action'), ''), ', ') FROM (SELECT * FROM listguard.audit_log ORDER BY id DESC LIMIT 6) e" 2>&1)
 echo "outsider reads list 10: $before -> $after rows ($rows); reader: $rdr; new shard rls/force/owner: $state"
 echo "last events: $events"
-# Restore the fixture.
-at "$node" -c "SET citus.enable_manual_changes_to_shards = on" -c "DROP TABLE IF EXISTS $shard" -c "ALTER TABLE ${shard}_x RENAME TO $shard" >/dev/null 2>&1 || true
+# Restore the fixture (only if the shard was renamed away: else it is the real one).
+at "$node" -c "SET citus.enable_manual_changes_to_shards = on" -c "SET citus.override_table_visibility = off" \
+    -c "DO \$\$ BEGIN IF to_regclass('public.${shard}_x') IS NOT NULL THEN DROP TABLE IF EXISTS public.$shard; ALTER TABLE public.${shard}_x RENAME TO $shard; END IF; END \$\$" >/dev/null 2>&1 || true
 if [ "${after:-0}" -gt "${before:-0}" ]; then
     echo "RESULT: FINDING (H): a proven listguard_owner session replaces a protected shard by an unprotected table (rename + create): the outsider reads $after rows of list 10"
 else
