@@ -16,7 +16,7 @@ old_commit=35f7fca1eae64a054e3bed7af3bf4cc4312ff2e8 # listguard 0.1.0
 current=$(sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" "$repo/listguard.control")
 work=$(mktemp -d)
 chmod 755 "$work"
-echo "1..8"
+echo "1..9"
 
 # The installed library is put back however the test ends.
 restore_library() { $SUDO install -m 755 "$current_so" "$libdir/listguard.so"; }
@@ -83,6 +83,7 @@ echo "read_before_update=$(q -d old -c "SET ROLE up_reader" -c "SELECT count(*) 
 q -d old -c "ALTER EXTENSION listguard UPDATE" 2>"$WORK/update.err" >/dev/null || echo "update_failed=$(tr "\n" " " < "$WORK/update.err")"
 grep -q "stamp_existing" "$WORK/update.err" && echo "stamp_notice=yes"
 echo "version=$(q -d old -c "SELECT extversion FROM pg_extension WHERE extname = \$\$listguard\$\$")"
+echo "owner_search_path=$(q -d old -c "SELECT array_to_string(setconfig, \$\$;\$\$) FROM pg_db_role_setting WHERE setrole = \$\$listguard_owner\$\$::regrole AND setdatabase = 0")"
 settle old || true
 
 # What an upgraded database holds is what a fresh install makes.
@@ -125,3 +126,5 @@ say 7 "$([ "$(line history_kept)" = t ] && [ "${events_before:-0}" -gt 0 -o -z "
     "the audit history written by 0.1.0 ($events_before events) is kept, link for link"
 say 8 "$(case "$(line verify)" in "true "*) echo yes;; esac)" \
     "verify_audit() is ok over old and new events (formats $(line formats)): $(line verify)"
+say 9 "$([ "$(line owner_search_path)" = "search_path=pg_catalog, pg_temp" ] && echo yes)" \
+    "the update pins listguard_owner's search_path (Citus's calls as it): $(line owner_search_path)"
