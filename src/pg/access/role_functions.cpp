@@ -85,18 +85,7 @@ extern "C" Datum lg_setup_roles(PG_FUNCTION_ARGS)
     // public) holding a function of the same name would run in that proven
     // session instead (attacks 108, 109). Every node runs this: Citus
     // propagates CREATE EXTENSION, also to nodes added later.
-    // Quietly: PostgreSQL checks the value against this database, where
-    // no pg_temp schema exists yet, and says so in a NOTICE. Each node sets
-    // its own (its CREATE EXTENSION runs this): Citus need not send it to
-    // the others, whose NOTICEs it would pass on.
-    int nest = NewGUCNestLevel();
-    (void)set_config_option("client_min_messages", "warning", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
-                            false);
-    if (GetConfigOption("citus.enable_alter_role_set_propagation", true, false) != nullptr)
-        (void)set_config_option("citus.enable_alter_role_set_propagation", "off", PGC_USERSET, PGC_S_SESSION,
-                                GUC_ACTION_SAVE, true, 0, false);
     run(psprintf("ALTER ROLE %s SET search_path = pg_catalog, pg_temp", quote_identifier(kOwnerRole)));
-    AtEOXact_GUC(true, nest);
     SPI_finish();
     PG_RETURN_VOID();
 }
