@@ -112,6 +112,18 @@ WHERE a.relation LIKE 'listguard.canar%' AND a.counter LIKE '%(timestamp)'
 SELECT count(*) AS canaries FROM listguard.canaries WHERE role = 'cm_other'::regrole;
 SELECT count(*) AS rows FROM cm_subs;
 
+-- test/attacks 106: with track_functions on, pg_stat_user_functions (which
+-- every role reads) counts no call of the functions that plan and plant.
+SET track_functions = 'pl';
+SELECT listguard.plan_canaries('cm_subs', 1, 10, roles => ARRAY['cm_other'::regrole], per_role => 1,
+                               over => '1 millisecond') AS planned_again;
+SELECT pg_sleep(0.01);
+SELECT listguard.plant_due_canaries() AS planted_again;
+SELECT pg_stat_force_next_flush();
+SELECT pg_stat_clear_snapshot();
+SELECT funcname, calls FROM pg_stat_user_functions WHERE schemaname = 'listguard' ORDER BY 1;
+RESET track_functions;
+
 DROP TABLE cm_before, cm_middle, cm_after;
 DROP FUNCTION lgtest.cm_counts();
 SELECT listguard.remove_canaries('cm_subs') >= 0 AS removed;
