@@ -123,6 +123,18 @@ SELECT pg_stat_force_next_flush();
 SELECT pg_stat_clear_snapshot();
 SELECT funcname, calls FROM pg_stat_user_functions WHERE schemaname = 'listguard' ORDER BY 1;
 RESET track_functions;
+-- test/attacks 100: a monitor sees the day of canary events only (in UTC,
+-- whatever its TimeZone), not the moment a planting's rows were made.
+SELECT lgtest.audit_settle();
+CREATE ROLE cm_monitor IN ROLE listguard_monitor;
+SET ROLE cm_monitor;
+SET TimeZone = 'UTC+03:17';
+SELECT count(*) > 1 AS canary_events,
+       count(*) FILTER (WHERE logged_at <> date_trunc('day', logged_at, 'UTC')) AS finer_than_a_day
+FROM listguard.audit_events WHERE kind = 'canary';
+RESET TimeZone;
+RESET ROLE;
+DROP ROLE cm_monitor;
 
 DROP TABLE cm_before, cm_middle, cm_after;
 DROP FUNCTION lgtest.cm_counts();
