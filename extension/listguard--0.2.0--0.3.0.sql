@@ -1387,6 +1387,43 @@ CREATE FUNCTION plant_canaries(tbl regclass, account bigint, list bigint, princi
 CREATE FUNCTION _quiet_planting() RETURNS void
     AS 'MODULE_PATHNAME', 'lg_quiet_planting' LANGUAGE C VOLATILE;
 REVOKE ALL ON FUNCTION _quiet_planting() FROM PUBLIC;
+-- Refuses to plan or plant canaries in a table whose inserts run code of
+-- its own: an enabled user trigger (row or statement, on INSERT) or an
+-- ON INSERT rule, other than listguard's. Such code would run for each
+-- canary row as for a signup's, and whatever it writes (an outbox, a CRM
+-- sync, a NOTIFY) is outside listguard's row policies: whoever reads it
+-- would spot the canaries and could copy other roles' into a leak of his
+-- own (test/attacks 104, docs/canaries.md).
+CREATE FUNCTION _refuse_list_code(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    found text;
+BEGIN
+    -- The table, its partitions and inheritance children (an insert
+    -- through the root runs the leaf's triggers too).
+    SELECT string_agg(x.what, ', ' ORDER BY x.what) INTO found FROM (
+        SELECT format('trigger %I on %s', t.tgname, t.tgrelid::regclass) AS what
+        FROM pg_trigger t JOIN pg_proc f ON f.oid = t.tgfoid
+        WHERE t.tgrelid IN (SELECT relid FROM pg_partition_tree(tbl) UNION SELECT inhrelid FROM pg_inherits WHERE inhparent = tbl
+                            UNION SELECT tbl)
+          AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 4) <> 0
+          AND f.pronamespace <> 'listguard'::regnamespace
+        UNION ALL
+        SELECT format('rule %I on %s', r.rulename, r.ev_class::regclass)
+        FROM pg_rewrite r
+        WHERE r.ev_class IN (SELECT relid FROM pg_partition_tree(tbl) UNION SELECT tbl)
+          AND r.ev_type = '3' AND r.ev_enabled <> 'D') x;
+    IF found IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+            MESSAGE = format('cannot plant canaries in %s: its inserts run code of its own', tbl),
+            DETAIL = format('The table has %s. It would run for each canary row as for a signup''s, and whatever it '
+                            'writes outside the list would show the canaries to whoever reads it.', found),
+            HINT = 'Move that work out of the table''s triggers and rules (the application, or a job that reads the '
+                   'list as a role with a masked grant), or disable them, then plan canaries.';
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION _refuse_list_code(regclass) FROM PUBLIC;
 -- Counts one row inserted into tbl (the partition that took a canary row) in
 -- the cumulative statistics, as an INSERT would, while _quiet_planting() is
 -- in force: a canary row moves the list's counts as a signup does.
@@ -1526,9 +1563,12 @@ GRANT SELECT ON progress TO listguard_monitor, pg_monitor, listguard_admin;
 -- masked, counts hidden if they hold anything like one; no transaction id or
 -- backend pid (rows a canary planting transaction wrote carry its xid as
 -- xmin: a monitor who reads the list would pick them out). For a refusal,
--- its reason when it is one of listguard's own.
+-- its reason when it is one of listguard's own. Canary events (plans,
+-- plantings, hits) show their day only: a planting's moment against the
+-- rows' created_at would name the canary row (test/attacks 100); in UTC,
+-- or a monitor moving its TimeZone would find where the day turns.
 CREATE VIEW audit_events WITH (security_barrier) AS
-SELECT a.id, a.logged_at, a.kind,
+SELECT a.id, CASE WHEN a.kind = 'canary' THEN date_trunc('day', a.logged_at, 'UTC') ELSE a.logged_at END AS logged_at, a.kind,
        listguard._redact(a.session_user_name) AS session_user_name,
        listguard._redact(a.current_user_name) AS current_user_name,
        a.client_addr, listguard._redact(a.application_name) AS application_name,
@@ -2251,7 +2291,16 @@ REVOKE ALL ON FUNCTION _canary_address(regclass, name, text, text, text, boolean
 --   column at a time (no canary duplicates a real row), numbers and times
 --   that are nearly unique in the list are drawn between two rows' values,
 --   and columns that draw their value (serials, identities, defaults such
---   as now()) take their defaults, as a new signup's would.
+--   as now()) take their defaults, as a new signup's would;
+-- - columns that go with those (test/attacks 102) keep the relation the
+--   real rows show: each time column (a confirmation, a last open) is the
+--   canary's own insertion time (the first time column with a default such
+--   as now()) plus one real row's offset from its insertion time, all from
+--   the same row, so their order and spacing are a real row's; a number
+--   that grows with the row's id (a serial or identity: an external id, a
+--   CRM number) continues from the row before the canary's id by part of
+--   a step drawn from a real row and its predecessor (the next signup's
+--   value, assigned without knowing of the canary, is to stay above it).
 --
 -- Each canary row is inserted in a subtransaction of its own, so that no
 -- two share an xmin; plant one role at a time among real signups
@@ -2303,6 +2352,25 @@ DECLARE
     leaf oid;
     src text;
     drawn_types text[] := '{}';
+    -- The insertion time and id columns, and the columns that go with them.
+    anchor_time name;
+    anchor_time_expr text;
+    anchor_time_type text;
+    anchor_time_value text;
+    time_columns name[] := '{}';
+    time_types text[] := '{}';
+    anchor_id name;
+    anchor_id_expr text;
+    anchor_id_identity boolean := false;
+    anchor_id_value numeric;
+    id_columns name[] := '{}';
+    id_types text[] := '{}';
+    id_slopes float8[] := '{}';
+    prev_id numeric;
+    prev_value numeric;
+    slope float8;
+    related text[];
+    value_null boolean;
 BEGIN
     PERFORM listguard._quiet_planting(); -- no count in pg_stat_* tells the moment
     IF tbl IS NULL OR account IS NULL THEN
@@ -2321,6 +2389,7 @@ BEGIN
             MESSAGE = format('table %s is not protected', tbl),
             HINT = 'Canaries are hidden by listguard''s row policies: protect the table first.';
     END IF;
+    PERFORM listguard._refuse_list_code(tbl);
     IF (p.list_column IS NULL) <> (list IS NULL) THEN
         PERFORM listguard._invalid(CASE WHEN list IS NULL THEN format('table %s has lists: say which one', tbl)
                                         ELSE format('table %s has no list column', tbl) END,
@@ -2389,6 +2458,28 @@ BEGIN
     TRUNCATE pg_temp.lg_plant_sample;
     INSERT INTO pg_temp.lg_plant_sample SELECT g, sample_tables[g], sample_rows[g] FROM generate_series(1, sample_count) g;
 
+    -- The insertion time (a timestamp column whose default is drawn, such as
+    -- now()) and the id (a serial or identity), which a canary takes when it
+    -- is planted: other time columns, and numbers that grow with the id, are
+    -- drawn relative to them (not on Citus tables).
+    IF NOT citus THEN
+        SELECT a.attname, pg_get_expr(d.adbin, d.adrelid), format_type(a.atttypid, a.atttypmod)
+        INTO anchor_time, anchor_time_expr, anchor_time_type
+        FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+          AND a.atttypid IN ('timestamptz'::regtype, 'timestamp'::regtype) AND d.adbin::text NOT LIKE '{CONST %'
+        ORDER BY a.attnum LIMIT 1;
+        SELECT a.attname, CASE WHEN a.attidentity <> ''
+                               THEN format('pg_catalog.nextval(%L::regclass)', pg_get_serial_sequence(tbl::text, a.attname))
+                               ELSE pg_get_expr(d.adbin, d.adrelid) END, a.attidentity <> ''
+        INTO anchor_id, anchor_id_expr, anchor_id_identity
+        FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+          AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'numeric'::regtype)
+          AND (a.attidentity <> '' OR pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%')
+        ORDER BY a.attnum LIMIT 1;
+    END IF;
+
     -- The columns: names (text columns that the local parts show), columns
     -- drawn between two values (nearly unique numbers and times), columns
     -- copied from a random row (the others). Columns that draw their own
@@ -2418,6 +2509,26 @@ BEGIN
             IF rate >= 0.2 THEN
                 name_columns := name_columns || col.attname;
                 name_types := name_types || col.type;
+                CONTINUE;
+            END IF;
+        END IF;
+        IF anchor_time IS NOT NULL
+           AND col.type ~ '^(timestamp|date)' THEN
+            time_columns := time_columns || col.attname;
+            time_types := time_types || col.type;
+            CONTINUE;
+        END IF;
+        IF anchor_id IS NOT NULL AND col.typcategory = 'N' THEN
+            -- Grows with the id: ranks that go together, in the sample.
+            EXECUTE format('SELECT corr(x.ri, x.rv), regr_slope(x.v, x.i) FROM (SELECT t.%1$I::float8 AS i, '
+                           't.%2$I::float8 AS v, rank() OVER (ORDER BY t.%1$I) AS ri, rank() OVER (ORDER BY t.%2$I) AS rv '
+                           'FROM %3$s t JOIN pg_temp.lg_plant_sample s ON s.rel = t.tableoid AND s.row_tid = t.ctid '
+                           'WHERE t.%2$I IS NOT NULL) x', anchor_id, col.attname, src)
+                INTO rate, slope;
+            IF rate >= 0.95 AND sample_count >= 20 THEN
+                id_columns := id_columns || col.attname;
+                id_types := id_types || col.type;
+                id_slopes := id_slopes || slope;
                 CONTINUE;
             END IF;
         END IF;
@@ -2549,16 +2660,69 @@ BEGIN
                     INTO value USING a, b;
                 exprs := exprs || format('%L::%s', value, spread_types[i]);
             END LOOP;
+            -- The insertion time as its default gives it, and the time columns
+            -- at one real row's offsets from that row's insertion time.
+            related := '{}';
+            IF cardinality(time_columns) > 0 THEN
+                EXECUTE format('SELECT (%s)::text', anchor_time_expr) INTO anchor_time_value;
+                a := 1 + floor(random() * sample_count)::int;
+                EXECUTE format('SELECT ARRAY[%s] FROM %s t JOIN pg_temp.lg_plant_sample s '
+                               'ON s.rel = t.tableoid AND s.row_tid = t.ctid WHERE s.n = $1',
+                               (SELECT string_agg(format('CASE WHEN t.%1$I IS NULL OR t.%2$I IS NULL THEN t.%1$I::text '
+                                                         'ELSE ($2::%3$s + (t.%1$I::%3$s - t.%2$I))::%4$s::text END',
+                                                         c.col, anchor_time, anchor_time_type, c.typ), ', ' ORDER BY c.n)
+                                FROM unnest(time_columns, time_types) WITH ORDINALITY c(col, typ, n)), src)
+                    INTO related USING a, anchor_time_value;
+                exprs := exprs || format('%L::%s', anchor_time_value, anchor_time_type);
+                FOR i IN 1..cardinality(time_columns) LOOP
+                    exprs := exprs || format('%L::%s', related[i], time_types[i]);
+                END LOOP;
+            END IF;
+            -- The id as its default gives it, and the numbers that grow with
+            -- it continuing from the row before, at a real row's rate.
+            IF cardinality(id_columns) > 0 THEN
+                EXECUTE format('SELECT (%s)::numeric', anchor_id_expr) INTO anchor_id_value;
+                exprs := exprs || format('%s', anchor_id_value);
+                FOR i IN 1..cardinality(id_columns) LOOP
+                    EXECUTE format('SELECT t.%2$I::numeric, t.%1$I::numeric FROM %3$s t WHERE t.%2$I < $1 '
+                                   'AND t.%1$I IS NOT NULL ORDER BY t.%2$I DESC LIMIT 1', id_columns[i], anchor_id, tbl)
+                        INTO prev_id, prev_value USING anchor_id_value;
+                    a := 1 + floor(random() * sample_count)::int;
+                    EXECUTE format('SELECT t.%1$I IS NULL, (t.%1$I::numeric - p.v)::float8 / nullif(t.%2$I - p.i, 0) '
+                                   'FROM %3$s t JOIN pg_temp.lg_plant_sample s ON s.rel = t.tableoid AND s.row_tid = t.ctid '
+                                   'LEFT JOIN LATERAL (SELECT u.%2$I AS i, u.%1$I::numeric AS v FROM %3$s u '
+                                   'WHERE u.%2$I < t.%2$I AND u.%1$I IS NOT NULL ORDER BY u.%2$I DESC LIMIT 1) p ON true '
+                                   'WHERE s.n = $1', id_columns[i], anchor_id, tbl)
+                        INTO value_null, slope USING a;
+                    IF value_null OR prev_id IS NULL THEN
+                        value := NULL; -- as that row's (null), or no row before it
+                    ELSE
+                        -- Part of a real step: the next signup's value,
+                        -- which does not know of the canary, is to follow it.
+                        slope := greatest(coalesce(slope, id_slopes[i], 0), 0) * (anchor_id_value - prev_id) * random();
+                        value := round(prev_value + greatest(round(slope::numeric, scale(prev_value)),
+                                                             CASE WHEN slope > 0 THEN power(10::numeric, -scale(prev_value))
+                                                                  ELSE 0 END), scale(prev_value))::text;
+                    END IF;
+                    exprs := exprs || format('%L::%s', value, id_types[i]);
+                END LOOP;
+            END IF;
             -- Each canary row in a transaction of its own (a subtransaction),
             -- so its xmin is not shared with the others. One whose values
             -- break a unique constraint is drawn again.
             BEGIN
-                stmt := format('INSERT INTO %s (%s) VALUES (%s, $1)', tbl,
+                stmt := format('INSERT INTO %s (%s) %s VALUES (%s, $1)', tbl,
                                (SELECT string_agg(quote_ident(c), ', ')
                                 FROM unnest(ARRAY[p.account_column] || CASE WHEN list IS NULL THEN '{}'::name[]
                                                                             ELSE ARRAY[p.list_column] END
                                             || name_columns || drawn_columns || spread_columns
+                                            || CASE WHEN cardinality(time_columns) > 0 THEN anchor_time || time_columns
+                                                    ELSE '{}'::name[] END
+                                            || CASE WHEN cardinality(id_columns) > 0 THEN anchor_id || id_columns
+                                                    ELSE '{}'::name[] END
                                             || ARRAY[email_column]) c),
+                               CASE WHEN anchor_id_identity AND cardinality(id_columns) > 0 THEN 'OVERRIDING SYSTEM VALUE'
+                                    ELSE '' END,
                                array_to_string(exprs, ', '));
                 IF citus THEN
                     EXECUTE stmt USING stamped; -- its shard counts it, as a signup's
@@ -2667,6 +2831,7 @@ BEGIN
             MESSAGE = format('table %s is not protected', tbl),
             HINT = 'Canaries are hidden by listguard''s row policies: protect the table first.';
     END IF;
+    PERFORM listguard._refuse_list_code(tbl);
     IF (p.list_column IS NULL) <> (list IS NULL) THEN
         PERFORM listguard._invalid(CASE WHEN list IS NULL THEN format('table %s has lists: say which one', tbl)
                                         ELSE format('table %s has no list column', tbl) END,

@@ -74,6 +74,23 @@ SELECT lgtest.try($$SELECT listguard.plant_canaries('cn_subs', 1, 10, per_role =
 SELECT lgtest.try($$SELECT listguard.plant_canaries('cn_subs', 1, 99)$$) AS empty_list;
 CREATE TABLE cn_plain (account_id bigint, list_id bigint, email listguard.email);
 SELECT lgtest.try($$SELECT listguard.plant_canaries('cn_plain', 1, 10)$$) AS unprotected;
+-- test/attacks 104: a trigger on the list (trusted: an administrator's, in
+-- a schema of its own, search_path pinned) copies each new subscriber to an
+-- outbox others read; it would run for canary rows too and show them:
+-- planning and planting refuse until it is disabled. (Rules on a protected
+-- table are refused by protect() already.)
+CREATE SCHEMA cn_app;
+CREATE TABLE cn_app.outbox (sub_id integer, email listguard.email);
+CREATE FUNCTION cn_app.to_outbox() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+BEGIN INSERT INTO cn_app.outbox VALUES (NEW.id, NEW.email); RETURN NEW; END $$;
+CREATE TRIGGER to_outbox AFTER INSERT ON cn_subs FOR EACH ROW EXECUTE FUNCTION cn_app.to_outbox();
+SELECT lgtest.try($$SELECT listguard.plan_canaries('cn_subs', 1, 10)$$) AS plan_with_trigger;
+SELECT lgtest.try($$SELECT listguard.plant_canaries('cn_subs', 1, 10)$$) AS plant_with_trigger;
+SELECT count(*) AS plans, (SELECT count(*) FROM cn_app.outbox) AS copied FROM listguard.canary_plans;
+ALTER TABLE cn_subs DISABLE TRIGGER to_outbox;
+SELECT lgtest.try($$SELECT listguard._refuse_list_code('cn_subs')$$) AS disabled_trigger;
+DROP TRIGGER to_outbox ON cn_subs;
+DROP SCHEMA cn_app CASCADE;
 SET listguard.canary_domains = 'not a domain';
 SET listguard.canary_domains = 'canaries.example, traps.example';
 -- Four mailboxes in the pool, twelve canaries: the rest are made at the
@@ -284,12 +301,10 @@ WHERE who = 'cn_alice' AND ((id % 2 = 0 AND id NOT IN (SELECT id FROM cn_own)) O
 UNION SELECT lower(email::text) FROM (SELECT 'other' || g || '@yahoo.example' AS email FROM generate_series(1, 20) g) o
 UNION SELECT 'name,email,status' UNION SELECT '' ;
 SELECT count(*) FILTER (WHERE line IN (SELECT lower(email) FROM cn_own WHERE who = 'cn_alice')) AS canaries_in_leak FROM cn_leak;
--- Alice and the sender (who read every canary) could both have leaked it.
--- With three canaries a role, half of alice's list does not tell them
--- apart well enough: the sender's nine other canaries, missing from the
--- file, make its leak only 2^9 times less likely than alice's, short of the
--- 10^5 it takes to name anyone. Both are shown, nobody is named
--- (leak_attribution tests lists with enough canaries to name).
+-- Alice and the sender (who read every canary) could both have leaked it:
+-- the sender's nine other canaries, missing from the file, do not clear it
+-- (a sender that spots canaries leaves out whichever it likes, test/attacks
+-- 101), so both get the same odds and nobody is named.
 SELECT role, canaries_found, canaries_visible, canaries_revealed, odds > 2 AS odds_over_100, likely
 FROM listguard.trace_leak(ARRAY(SELECT line FROM cn_leak ORDER BY md5(line)));
 -- The MTA's export (everyone's canaries), cut to half, holding at least

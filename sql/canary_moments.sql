@@ -112,6 +112,30 @@ WHERE a.relation LIKE 'listguard.canar%' AND a.counter LIKE '%(timestamp)'
 SELECT count(*) AS canaries FROM listguard.canaries WHERE role = 'cm_other'::regrole;
 SELECT count(*) AS rows FROM cm_subs;
 
+-- test/attacks 106: with track_functions on, pg_stat_user_functions (which
+-- every role reads) counts no call of the functions that plan and plant.
+SET track_functions = 'pl';
+SELECT listguard.plan_canaries('cm_subs', 1, 10, roles => ARRAY['cm_other'::regrole], per_role => 1,
+                               over => '1 millisecond') AS planned_again;
+SELECT pg_sleep(0.01);
+SELECT listguard.plant_due_canaries() AS planted_again;
+SELECT pg_stat_force_next_flush();
+SELECT pg_stat_clear_snapshot();
+SELECT funcname, calls FROM pg_stat_user_functions WHERE schemaname = 'listguard' ORDER BY 1;
+RESET track_functions;
+-- test/attacks 100: a monitor sees the day of canary events only (in UTC,
+-- whatever its TimeZone), not the moment a planting's rows were made.
+SELECT lgtest.audit_settle();
+CREATE ROLE cm_monitor IN ROLE listguard_monitor;
+SET ROLE cm_monitor;
+SET TimeZone = 'UTC+03:17';
+SELECT count(*) > 1 AS canary_events,
+       count(*) FILTER (WHERE logged_at <> date_trunc('day', logged_at, 'UTC')) AS finer_than_a_day
+FROM listguard.audit_events WHERE kind = 'canary';
+RESET TimeZone;
+RESET ROLE;
+DROP ROLE cm_monitor;
+
 DROP TABLE cm_before, cm_middle, cm_after;
 DROP FUNCTION lgtest.cm_counts();
 SELECT listguard.remove_canaries('cm_subs') >= 0 AS removed;

@@ -306,6 +306,7 @@
 #include "canary/_canary_policies/latest.sql"
 
 #include "canary/_quiet_planting/latest.sql"
+#include "canary/_refuse_list_code/latest.sql"
 #include "canary/_count_planted_row/latest.sql"
 
 #include "canary/_add_canary_addresses/latest.sql"

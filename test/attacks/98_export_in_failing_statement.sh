@@ -7,7 +7,8 @@
 # end and the transaction rolled back; (c) a SELECT streamed with
 # FETCH_COUNT that fails after the rows are out. Then an admin traces each
 # leaked file (alice's full export) with trace_leak().
-# Secure outcome: alice is named likely for each file (or her reads count as
+# Secure outcome: alice is named likely for each file, or, as a9_mta (a
+# sender) reads the list, listed with the best odds beside it (or her reads count as
 # unknown, hence as read), as for her baseline export by a plain SELECT.
 . "$(dirname "$0")/atk9_env.sh"
 run() {  # $1 label, $2 psql input as alice; leaves the export in /tmp/atk9/98.$1
@@ -33,7 +34,7 @@ SELECT email::text || CASE WHEN id = (SELECT min(id) FROM subs) THEN (1/(id - id
 echo "$D"
 bad=0
 for r in "$A" "$C" "$D"; do
-  case "$r" in *"a9_alice found="*"likely=t"*) ;; *"(0 lines)"*) ;; *) bad=1; echo "  not named: $r";; esac
+  case "$r" in *"(0 lines)"*) ;; *) names_or_ties "$r" || { bad=1; echo "  not named: $r"; };; esac
 done
-case "$B" in *"a9_alice found="*"likely=t"*) ;; *) echo "  (baseline does not name alice either)";; esac
-if [ $bad = 1 ]; then echo "FINDING: an export whose statement or transaction fails leaves a file that does not name its reader"; else echo "held: every failing-statement export still names alice"; fi
+names_or_ties "$B" || echo "  (baseline does not name alice either)"
+if [ $bad = 1 ]; then echo "FINDING: an export whose statement or transaction fails leaves a file that does not name its reader"; else echo "held: every failing-statement export still names alice (or lists her with the sender, at the best odds)"; fi

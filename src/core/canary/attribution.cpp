@@ -156,6 +156,46 @@ std::vector<LeakVerdict> attribute_leak(const LeakInput& input)
         verdicts[r].odds = (with_any[r] - without[r]) / std::log(10.0);
         verdicts[r].likely = verdicts[r].found > 0 && with[r] - without[r] >= threshold;
     }
+
+    // Missing canaries are evidence only against a source that cannot tell
+    // canaries from real rows; one that can (a sender that spots them, a
+    // copy of the list outside it) leaves out whichever it likes, and picks
+    // whom the file blames. So a role is never likely while another role,
+    // or two others together, could have read every canary the file holds
+    // (and, by their reveal summaries, most of its addresses); and every
+    // role that could have read them all is at least as likely as any other
+    // such role.
+    if (found_total == 0)
+        return verdicts;
+    const auto holds_all = [&](std::size_t a, std::size_t b) {
+        for (std::size_t c = 0; c < input.canaries.size(); c++)
+            if (input.canaries[c].found && p[a][c] <= 0 && p[b][c] <= 0)
+                return false;
+        return true;
+    };
+    std::vector<std::size_t> complete;
+    for (std::size_t r = 0; r < n; r++)
+        if (holds_all(r, r) && covers_file(input, input.roles[r], input.roles[r]))
+            complete.push_back(r);
+    if (!complete.empty()) {
+        double best = -std::numeric_limits<double>::infinity();
+        for (std::size_t r : complete)
+            best = std::max(best, verdicts[r].odds);
+        for (std::size_t r : complete)
+            verdicts[r].odds = best;
+    }
+    for (std::size_t r = 0; r < n; r++) {
+        if (!verdicts[r].likely)
+            continue;
+        bool other = false;
+        for (std::size_t s : complete)
+            other = other || s != r;
+        for (std::size_t a = 0; a < n && !other && complete.empty(); a++)
+            for (std::size_t b = a + 1; b < n && !other; b++)
+                other = a != r && b != r && holds_all(a, b) && covers_file(input, input.roles[a], input.roles[b]);
+        if (other)
+            verdicts[r].likely = false;
+    }
     return verdicts;
 }
 

@@ -15,11 +15,14 @@
 // - a role is never named for canaries it could not have read, and a file
 //   holding canaries of several roles is evidence for the one role (a
 //   sender) that read them all, against each of the others;
-// - a file with only one role's canaries, which a sender also read, names
-//   that role only when the sender's many other canaries, missing from the
-//   file, make the sender's leak unlikely: with a share q of the list in the
-//   file, each missing canary multiplies the odds by 1/(1 - q), so a small
-//   sample (1 %) with few canaries names nobody rather than guess;
+// - missing canaries never clear a role that could have read every canary
+//   the file holds: a source that can spot canaries (a sender, a copy of the
+//   list outside it) leaves out whichever it likes and so picks whom the
+//   file blames (test/attacks 101, 104). A role is likely only when no other
+//   role, nor two others together, could have read all the file's canaries
+//   (and, by their summaries, most of its addresses); every role that could
+//   have read them all gets the best odds among them. So a file with only
+//   one role's canaries, which a sender also read, names nobody;
 // - two roles that read the same canaries (two senders) are never told
 //   apart, and neither is named;
 // - a role whose reveal summaries show it read in clear less than half of

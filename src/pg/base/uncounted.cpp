@@ -21,6 +21,19 @@ void count_nothing_locally()
     // function's SET clause: undone when the innermost function with a SET
     // clause (the calling one) returns, or at abort.
     (void)set_config_option("track_counts", "off", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+    (void)set_config_option("track_functions", "none", PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+}
+
+int stop_counting_functions()
+{
+    int previous = pgstat_track_functions;
+    pgstat_track_functions = TRACK_FUNC_OFF;
+    return previous;
+}
+
+void resume_counting_functions(int previous)
+{
+    pgstat_track_functions = previous;
 }
 
 void count_inserted_rows(Oid relid, int64 n)

@@ -17,9 +17,17 @@ namespace listguard::pg {
 // relation is opened again.
 void stop_counting(Relation rel) noexcept;
 
-// Counts nothing, for any relation, until the innermost function with a SET
-// clause returns: track_counts = off, saved as that clause's values are.
+// Counts nothing, for any relation or function, until the innermost
+// function with a SET clause returns: track_counts = off and
+// track_functions = none, saved as that clause's values are.
 void count_nothing_locally();
+
+// Function statistics (pg_stat_user_functions, which every role reads when
+// track_functions is on) count no call from here until
+// resume_counting_functions(the value returned) is called: for the calls
+// that plant canaries, whose functions' counts would tell the moment.
+int stop_counting_functions();
+void resume_counting_functions(int previous);
 
 // Counts n rows inserted into relid, as an INSERT would have, even while
 // count_nothing_locally() is in force.

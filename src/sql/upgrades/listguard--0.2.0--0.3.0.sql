@@ -114,6 +114,7 @@ DROP FUNCTION _audit_for(text);
 ALTER TABLE canaries ADD COLUMN principal bigint;
 #include "canary/plant_principal_canaries/0.3.0.sql"
 #include "canary/_quiet_planting/0.3.0.sql"
+#include "canary/_refuse_list_code/0.3.0.sql"
 #include "canary/_count_planted_row/0.3.0.sql"
 #include "canary/_plant_principal_canaries/0.3.0.sql"
 

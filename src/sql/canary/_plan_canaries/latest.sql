@@ -30,6 +30,7 @@ BEGIN
             MESSAGE = format('table %s is not protected', tbl),
             HINT = 'Canaries are hidden by listguard''s row policies: protect the table first.';
     END IF;
+    PERFORM listguard._refuse_list_code(tbl);
     IF (p.list_column IS NULL) <> (list IS NULL) THEN
         PERFORM listguard._invalid(CASE WHEN list IS NULL THEN format('table %s has lists: say which one', tbl)
                                         ELSE format('table %s has no list column', tbl) END,

@@ -5,9 +5,12 @@
 -- masked, counts hidden if they hold anything like one; no transaction id or
 -- backend pid (rows a canary planting transaction wrote carry its xid as
 -- xmin: a monitor who reads the list would pick them out). For a refusal,
--- its reason when it is one of listguard's own.
+-- its reason when it is one of listguard's own. Canary events (plans,
+-- plantings, hits) show their day only: a planting's moment against the
+-- rows' created_at would name the canary row (test/attacks 100); in UTC,
+-- or a monitor moving its TimeZone would find where the day turns.
 CREATE VIEW audit_events WITH (security_barrier) AS
-SELECT a.id, a.logged_at, a.kind,
+SELECT a.id, CASE WHEN a.kind = 'canary' THEN date_trunc('day', a.logged_at, 'UTC') ELSE a.logged_at END AS logged_at, a.kind,
        listguard._redact(a.session_user_name) AS session_user_name,
        listguard._redact(a.current_user_name) AS current_user_name,
        a.client_addr, listguard._redact(a.application_name) AS application_name,
