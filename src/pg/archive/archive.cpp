@@ -185,6 +185,7 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
     // As the writer appends: one at a time, and no restore meanwhile.
     LockRelationOid(audit_log, ShareRowExclusiveLock);
 
+    MemoryContext caller = CurrentMemoryContext; // SPI_finish() frees what is made after connect_spi()
     connect_spi();
     ArchivedHead archived = read_archived_head(true);
     if (archived.present && !archived.sealed)
@@ -375,6 +376,7 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
         char hex[kLinkHexSize + 1];
         link_to_hex(header.exit_link, hex);
         char* kinds_text = kinds_json(kinds);
+        result->kinds_json = MemoryContextStrdup(caller, kinds_text);
         AuditEvent* event = static_cast<AuditEvent*>(palloc(sizeof(AuditEvent)));
         make_event(EventKind::AuditArchived,
                    psprintf("{\"segment\": %s, \"first_id\": %lld, \"last_id\": %lld, \"events\": %lld, "
@@ -399,7 +401,6 @@ bool archive_audit_before(TimestampTz before, ArchiveResult* result)
     result->first_id = first;
     result->last_id = last;
     result->events = header.events;
-    result->kinds_json = kinds_json(kinds);
     return true;
 }
 
