@@ -86,6 +86,9 @@ start_exporter() {
             grep -q '^listguard_audit_log_events' "$SERVERS_DIR/metrics.$name" && return 0
         sleep 0.2
     done
+    # Say why, for the next run's reader (the directory goes with the test).
+    echo "# exporter for $name on port $port served nothing; its log:"
+    sed 's/^/#   /' "$SERVERS_DIR/exporter.$name.log" | tail -20
     return 1
 }
 pport=$((SERVERS_BASE_PORT + 100))
