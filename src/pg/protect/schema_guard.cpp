@@ -18,15 +18,6 @@ extern "C" {
 
 namespace listguard::pg {
 
-namespace {
-
-constexpr const char* kSchema = "listguard";
-
-bool is_listguard_name(const char* name)
-{
-    return name != nullptr && strcmp(name, kSchema) == 0;
-}
-
 // CREATE SCHEMA AUTHORIZATION r names the schema after r.
 const char* created_schema_name(const CreateSchemaStmt* stmt)
 {
@@ -36,6 +27,15 @@ const char* created_schema_name(const CreateSchemaStmt* stmt)
         return nullptr;
     Oid role = get_rolespec_oid(stmt->authrole, true);
     return OidIsValid(role) ? GetUserNameFromId(role, true) : nullptr;
+}
+
+namespace {
+
+constexpr const char* kSchema = "listguard";
+
+bool is_listguard_name(const char* name)
+{
+    return name != nullptr && strcmp(name, kSchema) == 0;
 }
 
 bool names_listguard_schema(const Node* stmt)

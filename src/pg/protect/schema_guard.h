@@ -10,9 +10,17 @@
 
 #include "pg/base/postgres_c.h"
 
+extern "C" {
+#include "nodes/parsenodes.h"
+}
+
 namespace listguard::pg {
 
 // Called before every utility statement (ProcessUtility), in any database.
 void check_schema_statement(Node* stmt);
+
+// The name a CREATE SCHEMA gives (AUTHORIZATION r alone names it after r);
+// null when there is none.
+const char* created_schema_name(const CreateSchemaStmt* stmt);
 
 } // namespace listguard::pg

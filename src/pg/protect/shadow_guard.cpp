@@ -4,6 +4,7 @@
 
 #include "pg/access/roles.h"
 #include "pg/audit/events.h"
+#include "pg/protect/schema_guard.h"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -71,17 +72,6 @@ const char* shadowed_role(const char* schema)
     bool super = reinterpret_cast<Form_pg_authid>(GETSTRUCT(tuple))->rolsuper;
     ReleaseSysCache(tuple);
     return super ? schema : nullptr;
-}
-
-// CREATE SCHEMA AUTHORIZATION r names the schema after r.
-const char* created_schema_name(const CreateSchemaStmt* stmt)
-{
-    if (stmt->schemaname != nullptr)
-        return stmt->schemaname;
-    if (stmt->authrole == nullptr)
-        return nullptr;
-    Oid role = get_rolespec_oid(stmt->authrole, true);
-    return OidIsValid(role) ? GetUserNameFromId(role, true) : nullptr;
 }
 
 bool is_routine(ObjectType type)
